@@ -1,0 +1,121 @@
+/**
+ * written config → validate (schema) → normalize (defaults) → rules (cross-field) → ResolvedConfig.
+ * Nothing downstream reads the written config or re-derives a default.
+ */
+import { createHash } from 'node:crypto';
+import type { DefaultedConfig } from './schema.js';
+import { ConfigError, type ConfigProblem, show } from './errors.js';
+import { configDefaulter, schemaProblems } from './validate.js';
+import { bitsFor } from '../units/common.js';
+import { unitFor } from '../units/index.js';
+import type { UnitContext } from '../units/types.js';
+
+type Overflow = 'wrap' | 'saturate';
+
+/** Every default filled in, plus the content hash. */
+export type ResolvedConfig = Omit<DefaultedConfig, 'precision'> & {
+  precision: Omit<DefaultedConfig['precision'], 'accumulator'> & {
+    accumulator: { bits: number; overflow: Overflow };
+  };
+  /** sha256 of the canonical JSON of everything above (keys sorted, `$schema` dropped). */
+  hash: string;
+};
+
+/** Canonical JSON: keys sorted at every level, no whitespace. */
+export function canonicalJson(v: unknown): string {
+  if (Array.isArray(v)) return `[${v.map(canonicalJson).join(',')}]`;
+  if (v !== null && typeof v === 'object') {
+    const o = v as Record<string, unknown>;
+    return `{${Object.keys(o)
+      .filter((k) => o[k] !== undefined)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${canonicalJson(o[k])}`)
+      .join(',')}}`;
+  }
+  return JSON.stringify(v);
+}
+
+export function unitContext(c: { precision: DefaultedConfig['precision'] }): UnitContext {
+  return {
+    activation: { bits: c.precision.activation.bits, signed: c.precision.activation.signed },
+    weight: { bits: c.precision.weight.bits, signed: c.precision.weight.signed },
+  };
+}
+
+/** Product width and signedness of the configured unit, from its own largest and smallest product. */
+export function productFormat(c: { precision: DefaultedConfig['precision']; multiplier: DefaultedConfig['multiplier'] }) {
+  const unit = unitFor(c.multiplier.kind);
+  const r = unit.productRange(c.multiplier, unitContext(c));
+  return { ...bitsFor(r.min, r.max), min: r.min, max: r.max };
+}
+
+/** Accumulator width that holds any sum of `maxK` products without overflow. */
+export function exactSumBits(c: { precision: DefaultedConfig['precision']; multiplier: DefaultedConfig['multiplier'] }, maxK: number): number {
+  const p = productFormat(c);
+  return bitsFor(p.min * maxK, p.max * maxK).bits;
+}
+
+/** Named cross-field rules. Each returns problems phrased as what to change. */
+const rules: { name: string; check(c: ResolvedConfig): ConfigProblem[] }[] = [
+  {
+    name: 'accumulator-holds-product',
+    check(c) {
+      const p = productFormat(c);
+      const acc = c.precision.accumulator.bits;
+      if (acc >= p.bits) return [];
+      return [{ path: 'precision.accumulator.bits', expected: `at least ${p.bits} bits, the width of one ${c.multiplier.kind} product of these operands`, received: show(acc) }];
+    },
+  },
+  {
+    name: 'accumulator-holds-sum',
+    check(c) {
+      if (c.precision.accumulator.overflow === 'saturate') return [];
+      const need = exactSumBits(c, c.array.maxK);
+      const acc = c.precision.accumulator.bits;
+      if (acc >= need || acc < productFormat(c).bits) return [];
+      const a = c.precision.activation;
+      const w = c.precision.weight;
+      return [
+        {
+          path: 'precision.accumulator.bits',
+          expected:
+            `at least ${need} bits: ${acc} bits cannot hold ${a.bits}×${w.bits}-bit products summed over K=${c.array.maxK} ` +
+            `(array.maxK); widen the accumulator, lower array.maxK, or set precision.accumulator.overflow to "saturate"`,
+          received: show(acc),
+        },
+      ];
+    },
+  },
+  {
+    name: 'unit-rules',
+    check(c) {
+      return unitFor(c.multiplier.kind)
+        .rules(c.multiplier, unitContext(c))
+        .map((i) => ({ path: i.path, expected: i.message, received: show(i.path.split('.').reduce<unknown>((o, k) => (o as Record<string, unknown> | undefined)?.[k], c)) }));
+    },
+  },
+];
+
+/**
+ * Validates and resolves a written config. Throws ConfigError listing every problem.
+ * `source` names where the config came from, for messages.
+ */
+export function resolveConfig(written: unknown, source = 'config'): ResolvedConfig {
+  const problems = schemaProblems(written);
+  if (problems.length > 0) throw new ConfigError(source, problems);
+
+  const copy = structuredClone(written) as Record<string, unknown>;
+  if (!configDefaulter()(copy)) throw new ConfigError(source, schemaProblems(copy));
+  const d = copy as unknown as DefaultedConfig;
+  const accumulator = d.precision.accumulator as { bits?: number; overflow: Overflow };
+  accumulator.bits ??= exactSumBits(d, d.array.maxK);
+  delete (copy as { $schema?: unknown }).$schema;
+
+  const body = copy as unknown as Omit<ResolvedConfig, 'hash'>;
+  const hash = createHash('sha256').update(canonicalJson(body)).digest('hex');
+  const resolved: ResolvedConfig = { ...body, hash };
+
+  const ruleProblems = rules.flatMap((r) => r.check(resolved));
+  if (ruleProblems.length > 0) throw new ConfigError(source, ruleProblems);
+  return resolved;
+}

@@ -1,0 +1,16 @@
+/**
+ * The TypeScript DSL. It only builds the plain object the JSON Schema describes, so a `.ts` config
+ * and a `.json` config go through the same validation; types come from the schema.
+ *
+ *   import { defineAccelerator, exact } from 'axgen/dsl';
+ *   export default defineAccelerator({ name: 'edge_int8', array: { rows: 8, cols: 8 }, ... });
+ */
+import type { AcceleratorConfig } from './config/schema.js';
+
+export type { AcceleratorConfig } from './config/schema.js';
+export { exact } from './units/exact.js';
+
+/** Identity with types: returns the config unchanged, for `export default`. */
+export function defineAccelerator<const C extends AcceleratorConfig>(config: C): C {
+  return config;
+}

@@ -1,0 +1,84 @@
+/**
+ * The interface every arithmetic unit implements. The array, the golden GEMM model, the metrics,
+ * the co-simulation and the sweeps reach a unit only through this interface; none of them switches
+ * on a unit's kind.
+ *
+ * Hardware contract (see templates/array_*.v.hbs): a unit emits three modules named
+ *   <prefix>_act_pre  (input  [A-1:0] a_i,            output [AE-1:0] a_enc_o)
+ *   <prefix>_wgt_pre  (input  [W-1:0] w_i,            output [WE-1:0] w_enc_o)
+ *   <prefix>_mul      (input [AE-1:0] a_enc_i, input [WE-1:0] w_enc_i, output [P-1:0] p_o)
+ * The array places act_pre once per row at its left edge and wgt_pre once per column at its top
+ * edge (where a stationary weight is loaded, or a streamed weight enters); the encoded operands
+ * travel through the array and each PE instantiates only <prefix>_mul. p_o is two's complement
+ * when `productSigned`, unsigned otherwise.
+ */
+import type { JSONSchema } from 'json-schema-to-ts';
+
+export interface OperandSpec {
+  bits: number;
+  signed: boolean;
+}
+
+/** What a unit sees of the rest of the config. */
+export interface UnitContext {
+  activation: OperandSpec;
+  weight: OperandSpec;
+}
+
+/** A problem found by a cross-field rule; `path` is a JSON path such as `multiplier.fractionBits`. */
+export interface RuleIssue {
+  path: string;
+  message: string;
+}
+
+/** Values handed to a template: strings only (handlebars would add numbers), booleans for `#if`. */
+export type ViewValue = string | boolean | readonly ViewValue[] | { readonly [key: string]: ViewValue };
+export type View = { readonly [key: string]: ViewValue };
+
+/** One emitted module: the template under templates/ that prints it and its complete view model. */
+export interface ModuleSpec {
+  /** Module name; the emitted file is `<module>.v`. */
+  module: string;
+  /** Template path relative to templates/, e.g. `units/exact_mul.v.hbs`. */
+  template: string;
+  view: View;
+}
+
+export interface UnitRtl {
+  /** Width of the encoded activation that travels along a row. */
+  actEncBits: number;
+  /** Width of the encoded weight held in (or streamed through) a PE. */
+  wgtEncBits: number;
+  /** act_pre, wgt_pre, mul and any helper modules, all named from `prefix`. */
+  modules: ModuleSpec[];
+}
+
+export interface ProductRange {
+  min: number;
+  max: number;
+}
+
+export interface UnitDef<Kind extends string = string, Schema extends JSONSchema = JSONSchema, Params = unknown> {
+  kind: Kind;
+  /** The closed schema branch for `multiplier` (with `kind: {const}`), merged into the config schema. */
+  schema: Schema;
+  /** One-line summary used in headers and reports, e.g. `mitchell(fractionBits=4)`. */
+  describe(p: Params): string;
+  /** Cross-field rules that need the operand precisions. */
+  rules(p: Params, ctx: UnitContext): RuleIssue[];
+  /** Host-side weight mapping applied before a weight reaches hardware (identity for most units). */
+  mapWeight(w: number, p: Params, ctx: UnitContext): number;
+  /** Golden model: the product of activation a and (mapped) weight w, both as integer values. */
+  multiply(a: number, w: number, p: Params, ctx: UnitContext): number;
+  /** Smallest and largest product the unit can output (sizes p_o and the accumulator rule). */
+  productRange(p: Params, ctx: UnitContext): ProductRange;
+  /** Modules to emit. `prefix` is the config name (a safe Verilog identifier). */
+  rtl(p: Params, ctx: UnitContext, prefix: string, header: (template: string) => string): UnitRtl;
+}
+
+/** Keeps a unit's literal schema type (for FromSchema) while checking it against UnitDef. */
+export function defineUnit<const Kind extends string, const Schema extends JSONSchema, Params>(
+  unit: UnitDef<Kind, Schema, Params>,
+): UnitDef<Kind, Schema, Params> {
+  return unit;
+}
