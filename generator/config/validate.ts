@@ -59,6 +59,7 @@ function schemaNode(schemaPath: string): Record<string, unknown> | undefined {
 
 function describeType(node: Record<string, unknown> | undefined, fallback: string): string {
   if (!node) return fallback;
+  if (node.oneOf) return `an object whose "kind" is one of ${allowedKinds()}`;
   const props = node.properties as Record<string, unknown> | undefined;
   if (node.type === 'integer') {
     const lo = node.minimum;

@@ -1,0 +1,20 @@
+/** axgen command line. */
+import yargs from 'yargs';
+import { hideBin } from 'yargs/helpers';
+import { GENERATOR_VERSION } from './version.js';
+import { commands } from './commands/index.js';
+
+await yargs(hideBin(process.argv))
+  .scriptName('axgen')
+  .version(GENERATOR_VERSION)
+  .command(commands)
+  .demandCommand(1, 'Name a command; `axgen --help` lists them.')
+  .strict()
+  .recommendCommands()
+  .wrap(Math.min(110, process.stdout.columns ?? 110))
+  .fail((msg, err, y) => {
+    if (err) throw err;
+    process.stderr.write(`${y.help ? '' : ''}✖ ${msg}\nRun \`axgen --help\` for usage.\n`);
+    process.exit(1);
+  })
+  .parseAsync();

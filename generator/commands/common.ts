@@ -1,0 +1,43 @@
+/** What every command shares: loading a config, and turning errors into exit codes and messages. */
+import { ConfigError, InternalError } from '../config/errors.js';
+import { loadConfig } from '../config/load.js';
+import type { ResolvedConfig } from '../config/resolve.js';
+import { ToolMissingError } from '../../sim/tools.js';
+
+export const EXIT_USER = 1;
+export const EXIT_TOOL = 2;
+export const EXIT_INTERNAL = 3;
+
+/** Runs a command body; user errors exit 1, a missing tool 2, anything else is an internal error (3). */
+export async function runCommand(body: () => Promise<number | void>, hashOf?: () => string | undefined): Promise<void> {
+  try {
+    const code = await body();
+    process.exitCode = code ?? 0;
+  } catch (e) {
+    if (e instanceof ConfigError) {
+      process.stderr.write(`${e.message}\nNothing was written.\n`);
+      process.exitCode = EXIT_USER;
+    } else if (e instanceof ToolMissingError) {
+      process.stderr.write(`✖ ${e.message}\n`);
+      process.exitCode = EXIT_TOOL;
+    } else if (e instanceof InternalError) {
+      process.stderr.write(`${e.message}\n${e.cause instanceof Error ? e.cause.stack : ''}\n`);
+      process.exitCode = EXIT_INTERNAL;
+    } else {
+      const hash = hashOf?.() ?? 'unknown';
+      const err = new InternalError((e as Error).message ?? String(e), hash, { cause: e });
+      process.stderr.write(`${err.message}\n${(e as Error).stack ?? ''}\n`);
+      process.exitCode = EXIT_INTERNAL;
+    }
+  }
+}
+
+/** Loads and resolves a config, remembering its hash for internal-error reports. */
+export class ConfigSession {
+  config?: ResolvedConfig;
+  async load(file: string): Promise<ResolvedConfig> {
+    this.config = await loadConfig(file);
+    return this.config;
+  }
+  hash = (): string | undefined => this.config?.hash;
+}

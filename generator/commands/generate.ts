@@ -1,0 +1,29 @@
+import type { CommandModule } from 'yargs';
+import { join } from 'node:path';
+import { generateTo } from '../emit/generate.js';
+import { ConfigSession, runCommand } from './common.js';
+
+interface Args {
+  config: string;
+  out?: string;
+}
+
+export const generateCommand: CommandModule<object, Args> = {
+  command: 'generate <config>',
+  describe: 'Emit the Verilog, manifest.json and files.f of a config into rtl-out/<name>/ (or --out)',
+  builder: (y) =>
+    y
+      .positional('config', { type: 'string', demandOption: true, describe: 'config file (.ts or .json)' })
+      .option('out', { type: 'string', describe: 'output folder (default: rtl-out/<name>)' }) as never,
+  handler: async (argv) => {
+    const s = new ConfigSession();
+    await runCommand(async () => {
+      const c = await s.load(argv.config);
+      const out = argv.out ?? join('rtl-out', c.name);
+      const g = await generateTo(c, out);
+      process.stdout.write(
+        `✔ ${c.name}: ${g.files.length} Verilog files, top ${g.manifest.top}, config sha256:${c.hash.slice(0, 12)} → ${out}/\n`,
+      );
+    }, s.hash);
+  },
+};

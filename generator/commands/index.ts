@@ -1,0 +1,6 @@
+/** The CLI's commands; adding one is a module in this folder and a line here. */
+import type { CommandModule } from 'yargs';
+import { generateCommand } from './generate.js';
+import { validateCommand } from './validate.js';
+
+export const commands: CommandModule<object, never>[] = [validateCommand, generateCommand] as never;

@@ -1,0 +1,34 @@
+import type { CommandModule } from 'yargs';
+import { derive } from '../config/derive.js';
+import { ConfigSession, runCommand } from './common.js';
+
+interface Args {
+  config: string;
+  json?: boolean;
+}
+
+export const validateCommand: CommandModule<object, Args> = {
+  command: 'validate <config>',
+  describe: 'Check a config (.ts or .json) and print its resolved form; writes nothing',
+  builder: (y) =>
+    y
+      .positional('config', { type: 'string', demandOption: true, describe: 'config file' })
+      .option('json', { type: 'boolean', describe: 'print the resolved config as JSON' }) as never,
+  handler: async (argv) => {
+    const s = new ConfigSession();
+    await runCommand(async () => {
+      const c = await s.load(argv.config);
+      if (argv.json) {
+        process.stdout.write(JSON.stringify(c, null, 2) + '\n');
+        return;
+      }
+      const d = derive(c);
+      process.stdout.write(
+        `✔ ${argv.config}: ${c.name} is valid (sha256:${c.hash.slice(0, 12)})\n` +
+          `  ${c.array.rows}x${c.array.cols} ${c.dataflow}, ${d.unit.describe(c.multiplier)}, ` +
+          `a ${d.aBits}-bit ${d.ctx.activation.signed ? 'signed' : 'unsigned'} × w ${d.wBits}-bit ${d.ctx.weight.signed ? 'signed' : 'unsigned'} → ` +
+          `${d.pBits}-bit product, ${d.accBits}-bit accumulator (${c.precision.accumulator.overflow})\n`,
+      );
+    }, s.hash);
+  },
+};

@@ -1,0 +1,72 @@
+/**
+ * Widths and limits derived from a ResolvedConfig. Every emitter, the golden model and the
+ * simulation harness read these from here; none of them recomputes a width.
+ */
+import { bitsFor } from '../units/common.js';
+import { unitFor } from '../units/index.js';
+import type { UnitContext, UnitDef } from '../units/types.js';
+import { commandCycles } from '../model/cycles.js';
+import { productFormat, unitContext, type ResolvedConfig } from './resolve.js';
+
+export interface Derived {
+  unit: UnitDef<string, object, unknown>;
+  ctx: UnitContext;
+  rows: number;
+  cols: number;
+  /** Activation / weight widths and signedness. */
+  aBits: number;
+  wBits: number;
+  /** Product format of the configured unit. */
+  pBits: number;
+  pSigned: boolean;
+  accBits: number;
+  /** The accumulator is two's complement exactly when the product is. */
+  accSigned: boolean;
+  saturate: boolean;
+  /** Largest M, K, N of one command. */
+  maxM: number;
+  maxK: number;
+  maxN: number;
+  /** Command port widths. */
+  mBits: number;
+  kBits: number;
+  nBits: number;
+  /** Performance counter widths: wide enough for the largest command. */
+  cycBits: number;
+  macBits: number;
+}
+
+const ubits = (max: number) => bitsFor(0, Math.max(1, max)).bits;
+
+export function derive(c: ResolvedConfig): Derived {
+  const unit = unitFor(c.multiplier.kind);
+  const ctx = unitContext(c);
+  const p = productFormat(c);
+  const R = c.array.rows;
+  const C = c.array.cols;
+  const ws = c.dataflow === 'weight-stationary';
+  const maxM = ws ? c.array.accDepth : R;
+  const maxK = c.array.maxK;
+  const shape = { rows: R, cols: C, dataflow: c.dataflow };
+  return {
+    unit,
+    ctx,
+    rows: R,
+    cols: C,
+    aBits: ctx.activation.bits,
+    wBits: ctx.weight.bits,
+    pBits: p.bits,
+    pSigned: p.signed,
+    accBits: c.precision.accumulator.bits,
+    accSigned: p.signed,
+    saturate: c.precision.accumulator.overflow === 'saturate',
+    maxM,
+    maxK,
+    maxN: C,
+    mBits: ubits(maxM),
+    kBits: ubits(Math.max(maxK, R)),
+    nBits: ubits(C),
+    cycBits: ubits(commandCycles(shape, maxM, maxK)),
+    macBits: ubits(maxM * maxK * C),
+  };
+}

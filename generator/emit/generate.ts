@@ -1,0 +1,59 @@
+/** `axgen generate`: the RTL files, manifest.json and files.f of one config. */
+import { GENERATOR_VERSION } from '../version.js';
+import type { ResolvedConfig } from '../config/resolve.js';
+import { emitRtl, topModule, type EmittedFile } from './rtl.js';
+import { writeFolderAtomically, type OutFile } from './write.js';
+import { createHash } from 'node:crypto';
+
+export interface Manifest {
+  name: string;
+  generatorVersion: string;
+  configHash: string;
+  /** sha256 over the emitted RTL files (name and bytes), for caches keyed by RTL content. */
+  rtlHash: string;
+  top: string;
+  dataflow: string;
+  unit: string;
+  files: string[];
+  config: ResolvedConfig;
+}
+
+export function rtlHash(files: EmittedFile[]): string {
+  const h = createHash('sha256');
+  for (const f of files) h.update(f.name).update('\0').update(f.text).update('\0');
+  return h.digest('hex');
+}
+
+export interface Generated {
+  files: EmittedFile[];
+  manifest: Manifest;
+  /** Everything written to the folder, manifest and file list included. */
+  out: OutFile[];
+}
+
+export function generate(c: ResolvedConfig): Generated {
+  const files = emitRtl(c);
+  const manifest: Manifest = {
+    name: c.name,
+    generatorVersion: GENERATOR_VERSION,
+    configHash: c.hash,
+    rtlHash: rtlHash(files),
+    top: topModule(c),
+    dataflow: c.dataflow,
+    unit: files.length > 0 ? c.multiplier.kind : '',
+    files: files.map((f) => f.name),
+    config: c,
+  };
+  const out: OutFile[] = [
+    ...files.map((f) => ({ name: f.name, text: f.text })),
+    { name: 'files.f', text: files.map((f) => f.name).join('\n') + '\n' },
+    { name: 'manifest.json', text: JSON.stringify(manifest, null, 2) + '\n' },
+  ];
+  return { files, manifest, out };
+}
+
+export async function generateTo(c: ResolvedConfig, dir: string): Promise<Generated> {
+  const g = generate(c);
+  await writeFolderAtomically(dir, g.out);
+  return g;
+}

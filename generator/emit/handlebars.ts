@@ -1,0 +1,36 @@
+/**
+ * The one Handlebars environment: isolated, templates compiled once with noEscape (Verilog's `<=`
+ * must not become `&lt;=`), strict (a missing key is an error) and knownHelpersOnly.
+ * Views hold strings only: with noEscape, `{{a}}{{b}}` with numbers would print their sum.
+ */
+import Handlebars from 'handlebars';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import type { View } from '../units/types.js';
+
+/** Repository root; template paths are given relative to it or to templates/. */
+export const ROOT_DIR = fileURLToPath(new URL('../../', import.meta.url));
+export const TEMPLATE_DIR = join(ROOT_DIR, 'templates');
+
+const hb = Handlebars.create();
+const compiled = new Map<string, HandlebarsTemplateDelegate>();
+
+function template(rel: string): HandlebarsTemplateDelegate {
+  let t = compiled.get(rel);
+  if (!t) {
+    // `sim/templates/...` lives beside the simulation code; everything else under templates/.
+    const path = rel.startsWith('sim/') ? join(ROOT_DIR, rel) : join(TEMPLATE_DIR, rel);
+    t = hb.compile(readFileSync(path, 'utf8'), { noEscape: true, strict: true, knownHelpersOnly: true });
+    compiled.set(rel, t);
+  }
+  return t;
+}
+
+/** Renders templates/<rel> (or sim/templates/... when rel starts with sim/) with a complete view. Throws (a generator bug) on a missing key or a number. */
+export function render(rel: string, view: View): string {
+  for (const [k, v] of Object.entries(view)) {
+    if (typeof v === 'number') throw new Error(`view key "${k}" of ${rel} is a number; views hold strings`);
+  }
+  return template(rel)(view);
+}

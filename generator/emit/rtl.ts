@@ -1,0 +1,204 @@
+/**
+ * From a ResolvedConfig to the list of emitted Verilog files. All decisions (widths, literals,
+ * which modules exist) are made here in TypeScript; templates only print.
+ */
+import { GENERATOR_VERSION } from '../version.js';
+import { derive, type Derived } from '../config/derive.js';
+import type { ResolvedConfig } from '../config/resolve.js';
+import { extendExpr } from '../units/common.js';
+import type { ModuleSpec, View } from '../units/types.js';
+import { render } from './handlebars.js';
+
+export interface EmittedFile {
+  /** File name, `<module>.v`. */
+  name: string;
+  module: string;
+  template: string;
+  text: string;
+}
+
+const s = (n: number) => String(n);
+const msb = (bits: number) => String(bits - 1);
+const ubits = (max: number) => Math.max(1, Math.ceil(Math.log2(Math.max(1, max) + 1)));
+
+/** The provenance header of every emitted file: no timestamp, so output is byte-identical. */
+export function headerFor(c: ResolvedConfig, d: Derived, template: string): string {
+  return render('partials/header.hbs', {
+    version: GENERATOR_VERSION,
+    template,
+    configName: c.name,
+    hashShort: c.hash.slice(0, 12),
+    unitDesc: d.unit.describe(c.multiplier),
+  }).trimEnd();
+}
+
+function hexAll(bits: number, top: boolean | 'ones'): string {
+  // A literal of `bits` bits: all ones, or only the top bit set (top=true), or all but the top (top=false).
+  let v: bigint;
+  const all = (1n << BigInt(bits)) - 1n;
+  if (top === 'ones') v = all;
+  else if (top) v = 1n << BigInt(bits - 1);
+  else v = all >> 1n;
+  return `${bits}'h${v.toString(16)}`;
+}
+
+function accAddView(c: ResolvedConfig, d: Derived, header: string): View {
+  const A = d.accBits;
+  const P = d.pBits;
+  const sign = d.accSigned ? 'two\'s complement' : 'unsigned';
+  return {
+    header,
+    module: `${c.name}_acc_add`,
+    overflowDesc: d.saturate ? 'saturating at the accumulator range after the addition' : `wrapping modulo 2^${A}`,
+    accDesc: `${A}-bit ${sign}`,
+    pDesc: `${P}-bit ${d.pSigned ? 'signed' : 'unsigned'}`,
+    accMsb: msb(A),
+    pMsb: msb(P),
+    accBits: s(A),
+    sumBits: s(A + 1),
+    saturate: d.saturate,
+    accExtFull: extendExpr('acc_i', A, A + 1, d.accSigned),
+    pExtFull: extendExpr('p_i', P, A + 1, d.pSigned),
+    pExtAcc: extendExpr('p_i', P, A, d.pSigned),
+    overflowExpr: d.accSigned ? `sum_full[${A}] ^ sum_full[${A - 1}]` : `sum_full[${A}]`,
+    satValue: d.accSigned ? `(sum_full[${A}] ? ${hexAll(A, true)} : ${hexAll(A, false)})` : hexAll(A, 'ones'),
+  };
+}
+
+/** Widths shared by the array and PE templates of both dataflows. */
+function gridView(c: ResolvedConfig, d: Derived, ae: number, we: number): Record<string, string> {
+  const R = d.rows;
+  const C = d.cols;
+  return {
+    prefix: c.name,
+    rows: s(R),
+    cols: s(C),
+    rowsMinus1: s(R - 1),
+    colsMinus1: s(C - 1),
+    colsPlus1: s(C + 1),
+    rowsMsb: msb(R),
+    aeBits: s(ae),
+    aeMsb: msb(ae),
+    aeBitsPlus1: s(ae + 1),
+    weBits: s(we),
+    weMsb: msb(we),
+    pMsb: msb(d.pBits),
+    accBits: s(d.accBits),
+    accMsb: msb(d.accBits),
+    aRowMsb: msb(R * ae),
+    wColMsb: msb(C * we),
+    psColMsb: msb(C * d.accBits),
+    aLinkLast: s(R * (C + 1) - 1),
+    psLinkLast: s((R + 1) * C - 1),
+  };
+}
+
+function topView(c: ResolvedConfig, d: Derived, ae: number, we: number): Record<string, string> {
+  const R = d.rows;
+  const C = d.cols;
+  const ws = c.dataflow === 'weight-stationary';
+  const idxBits = ws ? ubits(d.maxM + R + C) : ubits(d.maxK + R + C);
+  const kvBits = ubits(R);
+  const macIncBits = ubits(R * C);
+  const addrBits = ubits(c.array.accDepth - 1);
+  const rowIdxBits = ubits(R - 1);
+  const common: Record<string, string> = {
+    ...gridView(c, d, ae, we),
+    maxK: s(d.maxK),
+    accDepth: s(c.array.accDepth),
+    aBits: s(d.aBits),
+    aMsb: msb(d.aBits),
+    wBits: s(d.wBits),
+    wMsb: msb(d.wBits),
+    aDataMsb: msb(R * d.aBits),
+    wDataMsb: msb(C * d.wBits),
+    yDataMsb: msb(C * d.accBits),
+    mBits: s(d.mBits),
+    mMsb: msb(d.mBits),
+    kBits: s(d.kBits),
+    kMsb: msb(d.kBits),
+    nBits: s(d.nBits),
+    nMsb: msb(d.nBits),
+    cycBits: s(d.cycBits),
+    cycMsb: msb(d.cycBits),
+    macBits: s(d.macBits),
+    macMsb: msb(d.macBits),
+    idxBits: s(idxBits),
+    idxMsb: msb(idxBits),
+    macIncMsb: msb(macIncBits),
+    nExt: extendExpr('n_q', d.nBits, macIncBits, false),
+    macIncExt: extendExpr('mac_inc', macIncBits, d.macBits, false),
+  };
+  if (ws) {
+    return {
+      ...common,
+      foldOverhead: s(R + C - 1),
+      kRows: `${d.kBits}'d${R}`,
+      mExt: extendExpr('m_q', d.mBits, idxBits, false),
+      idxYFirst: `${idxBits}'d${R + C - 1}`,
+      idxLastOffset: `${idxBits}'d${R + C - 2}`,
+      kvMsb: msb(kvBits),
+      kvRows: `${kvBits}'d${R}`,
+      kvExt: extendExpr('kv', kvBits, macIncBits, false),
+      rowIdxBits: s(rowIdxBits),
+      rowIdxMsb: msb(rowIdxBits),
+      rowIdxLast: `${rowIdxBits}'d${R - 1}`,
+      addrMsb: msb(addrBits),
+      unusedOffsetHigh:
+        idxBits > addrBits
+          ? `      // Offsets outside 0..${c.array.accDepth - 1} only occur on cycles whose read or write is ignored.\n` +
+            `      wire unused_off_high = ^{rd_off[${idxBits - 1}:${addrBits}], wr_off[${idxBits - 1}:${addrBits}]};`
+          : '',
+    };
+  }
+  const last = R + C - 3;
+  return {
+    ...common,
+    runOverhead: s(R + C - 2),
+    kExt: extendExpr('k_q', d.kBits, idxBits, false),
+    idxLastExpr: last >= 0 ? `k_ext + ${idxBits}'d${last}` : `k_ext - ${idxBits}'d1`,
+    mIncExt: extendExpr('m_q', d.mBits, macIncBits, false),
+  };
+}
+
+/** Every module of the configured accelerator, in a stable order. */
+export function moduleSpecs(c: ResolvedConfig): ModuleSpec[] {
+  const d = derive(c);
+  const header = (t: string) => headerFor(c, d, t);
+  const unit = d.unit.rtl(c.multiplier, d.ctx, c.name, header);
+  const ae = unit.actEncBits;
+  const we = unit.wgtEncBits;
+  const ws = c.dataflow === 'weight-stationary';
+  const flow = ws ? 'ws' : 'os';
+  const grid = gridView(c, d, ae, we);
+  const specs: ModuleSpec[] = [...unit.modules];
+  specs.push({ module: `${c.name}_acc_add`, template: 'acc_add.v.hbs', view: accAddView(c, d, header('acc_add.v.hbs')) });
+  const needsDelay = ws ? d.rows > 1 || d.cols > 1 : d.rows > 1 || d.cols > 1;
+  if (needsDelay) specs.push({ module: `${c.name}_delay`, template: 'delay.v.hbs', view: { header: header('delay.v.hbs'), module: `${c.name}_delay` } });
+  if (ws) {
+    const addrBits = ubits(c.array.accDepth - 1);
+    specs.push({
+      module: `${c.name}_accbuf`,
+      template: 'accbuf.v.hbs',
+      view: {
+        header: header('accbuf.v.hbs'),
+        prefix: c.name,
+        depth: s(c.array.accDepth),
+        depthLast: s(c.array.accDepth - 1),
+        accBits: s(d.accBits),
+        accMsb: msb(d.accBits),
+        addrMsb: msb(addrBits),
+      },
+    });
+  }
+  specs.push({ module: `${c.name}_pe`, template: `pe_${flow}.v.hbs`, view: { header: header(`pe_${flow}.v.hbs`), ...grid } });
+  specs.push({ module: `${c.name}_array`, template: `array_${flow}.v.hbs`, view: { header: header(`array_${flow}.v.hbs`), ...grid } });
+  specs.push({ module: `${c.name}_top`, template: `top_${flow}.v.hbs`, view: { header: header(`top_${flow}.v.hbs`), ...topView(c, d, ae, we) } });
+  return specs;
+}
+
+export function emitRtl(c: ResolvedConfig): EmittedFile[] {
+  return moduleSpecs(c).map((m) => ({ name: `${m.module}.v`, module: m.module, template: m.template, text: render(m.template, m.view) }));
+}
+
+export const topModule = (c: ResolvedConfig) => `${c.name}_top`;

@@ -1,0 +1,81 @@
+/**
+ * The host's side of the dataflow contract: how a GEMM Y[M×N] = A[M×K]·W[K×N] is cut into
+ * commands and which beats each stream carries. The co-simulation, the cycle model and the FPGA
+ * wrapper's driver all follow it. Weights are mapped (ASM) before they are put in a beat.
+ */
+import type { Derived } from '../config/derive.js';
+import type { ResolvedConfig } from '../config/resolve.js';
+import { commandCycles, foldsOf } from './cycles.js';
+import { gemmModel, mapWeights } from './gemm.js';
+
+/** One command: an mLen×K×nLen tile at (m0, n0). */
+export interface Command {
+  m0: number;
+  mLen: number;
+  n0: number;
+  nLen: number;
+  k: number;
+  /** Expected counter values at the end of the command. */
+  cycles: number;
+  macs: number;
+}
+
+/** Which GEMM element a lane of a result beat holds (-1 for padding lanes, expected 0). */
+export interface LaneRef {
+  m: number;
+  n: number;
+}
+
+export interface Schedule {
+  commands: Command[];
+  /** Beats in stream order; each beat is one value per lane. */
+  wBeats: number[][];
+  aBeats: number[][];
+  yBeats: bigint[][];
+  /** For each result beat: the command it belongs to and the GEMM element of each lane. */
+  yRefs: { cmd: number; lanes: (LaneRef | null)[] }[];
+  /** The full expected result. */
+  Y: bigint[][];
+}
+
+export function schedule(c: ResolvedConfig, d: Derived, A: number[][], W: number[][]): Schedule {
+  const M = A.length;
+  const K = W.length;
+  const N = K > 0 ? W[0]!.length : 0;
+  const R = d.rows;
+  const C = d.cols;
+  const Wm = mapWeights(c, d, W);
+  const Y = gemmModel(c, d, A, Wm);
+  const ws = c.dataflow === 'weight-stationary';
+  const mStep = ws ? c.array.accDepth : R;
+  const shape = { rows: R, cols: C, dataflow: c.dataflow };
+  const at = (mat: number[][], i: number, j: number) => mat[i]?.[j] ?? 0;
+  const s: Schedule = { commands: [], wBeats: [], aBeats: [], yBeats: [], yRefs: [], Y };
+  if (K > c.array.maxK) throw new Error(`K=${K} exceeds array.maxK=${c.array.maxK}`);
+  for (let m0 = 0; m0 < M; m0 += mStep) {
+    const mLen = Math.min(mStep, M - m0);
+    for (let n0 = 0; n0 < N; n0 += C) {
+      const nLen = Math.min(C, N - n0);
+      const cmd = s.commands.length;
+      s.commands.push({ m0, mLen, n0, nLen, k: K, cycles: commandCycles(shape, mLen, K), macs: mLen * K * nLen });
+      const wLane = (k: number, col: number) => (k < K && col < nLen ? at(Wm, k, n0 + col) : 0);
+      const aLane = (m: number, k: number) => (m < mLen && k < K ? at(A, m0 + m, k) : 0);
+      if (ws) {
+        for (let f = 0; f < foldsOf(K, R); f++) {
+          for (let r = 0; r < R; r++) s.wBeats.push(Array.from({ length: C }, (_, col) => wLane(f * R + r, col)));
+          for (let m = 0; m < mLen; m++) s.aBeats.push(Array.from({ length: R }, (_, r) => aLane(m, f * R + r)));
+        }
+      } else {
+        for (let k = 0; k < K; k++) {
+          s.wBeats.push(Array.from({ length: C }, (_, col) => wLane(k, col)));
+          s.aBeats.push(Array.from({ length: R }, (_, r) => aLane(r, k)));
+        }
+      }
+      for (let m = 0; m < mLen; m++) {
+        s.yBeats.push(Array.from({ length: C }, (_, col) => (col < nLen ? Y[m0 + m]![n0 + col]! : 0n)));
+        s.yRefs.push({ cmd, lanes: Array.from({ length: C }, (_, col) => (col < nLen ? { m: m0 + m, n: n0 + col } : null)) });
+      }
+    }
+  }
+  return s;
+}

@@ -1,0 +1,102 @@
+/**
+ * Simulator runners. Both compile the emitted RTL plus the delay-free checker once per content
+ * hash (RTL + testbench + tool version + flags) into the build cache, and run it in a folder that
+ * holds the vector files. Every job takes a slot of the shared pool.
+ */
+import { execa } from 'execa';
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { cached, contentKey } from './cache.js';
+import { jobPool } from './pool.js';
+import { tool, type ToolInfo } from './tools.js';
+
+export type SimulatorName = 'icarus' | 'verilator';
+
+export interface SourceFile {
+  name: string;
+  text: string;
+}
+
+export interface SimBuild {
+  simulator: SimulatorName;
+  tool: ToolInfo;
+  dir: string;
+  /** The command that runs the model (program and arguments before the plusargs). */
+  run: string[];
+  cacheHit: boolean;
+}
+
+export interface SimBuildRequest {
+  /** RTL files (emitted) and testbench files. */
+  rtl: SourceFile[];
+  tb: { check: SourceFile; icarus: SourceFile; verilatorMain: SourceFile };
+  checkTop: string;
+  icarusTop: string;
+  trace?: boolean;
+}
+
+async function writeSources(dir: string, files: SourceFile[]): Promise<string[]> {
+  for (const f of files) await writeFile(join(dir, f.name), f.text);
+  return files.map((f) => f.name);
+}
+
+const ICARUS_FLAGS = ['-g2005', '-Wall'];
+
+async function buildIcarus(req: SimBuildRequest): Promise<SimBuild> {
+  const t = await tool('iverilog');
+  const sources = [...req.rtl, req.tb.check, req.tb.icarus];
+  const key = contentKey(['icarus', t.version, ICARUS_FLAGS.join(' '), req.icarusTop, ...sources.flatMap((f) => [f.name, f.text])]);
+  const { dir, hit } = await cached('icarus', key, async (tmp) => {
+    const names = await writeSources(tmp, sources);
+    const r = await jobPool.run(() => execa('iverilog', [...ICARUS_FLAGS, '-s', req.icarusTop, '-o', 'sim.vvp', ...names], { cwd: tmp, reject: false, all: true }));
+    if (r.exitCode !== 0) throw new Error(`iverilog failed on the emitted RTL:\n${r.all}`);
+  });
+  return { simulator: 'icarus', tool: t, dir, run: ['vvp', '-n', join(dir, 'sim.vvp')], cacheHit: hit };
+}
+
+function verilatorFlags(trace: boolean): string[] {
+  return ['--cc', '--exe', '--build', '-O2', '-Wno-fatal', '--x-assign', 'unique', '--x-initial', 'unique', ...(trace ? ['--trace'] : [])];
+}
+
+async function buildVerilator(req: SimBuildRequest): Promise<SimBuild> {
+  const t = await tool('verilator');
+  const flags = verilatorFlags(req.trace ?? false);
+  const sources = [...req.rtl, req.tb.check];
+  const key = contentKey(['verilator', t.version, flags.join(' '), req.checkTop, req.tb.verilatorMain.text, ...sources.flatMap((f) => [f.name, f.text])]);
+  const { dir, hit } = await cached('verilator', key, async (tmp) => {
+    const names = await writeSources(tmp, sources);
+    await writeFile(join(tmp, req.tb.verilatorMain.name), req.tb.verilatorMain.text);
+    const env = { ...process.env, OBJCACHE: process.env.OBJCACHE ?? 'ccache' };
+    const r = await jobPool.run(() =>
+      execa(
+        'verilator',
+        [...flags, '-j', '1', '--top-module', req.checkTop, '--Mdir', 'obj', '-o', 'Vsim', ...names, req.tb.verilatorMain.name],
+        { cwd: tmp, reject: false, all: true, env },
+      ),
+    );
+    if (r.exitCode !== 0) throw new Error(`verilator failed to build the checker:\n${r.all}`);
+  });
+  return { simulator: 'verilator', tool: t, dir, run: [join(dir, 'obj', 'Vsim')], cacheHit: hit };
+}
+
+export function buildSim(simulator: SimulatorName, req: SimBuildRequest): Promise<SimBuild> {
+  return simulator === 'icarus' ? buildIcarus(req) : buildVerilator(req);
+}
+
+export interface RunOptions {
+  seed: number;
+  /** 0..255: chance in 256 per cycle of an input gap and of a result stall. */
+  stall: number;
+  watchdog?: number;
+  wave?: boolean;
+}
+
+/** Runs a built model in `runDir` (which holds the vector files); returns its output. */
+export async function runSim(b: SimBuild, runDir: string, o: RunOptions): Promise<string> {
+  const [cmd, ...args] = b.run;
+  const plus = [`+seed=${o.seed}`, `+stall=${o.stall}`, `+watchdog=${o.watchdog ?? 20000}`, ...(o.wave ? ['+wave'] : [])];
+  const r = await jobPool.run(() => execa(cmd!, [...args, ...plus], { cwd: runDir, reject: false, all: true, timeout: 600_000 }));
+  if (r.timedOut) return `${r.all ?? ''}\nAXGEN_TBERROR the simulator ran for more than 10 minutes and was stopped`;
+  return r.all ?? '';
+}
+

@@ -1,0 +1,67 @@
+/**
+ * External tools: each is looked up once, its version checked against the supported range, and a
+ * missing tool fails fast with the command that installs it.
+ */
+import { execa } from 'execa';
+
+export interface ToolInfo {
+  name: string;
+  version: string;
+}
+
+export class ToolMissingError extends Error {
+  constructor(tool: string, pkg: string, detail: string) {
+    super(`${tool} is not available (${detail}). Install it with: sudo apt-get install -y ${pkg}`);
+    this.name = 'ToolMissingError';
+  }
+}
+
+interface ToolSpec {
+  cmd: string;
+  args: string[];
+  pkg: string;
+  pattern: RegExp;
+  /** Oldest supported major.minor. */
+  min: [number, number];
+}
+
+const specs: Record<string, ToolSpec> = {
+  iverilog: { cmd: 'iverilog', args: ['-V'], pkg: 'iverilog', pattern: /Icarus Verilog version (\d+)\.(\d+)/, min: [11, 0] },
+  verilator: { cmd: 'verilator', args: ['--version'], pkg: 'verilator build-essential', pattern: /Verilator (\d+)\.(\d+)/, min: [5, 6] },
+  yosys: { cmd: 'yosys', args: ['-V'], pkg: 'yosys', pattern: /Yosys (\d+)\.(\d+)/, min: [0, 23] },
+  'nextpnr-ice40': { cmd: 'nextpnr-ice40', args: ['--version'], pkg: 'nextpnr-ice40', pattern: /nextpnr-ice40 -- Next Generation Place and Route \(Version ([^)\s]*)/, min: [0, 0] },
+};
+
+const cache = new Map<string, Promise<ToolInfo>>();
+
+async function probe(name: string): Promise<ToolInfo> {
+  const spec = specs[name];
+  if (!spec) throw new Error(`internal error: unknown tool ${name}`);
+  let out: string;
+  try {
+    const r = await execa(spec.cmd, spec.args, { reject: false, all: true });
+    if (r.failed && r.exitCode === undefined) throw new Error(r.shortMessage);
+    out = r.all ?? '';
+  } catch (e) {
+    throw new ToolMissingError(spec.cmd, spec.pkg, (e as Error).message.split('\n')[0] ?? 'not found');
+  }
+  const m = spec.pattern.exec(out);
+  if (!m) throw new ToolMissingError(spec.cmd, spec.pkg, `unrecognised version output: ${out.split('\n')[0]}`);
+  const major = Number(m[1]);
+  const minor = Number(m[2] ?? 0);
+  if (Number.isFinite(major) && (major < spec.min[0] || (major === spec.min[0] && minor < spec.min[1]))) {
+    throw new ToolMissingError(spec.cmd, spec.pkg, `version ${m[1]}.${m[2]} is older than the supported ${spec.min.join('.')}`);
+  }
+  const version = (out.split('\n')[0] ?? '').trim();
+  return { name, version };
+}
+
+/** The tool's version line, checked once per process. Throws ToolMissingError with an install hint. */
+export function tool(name: 'iverilog' | 'verilator' | 'yosys' | 'nextpnr-ice40'): Promise<ToolInfo> {
+  let p = cache.get(name);
+  if (!p) {
+    p = probe(name);
+    cache.set(name, p);
+  }
+  return p;
+}
