@@ -12,9 +12,9 @@ await yargs(hideBin(process.argv))
   .strict()
   .recommendCommands()
   .wrap(Math.min(110, process.stdout.columns ?? 110))
-  .fail((msg, err, y) => {
+  .fail((msg, err) => {
     if (err) throw err;
-    process.stderr.write(`${y.help ? '' : ''}✖ ${msg}\nRun \`axgen --help\` for usage.\n`);
+    process.stderr.write(`✖ ${msg}\nRun \`axgen --help\` for usage.\n`);
     process.exit(1);
   })
   .parseAsync();

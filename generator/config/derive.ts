@@ -34,6 +34,11 @@ export interface Derived {
   /** Performance counter widths: wide enough for the largest command. */
   cycBits: number;
   macBits: number;
+  /**
+   * Zero-skip predicate on an activation and a (mapped) weight, or null without zero-skip.
+   * A skipped product contributes 0 and is counted by cnt_skipped_o.
+   */
+  skip: ((a: number, w: number) => boolean) | null;
 }
 
 const ubits = (max: number) => bitsFor(0, Math.max(1, max)).bits;
@@ -68,5 +73,6 @@ export function derive(c: ResolvedConfig): Derived {
     nBits: ubits(C),
     cycBits: ubits(commandCycles(shape, maxM, maxK)),
     macBits: ubits(maxM * maxK * C),
+    skip: null,
   };
 }

@@ -127,6 +127,8 @@ function topView(c: ResolvedConfig, d: Derived, ae: number, we: number): Record<
     idxMsb: msb(idxBits),
     macIncMsb: msb(macIncBits),
     nExt: extendExpr('n_q', d.nBits, macIncBits, false),
+    skipDesc: 'no zero-skip configured: always 0',
+    skipCounter: `  assign cnt_skipped_o = ${d.macBits}'d0;`,
     macIncExt: extendExpr('mac_inc', macIncBits, d.macBits, false),
   };
   if (ws) {

@@ -35,7 +35,12 @@ export function gemmModel(c: ResolvedConfig, d: Derived, A: number[][], Wm: numb
     const row: bigint[] = [];
     for (let n = 0; n < N; n++) {
       let acc = 0n;
-      for (let k = 0; k < K; k++) acc = accumulate(d, acc, BigInt(d.unit.multiply(A[m]![k]!, Wm[k]![n]!, c.multiplier, d.ctx)));
+      for (let k = 0; k < K; k++) {
+        const a = A[m]![k]!;
+        const w = Wm[k]![n]!;
+        const p = d.skip?.(a, w) ? 0 : d.unit.multiply(a, w, c.multiplier, d.ctx);
+        acc = accumulate(d, acc, BigInt(p));
+      }
       row.push(acc);
     }
     Y.push(row);

@@ -18,6 +18,8 @@ export interface Command {
   /** Expected counter values at the end of the command. */
   cycles: number;
   macs: number;
+  /** Real products the zero-skip logic skips (0 without zero-skip). */
+  skipped: number;
 }
 
 /** Which GEMM element a lane of a result beat holds (-1 for padding lanes, expected 0). */
@@ -57,7 +59,12 @@ export function schedule(c: ResolvedConfig, d: Derived, A: number[][], W: number
     for (let n0 = 0; n0 < N; n0 += C) {
       const nLen = Math.min(C, N - n0);
       const cmd = s.commands.length;
-      s.commands.push({ m0, mLen, n0, nLen, k: K, cycles: commandCycles(shape, mLen, K), macs: mLen * K * nLen });
+      let skipped = 0;
+      if (d.skip) {
+        for (let m = m0; m < m0 + mLen; m++)
+          for (let n = n0; n < n0 + nLen; n++) for (let k = 0; k < K; k++) if (d.skip(A[m]![k]!, Wm[k]![n]!)) skipped++;
+      }
+      s.commands.push({ m0, mLen, n0, nLen, k: K, cycles: commandCycles(shape, mLen, K), macs: mLen * K * nLen, skipped });
       const wLane = (k: number, col: number) => (k < K && col < nLen ? at(Wm, k, n0 + col) : 0);
       const aLane = (m: number, k: number) => (m < mLen && k < K ? at(A, m0 + m, k) : 0);
       if (ws) {
