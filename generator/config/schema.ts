@@ -17,7 +17,7 @@ const operand = (what: string) =>
     additionalProperties: false,
     required: ['bits'],
     properties: {
-      bits: { type: 'integer', minimum: 2, maximum: 16, description: `Width of a ${what} in bits.` },
+      bits: { type: 'integer', minimum: 2, maximum: 16, description: `Width of one ${what} in bits.` },
       signed: {
         type: 'boolean',
         default: true,
@@ -93,7 +93,7 @@ export const acceleratorSchema = {
               type: 'integer',
               minimum: 2,
               maximum: 64,
-              description: 'Accumulator width. Default: the product width plus ceil(log2(maxK)), which never overflows.',
+              description: 'Accumulator width. Default: just wide enough that no sum of maxK products overflows.',
             },
             overflow: {
               enum: ['wrap', 'saturate'],
