@@ -107,6 +107,8 @@ export function resolveConfig(written: unknown, source = 'config'): ResolvedConf
   const copy = structuredClone(written) as Record<string, unknown>;
   if (!configDefaulter()(copy)) throw new ConfigError(source, schemaProblems(copy));
   const d = copy as unknown as DefaultedConfig;
+  const unit = unitFor(d.multiplier.kind);
+  if (unit.normalize) (copy as { multiplier: unknown }).multiplier = unit.normalize(d.multiplier, unitContext(d));
   const accumulator = d.precision.accumulator as { bits?: number; overflow: Overflow };
   accumulator.bits ??= exactSumBits(d, d.array.maxK);
   delete (copy as { $schema?: unknown }).$schema;

@@ -62,6 +62,11 @@ export interface UnitDef<Kind extends string = string, Schema extends JSONSchema
   kind: Kind;
   /** The closed schema branch for `multiplier` (with `kind: {const}`), merged into the config schema. */
   schema: Schema;
+  /**
+   * Defaults that depend on the operand precisions (e.g. Mitchell's fractionBits = N-1), filled in
+   * by the config normalizer after ajv applied the schema's static defaults. Returns new params.
+   */
+  normalize?(p: Params, ctx: UnitContext): Params;
   /** One-line summary used in headers and reports, e.g. `mitchell(fractionBits=4)`. */
   describe(p: Params): string;
   /** Cross-field rules that need the operand precisions. */
