@@ -69,7 +69,8 @@ export function derive(c: ResolvedConfig): Derived {
     maxK,
     maxN: C,
     mBits: ubits(maxM),
-    kBits: ubits(Math.max(maxK, R)),
+    // Wide enough for R + 1, so that "the fold is the last one" is never constant in the RTL.
+    kBits: ubits(Math.max(maxK, R + 1)),
     nBits: ubits(C),
     cycBits: ubits(commandCycles(shape, maxM, maxK)),
     macBits: ubits(maxM * maxK * C),
