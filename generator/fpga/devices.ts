@@ -1,0 +1,34 @@
+/**
+ * iCE40 devices that `axgen fpga` and `placeAndRoute` accept: the nextpnr-ice40 device flag, the
+ * default package, and whether the device has SB_MAC16 DSP blocks. Capacities are not listed here:
+ * they are read from nextpnr's own "Device utilisation" report, so they always match the tool.
+ *
+ * Note: nextpnr models the HX4K/LP4K on the 8k die (7,680 logic cells); Lattice sells them as
+ * 3,520-cell parts, so a design that nextpnr places on hx4k may still be too big for the part.
+ */
+export interface IceDevice {
+  /** nextpnr-ice40 flag without the dashes, e.g. `up5k`. */
+  name: string;
+  package: string;
+  /** The device has SB_MAC16 blocks (UltraPlus and iCE5LP). */
+  dsp: boolean;
+}
+
+export const ICE40_DEVICES: readonly IceDevice[] = [
+  { name: 'lp384', package: 'qn32', dsp: false },
+  { name: 'lp1k', package: 'cm81', dsp: false },
+  { name: 'lp4k', package: 'cm81', dsp: false },
+  { name: 'lp8k', package: 'cm81', dsp: false },
+  { name: 'hx1k', package: 'tq144', dsp: false },
+  { name: 'hx4k', package: 'tq144', dsp: false },
+  { name: 'hx8k', package: 'ct256', dsp: false },
+  { name: 'up5k', package: 'sg48', dsp: true },
+  { name: 'u4k', package: 'sg48', dsp: true },
+];
+
+export const DEVICE_NAMES = ICE40_DEVICES.map((d) => d.name);
+
+/** The device of that name, or undefined. */
+export function iceDevice(name: string): IceDevice | undefined {
+  return ICE40_DEVICES.find((d) => d.name === name);
+}

@@ -1,0 +1,310 @@
+/**
+ * Place and route of a set of RTL files on an iCE40: Yosys `synth_ice40` → nextpnr-ice40 with a
+ * clock constraint → icepack. Reusable (the `axgen fpga` command and the sweeps call it).
+ *
+ * Stable signature:
+ *
+ *   placeAndRoute({ files, top, device, clockMHz?, harness?, clock?, dsp?, seed?, outDir? })
+ *     → Promise<PnrResult>
+ *
+ *   files     RTL files ({ name, text }), one module per file as axgen emits them
+ *   top       top module name
+ *   device    'up5k' | 'hx8k' | 'hx1k' | 'lp8k' | … (generator/fpga/devices.ts)
+ *   clockMHz  nextpnr's clock constraint (default 50); the achieved fmax is reported either way
+ *   harness   true (default): wrap `top` in the serial-in / XOR-out timing harness (harness.ts) so
+ *             a wide IP needs 4 pins; false: place `top` as is (its ports become pins)
+ *   clock     the top's clock port (default `clk_i`)
+ *   dsp       map multipliers to SB_MAC16 (`synth_ice40 -dsp`); default: when the device has them
+ *   seed      nextpnr seed (default 1); same inputs give the same result
+ *   outDir    when given, the bitstream (.bin), the nextpnr report and logs are copied there
+ *
+ *   PnrResult: { fits, overflow[], fmaxMHz, meetsTiming, utilisation{lut4,carry,ff,bram,mac16,lc,io},
+ *                capacity{resource:{used,available}}, harness{used,description}, toolVersions,
+ *                timingReport (text), bitstream?, cacheHit, … } — see the interface below.
+ *
+ * A design that does not fit has fits=false, fmaxMHz=null, and `overflow` names each resource whose
+ * use exceeds the device (used, available, over). Results are cached by content hash (RTL, top,
+ * options, tool versions) in the shared build cache, so a sweep asking twice pays once.
+ * Every tool run goes through the shared job pool.
+ */
+import { execa } from 'execa';
+import { copyFile, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { cached, contentKey } from '../../sim/cache.js';
+import { jobPool } from '../../sim/pool.js';
+import { tool } from '../../sim/tools.js';
+import { iceDevice, DEVICE_NAMES } from './devices.js';
+import { HARNESS_DESCRIPTION, HARNESS_MODULE, harnessVerilog, parsePorts } from './harness.js';
+
+export interface PnrFile {
+  name: string;
+  text: string;
+}
+
+export interface PnrRequest {
+  files: PnrFile[];
+  top: string;
+  device: string;
+  clockMHz?: number;
+  harness?: boolean;
+  clock?: string;
+  dsp?: boolean;
+  seed?: number;
+  outDir?: string;
+}
+
+export interface Utilisation {
+  /** Yosys cell counts after synth_ice40. */
+  lut4: number;
+  carry: number;
+  ff: number;
+  bram: number;
+  mac16: number;
+  /** nextpnr's packed logic cells (LUT4 + FF + carry per cell), null when placement did not start. */
+  lc: number | null;
+  io: number | null;
+}
+
+export interface Overflow {
+  resource: string;
+  used: number;
+  available: number;
+  over: number;
+}
+
+export interface PnrResult {
+  top: string;
+  device: string;
+  package: string;
+  clockMHz: number;
+  dsp: boolean;
+  seed: number;
+  fits: boolean;
+  overflow: Overflow[];
+  /** Achieved register-to-register fmax of the clock, null when the design was not routed. */
+  fmaxMHz: number | null;
+  meetsTiming: boolean | null;
+  utilisation: Utilisation;
+  /** nextpnr's "Device utilisation" table. */
+  capacity: Record<string, { used: number; available: number }>;
+  harness: { used: boolean; description: string };
+  toolVersions: { yosys: string; nextpnr: string; icepack: string };
+  /** The timing lines of nextpnr's final report (fmax and I/O delays). */
+  timingReport: string;
+  /** Path of the bitstream in outDir (when outDir was given and the design fits). */
+  bitstream: string | null;
+  /** Cache folder holding design.bin, report.json, yosys.log, nextpnr.log. */
+  cacheDir: string;
+  cacheHit: boolean;
+  /** Wall time of synthesis + place and route (0 on a cache hit… of this call). */
+  seconds: { synth: number; pnr: number };
+}
+
+export class PnrInputError extends Error {}
+
+let icepackVersion: Promise<string> | undefined;
+function icepackTool(): Promise<string> {
+  icepackVersion ??= (async () => {
+    const r = await execa('icepack', ['-h'], { reject: false, all: true });
+    if (r.exitCode === undefined || /not found|ENOENT/.test(r.shortMessage ?? '')) {
+      throw new Error('icepack is not available. Install it with: sudo apt-get install -y fpga-icestorm');
+    }
+    const q = await execa('dpkg-query', ['-W', '-f', '${Version}', 'fpga-icestorm'], { reject: false });
+    return q.exitCode === 0 && q.stdout ? `icestorm ${q.stdout.trim()}` : 'icestorm (version unknown)';
+  })();
+  return icepackVersion;
+}
+
+/** Cell counts from Yosys `stat` text (flattened design). */
+export function parseYosysStat(text: string): Omit<Utilisation, 'lc' | 'io'> {
+  const count = (re: RegExp) => {
+    let n = 0;
+    for (const m of text.matchAll(re)) n += Number(m[1]);
+    return n;
+  };
+  return {
+    lut4: count(/^\s+SB_LUT4\s+(\d+)\s*$/gm),
+    carry: count(/^\s+SB_CARRY\s+(\d+)\s*$/gm),
+    ff: count(/^\s+SB_DFF\w*\s+(\d+)\s*$/gm),
+    bram: count(/^\s+SB_RAM40_4K\w*\s+(\d+)\s*$/gm),
+    mac16: count(/^\s+SB_MAC16\s+(\d+)\s*$/gm),
+  };
+}
+
+/** The last "Device utilisation" table of a nextpnr log. */
+export function parseNextpnrUtilisation(log: string): Record<string, { used: number; available: number }> {
+  const out: Record<string, { used: number; available: number }> = {};
+  const idx = log.lastIndexOf('Device utilisation:');
+  if (idx < 0) return out;
+  for (const line of log.slice(idx).split('\n').slice(1)) {
+    const m = /^Info:\s+(\w+):\s+(\d+)\/\s*(\d+)/.exec(line);
+    if (!m) break;
+    out[m[1]!] = { used: Number(m[2]), available: Number(m[3]) };
+  }
+  return out;
+}
+
+function timingLines(log: string): string {
+  const lines = log.split('\n').filter((l) => /Max frequency for clock|Max delay/.test(l));
+  // nextpnr prints the estimate after placement and the final figures after routing: keep the last set.
+  const lastFreq = lines.map((l) => /Max frequency/.test(l)).lastIndexOf(true);
+  return (lastFreq >= 0 ? lines.slice(lastFreq) : lines).map((l) => l.replace(/^(Info|ERROR|Warning): /, '')).join('\n');
+}
+
+interface Stored {
+  fits: boolean;
+  overflow: Overflow[];
+  fmaxMHz: number | null;
+  utilisation: Utilisation;
+  capacity: Record<string, { used: number; available: number }>;
+  timingReport: string;
+  seconds: { synth: number; pnr: number };
+  failure: string | null;
+}
+
+/** Yosys synth_ice40 → nextpnr-ice40 → icepack; see the file header. */
+export async function placeAndRoute(req: PnrRequest): Promise<PnrResult> {
+  const dev = iceDevice(req.device);
+  if (!dev) throw new PnrInputError(`--device: expected one of ${DEVICE_NAMES.join(', ')}, received "${req.device}"`);
+  const clockMHz = req.clockMHz ?? 50;
+  if (!(clockMHz > 0 && clockMHz <= 1000)) throw new PnrInputError(`--clock: expected a frequency in MHz between 0 and 1000, received ${req.clockMHz}`);
+  const useHarness = req.harness ?? true;
+  const clock = req.clock ?? 'clk_i';
+  const dsp = (req.dsp ?? dev.dsp) && dev.dsp;
+  const seed = req.seed ?? 1;
+  const [yosys, nextpnr, icepack] = await Promise.all([tool('yosys'), tool('nextpnr-ice40'), icepackTool()]);
+
+  const files = [...req.files];
+  let top = req.top;
+  if (useHarness) {
+    const topFile = files.find((f) => new RegExp(`\\bmodule\\s+${req.top}\\b`).test(f.text));
+    if (!topFile) throw new PnrInputError(`top module ${req.top} is in none of the files`);
+    files.push({ name: `${HARNESS_MODULE}.v`, text: harnessVerilog(req.top, parsePorts(topFile.text, req.top), { clock }) });
+    top = HARNESS_MODULE;
+  }
+  const ysScript = `read_verilog ${files.map((f) => f.name).join(' ')}; synth_ice40 -top ${top}${dsp ? ' -dsp' : ''} -json design.json; tee -q -o stat.txt stat`;
+  const pnrArgs = [
+    `--${dev.name}`,
+    '--package',
+    dev.package,
+    '--json',
+    'design.json',
+    '--asc',
+    'design.asc',
+    '--freq',
+    String(clockMHz),
+    '--seed',
+    String(seed),
+    '--pcf-allow-unconstrained',
+    '--timing-allow-fail',
+    '--report',
+    'report.json',
+  ];
+  const key = contentKey([
+    'pnr-v1',
+    yosys.version,
+    nextpnr.version,
+    icepack,
+    ysScript,
+    pnrArgs.join(' '),
+    ...files.flatMap((f) => [f.name, f.text]),
+  ]);
+
+  const { dir, hit } = await cached('pnr', key, async (tmp) => {
+    for (const f of files) await writeFile(join(tmp, f.name), f.text);
+    const t0 = Date.now();
+    const ys = await jobPool.run(() => execa('yosys', ['-q', '-l', 'yosys.log', '-p', ysScript], { cwd: tmp, reject: false, all: true }));
+    if (ys.exitCode !== 0) throw new Error(`yosys synth_ice40 failed on ${req.top}:\n${(ys.all ?? '').slice(-4000)}`);
+    const t1 = Date.now();
+    const stat = parseYosysStat(await readFile(join(tmp, 'stat.txt'), 'utf8'));
+    const np = await jobPool.run(() => execa('nextpnr-ice40', pnrArgs, { cwd: tmp, reject: false, all: true }));
+    const log = np.all ?? '';
+    await writeFile(join(tmp, 'nextpnr.log'), log);
+    const t2 = Date.now();
+    const capacity = parseNextpnrUtilisation(log);
+    const overflow: Overflow[] = Object.entries(capacity)
+      .filter(([, v]) => v.used > v.available)
+      .map(([resource, v]) => ({ resource, used: v.used, available: v.available, over: v.used - v.available }));
+    let fits = np.exitCode === 0 && overflow.length === 0 && existsSync(join(tmp, 'design.asc'));
+    let failure: string | null = null;
+    let fmaxMHz: number | null = null;
+    if (fits) {
+      const rep = JSON.parse(await readFile(join(tmp, 'report.json'), 'utf8')) as { fmax?: Record<string, { achieved: number }> };
+      const clocks = Object.values(rep.fmax ?? {});
+      fmaxMHz = clocks.length > 0 ? Math.min(...clocks.map((c) => c.achieved)) : null;
+      const pk = await jobPool.run(() => execa('icepack', ['design.asc', 'design.bin'], { cwd: tmp, reject: false, all: true }));
+      if (pk.exitCode !== 0) throw new Error(`icepack failed:\n${pk.all}`);
+    } else {
+      fits = false;
+      failure = overflow.length > 0 ? null : (log.split('\n').find((l) => /^ERROR/.test(l)) ?? `nextpnr exited with ${np.exitCode}`);
+      if (failure && !/Unable to place|no BELs remaining|not enough|exceed/i.test(failure)) {
+        throw new Error(`nextpnr-ice40 failed on ${req.top} (${dev.name}):\n${log.slice(-4000)}`);
+      }
+    }
+    const stored: Stored = {
+      fits,
+      overflow,
+      fmaxMHz,
+      utilisation: { ...stat, lc: capacity.ICESTORM_LC?.used ?? null, io: capacity.SB_IO?.used ?? null },
+      capacity,
+      timingReport: timingLines(log),
+      seconds: { synth: (t1 - t0) / 1000, pnr: (t2 - t1) / 1000 },
+      failure,
+    };
+    await writeFile(join(tmp, 'result.json'), JSON.stringify(stored, null, 2) + '\n');
+  });
+
+  const stored = JSON.parse(await readFile(join(dir, 'result.json'), 'utf8')) as Stored;
+  let bitstream: string | null = null;
+  if (req.outDir) {
+    await mkdir(req.outDir, { recursive: true });
+    for (const f of ['nextpnr.log', 'yosys.log', 'report.json', 'design.bin']) {
+      if (existsSync(join(dir, f))) await copyFile(join(dir, f), join(req.outDir, f === 'design.bin' ? `${req.top}_${dev.name}.bin` : f));
+    }
+    if (existsSync(join(dir, 'design.bin'))) bitstream = join(req.outDir, `${req.top}_${dev.name}.bin`);
+  }
+  return {
+    top: req.top,
+    device: dev.name,
+    package: dev.package,
+    clockMHz,
+    dsp,
+    seed,
+    fits: stored.fits,
+    overflow: stored.overflow,
+    fmaxMHz: stored.fmaxMHz,
+    meetsTiming: stored.fmaxMHz === null ? null : stored.fmaxMHz >= clockMHz,
+    utilisation: stored.utilisation,
+    capacity: stored.capacity,
+    harness: { used: useHarness, description: useHarness ? HARNESS_DESCRIPTION : 'none: the top-level ports are placed on pins' },
+    toolVersions: { yosys: yosys.version, nextpnr: nextpnr.version, icepack },
+    timingReport: stored.timingReport + (stored.failure ? `\n${stored.failure}` : ''),
+    bitstream,
+    cacheDir: dir,
+    cacheHit: hit,
+    seconds: stored.seconds,
+  };
+}
+
+/** Human-readable summary of one result (the text report of `axgen fpga`). */
+export function formatPnr(r: PnrResult): string {
+  const u = r.utilisation;
+  const cap = (k: string) => (r.capacity[k] ? `/${r.capacity[k]!.available}` : '');
+  const L = [
+    `${r.top} on iCE40 ${r.device} (${r.package}), clock constraint ${r.clockMHz} MHz, seed ${r.seed}${r.dsp ? ', multipliers on SB_MAC16' : ', no DSP mapping'}`,
+    `harness: ${r.harness.description}`,
+    `utilisation: LUT4 ${u.lut4}, carry ${u.carry}, FF ${u.ff}, BRAM ${u.bram}${cap('ICESTORM_RAM')}, SB_MAC16 ${u.mac16}${cap('ICESTORM_DSP')}, logic cells ${u.lc ?? '-'}${cap('ICESTORM_LC')}`,
+  ];
+  if (r.fits) {
+    L.push(`fits: yes; fmax ${r.fmaxMHz === null ? 'n/a' : `${r.fmaxMHz.toFixed(2)} MHz`} (${r.meetsTiming ? 'meets' : 'misses'} ${r.clockMHz} MHz)`);
+  } else if (r.overflow.length > 0) {
+    L.push(`fits: NO — ${r.overflow.map((o) => `${o.resource} ${o.used}/${o.available} (over by ${o.over}, ${Math.round((100 * o.over) / o.available)} %)`).join('; ')}`);
+  } else {
+    L.push('fits: NO — placement failed');
+  }
+  if (r.timingReport) L.push('timing (nextpnr):', ...r.timingReport.split('\n').map((l) => `  ${l.trim()}`));
+  L.push(`tools: ${r.toolVersions.yosys}; ${r.toolVersions.nextpnr}; ${r.toolVersions.icepack}`);
+  if (r.bitstream) L.push(`bitstream: ${r.bitstream}`);
+  return L.join('\n') + '\n';
+}
