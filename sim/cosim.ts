@@ -1,31 +1,41 @@
 /**
- * Co-simulation of one config: emit the RTL, build the checker for a simulator (cached), write the
- * golden model's stimulus and expected results, run, and map every reported mismatch back to the
- * GEMM element and its operands.
+ * Co-simulation of one config: emit the RTL (or take given files), build the checker for a simulator
+ * (cached by content hash), write the golden model's stimulus and expected results for every case,
+ * run, and map every reported mismatch back to the case, tile, GEMM element and its operands.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
+import { copyFile, mkdtemp, rm } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { derive } from '../generator/config/derive.js';
 import type { ResolvedConfig } from '../generator/config/resolve.js';
-import { emitRtl } from '../generator/emit/rtl.js';
-import { schedule, type Schedule } from '../generator/model/schedule.js';
+import { emitRtl, type EmittedFile } from '../generator/emit/rtl.js';
+import type { Schedule } from '../generator/model/schedule.js';
+import { laneOrigin, operandsOf, scheduleCases, totalMacs, type GemmCase, type MultiSchedule } from './cases.js';
 import { buildSim, runSim, type SimulatorName } from './simulators.js';
 import { testbenchFiles } from './testbench.js';
-import { writeVectors } from './vectors.js';
-import type { EmittedFile } from '../generator/emit/rtl.js';
+import { vectorTexts } from './vectors.js';
+import { writeFile } from 'node:fs/promises';
 
 export interface Mismatch {
+  /** Command (tile) index over the whole run. */
   command: number;
   beat: number;
   lane: number;
+  /** The case the element belongs to, and the command's index within it. */
+  caseName: string;
+  caseCommand: number;
+  /** Origin of the tile in the case's GEMM. */
+  m0: number;
+  n0: number;
   /** GEMM element (null for a padding lane, whose expected value is 0). */
   m: number | null;
   n: number | null;
   expected: bigint;
+  /** Decimal, or the simulator's hex with x/z digits. */
   actual: string;
   cycle: number;
-  /** The operands that feed the element: A[m][k] and (mapped) W[k][n] for every k. */
+  /** The operands that feed the element: A[m][k]*W'[k][n] for every k (W' mapped weights). */
   operands: string;
 }
 
@@ -45,26 +55,40 @@ export interface CosimResult {
   results: number;
   errors: number;
   simCycles: number;
+  /** Real MACs of every command (what the run computed). */
+  macs: number;
   mismatches: Mismatch[];
   counters: CounterMismatch[];
   /** Checker or harness problems (bad vector file, time-out, unconsumed beats). */
   problems: string[];
   buildCacheHit: boolean;
+  /** Wall time of the build step (a cache hit is near 0) and of the simulator run, in ms. */
+  buildMs: number;
+  runMs: number;
   output: string;
 }
 
 export interface CosimRequest {
   simulator: SimulatorName;
-  A: number[][];
-  /** Weights as the user gives them; the unit's host mapping is applied by the schedule. */
-  W: number[][];
+  /** One GEMM... */
+  A?: number[][];
+  /** ...with weights as the user gives them (the unit's host mapping is applied by the schedule). */
+  W?: number[][];
+  /** ...or several cases run back to back in one simulation (see sim/cases.ts). */
+  cases?: GemmCase[];
   seed?: number;
+  /** 0..255: chance in 256 per cycle of an input gap and of a result stall. */
   stall?: number;
   /** Use these RTL files instead of emitting them (`axgen sim --rtl`, fault injection). */
   rtl?: EmittedFile[];
   /** Keep the run folder (vectors, wave.vcd) here instead of a temporary one. */
   runDir?: string;
-  wave?: boolean;
+  /** Write a VCD (Verilator then builds with --trace) and copy it to this file. */
+  wave?: string;
+  /** Idle cycles after which the checker gives up. */
+  watchdog?: number;
+  /** Test hook: rewrite the vector files before the run (corrupted / short file tests). */
+  tamper?: (files: Record<string, string>) => Record<string, string>;
 }
 
 function fromHex(hex: string, bits: number, signed: boolean): bigint {
@@ -74,8 +98,12 @@ function fromHex(hex: string, bits: number, signed: boolean): bigint {
   return v;
 }
 
-export function parseOutput(output: string, s: Schedule, c: ResolvedConfig, Wm: number[][], A: number[][]): Omit<CosimResult, 'simulator' | 'toolVersion' | 'buildCacheHit' | 'output'> {
+type Parsed = Omit<CosimResult, 'simulator' | 'toolVersion' | 'buildCacheHit' | 'output' | 'buildMs' | 'runMs' | 'macs'>;
+
+/** Reads the checker's report lines; passes only with AXGEN_DONE, no error, and every beat exchanged. */
+export function parseRun(output: string, ms: MultiSchedule, c: ResolvedConfig): Parsed {
   const d = derive(c);
+  const s = ms.all;
   const mismatches: Mismatch[] = [];
   const counters: CounterMismatch[] = [];
   const problems: string[] = [];
@@ -85,21 +113,21 @@ export function parseOutput(output: string, s: Schedule, c: ResolvedConfig, Wm: 
     if (mm) {
       const beat = Number(mm[1]);
       const lane = Number(mm[2]);
-      const ref = s.yRefs[beat];
-      const el = ref?.lanes[lane] ?? null;
-      const ops = el
-        ? Array.from({ length: Wm.length }, (_, k) => `${A[el.m]![k]}*${Wm[k]![el.n]}`).slice(0, 16).join(' + ') + (Wm.length > 16 ? ' + ...' : '')
-        : 'padding lane';
+      const o = laneOrigin(ms, beat, lane);
       mismatches.push({
-        command: ref?.cmd ?? -1,
+        command: o?.command ?? -1,
         beat,
         lane,
-        m: el?.m ?? null,
-        n: el?.n ?? null,
+        caseName: o?.caseName ?? '(beyond the expected results)',
+        caseCommand: o?.caseCommand ?? -1,
+        m0: o?.m0 ?? -1,
+        n0: o?.n0 ?? -1,
+        m: o?.m ?? null,
+        n: o?.n ?? null,
         expected: fromHex(mm[3]!, d.accBits, d.accSigned),
         actual: /^[0-9a-fA-F]+$/.test(mm[4]!) ? String(fromHex(mm[4]!, d.accBits, d.accSigned)) : mm[4]!,
         cycle: Number(mm[5]),
-        operands: ops,
+        operands: o ? operandsOf(ms, o) : '',
       });
       continue;
     }
@@ -116,30 +144,44 @@ export function parseOutput(output: string, s: Schedule, c: ResolvedConfig, Wm: 
   const errors = done ? Number(done[3]) : -1;
   const commands = done ? Number(done[1]) : 0;
   const results = done ? Number(done[2]) : 0;
-  const passed =
-    done !== null && errors === 0 && mismatches.length === 0 && counters.length === 0 && problems.length === 0 && commands === s.commands.length && results === s.yBeats.length;
+  if (done && commands !== s.commands.length) problems.push(`the checker finished ${commands} of ${s.commands.length} commands`);
+  if (done && results !== s.yBeats.length) problems.push(`the checker received ${results} of ${s.yBeats.length} result beats`);
+  const passed = done !== null && errors === 0 && mismatches.length === 0 && counters.length === 0 && problems.length === 0;
   return { passed, commands, results, errors, simCycles: done ? Number(done[4]) : 0, mismatches, counters, problems };
+}
+
+/** The single-GEMM form of parseRun (kept for callers that hold one schedule). */
+export function parseOutput(output: string, s: Schedule, c: ResolvedConfig, Wm: number[][], A: number[][]): Parsed {
+  const ms: MultiSchedule = { all: s, parts: [{ case: { name: 'gemm', A, W: Wm }, schedule: s, Wm, firstCommand: 0, firstBeat: 0 }] };
+  return parseRun(output, ms, c);
 }
 
 export async function cosim(c: ResolvedConfig, req: CosimRequest): Promise<CosimResult> {
   const d = derive(c);
-  const s = schedule(c, d, req.A, req.W);
+  const cases = req.cases ?? [{ name: 'gemm', A: req.A ?? [], W: req.W ?? [] }];
+  const ms = scheduleCases(c, d, cases);
   const rtl = req.rtl ?? emitRtl(c);
   const tb = testbenchFiles(c);
+  const t0 = performance.now();
   const build = await buildSim(req.simulator, {
     rtl,
     tb: { check: tb.check, icarus: tb.icarus, verilatorMain: tb.verilatorMain },
     checkTop: `${c.name}_tb_check`,
     icarusTop: `${c.name}_tb_icarus`,
-    trace: req.wave,
+    trace: req.wave !== undefined,
   });
+  const buildMs = performance.now() - t0;
   const runDir = req.runDir ?? (await mkdtemp(join(tmpdir(), 'axgen-run-')));
   try {
-    await writeVectors(runDir, d, s);
-    const output = await runSim(build, runDir, { seed: req.seed ?? 1, stall: req.stall ?? 0, wave: req.wave });
-    const Wm = req.W.map((row) => row.map((w) => d.unit.mapWeight(w, c.multiplier, d.ctx)));
-    const parsed = parseOutput(output, s, c, Wm, req.A);
-    return { simulator: req.simulator, toolVersion: build.tool.version, buildCacheHit: build.cacheHit, output, ...parsed };
+    let files = vectorTexts(d, ms.all);
+    if (req.tamper) files = req.tamper(files);
+    for (const [name, text] of Object.entries(files)) await writeFile(join(runDir, name), text);
+    const t1 = performance.now();
+    const output = await runSim(build, runDir, { seed: req.seed ?? 1, stall: req.stall ?? 0, wave: req.wave !== undefined, watchdog: req.watchdog });
+    const runMs = performance.now() - t1;
+    if (req.wave !== undefined && existsSync(join(runDir, 'wave.vcd'))) await copyFile(join(runDir, 'wave.vcd'), req.wave);
+    const parsed = parseRun(output, ms, c);
+    return { simulator: req.simulator, toolVersion: build.tool.version, buildCacheHit: build.cacheHit, buildMs, runMs, macs: totalMacs(ms), output, ...parsed };
   } finally {
     if (!req.runDir) await rm(runDir, { recursive: true, force: true });
   }

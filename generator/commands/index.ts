@@ -2,5 +2,6 @@
 import type { CommandModule } from 'yargs';
 import { generateCommand } from './generate.js';
 import { validateCommand } from './validate.js';
+import { simCommand } from './sim.js';
 
-export const commands: CommandModule<object, never>[] = [validateCommand, generateCommand] as never;
+export const commands: CommandModule<object, never>[] = [validateCommand, generateCommand, simCommand] as never;

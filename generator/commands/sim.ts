@@ -1,0 +1,114 @@
+import type { CommandModule } from 'yargs';
+import { randomInt } from 'node:crypto';
+import { ConfigError, show } from '../config/errors.js';
+import type { ResolvedConfig } from '../config/resolve.js';
+import type { EmittedFile } from '../emit/rtl.js';
+import { parseGemm, type GemmShape } from '../../sim/cases.js';
+import { writeFileAtomically, toJson } from '../../sim/files.js';
+import { setJobs } from '../../sim/pool.js';
+import { loadRtlFolder } from '../../sim/rtl-dir.js';
+import { formatReport, SIMULATORS, simulate } from '../../sim/run.js';
+import type { SimulatorName } from '../../sim/simulators.js';
+import { ConfigSession, runCommand } from './common.js';
+
+/** Exit code of a co-simulation that ran and found a difference (user errors are 1). */
+export const EXIT_MISMATCH = 4;
+
+interface Args {
+  config?: string;
+  rtl?: string;
+  simulator: string;
+  gemm?: string;
+  seed?: number;
+  stall: number;
+  wave?: string;
+  json?: string;
+  jobs?: number;
+}
+
+function argError(path: string, expected: string, received: unknown): ConfigError {
+  return new ConfigError('axgen sim', [{ path, expected, received: show(received) }]);
+}
+
+export function simulatorsOf(arg: string): SimulatorName[] {
+  if (arg === 'both') return [...SIMULATORS];
+  if (arg === 'icarus' || arg === 'verilator') return [arg];
+  throw argError('--simulator', '"icarus", "verilator" or "both"', arg);
+}
+
+export function checkGemm(c: ResolvedConfig, text: string | undefined): GemmShape | undefined {
+  if (text === undefined) return undefined;
+  const g = parseGemm(text);
+  if (!g) throw argError('--gemm', 'MxKxN with three positive integers, e.g. 64x128x32', text);
+  if (g.k > c.array.maxK) throw argError('--gemm', `K at most array.maxK=${c.array.maxK} (one command reduces over all of K)`, text);
+  // Keep one run within reason: the checker's files and the simulators scale with M·K·N.
+  if (g.m * g.k * g.n > 50_000_000) throw argError('--gemm', 'at most 50,000,000 MACs (M·K·N) in one run', text);
+  return g;
+}
+
+export function checkSeed(seed: number | undefined): number {
+  if (seed === undefined) return randomInt(0, 2 ** 31);
+  if (!Number.isSafeInteger(seed) || seed < 0 || seed > 0xffffffff) throw argError('--seed', 'an integer from 0 to 4294967295', seed);
+  return seed;
+}
+
+export function checkStall(p: number): number {
+  if (!Number.isFinite(p) || p < 0 || p >= 1) throw argError('--stall', 'a probability from 0 (no stalls) up to, not including, 1', p);
+  return p;
+}
+
+export function checkJobs(n: number | undefined): void {
+  if (n === undefined) return;
+  if (!Number.isInteger(n) || n < 1 || n > 256) throw argError('--jobs', 'an integer from 1 to 256', n);
+  setJobs(n);
+}
+
+export const simCommand: CommandModule<object, Args> = {
+  command: 'sim [config]',
+  describe: 'Co-simulate a config (or a generated folder, --rtl) against its golden model in Icarus and/or Verilator',
+  builder: (y) =>
+    y
+      .positional('config', { type: 'string', describe: 'config file (.ts or .json); omit with --rtl' })
+      .option('rtl', { type: 'string', describe: 'simulate this generated folder as it is on disk, against the config in its manifest.json' })
+      .option('simulator', { type: 'string', default: 'both', describe: 'icarus | verilator | both' })
+      .option('gemm', { type: 'string', describe: 'random GEMM MxKxN, tiled onto the array (default: larger than the array in M, K and N)' })
+      .option('seed', { type: 'number', describe: 'stimulus and stall seed (default: random, printed with a replay command)' })
+      .option('stall', { type: 'number', default: 0.1, describe: 'probability per cycle of an input gap and a result stall (0 = none)' })
+      .option('wave', { type: 'string', describe: 'write a VCD here (with both simulators: FILE.icarus.vcd and FILE.verilator.vcd)' })
+      .option('json', { type: 'string', describe: 'write the JSON report here' })
+      .option('jobs', { type: 'number', describe: 'parallel tool jobs (default: AXGEN_JOBS or the number of cores)' }) as never,
+  handler: async (argv) => {
+    const s = new ConfigSession();
+    await runCommand(async () => {
+      if (argv.config !== undefined && argv.rtl !== undefined) throw argError('--rtl', 'either a config file or --rtl DIR, not both', { config: argv.config, rtl: argv.rtl });
+      if (argv.config === undefined && argv.rtl === undefined) throw argError('config', 'a config file, or --rtl DIR naming a generated folder', 'nothing');
+      const simulators = simulatorsOf(argv.simulator);
+      const seed = checkSeed(argv.seed);
+      const stall = checkStall(argv.stall);
+      checkJobs(argv.jobs);
+      let c: ResolvedConfig;
+      let rtl: EmittedFile[] | undefined;
+      let source: string;
+      if (argv.rtl !== undefined) {
+        const folder = await loadRtlFolder(argv.rtl);
+        c = folder.config;
+        s.config = c;
+        rtl = folder.files;
+        source = `--rtl ${argv.rtl}`;
+        process.stdout.write(
+          `  ${argv.rtl}: ${folder.files.length} RTL files of ${c.name} (config sha256:${c.hash.slice(0, 12)})` +
+            `${folder.edited ? ', edited since generation' : ''}\n`,
+        );
+      } else {
+        c = await s.load(argv.config!);
+        source = argv.config!;
+      }
+      const gemm = checkGemm(c, argv.gemm);
+      process.stdout.write(`  seed ${seed} (replay with --seed ${seed})\n`);
+      const report = await simulate(c, { simulators, seed, gemm, stall, wave: argv.wave, rtl, source });
+      process.stdout.write(formatReport(report));
+      if (argv.json !== undefined) await writeFileAtomically(argv.json, toJson(report));
+      return report.passed ? 0 : EXIT_MISMATCH;
+    }, s.hash);
+  },
+};

@@ -1,0 +1,163 @@
+/**
+ * What one co-simulation run feeds the array: a seeded random GEMM (tiled by the host schedule when
+ * it is larger than the array) followed by directed tiles that reach the corners random data rarely
+ * does: all zero, all maximum, all minimum, extreme mixed signs, alternating signs, and 50 % and 90 %
+ * zeros (which drive the zero-skip counter). All cases run back to back in one simulation: their
+ * schedules are concatenated into one set of vector files.
+ */
+import type { Derived } from '../generator/config/derive.js';
+import type { ResolvedConfig } from '../generator/config/resolve.js';
+import { schedule, type Schedule } from '../generator/model/schedule.js';
+import { operandRange } from '../generator/units/common.js';
+import { randomMatrix, rng } from './stimulus.js';
+
+export interface GemmShape {
+  m: number;
+  k: number;
+  n: number;
+}
+
+export interface GemmCase {
+  /** e.g. `random 19x17x9`, `directed all-max`. */
+  name: string;
+  A: number[][];
+  /** Weights as the user gives them (the unit's host mapping is applied by the schedule). */
+  W: number[][];
+}
+
+/** Parses `MxKxN` (e.g. `64x128x32`); returns null when malformed. */
+export function parseGemm(text: string): GemmShape | null {
+  const m = /^\s*(\d+)\s*[xX×]\s*(\d+)\s*[xX×]\s*(\d+)\s*$/.exec(text);
+  if (!m) return null;
+  const [a, b, c] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  if (![a, b, c].every((v) => Number.isSafeInteger(v) && v >= 1)) return null;
+  return { m: a, k: b, n: c };
+}
+
+/** Largest M of one command (the schedule tiles larger M). */
+export function commandM(c: ResolvedConfig): number {
+  return c.dataflow === 'weight-stationary' ? c.array.accDepth : c.array.rows;
+}
+
+/**
+ * The default random GEMM: larger than the array in every dimension it can tile (N past the
+ * columns, K past the rows so weight-stationary folds, M past one output-stationary command), so
+ * a default run exercises tiling and folding.
+ */
+export function defaultGemm(c: ResolvedConfig): GemmShape {
+  const R = c.array.rows;
+  const C = c.array.cols;
+  return { m: 2 * R + 3, k: Math.min(c.array.maxK, 2 * R + 1), n: 2 * C + 1 };
+}
+
+/** One directed tile: a single command that fills the array (two folds deep when K allows). */
+function directedShape(c: ResolvedConfig): GemmShape {
+  const R = c.array.rows;
+  return { m: Math.min(commandM(c), R + 2), k: Math.min(c.array.maxK, 2 * R), n: c.array.cols };
+}
+
+const fill = (rows: number, cols: number, f: (i: number, j: number) => number) =>
+  Array.from({ length: rows }, (_, i) => Array.from({ length: cols }, (_, j) => f(i, j)));
+
+/** The directed tiles for a config, in a fixed order; random ones are drawn from `next`. */
+export function directedCases(c: ResolvedConfig, d: Derived, next: () => number): GemmCase[] {
+  const { m, k, n } = directedShape(c);
+  const a = operandRange(d.ctx.activation);
+  const w = operandRange(d.ctx.weight);
+  // Alternating signs where the operand is signed; alternating extremes (max, min) otherwise.
+  const alt = (r: { min: number; max: number }, odd: boolean) => (odd ? r.min : r.max);
+  return [
+    { name: 'directed all-zero', A: fill(m, k, () => 0), W: fill(k, n, () => 0) },
+    { name: 'directed all-max', A: fill(m, k, () => a.max), W: fill(k, n, () => w.max) },
+    { name: 'directed all-min', A: fill(m, k, () => a.min), W: fill(k, n, () => w.min) },
+    { name: 'directed max×min', A: fill(m, k, () => a.max), W: fill(k, n, () => w.min) },
+    { name: 'directed alternating-signs', A: fill(m, k, (i, j) => alt(a, (i + j) % 2 === 1)), W: fill(k, n, (i, j) => alt(w, (i + j) % 2 === 0)) },
+    { name: 'directed zeros-50%', A: randomMatrix(m, k, d.ctx.activation, next, 0.5), W: randomMatrix(k, n, d.ctx.weight, next, 0.5) },
+    { name: 'directed zeros-90%', A: randomMatrix(m, k, d.ctx.activation, next, 0.9), W: randomMatrix(k, n, d.ctx.weight, next, 0.9) },
+  ];
+}
+
+export interface CaseOptions {
+  seed: number;
+  gemm?: GemmShape;
+  /** Leave out the directed tiles (benchmarks measure one GEMM). */
+  directed?: boolean;
+}
+
+/** The random GEMM and the directed tiles of one run; the same seed gives the same cases. */
+export function casesFor(c: ResolvedConfig, d: Derived, o: CaseOptions): GemmCase[] {
+  const next = rng(o.seed);
+  const g = o.gemm ?? defaultGemm(c);
+  const random: GemmCase = {
+    name: `random ${g.m}x${g.k}x${g.n}`,
+    A: randomMatrix(g.m, g.k, d.ctx.activation, next),
+    W: randomMatrix(g.k, g.n, d.ctx.weight, next),
+  };
+  return o.directed === false ? [random] : [random, ...directedCases(c, d, next)];
+}
+
+/** Where a result lane comes from: the case, its command (tile) and the GEMM element. */
+export interface LaneOrigin {
+  caseIndex: number;
+  caseName: string;
+  /** Command index over the whole run, and within the case. */
+  command: number;
+  caseCommand: number;
+  /** The tile's origin in the case's GEMM. */
+  m0: number;
+  n0: number;
+  /** GEMM element (null for a padding lane, whose expected value is 0). */
+  m: number | null;
+  n: number | null;
+}
+
+export interface MultiSchedule {
+  /** The concatenated schedule (its `Y` is empty: each case keeps its own). */
+  all: Schedule;
+  parts: { case: GemmCase; schedule: Schedule; Wm: number[][]; firstCommand: number; firstBeat: number }[];
+}
+
+/** Schedules every case and concatenates the streams, keeping the map back to each case. */
+export function scheduleCases(c: ResolvedConfig, d: Derived, cases: GemmCase[]): MultiSchedule {
+  const all: Schedule = { commands: [], wBeats: [], aBeats: [], yBeats: [], yRefs: [], Y: [] };
+  const parts: MultiSchedule['parts'] = [];
+  for (const gc of cases) {
+    if (gc.W.length > c.array.maxK) throw new RangeError(`${gc.name}: K=${gc.W.length} exceeds array.maxK=${c.array.maxK}`);
+    const s = schedule(c, d, gc.A, gc.W);
+    const Wm = gc.W.map((row) => row.map((x) => d.unit.mapWeight(x, c.multiplier, d.ctx)));
+    parts.push({ case: gc, schedule: s, Wm, firstCommand: all.commands.length, firstBeat: all.yBeats.length });
+    const off = all.commands.length;
+    all.commands.push(...s.commands);
+    all.wBeats.push(...s.wBeats);
+    all.aBeats.push(...s.aBeats);
+    all.yBeats.push(...s.yBeats);
+    all.yRefs.push(...s.yRefs.map((r) => ({ cmd: r.cmd + off, lanes: r.lanes })));
+  }
+  return { all, parts };
+}
+
+/** The origin of result beat `beat`, lane `lane`, or null past the expected beats. */
+export function laneOrigin(ms: MultiSchedule, beat: number, lane: number): LaneOrigin | null {
+  const ref = ms.all.yRefs[beat];
+  if (!ref) return null;
+  let i = ms.parts.length - 1;
+  while (i > 0 && ms.parts[i]!.firstCommand > ref.cmd) i--;
+  const p = ms.parts[i]!;
+  const caseCommand = ref.cmd - p.firstCommand;
+  const cmd = p.schedule.commands[caseCommand]!;
+  const el = ref.lanes[lane] ?? null;
+  return { caseIndex: i, caseName: p.case.name, command: ref.cmd, caseCommand, m0: cmd.m0, n0: cmd.n0, m: el?.m ?? null, n: el?.n ?? null };
+}
+
+/** `A[m][k]*W'[k][n]` terms of an element (W' the mapped weights), abbreviated past 16 terms. */
+export function operandsOf(ms: MultiSchedule, o: LaneOrigin): string {
+  if (o.m === null || o.n === null) return 'padding lane (expected 0)';
+  const p = ms.parts[o.caseIndex]!;
+  const K = p.Wm.length;
+  const terms = Array.from({ length: Math.min(K, 16) }, (_, k) => `${p.case.A[o.m!]![k]}*${p.Wm[k]![o.n!]}`);
+  return terms.join(' + ') + (K > 16 ? ` + … (${K} terms)` : '');
+}
+
+export function totalMacs(ms: MultiSchedule): number {
+  return ms.all.commands.reduce((s, cmd) => s + cmd.macs, 0);
+}
