@@ -1,0 +1,45 @@
+/**
+ * The standalone unit: `<prefix>_unit` = act_pre → wgt_pre → mul of the configured multiplier, with
+ * no array around it. Used by `axgen unit`, the unit harness (sim/unit-harness.ts) and the
+ * per-PE area benchmark.
+ */
+import { derive } from '../config/derive.js';
+import type { ResolvedConfig } from '../config/resolve.js';
+import type { ModuleSpec } from '../units/types.js';
+import { render } from './handlebars.js';
+import { headerFor, type EmittedFile } from './rtl.js';
+
+const msb = (bits: number) => String(bits - 1);
+const desc = (bits: number, signed: boolean) => `${bits}-bit ${signed ? 'signed' : 'unsigned'}`;
+
+/** The unit's own modules followed by `<prefix>_unit`. */
+export function unitModuleSpecs(c: ResolvedConfig): ModuleSpec[] {
+  const d = derive(c);
+  const header = (t: string) => headerFor(c, d, t);
+  const u = d.unit.rtl(c.multiplier, d.ctx, c.name, header);
+  const top: ModuleSpec = {
+    module: `${c.name}_unit`,
+    template: 'unit_top.v.hbs',
+    view: {
+      header: header('unit_top.v.hbs'),
+      prefix: c.name,
+      unitDesc: d.unit.describe(c.multiplier),
+      aMsb: msb(d.aBits),
+      wMsb: msb(d.wBits),
+      pMsb: msb(d.pBits),
+      aeMsb: msb(u.actEncBits),
+      weMsb: msb(u.wgtEncBits),
+      aDesc: desc(d.aBits, d.ctx.activation.signed),
+      wDesc: desc(d.wBits, d.ctx.weight.signed),
+      pDesc: desc(d.pBits, d.pSigned),
+    },
+  };
+  return [...u.modules, top];
+}
+
+/** Emitted files of the standalone unit; the top module is `<prefix>_unit`. */
+export function emitUnit(c: ResolvedConfig): EmittedFile[] {
+  return unitModuleSpecs(c).map((m) => ({ name: `${m.module}.v`, module: m.module, template: m.template, text: render(m.template, m.view) }));
+}
+
+export const unitTopModule = (c: ResolvedConfig) => `${c.name}_unit`;

@@ -1,0 +1,37 @@
+/**
+ * The standalone unit harness itself: it passes a correct unit, it names the variant, operands,
+ * expected and actual values of a wrong one, and the standalone `<p>_unit` is lint-clean.
+ * (The exhaustive checks of every registered unit are in exhaustive.test.ts.)
+ */
+import { describe, expect, it } from 'vitest';
+import { emitUnit, unitTopModule } from '../../generator/emit/unit.js';
+import { lintFiles, lintProblems } from '../../sim/lint.js';
+import { checkUnits, describeFailures, unitVariant } from '../../sim/unit-harness.js';
+
+describe('unit harness', () => {
+  const good = unitVariant('hx_good', { bits: 4, signed: true }, { bits: 6, signed: false }, { kind: 'exact' });
+  const bad = unitVariant('hx_bad', { bits: 5, signed: false }, { bits: 5, signed: true }, { kind: 'exact' });
+
+  it('standalone exact unit is lint-clean', async () => {
+    expect(lintProblems(await lintFiles(emitUnit(good), unitTopModule(good)))).toBe('');
+  });
+
+  it('reports a fault in one variant by name, operands, expected and actual (Icarus)', async () => {
+    // Fault: the product is off by one whenever the weight is odd.
+    const files = emitUnit(bad).map((f) =>
+      f.module === 'hx_bad_mul' ? { ...f, text: f.text.replace('assign p_o = a_ext * w_ext;', 'assign p_o = a_ext * w_ext + {9\'d0, w_enc_i[0]};') } : f,
+    );
+    expect(files.some((f) => f.text.includes("w_enc_i[0]}"))).toBe(true);
+    const r = await checkUnits([good, bad], 'icarus', { rtl: { hx_bad: files } });
+    expect(r.passed).toBe(false);
+    const [g, b] = r.variants;
+    expect(g!.errors).toBe(0);
+    expect(g!.checked).toBe(16 * 64);
+    expect(b!.name).toBe('hx_bad');
+    expect(b!.errors).toBe(32 * 16); // 32 activations × 16 odd weights
+    const m = b!.mismatches[0]!;
+    expect(Number(m.actual)).toBe(m.expected + 1);
+    expect(m.expected).toBe(m.a * m.w + 0);
+    expect(describeFailures(r)).toMatch(/hx_bad \(exact\): 512 of 1024 vectors wrong/);
+  });
+});
