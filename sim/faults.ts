@@ -1,0 +1,73 @@
+/**
+ * Fault injection into emitted RTL, to prove the co-simulation can fail. Each fault is a small,
+ * plausible design bug applied by pattern to the emitted files; a fault whose pattern is not found
+ * throws, so a template change cannot silently turn a fault test into a no-op.
+ */
+import type { ResolvedConfig } from '../generator/config/resolve.js';
+import type { EmittedFile } from '../generator/emit/rtl.js';
+
+export interface Fault {
+  name: string;
+  describe: string;
+  /** Whether the fault applies to this config (its dataflow, unit). */
+  appliesTo(c: ResolvedConfig): boolean;
+  inject(files: EmittedFile[], c: ResolvedConfig): EmittedFile[];
+}
+
+export class FaultNotApplicable extends Error {}
+
+/** Replaces exactly `count` (default: at least one) matches of `re` in module `<prefix>_<suffix>`. */
+function edit(files: EmittedFile[], c: ResolvedConfig, suffix: string, re: RegExp, to: string | ((...m: string[]) => string), fault: string): EmittedFile[] {
+  const module = `${c.name}_${suffix}`;
+  const f = files.find((x) => x.module === module || x.name === `${module}.v`);
+  if (!f) throw new FaultNotApplicable(`${fault}: no module ${module} among the emitted files`);
+  const text = f.text.replace(re, to as string);
+  if (text === f.text) throw new FaultNotApplicable(`${fault}: pattern ${re} not found in ${f.name}`);
+  return files.map((x) => (x === f ? { ...x, text } : x));
+}
+
+const ws = (c: ResolvedConfig) => c.dataflow === 'weight-stationary';
+
+export const faults: Fault[] = [
+  {
+    name: 'acc-off-by-one',
+    describe: 'the accumulator adder adds one to every sum',
+    appliesTo: (c) => c.precision.accumulator.overflow === 'wrap',
+    inject: (files, c) => edit(files, c, 'acc_add', /assign sum_o = acc_i \+ (.+);/, "assign sum_o = acc_i + $1 + 1'b1;", 'acc-off-by-one'),
+  },
+  {
+    name: 'swapped-operand',
+    describe: 'activation rows 0 and R-1 are swapped at the array edge (row r reads lane R-1-r)',
+    appliesTo: (c) => c.array.rows >= 2,
+    inject: (files, c) =>
+      edit(files, c, 'top', /a_data_i\[r\*(\d+) \+: (\d+)\]/, (_m, b: string, w: string) => `a_data_i[(${c.array.rows - 1}-r)*${b} +: ${w}]`, 'swapped-operand'),
+  },
+  {
+    name: 'swapped-mul-operands',
+    describe: 'the PE feeds the weight to the multiplier\'s activation port and vice versa (caught when the operand formats differ)',
+    appliesTo: (c) => c.precision.activation.bits === c.precision.weight.bits && c.precision.activation.signed !== c.precision.weight.signed,
+    inject: (files, c) =>
+      edit(files, c, 'pe', /\.a_enc_i \(([^)]+)\),(\s+)\.w_enc_i \(([^)]+)\)/, (_m, a: string, sp: string, w: string) => `.a_enc_i (${w}),${sp}.w_enc_i (${a})`, 'swapped-mul-operands'),
+  },
+  {
+    name: 'dropped-zero-flag',
+    describe:
+      'weight-stationary: the flag that zeroes the partial sums entering the first fold of a command (first_q) is ignored, ' +
+      'so the previous command\'s sums leak in. (Output-stationary exact arrays have no observable equivalent: their clear ' +
+      'and operand-valid flags are redundant because padding operands are zero and the drain empties every accumulator.)',
+    appliesTo: ws,
+    inject: (files, c) => edit(files, c, 'top', /first_q \? \d+'d0 : buf_q/, 'buf_q', 'dropped-zero-flag'),
+  },
+  {
+    name: 'wrong-skew',
+    describe: 'the activation skew of every row but the first is one cycle too long',
+    appliesTo: (c) => c.array.rows >= 2,
+    inject: (files, c) => edit(files, c, 'top', /\.DEPTH\(r\)\) u_skew/, '.DEPTH(r + 1)) u_skew', 'wrong-skew'),
+  },
+];
+
+export function faultNamed(name: string): Fault {
+  const f = faults.find((x) => x.name === name);
+  if (!f) throw new Error(`internal error: no fault named ${name}`);
+  return f;
+}

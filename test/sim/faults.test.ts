@@ -1,0 +1,101 @@
+/**
+ * Proving the checker can fail: faults injected into emitted RTL, corrupted or short vector files
+ * and a wrong cycle expectation must each make the co-simulation report failure, with the
+ * element-level mismatch or the counter that gave it away. Icarus only (cheap compiles).
+ */
+import { describe, expect, it } from 'vitest';
+import { derive } from '../../generator/config/derive.js';
+import { resolveConfig, type ResolvedConfig } from '../../generator/config/resolve.js';
+import { emitRtl } from '../../generator/emit/rtl.js';
+import { casesFor } from '../../sim/cases.js';
+import { cosim } from '../../sim/cosim.js';
+import { faults } from '../../sim/faults.js';
+
+const mk = (name: string, dataflow: string, rows: number, cols: number): ResolvedConfig =>
+  resolveConfig(
+    {
+      name,
+      array: { rows, cols, maxK: 32, accDepth: 8 },
+      dataflow,
+      precision: { activation: { bits: 8, signed: true }, weight: { bits: 8, signed: false } },
+      multiplier: { kind: 'exact' },
+    },
+    'test',
+  );
+
+const configs = [mk('flt_ws', 'weight-stationary', 3, 2), mk('flt_os', 'output-stationary', 3, 2)];
+
+const run = (c: ResolvedConfig, extra: Partial<Parameters<typeof cosim>[1]> = {}) =>
+  cosim(c, { simulator: 'icarus', cases: casesFor(c, derive(c), { seed: 11, gemm: { m: 7, k: 7, n: 5 } }), seed: 11, stall: 32, ...extra });
+
+const pretty = (r: Awaited<ReturnType<typeof cosim>>) =>
+  JSON.stringify({ passed: r.passed, problems: r.problems, counters: r.counters.slice(0, 2), mismatches: r.mismatches.slice(0, 2) }, (_k, v) => (typeof v === 'bigint' ? String(v) : v));
+
+describe('the checker passes the unmodified RTL', () => {
+  it.each(configs.map((c) => [c.name, c] as const))('%s', async (_n, c) => {
+    const r = await run(c);
+    expect(r.passed, pretty(r)).toBe(true);
+    expect(r.commands).toBeGreaterThan(8);
+  });
+});
+
+describe('faults injected into the emitted RTL are caught', () => {
+  const matrix = configs.flatMap((c) => faults.filter((f) => f.appliesTo(c)).map((f) => [`${f.name} on ${c.name}`, c, f] as const));
+  it('every fault applies to at least one test config', () => {
+    for (const f of faults) expect(configs.some((c) => f.appliesTo(c)), f.name).toBe(true);
+  });
+  it.each(matrix)('%s', async (_n, c, f) => {
+    const r = await run(c, { rtl: f.inject(emitRtl(c), c) });
+    expect(r.passed, pretty(r)).toBe(false);
+    // Caught by the comparison itself (an element or a counter), not by a crash or a time-out.
+    expect(r.mismatches.length + r.counters.length, pretty(r)).toBeGreaterThan(0);
+    const m = r.mismatches[0];
+    if (m) {
+      expect(m.caseName).toMatch(/random|directed/);
+      expect(m.cycle).toBeGreaterThan(0);
+      if (m.m !== null) expect(m.operands).toMatch(/\*/);
+    }
+  });
+});
+
+describe('bad vector files are reported, never passed', () => {
+  const c = configs[0]!;
+  const lines = (t: string) => t.split('\n').filter((l) => l !== '');
+  const tampers: [string, (f: Record<string, string>) => Record<string, string>, RegExp][] = [
+    ['y.hex one line short (count unchanged)', (f) => ({ ...f, 'y.hex': lines(f['y.hex']!).slice(0, -1).join('\n') + '\n' }), /TBERROR|STREAMS|results/],
+    ['y.hex count and lines both short', (f) => {
+      const l = lines(f['y.hex']!);
+      return { ...f, 'y.hex': [String(Number(l[0]) - 1), ...l.slice(1, -1)].join('\n') + '\n' };
+    }, /EXTRA|STREAMS|result beats/],
+    ['w.hex one line short', (f) => ({ ...f, 'w.hex': lines(f['w.hex']!).slice(0, -1).join('\n') + '\n' }), /TBERROR|STREAMS|TIMEOUT/],
+    ['a non-hex character in y.hex', (f) => {
+      const l = lines(f['y.hex']!);
+      l[3] = 'g' + l[3]!.slice(1);
+      return { ...f, 'y.hex': l.join('\n') + '\n' };
+    }, /TBERROR/],
+    ['an x digit in a.hex', (f) => {
+      const l = lines(f['a.hex']!);
+      l[2] = 'x' + l[2]!.slice(1);
+      return { ...f, 'a.hex': l.join('\n') + '\n' };
+    }, /TBERROR/],
+    ['empty cmd.hex', (f) => ({ ...f, 'cmd.hex': '' }), /TBERROR/],
+  ];
+  it.each(tampers)('%s', async (_n, tamper, problem) => {
+    const r = await run(c, { tamper, watchdog: 2000 });
+    expect(r.passed).toBe(false);
+    expect(r.problems.join('\n')).toMatch(problem);
+  });
+
+  it('a cycle expectation one off is a counter mismatch (the counters are really compared with the model)', async () => {
+    const tamper = (f: Record<string, string>) => {
+      const l = lines(f['cnt.hex']!);
+      const [beats, cyc, macs, skipped] = l[1]!.split(' ');
+      l[1] = [beats, (parseInt(cyc!, 16) + 1).toString(16), macs, skipped].join(' ');
+      return { ...f, 'cnt.hex': l.join('\n') + '\n' };
+    };
+    const r = await run(c, { tamper });
+    expect(r.passed).toBe(false);
+    expect(r.counters).toEqual([expect.objectContaining({ name: 'cycles', command: 0 })]);
+    expect(r.mismatches).toEqual([]);
+  });
+});
