@@ -8,7 +8,7 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { cached, contentKey } from './cache.js';
 import { jobPool } from './pool.js';
-import { tool, type ToolInfo } from './tools.js';
+import { hasCcache, tool, type ToolInfo } from './tools.js';
 
 export type SimulatorName = 'icarus' | 'verilator';
 
@@ -66,7 +66,8 @@ async function buildVerilator(req: SimBuildRequest): Promise<SimBuild> {
   const { dir, hit } = await cached('verilator', key, async (tmp) => {
     const names = await writeSources(tmp, sources);
     await writeFile(join(tmp, req.tb.verilatorMain.name), req.tb.verilatorMain.text);
-    const env = { ...process.env, OBJCACHE: process.env.OBJCACHE ?? 'ccache' };
+    // ccache under the C++ compiles: a rebuild of an unchanged model file costs ~0.2 s instead of ~3.5 s.
+    const env = { ...process.env, OBJCACHE: process.env.OBJCACHE ?? ((await hasCcache()) ? 'ccache' : '') };
     const r = await jobPool.run(() =>
       execa(
         'verilator',

@@ -23,11 +23,13 @@ interface ToolSpec {
   pattern: RegExp;
   /** Oldest supported major.minor. */
   min: [number, number];
+  /** Newest supported major (a newer major may change behaviour the harness relies on). */
+  maxMajor?: number;
 }
 
 const specs: Record<string, ToolSpec> = {
-  iverilog: { cmd: 'iverilog', args: ['-V'], pkg: 'iverilog', pattern: /Icarus Verilog version (\d+)\.(\d+)/, min: [11, 0] },
-  verilator: { cmd: 'verilator', args: ['--version'], pkg: 'verilator build-essential', pattern: /Verilator (\d+)\.(\d+)/, min: [5, 6] },
+  iverilog: { cmd: 'iverilog', args: ['-V'], pkg: 'iverilog', pattern: /Icarus Verilog version (\d+)\.(\d+)/, min: [11, 0], maxMajor: 12 },
+  verilator: { cmd: 'verilator', args: ['--version'], pkg: 'verilator build-essential', pattern: /Verilator (\d+)\.(\d+)/, min: [5, 6], maxMajor: 5 },
   yosys: { cmd: 'yosys', args: ['-V'], pkg: 'yosys', pattern: /Yosys (\d+)\.(\d+)/, min: [0, 23] },
   'nextpnr-ice40': { cmd: 'nextpnr-ice40', args: ['--version'], pkg: 'nextpnr-ice40', pattern: /nextpnr-ice40 -- Next Generation Place and Route \(Version ([^)\s]*)/, min: [0, 0] },
 };
@@ -52,6 +54,9 @@ async function probe(name: string): Promise<ToolInfo> {
   if (Number.isFinite(major) && (major < spec.min[0] || (major === spec.min[0] && minor < spec.min[1]))) {
     throw new ToolMissingError(spec.cmd, spec.pkg, `version ${m[1]}.${m[2]} is older than the supported ${spec.min.join('.')}`);
   }
+  if (spec.maxMajor !== undefined && major > spec.maxMajor) {
+    throw new ToolMissingError(spec.cmd, spec.pkg, `version ${m[1]}.${m[2]} is newer than the supported ${spec.min.join('.')} to ${spec.maxMajor}.x`);
+  }
   const version = (out.split('\n')[0] ?? '').trim();
   return { name, version };
 }
@@ -64,4 +69,15 @@ export function tool(name: 'iverilog' | 'verilator' | 'yosys' | 'nextpnr-ice40')
     cache.set(name, p);
   }
   return p;
+}
+
+let ccache: Promise<boolean> | undefined;
+
+/** Whether ccache is on the PATH (Verilator builds use it through OBJCACHE when it is). */
+export function hasCcache(): Promise<boolean> {
+  ccache ??= execa('ccache', ['--version'], { reject: false }).then(
+    (r) => r.exitCode === 0,
+    () => false,
+  );
+  return ccache;
 }
