@@ -2,10 +2,12 @@
  * The unit registry. Adding a unit kind is one module in this folder, its templates, its test file
  * and one entry in `units` below; the config schema, the DSL, the models and the emitters pick it up.
  */
+import { asmUnit } from './asm.js';
 import { exactUnit } from './exact.js';
+import { mitchellUnit } from './mitchell.js';
 import type { UnitDef } from './types.js';
 
-export const units = [exactUnit] as const;
+export const units = [exactUnit, asmUnit, mitchellUnit] as const;
 
 /** The `multiplier` branches of the config schema, in registry order (a tuple, for type inference). */
 type SchemasOf<T extends readonly unknown[]> = { [I in keyof T]: T[I] extends { schema: infer S } ? S : never };
