@@ -4,6 +4,7 @@ import type { ResolvedConfig } from '../config/resolve.js';
 import { emitRtl, topModule, type EmittedFile } from './rtl.js';
 import { writeFolderAtomically, type OutFile } from './write.js';
 import { createHash } from 'node:crypto';
+import { axiDocFiles, emitAxiRtl } from '../axi/emit.js';
 
 export interface Manifest {
   name: string;
@@ -32,7 +33,8 @@ export interface Generated {
 }
 
 export function generate(c: ResolvedConfig): Generated {
-  const files = emitRtl(c);
+  // interface "axi": the AXI wrapper modules and the register-map documents join the emitted set.
+  const files = [...emitRtl(c), ...emitAxiRtl(c)];
   const manifest: Manifest = {
     name: c.name,
     generatorVersion: GENERATOR_VERSION,
@@ -48,6 +50,7 @@ export function generate(c: ResolvedConfig): Generated {
     ...files.map((f) => ({ name: f.name, text: f.text })),
     { name: 'files.f', text: files.map((f) => f.name).join('\n') + '\n' },
     { name: 'manifest.json', text: JSON.stringify(manifest, null, 2) + '\n' },
+    ...axiDocFiles(c),
   ];
   return { files, manifest, out };
 }

@@ -1,0 +1,181 @@
+/**
+ * The AXI wrapper of a config (`interface: "axi"`): the Verilog modules of templates/axi/ (AXI top,
+ * CSR block, skid buffer, reset synchronizer) and the register-map documents (regmap.h, regmap.md,
+ * regmap.json). With the default `stream` interface both lists are empty.
+ */
+import { derive, type Derived } from '../config/derive.js';
+import type { ResolvedConfig } from '../config/resolve.js';
+import { headerFor, type EmittedFile } from '../emit/rtl.js';
+import { render } from '../emit/handlebars.js';
+import type { ModuleSpec } from '../units/types.js';
+import type { OutFile } from '../emit/write.js';
+import { csrView, regMap, regmapHeader, regmapJson, regmapMarkdown, type RegMap } from '../regmap/regmap.js';
+
+const s = (n: number) => String(n);
+const msb = (b: number) => String(b - 1);
+const ubits = (max: number) => Math.max(1, Math.ceil(Math.log2(Math.max(1, max) + 1)));
+const bytes = (b: number) => Math.ceil(b / 8) * 8;
+
+export const isAxi = (c: ResolvedConfig) => (c as { interface?: string }).interface === 'axi';
+export const axiTopModule = (c: ResolvedConfig) => `${c.name}_axi_top`;
+
+/** TDATA widths of the three streams: lanes rounded up to whole bytes. */
+export function axisWidths(d: Derived): { w: number; a: number; y: number; wLanes: number; aLanes: number; yLanes: number } {
+  const wLanes = d.cols * d.wBits;
+  const aLanes = d.rows * d.aBits;
+  const yLanes = d.cols * d.accBits;
+  return { w: bytes(wLanes), a: bytes(aLanes), y: bytes(yLanes), wLanes, aLanes, yLanes };
+}
+
+const regWord = (m: RegMap, name: string) => {
+  const r = m.registers.find((x) => x.name === name);
+  if (!r) throw new Error(`internal error: register ${name} missing`);
+  return `6'd${r.offset / 4}`;
+};
+const fieldBit = (m: RegMap, reg: string, field: string) => {
+  const f = m.registers.find((x) => x.name === reg)?.fields.find((x) => x.name === field);
+  if (!f) throw new Error(`internal error: field ${reg}.${field} missing`);
+  return s(f.lsb);
+};
+
+function counterSources(name: string, sig: string, bits: number): Record<string, string> {
+  return {
+    [`${name}_LO.VALUE`]: `${sig}[${Math.min(bits, 32) - 1}:0]`,
+    ...(bits > 32 ? { [`${name}_HI.VALUE`]: `${sig}[${bits - 1}:32]` } : {}),
+  };
+}
+
+export function axiModuleSpecs(c: ResolvedConfig): ModuleSpec[] {
+  if (!isAxi(c)) return [];
+  const d = derive(c);
+  const header = (t: string) => headerFor(c, d, t);
+  const m = regMap(c, d);
+  const ws = c.dataflow === 'weight-stationary';
+  const R = d.rows;
+  const wd = axisWidths(d);
+  const ext64 = (sig: string, bits: number) => (bits >= 64 ? sig : `{${64 - bits}'d0, ${sig}}`);
+  const src = {
+    'STATUS.BUSY': 'busy',
+    'STATUS.DONE': 'done',
+    'STATUS.ERR_RO_WRITE': 'err_ro',
+    'STATUS.ERR_START': 'err_start',
+    'STATUS.ERR_TLAST': 'err_tlast',
+    'DIM_M.M': 'dim_m_q',
+    'DIM_K.K': 'dim_k_q',
+    'DIM_N.N': 'dim_n_q',
+    ...counterSources('CYCLES', 'cycles64', d.cycBits),
+    ...counterSources('MACS', 'macs64', d.macBits),
+    ...counterSources('SKIPPED', 'skipped64', d.macBits),
+    'ERR_ADDR.ADDR': 'err_addr_q',
+  };
+  const cv = csrView(m, src);
+  const rw = m.registers.filter((r) => r.access !== 'ro').map((r) => `6'd${r.offset / 4}`);
+  const common = { prefix: c.name };
+  const csr: ModuleSpec = {
+    module: `${c.name}_csr`,
+    template: 'axi/csr.v.hbs',
+    view: {
+      ...common,
+      header: header('axi/csr.v.hbs'),
+      mBits: s(d.mBits),
+      mMsb: msb(d.mBits),
+      kBits: s(d.kBits),
+      kMsb: msb(d.kBits),
+      nBits: s(d.nBits),
+      nMsb: msb(d.nBits),
+      cycMsb: msb(d.cycBits),
+      macMsb: msb(d.macBits),
+      wmaskExpr: '{{8{wstrb_i[3]}}, {8{wstrb_i[2]}}, {8{wstrb_i[1]}}, {8{wstrb_i[0]}}}',
+      rwCases: `      ${rw.join(', ')}: werr_kind = 2'd0;  // writable`,
+      roCases: cv.roCases,
+      readCases: cv.readCases,
+      ctrlWord: regWord(m, 'CTRL'),
+      dimMWord: regWord(m, 'DIM_M'),
+      dimKWord: regWord(m, 'DIM_K'),
+      dimNWord: regWord(m, 'DIM_N'),
+      startBit: fieldBit(m, 'CTRL', 'START'),
+      softResetBit: fieldBit(m, 'CTRL', 'SOFT_RESET'),
+      clearBit: fieldBit(m, 'CTRL', 'CLEAR_ERR'),
+      cyc64: ext64('cycles_i', d.cycBits),
+      macs64: ext64('macs_i', d.macBits),
+      skipped64: ext64('skipped_i', d.macBits),
+    },
+  };
+  const pad = (lanes: number, tdata: number, what: string) => (tdata > lanes ? `, TDATA[${tdata - 1}:${lanes}] ${what}` : '');
+  const unusedPad = [
+    wd.w > wd.wLanes ? `w_tdata[${wd.w - 1}:${wd.wLanes}]` : '',
+    wd.a > wd.aLanes ? `a_tdata[${wd.a - 1}:${wd.aLanes}]` : '',
+  ].filter(Boolean);
+  const wiBits = ws ? ubits(R - 1) : 1;
+  const aiBits = ws ? d.mBits : 1;
+  const top: ModuleSpec = {
+    module: axiTopModule(c),
+    template: 'axi/axi_top.v.hbs',
+    view: {
+      ...common,
+      header: header('axi/axi_top.v.hbs'),
+      rows: s(d.rows),
+      cols: s(d.cols),
+      wBits: s(d.wBits),
+      aBits: s(d.aBits),
+      accBits: s(d.accBits),
+      wTdataBits: s(wd.w),
+      aTdataBits: s(wd.a),
+      yTdataBits: s(wd.y),
+      wTdataMsb: msb(wd.w),
+      aTdataMsb: msb(wd.a),
+      yTdataMsb: msb(wd.y),
+      wLanesMsb: msb(wd.wLanes),
+      aLanesMsb: msb(wd.aLanes),
+      yLanesMsb: msb(wd.yLanes),
+      wPadDesc: pad(wd.wLanes, wd.w, 'ignored'),
+      aPadDesc: pad(wd.aLanes, wd.a, 'ignored'),
+      yPadDesc: pad(wd.yLanes, wd.y, 'zero'),
+      wSkidBits: s(wd.w + 1),
+      aSkidBits: s(wd.a + 1),
+      ySkidBits: s(wd.y + 1),
+      yTdataExpr: wd.y > wd.yLanes ? `{${wd.y - wd.yLanes}'d0, y_data}` : 'y_data',
+      mBits: s(d.mBits),
+      mMsb: msb(d.mBits),
+      kBits: s(d.kBits),
+      kMsb: msb(d.kBits),
+      nBits: s(d.nBits),
+      nMsb: msb(d.nBits),
+      cycMsb: msb(d.cycBits),
+      macMsb: msb(d.macBits),
+      wiBits: s(wiBits),
+      wiMsb: msb(wiBits),
+      aiBits: s(aiBits),
+      aiMsb: msb(aiBits),
+      wGroupLast: ws ? `${wiBits}'d${R - 1}` : `1'd0`,
+      aGroupLast: ws ? `trk_m_q - ${d.mBits}'d1` : `1'd0`,
+      kStep: ws ? `${d.kBits}'d${R}` : `${d.kBits}'d1`,
+      wGroupDesc: ws ? `${R} (one fold)` : '1',
+      aGroupDesc: ws ? 'M (one fold)' : '1',
+      kStepDesc: ws ? s(R) : '1',
+      unusedExpr: `^{${['s_axil_awprot_i', 's_axil_arprot_i', ...unusedPad].join(', ')}}`,
+    },
+  };
+  return [
+    { module: `${c.name}_rst_sync`, template: 'axi/rst_sync.v.hbs', view: { ...common, header: header('axi/rst_sync.v.hbs') } },
+    { module: `${c.name}_axis_skid`, template: 'axi/axis_skid.v.hbs', view: { ...common, header: header('axi/axis_skid.v.hbs') } },
+    csr,
+    top,
+  ];
+}
+
+/** The AXI wrapper's Verilog files (empty unless interface is axi). */
+export function emitAxiRtl(c: ResolvedConfig): EmittedFile[] {
+  return axiModuleSpecs(c).map((m) => ({ name: `${m.module}.v`, module: m.module, template: m.template, text: render(m.template, m.view) }));
+}
+
+/** regmap.h, regmap.md and regmap.json (empty unless interface is axi). */
+export function axiDocFiles(c: ResolvedConfig): OutFile[] {
+  if (!isAxi(c)) return [];
+  const m = regMap(c, derive(c));
+  return [
+    { name: 'regmap.h', text: regmapHeader(m) },
+    { name: 'regmap.md', text: regmapMarkdown(m) },
+    { name: 'regmap.json', text: regmapJson(m) },
+  ];
+}
