@@ -3,5 +3,6 @@ import type { CommandModule } from 'yargs';
 import { generateCommand } from './generate.js';
 import { validateCommand } from './validate.js';
 import { simCommand } from './sim.js';
+import { regressCommand } from './regress.js';
 
-export const commands: CommandModule<object, never>[] = [validateCommand, generateCommand, simCommand] as never;
+export const commands: CommandModule<object, never>[] = [validateCommand, generateCommand, simCommand, regressCommand] as never;

@@ -1,0 +1,75 @@
+import type { CommandModule } from 'yargs';
+import { ConfigError, show } from '../config/errors.js';
+import { jobPool } from '../../sim/pool.js';
+import { progress } from '../../sim/progress.js';
+import { junitXml, regress, summaryTable } from '../../sim/regress.js';
+import { SUITES, suite, type SuiteName } from '../../sim/suite.js';
+import { toJson, writeFileAtomically } from '../../sim/files.js';
+import { runCommand } from './common.js';
+import { checkJobs, checkSeed, checkStall, EXIT_MISMATCH, simulatorsOf } from './sim.js';
+
+interface Args {
+  suite: string;
+  simulator: string;
+  jobs?: number;
+  seed: number;
+  stall: number;
+  only?: string[];
+  junit?: string;
+  json?: string;
+  list?: boolean;
+}
+
+export const regressCommand: CommandModule<object, Args> = {
+  command: 'regress',
+  describe: 'Co-simulate a suite of configs (every unit kind, both dataflows, several shapes) on both simulators in parallel',
+  builder: (y) =>
+    y
+      .option('suite', { type: 'string', default: 'default', describe: `${SUITES.join(' | ')} (full: npm run regress:full)` })
+      .option('simulator', { type: 'string', default: 'both', describe: 'icarus | verilator | both' })
+      .option('jobs', { type: 'number', describe: 'parallel tool jobs (default: AXGEN_JOBS or the number of cores)' })
+      .option('seed', { type: 'number', default: 1, describe: 'stimulus and stall seed of every job' })
+      .option('stall', { type: 'number', default: 0.1, describe: 'probability per cycle of an input gap and a result stall' })
+      .option('only', { type: 'string', array: true, describe: 'run only these suite entries (config names)' })
+      .option('junit', { type: 'string', describe: 'write JUnit XML here' })
+      .option('json', { type: 'string', describe: 'write the JSON report here' })
+      .option('list', { type: 'boolean', describe: 'list the suite\'s configs and exit' }) as never,
+  handler: async (argv) => {
+    await runCommand(async () => {
+      if (!(SUITES as readonly string[]).includes(argv.suite)) {
+        throw new ConfigError('axgen regress', [{ path: '--suite', expected: SUITES.map((s) => `"${s}"`).join(', '), received: show(argv.suite) }]);
+      }
+      const simulators = simulatorsOf(argv.simulator);
+      const seed = checkSeed(argv.seed);
+      const stall = checkStall(argv.stall);
+      checkJobs(argv.jobs);
+      let entries = suite(argv.suite as SuiteName);
+      if (argv.only !== undefined) {
+        const names = new Set(entries.map((e) => String(e.written.name)));
+        const unknown = argv.only.filter((n) => !names.has(n));
+        if (unknown.length > 0) throw new ConfigError('axgen regress', [{ path: '--only', expected: `names of entries of suite ${argv.suite} (see --list)`, received: show(unknown) }]);
+        entries = entries.filter((e) => argv.only!.includes(String(e.written.name)));
+      }
+      if (argv.list) {
+        for (const e of entries) process.stdout.write(`${String(e.written.name).padEnd(40)} ${String(e.written.description ?? '')}\n`);
+        return 0;
+      }
+      const bar = progress();
+      const report = await regress(entries, {
+        suite: argv.suite,
+        simulators,
+        seed,
+        stall,
+        jobs: jobPool.size,
+        onStart: (n) => bar.start(n),
+        onDone: (r, done, total) => bar.tick(r.name, r.passed, done, total),
+      });
+      bar.stop();
+      for (const r of report.results) if (!r.passed) process.stdout.write(`\n✖ ${r.name}\n${r.failure ?? ''}${r.report ? '' : `\n  replay: ${r.replay}\n`}`);
+      process.stdout.write(summaryTable(report));
+      if (argv.junit !== undefined) await writeFileAtomically(argv.junit, junitXml(report));
+      if (argv.json !== undefined) await writeFileAtomically(argv.json, toJson(report));
+      return report.failed === 0 ? 0 : EXIT_MISMATCH;
+    });
+  },
+};

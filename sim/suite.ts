@@ -1,0 +1,142 @@
+/**
+ * Regression suites: lists of written configs, built from the unit registry so that every unit kind
+ * registered in generator/units/index.ts is covered without editing this file. A kind listed in
+ * `representative` is run with those parameter sets; any other kind with its schema defaults.
+ *
+ *   smoke    two small exact configs (one per dataflow): what the default test command runs
+ *   default  every unit kind × both dataflows, signed / unsigned / mixed operands, shapes from
+ *            1×1 to 4×4 including non-square, both simulators (`axgen regress`)
+ *   full     the cartesian product of kinds × parameter sets × dataflows × signedness × shapes up
+ *            to 16×16 × wrap/saturate (`npm run regress:full`, tens of minutes on 2 cores)
+ */
+import { acceleratorSchema } from '../generator/config/schema.js';
+import { units } from '../generator/units/index.js';
+import type { GemmShape } from './cases.js';
+
+export type SuiteName = 'smoke' | 'default' | 'full';
+export const SUITES: readonly SuiteName[] = ['smoke', 'default', 'full'];
+
+export interface SuiteEntry {
+  /** The written config (validated when the suite runs; a stale entry fails the suite, loudly). */
+  written: Record<string, unknown>;
+  /** Fallback multiplier when `written.multiplier` does not validate (a unit renamed a parameter). */
+  fallbackMultiplier?: Record<string, unknown>;
+  gemm?: GemmShape;
+}
+
+/** Parameter sets worth running per unit kind (beyond the schema defaults). */
+export const representative: Record<string, Record<string, unknown>[]> = {
+  exact: [{}],
+  mitchell: [{}, { fractionBits: 3, unbias: true }, { compensation: 'bias', signedMode: 'ones-complement' }],
+  ilm: [{ corrections: 0 }, { corrections: 2 }],
+  asm: [{ alphabet: [1, 3] }, { alphabet: [1, 3, 5, 7], rounding: 'floor-quartet' }],
+};
+
+export function unitKinds(): string[] {
+  return units.map((u) => u.kind);
+}
+
+const paramsOf = (kind: string) => representative[kind] ?? [{}];
+
+type Sign = 'signed' | 'unsigned' | 'mixed';
+interface Point {
+  kind: string;
+  params: Record<string, unknown>;
+  paramIndex: number;
+  dataflow: 'weight-stationary' | 'output-stationary';
+  rows: number;
+  cols: number;
+  sign: Sign;
+  overflow?: 'wrap' | 'saturate';
+  zeroSkip?: boolean;
+}
+
+/** Whether the config schema has a top-level zeroSkip field (added by the units work). */
+export function hasZeroSkip(): boolean {
+  return 'zeroSkip' in (acceleratorSchema.properties as Record<string, unknown>);
+}
+
+function entryFor(p: Point, index: number): SuiteEntry {
+  const df = p.dataflow === 'weight-stationary' ? 'ws' : 'os';
+  const name = `r${index}_${p.kind.replace(/[^a-z0-9]/g, '')}${p.paramIndex}_${df}_${p.rows}x${p.cols}_${p.sign[0]}${p.zeroSkip ? '_zs' : ''}${p.overflow === 'saturate' ? '_sat' : ''}`.slice(0, 40);
+  const operands =
+    p.sign === 'signed'
+      ? { activation: { bits: 8, signed: true }, weight: { bits: 8, signed: true } }
+      : p.sign === 'unsigned'
+        ? { activation: { bits: 8, signed: false }, weight: { bits: 8, signed: false } }
+        : { activation: { bits: 6, signed: false }, weight: { bits: 8, signed: true } };
+  const accumulator = p.overflow === 'saturate' ? { bits: 18, overflow: 'saturate' } : { overflow: 'wrap' };
+  const written: Record<string, unknown> = {
+    name,
+    description: `regression: ${p.kind} ${JSON.stringify(p.params)}, ${p.dataflow}, ${p.rows}x${p.cols}, ${p.sign}`,
+    array: { rows: p.rows, cols: p.cols, maxK: 64, accDepth: 16 },
+    dataflow: p.dataflow,
+    precision: { ...operands, accumulator },
+    multiplier: { kind: p.kind, ...p.params },
+  };
+  if (p.zeroSkip) written.zeroSkip = { activation: 0, weight: 0 };
+  return { written, fallbackMultiplier: { kind: p.kind } };
+}
+
+const SHAPES_DEFAULT: [number, number][] = [
+  [1, 1],
+  [2, 3],
+  [3, 2],
+  [4, 4],
+];
+
+function defaultPoints(): Point[] {
+  const pts: Point[] = [];
+  const dfs = ['weight-stationary', 'output-stationary'] as const;
+  const signs: Sign[] = ['signed', 'unsigned', 'mixed'];
+  let i = 0;
+  for (const kind of unitKinds()) {
+    paramsOf(kind).forEach((params, paramIndex) => {
+      // Each parameter set runs on both dataflows; shapes and signedness rotate across entries so
+      // that every kind sees 1×1, non-square and square arrays and every signedness.
+      for (const dataflow of dfs) {
+        const [rows, cols] = SHAPES_DEFAULT[i % SHAPES_DEFAULT.length]!;
+        pts.push({ kind, params, paramIndex, dataflow, rows, cols, sign: signs[i % signs.length]! });
+        i++;
+      }
+    });
+  }
+  // Exact extras: a saturating accumulator and the remaining signedness on a non-square array.
+  pts.push({ kind: 'exact', params: {}, paramIndex: 0, dataflow: 'weight-stationary', rows: 4, cols: 2, sign: 'signed', overflow: 'saturate' });
+  pts.push({ kind: 'exact', params: {}, paramIndex: 0, dataflow: 'output-stationary', rows: 2, cols: 4, sign: 'mixed', overflow: 'saturate' });
+  if (hasZeroSkip()) {
+    for (const kind of unitKinds()) {
+      pts.push({ kind, params: paramsOf(kind)[0]!, paramIndex: 0, dataflow: 'weight-stationary', rows: 3, cols: 2, sign: 'signed', zeroSkip: true });
+      pts.push({ kind, params: paramsOf(kind)[0]!, paramIndex: 0, dataflow: 'output-stationary', rows: 2, cols: 3, sign: 'unsigned', zeroSkip: true });
+    }
+  }
+  return pts;
+}
+
+function fullPoints(): Point[] {
+  const pts: Point[] = [];
+  const shapes: [number, number][] = [[1, 1], [1, 4], [4, 1], [2, 3], [3, 5], [4, 4], [8, 8], [16, 16]];
+  for (const kind of unitKinds())
+    paramsOf(kind).forEach((params, paramIndex) => {
+      for (const dataflow of ['weight-stationary', 'output-stationary'] as const)
+        for (const sign of ['signed', 'unsigned', 'mixed'] as const)
+          for (const [rows, cols] of shapes) {
+            pts.push({ kind, params, paramIndex, dataflow, rows, cols, sign });
+            if (rows === 4 && cols === 4) pts.push({ kind, params, paramIndex, dataflow, rows, cols, sign, overflow: 'saturate' });
+            if (hasZeroSkip() && rows === 3) pts.push({ kind, params, paramIndex, dataflow, rows, cols, sign, zeroSkip: true });
+          }
+    });
+  return pts;
+}
+
+function smokePoints(): Point[] {
+  return [
+    { kind: 'exact', params: {}, paramIndex: 0, dataflow: 'weight-stationary', rows: 2, cols: 3, sign: 'signed' },
+    { kind: 'exact', params: {}, paramIndex: 0, dataflow: 'output-stationary', rows: 1, cols: 1, sign: 'mixed' },
+  ];
+}
+
+export function suite(name: SuiteName): SuiteEntry[] {
+  const pts = name === 'smoke' ? smokePoints() : name === 'default' ? defaultPoints() : fullPoints();
+  return pts.map((p, i) => entryFor(p, i));
+}
