@@ -10,6 +10,7 @@ import type { AcceleratorConfig } from './config/schema.js';
 export type { AcceleratorConfig } from './config/schema.js';
 export { exact } from './units/exact.js';
 export { asm } from './units/asm.js';
+export { mitchell } from './units/mitchell.js';
 
 /** Identity with types: returns the config unchanged, for `export default`. */
 export function defineAccelerator<const C extends AcceleratorConfig>(config: C): C {

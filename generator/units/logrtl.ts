@@ -1,0 +1,82 @@
+/**
+ * Module plumbing shared by the log-family units: with share=true the per-operand encoders are the
+ * array's `<p>_act_pre` / `<p>_wgt_pre` and the core is `<p>_mul`; with share=false the edge modules
+ * are identity and `<p>_mul` instantiates `<p>_enc_act`, `<p>_enc_wgt` and `<p>_core` itself.
+ */
+import type { ModuleSpec, UnitContext, UnitRtl, View } from './types.js';
+import { msb } from './logcore.js';
+
+export interface LogUnitParts {
+  /** Encoder template and its view minus module / port names. */
+  encTemplate: string;
+  encAct: View;
+  encWgt: View;
+  actEncBits: number;
+  wgtEncBits: number;
+  coreTemplate: string;
+  core: View;
+  /** What the composed module says about itself. */
+  unitDesc: string;
+}
+
+export function logUnitModules(parts: LogUnitParts, share: boolean, ctx: UnitContext, prefix: string, header: (t: string) => string): UnitRtl {
+  const enc = (module: string, view: View, inPort: string, outPort: string, what: string): ModuleSpec => ({
+    module,
+    template: parts.encTemplate,
+    view: { ...view, header: header(parts.encTemplate), module, inPort, outPort, what },
+  });
+  const core = (module: string): ModuleSpec => ({ module, template: parts.coreTemplate, view: { ...parts.core, header: header(parts.coreTemplate), module } });
+  if (share) {
+    return {
+      actEncBits: parts.actEncBits,
+      wgtEncBits: parts.wgtEncBits,
+      modules: [
+        enc(`${prefix}_act_pre`, parts.encAct, 'a_i', 'a_enc_o', 'activation, once per row at the array edge'),
+        enc(`${prefix}_wgt_pre`, parts.encWgt, 'w_i', 'w_enc_o', 'weight, once per column where it enters the array'),
+        core(`${prefix}_mul`),
+      ],
+    };
+  }
+  const A = ctx.activation.bits;
+  const W = ctx.weight.bits;
+  const identity = (module: string, inPort: string, outPort: string, bits: number, what: string): ModuleSpec => ({
+    module,
+    template: 'units/identity_pre.v.hbs',
+    view: { header: header('units/identity_pre.v.hbs'), module, what, inPort, outPort, msb: msb(bits) },
+  });
+  return {
+    actEncBits: A,
+    wgtEncBits: W,
+    modules: [
+      identity(`${prefix}_act_pre`, 'a_i', 'a_enc_o', A, 'activation (share=false: the PE encodes it)'),
+      identity(`${prefix}_wgt_pre`, 'w_i', 'w_enc_o', W, 'weight (share=false: the PE encodes it)'),
+      enc(`${prefix}_enc_act`, parts.encAct, 'a_i', 'a_enc_o', 'activation, inside every PE (share=false)'),
+      enc(`${prefix}_enc_wgt`, parts.encWgt, 'w_i', 'w_enc_o', 'weight, inside every PE (share=false)'),
+      core(`${prefix}_core`),
+      {
+        module: `${prefix}_mul`,
+        template: 'units/log_compose.v.hbs',
+        view: {
+          header: header('units/log_compose.v.hbs'),
+          module: `${prefix}_mul`,
+          unitDesc: parts.unitDesc,
+          aMsb: msb(A),
+          wMsb: msb(W),
+          pMsb: parts.core.pMsb as string,
+          aeMsb: msb(parts.actEncBits),
+          weMsb: msb(parts.wgtEncBits),
+          encAct: `${prefix}_enc_act`,
+          encWgt: `${prefix}_enc_wgt`,
+          core: `${prefix}_core`,
+        },
+      },
+    ],
+  };
+}
+
+/** Resize an unsigned `bits`-wide signal to `to` bits: zero-extend, or keep the low bits (modular arithmetic). */
+export function resizeExpr(sig: string, bits: number, to: number): string {
+  if (bits === to) return sig;
+  if (bits < to) return `{${to - bits}'d0, ${sig}}`;
+  return `${sig}[${to - 1}:0]`;
+}

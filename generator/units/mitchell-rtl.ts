@@ -1,0 +1,153 @@
+/** View models of the Mitchell unit's modules (templates/units/mitchell_*.v.hbs). */
+import type { OperandSpec, ProductRange, UnitContext, UnitRtl, View } from './types.js';
+import { frontEnd, leadingOneExpr, msb, ubits, type FrontEnd, type SignedMode } from './logcore.js';
+import { logUnitModules, resizeExpr } from './logrtl.js';
+import type { MitchellResolved } from './mitchell.js';
+import { compensationConstant, mitchellCoreMax, workingFraction } from './mitchell.js';
+import { bitsFor } from './common.js';
+
+interface Layout {
+  fe: FrontEnd;
+  bits: number;
+  /** Bit positions (LSB first): x [t-1:0], k [t+KB-1:t], zero, sign?, opZero? */
+  zero: number;
+  sign: number | null;
+  opZero: number | null;
+}
+
+function layout(spec: OperandSpec, mode: SignedMode, x: string, t: number, KB: number): Layout {
+  const fe = frontEnd(spec, mode, x);
+  let pos = t + KB;
+  const zero = pos++;
+  const sign = fe.hasSign ? pos++ : null;
+  const opZero = fe.hasOpZero ? pos++ : null;
+  return { fe, bits: pos, zero, sign, opZero };
+}
+
+const opDesc = (s: OperandSpec, mode: SignedMode) => `${s.bits}-bit ${s.signed ? `signed, ${mode}` : 'unsigned'}`;
+
+function encView(spec: OperandSpec, mode: SignedMode, port: string, t: number, N: number, KB: number): View {
+  const L = layout(spec, mode, port, t, KB);
+  const n = spec.bits;
+  const fields = [...(L.opZero !== null ? ['op_zero'] : []), ...(L.sign !== null ? ['sign'] : []), 'zero', 'k', `norm[${N - 2}:${N - 1 - t}]`];
+  const layoutDesc = [...(L.opZero !== null ? ['op_zero'] : []), ...(L.sign !== null ? ['sign'] : []), 'zero', `k[${KB}]`, `x[${t}]`].join(', ');
+  const flag: string[] = [];
+  if (L.sign !== null) flag.push(`  wire sign = ${port}[${n - 1}];`);
+  if (L.opZero !== null) flag.push(`  wire op_zero = (${port} == ${n}'d0);  // ~(-1) = 0 is not a zero operand`);
+  const lo = N - 1 - t;
+  return {
+    opDesc: opDesc(spec, mode),
+    tBits: String(t),
+    nMinus1: String(N - 1),
+    layout: `{${layoutDesc}}`,
+    inMsb: msb(n),
+    encMsb: msb(L.bits),
+    magMsb: msb(L.fe.magBits),
+    magExpr: L.fe.magExpr,
+    magZero: `${L.fe.magBits}'d0`,
+    kMsb: msb(KB),
+    lodExpr: leadingOneExpr('mag', L.fe.magBits, KB),
+    nMsb: msb(N),
+    magToN: resizeExpr('mag', L.fe.magBits, N),
+    kTop: `${KB}'d${N - 1}`,
+    flagLines: flag.join('\n'),
+    encExpr: `{${fields.join(', ')}}`,
+    unusedNorm: lo > 0 ? `^{norm[${N - 1}], norm[${lo - 1}:0]}` : `norm[${N - 1}]`,
+  };
+}
+
+export function mitchellRtl(p: MitchellResolved, ctx: UnitContext, range: ProductRange, prefix: string, header: (t: string) => string): UnitRtl {
+  const mode = p.signedMode as SignedMode;
+  const N = Math.max(ctx.activation.bits, ctx.weight.bits);
+  const t = p.fractionBits;
+  const F = workingFraction(p);
+  const KB = ubits(N - 1);
+  const La = layout(ctx.activation, mode, 'a_i', t, KB);
+  const Lw = layout(ctx.weight, mode, 'w_i', t, KB);
+  const Pc = ubits(mitchellCoreMax(p, ctx));
+  const pf = bitsFor(range.min, range.max);
+  const P = pf.bits;
+  const bias = p.compensation === 'bias';
+  const MW = bias ? F + 2 : F + 1;
+  const WW = Math.max(F + Pc, MW);
+  const SB = ubits(2 * (N - 1) + 1);
+  const C = compensationConstant(F);
+  const CH = Math.floor(C / 2);
+  const sl = (enc: string, L: Layout, what: 'zero' | 'sign' | 'opZero') => {
+    const b = L[what];
+    return b === null ? null : `${enc}[${b}]`;
+  };
+  const frac = (x: string) => (p.unbias ? `{${x}, 1'b1}` : x);
+  const aSign = sl('a_enc_i', La, 'sign');
+  const wSign = sl('w_enc_i', Lw, 'sign');
+  const anySigned = aSign !== null || wSign !== null;
+  const out: string[] = [];
+  const magP = resizeExpr('mag', Pc, P);
+  if (!anySigned) {
+    out.push(`  assign p_o = ${magP};`);
+  } else {
+    out.push(`  wire [${P - 1}:0] mag_p = ${magP};`);
+    if (mode === 'sign-magnitude') {
+      out.push(`  wire neg = ${aSign ?? "1'b0"} ^ ${wSign ?? "1'b0"};`);
+      out.push(`  assign p_o = neg ? (${P}'d0 - mag_p) : mag_p;  // sign-magnitude: negate`);
+    } else {
+      const aOz = sl('a_enc_i', La, 'opZero') ?? 'a_zero';
+      const wOz = sl('w_enc_i', Lw, 'opZero') ?? 'w_zero';
+      out.push(`  // One's complement: ~P when the signs differ, but a true zero operand still gives 0.`);
+      out.push(`  wire neg = (${aSign ?? "1'b0"} ^ ${wSign ?? "1'b0"}) & ~(${aOz} | ${wOz});`);
+      out.push(`  assign p_o = neg ? ~mag_p : mag_p;`);
+    }
+  }
+  const unusedWide = WW > F + Pc ? `^{wide[${WW - 1}:${F + Pc}], wide[${F - 1}:0]}` : `^wide[${F - 1}:0]`;
+  const core: View = {
+    unitDesc: `mitchell, t=${t}${p.unbias ? ', unbias' : ''}${bias ? ', bias compensation' : ''}`,
+    fracNote: p.unbias ? ` (t = ${t} kept bits and the appended half-LSB 1)` : t < N - 1 ? ` (truncated from ${N - 1})` : '',
+    pDesc: `${P}-bit ${pf.signed ? 'signed' : 'unsigned'}`,
+    aeMsb: msb(La.bits),
+    weMsb: msb(Lw.bits),
+    pMsb: msb(P),
+    aZero: `a_enc_i[${La.zero}]`,
+    wZero: `w_enc_i[${Lw.zero}]`,
+    kMsb: msb(KB),
+    aK: `a_enc_i[${t + KB - 1}:${t}]`,
+    wK: `w_enc_i[${t + KB - 1}:${t}]`,
+    fMsb: msb(F),
+    fBits: String(F),
+    aFrac: frac(`a_enc_i[${t - 1}:0]`),
+    wFrac: frac(`w_enc_i[${t - 1}:0]`),
+    bias,
+    cDec: String(C),
+    chDec: String(CH),
+    againExpr: CH === 0 ? "1'b0" : `f >= ${F}'d${2 ** F - CH}`,
+    chLit: `${MW}'d${CH}`,
+    cLit: `${MW}'d${C}`,
+    mantMsb: msb(MW),
+    shMsb: msb(SB),
+    kaExt: resizeExpr('a_k', KB, SB),
+    kbExt: resizeExpr('w_k', KB, SB),
+    carryExt: resizeExpr('carry', 1, SB),
+    wideMsb: msb(WW),
+    mantExt: resizeExpr('mant', MW, WW),
+    pcMsb: msb(Pc),
+    pcZero: `${Pc}'d0`,
+    wideTop: String(F + Pc - 1),
+    unusedWide,
+    outLogic: out.join('\n'),
+  };
+  return logUnitModules(
+    {
+      encTemplate: 'units/mitchell_enc.v.hbs',
+      encAct: encView(ctx.activation, mode, 'a_i', t, N, KB),
+      encWgt: encView(ctx.weight, mode, 'w_i', t, N, KB),
+      actEncBits: La.bits,
+      wgtEncBits: Lw.bits,
+      coreTemplate: 'units/mitchell_core.v.hbs',
+      core,
+      unitDesc: 'Mitchell multiplier',
+    },
+    p.share,
+    ctx,
+    prefix,
+    header,
+  );
+}
