@@ -46,8 +46,8 @@ function dotted(pointer: string, child?: string): string {
 }
 
 /** Schema node at an ajv schemaPath such as `#/properties/array/properties/rows/maximum`. */
-function schemaNode(schemaPath: string): Record<string, unknown> | undefined {
-  let cur: unknown = acceleratorSchema;
+function schemaNode(schemaPath: string, root: object = acceleratorSchema): Record<string, unknown> | undefined {
+  let cur: unknown = root;
   const parts = schemaPath.replace(/^#\//, '').split('/');
   parts.pop(); // the keyword itself
   for (const p of parts) {
@@ -75,9 +75,22 @@ function allowedKinds(): string {
   return m.map((b) => `"${b.properties.kind.const}"`).join(', ');
 }
 
-function toProblem(e: ErrorObject, data: unknown): ConfigProblem {
+/**
+ * How another schema (a sweep, …) reuses these messages: its root schema, for the "expected" part
+ * of a message, and where an accelerator config is embedded in it (a JSON pointer such as `/base`),
+ * so the config's own special cases (the name rules) apply there too.
+ */
+export interface ProblemContext {
+  root: object;
+  configAt: string;
+}
+
+const CONFIG_CONTEXT: ProblemContext = { root: acceleratorSchema, configAt: '' };
+
+function toProblem(e: ErrorObject, data: unknown, cx: ProblemContext = CONFIG_CONTEXT): ConfigProblem {
   const here = at(data, e.instancePath);
-  const node = schemaNode(e.schemaPath);
+  const node = schemaNode(e.schemaPath, cx.root);
+  const nameAt = `${cx.configAt}/name`;
   switch (e.keyword) {
     case 'additionalProperties': {
       const key = (e.params as { additionalProperty: string }).additionalProperty;
@@ -112,17 +125,17 @@ function toProblem(e: ErrorObject, data: unknown): ConfigProblem {
     case 'const':
       return { path: dotted(e.instancePath), expected: JSON.stringify((e.params as { allowedValue: unknown }).allowedValue), received: show(here) };
     case 'pattern':
-      if (e.instancePath === '/name') {
+      if (e.instancePath === nameAt) {
         return {
-          path: 'name',
+          path: dotted(nameAt),
           expected: 'a lower-case identifier: a letter, then letters, digits or "_", at most 40 characters (it becomes a Verilog module prefix and a folder name)',
           received: show(here),
         };
       }
       return { path: dotted(e.instancePath), expected: `a string matching ${(e.params as { pattern: string }).pattern}`, received: show(here) };
     case 'not':
-      if (e.instancePath === '/name') {
-        return { path: 'name', expected: 'a name that is not a Verilog or SystemVerilog keyword (add a suffix, e.g. "_acc")', received: show(here) };
+      if (e.instancePath === nameAt) {
+        return { path: dotted(nameAt), expected: 'a name that is not a Verilog or SystemVerilog keyword (add a suffix, e.g. "_acc")', received: show(here) };
       }
       return { path: dotted(e.instancePath), expected: 'a different value', received: show(here) };
     default:
@@ -134,12 +147,20 @@ function toProblem(e: ErrorObject, data: unknown): ConfigProblem {
 export function schemaProblems(data: unknown): ConfigProblem[] {
   const v = configValidator();
   if (v(data)) return [];
+  return ajvProblems(v.errors ?? [], data);
+}
+
+/**
+ * Turns ajv errors into path-naming problems (deduplicated, in ajv's order). Other schemas pass
+ * their own context; the default is the accelerator config at the root.
+ */
+export function ajvProblems(errors: readonly ErrorObject[], data: unknown, cx: ProblemContext = CONFIG_CONTEXT): ConfigProblem[] {
   const seen = new Set<string>();
   const out: ConfigProblem[] = [];
-  for (const e of v.errors ?? []) {
+  for (const e of errors) {
     // With the discriminator, a missing kind also reports "tag must be string"; keep one message.
     if (e.keyword === 'discriminator' && (e.params as { error: string }).error === 'tag' && at(data, e.instancePath + '/kind') === undefined) continue;
-    const p = toProblem(e, data);
+    const p = toProblem(e, data, cx);
     const key = `${p.path}|${p.expected}`;
     if (!seen.has(key)) {
       seen.add(key);
