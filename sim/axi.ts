@@ -1,0 +1,253 @@
+/**
+ * AXI co-simulation: drives `<name>_axi_top` through its AXI ports only, from the same golden model
+ * and host schedule as the stream co-simulation (generator/model/schedule.ts), in Icarus or
+ * Verilator (sim/simulators.ts runners, content-hash build cache).
+ *
+ * The checker (sim/templates/tb_axi_check.v.hbs) runs a CSR program written here:
+ *   1. ID registers (magic, generator version, config hash, shape) read and compared; an unmapped
+ *      read and write answer SLVERR; a write to a read-only register answers OKAY, changes nothing,
+ *      sets STATUS.ERR_RO_WRITE and ERR_ADDR, and CTRL.CLEAR_ERR clears them; DIM_M reads back.
+ *   2. An aborted tile: the first command is started, its beats are released, and after a few
+ *      cycles CTRL.SOFT_RESET is written mid-run (streams stopped, undelivered beats dropped);
+ *      STATUS.BUSY must then read 0.
+ *   3. Every command of the schedule, in pairs started back to back (the second START queued while
+ *      the first runs), DONE polled, the last command's counters read (cycles, MACs, skipped) and
+ *      compared with the model, and no error flag set.
+ * Seeded random TVALID gaps on both input streams, TREADY stalls on the result stream and
+ * BREADY/RREADY stalls (+stall, +seed); every result beat and its TLAST are compared, and at the
+ * end every beat was exchanged exactly once or deliberately dropped by the abort.
+ */
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { derive, type Derived } from '../generator/config/derive.js';
+import type { ResolvedConfig } from '../generator/config/resolve.js';
+import { emitRtl, headerFor, type EmittedFile } from '../generator/emit/rtl.js';
+import { render } from '../generator/emit/handlebars.js';
+import { axisWidths, emitAxiRtl } from '../generator/axi/emit.js';
+import { ADDR_BITS, regMap, resetValue, type RegMap } from '../generator/regmap/regmap.js';
+import { foldsOf } from '../generator/model/cycles.js';
+import { schedule, type Schedule } from '../generator/model/schedule.js';
+import { buildSim, runSim, type SimulatorName } from './simulators.js';
+import { packBeat } from './vectors.js';
+
+export interface AxiCosimRequest {
+  simulator: SimulatorName;
+  A: number[][];
+  W: number[][];
+  seed?: number;
+  stall?: number;
+  /** Cycles after START before the soft reset of the aborted tile (default 12). */
+  abortAfter?: number;
+  runDir?: string;
+}
+
+export interface AxiCosimResult {
+  simulator: SimulatorName;
+  toolVersion: string;
+  passed: boolean;
+  steps: number;
+  starts: number;
+  results: number;
+  dropped: number;
+  errors: number;
+  simCycles: number;
+  /** Every AXGEN_* complaint of the checker. */
+  problems: string[];
+  buildCacheHit: boolean;
+  output: string;
+}
+
+type Op = [number, number, number, number, number];
+
+const OP = { write: 1, read: 2, poll: 3, release: 4, abort: 5, waitStreams: 6, waitCycles: 7 } as const;
+const OKAY = 0;
+const SLVERR = 2;
+
+function reg(m: RegMap, name: string) {
+  const r = m.registers.find((x) => x.name === name);
+  if (!r) throw new Error(`internal error: register ${name}`);
+  return r;
+}
+function bit(m: RegMap, r: string, f: string): number {
+  return 1 << reg(m, r).fields.find((x) => x.name === f)!.lsb;
+}
+
+/** Beats per command on each stream, in schedule order. */
+export function beatsPerCommand(c: ResolvedConfig, d: Derived, s: Schedule): { w: number; a: number; y: number }[] {
+  const ws = c.dataflow === 'weight-stationary';
+  const out = s.commands.map((cmd) => {
+    const F = foldsOf(cmd.k, d.rows);
+    return ws ? { w: F * d.rows, a: F * cmd.mLen, y: cmd.mLen } : { w: cmd.k, a: cmd.k, y: cmd.mLen };
+  });
+  const sum = (k: 'w' | 'a' | 'y') => out.reduce((x, b) => x + b[k], 0);
+  if (sum('w') !== s.wBeats.length || sum('a') !== s.aBeats.length || sum('y') !== s.yBeats.length) {
+    throw new Error('internal error: per-command beat counts disagree with the schedule');
+  }
+  return out;
+}
+
+/** The program and the vector files of one AXI co-simulation. */
+export function axiVectorTexts(c: ResolvedConfig, d: Derived, s: Schedule, abortAfter = 12): Record<string, string> {
+  const m = regMap(c, d);
+  const off = (n: string) => reg(m, n).offset;
+  const per = beatsPerCommand(c, d, s);
+  const prog: Op[] = [];
+  const write = (r: string, v: number, resp = OKAY) => prog.push([OP.write, off(r), v >>> 0, 0, resp]);
+  const read = (r: string, v: number, mask = 0xffffffff, resp = OKAY) => prog.push([OP.read, off(r), v >>> 0, mask >>> 0, resp]);
+
+  // 1. identification, illegal and read-only accesses
+  for (const r of m.registers.filter((x) => x.name.startsWith('ID_'))) read(r.name, resetValue(r));
+  const unmapped = (1 << ADDR_BITS) - 4;
+  if (m.registers.some((r) => r.offset === unmapped)) throw new Error('internal error: no unmapped address to test');
+  prog.push([OP.read, unmapped, 0, 0xffffffff, SLVERR]);
+  prog.push([OP.write, unmapped, 0x1234, 0, SLVERR]);
+  write('ID_MAGIC', 0);
+  read('ID_MAGIC', resetValue(reg(m, 'ID_MAGIC')));
+  read('STATUS', bit(m, 'STATUS', 'ERR_RO_WRITE'), bit(m, 'STATUS', 'ERR_RO_WRITE'));
+  read('ERR_ADDR', off('ID_MAGIC'));
+  write('CTRL', bit(m, 'CTRL', 'CLEAR_ERR'));
+  read('STATUS', 0, bit(m, 'STATUS', 'ERR_RO_WRITE'));
+  read('ERR_ADDR', 0);
+  const probe = Math.min(5, d.maxM);
+  write('DIM_M', probe);
+  read('DIM_M', probe);
+  read('CTRL', 0);
+
+  const start = bit(m, 'CTRL', 'START');
+  const dims = (i: number) => {
+    const cmd = s.commands[i]!;
+    write('DIM_M', cmd.mLen);
+    write('DIM_K', cmd.k);
+    write('DIM_N', cmd.nLen);
+  };
+  const release = (i: number) => prog.push([OP.release, 0, per[i]!.w, per[i]!.a, per[i]!.y]);
+
+  // 2. the aborted tile: command 0 again, soft reset mid-run
+  const order: number[] = [];
+  if (s.commands.length > 0) {
+    dims(0);
+    release(0);
+    write('CTRL', start);
+    prog.push([OP.waitCycles, abortAfter, 0, 0, 0]);
+    prog.push([OP.abort, off('CTRL'), bit(m, 'CTRL', 'SOFT_RESET'), 0, OKAY]);
+    read('STATUS', 0, bit(m, 'STATUS', 'BUSY'));
+    order.push(0);
+  }
+
+  // 3. the schedule, two commands back to back at a time
+  const errMask = bit(m, 'STATUS', 'ERR_RO_WRITE') | bit(m, 'STATUS', 'ERR_START') | bit(m, 'STATUS', 'ERR_TLAST');
+  const done = bit(m, 'STATUS', 'DONE');
+  for (let i = 0; i < s.commands.length; i += 2) {
+    const group = i + 1 < s.commands.length ? [i, i + 1] : [i];
+    for (const j of group) {
+      dims(j);
+      write('CTRL', start);
+      release(j);
+      order.push(j);
+    }
+    prog.push([OP.poll, off('STATUS'), done, done, 0]);
+    prog.push([OP.waitStreams, 0, 0, 0, 0]);
+    const last = s.commands[group[group.length - 1]!]!;
+    const split = (v: number) => [v % 2 ** 32, Math.floor(v / 2 ** 32)];
+    for (const [name, v] of [
+      ['CYCLES', last.cycles],
+      ['MACS', last.macs],
+      ['SKIPPED', last.skipped],
+    ] as const) {
+      const [lo, hi] = split(v);
+      read(`${name}_LO`, lo!);
+      read(`${name}_HI`, hi!);
+    }
+    read('STATUS', 0, errMask | bit(m, 'STATUS', 'BUSY'));
+  }
+
+  // Beats in the order the program releases them (command 0 twice: the aborted copy first).
+  const wd = axisWidths(d);
+  const wOf: string[] = [];
+  const aOf: string[] = [];
+  const yOf: string[] = [];
+  const starts = { w: [0], a: [0], y: [0] };
+  per.forEach((b, i) => {
+    starts.w[i + 1] = starts.w[i]! + b.w;
+    starts.a[i + 1] = starts.a[i]! + b.a;
+    starts.y[i + 1] = starts.y[i]! + b.y;
+  });
+  for (const i of order) {
+    const b = per[i]!;
+    for (let k = 0; k < b.w; k++) wOf.push(`${k === b.w - 1 ? 1 : 0} ${packBeat(s.wBeats[starts.w[i]! + k]!, d.wBits)}`);
+    for (let k = 0; k < b.a; k++) aOf.push(`${k === b.a - 1 ? 1 : 0} ${packBeat(s.aBeats[starts.a[i]! + k]!, d.aBits)}`);
+    for (let k = 0; k < b.y; k++) yOf.push(`${k === b.y - 1 ? 1 : 0} ${packBeat(s.yBeats[starts.y[i]! + k]!, d.accBits).padStart(wd.y / 4, '0')}`);
+  }
+  const file = (lines: string[]) => `${lines.length}\n${lines.join('\n')}${lines.length ? '\n' : ''}`;
+  return {
+    'prog.hex': file(prog.map((o) => o.map((x) => x.toString(16)).join(' '))),
+    'w.hex': file(wOf),
+    'a.hex': file(aOf),
+    'y.hex': file(yOf),
+  };
+}
+
+export function axiTestbenchFiles(c: ResolvedConfig) {
+  const d = derive(c);
+  const m = regMap(c, d);
+  const wd = axisWidths(d);
+  const header = (t: string) => headerFor(c, d, t);
+  const tbPrefix = `${c.name}_axi`;
+  const pad = (lanes: number, tdata: number, sig: string) => (tdata > lanes ? `{${tdata - lanes}'d0, ${sig}}` : sig);
+  const view = {
+    prefix: c.name,
+    tbPrefix,
+    wLanesBits: String(wd.wLanes),
+    wLanesMsb: String(wd.wLanes - 1),
+    aLanesBits: String(wd.aLanes),
+    aLanesMsb: String(wd.aLanes - 1),
+    yTdataMsb: String(wd.y - 1),
+    wTdataExpr: pad(wd.wLanes, wd.w, 'w_lanes'),
+    aTdataExpr: pad(wd.aLanes, wd.a, 'a_lanes'),
+    ctrlAddr: reg(m, 'CTRL').offset.toString(16).padStart(2, '0'),
+    startBit: String(reg(m, 'CTRL').fields.find((f) => f.name === 'START')!.lsb),
+  };
+  // The clock wrappers of the stream checker are reused with the checker named <name>_axi_tb_check.
+  const wrap = { prefix: tbPrefix };
+  return {
+    check: { name: `${tbPrefix}_tb_check.v`, text: render('sim/templates/tb_axi_check.v.hbs', { ...view, header: header('sim/templates/tb_axi_check.v.hbs') }) },
+    icarus: { name: `${tbPrefix}_tb_icarus.v`, text: render('sim/templates/tb_icarus.v.hbs', { ...wrap, header: header('sim/templates/tb_icarus.v.hbs') }) },
+    verilatorMain: { name: `${tbPrefix}_main.cpp`, text: render('sim/templates/verilator_main.cpp.hbs', { ...wrap, header: header('sim/templates/verilator_main.cpp.hbs') }) },
+    checkTop: `${tbPrefix}_tb_check`,
+    icarusTop: `${tbPrefix}_tb_icarus`,
+  };
+}
+
+export function parseAxiOutput(output: string): Omit<AxiCosimResult, 'simulator' | 'toolVersion' | 'buildCacheHit' | 'output' | 'passed'> & { done: boolean } {
+  const problems = output
+    .split('\n')
+    .filter((l) => /AXGEN_(CSR|YBEAT|TBERROR|TIMEOUT|STREAMS|EXTRA)/.test(l))
+    .map((l) => l.trim());
+  const dm = /AXGEN_DONE steps=(\d+) starts=(\d+) results=(\d+) dropped=(\d+) errors=(\d+) cycles=(\d+)/.exec(output);
+  if (!dm) problems.push('the checker did not report AXGEN_DONE (the simulator crashed or stopped early)');
+  const n = (i: number) => (dm ? Number(dm[i]) : 0);
+  return { done: !!dm, steps: n(1), starts: n(2), results: n(3), dropped: n(4), errors: dm ? n(5) : -1, simCycles: n(6), problems };
+}
+
+export async function axiCosim(c: ResolvedConfig, req: AxiCosimRequest): Promise<AxiCosimResult> {
+  const d = derive(c);
+  const s = schedule(c, d, req.A, req.W);
+  const rtl: EmittedFile[] = [...emitRtl(c), ...emitAxiRtl(c)];
+  if (rtl.length === emitRtl(c).length) throw new Error(`config ${c.name} does not set interface: "axi"`);
+  const tb = axiTestbenchFiles(c);
+  const build = await buildSim(req.simulator, { rtl, tb, checkTop: tb.checkTop, icarusTop: tb.icarusTop });
+  const runDir = req.runDir ?? (await mkdtemp(join(tmpdir(), 'axgen-axi-')));
+  try {
+    const texts = axiVectorTexts(c, d, s, req.abortAfter);
+    for (const [name, text] of Object.entries(texts)) await writeFile(join(runDir, name), text);
+    const output = await runSim(build, runDir, { seed: req.seed ?? 1, stall: req.stall ?? 0 });
+    const p = parseAxiOutput(output);
+    const steps = Number(texts['prog.hex']!.split('\n')[0]);
+    const passed = p.done && p.errors === 0 && p.problems.length === 0 && p.steps === steps;
+    const { done: _done, ...rest } = p;
+    return { simulator: req.simulator, toolVersion: build.tool.version, buildCacheHit: build.cacheHit, output, passed, ...rest };
+  } finally {
+    if (!req.runDir) await rm(runDir, { recursive: true, force: true });
+  }
+}
