@@ -6,6 +6,7 @@ import { bitsFor } from '../units/common.js';
 import { unitFor } from '../units/index.js';
 import type { UnitContext, UnitDef } from '../units/types.js';
 import { commandCycles } from '../model/cycles.js';
+import { skipPredicate } from '../units/zero-skip.js';
 import { productFormat, unitContext, type ResolvedConfig } from './resolve.js';
 
 export interface Derived {
@@ -74,6 +75,6 @@ export function derive(c: ResolvedConfig): Derived {
     nBits: ubits(C),
     cycBits: ubits(commandCycles(shape, maxM, maxK)),
     macBits: ubits(maxM * maxK * C),
-    skip: null,
+    skip: skipPredicate(c.zeroSkip),
   };
 }

@@ -9,6 +9,7 @@ import { configDefaulter, schemaProblems } from './validate.js';
 import { bitsFor } from '../units/common.js';
 import { unitFor } from '../units/index.js';
 import type { UnitContext } from '../units/types.js';
+import { zeroSkipRules } from '../units/zero-skip.js';
 
 type Overflow = 'wrap' | 'saturate';
 
@@ -84,6 +85,16 @@ const rules: { name: string; check(c: ResolvedConfig): ConfigProblem[] }[] = [
           received: show(acc),
         },
       ];
+    },
+  },
+  {
+    name: 'zero-skip',
+    check(c) {
+      return zeroSkipRules(c.zeroSkip, unitContext(c)).map((i) => ({
+        path: i.path,
+        expected: i.message,
+        received: show(i.path.split('.').reduce<unknown>((o, k) => (o as Record<string, unknown> | undefined)?.[k], c)),
+      }));
     },
   },
   {

@@ -8,6 +8,7 @@
  */
 import type { FromSchema } from 'json-schema-to-ts';
 import { unitSchemas } from '../units/index.js';
+import { zeroSkipSchema } from '../units/zero-skip.js';
 import { VERILOG_KEYWORDS } from './keywords.js';
 
 const operand = (what: string) =>
@@ -111,6 +112,7 @@ export const acceleratorSchema = {
       discriminator: { propertyName: 'kind' },
       oneOf: unitSchemas,
     },
+    zeroSkip: zeroSkipSchema,
     interface: {
       enum: ['stream', 'axi'],
       description:

@@ -7,6 +7,7 @@ import { derive, type Derived } from '../config/derive.js';
 import type { ResolvedConfig } from '../config/resolve.js';
 import { extendExpr } from '../units/common.js';
 import type { ModuleSpec, View } from '../units/types.js';
+import { describeZeroSkip, zeroSkipRtl } from '../units/zero-skip.js';
 import { render } from './handlebars.js';
 
 export interface EmittedFile {
@@ -28,7 +29,7 @@ export function headerFor(c: ResolvedConfig, d: Derived, template: string): stri
     template,
     configName: c.name,
     hashShort: c.hash.slice(0, 12),
-    unitDesc: d.unit.describe(c.multiplier),
+    unitDesc: d.unit.describe(c.multiplier) + (c.zeroSkip ? `, ${describeZeroSkip(c.zeroSkip)}` : ''),
   }).trimEnd();
 }
 
@@ -168,12 +169,27 @@ export function moduleSpecs(c: ResolvedConfig): ModuleSpec[] {
   const d = derive(c);
   const header = (t: string) => headerFor(c, d, t);
   const unit = d.unit.rtl(c.multiplier, d.ctx, c.name, header);
-  const ae = unit.actEncBits;
-  const we = unit.wgtEncBits;
   const ws = c.dataflow === 'weight-stationary';
+  const zs = zeroSkipRtl(c.zeroSkip, {
+    prefix: c.name,
+    ctx: d.ctx,
+    ws,
+    rows: d.rows,
+    cols: d.cols,
+    ae: unit.actEncBits,
+    we: unit.wgtEncBits,
+    accBits: d.accBits,
+    macBits: d.macBits,
+    mBits: d.mBits,
+    nBits: d.nBits,
+    header,
+  });
+  // With zero-skip, each operand carries its skip flag through the array in one extra top bit.
+  const ae = unit.actEncBits + zs.extraBits;
+  const we = unit.wgtEncBits + zs.extraBits;
   const flow = ws ? 'ws' : 'os';
   const grid = gridView(c, d, ae, we);
-  const specs: ModuleSpec[] = [...unit.modules];
+  const specs: ModuleSpec[] = [...unit.modules, ...zs.modules];
   specs.push({ module: `${c.name}_acc_add`, template: 'acc_add.v.hbs', view: accAddView(c, d, header('acc_add.v.hbs')) });
   const needsDelay = ws ? d.rows > 1 || d.cols > 1 : d.rows > 1 || d.cols > 1;
   if (needsDelay) specs.push({ module: `${c.name}_delay`, template: 'delay.v.hbs', view: { header: header('delay.v.hbs'), module: `${c.name}_delay` } });
@@ -193,9 +209,9 @@ export function moduleSpecs(c: ResolvedConfig): ModuleSpec[] {
       },
     });
   }
-  specs.push({ module: `${c.name}_pe`, template: `pe_${flow}.v.hbs`, view: { header: header(`pe_${flow}.v.hbs`), ...grid } });
+  specs.push({ module: `${c.name}_pe`, template: `pe_${flow}.v.hbs`, view: { header: header(`pe_${flow}.v.hbs`), ...grid, ...zs.pe } });
   specs.push({ module: `${c.name}_array`, template: `array_${flow}.v.hbs`, view: { header: header(`array_${flow}.v.hbs`), ...grid } });
-  specs.push({ module: `${c.name}_top`, template: `top_${flow}.v.hbs`, view: { header: header(`top_${flow}.v.hbs`), ...topView(c, d, ae, we) } });
+  specs.push({ module: `${c.name}_top`, template: `top_${flow}.v.hbs`, view: { header: header(`top_${flow}.v.hbs`), ...topView(c, d, ae, we), ...zs.top } });
   return specs;
 }
 
