@@ -13,6 +13,8 @@
  *   3. Every command of the schedule, in pairs started back to back (the second START queued while
  *      the first runs), DONE polled, the last command's counters read (cycles, MACs, skipped) and
  *      compared with the model, and no error flag set.
+ *   4. Error flags: a START refused while another is queued (ERR_START), a wrong TLAST on a weight
+ *      beat (ERR_TLAST; results still exact), both cleared by CTRL.CLEAR_ERR.
  * Seeded random TVALID gaps on both input streams, TREADY stalls on the result stream and
  * BREADY/RREADY stalls (+stall, +seed); every result beat and its TLAST are compared, and at the
  * end every beat was exchanged exactly once or deliberately dropped by the abort.
@@ -162,7 +164,30 @@ export function axiVectorTexts(c: ResolvedConfig, d: Derived, s: Schedule, abort
     read('STATUS', 0, errMask | bit(m, 'STATUS', 'BUSY'));
   }
 
-  // Beats in the order the program releases them (command 0 twice: the aborted copy first).
+  // 4. error flags: command 0 twice more; a third START while the second is still queued is
+  //    refused (ERR_START), and the first weight beat of the first copy carries a wrong TLAST
+  //    (ERR_TLAST, the beat is used anyway); results and counters stay exact; CLEAR_ERR clears both.
+  const flagged = bit(m, 'STATUS', 'ERR_START') | bit(m, 'STATUS', 'ERR_TLAST');
+  const badTlast = new Set<number>();
+  if (s.commands.length > 0) {
+    dims(0);
+    write('CTRL', start);
+    write('CTRL', start);
+    write('CTRL', start);
+    badTlast.add(order.length);
+    release(0);
+    order.push(0);
+    release(0);
+    order.push(0);
+    prog.push([OP.poll, off('STATUS'), done, done, 0]);
+    prog.push([OP.waitStreams, 0, 0, 0, 0]);
+    read('STATUS', flagged, flagged | bit(m, 'STATUS', 'BUSY'));
+    read('MACS_LO', s.commands[0]!.macs % 2 ** 32);
+    write('CTRL', bit(m, 'CTRL', 'CLEAR_ERR'));
+    read('STATUS', 0, errMask);
+  }
+
+  // Beats in the order the program releases them (command 0 first: the aborted copy).
   const wd = axisWidths(d);
   const wOf: string[] = [];
   const aOf: string[] = [];
@@ -173,12 +198,13 @@ export function axiVectorTexts(c: ResolvedConfig, d: Derived, s: Schedule, abort
     starts.a[i + 1] = starts.a[i]! + b.a;
     starts.y[i + 1] = starts.y[i]! + b.y;
   });
-  for (const i of order) {
+  order.forEach((i, n) => {
     const b = per[i]!;
-    for (let k = 0; k < b.w; k++) wOf.push(`${k === b.w - 1 ? 1 : 0} ${packBeat(s.wBeats[starts.w[i]! + k]!, d.wBits)}`);
+    const wLast = (k: number) => (k === b.w - 1) !== (badTlast.has(n) && k === 0);
+    for (let k = 0; k < b.w; k++) wOf.push(`${wLast(k) ? 1 : 0} ${packBeat(s.wBeats[starts.w[i]! + k]!, d.wBits)}`);
     for (let k = 0; k < b.a; k++) aOf.push(`${k === b.a - 1 ? 1 : 0} ${packBeat(s.aBeats[starts.a[i]! + k]!, d.aBits)}`);
     for (let k = 0; k < b.y; k++) yOf.push(`${k === b.y - 1 ? 1 : 0} ${packBeat(s.yBeats[starts.y[i]! + k]!, d.accBits).padStart(wd.y / 4, '0')}`);
-  }
+  });
   const file = (lines: string[]) => `${lines.length}\n${lines.join('\n')}${lines.length ? '\n' : ''}`;
   return {
     'prog.hex': file(prog.map((o) => o.map((x) => x.toString(16)).join(' '))),

@@ -80,3 +80,23 @@ export function resizeExpr(sig: string, bits: number, to: number): string {
   if (bits < to) return `{${to - bits}'d0, ${sig}}`;
   return `${sig}[${to - 1}:0]`;
 }
+
+/**
+ * Lines that turn the core's unsigned magnitude `mag` ([pc-1:0]) into p_o ([p-1:0]) under the
+ * signed convention. `aSign` / `wSign` are null for an unsigned operand; `aOpZero` / `wOpZero` are
+ * the "operand is zero" flags (one's complement needs them: ~(−1) = 0 is not a zero operand).
+ */
+export function signedOutLines(mode: 'sign-magnitude' | 'ones-complement', aSign: string | null, wSign: string | null, aOpZero: string, wOpZero: string, pc: number, p: number): string {
+  const magP = resizeExpr('mag', pc, p);
+  if (aSign === null && wSign === null) return `  assign p_o = ${magP};`;
+  const out = [`  wire [${p - 1}:0] mag_p = ${magP};`];
+  if (mode === 'sign-magnitude') {
+    out.push(`  wire neg = ${aSign ?? "1'b0"} ^ ${wSign ?? "1'b0"};`);
+    out.push(`  assign p_o = neg ? (${p}'d0 - mag_p) : mag_p;  // sign-magnitude: negate`);
+  } else {
+    out.push(`  // One's complement: ~P when the signs differ, but a true zero operand still gives 0.`);
+    out.push(`  wire neg = (${aSign ?? "1'b0"} ^ ${wSign ?? "1'b0"}) & ~(${aOpZero} | ${wOpZero});`);
+    out.push(`  assign p_o = neg ? ~mag_p : mag_p;`);
+  }
+  return out.join('\n');
+}

@@ -1,7 +1,7 @@
 /** View models of the Mitchell unit's modules (templates/units/mitchell_*.v.hbs). */
 import type { OperandSpec, ProductRange, UnitContext, UnitRtl, View } from './types.js';
 import { frontEnd, leadingOneExpr, msb, ubits, type FrontEnd, type SignedMode } from './logcore.js';
-import { logUnitModules, resizeExpr } from './logrtl.js';
+import { logUnitModules, resizeExpr, signedOutLines } from './logrtl.js';
 import type { MitchellResolved } from './mitchell.js';
 import { compensationConstant, mitchellCoreMax, workingFraction } from './mitchell.js';
 import { bitsFor } from './common.js';
@@ -80,24 +80,7 @@ export function mitchellRtl(p: MitchellResolved, ctx: UnitContext, range: Produc
   const frac = (x: string) => (p.unbias ? `{${x}, 1'b1}` : x);
   const aSign = sl('a_enc_i', La, 'sign');
   const wSign = sl('w_enc_i', Lw, 'sign');
-  const anySigned = aSign !== null || wSign !== null;
-  const out: string[] = [];
-  const magP = resizeExpr('mag', Pc, P);
-  if (!anySigned) {
-    out.push(`  assign p_o = ${magP};`);
-  } else {
-    out.push(`  wire [${P - 1}:0] mag_p = ${magP};`);
-    if (mode === 'sign-magnitude') {
-      out.push(`  wire neg = ${aSign ?? "1'b0"} ^ ${wSign ?? "1'b0"};`);
-      out.push(`  assign p_o = neg ? (${P}'d0 - mag_p) : mag_p;  // sign-magnitude: negate`);
-    } else {
-      const aOz = sl('a_enc_i', La, 'opZero') ?? 'a_zero';
-      const wOz = sl('w_enc_i', Lw, 'opZero') ?? 'w_zero';
-      out.push(`  // One's complement: ~P when the signs differ, but a true zero operand still gives 0.`);
-      out.push(`  wire neg = (${aSign ?? "1'b0"} ^ ${wSign ?? "1'b0"}) & ~(${aOz} | ${wOz});`);
-      out.push(`  assign p_o = neg ? ~mag_p : mag_p;`);
-    }
-  }
+  const outLogic = signedOutLines(mode, aSign, wSign, sl('a_enc_i', La, 'opZero') ?? 'a_zero', sl('w_enc_i', Lw, 'opZero') ?? 'w_zero', Pc, P);
   const unusedWide = WW > F + Pc ? `^{wide[${WW - 1}:${F + Pc}], wide[${F - 1}:0]}` : `^wide[${F - 1}:0]`;
   const core: View = {
     unitDesc: `mitchell, t=${t}${p.unbias ? ', unbias' : ''}${bias ? ', bias compensation' : ''}`,
@@ -132,7 +115,7 @@ export function mitchellRtl(p: MitchellResolved, ctx: UnitContext, range: Produc
     pcZero: `${Pc}'d0`,
     wideTop: String(F + Pc - 1),
     unusedWide,
-    outLogic: out.join('\n'),
+    outLogic,
   };
   return logUnitModules(
     {
