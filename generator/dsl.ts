@@ -11,6 +11,7 @@ export type { AcceleratorConfig } from './config/schema.js';
 export { exact } from './units/exact.js';
 export { asm } from './units/asm.js';
 export { mitchell } from './units/mitchell.js';
+export { ilm } from './units/ilm.js';
 export { zeroSkip } from './units/zero-skip.js';
 
 /** Identity with types: returns the config unchanged, for `export default`. */

@@ -4,10 +4,11 @@
  */
 import { asmUnit } from './asm.js';
 import { exactUnit } from './exact.js';
+import { ilmUnit } from './ilm.js';
 import { mitchellUnit } from './mitchell.js';
 import type { UnitDef } from './types.js';
 
-export const units = [exactUnit, asmUnit, mitchellUnit] as const;
+export const units = [exactUnit, asmUnit, mitchellUnit, ilmUnit] as const;
 
 /** The `multiplier` branches of the config schema, in registry order (a tuple, for type inference). */
 type SchemasOf<T extends readonly unknown[]> = { [I in keyof T]: T[I] extends { schema: infer S } ? S : never };
