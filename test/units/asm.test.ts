@@ -7,6 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import { resolveConfig } from '../../generator/config/resolve.js';
 import { ConfigError } from '../../generator/config/errors.js';
+import { errorMetrics } from '../../generator/metrics/metrics.js';
 import { emitRtl, topModule } from '../../generator/emit/rtl.js';
 import { emitUnit, unitTopModule } from '../../generator/emit/unit.js';
 import {
@@ -138,6 +139,17 @@ describe('ASM model', () => {
     }
     expect(wce).toBe(4335);
     expect(((100 * rel) / nz).toFixed(2)).toBe('2.47');
+  });
+
+  it('the same figures through the metrics module (axgen metrics)', () => {
+    const c = config({ rows: 1, cols: 1, aSigned: false, wSigned: false, multiplier: { kind: 'asm', alphabet: [1, 3, 5, 7], rounding: 'floor-quartet' } });
+    const m = errorMetrics(c);
+    expect(m.exhaustive).toBe(true);
+    expect(m.wce).toBe(4335);
+    expect(m.mrePct.toFixed(2)).toBe('2.47');
+    // The full alphabet is exact.
+    const e = errorMetrics(config({ rows: 1, cols: 1, multiplier: { kind: 'asm', alphabet: [1, 3, 5, 7, 9, 11, 13, 15] } }));
+    expect([e.wce, e.epPct]).toEqual([0, 0]);
   });
 
   it('product range comes from the unit\'s own largest product', () => {

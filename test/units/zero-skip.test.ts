@@ -8,6 +8,7 @@ import { derive } from '../../generator/config/derive.js';
 import { ConfigError } from '../../generator/config/errors.js';
 import { resolveConfig, type ResolvedConfig } from '../../generator/config/resolve.js';
 import { emitRtl, topModule } from '../../generator/emit/rtl.js';
+import { errorMetrics } from '../../generator/metrics/metrics.js';
 import { gemmModel, mapWeights } from '../../generator/model/gemm.js';
 import { schedule } from '../../generator/model/schedule.js';
 import { describeZeroSkip, skipPredicate, zeroSkip } from '../../generator/units/zero-skip.js';
@@ -62,6 +63,16 @@ describe('zero-skip model', () => {
       expect(s.commands.reduce((x, c) => x + c.skipped, 0)).toBe(expected);
       expect(expected).toBeGreaterThan(0);
     }
+  });
+
+  it('error metrics: thresholds 0 change nothing; a threshold above 0 makes every small product 0', () => {
+    const plain = errorMetrics(cfg({ rows: 1, cols: 1, aBits: 6, wBits: 6, multiplier: { kind: 'asm', alphabet: [1, 3] } }));
+    const zero = errorMetrics(cfg({ rows: 1, cols: 1, aBits: 6, wBits: 6, multiplier: { kind: 'asm', alphabet: [1, 3] }, zeroSkip: { activation: 0, weight: 0 } }));
+    expect({ ...zero, unit: '' }).toEqual({ ...plain, unit: '' });
+    const near = errorMetrics(cfg({ rows: 1, cols: 1, aBits: 6, wBits: 6, zeroSkip: { activation: 1 } }));
+    // Exact unit, skip |a| <= 1: the error is -a·w on a = ±1, worst |w| = 32.
+    expect(near.wce).toBe(32);
+    expect(near.epPct).toBeCloseTo((100 * 2 * 63) / 4096, 6);
   });
 
   it('a threshold above 0 zeroes the skipped products in the model', () => {
