@@ -4,5 +4,7 @@ import { generateCommand } from './generate.js';
 import { validateCommand } from './validate.js';
 import { simCommand } from './sim.js';
 import { regressCommand } from './regress.js';
+import { synthCommand } from './synth.js';
+import { fpgaCommand } from './fpga.js';
 
-export const commands: CommandModule<object, never>[] = [validateCommand, generateCommand, simCommand, regressCommand] as never;
+export const commands: CommandModule<object, never>[] = [validateCommand, generateCommand, simCommand, regressCommand, fpgaCommand, synthCommand] as never;

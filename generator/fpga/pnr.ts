@@ -259,7 +259,7 @@ export async function placeAndRoute(req: PnrRequest): Promise<PnrResult> {
   let bitstream: string | null = null;
   if (req.outDir) {
     await mkdir(req.outDir, { recursive: true });
-    for (const f of ['nextpnr.log', 'yosys.log', 'report.json', 'design.bin']) {
+    for (const f of ['nextpnr.log', 'yosys.log', 'report.json', 'design.bin', `${HARNESS_MODULE}.v`]) {
       if (existsSync(join(dir, f))) await copyFile(join(dir, f), join(req.outDir, f === 'design.bin' ? `${req.top}_${dev.name}.bin` : f));
     }
     if (existsSync(join(dir, 'design.bin'))) bitstream = join(req.outDir, `${req.top}_${dev.name}.bin`);

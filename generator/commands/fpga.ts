@@ -1,0 +1,96 @@
+/**
+ * `axgen fpga <config> --device up5k|hx8k|hx1k|lp8k|… [--clock MHz] [--out DIR] [--json FILE]`:
+ * place and route the generated IP on an iCE40 (generator/fpga/pnr.ts): Yosys synth_ice40,
+ * nextpnr-ice40 with the clock constraint, icepack. The top is `<name>_axi_top` when the config
+ * sets `interface: "axi"`, else `<name>_top`, wrapped in the serial-in / XOR-out timing harness
+ * (generator/fpga/harness.ts) unless --no-harness.
+ *
+ * Writes, atomically, to --out (default rtl-out/<name>-<device>/): the emitted RTL, the harness,
+ * fpga.json (the PnrResult), fpga.txt (the text report), the bitstream <top>_<device>.bin when the
+ * design fits, nextpnr.log, yosys.log and nextpnr's report.json. --json FILE also writes fpga.json
+ * there. Exit codes: 0 fits, 4 does not fit (the report names the resource and the overflow),
+ * 1 bad input (nothing written), 2 missing tool, 3 internal error.
+ */
+import type { CommandModule } from 'yargs';
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, rename, rm, writeFile } from 'node:fs/promises';
+import { basename, dirname, join, resolve } from 'node:path';
+import { generate } from '../emit/generate.js';
+import { topModule } from '../emit/rtl.js';
+import { axiTopModule, isAxi } from '../axi/emit.js';
+import { DEVICE_NAMES, iceDevice } from '../fpga/devices.js';
+import { formatPnr, placeAndRoute } from '../fpga/pnr.js';
+import { ConfigSession, EXIT_USER, runCommand } from './common.js';
+
+export const EXIT_NOFIT = 4;
+
+interface Args {
+  config: string;
+  device: string;
+  clock: number;
+  out?: string;
+  json?: string;
+  dsp: boolean;
+  harness: boolean;
+  seed: number;
+}
+
+export const fpgaCommand: CommandModule<object, Args> = {
+  command: 'fpga <config>',
+  describe: 'Synthesize, place and route the IP on an iCE40 (Yosys, nextpnr-ice40, icepack); report utilisation and fmax',
+  builder: (y) =>
+    y
+      .positional('config', { type: 'string', demandOption: true, describe: 'config file (.ts or .json)' })
+      .option('device', { type: 'string', demandOption: true, describe: `iCE40 device: ${DEVICE_NAMES.join(', ')}` })
+      .option('clock', { type: 'number', default: 50, describe: 'clock constraint in MHz (the achieved fmax is reported either way)' })
+      .option('out', { type: 'string', describe: 'output folder (default: rtl-out/<name>-<device>)' })
+      .option('json', { type: 'string', describe: 'also write the JSON report to this file' })
+      .option('dsp', { type: 'boolean', default: true, describe: 'map multipliers to SB_MAC16 on devices that have them (--no-dsp: LUTs only)' })
+      .option('harness', { type: 'boolean', default: true, describe: 'wrap the top in the 4-pin timing harness (--no-harness: its ports become pins)' })
+      .option('seed', { type: 'number', default: 1, describe: 'nextpnr placement seed' }) as never,
+  handler: async (argv) => {
+    const s = new ConfigSession();
+    await runCommand(async () => {
+      if (!iceDevice(argv.device)) {
+        process.stderr.write(`✖ --device: expected one of ${DEVICE_NAMES.join(', ')}, received "${argv.device}"\nNothing was written.\n`);
+        return EXIT_USER;
+      }
+      if (!(Number.isFinite(argv.clock) && argv.clock > 0 && argv.clock <= 1000)) {
+        process.stderr.write(`✖ --clock: expected a frequency in MHz, 0 < f <= 1000, received ${String(argv.clock)}\nNothing was written.\n`);
+        return EXIT_USER;
+      }
+      if (!Number.isInteger(argv.seed) || argv.seed < 0) {
+        process.stderr.write(`✖ --seed: expected a non-negative integer, received ${String(argv.seed)}\nNothing was written.\n`);
+        return EXIT_USER;
+      }
+      const c = await s.load(argv.config);
+      const g = generate(c);
+      const top = isAxi(c) ? axiTopModule(c) : topModule(c);
+      const out = resolve(argv.out ?? join('rtl-out', `${c.name}-${argv.device}`));
+      await mkdir(dirname(out), { recursive: true });
+      const tmp = await mkdtemp(join(dirname(out), `.${basename(out)}.tmp-`));
+      try {
+        for (const f of g.out) await writeFile(join(tmp, f.name), f.text);
+        const r = await placeAndRoute({ files: g.files, top, device: argv.device, clockMHz: argv.clock, dsp: argv.dsp, harness: argv.harness, seed: argv.seed, outDir: tmp });
+        const final = { ...r, bitstream: r.bitstream ? join(out, basename(r.bitstream)) : null, config: { name: c.name, hash: c.hash } };
+        // Timings and cache state stay out of the files, so the same input writes the same bytes.
+        const { cacheDir: _cacheDir, cacheHit: _cacheHit, seconds: _seconds, ...stable } = final;
+        const json = JSON.stringify(stable, null, 2) + '\n';
+        const text = formatPnr(final);
+        await writeFile(join(tmp, 'fpga.json'), json);
+        await writeFile(join(tmp, 'fpga.txt'), text);
+        if (existsSync(out)) await rm(out, { recursive: true, force: true });
+        await rename(tmp, out);
+        if (argv.json) {
+          await mkdir(dirname(resolve(argv.json)), { recursive: true });
+          await writeFile(argv.json, json);
+        }
+        process.stdout.write(text + `synthesis ${r.seconds.synth.toFixed(1)} s, place and route ${r.seconds.pnr.toFixed(1)} s${r.cacheHit ? ' (cached)' : ''} → ${out}/\n`);
+        return r.fits ? 0 : EXIT_NOFIT;
+      } catch (e) {
+        await rm(tmp, { recursive: true, force: true });
+        throw e;
+      }
+    }, s.hash);
+  },
+};
