@@ -114,6 +114,14 @@ describe('zero-skip RTL', () => {
     const zs = emitRtl(cfg({ rows: 2, cols: 3, zeroSkip: { activation: 0 } }));
     expect(zs.find((f) => f.module === 't_top')!.text).toMatch(/unit: exact, zeroSkip\(activation<=0, weight off, isolate\)/);
     expect(zs.map((f) => f.module)).toEqual(expect.arrayContaining(['t_skip_act', 't_skip_wgt']));
+    // isolate: hold registers feed the multiplier while skipping; enable: the inputs pass straight through.
+    const pe = (gating: string, dataflow: 'weight-stationary' | 'output-stationary') =>
+      emitRtl(cfg({ rows: 2, cols: 3, dataflow, zeroSkip: { activation: 0, gating } })).find((f) => f.module === 't_pe')!.text;
+    for (const df of ['weight-stationary', 'output-stationary'] as const) {
+      expect(pe('isolate', df)).toMatch(/assign mul_a = skip \? a_hold_q : a_i\[7:0\];/);
+      expect(pe('enable', df)).not.toMatch(/a_hold_q/);
+      expect(pe('enable', df)).toMatch(/assign mul_a = a_i\[7:0\];/);
+    }
   });
 
   const lintCases: (Shape & { zeroSkip: ZS })[] = [
@@ -149,6 +157,9 @@ const simCases: SimCase[] = [
   { rows: 3, cols: 4, dataflow: 'output-stationary', zeroSkip: { activation: 4, weight: 1 }, gemm: [7, 9, 9], zeros: 0.5, stall: 60 },
   { rows: 2, cols: 3, dataflow: 'output-stationary', wSigned: false, zeroSkip: { activation: 1, weight: 16, gating: 'enable' }, multiplier: { kind: 'asm', alphabet: [1], share: false }, gemm: [2, 8, 5], zeros: 0.9, stall: 30 },
   { rows: 1, cols: 1, dataflow: 'output-stationary', zeroSkip: { weight: 0 }, gemm: [1, 6, 1], zeros: 0.5, stall: 0 },
+  // Other unit kinds: the flags ride above any unit's encoded operands.
+  { rows: 3, cols: 3, dataflow: 'weight-stationary', zeroSkip: { activation: 3, weight: 0 }, multiplier: { kind: 'mitchell', fractionBits: 4 }, gemm: [5, 7, 4], zeros: 0.5, stall: 10 },
+  { rows: 2, cols: 3, dataflow: 'output-stationary', zeroSkip: { activation: 0, weight: 2, gating: 'enable' }, multiplier: { kind: 'ilm', corrections: 1 }, gemm: [2, 7, 3], zeros: 0.5, stall: 0 },
 ];
 
 async function runCase(cs: SimCase, i: number, simulator: 'icarus' | 'verilator') {
