@@ -1,0 +1,40 @@
+import type { CommandModule } from 'yargs';
+import { dirname } from 'node:path';
+import { mkdir, rename, writeFile } from 'node:fs/promises';
+import { ConfigError } from '../config/errors.js';
+import { synthesize, formatSynth } from '../estimate/synth.js';
+import { isTarget, TARGETS } from '../estimate/targets.js';
+import { ConfigSession, runCommand } from './common.js';
+
+interface Args {
+  config: string;
+  target: string;
+  json?: string;
+}
+
+export const synthCommand: CommandModule<object, Args> = {
+  command: 'synth <config>',
+  describe: 'Synthesize a config with Yosys (hierarchically: the PE once) and print its area for a target',
+  builder: (y) =>
+    y
+      .positional('config', { type: 'string', demandOption: true, describe: 'config file (.ts or .json)' })
+      .option('target', { type: 'string', default: 'ice40', describe: `synthesis target: ${TARGETS.join(', ')}` })
+      .option('json', { type: 'string', describe: 'also write the full result (figures per part and variant, cell counts, tool version) to this file' }) as never,
+  handler: async (argv) => {
+    const s = new ConfigSession();
+    await runCommand(async () => {
+      if (!isTarget(argv.target)) {
+        throw new ConfigError('--target', [{ path: '--target', expected: `one of ${TARGETS.map((t) => `"${t}"`).join(', ')}`, received: JSON.stringify(argv.target) }]);
+      }
+      const c = await s.load(argv.config);
+      const r = await synthesize(c, argv.target);
+      if (argv.json) {
+        await mkdir(dirname(argv.json), { recursive: true });
+        const tmp = `${argv.json}.tmp-${process.pid}`;
+        await writeFile(tmp, JSON.stringify({ name: c.name, configHash: c.hash, ...r }, null, 2) + '\n');
+        await rename(tmp, argv.json);
+      }
+      process.stdout.write(formatSynth(c.name, r));
+    }, s.hash);
+  },
+};
