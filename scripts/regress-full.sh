@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# Long regression: `axgen regress --suite full` — every registered unit kind × its representative
+# parameter sets × both dataflows × signed/unsigned/mixed operands × shapes from 1x1 to 16x16 (plus
+# saturating accumulators and zero-skip when the schema has it), on Icarus and Verilator.
+# Not part of `npm test`: it builds one Verilator model per config (~5 s each with ccache, more the
+# first time) and takes tens of minutes on 2 cores. Reports go to .ci-out/regress-full/ (JUnit XML,
+# JSON for tools). Extra arguments are passed on, e.g.:
+#   npm run regress:full -- --seed 7 --simulator verilator --jobs 4
+set -euo pipefail
+cd "$(dirname "$0")/.."
+out="${AXGEN_REGRESS_OUT:-.ci-out/regress-full}"
+mkdir -p "$out"
+exec node bin/axgen.js regress --suite full --junit "$out/full.junit.xml" --json "$out/full.json" "$@"
