@@ -59,6 +59,22 @@ export const faults: Fault[] = [
     inject: (files, c) => edit(files, c, 'top', /first_q \? \d+'d0 : buf_q/, 'buf_q', 'dropped-zero-flag'),
   },
   {
+    name: 'dropped-zero-flag-mitchell',
+    describe: 'Mitchell: the activation encoder never raises its zero flag, so a zero activation becomes 2^0 = 1 in the log domain',
+    appliesTo: (c) => c.multiplier.kind === 'mitchell',
+    inject: (files, c) => {
+      // The flag is formed at the row edge (act_pre) when shared, inside the PE otherwise.
+      for (const suffix of ['act_pre', 'pe', 'mul']) {
+        try {
+          return edit(files, c, suffix, /wire zero = \(mag == \d+'d0\);/, "wire zero = 1'b0;", 'dropped-zero-flag-mitchell');
+        } catch (e) {
+          if (!(e instanceof FaultNotApplicable)) throw e;
+        }
+      }
+      throw new FaultNotApplicable('dropped-zero-flag-mitchell: no Mitchell zero flag (wire zero = (mag == 0)) in act_pre, pe or mul');
+    },
+  },
+  {
     name: 'wrong-skew',
     describe: 'the activation skew of every row but the first is one cycle too long',
     appliesTo: (c) => c.array.rows >= 2,

@@ -11,19 +11,23 @@ import { casesFor } from '../../sim/cases.js';
 import { cosim } from '../../sim/cosim.js';
 import { faults } from '../../sim/faults.js';
 
-const mk = (name: string, dataflow: string, rows: number, cols: number): ResolvedConfig =>
+const mk = (name: string, dataflow: string, rows: number, cols: number, kind = 'exact', aSigned = true): ResolvedConfig =>
   resolveConfig(
     {
       name,
       array: { rows, cols, maxK: 32, accDepth: 8 },
       dataflow,
-      precision: { activation: { bits: 8, signed: true }, weight: { bits: 8, signed: false } },
-      multiplier: { kind: 'exact' },
+      precision: { activation: { bits: 8, signed: aSigned }, weight: { bits: 8, signed: false } },
+      multiplier: { kind },
     },
     'test',
   );
 
-const configs = [mk('flt_ws', 'weight-stationary', 3, 2), mk('flt_os', 'output-stationary', 3, 2)];
+const configs = [
+  mk('flt_ws', 'weight-stationary', 3, 2),
+  mk('flt_os', 'output-stationary', 3, 2),
+  mk('flt_mit', 'output-stationary', 2, 3, 'mitchell', false),
+];
 
 const run = (c: ResolvedConfig, extra: Partial<Parameters<typeof cosim>[1]> = {}) =>
   cosim(c, { simulator: 'icarus', cases: casesFor(c, derive(c), { seed: 11, gemm: { m: 7, k: 7, n: 5 } }), seed: 11, stall: 32, ...extra });
