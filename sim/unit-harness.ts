@@ -107,7 +107,20 @@ interface Prepared {
   pSigned: boolean;
 }
 
+/** Vector files of recent variants, so checking the same variants in both simulators computes them once. */
+const preparedMemo = new Map<string, Prepared>();
+
 function prepare(c: ResolvedConfig, i: number, opts: UnitCheckOptions): Prepared {
+  const key = JSON.stringify([c.hash, i, opts.seed ?? 1, opts.samples ?? 20_000, opts.mapWeights !== false]);
+  const hit = preparedMemo.get(key);
+  if (hit) return hit;
+  const p = prepareNow(c, i, opts);
+  if (preparedMemo.size > 64) preparedMemo.clear();
+  preparedMemo.set(key, p);
+  return p;
+}
+
+function prepareNow(c: ResolvedConfig, i: number, opts: UnitCheckOptions): Prepared {
   const d = derive(c);
   const set = pairSet(d.ctx.activation, d.ctx.weight, { seed: opts.seed ?? 1, samples: opts.samples ?? 20_000 });
   const lines: string[] = [];
