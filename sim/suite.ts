@@ -27,8 +27,8 @@ export interface SuiteEntry {
 /** Parameter sets worth running per unit kind (beyond the schema defaults). */
 export const representative: Record<string, Record<string, unknown>[]> = {
   exact: [{}],
-  mitchell: [{}, { fractionBits: 3, unbias: true }, { compensation: 'bias', signedMode: 'ones-complement' }],
-  ilm: [{ corrections: 0 }, { corrections: 2 }],
+  mitchell: [{}, { fractionBits: 3, unbias: true }, { compensation: 'bias', signedMode: 'ones-complement', share: false }],
+  ilm: [{ corrections: 0 }, { corrections: 2, share: false }],
   asm: [{ alphabet: [1, 3] }, { alphabet: [1, 3, 5, 7], rounding: 'floor-quartet' }],
 };
 
@@ -48,7 +48,8 @@ interface Point {
   cols: number;
   sign: Sign;
   overflow?: 'wrap' | 'saturate';
-  zeroSkip?: boolean;
+  /** The zeroSkip field, when the schema has one. */
+  zeroSkip?: Record<string, unknown>;
 }
 
 /** Whether the config schema has a top-level zeroSkip field (added by the units work). */
@@ -68,15 +69,18 @@ function entryFor(p: Point, index: number): SuiteEntry {
   const accumulator = p.overflow === 'saturate' ? { bits: 18, overflow: 'saturate' } : { overflow: 'wrap' };
   const written: Record<string, unknown> = {
     name,
-    description: `regression: ${p.kind} ${JSON.stringify(p.params)}, ${p.dataflow}, ${p.rows}x${p.cols}, ${p.sign}`,
+    description: `regression: ${p.kind} ${JSON.stringify(p.params)}, ${p.dataflow}, ${p.rows}x${p.cols}, ${p.sign}${p.zeroSkip ? `, zeroSkip ${JSON.stringify(p.zeroSkip)}` : ''}${p.overflow === 'saturate' ? ', saturating' : ''}`,
     array: { rows: p.rows, cols: p.cols, maxK: 64, accDepth: 16 },
     dataflow: p.dataflow,
     precision: { ...operands, accumulator },
     multiplier: { kind: p.kind, ...p.params },
   };
-  if (p.zeroSkip) written.zeroSkip = { activation: 0, weight: 0 };
+  if (p.zeroSkip) written.zeroSkip = p.zeroSkip;
   return { written, fallbackMultiplier: { kind: p.kind } };
 }
+
+const ZS_ZERO = { activation: 0, weight: 0, gating: 'isolate' };
+const ZS_NEAR = { activation: 3, weight: 1, gating: 'enable' };
 
 const SHAPES_DEFAULT: [number, number][] = [
   [1, 1],
@@ -106,8 +110,9 @@ function defaultPoints(): Point[] {
   pts.push({ kind: 'exact', params: {}, paramIndex: 0, dataflow: 'output-stationary', rows: 2, cols: 4, sign: 'mixed', overflow: 'saturate' });
   if (hasZeroSkip()) {
     for (const kind of unitKinds()) {
-      pts.push({ kind, params: paramsOf(kind)[0]!, paramIndex: 0, dataflow: 'weight-stationary', rows: 3, cols: 2, sign: 'signed', zeroSkip: true });
-      pts.push({ kind, params: paramsOf(kind)[0]!, paramIndex: 0, dataflow: 'output-stationary', rows: 2, cols: 3, sign: 'unsigned', zeroSkip: true });
+      // Exact zeros with operand isolation; near-zero thresholds with enable gating.
+      pts.push({ kind, params: paramsOf(kind)[0]!, paramIndex: 0, dataflow: 'weight-stationary', rows: 3, cols: 2, sign: 'signed', zeroSkip: ZS_ZERO });
+      pts.push({ kind, params: paramsOf(kind)[0]!, paramIndex: 0, dataflow: 'output-stationary', rows: 2, cols: 3, sign: 'unsigned', zeroSkip: ZS_NEAR });
     }
   }
   return pts;
@@ -123,7 +128,7 @@ function fullPoints(): Point[] {
           for (const [rows, cols] of shapes) {
             pts.push({ kind, params, paramIndex, dataflow, rows, cols, sign });
             if (rows === 4 && cols === 4) pts.push({ kind, params, paramIndex, dataflow, rows, cols, sign, overflow: 'saturate' });
-            if (hasZeroSkip() && rows === 3) pts.push({ kind, params, paramIndex, dataflow, rows, cols, sign, zeroSkip: true });
+            if (hasZeroSkip() && rows === 3) pts.push({ kind, params, paramIndex, dataflow, rows, cols, sign, zeroSkip: sign === 'unsigned' ? ZS_NEAR : ZS_ZERO });
           }
     });
   return pts;

@@ -1,0 +1,35 @@
+/** The regression suites cover what they claim, and every entry is a valid config (no simulation). */
+import { describe, expect, it } from 'vitest';
+import { resolveConfig } from '../../generator/config/resolve.js';
+import { units } from '../../generator/units/index.js';
+import { hasZeroSkip, SUITES, suite } from '../../sim/suite.js';
+
+describe.each(SUITES)('suite %s', (name) => {
+  const entries = suite(name);
+  it('has unique config names and every entry resolves with its own parameters (no fallback needed)', () => {
+    const names = entries.map((e) => String(e.written.name));
+    expect(new Set(names).size).toBe(names.length);
+    for (const e of entries) expect(() => resolveConfig(e.written, String(e.written.name))).not.toThrow();
+  });
+});
+
+describe('default suite coverage', () => {
+  const configs = suite('default').map((e) => resolveConfig(e.written, 'suite'));
+  it('every registered unit kind on both dataflows', () => {
+    for (const u of units)
+      for (const df of ['weight-stationary', 'output-stationary'])
+        expect(configs.some((c) => c.multiplier.kind === u.kind && c.dataflow === df), `${u.kind} ${df}`).toBe(true);
+  });
+  it('signed, unsigned and mixed operands; 1x1, non-square and square arrays; a saturating accumulator', () => {
+    const sign = (c: (typeof configs)[number]) => `${c.precision.activation.signed}/${c.precision.weight.signed}`;
+    expect(new Set(configs.map(sign))).toEqual(new Set(['true/true', 'false/false', 'false/true']));
+    expect(configs.some((c) => c.array.rows === 1 && c.array.cols === 1)).toBe(true);
+    expect(configs.some((c) => c.array.rows !== c.array.cols)).toBe(true);
+    expect(configs.some((c) => c.array.rows === 4 && c.array.cols === 4)).toBe(true);
+    expect(configs.some((c) => c.precision.accumulator.overflow === 'saturate')).toBe(true);
+  });
+  it('zero-skip on every unit kind once the schema has it', () => {
+    if (!hasZeroSkip()) return;
+    for (const u of units) expect(configs.some((c) => c.multiplier.kind === u.kind && 'zeroSkip' in c && c.zeroSkip !== undefined), u.kind).toBe(true);
+  });
+});
