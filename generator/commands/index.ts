@@ -6,5 +6,7 @@ import { simCommand } from './sim.js';
 import { regressCommand } from './regress.js';
 import { synthCommand } from './synth.js';
 import { fpgaCommand } from './fpga.js';
+import { unitCommand } from './unit.js';
+import { metricsCommand } from './metrics.js';
 
-export const commands: CommandModule<object, never>[] = [validateCommand, generateCommand, simCommand, regressCommand, fpgaCommand, synthCommand] as never;
+export const commands: CommandModule<object, never>[] = [validateCommand, generateCommand, simCommand, regressCommand, fpgaCommand, synthCommand, unitCommand, metricsCommand] as never;

@@ -1,0 +1,80 @@
+/** `axgen metrics <config>`: EvoApproxLib-convention error metrics of the configured multiplier. */
+import type { CommandModule } from 'yargs';
+import { ConfigError, show } from '../config/errors.js';
+import { errorMetrics, type ErrorMetrics } from '../metrics/metrics.js';
+import { writeFileAtomically } from '../../sim/files.js';
+import { GENERATOR_VERSION } from '../version.js';
+import { ConfigSession, runCommand } from './common.js';
+
+interface Args {
+  config: string;
+  json?: string;
+  seed?: number;
+  samples?: number;
+}
+
+const argError = (path: string, expected: string, received: unknown) => new ConfigError('axgen metrics', [{ path, expected, received: show(received) }]);
+
+export function checkSeedArg(seed: number | undefined, cmd: string): number {
+  if (seed === undefined) return 1;
+  if (!Number.isSafeInteger(seed) || seed < 0 || seed > 0xffffffff) throw new ConfigError(cmd, [{ path: '--seed', expected: 'an integer from 0 to 4294967295', received: show(seed) }]);
+  return seed;
+}
+
+export function checkSamplesArg(n: number | undefined, dflt: number, cmd: string): number {
+  if (n === undefined) return dflt;
+  if (!Number.isSafeInteger(n) || n < 1 || n > 100_000_000) throw new ConfigError(cmd, [{ path: '--samples', expected: 'an integer from 1 to 100000000', received: show(n) }]);
+  return n;
+}
+
+const f = (v: number, d: number) => v.toFixed(d);
+
+/** The human-readable table. */
+export function formatMetrics(m: ErrorMetrics): string {
+  const set = m.exhaustive ? `exhaustive, all ${m.samples} pairs` : `sampled: ${m.samples} pairs (corner pairs + random, seed ${m.seed})`;
+  const rows: [string, string][] = [
+    ['MAE', f(m.mae, 4)],
+    ['MAE%', f(m.maePct, 5)],
+    ['WCE', String(m.wce)],
+    ['WCE%', f(m.wcePct, 5)],
+    ['EP%', f(m.epPct, 3)],
+    ['MRE%', f(m.mrePct, 4)],
+    ['WCRE%', f(m.wcrePct, 3)],
+    ['MSE', f(m.mse, 2)],
+    ['bias (mean e)', f(m.bias, 4)],
+    ['mean signed rel. error %', f(m.meanRelPct, 4)],
+  ];
+  const op = (o: { bits: number; signed: boolean }) => `${o.bits}-bit ${o.signed ? 'signed' : 'unsigned'}`;
+  return (
+    `${m.unit}: a ${op(m.activation)} × w ${op(m.weight)}, ${set}\n` +
+    rows.map(([k, v]) => `  ${k.padEnd(26)}${v}`).join('\n') +
+    `\n  worst case: a=${m.wcePair.a} w=${m.wcePair.w} → ${m.wcePair.approx} (exact ${m.wcePair.exact})\n`
+  );
+}
+
+export const metricsCommand: CommandModule<object, Args> = {
+  command: 'metrics <config>',
+  describe: 'Error metrics of the configured multiplier (MAE, WCE, EP, MRE, WCRE, MSE, bias): exhaustive up to 20 operand bits, else seeded sampling',
+  builder: (y) =>
+    y
+      .positional('config', { type: 'string', demandOption: true, describe: 'config file (.ts or .json)' })
+      .option('json', { type: 'string', describe: 'also write the metrics as JSON to this file' })
+      .option('seed', { type: 'number', describe: 'seed of the random pairs when sampling (default 1)' })
+      .option('samples', { type: 'number', describe: 'random pairs when sampling (default 1000000; corner pairs come on top)' }) as never,
+  handler: async (argv) => {
+    const s = new ConfigSession();
+    await runCommand(async () => {
+      const seed = checkSeedArg(argv.seed, 'axgen metrics');
+      const samples = checkSamplesArg(argv.samples, 1_000_000, 'axgen metrics');
+      if (argv.json !== undefined && argv.json.trim() === '') throw argError('--json', 'a file name', argv.json);
+      const c = await s.load(argv.config);
+      const m = errorMetrics(c, { seed, samples });
+      process.stdout.write(formatMetrics(m));
+      if (argv.json !== undefined) {
+        const doc = { generatorVersion: GENERATOR_VERSION, config: c.name, configHash: c.hash, ...m };
+        await writeFileAtomically(argv.json, JSON.stringify(doc, null, 2) + '\n');
+        process.stdout.write(`✔ wrote ${argv.json}\n`);
+      }
+    }, s.hash);
+  },
+};
