@@ -12,18 +12,21 @@ export interface IceDevice {
   package: string;
   /** The device has SB_MAC16 blocks (UltraPlus and iCE5LP). */
   dsp: boolean;
+  /** SB_RAM40_4K and SB_MAC16 blocks as nextpnr models the device (checked before placement). */
+  brams: number;
+  dsps: number;
 }
 
 export const ICE40_DEVICES: readonly IceDevice[] = [
-  { name: 'lp384', package: 'qn32', dsp: false },
-  { name: 'lp1k', package: 'cm81', dsp: false },
-  { name: 'lp4k', package: 'cm81', dsp: false },
-  { name: 'lp8k', package: 'cm81', dsp: false },
-  { name: 'hx1k', package: 'tq144', dsp: false },
-  { name: 'hx4k', package: 'tq144', dsp: false },
-  { name: 'hx8k', package: 'ct256', dsp: false },
-  { name: 'up5k', package: 'sg48', dsp: true },
-  { name: 'u4k', package: 'sg48', dsp: true },
+  { name: 'lp384', package: 'qn32', dsp: false, brams: 0, dsps: 0 },
+  { name: 'lp1k', package: 'cm81', dsp: false, brams: 16, dsps: 0 },
+  { name: 'lp4k', package: 'cm81', dsp: false, brams: 32, dsps: 0 },
+  { name: 'lp8k', package: 'cm81', dsp: false, brams: 32, dsps: 0 },
+  { name: 'hx1k', package: 'tq144', dsp: false, brams: 16, dsps: 0 },
+  { name: 'hx4k', package: 'tq144', dsp: false, brams: 32, dsps: 0 },
+  { name: 'hx8k', package: 'ct256', dsp: false, brams: 32, dsps: 0 },
+  { name: 'up5k', package: 'sg48', dsp: true, brams: 30, dsps: 8 },
+  { name: 'u4k', package: 'sg48', dsp: true, brams: 20, dsps: 4 },
 ];
 
 export const DEVICE_NAMES = ICE40_DEVICES.map((d) => d.name);

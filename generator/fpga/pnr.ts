@@ -218,6 +218,25 @@ export async function placeAndRoute(req: PnrRequest): Promise<PnrResult> {
     if (ys.exitCode !== 0) throw new Error(`yosys synth_ice40 failed on ${req.top}:\n${(ys.all ?? '').slice(-4000)}`);
     const t1 = Date.now();
     const stat = parseYosysStat(await readFile(join(tmp, 'stat.txt'), 'utf8'));
+    // Hard blocks the device lacks: nextpnr may crash instead of reporting them, so check first.
+    const hard: Overflow[] = [
+      { resource: 'ICESTORM_RAM', used: stat.bram, available: dev.brams, over: stat.bram - dev.brams },
+      { resource: 'ICESTORM_DSP', used: stat.mac16, available: dev.dsps, over: stat.mac16 - dev.dsps },
+    ].filter((o) => o.over > 0);
+    if (hard.length > 0) {
+      const stored: Stored = {
+        fits: false,
+        overflow: hard,
+        fmaxMHz: null,
+        utilisation: { ...stat, lc: null, io: null },
+        capacity: {},
+        timingReport: '',
+        seconds: { synth: (t1 - t0) / 1000, pnr: 0 },
+        failure: null,
+      };
+      await writeFile(join(tmp, 'result.json'), JSON.stringify(stored, null, 2) + '\n');
+      return;
+    }
     const np = await jobPool.run(() => execa('nextpnr-ice40', pnrArgs, { cwd: tmp, reject: false, all: true }));
     const log = np.all ?? '';
     await writeFile(join(tmp, 'nextpnr.log'), log);

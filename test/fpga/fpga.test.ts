@@ -1,0 +1,109 @@
+/**
+ * `axgen fpga` end to end on a small AXI config (Yosys synth_ice40 → nextpnr-ice40 → icepack): a
+ * bitstream and a timing report, in a fresh cache so the tools really run (~15 s). Also: a design
+ * too big for the device names the overflowing resource and by how much; bad arguments write
+ * nothing; the timing harness is lint-clean.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { execa } from 'execa';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { resolveConfig } from '../../generator/config/resolve.js';
+import { generate } from '../../generator/emit/generate.js';
+import { axiTopModule } from '../../generator/axi/emit.js';
+import { harnessVerilog, HARNESS_MODULE, parsePorts } from '../../generator/fpga/harness.js';
+import { parseNextpnrUtilisation, placeAndRoute, type PnrResult } from '../../generator/fpga/pnr.js';
+import { lintFiles, lintProblems } from '../../sim/lint.js';
+
+const root = fileURLToPath(new URL('../../', import.meta.url));
+const tiny = {
+  name: 'tiny_axi',
+  interface: 'axi',
+  array: { rows: 2, cols: 2, maxK: 16, accDepth: 8 },
+  precision: { activation: { bits: 4 }, weight: { bits: 4 } },
+  multiplier: { kind: 'exact' },
+};
+
+let work: string;
+let cfgFile: string;
+beforeAll(() => {
+  work = mkdtempSync(join(tmpdir(), 'axgen-fpga-'));
+  cfgFile = join(work, 'tiny.json');
+  writeFileSync(cfgFile, JSON.stringify(tiny));
+  process.env.AXGEN_CACHE = join(work, 'cache');
+});
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+const axgen = (args: string[]) =>
+  execa('node', [join(root, 'bin/axgen.js'), ...args], { cwd: work, reject: false, all: true, env: { ...process.env, AXGEN_CACHE: join(work, 'cache') } });
+
+describe('axgen fpga', () => {
+  it('places and routes a small AXI config on an up5k: bitstream, utilisation, fmax, timing report', async () => {
+    const out = join(work, 'out');
+    const r = await axgen(['fpga', cfgFile, '--device', 'up5k', '--clock', '12', '--out', out, '--json', join(work, 'r.json')]);
+    expect(r.exitCode, r.all).toBe(0);
+    const bin = join(out, 'tiny_axi_axi_top_up5k.bin');
+    expect(existsSync(bin)).toBe(true);
+    expect(statSync(bin).size).toBeGreaterThan(50_000);
+    const j = JSON.parse(readFileSync(join(out, 'fpga.json'), 'utf8')) as PnrResult;
+    expect(readFileSync(join(work, 'r.json'), 'utf8')).toBe(readFileSync(join(out, 'fpga.json'), 'utf8'));
+    expect(j.fits).toBe(true);
+    expect(j.overflow).toEqual([]);
+    expect(j.fmaxMHz).toBeGreaterThan(5);
+    expect(j.harness.used).toBe(true);
+    expect(j.utilisation.lut4).toBeGreaterThan(100);
+    expect(j.utilisation.ff).toBeGreaterThan(100);
+    expect(j.capacity.ICESTORM_LC!.available).toBe(5280);
+    expect(j.toolVersions.yosys).toMatch(/Yosys/);
+    expect(j.toolVersions.nextpnr).toMatch(/nextpnr-ice40/);
+    const txt = readFileSync(join(out, 'fpga.txt'), 'utf8');
+    expect(txt).toMatch(/Max frequency for clock/);
+    expect(txt).toMatch(/harness: timing harness/);
+    expect(txt).toMatch(/fits: yes; fmax \d+\.\d\d MHz/);
+    for (const f of ['tiny_axi_axi_top.v', 'regmap.h', `${HARNESS_MODULE}.v`, 'nextpnr.log', 'report.json']) expect(existsSync(join(out, f)), f).toBe(true);
+  });
+
+  it('says which resource overflowed and by how much when the design does not fit', async () => {
+    // accDepth 2 keeps the accumulator buffers out of block RAM (the lp384 has none).
+    const c = resolveConfig({ ...tiny, name: 'big_axi', array: { rows: 2, cols: 2, maxK: 16, accDepth: 2 } }, 'test');
+    const r = await placeAndRoute({ files: generate(c).files, top: axiTopModule(c), device: 'lp384', clockMHz: 12 });
+    expect(r.fits).toBe(false);
+    expect(r.fmaxMHz).toBeNull();
+    const lc = r.overflow.find((o) => o.resource === 'ICESTORM_LC');
+    expect(lc, JSON.stringify(r.overflow)).toBeDefined();
+    expect(lc!.available).toBe(384);
+    expect(lc!.over).toBe(lc!.used - 384);
+    expect(lc!.over).toBeGreaterThan(0);
+  });
+
+  it('rejects a bad device or clock naming the argument, and writes nothing', async () => {
+    const out = join(work, 'bad');
+    const r = await axgen(['fpga', cfgFile, '--device', 'xc7a35t', '--out', out]);
+    expect(r.exitCode).toBe(1);
+    expect(r.all).toMatch(/--device: expected one of .*up5k.*received "xc7a35t"/);
+    const k = await axgen(['fpga', cfgFile, '--device', 'up5k', '--clock', '-3', '--out', out]);
+    expect(k.exitCode).toBe(1);
+    expect(k.all).toMatch(/--clock/);
+    expect(existsSync(out)).toBe(false);
+  });
+});
+
+describe('timing harness', () => {
+  it('reads the top ports and is lint-clean around the AXI top', async () => {
+    const c = resolveConfig(tiny, 'test');
+    const files = generate(c).files;
+    const top = files.find((f) => f.module === axiTopModule(c))!;
+    const ports = parsePorts(top.text, axiTopModule(c));
+    expect(ports.find((p) => p.name === 's_axil_wdata_i')).toEqual({ dir: 'input', name: 's_axil_wdata_i', width: 32 });
+    expect(ports.filter((p) => p.dir === 'output').length).toBeGreaterThan(5);
+    const h = { name: `${HARNESS_MODULE}.v`, text: harnessVerilog(axiTopModule(c), ports, { clock: 'clk_i' }) };
+    expect(lintProblems(await lintFiles([...files, h], HARNESS_MODULE))).toBe('');
+  });
+
+  it('parses nextpnr utilisation tables', () => {
+    const log = 'Info: Device utilisation:\nInfo: \t         ICESTORM_LC:  1900/ 1280   148%\nInfo: \t        ICESTORM_RAM:     0/   16     0%\nInfo: placed\n';
+    expect(parseNextpnrUtilisation(log)).toEqual({ ICESTORM_LC: { used: 1900, available: 1280 }, ICESTORM_RAM: { used: 0, available: 16 } });
+  });
+});
