@@ -5,7 +5,7 @@
 import { ConfigError } from '../generator/config/errors.js';
 import { resolveConfig, type ResolvedConfig } from '../generator/config/resolve.js';
 import { derive } from '../generator/config/derive.js';
-import { formatReport, simulate, type SimReport } from './run.js';
+import { formatReport, simulate, unitLabel, type SimReport } from './run.js';
 import type { SimulatorName } from './simulators.js';
 import type { SuiteEntry, SuiteName } from './suite.js';
 
@@ -109,7 +109,7 @@ export async function regress(entries: SuiteEntry[], o: RegressOptions): Promise
       r = { ...base, unit: String((entry.written.multiplier as { kind?: string })?.kind), dataflow: '', shape: '', operands: '', passed: false, timeMs: 0, buildCacheHit: false, commands: 0, macs: 0, toolVersion: '', failure: `the suite entry is not a valid config:\n${error}` };
     } else {
       const info = {
-        unit: derive(c).unit.describe(c.multiplier),
+        unit: unitLabel(c, derive(c)),
         dataflow: c.dataflow === 'weight-stationary' ? 'WS' : 'OS',
         shape: `${c.array.rows}x${c.array.cols}`,
         operands: describeOperands(c),

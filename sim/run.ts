@@ -6,6 +6,7 @@ import { extname } from 'node:path';
 import { derive } from '../generator/config/derive.js';
 import type { ResolvedConfig } from '../generator/config/resolve.js';
 import type { EmittedFile } from '../generator/emit/rtl.js';
+import { describeZeroSkip } from '../generator/units/zero-skip.js';
 import { casesFor, defaultGemm, scheduleCases, type GemmShape } from './cases.js';
 import { cosim, type CosimResult } from './cosim.js';
 import type { SimulatorName } from './simulators.js';
@@ -76,6 +77,11 @@ export interface SimReport {
 /** Maximum mismatches kept per run in reports (the checker prints at most 50). */
 export const KEEP_MISMATCHES = 50;
 
+/** The unit as headers print it, with zero-skip when configured. */
+export function unitLabel(c: ResolvedConfig, d: ReturnType<typeof derive>): string {
+  return d.unit.describe(c.multiplier) + (c.zeroSkip ? `, ${describeZeroSkip(c.zeroSkip)}` : '');
+}
+
 export function stallCode(p: number): number {
   return Math.max(0, Math.min(255, Math.round(p * 256)));
 }
@@ -133,7 +139,7 @@ export async function simulate(c: ResolvedConfig, o: SimOptions): Promise<SimRep
   );
   const modelCycles = scheduleCases(c, d, cases).all.commands.reduce((s, cmd) => s + cmd.cycles, 0);
   return {
-    config: { name: c.name, hash: c.hash, unit: d.unit.describe(c.multiplier), dataflow: c.dataflow, rows: c.array.rows, cols: c.array.cols },
+    config: { name: c.name, hash: c.hash, unit: unitLabel(c, d), dataflow: c.dataflow, rows: c.array.rows, cols: c.array.cols },
     seed: o.seed,
     gemm,
     stall: o.stall,
