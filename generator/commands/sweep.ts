@@ -1,0 +1,139 @@
+import type { CommandModule } from 'yargs';
+import { join } from 'node:path';
+import cliProgress from 'cli-progress';
+import { ConfigError } from '../config/errors.js';
+import { isTarget, TARGETS, type Target } from '../estimate/targets.js';
+import { setJobs, jobPool } from '../../sim/pool.js';
+import { loadSweep, parseShard } from '../sweep/spec.js';
+import { runSweep, SweepInterrupted } from '../sweep/run.js';
+import { mergeResults } from '../sweep/results.js';
+import { readResults, writeOutputs } from '../sweep/output.js';
+import { runCommand } from './common.js';
+
+interface SweepArgs {
+  spec: string;
+  out?: string;
+  target?: string;
+  jobs?: number;
+  shard?: string;
+  cache?: string;
+  progress?: boolean;
+}
+
+function checkJobs(jobs: number | undefined): void {
+  if (jobs === undefined) return;
+  if (!Number.isInteger(jobs) || jobs < 1) {
+    throw new ConfigError('--jobs', [{ path: '--jobs', expected: 'a whole number of parallel tool runs, at least 1', received: JSON.stringify(jobs) }]);
+  }
+  setJobs(jobs);
+}
+
+export const sweepCommand: CommandModule<object, SweepArgs> = {
+  command: 'sweep <spec>',
+  describe: 'Run a design-space sweep: synthesize every point, measure its error and throughput, write results.{json,csv} and report.{md,html}',
+  builder: (y) =>
+    y
+      .positional('spec', { type: 'string', demandOption: true, describe: 'sweep file (.ts with `export default defineSweep({...})`, or .json)' })
+      .option('out', { type: 'string', describe: 'results folder (default: rtl-out/sweep-<name>[-shard-i-of-N])' })
+      .option('target', { type: 'string', describe: `override the sweep's synthesis target: ${TARGETS.join(', ')}` })
+      .option('jobs', { type: 'number', describe: 'parallel tool runs (the shared job pool; default: AXGEN_JOBS or the number of cores)' })
+      .option('shard', { type: 'string', describe: 'run only shard i of N ("i/N", 1 ≤ i ≤ N): every N-th point; combine with `axgen sweep-merge`' })
+      .option('cache', { type: 'string', describe: 'cache folder (default: AXGEN_CACHE or .axgen-cache)' })
+      .option('progress', { type: 'boolean', default: true, describe: 'progress bar on a terminal (plain lines otherwise); --no-progress for plain lines' }) as never,
+  handler: async (argv) => {
+    await runCommand(async () => {
+      let target: Target | undefined;
+      if (argv.target !== undefined) {
+        if (!isTarget(argv.target)) throw new ConfigError('--target', [{ path: '--target', expected: `one of ${TARGETS.map((t) => `"${t}"`).join(', ')}`, received: JSON.stringify(argv.target) }]);
+        target = argv.target;
+      }
+      checkJobs(argv.jobs);
+      const shard = argv.shard !== undefined ? parseShard(argv.shard) : null;
+      if (argv.cache) process.env.AXGEN_CACHE = argv.cache;
+      const sweep = await loadSweep(argv.spec, target ? { target } : {});
+      const s = sweep.spec;
+      const out = argv.out ?? join('rtl-out', `sweep-${s.name}${shard ? `-shard-${shard.index}-of-${shard.count}` : ''}`);
+
+      const tty = process.stderr.isTTY === true && argv.progress !== false;
+      let bar: cliProgress.SingleBar | null = null;
+      let done = 0;
+      let total = 0;
+      const counts = { cached: 0, failed: 0 };
+      const abort = new AbortController();
+      const onSigint = () => {
+        if (abort.signal.aborted) process.exit(130);
+        abort.abort();
+        bar?.stop();
+        process.stderr.write('\n✖ interrupted: finishing the points in flight (Ctrl-C again to stop now; finished points stay cached)\n');
+      };
+      process.on('SIGINT', onSigint);
+      try {
+        const { results, stats } = await runSweep(sweep, {
+          shard,
+          signal: abort.signal,
+          onStart(n) {
+            total = n;
+            process.stderr.write(
+              `sweep ${s.name}: ${n} point${n === 1 ? '' : 's'}${shard ? ` (shard ${shard.index}/${shard.count})` : ''}, target ${s.target}, ${jobPool.size} job${jobPool.size === 1 ? '' : 's'}\n`,
+            );
+            if (tty) {
+              bar = new cliProgress.SingleBar(
+                { format: '{bar} {value}/{total} points | {percentage}% | ETA {eta_formatted} | {cached} cached, {failed} failed | {last}', hideCursor: true, etaBuffer: 8 },
+                cliProgress.Presets.shades_classic,
+              );
+              bar.start(n, 0, { cached: 0, failed: 0, last: '' });
+            }
+          },
+          onPoint(p, info) {
+            done++;
+            if (info.cached) counts.cached++;
+            if (p.status !== 'ok') counts.failed++;
+            const what = p.status === 'ok' ? (info.cached ? 'cached' : `${info.seconds.toFixed(1)} s`) : `${p.status}: ${(p.error ?? '').split('\n')[0]}`;
+            if (bar) bar.update(done, { ...counts, last: `${p.name} ${what}` });
+            else process.stderr.write(`[${done}/${total}] ${p.name} (${p.label}) ${what}\n`);
+          },
+        });
+        if (bar) (bar as cliProgress.SingleBar).stop();
+        await writeOutputs(out, results);
+        const ok = results.points.filter((p) => p.status === 'ok').length;
+        process.stdout.write(
+          `✔ sweep ${s.name}: ${results.points.length} points (${ok} ok, ${stats.invalid} invalid, ${stats.failed} failed; ${stats.cached} from the cache, ${stats.computed} computed) ` +
+            `in ${stats.seconds.toFixed(1)} s → ${out}/ (results.json, results.csv, report.md, report.html)\n`,
+        );
+        return stats.failed > 0 ? 5 : 0;
+      } catch (e) {
+        if (e instanceof SweepInterrupted) {
+          process.stderr.write(`✖ ${e.message}; nothing was written.\n`);
+          return 130;
+        }
+        throw e;
+      } finally {
+        process.off('SIGINT', onSigint);
+      }
+    });
+  },
+};
+
+interface MergeArgs {
+  shards: string[];
+  out: string;
+}
+
+export const sweepMergeCommand: CommandModule<object, MergeArgs> = {
+  command: 'sweep-merge <shards..>',
+  aliases: ['merge'],
+  describe: 'Combine the results folders of all shards of one sweep into one results folder and report (identical to an unsharded run)',
+  builder: (y) =>
+    y
+      .positional('shards', { type: 'string', array: true, demandOption: true, describe: 'results folders written by `axgen sweep --shard i/N`' })
+      .option('out', { type: 'string', demandOption: true, describe: 'folder for the merged results' }) as never,
+  handler: async (argv) => {
+    await runCommand(async () => {
+      const parts = [];
+      for (const dir of argv.shards) parts.push({ source: dir, results: await readResults(dir) });
+      const merged = mergeResults(parts);
+      await writeOutputs(argv.out, merged);
+      process.stdout.write(`✔ merged ${parts.length} shard${parts.length === 1 ? '' : 's'} of sweep ${merged.sweep.name}: ${merged.points.length} points → ${argv.out}/\n`);
+    });
+  },
+};

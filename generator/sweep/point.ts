@@ -1,0 +1,125 @@
+/**
+ * The figures of one sweep point: hierarchical synthesis (generator/estimate), error metrics
+ * (generator/metrics), throughput from the cycle model via the host schedule (generator/model), and
+ * optionally fmax from place and route (generator/fpga). Cached as one entry per point, keyed by
+ * everything that determines these figures, so an unchanged point is never recomputed and an
+ * interrupted sweep resumes where it stopped.
+ */
+import { createHash } from 'node:crypto';
+import { readFile, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { cached, contentKey } from '../../sim/cache.js';
+import { tool } from '../../sim/tools.js';
+import { derive } from '../config/derive.js';
+import { canonicalJson, type ResolvedConfig } from '../config/resolve.js';
+import { placeAndRoute } from '../fpga/pnr.js';
+import { errorMetrics, type ErrorMetrics } from '../metrics/metrics.js';
+import { schedule } from '../model/schedule.js';
+import { GENERATOR_VERSION } from '../version.js';
+import { SYNTH_NAME, SYNTH_SCRIPT_VERSION, synthesisRtl, synthesize, type SynthResult } from '../estimate/synth.js';
+import type { Target } from '../estimate/targets.js';
+
+export interface Throughput {
+  /** R×C: one MAC per PE per cycle at best. */
+  peakMacsPerCycle: number;
+  gemm: { m: number; k: number; n: number };
+  /** Cycles of the reference GEMM on this array (commands back to back, cycle model), null when K > array.maxK. */
+  cycles: number | null;
+  commands: number | null;
+  /** M·K·N / cycles. */
+  macsPerCycle: number | null;
+  /** macsPerCycle / peak. */
+  utilisation: number | null;
+}
+
+export interface Fmax {
+  device: string;
+  clockMHz: number;
+  fits: boolean;
+  fmaxMHz: number | null;
+  meetsTiming: boolean | null;
+  logicCells: number | null;
+  nextpnr: string;
+}
+
+/** What a point's cache entry holds: everything but the point's name and place in the grid. */
+export interface PointFigures {
+  synth: SynthResult;
+  metrics: ErrorMetrics;
+  throughput: Throughput;
+  fmax?: Fmax;
+}
+
+export interface PointOptions {
+  target: Target;
+  gemm: { m: number; k: number; n: number };
+  metrics: { samples: number; seed: number };
+  placeAndRoute?: { device: string; clockMHz: number; seed: number };
+}
+
+/** Bumped when what a point entry holds changes. */
+export const POINT_FORMAT = 'axgen-sweep-point-1';
+
+/** sha256 of the config without its name and description (they only prefix module names and comments). */
+export function hardwareHash(c: ResolvedConfig): string {
+  const o: Record<string, unknown> = { ...c, name: SYNTH_NAME };
+  delete o.hash;
+  delete o.description;
+  return createHash('sha256').update(canonicalJson(o)).digest('hex');
+}
+
+export function throughputOf(c: ResolvedConfig, gemm: { m: number; k: number; n: number }): Throughput {
+  const peak = c.array.rows * c.array.cols;
+  if (gemm.k > c.array.maxK) return { peakMacsPerCycle: peak, gemm, cycles: null, commands: null, macsPerCycle: null, utilisation: null };
+  // The host schedule is the one definition of how a GEMM becomes commands; zero operands keep the
+  // golden-model work it also does trivial.
+  const zeros = (r: number, k: number) => Array.from({ length: r }, () => new Array<number>(k).fill(0));
+  const s = schedule(c, derive(c), zeros(gemm.m, gemm.k), zeros(gemm.k, gemm.n));
+  const cycles = s.commands.reduce((a, x) => a + x.cycles, 0);
+  const macs = gemm.m * gemm.k * gemm.n;
+  return { peakMacsPerCycle: peak, gemm, cycles, commands: s.commands.length, macsPerCycle: macs / cycles, utilisation: macs / cycles / peak };
+}
+
+async function fmaxOf(c: ResolvedConfig, o: NonNullable<PointOptions['placeAndRoute']>): Promise<Fmax> {
+  const { files, top } = synthesisRtl(c);
+  const r = await placeAndRoute({ files, top, device: o.device, clockMHz: o.clockMHz, seed: o.seed, dsp: false });
+  return {
+    device: r.device,
+    clockMHz: r.clockMHz,
+    fits: r.fits,
+    fmaxMHz: r.fmaxMHz,
+    meetsTiming: r.meetsTiming,
+    logicCells: r.utilisation.lc,
+    nextpnr: r.toolVersions.nextpnr,
+  };
+}
+
+/** The cache key of a point: hardware config, generator version, RTL, tool versions, scripts, options. */
+export async function pointKey(c: ResolvedConfig, o: PointOptions): Promise<string> {
+  const yosys = await tool('yosys');
+  const pnr = o.placeAndRoute ? (await tool('nextpnr-ice40')).version : '';
+  const rtl = contentKey(synthesisRtl(c).files.flatMap((f) => [f.name, f.text]));
+  return contentKey([POINT_FORMAT, GENERATOR_VERSION, hardwareHash(c), rtl, yosys.version, SYNTH_SCRIPT_VERSION, pnr, canonicalJson(o)]);
+}
+
+/** Computes (or reads from the cache) the figures of one valid point. */
+export async function pointFigures(c: ResolvedConfig, o: PointOptions): Promise<{ figures: PointFigures; hit: boolean }> {
+  const key = await pointKey(c, o);
+  const compute = async (dir: string) => {
+    const [synth, fmax] = await Promise.all([synthesize(c, o.target), o.placeAndRoute ? fmaxOf(c, o.placeAndRoute) : Promise.resolve(undefined)]);
+    const metrics = errorMetrics(c, { samples: o.metrics.samples, seed: o.metrics.seed });
+    const figures: PointFigures = { synth, metrics, throughput: throughputOf(c, o.gemm), ...(fmax ? { fmax } : {}) };
+    await writeFile(join(dir, 'point.json'), JSON.stringify(figures, null, 2) + '\n');
+  };
+  let entry = await cached('sweep-point', key, compute);
+  let figures: PointFigures;
+  try {
+    figures = JSON.parse(await readFile(join(entry.dir, 'point.json'), 'utf8')) as PointFigures;
+  } catch {
+    // An entry is renamed into place only when complete, so this is damage from outside: rebuild it.
+    await rm(entry.dir, { recursive: true, force: true });
+    entry = await cached('sweep-point', key, compute);
+    figures = JSON.parse(await readFile(join(entry.dir, 'point.json'), 'utf8')) as PointFigures;
+  }
+  return { figures, hit: entry.hit };
+}

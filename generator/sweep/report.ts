@@ -1,0 +1,233 @@
+/**
+ * report.md and a self-contained report.html. The plots are Vega-Lite specs compiled and rendered
+ * to SVG in Node by Vega (no browser, no canvas: text widths are Vega's estimate), inlined in the
+ * HTML; Pareto-optimal points are ringed and joined by the dashed front line.
+ */
+import { TARGET_DEFS } from '../estimate/targets.js';
+import { areaOf, fmaxOf, mreOf, type PointResult, type SweepResults } from './results.js';
+
+const fmt = (v: number | null | undefined, digits = 2): string => (v === null || v === undefined || !Number.isFinite(v) ? '—' : Number.isInteger(v) ? String(v) : v.toFixed(digits));
+
+function mdEscape(s: string): string {
+  return s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+}
+
+function htmlEscape(s: string): string {
+  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+}
+
+interface Row {
+  cells: string[];
+  pareto: boolean;
+}
+
+function table(r: SweepResults): { head: string[]; rows: Row[] } {
+  const def = TARGET_DEFS[r.sweep.target];
+  const fmaxCol = r.sweep.placeAndRoute !== null;
+  const head = [
+    '#',
+    ...r.sweep.axes,
+    'unit',
+    `area (${def.areaUnit})`,
+    'area per PE',
+    'MRE %',
+    'WCE',
+    'bias',
+    'MACs/cycle',
+    `cycles ${r.sweep.gemm.m}×${r.sweep.gemm.k}×${r.sweep.gemm.n}`,
+    ...(fmaxCol ? ['fmax MHz'] : []),
+    'Pareto',
+    'status',
+  ];
+  const rows = r.points.map((p) => ({
+    pareto: p.pareto?.areaMre === true || p.pareto?.areaFmax === true,
+    cells: [
+      String(p.index),
+      ...r.sweep.axes.map((a) => p.tokens[a] ?? ''),
+      p.unit ?? '—',
+      fmt(p.synth?.area.total),
+      fmt(p.synth?.area.perPe),
+      fmt(p.metrics?.mrePct, 3),
+      fmt(p.metrics?.wce),
+      fmt(p.metrics?.bias, 2),
+      fmt(p.throughput?.macsPerCycle, 2),
+      fmt(p.throughput?.cycles),
+      ...(fmaxCol ? [p.fmax ? (p.fmax.fits ? fmt(p.fmax.fmaxMHz) : 'does not fit') : '—'] : []),
+      [p.pareto?.areaMre ? 'area/MRE' : '', p.pareto?.areaFmax ? 'area/fmax' : ''].filter(Boolean).join(', ') || '',
+      p.status === 'ok' ? 'ok' : `${p.status}: ${(p.error ?? '').split('\n')[0]}`,
+    ],
+  }));
+  return { head, rows };
+}
+
+function notes(r: SweepResults): string[] {
+  const def = TARGET_DEFS[r.sweep.target];
+  const primary = def.variants[0]!;
+  const out = [
+    `Target: ${def.description}. Area is the ${def.areaFigure} count of the \`${primary.id}\` variant (${primary.description}); ` +
+      (def.variants.length > 1 ? `the DSP-mapped figures are in results.csv / results.json (variant \`${def.variants[1]!.id}\`).` : 'cell counts are in results.csv.'),
+    'All synthesis figures are HIERARCHICAL: the PE is synthesized once (flattened) and multiplied by R×C; the rest of the ' +
+      'accelerator (top, array wiring, edge encoders, delays, accumulator buffers) is synthesized with the PE as a blackbox and ' +
+      'its own hierarchy kept. No optimisation crosses a module boundary; flattened synthesis of small arrays lands within a few percent.',
+    `Error metrics: EvoApproxLib conventions over all operand pairs when the operands have at most 20 bits together, else ` +
+      `${r.sweep.metrics.samples} seeded pairs (seed ${r.sweep.metrics.seed}). MRE is over pairs with a non-zero exact product.`,
+    `Throughput: cycles of a ${r.sweep.gemm.m}×${r.sweep.gemm.k}×${r.sweep.gemm.n} GEMM from the cycle model, commands back to back; MACs/cycle = M·K·N / cycles.`,
+    r.sweep.placeAndRoute
+      ? `fmax: nextpnr-ice40 on ${r.sweep.placeAndRoute.device} (clock constraint ${r.sweep.placeAndRoute.clockMHz} MHz, seed ${r.sweep.placeAndRoute.seed}).`
+      : 'fmax: not measured (the sweep has no `placeAndRoute`).',
+    `Tools: ${r.tools.yosys}${r.tools.nextpnr ? `; ${r.tools.nextpnr}` : ''}; axgen ${r.generatorVersion}.`,
+  ];
+  return out;
+}
+
+export function reportMarkdown(r: SweepResults): string {
+  const { head, rows } = table(r);
+  const s = r.sweep;
+  const ok = r.points.filter((p) => p.status === 'ok').length;
+  const lines = [
+    `# Sweep ${s.name}`,
+    '',
+    ...(s.description ? [s.description, ''] : []),
+    `${s.points} points (${s.gridPoints} in the grid, ${s.droppedByFilters} dropped by filters)${r.shard ? `; this is shard ${r.shard.index}/${r.shard.count}: ${r.points.length} points` : ''}; ` +
+      `${ok} ok, ${r.points.filter((p) => p.status === 'invalid').length} invalid, ${r.points.filter((p) => p.status === 'failed').length} failed. ` +
+      `Sweep sha256:${s.hash.slice(0, 12)}, base: ${s.base}.`,
+    '',
+    ...notes(r).map((n) => `- ${n}`),
+    '',
+    `| ${head.map(mdEscape).join(' | ')} |`,
+    `| ${head.map(() => '---').join(' | ')} |`,
+    ...rows.map((row) => `| ${row.cells.map((c, i) => (i === 0 && row.pareto ? `**${c}**` : mdEscape(c))).join(' | ')} |`),
+    '',
+    'Bold: Pareto-optimal (area vs MRE, or area vs fmax).',
+    '',
+  ];
+  const bad = r.points.filter((p) => p.status !== 'ok');
+  if (bad.length > 0) {
+    lines.push('## Points without figures', '');
+    for (const p of bad) lines.push(`- ${p.index} \`${p.name}\` (${p.label}): ${p.status}`, '', '  ```', ...(p.error ?? '').split('\n').map((l) => `  ${l}`), '  ```', '');
+  }
+  return lines.join('\n');
+}
+
+interface PlotDatum {
+  x: number;
+  y: number;
+  unit: string;
+  size: string;
+  pareto: boolean;
+  name: string;
+}
+
+function plotSpec(title: string, xTitle: string, yTitle: string, data: PlotDatum[], xLog: boolean): Record<string, unknown> {
+  const front = data.filter((d) => d.pareto).sort((a, b) => a.x - b.x || a.y - b.y);
+  return {
+    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+    title,
+    width: 520,
+    height: 320,
+    background: 'white',
+    config: { font: 'sans-serif', axis: { labelFontSize: 11, titleFontSize: 12 }, legend: { labelLimit: 260 } },
+    layer: [
+      {
+        data: { values: front },
+        mark: { type: 'line', color: '#555', strokeDash: [4, 3], interpolate: 'step-after' },
+        encoding: {
+          x: { field: 'x', type: 'quantitative' },
+          y: { field: 'y', type: 'quantitative' },
+        },
+      },
+      {
+        data: { values: data },
+        mark: { type: 'point', filled: true, opacity: 0.85, size: 60 },
+        encoding: {
+          x: { field: 'x', type: 'quantitative', title: xTitle, scale: xLog ? { type: 'symlog', constant: 0.1 } : { zero: false } },
+          y: { field: 'y', type: 'quantitative', title: yTitle, scale: { zero: false } },
+          color: { field: 'unit', type: 'nominal', title: 'unit', sort: 'ascending' },
+          shape: { field: 'size', type: 'nominal', title: 'array', sort: 'ascending' },
+        },
+      },
+      {
+        data: { values: front },
+        mark: { type: 'circle', filled: false, size: 260, stroke: '#111', strokeWidth: 1.5 },
+        encoding: {
+          x: { field: 'x', type: 'quantitative' },
+          y: { field: 'y', type: 'quantitative' },
+        },
+      },
+    ],
+  };
+}
+
+async function renderSvg(spec: Record<string, unknown>): Promise<string> {
+  const vega = await import('vega');
+  const vl = await import('vega-lite');
+  const compiled = vl.compile(spec as never).spec;
+  const view = new vega.View(vega.parse(compiled), { renderer: 'none' });
+  const svg = await view.toSVG();
+  view.finalize();
+  return svg;
+}
+
+const sizeOf = (p: PointResult) => (p.config ? `${p.config.array.rows}×${p.config.array.cols}` : '?');
+
+/** The plots of the report as SVG strings (area vs MRE; area vs fmax when any point has one). */
+export async function reportPlots(r: SweepResults): Promise<{ title: string; svg: string }[]> {
+  const def = TARGET_DEFS[r.sweep.target];
+  const ok = r.points.filter((p) => p.status === 'ok');
+  const plots: { title: string; svg: string }[] = [];
+  const areaTitle = `area (${def.areaUnit}, whole array, hierarchical)`;
+  const mre = ok
+    .filter((p) => Number.isFinite(areaOf(p)) && Number.isFinite(mreOf(p)))
+    .map((p) => ({ x: mreOf(p), y: areaOf(p), unit: p.unit ?? '?', size: sizeOf(p), pareto: p.pareto?.areaMre === true, name: p.name }));
+  if (mre.length > 0) {
+    const title = 'Area vs mean relative error';
+    plots.push({ title, svg: await renderSvg(plotSpec(title, 'MRE % (symlog)', areaTitle, mre, true)) });
+  }
+  const fm = ok
+    .filter((p) => Number.isFinite(areaOf(p)) && Number.isFinite(fmaxOf(p)))
+    .map((p) => ({ x: fmaxOf(p), y: areaOf(p), unit: p.unit ?? '?', size: sizeOf(p), pareto: p.pareto?.areaFmax === true, name: p.name }));
+  if (fm.length > 0) {
+    const title = `Area vs fmax (nextpnr-ice40, ${r.sweep.placeAndRoute?.device ?? ''})`;
+    plots.push({ title, svg: await renderSvg(plotSpec(title, 'fmax MHz', areaTitle, fm, false)) });
+  }
+  return plots;
+}
+
+export async function reportHtml(r: SweepResults): Promise<string> {
+  const { head, rows } = table(r);
+  const plots = await reportPlots(r);
+  const s = r.sweep;
+  const bad = r.points.filter((p) => p.status !== 'ok');
+  return [
+    '<!DOCTYPE html>',
+    '<html lang="en">',
+    '<head>',
+    '<meta charset="utf-8">',
+    `<title>axgen sweep ${htmlEscape(s.name)}</title>`,
+    '<style>',
+    'body{font-family:system-ui,sans-serif;margin:2em;max-width:1200px;color:#222}',
+    'table{border-collapse:collapse;font-size:13px}td,th{border:1px solid #ccc;padding:3px 6px;text-align:right}',
+    'td.l,th.l{text-align:left}tr.pareto td{font-weight:bold;background:#f3f7ff}',
+    'figure{margin:1em 0}pre{background:#f6f6f6;padding:.5em;white-space:pre-wrap}',
+    '</style>',
+    '</head>',
+    '<body>',
+    `<h1>Sweep ${htmlEscape(s.name)}</h1>`,
+    s.description ? `<p>${htmlEscape(s.description)}</p>` : '',
+    `<p>${s.points} points (${s.gridPoints} in the grid, ${s.droppedByFilters} dropped by filters)${r.shard ? `; shard ${r.shard.index}/${r.shard.count}` : ''}. Sweep sha256:${s.hash.slice(0, 12)}.</p>`,
+    '<ul>',
+    ...notes(r).map((n) => `<li>${htmlEscape(n).replace(/`([^`]*)`/g, '<code>$1</code>')}</li>`),
+    '</ul>',
+    ...plots.map((p) => `<figure>${p.svg}<figcaption>${htmlEscape(p.title)}: ringed points are Pareto-optimal; the dashed line is the front.</figcaption></figure>`),
+    '<table>',
+    `<tr>${head.map((h, i) => `<th class="${i > 0 && i <= s.axes.length + 1 ? 'l' : ''}">${htmlEscape(h)}</th>`).join('')}</tr>`,
+    ...rows.map((row) => `<tr${row.pareto ? ' class="pareto"' : ''}>${row.cells.map((c, i) => `<td class="${i > 0 && i <= s.axes.length + 1 || i === row.cells.length - 1 ? 'l' : ''}">${htmlEscape(c)}</td>`).join('')}</tr>`),
+    '</table>',
+    ...(bad.length > 0
+      ? ['<h2>Points without figures</h2>', ...bad.map((p) => `<h3>${p.index} ${htmlEscape(p.name)} (${htmlEscape(p.label)}): ${p.status}</h3><pre>${htmlEscape(p.error ?? '')}</pre>`)]
+      : []),
+    '</body>',
+    '</html>',
+    '',
+  ].join('\n');
+}

@@ -1,0 +1,251 @@
+/**
+ * Sweep spec → validated sweep → grid of points. A spec comes from a `.ts` file (default export
+ * `defineSweep({...})`) or a `.json` file; both are validated by ajv against the sweep schema with
+ * the same path-naming messages as configs. Every point is base + axis values, resolved through
+ * resolveConfig: a point that is not a valid config is kept, with its error.
+ */
+import { Ajv, type ValidateFunction } from 'ajv';
+import { createHash } from 'node:crypto';
+import { dirname, resolve as resolvePath } from 'node:path';
+import { ConfigError, type ConfigProblem, formatProblem, show } from '../config/errors.js';
+import { loadWritten } from '../config/load.js';
+import { canonicalJson, resolveConfig, type ResolvedConfig } from '../config/resolve.js';
+import { acceleratorSchema } from '../config/schema.js';
+import { ajvProblems } from '../config/validate.js';
+import type { Target } from '../estimate/targets.js';
+import { sweepSchema, type DefaultedSweep, type SweepFilter } from './schema.js';
+
+let checker: ValidateFunction | undefined;
+let defaulter: ValidateFunction | undefined;
+const makeAjv = (useDefaults: boolean) => new Ajv({ allErrors: true, useDefaults, strict: true, strictRequired: false });
+
+/** Every schema problem of a written sweep (empty when valid). */
+export function sweepSchemaProblems(data: unknown): ConfigProblem[] {
+  checker ??= makeAjv(false).compile(sweepSchema);
+  if (checker(data)) return [];
+  return ajvProblems(checker.errors ?? [], data, { root: sweepSchema, configAt: '/base' });
+}
+
+/** A validated sweep: defaults filled, base loaded, CLI overrides applied. */
+export interface Sweep {
+  spec: Omit<DefaultedSweep, 'base'> & { base: Record<string, unknown> };
+  /** Where the base came from (a file path, or "inline"). */
+  baseSource: string;
+  /** sha256 of the canonical sweep (everything that determines the results): shards must agree on it. */
+  hash: string;
+}
+
+/** Value at a dotted path of a plain object (undefined when absent). */
+export function getPath(o: unknown, path: string): unknown {
+  let cur = o;
+  for (const k of path.split('.')) {
+    if (cur === null || typeof cur !== 'object' || Array.isArray(cur)) return undefined;
+    cur = (cur as Record<string, unknown>)[k];
+  }
+  return cur;
+}
+
+/** Sets a dotted path, creating objects on the way (a non-object on the way is replaced). */
+export function setPath(o: Record<string, unknown>, path: string, value: unknown): void {
+  const keys = path.split('.');
+  let cur = o;
+  for (const k of keys.slice(0, -1)) {
+    const next = cur[k];
+    if (next === null || typeof next !== 'object' || Array.isArray(next)) cur[k] = {};
+    cur = cur[k] as Record<string, unknown>;
+  }
+  cur[keys[keys.length - 1]!] = structuredClone(value);
+}
+
+type Node = Record<string, unknown>;
+
+/** Whether `path` names a field of the accelerator config schema (through unit branches too). */
+export function isConfigPath(path: string): boolean {
+  let nodes: Node[] = [acceleratorSchema as unknown as Node];
+  for (const key of path.split('.')) {
+    const next: Node[] = [];
+    for (const n of nodes) {
+      const branches = Array.isArray(n.oneOf) ? (n.oneOf as Node[]) : Array.isArray(n.anyOf) ? (n.anyOf as Node[]) : [n];
+      for (const b of branches) {
+        const child = (b.properties as Record<string, Node> | undefined)?.[key];
+        if (child && key !== '$schema') next.push(child);
+      }
+    }
+    if (next.length === 0) return false;
+    nodes = next;
+  }
+  return true;
+}
+
+function configFields(): string[] {
+  return Object.keys(acceleratorSchema.properties).filter((k) => k !== '$schema');
+}
+
+/** Validates a written sweep. `source` is its file (for messages and relative base paths). */
+export async function resolveSweep(written: unknown, source: string, overrides: { target?: Target } = {}): Promise<Sweep> {
+  const problems = sweepSchemaProblems(written);
+  if (problems.length > 0) throw new ConfigError(source, problems);
+  const copy = structuredClone(written) as Record<string, unknown>;
+  defaulter ??= makeAjv(true).compile(sweepSchema);
+  if (!defaulter(copy)) throw new ConfigError(source, ajvProblems(defaulter.errors ?? [], copy, { root: sweepSchema, configAt: '/base' }));
+  const d = copy as unknown as DefaultedSweep;
+  const pathProblems: ConfigProblem[] = [];
+  for (const path of Object.keys(d.axes)) {
+    if (!isConfigPath(path)) {
+      pathProblems.push({
+        path: `axes["${path}"]`,
+        expected: `a config field path such as "array.rows", "precision.activation.bits", "multiplier" or "multiplier.fractionBits" (top-level fields: ${configFields().join(', ')})`,
+        received: show(path),
+      });
+    }
+  }
+  d.filters.forEach((f, i) => {
+    const m = (f as { drop?: Record<string, unknown>; keep?: Record<string, unknown> }).drop ?? (f as { keep: Record<string, unknown> }).keep;
+    for (const path of Object.keys(m)) {
+      if (!isConfigPath(path)) pathProblems.push({ path: `filters[${i}]["${path}"]`, expected: 'a config field path such as "multiplier.kind" or "array.rows"', received: show(path) });
+    }
+  });
+  if (pathProblems.length > 0) throw new ConfigError(source, pathProblems);
+  let base: Record<string, unknown>;
+  let baseSource = 'inline';
+  if (typeof d.base === 'string') {
+    const file = resolvePath(dirname(resolvePath(source)), d.base);
+    const b = await loadWritten(file);
+    if (b === null || typeof b !== 'object' || Array.isArray(b)) {
+      throw new ConfigError(source, [{ path: 'base', expected: 'a config file whose content is an object', received: show(b) }]);
+    }
+    base = b as Record<string, unknown>;
+    baseSource = d.base;
+  } else {
+    base = d.base as Record<string, unknown>;
+  }
+  const spec = { ...d, base, target: overrides.target ?? d.target };
+  const hash = createHash('sha256').update(canonicalJson(spec)).digest('hex');
+  return { spec, baseSource, hash };
+}
+
+/** Loads and validates a sweep file (.ts default export or .json). */
+export async function loadSweep(file: string, overrides: { target?: Target } = {}): Promise<Sweep> {
+  return resolveSweep(await loadWritten(file), file, overrides);
+}
+
+export interface GridPoint {
+  /** Position in the grid after filtering (the order of results). */
+  index: number;
+  /** Config name: `<sweep>_<8 hex of the axis values>`. */
+  name: string;
+  /** `path=value, …` for people. */
+  label: string;
+  /** Axis path → value, in axis order. */
+  axes: Record<string, unknown>;
+  /** Axis path → short text of the value (CSV cells, plot legends). */
+  tokens: Record<string, string>;
+  written: Record<string, unknown>;
+  config?: ResolvedConfig;
+  /** Set when the point is not a valid config. */
+  error?: string;
+}
+
+/** Short, deterministic text for an axis value: `8`, `mitchell(fractionBits=4)`, `{a=1,b=2}`. */
+export function valueToken(v: unknown): string {
+  if (v === null || typeof v !== 'object') return String(v);
+  if (Array.isArray(v)) return `[${v.map(valueToken).join(',')}]`;
+  const o = v as Record<string, unknown>;
+  const keys = Object.keys(o).filter((k) => k !== 'kind' && o[k] !== undefined).sort();
+  const inner = keys.map((k) => `${k}=${valueToken(o[k])}`).join(',');
+  if (typeof o.kind === 'string') return keys.length ? `${o.kind}(${inner})` : o.kind;
+  return `{${inner}}`;
+}
+
+function scalarEq(a: unknown, b: unknown): boolean {
+  return a === b;
+}
+
+function meets(value: unknown, cond: unknown): boolean {
+  if (cond === null || typeof cond !== 'object') return scalarEq(value, cond);
+  const c = cond as Record<string, unknown>;
+  const num = typeof value === 'number';
+  if ('$in' in c && !(c.$in as unknown[]).some((x) => scalarEq(value, x))) return false;
+  if ('$nin' in c && (c.$nin as unknown[]).some((x) => scalarEq(value, x))) return false;
+  if ('$ne' in c && scalarEq(value, c.$ne)) return false;
+  if ('$lt' in c && !(num && (value as number) < (c.$lt as number))) return false;
+  if ('$le' in c && !(num && (value as number) <= (c.$le as number))) return false;
+  if ('$gt' in c && !(num && (value as number) > (c.$gt as number))) return false;
+  if ('$ge' in c && !(num && (value as number) >= (c.$ge as number))) return false;
+  return true;
+}
+
+/** Whether a point survives the filters (applied in order to its resolved config, or the written one). */
+export function passes(filters: readonly SweepFilter[], subject: unknown): boolean {
+  for (const f of filters) {
+    const drop = 'drop' in f && f.drop !== undefined;
+    const m = (drop ? f.drop : (f as { keep: Record<string, unknown> }).keep) as Record<string, unknown>;
+    const hit = Object.entries(m).every(([path, cond]) => meets(getPath(subject, path), cond));
+    if (drop ? hit : !hit) return false;
+  }
+  return true;
+}
+
+/** The grid: every combination of axis values (first axis outermost), filtered, each resolved. */
+export function expandGrid(sweep: Sweep): { points: GridPoint[]; dropped: number; total: number } {
+  const s = sweep.spec;
+  const paths = Object.keys(s.axes);
+  const combos: unknown[][] = [[]];
+  for (const p of paths) {
+    const next: unknown[][] = [];
+    for (const c of combos) for (const v of s.axes[p]!) next.push([...c, v]);
+    combos.splice(0, combos.length, ...next);
+  }
+  const points: GridPoint[] = [];
+  let dropped = 0;
+  for (const combo of combos) {
+    const written = structuredClone(s.base);
+    const axes: Record<string, unknown> = {};
+    const tokens: Record<string, string> = {};
+    paths.forEach((p, i) => {
+      setPath(written, p, combo[i]);
+      axes[p] = combo[i];
+      tokens[p] = valueToken(combo[i]);
+    });
+    const id = createHash('sha256').update(canonicalJson(paths.map((p) => [p, axes[p]]))).digest('hex').slice(0, 8);
+    const name = `${s.name}_${id}`;
+    written.name = name;
+    let config: ResolvedConfig | undefined;
+    let error: string | undefined;
+    try {
+      config = resolveConfig(written, name);
+    } catch (e) {
+      if (!(e instanceof ConfigError)) throw e;
+      error = e.problems.map(formatProblem).join('\n');
+    }
+    if (!passes(s.filters, config ?? written)) {
+      dropped++;
+      continue;
+    }
+    const label = paths.map((p) => `${p}=${tokens[p]}`).join(', ');
+    points.push({ index: points.length, name, label, axes, tokens, written, ...(config ? { config } : {}), ...(error ? { error } : {}) });
+  }
+  const seen = new Map<string, string>();
+  for (const p of points) {
+    const other = seen.get(p.name);
+    if (other !== undefined) throw new ConfigError('axes', [{ path: 'axes', expected: 'distinct values on each axis', received: `two points with the same values: ${p.label}` }]);
+    seen.set(p.name, p.label);
+  }
+  return { points, dropped, total: combos.length };
+}
+
+/** `--shard i/N` (1 ≤ i ≤ N): every N-th point from the i-th, in grid order. */
+export function parseShard(text: string): { index: number; count: number } {
+  const m = /^(\d+)\/(\d+)$/.exec(text.trim());
+  const i = m ? Number(m[1]) : NaN;
+  const n = m ? Number(m[2]) : NaN;
+  if (!m || n < 1 || i < 1 || i > n) {
+    throw new ConfigError('--shard', [{ path: '--shard', expected: '"i/N" with 1 ≤ i ≤ N, e.g. "2/4" (the second of four shards)', received: JSON.stringify(text) }]);
+  }
+  return { index: i, count: n };
+}
+
+export function shardOf<T extends { index: number }>(points: readonly T[], shard: { index: number; count: number } | null): T[] {
+  if (!shard) return [...points];
+  return points.filter((p) => p.index % shard.count === shard.index - 1);
+}
