@@ -3,10 +3,10 @@
  * (cached by content hash), write the golden model's stimulus and expected results for every case,
  * run, and map every reported mismatch back to the case, tile, GEMM element and its operands.
  */
-import { copyFile, mkdtemp, rm } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { derive } from '../generator/config/derive.js';
 import type { ResolvedConfig } from '../generator/config/resolve.js';
 import { emitRtl, type EmittedFile } from '../generator/emit/rtl.js';
@@ -15,7 +15,6 @@ import { laneOrigin, operandsOf, scheduleCases, totalMacs, type GemmCase, type M
 import { buildSim, runSim, type SimulatorName } from './simulators.js';
 import { testbenchFiles } from './testbench.js';
 import { vectorTexts } from './vectors.js';
-import { writeFile } from 'node:fs/promises';
 
 export interface Mismatch {
   /** Command (tile) index over the whole run. */
@@ -179,8 +178,16 @@ export async function cosim(c: ResolvedConfig, req: CosimRequest): Promise<Cosim
     const t1 = performance.now();
     const output = await runSim(build, runDir, { seed: req.seed ?? 1, stall: req.stall ?? 0, wave: req.wave !== undefined, watchdog: req.watchdog });
     const runMs = performance.now() - t1;
-    if (req.wave !== undefined && existsSync(join(runDir, 'wave.vcd'))) await copyFile(join(runDir, 'wave.vcd'), req.wave);
     const parsed = parseRun(output, ms, c);
+    if (req.wave !== undefined) {
+      if (existsSync(join(runDir, 'wave.vcd'))) {
+        await mkdir(dirname(resolve(req.wave)), { recursive: true });
+        await copyFile(join(runDir, 'wave.vcd'), req.wave);
+      } else {
+        parsed.problems.push(`${req.simulator} wrote no wave.vcd`);
+        parsed.passed = false;
+      }
+    }
     return { simulator: req.simulator, toolVersion: build.tool.version, buildCacheHit: build.cacheHit, buildMs, runMs, macs: totalMacs(ms), output, ...parsed };
   } finally {
     if (!req.runDir) await rm(runDir, { recursive: true, force: true });

@@ -7,6 +7,7 @@ import { resolveConfig, type ResolvedConfig } from '../generator/config/resolve.
 import { derive } from '../generator/config/derive.js';
 import { formatReport, simulate, unitLabel, type SimReport } from './run.js';
 import type { SimulatorName } from './simulators.js';
+import { ToolMissingError } from './tools.js';
 import type { SuiteEntry, SuiteName } from './suite.js';
 
 export interface JobResult {
@@ -132,6 +133,8 @@ export async function regress(entries: SuiteEntry[], o: RegressOptions): Promise
           report: rep,
         };
       } catch (err) {
+        // A missing or unsupported simulator stops the whole regression with its install hint.
+        if (err instanceof ToolMissingError) throw err;
         r = { ...base, ...info, passed: false, timeMs: Math.round(performance.now() - t), buildCacheHit: false, commands: 0, macs: 0, toolVersion: '', failure: (err as Error).stack ?? String(err) };
       }
     }
