@@ -4,6 +4,7 @@
  * register here too.
  */
 import { acceleratorSchema } from './config/schema.js';
+import { sweepDocs } from './sweep/docs.js';
 
 type Node = Record<string, unknown>;
 
@@ -66,5 +67,6 @@ export function generatedDocs(): Record<string, string> {
       'export is `defineAccelerator({...})`, or a `.json` file; both are validated against ' +
       '`schemas/accelerator.schema.json`. Unknown keys are errors.\n\n' +
       schemaTable(acceleratorSchema as unknown as Node),
+    ...sweepDocs(schemaTable),
   };
 }
