@@ -1,0 +1,73 @@
+/** Report renderings of a regression (no simulation): JUnit XML escaping, the summary table, progress lines. */
+import { describe, expect, it } from 'vitest';
+import { progress } from '../../sim/progress.js';
+import { junitXml, summaryTable, type JobResult, type RegressReport } from '../../sim/regress.js';
+
+const job = (name: string, passed: boolean, failure?: string): JobResult => ({
+  name: `${name}/icarus`,
+  config: name,
+  description: '',
+  unit: 'exact',
+  dataflow: 'WS',
+  shape: '2x2',
+  operands: 's8×s8',
+  simulator: 'icarus',
+  passed,
+  timeMs: 1234,
+  buildCacheHit: true,
+  commands: 3,
+  macs: 100,
+  toolVersion: 'Icarus Verilog version 11.0',
+  replay: `npx axgen regress --only ${name}`,
+  ...(failure ? { failure } : {}),
+});
+
+const report: RegressReport = {
+  suite: 'default',
+  seed: 1,
+  stall: 0.1,
+  jobs: 2,
+  wallMs: 5000,
+  passed: 1,
+  failed: 1,
+  tools: { icarus: 'Icarus Verilog version 11.0' },
+  results: [job('a', true), job('b', false, '✖ b\n    mismatch: directed all-max, command 0 (tile at m0=0, n0=0), row 0, column 1: expected <5> & "x", actual 4\u001b[0m\n')],
+};
+
+describe('regression reports', () => {
+  it('JUnit XML: one testcase per job, failures with an escaped first mismatch and the replay command', () => {
+    const x = junitXml(report);
+    expect(x).toMatch(/<testsuite name="axgen.regress.default" tests="2" failures="1"/);
+    expect(x.match(/<testcase /g)).toHaveLength(2);
+    expect(x).toMatch(/<failure message="mismatch: directed all-max, command 0 \(tile at m0=0, n0=0\), row 0, column 1: expected &lt;5&gt; &amp; &quot;x&quot;, actual 4\[0m"/);
+    expect(x).toMatch(/replay: npx axgen regress --only b<\/failure>/);
+    // eslint-disable-next-line no-control-regex
+    expect(x).not.toMatch(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/);
+  });
+  it('summary table: a row per job and a totals line', () => {
+    const t = summaryTable(report).split('\n');
+    expect(t[0]).toMatch(/^config\s+unit\s+flow\s+shape\s+operands\s+simulator\s+result/);
+    expect(t.filter((l) => / FAIL /.test(l))).toHaveLength(1);
+    expect(t).toContain('1 passed, 1 failed, 2 jobs in 5.0 s (suite default, seed 1, 2 parallel jobs; Icarus Verilog version 11.0)');
+  });
+  it('progress: plain lines when not on a terminal', () => {
+    let out = '';
+    const stream = { isTTY: false, write: (s: string) => ((out += s), true) } as unknown as NodeJS.WriteStream;
+    const p = progress(stream);
+    p.start(2);
+    p.tick('a/icarus', true, 1, 2);
+    p.tick('b/icarus', false, 2, 2);
+    p.stop();
+    expect(out).toMatch(/^regress: 2 jobs\n\[1\/2\] pass a\/icarus \(\d+ s\)\n\[2\/2\] FAIL b\/icarus \(\d+ s\)\n$/);
+  });
+  it('progress: a redrawn bar on a terminal', () => {
+    let out = '';
+    const stream = { isTTY: true, columns: 80, write: (s: string) => ((out += s), true) } as unknown as NodeJS.WriteStream;
+    const p = progress(stream);
+    p.start(2);
+    p.tick('a/icarus', true, 1, 2);
+    p.stop();
+    expect(out).toContain('\r\x1b[K[███████████████░░░░░░░░░░░░░░░] 1/2');
+    expect(out.endsWith('\n')).toBe(true);
+  });
+});
