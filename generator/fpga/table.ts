@@ -56,7 +56,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   const lines = ['| Config (AXI top) | Device | DSP | LUT4 | Carry | FF | BRAM | SB_MAC16 | Logic cells | Fits | fmax MHz |', '|---|---|---|---|---|---|---|---|---|---|---|'];
   for (const r of rows) {
     const x = await runRow(r);
-    process.stderr.write(JSON.stringify({ label: r.label, device: r.device, dsp: r.dsp, ...x.res, cacheDir: undefined }) + '\n');
+    process.stderr.write(JSON.stringify({ label: r.label, ...x.res, cacheDir: undefined }) + '\n');
     lines.push(tableLine(x));
     process.stdout.write(lines[lines.length - 1] + '\n');
   }
