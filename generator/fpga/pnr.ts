@@ -33,7 +33,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { cached, contentKey } from '../../sim/cache.js';
 import { jobPool } from '../../sim/pool.js';
-import { tool } from '../../sim/tools.js';
+import { tool, ToolMissingError } from '../../sim/tools.js';
 import { iceDevice, DEVICE_NAMES } from './devices.js';
 import { HARNESS_DESCRIPTION, HARNESS_MODULE, harnessVerilog, parsePorts } from './harness.js';
 
@@ -108,7 +108,7 @@ function icepackTool(): Promise<string> {
   icepackVersion ??= (async () => {
     const r = await execa('icepack', ['-h'], { reject: false, all: true });
     if (r.exitCode === undefined || /not found|ENOENT/.test(r.shortMessage ?? '')) {
-      throw new Error('icepack is not available. Install it with: sudo apt-get install -y fpga-icestorm');
+      throw new ToolMissingError('icepack', 'fpga-icestorm', (r.shortMessage ?? 'not found').split('\n')[0]!);
     }
     const q = await execa('dpkg-query', ['-W', '-f', '${Version}', 'fpga-icestorm'], { reject: false });
     return q.exitCode === 0 && q.stdout ? `icestorm ${q.stdout.trim()}` : 'icestorm (version unknown)';
