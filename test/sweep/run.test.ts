@@ -1,0 +1,130 @@
+/**
+ * Running sweeps on tiny points (generic target: the fastest Yosys flow): cache miss then hit, a
+ * failing point that does not stop the sweep, shard + merge byte-identical to the unsharded run,
+ * and resume after the sweep process is killed mid-run. Each test uses its own cache folder.
+ */
+import { execa } from 'execa';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ROOT_DIR } from '../../generator/emit/handlebars.js';
+import { resolveSweep, type Sweep } from '../../generator/sweep/spec.js';
+import { pointFigures } from '../../generator/sweep/point.js';
+import { runSweep } from '../../generator/sweep/run.js';
+import { mergeResults } from '../../generator/sweep/results.js';
+import { renderOutputs } from '../../generator/sweep/output.js';
+
+const base = {
+  name: 'b',
+  array: { rows: 1, cols: 1, maxK: 16, accDepth: 2 },
+  precision: { activation: { bits: 3, signed: false }, weight: { bits: 3, signed: false } },
+  multiplier: { kind: 'exact' },
+};
+
+function spec(axes: Record<string, unknown[]>, name = 'runs') {
+  return { name, base, axes, target: 'generic', gemm: { m: 4, k: 8, n: 4 } };
+}
+
+function freshCache(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'axgen-sweep-test-'));
+  process.env.AXGEN_CACHE = dir;
+  return dir;
+}
+
+/** Cache entries of finished points, and anything at an entry's place that is not complete. */
+function entries(cache: string): { complete: string[]; broken: string[] } {
+  const dir = join(cache, 'sweep-point');
+  if (!existsSync(dir)) return { complete: [], broken: [] };
+  const names = readdirSync(dir).filter((n) => !n.startsWith('.'));
+  const complete = names.filter((n) => existsSync(join(dir, n, '.complete')));
+  const broken = names.filter((n) => !complete.includes(n));
+  for (const n of complete) JSON.parse(readFileSync(join(dir, n, 'point.json'), 'utf8'));
+  return { complete, broken };
+}
+
+describe('sweep runs', () => {
+  it('computes on a miss, reads the cache on a hit, and computes only new points', async () => {
+    freshCache();
+    const s1 = await resolveSweep(spec({ 'multiplier.kind': ['exact', 'mitchell'] }), 'spec.json');
+    const a = await runSweep(s1);
+    expect(a.stats).toMatchObject({ points: 2, computed: 2, cached: 0, failed: 0 });
+    expect(a.results.points.every((p) => p.status === 'ok' && p.synth && p.metrics && p.throughput)).toBe(true);
+    expect(a.results.points[0]!.metrics!.mrePct).toBe(0);
+    expect(a.results.points[1]!.metrics!.mrePct).toBeGreaterThan(0);
+    const b = await runSweep(s1);
+    expect(b.stats).toMatchObject({ computed: 0, cached: 2 });
+    expect(b.results).toEqual(a.results);
+    // A renamed sweep reaches the same hardware: still cached. A new value computes one point.
+    const s2 = await resolveSweep(spec({ 'multiplier.kind': ['exact', 'mitchell', 'ilm'] }, 'renamed'), 'spec.json');
+    const c = await runSweep(s2);
+    expect(c.stats).toMatchObject({ computed: 1, cached: 2 });
+  });
+
+  it('records a failing point and an invalid point with their errors and goes on', async () => {
+    freshCache();
+    const s = await resolveSweep(spec({ 'multiplier.kind': ['exact', 'mitchell', 'ilm'], 'precision.accumulator.bits': [2, 12] }), 'spec.json');
+    const { results, stats } = await runSweep(s, {
+      compute: async (c, o) => {
+        if (c.multiplier.kind === 'mitchell') throw new Error('yosys crashed (injected)');
+        return pointFigures(c, o);
+      },
+    });
+    expect(stats).toMatchObject({ points: 6, invalid: 3, failed: 1, computed: 2 });
+    const byLabel = Object.fromEntries(results.points.map((p) => [p.label, p]));
+    expect(byLabel['multiplier.kind=mitchell, precision.accumulator.bits=12']).toMatchObject({ status: 'failed', error: 'yosys crashed (injected)' });
+    expect(byLabel['multiplier.kind=exact, precision.accumulator.bits=2']!.status).toBe('invalid');
+    expect(byLabel['multiplier.kind=exact, precision.accumulator.bits=2']!.error).toMatch(/precision\.accumulator\.bits: expected at least/);
+    expect(byLabel['multiplier.kind=ilm, precision.accumulator.bits=12']!.status).toBe('ok');
+    const files = await renderOutputs(results);
+    const csv = files.find((f) => f.name === 'results.csv')!.text.split('\n');
+    expect(csv).toHaveLength(8);
+    expect(csv.find((l) => l.includes(',failed,'))).toMatch(/yosys crashed \(injected\)/);
+    // A failed point is not cached: a rerun tries it again.
+    const again = await runSweep(s);
+    expect(again.stats).toMatchObject({ failed: 0, cached: 2, computed: 1 });
+  });
+
+  it('merges shards into files identical to the unsharded run', async () => {
+    freshCache();
+    const s: Sweep = await resolveSweep(spec({ 'multiplier.kind': ['exact', 'mitchell'], 'array.cols': [1, 2] }), 'spec.json');
+    const whole = await runSweep(s);
+    const shards = [];
+    for (const i of [2, 1, 3]) shards.push({ source: `shard ${i}`, results: (await runSweep(s, { shard: { index: i, count: 3 } })).results });
+    expect(shards.map((x) => x.results.points.length).sort()).toEqual([1, 1, 2]);
+    const merged = mergeResults(shards);
+    const a = await renderOutputs(whole.results);
+    const b = await renderOutputs(merged);
+    expect(b.map((f) => f.name)).toEqual(['results.json', 'results.csv', 'report.md', 'report.html']);
+    for (let i = 0; i < a.length; i++) expect(b[i]!.text, a[i]!.name).toBe(a[i]!.text);
+    expect(a[3]!.text).toContain('<svg');
+    expect(() => mergeResults(shards.slice(0, 2))).toThrow(/no results for shard 3\/3/);
+    expect(() => mergeResults([...shards, shards[0]!])).toThrow(/each shard once/);
+  });
+
+  it('resumes after the sweep process is killed: finished points are not recomputed, no entry is corrupt', async () => {
+    const cache = freshCache();
+    const dir = mkdtempSync(join(tmpdir(), 'axgen-sweep-kill-'));
+    const file = join(dir, 'sweep.json');
+    writeFileSync(file, JSON.stringify(spec({ 'multiplier.kind': ['exact', 'mitchell', 'ilm'], 'array.cols': [1, 2] }, 'killed')));
+    const child = execa(join(ROOT_DIR, 'node_modules/.bin/tsx'), [join(ROOT_DIR, 'generator/cli.ts'), 'sweep', file, '--out', join(dir, 'out'), '--jobs', '1', '--no-progress'], {
+      env: { AXGEN_CACHE: cache, AXGEN_JOBS: '1' },
+      detached: true,
+      reject: false,
+    });
+    const t0 = Date.now();
+    while (entries(cache).complete.length < 2 && Date.now() - t0 < 120_000 && child.exitCode === null) await new Promise((r) => setTimeout(r, 50));
+    process.kill(-child.pid!, 'SIGKILL');
+    await child;
+    const before = entries(cache);
+    expect(before.complete.length).toBeGreaterThanOrEqual(2);
+    expect(before.complete.length).toBeLessThan(6);
+    expect(before.broken).toEqual([]);
+    expect(existsSync(join(dir, 'out'))).toBe(false);
+    const s = await resolveSweep(JSON.parse(readFileSync(file, 'utf8')), file);
+    const { stats } = await runSweep(s);
+    expect(stats).toMatchObject({ points: 6, failed: 0, cached: before.complete.length, computed: 6 - before.complete.length });
+    expect(entries(cache).complete.length).toBe(6);
+    expect(entries(cache).broken).toEqual([]);
+  });
+});
