@@ -127,11 +127,12 @@ export function scheduleCases(c: ResolvedConfig, d: Derived, cases: GemmCase[]):
     const Wm = gc.W.map((row) => row.map((x) => d.unit.mapWeight(x, c.multiplier, d.ctx)));
     parts.push({ case: gc, schedule: s, Wm, firstCommand: all.commands.length, firstBeat: all.yBeats.length });
     const off = all.commands.length;
-    all.commands.push(...s.commands);
-    all.wBeats.push(...s.wBeats);
-    all.aBeats.push(...s.aBeats);
-    all.yBeats.push(...s.yBeats);
-    all.yRefs.push(...s.yRefs.map((r) => ({ cmd: r.cmd + off, lanes: r.lanes })));
+    // Loops rather than push(...x): a large GEMM has more beats than the call stack has room for.
+    for (const x of s.commands) all.commands.push(x);
+    for (const x of s.wBeats) all.wBeats.push(x);
+    for (const x of s.aBeats) all.aBeats.push(x);
+    for (const x of s.yBeats) all.yBeats.push(x);
+    for (const r of s.yRefs) all.yRefs.push({ cmd: r.cmd + off, lanes: r.lanes });
   }
   return { all, parts };
 }

@@ -75,6 +75,8 @@ export interface CosimRequest {
   W?: number[][];
   /** ...or several cases run back to back in one simulation (see sim/cases.ts). */
   cases?: GemmCase[];
+  /** The cases already scheduled (scheduleCases), when several runs share them. */
+  scheduled?: MultiSchedule;
   seed?: number;
   /** 0..255: chance in 256 per cycle of an input gap and of a result stall. */
   stall?: number;
@@ -157,8 +159,7 @@ export function parseOutput(output: string, s: Schedule, c: ResolvedConfig, Wm: 
 
 export async function cosim(c: ResolvedConfig, req: CosimRequest): Promise<CosimResult> {
   const d = derive(c);
-  const cases = req.cases ?? [{ name: 'gemm', A: req.A ?? [], W: req.W ?? [] }];
-  const ms = scheduleCases(c, d, cases);
+  const ms = req.scheduled ?? scheduleCases(c, d, req.cases ?? [{ name: 'gemm', A: req.A ?? [], W: req.W ?? [] }]);
   const rtl = req.rtl ?? emitRtl(c);
   const tb = testbenchFiles(c);
   const t0 = performance.now();

@@ -101,11 +101,12 @@ export async function simulate(c: ResolvedConfig, o: SimOptions): Promise<SimRep
   const d = derive(c);
   const gemm = o.gemm ?? defaultGemm(c);
   const cases = casesFor(c, d, { seed: o.seed, gemm, directed: o.directed });
+  const scheduled = scheduleCases(c, d, cases);
   const both = o.simulators.length > 1;
   const runs = await Promise.all(
     o.simulators.map(async (sim): Promise<RunReport> => {
       const wave = o.wave ? waveFile(o.wave, sim, both) : undefined;
-      const r = await cosim(c, { simulator: sim, cases, seed: o.seed, stall: stallCode(o.stall), rtl: o.rtl, wave });
+      const r = await cosim(c, { simulator: sim, scheduled, seed: o.seed, stall: stallCode(o.stall), rtl: o.rtl, wave });
       return {
         simulator: sim,
         toolVersion: r.toolVersion,
@@ -137,7 +138,7 @@ export async function simulate(c: ResolvedConfig, o: SimOptions): Promise<SimRep
       };
     }),
   );
-  const modelCycles = scheduleCases(c, d, cases).all.commands.reduce((s, cmd) => s + cmd.cycles, 0);
+  const modelCycles = scheduled.all.commands.reduce((s, cmd) => s + cmd.cycles, 0);
   return {
     config: { name: c.name, hash: c.hash, unit: unitLabel(c, d), dataflow: c.dataflow, rows: c.array.rows, cols: c.array.cols },
     seed: o.seed,
