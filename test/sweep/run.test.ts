@@ -12,7 +12,7 @@ import { ROOT_DIR } from '../../generator/emit/handlebars.js';
 import { resolveSweep, type Sweep } from '../../generator/sweep/spec.js';
 import { pointFigures } from '../../generator/sweep/point.js';
 import { runSweep } from '../../generator/sweep/run.js';
-import { mergeResults } from '../../generator/sweep/results.js';
+import { mergeResults, type SweepResults } from '../../generator/sweep/results.js';
 import { renderOutputs } from '../../generator/sweep/output.js';
 
 const base = {
@@ -89,7 +89,7 @@ describe('sweep runs', () => {
     freshCache();
     const s: Sweep = await resolveSweep(spec({ 'multiplier.kind': ['exact', 'mitchell'], 'array.cols': [1, 2] }), 'spec.json');
     const whole = await runSweep(s);
-    const shards = [];
+    const shards: { source: string; results: SweepResults }[] = [];
     for (const i of [2, 1, 3]) shards.push({ source: `shard ${i}`, results: (await runSweep(s, { shard: { index: i, count: 3 } })).results });
     expect(shards.map((x) => x.results.points.length).sort()).toEqual([1, 1, 2]);
     const merged = mergeResults(shards);
