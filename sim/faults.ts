@@ -75,6 +75,16 @@ export const faults: Fault[] = [
     },
   },
   {
+    name: 'dropped-skip-flag',
+    describe: 'zero-skip: the PE ignores the skip flags that travel with the operands, so near-zero products are added',
+    appliesTo: (c) => {
+      const zs = c.zeroSkip as { activation?: number | false; weight?: number | false } | undefined;
+      // With thresholds 0 a skipped product is 0 anyway: only a near-zero threshold makes the flag observable.
+      return zs !== undefined && [zs.activation, zs.weight].some((t) => typeof t === 'number' && t > 0);
+    },
+    inject: (files, c) => edit(files, c, 'pe', /wire(\s+)skip = a_i\[\d+\] \| \w+\[\d+\];/, "wire$1skip = 1'b0;", 'dropped-skip-flag'),
+  },
+  {
     name: 'wrong-skew',
     describe: 'the activation skew of every row but the first is one cycle too long',
     appliesTo: (c) => c.array.rows >= 2,

@@ -11,7 +11,7 @@ import { casesFor } from '../../sim/cases.js';
 import { cosim } from '../../sim/cosim.js';
 import { faults } from '../../sim/faults.js';
 
-const mk = (name: string, dataflow: string, rows: number, cols: number, kind = 'exact', aSigned = true): ResolvedConfig =>
+const mk = (name: string, dataflow: string, rows: number, cols: number, kind = 'exact', aSigned = true, extra: object = {}): ResolvedConfig =>
   resolveConfig(
     {
       name,
@@ -19,6 +19,7 @@ const mk = (name: string, dataflow: string, rows: number, cols: number, kind = '
       dataflow,
       precision: { activation: { bits: 8, signed: aSigned }, weight: { bits: 8, signed: false } },
       multiplier: { kind },
+      ...extra,
     },
     'test',
   );
@@ -27,6 +28,7 @@ const configs = [
   mk('flt_ws', 'weight-stationary', 3, 2),
   mk('flt_os', 'output-stationary', 3, 2),
   mk('flt_mit', 'output-stationary', 2, 3, 'mitchell', false),
+  mk('flt_zs', 'weight-stationary', 2, 3, 'exact', true, { zeroSkip: { activation: 3, weight: 2, gating: 'enable' } }),
 ];
 
 const run = (c: ResolvedConfig, extra: Partial<Parameters<typeof cosim>[1]> = {}) =>
