@@ -1,6 +1,6 @@
 /**
  * Every registered unit kind against its golden model on all 65,536 input pairs at 8 bits (and a few
- * other widths), in Icarus and in Verilator: one batched harness build per simulator for all
+ * other widths; corners plus seeded random pairs above 20 operand bits), in Icarus and in Verilator: one batched harness build per simulator for all
  * variants (sim/unit-harness.ts). A kind without a parameter spread below is still checked with its
  * defaults, unsigned and signed, so a newly registered unit cannot be missed.
  */
@@ -32,6 +32,9 @@ const spreads: Record<string, [Op, Op, Record<string, unknown>][]> = {
     [S(8), S(8), { compensation: 'bias', share: false }],
     [S(8), U(8), { fractionBits: 6, signedMode: 'ones-complement' }],
     [U(6), S(10), { fractionBits: 4, compensation: 'bias' }],
+    // above 20 operand bits: corners plus seeded random pairs
+    [S(12), S(12), { fractionBits: 9, unbias: true, compensation: 'bias', share: false }],
+    [U(16), S(16), { signedMode: 'ones-complement' }],
   ],
   ilm: [
     [U(8), U(8), { corrections: 0 }],
@@ -44,6 +47,7 @@ const spreads: Record<string, [Op, Op, Record<string, unknown>][]> = {
     [S(8), S(8), { corrections: 0, signedMode: 'ones-complement', share: false }],
     [U(8), S(8), { corrections: 1, signedMode: 'ones-complement' }],
     [S(4), U(12), { corrections: 2 }],
+    [S(16), S(16), { corrections: 2, signedMode: 'ones-complement', share: false }],
   ],
 };
 
@@ -78,5 +82,8 @@ describe('every registered unit, exhaustively at 8 bits, in both simulators', ()
       if (v.exhaustive) expect(v.checked).toBe(2 ** (vs.find((c) => c.name === v.name)!.precision.activation.bits + vs.find((c) => c.name === v.name)!.precision.weight.bits));
     }
     expect(r.variants.filter((v) => v.vectors === 65536).length).toBeGreaterThanOrEqual(20);
+    const sampled = r.variants.filter((v) => !v.exhaustive);
+    expect(sampled.length).toBe(3);
+    for (const v of sampled) expect(v.checked).toBeGreaterThan(20_000);
   });
 });
