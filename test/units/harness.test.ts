@@ -34,4 +34,14 @@ describe('unit harness', () => {
     expect(m.expected).toBe(m.a * m.w + 0);
     expect(describeFailures(r)).toMatch(/hx_bad \(exact\): 512 of 1024 vectors wrong/);
   });
+
+  it('treats an X product as a mismatch', async () => {
+    const files = emitUnit(good).map((f) =>
+      f.module === 'hx_good_mul' ? { ...f, text: f.text.replace('assign p_o = a_ext * w_ext;', "assign p_o = (w_enc_i == 6'd5) ? {10{1'bx}} : a_ext * w_ext;") } : f,
+    );
+    const r = await checkUnits([good], 'icarus', { rtl: { hx_good: files } });
+    expect(r.passed).toBe(false);
+    expect(r.variants[0]!.errors).toBe(16);
+    expect(r.variants[0]!.mismatches[0]!.actual).toMatch(/x/i);
+  });
 });
