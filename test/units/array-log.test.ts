@@ -6,7 +6,9 @@
  */
 import { describe, expect, it } from 'vitest';
 import { rng } from '../../generator/metrics/inputs.js';
+import { emitRtl, topModule } from '../../generator/emit/rtl.js';
 import { cosim, type CosimResult } from '../../sim/cosim.js';
+import { lintFiles, lintProblems } from '../../sim/lint.js';
 import { config } from '../helpers/configs.js';
 
 type Flow = 'weight-stationary' | 'output-stationary';
@@ -63,6 +65,11 @@ describe('GEMM co-simulation of 3×4 arrays with log-family units', () => {
     if (cs.signed) W[4]![1] = -1;
     return cosim(c, { simulator, A, W, seed, stall: 40 });
   };
+
+  it.each(cases.filter((c) => c.name.endsWith('_ws') !== c.name.includes('_ns_')).map((c) => [c.name, c] as const))('lint of the whole array: %s', async (_n, cs) => {
+    const c = config({ name: cs.name, rows: 3, cols: 4, dataflow: cs.dataflow, aSigned: cs.signed, wSigned: cs.signed, multiplier: cs.multiplier, maxK: 32 });
+    expect(lintProblems(await lintFiles(emitRtl(c), topModule(c)))).toBe('');
+  });
 
   it.each(cases.map((c, i) => [c.name, c, i] as const))('icarus %s', async (_n, cs, i) => {
     const r = await run(cs, 'icarus', 100 + i);
