@@ -32,6 +32,8 @@ const spreads: Record<string, [Op, Op, Record<string, unknown>][]> = {
     [S(8), S(8), { compensation: 'bias', share: false }],
     [S(8), U(8), { fractionBits: 6, signedMode: 'ones-complement' }],
     [U(6), S(10), { fractionBits: 4, compensation: 'bias' }],
+    [S(2), U(3), { fractionBits: 1, signedMode: 'ones-complement' }],
+    [U(5), U(5), { compensation: 'bias' }], // F = 4: C = 1, C/2 = 0
     // above 20 operand bits: corners plus seeded random pairs
     [S(12), S(12), { fractionBits: 9, unbias: true, compensation: 'bias', share: false }],
     [U(16), S(16), { signedMode: 'ones-complement' }],
@@ -47,6 +49,7 @@ const spreads: Record<string, [Op, Op, Record<string, unknown>][]> = {
     [S(8), S(8), { corrections: 0, signedMode: 'ones-complement', share: false }],
     [U(8), S(8), { corrections: 1, signedMode: 'ones-complement' }],
     [S(4), U(12), { corrections: 2 }],
+    [S(2), S(3), { corrections: 3, signedMode: 'ones-complement' }],
     [S(16), S(16), { corrections: 2, signedMode: 'ones-complement', share: false }],
   ],
 };
