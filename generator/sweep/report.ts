@@ -4,7 +4,7 @@
  * HTML; Pareto-optimal points are ringed and joined by the dashed front line.
  */
 import { TARGET_DEFS } from '../estimate/targets.js';
-import { areaOf, fmaxOf, mreOf, type PointResult, type SweepResults } from './results.js';
+import { areaOf, fmaxOf, mreOf, paretoGroup, type PointResult, type SweepResults } from './results.js';
 
 const fmt = (v: number | null | undefined, digits = 2): string => (v === null || v === undefined || !Number.isFinite(v) ? '—' : Number.isInteger(v) ? String(v) : v.toFixed(digits));
 
@@ -98,7 +98,7 @@ export function reportMarkdown(r: SweepResults): string {
     `| ${head.map(() => '---').join(' | ')} |`,
     ...rows.map((row) => `| ${row.cells.map((c, i) => (i === 0 && row.pareto ? `**${c}**` : mdEscape(c))).join(' | ')} |`),
     '',
-    'Bold: Pareto-optimal (area vs MRE, or area vs fmax).',
+    'Bold: Pareto-optimal among the points of the same array shape and dataflow (area vs MRE, or area vs fmax).',
     '',
   ];
   const bad = r.points.filter((p) => p.status !== 'ok');
@@ -116,10 +116,11 @@ interface PlotDatum {
   size: string;
   pareto: boolean;
   name: string;
+  group: string;
 }
 
 function plotSpec(title: string, xTitle: string, yTitle: string, data: PlotDatum[], xLog: boolean): Record<string, unknown> {
-  const front = data.filter((d) => d.pareto).sort((a, b) => a.x - b.x || a.y - b.y);
+  const front = data.filter((d) => d.pareto).sort((a, b) => (a.group < b.group ? -1 : a.group > b.group ? 1 : a.x - b.x || a.y - b.y));
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
     title,
@@ -134,6 +135,7 @@ function plotSpec(title: string, xTitle: string, yTitle: string, data: PlotDatum
         encoding: {
           x: { field: 'x', type: 'quantitative' },
           y: { field: 'y', type: 'quantitative' },
+          detail: { field: 'group', type: 'nominal' },
         },
       },
       {
@@ -178,14 +180,14 @@ export async function reportPlots(r: SweepResults): Promise<{ title: string; svg
   const areaTitle = `area (${def.areaUnit}, whole array, hierarchical)`;
   const mre = ok
     .filter((p) => Number.isFinite(areaOf(p)) && Number.isFinite(mreOf(p)))
-    .map((p) => ({ x: mreOf(p), y: areaOf(p), unit: p.unit ?? '?', size: sizeOf(p), pareto: p.pareto?.areaMre === true, name: p.name }));
+    .map((p) => ({ x: mreOf(p), y: areaOf(p), unit: p.unit ?? '?', size: sizeOf(p), pareto: p.pareto?.areaMre === true, name: p.name, group: paretoGroup(p) }));
   if (mre.length > 0) {
     const title = 'Area vs mean relative error';
     plots.push({ title, svg: await renderSvg(plotSpec(title, 'MRE % (symlog)', areaTitle, mre, true)) });
   }
   const fm = ok
     .filter((p) => Number.isFinite(areaOf(p)) && Number.isFinite(fmaxOf(p)))
-    .map((p) => ({ x: fmaxOf(p), y: areaOf(p), unit: p.unit ?? '?', size: sizeOf(p), pareto: p.pareto?.areaFmax === true, name: p.name }));
+    .map((p) => ({ x: fmaxOf(p), y: areaOf(p), unit: p.unit ?? '?', size: sizeOf(p), pareto: p.pareto?.areaFmax === true, name: p.name, group: paretoGroup(p) }));
   if (fm.length > 0) {
     const title = `Area vs fmax (nextpnr-ice40, ${r.sweep.placeAndRoute?.device ?? ''})`;
     plots.push({ title, svg: await renderSvg(plotSpec(title, 'fmax MHz', areaTitle, fm, false)) });
@@ -218,7 +220,7 @@ export async function reportHtml(r: SweepResults): Promise<string> {
     '<ul>',
     ...notes(r).map((n) => `<li>${htmlEscape(n).replace(/`([^`]*)`/g, '<code>$1</code>')}</li>`),
     '</ul>',
-    ...plots.map((p) => `<figure>${p.svg}<figcaption>${htmlEscape(p.title)}: ringed points are Pareto-optimal; the dashed line is the front.</figcaption></figure>`),
+    ...plots.map((p) => `<figure>${p.svg}<figcaption>${htmlEscape(p.title)}: ringed points are Pareto-optimal among the points of their array shape; the dashed lines are the fronts.</figcaption></figure>`),
     '<table>',
     `<tr>${head.map((h, i) => `<th class="${i > 0 && i <= s.axes.length + 1 ? 'l' : ''}">${htmlEscape(h)}</th>`).join('')}</tr>`,
     ...rows.map((row) => `<tr${row.pareto ? ' class="pareto"' : ''}>${row.cells.map((c, i) => `<td class="${i > 0 && i <= s.axes.length + 1 || i === row.cells.length - 1 ? 'l' : ''}">${htmlEscape(c)}</td>`).join('')}</tr>`),

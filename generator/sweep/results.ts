@@ -20,7 +20,7 @@ export interface PointResult extends Partial<PointFigures> {
   configHash: string | null;
   unit: string | null;
   config: ResolvedConfig | null;
-  /** Pareto-optimal among the ok points: area vs MRE (both minimised); area vs fmax (null without fmax). */
+  /** Pareto-optimal among the ok points of the same array shape and dataflow: area vs MRE (both minimised); area vs fmax (null without fmax). */
   pareto?: { areaMre: boolean; areaFmax: boolean | null };
 }
 
@@ -70,24 +70,34 @@ export const areaOf = (p: PointResult) => p.synth?.area.total ?? NaN;
 export const mreOf = (p: PointResult) => p.metrics?.mrePct ?? NaN;
 export const fmaxOf = (p: PointResult) => (p.fmax?.fits && p.fmax.fmaxMHz !== null ? p.fmax.fmaxMHz : NaN);
 
-/** Adds the Pareto marks; returns the same object. */
+/**
+ * The group a point competes in for Pareto marks: its array shape and dataflow, i.e. points with the
+ * same throughput. A bigger array is not "worse" for being bigger.
+ */
+export const paretoGroup = (p: PointResult) => (p.config ? `${p.config.array.rows}×${p.config.array.cols} ${p.config.dataflow}` : '');
+
+/** Adds the Pareto marks (within each group of equal array shape); returns the same object. */
 export function finalize(r: SweepResults): SweepResults {
+  for (const p of r.points) delete p.pareto;
   const ok = r.points.filter((p) => p.status === 'ok');
-  const am = paretoFront(ok, [
-    { value: areaOf, sense: 'min' },
-    { value: mreOf, sense: 'min' },
-  ]);
+  const groups = new Map<string, PointResult[]>();
+  for (const p of ok) groups.set(paretoGroup(p), [...(groups.get(paretoGroup(p)) ?? []), p]);
   const hasFmax = ok.some((p) => Number.isFinite(fmaxOf(p)));
-  const af = hasFmax
-    ? paretoFront(ok, [
-        { value: areaOf, sense: 'min' },
-        { value: fmaxOf, sense: 'max' },
-      ])
-    : null;
-  ok.forEach((p, i) => {
-    p.pareto = { areaMre: am[i]!, areaFmax: af ? af[i]! : null };
-  });
-  for (const p of r.points) if (p.status !== 'ok') delete p.pareto;
+  for (const g of groups.values()) {
+    const am = paretoFront(g, [
+      { value: areaOf, sense: 'min' },
+      { value: mreOf, sense: 'min' },
+    ]);
+    const af = hasFmax
+      ? paretoFront(g, [
+          { value: areaOf, sense: 'min' },
+          { value: fmaxOf, sense: 'max' },
+        ])
+      : null;
+    g.forEach((p, i) => {
+      p.pareto = { areaMre: am[i]!, areaFmax: af ? af[i]! : null };
+    });
+  }
   return r;
 }
 

@@ -88,6 +88,7 @@ export async function resolveSweep(written: unknown, source: string, overrides: 
   const copy = structuredClone(written) as Record<string, unknown>;
   defaulter ??= makeAjv(true).compile(sweepSchema);
   if (!defaulter(copy)) throw new ConfigError(source, ajvProblems(defaulter.errors ?? [], copy, { root: sweepSchema, configAt: '/base' }));
+  delete copy.$schema;
   const d = copy as unknown as DefaultedSweep;
   const pathProblems: ConfigProblem[] = [];
   for (const path of Object.keys(d.axes)) {

@@ -133,3 +133,16 @@ describe('paretoFront', () => {
     expect(paretoFront([], obj)).toEqual([]);
   });
 });
+
+describe('example sweeps', () => {
+  it('examples/sweep-8bit.ts and .json are the same sweep and every point is a valid config', async () => {
+    const { loadSweep } = await import('../../generator/sweep/spec.js');
+    const ts = await loadSweep('examples/sweep-8bit.ts');
+    const json = await loadSweep('examples/sweep-8bit.json');
+    expect(json.spec).toEqual(ts.spec);
+    expect(json.hash).toBe(ts.hash);
+    const g = expandGrid(ts);
+    expect(g.points.filter((p) => p.error)).toEqual([]);
+    expect(new Set(g.points.map((p) => p.config!.multiplier.kind))).toEqual(new Set(['exact', 'mitchell', 'ilm', 'asm']));
+  });
+});
