@@ -6,7 +6,8 @@
  * The checker (sim/templates/tb_axi_check.v.hbs) runs a CSR program written here:
  *   1. ID registers (magic, generator version, config hash, shape) read and compared; an unmapped
  *      read and write answer SLVERR; a write to a read-only register answers OKAY, changes nothing,
- *      sets STATUS.ERR_RO_WRITE and ERR_ADDR, and CTRL.CLEAR_ERR clears them; DIM_M reads back.
+ *      sets STATUS.ERR_RO_WRITE and ERR_ADDR, and CTRL.CLEAR_ERR clears them; DIM_M reads back;
+ *      writes whose byte-0 strobe is off change neither DIM_M nor start a command.
  *   2. An aborted tile: the first command is started, its beats are released, and after a few
  *      cycles CTRL.SOFT_RESET is written mid-run (streams stopped, undelivered beats dropped);
  *      STATUS.BUSY must then read 0.
@@ -95,7 +96,7 @@ export function axiVectorTexts(c: ResolvedConfig, d: Derived, s: Schedule, abort
   const off = (n: string) => reg(m, n).offset;
   const per = beatsPerCommand(c, d, s);
   const prog: Op[] = [];
-  const write = (r: string, v: number, resp = OKAY) => prog.push([OP.write, off(r), v >>> 0, 0, resp]);
+  const write = (r: string, v: number, resp = OKAY, strobe = 0xf) => prog.push([OP.write, off(r), v >>> 0, strobe, resp]);
   const read = (r: string, v: number, mask = 0xffffffff, resp = OKAY) => prog.push([OP.read, off(r), v >>> 0, mask >>> 0, resp]);
 
   // 1. identification, illegal and read-only accesses
@@ -103,7 +104,7 @@ export function axiVectorTexts(c: ResolvedConfig, d: Derived, s: Schedule, abort
   const unmapped = (1 << ADDR_BITS) - 4;
   if (m.registers.some((r) => r.offset === unmapped)) throw new Error('internal error: no unmapped address to test');
   prog.push([OP.read, unmapped, 0, 0xffffffff, SLVERR]);
-  prog.push([OP.write, unmapped, 0x1234, 0, SLVERR]);
+  prog.push([OP.write, unmapped, 0x1234, 0xf, SLVERR]);
   write('ID_MAGIC', 0);
   read('ID_MAGIC', resetValue(reg(m, 'ID_MAGIC')));
   read('STATUS', bit(m, 'STATUS', 'ERR_RO_WRITE'), bit(m, 'STATUS', 'ERR_RO_WRITE'));
@@ -114,6 +115,11 @@ export function axiVectorTexts(c: ResolvedConfig, d: Derived, s: Schedule, abort
   const probe = Math.min(5, d.maxM);
   write('DIM_M', probe);
   read('DIM_M', probe);
+  // byte strobes: a write with byte 0 off changes nothing, not even CTRL (no START)
+  write('DIM_M', probe - 1, OKAY, 0xe);
+  read('DIM_M', probe);
+  write('CTRL', bit(m, 'CTRL', 'START'), OKAY, 0x0);
+  read('STATUS', 0, bit(m, 'STATUS', 'BUSY') | bit(m, 'STATUS', 'ERR_START'));
   read('CTRL', 0);
 
   const start = bit(m, 'CTRL', 'START');
@@ -132,7 +138,7 @@ export function axiVectorTexts(c: ResolvedConfig, d: Derived, s: Schedule, abort
     release(0);
     write('CTRL', start);
     prog.push([OP.waitCycles, abortAfter, 0, 0, 0]);
-    prog.push([OP.abort, off('CTRL'), bit(m, 'CTRL', 'SOFT_RESET'), 0, OKAY]);
+    prog.push([OP.abort, off('CTRL'), bit(m, 'CTRL', 'SOFT_RESET'), 0xf, OKAY]);
     read('STATUS', 0, bit(m, 'STATUS', 'BUSY'));
     order.push(0);
   }
