@@ -43,6 +43,8 @@ export interface AxiCosimRequest {
   /** Cycles after START before the soft reset of the aborted tile (default 12). */
   abortAfter?: number;
   runDir?: string;
+  /** Edit the program / vector files before the run (checker self-tests: a wrong expectation must fail). */
+  mutate?: (texts: Record<string, string>) => void;
 }
 
 export interface AxiCosimResult {
@@ -272,6 +274,7 @@ export async function axiCosim(c: ResolvedConfig, req: AxiCosimRequest): Promise
   const runDir = req.runDir ?? (await mkdtemp(join(tmpdir(), 'axgen-axi-')));
   try {
     const texts = axiVectorTexts(c, d, s, req.abortAfter);
+    req.mutate?.(texts);
     for (const [name, text] of Object.entries(texts)) await writeFile(join(runDir, name), text);
     const output = await runSim(build, runDir, { seed: req.seed ?? 1, stall: req.stall ?? 0 });
     const p = parseAxiOutput(output);

@@ -72,3 +72,23 @@ describe.each(configs)('AXI co-simulation: $label', ({ c, M, K, N, aBits, wBits 
     expect(r.starts).toBeGreaterThan(3);
   });
 });
+
+describe('AXI checker self-test', () => {
+  const { c, M, K, N, aBits, wBits } = configs[0]!;
+  const { A, W } = operands(5, M, K, N, aBits, wBits);
+  const flipLast = (text: string, line: number, f: (l: string) => string) => {
+    const lines = text.split('\n');
+    lines[line] = f(lines[line]!);
+    return lines.join('\n');
+  };
+  it.each<[string, (t: Record<string, string>) => void, RegExp]>([
+    ['a wrong result lane', (t) => (t['y.hex'] = flipLast(t['y.hex']!, t['y.hex']!.split('\n').length - 2, (l) => l.replace(/.$/, (x) => (x === '0' ? '1' : '0')))), /AXGEN_YBEAT/],
+    ['a wrong result TLAST', (t) => (t['y.hex'] = flipLast(t['y.hex']!, t['y.hex']!.split('\n').length - 2, (l) => (l.startsWith('1') ? '0' : '1') + l.slice(1))), /AXGEN_YBEAT .*tlast_expected/],
+    ['a wrong counter', (t) => (t['prog.hex'] = t['prog.hex']!.replace(/^2 14 ([0-9a-f]+)/m, (_x, v: string) => `2 14 ${(parseInt(v, 16) + 1).toString(16)}`)), /AXGEN_CSR .*addr=14/],
+    ['a missing result beat', (t) => (t['y.hex'] = t['y.hex']!.replace(/^(\d+)/, (x) => String(Number(x) + 1)) + '1 0\n'), /AXGEN_(STREAMS|TIMEOUT)/],
+  ])('fails on %s', async (_name, mutate, expected) => {
+    const r = await axiCosim(c, { simulator: 'icarus', A, W, seed: 2, stall: 40, mutate });
+    expect(r.passed).toBe(false);
+    expect(r.problems.join('\n')).toMatch(expected);
+  });
+});
