@@ -73,7 +73,8 @@ function notes(r: SweepResults): string[] {
       `${r.sweep.metrics.samples} seeded pairs (seed ${r.sweep.metrics.seed}). MRE is over pairs with a non-zero exact product.`,
     `Throughput: cycles of a ${r.sweep.gemm.m}×${r.sweep.gemm.k}×${r.sweep.gemm.n} GEMM from the cycle model, commands back to back; MACs/cycle = M·K·N / cycles.`,
     r.sweep.placeAndRoute
-      ? `fmax: nextpnr-ice40 on ${r.sweep.placeAndRoute.device} (clock constraint ${r.sweep.placeAndRoute.clockMHz} MHz, seed ${r.sweep.placeAndRoute.seed}).`
+      ? `fmax: nextpnr-ice40 on ${r.sweep.placeAndRoute.device} (clock constraint ${r.sweep.placeAndRoute.clockMHz} MHz, seed ${r.sweep.placeAndRoute.seed}) ` +
+        'of the whole accelerator synthesized flat without DSPs inside the timing harness of generator/fpga (not hierarchical); a point that does not fit has no fmax.'
       : 'fmax: not measured (the sweep has no `placeAndRoute`).',
     `Tools: ${r.tools.yosys}${r.tools.nextpnr ? `; ${r.tools.nextpnr}` : ''}; axgen ${r.generatorVersion}.`,
   ];

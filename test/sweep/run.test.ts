@@ -127,4 +127,20 @@ describe('sweep runs', () => {
     expect(entries(cache).complete.length).toBe(6);
     expect(entries(cache).broken).toEqual([]);
   });
+
+  it('places and routes each point for fmax when asked, and plots area vs fmax', async () => {
+    freshCache();
+    const s = await resolveSweep({ ...spec({ 'multiplier.kind': ['exact', 'mitchell'] }, 'fmax'), placeAndRoute: { device: 'hx1k' } }, 'spec.json');
+    const { results } = await runSweep(s);
+    for (const p of results.points) {
+      expect(p.status).toBe('ok');
+      expect(p.fmax).toMatchObject({ device: 'hx1k', fits: true, meetsTiming: expect.any(Boolean) });
+      expect(p.fmax!.fmaxMHz).toBeGreaterThan(10);
+    }
+    expect(results.tools.nextpnr).toMatch(/nextpnr-ice40/);
+    const files = await renderOutputs(results);
+    expect(results.points.every((p) => p.pareto?.areaFmax !== null)).toBe(true);
+    expect(files.find((f) => f.name === 'report.html')!.text.match(/<svg/g)).toHaveLength(2);
+    expect(files.find((f) => f.name === 'results.csv')!.text.split('\n')[1]).toContain(',hx1k,true,');
+  });
 });
