@@ -23,13 +23,15 @@ interface ToolSpec {
   pattern: RegExp;
   /** Oldest supported major.minor. */
   min: [number, number];
+  /** The oldest version as the tool prints it (Verilator: 5.006), when not major.minor. */
+  minText?: string;
   /** Newest supported major (a newer major may change behaviour the harness relies on). */
   maxMajor?: number;
 }
 
 const specs: Record<string, ToolSpec> = {
   iverilog: { cmd: 'iverilog', args: ['-V'], pkg: 'iverilog', pattern: /Icarus Verilog version (\d+)\.(\d+)/, min: [11, 0], maxMajor: 12 },
-  verilator: { cmd: 'verilator', args: ['--version'], pkg: 'verilator build-essential', pattern: /Verilator (\d+)\.(\d+)/, min: [5, 6], maxMajor: 5 },
+  verilator: { cmd: 'verilator', args: ['--version'], pkg: 'verilator build-essential', pattern: /Verilator (\d+)\.(\d+)/, min: [5, 6], minText: '5.006', maxMajor: 5 },
   yosys: { cmd: 'yosys', args: ['-V'], pkg: 'yosys', pattern: /Yosys (\d+)\.(\d+)/, min: [0, 23] },
   'nextpnr-ice40': { cmd: 'nextpnr-ice40', args: ['--version'], pkg: 'nextpnr-ice40', pattern: /nextpnr-ice40 -- Next Generation Place and Route \(Version ([^)\s]*)/, min: [0, 0] },
 };
@@ -47,15 +49,22 @@ async function probe(name: string): Promise<ToolInfo> {
   } catch (e) {
     throw new ToolMissingError(spec.cmd, spec.pkg, (e as Error).message.split('\n')[0] ?? 'not found');
   }
+  return checkVersion(name, out);
+}
+
+/** Checks a tool's version output against the supported range; throws ToolMissingError outside it. */
+export function checkVersion(name: string, out: string): ToolInfo {
+  const spec = specs[name];
+  if (!spec) throw new Error(`internal error: unknown tool ${name}`);
   const m = spec.pattern.exec(out);
   if (!m) throw new ToolMissingError(spec.cmd, spec.pkg, `unrecognised version output: ${out.split('\n')[0]}`);
   const major = Number(m[1]);
   const minor = Number(m[2] ?? 0);
   if (Number.isFinite(major) && (major < spec.min[0] || (major === spec.min[0] && minor < spec.min[1]))) {
-    throw new ToolMissingError(spec.cmd, spec.pkg, `version ${m[1]}.${m[2]} is older than the supported ${spec.min.join('.')}`);
+    throw new ToolMissingError(spec.cmd, spec.pkg, `version ${m[1]}.${m[2]} is older than the supported ${spec.minText ?? spec.min.join('.')}`);
   }
   if (spec.maxMajor !== undefined && major > spec.maxMajor) {
-    throw new ToolMissingError(spec.cmd, spec.pkg, `version ${m[1]}.${m[2]} is newer than the supported ${spec.min.join('.')} to ${spec.maxMajor}.x`);
+    throw new ToolMissingError(spec.cmd, spec.pkg, `version ${m[1]}.${m[2]} is newer than the supported ${spec.minText ?? spec.min.join('.')} to ${spec.maxMajor}.x`);
   }
   const version = (out.split('\n')[0] ?? '').trim();
   return { name, version };

@@ -71,3 +71,15 @@ describe('regression reports', () => {
     expect(out.endsWith('\n')).toBe(true);
   });
 });
+
+describe('tool version range', () => {
+  it('accepts the supported versions and names what to install otherwise', async () => {
+    const { checkVersion, ToolMissingError } = await import('../../sim/tools.js');
+    expect(checkVersion('verilator', 'Verilator 5.006 2023-01-22 rev (Debian 5.006-3)\n').version).toBe('Verilator 5.006 2023-01-22 rev (Debian 5.006-3)');
+    expect(checkVersion('iverilog', 'Icarus Verilog version 11.0 (stable) ()\n').version).toMatch(/^Icarus Verilog version 11\.0/);
+    expect(() => checkVersion('verilator', 'Verilator 4.038 2020-07-11')).toThrow(/older than the supported 5\.006.*apt-get install -y verilator build-essential/);
+    expect(() => checkVersion('verilator', 'Verilator 6.000 2030-01-01')).toThrow(/newer than the supported 5\.006 to 5\.x/);
+    expect(() => checkVersion('iverilog', 'Icarus Verilog version 10.3 (stable)')).toThrow(ToolMissingError);
+    expect(() => checkVersion('iverilog', 'something else')).toThrow(/unrecognised version output/);
+  });
+});
