@@ -58,7 +58,7 @@ export const sweepCommand: CommandModule<object, SweepArgs> = {
       let bar: cliProgress.SingleBar | null = null;
       let done = 0;
       let total = 0;
-      const counts = { cached: 0, failed: 0 };
+      const counts = { cached: 0, failed: 0, invalid: 0 };
       const abort = new AbortController();
       const onSigint = () => {
         if (abort.signal.aborted) process.exit(130);
@@ -78,18 +78,19 @@ export const sweepCommand: CommandModule<object, SweepArgs> = {
             );
             if (tty) {
               bar = new cliProgress.SingleBar(
-                { format: '{bar} {value}/{total} points | {percentage}% | ETA {eta_formatted} | {cached} cached, {failed} failed | {last}', hideCursor: true, etaBuffer: 8 },
+                { format: '{bar} {value}/{total} points | {percentage}% | ETA {eta_formatted} | {cached} cached, {failed} failed, {invalid} invalid | {last}', hideCursor: true, etaBuffer: 8 },
                 cliProgress.Presets.shades_classic,
               );
-              bar.start(n, 0, { cached: 0, failed: 0, last: '' });
+              bar.start(n, 0, { ...counts, last: '' });
             }
           },
           onPoint(p, info) {
             done++;
             if (info.cached) counts.cached++;
-            if (p.status !== 'ok') counts.failed++;
+            if (p.status === 'failed') counts.failed++;
+            if (p.status === 'invalid') counts.invalid++;
             const what = p.status === 'ok' ? (info.cached ? 'cached' : `${info.seconds.toFixed(1)} s`) : `${p.status}: ${(p.error ?? '').split('\n')[0]}`;
-            if (bar) bar.update(done, { ...counts, last: `${p.name} ${what}` });
+            if (bar) bar.update(done, { ...counts, last: `${p.name} ${what}`.slice(0, 60) });
             else process.stderr.write(`[${done}/${total}] ${p.name} (${p.label}) ${what}\n`);
           },
         });
