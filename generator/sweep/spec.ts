@@ -111,7 +111,13 @@ export async function resolveSweep(written: unknown, source: string, overrides: 
   let baseSource = 'inline';
   if (typeof d.base === 'string') {
     const file = resolvePath(dirname(resolvePath(source)), d.base);
-    const b = await loadWritten(file);
+    let b: unknown;
+    try {
+      b = await loadWritten(file);
+    } catch (e) {
+      if (!(e instanceof ConfigError)) throw e;
+      throw new ConfigError(source, e.problems.map((p) => ({ ...p, path: p.path === '(file)' ? 'base' : `base (${d.base}): ${p.path}` })));
+    }
     if (b === null || typeof b !== 'object' || Array.isArray(b)) {
       throw new ConfigError(source, [{ path: 'base', expected: 'a config file whose content is an object', received: show(b) }]);
     }
