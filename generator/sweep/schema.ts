@@ -71,7 +71,8 @@ export const sweepSchema = {
       type: 'object',
       description:
         'Config field path → list of values, e.g. `"array.rows": [4, 8]`, `"multiplier": [{"kind": "exact"}, …]` (whole objects), ' +
-        '`"multiplier.fractionBits": [3, 7]`. The grid is the product of all axes, the first axis outermost.',
+        '`"multiplier.fractionBits": [3, 7]`; `null` leaves the field out (`"zeroSkip": [null, {"activation": 0}]`). ' +
+        'The grid is the product of all axes, the first axis outermost.',
       minProperties: 1,
       maxProperties: 12,
       propertyNames: { pattern: '^[A-Za-z$][A-Za-z0-9_$]*(\\.[A-Za-z$][A-Za-z0-9_$]*)*$' },

@@ -45,7 +45,11 @@ export function getPath(o: unknown, path: string): unknown {
   return cur;
 }
 
-/** Sets a dotted path, creating objects on the way (a non-object on the way is replaced). */
+/**
+ * Sets a dotted path, creating objects on the way (a non-object on the way is replaced). `null`
+ * removes the field instead: no config field takes null, so an axis value null means "left out"
+ * (e.g. `zeroSkip: [null, {activation: 0}]` compares without and with zero-skip).
+ */
 export function setPath(o: Record<string, unknown>, path: string, value: unknown): void {
   const keys = path.split('.');
   let cur = o;
@@ -54,7 +58,9 @@ export function setPath(o: Record<string, unknown>, path: string, value: unknown
     if (next === null || typeof next !== 'object' || Array.isArray(next)) cur[k] = {};
     cur = cur[k] as Record<string, unknown>;
   }
-  cur[keys[keys.length - 1]!] = structuredClone(value);
+  const last = keys[keys.length - 1]!;
+  if (value === null) delete cur[last];
+  else cur[last] = structuredClone(value);
 }
 
 type Node = Record<string, unknown>;
@@ -155,7 +161,8 @@ export interface GridPoint {
 
 /** Short, deterministic text for an axis value: `8`, `mitchell(fractionBits=4)`, `{a=1,b=2}`. */
 export function valueToken(v: unknown): string {
-  if (v === null || typeof v !== 'object') return String(v);
+  if (v === null) return 'none';
+  if (typeof v !== 'object') return String(v);
   if (Array.isArray(v)) return `[${v.map(valueToken).join(',')}]`;
   const o = v as Record<string, unknown>;
   const keys = Object.keys(o).filter((k) => k !== 'kind' && o[k] !== undefined).sort();

@@ -94,6 +94,15 @@ describe('grid', () => {
     expect(g.points.map((p) => p.index)).toEqual([0, 1, 2, 3]);
   });
 
+  it('leaves a field out for an axis value null', async () => {
+    const s = await resolveSweep({ name: 'z', base, axes: { zeroSkip: [null, { activation: 0 }] } }, 'spec.json');
+    const g = expandGrid(s);
+    expect(g.points.map((p) => p.label)).toEqual(['zeroSkip=none', 'zeroSkip={activation=0}']);
+    expect(g.points[0]!.config).toBeDefined();
+    expect('zeroSkip' in g.points[0]!.config!).toBe(false);
+    expect(g.points[1]!.config!.zeroSkip).toMatchObject({ activation: 0 });
+  });
+
   it('renders axis values as short tokens', () => {
     expect(valueToken(8)).toBe('8');
     expect(valueToken({ kind: 'asm', alphabet: [1, 3] })).toBe('asm(alphabet=[1,3])');
