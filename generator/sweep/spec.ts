@@ -23,7 +23,11 @@ const makeAjv = (useDefaults: boolean) => new Ajv({ allErrors: true, useDefaults
 export function sweepSchemaProblems(data: unknown): ConfigProblem[] {
   checker ??= makeAjv(false).compile(sweepSchema);
   if (checker(data)) return [];
-  return ajvProblems(checker.errors ?? [], data, { root: sweepSchema, configAt: '/base' });
+  return ajvProblems(checker.errors ?? [], data, { root: sweepSchema, configAt: '/base' }).map((p) =>
+    p.path === 'name' && p.expected.startsWith('a string matching')
+      ? { ...p, expected: 'a lower-case identifier: a letter, then letters, digits or "_", at most 31 characters (it prefixes every point\'s config name)' }
+      : p,
+  );
 }
 
 /** A validated sweep: defaults filled, base loaded, CLI overrides applied. */

@@ -31,7 +31,7 @@ describe('sweep validation', () => {
   });
 
   it('names the JSON path, what was expected and what was received', async () => {
-    expect(await problems({ name: 'Bad', base, axes: { 'array.rows': [1] } })).toEqual(['name: expected a string matching ^[a-z][a-z0-9_]{0,30}$, received "Bad"']);
+    expect(await problems({ name: 'Bad', base, axes: { 'array.rows': [1] } })).toEqual(['name: expected a lower-case identifier: a letter, then letters, digits or "_", at most 31 characters (it prefixes every point\'s config name), received "Bad"']);
     expect(await problems({ name: 's', base, axes: { 'array.rows': [] } })).toEqual([expect.stringMatching(/^axes\.array\.rows: expected a value that must NOT have fewer than 1 items/)]);
     expect(await problems({ name: 's', base, axes: { 'array.rows': [1] }, target: 'asic' })).toEqual(['target: expected one of "ice40", "xilinx", "generic", received "asic"']);
     expect(await problems({ name: 's', base, axes: { 'array.rows': [1] }, extra: 1 })).toEqual([expect.stringMatching(/^extra: expected no such key/)]);
