@@ -3,10 +3,10 @@
  * multiplier) for each target: the figures parse, the DSP variants differ as expected, and the
  * whole-array figures are per-PE × PE count + rest.
  */
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resolveConfig } from '../../generator/config/resolve.js';
 import { filesUnder, synthesisRtl, synthesize, type SynthResult } from '../../generator/estimate/synth.js';
 import { TARGET_DEFS, TARGETS } from '../../generator/estimate/targets.js';
@@ -27,6 +27,9 @@ function variant(patch: Record<string, unknown>) {
 
 beforeAll(() => {
   process.env.AXGEN_CACHE = mkdtempSync(join(tmpdir(), 'axgen-synth-test-'));
+});
+afterAll(() => {
+  rmSync(process.env.AXGEN_CACHE!, { recursive: true, force: true });
 });
 
 describe('synthesis RTL', () => {

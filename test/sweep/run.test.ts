@@ -4,10 +4,10 @@
  * and resume after the sweep process is killed mid-run. Each test uses its own cache folder.
  */
 import { execa } from 'execa';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { ROOT_DIR } from '../../generator/emit/handlebars.js';
 import { resolveSweep, type Sweep } from '../../generator/sweep/spec.js';
 import { pointFigures } from '../../generator/sweep/point.js';
@@ -26,8 +26,14 @@ function spec(axes: Record<string, unknown[]>, name = 'runs') {
   return { name, base, axes, target: 'generic', gemm: { m: 4, k: 8, n: 4 } };
 }
 
+const made: string[] = [];
+afterAll(() => {
+  for (const d of made) rmSync(d, { recursive: true, force: true });
+});
+
 function freshCache(): string {
   const dir = mkdtempSync(join(tmpdir(), 'axgen-sweep-test-'));
+  made.push(dir);
   process.env.AXGEN_CACHE = dir;
   return dir;
 }
@@ -105,6 +111,7 @@ describe('sweep runs', () => {
   it('resumes after the sweep process is killed: finished points are not recomputed, no entry is corrupt', async () => {
     const cache = freshCache();
     const dir = mkdtempSync(join(tmpdir(), 'axgen-sweep-kill-'));
+    made.push(dir);
     const file = join(dir, 'sweep.json');
     writeFileSync(file, JSON.stringify(spec({ 'multiplier.kind': ['exact', 'mitchell', 'ilm'], 'array.cols': [1, 2] }, 'killed')));
     const child = execa(join(ROOT_DIR, 'node_modules/.bin/tsx'), [join(ROOT_DIR, 'generator/cli.ts'), 'sweep', file, '--out', join(dir, 'out'), '--jobs', '1', '--no-progress'], {
