@@ -29,7 +29,7 @@ import { hierarchyTotals, parseStat, sortKeys, type HierTotals } from './stat.js
 import { TARGET_DEFS, type Figures, type Target } from './targets.js';
 
 /** Bumped whenever the scripts or the way figures are combined change: part of every cache key. */
-export const SYNTH_SCRIPT_VERSION = 'axgen-synth-1';
+export const SYNTH_SCRIPT_VERSION = 'axgen-synth-2';
 
 /** The module prefix every config is synthesized under. */
 export const SYNTH_NAME = 'axg';
@@ -121,6 +121,8 @@ interface PartRequest {
   libs: RtlFile[];
   top: string;
   flatten: boolean;
+  /** Ids of the target's variants this run synthesizes (in one Yosys process, from the saved RTL). */
+  variants: string[];
 }
 
 interface PartResult {
@@ -134,8 +136,9 @@ export function partScript(req: PartRequest): string {
   for (const f of req.libs) lines.push(`read_verilog -lib ${f.name}`);
   lines.push(`read_verilog ${req.files.map((f) => f.name).join(' ')}`);
   lines.push(`hierarchy -check -top ${req.top}`);
-  lines.push('design -save rtl');
-  def.variants.forEach((v, i) => {
+  const variants = def.variants.filter((v) => req.variants.includes(v.id));
+  if (variants.length > 1) lines.push('design -save rtl');
+  variants.forEach((v, i) => {
     if (i > 0) lines.push('design -load rtl');
     lines.push(v.command(req.top, req.flatten));
     lines.push(`tee -q -o stat_${v.id}.txt stat ${v.stat}`.trimEnd());
@@ -163,10 +166,10 @@ async function synthPart(req: PartRequest, yosysVersion: string): Promise<PartRe
       throw new Error(`yosys failed synthesizing the ${req.part === 'pe' ? 'PE' : 'array around the PE'} for ${req.target} (exit ${r.exitCode ?? r.signal}):\n${tail}`);
     }
     // Keep only what is read back: the reports and the script (the RTL is reproducible).
-    for (const v of def.variants) parseStat(await readFile(join(tmp, `stat_${v.id}.txt`), 'utf8'));
+    for (const id of req.variants) parseStat(await readFile(join(tmp, `stat_${id}.txt`), 'utf8'));
   });
   const variants = [];
-  for (const v of def.variants) {
+  for (const v of def.variants.filter((x) => req.variants.includes(x.id))) {
     const mods = parseStat(await readFile(join(dir, `stat_${v.id}.txt`), 'utf8'));
     variants.push({ id: v.id, totals: hierarchyTotals(mods, req.top, req.libs.map((f) => f.name.replace(/\.v$/, ''))) });
   }
@@ -196,10 +199,14 @@ export async function synthesize(c: ResolvedConfig, target: Target, o: SynthOpti
   const peFile = files.find((f) => f.name === `${pe}.v`)!;
   const peFiles = filesUnder(files, pe);
   const restFiles = files.filter((f) => f !== peFile);
-  const [pePart, restPart] = await Promise.all([
-    synthPart({ target, part: 'pe', files: peFiles, libs: [], top: pe, flatten: true }, yosys.version),
-    synthPart({ target, part: 'rest', files: restFiles, libs: [peFile], top, flatten: false }, yosys.version),
+  // The rest is the big part: each of its variants runs in its own Yosys process so that two cores
+  // share one config's synthesis; the small PE does all its variants in one process.
+  const ids = def.variants.map((v) => v.id);
+  const [restParts, pePart] = await Promise.all([
+    Promise.all(ids.map((id) => synthPart({ target, part: 'rest', files: restFiles, libs: [peFile], top, flatten: false, variants: [id] }, yosys.version))),
+    synthPart({ target, part: 'pe', files: peFiles, libs: [], top: pe, flatten: true, variants: ids }, yosys.version),
   ]);
+  const restPart = { variants: restParts.flatMap((r) => r.variants), hit: restParts.every((r) => r.hit) };
   o.onCache?.('pe', pePart.hit);
   o.onCache?.('rest', restPart.hit);
   const peCount = restPart.variants[0]!.totals.instances[pe] ?? 0;
