@@ -68,7 +68,7 @@ function notes(r: SweepResults): string[] {
       (def.variants.length > 1 ? `the DSP-mapped figures are in results.csv / results.json (variant \`${def.variants[1]!.id}\`).` : 'cell counts are in results.csv.'),
     'All synthesis figures are HIERARCHICAL: the PE is synthesized once (flattened) and multiplied by R×C; the rest of the ' +
       'accelerator (top, array wiring, edge encoders, delays, accumulator buffers) is synthesized with the PE as a blackbox and ' +
-      'its own hierarchy kept. No optimisation crosses a module boundary, so the counts are a little above a flattened synthesis (measured +3 to +7 % LUT4 for 4×4 int8 arrays on ice40).',
+      'its own hierarchy kept. No optimisation crosses a module boundary, so the counts are a little above a flattened synthesis (measured +3 to +6.4 % LUT4 for 4×4 int8 arrays on ice40).',
     `Error metrics: EvoApproxLib conventions over all operand pairs when the operands have at most 20 bits together, else ` +
       `${r.sweep.metrics.samples} seeded pairs (seed ${r.sweep.metrics.seed}). MRE is over pairs with a non-zero exact product.`,
     `Throughput: cycles of a ${r.sweep.gemm.m}×${r.sweep.gemm.k}×${r.sweep.gemm.n} GEMM from the cycle model, commands back to back; MACs/cycle = M·K·N / cycles.`,
