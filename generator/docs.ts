@@ -21,6 +21,7 @@ function typeOf(n: Node): string {
     return `array of ${typeOf(items)}`;
   }
   if (n.oneOf) return 'one of the kinds below';
+  if (Array.isArray(n.anyOf)) return (n.anyOf as Node[]).map(typeOf).join(' or ');
   return String(n.type ?? 'value');
 }
 

@@ -1,6 +1,6 @@
 /** Content-addressed build cache: a folder per sha256 of everything that determines the build. */
 import { createHash } from 'node:crypto';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { mkdir, mkdtemp, rename, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { ROOT_DIR } from '../generator/emit/handlebars.js';
@@ -52,4 +52,28 @@ async function buildOnce(kind: string, key: string, build: (dir: string) => Prom
     throw e;
   }
   return { dir, hit: false };
+}
+
+const sourceHashes = new Map<string, string>();
+
+/**
+ * sha256 over the TypeScript sources under the given folders (relative to the repository root),
+ * computed once per process. Cache keys of results that depend on golden-model code (metrics,
+ * expected values) include it, so editing a unit's model invalidates them.
+ */
+export function sourceHash(dirs: readonly string[]): string {
+  const id = dirs.join('|');
+  let h = sourceHashes.get(id);
+  if (!h) {
+    const parts: string[] = [];
+    for (const d of dirs) {
+      const abs = join(ROOT_DIR, d);
+      for (const f of readdirSync(abs, { recursive: true }) as string[]) {
+        if (f.endsWith('.ts')) parts.push(f, readFileSync(join(abs, f), 'utf8'));
+      }
+    }
+    h = contentKey(parts);
+    sourceHashes.set(id, h);
+  }
+  return h;
 }

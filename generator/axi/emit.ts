@@ -16,7 +16,7 @@ const msb = (b: number) => String(b - 1);
 const ubits = (max: number) => Math.max(1, Math.ceil(Math.log2(Math.max(1, max) + 1)));
 const bytes = (b: number) => Math.ceil(b / 8) * 8;
 
-export const isAxi = (c: ResolvedConfig) => (c as { interface?: string }).interface === 'axi';
+export const isAxi = (c: ResolvedConfig) => c.interface === 'axi';
 export const axiTopModule = (c: ResolvedConfig) => `${c.name}_axi_top`;
 
 /** TDATA widths of the three streams: lanes rounded up to whole bytes. */

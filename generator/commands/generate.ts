@@ -22,7 +22,7 @@ export const generateCommand: CommandModule<object, Args> = {
       const out = argv.out ?? join('rtl-out', c.name);
       const g = await generateTo(c, out);
       process.stdout.write(
-        `✔ ${c.name}: ${g.files.length} Verilog files, top ${g.manifest.top}, config sha256:${c.hash.slice(0, 12)} → ${out}/\n`,
+        `✔ ${c.name}: ${g.files.length} Verilog files, top ${g.manifest.ipTop}, config sha256:${c.hash.slice(0, 12)} → ${out}/\n`,
       );
     }, s.hash);
   },

@@ -115,8 +115,9 @@ export const acceleratorSchema = {
     zeroSkip: zeroSkipSchema,
     interface: {
       enum: ['stream', 'axi'],
+      default: 'stream',
       description:
-        'Top-level interface (absent means `stream`; no schema default, so existing config hashes stay unchanged). `stream`: the bare valid/ready command, weight, activation and result streams of `<name>_top`. ' +
+        'Top-level interface. `stream`: the bare valid/ready command, weight, activation and result streams of `<name>_top`. ' +
         '`axi`: additionally emit `<name>_axi_top`, which wraps `<name>_top` with AXI4-Stream slaves (weights, activations), an ' +
         'AXI4-Stream master (results), an AXI4-Lite control/status slave and a reset synchronizer (one clock domain), plus the ' +
         'register map as regmap.h, regmap.md and regmap.json.',

@@ -4,7 +4,7 @@ import type { ResolvedConfig } from '../config/resolve.js';
 import { emitRtl, topModule, type EmittedFile } from './rtl.js';
 import { writeFolderAtomically, type OutFile } from './write.js';
 import { createHash } from 'node:crypto';
-import { axiDocFiles, emitAxiRtl } from '../axi/emit.js';
+import { axiDocFiles, axiTopModule, emitAxiRtl, isAxi } from '../axi/emit.js';
 
 export interface Manifest {
   name: string;
@@ -12,7 +12,10 @@ export interface Manifest {
   configHash: string;
   /** sha256 over the emitted RTL files (name and bytes), for caches keyed by RTL content. */
   rtlHash: string;
+  /** The core with the bare streams, `<name>_top` (what the co-simulation checker drives). */
   top: string;
+  /** The module to instantiate in a design: `<name>_axi_top` with interface "axi", else `top`. */
+  ipTop: string;
   dataflow: string;
   unit: string;
   files: string[];
@@ -41,6 +44,7 @@ export function generate(c: ResolvedConfig): Generated {
     configHash: c.hash,
     rtlHash: rtlHash(files),
     top: topModule(c),
+    ipTop: isAxi(c) ? axiTopModule(c) : topModule(c),
     dataflow: c.dataflow,
     unit: files.length > 0 ? c.multiplier.kind : '',
     files: files.map((f) => f.name),

@@ -8,7 +8,7 @@
 import { createHash } from 'node:crypto';
 import { readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { cached, contentKey } from '../../sim/cache.js';
+import { cached, contentKey, sourceHash } from '../../sim/cache.js';
 import { tool } from '../../sim/tools.js';
 import { derive } from '../config/derive.js';
 import { canonicalJson, type ResolvedConfig } from '../config/resolve.js';
@@ -99,7 +99,9 @@ export async function pointKey(c: ResolvedConfig, o: PointOptions): Promise<stri
   const yosys = await tool('yosys');
   const pnr = o.placeAndRoute ? (await tool('nextpnr-ice40')).version : '';
   const rtl = contentKey(synthesisRtl(c).files.flatMap((f) => [f.name, f.text]));
-  return contentKey([POINT_FORMAT, GENERATOR_VERSION, hardwareHash(c), rtl, yosys.version, SYNTH_SCRIPT_VERSION, pnr, canonicalJson(o)]);
+  // The golden models and metrics code: editing a unit's model must not reuse stale error figures.
+  const models = sourceHash(['generator/units', 'generator/metrics', 'generator/model']);
+  return contentKey([POINT_FORMAT, GENERATOR_VERSION, hardwareHash(c), rtl, models, yosys.version, SYNTH_SCRIPT_VERSION, pnr, canonicalJson(o)]);
 }
 
 /** Computes (or reads from the cache) the figures of one valid point. */
