@@ -2,17 +2,7 @@
 import { operandRange } from '../generator/units/common.js';
 import type { OperandSpec } from '../generator/units/types.js';
 
-/** mulberry32: small, fast, and fully determined by its 32-bit seed. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { rng } from '../generator/model/rng.js';
 
 export function randomMatrix(rows: number, cols: number, spec: OperandSpec, next: () => number, zeroShare = 0): number[][] {
   const { min, max } = operandRange(spec);

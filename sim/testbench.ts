@@ -1,7 +1,7 @@
 /** Testbench files for one config: the delay-free checker, the Icarus clock and the Verilator main. */
 import { derive } from '../generator/config/derive.js';
 import type { ResolvedConfig } from '../generator/config/resolve.js';
-import { headerFor } from '../generator/emit/rtl.js';
+import { headerFor, portView } from '../generator/emit/rtl.js';
 import { render } from '../generator/emit/handlebars.js';
 
 export interface TbFile {
@@ -19,19 +19,12 @@ export function testbenchFiles(c: ResolvedConfig): { check: TbFile; icarus: TbFi
     cols: String(d.cols),
     accBits: String(d.accBits),
     accMsb: msb(d.accBits),
-    mBits: String(d.mBits),
-    mMsb: msb(d.mBits),
-    kBits: String(d.kBits),
-    kMsb: msb(d.kBits),
-    nBits: String(d.nBits),
-    nMsb: msb(d.nBits),
+    ...portView(d),
     wDataBits: String(d.cols * d.wBits),
     wDataMsb: msb(d.cols * d.wBits),
     aDataBits: String(d.rows * d.aBits),
     aDataMsb: msb(d.rows * d.aBits),
     yDataMsb: msb(d.cols * d.accBits),
-    cycMsb: msb(d.cycBits),
-    macMsb: msb(d.macBits),
   };
   return {
     check: { name: `${c.name}_tb_check.v`, text: render('sim/templates/tb_check.v.hbs', { ...view, header: header('sim/templates/tb_check.v.hbs') }) },

@@ -5,7 +5,7 @@
  */
 import { derive, type Derived } from '../config/derive.js';
 import type { ResolvedConfig } from '../config/resolve.js';
-import { headerFor, type EmittedFile } from '../emit/rtl.js';
+import { headerFor, portView, type EmittedFile } from '../emit/rtl.js';
 import { render } from '../emit/handlebars.js';
 import type { ModuleSpec } from '../units/types.js';
 import type { OutFile } from '../emit/write.js';
@@ -77,14 +77,7 @@ export function axiModuleSpecs(c: ResolvedConfig): ModuleSpec[] {
     view: {
       ...common,
       header: header('axi/csr.v.hbs'),
-      mBits: s(d.mBits),
-      mMsb: msb(d.mBits),
-      kBits: s(d.kBits),
-      kMsb: msb(d.kBits),
-      nBits: s(d.nBits),
-      nMsb: msb(d.nBits),
-      cycMsb: msb(d.cycBits),
-      macMsb: msb(d.macBits),
+      ...portView(d),
       wmaskExpr: '{{8{wstrb_i[3]}}, {8{wstrb_i[2]}}, {8{wstrb_i[1]}}, {8{wstrb_i[0]}}}',
       rwCases: `      ${rw.join(', ')}: werr_kind = 2'd0;  // writable`,
       roCases: cv.roCases,
@@ -135,14 +128,7 @@ export function axiModuleSpecs(c: ResolvedConfig): ModuleSpec[] {
       aSkidBits: s(wd.a + 1),
       ySkidBits: s(wd.y + 1),
       yTdataExpr: wd.y > wd.yLanes ? `{${wd.y - wd.yLanes}'d0, y_data}` : 'y_data',
-      mBits: s(d.mBits),
-      mMsb: msb(d.mBits),
-      kBits: s(d.kBits),
-      kMsb: msb(d.kBits),
-      nBits: s(d.nBits),
-      nMsb: msb(d.nBits),
-      cycMsb: msb(d.cycBits),
-      macMsb: msb(d.macBits),
+      ...portView(d),
       wiBits: s(wiBits),
       wiMsb: msb(wiBits),
       aiBits: s(aiBits),

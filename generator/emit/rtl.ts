@@ -66,6 +66,26 @@ function accAddView(c: ResolvedConfig, d: Derived, header: string): View {
   };
 }
 
+/**
+ * Widths of the top's command port and counters: every module or testbench that connects to
+ * `<name>_top` (the top itself, the AXI wrapper and CSR block, the co-simulation checker) prints
+ * its port declarations from this one view.
+ */
+export function portView(d: Derived): Record<string, string> {
+  return {
+    mBits: s(d.mBits),
+    mMsb: msb(d.mBits),
+    kBits: s(d.kBits),
+    kMsb: msb(d.kBits),
+    nBits: s(d.nBits),
+    nMsb: msb(d.nBits),
+    cycBits: s(d.cycBits),
+    cycMsb: msb(d.cycBits),
+    macBits: s(d.macBits),
+    macMsb: msb(d.macBits),
+  };
+}
+
 /** Widths shared by the array and PE templates of both dataflows. */
 function gridView(c: ResolvedConfig, d: Derived, ae: number, we: number): Record<string, string> {
   const R = d.rows;
@@ -114,16 +134,7 @@ function topView(c: ResolvedConfig, d: Derived, ae: number, we: number): Record<
     aDataMsb: msb(R * d.aBits),
     wDataMsb: msb(C * d.wBits),
     yDataMsb: msb(C * d.accBits),
-    mBits: s(d.mBits),
-    mMsb: msb(d.mBits),
-    kBits: s(d.kBits),
-    kMsb: msb(d.kBits),
-    nBits: s(d.nBits),
-    nMsb: msb(d.nBits),
-    cycBits: s(d.cycBits),
-    cycMsb: msb(d.cycBits),
-    macBits: s(d.macBits),
-    macMsb: msb(d.macBits),
+    ...portView(d),
     idxBits: s(idxBits),
     idxMsb: msb(idxBits),
     macIncMsb: msb(macIncBits),

@@ -5,23 +5,14 @@
  */
 import { operandRange } from '../units/common.js';
 import type { OperandSpec } from '../units/types.js';
+import { rng } from '../model/rng.js';
 
 /** Exhaustive whenever n_a + n_w ≤ 20 (EvoApproxLib convention, units.md). */
 export const EXHAUSTIVE_BITS = 20;
 
 export const isExhaustive = (a: OperandSpec, w: OperandSpec) => a.bits + w.bits <= EXHAUSTIVE_BITS;
 
-/** mulberry32: a small, fast, seedable 32-bit generator (public-domain algorithm by T. Ettinger). */
-export function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { rng };
 
 /** Every value of an operand, ascending. */
 export function allValues(spec: OperandSpec): number[] {
