@@ -7,6 +7,10 @@ import { ToolMissingError } from '../../sim/tools.js';
 export const EXIT_USER = 1;
 export const EXIT_TOOL = 2;
 export const EXIT_INTERNAL = 3;
+/** A check ran and found a difference (sim, unit, regress) or a design does not fit (fpga). */
+export const EXIT_CHECK_FAILED = 4;
+/** A sweep finished but some of its points failed (their errors are in the results). */
+export const EXIT_POINTS_FAILED = 5;
 
 /** Runs a command body; user errors exit 1, a missing tool 2, anything else is an internal error (3). */
 export async function runCommand(body: () => Promise<number | void>, hashOf?: () => string | undefined): Promise<void> {

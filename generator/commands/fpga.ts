@@ -20,9 +20,8 @@ import { topModule } from '../emit/rtl.js';
 import { axiTopModule, isAxi } from '../axi/emit.js';
 import { DEVICE_NAMES, iceDevice } from '../fpga/devices.js';
 import { formatPnr, placeAndRoute } from '../fpga/pnr.js';
-import { ConfigSession, EXIT_USER, runCommand } from './common.js';
+import { ConfigSession, EXIT_USER, runCommand, EXIT_CHECK_FAILED } from './common.js';
 
-export const EXIT_NOFIT = 4;
 
 interface Args {
   config: string;
@@ -86,7 +85,7 @@ export const fpgaCommand: CommandModule<object, Args> = {
           await writeFile(argv.json, json);
         }
         process.stdout.write(text + `synthesis ${r.seconds.synth.toFixed(1)} s, place and route ${r.seconds.pnr.toFixed(1)} s${r.cacheHit ? ' (cached)' : ''} → ${out}/\n`);
-        return r.fits ? 0 : EXIT_NOFIT;
+        return r.fits ? 0 : EXIT_CHECK_FAILED;
       } catch (e) {
         await rm(tmp, { recursive: true, force: true });
         throw e;

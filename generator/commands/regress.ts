@@ -5,8 +5,8 @@ import { progress } from '../../sim/progress.js';
 import { junitXml, regress, summaryTable } from '../../sim/regress.js';
 import { SUITES, suite, type SuiteName } from '../../sim/suite.js';
 import { toJson, writeFileAtomically } from '../../sim/files.js';
-import { runCommand } from './common.js';
-import { checkJobs, checkSeed, checkStall, EXIT_MISMATCH, simulatorsOf } from './sim.js';
+import { runCommand, EXIT_CHECK_FAILED } from './common.js';
+import { checkJobs, checkSeed, checkStall, simulatorsOf } from './sim.js';
 
 interface Args {
   suite: string;
@@ -69,7 +69,7 @@ export const regressCommand: CommandModule<object, Args> = {
       process.stdout.write(summaryTable(report));
       if (argv.junit !== undefined) await writeFileAtomically(argv.junit, junitXml(report));
       if (argv.json !== undefined) await writeFileAtomically(argv.json, toJson(report));
-      return report.failed === 0 ? 0 : EXIT_MISMATCH;
+      return report.failed === 0 ? 0 : EXIT_CHECK_FAILED;
     });
   },
 };

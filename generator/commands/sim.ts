@@ -9,10 +9,8 @@ import { setJobs } from '../../sim/pool.js';
 import { loadRtlFolder } from '../../sim/rtl-dir.js';
 import { formatReport, SIMULATORS, simulate } from '../../sim/run.js';
 import type { SimulatorName } from '../../sim/simulators.js';
-import { ConfigSession, runCommand } from './common.js';
+import { ConfigSession, runCommand, EXIT_CHECK_FAILED } from './common.js';
 
-/** Exit code of a co-simulation that ran and found a difference (user errors are 1). */
-export const EXIT_MISMATCH = 4;
 
 interface Args {
   config?: string;
@@ -108,7 +106,7 @@ export const simCommand: CommandModule<object, Args> = {
       const report = await simulate(c, { simulators, seed, gemm, stall, wave: argv.wave, rtl, source });
       process.stdout.write(formatReport(report));
       if (argv.json !== undefined) await writeFileAtomically(argv.json, toJson(report));
-      return report.passed ? 0 : EXIT_MISMATCH;
+      return report.passed ? 0 : EXIT_CHECK_FAILED;
     }, s.hash);
   },
 };

@@ -8,7 +8,7 @@ import { loadSweep, parseShard } from '../sweep/spec.js';
 import { runSweep, SweepInterrupted } from '../sweep/run.js';
 import { mergeResults } from '../sweep/results.js';
 import { readResults, writeOutputs } from '../sweep/output.js';
-import { runCommand } from './common.js';
+import { runCommand, EXIT_POINTS_FAILED } from './common.js';
 
 interface SweepArgs {
   spec: string;
@@ -101,7 +101,7 @@ export const sweepCommand: CommandModule<object, SweepArgs> = {
           `✔ sweep ${s.name}: ${results.points.length} points (${ok} ok, ${stats.invalid} invalid, ${stats.failed} failed; ${stats.cached} from the cache, ${stats.computed} computed) ` +
             `in ${stats.seconds.toFixed(1)} s → ${out}/ (results.json, results.csv, report.md, report.html)\n`,
         );
-        return stats.failed > 0 ? 5 : 0;
+        return stats.failed > 0 ? EXIT_POINTS_FAILED : 0;
       } catch (e) {
         if (e instanceof SweepInterrupted) {
           process.stderr.write(`✖ ${e.message}; nothing was written.\n`);

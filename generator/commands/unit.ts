@@ -10,11 +10,9 @@ import { emitUnit, unitTopModule } from '../emit/unit.js';
 import { writeFolderAtomically } from '../emit/write.js';
 import { checkUnits, describeFailures } from '../../sim/unit-harness.js';
 import type { SimulatorName } from '../../sim/simulators.js';
-import { ConfigSession, runCommand } from './common.js';
+import { ConfigSession, runCommand, EXIT_CHECK_FAILED } from './common.js';
 import { checkSamplesArg, checkSeedArg } from './metrics.js';
 
-/** A check that ran and found a difference (user errors are 1, missing tools 2). */
-export const EXIT_UNIT_MISMATCH = 4;
 
 interface Args {
   config: string;
@@ -64,7 +62,7 @@ export const unitCommand: CommandModule<object, Args> = {
           process.stdout.write(`✖ ${sim} (${r.toolVersion}): ${describeFailures(r)}\n`);
         }
       }
-      return failed ? EXIT_UNIT_MISMATCH : 0;
+      return failed ? EXIT_CHECK_FAILED : 0;
     }, s.hash);
   },
 };
