@@ -11,7 +11,6 @@ import { formatReport, SIMULATORS, simulate } from '../../sim/run.js';
 import type { SimulatorName } from '../../sim/simulators.js';
 import { ConfigSession, runCommand, EXIT_CHECK_FAILED } from './common.js';
 
-
 interface Args {
   config?: string;
   rtl?: string;
