@@ -10,7 +10,7 @@ module edge_int8_acc_add (
   input  wire [15:0] p_i,
   output wire [31:0] sum_o
 );
-  assign sum_o = acc_i + {{16{p_i[15]}}, p_i};
+  assign sum_o = acc_i + {$signed({p_i, 16'd0}) >>> 16};
 endmodule
 
 `resetall

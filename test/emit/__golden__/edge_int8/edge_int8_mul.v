@@ -11,8 +11,8 @@ module edge_int8_mul (
   input  wire [7:0] w_enc_i,
   output wire [15:0] p_o
 );
-  wire [15:0] a_ext = {{8{a_enc_i[7]}}, a_enc_i};
-  wire [15:0] w_ext = {{8{w_enc_i[7]}}, w_enc_i};
+  wire [15:0] a_ext = {$signed({a_enc_i, 8'd0}) >>> 8};
+  wire [15:0] w_ext = {$signed({w_enc_i, 8'd0}) >>> 8};
 
   assign p_o = a_ext * w_ext;
 endmodule

@@ -87,7 +87,7 @@ module edge_int8_top (
 
   // Rows of this fold that hold real reduction elements (the rest are padding).
   wire [3:0] kv = last_fold ? krem_q[3:0] : 4'd8;
-  wire [6:0] mac_inc = {{3{1'b0}}, kv} * {{3{1'b0}}, n_q};
+  wire [6:0] mac_inc = {3'd0, kv} * {3'd0, n_q};
 
   always @(posedge clk_i) begin
     if (!rst_ni) begin
@@ -140,7 +140,7 @@ module edge_int8_top (
         end
       end
       if (adv || (w_fire && first_q && (state_q == ST_WAIT))) cyc_q <= cyc_q + 14'd1;
-      if (adv && inject) macs_q <= macs_q + {{13{1'b0}}, mac_inc};
+      if (adv && inject) macs_q <= macs_q + {13'd0, mac_inc};
     end
   end
 
