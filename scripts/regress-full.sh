@@ -3,7 +3,7 @@
 # parameter sets × both dataflows × signed/unsigned/mixed operands × shapes from 1x1 to 16x16 (plus
 # saturating accumulators and zero-skip when the schema has it), on Icarus and Verilator.
 # Not part of `npm test`: it builds one Verilator model per config (~5 s each with ccache, more the
-# first time); 480 configs, 960 jobs: 18 minutes on 2 cores from an empty cache (all passed, seed 7). Reports go to .ci-out/regress-full/ (JUnit XML,
+# first time); 480 configs, 960 jobs: 18 minutes on 2 cores from an empty build cache, ccache warm (all passed, seed 7). Reports go to .ci-out/regress-full/ (JUnit XML,
 # JSON for tools). Extra arguments are passed on, e.g.:
 #   npm run regress:full -- --seed 7 --simulator verilator --jobs 4
 #   npm run regress:full -- --list            # what it would run
