@@ -85,6 +85,24 @@ describe('CLI', () => {
     expect(readdirSync(dir)).toEqual(['bad.json']);
   });
 
+  it('a missing simulator fails fast with exit 2 and says what to install', async () => {
+    // A PATH that holds only node: iverilog and verilator cannot be found.
+    const bin = mkdtempSync(join(tmpdir(), 'axgen-path-'));
+    const { symlinkSync } = await import('node:fs');
+    symlinkSync(process.execPath, join(bin, 'node'));
+    for (const simulator of ['icarus', 'verilator']) {
+      const r = await execa(process.execPath, [join(root, 'bin/axgen.js'), 'sim', join(root, 'examples/edge-int8.ts'), '--simulator', simulator, '--seed', '1'], {
+        cwd: bin,
+        reject: false,
+        all: true,
+        env: { PATH: bin, AXGEN_CACHE: join(bin, 'cache') },
+        extendEnv: false,
+      });
+      expect(r.exitCode, r.all).toBe(2);
+      expect(r.all).toMatch(simulator === 'icarus' ? /iverilog is not available .*apt-get install -y iverilog/ : /verilator is not available .*apt-get install -y verilator/);
+    }
+  });
+
   it('a missing file, a broken JSON file and an unknown command are user errors', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'axgen-bad-'));
     writeFileSync(join(dir, 'broken.json'), '{"name": ');
