@@ -202,8 +202,8 @@ export function moduleSpecs(c: ResolvedConfig): ModuleSpec[] {
   const grid = gridView(c, d, ae, we);
   const specs: ModuleSpec[] = [...unit.modules, ...zs.modules];
   specs.push({ module: `${c.name}_acc_add`, template: 'acc_add.v.hbs', view: accAddView(c, d, header('acc_add.v.hbs')) });
-  const needsDelay = ws ? d.rows > 1 || d.cols > 1 : d.rows > 1 || d.cols > 1;
-  if (needsDelay) specs.push({ module: `${c.name}_delay`, template: 'delay.v.hbs', view: { header: header('delay.v.hbs'), module: `${c.name}_delay` } });
+  // Skew and de-skew lines exist only when there is more than one row or column.
+  if (d.rows > 1 || d.cols > 1) specs.push({ module: `${c.name}_delay`, template: 'delay.v.hbs', view: { header: header('delay.v.hbs'), module: `${c.name}_delay` } });
   if (ws) {
     const addrBits = ubits(c.array.accDepth - 1);
     specs.push({
