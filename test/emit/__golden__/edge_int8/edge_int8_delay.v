@@ -4,7 +4,8 @@
 `default_nettype none
 
 // A chain of DEPTH registers that advance together when en_i is high: the skew and de-skew
-// lines at the array edges. Reset clears it. One net per stage, no wide flat vector.
+// lines at the array edges. Reset clears it. The chain is one shift register, so a simulator
+// moves it with a single assignment per cycle.
 module edge_int8_delay #(
   parameter integer WIDTH = 1,
   parameter integer DEPTH = 1
@@ -15,23 +16,23 @@ module edge_int8_delay #(
   input  wire [WIDTH-1:0] d_i,
   output wire [WIDTH-1:0] q_o
 );
-  wire [WIDTH-1:0] link [0:DEPTH];
+  reg [WIDTH*DEPTH-1:0] chain_q;
 
-  assign link[0] = d_i;
-
-  genvar i;
   generate
-    for (i = 0; i < DEPTH; i = i + 1) begin : gen_stage
-      reg [WIDTH-1:0] stage_q;
+    if (DEPTH == 1) begin : gen_one
       always @(posedge clk_i) begin
-        if (!rst_ni) stage_q <= {WIDTH{1'b0}};
-        else if (en_i) stage_q <= link[i];
+        if (!rst_ni) chain_q <= {WIDTH{1'b0}};
+        else if (en_i) chain_q <= d_i;
       end
-      assign link[i+1] = stage_q;
+    end else begin : gen_many
+      always @(posedge clk_i) begin
+        if (!rst_ni) chain_q <= {(WIDTH*DEPTH){1'b0}};
+        else if (en_i) chain_q <= {chain_q[WIDTH*(DEPTH-1)-1:0], d_i};
+      end
     end
   endgenerate
 
-  assign q_o = link[DEPTH];
+  assign q_o = chain_q[WIDTH*DEPTH-1 -: WIDTH];
 endmodule
 
 `resetall
