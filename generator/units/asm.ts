@@ -165,8 +165,9 @@ function nearestTable(alphabet: readonly number[], bits: number, maxMag: number)
   return t;
 }
 
-const alphabetOf = (p: AsmParams): number[] => [...(p.alphabet ?? [1, 3, 5, 7])].sort((x, y) => x - y);
-const roundingOf = (p: AsmParams): Rounding => p.rounding ?? 'nearest';
+// The normalizer (ajv) has filled alphabet and rounding; the alphabet is sorted here for the tables.
+const alphabetOf = (p: AsmParams): number[] => [...p.alphabet].sort((x, y) => x - y);
+const roundingOf = (p: AsmParams): Rounding => p.rounding;
 
 /** Host mapping of a weight value to a supported one (sign-magnitude for signed weights). */
 export function asmMapWeight(w: number, p: AsmParams, ctx: UnitContext): number {

@@ -35,19 +35,13 @@ export const ilmSchema = {
 
 /** Params as written (defaulted keys optional). */
 export type IlmParams = FromSchema<typeof ilmSchema, { keepDefaultedPropertiesOptional: true }>;
-interface Resolved {
-  kind: 'ilm';
-  corrections: number;
-  signedMode: SignedMode;
-  share: boolean;
-}
+/** Params of a resolved config: the normalizer (ajv) filled every default. */
+type Resolved = FromSchema<typeof ilmSchema>;
 
 /** DSL helper: `multiplier: ilm({ corrections: 2 })`. */
 export function ilm(p: Omit<IlmParams, 'kind'> = {}): IlmParams {
   return { kind: 'ilm', ...p };
 }
-
-const resolved = (p: IlmParams): Resolved => ({ kind: 'ilm', corrections: p.corrections ?? 1, signedMode: p.signedMode ?? 'sign-magnitude', share: p.share ?? true });
 
 /** P0: one basic block. */
 function basicBlock(A: number, B: number): number {
@@ -223,12 +217,12 @@ export const ilmUnit = defineUnit({
   kind: 'ilm',
   schema: ilmSchema,
   describe(p: IlmParams) {
-    const r = resolved(p);
+    const r = p;
     return `ilm(corrections=${r.corrections}${r.signedMode === 'ones-complement' ? ', ones-complement' : ''}${r.share ? '' : ', share=false'})`;
   },
   rules: () => [],
   mapWeight: (w: number) => w,
-  multiply: (a: number, w: number, p: IlmParams) => ilmMultiply(a, w, resolved(p)),
-  productRange: (p: IlmParams, ctx: UnitContext) => ilmRange(resolved(p), ctx),
-  rtl: (p: IlmParams, ctx: UnitContext, prefix: string, header: (t: string) => string) => ilmRtl(resolved(p), ctx, prefix, header),
+  multiply: (a: number, w: number, p: Resolved) => ilmMultiply(a, w, p),
+  productRange: (p: Resolved, ctx: UnitContext) => ilmRange(p, ctx),
+  rtl: (p: Resolved, ctx: UnitContext, prefix: string, header: (t: string) => string) => ilmRtl(p, ctx, prefix, header),
 });

@@ -47,7 +47,11 @@ export const mitchellSchema = {
 
 /** Params as written (defaulted keys optional); the resolved config has them filled in. */
 export type MitchellParams = FromSchema<typeof mitchellSchema, { keepDefaultedPropertiesOptional: true }>;
-type Resolved = Required<Omit<MitchellParams, 'fractionBits'>> & { fractionBits: number };
+/**
+ * Params of a resolved config: the normalizer filled the schema defaults (ajv) and fractionBits
+ * (`normalize` below). The unit's model and RTL take only these, so no default is written twice.
+ */
+type Resolved = FromSchema<typeof mitchellSchema> & { fractionBits: number };
 
 /** DSL helper: `multiplier: mitchell({ fractionBits: 4 })`. */
 export function mitchell(p: Omit<MitchellParams, 'kind'> = {}): MitchellParams {
@@ -55,17 +59,6 @@ export function mitchell(p: Omit<MitchellParams, 'kind'> = {}): MitchellParams {
 }
 
 const fullFraction = (ctx: UnitContext) => Math.max(ctx.activation.bits, ctx.weight.bits) - 1;
-
-function resolved(p: MitchellParams, ctx: UnitContext): Resolved {
-  return {
-    kind: 'mitchell',
-    fractionBits: p.fractionBits ?? fullFraction(ctx),
-    unbias: p.unbias ?? false,
-    compensation: p.compensation ?? 'none',
-    signedMode: p.signedMode ?? 'sign-magnitude',
-    share: p.share ?? true,
-  };
-}
 
 /** Working fraction width F of the adder: t, or t+1 with unbias. */
 export function workingFraction(p: Resolved): number {
@@ -138,8 +131,9 @@ export function mitchellMultiply(a: number, w: number, p: Resolved, ctx: UnitCon
 export const mitchellUnit = defineUnit({
   kind: 'mitchell',
   schema: mitchellSchema,
-  normalize: (p: MitchellParams, ctx: UnitContext): MitchellParams => ({ ...p, fractionBits: p.fractionBits ?? fullFraction(ctx) }),
-  describe(p: MitchellParams) {
+  // The one precision-dependent default: no truncation, F = N−1 (ajv has filled the static ones).
+  normalize: (p: Resolved, ctx: UnitContext): Resolved => ({ ...p, fractionBits: (p as MitchellParams).fractionBits ?? fullFraction(ctx) }),
+  describe(p: Resolved) {
     const parts: string[] = [];
     if (p.fractionBits !== undefined) parts.push(`fractionBits=${p.fractionBits}`);
     if (p.unbias) parts.push('unbias');
@@ -148,10 +142,9 @@ export const mitchellUnit = defineUnit({
     if (p.share === false) parts.push('share=false');
     return `mitchell(${parts.join(', ')})`;
   },
-  rules(p: MitchellParams, ctx: UnitContext): RuleIssue[] {
+  rules(r: Resolved, ctx: UnitContext): RuleIssue[] {
     const out: RuleIssue[] = [];
     const Ffull = fullFraction(ctx);
-    const r = resolved(p, ctx);
     if (r.fractionBits > Ffull) {
       out.push({
         path: 'multiplier.fractionBits',
@@ -177,10 +170,9 @@ export const mitchellUnit = defineUnit({
     return out;
   },
   mapWeight: (w: number) => w,
-  multiply: (a: number, w: number, p: MitchellParams, ctx: UnitContext) => mitchellMultiply(a, w, resolved(p, ctx), ctx),
-  productRange: (p: MitchellParams, ctx: UnitContext) => mitchellRange(resolved(p, ctx), ctx),
-  rtl: (p: MitchellParams, ctx: UnitContext, prefix: string, header: (t: string) => string) =>
-    mitchellRtl(resolved(p, ctx), ctx, mitchellRange(resolved(p, ctx), ctx), prefix, header),
+  multiply: (a: number, w: number, p: Resolved, ctx: UnitContext) => mitchellMultiply(a, w, p, ctx),
+  productRange: (p: Resolved, ctx: UnitContext) => mitchellRange(p, ctx),
+  rtl: (p: Resolved, ctx: UnitContext, prefix: string, header: (t: string) => string) => mitchellRtl(p, ctx, mitchellRange(p, ctx), prefix, header),
 });
 
 export type MitchellResolved = Resolved;

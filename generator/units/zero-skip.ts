@@ -59,6 +59,8 @@ export const zeroSkipSchema = {
 
 /** As written (defaulted fields optional); the resolved config has every field filled in. */
 export type ZeroSkipConfig = FromSchema<typeof zeroSkipSchema, { keepDefaultedPropertiesOptional: true }>;
+/** As in a resolved config: the normalizer (ajv) filled `gating`. */
+export type ResolvedZeroSkip = FromSchema<typeof zeroSkipSchema>;
 type Threshold = number | false;
 
 /** DSL helper: `zeroSkip: zeroSkip({ activation: 0, weight: 2, gating: 'enable' })`. */
@@ -83,9 +85,9 @@ export function skipPredicate(zs: ZeroSkipConfig | undefined): ((a: number, w: n
 }
 
 /** `zeroSkip(activation<=0, weight off, isolate)`, for headers and reports. */
-export function describeZeroSkip(zs: ZeroSkipConfig): string {
+export function describeZeroSkip(zs: ResolvedZeroSkip): string {
   const side = (n: string, t: Threshold | undefined) => (thr(t) === false ? `${n} off` : `${n}<=${t}`);
-  return `zeroSkip(${side('activation', zs.activation)}, ${side('weight', zs.weight)}, ${zs.gating ?? 'isolate'})`;
+  return `zeroSkip(${side('activation', zs.activation)}, ${side('weight', zs.weight)}, ${zs.gating})`;
 }
 
 /** Cross-field rules: at least one side on; thresholds within the operand's magnitude range. */
@@ -165,9 +167,9 @@ export interface ZeroSkipRtlContext {
 
 const ubits = (max: number) => Math.max(1, Math.ceil(Math.log2(Math.max(1, max) + 1)));
 
-export function zeroSkipRtl(zs: ZeroSkipConfig | undefined, x: ZeroSkipRtlContext): ZeroSkipRtl {
+export function zeroSkipRtl(zs: ResolvedZeroSkip | undefined, x: ZeroSkipRtlContext): ZeroSkipRtl {
   const on = zs !== undefined;
-  const isolate = on && (zs.gating ?? 'isolate') === 'isolate';
+  const isolate = on && zs.gating === 'isolate';
   const R = x.rows;
   const C = x.cols;
   const incBits = ubits(R * C);

@@ -14,7 +14,17 @@ import { unitVariant } from '../../sim/unit-harness.js';
 
 const u8: UnitContext = { activation: { bits: 8, signed: false }, weight: { bits: 8, signed: false } };
 const s8: UnitContext = { activation: { bits: 8, signed: true }, weight: { bits: 8, signed: true } };
-const mul = (a: number, w: number, p: Record<string, unknown>, ctx = u8) => mitchellUnit.multiply(a, w, mitchellUnit.normalize!({ kind: 'mitchell', ...p } as never, ctx), ctx);
+/** The multiplier params of a resolved config (every default filled by the normalizer), memoized. */
+const resolvedParams = new Map<string, unknown>();
+function params(p: Record<string, unknown>, ctx: UnitContext): never {
+  const key = JSON.stringify([p, ctx]);
+  if (!resolvedParams.has(key)) {
+    const c = resolveConfig({ name: 'mt', array: { rows: 1, cols: 1 }, precision: { activation: ctx.activation, weight: ctx.weight }, multiplier: { kind: 'mitchell', ...p } });
+    resolvedParams.set(key, c.multiplier);
+  }
+  return resolvedParams.get(key) as never;
+}
+const mul = (a: number, w: number, p: Record<string, unknown>, ctx = u8) => mitchellUnit.multiply(a, w, params(p, ctx), ctx);
 
 function written(m: Record<string, unknown>, aBits = 8, wBits = 8, signed = false) {
   return { name: 'mt', array: { rows: 2, cols: 2 }, precision: { activation: { bits: aBits, signed }, weight: { bits: wBits, signed } }, multiplier: m };
@@ -70,7 +80,7 @@ describe('mitchell golden model', () => {
   });
 
   it('sizes the product from the variant\'s own largest product (unbias and compensation overestimate)', () => {
-    const range = (m: Record<string, unknown>, ctx = u8) => mitchellUnit.productRange(mitchellUnit.normalize!({ kind: 'mitchell', ...m } as never, ctx), ctx);
+    const range = (m: Record<string, unknown>, ctx = u8) => mitchellUnit.productRange(params(m, ctx), ctx);
     for (const v of [{ fractionBits: 4, unbias: true }, { compensation: 'bias' }]) {
       let trueMax = 0;
       let over = 0;
