@@ -27,6 +27,8 @@ interface ToolSpec {
   minText?: string;
   /** Newest supported major (a newer major may change behaviour the harness relies on). */
   maxMajor?: number;
+  /** For a tool that prints no version (icepack): the Debian package whose version to report. */
+  debianPackage?: string;
 }
 
 const specs: Record<string, ToolSpec> = {
@@ -34,6 +36,7 @@ const specs: Record<string, ToolSpec> = {
   verilator: { cmd: 'verilator', args: ['--version'], pkg: 'verilator build-essential', pattern: /Verilator (\d+)\.(\d+)/, min: [5, 6], minText: '5.006', maxMajor: 5 },
   yosys: { cmd: 'yosys', args: ['-V'], pkg: 'yosys', pattern: /Yosys (\d+)\.(\d+)/, min: [0, 23] },
   'nextpnr-ice40': { cmd: 'nextpnr-ice40', args: ['--version'], pkg: 'nextpnr-ice40', pattern: /nextpnr-ice40 -- Next Generation Place and Route \(Version ([^)\s]*)/, min: [0, 0] },
+  icepack: { cmd: 'icepack', args: ['-h'], pkg: 'fpga-icestorm', pattern: /^icestorm (\S+)/, min: [0, 0], debianPackage: 'fpga-icestorm' },
 };
 
 const cache = new Map<string, Promise<ToolInfo>>();
@@ -48,6 +51,10 @@ async function probe(name: string): Promise<ToolInfo> {
     out = r.all ?? '';
   } catch (e) {
     throw new ToolMissingError(spec.cmd, spec.pkg, (e as Error).message.split('\n')[0] ?? 'not found');
+  }
+  if (spec.debianPackage) {
+    const q = await execa('dpkg-query', ['-W', '-f', '${Version}', spec.debianPackage], { reject: false });
+    out = `icestorm ${q.exitCode === 0 && q.stdout ? q.stdout.trim() : '(version unknown)'}`;
   }
   return checkVersion(name, out);
 }
@@ -71,7 +78,7 @@ export function checkVersion(name: string, out: string): ToolInfo {
 }
 
 /** The tool's version line, checked once per process. Throws ToolMissingError with an install hint. */
-export function tool(name: 'iverilog' | 'verilator' | 'yosys' | 'nextpnr-ice40'): Promise<ToolInfo> {
+export function tool(name: 'iverilog' | 'verilator' | 'yosys' | 'nextpnr-ice40' | 'icepack'): Promise<ToolInfo> {
   let p = cache.get(name);
   if (!p) {
     p = probe(name);

@@ -33,7 +33,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { cached, contentKey } from '../../sim/cache.js';
 import { jobPool } from '../../sim/pool.js';
-import { tool, ToolMissingError } from '../../sim/tools.js';
+import { tool } from '../../sim/tools.js';
 import { iceDevice, DEVICE_NAMES } from './devices.js';
 import { HARNESS_DESCRIPTION, HARNESS_MODULE, harnessVerilog, parsePorts } from './harness.js';
 
@@ -103,18 +103,8 @@ export interface PnrResult {
 
 export class PnrInputError extends Error {}
 
-let icepackVersion: Promise<string> | undefined;
-function icepackTool(): Promise<string> {
-  icepackVersion ??= (async () => {
-    const r = await execa('icepack', ['-h'], { reject: false, all: true });
-    if (r.exitCode === undefined || /not found|ENOENT/.test(r.shortMessage ?? '')) {
-      throw new ToolMissingError('icepack', 'fpga-icestorm', (r.shortMessage ?? 'not found').split('\n')[0]!);
-    }
-    const q = await execa('dpkg-query', ['-W', '-f', '${Version}', 'fpga-icestorm'], { reject: false });
-    return q.exitCode === 0 && q.stdout ? `icestorm ${q.stdout.trim()}` : 'icestorm (version unknown)';
-  })();
-  return icepackVersion;
-}
+/** icepack's version (from its Debian package; icepack prints none), checked once via sim/tools.ts. */
+const icepackTool = async (): Promise<string> => (await tool('icepack')).version;
 
 /** Cell counts from Yosys `stat` text (flattened design). */
 export function parseYosysStat(text: string): Omit<Utilisation, 'lc' | 'io'> {
