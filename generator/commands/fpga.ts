@@ -12,10 +12,11 @@
  * 1 bad input (nothing written), 2 missing tool, 3 internal error.
  */
 import type { CommandModule } from 'yargs';
-import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, rename, rm, writeFile } from 'node:fs/promises';
-import { basename, dirname, join, resolve } from 'node:path';
+import { writeFile } from 'node:fs/promises';
+import { basename, join, resolve } from 'node:path';
+import { writeFileAtomically } from '../../sim/files.js';
 import { generate } from '../emit/generate.js';
+import { replaceFolderAtomically } from '../emit/write.js';
 import { topModule } from '../emit/rtl.js';
 import { axiTopModule, isAxi } from '../axi/emit.js';
 import { DEVICE_NAMES, iceDevice } from '../fpga/devices.js';
@@ -66,9 +67,8 @@ export const fpgaCommand: CommandModule<object, Args> = {
       const g = generate(c);
       const top = isAxi(c) ? axiTopModule(c) : topModule(c);
       const out = resolve(argv.out ?? join('rtl-out', `${c.name}-${argv.device}`));
-      await mkdir(dirname(out), { recursive: true });
-      const tmp = await mkdtemp(join(dirname(out), `.${basename(out)}.tmp-`));
-      try {
+      // Everything (RTL, harness, logs, bitstream, reports) goes into a temporary sibling renamed into place.
+      const { r, json, text } = await replaceFolderAtomically(out, async (tmp) => {
         for (const f of g.out) await writeFile(join(tmp, f.name), f.text);
         const r = await placeAndRoute({ files: g.files, top, device: argv.device, clockMHz: argv.clock, dsp: argv.dsp, harness: argv.harness, seed: argv.seed, outDir: tmp });
         const final = { ...r, bitstream: r.bitstream ? join(out, basename(r.bitstream)) : null, config: { name: c.name, hash: c.hash } };
@@ -78,18 +78,11 @@ export const fpgaCommand: CommandModule<object, Args> = {
         const text = formatPnr(final);
         await writeFile(join(tmp, 'fpga.json'), json);
         await writeFile(join(tmp, 'fpga.txt'), text);
-        if (existsSync(out)) await rm(out, { recursive: true, force: true });
-        await rename(tmp, out);
-        if (argv.json) {
-          await mkdir(dirname(resolve(argv.json)), { recursive: true });
-          await writeFile(argv.json, json);
-        }
-        process.stdout.write(text + `synthesis ${r.seconds.synth.toFixed(1)} s, place and route ${r.seconds.pnr.toFixed(1)} s${r.cacheHit ? ' (cached)' : ''} → ${out}/\n`);
-        return r.fits ? 0 : EXIT_CHECK_FAILED;
-      } catch (e) {
-        await rm(tmp, { recursive: true, force: true });
-        throw e;
-      }
+        return { r, json, text };
+      });
+      if (argv.json) await writeFileAtomically(argv.json, json);
+      process.stdout.write(text + `synthesis ${r.seconds.synth.toFixed(1)} s, place and route ${r.seconds.pnr.toFixed(1)} s${r.cacheHit ? ' (cached)' : ''} → ${out}/\n`);
+      return r.fits ? 0 : EXIT_CHECK_FAILED;
     }, s.hash);
   },
 };

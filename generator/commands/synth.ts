@@ -1,6 +1,5 @@
 import type { CommandModule } from 'yargs';
-import { dirname } from 'node:path';
-import { mkdir, rename, writeFile } from 'node:fs/promises';
+import { writeFileAtomically } from '../../sim/files.js';
 import { ConfigError } from '../config/errors.js';
 import { synthesize, formatSynth } from '../estimate/synth.js';
 import { isTarget, TARGETS } from '../estimate/targets.js';
@@ -28,12 +27,7 @@ export const synthCommand: CommandModule<object, Args> = {
       }
       const c = await s.load(argv.config);
       const r = await synthesize(c, argv.target);
-      if (argv.json) {
-        await mkdir(dirname(argv.json), { recursive: true });
-        const tmp = `${argv.json}.tmp-${process.pid}`;
-        await writeFile(tmp, JSON.stringify({ name: c.name, configHash: c.hash, ...r }, null, 2) + '\n');
-        await rename(tmp, argv.json);
-      }
+      if (argv.json) await writeFileAtomically(argv.json, JSON.stringify({ name: c.name, configHash: c.hash, ...r }, null, 2) + '\n');
       process.stdout.write(formatSynth(c.name, r));
     }, s.hash);
   },

@@ -13,15 +13,25 @@ export interface OutFile {
 
 /** Replaces `dir` with a folder holding exactly `files`. */
 export async function writeFolderAtomically(dir: string, files: OutFile[]): Promise<void> {
+  await replaceFolderAtomically(dir, async (tmp) => {
+    for (const f of files) {
+      if (f.name.includes('/') || f.name.includes('\\') || f.name.startsWith('.')) throw new Error(`internal error: unsafe output file name ${f.name}`);
+      await writeFile(join(tmp, f.name), f.text);
+    }
+  });
+}
+
+/**
+ * Replaces `dir` with the folder `fill` writes into a temporary sibling; on any failure of `fill`
+ * the temporary folder is removed and `dir` is left as it was. Returns what `fill` returns.
+ */
+export async function replaceFolderAtomically<T>(dir: string, fill: (tmp: string) => Promise<T>): Promise<T> {
   const target = resolve(dir);
   const parent = dirname(target);
   await mkdir(parent, { recursive: true });
   const tmp = await mkdtemp(join(parent, `.${basename(target)}.tmp-`));
   try {
-    for (const f of files) {
-      if (f.name.includes('/') || f.name.includes('\\') || f.name.startsWith('.')) throw new Error(`internal error: unsafe output file name ${f.name}`);
-      await writeFile(join(tmp, f.name), f.text);
-    }
+    const result = await fill(tmp);
     if (existsSync(target)) {
       const old = `${tmp}-old`;
       await rename(target, old);
@@ -30,6 +40,7 @@ export async function writeFolderAtomically(dir: string, files: OutFile[]): Prom
     } else {
       await rename(tmp, target);
     }
+    return result;
   } catch (e) {
     await rm(tmp, { recursive: true, force: true });
     throw e;
