@@ -14,7 +14,7 @@ import { hostname, tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { cached } from '../../sim/cache.js';
-import { cleanStaleTemps, OUTPUT_MARKER, writeFolderAtomically } from '../../generator/emit/write.js';
+import { cleanStaleTemps, FORCE_HELP, OUT_EXISTING_HELP, OUTPUT_MARKER, writeFolderAtomically } from '../../generator/emit/write.js';
 import { REPORT_KINDS } from '../../sim/files.js';
 import { commands } from '../../generator/commands/index.js';
 
@@ -127,6 +127,21 @@ const COMMANDS: Record<string, (out: string[]) => string[]> = {
 const USER_FILES = { 'notes.txt': 'my notes\n', 'sub/thesis.tex': '\\documentclass{article}\n' };
 
 describe('--out of every command that writes a folder', () => {
+  it('the --help of each says what --out does to an existing folder and what --force does', async () => {
+    for (const name of Object.keys(COMMANDS)) {
+      const log = vi.spyOn(console, 'log').mockImplementation(() => undefined);
+      try {
+        await yargs([name, '--help']).command(commands).exitProcess(false).wrap(null).parseAsync();
+        const text = log.mock.calls.flat().join('\n');
+        expect(text, name).toContain(`--out`);
+        expect(text, name).toContain(OUT_EXISTING_HELP);
+        expect(text, name).toContain(FORCE_HELP);
+      } finally {
+        log.mockRestore();
+      }
+    }
+  });
+
   for (const [name, cmd] of Object.entries(COMMANDS)) {
     it(`${name} --out '' is a user error and writes nothing`, async () => {
       const cwd = fresh('empty');
