@@ -86,12 +86,14 @@ export const simCommand: CommandModule<object, Args> = {
       const seed = checkSeed(argv.seed);
       const stall = checkStall(argv.stall);
       checkJobs(argv.jobs);
-      // Report paths are checked before anything runs; with --force a file axgen did not write is moved aside.
+      // Report paths are checked before anything runs; with --force a file axgen did not write is
+      // moved aside once the arguments are known good (the simulator copies the VCD in place).
       const json = outputArg(argv.json, '--json');
       const wave = outputArg(argv.wave, '--wave');
       if (json !== undefined) await checkReportFile(json, { arg: '--json', force: argv.force, kind: 'sim' });
+      const wavesAside: string[] = [];
       for (const w of wave === undefined ? [] : simulators.map((sim) => waveFile(wave, sim, simulators.length > 1))) {
-        if ((await checkReportFile(w, { arg: '--wave', force: argv.force, kind: 'wave' })) === 'foreign') await moveAside(w);
+        if ((await checkReportFile(w, { arg: '--wave', force: argv.force, kind: 'wave' })) === 'foreign') wavesAside.push(w);
       }
       let c: ResolvedConfig;
       let rtl: EmittedFile[] | undefined;
@@ -111,6 +113,7 @@ export const simCommand: CommandModule<object, Args> = {
         source = argv.config!;
       }
       const gemm = checkGemm(c, argv.gemm);
+      for (const w of wavesAside) await moveAside(w);
       process.stdout.write(`  seed ${seed} (replay with --seed ${seed})\n`);
       const report = await simulate(c, { simulators, seed, gemm, stall, wave, rtl, source });
       process.stdout.write(formatReport(report));
