@@ -227,7 +227,15 @@ async function folderState(target: string): Promise<OutState> {
   try {
     st = await lstat(target);
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return { kind: 'absent' };
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') {
+      // Absent; but a file on the way (`--out notes.txt/x`) can never hold it.
+      for (let p = dirname(target); p !== dirname(p); p = dirname(p)) {
+        const up = await lstat(p).catch(() => null);
+        if (up) return up.isDirectory() || up.isSymbolicLink() ? { kind: 'absent' } : { kind: 'foreign', why: `lies inside ${show(p)}, which is a file` };
+      }
+      return { kind: 'absent' };
+    }
     throw e;
   }
   if (st.isSymbolicLink()) return { kind: 'foreign', why: 'is a symbolic link' };

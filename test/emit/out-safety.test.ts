@@ -195,6 +195,10 @@ describe('--out of every command that writes a folder', () => {
       expect(r.stderr).toContain('which is a file, not a folder');
       expect(statSync(join(cwd, 'afile.txt')).isFile()).toBe(true);
       expect(readFileSync(join(cwd, 'afile.txt'), 'utf8')).toBe('precious\n');
+      const inside = await inProcess(cmd(['--out', 'afile.txt/sub']), cwd);
+      expect(inside.code, inside.stderr).toBe(1);
+      expect(inside.stderr).toContain(`lies inside "${join(cwd, 'afile.txt')}", which is a file`);
+      expect(readFileSync(join(cwd, 'afile.txt'), 'utf8')).toBe('precious\n');
     });
   }
 
@@ -343,7 +347,13 @@ describe('the rules in process', () => {
     const dead = spawnSync('true').pid!;
     const old = `.o.tmp-${HOST}-${dead}-00000000-old`;
     write(join(dir, old), { [OUTPUT_MARKER]: JSON.stringify({ writtenBy: 'axgen', files: ['a.v'] }), 'a.v': 'a\n', 'mine.txt': 'mine\n' });
-    await cleanStaleTemps(dir, '.o.tmp-');
+    const err = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    try {
+      await cleanStaleTemps(dir, '.o.tmp-');
+      expect(err.mock.calls.flat().join('')).toContain(`kept files that appeared in the old output meanwhile: moved to ${join(dir, 'o.old-1')}`);
+    } finally {
+      err.mockRestore();
+    }
     expect(tree(dir)).toEqual({ 'o.old-1': '/', 'o.old-1/mine.txt': 'mine\n' });
   });
 
@@ -366,6 +376,7 @@ describe('report files (--json, --junit) are never overwritten unless axgen wrot
     'sim --json': ['sim', ILM, '--simulator', 'icarus', '--json', 'user.json'],
     'regress --junit': ['regress', '--only', 'nothing', '--junit', 'user.json'],
     'synth --json': ['synth', ILM, '--json', 'user.json'],
+    'sim --wave': ['sim', ILM, '--simulator', 'icarus', '--wave', 'user.json'],
   })) {
     it(`${name} refuses an existing file axgen did not write`, async () => {
       const cwd = fresh('report');
