@@ -3,6 +3,10 @@ import { ConfigError, InternalError } from '../config/errors.js';
 import { loadConfig } from '../config/load.js';
 import type { ResolvedConfig } from '../config/resolve.js';
 import { ToolMissingError } from '../../sim/tools.js';
+import { FORCE_HELP } from '../emit/write.js';
+
+/** The `--force` option of every command that writes an output folder or file (generator/emit/write.ts). */
+export const forceOption = { type: 'boolean', default: false, describe: FORCE_HELP } as const;
 
 export const EXIT_USER = 1;
 export const EXIT_TOOL = 2;

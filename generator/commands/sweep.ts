@@ -8,7 +8,8 @@ import { loadSweep, parseShard } from '../sweep/spec.js';
 import { runSweep, SweepInterrupted } from '../sweep/run.js';
 import { mergeResults } from '../sweep/results.js';
 import { readResults, writeOutputs } from '../sweep/output.js';
-import { runCommand, EXIT_POINTS_FAILED } from './common.js';
+import { checkOutFolder, outputArg, OUT_EXISTING_HELP } from '../emit/write.js';
+import { forceOption, runCommand, EXIT_POINTS_FAILED } from './common.js';
 
 interface SweepArgs {
   spec: string;
@@ -18,6 +19,7 @@ interface SweepArgs {
   shard?: string;
   cache?: string;
   progress?: boolean;
+  force: boolean;
 }
 
 function checkJobs(jobs: number | undefined): void {
@@ -34,7 +36,8 @@ export const sweepCommand: CommandModule<object, SweepArgs> = {
   builder: (y) =>
     y
       .positional('spec', { type: 'string', demandOption: true, describe: 'sweep file (.ts with `export default defineSweep({...})`, or .json)' })
-      .option('out', { type: 'string', describe: 'results folder (default: rtl-out/sweep-<name>[-shard-i-of-N])' })
+      .option('out', { type: 'string', describe: `results folder (default: rtl-out/sweep-<name>[-shard-i-of-N]); ${OUT_EXISTING_HELP}` })
+      .option('force', forceOption)
       .option('target', { type: 'string', describe: `override the sweep's synthesis target: ${TARGETS.join(', ')}` })
       .option('jobs', { type: 'number', describe: 'parallel tool runs (the shared job pool; default: AXGEN_JOBS or the number of cores)' })
       .option('shard', { type: 'string', describe: 'run only shard i of N ("i/N", 1 ≤ i ≤ N): every N-th point; combine with `axgen sweep-merge`' })
@@ -42,6 +45,7 @@ export const sweepCommand: CommandModule<object, SweepArgs> = {
       .option('progress', { type: 'boolean', default: true, describe: 'progress bar on a terminal (plain lines otherwise); --no-progress for plain lines' }) as never,
   handler: async (argv) => {
     await runCommand(async () => {
+      const given = outputArg(argv.out, '--out');
       let target: Target | undefined;
       if (argv.target !== undefined) {
         if (!isTarget(argv.target)) throw new ConfigError('--target', [{ path: '--target', expected: `one of ${TARGETS.map((t) => `"${t}"`).join(', ')}`, received: JSON.stringify(argv.target) }]);
@@ -52,8 +56,10 @@ export const sweepCommand: CommandModule<object, SweepArgs> = {
       if (argv.cache) process.env.AXGEN_CACHE = argv.cache;
       const sweep = await loadSweep(argv.spec, target ? { target } : {});
       const s = sweep.spec;
-      const out = argv.out ?? join('rtl-out', `sweep-${s.name}${shard ? `-shard-${shard.index}-of-${shard.count}` : ''}`);
+      const out = given ?? join('rtl-out', `sweep-${s.name}${shard ? `-shard-${shard.index}-of-${shard.count}` : ''}`);
 
+      // Refused before any point runs, not after the sweep.
+      await checkOutFolder(out, { force: argv.force });
       const tty = process.stderr.isTTY === true && argv.progress !== false;
       let bar: cliProgress.SingleBar | null = null;
       let done = 0;
@@ -95,7 +101,7 @@ export const sweepCommand: CommandModule<object, SweepArgs> = {
           },
         });
         if (bar) (bar as cliProgress.SingleBar).stop();
-        await writeOutputs(out, results);
+        await writeOutputs(out, results, { force: argv.force });
         const ok = results.points.filter((p) => p.status === 'ok').length;
         process.stdout.write(
           `✔ sweep ${s.name}: ${results.points.length} points (${ok} ok, ${stats.invalid} invalid, ${stats.failed} failed; ${stats.cached} from the cache, ${stats.computed} computed) ` +
@@ -118,6 +124,7 @@ export const sweepCommand: CommandModule<object, SweepArgs> = {
 interface MergeArgs {
   shards: string[];
   out: string;
+  force: boolean;
 }
 
 export const sweepMergeCommand: CommandModule<object, MergeArgs> = {
@@ -127,14 +134,17 @@ export const sweepMergeCommand: CommandModule<object, MergeArgs> = {
   builder: (y) =>
     y
       .positional('shards', { type: 'string', array: true, demandOption: true, describe: 'results folders written by `axgen sweep --shard i/N`' })
-      .option('out', { type: 'string', demandOption: true, describe: 'folder for the merged results' }) as never,
+      .option('out', { type: 'string', demandOption: true, describe: `folder for the merged results; ${OUT_EXISTING_HELP}` })
+      .option('force', forceOption) as never,
   handler: async (argv) => {
     await runCommand(async () => {
+      const out = outputArg(argv.out, '--out')!;
+      await checkOutFolder(out, { force: argv.force });
       const parts = [];
       for (const dir of argv.shards) parts.push({ source: dir, results: await readResults(dir) });
       const merged = mergeResults(parts);
-      await writeOutputs(argv.out, merged);
-      process.stdout.write(`✔ merged ${parts.length} shard${parts.length === 1 ? '' : 's'} of sweep ${merged.sweep.name}: ${merged.points.length} points → ${argv.out}/\n`);
+      await writeOutputs(out, merged, { force: argv.force });
+      process.stdout.write(`✔ merged ${parts.length} shard${parts.length === 1 ? '' : 's'} of sweep ${merged.sweep.name}: ${merged.points.length} points → ${out}/\n`);
     });
   },
 };

@@ -1,14 +1,16 @@
 import type { CommandModule } from 'yargs';
-import { writeFileAtomically } from '../../sim/files.js';
+import { checkReportFile, writeFileAtomically } from '../../sim/files.js';
 import { ConfigError } from '../config/errors.js';
 import { synthesize, formatSynth } from '../estimate/synth.js';
 import { isTarget, TARGETS } from '../estimate/targets.js';
-import { ConfigSession, runCommand } from './common.js';
+import { outputArg } from '../emit/write.js';
+import { ConfigSession, forceOption, runCommand } from './common.js';
 
 interface Args {
   config: string;
   target: string;
   json?: string;
+  force: boolean;
 }
 
 export const synthCommand: CommandModule<object, Args> = {
@@ -18,16 +20,19 @@ export const synthCommand: CommandModule<object, Args> = {
     y
       .positional('config', { type: 'string', demandOption: true, describe: 'config file (.ts or .json)' })
       .option('target', { type: 'string', default: 'ice40', describe: `synthesis target: ${TARGETS.join(', ')}` })
-      .option('json', { type: 'string', describe: 'also write the full result (figures per part and variant, cell counts, tool version) to this file' }) as never,
+      .option('json', { type: 'string', describe: 'also write the full result (figures per part and variant, cell counts, tool version) to this file (an existing file only if it is an axgen synth report, unless --force)' })
+      .option('force', forceOption) as never,
   handler: async (argv) => {
     const s = new ConfigSession();
     await runCommand(async () => {
       if (!isTarget(argv.target)) {
         throw new ConfigError('--target', [{ path: '--target', expected: `one of ${TARGETS.map((t) => `"${t}"`).join(', ')}`, received: JSON.stringify(argv.target) }]);
       }
+      const json = outputArg(argv.json, '--json');
+      if (json !== undefined) await checkReportFile(json, { arg: '--json', force: argv.force, kind: 'synth' });
       const c = await s.load(argv.config);
       const r = await synthesize(c, argv.target);
-      if (argv.json) await writeFileAtomically(argv.json, JSON.stringify({ name: c.name, configHash: c.hash, ...r }, null, 2) + '\n');
+      if (json !== undefined) await writeFileAtomically(json, JSON.stringify({ name: c.name, configHash: c.hash, ...r }, null, 2) + '\n', { arg: '--json', force: argv.force, kind: 'synth' });
       process.stdout.write(formatSynth(c.name, r));
     }, s.hash);
   },

@@ -45,13 +45,13 @@ describe('emitted RTL', () => {
     expect(size(16, 16) - size(2, 2)).toBeLessThan(60);
   });
 
-  it('generateTo replaces a folder whole and leaves no temporary folder', async () => {
+  it('generateTo replaces a folder it wrote whole and leaves no temporary folder', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'axgen-gen-'));
     const out = join(dir, 'x');
     await generateTo(config({ rows: 2, cols: 2, name: 'first' }), out);
-    writeFileSync(join(out, 'stale.v'), '// left over');
+    expect(readdirSync(out).some((f) => f.startsWith('first_'))).toBe(true);
     const g = await generateTo(config({ rows: 2, cols: 2, name: 'second' }), out);
-    expect(readdirSync(out).sort()).toEqual([...g.manifest.files, 'files.f', 'manifest.json'].sort());
+    expect(readdirSync(out).sort()).toEqual([...g.manifest.files, '.axgen-output.json', 'files.f', 'manifest.json'].sort());
     expect(readdirSync(dir)).toEqual(['x']);
     const manifest = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8'));
     expect(manifest).toMatchObject({ name: 'second', top: 'second_top', configHash: g.manifest.config.hash, generatorVersion: expect.any(String) });

@@ -44,7 +44,7 @@ describe('axgen metrics / axgen unit', () => {
     const out = join(dir, 'unit');
     const r = await axgen(['unit', cfg, '--out', out, '--check', 'icarus']);
     expect(r.exitCode, r.all).toBe(0);
-    expect(readdirSync(out).sort()).toEqual(['cli_mitch_act_pre.v', 'cli_mitch_mul.v', 'cli_mitch_unit.v', 'cli_mitch_wgt_pre.v', 'files.f']);
+    expect(readdirSync(out).sort()).toEqual(['.axgen-output.json', 'cli_mitch_act_pre.v', 'cli_mitch_mul.v', 'cli_mitch_unit.v', 'cli_mitch_wgt_pre.v', 'files.f']);
     expect(r.stdout).toMatch(/icarus .*65536 vectors \(exhaustive\) match the golden model/);
   });
 });
