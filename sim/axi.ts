@@ -31,7 +31,7 @@ import { axisWidths, emitAxiRtl } from '../generator/axi/emit.js';
 import { ADDR_BITS, regMap, resetValue, type RegMap } from '../generator/regmap/regmap.js';
 import { foldsOf } from '../generator/model/cycles.js';
 import { schedule, type Schedule } from '../generator/model/schedule.js';
-import { buildSim, runSim, type SimulatorName } from './simulators.js';
+import { buildSim, runSim, VERILATOR_CLASS, type SimulatorName } from './simulators.js';
 import { packBeat } from './vectors.js';
 
 export interface AxiCosimRequest {
@@ -247,7 +247,7 @@ export function axiTestbenchFiles(c: ResolvedConfig) {
   return {
     check: { name: `${tbPrefix}_tb_check.v`, text: render('sim/templates/tb_axi_check.v.hbs', { ...view, header: header('sim/templates/tb_axi_check.v.hbs') }) },
     icarus: { name: `${tbPrefix}_tb_icarus.v`, text: render('sim/templates/tb_icarus.v.hbs', { ...wrap, header: header('sim/templates/tb_icarus.v.hbs') }) },
-    verilatorMain: { name: `${tbPrefix}_main.cpp`, text: render('sim/templates/verilator_main.cpp.hbs', { ...wrap, header: header('sim/templates/verilator_main.cpp.hbs') }) },
+    verilatorMain: { name: `${tbPrefix}_main.cpp`, text: render('sim/templates/verilator_main.cpp.hbs', { ...wrap, modelClass: VERILATOR_CLASS, header: header('sim/templates/verilator_main.cpp.hbs') }) },
     checkTop: `${tbPrefix}_tb_check`,
     icarusTop: `${tbPrefix}_tb_icarus`,
   };
