@@ -7,7 +7,7 @@ import { parseGemm, type GemmShape } from '../../sim/cases.js';
 import { writeFileAtomically, toJson } from '../../sim/files.js';
 import { setJobs } from '../../sim/pool.js';
 import { loadRtlFolder } from '../../sim/rtl-dir.js';
-import { formatReport, SIMULATORS, simulate } from '../../sim/run.js';
+import { formatReport, SIMULATORS, simulate, SimRunFailed, type SimReport } from '../../sim/run.js';
 import type { SimulatorName } from '../../sim/simulators.js';
 import { ConfigSession, runCommand, EXIT_CHECK_FAILED } from './common.js';
 
@@ -62,7 +62,7 @@ export function checkJobs(n: number | undefined): void {
 
 export const simCommand: CommandModule<object, Args> = {
   command: 'sim [config]',
-  describe: 'Co-simulate a config (or a generated folder, --rtl) against its golden model in Icarus and/or Verilator',
+  describe: 'Co-simulate what a config generates (its AXI top for interface "axi", else its stream top; or a generated folder, --rtl) against its golden model in Icarus and/or Verilator',
   builder: (y) =>
     y
       .positional('config', { type: 'string', describe: 'config file (.ts or .json); omit with --rtl' })
@@ -102,7 +102,16 @@ export const simCommand: CommandModule<object, Args> = {
       }
       const gemm = checkGemm(c, argv.gemm);
       process.stdout.write(`  seed ${seed} (replay with --seed ${seed})\n`);
-      const report = await simulate(c, { simulators, seed, gemm, stall, wave: argv.wave, rtl, source });
+      let report: SimReport;
+      try {
+        report = await simulate(c, { simulators, seed, gemm, stall, wave: argv.wave, rtl, source });
+      } catch (e) {
+        if (!(e instanceof SimRunFailed)) throw e;
+        // One simulator failed to run: report the other's result, then the failure decides the exit.
+        process.stdout.write(formatReport(e.report));
+        if (argv.json !== undefined) await writeFileAtomically(argv.json, toJson(e.report));
+        throw e.cause;
+      }
       process.stdout.write(formatReport(report));
       if (argv.json !== undefined) await writeFileAtomically(argv.json, toJson(report));
       return report.passed ? 0 : EXIT_CHECK_FAILED;
