@@ -2,7 +2,7 @@
 # Long regression: `axgen regress --suite full` — every registered unit kind × its representative
 # parameter sets × both dataflows × signed/unsigned/mixed operands × shapes from 1x1 to 16x16 (plus
 # saturating accumulators and zero-skip when the schema has it), on Icarus and Verilator.
-# Then 30 random valid config names (test/properties/names.test.ts, AXGEN_NAME_RUNS) before it.
+# Before it: 30 random valid config names through every tool (test/properties/names.test.ts, AXGEN_NAME_RUNS).
 # Not part of `npm test`: it builds one Verilator model per config (~5 s each with ccache, more the
 # first time); 480 configs, 960 jobs: 18 minutes on 2 cores from an empty build cache, ccache warm (all passed, seed 7). Reports go to .ci-out/regress-full/ (JUnit XML,
 # JSON for tools). Extra arguments are passed on, e.g.:
