@@ -27,17 +27,26 @@ import { derive, type Derived } from '../generator/config/derive.js';
 import type { ResolvedConfig } from '../generator/config/resolve.js';
 import { emitRtl, headerFor, type EmittedFile } from '../generator/emit/rtl.js';
 import { render } from '../generator/emit/handlebars.js';
-import { axisWidths, emitAxiRtl } from '../generator/axi/emit.js';
+import { axisWidths, emitAxiRtl, isAxi } from '../generator/axi/emit.js';
 import { ADDR_BITS, regMap, resetValue, type RegMap } from '../generator/regmap/regmap.js';
 import { foldsOf } from '../generator/model/cycles.js';
 import { schedule, type Schedule } from '../generator/model/schedule.js';
-import { buildSim, runSim, type SimulatorName } from './simulators.js';
+import type { MultiSchedule } from './cases.js';
+import { copyWave } from './cosim.js';
+import { buildSim, runSim, VERILATOR_CLASS, type SimulatorName } from './simulators.js';
 import { packBeat } from './vectors.js';
 
 export interface AxiCosimRequest {
   simulator: SimulatorName;
-  A: number[][];
-  W: number[][];
+  /** One GEMM (weights as the user gives them)... */
+  A?: number[][];
+  W?: number[][];
+  /** ...or several cases already scheduled back to back (sim/cases.ts), as `axgen sim` runs them. */
+  scheduled?: MultiSchedule;
+  /** Simulate these files (`axgen sim --rtl DIR`: the folder as it is on disk) instead of emitting them. */
+  rtl?: EmittedFile[];
+  /** Write a VCD (Verilator then builds with --trace) and copy it to this file. */
+  wave?: string;
   seed?: number;
   stall?: number;
   /** Cycles after START before the soft reset of the aborted tile (default 12). */
@@ -60,6 +69,12 @@ export interface AxiCosimResult {
   /** Every AXGEN_* complaint of the checker. */
   problems: string[];
   buildCacheHit: boolean;
+  /** Wall time of the build step (a cache hit is near 0) and of the simulator run, in ms. */
+  buildMs: number;
+  runMs: number;
+  /** Commands of the schedule (each run and checked at least once) and their real MACs. */
+  commands: number;
+  macs: number;
   output: string;
 }
 
@@ -247,13 +262,13 @@ export function axiTestbenchFiles(c: ResolvedConfig) {
   return {
     check: { name: `${tbPrefix}_tb_check.v`, text: render('sim/templates/tb_axi_check.v.hbs', { ...view, header: header('sim/templates/tb_axi_check.v.hbs') }) },
     icarus: { name: `${tbPrefix}_tb_icarus.v`, text: render('sim/templates/tb_icarus.v.hbs', { ...wrap, header: header('sim/templates/tb_icarus.v.hbs') }) },
-    verilatorMain: { name: `${tbPrefix}_main.cpp`, text: render('sim/templates/verilator_main.cpp.hbs', { ...wrap, header: header('sim/templates/verilator_main.cpp.hbs') }) },
+    verilatorMain: { name: `${tbPrefix}_main.cpp`, text: render('sim/templates/verilator_main.cpp.hbs', { ...wrap, modelClass: VERILATOR_CLASS, header: header('sim/templates/verilator_main.cpp.hbs') }) },
     checkTop: `${tbPrefix}_tb_check`,
     icarusTop: `${tbPrefix}_tb_icarus`,
   };
 }
 
-export function parseAxiOutput(output: string): Omit<AxiCosimResult, 'simulator' | 'toolVersion' | 'buildCacheHit' | 'output' | 'passed'> & { done: boolean } {
+export function parseAxiOutput(output: string): Omit<AxiCosimResult, 'simulator' | 'toolVersion' | 'buildCacheHit' | 'output' | 'passed' | 'buildMs' | 'runMs' | 'commands' | 'macs'> & { done: boolean } {
   const problems = output
     .split('\n')
     .filter((l) => /AXGEN_(CSR|YBEAT|TBERROR|TIMEOUT|STREAMS|EXTRA)/.test(l))
@@ -264,24 +279,36 @@ export function parseAxiOutput(output: string): Omit<AxiCosimResult, 'simulator'
   return { done: !!dm, steps: n(1), starts: n(2), results: n(3), dropped: n(4), errors: dm ? n(5) : -1, simCycles: n(6), problems };
 }
 
+/**
+ * Runs the AXI checker on `<name>_axi_top` (emitted, or `req.rtl`) in one simulator. Passes only
+ * when the checker reports AXGEN_DONE after every program step with no error and no problem.
+ * Throws when the config is not an AXI config or the RTL does not build.
+ */
 export async function axiCosim(c: ResolvedConfig, req: AxiCosimRequest): Promise<AxiCosimResult> {
   const d = derive(c);
-  const s = schedule(c, d, req.A, req.W);
-  const rtl: EmittedFile[] = [...emitRtl(c), ...emitAxiRtl(c)];
-  if (rtl.length === emitRtl(c).length) throw new Error(`config ${c.name} does not set interface: "axi"`);
+  const s = req.scheduled?.all ?? schedule(c, d, req.A ?? [], req.W ?? []);
+  if (!isAxi(c)) throw new Error(`config ${c.name} does not set interface: "axi"`);
+  const rtl: EmittedFile[] = req.rtl ?? [...emitRtl(c), ...emitAxiRtl(c)];
   const tb = axiTestbenchFiles(c);
-  const build = await buildSim(req.simulator, { rtl, tb, checkTop: tb.checkTop, icarusTop: tb.icarusTop });
+  const t0 = performance.now();
+  const build = await buildSim(req.simulator, { rtl, tb, checkTop: tb.checkTop, icarusTop: tb.icarusTop, trace: req.wave !== undefined });
+  const buildMs = performance.now() - t0;
   const runDir = req.runDir ?? (await mkdtemp(join(tmpdir(), 'axgen-axi-')));
   try {
     const texts = axiVectorTexts(c, d, s, req.abortAfter);
     req.mutate?.(texts);
     for (const [name, text] of Object.entries(texts)) await writeFile(join(runDir, name), text);
-    const output = await runSim(build, runDir, { seed: req.seed ?? 1, stall: req.stall ?? 0 });
+    const t1 = performance.now();
+    const output = await runSim(build, runDir, { seed: req.seed ?? 1, stall: req.stall ?? 0, wave: req.wave !== undefined });
+    const runMs = performance.now() - t1;
     const p = parseAxiOutput(output);
     const steps = Number(texts['prog.hex']!.split('\n')[0]);
-    const passed = p.done && p.errors === 0 && p.problems.length === 0 && p.steps === steps;
+    if (p.done && p.steps !== steps) p.problems.push(`the checker ran ${p.steps} of ${steps} program steps`);
+    if (req.wave !== undefined) await copyWave(runDir, req.wave, req.simulator, p.problems);
+    const passed = p.done && p.errors === 0 && p.problems.length === 0;
     const { done: _done, ...rest } = p;
-    return { simulator: req.simulator, toolVersion: build.tool.version, buildCacheHit: build.cacheHit, output, passed, ...rest };
+    const macs = s.commands.reduce((a, cmd) => a + cmd.macs, 0);
+    return { simulator: req.simulator, toolVersion: build.tool.version, buildCacheHit: build.cacheHit, buildMs, runMs, commands: s.commands.length, macs, output, passed, ...rest };
   } finally {
     if (!req.runDir) await rm(runDir, { recursive: true, force: true });
   }

@@ -12,6 +12,16 @@ import { hasCcache, tool, type ToolInfo } from './tools.js';
 
 export type SimulatorName = 'icarus' | 'verilator';
 
+/**
+ * The C++ class (and header) of every Verilator model, passed as `--prefix` and rendered into the
+ * C++ main (sim/templates/verilator_main.cpp.hbs). Without it the class is `V<top>` and Verilator
+ * escapes double and trailing underscores of `<top>` in file names (`x_` gives `Vx___05Ftb_check.h`),
+ * so a valid config name such as `x_` or `x__y` would not build.
+ */
+export const VERILATOR_CLASS = 'Vaxgen_check';
+/** File name of the C++ main in a Verilator build folder (fixed for the same reason). */
+const VERILATOR_MAIN = 'axgen_main.cpp';
+
 export interface SourceFile {
   name: string;
   text: string;
@@ -62,16 +72,16 @@ async function buildVerilator(req: SimBuildRequest): Promise<SimBuild> {
   const t = await tool('verilator');
   const flags = verilatorFlags(req.trace ?? false);
   const sources = [...req.rtl, req.tb.check];
-  const key = contentKey(['verilator', t.version, flags.join(' '), req.checkTop, req.tb.verilatorMain.text, ...sources.flatMap((f) => [f.name, f.text])]);
+  const key = contentKey(['verilator', t.version, flags.join(' '), VERILATOR_CLASS, req.checkTop, req.tb.verilatorMain.text, ...sources.flatMap((f) => [f.name, f.text])]);
   const { dir, hit } = await cached('verilator', key, async (tmp) => {
     const names = await writeSources(tmp, sources);
-    await writeFile(join(tmp, req.tb.verilatorMain.name), req.tb.verilatorMain.text);
+    await writeFile(join(tmp, VERILATOR_MAIN), req.tb.verilatorMain.text);
     // ccache under the C++ compiles: a rebuild of an unchanged model file costs ~0.2 s instead of ~3.5 s.
     const env = { ...process.env, OBJCACHE: process.env.OBJCACHE ?? ((await hasCcache()) ? 'ccache' : '') };
     const r = await jobPool.run(() =>
       execa(
         'verilator',
-        [...flags, '-j', '1', '--top-module', req.checkTop, '--Mdir', 'obj', '-o', 'Vsim', ...names, req.tb.verilatorMain.name],
+        [...flags, '-j', '1', '--top-module', req.checkTop, '--prefix', VERILATOR_CLASS, '--Mdir', 'obj', '-o', 'Vsim', ...names, VERILATOR_MAIN],
         { cwd: tmp, reject: false, all: true, env },
       ),
     );

@@ -8,7 +8,7 @@ import { checkReportFile, writeFileAtomically, toJson } from '../../sim/files.js
 import { moveAside, outputArg } from '../emit/write.js';
 import { setJobs } from '../../sim/pool.js';
 import { loadRtlFolder } from '../../sim/rtl-dir.js';
-import { formatReport, SIMULATORS, simulate, waveFile } from '../../sim/run.js';
+import { formatReport, SIMULATORS, simulate, SimRunFailed, waveFile, type SimReport } from '../../sim/run.js';
 import type { SimulatorName } from '../../sim/simulators.js';
 import { ConfigSession, forceOption, runCommand, EXIT_CHECK_FAILED } from './common.js';
 
@@ -64,7 +64,7 @@ export function checkJobs(n: number | undefined): void {
 
 export const simCommand: CommandModule<object, Args> = {
   command: 'sim [config]',
-  describe: 'Co-simulate a config (or a generated folder, --rtl) against its golden model in Icarus and/or Verilator',
+  describe: 'Co-simulate what a config generates (its AXI top for interface "axi", else its stream top; or a generated folder, --rtl) against its golden model in Icarus and/or Verilator',
   builder: (y) =>
     y
       .positional('config', { type: 'string', describe: 'config file (.ts or .json); omit with --rtl' })
@@ -115,7 +115,16 @@ export const simCommand: CommandModule<object, Args> = {
       const gemm = checkGemm(c, argv.gemm);
       for (const w of wavesAside) await moveAside(w);
       process.stdout.write(`  seed ${seed} (replay with --seed ${seed})\n`);
-      const report = await simulate(c, { simulators, seed, gemm, stall, wave, rtl, source });
+      let report: SimReport;
+      try {
+        report = await simulate(c, { simulators, seed, gemm, stall, wave, rtl, source });
+      } catch (e) {
+        if (!(e instanceof SimRunFailed)) throw e;
+        // One simulator failed to run: report the other's result, then the failure decides the exit.
+        process.stdout.write(formatReport(e.report));
+        if (json !== undefined) await writeFileAtomically(json, toJson(e.report), { arg: '--json', force: argv.force, kind: 'sim' });
+        throw e.cause;
+      }
       process.stdout.write(formatReport(report));
       if (json !== undefined) await writeFileAtomically(json, toJson(report), { arg: '--json', force: argv.force, kind: 'sim' });
       return report.passed ? 0 : EXIT_CHECK_FAILED;

@@ -103,11 +103,19 @@ export const sweepCommand: CommandModule<object, SweepArgs> = {
         if (bar) (bar as cliProgress.SingleBar).stop();
         await writeOutputs(out, results, { force: argv.force });
         const ok = results.points.filter((p) => p.status === 'ok').length;
+        const bad = stats.invalid + stats.failed;
         process.stdout.write(
-          `✔ sweep ${s.name}: ${results.points.length} points (${ok} ok, ${stats.invalid} invalid, ${stats.failed} failed; ${stats.cached} from the cache, ${stats.computed} computed) ` +
+          `${bad > 0 ? '✖' : '✔'} sweep ${s.name}: ${results.points.length} points (${ok} ok, ${stats.invalid} invalid, ${stats.failed} failed; ${stats.cached} from the cache, ${stats.computed} computed) ` +
             `in ${stats.seconds.toFixed(1)} s → ${out}/ (results.json, results.csv, report.md, report.html)\n`,
         );
-        return stats.failed > 0 ? EXIT_POINTS_FAILED : 0;
+        if (bad > 0) {
+          process.stdout.write(
+            `  ${bad} of ${results.points.length} points have no figures (${stats.invalid} invalid config${stats.invalid === 1 ? '' : 's'}, ${stats.failed} failed run${stats.failed === 1 ? '' : 's'}); ` +
+              `their errors are in the "status" and "error" columns of ${out}/results.csv\n`,
+          );
+        }
+        // Exit 5: the sweep ran, but not every point has figures (invalid or failed points).
+        return bad > 0 ? EXIT_POINTS_FAILED : 0;
       } catch (e) {
         if (e instanceof SweepInterrupted) {
           process.stderr.write(`✖ ${e.message}; nothing was written.\n`);
