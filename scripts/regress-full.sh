@@ -13,5 +13,5 @@ cd "$(dirname "$0")/.."
 out="${AXGEN_REGRESS_OUT:-.ci-out/regress-full}"
 mkdir -p "$out"
 # Random valid config names through generate, lint, both simulators and synthesis (3 in `npm test`).
-AXGEN_NAME_RUNS="${AXGEN_NAME_RUNS:-30}" npx vitest run test/properties/names.test.ts
+AXGEN_NAME_SEED="${AXGEN_NAME_SEED:-$RANDOM$RANDOM}" AXGEN_NAME_RUNS="${AXGEN_NAME_RUNS:-30}" npx vitest run test/properties/names.test.ts
 exec node bin/axgen.js regress --suite full --junit "$out/full.junit.xml" --json "$out/full.json" "$@"
