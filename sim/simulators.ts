@@ -12,9 +12,14 @@ import { hasCcache, tool, type ToolInfo } from './tools.js';
 
 export type SimulatorName = 'icarus' | 'verilator';
 
+/** The program (sim/tools.ts) each simulator needs. */
+export const SIMULATOR_TOOL = { icarus: 'iverilog', verilator: 'verilator' } as const satisfies Record<SimulatorName, string>;
+
 export interface SourceFile {
   name: string;
   text: string;
+  /** Where the text came from (an EmittedFile's template, or FROM_DISK). */
+  template?: string;
 }
 
 export interface SimBuild {
@@ -35,6 +40,30 @@ export interface SimBuildRequest {
   trace?: boolean;
 }
 
+/** Marks an EmittedFile read from the user's folder (`axgen sim --rtl`) rather than emitted. */
+export const FROM_DISK = '(from disk)';
+
+/**
+ * A simulator could not compile the Verilog. On emitted RTL that is a bug in axgen (exit 3); on
+ * files read from the user's folder (`userRtl`) it is the result of the check (exit 4), shown with
+ * the tool's own message.
+ */
+export class SimulatorCompileError extends Error {
+  constructor(
+    readonly simulator: SimulatorName,
+    readonly toolOutput: string,
+    readonly userRtl: boolean,
+  ) {
+    const what = userRtl ? 'the Verilog read from disk (fix the edit, or regenerate the folder with `axgen generate`)' : 'the emitted RTL';
+    const lines = toolOutput.trim().split('\n');
+    const shown = lines.length > 30 ? [...lines.slice(0, 30), `… (${lines.length - 30} more lines)`] : lines;
+    super(`${simulator === 'icarus' ? 'iverilog' : 'verilator'} could not compile ${what}:\n${shown.map((l) => `  ${l}`).join('\n')}`);
+    this.name = 'SimulatorCompileError';
+  }
+}
+
+const fromDisk = (req: SimBuildRequest) => req.rtl.some((f) => f.template === FROM_DISK);
+
 async function writeSources(dir: string, files: SourceFile[]): Promise<string[]> {
   for (const f of files) await writeFile(join(dir, f.name), f.text);
   return files.map((f) => f.name);
@@ -49,7 +78,7 @@ async function buildIcarus(req: SimBuildRequest): Promise<SimBuild> {
   const { dir, hit } = await cached('icarus', key, async (tmp) => {
     const names = await writeSources(tmp, sources);
     const r = await jobPool.run(() => execa('iverilog', [...ICARUS_FLAGS, '-s', req.icarusTop, '-o', 'sim.vvp', ...names], { cwd: tmp, reject: false, all: true }));
-    if (r.exitCode !== 0) throw new Error(`iverilog failed on the emitted RTL:\n${r.all}`);
+    if (r.exitCode !== 0) throw new SimulatorCompileError('icarus', r.all ?? '', fromDisk(req));
   });
   return { simulator: 'icarus', tool: t, dir, run: ['vvp', '-n', join(dir, 'sim.vvp')], cacheHit: hit };
 }
@@ -75,7 +104,7 @@ async function buildVerilator(req: SimBuildRequest): Promise<SimBuild> {
         { cwd: tmp, reject: false, all: true, env },
       ),
     );
-    if (r.exitCode !== 0) throw new Error(`verilator failed to build the checker:\n${r.all}`);
+    if (r.exitCode !== 0) throw new SimulatorCompileError('verilator', r.all ?? '', fromDisk(req));
   });
   return { simulator: 'verilator', tool: t, dir, run: [join(dir, 'obj', 'Vsim')], cacheHit: hit };
 }

@@ -8,7 +8,8 @@ import { writeFileAtomically, toJson } from '../../sim/files.js';
 import { setJobs } from '../../sim/pool.js';
 import { loadRtlFolder } from '../../sim/rtl-dir.js';
 import { formatReport, SIMULATORS, simulate } from '../../sim/run.js';
-import type { SimulatorName } from '../../sim/simulators.js';
+import { SIMULATOR_TOOL, type SimulatorName } from '../../sim/simulators.js';
+import { requireTools } from '../../sim/tools.js';
 import { ConfigSession, runCommand, EXIT_CHECK_FAILED } from './common.js';
 
 interface Args {
@@ -101,6 +102,7 @@ export const simCommand: CommandModule<object, Args> = {
         source = argv.config!;
       }
       const gemm = checkGemm(c, argv.gemm);
+      await requireTools(simulators.map((x) => SIMULATOR_TOOL[x]));
       process.stdout.write(`  seed ${seed} (replay with --seed ${seed})\n`);
       const report = await simulate(c, { simulators, seed, gemm, stall, wave: argv.wave, rtl, source });
       process.stdout.write(formatReport(report));
