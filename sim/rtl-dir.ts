@@ -52,7 +52,7 @@ export async function loadRtlFolder(dir: string): Promise<RtlFolder> {
   const files: EmittedFile[] = [];
   for (const name of manifest.files as string[]) {
     const p = join(dir, name);
-    if (!existsSync(p)) throw new ConfigError(src, [{ path: `manifest.json files`, expected: `${name} to exist in ${dir}`, received: 'no such file' }]);
+    if (!existsSync(p)) throw new ConfigError(src, [{ path: 'manifest.json files', expected: `${name}, which manifest.json lists, to exist in ${dir} (restore it, or regenerate the folder with \`axgen generate\`)`, received: 'no such file' }]);
     files.push({ name, module: name.slice(0, -2), template: FROM_DISK, text: await readFile(p, 'utf8') });
   }
   return { config, files, edited: manifest.rtlHash !== undefined && rtlHash(files) !== manifest.rtlHash };

@@ -54,7 +54,7 @@ export class SimulatorCompileError extends Error {
     readonly toolOutput: string,
     readonly userRtl: boolean,
   ) {
-    const what = userRtl ? 'the Verilog read from disk (fix the edit, or regenerate the folder with `axgen generate`)' : 'the emitted RTL';
+    const what = userRtl ? 'the Verilog read from the folder (fix the edit, or regenerate the folder with `axgen generate`)' : 'the emitted RTL';
     const lines = toolOutput.trim().split('\n');
     const shown = lines.length > 30 ? [...lines.slice(0, 30), `… (${lines.length - 30} more lines)`] : lines;
     super(`${simulator === 'icarus' ? 'iverilog' : 'verilator'} could not compile ${what}:\n${shown.map((l) => `  ${l}`).join('\n')}`);

@@ -55,6 +55,11 @@ const specs: Record<string, ToolSpec> = {
 
 const cache = new Map<string, Promise<ToolInfo>>();
 
+/** "not found on the PATH" for a program that could not be started, else the first line of the error. */
+function notFound(message: string): string {
+  return /\bENOENT\b/.test(message) ? 'not found on the PATH' : (message.split('\n')[0] || 'could not be started');
+}
+
 async function probe(name: string): Promise<ToolInfo> {
   const spec = specs[name];
   if (!spec) throw new Error(`internal error: unknown tool ${name}`);
@@ -64,11 +69,11 @@ async function probe(name: string): Promise<ToolInfo> {
     if (r.failed && r.exitCode === undefined) throw new Error(r.shortMessage);
     out = r.all ?? '';
   } catch (e) {
-    throw new ToolMissingError(spec.cmd, spec.pkg, (e as Error).message.split('\n')[0] ?? 'not found');
+    throw new ToolMissingError(spec.cmd, spec.pkg, notFound((e as Error).message));
   }
   for (const n of spec.needs ?? []) {
     const r = await execa(n.cmd, n.args, { reject: false }).catch((e: Error) => ({ failed: true, exitCode: undefined, shortMessage: e.message }));
-    if (r.failed && r.exitCode === undefined) throw new ToolMissingError(n.cmd, n.pkg, `${n.why}; ${(r.shortMessage ?? 'not found').split('\n')[0]}`);
+    if (r.failed && r.exitCode === undefined) throw new ToolMissingError(n.cmd, n.pkg, `${n.why}; ${notFound(r.shortMessage ?? '')}`);
   }
   if (spec.debianPackage) {
     const q = await execa('dpkg-query', ['-W', '-f', '${Version}', spec.debianPackage], { reject: false });

@@ -67,7 +67,9 @@ export function fsErrorLine(e: unknown): string | undefined {
   if (!given && !kind.environment) return undefined;
   const where = given ? `${given.option} ${JSON.stringify(given.path)}` : 'file system';
   const verb = SYSCALL_VERB[syscall ?? ''] ?? syscall ?? 'use';
-  return `✖ ${where}: cannot ${verb} ${path}: ${kind.reason} (${code}); ${kind.advice}.`;
+  // mkdir -p through a file: Node reports EEXIST for the file that is in the way.
+  const { reason, advice } = code === 'EEXIST' && syscall === 'mkdir' ? { reason: 'a file is in the way of that folder', advice: FS_ERRORS.ENOTDIR!.advice } : kind;
+  return `✖ ${where}: cannot ${verb} ${path}: ${reason} (${code}); ${advice}.`;
 }
 
 /** The exit code and the text for an error that ended a command. */

@@ -50,8 +50,10 @@ function schemaNode(schemaPath: string, root: object = acceleratorSchema): Recor
   let cur: unknown = root;
   const parts = schemaPath.replace(/^#\//, '').split('/');
   parts.pop(); // the keyword itself
-  for (const p of parts) {
+  for (const raw of parts) {
     if (cur === null || typeof cur !== 'object') return undefined;
+    // ajv escapes a schemaPath as a URI fragment ("$gt" appears as "%24gt") and a JSON pointer.
+    const p = decodeURIComponent(raw).replace(/~1/g, '/').replace(/~0/g, '~');
     cur = (cur as Record<string, unknown>)[p];
   }
   return cur as Record<string, unknown> | undefined;
@@ -83,7 +85,10 @@ function allowedKinds(): string {
 function describeNode(node: Record<string, unknown>): string {
   if ('const' in node) return JSON.stringify(node.const);
   if (Array.isArray(node.enum)) return `one of ${node.enum.map((v) => JSON.stringify(v)).join(', ')}`;
-  if (Array.isArray(node.anyOf)) return (node.anyOf as Record<string, unknown>[]).map(describeNode).join(' or ');
+  if (Array.isArray(node.anyOf)) {
+    const alts = (node.anyOf as Record<string, unknown>[]).map(describeNode);
+    return alts.length <= 2 ? alts.join(' or ') : `${alts.slice(0, -1).join(', ')} or ${alts[alts.length - 1]}`;
+  }
   switch (node.type) {
     case 'integer':
     case 'object':
