@@ -3,7 +3,7 @@ import { randomInt } from 'node:crypto';
 import { ConfigError, show } from '../config/errors.js';
 import type { ResolvedConfig } from '../config/resolve.js';
 import type { EmittedFile } from '../emit/rtl.js';
-import { parseGemm, type GemmShape } from '../../sim/cases.js';
+import { defaultGemm, parseGemm, type GemmShape } from '../../sim/cases.js';
 import { writeFileAtomically, toJson } from '../../sim/files.js';
 import { setJobs } from '../../sim/pool.js';
 import { loadRtlFolder } from '../../sim/rtl-dir.js';
@@ -104,6 +104,10 @@ export const simCommand: CommandModule<object, Args> = {
       const gemm = checkGemm(c, argv.gemm);
       await requireTools(simulators.map((x) => SIMULATOR_TOOL[x]));
       process.stdout.write(`  seed ${seed} (replay with --seed ${seed})\n`);
+      // The golden model and the stimulus are computed before any simulator starts: say so when that takes a while.
+      const shape = gemm ?? defaultGemm(c);
+      const macs = shape.m * shape.k * shape.n;
+      if (macs >= 1_000_000) process.stdout.write(`  computing the golden model and stimulus of GEMM ${shape.m}x${shape.k}x${shape.n} (${macs.toLocaleString('en-US')} MACs) before the simulators start…\n`);
       const report = await simulate(c, { simulators, seed, gemm, stall, wave: argv.wave, rtl, source });
       process.stdout.write(formatReport(report));
       if (argv.json !== undefined) await writeFileAtomically(argv.json, toJson(report));
