@@ -5,10 +5,10 @@
  * each kind are checked in-process in errors.test.ts.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { runAxgen } from '../helpers/cli.js';
+import { dirname, join } from 'node:path';
+import { AXGEN_BIN, ROOT, runAxgen } from '../helpers/cli.js';
 
 let dir: string;
 /** A tiny config: cheap to generate, simulate and synthesize. */
@@ -71,6 +71,39 @@ describe('output paths the system refuses', () => {
     expect(b.exitCode, b.all).toBe(1);
     expect(b.stderr).toMatch(/^✖ --out "\/proc\/axgen-exit-test": cannot create a temporary folder \/proc\/\.axgen-exit-test\.tmp-\S+: no such file or folder \(ENOENT\)/);
     userFacing(a.all + b.all);
+  });
+
+  /** Whether another user can reach `file` (every folder above it searchable, the file readable). */
+  function othersCanRead(file: string): boolean {
+    let p = realpathSync(file);
+    if ((statSync(p).mode & 0o004) === 0) return false;
+    while (dirname(p) !== p) {
+      p = dirname(p);
+      if ((statSync(p).mode & 0o001) === 0) return false;
+    }
+    return true;
+  }
+  const root = process.getuid?.() === 0;
+  // As root, the CLI runs as "nobody", who must be able to read the checkout and node_modules;
+  // errors.test.ts checks the same classification with a mocked EACCES in any case.
+  const canDropRoot = !root || [AXGEN_BIN, join(ROOT, 'node_modules', 'tsx', 'package.json')].every(othersCanRead);
+
+  it.skipIf(!canDropRoot)('--out inside a folder the user cannot write (EACCES, run as "nobody" when the tests run as root): exit 1 naming --out', async () => {
+    const pub = mkdtempSync(join(tmpdir(), 'axgen-eacces-'));
+    try {
+      chmodSync(pub, 0o755);
+      const c = join(pub, 'tiny.json');
+      writeFileSync(c, JSON.stringify(tiny), { mode: 0o644 });
+      const locked = join(pub, 'locked');
+      mkdirSync(locked, { mode: 0o755 });
+      if (!root) chmodSync(locked, 0o555);
+      const r = await runAxgen(['generate', c, '--out', join(locked, 'out')], { cwd: pub, ...(root ? { uid: 65534, gid: 65534 } : {}) });
+      expect(r.exitCode, r.all).toBe(1);
+      expect(r.stderr).toMatch(/^✖ --out ".*locked\/out": cannot create a temporary folder .*locked\/\.out\.tmp-\S+: permission denied \(EACCES\); choose a location you can write/);
+      userFacing(r.all);
+    } finally {
+      rmSync(pub, { recursive: true, force: true });
+    }
   });
 
   it('synth --json in /proc (ENOENT): exit 1 naming --json', async () => {
