@@ -8,7 +8,9 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { cached, contentKey } from './cache.js';
 import { jobPool } from './pool.js';
-import { hasCcache, tool, type ToolInfo } from './tools.js';
+import { hasCcache, SimulatorCompileError, tool, type ToolInfo } from './tools.js';
+
+export { SimulatorCompileError };
 
 export type SimulatorName = 'icarus' | 'verilator';
 
@@ -42,25 +44,6 @@ export interface SimBuildRequest {
 
 /** Marks an EmittedFile read from the user's folder (`axgen sim --rtl`) rather than emitted. */
 export const FROM_DISK = '(from disk)';
-
-/**
- * A simulator could not compile the Verilog. On emitted RTL that is a bug in axgen (exit 3); on
- * files read from the user's folder (`userRtl`) it is the result of the check (exit 4), shown with
- * the tool's own message.
- */
-export class SimulatorCompileError extends Error {
-  constructor(
-    readonly simulator: SimulatorName,
-    readonly toolOutput: string,
-    readonly userRtl: boolean,
-  ) {
-    const what = userRtl ? 'the Verilog read from the folder (fix the edit, or regenerate the folder with `axgen generate`)' : 'the emitted RTL';
-    const lines = toolOutput.trim().split('\n');
-    const shown = lines.length > 30 ? [...lines.slice(0, 30), `… (${lines.length - 30} more lines)`] : lines;
-    super(`${simulator === 'icarus' ? 'iverilog' : 'verilator'} could not compile ${what}:\n${shown.map((l) => `  ${l}`).join('\n')}`);
-    this.name = 'SimulatorCompileError';
-  }
-}
 
 const fromDisk = (req: SimBuildRequest) => req.rtl.some((f) => f.template === FROM_DISK);
 

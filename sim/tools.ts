@@ -3,6 +3,7 @@
  * missing tool fails fast with the command that installs it.
  */
 import { execa } from 'execa';
+import type { SimulatorName } from './simulators.js';
 
 export interface ToolInfo {
   name: string;
@@ -21,6 +22,25 @@ export class ToolMissingError extends Error {
     super(`${what}. Install ${missing.length === 1 ? 'it' : 'them'} with: sudo apt-get install -y ${pkgs.join(' ')}`);
     this.name = 'ToolMissingError';
     this.missing = missing;
+  }
+}
+
+/**
+ * A simulator could not compile the Verilog. On emitted RTL that is a bug in axgen (exit 3); on
+ * files read from the user's folder (`userRtl`) it is the result of the check (exit 4), shown with
+ * the tool's own message.
+ */
+export class SimulatorCompileError extends Error {
+  constructor(
+    readonly simulator: SimulatorName,
+    readonly toolOutput: string,
+    readonly userRtl: boolean,
+  ) {
+    const what = userRtl ? 'the Verilog read from the folder (fix the edit, or regenerate the folder with `axgen generate`)' : 'the emitted RTL';
+    const lines = toolOutput.trim().split('\n');
+    const shown = lines.length > 30 ? [...lines.slice(0, 30), `… (${lines.length - 30} more lines)`] : lines;
+    super(`${simulator === 'icarus' ? 'iverilog' : 'verilator'} could not compile ${what}:\n${shown.map((l) => `  ${l}`).join('\n')}`);
+    this.name = 'SimulatorCompileError';
   }
 }
 

@@ -2,8 +2,7 @@
 import { ConfigError, InternalError } from '../config/errors.js';
 import { loadConfig } from '../config/load.js';
 import type { ResolvedConfig } from '../config/resolve.js';
-import { ToolMissingError } from '../../sim/tools.js';
-import { SimulatorCompileError } from '../../sim/simulators.js';
+import { SimulatorCompileError, ToolMissingError } from '../../sim/tools.js';
 import { optionForPath } from './args.js';
 
 export const EXIT_USER = 1;
