@@ -19,7 +19,7 @@ import { SimulatorCompileError } from '../../sim/simulators.js';
 import { loadRtlFolder } from '../../sim/rtl-dir.js';
 import { ToolMissingError } from '../../sim/tools.js';
 import { config } from '../helpers/configs.js';
-import { ROOT } from '../helpers/cli.js';
+import { expectNoUndeclaredInternalError, ROOT } from '../helpers/cli.js';
 
 let dir: string;
 beforeAll(() => {
@@ -213,5 +213,14 @@ describe('schema messages', () => {
     expect(await problemsOf(loadRtlFolder(out))).toEqual([
       `✖ manifest.json config.hash: expected sha256:${c.hash.slice(0, 12)}…, the hash of the config that manifest.json now holds (the manifest was edited after generation: regenerate the folder with \`axgen generate\`), received sha256:ffffffffffff…, the hash recorded when the folder was generated`,
     ]);
+  });
+});
+
+describe('the CLI test helper', () => {
+  it('fails a test on an exit 3 it did not declare, and lets a declared one through', () => {
+    const r = { exitCode: 3, all: 'internal error (config sha256:unknown): boom' } as Parameters<typeof expectNoUndeclaredInternalError>[1];
+    expect(() => expectNoUndeclaredInternalError(['validate', 'x.json'], r)).toThrow(/axgen validate x\.json exited 3 \(an internal error, a bug in axgen\), which this test did not declare:\ninternal error/);
+    expect(() => expectNoUndeclaredInternalError(['validate', 'x.json'], r, { internalError: true })).not.toThrow();
+    expect(() => expectNoUndeclaredInternalError(['validate', 'x.json'], { ...r, exitCode: 1 })).not.toThrow();
   });
 });
