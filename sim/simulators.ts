@@ -8,7 +8,9 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { cached, contentKey } from './cache.js';
 import { jobPool } from './pool.js';
-import { hasCcache, tool, type ToolInfo } from './tools.js';
+import { hasCcache, SimulatorCompileError, tool, type ToolInfo } from './tools.js';
+
+export { SimulatorCompileError };
 
 export type SimulatorName = 'icarus' | 'verilator';
 
@@ -21,10 +23,14 @@ export type SimulatorName = 'icarus' | 'verilator';
 export const VERILATOR_CLASS = 'Vaxgen_check';
 /** File name of the C++ main in a Verilator build folder (fixed for the same reason). */
 const VERILATOR_MAIN = 'axgen_main.cpp';
+/** The program (sim/tools.ts) each simulator needs. */
+export const SIMULATOR_TOOL = { icarus: 'iverilog', verilator: 'verilator' } as const satisfies Record<SimulatorName, string>;
 
 export interface SourceFile {
   name: string;
   text: string;
+  /** Where the text came from (an EmittedFile's template, or FROM_DISK). */
+  template?: string;
 }
 
 export interface SimBuild {
@@ -45,6 +51,11 @@ export interface SimBuildRequest {
   trace?: boolean;
 }
 
+/** Marks an EmittedFile read from the user's folder (`axgen sim --rtl`) rather than emitted. */
+export const FROM_DISK = '(from disk)';
+
+const fromDisk = (req: SimBuildRequest) => req.rtl.some((f) => f.template === FROM_DISK);
+
 async function writeSources(dir: string, files: SourceFile[]): Promise<string[]> {
   for (const f of files) await writeFile(join(dir, f.name), f.text);
   return files.map((f) => f.name);
@@ -59,7 +70,7 @@ async function buildIcarus(req: SimBuildRequest): Promise<SimBuild> {
   const { dir, hit } = await cached('icarus', key, async (tmp) => {
     const names = await writeSources(tmp, sources);
     const r = await jobPool.run(() => execa('iverilog', [...ICARUS_FLAGS, '-s', req.icarusTop, '-o', 'sim.vvp', ...names], { cwd: tmp, reject: false, all: true }));
-    if (r.exitCode !== 0) throw new Error(`iverilog failed on the emitted RTL:\n${r.all}`);
+    if (r.exitCode !== 0) throw new SimulatorCompileError('icarus', r.all ?? '', fromDisk(req));
   });
   return { simulator: 'icarus', tool: t, dir, run: ['vvp', '-n', join(dir, 'sim.vvp')], cacheHit: hit };
 }
@@ -85,7 +96,7 @@ async function buildVerilator(req: SimBuildRequest): Promise<SimBuild> {
         { cwd: tmp, reject: false, all: true, env },
       ),
     );
-    if (r.exitCode !== 0) throw new Error(`verilator failed to build the checker:\n${r.all}`);
+    if (r.exitCode !== 0) throw new SimulatorCompileError('verilator', r.all ?? '', fromDisk(req));
   });
   return { simulator: 'verilator', tool: t, dir, run: [join(dir, 'obj', 'Vsim')], cacheHit: hit };
 }

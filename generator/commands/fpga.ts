@@ -12,6 +12,7 @@
  * 1 bad input (nothing written), 2 missing tool, 3 internal error.
  */
 import type { CommandModule } from 'yargs';
+import { show } from '../config/errors.js';
 import { writeFile } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import { checkReportFile, writeFileAtomically } from '../../sim/files.js';
@@ -58,11 +59,11 @@ export const fpgaCommand: CommandModule<object, Args> = {
         return EXIT_USER;
       }
       if (!(Number.isFinite(argv.clock) && argv.clock > 0 && argv.clock <= 1000)) {
-        process.stderr.write(`✖ --clock: expected a frequency in MHz, 0 < f <= 1000, received ${String(argv.clock)}\nNothing was written.\n`);
+        process.stderr.write(`✖ --clock: expected a frequency in MHz, 0 < f <= 1000, received ${show(argv.clock)}\nNothing was written.\n`);
         return EXIT_USER;
       }
       if (!Number.isInteger(argv.seed) || argv.seed < 0) {
-        process.stderr.write(`✖ --seed: expected a non-negative integer, received ${String(argv.seed)}\nNothing was written.\n`);
+        process.stderr.write(`✖ --seed: expected a non-negative integer, received ${show(argv.seed)}\nNothing was written.\n`);
         return EXIT_USER;
       }
       const given = outputArg(argv.out, '--out');

@@ -6,6 +6,8 @@ import { junitXml, regress, summaryTable } from '../../sim/regress.js';
 import { SUITES, suite, type SuiteName } from '../../sim/suite.js';
 import { checkReportFile, toJson, writeFileAtomically } from '../../sim/files.js';
 import { outputArg } from '../emit/write.js';
+import { SIMULATOR_TOOL } from '../../sim/simulators.js';
+import { requireTools } from '../../sim/tools.js';
 import { forceOption, runCommand, EXIT_CHECK_FAILED } from './common.js';
 import { checkJobs, checkSeed, checkStall, simulatorsOf } from './sim.js';
 
@@ -61,6 +63,7 @@ export const regressCommand: CommandModule<object, Args> = {
         for (const e of entries) process.stdout.write(`${String(e.written.name).padEnd(40)} ${String(e.written.description ?? '')}\n`);
         return 0;
       }
+      await requireTools(simulators.map((x) => SIMULATOR_TOOL[x]));
       const bar = progress();
       const report = await regress(entries, {
         suite: argv.suite,

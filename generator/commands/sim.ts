@@ -3,13 +3,14 @@ import { randomInt } from 'node:crypto';
 import { ConfigError, show } from '../config/errors.js';
 import type { ResolvedConfig } from '../config/resolve.js';
 import type { EmittedFile } from '../emit/rtl.js';
-import { parseGemm, type GemmShape } from '../../sim/cases.js';
+import { defaultGemm, parseGemm, type GemmShape } from '../../sim/cases.js';
 import { checkReportFile, writeFileAtomically, toJson } from '../../sim/files.js';
 import { moveAside, outputArg } from '../emit/write.js';
 import { setJobs } from '../../sim/pool.js';
 import { loadRtlFolder } from '../../sim/rtl-dir.js';
 import { formatReport, SIMULATORS, simulate, SimRunFailed, waveFile, type SimReport } from '../../sim/run.js';
-import type { SimulatorName } from '../../sim/simulators.js';
+import { SIMULATOR_TOOL, type SimulatorName } from '../../sim/simulators.js';
+import { requireTools } from '../../sim/tools.js';
 import { ConfigSession, forceOption, runCommand, EXIT_CHECK_FAILED } from './common.js';
 
 interface Args {
@@ -113,8 +114,13 @@ export const simCommand: CommandModule<object, Args> = {
         source = argv.config!;
       }
       const gemm = checkGemm(c, argv.gemm);
+      await requireTools(simulators.map((x) => SIMULATOR_TOOL[x]));
       for (const w of wavesAside) await moveAside(w);
       process.stdout.write(`  seed ${seed} (replay with --seed ${seed})\n`);
+      // The golden model and the stimulus are computed before any simulator starts: say so when that takes a while.
+      const shape = gemm ?? defaultGemm(c);
+      const macs = shape.m * shape.k * shape.n;
+      if (macs >= 1_000_000) process.stdout.write(`  computing the golden model and stimulus of GEMM ${shape.m}x${shape.k}x${shape.n} (${macs.toLocaleString('en-US')} MACs) before the simulators start…\n`);
       let report: SimReport;
       try {
         report = await simulate(c, { simulators, seed, gemm, stall, wave, rtl, source });

@@ -9,7 +9,8 @@ import { ConfigError, show } from '../config/errors.js';
 import { emitUnit, unitTopModule } from '../emit/unit.js';
 import { checkOutFolder, outputArg, OUT_EXISTING_HELP, writeFolderAtomically } from '../emit/write.js';
 import { checkUnits, describeFailures } from '../../sim/unit-harness.js';
-import type { SimulatorName } from '../../sim/simulators.js';
+import { SIMULATOR_TOOL, type SimulatorName } from '../../sim/simulators.js';
+import { requireTools } from '../../sim/tools.js';
 import { ConfigSession, forceOption, runCommand, EXIT_CHECK_FAILED } from './common.js';
 import { checkSamplesArg, checkSeedArg } from './metrics.js';
 
@@ -50,6 +51,7 @@ export const unitCommand: CommandModule<object, Args> = {
       const seed = checkSeedArg(argv.seed, 'axgen unit');
       const samples = checkSamplesArg(argv.samples, 20_000, 'axgen unit');
       const c = await s.load(argv.config);
+      await requireTools(sims.map((x) => SIMULATOR_TOOL[x]));
       const files = emitUnit(c);
       const out = given ?? join('rtl-out', `${c.name}_unit`);
       await writeFolderAtomically(out, [...files.map((x) => ({ name: x.name, text: x.text })), { name: 'files.f', text: files.map((x) => x.name).join('\n') + '\n' }], { force: argv.force });

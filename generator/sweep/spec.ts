@@ -11,7 +11,7 @@ import { ConfigError, type ConfigProblem, formatProblem, show } from '../config/
 import { loadWritten } from '../config/load.js';
 import { canonicalJson, resolveConfig, type ResolvedConfig } from '../config/resolve.js';
 import { acceleratorSchema } from '../config/schema.js';
-import { ajvProblems } from '../config/validate.js';
+import { ajvProblems, otherFileKind } from '../config/validate.js';
 import type { Target } from '../estimate/targets.js';
 import { sweepSchema, type DefaultedSweep, type SweepFilter } from './schema.js';
 
@@ -21,6 +21,8 @@ const makeAjv = (useDefaults: boolean, discriminator = false) => new Ajv({ allEr
 
 /** Every schema problem of a written sweep (empty when valid). */
 export function sweepSchemaProblems(data: unknown): ConfigProblem[] {
+  const other = otherFileKind(data, 'sweep');
+  if (other) return [other];
   checker ??= makeAjv(false).compile(sweepSchema);
   if (checker(data)) return [];
   return ajvProblems(checker.errors ?? [], data, { root: sweepSchema, configAt: '/base' }).map((p) =>

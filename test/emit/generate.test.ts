@@ -1,6 +1,5 @@
 /** Generation: golden-file snapshot, determinism, the output folder, and the CLI's exit codes. */
 import { describe, expect, it } from 'vitest';
-import { execa } from 'execa';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,9 +7,10 @@ import { loadConfig } from '../../generator/config/load.js';
 import { generate, generateTo } from '../../generator/emit/generate.js';
 import { emitRtl } from '../../generator/emit/rtl.js';
 import { config } from '../helpers/configs.js';
+import { runAxgen } from '../helpers/cli.js';
 
 const root = new URL('../../', import.meta.url).pathname;
-const axgen = (args: string[], cwd = root) => execa('node', [join(root, 'bin/axgen.js'), ...args], { cwd, reject: false, all: true });
+const axgen = (args: string[], cwd = root) => runAxgen(args, { cwd });
 
 describe('emitted RTL', () => {
   it('matches the golden files for examples/edge-int8.ts', async () => {
@@ -91,10 +91,8 @@ describe('CLI', () => {
     const { symlinkSync } = await import('node:fs');
     symlinkSync(process.execPath, join(bin, 'node'));
     for (const simulator of ['icarus', 'verilator']) {
-      const r = await execa(process.execPath, [join(root, 'bin/axgen.js'), 'sim', join(root, 'examples/edge-int8.ts'), '--simulator', simulator, '--seed', '1'], {
+      const r = await runAxgen(['sim', join(root, 'examples/edge-int8.ts'), '--simulator', simulator, '--seed', '1'], {
         cwd: bin,
-        reject: false,
-        all: true,
         env: { PATH: bin, AXGEN_CACHE: join(bin, 'cache') },
         extendEnv: false,
       });

@@ -5,11 +5,10 @@
  * nothing; the timing harness is lint-clean.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { execa } from 'execa';
+import { runAxgen } from '../helpers/cli.js';
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { resolveConfig } from '../../generator/config/resolve.js';
 import { generate } from '../../generator/emit/generate.js';
 import { axiTopModule } from '../../generator/axi/emit.js';
@@ -17,7 +16,6 @@ import { harnessVerilog, HARNESS_MODULE, parsePorts } from '../../generator/fpga
 import { parseNextpnrUtilisation, placeAndRoute, type PnrResult } from '../../generator/fpga/pnr.js';
 import { lintFiles, lintProblems } from '../../sim/lint.js';
 
-const root = fileURLToPath(new URL('../../', import.meta.url));
 const tiny = {
   name: 'tiny_axi',
   interface: 'axi',
@@ -37,7 +35,7 @@ beforeAll(() => {
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 const axgen = (args: string[]) =>
-  execa('node', [join(root, 'bin/axgen.js'), ...args], { cwd: work, reject: false, all: true, env: { ...process.env, AXGEN_CACHE: join(work, 'cache') } });
+  runAxgen(args, { cwd: work, env: { ...process.env, AXGEN_CACHE: join(work, 'cache') } });
 
 describe('axgen fpga', () => {
   it('places and routes a small AXI config on an up5k: bitstream, utilisation, fmax, timing report', async () => {

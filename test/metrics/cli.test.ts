@@ -1,12 +1,11 @@
 /** `axgen metrics` and `axgen unit` from the command line: output, JSON, exit codes, nothing written on bad input. */
 import { describe, expect, it } from 'vitest';
-import { execa } from 'execa';
+import { runAxgen } from '../helpers/cli.js';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-const root = new URL('../../', import.meta.url).pathname;
-const axgen = (args: string[]) => execa('node', [join(root, 'bin/axgen.js'), ...args], { cwd: root, reject: false, all: true });
+const axgen = (args: string[]) => runAxgen(args);
 
 describe('axgen metrics / axgen unit', () => {
   const dir = mkdtempSync(join(tmpdir(), 'axgen-metrics-cli-'));

@@ -2,7 +2,7 @@
  * `axgen sim` and `axgen regress` end to end, as a user runs them. Verilator builds: the two smoke
  * configs (shared by `sim` and `regress` through the content-hash cache) and one --trace build.
  */
-import { execa } from 'execa';
+import { runAxgen } from '../helpers/cli.js';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -13,7 +13,7 @@ import type { SimReport } from '../../sim/run.js';
 import type { RegressReport } from '../../sim/regress.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
-const axgen = (args: string[]) => execa('node', [join(ROOT, 'bin', 'axgen.js'), ...args], { cwd: ROOT, reject: false, all: true, env: { AXGEN_JOBS: '2' } });
+const axgen = (args: string[]) => runAxgen(args, { cwd: ROOT, env: { AXGEN_JOBS: '2' } });
 
 let dir: string;
 const [ws, os] = suite('smoke').map((e) => e.written);

@@ -3,12 +3,11 @@
  * failing point that does not stop the sweep, shard + merge byte-identical to the unsharded run,
  * and resume after the sweep process is killed mid-run. Each test uses its own cache folder.
  */
-import { execa } from 'execa';
+import { expectNoUndeclaredInternalError, startAxgen } from '../helpers/cli.js';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ROOT_DIR } from '../../generator/emit/handlebars.js';
 import { resolveSweep, type Sweep } from '../../generator/sweep/spec.js';
 import { pointFigures } from '../../generator/sweep/point.js';
 import { runSweep } from '../../generator/sweep/run.js';
@@ -114,11 +113,8 @@ describe('sweep runs', () => {
     made.push(dir);
     const file = join(dir, 'sweep.json');
     writeFileSync(file, JSON.stringify(spec({ 'multiplier.kind': ['exact', 'mitchell', 'ilm'], 'array.cols': [1, 2] }, 'killed')));
-    const child = execa(join(ROOT_DIR, 'node_modules/.bin/tsx'), [join(ROOT_DIR, 'generator/cli.ts'), 'sweep', file, '--out', join(dir, 'out'), '--jobs', '1', '--no-progress'], {
-      env: { AXGEN_CACHE: cache, AXGEN_JOBS: '1' },
-      detached: true,
-      reject: false,
-    });
+    const args = ['sweep', file, '--out', join(dir, 'out'), '--jobs', '1', '--no-progress'];
+    const child = startAxgen(args, { env: { AXGEN_CACHE: cache, AXGEN_JOBS: '1' }, detached: true });
     const t0 = Date.now();
     while (entries(cache).complete.length < 2 && Date.now() - t0 < 120_000 && child.exitCode === null) await new Promise((r) => setTimeout(r, 50));
     try {
@@ -126,7 +122,7 @@ describe('sweep runs', () => {
     } catch {
       // The process had already exited; the assertions below say whether it did so too early.
     }
-    await child;
+    expectNoUndeclaredInternalError(args, await child);
     const before = entries(cache);
     expect(before.complete.length).toBeGreaterThanOrEqual(2);
     expect(before.complete.length).toBeLessThan(6);
