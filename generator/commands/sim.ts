@@ -114,7 +114,11 @@ export const simCommand: CommandModule<object, Args> = {
         source = argv.config!;
       }
       const gemm = checkGemm(c, argv.gemm);
-      await requireTools(simulators.map((x) => SIMULATOR_TOOL[x]));
+      // Every requested simulator missing: one message naming them all (exit 2). Some present: those
+      // run, and a missing one is reported as not finished (SimRunFailed below), which decides the exit.
+      const tools = simulators.map((x) => SIMULATOR_TOOL[x]);
+      const present = await Promise.all(tools.map((t) => requireTools([t]).then(() => true, () => false)));
+      if (!present.some(Boolean)) await requireTools(tools);
       for (const w of wavesAside) await moveAside(w);
       process.stdout.write(`  seed ${seed} (replay with --seed ${seed})\n`);
       // The golden model and the stimulus are computed before any simulator starts: say so when that takes a while.

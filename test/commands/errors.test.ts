@@ -126,13 +126,13 @@ describe('filesystem errors', () => {
     expect(bug.text).toMatch(/internal error \(config sha256:abcdef012345\)/);
   });
 
-  it('generateTo into a folder under a regular file rejects with ENOTDIR, classified as --out', async () => {
+  it('generateTo into a folder under a regular file is refused as --out (the output guard sees the file first)', async () => {
     const file = join(dir, 'plain');
     writeFileSync(file, 'x');
     const out = join(file, 'sub');
     setGivenPaths([{ option: '--out', path: out }]);
     const e = await generateTo(config({ rows: 1, cols: 1 }), out).then(() => undefined, (x: unknown) => x);
-    expect(describeFailure(e, undefined)).toMatchObject({ exitCode: EXIT_USER, text: expect.stringMatching(/^✖ --out .*: cannot create the folder .*plain: a file is in the way of that folder \(EEXIST\); choose a path whose folders are folders\.\n$/) });
+    expect(describeFailure(e, undefined)).toMatchObject({ exitCode: EXIT_USER, text: expect.stringMatching(/✖ --out: expected a new or empty folder.*received ".*plain\/sub", which lies inside ".*plain", which is a file/) });
   });
 });
 
