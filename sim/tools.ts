@@ -2,7 +2,7 @@
  * External tools: each is looked up once, its version checked against the supported range, and a
  * missing tool fails fast with the command that installs it.
  */
-import { execa } from 'execa';
+import { runTool } from './children.js';
 
 export interface ToolInfo {
   name: string;
@@ -46,14 +46,14 @@ async function probe(name: string): Promise<ToolInfo> {
   if (!spec) throw new Error(`internal error: unknown tool ${name}`);
   let out: string;
   try {
-    const r = await execa(spec.cmd, spec.args, { reject: false, all: true });
+    const r = await runTool(spec.cmd, spec.args);
     if (r.failed && r.exitCode === undefined) throw new Error(r.shortMessage);
     out = r.all ?? '';
   } catch (e) {
     throw new ToolMissingError(spec.cmd, spec.pkg, (e as Error).message.split('\n')[0] ?? 'not found');
   }
   if (spec.debianPackage) {
-    const q = await execa('dpkg-query', ['-W', '-f', '${Version}', spec.debianPackage], { reject: false });
+    const q = await runTool('dpkg-query', ['-W', '-f', '${Version}', spec.debianPackage]);
     out = `icestorm ${q.exitCode === 0 && q.stdout ? q.stdout.trim() : '(version unknown)'}`;
   }
   return checkVersion(name, out);
@@ -91,7 +91,7 @@ let ccache: Promise<boolean> | undefined;
 
 /** Whether ccache is on the PATH (Verilator builds use it through OBJCACHE when it is). */
 export function hasCcache(): Promise<boolean> {
-  ccache ??= execa('ccache', ['--version'], { reject: false }).then(
+  ccache ??= runTool('ccache', ['--version']).then(
     (r) => r.exitCode === 0,
     () => false,
   );

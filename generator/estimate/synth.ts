@@ -17,7 +17,7 @@
  * Both parts are cached by content (files + script + Yosys version) in the shared build cache and
  * every Yosys run takes a slot of the shared job pool.
  */
-import { execa } from 'execa';
+import { runTool } from '../../sim/children.js';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { cached, contentKey } from '../../sim/cache.js';
@@ -160,7 +160,7 @@ async function synthPart(req: PartRequest, yosysVersion: string): Promise<PartRe
   const { dir, hit } = await cached('synth', key, async (tmp) => {
     for (const f of [...req.libs, ...req.files]) await writeFile(join(tmp, f.name), f.text);
     await writeFile(join(tmp, 'synth.ys'), script);
-    const r = await jobPool.run(() => execa('yosys', ['-q', '-s', 'synth.ys'], { cwd: tmp, reject: false, all: true }));
+    const r = await jobPool.run(() => runTool('yosys', ['-q', '-s', 'synth.ys'], { cwd: tmp }));
     if (r.exitCode !== 0) {
       const tail = (r.all ?? '').trim().split('\n').slice(-15).join('\n');
       throw new Error(`yosys failed synthesizing the ${req.part === 'pe' ? 'PE' : 'array around the PE'} for ${req.target} (exit ${r.exitCode ?? r.signal}):\n${tail}`);
