@@ -2,12 +2,13 @@
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { GENERATOR_VERSION } from './version.js';
-import { commands } from './commands/index.js';
+import { commandsFor } from './commands/index.js';
 
-await yargs(hideBin(process.argv))
+const args = hideBin(process.argv);
+await yargs(args)
   .scriptName('axgen')
   .version(GENERATOR_VERSION)
-  .command(commands)
+  .command(await commandsFor(args))
   .demandCommand(1, 'Name a command; `axgen --help` lists them.')
   .strict()
   .recommendCommands()
