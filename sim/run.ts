@@ -10,6 +10,7 @@ import { describeZeroSkip } from '../generator/units/zero-skip.js';
 import { casesFor, defaultGemm, scheduleCases, type GemmShape } from './cases.js';
 import { cosim, type CosimResult } from './cosim.js';
 import type { SimulatorName } from './simulators.js';
+import type { Activity } from './progress.js';
 
 export const SIMULATORS: readonly SimulatorName[] = ['icarus', 'verilator'];
 
@@ -26,6 +27,8 @@ export interface SimOptions {
   /** How the replay command names the design: the config file, or `--rtl DIR`. */
   source: string;
   directed?: boolean;
+  /** Progress of the slow steps (the golden model, each simulator's build and run). */
+  progress?: Activity;
 }
 
 export interface JsonMismatch {
@@ -94,19 +97,23 @@ export function waveFile(base: string, sim: SimulatorName, both: boolean): strin
 
 export function replayCommand(o: Pick<SimOptions, 'source' | 'simulators' | 'seed' | 'stall'> & { gemm: GemmShape }): string {
   const sim = o.simulators.length === 2 ? 'both' : o.simulators[0];
-  return `npx axgen sim ${o.source} --simulator ${sim} --gemm ${o.gemm.m}x${o.gemm.k}x${o.gemm.n} --seed ${o.seed} --stall ${o.stall}`;
+  return `axgen sim ${o.source} --simulator ${sim} --gemm ${o.gemm.m}x${o.gemm.k}x${o.gemm.n} --seed ${o.seed} --stall ${o.stall}`;
 }
 
 export async function simulate(c: ResolvedConfig, o: SimOptions): Promise<SimReport> {
   const d = derive(c);
   const gemm = o.gemm ?? defaultGemm(c);
+  const golden = o.progress?.start(`golden model: expected results of the ${gemm.m}x${gemm.k}x${gemm.n} GEMM${o.directed === false ? '' : ' and the directed tiles'}`);
   const cases = casesFor(c, d, { seed: o.seed, gemm, directed: o.directed });
   const scheduled = scheduleCases(c, d, cases);
+  golden?.();
   const both = o.simulators.length > 1;
   const runs = await Promise.all(
     o.simulators.map(async (sim): Promise<RunReport> => {
       const wave = o.wave ? waveFile(o.wave, sim, both) : undefined;
+      const end = o.progress?.start(`${sim}: build and simulate`);
       const r = await cosim(c, { simulator: sim, scheduled, seed: o.seed, stall: stallCode(o.stall), rtl: o.rtl, wave });
+      end?.(`${r.passed ? 'pass' : 'FAIL'}, build ${r.buildCacheHit ? 'cached' : `${(r.buildMs / 1000).toFixed(1)} s`}`);
       return {
         simulator: sim,
         toolVersion: r.toolVersion,

@@ -6,6 +6,7 @@ import type { EmittedFile } from '../emit/rtl.js';
 import { parseGemm, type GemmShape } from '../../sim/cases.js';
 import { writeFileAtomically, toJson } from '../../sim/files.js';
 import { setJobs } from '../../sim/pool.js';
+import { activity, progressWanted } from '../../sim/progress.js';
 import { loadRtlFolder } from '../../sim/rtl-dir.js';
 import { formatReport, SIMULATORS, simulate } from '../../sim/run.js';
 import type { SimulatorName } from '../../sim/simulators.js';
@@ -21,6 +22,7 @@ interface Args {
   wave?: string;
   json?: string;
   jobs?: number;
+  progress?: boolean;
 }
 
 function argError(path: string, expected: string, received: unknown): ConfigError {
@@ -73,7 +75,8 @@ export const simCommand: CommandModule<object, Args> = {
       .option('stall', { type: 'number', default: 0.1, describe: 'probability per cycle of an input gap and a result stall (0 = none)' })
       .option('wave', { type: 'string', describe: 'write a VCD here (with both simulators: FILE.icarus.vcd and FILE.verilator.vcd)' })
       .option('json', { type: 'string', describe: 'write the JSON report here' })
-      .option('jobs', { type: 'number', describe: 'parallel tool jobs (default: AXGEN_JOBS or the number of cores)' }) as never,
+      .option('jobs', { type: 'number', describe: 'parallel tool jobs (default: AXGEN_JOBS or the number of cores)' })
+      .option('progress', { type: 'boolean', describe: 'show the golden model and each simulator on stderr as they start and end (default: on a terminal only; --no-progress: never)' }) as never,
   handler: async (argv) => {
     const s = new ConfigSession();
     await runCommand(async () => {
@@ -102,7 +105,8 @@ export const simCommand: CommandModule<object, Args> = {
       }
       const gemm = checkGemm(c, argv.gemm);
       process.stdout.write(`  seed ${seed} (replay with --seed ${seed})\n`);
-      const report = await simulate(c, { simulators, seed, gemm, stall, wave: argv.wave, rtl, source });
+      const progress = activity(progressWanted(argv.progress));
+      const report = await simulate(c, { simulators, seed, gemm, stall, wave: argv.wave, rtl, source, progress }).finally(() => progress.stop());
       process.stdout.write(formatReport(report));
       if (argv.json !== undefined) await writeFileAtomically(argv.json, toJson(report));
       return report.passed ? 0 : EXIT_CHECK_FAILED;

@@ -3,12 +3,14 @@ import { writeFileAtomically } from '../../sim/files.js';
 import { ConfigError } from '../config/errors.js';
 import { synthesize, formatSynth } from '../estimate/synth.js';
 import { isTarget, TARGETS } from '../estimate/targets.js';
+import { activity, progressWanted } from '../../sim/progress.js';
 import { ConfigSession, runCommand } from './common.js';
 
 interface Args {
   config: string;
   target: string;
   json?: string;
+  progress?: boolean;
 }
 
 export const synthCommand: CommandModule<object, Args> = {
@@ -18,7 +20,8 @@ export const synthCommand: CommandModule<object, Args> = {
     y
       .positional('config', { type: 'string', demandOption: true, describe: 'config file (.ts or .json)' })
       .option('target', { type: 'string', default: 'ice40', describe: `synthesis target: ${TARGETS.join(', ')}` })
-      .option('json', { type: 'string', describe: 'also write the full result (figures per part and variant, cell counts, tool version) to this file' }) as never,
+      .option('json', { type: 'string', describe: 'also write the full result (figures per part and variant, cell counts, tool version) to this file' })
+      .option('progress', { type: 'boolean', describe: 'show each Yosys run on stderr as it starts and ends (default: on a terminal only; --no-progress: never)' }) as never,
   handler: async (argv) => {
     const s = new ConfigSession();
     await runCommand(async () => {
@@ -26,7 +29,12 @@ export const synthCommand: CommandModule<object, Args> = {
         throw new ConfigError('--target', [{ path: '--target', expected: `one of ${TARGETS.map((t) => `"${t}"`).join(', ')}`, received: JSON.stringify(argv.target) }]);
       }
       const c = await s.load(argv.config);
-      const r = await synthesize(c, argv.target);
+      const steps = activity(progressWanted(argv.progress));
+      const onRun = (label: string) => {
+        const end = steps.start(label);
+        return (hit: boolean) => end(hit ? 'cached' : 'done');
+      };
+      const r = await synthesize(c, argv.target, { onRun }).finally(() => steps.stop());
       if (argv.json) await writeFileAtomically(argv.json, JSON.stringify({ name: c.name, configHash: c.hash, ...r }, null, 2) + '\n');
       process.stdout.write(formatSynth(c.name, r));
     }, s.hash);
