@@ -21,6 +21,7 @@ import { topModule } from '../emit/rtl.js';
 import { axiTopModule, isAxi } from '../axi/emit.js';
 import { DEVICE_NAMES, iceDevice } from '../fpga/devices.js';
 import { formatPnr, placeAndRoute } from '../fpga/pnr.js';
+import { fitHints } from '../fpga/hints.js';
 import { ConfigSession, EXIT_USER, runCommand, EXIT_CHECK_FAILED } from './common.js';
 
 
@@ -82,6 +83,7 @@ export const fpgaCommand: CommandModule<object, Args> = {
       });
       if (argv.json) await writeFileAtomically(argv.json, json);
       process.stdout.write(text + `synthesis ${r.seconds.synth.toFixed(1)} s, place and route ${r.seconds.pnr.toFixed(1)} s${r.cacheHit ? ' (cached)' : ''} → ${out}/\n`);
+      for (const h of fitHints(r, { rows: c.array.rows, cols: c.array.cols, dsp: argv.dsp, harness: argv.harness })) process.stdout.write(`hint: ${h}\n`);
       return r.fits ? 0 : EXIT_CHECK_FAILED;
     }, s.hash);
   },
