@@ -47,10 +47,16 @@ export function fitHints(r: PnrResult, x: HintContext): string[] {
     const perPe = dsp.used / pes;
     const fitPes = perPe > 0 ? Math.floor(dsp.available / perPe) : 0;
     const arr = smallerArray(x.rows, x.cols, fitPes);
+    // Each logic cell holds one LUT4 and one flip-flop: the larger count is a floor on the cells needed.
+    const floor = Math.max(r.utilisation?.ff ?? 0, r.utilisation?.lut4 ?? 0);
+    const cells = LOGIC_CELLS[r.device] ?? 0;
+    const crowded = cells > 0 && floor >= 0.8 * cells;
     hints.push(
-      `the multipliers need ${dsp.used} SB_MAC16 blocks and the ${r.device} has ${dsp.available}: --no-dsp maps them to LUTs instead` +
-        ` (place and route did not run, so whether that fits is not known yet)` +
-        (arr ? `; or a smaller array: with DSPs at most ${fitPes} PE${fitPes === 1 ? '' : 's'} (e.g. ${arr} instead of ${x.rows}×${x.cols})` : ''),
+      `the multipliers need ${dsp.used} SB_MAC16 blocks and the ${r.device} has ${dsp.available}: ` +
+        (crowded
+          ? `--no-dsp maps them to LUTs, but the design already needs at least ${floor} of the ${cells} logic cells without them, so it is unlikely to fit`
+          : '--no-dsp maps them to LUTs instead (place and route did not run, so whether that fits is not known yet)') +
+        (arr ? `; a smaller array: with DSPs at most ${fitPes} PE${fitPes === 1 ? '' : 's'} (e.g. ${arr} instead of ${x.rows}×${x.cols})` : ''),
     );
   }
   const ram = over('ICESTORM_RAM');

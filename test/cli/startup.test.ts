@@ -11,6 +11,9 @@ import { delimiter, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ROOT_DIR } from '../../generator/root.js';
 import { COMMANDS, commandsFor, namesOf } from '../../generator/commands/index.js';
+import { Ajv } from 'ajv';
+import { acceleratorSchema } from '../../generator/config/schema.js';
+import { sweepSchema } from '../../generator/sweep/schema.js';
 
 const made: string[] = [];
 afterAll(() => {
@@ -61,6 +64,15 @@ describe('starting axgen', () => {
     const mods = await commandsFor(['generate', 'validate', '--out', 'x']);
     expect(mods.filter((m) => m.builder !== undefined).map((m) => m.command)).toEqual(['generate <config>']);
     expect((await commandsFor(['--help'])).every((m) => m.builder === undefined)).toBe(true);
+  });
+
+  it('the config and sweep schemas are valid JSON Schema (the CLI skips this check at start-up)', () => {
+    const ajv = new Ajv({ discriminator: true, strict: true, strictRequired: false });
+    for (const schema of [acceleratorSchema, sweepSchema]) {
+      expect(ajv.validateSchema(schema), JSON.stringify(ajv.errors)).toBe(true);
+    }
+    // A control: the check does reject a malformed schema.
+    expect(ajv.validateSchema({ type: 'object', properties: { a: { type: 'integr' } } })).toBe(false);
   });
 
   const built = join(ROOT_DIR, 'dist', 'generator', 'cli.js');

@@ -19,6 +19,10 @@ describe('fit hints', () => {
     expect(rest).toEqual([]);
     expect(h).toMatch(/need 64 SB_MAC16 blocks and the up5k has 8: --no-dsp maps them to LUTs/);
     expect(h).toMatch(/at most 8 PEs \(e\.g\. 2×4 instead of 8×8\)/);
+    expect(h).toMatch(/not known yet/);
+    // examples/edge-int8.ts on an up5k: 5204 flip-flops of 5280 cells before any multiplier is in LUTs.
+    const crowded = { ...result('up5k', [{ resource: 'ICESTORM_DSP', used: 64, available: 8, over: 56 }]), utilisation: { lut4: 2895, ff: 5204 } } as unknown as PnrResult;
+    expect(fitHints(crowded, ctx(8, 8))[0]).toMatch(/at least 5204 of the 5280 logic cells without them, so it is unlikely to fit/);
   });
 
   it('too many logic cells: bigger devices, DSPs when --no-dsp was given, a smaller array', () => {
