@@ -90,4 +90,24 @@ describe('progress of slow steps', () => {
     const cached = await axgen('--progress');
     expect(cached.stderr).toMatch(/: cached, \d+\.\d s$/m);
   });
+
+  it('axgen sim shows the golden model and each simulator with --progress, and nothing with --no-progress', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'axgen-progress-sim-'));
+    made.push(dir);
+    const sim = (...args: string[]) =>
+      execa(process.execPath, [join(ROOT_DIR, 'bin/axgen.js'), 'sim', join(ROOT_DIR, 'examples/edge-int8.json'), '--simulator', 'icarus', '--gemm', '9x9x9', '--seed', '2', ...args], {
+        env: { AXGEN_CACHE: join(dir, 'cache') },
+        reject: false,
+      });
+    const shown = await sim('--progress');
+    expect(shown.exitCode, shown.stderr).toBe(0);
+    const lines = shown.stderr.trimEnd().split('\n');
+    expect(lines[0]).toBe('golden model: expected results of the 9x9x9 GEMM and the directed tiles …');
+    expect(lines[1]).toMatch(/^ {2}golden model: expected results of the 9x9x9 GEMM and the directed tiles: \d+\.\d s$/);
+    expect(lines[2]).toBe('icarus: build and simulate …');
+    expect(lines[3]).toMatch(/^ {2}icarus: build and simulate: pass, build \S+( s)?, \d+\.\d s$/);
+    const quiet = await sim('--no-progress');
+    expect(quiet.exitCode).toBe(0);
+    expect(quiet.stderr).toBe('');
+  });
 });
