@@ -22,7 +22,7 @@ export interface CommandEntry {
 const m = <T>(p: Promise<T>, pick: (mod: T) => unknown): Promise<CommandModule<object, never>> => p.then((mod) => pick(mod) as CommandModule<object, never>);
 
 export const COMMANDS: CommandEntry[] = [
-  { command: 'validate <config>', describe: "Check a config (.ts or .json) and print its resolved form; writes nothing", load: () => m(import('./validate.js'), (x) => x.validateCommand) },
+  { command: 'validate <config>', describe: 'Check a config (.ts or .json) and print its resolved form; writes nothing', load: () => m(import('./validate.js'), (x) => x.validateCommand) },
   { command: 'generate <config>', describe: 'Emit the Verilog, manifest.json and files.f of a config into rtl-out/<name>/ (or --out)', load: () => m(import('./generate.js'), (x) => x.generateCommand) },
   { command: 'sim [config]', describe: 'Co-simulate a config (or a generated folder, --rtl) against its golden model in Icarus and/or Verilator', load: () => m(import('./sim.js'), (x) => x.simCommand) },
   { command: 'regress', describe: 'Co-simulate a suite of configs (every unit kind, both dataflows, several shapes) on both simulators in parallel', load: () => m(import('./regress.js'), (x) => x.regressCommand) },
