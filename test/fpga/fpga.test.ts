@@ -2,8 +2,7 @@
  * `axgen fpga` end to end on a small AXI config (Yosys synth_ice40 → nextpnr-ice40 → icepack): a
  * bitstream and a timing report, in a fresh cache so the tools really run (~15 s). Also: a design
  * too big for the device names the overflowing resource and by how much (and the CLI says what to
- * try, exit 4); bad arguments write
- * nothing; the timing harness is lint-clean.
+ * try, exit 4); bad arguments write nothing; the timing harness is lint-clean.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execa } from 'execa';
