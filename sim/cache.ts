@@ -1,7 +1,8 @@
 /** Content-addressed build cache: a folder per sha256 of everything that determines the build. */
 import { createHash } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { mkdir, mkdtemp, rename, rm, writeFile } from 'node:fs/promises';
+import { hostname } from 'node:os';
 import { join, resolve } from 'node:path';
 import { ROOT_DIR } from '../generator/emit/handlebars.js';
 
@@ -31,11 +32,57 @@ export function cached(kind: string, key: string, build: (dir: string) => Promis
   return p;
 }
 
+/**
+ * A build's temporary folder is `<kind>/.tmp-<key prefix>-<pid>@<host>-<random>`: the process and
+ * machine that build it, so that a later process can tell a leftover of a killed run from a build
+ * in flight (the cache may be shared by several processes and, for sweep shards, machines).
+ */
+const TMP_NAME = /^\.tmp-[0-9a-f]{12}-(\d+)@(.+)-[A-Za-z0-9]{6}$/;
+const cleanedRoots = new Set<string>();
+
+function processIsAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * Removes, once per process and cache root, the temporary build folders that a process on this
+ * machine left behind when it was killed (its pid no longer runs), and `.tmp-*` folders without a
+ * pid (named before this scheme) older than a day; no build takes that long (a simulation stops
+ * after 10 minutes). Folders of live processes and of other machines are left alone. Returns the
+ * removed paths.
+ */
+export function removeStaleTemporaries(root: string = cacheRoot()): string[] {
+  if (cleanedRoots.has(root)) return [];
+  cleanedRoots.add(root);
+  const removed: string[] = [];
+  if (!existsSync(root)) return removed;
+  const host = hostname();
+  for (const kind of readdirSync(root, { withFileTypes: true })) {
+    if (!kind.isDirectory()) continue;
+    for (const name of readdirSync(join(root, kind.name))) {
+      if (!name.startsWith('.tmp-')) continue;
+      const path = join(root, kind.name, name);
+      const m = TMP_NAME.exec(name);
+      const stale = m ? m[2] === host && !processIsAlive(Number(m[1])) : Date.now() - statSync(path).mtimeMs > 24 * 3600 * 1000;
+      if (!stale) continue;
+      rmSync(path, { recursive: true, force: true });
+      removed.push(path);
+    }
+  }
+  return removed;
+}
+
 async function buildOnce(kind: string, key: string, build: (dir: string) => Promise<void>): Promise<{ dir: string; hit: boolean }> {
   const dir = join(cacheRoot(), kind, key.slice(0, 24));
   if (existsSync(join(dir, '.complete'))) return { dir, hit: true };
+  removeStaleTemporaries();
   await mkdir(join(cacheRoot(), kind), { recursive: true });
-  const tmp = await mkdtemp(join(cacheRoot(), kind, `.tmp-${key.slice(0, 12)}-`));
+  const tmp = await mkdtemp(join(cacheRoot(), kind, `.tmp-${key.slice(0, 12)}-${process.pid}@${hostname()}-`));
   try {
     await build(tmp);
     await writeFile(join(tmp, '.complete'), key + '\n');
