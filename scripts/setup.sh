@@ -21,7 +21,11 @@ if [ ${#need[@]} -gt 0 ]; then
     iverilog verilator yosys nextpnr-ice40 fpga-icestorm build-essential ccache >/dev/null
 fi
 
-if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+if [ -L node_modules ]; then
+  # A node_modules shared from another checkout (a git worktree): `npm ci` would empty the folder it
+  # points to under every checkout that shares it. Leave it to the checkout that owns it.
+  echo "axgen setup: node_modules links to $(readlink node_modules); not reinstalling it from here"
+elif [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   echo "axgen setup: installing npm dependencies"
   npm ci --no-audit --no-fund --loglevel=error
 fi
