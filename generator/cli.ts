@@ -2,7 +2,7 @@
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { GENERATOR_VERSION } from './version.js';
-import { commands } from './commands/index.js';
+import { commandsFor } from './commands/index.js';
 import { argsAsTyped, attachDashValues } from './commands/args.js';
 
 const args = attachDashValues(hideBin(process.argv));
@@ -11,7 +11,7 @@ await yargs(args)
   .scriptName('axgen')
   .version(GENERATOR_VERSION)
   .middleware(argsAsTyped(args))
-  .command(commands)
+  .command(await commandsFor(args))
   .demandCommand(1, 'Name a command; `axgen --help` lists them.')
   .strict()
   .recommendCommands()

@@ -12,6 +12,7 @@ import { casesFor, defaultGemm, scheduleCases, type GemmShape } from './cases.js
 import { axiCosim, type AxiCosimResult } from './axi.js';
 import { cosim, type CosimResult } from './cosim.js';
 import type { SimulatorName } from './simulators.js';
+import type { Activity } from './progress.js';
 
 export const SIMULATORS: readonly SimulatorName[] = ['icarus', 'verilator'];
 
@@ -28,6 +29,8 @@ export interface SimOptions {
   /** How the replay command names the design: the config file, or `--rtl DIR`. */
   source: string;
   directed?: boolean;
+  /** Progress of the slow steps (the golden model, each simulator's build and run). */
+  progress?: Activity;
 }
 
 export interface JsonMismatch {
@@ -110,7 +113,7 @@ export function waveFile(base: string, sim: SimulatorName, both: boolean): strin
 
 export function replayCommand(o: Pick<SimOptions, 'source' | 'simulators' | 'seed' | 'stall'> & { gemm: GemmShape }): string {
   const sim = o.simulators.length === 2 ? 'both' : o.simulators[0];
-  return `npx axgen sim ${o.source} --simulator ${sim} --gemm ${o.gemm.m}x${o.gemm.k}x${o.gemm.n} --seed ${o.seed} --stall ${o.stall}`;
+  return `axgen sim ${o.source} --simulator ${sim} --gemm ${o.gemm.m}x${o.gemm.k}x${o.gemm.n} --seed ${o.seed} --stall ${o.stall}`;
 }
 
 /**
@@ -212,15 +215,20 @@ function failedRun(sim: SimulatorName, e: unknown): RunReport {
 export async function simulate(c: ResolvedConfig, o: SimOptions): Promise<SimReport> {
   const d = derive(c);
   const gemm = o.gemm ?? defaultGemm(c);
+  const golden = o.progress?.start(`golden model: expected results of the ${gemm.m}x${gemm.k}x${gemm.n} GEMM${o.directed === false ? '' : ' and the directed tiles'}`);
   const cases = casesFor(c, d, { seed: o.seed, gemm, directed: o.directed });
   const scheduled = scheduleCases(c, d, cases);
+  golden?.();
   const both = o.simulators.length > 1;
   const axi = isAxi(c);
   const settled = await Promise.allSettled(
     o.simulators.map(async (sim): Promise<RunReport> => {
       const wave = o.wave ? waveFile(o.wave, sim, both) : undefined;
       const common = { simulator: sim, scheduled, seed: o.seed, stall: stallCode(o.stall), rtl: o.rtl, wave };
-      return axi ? axiRun(sim, await axiCosim(c, common), wave) : streamRun(sim, await cosim(c, common), wave);
+      const end = o.progress?.start(`${sim}: build and simulate${axi ? ' (AXI top)' : ''}`);
+      const run = axi ? axiRun(sim, await axiCosim(c, common), wave) : streamRun(sim, await cosim(c, common), wave);
+      end?.(`${run.passed ? 'pass' : 'FAIL'}, build ${run.buildCacheHit ? 'cached' : `${(run.buildMs / 1000).toFixed(1)} s`}`);
+      return run;
     }),
   );
   const runs = settled.map((x, i) => (x.status === 'fulfilled' ? x.value : failedRun(o.simulators[i]!, x.reason)));

@@ -3,7 +3,7 @@
  * hash (RTL + testbench + tool version + flags) into the build cache, and run it in a folder that
  * holds the vector files. Every job takes a slot of the shared pool.
  */
-import { execa } from 'execa';
+import { runTool } from './children.js';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { cached, contentKey } from './cache.js';
@@ -69,7 +69,7 @@ async function buildIcarus(req: SimBuildRequest): Promise<SimBuild> {
   const key = contentKey(['icarus', t.version, ICARUS_FLAGS.join(' '), req.icarusTop, ...sources.flatMap((f) => [f.name, f.text])]);
   const { dir, hit } = await cached('icarus', key, async (tmp) => {
     const names = await writeSources(tmp, sources);
-    const r = await jobPool.run(() => execa('iverilog', [...ICARUS_FLAGS, '-s', req.icarusTop, '-o', 'sim.vvp', ...names], { cwd: tmp, reject: false, all: true }));
+    const r = await jobPool.run(() => runTool('iverilog', [...ICARUS_FLAGS, '-s', req.icarusTop, '-o', 'sim.vvp', ...names], { cwd: tmp }));
     if (r.exitCode !== 0) throw new SimulatorCompileError('icarus', r.all ?? '', fromDisk(req));
   });
   return { simulator: 'icarus', tool: t, dir, run: ['vvp', '-n', join(dir, 'sim.vvp')], cacheHit: hit };
@@ -90,10 +90,10 @@ async function buildVerilator(req: SimBuildRequest): Promise<SimBuild> {
     // ccache under the C++ compiles: a rebuild of an unchanged model file costs ~0.2 s instead of ~3.5 s.
     const env = { ...process.env, OBJCACHE: process.env.OBJCACHE ?? ((await hasCcache()) ? 'ccache' : '') };
     const r = await jobPool.run(() =>
-      execa(
+      runTool(
         'verilator',
         [...flags, '-j', '1', '--top-module', req.checkTop, '--prefix', VERILATOR_CLASS, '--Mdir', 'obj', '-o', 'Vsim', ...names, VERILATOR_MAIN],
-        { cwd: tmp, reject: false, all: true, env },
+        { cwd: tmp, env },
       ),
     );
     if (r.exitCode !== 0) throw new SimulatorCompileError('verilator', r.all ?? '', fromDisk(req));
@@ -117,7 +117,7 @@ export interface RunOptions {
 export async function runSim(b: SimBuild, runDir: string, o: RunOptions): Promise<string> {
   const [cmd, ...args] = b.run;
   const plus = [`+seed=${o.seed}`, `+stall=${o.stall}`, `+watchdog=${o.watchdog ?? 20000}`, ...(o.wave ? ['+wave'] : [])];
-  const r = await jobPool.run(() => execa(cmd!, [...args, ...plus], { cwd: runDir, reject: false, all: true, timeout: 600_000 }));
+  const r = await jobPool.run(() => runTool(cmd!, [...args, ...plus], { cwd: runDir, timeout: 600_000 }));
   if (r.timedOut) return `${r.all ?? ''}\nAXGEN_TBERROR the simulator ran for more than 10 minutes and was stopped`;
   return r.all ?? '';
 }

@@ -2,7 +2,7 @@
  * External tools: each is looked up once, its version checked against the supported range, and a
  * missing tool fails fast with the command that installs it.
  */
-import { execa } from 'execa';
+import { runTool } from './children.js';
 import type { SimulatorName } from './simulators.js';
 
 export interface ToolInfo {
@@ -85,18 +85,18 @@ async function probe(name: string): Promise<ToolInfo> {
   if (!spec) throw new Error(`internal error: unknown tool ${name}`);
   let out: string;
   try {
-    const r = await execa(spec.cmd, spec.args, { reject: false, all: true });
+    const r = await runTool(spec.cmd, spec.args);
     if (r.failed && r.exitCode === undefined) throw new Error(r.shortMessage);
     out = r.all ?? '';
   } catch (e) {
     throw new ToolMissingError(spec.cmd, spec.pkg, notFound((e as Error).message));
   }
   for (const n of spec.needs ?? []) {
-    const r = await execa(n.cmd, n.args, { reject: false }).catch((e: Error) => ({ failed: true, exitCode: undefined, shortMessage: e.message }));
+    const r = await runTool(n.cmd, n.args).catch((e: Error) => ({ failed: true, exitCode: undefined, shortMessage: e.message }));
     if (r.failed && r.exitCode === undefined) throw new ToolMissingError(n.cmd, n.pkg, `${n.why}; ${notFound(r.shortMessage ?? '')}`);
   }
   if (spec.debianPackage) {
-    const q = await execa('dpkg-query', ['-W', '-f', '${Version}', spec.debianPackage], { reject: false });
+    const q = await runTool('dpkg-query', ['-W', '-f', '${Version}', spec.debianPackage]);
     out = `icestorm ${q.exitCode === 0 && q.stdout ? q.stdout.trim() : '(version unknown)'}`;
   }
   return checkVersion(name, out);
@@ -147,7 +147,7 @@ let ccache: Promise<boolean> | undefined;
 
 /** Whether ccache is on the PATH (Verilator builds use it through OBJCACHE when it is). */
 export function hasCcache(): Promise<boolean> {
-  ccache ??= execa('ccache', ['--version'], { reject: false }).then(
+  ccache ??= runTool('ccache', ['--version']).then(
     (r) => r.exitCode === 0,
     () => false,
   );

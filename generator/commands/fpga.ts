@@ -22,6 +22,7 @@ import { topModule } from '../emit/rtl.js';
 import { axiTopModule, isAxi } from '../axi/emit.js';
 import { DEVICE_NAMES, iceDevice } from '../fpga/devices.js';
 import { formatPnr, placeAndRoute } from '../fpga/pnr.js';
+import { fitHints } from '../fpga/hints.js';
 import { ConfigSession, EXIT_USER, forceOption, runCommand, EXIT_CHECK_FAILED } from './common.js';
 
 
@@ -89,6 +90,7 @@ export const fpgaCommand: CommandModule<object, Args> = {
       }, { force: argv.force });
       if (jsonFile !== undefined) await writeFileAtomically(jsonFile, json, { arg: '--json', force: argv.force, kind: 'fpga' });
       process.stdout.write(text + `synthesis ${r.seconds.synth.toFixed(1)} s, place and route ${r.seconds.pnr.toFixed(1)} s${r.cacheHit ? ' (cached)' : ''} → ${out}/\n`);
+      for (const h of fitHints(r, { rows: c.array.rows, cols: c.array.cols, dsp: argv.dsp, harness: argv.harness })) process.stdout.write(`hint: ${h}\n`);
       return r.fits ? 0 : EXIT_CHECK_FAILED;
     }, s.hash);
   },

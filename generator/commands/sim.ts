@@ -3,10 +3,11 @@ import { randomInt } from 'node:crypto';
 import { ConfigError, show } from '../config/errors.js';
 import type { ResolvedConfig } from '../config/resolve.js';
 import type { EmittedFile } from '../emit/rtl.js';
-import { defaultGemm, parseGemm, type GemmShape } from '../../sim/cases.js';
+import { parseGemm, type GemmShape } from '../../sim/cases.js';
 import { checkReportFile, writeFileAtomically, toJson } from '../../sim/files.js';
 import { moveAside, outputArg } from '../emit/write.js';
 import { setJobs } from '../../sim/pool.js';
+import { activity, progressWanted } from '../../sim/progress.js';
 import { loadRtlFolder } from '../../sim/rtl-dir.js';
 import { formatReport, SIMULATORS, simulate, SimRunFailed, waveFile, type SimReport } from '../../sim/run.js';
 import { SIMULATOR_TOOL, type SimulatorName } from '../../sim/simulators.js';
@@ -24,6 +25,7 @@ interface Args {
   json?: string;
   jobs?: number;
   force: boolean;
+  progress?: boolean;
 }
 
 function argError(path: string, expected: string, received: unknown): ConfigError {
@@ -77,7 +79,8 @@ export const simCommand: CommandModule<object, Args> = {
       .option('wave', { type: 'string', describe: 'write a VCD here (with both simulators: FILE.icarus.vcd and FILE.verilator.vcd)' })
       .option('json', { type: 'string', describe: 'write the JSON report here (an existing file only if it is an axgen sim report, unless --force)' })
       .option('force', forceOption)
-      .option('jobs', { type: 'number', describe: 'parallel tool jobs (default: AXGEN_JOBS or the number of cores)' }) as never,
+      .option('jobs', { type: 'number', describe: 'parallel tool jobs (default: AXGEN_JOBS or the number of cores)' })
+      .option('progress', { type: 'boolean', describe: 'show the golden model and each simulator on stderr as they start and end (default: on a terminal only; --no-progress: never)' }) as never,
   handler: async (argv) => {
     const s = new ConfigSession();
     await runCommand(async () => {
@@ -121,13 +124,10 @@ export const simCommand: CommandModule<object, Args> = {
       if (!present.some(Boolean)) await requireTools(tools);
       for (const w of wavesAside) await moveAside(w);
       process.stdout.write(`  seed ${seed} (replay with --seed ${seed})\n`);
-      // The golden model and the stimulus are computed before any simulator starts: say so when that takes a while.
-      const shape = gemm ?? defaultGemm(c);
-      const macs = shape.m * shape.k * shape.n;
-      if (macs >= 1_000_000) process.stdout.write(`  computing the golden model and stimulus of GEMM ${shape.m}x${shape.k}x${shape.n} (${macs.toLocaleString('en-US')} MACs) before the simulators start…\n`);
+      const progress = activity(progressWanted(argv.progress));
       let report: SimReport;
       try {
-        report = await simulate(c, { simulators, seed, gemm, stall, wave, rtl, source });
+        report = await simulate(c, { simulators, seed, gemm, stall, wave, rtl, source, progress }).finally(() => progress.stop());
       } catch (e) {
         if (!(e instanceof SimRunFailed)) throw e;
         // One simulator failed to run: report the other's result, then the failure decides the exit.

@@ -5,12 +5,12 @@
  */
 import Handlebars from 'handlebars';
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import type { View } from '../units/types.js';
+import { ROOT_DIR } from '../root.js';
 
-/** Repository root; template paths are given relative to it or to templates/. */
-export const ROOT_DIR = fileURLToPath(new URL('../../', import.meta.url));
+/** Repository root (generator/root.ts); template paths are given relative to it or to templates/. */
+export { ROOT_DIR };
 export const TEMPLATE_DIR = join(ROOT_DIR, 'templates');
 
 const hb = Handlebars.create();

@@ -27,7 +27,7 @@
  * options, tool versions) in the shared build cache, so a sweep asking twice pays once.
  * Every tool run goes through the shared job pool.
  */
-import { execa } from 'execa';
+import { runTool } from '../../sim/children.js';
 import { copyFile, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -204,7 +204,7 @@ export async function placeAndRoute(req: PnrRequest): Promise<PnrResult> {
   const { dir, hit } = await cached('pnr', key, async (tmp) => {
     for (const f of files) await writeFile(join(tmp, f.name), f.text);
     const t0 = Date.now();
-    const ys = await jobPool.run(() => execa('yosys', ['-q', '-l', 'yosys.log', '-p', ysScript], { cwd: tmp, reject: false, all: true }));
+    const ys = await jobPool.run(() => runTool('yosys', ['-q', '-l', 'yosys.log', '-p', ysScript], { cwd: tmp }));
     if (ys.exitCode !== 0) throw new Error(`yosys synth_ice40 failed on ${req.top}:\n${(ys.all ?? '').slice(-4000)}`);
     const t1 = Date.now();
     const stat = parseYosysStat(await readFile(join(tmp, 'stat.txt'), 'utf8'));
@@ -227,7 +227,7 @@ export async function placeAndRoute(req: PnrRequest): Promise<PnrResult> {
       await writeFile(join(tmp, 'result.json'), JSON.stringify(stored, null, 2) + '\n');
       return;
     }
-    const np = await jobPool.run(() => execa('nextpnr-ice40', pnrArgs, { cwd: tmp, reject: false, all: true }));
+    const np = await jobPool.run(() => runTool('nextpnr-ice40', pnrArgs, { cwd: tmp }));
     const log = np.all ?? '';
     await writeFile(join(tmp, 'nextpnr.log'), log);
     const t2 = Date.now();
@@ -242,7 +242,7 @@ export async function placeAndRoute(req: PnrRequest): Promise<PnrResult> {
       const rep = JSON.parse(await readFile(join(tmp, 'report.json'), 'utf8')) as { fmax?: Record<string, { achieved: number }> };
       const clocks = Object.values(rep.fmax ?? {});
       fmaxMHz = clocks.length > 0 ? Math.min(...clocks.map((c) => c.achieved)) : null;
-      const pk = await jobPool.run(() => execa('icepack', ['design.asc', 'design.bin'], { cwd: tmp, reject: false, all: true }));
+      const pk = await jobPool.run(() => runTool('icepack', ['design.asc', 'design.bin'], { cwd: tmp }));
       if (pk.exitCode !== 0) throw new Error(`icepack failed:\n${pk.all}`);
     } else {
       fits = false;

@@ -17,7 +17,8 @@ import { sweepSchema, type DefaultedSweep, type SweepFilter } from './schema.js'
 
 let checker: ValidateFunction | undefined;
 let defaulter: ValidateFunction | undefined;
-const makeAjv = (useDefaults: boolean, discriminator = false) => new Ajv({ allErrors: true, useDefaults, discriminator, strict: true, strictRequired: false });
+// validateSchema off as in config/validate.ts (start-up time); test/cli/startup.test.ts checks the schema.
+const makeAjv = (useDefaults: boolean, discriminator = false) => new Ajv({ allErrors: true, useDefaults, discriminator, strict: true, strictRequired: false, validateSchema: false });
 
 /** Every schema problem of a written sweep (empty when valid). */
 export function sweepSchemaProblems(data: unknown): ConfigProblem[] {

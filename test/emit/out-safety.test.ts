@@ -16,7 +16,9 @@ import { fileURLToPath } from 'node:url';
 import { cached } from '../../sim/cache.js';
 import { cleanStaleTemps, FORCE_HELP, OUT_EXISTING_HELP, OUTPUT_MARKER, writeFolderAtomically } from '../../generator/emit/write.js';
 import { REPORT_KINDS } from '../../sim/files.js';
-import { commands } from '../../generator/commands/index.js';
+import { COMMANDS as COMMAND_ENTRIES } from '../../generator/commands/index.js';
+
+const commands = await Promise.all(COMMAND_ENTRIES.map((e) => e.load()));
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const BIN = join(root, 'bin/axgen.js');
