@@ -112,11 +112,16 @@ describe('datasets by name or folder', () => {
     const view = new DataView(head.buffer, head.byteOffset);
     expect([view.getUint32(4), view.getUint32(8), view.getUint32(12)]).toEqual([10000, 28, 28]);
     // and the whole reader agrees on the labels file (10 kB): 1,000 images of each of 10 classes
-    const set = await readIdx(join(fashion.dir, 't10k-labels-idx1-ubyte.gz'));
-    expect(set.dims).toEqual([10000]);
+    const labelsFile = await readIdx(join(fashion.dir, 't10k-labels-idx1-ubyte.gz'));
+    expect(labelsFile.dims).toEqual([10000]);
+    // and the whole test split by name (about 0.1 s): 1,000 images of each class, as published
+    const set = await loadDataset('fashion-mnist', 'test');
+    expect(set.count).toBe(10000);
+    expect(set.images.length).toBe(10000 * 784);
     const perClass = new Array<number>(10).fill(0);
-    for (const l of set.data) perClass[l]! += 1;
+    for (const l of set.labels) perClass[l]! += 1;
     expect(perClass).toEqual(new Array(10).fill(1000));
+    expect(set.classNames?.[set.labels[0]!]).toBe('Ankle boot'); // the first test image
   });
 
   it('says which Debian package to install when a named dataset is missing', async () => {
