@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Installs what axgen needs on a Debian machine: the simulators and synthesis tools (only when one
-# is missing, so a machine that has them pays nothing) and the npm dependencies; builds the
-# compiled CLI (dist/) and links the `axgen` command onto the PATH: a symlink to this checkout's
+# Installs what axgen needs on a Debian machine: the simulators and synthesis tools and the
+# Fashion-MNIST dataset (only when one is missing, so a machine that has them pays nothing) and the
+# npm dependencies; builds the compiled CLI (dist/) and links the `axgen` command onto the PATH: a symlink to this checkout's
 # bin/axgen.js in /usr/local/bin (root) or ~/.local/bin (AXGEN_BIN_DIR overrides), so `axgen`
 # runs this checkout from any folder and never a registry package of the same name (as `npx axgen`
 # outside the checkout would).
@@ -12,13 +12,15 @@ need=()
 for t in iverilog verilator yosys nextpnr-ice40 icepack g++ make ccache; do
   command -v "$t" >/dev/null 2>&1 || need+=("$t")
 done
+# Fashion-MNIST for `axgen accuracy` (gzip'd IDX files under /usr/share/datasets/fashion-mnist).
+[ -f /usr/share/datasets/fashion-mnist/t10k-images-idx3-ubyte.gz ] || need+=("fashion-mnist")
 if [ ${#need[@]} -gt 0 ]; then
   echo "axgen setup: installing Debian packages (missing: ${need[*]})"
   SUDO=""
   [ "$(id -u)" -eq 0 ] || SUDO="sudo"
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq \
-    iverilog verilator yosys nextpnr-ice40 fpga-icestorm build-essential ccache >/dev/null
+    iverilog verilator yosys nextpnr-ice40 fpga-icestorm build-essential ccache dataset-fashion-mnist >/dev/null
 fi
 
 if [ -L node_modules ]; then
