@@ -24,7 +24,7 @@ const m = <T>(p: Promise<T>, pick: (mod: T) => unknown): Promise<CommandModule<o
 export const COMMANDS: CommandEntry[] = [
   { command: 'validate <config>', describe: 'Check a config (.ts or .json) and print its resolved form; writes nothing', load: () => m(import('./validate.js'), (x) => x.validateCommand) },
   { command: 'generate <config>', describe: 'Emit the Verilog, manifest.json and files.f of a config into rtl-out/<name>/ (or --out)', load: () => m(import('./generate.js'), (x) => x.generateCommand) },
-  { command: 'sim [config]', describe: 'Co-simulate a config (or a generated folder, --rtl) against its golden model in Icarus and/or Verilator', load: () => m(import('./sim.js'), (x) => x.simCommand) },
+  { command: 'sim [config]', describe: 'Co-simulate what a config generates (its AXI top for interface "axi", else its stream top; or a generated folder, --rtl) against its golden model in Icarus and/or Verilator', load: () => m(import('./sim.js'), (x) => x.simCommand) },
   { command: 'regress', describe: 'Co-simulate a suite of configs (every unit kind, both dataflows, several shapes) on both simulators in parallel', load: () => m(import('./regress.js'), (x) => x.regressCommand) },
   { command: 'fpga <config>', describe: 'Synthesize, place and route the IP on an iCE40 (Yosys, nextpnr-ice40, icepack); report utilisation and fmax', load: () => m(import('./fpga.js'), (x) => x.fpgaCommand) },
   { command: 'synth <config>', describe: 'Synthesize a config with Yosys (hierarchically: the PE once) and print its area for a target', load: () => m(import('./synth.js'), (x) => x.synthCommand) },
