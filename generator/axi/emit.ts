@@ -8,12 +8,10 @@ import type { ResolvedConfig } from '../config/resolve.js';
 import { headerFor, portView, type EmittedFile } from '../emit/rtl.js';
 import { render } from '../emit/handlebars.js';
 import type { ModuleSpec } from '../units/types.js';
+import { dec as s, msb, ubits } from '../units/verilog.js';
 import type { OutFile } from '../emit/write.js';
 import { csrView, regMap, regmapHeader, regmapJson, regmapMarkdown, type RegMap } from '../regmap/regmap.js';
 
-const s = (n: number) => String(n);
-const msb = (b: number) => String(b - 1);
-const ubits = (max: number) => Math.max(1, Math.ceil(Math.log2(Math.max(1, max) + 1)));
 const bytes = (b: number) => Math.ceil(b / 8) * 8;
 
 export const isAxi = (c: ResolvedConfig) => c.interface === 'axi';

@@ -2,11 +2,11 @@
  * Widths and limits derived from a ResolvedConfig. Every emitter, the golden model and the
  * simulation harness read these from here; none of them recomputes a width.
  */
-import { bitsFor } from '../units/common.js';
 import { unitFor } from '../units/index.js';
 import type { UnitContext, UnitDef } from '../units/types.js';
 import { commandCycles } from '../model/cycles.js';
-import { skipPredicate } from '../units/zero-skip.js';
+import { describeZeroSkip, skipPredicate } from '../units/zero-skip.js';
+import { ubits } from '../units/verilog.js';
 import { productFormat, unitContext, type ResolvedConfig } from './resolve.js';
 
 export interface Derived {
@@ -42,8 +42,6 @@ export interface Derived {
   skip: ((a: number, w: number) => boolean) | null;
 }
 
-const ubits = (max: number) => bitsFor(0, Math.max(1, max)).bits;
-
 export function derive(c: ResolvedConfig): Derived {
   const unit = unitFor(c.multiplier.kind);
   const ctx = unitContext(c);
@@ -77,4 +75,12 @@ export function derive(c: ResolvedConfig): Derived {
     macBits: ubits(maxM * maxK * C),
     skip: skipPredicate(c.zeroSkip),
   };
+}
+
+/**
+ * The datapath as headers, reports and `axgen validate` print it: the unit's own description,
+ * then zero-skip when configured, e.g. `mitchell(fractionBits=4), zeroSkip(activation<=0, ...)`.
+ */
+export function unitLabel(c: ResolvedConfig, d: Derived = derive(c)): string {
+  return d.unit.describe(c.multiplier) + (c.zeroSkip ? `, ${describeZeroSkip(c.zeroSkip)}` : '');
 }

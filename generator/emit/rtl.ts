@@ -3,11 +3,10 @@
  * which modules exist) are made here in TypeScript; templates only print.
  */
 import { GENERATOR_VERSION } from '../version.js';
-import { derive, type Derived } from '../config/derive.js';
+import { derive, unitLabel, type Derived } from '../config/derive.js';
 import type { ResolvedConfig } from '../config/resolve.js';
-import { extendExpr } from '../units/common.js';
 import type { ModuleSpec, View } from '../units/types.js';
-import { describeZeroSkip, zeroSkipRtl } from '../units/zero-skip.js';
+import { zeroSkipRtl } from '../units/zero-skip.js';
 import { render } from './handlebars.js';
 
 export interface EmittedFile {
@@ -18,9 +17,7 @@ export interface EmittedFile {
   text: string;
 }
 
-const s = (n: number) => String(n);
-const msb = (bits: number) => String(bits - 1);
-const ubits = (max: number) => Math.max(1, Math.ceil(Math.log2(Math.max(1, max) + 1)));
+import { dec as s, extendExpr, formatDesc, hexLit, msb, ubits } from '../units/verilog.js';
 
 /** The provenance header of every emitted file: no timestamp, so output is byte-identical. */
 export function headerFor(c: ResolvedConfig, d: Derived, template: string): string {
@@ -29,7 +26,7 @@ export function headerFor(c: ResolvedConfig, d: Derived, template: string): stri
     template,
     configName: c.name,
     hashShort: c.hash.slice(0, 12),
-    unitDesc: d.unit.describe(c.multiplier) + (c.zeroSkip ? `, ${describeZeroSkip(c.zeroSkip)}` : ''),
+    unitDesc: unitLabel(c, d),
   }).trimEnd();
 }
 
@@ -40,7 +37,7 @@ function hexAll(bits: number, top: boolean | 'ones'): string {
   if (top === 'ones') v = all;
   else if (top) v = 1n << BigInt(bits - 1);
   else v = all >> 1n;
-  return `${bits}'h${v.toString(16)}`;
+  return hexLit(bits, v);
 }
 
 function accAddView(c: ResolvedConfig, d: Derived, header: string): View {
@@ -52,7 +49,7 @@ function accAddView(c: ResolvedConfig, d: Derived, header: string): View {
     module: `${c.name}_acc_add`,
     overflowDesc: d.saturate ? 'saturating at the accumulator range after the addition' : `wrapping modulo 2^${A}`,
     accDesc: `${A}-bit ${sign}`,
-    pDesc: `${P}-bit ${d.pSigned ? 'signed' : 'unsigned'}`,
+    pDesc: formatDesc(P, d.pSigned),
     accMsb: msb(A),
     pMsb: msb(P),
     accBits: s(A),

@@ -6,11 +6,10 @@
 import { derive } from '../config/derive.js';
 import type { ResolvedConfig } from '../config/resolve.js';
 import type { ModuleSpec } from '../units/types.js';
+import { formatDesc as desc, msb } from '../units/verilog.js';
 import { render } from './handlebars.js';
 import { headerFor, type EmittedFile } from './rtl.js';
 
-const msb = (bits: number) => String(bits - 1);
-const desc = (bits: number, signed: boolean) => `${bits}-bit ${signed ? 'signed' : 'unsigned'}`;
 
 /** The unit's own modules followed by `<prefix>_unit`. */
 export function unitModuleSpecs(c: ResolvedConfig): ModuleSpec[] {

@@ -20,7 +20,8 @@
  *   the same, so it is exact on supported weights and documents the rest.
  */
 import type { FromSchema } from 'json-schema-to-ts';
-import { bitsFor, extendExpr, operandRange } from './common.js';
+import { bitsFor, identityPre, operandRange } from './common.js';
+import { dec, extendExpr, formatDesc, msb } from './verilog.js';
 import { defineUnit, type ModuleSpec, type RuleIssue, type UnitContext } from './types.js';
 
 export const ASM_MEMBERS = [1, 3, 5, 7, 9, 11, 13, 15] as const;
@@ -279,7 +280,7 @@ export const asmUnit = defineUnit({
       const x = m === 1 ? 'a_i' : `a_x${m}`;
       const lane = {
         name,
-        msb: String(width - 1),
+        msb: msb(width),
         ext: m === 1 ? '' : extendExpr('a_i', A, width, aS),
         xName: x,
         hasExt: m !== 1,
@@ -308,17 +309,17 @@ export const asmUnit = defineUnit({
       }
       const item = {
         name: `q${q}_enc`,
-        fieldMsb: String(field - 1),
-        fieldBits: String(field),
-        sliceHi: String(qlo + width - 1),
-        sliceLo: String(qlo),
+        fieldMsb: msb(field),
+        fieldBits: dec(field),
+        sliceHi: msb(qlo + width),
+        sliceLo: dec(qlo),
         caseLines,
         selName: `q${q}_sel`,
         termName: `q${q}_term`,
         selExpr: members.map((_m, j) => `({${P}{dec[${q * field + j}]}} & ${`p_m${members[j]}`})`).join(' | '),
-        shHi: String(q * field + L + 1),
-        shLo: String(q * field + L),
-        qShift: String(4 * q),
+        shHi: dec(q * field + L + 1),
+        shLo: dec(q * field + L),
+        qShift: dec(4 * q),
       };
       qlo += width;
       return item;
@@ -340,8 +341,8 @@ export const asmUnit = defineUnit({
       membersDesc: members.map((m) => `${m}a`).join(', '),
       aDesc,
       layoutDesc: layout,
-      aMsb: String(A - 1),
-      encMsb: String(bankBits - 1),
+      aMsb: msb(A),
+      encMsb: msb(bankBits),
       lanes: bankLanes.map((l) => ({ name: l.name, msb: l.msb, xName: l.xName, ext: l.ext, hasExt: l.hasExt, expr: l.expr })),
       concat: `{${bankLanes.map((l) => l.name).reverse().join(', ')}}`,
     });
@@ -351,41 +352,33 @@ export const asmUnit = defineUnit({
       wDesc,
       alphabetDesc: `{${alphabet.join(',')}}`,
       layoutDesc: decLayout,
-      wMsb: String(W - 1),
-      encMsb: String(decBits - 1),
+      wMsb: msb(W),
+      encMsb: msb(decBits),
       magLine,
       quartets: quartets.map((q) => ({ name: q.name, fieldMsb: q.fieldMsb, fieldBits: q.fieldBits, sliceHi: q.sliceHi, sliceLo: q.sliceLo, caseLines: q.caseLines })),
       concat: decConcat,
     });
-    const pMsb = String(P - 1);
+    const pMsb = msb(P);
     const mulView = {
       header: header('units/asm_mul.v.hbs'),
       module: `${prefix}_mul`,
       where: share ? 'the bank and the weight decode arrive precomputed (shared at the array edges)' : 'the bank and the weight decode are formed here, inside every PE (share=false)',
-      pDesc: `${P}-bit ${prod.signed ? 'signed' : 'unsigned'}`,
-      aeMsb: String((share ? bankBits : A) - 1),
-      weMsb: String((share ? decBits : W) - 1),
+      pDesc: formatDesc(P, prod.signed),
+      aeMsb: msb(share ? bankBits : A),
+      weMsb: msb(share ? decBits : W),
       pMsb,
-      bankMsb: String(bankBits - 1),
-      decMsb: String(decBits - 1),
+      bankMsb: msb(bankBits),
+      decMsb: msb(decBits),
       local: !share,
       bankModule: `${prefix}_asm_bank`,
       decModule: `${prefix}_asm_dec`,
-      members: bankLanes.map((l, j) => {
-        const fill = l.width === P ? '' : aS ? `{${P - l.width}{bank[${l.lo + l.width - 1}]}}, ` : `{${P - l.width}{1'b0}}, `;
-        return { name: `p_m${members[j]}`, ext: fill ? `{${fill}bank${l.slice}}` : `bank${l.slice}` };
-      }),
+      members: bankLanes.map((l, j) => ({ name: `p_m${members[j]}`, ext: extendExpr(`bank${l.slice}`, l.width, P, aS) })),
       quartets: quartets.map((q) => ({ selName: q.selName, termName: q.termName, selExpr: q.selExpr, shHi: q.shHi, shLo: q.shLo, qShift: q.qShift })),
       sumExpr: quartets.map((q) => q.termName).join(' + '),
       outExpr: wS ? `dec[${decBits - 1}] ? (${P}'d0 - mag) : mag` : 'mag',
     };
     if (bankLanes.some((l) => l.width > P)) throw new Error(`internal error: ASM bank lane wider than the ${P}-bit product`);
 
-    const identity = (module: string, inName: string, outName: string, bits: number, what: string): ModuleSpec => ({
-      module,
-      template: 'units/identity_pre.v.hbs',
-      view: { header: header('units/identity_pre.v.hbs'), module, what, inPort: inName, outPort: outName, msb: String(bits - 1) },
-    });
     const modules: ModuleSpec[] = share
       ? [
           { module: `${prefix}_act_pre`, template: 'units/asm_bank.v.hbs', view: bankView(`${prefix}_act_pre`) },
@@ -393,8 +386,8 @@ export const asmUnit = defineUnit({
           { module: `${prefix}_mul`, template: 'units/asm_mul.v.hbs', view: mulView },
         ]
       : [
-          identity(`${prefix}_act_pre`, 'a_i', 'a_enc_o', A, 'activation'),
-          identity(`${prefix}_wgt_pre`, 'w_i', 'w_enc_o', W, 'weight'),
+          identityPre(`${prefix}_act_pre`, 'a_i', 'a_enc_o', A, 'activation', header),
+          identityPre(`${prefix}_wgt_pre`, 'w_i', 'w_enc_o', W, 'weight', header),
           { module: `${prefix}_asm_bank`, template: 'units/asm_bank.v.hbs', view: bankView(`${prefix}_asm_bank`) },
           { module: `${prefix}_asm_dec`, template: 'units/asm_dec.v.hbs', view: decView(`${prefix}_asm_dec`) },
           { module: `${prefix}_mul`, template: 'units/asm_mul.v.hbs', view: mulView },

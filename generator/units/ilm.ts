@@ -7,8 +7,9 @@
  */
 import type { FromSchema } from 'json-schema-to-ts';
 import { bitsFor } from './common.js';
-import { coreMax, frontEnd, leadingOne, leadingOneExpr, maxMagnitude, msb, rangeFromCore, shareSchema, signedModeSchema, signedProduct, ubits, unitRange, type SignedMode } from './logcore.js';
-import { logUnitModules, resizeExpr, signedOutLines } from './logrtl.js';
+import { coreMax, frontEnd, leadingOne, leadingOneExpr, maxMagnitude, rangeFromCore, shareSchema, signedModeSchema, signedProduct, unitRange, type SignedMode } from './logcore.js';
+import { logUnitModules, signedOutLines } from './logrtl.js';
+import { dec, formatDesc, msb, resizeExpr, ubits } from './verilog.js';
 import { defineUnit, type OperandSpec, type ProductRange, type UnitContext, type View } from './types.js';
 
 export const ilmSchema = {
@@ -113,7 +114,7 @@ function encView(spec: OperandSpec, mode: SignedMode, port: string, stages: numb
   const L = layout(spec, mode, stages);
   const n = spec.bits;
   const st = Array.from({ length: stages }, (_, j) => ({
-    j: String(j),
+    j: dec(j),
     vExpr: j === 0 ? 'mag' : resizeExpr(`m${j - 1}`, L.mBits, L.magBits),
     lodExpr: leadingOneExpr(`v${j}`, L.magBits, L.kBits),
     unusedTop: L.mBits < L.magBits ? `\n  wire unused_c${j} = c${j}[${L.magBits - 1}];  // the cleared leading one` : '',
@@ -127,7 +128,7 @@ function encView(spec: OperandSpec, mode: SignedMode, port: string, stages: numb
   if (L.opZero !== null) flags.push(`  wire op_zero = (${port} == ${n}'d0);  // ~(-1) = 0 is not a zero operand`);
   return {
     opDesc: `${n}-bit ${spec.signed ? `signed, ${mode}` : 'unsigned'}`,
-    stages: String(stages),
+    stages: dec(stages),
     layout: `{${[...(L.opZero !== null ? ['op_zero'] : []), ...(L.sign !== null ? ['sign'] : []), `(z, k[${L.kBits}], m[${L.mBits}]) × ${stages}, last stage first`].join(', ')}}`,
     inMsb: msb(n),
     encMsb: msb(L.bits),
@@ -156,7 +157,7 @@ function ilmRtl(p: Resolved, ctx: UnitContext, prefix: string, header: (t: strin
     const a = stageSlices('a_enc_i', La, j);
     const w = stageSlices('w_enc_i', Lw, j);
     return {
-      j: String(j),
+      j: dec(j),
       aZ: a.z,
       wZ: w.z,
       aK: a.k,
@@ -171,7 +172,7 @@ function ilmRtl(p: Resolved, ctx: UnitContext, prefix: string, header: (t: strin
   const slice = (enc: string, b: number | null) => (b === null ? null : `${enc}[${b}]`);
   const core: View = {
     unitDesc: `ILM with ${p.corrections} correction${p.corrections === 1 ? '' : 's'}`,
-    pDesc: `${pf.bits}-bit ${pf.signed ? 'signed' : 'unsigned'}`,
+    pDesc: formatDesc(pf.bits, pf.signed),
     aeMsb: msb(La.bits),
     weMsb: msb(Lw.bits),
     pMsb: msb(pf.bits),

@@ -26,7 +26,8 @@
  * clock after the command's last activation beat, long before its last result.
  */
 import type { FromSchema } from 'json-schema-to-ts';
-import { extendExpr, operandRange } from './common.js';
+import { operandRange } from './common.js';
+import { dec, extendExpr, msb, ubits } from './verilog.js';
 import type { ModuleSpec, OperandSpec, RuleIssue, UnitContext, View } from './types.js';
 
 const threshold = (what: string) =>
@@ -135,7 +136,7 @@ function flagModule(module: string, what: string, spec: OperandSpec, t: Threshol
   return {
     module,
     template: 'units/zero_skip_flag.v.hbs',
-    view: { header, module, what, desc, xMsb: String(n - 1), lines },
+    view: { header, module, what, desc, xMsb: msb(n), lines },
   };
 }
 
@@ -165,8 +166,6 @@ export interface ZeroSkipRtlContext {
   header: (template: string) => string;
 }
 
-const ubits = (max: number) => Math.max(1, Math.ceil(Math.log2(Math.max(1, max) + 1)));
-
 export function zeroSkipRtl(zs: ResolvedZeroSkip | undefined, x: ZeroSkipRtlContext): ZeroSkipRtl {
   const on = zs !== undefined;
   const isolate = on && zs.gating === 'isolate';
@@ -179,12 +178,12 @@ export function zeroSkipRtl(zs: ResolvedZeroSkip | undefined, x: ZeroSkipRtlCont
     zeroSkip: on,
     zsIsolate: isolate,
     zsEnable: on && !isolate,
-    unitAeMsb: String(x.ae - 1),
-    unitWeMsb: String(x.we - 1),
-    aeUnitBits: String(x.ae),
-    weUnitBits: String(x.we),
-    aFlag: String(x.ae),
-    wFlag: String(x.we),
+    unitAeMsb: msb(x.ae),
+    unitWeMsb: msb(x.we),
+    aeUnitBits: dec(x.ae),
+    weUnitBits: dec(x.we),
+    aFlag: dec(x.ae),
+    wFlag: dec(x.we),
     mulA: on ? 'mul_a' : 'a_i',
     mulW: on ? 'mul_w' : x.ws ? 'w_active_q' : 'w_i',
     psNext: on ? 'ps_keep' : 'ps_d',
@@ -192,19 +191,19 @@ export function zeroSkipRtl(zs: ResolvedZeroSkip | undefined, x: ZeroSkipRtlCont
   };
   const top: View = {
     zeroSkip: on,
-    unitAeMsb: String(x.ae - 1),
-    unitWeMsb: String(x.we - 1),
+    unitAeMsb: msb(x.ae),
+    unitWeMsb: msb(x.we),
     actPreOut: on ? 'a_enc_u' : 'a_enc',
     wgtPreOutWs: on ? 'w_enc_u' : `w_col[c*${x.we} +: ${x.we}]`,
     wgtPreOutOs: on ? 'w_enc_u' : 'w_enc',
-    incBits: String(incBits),
-    incMsb: String(incBits - 1),
-    rowTermsMsb: String(R * incBits - 1),
-    colsMsb: String(C - 1),
-    wcntBits: String(wcntBits),
-    wcntMsb: String(wcntBits - 1),
-    acntBits: String(acntBits),
-    acntMsb: String(acntBits - 1),
+    incBits: dec(incBits),
+    incMsb: msb(incBits),
+    rowTermsMsb: msb(R * incBits),
+    colsMsb: msb(C),
+    wcntBits: dec(wcntBits),
+    wcntMsb: msb(wcntBits),
+    acntBits: dec(acntBits),
+    acntMsb: msb(acntBits),
     wcntOneExt: extendExpr('w_cnt[si]', 1, wcntBits, false),
     acntOneExt: extendExpr('a_cnt[si]', 1, acntBits, false),
     wcntIncExt: extendExpr('wcnt_active_q', wcntBits, incBits, false),
