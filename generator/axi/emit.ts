@@ -8,7 +8,7 @@ import type { ResolvedConfig } from '../config/resolve.js';
 import { headerFor, portView, type EmittedFile } from '../emit/rtl.js';
 import { render } from '../emit/handlebars.js';
 import type { ModuleSpec } from '../units/types.js';
-import { dec as s, msb, ubits } from '../units/verilog.js';
+import { dec as s, extendExpr, msb, ubits } from '../units/verilog.js';
 import type { OutFile } from '../emit/write.js';
 import { csrView, regMap, regmapHeader, regmapJson, regmapMarkdown, type RegMap } from '../regmap/regmap.js';
 
@@ -43,15 +43,9 @@ function counterSources(name: string, sig: string, bits: number): Record<string,
   };
 }
 
-export function axiModuleSpecs(c: ResolvedConfig): ModuleSpec[] {
-  if (!isAxi(c)) return [];
-  const d = derive(c);
-  const header = (t: string) => headerFor(c, d, t);
-  const m = regMap(c, d);
-  const ws = c.dataflow === 'weight-stationary';
-  const R = d.rows;
-  const wd = axisWidths(d);
-  const ext64 = (sig: string, bits: number) => (bits >= 64 ? sig : `{${64 - bits}'d0, ${sig}}`);
+/** `<p>_csr`: the AXI4-Lite register block, its cases printed from the register map. */
+function csrSpec(c: ResolvedConfig, d: Derived, m: RegMap, header: (t: string) => string): ModuleSpec {
+  const ext64 = (sig: string, bits: number) => (bits >= 64 ? sig : extendExpr(sig, bits, 64, false));
   const src = {
     'STATUS.BUSY': 'busy',
     'STATUS.DONE': 'done',
@@ -68,12 +62,11 @@ export function axiModuleSpecs(c: ResolvedConfig): ModuleSpec[] {
   };
   const cv = csrView(m, src);
   const rw = m.registers.filter((r) => r.access !== 'ro').map((r) => `6'd${r.offset / 4}`);
-  const common = { prefix: c.name };
-  const csr: ModuleSpec = {
+  return {
     module: `${c.name}_csr`,
     template: 'axi/csr.v.hbs',
     view: {
-      ...common,
+      prefix: c.name,
       header: header('axi/csr.v.hbs'),
       ...portView(d),
       wmaskExpr: '{{8{wstrb_i[3]}}, {8{wstrb_i[2]}}, {8{wstrb_i[1]}}, {8{wstrb_i[0]}}}',
@@ -92,6 +85,13 @@ export function axiModuleSpecs(c: ResolvedConfig): ModuleSpec[] {
       skipped64: ext64('skipped_i', d.macBits),
     },
   };
+}
+
+/** `<p>_axi_top`: the three AXI4-Stream ports and the CSR port around `<p>_top`. */
+function axiTopSpec(c: ResolvedConfig, d: Derived, header: (t: string) => string): ModuleSpec {
+  const ws = c.dataflow === 'weight-stationary';
+  const R = d.rows;
+  const wd = axisWidths(d);
   const pad = (lanes: number, tdata: number, what: string) => (tdata > lanes ? `, TDATA[${tdata - 1}:${lanes}] ${what}` : '');
   const unusedPad = [
     wd.w > wd.wLanes ? `w_tdata[${wd.w - 1}:${wd.wLanes}]` : '',
@@ -99,11 +99,11 @@ export function axiModuleSpecs(c: ResolvedConfig): ModuleSpec[] {
   ].filter(Boolean);
   const wiBits = ws ? ubits(R - 1) : 1;
   const aiBits = ws ? d.mBits : 1;
-  const top: ModuleSpec = {
+  return {
     module: axiTopModule(c),
     template: 'axi/axi_top.v.hbs',
     view: {
-      ...common,
+      prefix: c.name,
       header: header('axi/axi_top.v.hbs'),
       rows: s(d.rows),
       cols: s(d.cols),
@@ -125,7 +125,7 @@ export function axiModuleSpecs(c: ResolvedConfig): ModuleSpec[] {
       wSkidBits: s(wd.w + 1),
       aSkidBits: s(wd.a + 1),
       ySkidBits: s(wd.y + 1),
-      yTdataExpr: wd.y > wd.yLanes ? `{${wd.y - wd.yLanes}'d0, y_data}` : 'y_data',
+      yTdataExpr: extendExpr('y_data', wd.yLanes, wd.y, false),
       ...portView(d),
       wiBits: s(wiBits),
       wiMsb: msb(wiBits),
@@ -140,11 +140,19 @@ export function axiModuleSpecs(c: ResolvedConfig): ModuleSpec[] {
       unusedExpr: `^{${['s_axil_awprot_i', 's_axil_arprot_i', ...unusedPad].join(', ')}}`,
     },
   };
+}
+
+/** The AXI wrapper's modules (empty with the stream interface): reset synchronizer, skid buffer, CSR block, AXI top. */
+export function axiModuleSpecs(c: ResolvedConfig): ModuleSpec[] {
+  if (!isAxi(c)) return [];
+  const d = derive(c);
+  const header = (t: string) => headerFor(c, d, t);
+  const common = { prefix: c.name };
   return [
     { module: `${c.name}_rst_sync`, template: 'axi/rst_sync.v.hbs', view: { ...common, header: header('axi/rst_sync.v.hbs') } },
     { module: `${c.name}_axis_skid`, template: 'axi/axis_skid.v.hbs', view: { ...common, header: header('axi/axis_skid.v.hbs') } },
-    csr,
-    top,
+    csrSpec(c, d, regMap(c, d), header),
+    axiTopSpec(c, d, header),
   ];
 }
 
