@@ -5,8 +5,7 @@
  */
 import { derive, type Derived } from '../config/derive.js';
 import type { ResolvedConfig } from '../config/resolve.js';
-import { headerFor, portView, type EmittedFile } from '../emit/rtl.js';
-import { render } from '../emit/handlebars.js';
+import { emitModules, headerFor, portView, type EmittedFile } from '../emit/rtl.js';
 import type { ModuleSpec } from '../units/types.js';
 import { dec as s, extendExpr, msb, ubits } from '../units/verilog.js';
 import type { OutFile } from '../emit/write.js';
@@ -47,11 +46,11 @@ function counterSources(name: string, sig: string, bits: number): Record<string,
 function csrSpec(c: ResolvedConfig, d: Derived, m: RegMap, header: (t: string) => string): ModuleSpec {
   const ext64 = (sig: string, bits: number) => (bits >= 64 ? sig : extendExpr(sig, bits, 64, false));
   const src = {
-    'STATUS.BUSY': 'busy',
-    'STATUS.DONE': 'done',
-    'STATUS.ERR_RO_WRITE': 'err_ro',
-    'STATUS.ERR_START': 'err_start',
-    'STATUS.ERR_TLAST': 'err_tlast',
+    'STATUS.BUSY': 'busy_i',
+    'STATUS.DONE': 'done_q',
+    'STATUS.ERR_RO_WRITE': 'err_ro_q',
+    'STATUS.ERR_START': 'err_start_q',
+    'STATUS.ERR_TLAST': 'err_tlast_q',
     'DIM_M.M': 'dim_m_q',
     'DIM_K.K': 'dim_k_q',
     'DIM_N.N': 'dim_n_q',
@@ -125,7 +124,7 @@ function axiTopSpec(c: ResolvedConfig, d: Derived, header: (t: string) => string
       wSkidBits: s(wd.w + 1),
       aSkidBits: s(wd.a + 1),
       ySkidBits: s(wd.y + 1),
-      yTdataExpr: extendExpr('y_data', wd.yLanes, wd.y, false),
+      ySkidData: `{y_last, ${extendExpr('y_data', wd.yLanes, wd.y, false)}}`,
       ...portView(d),
       wiBits: s(wiBits),
       wiMsb: msb(wiBits),
@@ -158,7 +157,7 @@ export function axiModuleSpecs(c: ResolvedConfig): ModuleSpec[] {
 
 /** The AXI wrapper's Verilog files (empty unless interface is axi). */
 export function emitAxiRtl(c: ResolvedConfig): EmittedFile[] {
-  return axiModuleSpecs(c).map((m) => ({ name: `${m.module}.v`, module: m.module, template: m.template, text: render(m.template, m.view) }));
+  return emitModules(axiModuleSpecs(c));
 }
 
 /** regmap.h, regmap.md and regmap.json (empty unless interface is axi). */

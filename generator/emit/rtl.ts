@@ -7,6 +7,7 @@ import { derive, unitLabel, type Derived } from '../config/derive.js';
 import type { ResolvedConfig } from '../config/resolve.js';
 import type { ModuleSpec, View } from '../units/types.js';
 import { zeroSkipRtl } from '../units/zero-skip.js';
+import { alignDeclarations } from './align.js';
 import { render } from './handlebars.js';
 
 export interface EmittedFile {
@@ -19,6 +20,29 @@ export interface EmittedFile {
 
 import { dec as s, extendExpr, formatDesc, hexLit, msb, ubits } from '../units/verilog.js';
 
+/** Emitted lines stay within this many columns (headers included). */
+export const MAX_COLUMNS = 100;
+
+/**
+ * `// <label>: <text>` as comment lines of at most MAX_COLUMNS columns, broken after ", " (a
+ * single item longer than that stays whole); continuation lines are indented under the text.
+ */
+export function wrapComment(label: string, text: string): string {
+  const first = `// ${label}: `;
+  const indent = '//' + ' '.repeat(first.length - 2);
+  const lines: string[] = [];
+  let cur = first;
+  for (const [i, part] of text.split(', ').entries()) {
+    const piece = i === 0 ? part : `, ${part}`;
+    if (i > 0 && (cur + piece.trimEnd()).length + 1 > MAX_COLUMNS) {
+      lines.push(cur + ',');
+      cur = indent + part;
+    } else cur += piece;
+  }
+  lines.push(cur);
+  return lines.join('\n');
+}
+
 /** The provenance header of every emitted file: no timestamp, so output is byte-identical. */
 export function headerFor(c: ResolvedConfig, d: Derived, template: string): string {
   return render('partials/header.hbs', {
@@ -26,7 +50,7 @@ export function headerFor(c: ResolvedConfig, d: Derived, template: string): stri
     template,
     configName: c.name,
     hashShort: c.hash.slice(0, 12),
-    unitDesc: unitLabel(c, d),
+    unitLines: wrapComment('unit', unitLabel(c, d)),
   }).trimEnd();
 }
 
@@ -111,7 +135,7 @@ function gridView(c: ResolvedConfig, d: Derived, ae: number, we: number): Record
   };
 }
 
-function topView(c: ResolvedConfig, d: Derived, ae: number, we: number): Record<string, string> {
+function topView(c: ResolvedConfig, d: Derived, ae: number, we: number): View {
   const R = d.rows;
   const C = d.cols;
   const ws = c.dataflow === 'weight-stationary';
@@ -120,7 +144,7 @@ function topView(c: ResolvedConfig, d: Derived, ae: number, we: number): Record<
   const macIncBits = ubits(R * C);
   const addrBits = ubits(c.array.accDepth - 1);
   const rowIdxBits = ubits(R - 1);
-  const common: Record<string, string> = {
+  const common: View = {
     ...gridView(c, d, ae, we),
     maxK: s(d.maxK),
     accDepth: s(c.array.accDepth),
@@ -146,6 +170,8 @@ function topView(c: ResolvedConfig, d: Derived, ae: number, we: number): Record<
       foldOverhead: s(R + C - 1),
       kRows: `${d.kBits}'d${R}`,
       mExt: extendExpr('m_q', d.mBits, idxBits, false),
+      mExtWire: idxBits !== d.mBits,
+      mIdx: idxBits !== d.mBits ? 'm_ext' : 'm_q',
       idxYFirst: `${idxBits}'d${R + C - 1}`,
       idxLastOffset: `${idxBits}'d${R + C - 2}`,
       kvMsb: msb(kvBits),
@@ -167,7 +193,9 @@ function topView(c: ResolvedConfig, d: Derived, ae: number, we: number): Record<
     ...common,
     runOverhead: s(R + C - 2),
     kExt: extendExpr('k_q', d.kBits, idxBits, false),
-    idxLastExpr: last >= 0 ? `k_ext + ${idxBits}'d${last}` : `k_ext - ${idxBits}'d1`,
+    kExtWire: idxBits !== d.kBits,
+    kIdx: idxBits !== d.kBits ? 'k_ext' : 'k_q',
+    idxLastExpr: last >= 0 ? `${idxBits !== d.kBits ? 'k_ext' : 'k_q'} + ${idxBits}'d${last}` : `${idxBits !== d.kBits ? 'k_ext' : 'k_q'} - ${idxBits}'d1`,
     mIncExt: extendExpr('m_q', d.mBits, macIncBits, false),
   };
 }
@@ -223,8 +251,13 @@ export function moduleSpecs(c: ResolvedConfig): ModuleSpec[] {
   return specs;
 }
 
+/** Renders module specs to files `<module>.v`, declarations aligned (emit/align.ts). */
+export function emitModules(specs: ModuleSpec[]): EmittedFile[] {
+  return specs.map((m) => ({ name: `${m.module}.v`, module: m.module, template: m.template, text: alignDeclarations(render(m.template, m.view)) }));
+}
+
 export function emitRtl(c: ResolvedConfig): EmittedFile[] {
-  return moduleSpecs(c).map((m) => ({ name: `${m.module}.v`, module: m.module, template: m.template, text: render(m.template, m.view) }));
+  return emitModules(moduleSpecs(c));
 }
 
 export const topModule = (c: ResolvedConfig) => `${c.name}_top`;

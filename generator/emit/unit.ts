@@ -7,8 +7,7 @@ import { derive } from '../config/derive.js';
 import type { ResolvedConfig } from '../config/resolve.js';
 import type { ModuleSpec } from '../units/types.js';
 import { formatDesc as desc, msb } from '../units/verilog.js';
-import { render } from './handlebars.js';
-import { headerFor, type EmittedFile } from './rtl.js';
+import { emitModules, headerFor, type EmittedFile } from './rtl.js';
 
 
 /** The unit's own modules followed by `<prefix>_unit`. */
@@ -38,7 +37,7 @@ export function unitModuleSpecs(c: ResolvedConfig): ModuleSpec[] {
 
 /** Emitted files of the standalone unit; the top module is `<prefix>_unit`. */
 export function emitUnit(c: ResolvedConfig): EmittedFile[] {
-  return unitModuleSpecs(c).map((m) => ({ name: `${m.module}.v`, module: m.module, template: m.template, text: render(m.template, m.view) }));
+  return emitModules(unitModuleSpecs(c));
 }
 
 export const unitTopModule = (c: ResolvedConfig) => `${c.name}_unit`;

@@ -134,8 +134,9 @@ function bankView(module: string, lanes: BankLane[], ctx: UnitContext, header: (
     layoutDesc: lanes.map((l) => `${l.name}${l.slice}`).join(', '),
     aMsb: msb(A),
     encMsb: msb(bankBits),
-    lanes: lanes.map((l) => ({ name: l.name, msb: l.msb, xName: l.xName, ext: l.ext, hasExt: l.hasExt, expr: l.expr })),
-    concat: `{${lanes.map((l) => l.name).reverse().join(', ')}}`,
+    // The 1a lane is the activation itself: no wire of its own.
+    lanes: lanes.filter((l) => l.expr !== l.name && l.expr !== 'a_i').map((l) => ({ name: l.name, msb: l.msb, xName: l.xName, ext: l.ext, hasExt: l.hasExt, expr: l.expr })),
+    concat: lanes.length === 1 ? lanes[0]!.expr : `{${lanes.map((l) => (l.expr === 'a_i' ? 'a_i' : l.name)).reverse().join(', ')}}`,
   };
 }
 
@@ -187,7 +188,13 @@ function mulView(x: MulShape, ctx: UnitContext, header: (template: string) => st
     bankModule: `${x.prefix}_asm_bank`,
     decModule: `${x.prefix}_asm_dec`,
     members: x.lanes.map((l) => ({ name: `p_m${l.name.slice('a_m'.length)}`, ext: extendExpr(`bank${l.slice}`, l.width, P, ctx.activation.signed) })),
-    quartets: x.quartets.map((q) => ({ selName: q.selName, termName: q.termName, selExpr: q.selExpr, shHi: q.shHi, shLo: q.shLo, qShift: q.qShift })),
+    quartets: x.quartets.map((q) => ({
+      selName: q.selName,
+      termName: q.termName,
+      selExpr: q.selExpr,
+      // quartet q sits 4q bits up (no shift for quartet 0)
+      termExpr: `(${q.selName} << dec[${q.shHi}:${q.shLo}])${q.qShift === '0' ? '' : ` << ${q.qShift}`}`,
+    })),
     sumExpr: x.quartets.map((q) => q.termName).join(' + '),
     outExpr: wS ? `dec[${x.decBits - 1}] ? (${P}'d0 - mag) : mag` : 'mag',
   };

@@ -186,6 +186,8 @@ export function zeroSkipRtl(zs: ResolvedZeroSkip | undefined, x: ZeroSkipRtlCont
     wFlag: dec(x.we),
     mulA: on ? 'mul_a' : 'a_i',
     mulW: on ? 'mul_w' : x.ws ? 'w_active_q' : 'w_i',
+    /** The weight the PE multiplies: the active stored weight (WS) or the one passing by (OS). */
+    wOperand: x.ws ? 'w_active_q' : 'w_i',
     psNext: on ? 'ps_keep' : 'ps_d',
     accEnable: on ? 'av_i && !skip' : 'av_i',
   };
@@ -194,7 +196,7 @@ export function zeroSkipRtl(zs: ResolvedZeroSkip | undefined, x: ZeroSkipRtlCont
     unitAeMsb: msb(x.ae),
     unitWeMsb: msb(x.we),
     actPreOut: on ? 'a_enc_u' : 'a_enc',
-    wgtPreOutWs: on ? 'w_enc_u' : `w_col[c*${x.we} +: ${x.we}]`,
+    wgtPreOutWs: on ? 'w_enc_u' : 'w_col[c*WE_BITS +: WE_BITS]',
     wgtPreOutOs: on ? 'w_enc_u' : 'w_enc',
     incBits: dec(incBits),
     incMsb: msb(incBits),
