@@ -6,7 +6,7 @@ import { GENERATOR_VERSION } from '../version.js';
 import { derive, unitLabel, type Derived } from '../config/derive.js';
 import type { ResolvedConfig } from '../config/resolve.js';
 import type { ModuleSpec, View } from '../units/types.js';
-import { zeroSkipRtl } from '../units/zero-skip.js';
+import { ARRAY_FEATURES } from '../config/features.js';
 import { alignDeclarations } from './align.js';
 import { render } from './handlebars.js';
 
@@ -206,7 +206,7 @@ export function moduleSpecs(c: ResolvedConfig): ModuleSpec[] {
   const header = (t: string) => headerFor(c, d, t);
   const unit = d.unit.rtl(c.multiplier, d.ctx, c.name, header);
   const ws = c.dataflow === 'weight-stationary';
-  const zs = zeroSkipRtl(c.zeroSkip, {
+  const rtlContext = {
     prefix: c.name,
     ctx: d.ctx,
     ws,
@@ -219,13 +219,21 @@ export function moduleSpecs(c: ResolvedConfig): ModuleSpec[] {
     mBits: d.mBits,
     nBits: d.nBits,
     header,
-  });
+  };
+  // Array features (zero-skip): each adds bits to the operands, modules, and PE / top view keys.
+  const feats = ARRAY_FEATURES.map((f) => f.rtl(c, rtlContext));
+  const features = {
+    extraBits: feats.reduce((n, f) => n + f.extraBits, 0),
+    modules: feats.flatMap((f) => f.modules),
+    pe: Object.assign({}, ...feats.map((f) => f.pe)) as View,
+    top: Object.assign({}, ...feats.map((f) => f.top)) as View,
+  };
   // With zero-skip, each operand carries its skip flag through the array in one extra top bit.
-  const ae = unit.actEncBits + zs.extraBits;
-  const we = unit.wgtEncBits + zs.extraBits;
+  const ae = unit.actEncBits + features.extraBits;
+  const we = unit.wgtEncBits + features.extraBits;
   const flow = ws ? 'ws' : 'os';
   const grid = gridView(c, d, ae, we);
-  const specs: ModuleSpec[] = [...unit.modules, ...zs.modules];
+  const specs: ModuleSpec[] = [...unit.modules, ...features.modules];
   specs.push({ module: `${c.name}_acc_add`, template: 'acc_add.v.hbs', view: accAddView(c, d, header('acc_add.v.hbs')) });
   // Skew and de-skew lines exist only when there is more than one row or column.
   if (d.rows > 1 || d.cols > 1) specs.push({ module: `${c.name}_delay`, template: 'delay.v.hbs', view: { header: header('delay.v.hbs'), module: `${c.name}_delay` } });
@@ -245,9 +253,9 @@ export function moduleSpecs(c: ResolvedConfig): ModuleSpec[] {
       },
     });
   }
-  specs.push({ module: `${c.name}_pe`, template: `pe_${flow}.v.hbs`, view: { header: header(`pe_${flow}.v.hbs`), ...grid, ...zs.pe } });
+  specs.push({ module: `${c.name}_pe`, template: `pe_${flow}.v.hbs`, view: { header: header(`pe_${flow}.v.hbs`), ...grid, ...features.pe } });
   specs.push({ module: `${c.name}_array`, template: `array_${flow}.v.hbs`, view: { header: header(`array_${flow}.v.hbs`), ...grid } });
-  specs.push({ module: `${c.name}_top`, template: `top_${flow}.v.hbs`, view: { header: header(`top_${flow}.v.hbs`), ...topView(c, d, ae, we), ...zs.top } });
+  specs.push({ module: `${c.name}_top`, template: `top_${flow}.v.hbs`, view: { header: header(`top_${flow}.v.hbs`), ...topView(c, d, ae, we), ...features.top } });
   return specs;
 }
 

@@ -28,6 +28,7 @@
 import type { FromSchema } from 'json-schema-to-ts';
 import { operandRange } from './common.js';
 import { dec, extendExpr, msb, ubits } from './verilog.js';
+import type { ArrayFeature, ArrayRtlContext, FeatureRtl } from './feature.js';
 import type { ModuleSpec, OperandSpec, RuleIssue, UnitContext, View } from './types.js';
 
 const threshold = (what: string) =>
@@ -140,31 +141,9 @@ function flagModule(module: string, what: string, spec: OperandSpec, t: Threshol
   };
 }
 
-export interface ZeroSkipRtl {
-  /** Extra bits each encoded operand carries through the array (1 with zero-skip, else 0). */
-  extraBits: number;
-  modules: ModuleSpec[];
-  /** Keys for the PE template of either dataflow. */
-  pe: View;
-  /** Keys for the top template of either dataflow. */
-  top: View;
-}
-
-export interface ZeroSkipRtlContext {
-  prefix: string;
-  ctx: UnitContext;
-  ws: boolean;
-  rows: number;
-  cols: number;
-  /** Unit encoded widths (without the flag bit). */
-  ae: number;
-  we: number;
-  accBits: number;
-  macBits: number;
-  mBits: number;
-  nBits: number;
-  header: (template: string) => string;
-}
+/** The RTL hook: one extra flag bit per operand (with zero-skip), the flag modules, PE and top keys. */
+export type ZeroSkipRtl = FeatureRtl;
+export type ZeroSkipRtlContext = ArrayRtlContext;
 
 export function zeroSkipRtl(zs: ResolvedZeroSkip | undefined, x: ZeroSkipRtlContext): ZeroSkipRtl {
   const on = zs !== undefined;
@@ -224,3 +203,16 @@ export function zeroSkipRtl(zs: ResolvedZeroSkip | undefined, x: ZeroSkipRtlCont
     : [];
   return { extraBits: on ? 1 : 0, modules, pe, top };
 }
+
+/** Zero-skip as an array feature (generator/units/feature.ts), registered in config/features.ts. */
+export const zeroSkipFeature: ArrayFeature<ResolvedZeroSkip> = {
+  key: 'zeroSkip',
+  schema: zeroSkipSchema,
+  describe: describeZeroSkip,
+  rules: zeroSkipRules,
+  model: (zs) => {
+    const skip = skipPredicate(zs);
+    return skip ? { skip } : {};
+  },
+  rtl: zeroSkipRtl,
+};
