@@ -18,7 +18,7 @@ export interface EmittedFile {
   text: string;
 }
 
-import { dec as s, extendExpr, formatDesc, hexLit, msb, ubits } from '../units/verilog.js';
+import { dec as s, extendExpr, formatDesc, hexLit, lit, msb, ubits } from '../units/verilog.js';
 
 /** Emitted lines stay within this many columns (headers included). */
 export const MAX_COLUMNS = 100;
@@ -168,18 +168,18 @@ function topView(c: ResolvedConfig, d: Derived, ae: number, we: number): View {
     return {
       ...common,
       foldOverhead: s(R + C - 1),
-      kRows: `${d.kBits}'d${R}`,
+      kRows: lit(d.kBits, R),
       mExt: extendExpr('m_q', d.mBits, idxBits, false),
       mExtWire: idxBits !== d.mBits,
       mIdx: idxBits !== d.mBits ? 'm_ext' : 'm_q',
-      idxYFirst: `${idxBits}'d${R + C - 1}`,
-      idxLastOffset: `${idxBits}'d${R + C - 2}`,
+      idxYFirst: lit(idxBits, R + C - 1),
+      idxLastOffset: lit(idxBits, R + C - 2),
       kvMsb: msb(kvBits),
-      kvRows: `${kvBits}'d${R}`,
+      kvRows: lit(kvBits, R),
       kvExt: extendExpr('kv', kvBits, macIncBits, false),
       rowIdxBits: s(rowIdxBits),
       rowIdxMsb: msb(rowIdxBits),
-      rowIdxLast: `${rowIdxBits}'d${R - 1}`,
+      rowIdxLast: lit(rowIdxBits, R - 1),
       addrMsb: msb(addrBits),
       unusedOffsetHigh:
         idxBits > addrBits
