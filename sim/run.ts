@@ -3,11 +3,11 @@
  * simulators, summarised as a JSON-safe report with a text rendering and the command that replays it.
  */
 import { extname } from 'node:path';
-import { derive } from '../generator/config/derive.js';
+import { derive, unitLabel } from '../generator/config/derive.js';
 import type { ResolvedConfig } from '../generator/config/resolve.js';
-import { topModule, type EmittedFile } from '../generator/emit/rtl.js';
+import type { EmittedFile } from '../generator/emit/rtl.js';
+import { topModule } from '../generator/emit/rtl.js';
 import { axiTopModule, isAxi } from '../generator/axi/emit.js';
-import { describeZeroSkip } from '../generator/units/zero-skip.js';
 import { casesFor, defaultGemm, scheduleCases, type GemmShape } from './cases.js';
 import { axiCosim, type AxiCosimResult } from './axi.js';
 import { cosim, type CosimResult } from './cosim.js';
@@ -96,10 +96,7 @@ export interface SimReport {
 /** Maximum mismatches kept per run in reports (the checker prints at most 50). */
 export const KEEP_MISMATCHES = 50;
 
-/** The unit as headers print it, with zero-skip when configured. */
-export function unitLabel(c: ResolvedConfig, d: ReturnType<typeof derive>): string {
-  return d.unit.describe(c.multiplier) + (c.zeroSkip ? `, ${describeZeroSkip(c.zeroSkip)}` : '');
-}
+export { unitLabel };
 
 export function stallCode(p: number): number {
   return Math.max(0, Math.min(255, Math.round(p * 256)));

@@ -5,6 +5,7 @@ import { errorMetrics, type ErrorMetrics } from '../metrics/metrics.js';
 import { checkReportFile, writeFileAtomically } from '../../sim/files.js';
 import { forceOption } from './common.js';
 import { GENERATOR_VERSION } from '../version.js';
+import { formatDesc } from '../units/verilog.js';
 import { ConfigSession, runCommand } from './common.js';
 
 interface Args {
@@ -46,7 +47,7 @@ export function formatMetrics(m: ErrorMetrics): string {
     ['bias (mean e)', f(m.bias, 4)],
     ['mean signed rel. error %', f(m.meanRelPct, 4)],
   ];
-  const op = (o: { bits: number; signed: boolean }) => `${o.bits}-bit ${o.signed ? 'signed' : 'unsigned'}`;
+  const op = (o: { bits: number; signed: boolean }) => formatDesc(o.bits, o.signed);
   return (
     `${m.unit}: a ${op(m.activation)} × w ${op(m.weight)}, ${set}\n` +
     rows.map(([k, v]) => `  ${k.padEnd(26)}${v}`).join('\n') +

@@ -4,7 +4,7 @@
  * Views hold strings only: with noEscape, `{{a}}{{b}}` with numbers would print their sum.
  */
 import Handlebars from 'handlebars';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { View } from '../units/types.js';
 import { ROOT_DIR } from '../root.js';
@@ -15,6 +15,12 @@ export const TEMPLATE_DIR = join(ROOT_DIR, 'templates');
 
 const hb = Handlebars.create();
 const compiled = new Map<string, HandlebarsTemplateDelegate>();
+
+// Shared pieces of the Verilog templates: templates/partials/<name>.hbs is `{{> name}}`.
+const PARTIAL_DIR = join(TEMPLATE_DIR, 'partials');
+for (const f of readdirSync(PARTIAL_DIR).filter((n) => n.endsWith('.hbs')).sort()) {
+  hb.registerPartial(f.slice(0, -'.hbs'.length), readFileSync(join(PARTIAL_DIR, f), 'utf8'));
+}
 
 function template(rel: string): HandlebarsTemplateDelegate {
   let t = compiled.get(rel);

@@ -1,6 +1,7 @@
 /** Exact multiplier: the reference every approximate unit is measured against. */
 import type { FromSchema } from 'json-schema-to-ts';
-import { bitsFor, extendExpr, operandRange } from './common.js';
+import { operandRange } from './common.js';
+import { exactRtl } from './exact-rtl.js';
 import { defineUnit, type UnitContext } from './types.js';
 
 export const exactSchema = {
@@ -36,47 +37,5 @@ export const exactUnit = defineUnit({
   mapWeight: (w: number) => w,
   multiply: (a: number, w: number) => a * w,
   productRange: (_p: ExactParams, ctx: UnitContext) => range(ctx),
-  rtl(_p: ExactParams, ctx: UnitContext, prefix: string, header: (template: string) => string) {
-    const r = range(ctx);
-    const prod = bitsFor(r.min, r.max);
-    const A = ctx.activation.bits;
-    const W = ctx.weight.bits;
-    const P = prod.bits;
-    const identity = (module: string, inName: string, outName: string, bits: number, what: string) => ({
-      module,
-      template: 'units/identity_pre.v.hbs',
-      view: {
-        header: header('units/identity_pre.v.hbs'),
-        module,
-        what,
-        inPort: inName,
-        outPort: outName,
-        msb: String(bits - 1),
-      },
-    });
-    return {
-      actEncBits: A,
-      wgtEncBits: W,
-      modules: [
-        identity(`${prefix}_act_pre`, 'a_i', 'a_enc_o', A, 'activation'),
-        identity(`${prefix}_wgt_pre`, 'w_i', 'w_enc_o', W, 'weight'),
-        {
-          module: `${prefix}_mul`,
-          template: 'units/exact_mul.v.hbs',
-          view: {
-            header: header('units/exact_mul.v.hbs'),
-            module: `${prefix}_mul`,
-            aMsb: String(A - 1),
-            wMsb: String(W - 1),
-            pMsb: String(P - 1),
-            aDesc: `${A}-bit ${ctx.activation.signed ? 'signed' : 'unsigned'}`,
-            wDesc: `${W}-bit ${ctx.weight.signed ? 'signed' : 'unsigned'}`,
-            pDesc: `${P}-bit ${prod.signed ? 'signed' : 'unsigned'}`,
-            aExt: extendExpr('a_enc_i', A, P, ctx.activation.signed),
-            wExt: extendExpr('w_enc_i', W, P, ctx.weight.signed),
-          },
-        },
-      ],
-    };
-  },
+  rtl: (_p: ExactParams, ctx: UnitContext, prefix: string, header: (template: string) => string) => exactRtl(ctx, range(ctx), prefix, header),
 });
