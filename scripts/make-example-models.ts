@@ -76,7 +76,7 @@ class Builder {
     const w = this.init(`${name}_w`, { dtype: 'int8', dims, data: Float64Array.from({ length: n }, () => Math.floor(this.r() * 255) - 127) });
     const sT = this.init(`${name}_w_scale`, { dtype: 'float', dims: scales.length === 1 ? [] : [scales.length], data: Float64Array.from(scales, Math.fround) });
     const zT = this.init(`${name}_w_zp`, { dtype: 'int8', dims: scales.length === 1 ? [] : [scales.length], data: new Float64Array(scales.length) });
-    const attrs = scales.length === 1 ? {} : { axis };
+    const attrs: Record<string, number> = scales.length === 1 ? {} : { axis };
     return this.node('DequantizeLinear', [w, sT, zT], `${name}_w_dq`, attrs);
   }
   /** DQ of a seeded int32 bias with scale s_x·s_w (per channel). */

@@ -17,8 +17,7 @@
  */
 import type { Derived } from '../config/derive.js';
 import type { ResolvedConfig } from '../config/resolve.js';
-import { fastGemm, type Mat } from '../model/fast-gemm.js';
-import { accumulate } from '../model/gemm.js';
+import { accumulateNum, fastGemm, type Mat } from '../model/fast-gemm.js';
 import {
   clampTo, dequantizeLinear, outRange, quantizeLinear, quantizeScale, requantFixed, requantFloat, type OutFormat, type OutputStage,
 } from '../model/requant.js';
@@ -30,6 +29,8 @@ export type RequantRule = 'onnx-float' | 'fixed-point';
 
 export interface InferOptions {
   requant?: RequantRule;
+  /** Also apply the other rule to every output and count where they differ (LayerRun.requantDiffs). */
+  compareRules?: boolean;
 }
 
 /** What one GEMM layer did: its size and, for requantized layers, both rules' outputs compared. */
@@ -37,8 +38,9 @@ export interface LayerRun {
   layer: GemmLayer;
   M: number;
   macs: number;
-  /** Output elements where the fixed-point and the fp32 rule give different integers. */
+  /** Output elements where the fixed-point and the fp32 rule give different integers (with compareRules; else 0). */
   requantDiffs: number;
+  /** Output elements compared for requantDiffs (0 without compareRules or for int32 outputs). */
   outputs: number;
 }
 
@@ -76,7 +78,7 @@ export function infer(net: Network, c: ResolvedConfig, d: Derived, inputs: Map<s
   };
   for (const s of net.steps) {
     if (s.kind === 'gemm') {
-      const { out, run } = runGemm(s.layer, get(s.layer.input), c, d, rule);
+      const { out, run } = runGemm(s.layer, get(s.layer.input), c, d, rule, opts.compareRules ?? false);
       T.set(s.layer.output, out);
       layers.push(run);
     } else T.set(s.output, runHost(s, get(s.input)));
@@ -112,8 +114,18 @@ function im2col(L: GemmLayer, x: Tensor): Mat {
   return { rows: M, cols: K, data };
 }
 
-/** Centred, unit-mapped weights of batch b (K×N). */
+const weightCache = new WeakMap<GemmLayer, WeakMap<ResolvedConfig, Mat[]>>();
+
+/** Centred, unit-mapped weights of batch b (K×N), computed once per layer and config. */
 function weightMat(L: GemmLayer, b: number, c: ResolvedConfig, d: Derived): Mat {
+  let byConfig = weightCache.get(L);
+  if (!byConfig) weightCache.set(L, (byConfig = new WeakMap()));
+  let mats = byConfig.get(c);
+  if (!mats) byConfig.set(c, (mats = []));
+  return (mats[b] ??= centredWeights(L, b, c, d));
+}
+
+function centredWeights(L: GemmLayer, b: number, c: ResolvedConfig, d: Derived): Mat {
   const src = L.weights[b]!;
   const data = new Int32Array(L.K * L.N);
   for (let k = 0; k < L.K; k++)
@@ -133,7 +145,7 @@ export function outputStage(L: GemmLayer): OutputStage {
   };
 }
 
-function runGemm(L: GemmLayer, x: Tensor, c: ResolvedConfig, d: Derived, rule: RequantRule): { out: Tensor; run: LayerRun } {
+function runGemm(L: GemmLayer, x: Tensor, c: ResolvedConfig, d: Derived, rule: RequantRule, compare: boolean): { out: Tensor; run: LayerRun } {
   const batches = L.weights.length;
   const Y: Float64Array[] = [];
   let M = 0;
@@ -163,18 +175,20 @@ function runGemm(L: GemmLayer, x: Tensor, c: ResolvedConfig, d: Derived, rule: R
   const res = new Float64Array(outLen);
   let diffs = 0;
   if (L.output_.kind === 'int32') {
-    for (let i = 0; i < outLen; i++) res[i] = L.bias ? Number(accumulate(d, BigInt(accs[i]!), BigInt(L.bias[i % N]!))) : accs[i]!;
+    for (let i = 0; i < outLen; i++) res[i] = L.bias ? accumulateNum(d, accs[i]!, L.bias[i % N]!) : accs[i]!;
   } else {
     const q = L.output_;
-    const st = outputStage(L);
+    const st = rule === 'fixed-point' || compare ? outputStage(L) : null;
     const fmt = formatOf(q.dtype);
     for (let i = 0; i < outLen; i++) {
       const n = i % N;
-      const acc = BigInt(accs[i]!);
-      const fixed = requantFixed(acc, n, st, d);
-      const withBias = L.bias ? Number(accumulate(d, acc, BigInt(L.bias[n]!))) : accs[i]!;
-      const flt = requantFloat(withBias, q.scale[n]!, q.zeroPoint, q.relu, fmt);
-      if (fixed !== flt) diffs++;
+      const fixed = st ? requantFixed(BigInt(accs[i]!), n, st, d) : 0;
+      let flt = 0;
+      if (rule === 'onnx-float' || compare) {
+        const withBias = L.bias ? accumulateNum(d, accs[i]!, L.bias[n]!) : accs[i]!;
+        flt = requantFloat(withBias, q.scale[n]!, q.zeroPoint, q.relu, fmt);
+      }
+      if (compare && fixed !== flt) diffs++;
       res[i] = rule === 'fixed-point' ? fixed : flt;
     }
   }
@@ -189,7 +203,7 @@ function runGemm(L: GemmLayer, x: Tensor, c: ResolvedConfig, d: Derived, rule: R
   const dtype: DType = L.output_.kind === 'int32' ? 'int32' : L.output_.dtype;
   return {
     out: { dtype, dims: L.outShape, data },
-    run: { layer: L, M, macs: M * L.K * N, requantDiffs: diffs, outputs: L.output_.kind === 'int32' ? 0 : outLen },
+    run: { layer: L, M, macs: M * L.K * N, requantDiffs: diffs, outputs: L.output_.kind === 'int32' || !compare ? 0 : outLen },
   };
 }
 

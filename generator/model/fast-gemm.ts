@@ -37,9 +37,12 @@ interface Plan {
   wMin: number;
   wSpan: number;
   table: Float64Array | null;
+  /** The same table as int32, when every product fits. */
+  intTable: Int32Array | null;
 }
 
 const planCache = new WeakMap<ResolvedConfig, Plan>();
+const wtCache = new WeakMap<Int32Array, Int32Array>();
 
 function planFor(c: ResolvedConfig, d: Derived): Plan {
   const hit = planCache.get(c);
@@ -55,13 +58,14 @@ function planFor(c: ResolvedConfig, d: Derived): Plan {
       for (let w = wr.min; w <= wr.max; w++)
         table[(a - ar.min) * wSpan + (w - wr.min)] = d.skip?.(a, w) ? 0 : d.unit.multiply(a, w, c.multiplier, d.ctx);
   }
-  const plan = { aMin: ar.min, wMin: wr.min, wSpan, table };
+  const intTable = table && table.every((v) => Math.abs(v) < 2 ** 31) ? Int32Array.from(table) : null;
+  const plan = { aMin: ar.min, wMin: wr.min, wSpan, table, intTable };
   planCache.set(c, plan);
   return plan;
 }
 
 /** Reduces an exact integer sum (|v| < 2^53) into the accumulator's format by wrapping. */
-function wrapTo(v: number, bits: number, signed: boolean): number {
+export function wrapTo(v: number, bits: number, signed: boolean): number {
   if (bits >= 53) return v; // |v| < 2^53 ≤ half the range: nothing wraps
   const m = 2 ** bits;
   let u = v % m;
@@ -109,43 +113,76 @@ export function fastGemm(c: ResolvedConfig, d: Derived, A: Mat, W: Mat): Float64
     const a = A.data[i]!;
     if (a < ar.min || a > ar.max) throw new RangeError(`fastGemm: activation ${a} outside the configured ${ar.min}..${ar.max}`);
   }
-  // Weight column offsets into the table (w − wMin), laid out K×N.
-  const wIdx = new Int32Array(K * N);
-  for (let i = 0; i < K * N; i++) {
-    const w = W.data[i]!;
-    if (w < wr.min || w > wr.max) throw new RangeError(`fastGemm: weight ${w} outside the configured ${wr.min}..${wr.max}`);
-    wIdx[i] = w - wMin;
+  // Weights transposed (N×K) as offsets into a table row (w − wMin), so that one output element
+  // is a sum over k in a register, k ascending.
+  // Cached per weight array (a network's layers pass the same one on every input; W must not be
+  // changed after it was used).
+  let wT = wtCache.get(W.data);
+  if (!wT || wT.length !== K * N) {
+    wT = new Int32Array(K * N);
+    for (let k = 0; k < K; k++)
+      for (let n = 0; n < N; n++) {
+        const w = W.data[k * N + n]!;
+        if (w < wr.min || w > wr.max) throw new RangeError(`fastGemm: weight ${w} outside the configured ${wr.min}..${wr.max}`);
+        wT[n * K + k] = w - wMin;
+      }
+    wtCache.set(W.data, wT);
   }
-  const acc = new Float64Array(N);
   const Ad = A.data;
+  const aBase = new Int32Array(K);
+  // Products and sums as int32 when they cannot leave ±2^31 (V8 keeps them as small integers).
+  const intTable = K * pMax < 2 ** 31 ? plan.intTable : null;
   for (let m = 0; m < M; m++) {
-    acc.fill(0);
     const aRow = m * K;
-    for (let k = 0; k < K; k++) {
-      const a = Ad[aRow + k]!;
-      const wRow = k * N;
-      if (table) {
-        const base = (a - aMin) * wSpan;
+    for (let k = 0; k < K; k++) aBase[k] = (Ad[aRow + k]! - aMin) * wSpan;
+    const yRow = m * N;
+    if (intTable && !stepClamp) {
+      for (let n = 0; n < N; n++) {
+        const wRow = n * K;
+        let s = 0;
+        for (let k = 0; k < K; k++) s = (s + intTable[aBase[k]! + wT[wRow + k]!]!) | 0;
+        Y[yRow + n] = d.saturate || (s >= accLo && s <= accHi) ? s : wrapTo(s, d.accBits, d.accSigned);
+      }
+    } else if (table) {
+      for (let n = 0; n < N; n++) {
+        const wRow = n * K;
+        let s = 0;
         if (stepClamp) {
-          for (let n = 0; n < N; n++) {
-            const s = acc[n]! + table[base + wIdx[wRow + n]!]!;
-            acc[n] = s < accLo ? accLo : s > accHi ? accHi : s;
+          for (let k = 0; k < K; k++) {
+            s += table[aBase[k]! + wT[wRow + k]!]!;
+            s = s < accLo ? accLo : s > accHi ? accHi : s;
           }
-        } else {
-          for (let n = 0; n < N; n++) acc[n]! += table[base + wIdx[wRow + n]!]!;
+        } else for (let k = 0; k < K; k++) s += table[aBase[k]! + wT[wRow + k]!]!;
+        Y[yRow + n] = d.saturate || (s >= accLo && s <= accHi) ? s : wrapTo(s, d.accBits, d.accSigned);
+      }
+    } else {
+      for (let n = 0; n < N; n++) {
+        const wRow = n * K;
+        let s = 0;
+        for (let k = 0; k < K; k++) {
+          const a = Ad[aRow + k]!;
+          const w = wT[wRow + k]! + wMin;
+          s += d.skip?.(a, w) ? 0 : d.unit.multiply(a, w, c.multiplier, d.ctx);
+          if (stepClamp) s = s < accLo ? accLo : s > accHi ? accHi : s;
         }
-      } else {
-        for (let n = 0; n < N; n++) {
-          const w = wIdx[wRow + n]! + wMin;
-          const p = d.skip?.(a, w) ? 0 : d.unit.multiply(a, w, c.multiplier, d.ctx);
-          const s = acc[n]! + p;
-          acc[n] = stepClamp ? (s < accLo ? accLo : s > accHi ? accHi : s) : s;
-        }
+        Y[yRow + n] = d.saturate || (s >= accLo && s <= accHi) ? s : wrapTo(s, d.accBits, d.accSigned);
       }
     }
-    for (let n = 0; n < N; n++) Y[m * N + n] = d.saturate ? acc[n]! : wrapTo(acc[n]!, d.accBits, d.accSigned);
   }
   return Y;
+}
+
+/**
+ * acc + b in the accumulator's format (wrap or saturate), as gemm.ts `accumulate` defines it, on
+ * doubles: exact while |acc + b| < 2^53 (RangeError otherwise).
+ */
+export function accumulateNum(d: Pick<Derived, 'accBits' | 'accSigned' | 'saturate'>, acc: number, b: number): number {
+  const s = acc + b;
+  if (!Number.isSafeInteger(s)) throw new RangeError(`accumulateNum: ${acc} + ${b} is not a safe integer`);
+  if (!d.saturate) return wrapTo(s, d.accBits, d.accSigned);
+  const lo = d.accSigned ? -(2 ** (d.accBits - 1)) : 0;
+  const hi = d.accSigned ? 2 ** (d.accBits - 1) - 1 : 2 ** d.accBits - 1;
+  return s < lo ? lo : s > hi ? hi : s;
 }
 
 /** A Mat from nested rows (test and schedule convenience). */
