@@ -19,7 +19,7 @@ import type { Derived } from '../config/derive.js';
 import type { ResolvedConfig } from '../config/resolve.js';
 import { accumulateNum, fastGemm, type Mat } from '../model/fast-gemm.js';
 import {
-  clampTo, dequantizeLinear, outRange, quantizeLinear, quantizeScale, requantFixed, requantFloat, type OutFormat, type OutputStage,
+  clampTo, dequantizeLinear, quantizeLinear, quantizeScale, requantFixed, requantFloat, type OutFormat, type OutputStage,
 } from '../model/requant.js';
 import { intRange, sizeOf, type DType, type Tensor } from '../onnx/read.js';
 import type { GemmLayer, Network, Step } from '../onnx/import.js';
@@ -290,4 +290,3 @@ function runHost(s: Exclude<Step, { kind: 'gemm' }>, x: Tensor): Tensor {
   }
 }
 
-export { outRange };

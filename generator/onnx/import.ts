@@ -21,7 +21,7 @@
  * reported the same way. `checkNetwork` (check.ts) then says whether a given array can run it.
  */
 import { ConfigError, show } from '../config/errors.js';
-import { intRange, sizeOf, tensorFromProto, toNum, type DType, type ModelProto, type NodeProto, type Tensor } from './read.js';
+import { sizeOf, tensorFromProto, toNum, type DType, type ModelProto, type NodeProto, type Tensor } from './read.js';
 import { onnxScale } from '../model/requant.js';
 
 /** Operand format of a quantized tensor: element type, scale(s) and zero point(s). */
@@ -591,4 +591,4 @@ function convLayer(
   };
 }
 
-export { convOut, intRange };
+export { convOut };
