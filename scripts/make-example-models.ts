@@ -59,6 +59,9 @@ class Builder {
     const attribute = Object.entries(attrs).map(([name, v]) =>
       Array.isArray(v) ? { name, type: onnx.AttributeProto.AttributeType.INTS, ints: v } : { name, type: onnx.AttributeProto.AttributeType.INT, i: v },
     );
+    return this.nodeWith(op, inputs, output, attribute);
+  }
+  nodeWith(op: string, inputs: string[], output: string, attribute: object[]): string {
     this.nodes.push(onnx.NodeProto.create({ name: output, opType: op, input: inputs, output: [output], attribute }));
     return output;
   }
@@ -70,12 +73,13 @@ class Builder {
     const dq = this.node('DequantizeLinear', [q, s, z], `${name}_dq`);
     return { q, dq };
   }
-  /** DQ of a seeded int8 weight (per-tensor or per-channel along `axis`). */
-  weight(name: string, dims: number[], scales: number[], axis: number): string {
+  /** DQ of a seeded int8 weight (per-tensor or per-channel along `axis`), or uint8 with zero point `uZp`. */
+  weight(name: string, dims: number[], scales: number[], axis: number, uZp?: number): string {
     const n = dims.reduce((a, b) => a * b, 1);
-    const w = this.init(`${name}_w`, { dtype: 'int8', dims, data: Float64Array.from({ length: n }, () => Math.floor(this.r() * 255) - 127) });
+    const u = uZp !== undefined;
+    const w = this.init(`${name}_w`, { dtype: u ? 'uint8' : 'int8', dims, data: Float64Array.from({ length: n }, () => Math.floor(this.r() * 255) - (u ? 0 : 127)) });
     const sT = this.init(`${name}_w_scale`, { dtype: 'float', dims: scales.length === 1 ? [] : [scales.length], data: Float64Array.from(scales, Math.fround) });
-    const zT = this.init(`${name}_w_zp`, { dtype: 'int8', dims: scales.length === 1 ? [] : [scales.length], data: new Float64Array(scales.length) });
+    const zT = this.init(`${name}_w_zp`, { dtype: u ? 'uint8' : 'int8', dims: scales.length === 1 ? [] : [scales.length], data: new Float64Array(scales.length).fill(uZp ?? 0) });
     const attrs: Record<string, number> = scales.length === 1 ? {} : { axis };
     return this.node('DequantizeLinear', [w, sT, zT], `${name}_w_dq`, attrs);
   }
@@ -140,6 +144,32 @@ export function buildCnn(): Uint8Array {
   return b.model('cnn_int8', { name: 'input', dims: [1, 1, 28, 28] }, { name: 'probabilities', dims: [1, 10] });
 }
 
+/**
+ * The remaining supported ops in QDQ form, with non-zero zero points: activations with zero point
+ * 7 after the first layer, a uint8 weight with zero point 114 on a MatMul whose bias comes through
+ * an Add, AveragePool, Clip, GlobalAveragePool and Reshape (test model: examples/models/ops-int8.onnx).
+ */
+export function buildOps(): Uint8Array {
+  const b = new Builder(rng(0x4f5053));
+  const x = b.qdq('input', 'in', S_IN, 0);
+  const sw1 = wScale(9);
+  const c1 = b.node('Conv', [x.dq, b.weight('conv1', [6, 1, 3, 3], [sw1], 0), b.bias('conv1', 6, S_IN, [sw1])], 'conv1', { kernel_shape: [3, 3], strides: [2, 2], pads: [0, 1, 1, 0] });
+  const a1 = b.qdq(c1, 'conv1_out', S_ACT, 7);
+  const p1 = b.qdq(b.node('AveragePool', [a1.dq], 'avgpool', { kernel_shape: [3, 3], strides: [2, 2], pads: [1, 1, 1, 1] }), 'avgpool_out', S_ACT, 7);
+  const lo = b.scalar('clip_min', 'float', -0.25);
+  const hi = b.scalar('clip_max', 'float', 0.75);
+  const cl = b.qdq(b.node('Clip', [p1.dq, lo, hi], 'clip'), 'clip_out', S_ACT, 7);
+  const g = b.qdq(b.node('GlobalAveragePool', [cl.dq], 'gap'), 'gap_out', S_ACT / 4, 7);
+  const shape = b.init('shape', { dtype: 'int64', dims: [2], data: Float64Array.of(1, -1) });
+  const r = b.qdq(b.node('Reshape', [g.dq, shape], 'reshape'), 'reshape_out', S_ACT / 4, 7);
+  const sw2 = 0.02;
+  const mm = b.node('MatMul', [r.dq, b.weight('fc', [6, 10], [sw2], 1, 114)], 'fc');
+  const y = b.node('Add', [mm, b.bias('fc', 10, S_ACT / 4, [sw2])], 'fc_bias');
+  const logits = b.qdq(y, 'logits', S_LOGIT / 8, 128);
+  b.node('Softmax', [logits.dq], 'probabilities', { axis: 1 });
+  return b.model('ops_int8', { name: 'input', dims: [1, 1, 28, 28] }, { name: 'probabilities', dims: [1, 10] });
+}
+
 export function exampleInput(): Uint8Array {
   const px = fashionImages(1)?.[0] ?? patternImage(1);
   return onnx.TensorProto.encode(tensorToProto('input', imageTensor(px, [1, 1, 28, 28]))).finish();
@@ -150,6 +180,7 @@ if (process.argv[1]?.endsWith('make-example-models.ts')) {
   mkdirSync(out, { recursive: true });
   writeFileSync(join(out, 'mlp-int8.onnx'), buildMlp());
   writeFileSync(join(out, 'cnn-int8.onnx'), buildCnn());
+  writeFileSync(join(out, 'ops-int8.onnx'), buildOps());
   writeFileSync(join(out, 'input-0.pb'), exampleInput());
-  console.log(`wrote ${out}/mlp-int8.onnx, cnn-int8.onnx, input-0.pb`);
+  console.log(`wrote ${out}/mlp-int8.onnx, cnn-int8.onnx, ops-int8.onnx, input-0.pb`);
 }

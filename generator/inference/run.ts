@@ -31,6 +31,12 @@ export interface InferOptions {
   requant?: RequantRule;
   /** Also apply the other rule to every output and count where they differ (LayerRun.requantDiffs). */
   compareRules?: boolean;
+  /**
+   * Layer-by-layer comparison with another implementation: when a step's output is in this map,
+   * the following steps read this value instead of axgen's (result.tensors keeps axgen's own),
+   * so a difference in one layer does not propagate into the next ones.
+   */
+  feed?: Map<string, Tensor>;
 }
 
 /** What one GEMM layer did: its size and, for requantized layers, both rules' outputs compared. */
@@ -71,8 +77,9 @@ export function infer(net: Network, c: ResolvedConfig, d: Derived, inputs: Map<s
     T.set(i.name, { ...t, dims: i.shape });
   }
   const layers: LayerRun[] = [];
+  const env = new Map(T);
   const get = (n: string) => {
-    const t = T.get(n);
+    const t = env.get(n);
     if (!t) throw new Error(`internal error: tensor "${n}" not computed`);
     return t;
   };
@@ -80,8 +87,13 @@ export function infer(net: Network, c: ResolvedConfig, d: Derived, inputs: Map<s
     if (s.kind === 'gemm') {
       const { out, run } = runGemm(s.layer, get(s.layer.input), c, d, rule, opts.compareRules ?? false);
       T.set(s.layer.output, out);
+      env.set(s.layer.output, opts.feed?.get(s.layer.output) ?? out);
       layers.push(run);
-    } else T.set(s.output, runHost(s, get(s.input)));
+    } else {
+      const out = runHost(s, get(s.input));
+      T.set(s.output, out);
+      env.set(s.output, opts.feed?.get(s.output) ?? out);
+    }
   }
   return { tensors: T, layers };
 }

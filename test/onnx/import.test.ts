@@ -15,7 +15,7 @@ import { checkNetwork, formatIssues } from '../../generator/onnx/check.js';
 import { importModel } from '../../generator/onnx/import.js';
 import { decodeModel, onnx, readInput, readNpy, readTensorPb, tensorToProto, type Tensor } from '../../generator/onnx/read.js';
 import { written } from '../helpers/configs.js';
-import { buildCnn, buildMlp } from '../../scripts/make-example-models.js';
+import { buildCnn, buildMlp, buildOps } from '../../scripts/make-example-models.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'axgen-onnx-'));
 const t = (dtype: Tensor['dtype'], dims: number[], data: number[]): Tensor => ({ dtype, dims, data: Float64Array.from(data) });
@@ -54,6 +54,7 @@ describe('example networks', () => {
   it('scripts/make-example-models.ts rebuilds the committed models byte for byte (seeded, deterministic)', () => {
     expect(Buffer.from(buildMlp()).equals(readFileSync('examples/models/mlp-int8.onnx'))).toBe(true);
     expect(Buffer.from(buildCnn()).equals(readFileSync('examples/models/cnn-int8.onnx'))).toBe(true);
+    expect(Buffer.from(buildOps()).equals(readFileSync('examples/models/ops-int8.onnx'))).toBe(true);
   });
 });
 
