@@ -68,6 +68,8 @@ function planFor(c: ResolvedConfig, d: Derived): Plan {
 export function wrapTo(v: number, bits: number, signed: boolean): number {
   if (bits >= 53) return v; // |v| < 2^53 ≤ half the range: nothing wraps
   const m = 2 ** bits;
+  const lo = signed ? -m / 2 : 0;
+  if (v >= lo && v < lo + m) return v;
   let u = v % m;
   if (u < 0) u += m;
   if (signed && u >= m / 2) u -= m;
