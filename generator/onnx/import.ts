@@ -117,6 +117,8 @@ export const SUPPORTED_OPS = [
   'GlobalMaxPool', 'Flatten', 'Reshape', 'Softmax (last)', 'Identity', 'Constant',
 ];
 
+const KNOWN_OPS = new Set(SUPPORTED_OPS.map((o) => o.split(' ')[0]!));
+
 /** Options: tensors bound as constants (ONNX conformance data gives weights as graph inputs). */
 export interface ImportOptions {
   constants?: Map<string, Tensor>;
@@ -132,10 +134,20 @@ const isInt8 = (t: DType) => t === 'int8' || t === 'uint8';
 export function importModel(model: ModelProto, opts: ImportOptions = {}): Network {
   const source = opts.source ?? 'model';
   const g = model.graph!;
-  const problems: { path: string; expected: string; received: string }[] = [];
   const fail = (path: string, expected: string, received: string): never => {
-    throw new ConfigError(source, [...problems, { path, expected, received }]);
+    throw new ConfigError(source, [{ path, expected, received }]);
   };
+  // Every unsupported op at once, before anything else is read.
+  const unsupported = (g.node ?? []).filter((n) => !KNOWN_OPS.has(n.opType ?? '') || (n.domain && n.domain !== 'ai.onnx'));
+  if (unsupported.length > 0)
+    throw new ConfigError(
+      source,
+      unsupported.map((n) => ({
+        path: `node "${n.name || n.output?.[0] || '?'}" (${n.domain ? `${n.domain}.` : ''}${n.opType})`,
+        expected: `one of the supported ops: ${SUPPORTED_OPS.join(', ')}`,
+        received: `${n.opType}`,
+      })),
+    );
   const consts = new Map<string, Tensor>(opts.constants ?? []);
   for (const init of g.initializer ?? []) consts.set(init.name!, tensorFromProto(init, source));
   const desc = new Map<string, Desc>();

@@ -98,6 +98,11 @@ describe('import rejects before any work', () => {
   it('an unsupported op, naming the node, the op and the supported ones', () => {
     expectUserError(() => importModel(oneNode('Sigmoid', ['x'], [], vi('x', 1, [1, 4]))), /node "n1" \(Sigmoid\)/, /QLinearConv/, /received Sigmoid/);
   });
+  it('every unsupported op of a model at once', () => {
+    const m = oneNode('Sigmoid', ['x'], [], vi('x', 1, [1, 4]));
+    m.graph!.node!.push(onnx.NodeProto.create({ name: 'n2', opType: 'LSTM', input: ['y'], output: ['z'] }));
+    expectUserError(() => importModel(m, { source: 'two.onnx' }), /two\.onnx: 2 problems/, /node "n1" \(Sigmoid\)/, /node "n2" \(LSTM\)/);
+  });
   it('weights that are not int8/uint8', () => {
     const m = oneNode('MatMulInteger', ['x', 'w'], [['w', t('int32', [4, 2], [1, 2, 3, 4, 5, 6, 7, 8])]], u8);
     expectUserError(() => importModel(m), /MatMulInteger/, /weight of type int8 or uint8/, /int32/);
