@@ -49,6 +49,21 @@ export const COMMANDS: CommandEntry[] = [
     describe: 'Error metrics of the configured multiplier (MAE, WCE, EP, MRE, WCRE, MSE, bias): exhaustive up to 20 operand bits, else seeded sampling',
     load: () => m(import('./metrics.js'), (x) => x.metricsCommand),
   },
+  {
+    command: 'quantize <model>',
+    describe: 'Post-training static quantization of a float ONNX model to the int8 QDQ form axgen imports (per-channel int8 weights, min/max-calibrated activations)',
+    load: () => m(import('./quantize.js'), (x) => x.quantizeCommand),
+  },
+  {
+    command: 'accuracy <config>',
+    describe: 'Top-1 accuracy of an int8 ONNX network on labelled images: float, exact int8 and the configured array (golden model), with per-layer error, zero-skip rate and throughput',
+    load: () => m(import('./accuracy.js'), (x) => x.accuracyCommand),
+  },
+  {
+    command: 'export-lut <config>',
+    describe: 'Write the configured multiplier\'s 8×8-bit product table for TFApprox (uint16 binary), AdaPT (C++ header) or NumPy (.npy)',
+    load: () => m(import('./export-lut.js'), (x) => x.exportLutCommand),
+  },
 ];
 
 /** The names a command answers to: the first word of its usage and its aliases. */
