@@ -1,5 +1,6 @@
 /** `axgen accuracy <config> --model net.onnx --dataset …`: what the configured array does to a network's accuracy. */
 import { existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { CommandModule } from 'yargs';
@@ -9,7 +10,7 @@ import { unitLabel } from '../config/derive.js';
 import { formatAccuracy } from '../data/accuracy.js';
 import { loadDataset, loadLabeledImages, type LabeledImages } from '../data/dataset.js';
 import {
-  accuracyReport, arrayRun, datasetHash, exactPredictions, fileHash, floatPredictions, loadNetwork, type AccuracyReport,
+  accuracyReport, arrayRunParallel, datasetHash, exactPredictions, fileHash, floatPredictions, loadNetwork, type AccuracyReport,
 } from '../inference/accuracy.js';
 import { formatIssues } from '../onnx/check.js';
 import { GENERATOR_VERSION } from '../version.js';
@@ -35,6 +36,12 @@ interface Args {
 }
 
 const argError = (path: string, expected: string, received: unknown) => new ConfigError('axgen accuracy', [{ path, expected, received: show(received) }]);
+
+/** Processes for the array run: AXGEN_JOBS, or the number of cores. */
+function defaultJobs(): number {
+  const env = Number(process.env.AXGEN_JOBS);
+  return Number.isInteger(env) && env > 0 ? env : availableParallelism();
+}
 
 /** Per-layer errors are computed on this many images (the first ones) by default. */
 export const DEFAULT_LAYER_IMAGES = 200;
@@ -84,7 +91,7 @@ export async function runAccuracy(
   c: ResolvedConfig,
   model: string,
   ds: LabeledImages,
-  opts: { limit?: number; floatModel?: string; layerImages?: number; progress?: boolean },
+  opts: { limit?: number; floatModel?: string; layerImages?: number; progress?: boolean; jobs?: number },
 ): Promise<{ report: AccuracyReport; cache: { float?: boolean; exact: boolean; array: boolean } } | { issues: string }> {
   const { net, issues } = loadNetwork(model, c);
   if (issues.length > 0) return { issues: formatIssues(issues) };
@@ -123,7 +130,7 @@ export async function runAccuracy(
     const bar = countBar('array', n, show);
     let run;
     try {
-      run = arrayRun(net, c, ds, n, layerImages, bar.tick);
+      run = await arrayRunParallel(net, model, c, ds, n, layerImages, opts.jobs ?? defaultJobs(), bar.tick);
     } finally {
       bar.stop();
     }

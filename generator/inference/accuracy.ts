@@ -158,34 +158,59 @@ export function exactPredictions(net: Network, c: ResolvedConfig, ds: LabeledIma
   return out;
 }
 
+/** Sums behind one layer's LayerError (added across shards, then finished by {@link finishLayers}). */
+export interface LayerSums {
+  outputs: number;
+  sumAbs: number;
+  worst: number;
+  sumRel: number;
+  rels: number;
+  sig: number;
+  noise: number;
+}
+
+/** What the configured array did on a range of images. */
+export interface ArrayRun {
+  /** Predicted class of each image of the range. */
+  predictions: Uint8Array;
+  /** Per GEMM layer (network order): error sums against exact int8. */
+  sums: LayerSums[];
+  skipped: number;
+  macs: number;
+  /** Per GEMM layer: its M (rows of the GEMM) for one image. */
+  rows: number[];
+}
+
 /**
- * Runs the configured array over the first `n` images: predictions, zero-skip counts, and per-layer
- * errors against exact int8 on the first `layerImages` of them.
+ * Runs the configured array over images [start, end): predictions, zero-skip counts, and the
+ * per-layer error sums against exact int8 on the images with index < `layerImages`.
  */
 export function arrayRun(
   net: Network,
   c: ResolvedConfig,
   ds: LabeledImages,
-  n: number,
+  end: number,
   layerImages: number,
   tick: () => void = () => undefined,
-): { predictions: Uint8Array; layers: LayerError[]; skipped: number; macs: number; rowsOf: Map<GemmLayer, number> } {
+  start = 0,
+): ArrayRun {
   const d = derive(c);
   const e = exactConfig(c);
   const de = derive(e);
   const skip = skipTables(net, c, d);
-  const acc = net.layers.map(() => ({ outputs: 0, sumAbs: 0, worst: 0, sumRel: 0, rels: 0, sig: 0, noise: 0 }));
-  const predictions = new Uint8Array(n);
-  const rowsOf = new Map<GemmLayer, number>();
+  const sums = net.layers.map(() => ({ outputs: 0, sumAbs: 0, worst: 0, sumRel: 0, rels: 0, sig: 0, noise: 0 }));
+  const predictions = new Uint8Array(end - start);
+  const rows = net.layers.map(() => 0);
+  const index = new Map(net.layers.map((L, i) => [L, i]));
   let skipped = 0;
   let macs = 0;
-  for (let i = 0; i < n; i++) {
+  for (let i = start; i < end; i++) {
     const input = inputOf(net, ds, i);
     const r = infer(net, c, d, input);
-    predictions[i] = predict(net, r.tensors);
+    predictions[i - start] = predict(net, r.tensors);
     for (const l of r.layers) {
       macs += l.macs;
-      rowsOf.set(l.layer, l.M);
+      rows[index.get(l.layer)!] = l.M;
       const st = skip.get(l.layer);
       if (st) {
         const x = r.tensors.get(l.layer.input)!;
@@ -200,7 +225,7 @@ export function arrayRun(
         const a = r.tensors.get(L.output)!.data;
         const ex = x.get(L.output)!.data;
         const z = L.output_.kind === 'requant' ? L.output_.zeroPoint : 0;
-        const s = acc[li]!;
+        const s = sums[li]!;
         for (let j = 0; j < a.length; j++) {
           const err = Math.abs(a[j]! - ex[j]!);
           s.outputs++;
@@ -218,8 +243,43 @@ export function arrayRun(
     }
     tick();
   }
-  const layers = net.layers.map((L, li) => {
-    const s = acc[li]!;
+  return { predictions, sums, skipped, macs, rows };
+}
+
+/** Runs over consecutive image ranges put together (shards of one run, in order). */
+export function mergeRuns(runs: ArrayRun[]): ArrayRun {
+  const total = runs.reduce((a, r) => a + r.predictions.length, 0);
+  const predictions = new Uint8Array(total);
+  let o = 0;
+  for (const r of runs) {
+    predictions.set(r.predictions, o);
+    o += r.predictions.length;
+  }
+  const sums = runs[0]!.sums.map((_, li) => {
+    const all = runs.map((r) => r.sums[li]!);
+    return {
+      outputs: all.reduce((a, s) => a + s.outputs, 0),
+      sumAbs: all.reduce((a, s) => a + s.sumAbs, 0),
+      worst: Math.max(...all.map((s) => s.worst)),
+      sumRel: all.reduce((a, s) => a + s.sumRel, 0),
+      rels: all.reduce((a, s) => a + s.rels, 0),
+      sig: all.reduce((a, s) => a + s.sig, 0),
+      noise: all.reduce((a, s) => a + s.noise, 0),
+    };
+  });
+  return {
+    predictions,
+    sums,
+    skipped: runs.reduce((a, r) => a + r.skipped, 0),
+    macs: runs.reduce((a, r) => a + r.macs, 0),
+    rows: runs.find((r) => r.predictions.length > 0)?.rows ?? runs[0]!.rows,
+  };
+}
+
+/** The LayerErrors (docs/accuracy.md) from the sums. */
+export function finishLayers(net: Network, sums: LayerSums[]): LayerError[] {
+  return net.layers.map((L, li) => {
+    const s = sums[li]!;
     return {
       layer: L.name,
       outputs: s.outputs,
@@ -229,7 +289,6 @@ export function arrayRun(
       snrDb: s.noise === 0 ? Infinity : 10 * Math.log10(s.sig / s.noise),
     };
   });
-  return { predictions, layers, skipped, macs, rowsOf };
 }
 
 /** Assembles the report from the three runs' predictions. */
@@ -240,7 +299,7 @@ export function accuracyReport(
   n: number,
   floatPred: Uint8Array | null,
   exactPred: Uint8Array,
-  run: ReturnType<typeof arrayRun>,
+  run: ArrayRun,
   layerImages: number,
 ): AccuracyReport {
   const labels = ds.labels.subarray(0, n);
@@ -251,10 +310,76 @@ export function accuracyReport(
     exact: top1Accuracy(exactPred, labels, ds.classNames),
     array: top1Accuracy(run.predictions, labels, ds.classNames),
     agreement: agreement(run.predictions, exactPred),
-    layers: run.layers,
+    layers: finishLayers(net, run.sums),
     layerErrorImages: Math.min(n, layerImages),
     zeroSkipRate: d.skip ? run.skipped / run.macs : null,
     macsPerImage: run.macs / n,
-    cyclesPerImage: cyclesPerImage(net, c, d, (L) => run.rowsOf.get(L) ?? 0),
+    cyclesPerImage: cyclesPerImage(net, c, d, (L) => run.rows[net.layers.indexOf(L)] ?? 0),
   };
+}
+
+/** What one shard process runs (accuracy-shard.ts). */
+export interface ShardJob {
+  config: ResolvedConfig;
+  model: string;
+  images: string;
+  labels: string;
+  start: number;
+  end: number;
+  layerImages: number;
+}
+
+/** Images per shard below which a run stays in this process (a shard's start-up costs about a second). */
+export const MIN_SHARD_IMAGES = 250;
+
+/**
+ * The configured-array run over the first `n` images, split into consecutive ranges run by
+ * `jobs` processes in parallel (each a node process running accuracy-shard with this process's
+ * loader flags) when there are at least MIN_SHARD_IMAGES per shard; else in this process. Same
+ * result either way (ranges put together in order; sums added).
+ * @throws Error naming the shard when a shard process fails
+ */
+export async function arrayRunParallel(
+  net: Network,
+  modelFile: string,
+  c: ResolvedConfig,
+  ds: LabeledImages,
+  n: number,
+  layerImages: number,
+  jobs: number,
+  tick: () => void = () => undefined,
+): Promise<ArrayRun> {
+  const shards = Math.max(1, Math.min(jobs, Math.floor(n / MIN_SHARD_IMAGES)));
+  if (shards < 2) return arrayRun(net, c, ds, n, layerImages, tick);
+  const { spawn } = await import('node:child_process');
+  const { fileURLToPath } = await import('node:url');
+  const here = fileURLToPath(import.meta.url);
+  const entry = here.replace(/accuracy\.(ts|js)$/, 'accuracy-shard.$1');
+  const runs = await Promise.all(
+    Array.from({ length: shards }, (_, s) => {
+      const start = Math.floor((s * n) / shards);
+      const end = Math.floor(((s + 1) * n) / shards);
+      const job: ShardJob = { config: c, model: modelFile, images: ds.source.images, labels: ds.source.labels, start, end, layerImages };
+      return new Promise<ArrayRun>((resolve, reject) => {
+        // From the TypeScript sources (tsx), the shard needs tsx's loader too.
+        const loader = entry.endsWith('.ts') && !process.execArgv.some((a) => a.includes('tsx')) ? ['--import', import.meta.resolve('tsx')] : [];
+        const child = spawn(process.execPath, [...process.execArgv, ...loader, entry], { stdio: ['pipe', 'pipe', 'pipe'] });
+        let out = '';
+        let err = '';
+        child.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
+        child.stderr.setEncoding('utf8').on('data', (d: string) => {
+          for (const ch of d) if (ch === '\x01') tick();
+          else err += ch;
+        });
+        child.on('error', reject);
+        child.on('close', (code) => {
+          if (code !== 0) return reject(new Error(`accuracy shard ${s} (images ${start}..${end - 1}) exited ${code}: ${err.trim()}`));
+          const r = JSON.parse(out) as ArrayRun & { predictions: number[] };
+          resolve({ ...r, predictions: Uint8Array.from(r.predictions) });
+        });
+        child.stdin.end(JSON.stringify(job));
+      });
+    }),
+  );
+  return mergeRuns(runs);
 }

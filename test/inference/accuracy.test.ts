@@ -14,7 +14,7 @@ import { derive } from '../../generator/config/derive.js';
 import { resolveConfig } from '../../generator/config/resolve.js';
 import { argmax } from '../../generator/data/accuracy.js';
 import { loadDataset } from '../../generator/data/dataset.js';
-import { arrayRun, exactConfig, exactPredictions, loadNetwork } from '../../generator/inference/accuracy.js';
+import { arrayRun, exactConfig, exactPredictions, finishLayers, loadNetwork, mergeRuns } from '../../generator/inference/accuracy.js';
 import { im2col, infer, weightMat } from '../../generator/inference/run.js';
 import { written } from '../helpers/configs.js';
 
@@ -85,5 +85,20 @@ describe.skipIf(!hasData)('axgen accuracy (MLP, 300 images)', () => {
     expect(run.skipped).toBe(skipped);
     expect(run.macs).toBe(2 * (784 * 128 + 128 * 10));
     expect(exactConfig(mitchell).multiplier).toEqual({ kind: 'exact' });
+  });
+
+  it('shards put together equal one run (the parallel path merges consecutive ranges)', async () => {
+    const ds = await loadDataset('fashion-mnist', 'test');
+    const { net } = loadNetwork(MODEL, mitchell);
+    const one = arrayRun(net, mitchell, ds, 30, 20);
+    const parts = mergeRuns([arrayRun(net, mitchell, ds, 11, 20), arrayRun(net, mitchell, ds, 30, 20, undefined, 11)]);
+    expect(Array.from(parts.predictions)).toEqual(Array.from(one.predictions));
+    expect([parts.skipped, parts.macs, parts.rows]).toEqual([one.skipped, one.macs, one.rows]);
+    const [a, b] = [finishLayers(net, parts.sums), finishLayers(net, one.sums)];
+    a.forEach((l, i) => {
+      expect(l.worstAbs).toBe(b[i]!.worstAbs);
+      expect(l.meanAbs).toBeCloseTo(b[i]!.meanAbs, 12);
+      expect(l.snrDb).toBeCloseTo(b[i]!.snrDb, 9);
+    });
   });
 });
