@@ -44,6 +44,12 @@ export interface InferOptions {
    * layer.weights. What `axgen infer` co-simulates on the RTL (sim/network.ts).
    */
   onGemm?: (layer: GemmLayer, gemms: LayerGemm[]) => void;
+  /**
+   * Accumulators computed elsewhere (the RTL's result words, sim/network.ts): when this returns an
+   * M×N array for a layer's weight batch, it replaces the golden GEMM's, and the bias add,
+   * requantization and the following steps run on it.
+   */
+  accumulators?: (layer: GemmLayer, batch: number) => Float64Array | undefined;
 }
 
 /** One GEMM a layer ran: centred activations and the golden accumulators (see InferOptions.onGemm). */
@@ -99,7 +105,7 @@ export function infer(net: Network, c: ResolvedConfig, d: Derived, inputs: Map<s
   };
   for (const s of net.steps) {
     if (s.kind === 'gemm') {
-      const { out, run } = runGemm(s.layer, get(s.layer.input), c, d, rule, opts.compareRules ?? false, opts.onGemm);
+      const { out, run } = runGemm(s.layer, get(s.layer.input), c, d, rule, opts.compareRules ?? false, opts.onGemm, opts.accumulators);
       T.set(s.layer.output, out);
       env.set(s.layer.output, opts.feed?.get(s.layer.output) ?? out);
       layers.push(run);
@@ -172,8 +178,13 @@ export function outputStage(L: GemmLayer): OutputStage {
 }
 
 function runGemm(
-  L: GemmLayer, x: Tensor, c: ResolvedConfig, d: Derived, rule: RequantRule, compare: boolean, onGemm?: InferOptions['onGemm'],
+  L: GemmLayer, x: Tensor, c: ResolvedConfig, d: Derived, rule: RequantRule, compare: boolean, onGemm?: InferOptions['onGemm'], given?: InferOptions['accumulators'],
 ): { out: Tensor; run: LayerRun } {
+  const gemm = (b: number, A: Mat): Float64Array => {
+    const y = given?.(L, b);
+    if (y && y.length !== A.rows * L.N) throw new Error(`internal error: ${L.name}: ${y.length} given accumulators for a ${A.rows}×${L.N} result`);
+    return y ?? fastGemm(c, d, A, weightMat(L, b, c, d));
+  };
   const batches = L.weights.length;
   const Y: Float64Array[] = [];
   const gemms: LayerGemm[] = [];
@@ -181,7 +192,7 @@ function runGemm(
   if (L.conv) {
     const A = im2col(L, x);
     M = A.rows;
-    Y.push(fastGemm(c, d, A, weightMat(L, 0, c, d)));
+    Y.push(gemm(0, A));
     if (onGemm) gemms.push({ batch: 0, A, accs: Y[0]! });
   } else {
     const rows = sizeOf(x.dims) / L.K;
@@ -190,7 +201,7 @@ function runGemm(
     for (let b = 0; b < batches; b++) {
       const data = new Int32Array(per * L.K);
       for (let i = 0; i < data.length; i++) data[i] = x.data[b * per * L.K + i]! - L.inZeroPoint;
-      Y.push(fastGemm(c, d, { rows: per, cols: L.K, data }, weightMat(L, b, c, d)));
+      Y.push(gemm(b, { rows: per, cols: L.K, data }));
       if (onGemm) gemms.push({ batch: b, A: { rows: per, cols: L.K, data }, accs: Y[b]! });
     }
   }

@@ -69,7 +69,13 @@ describe('axgen infer: example networks on the RTL', () => {
       expectEqualsGolden(c, CNN, inputs, cnn, 290080);
       expectEqualsGolden(c, MLP, inputs, mlp, 50816);
       expect(cnn.layers.map((l) => l.name)).toEqual(['conv1', 'conv2', 'fc']);
-      expect(formatNetworkReport(cnn)).toMatch(/verilator pass {2}\d+ tiles/);
+      expect(formatNetworkReport(cnn)).toMatch(/verilator pass {2}3 of 3 layers \(one simulation each\), \d+ tiles/);
+      for (const r of [cnn, mlp]) {
+        expect(r.runs[0]!.layersRun).toBe(r.layers.length);
+        expect(r.runs[0]!.simulations).toBe(r.layers.length);
+        // The outputs computed on the host from the RTL's result words equal the golden model's.
+        expect(r.runs[0]!.outputs).toEqual(r.inputs);
+      }
     }
     // The two units really compute different things (the untrained CNN's coarse scores happen to
     // agree; the MLP's do not), and the inverted input gives other scores than the original.
@@ -99,7 +105,13 @@ describe('axgen infer: example networks on the RTL', () => {
     expect(m.column).not.toBeNull();
     expect(BigInt(m.actual)).not.toBe(BigInt(m.expected));
     expect(m.operands).toMatch(/^\d+\*-?\d+ \+ /);
-    expect(formatNetworkReport(r)).toMatch(/icarus {4}FAIL.*\n {4}mismatch: layer fc1 \(.*\), input examples\/models\/input-0\.pb, tile 0 \(at m0=0, n0=0\), row 0, column \d+: expected -?\d+, actual -?\d+, cycle \d+/);
+    // The next layer still ran, on the broken RTL's results, and was checked for its own inputs.
+    expect(run.layersRun).toBe(2);
+    expect(run.perLayer.map((l) => [l.layer.split(' ')[0], l.passed])).toEqual([['fc1', false], ['fc2', false]]);
+    expect(run.perLayer[1]!.errors).toBeGreaterThan(0);
+    expect(run.outputs).toHaveLength(1);
+    expect(formatNetworkReport(r)).toMatch(/computed from icarus's RTL results, which have mismatched words/);
+    expect(formatNetworkReport(r)).toMatch(/icarus {4}FAIL.*\n {4}layers: fc1 \(.*\) FAIL \(\d+ errors\), fc2 \(.*\) FAIL \(\d+ errors\)\n {4}mismatch: layer fc1 \(.*\), input examples\/models\/input-0\.pb, tile 0 \(at m0=0, n0=0\), row 0, column \d+: expected -?\d+, actual -?\d+, cycle \d+/);
   });
 });
 
@@ -111,8 +123,8 @@ describe('axgen infer (CLI)', () => {
     expect(r.stderr).toBe('');
     expect(r.exitCode).toBe(0);
     const golden = goldenInference(await loadConfig('examples/mitchell-net.json'), CNN, [PB], 'fixed-point').inputs[0]!;
-    expect(r.stdout).toContain(`input-0.pb: class ${golden.predicted}  scores ${golden.scores.map((v) => v.toFixed(4)).join(' ')}  (RTL results`);
-    expect(r.stdout).toMatch(/verilator pass {2}\d+ tiles, \d+ result beats \(\d+ words compared\), 290080 MACs/);
+    expect(r.stdout).toContain(`input-0.pb: class ${golden.predicted}  scores ${golden.scores.map((v) => v.toFixed(4)).join(' ')}  (from the RTL's results, equal to the golden model's)`);
+    expect(r.stdout).toMatch(/verilator pass {2}3 of 3 layers \(one simulation each\), \d+ tiles, \d+ result beats \(\d+ words compared\), 290080 MACs/);
     const report = JSON.parse(await readFile(json, 'utf8')) as NetworkReport;
     expect(report.passed).toBe(true);
     expect(report.inputs[0]!.scores).toEqual(golden.scores);
