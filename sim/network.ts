@@ -128,13 +128,17 @@ export interface NetworkReport {
   dut: { top: string; rtl: 'emitted' | 'given' };
   /** Requantization on the host: the fixed-point output stage's rule. */
   requant: 'fixed-point (round half away from zero, requant.ts), on the host';
+  /** GEMM layers in step order, with the first input's M (batch × output pixels for a Conv). */
   layers: { name: string; op: string; k: number; n: number; m: number; macs: number }[];
+  /** The golden model's outputs per input file (each run's own, from the RTL's words, are in runs[].outputs). */
   inputs: NetworkOutput[];
+  /** Every GEMM of the network: one per layer × input × weight batch. */
   cases: NetworkCase[];
   /** GEMM elements (M·N over every case) and MACs of the network, all inputs. */
   elements: number;
   macs: number;
   goldenOnly: boolean;
+  /** Every run passed (true with --golden-only, where nothing ran). */
   passed: boolean;
   runs: NetworkRun[];
 }
