@@ -8,7 +8,7 @@ import type { ResolvedConfig } from '../config/resolve.js';
 import { emitModules, headerFor, portView, type EmittedFile } from '../emit/rtl.js';
 import type { ModuleSpec } from '../units/types.js';
 import { dec as s, extendExpr, msb, ubits } from '../units/verilog.js';
-import type { OutFile } from '../emit/write.js';
+import type { OutFile } from '../infra/write.js';
 import { csrView, regMap, regmapHeader, regmapJson, regmapMarkdown, type RegMap } from '../regmap/regmap.js';
 
 const bytes = (b: number) => Math.ceil(b / 8) * 8;

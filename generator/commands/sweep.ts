@@ -1,14 +1,14 @@
 import type { CommandModule } from 'yargs';
 import { join } from 'node:path';
 import cliProgress from 'cli-progress';
-import { ConfigError } from '../config/errors.js';
+import { ConfigError } from '../infra/errors.js';
 import { isTarget, TARGETS, type Target } from '../estimate/targets.js';
-import { setJobs, jobPool } from '../../sim/pool.js';
+import { setJobs, jobPool } from '../infra/pool.js';
 import { loadSweep, parseShard } from '../sweep/spec.js';
 import { runSweep, SweepInterrupted } from '../sweep/run.js';
 import { mergeResults } from '../sweep/results.js';
 import { readResults, writeOutputs } from '../sweep/output.js';
-import { checkOutFolder, outputArg, OUT_EXISTING_HELP } from '../emit/write.js';
+import { checkOutFolder, outputArg, OUT_EXISTING_HELP } from '../infra/write.js';
 import { forceOption, runCommand, EXIT_POINTS_FAILED } from './common.js';
 
 interface SweepArgs {

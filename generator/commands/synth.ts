@@ -1,10 +1,10 @@
 import type { CommandModule } from 'yargs';
-import { checkReportFile, writeFileAtomically } from '../../sim/files.js';
-import { ConfigError } from '../config/errors.js';
+import { checkReportFile, writeFileAtomically } from '../infra/files.js';
+import { ConfigError } from '../infra/errors.js';
 import { synthesize, formatSynth } from '../estimate/synth.js';
 import { isTarget, TARGETS } from '../estimate/targets.js';
-import { outputArg } from '../emit/write.js';
-import { activity, progressWanted } from '../../sim/progress.js';
+import { outputArg } from '../infra/write.js';
+import { activity, progressWanted } from '../infra/progress.js';
 import { ConfigSession, forceOption, runCommand } from './common.js';
 
 interface Args {

@@ -4,7 +4,7 @@
  */
 import { unitFor } from '../units/index.js';
 import type { UnitContext, UnitDef } from '../units/types.js';
-import { commandCycles } from '../model/cycles.js';
+import { commandCycles } from './cycles.js';
 import { ubits } from '../units/verilog.js';
 import { ARRAY_FEATURES } from './features.js';
 import { productFormat, unitContext, type ResolvedConfig } from './resolve.js';

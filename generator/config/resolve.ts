@@ -4,7 +4,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { DefaultedConfig } from './schema.js';
-import { ConfigError, type ConfigProblem, show } from './errors.js';
+import { ConfigError, type ConfigProblem, show } from '../infra/errors.js';
 import { configDefaulter, schemaProblems } from './validate.js';
 import { bitsFor } from '../units/common.js';
 import { unitFor } from '../units/index.js';

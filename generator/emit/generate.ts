@@ -2,7 +2,7 @@
 import { GENERATOR_VERSION } from '../version.js';
 import type { ResolvedConfig } from '../config/resolve.js';
 import { emitRtl, topModule, type EmittedFile } from './rtl.js';
-import { writeFolderAtomically, type OutFile, type OutputOptions } from './write.js';
+import { writeFolderAtomically, type OutFile, type OutputOptions } from '../infra/write.js';
 import { createHash } from 'node:crypto';
 import { axiDocFiles, axiTopModule, emitAxiRtl, isAxi } from '../axi/emit.js';
 
@@ -60,7 +60,7 @@ export function generate(c: ResolvedConfig): Generated {
 }
 
 /**
- * Writes the generated folder to `dir` (generator/emit/write.ts: replaced only when new, empty or
+ * Writes the generated folder to `dir` (generator/infra/write.ts: replaced only when new, empty or
  * written by axgen, else refused unless `opts.force`).
  * @throws ConfigError when `dir` may not be replaced
  */

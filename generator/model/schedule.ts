@@ -5,7 +5,7 @@
  */
 import type { Derived } from '../config/derive.js';
 import type { ResolvedConfig } from '../config/resolve.js';
-import { commandCycles, foldsOf } from './cycles.js';
+import { commandCycles, foldsOf } from '../config/cycles.js';
 import { gemmModel, mapWeights } from './gemm.js';
 
 /** One command: an mLen×K×nLen tile at (m0, n0). */

@@ -3,7 +3,7 @@
  * missing tool fails fast with the command that installs it.
  */
 import { runTool } from './children.js';
-import type { SimulatorName } from './simulators.js';
+import type { SimulatorName } from '../../sim/simulators.js';
 
 export interface ToolInfo {
   name: string;
