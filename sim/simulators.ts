@@ -8,11 +8,12 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { cached, contentKey } from '../generator/infra/cache.js';
 import { jobPool } from '../generator/infra/pool.js';
-import { hasCcache, SimulatorCompileError, tool, type ToolInfo } from '../generator/infra/tools.js';
+import { hasCcache, SimulatorCompileError, tool, type SimulatorName, type ToolInfo } from '../generator/infra/tools.js';
 
 export { SimulatorCompileError };
 
-export type SimulatorName = 'icarus' | 'verilator';
+/** The simulators axgen drives (the type lives with SimulatorCompileError in generator/infra/tools.ts). */
+export type { SimulatorName };
 
 /**
  * The C++ class (and header) of every Verilator model, passed as `--prefix` and rendered into the

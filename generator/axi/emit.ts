@@ -10,6 +10,7 @@ import type { ModuleSpec } from '../units/types.js';
 import { dec as s, extendExpr, msb, ubits } from '../units/verilog.js';
 import type { OutFile } from '../infra/write.js';
 import { csrView, regMap, regmapHeader, regmapJson, regmapMarkdown, type RegMap } from '../regmap/regmap.js';
+import type { InterfacePlugin } from '../interface/plugin.js';
 
 const bytes = (b: number) => Math.ceil(b / 8) * 8;
 
@@ -170,3 +171,6 @@ export function axiDocFiles(c: ResolvedConfig): OutFile[] {
     { name: 'regmap.json', text: regmapJson(m) },
   ];
 }
+
+/** `interface: "axi"` as an interface plugin (generator/interface/index.ts lists it). */
+export const axiInterface: InterfacePlugin = { name: 'axi', rtl: emitAxiRtl, top: axiTopModule, docs: axiDocFiles };
