@@ -62,3 +62,9 @@ export function layerOf(path: string, layers: readonly Layer[] = LAYERS): Layer 
   }
   return best?.layer;
 }
+
+/** The table as docs/architecture.md shows it (highest layer first); the layer test checks the page holds it. */
+export function layerTableMarkdown(layers: readonly Layer[] = LAYERS): string {
+  const rows = [...layers].sort((a, b) => b.level - a.level).map((l) => `| ${l.level} | ${l.name} | ${l.paths.map((p) => `\`${p}\``).join(', ')} |`);
+  return ['| layer | name | paths |', '| --- | --- | --- |', ...rows].join('\n');
+}

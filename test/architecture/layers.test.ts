@@ -8,7 +8,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join, posix } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ROOT_DIR } from '../../generator/root.js';
-import { LAYERS, layerOf, type Layer } from '../../generator/infra/layers.js';
+import { LAYERS, layerOf, layerTableMarkdown, type Layer } from '../../generator/infra/layers.js';
 
 interface Source {
   /** Repository-relative path with forward slashes. */
@@ -85,5 +85,10 @@ describe('layers', () => {
   it('every layer of the table is used by some file', () => {
     const used = new Set(tree.map((f) => layerOf(f.path)?.level));
     expect([...used].sort()).toEqual(LAYERS.map((l) => l.level));
+  });
+
+  it('docs/architecture.md shows the table this test enforces', () => {
+    const page = readFileSync(join(ROOT_DIR, 'docs/architecture.md'), 'utf8');
+    expect(page).toContain(layerTableMarkdown());
   });
 });
