@@ -138,21 +138,23 @@ function gridView(c: ResolvedConfig, d: Derived, ae: number, we: number): Record
 
 /**
  * The top's refusal check (one Verilog expression, true for a command to refuse): each of
- * cmd_m_i, cmd_k_i, cmd_n_i is 0 or past its limit (model/schedule.ts commandLimits). A limit the
- * port cannot exceed gets no comparison, so no compare is constant.
+ * cmd_m_i, cmd_k_i, cmd_n_i is 0 or past its limit (model/schedule.ts commandLimits), one port per
+ * line. A limit the port cannot exceed gets no comparison, so no compare is constant.
  */
 function cmdBadExpr(c: ResolvedConfig, d: Derived): string {
   const l = commandLimits(c);
-  const terms: string[] = [];
+  const lines: string[] = [];
   for (const [port, bits, max] of [
     ['cmd_m_i', d.mBits, l.m],
     ['cmd_k_i', d.kBits, l.k],
     ['cmd_n_i', d.nBits, l.n],
   ] as const) {
-    terms.push(`(${port} == ${lit(bits, 0)})`);
+    const terms = [`(${port} == ${lit(bits, 0)})`];
     if (max < 2 ** bits - 1) terms.push(`(${port} > ${lit(bits, max)})`);
+    lines.push(terms.join(' || '));
   }
-  return terms.join(' || ');
+  // One dimension per line, under the first: `  wire cmd_bad = ` is 17 columns.
+  return lines.join(` ||\n${' '.repeat(17)}`);
 }
 
 function topView(c: ResolvedConfig, d: Derived, ae: number, we: number): View {

@@ -6,8 +6,9 @@
 
 // Weight-stationary processing element. It holds an active weight and a shadow weight: the
 // shadow is written while the array computes with the active one, and wswap_i copies it over
-// between folds (the incoming weight instead, when the shadow is written in the same cycle). Each advancing cycle it passes its activation east and adds its product to the
-// partial sum coming from the north, passing the sum south.
+// between folds (or takes w_i directly when the shadow is written in the same cycle, so a fold
+// can start on its last weight beat). Each advancing cycle it passes its activation east and adds
+// its product to the partial sum coming from the north, passing the sum south.
 module edge_int8_pe (
   input  wire        clk_i,
   input  wire        rst_ni,

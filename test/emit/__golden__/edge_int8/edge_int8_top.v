@@ -98,8 +98,11 @@ module edge_int8_top (
   assign cmd_ready_o = (state_q == ST_IDLE);
   assign busy_o      = (state_q != ST_IDLE);
   assign err_o       = err_q;
-  // Refused: a dimension of 0 (the AXI registers' reset value) or past M <= 64, K <= 1024, N <= 8.
-  wire cmd_bad = (cmd_m_i == 7'd0) || (cmd_m_i > 7'd64) || (cmd_k_i == 11'd0) || (cmd_k_i > 11'd1024) || (cmd_n_i == 4'd0) || (cmd_n_i > 4'd8);
+  // Refused: a dimension of 0 (the AXI registers' reset value) or past its limit
+  // (M <= 64, K <= 1024, N <= 8).
+  wire cmd_bad = (cmd_m_i == 7'd0) || (cmd_m_i > 7'd64) ||
+                 (cmd_k_i == 11'd0) || (cmd_k_i > 11'd1024) ||
+                 (cmd_n_i == 4'd0) || (cmd_n_i > 4'd8);
 
   // ---- weight loading into the shadow registers, one row per beat ----
   wire        load_on    = (state_q != ST_IDLE) && (wkrem_q != 11'd0) && !wfull_q;
