@@ -1,34 +1,67 @@
 import type { CommandModule } from 'yargs';
-import { writeFileAtomically } from '../../sim/files.js';
+import { toJson, writeFileAtomically } from '../../sim/files.js';
+import { flowsOf, formatGateReport, gateCosim, gateSummary, type GateReport } from '../../sim/gate.js';
 import { ConfigError } from '../config/errors.js';
 import { synthesize, formatSynth } from '../estimate/synth.js';
 import { isTarget, TARGETS } from '../estimate/targets.js';
-import { ConfigSession, runCommand } from './common.js';
+import { ConfigSession, EXIT_CHECK_FAILED, runCommand } from './common.js';
+import { checkGemm, checkSeed, checkStall, simulatorsOf } from './sim.js';
 
 interface Args {
   config: string;
   target: string;
   json?: string;
+  verify: boolean;
+  simulator: string;
+  gemm?: string;
+  seed: number;
+  stall: number;
 }
 
 export const synthCommand: CommandModule<object, Args> = {
   command: 'synth <config>',
-  describe: 'Synthesize a config with Yosys (hierarchically: the PE once) and print its area for a target',
+  describe: 'Synthesize a config with Yosys (hierarchically: the PE once) and print its area for a target; --verify also co-simulates the netlists',
   builder: (y) =>
     y
       .positional('config', { type: 'string', demandOption: true, describe: 'config file (.ts or .json)' })
       .option('target', { type: 'string', default: 'ice40', describe: `synthesis target: ${TARGETS.join(', ')}` })
-      .option('json', { type: 'string', describe: 'also write the full result (figures per part and variant, cell counts, tool version) to this file' }) as never,
+      .option('json', { type: 'string', describe: 'also write the full result (figures per part and variant, cell counts, tool version) to this file' })
+      .option('verify', {
+        type: 'boolean',
+        default: false,
+        describe: "gate-level check: synthesize <name>_top flattened with each of the target's variants (with and without DSPs) and co-simulate the netlist with Yosys' cell models against the golden model (exit 4 on a difference)",
+      })
+      .option('simulator', { type: 'string', default: 'icarus', describe: 'with --verify: icarus | verilator | both' })
+      .option('gemm', { type: 'string', describe: 'with --verify: random GEMM MxKxN (default: larger than the array in M, K and N), plus the directed tiles' })
+      .option('seed', { type: 'number', default: 1, describe: 'with --verify: stimulus and stall seed' })
+      .option('stall', { type: 'number', default: 0.1, describe: 'with --verify: probability per cycle of an input gap and a result stall' }) as never,
   handler: async (argv) => {
     const s = new ConfigSession();
     await runCommand(async () => {
       if (!isTarget(argv.target)) {
         throw new ConfigError('--target', [{ path: '--target', expected: `one of ${TARGETS.map((t) => `"${t}"`).join(', ')}`, received: JSON.stringify(argv.target) }]);
       }
+      const simulators = simulatorsOf(argv.simulator);
+      const seed = checkSeed(argv.seed);
+      const stall = checkStall(argv.stall);
       const c = await s.load(argv.config);
+      const gemm = checkGemm(c, argv.gemm);
       const r = await synthesize(c, argv.target);
-      if (argv.json) await writeFileAtomically(argv.json, JSON.stringify({ name: c.name, configHash: c.hash, ...r }, null, 2) + '\n');
       process.stdout.write(formatSynth(c.name, r));
+      let verification: GateReport[] | undefined;
+      if (argv.verify) {
+        verification = [];
+        for (const flow of flowsOf(argv.target)) {
+          const g = await gateCosim(c, { flow, simulators, seed, gemm, stall, source: argv.config });
+          process.stdout.write(formatGateReport(g));
+          verification.push(g);
+        }
+      }
+      if (argv.json) {
+        const out = { name: c.name, configHash: c.hash, ...r, ...(verification ? { verification: verification.map(gateSummary) } : {}) };
+        await writeFileAtomically(argv.json, toJson(out));
+      }
+      return verification && !verification.every((g) => g.passed) ? EXIT_CHECK_FAILED : 0;
     }, s.hash);
   },
 };
