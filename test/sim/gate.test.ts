@@ -5,7 +5,12 @@
  * multipliers of every unit kind pass at gate level in one batched build. Icarus (the netlists are
  * new on every change of the RTL, so a Verilator build would cost more than the run saves).
  */
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
+import { execa } from 'execa';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { derive } from '../../generator/config/derive.js';
 import { resolveConfig } from '../../generator/config/resolve.js';
 import { emitRtl } from '../../generator/emit/rtl.js';
@@ -17,16 +22,14 @@ import { flowLabel, formatGateReport, GATE_FLOWS, gateCheckUnits, gateCosim } fr
 import { describeFailures, unitVariant } from '../../sim/unit-harness.js';
 
 // The configuration of the issue: 2×2 exact, signed int8, AXI (the stream core is what is checked).
-const s8 = resolveConfig(
-  {
-    name: 'fpga_s8',
-    array: { rows: 2, cols: 2, maxK: 64, accDepth: 16 },
-    precision: { activation: { bits: 8, signed: true }, weight: { bits: 8, signed: true } },
-    multiplier: { kind: 'exact' },
-    interface: 'axi',
-  },
-  'issue 11 repro',
-);
+const s8Written = {
+  name: 'fpga_s8',
+  array: { rows: 2, cols: 2, maxK: 64, accDepth: 16 },
+  precision: { activation: { bits: 8, signed: true }, weight: { bits: 8, signed: true } },
+  multiplier: { kind: 'exact' },
+  interface: 'axi',
+};
+const s8 = resolveConfig(s8Written, 'issue 11 repro');
 const opts = { simulators: ['icarus' as const], seed: 3, stall: 0.1, source: 'fpga_s8.json' };
 const fault = faultNamed('sign-extended-exact-mul');
 
@@ -42,6 +45,25 @@ describe('gate-level co-simulation of a 2x2 signed int8 exact array', () => {
     expect(dsps, JSON.stringify(r.gate.cells)).toBe(flow.dsp ? 4 : 0);
     // A netlist, not the RTL: only primitive cells (no axgen module survives flattening).
     expect(Object.keys(r.gate.cells).some((k) => k.startsWith('fpga_s8_')), JSON.stringify(r.gate.cells)).toBe(false);
+  });
+});
+
+describe('axgen synth --verify', () => {
+  const work = mkdtempSync(join(tmpdir(), 'axgen-gate-'));
+  afterAll(() => rmSync(work, { recursive: true, force: true }));
+  it('checks both ice40 variants of the repro config and records them in --json (the netlists come from the shared cache)', async () => {
+    const file = join(work, 'fpga_s8.json');
+    writeFileSync(file, JSON.stringify(s8Written));
+    const root = fileURLToPath(new URL('../../', import.meta.url));
+    const r = await execa('node', [join(root, 'bin/axgen.js'), 'synth', file, '--target', 'ice40', '--verify', '--seed', '3', '--json', join(work, 'r.json')], { cwd: root, reject: false, all: true });
+    expect(r.exitCode, r.all).toBe(0);
+    expect(r.all).toMatch(/gate-level ice40 nodsp: fpga_s8_top netlist/);
+    expect(r.all).toMatch(/gate-level ice40 dsp: fpga_s8_top netlist \(synth_ice40 -dsp .*4 SB_MAC16/);
+    const j = JSON.parse(readFileSync(join(work, 'r.json'), 'utf8')) as { verification: { flow: string; passed: boolean }[] };
+    expect(j.verification.map((v) => [v.flow, v.passed])).toEqual([
+      ['ice40 nodsp', true],
+      ['ice40 dsp', true],
+    ]);
   });
 });
 
