@@ -4,7 +4,7 @@
  * sim/gate.ts (ice40 and xilinx with and without DSPs, generic gates) and co-simulated in Icarus
  * with Yosys' cell models against the golden model. Prints one line per job and writes
  * `<out>/gate.json`; exits 4 when any netlist disagrees.
- *   npx tsx scripts/gate-matrix.ts [out-folder] [--seed N]
+ *   npx tsx scripts/gate-matrix.ts [out-folder] [--seed N] [--only NAME]
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -13,16 +13,21 @@ import { toJson, writeFileAtomically } from '../sim/files.js';
 import { flowLabel, formatGateReport, GATE_FLOWS, gateCosim, gateSummary } from '../sim/gate.js';
 
 const args = process.argv.slice(2);
-const seedAt = args.indexOf('--seed');
-const seed = seedAt >= 0 ? Number(args[seedAt + 1]) : 1;
-const out = args.find((a, i) => !a.startsWith('--') && (seedAt < 0 || i !== seedAt + 1)) ?? '.ci-out/regress-full';
+const valueOf = (flag: string): string | undefined => {
+  const i = args.indexOf(flag);
+  return i >= 0 ? args[i + 1] : undefined;
+};
+const seed = Number(valueOf('--seed') ?? 1);
+const only = valueOf('--only');
+const out = args.find((a, i) => !a.startsWith('--') && !['--seed', '--only'].includes(args[i - 1] ?? '')) ?? '.ci-out/regress-full';
+if (!Number.isSafeInteger(seed) || seed < 0) throw new Error(`--seed: expected a non-negative integer, received ${valueOf('--seed')}`);
 
 const s8 = { bits: 8, signed: true };
 const u8 = { bits: 8, signed: false };
 const mk = (name: string, rows: number, cols: number, dataflow: string, activation: object, weight: object, multiplier: object): ResolvedConfig =>
   resolveConfig({ name, array: { rows, cols, maxK: 64, accDepth: 16 }, dataflow, precision: { activation, weight }, multiplier }, `gate matrix ${name}`);
 
-const configs = [
+const all = [
   mk('gm_exact_ws4', 4, 4, 'weight-stationary', s8, s8, { kind: 'exact' }),
   mk('gm_exact_os4', 4, 4, 'output-stationary', s8, u8, { kind: 'exact' }),
   mk('gm_exact_ws8', 8, 8, 'weight-stationary', u8, s8, { kind: 'exact' }),
@@ -31,6 +36,8 @@ const configs = [
   mk('gm_ilm', 4, 4, 'output-stationary', u8, u8, { kind: 'ilm', corrections: 1 }),
   mk('gm_asm', 4, 4, 'weight-stationary', s8, s8, { kind: 'asm', alphabet: [1, 3, 5, 7] }),
 ];
+const configs = only ? all.filter((c) => c.name === only) : all;
+if (configs.length === 0) throw new Error(`--only: expected one of ${all.map((c) => c.name).join(', ')}, received ${only}`);
 
 mkdirSync(out, { recursive: true });
 const results = [];
