@@ -1,7 +1,7 @@
 // The exact / Mitchell / ILM / ASM trade-off at 8 bits: area (iCE40 LUT4s, hierarchical synthesis)
 // against mean relative error, on 4x4 and 8x8 weight-stationary arrays. Runs in about a minute on 2
 // idle cores (a few while other work shares them):
-//   npx axgen sweep examples/sweep-8bit.ts --jobs 2
+//   axgen sweep examples/sweep-8bit.ts --jobs 2
 // A rerun is served from the cache.
 // examples/sweep-8bit.json is the same sweep written as JSON.
 import { asm, defineSweep, exact, ilm, mitchell } from '../generator/dsl.js';

@@ -2,12 +2,16 @@
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { GENERATOR_VERSION } from './version.js';
-import { commands } from './commands/index.js';
+import { commandsFor } from './commands/index.js';
+import { argsAsTyped, attachDashValues } from './commands/args.js';
 
-await yargs(hideBin(process.argv))
+const args = attachDashValues(hideBin(process.argv));
+
+await yargs(args)
   .scriptName('axgen')
   .version(GENERATOR_VERSION)
-  .command(commands)
+  .middleware(argsAsTyped(args))
+  .command(await commandsFor(args))
   .demandCommand(1, 'Name a command; `axgen --help` lists them.')
   .strict()
   .recommendCommands()

@@ -55,6 +55,6 @@ for (const c of configs) {
     results.push({ config: c.name, hash: c.hash, ...gateSummary(r) });
   }
 }
-await writeFileAtomically(join(out, 'gate.json'), toJson({ seed, jobs: results.length, failed, results }));
+await writeFileAtomically(join(out, 'gate.json'), toJson({ seed, jobs: results.length, failed, results }), { arg: 'gate.json', kind: 'gate' });
 process.stdout.write(`gate-level matrix: ${results.length - failed} passed, ${failed} failed → ${join(out, 'gate.json')}\n`);
 process.exitCode = failed > 0 ? 4 : 0;

@@ -2,6 +2,7 @@
 # Long regression: `axgen regress --suite full` — every registered unit kind × its representative
 # parameter sets × both dataflows × signed/unsigned/mixed operands × shapes from 1x1 to 16x16 (plus
 # saturating accumulators and zero-skip when the schema has it), on Icarus and Verilator.
+# Before it: 30 random valid config names through every tool (test/properties/names.test.ts, AXGEN_NAME_RUNS).
 # Not part of `npm test`: it builds one Verilator model per config (~5 s each with ccache, more the
 # first time); 480 configs, 960 jobs: 18 minutes on 2 cores from an empty build cache, ccache warm (all passed, seed 7). Reports go to .ci-out/regress-full/ (JUnit XML,
 # JSON for tools). Extra arguments are passed on, e.g.:
@@ -14,6 +15,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 out="${AXGEN_REGRESS_OUT:-.ci-out/regress-full}"
 mkdir -p "$out"
+# Random valid config names through generate, lint, both simulators and synthesis (3 in `npm test`).
+AXGEN_NAME_SEED="${AXGEN_NAME_SEED:-$RANDOM$RANDOM}" AXGEN_NAME_RUNS="${AXGEN_NAME_RUNS:-30}" npx vitest run test/properties/names.test.ts
 status=0
 node bin/axgen.js regress --suite full --junit "$out/full.junit.xml" --json "$out/full.json" "$@" || status=$?
 if [[ "${AXGEN_SKIP_GATE:-0}" != 1 && " $* " != *" --list "* ]]; then

@@ -27,17 +27,26 @@ import { derive, type Derived } from '../generator/config/derive.js';
 import type { ResolvedConfig } from '../generator/config/resolve.js';
 import { emitRtl, headerFor, type EmittedFile } from '../generator/emit/rtl.js';
 import { render } from '../generator/emit/handlebars.js';
-import { axisWidths, emitAxiRtl } from '../generator/axi/emit.js';
+import { axisWidths, emitAxiRtl, isAxi } from '../generator/axi/emit.js';
 import { ADDR_BITS, regMap, resetValue, type RegMap } from '../generator/regmap/regmap.js';
 import { foldsOf } from '../generator/model/cycles.js';
 import { schedule, type Schedule } from '../generator/model/schedule.js';
-import { buildSim, runSim, type SimulatorName } from './simulators.js';
+import type { MultiSchedule } from './cases.js';
+import { copyWave } from './cosim.js';
+import { buildSim, runSim, VERILATOR_CLASS, type SimulatorName } from './simulators.js';
 import { packBeat } from './vectors.js';
 
 export interface AxiCosimRequest {
   simulator: SimulatorName;
-  A: number[][];
-  W: number[][];
+  /** One GEMM (weights as the user gives them)... */
+  A?: number[][];
+  W?: number[][];
+  /** ...or several cases already scheduled back to back (sim/cases.ts), as `axgen sim` runs them. */
+  scheduled?: MultiSchedule;
+  /** Simulate these files (`axgen sim --rtl DIR`: the folder as it is on disk) instead of emitting them. */
+  rtl?: EmittedFile[];
+  /** Write a VCD (Verilator then builds with --trace) and copy it to this file. */
+  wave?: string;
   seed?: number;
   stall?: number;
   /** Cycles after START before the soft reset of the aborted tile (default 12). */
@@ -60,6 +69,12 @@ export interface AxiCosimResult {
   /** Every AXGEN_* complaint of the checker. */
   problems: string[];
   buildCacheHit: boolean;
+  /** Wall time of the build step (a cache hit is near 0) and of the simulator run, in ms. */
+  buildMs: number;
+  runMs: number;
+  /** Commands of the schedule (each run and checked at least once) and their real MACs. */
+  commands: number;
+  macs: number;
   output: string;
 }
 
@@ -92,133 +107,173 @@ export function beatsPerCommand(c: ResolvedConfig, d: Derived, s: Schedule): { w
   return out;
 }
 
-/** The program and the vector files of one AXI co-simulation. */
-export function axiVectorTexts(c: ResolvedConfig, d: Derived, s: Schedule, abortAfter = 12): Record<string, string> {
-  const m = regMap(c, d);
-  const off = (n: string) => reg(m, n).offset;
-  const per = beatsPerCommand(c, d, s);
-  const prog: Op[] = [];
-  const write = (r: string, v: number, resp = OKAY, strobe = 0xf) => prog.push([OP.write, off(r), v >>> 0, strobe, resp]);
-  const read = (r: string, v: number, mask = 0xffffffff, resp = OKAY) => prog.push([OP.read, off(r), v >>> 0, mask >>> 0, resp]);
+type Beats = { w: number; a: number; y: number };
 
-  // 1. identification, illegal and read-only accesses
-  for (const r of m.registers.filter((x) => x.name.startsWith('ID_'))) read(r.name, resetValue(r));
+/**
+ * The CSR program under construction: the ops, and the commands whose beats the program releases
+ * in order (`order`, schedule indices; `badTlast` marks releases whose first weight beat carries a
+ * wrong TLAST).
+ */
+class Program {
+  readonly ops: Op[] = [];
+  readonly order: number[] = [];
+  readonly badTlast = new Set<number>();
+  constructor(
+    readonly m: RegMap,
+    readonly s: Schedule,
+    readonly per: Beats[],
+  ) {}
+  off(r: string): number {
+    return reg(this.m, r).offset;
+  }
+  bit(r: string, f: string): number {
+    return bit(this.m, r, f);
+  }
+  write(r: string, v: number, resp = OKAY, strobe = 0xf): void {
+    this.ops.push([OP.write, this.off(r), v >>> 0, strobe, resp]);
+  }
+  read(r: string, v: number, mask = 0xffffffff, resp = OKAY): void {
+    this.ops.push([OP.read, this.off(r), v >>> 0, mask >>> 0, resp]);
+  }
+  dims(i: number): void {
+    const cmd = this.s.commands[i]!;
+    this.write('DIM_M', cmd.mLen);
+    this.write('DIM_K', cmd.k);
+    this.write('DIM_N', cmd.nLen);
+  }
+  /** Lets the stream drivers send command i's beats (and records the order). */
+  release(i: number): void {
+    this.ops.push([OP.release, 0, this.per[i]!.w, this.per[i]!.a, this.per[i]!.y]);
+    this.order.push(i);
+  }
+  waitDone(): void {
+    const done = this.bit('STATUS', 'DONE');
+    this.ops.push([OP.poll, this.off('STATUS'), done, done, 0]);
+    this.ops.push([OP.waitStreams, 0, 0, 0, 0]);
+  }
+}
+
+/** 1. Identification, unmapped and read-only accesses, byte strobes. */
+function registerChecks(p: Program, d: Derived): void {
+  const m = p.m;
+  for (const r of m.registers.filter((x) => x.name.startsWith('ID_'))) p.read(r.name, resetValue(r));
   const unmapped = (1 << ADDR_BITS) - 4;
   if (m.registers.some((r) => r.offset === unmapped)) throw new Error('internal error: no unmapped address to test');
-  prog.push([OP.read, unmapped, 0, 0xffffffff, SLVERR]);
-  prog.push([OP.write, unmapped, 0x1234, 0xf, SLVERR]);
-  write('ID_MAGIC', 0);
-  read('ID_MAGIC', resetValue(reg(m, 'ID_MAGIC')));
-  read('STATUS', bit(m, 'STATUS', 'ERR_RO_WRITE'), bit(m, 'STATUS', 'ERR_RO_WRITE'));
-  read('ERR_ADDR', off('ID_MAGIC'));
-  write('CTRL', bit(m, 'CTRL', 'CLEAR_ERR'));
-  read('STATUS', 0, bit(m, 'STATUS', 'ERR_RO_WRITE'));
-  read('ERR_ADDR', 0);
+  p.ops.push([OP.read, unmapped, 0, 0xffffffff, SLVERR]);
+  p.ops.push([OP.write, unmapped, 0x1234, 0xf, SLVERR]);
+  p.write('ID_MAGIC', 0);
+  p.read('ID_MAGIC', resetValue(reg(m, 'ID_MAGIC')));
+  p.read('STATUS', p.bit('STATUS', 'ERR_RO_WRITE'), p.bit('STATUS', 'ERR_RO_WRITE'));
+  p.read('ERR_ADDR', p.off('ID_MAGIC'));
+  p.write('CTRL', p.bit('CTRL', 'CLEAR_ERR'));
+  p.read('STATUS', 0, p.bit('STATUS', 'ERR_RO_WRITE'));
+  p.read('ERR_ADDR', 0);
   const probe = Math.min(5, d.maxM);
-  write('DIM_M', probe);
-  read('DIM_M', probe);
+  p.write('DIM_M', probe);
+  p.read('DIM_M', probe);
   // byte strobes: a write with byte 0 off changes nothing, not even CTRL (no START)
-  write('DIM_M', probe - 1, OKAY, 0xe);
-  read('DIM_M', probe);
-  write('CTRL', bit(m, 'CTRL', 'START'), OKAY, 0x0);
-  read('STATUS', 0, bit(m, 'STATUS', 'BUSY') | bit(m, 'STATUS', 'ERR_START'));
-  read('CTRL', 0);
+  p.write('DIM_M', probe - 1, OKAY, 0xe);
+  p.read('DIM_M', probe);
+  p.write('CTRL', p.bit('CTRL', 'START'), OKAY, 0x0);
+  p.read('STATUS', 0, p.bit('STATUS', 'BUSY') | p.bit('STATUS', 'ERR_START'));
+  p.read('CTRL', 0);
+}
 
-  const start = bit(m, 'CTRL', 'START');
-  const dims = (i: number) => {
-    const cmd = s.commands[i]!;
-    write('DIM_M', cmd.mLen);
-    write('DIM_K', cmd.k);
-    write('DIM_N', cmd.nLen);
-  };
-  const release = (i: number) => prog.push([OP.release, 0, per[i]!.w, per[i]!.a, per[i]!.y]);
+/** 2. The aborted tile: command 0 again, soft reset mid-run. */
+function abortedTile(p: Program, abortAfter: number): void {
+  if (p.s.commands.length === 0) return;
+  p.dims(0);
+  p.release(0);
+  p.write('CTRL', p.bit('CTRL', 'START'));
+  p.ops.push([OP.waitCycles, abortAfter, 0, 0, 0]);
+  p.ops.push([OP.abort, p.off('CTRL'), p.bit('CTRL', 'SOFT_RESET'), 0xf, OKAY]);
+  p.read('STATUS', 0, p.bit('STATUS', 'BUSY'));
+}
 
-  // 2. the aborted tile: command 0 again, soft reset mid-run
-  const order: number[] = [];
-  if (s.commands.length > 0) {
-    dims(0);
-    release(0);
-    write('CTRL', start);
-    prog.push([OP.waitCycles, abortAfter, 0, 0, 0]);
-    prog.push([OP.abort, off('CTRL'), bit(m, 'CTRL', 'SOFT_RESET'), 0xf, OKAY]);
-    read('STATUS', 0, bit(m, 'STATUS', 'BUSY'));
-    order.push(0);
-  }
+const errMaskOf = (p: Program) => p.bit('STATUS', 'ERR_RO_WRITE') | p.bit('STATUS', 'ERR_START') | p.bit('STATUS', 'ERR_TLAST');
 
-  // 3. the schedule, two commands back to back at a time
-  const errMask = bit(m, 'STATUS', 'ERR_RO_WRITE') | bit(m, 'STATUS', 'ERR_START') | bit(m, 'STATUS', 'ERR_TLAST');
-  const done = bit(m, 'STATUS', 'DONE');
-  for (let i = 0; i < s.commands.length; i += 2) {
-    const group = i + 1 < s.commands.length ? [i, i + 1] : [i];
+/** 3. The schedule, two commands back to back at a time; the counters after each pair. */
+function scheduleRun(p: Program): void {
+  const cmds = p.s.commands;
+  for (let i = 0; i < cmds.length; i += 2) {
+    const group = i + 1 < cmds.length ? [i, i + 1] : [i];
     for (const j of group) {
-      dims(j);
-      write('CTRL', start);
-      release(j);
-      order.push(j);
+      p.dims(j);
+      p.write('CTRL', p.bit('CTRL', 'START'));
+      p.release(j);
     }
-    prog.push([OP.poll, off('STATUS'), done, done, 0]);
-    prog.push([OP.waitStreams, 0, 0, 0, 0]);
-    const last = s.commands[group[group.length - 1]!]!;
-    const split = (v: number) => [v % 2 ** 32, Math.floor(v / 2 ** 32)];
+    p.waitDone();
+    const last = cmds[group[group.length - 1]!]!;
     for (const [name, v] of [
       ['CYCLES', last.cycles],
       ['MACS', last.macs],
       ['SKIPPED', last.skipped],
     ] as const) {
-      const [lo, hi] = split(v);
-      read(`${name}_LO`, lo!);
-      read(`${name}_HI`, hi!);
+      p.read(`${name}_LO`, v % 2 ** 32);
+      p.read(`${name}_HI`, Math.floor(v / 2 ** 32));
     }
-    read('STATUS', 0, errMask | bit(m, 'STATUS', 'BUSY'));
+    p.read('STATUS', 0, errMaskOf(p) | p.bit('STATUS', 'BUSY'));
   }
+}
 
-  // 4. error flags: command 0 twice more; a third START while the second is still queued is
-  //    refused (ERR_START), and the first weight beat of the first copy carries a wrong TLAST
-  //    (ERR_TLAST, the beat is used anyway); results and counters stay exact; CLEAR_ERR clears both.
-  const flagged = bit(m, 'STATUS', 'ERR_START') | bit(m, 'STATUS', 'ERR_TLAST');
-  const badTlast = new Set<number>();
-  if (s.commands.length > 0) {
-    dims(0);
-    write('CTRL', start);
-    write('CTRL', start);
-    write('CTRL', start);
-    badTlast.add(order.length);
-    release(0);
-    order.push(0);
-    release(0);
-    order.push(0);
-    prog.push([OP.poll, off('STATUS'), done, done, 0]);
-    prog.push([OP.waitStreams, 0, 0, 0, 0]);
-    read('STATUS', flagged, flagged | bit(m, 'STATUS', 'BUSY'));
-    read('MACS_LO', s.commands[0]!.macs % 2 ** 32);
-    write('CTRL', bit(m, 'CTRL', 'CLEAR_ERR'));
-    read('STATUS', 0, errMask);
-  }
+/**
+ * 4. Error flags: command 0 twice more; a third START while the second is still queued is
+ * refused (ERR_START), and the first weight beat of the first copy carries a wrong TLAST
+ * (ERR_TLAST, the beat is used anyway); results and counters stay exact; CLEAR_ERR clears both.
+ */
+function errorFlags(p: Program): void {
+  if (p.s.commands.length === 0) return;
+  const start = p.bit('CTRL', 'START');
+  const flagged = p.bit('STATUS', 'ERR_START') | p.bit('STATUS', 'ERR_TLAST');
+  p.dims(0);
+  p.write('CTRL', start);
+  p.write('CTRL', start);
+  p.write('CTRL', start);
+  p.badTlast.add(p.order.length);
+  p.release(0);
+  p.release(0);
+  p.waitDone();
+  p.read('STATUS', flagged, flagged | p.bit('STATUS', 'BUSY'));
+  p.read('MACS_LO', p.s.commands[0]!.macs % 2 ** 32);
+  p.write('CTRL', p.bit('CTRL', 'CLEAR_ERR'));
+  p.read('STATUS', 0, errMaskOf(p));
+}
 
-  // Beats in the order the program releases them (command 0 first: the aborted copy).
+/** Stream beats ("<tlast> <hex>") in the order the program releases them (command 0 first: the aborted copy). */
+function beatLines(p: Program, d: Derived): { w: string[]; a: string[]; y: string[] } {
+  const { s, per } = p;
   const wd = axisWidths(d);
-  const wOf: string[] = [];
-  const aOf: string[] = [];
-  const yOf: string[] = [];
+  const out = { w: [] as string[], a: [] as string[], y: [] as string[] };
   const starts = { w: [0], a: [0], y: [0] };
   per.forEach((b, i) => {
     starts.w[i + 1] = starts.w[i]! + b.w;
     starts.a[i + 1] = starts.a[i]! + b.a;
     starts.y[i + 1] = starts.y[i]! + b.y;
   });
-  order.forEach((i, n) => {
+  p.order.forEach((i, n) => {
     const b = per[i]!;
-    const wLast = (k: number) => (k === b.w - 1) !== (badTlast.has(n) && k === 0);
-    for (let k = 0; k < b.w; k++) wOf.push(`${wLast(k) ? 1 : 0} ${packBeat(s.wBeats[starts.w[i]! + k]!, d.wBits)}`);
-    for (let k = 0; k < b.a; k++) aOf.push(`${k === b.a - 1 ? 1 : 0} ${packBeat(s.aBeats[starts.a[i]! + k]!, d.aBits)}`);
-    for (let k = 0; k < b.y; k++) yOf.push(`${k === b.y - 1 ? 1 : 0} ${packBeat(s.yBeats[starts.y[i]! + k]!, d.accBits).padStart(wd.y / 4, '0')}`);
+    const wLast = (k: number) => (k === b.w - 1) !== (p.badTlast.has(n) && k === 0);
+    for (let k = 0; k < b.w; k++) out.w.push(`${wLast(k) ? 1 : 0} ${packBeat(s.wBeats[starts.w[i]! + k]!, d.wBits)}`);
+    for (let k = 0; k < b.a; k++) out.a.push(`${k === b.a - 1 ? 1 : 0} ${packBeat(s.aBeats[starts.a[i]! + k]!, d.aBits)}`);
+    for (let k = 0; k < b.y; k++) out.y.push(`${k === b.y - 1 ? 1 : 0} ${packBeat(s.yBeats[starts.y[i]! + k]!, d.accBits).padStart(wd.y / 4, '0')}`);
   });
+  return out;
+}
+
+/** The program and the vector files of one AXI co-simulation. */
+export function axiVectorTexts(c: ResolvedConfig, d: Derived, s: Schedule, abortAfter = 12): Record<string, string> {
+  const p = new Program(regMap(c, d), s, beatsPerCommand(c, d, s));
+  registerChecks(p, d);
+  abortedTile(p, abortAfter);
+  scheduleRun(p);
+  errorFlags(p);
+  const beats = beatLines(p, d);
   const file = (lines: string[]) => `${lines.length}\n${lines.join('\n')}${lines.length ? '\n' : ''}`;
   return {
-    'prog.hex': file(prog.map((o) => o.map((x) => x.toString(16)).join(' '))),
-    'w.hex': file(wOf),
-    'a.hex': file(aOf),
-    'y.hex': file(yOf),
+    'prog.hex': file(p.ops.map((o) => o.map((x) => x.toString(16)).join(' '))),
+    'w.hex': file(beats.w),
+    'a.hex': file(beats.a),
+    'y.hex': file(beats.y),
   };
 }
 
@@ -247,13 +302,13 @@ export function axiTestbenchFiles(c: ResolvedConfig) {
   return {
     check: { name: `${tbPrefix}_tb_check.v`, text: render('sim/templates/tb_axi_check.v.hbs', { ...view, header: header('sim/templates/tb_axi_check.v.hbs') }) },
     icarus: { name: `${tbPrefix}_tb_icarus.v`, text: render('sim/templates/tb_icarus.v.hbs', { ...wrap, header: header('sim/templates/tb_icarus.v.hbs') }) },
-    verilatorMain: { name: `${tbPrefix}_main.cpp`, text: render('sim/templates/verilator_main.cpp.hbs', { ...wrap, header: header('sim/templates/verilator_main.cpp.hbs') }) },
+    verilatorMain: { name: `${tbPrefix}_main.cpp`, text: render('sim/templates/verilator_main.cpp.hbs', { ...wrap, modelClass: VERILATOR_CLASS, header: header('sim/templates/verilator_main.cpp.hbs') }) },
     checkTop: `${tbPrefix}_tb_check`,
     icarusTop: `${tbPrefix}_tb_icarus`,
   };
 }
 
-export function parseAxiOutput(output: string): Omit<AxiCosimResult, 'simulator' | 'toolVersion' | 'buildCacheHit' | 'output' | 'passed'> & { done: boolean } {
+export function parseAxiOutput(output: string): Omit<AxiCosimResult, 'simulator' | 'toolVersion' | 'buildCacheHit' | 'output' | 'passed' | 'buildMs' | 'runMs' | 'commands' | 'macs'> & { done: boolean } {
   const problems = output
     .split('\n')
     .filter((l) => /AXGEN_(CSR|YBEAT|TBERROR|TIMEOUT|STREAMS|EXTRA)/.test(l))
@@ -264,24 +319,36 @@ export function parseAxiOutput(output: string): Omit<AxiCosimResult, 'simulator'
   return { done: !!dm, steps: n(1), starts: n(2), results: n(3), dropped: n(4), errors: dm ? n(5) : -1, simCycles: n(6), problems };
 }
 
+/**
+ * Runs the AXI checker on `<name>_axi_top` (emitted, or `req.rtl`) in one simulator. Passes only
+ * when the checker reports AXGEN_DONE after every program step with no error and no problem.
+ * Throws when the config is not an AXI config or the RTL does not build.
+ */
 export async function axiCosim(c: ResolvedConfig, req: AxiCosimRequest): Promise<AxiCosimResult> {
   const d = derive(c);
-  const s = schedule(c, d, req.A, req.W);
-  const rtl: EmittedFile[] = [...emitRtl(c), ...emitAxiRtl(c)];
-  if (rtl.length === emitRtl(c).length) throw new Error(`config ${c.name} does not set interface: "axi"`);
+  const s = req.scheduled?.all ?? schedule(c, d, req.A ?? [], req.W ?? []);
+  if (!isAxi(c)) throw new Error(`config ${c.name} does not set interface: "axi"`);
+  const rtl: EmittedFile[] = req.rtl ?? [...emitRtl(c), ...emitAxiRtl(c)];
   const tb = axiTestbenchFiles(c);
-  const build = await buildSim(req.simulator, { rtl, tb, checkTop: tb.checkTop, icarusTop: tb.icarusTop });
+  const t0 = performance.now();
+  const build = await buildSim(req.simulator, { rtl, tb, checkTop: tb.checkTop, icarusTop: tb.icarusTop, trace: req.wave !== undefined });
+  const buildMs = performance.now() - t0;
   const runDir = req.runDir ?? (await mkdtemp(join(tmpdir(), 'axgen-axi-')));
   try {
     const texts = axiVectorTexts(c, d, s, req.abortAfter);
     req.mutate?.(texts);
     for (const [name, text] of Object.entries(texts)) await writeFile(join(runDir, name), text);
-    const output = await runSim(build, runDir, { seed: req.seed ?? 1, stall: req.stall ?? 0 });
+    const t1 = performance.now();
+    const output = await runSim(build, runDir, { seed: req.seed ?? 1, stall: req.stall ?? 0, wave: req.wave !== undefined });
+    const runMs = performance.now() - t1;
     const p = parseAxiOutput(output);
     const steps = Number(texts['prog.hex']!.split('\n')[0]);
-    const passed = p.done && p.errors === 0 && p.problems.length === 0 && p.steps === steps;
+    if (p.done && p.steps !== steps) p.problems.push(`the checker ran ${p.steps} of ${steps} program steps`);
+    if (req.wave !== undefined) await copyWave(runDir, req.wave, req.simulator, p.problems);
+    const passed = p.done && p.errors === 0 && p.problems.length === 0;
     const { done: _done, ...rest } = p;
-    return { simulator: req.simulator, toolVersion: build.tool.version, buildCacheHit: build.cacheHit, output, passed, ...rest };
+    const macs = s.commands.reduce((a, cmd) => a + cmd.macs, 0);
+    return { simulator: req.simulator, toolVersion: build.tool.version, buildCacheHit: build.cacheHit, buildMs, runMs, commands: s.commands.length, macs, output, passed, ...rest };
   } finally {
     if (!req.runDir) await rm(runDir, { recursive: true, force: true });
   }

@@ -1,9 +1,10 @@
 /** Content-addressed build cache: a folder per sha256 of everything that determines the build. */
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { mkdir, mkdtemp, rename, rm, writeFile } from 'node:fs/promises';
+import { lstat, mkdir, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { ROOT_DIR } from '../generator/emit/handlebars.js';
+import { cleanStaleTemps, finishTemp, makeTemp } from '../generator/emit/write.js';
 
 export function cacheRoot(): string {
   return resolve(process.env.AXGEN_CACHE ?? join(ROOT_DIR, '.axgen-cache'));
@@ -34,10 +35,13 @@ export function cached(kind: string, key: string, build: (dir: string) => Promis
 async function buildOnce(kind: string, key: string, build: (dir: string) => Promise<void>): Promise<{ dir: string; hit: boolean }> {
   const dir = join(cacheRoot(), kind, key.slice(0, 24));
   if (existsSync(join(dir, '.complete'))) return { dir, hit: true };
-  await mkdir(join(cacheRoot(), kind), { recursive: true });
-  const tmp = await mkdtemp(join(cacheRoot(), kind, `.tmp-${key.slice(0, 12)}-`));
+  const parent = join(cacheRoot(), kind);
+  await mkdir(parent, { recursive: true });
+  await cleanOnce(parent);
+  const tmp = await makeTemp(parent, '.tmp-');
   try {
     await build(tmp);
+    await finishTemp(tmp);
     await writeFile(join(tmp, '.complete'), key + '\n');
     if (existsSync(dir)) await rm(dir, { recursive: true, force: true });
     try {
@@ -52,6 +56,31 @@ async function buildOnce(kind: string, key: string, build: (dir: string) => Prom
     throw e;
   }
   return { dir, hit: false };
+}
+
+const cleaned = new Set<string>();
+/** Temporaries of earlier axgen versions (`.tmp-<key12>-<mkdtemp suffix>`): removed once a day old. */
+const LEGACY_TEMP = /^\.tmp-[0-9a-f]{12}-[A-Za-z0-9]{6}$/;
+const LEGACY_STALE_MS = 24 * 3600_000;
+
+/**
+ * Once per process and cache folder: removes the temporaries a killed run left there (cleanStaleTemps:
+ * their process is gone), and those of earlier axgen versions once they are a day old.
+ */
+async function cleanOnce(parent: string): Promise<void> {
+  if (cleaned.has(parent)) return;
+  cleaned.add(parent);
+  await cleanStaleTemps(parent, '.tmp-');
+  for (const n of await readdir(parent)) {
+    if (!LEGACY_TEMP.test(n)) continue;
+    const p = join(parent, n);
+    try {
+      const st = await lstat(p);
+      if (st.isDirectory() && Date.now() - st.mtimeMs > LEGACY_STALE_MS) await rm(p, { recursive: true, force: true });
+    } catch {
+      // removed meanwhile by another run
+    }
+  }
 }
 
 const sourceHashes = new Map<string, string>();

@@ -157,6 +157,17 @@ export function parseOutput(output: string, s: Schedule, c: ResolvedConfig, Wm: 
   return parseRun(output, ms, c);
 }
 
+/** Copies a run's wave.vcd to `to`; when the simulator wrote none, adds a problem and returns false. */
+export async function copyWave(runDir: string, to: string, simulator: SimulatorName, problems: string[]): Promise<boolean> {
+  if (!existsSync(join(runDir, 'wave.vcd'))) {
+    problems.push(`${simulator} wrote no wave.vcd`);
+    return false;
+  }
+  await mkdir(dirname(resolve(to)), { recursive: true });
+  await copyFile(join(runDir, 'wave.vcd'), to);
+  return true;
+}
+
 export async function cosim(c: ResolvedConfig, req: CosimRequest): Promise<CosimResult> {
   const d = derive(c);
   const ms = req.scheduled ?? scheduleCases(c, d, req.cases ?? [{ name: 'gemm', A: req.A ?? [], W: req.W ?? [] }]);
@@ -180,15 +191,7 @@ export async function cosim(c: ResolvedConfig, req: CosimRequest): Promise<Cosim
     const output = await runSim(build, runDir, { seed: req.seed ?? 1, stall: req.stall ?? 0, wave: req.wave !== undefined, watchdog: req.watchdog });
     const runMs = performance.now() - t1;
     const parsed = parseRun(output, ms, c);
-    if (req.wave !== undefined) {
-      if (existsSync(join(runDir, 'wave.vcd'))) {
-        await mkdir(dirname(resolve(req.wave)), { recursive: true });
-        await copyFile(join(runDir, 'wave.vcd'), req.wave);
-      } else {
-        parsed.problems.push(`${req.simulator} wrote no wave.vcd`);
-        parsed.passed = false;
-      }
-    }
+    if (req.wave !== undefined && !(await copyWave(runDir, req.wave, req.simulator, parsed.problems))) parsed.passed = false;
     return { simulator: req.simulator, toolVersion: build.tool.version, buildCacheHit: build.cacheHit, buildMs, runMs, macs: totalMacs(ms), output, ...parsed };
   } finally {
     if (!req.runDir) await rm(runDir, { recursive: true, force: true });

@@ -5,7 +5,7 @@
  */
 import type { ResolvedConfig } from '../generator/config/resolve.js';
 import type { EmittedFile } from '../generator/emit/rtl.js';
-import { extendExpr } from '../generator/units/common.js';
+import { extendExpr } from '../generator/units/verilog.js';
 
 export interface Fault {
   name: string;
@@ -46,7 +46,7 @@ export const faults: Fault[] = [
     describe: 'activation rows 0 and R-1 are swapped at the array edge (row r reads lane R-1-r)',
     appliesTo: (c) => c.array.rows >= 2,
     inject: (files, c) =>
-      edit(files, c, 'top', /a_data_i\[r\*(\d+) \+: (\d+)\]/, (_m, b: string, w: string) => `a_data_i[(${c.array.rows - 1}-r)*${b} +: ${w}]`, 'swapped-operand'),
+      edit(files, c, 'top', /a_data_i\[r\*(\w+) \+: (\w+)\]/, (_m, b: string, w: string) => `a_data_i[(${c.array.rows - 1}-r)*${b} +: ${w}]`, 'swapped-operand'),
   },
   {
     name: 'swapped-mul-operands',
@@ -62,7 +62,7 @@ export const faults: Fault[] = [
       'so the previous command\'s sums leak in. (Output-stationary exact arrays have no observable equivalent: their clear ' +
       'and operand-valid flags are redundant because padding operands are zero and the drain empties every accumulator.)',
     appliesTo: ws,
-    inject: (files, c) => edit(files, c, 'top', /first_q \? \d+'d0 : buf_q/, 'buf_q', 'dropped-zero-flag'),
+    inject: (files, c) => edit(files, c, 'top', /first_q \? (?:\d+'d0|\{ACC_BITS\{1'b0\}\}) : buf_q/, 'buf_q', 'dropped-zero-flag'),
   },
   {
     name: 'dropped-zero-flag-mitchell',
@@ -72,7 +72,7 @@ export const faults: Fault[] = [
       // The flag is formed at the row edge (act_pre) when shared, inside the PE otherwise.
       for (const suffix of ['act_pre', 'pe', 'mul']) {
         try {
-          return edit(files, c, suffix, /wire zero = \(mag == \d+'d0\);/, "wire zero = 1'b0;", 'dropped-zero-flag-mitchell');
+          return edit(files, c, suffix, /wire(\s+)zero(\s*)= \(mag == \d+'d0\);/, "wire$1zero$2= 1'b0;", 'dropped-zero-flag-mitchell');
         } catch (e) {
           if (!(e instanceof FaultNotApplicable)) throw e;
         }
@@ -88,7 +88,7 @@ export const faults: Fault[] = [
       // With thresholds 0 a skipped product is 0 anyway: only a near-zero threshold makes the flag observable.
       return zs !== undefined && [zs.activation, zs.weight].some((t) => typeof t === 'number' && t > 0);
     },
-    inject: (files, c) => edit(files, c, 'pe', /wire(\s+)skip = a_i\[\d+\] \| \w+\[\d+\];/, "wire$1skip = 1'b0;", 'dropped-skip-flag'),
+    inject: (files, c) => edit(files, c, 'pe', /wire(\s+)skip(\s*)= a_i\[\d+\] \| \w+\[\d+\];/, "wire$1skip$2= 1'b0;", 'dropped-skip-flag'),
   },
   {
     name: 'sign-extended-exact-mul',

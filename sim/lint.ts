@@ -4,7 +4,7 @@
  * proc; check -assert`. They run on the files as emitted (written to a temporary folder), through
  * the shared job pool.
  */
-import { execa } from 'execa';
+import { runTool } from './children.js';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -31,18 +31,18 @@ export async function lintFiles(files: LintFile[], top: string): Promise<LintRes
     for (const f of files) await writeFile(join(dir, f.name), f.text);
     const names = files.map((f) => f.name);
     const verilator = jobPool.run(async () => {
-      const r = await execa('verilator', ['--lint-only', '-Wall', '--top-module', top, ...names], { cwd: dir, reject: false, all: true });
+      const r = await runTool('verilator', ['--lint-only', '-Wall', '--top-module', top, ...names], { cwd: dir });
       const out = (r.all ?? '').trim();
       return { tool: 'verilator' as const, ok: r.exitCode === 0 && out === '', messages: out };
     });
     const iverilog = jobPool.run(async () => {
-      const r = await execa('iverilog', ['-g2005', '-Wall', '-s', top, '-o', '/dev/null', ...names], { cwd: dir, reject: false, all: true });
+      const r = await runTool('iverilog', ['-g2005', '-Wall', '-s', top, '-o', '/dev/null', ...names], { cwd: dir });
       const out = (r.all ?? '').trim();
       return { tool: 'iverilog' as const, ok: r.exitCode === 0 && out === '', messages: out };
     });
     const yosys = jobPool.run(async () => {
       const script = `read_verilog ${names.join(' ')}; hierarchy -check -top ${top}; proc; check -assert`;
-      const r = await execa('yosys', ['-q', '-p', script], { cwd: dir, reject: false, all: true });
+      const r = await runTool('yosys', ['-q', '-p', script], { cwd: dir });
       const out = (r.all ?? '').trim();
       return { tool: 'yosys' as const, ok: r.exitCode === 0 && !/warning|error/i.test(out), messages: out };
     });

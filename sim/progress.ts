@@ -1,6 +1,7 @@
 /**
- * Progress of a regression: a redrawn bar on a terminal, one plain line per finished job otherwise
- * (CI logs, pipes), so a log never fills with carriage returns.
+ * Progress on stderr: of a regression (a redrawn bar on a terminal, one plain line per finished job
+ * otherwise: CI logs, pipes, so a log never fills with carriage returns), and of the slow steps of
+ * one command (activity: synthesis, the golden model, simulator builds and runs).
  */
 export interface Progress {
   start(total: number): void;
@@ -31,6 +32,70 @@ export function progress(stream: NodeJS.WriteStream = process.stderr): Progress 
     },
     stop() {
       if (tty) stream.write('\n');
+    },
+  };
+}
+
+/**
+ * Whether a command shows progress: `--progress` forces it (plain lines when stderr is not a
+ * terminal), `--no-progress` turns it off, and by default it shows on a terminal only.
+ */
+export function progressWanted(flag: boolean | undefined, stream: NodeJS.WriteStream = process.stderr): boolean {
+  return flag ?? stream.isTTY === true;
+}
+
+/** The slow steps of one command (synthesis runs, the golden model, simulator builds and runs). */
+export interface Activity {
+  /** Starts a step; returns the function that ends it, with an optional note (e.g. "cached"). */
+  start(label: string): (note?: string) => void;
+  /** Ends the display (clears the status line on a terminal). */
+  stop(): void;
+}
+
+/**
+ * Progress of a command's slow steps on stderr. On a terminal: one status line naming the steps
+ * under way and the seconds since the command started, redrawn every second, and a line per
+ * finished step. Otherwise: a line when a step starts and one when it ends. A step that runs
+ * synchronously in this process (the golden model) shows its line before it starts; the seconds
+ * counter then waits until it ends. `enabled: false` gives an activity that prints nothing.
+ */
+export function activity(enabled: boolean, stream: NodeJS.WriteStream = process.stderr): Activity {
+  if (!enabled) return { start: () => () => undefined, stop: () => undefined };
+  const tty = stream.isTTY === true;
+  const t0 = performance.now();
+  const running = new Map<number, string>();
+  let nextId = 0;
+  let timer: NodeJS.Timeout | undefined;
+  const secs = (from: number) => ((performance.now() - from) / 1000).toFixed(1);
+  const status = () => {
+    if (!tty) return;
+    const width = stream.columns ?? 100;
+    const line = running.size ? `… ${[...running.values()].join('; ')}  (${secs(t0)} s)` : '';
+    stream.write(`\r\x1b[K${line.slice(0, width - 1)}`);
+  };
+  return {
+    start(label) {
+      const id = nextId++;
+      const t = performance.now();
+      running.set(id, label);
+      if (tty) {
+        timer ??= setInterval(status, 1000).unref();
+        status();
+      } else {
+        stream.write(`${label} …\n`);
+      }
+      return (note) => {
+        if (!running.delete(id)) return;
+        if (tty) stream.write('\r\x1b[K');
+        stream.write(`  ${label}: ${note ? `${note}, ` : ''}${secs(t)} s\n`);
+        status();
+      };
+    },
+    stop() {
+      if (timer) clearInterval(timer);
+      timer = undefined;
+      running.clear();
+      if (tty) stream.write('\r\x1b[K');
     },
   };
 }

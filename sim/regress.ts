@@ -95,7 +95,7 @@ export async function regress(entries: SuiteEntry[], o: RegressOptions): Promise
   };
   const runJob = async ({ entry, sim }: { entry: SuiteEntry; sim: SimulatorName }): Promise<JobResult> => {
     const name = String(entry.written.name);
-    const replay = `npx axgen regress --suite ${o.suite} --only ${name} --simulator ${sim} --seed ${o.seed} --stall ${o.stall}`;
+    const replay = `axgen regress --suite ${o.suite} --only ${name} --simulator ${sim} --seed ${o.seed} --stall ${o.stall}`;
     const base = {
       name: `${name}/${sim}`,
       config: name,

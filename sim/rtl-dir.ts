@@ -9,6 +9,7 @@ import { ConfigError, show } from '../generator/config/errors.js';
 import { resolveConfig, type ResolvedConfig } from '../generator/config/resolve.js';
 import type { EmittedFile } from '../generator/emit/rtl.js';
 import { rtlHash } from '../generator/emit/generate.js';
+import { FROM_DISK } from './simulators.js';
 
 export interface RtlFolder {
   config: ResolvedConfig;
@@ -40,13 +41,19 @@ export async function loadRtlFolder(dir: string): Promise<RtlFolder> {
   const { hash, ...written } = manifest.config as { hash?: string };
   const config = resolveConfig(written, `${manifestPath} config`);
   if (hash !== undefined && hash !== config.hash) {
-    throw new ConfigError(src, [{ path: 'manifest.json config.hash', expected: `sha256:${config.hash.slice(0, 12)}, the hash of the config recorded beside it`, received: show(hash) }]);
+    throw new ConfigError(src, [
+      {
+        path: 'manifest.json config.hash',
+        expected: `sha256:${config.hash.slice(0, 12)}…, the hash of the config that manifest.json now holds (the manifest was edited after generation: regenerate the folder with \`axgen generate\`)`,
+        received: typeof hash === 'string' ? `sha256:${hash.slice(0, 12)}…, the hash recorded when the folder was generated` : show(hash),
+      },
+    ]);
   }
   const files: EmittedFile[] = [];
   for (const name of manifest.files as string[]) {
     const p = join(dir, name);
-    if (!existsSync(p)) throw new ConfigError(src, [{ path: `manifest.json files`, expected: `${name} to exist in ${dir}`, received: 'no such file' }]);
-    files.push({ name, module: name.slice(0, -2), template: '(from disk)', text: await readFile(p, 'utf8') });
+    if (!existsSync(p)) throw new ConfigError(src, [{ path: 'manifest.json files', expected: `${name}, which manifest.json lists, to exist in ${dir} (restore it, or regenerate the folder with \`axgen generate\`)`, received: 'no such file' }]);
+    files.push({ name, module: name.slice(0, -2), template: FROM_DISK, text: await readFile(p, 'utf8') });
   }
   return { config, files, edited: manifest.rtlHash !== undefined && rtlHash(files) !== manifest.rtlHash };
 }

@@ -3,13 +3,16 @@
  * simulators, summarised as a JSON-safe report with a text rendering and the command that replays it.
  */
 import { extname } from 'node:path';
-import { derive } from '../generator/config/derive.js';
+import { derive, unitLabel } from '../generator/config/derive.js';
 import type { ResolvedConfig } from '../generator/config/resolve.js';
 import type { EmittedFile } from '../generator/emit/rtl.js';
-import { describeZeroSkip } from '../generator/units/zero-skip.js';
+import { topModule } from '../generator/emit/rtl.js';
+import { axiTopModule, isAxi } from '../generator/axi/emit.js';
 import { casesFor, defaultGemm, scheduleCases, type GemmShape } from './cases.js';
+import { axiCosim, type AxiCosimResult } from './axi.js';
 import { cosim, type CosimResult } from './cosim.js';
 import type { SimulatorName } from './simulators.js';
+import type { Activity } from './progress.js';
 
 export const SIMULATORS: readonly SimulatorName[] = ['icarus', 'verilator'];
 
@@ -26,6 +29,8 @@ export interface SimOptions {
   /** How the replay command names the design: the config file, or `--rtl DIR`. */
   source: string;
   directed?: boolean;
+  /** Progress of the slow steps (the golden model, each simulator's build and run). */
+  progress?: Activity;
 }
 
 export interface JsonMismatch {
@@ -46,7 +51,9 @@ export interface RunReport {
   simulator: SimulatorName;
   toolVersion: string;
   passed: boolean;
+  /** Commands of the schedule run and checked (every GEMM case, tiled). */
   commands: number;
+  /** Result beats received and compared lane by lane (with TLAST on the AXI top). */
   resultBeats: number;
   errors: number;
   /** Checker clock cycles (the whole run, stalls and reset included). */
@@ -59,10 +66,22 @@ export interface RunReport {
   buildMs: number;
   runMs: number;
   wave?: string;
+  /** AXI top only: CSR program steps (ID, illegal accesses, counters, error flags), START writes, beats dropped by the abort. */
+  axi?: { csrSteps: number; starts: number; droppedBeats: number };
+  /** Set when this simulator did not run to the end (its build or run threw); the message. */
+  error?: string;
 }
 
 export interface SimReport {
   config: { name: string; hash: string; unit: string; dataflow: string; rows: number; cols: number };
+  /**
+   * What was simulated: the module under test (`<name>_axi_top` driven through its AXI ports for
+   * `interface: "axi"`, else `<name>_top` through its streams), the RTL (emitted, or `--rtl DIR`)
+   * and the checker.
+   */
+  dut: { top: string; interface: 'stream' | 'axi'; rtl: string; checker: string };
+  /** GEMMs run back to back: the random one and the directed tiles (`cases`). */
+  gemms: number;
   seed: number;
   gemm: GemmShape;
   stall: number;
@@ -77,10 +96,7 @@ export interface SimReport {
 /** Maximum mismatches kept per run in reports (the checker prints at most 50). */
 export const KEEP_MISMATCHES = 50;
 
-/** The unit as headers print it, with zero-skip when configured. */
-export function unitLabel(c: ResolvedConfig, d: ReturnType<typeof derive>): string {
-  return d.unit.describe(c.multiplier) + (c.zeroSkip ? `, ${describeZeroSkip(c.zeroSkip)}` : '');
-}
+export { unitLabel };
 
 export function stallCode(p: number): number {
   return Math.max(0, Math.min(255, Math.round(p * 256)));
@@ -94,53 +110,132 @@ export function waveFile(base: string, sim: SimulatorName, both: boolean): strin
 
 export function replayCommand(o: Pick<SimOptions, 'source' | 'simulators' | 'seed' | 'stall'> & { gemm: GemmShape }): string {
   const sim = o.simulators.length === 2 ? 'both' : o.simulators[0];
-  return `npx axgen sim ${o.source} --simulator ${sim} --gemm ${o.gemm.m}x${o.gemm.k}x${o.gemm.n} --seed ${o.seed} --stall ${o.stall}`;
+  return `axgen sim ${o.source} --simulator ${sim} --gemm ${o.gemm.m}x${o.gemm.k}x${o.gemm.n} --seed ${o.seed} --stall ${o.stall}`;
 }
 
+/**
+ * A run that threw (a build error, a missing tool) while the other simulator finished: `report`
+ * holds every run, the failed one marked with `error`, so the other result is not lost. `cause`
+ * is the original error (its kind decides the exit code).
+ */
+export class SimRunFailed extends Error {
+  constructor(
+    readonly report: SimReport,
+    readonly cause: unknown,
+  ) {
+    super((cause as Error)?.message ?? String(cause));
+    this.name = 'SimRunFailed';
+  }
+}
+
+function streamRun(sim: SimulatorName, r: CosimResult, wave: string | undefined): RunReport {
+  return {
+    simulator: sim,
+    toolVersion: r.toolVersion,
+    passed: r.passed,
+    commands: r.commands,
+    resultBeats: r.results,
+    errors: r.errors,
+    simCycles: r.simCycles,
+    macs: r.macs,
+    mismatches: r.mismatches.slice(0, KEEP_MISMATCHES).map((m) => ({
+      case: m.caseName,
+      command: m.command,
+      caseCommand: m.caseCommand,
+      tile: { m0: m.m0, n0: m.n0 },
+      row: m.m,
+      column: m.n,
+      lane: m.lane,
+      operands: m.operands,
+      expected: String(m.expected),
+      actual: m.actual,
+      cycle: m.cycle,
+    })),
+    counters: r.counters,
+    problems: r.problems,
+    buildCacheHit: r.buildCacheHit,
+    buildMs: Math.round(r.buildMs),
+    runMs: Math.round(r.runMs),
+    ...(wave ? { wave } : {}),
+  };
+}
+
+function axiRun(sim: SimulatorName, r: AxiCosimResult, wave: string | undefined): RunReport {
+  return {
+    simulator: sim,
+    toolVersion: r.toolVersion,
+    passed: r.passed,
+    commands: r.commands,
+    resultBeats: r.results,
+    errors: r.errors,
+    simCycles: r.simCycles,
+    macs: r.macs,
+    // The AXI checker reports wrong beats, CSR reads and counters as problems (AXGEN_YBEAT, AXGEN_CSR).
+    mismatches: [],
+    counters: [],
+    problems: r.problems.slice(0, KEEP_MISMATCHES),
+    buildCacheHit: r.buildCacheHit,
+    buildMs: Math.round(r.buildMs),
+    runMs: Math.round(r.runMs),
+    ...(wave ? { wave } : {}),
+    axi: { csrSteps: r.steps, starts: r.starts, droppedBeats: r.dropped },
+  };
+}
+
+function failedRun(sim: SimulatorName, e: unknown): RunReport {
+  const message = ((e as Error)?.message ?? String(e)).split('\n')[0]!;
+  return {
+    simulator: sim,
+    toolVersion: '',
+    passed: false,
+    commands: 0,
+    resultBeats: 0,
+    errors: -1,
+    simCycles: 0,
+    macs: 0,
+    mismatches: [],
+    counters: [],
+    problems: [`${sim} did not finish: ${message}`],
+    buildCacheHit: false,
+    buildMs: 0,
+    runMs: 0,
+    error: message,
+  };
+}
+
+/**
+ * Co-simulates what the config generates: for `interface: "axi"` the AXI top through its AXI ports
+ * (sim/axi.ts), else the stream top (sim/cosim.ts), on each requested simulator in parallel. A
+ * simulator that throws does not discard the others: with one or more finished, SimRunFailed
+ * carries the report; with none, the first error is rethrown as it is.
+ */
 export async function simulate(c: ResolvedConfig, o: SimOptions): Promise<SimReport> {
   const d = derive(c);
   const gemm = o.gemm ?? defaultGemm(c);
+  const golden = o.progress?.start(`golden model: expected results of the ${gemm.m}x${gemm.k}x${gemm.n} GEMM${o.directed === false ? '' : ' and the directed tiles'}`);
   const cases = casesFor(c, d, { seed: o.seed, gemm, directed: o.directed });
   const scheduled = scheduleCases(c, d, cases);
+  golden?.();
   const both = o.simulators.length > 1;
-  const runs = await Promise.all(
+  const axi = isAxi(c);
+  const settled = await Promise.allSettled(
     o.simulators.map(async (sim): Promise<RunReport> => {
       const wave = o.wave ? waveFile(o.wave, sim, both) : undefined;
-      const r = await cosim(c, { simulator: sim, scheduled, seed: o.seed, stall: stallCode(o.stall), rtl: o.rtl, wave });
-      return {
-        simulator: sim,
-        toolVersion: r.toolVersion,
-        passed: r.passed,
-        commands: r.commands,
-        resultBeats: r.results,
-        errors: r.errors,
-        simCycles: r.simCycles,
-        macs: r.macs,
-        mismatches: r.mismatches.slice(0, KEEP_MISMATCHES).map((m) => ({
-          case: m.caseName,
-          command: m.command,
-          caseCommand: m.caseCommand,
-          tile: { m0: m.m0, n0: m.n0 },
-          row: m.m,
-          column: m.n,
-          lane: m.lane,
-          operands: m.operands,
-          expected: String(m.expected),
-          actual: m.actual,
-          cycle: m.cycle,
-        })),
-        counters: r.counters,
-        problems: r.problems,
-        buildCacheHit: r.buildCacheHit,
-        buildMs: Math.round(r.buildMs),
-        runMs: Math.round(r.runMs),
-        ...(wave ? { wave } : {}),
-      };
+      const common = { simulator: sim, scheduled, seed: o.seed, stall: stallCode(o.stall), rtl: o.rtl, wave };
+      const end = o.progress?.start(`${sim}: build and simulate${axi ? ' (AXI top)' : ''}`);
+      const run = axi ? axiRun(sim, await axiCosim(c, common), wave) : streamRun(sim, await cosim(c, common), wave);
+      end?.(`${run.passed ? 'pass' : 'FAIL'}, build ${run.buildCacheHit ? 'cached' : `${(run.buildMs / 1000).toFixed(1)} s`}`);
+      return run;
     }),
   );
+  const runs = settled.map((x, i) => (x.status === 'fulfilled' ? x.value : failedRun(o.simulators[i]!, x.reason)));
   const modelCycles = scheduled.all.commands.reduce((s, cmd) => s + cmd.cycles, 0);
-  return {
+  const report: SimReport = {
     config: { name: c.name, hash: c.hash, unit: unitLabel(c, d), dataflow: c.dataflow, rows: c.array.rows, cols: c.array.cols },
+    dut: axi
+      ? { top: axiTopModule(c), interface: 'axi', rtl: o.rtl ? o.source : 'emitted', checker: `${c.name}_axi_tb_check (AXI4-Lite CSR program, AXI4-Stream beats with TLAST)` }
+      : { top: topModule(c), interface: 'stream', rtl: o.rtl ? o.source : 'emitted', checker: `${c.name}_tb_check (stream beats, per-command counters)` },
+    gemms: cases.length,
     seed: o.seed,
     gemm,
     stall: o.stall,
@@ -150,6 +245,12 @@ export async function simulate(c: ResolvedConfig, o: SimOptions): Promise<SimRep
     runs,
     replay: replayCommand({ ...o, gemm }),
   };
+  const rejected = settled.find((x): x is PromiseRejectedResult => x.status === 'rejected');
+  if (rejected) {
+    if (settled.every((x) => x.status === 'rejected')) throw rejected.reason;
+    throw new SimRunFailed(report, rejected.reason);
+  }
+  return report;
 }
 
 /** Human-readable report: one line per simulator, then the first mismatches and the replay command. */
@@ -157,11 +258,20 @@ export function formatReport(r: SimReport, maxShown = 10): string {
   const lines: string[] = [];
   const cfg = `${r.config.name} (${r.config.rows}x${r.config.cols} ${r.config.dataflow}, ${r.config.unit}, sha256:${r.config.hash.slice(0, 12)})`;
   lines.push(`${r.passed ? '✔' : '✖'} ${cfg}: seed ${r.seed}, GEMM ${r.gemm.m}x${r.gemm.k}x${r.gemm.n} + ${r.cases.length - 1} directed tiles, stall ${r.stall}`);
+  const sims = r.runs.map((x) => x.simulator).join(' and ');
+  const through = r.dut.interface === 'axi' ? 'through its AXI4-Lite and AXI4-Stream ports' : 'through its streams';
+  lines.push(`  simulated ${r.dut.top} (${r.dut.rtl === 'emitted' ? 'emitted RTL' : `RTL of ${r.dut.rtl}`}) ${through} in ${sims}: ${r.gemms} GEMMs`);
   for (const run of r.runs) {
     const verdict = run.passed ? 'pass' : 'FAIL';
+    if (run.error !== undefined) {
+      lines.push(`  ${run.simulator.padEnd(9)} ${verdict}  did not finish: ${run.error}`);
+      continue;
+    }
+    const checked = run.axi
+      ? `${run.axi.csrSteps} CSR steps (ID registers, illegal and read-only accesses, counters, error flags), ${run.axi.starts} STARTs incl. an aborted tile`
+      : `${r.modelCycles} model cycles (counters ${run.counters.length === 0 && run.passed ? 'equal' : 'checked'})`;
     lines.push(
-      `  ${run.simulator.padEnd(9)} ${verdict}  ${run.commands} commands, ${run.resultBeats} result beats, ${run.macs} MACs, ` +
-        `${r.modelCycles} model cycles (counters ${run.counters.length === 0 && run.passed ? 'equal' : 'checked'}), ` +
+      `  ${run.simulator.padEnd(9)} ${verdict}  ${run.commands} commands, ${run.resultBeats} result beats, ${run.macs} MACs, ${checked}, ` +
         `build ${run.buildCacheHit ? 'cached' : `${(run.buildMs / 1000).toFixed(1)} s`}, run ${(run.runMs / 1000).toFixed(2)} s  [${run.toolVersion}]`,
     );
     if (run.wave) lines.push(`    wave: ${run.wave}`);

@@ -3,18 +3,34 @@
  * hash (RTL + testbench + tool version + flags) into the build cache, and run it in a folder that
  * holds the vector files. Every job takes a slot of the shared pool.
  */
-import { execa } from 'execa';
+import { runTool } from './children.js';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { cached, contentKey } from './cache.js';
 import { jobPool } from './pool.js';
-import { hasCcache, tool, type ToolInfo } from './tools.js';
+import { hasCcache, SimulatorCompileError, tool, type ToolInfo } from './tools.js';
+
+export { SimulatorCompileError };
 
 export type SimulatorName = 'icarus' | 'verilator';
+
+/**
+ * The C++ class (and header) of every Verilator model, passed as `--prefix` and rendered into the
+ * C++ main (sim/templates/verilator_main.cpp.hbs). Without it the class is `V<top>` and Verilator
+ * escapes double and trailing underscores of `<top>` in file names (`x_` gives `Vx___05Ftb_check.h`),
+ * so a valid config name such as `x_` or `x__y` would not build.
+ */
+export const VERILATOR_CLASS = 'Vaxgen_check';
+/** File name of the C++ main in a Verilator build folder (fixed for the same reason). */
+const VERILATOR_MAIN = 'axgen_main.cpp';
+/** The program (sim/tools.ts) each simulator needs. */
+export const SIMULATOR_TOOL = { icarus: 'iverilog', verilator: 'verilator' } as const satisfies Record<SimulatorName, string>;
 
 export interface SourceFile {
   name: string;
   text: string;
+  /** Where the text came from (an EmittedFile's template, or FROM_DISK). */
+  template?: string;
 }
 
 export interface SimBuild {
@@ -35,6 +51,11 @@ export interface SimBuildRequest {
   trace?: boolean;
 }
 
+/** Marks an EmittedFile read from the user's folder (`axgen sim --rtl`) rather than emitted. */
+export const FROM_DISK = '(from disk)';
+
+const fromDisk = (req: SimBuildRequest) => req.rtl.some((f) => f.template === FROM_DISK);
+
 async function writeSources(dir: string, files: SourceFile[]): Promise<string[]> {
   for (const f of files) await writeFile(join(dir, f.name), f.text);
   return files.map((f) => f.name);
@@ -48,8 +69,8 @@ async function buildIcarus(req: SimBuildRequest): Promise<SimBuild> {
   const key = contentKey(['icarus', t.version, ICARUS_FLAGS.join(' '), req.icarusTop, ...sources.flatMap((f) => [f.name, f.text])]);
   const { dir, hit } = await cached('icarus', key, async (tmp) => {
     const names = await writeSources(tmp, sources);
-    const r = await jobPool.run(() => execa('iverilog', [...ICARUS_FLAGS, '-s', req.icarusTop, '-o', 'sim.vvp', ...names], { cwd: tmp, reject: false, all: true }));
-    if (r.exitCode !== 0) throw new Error(`iverilog failed on the emitted RTL:\n${r.all}`);
+    const r = await jobPool.run(() => runTool('iverilog', [...ICARUS_FLAGS, '-s', req.icarusTop, '-o', 'sim.vvp', ...names], { cwd: tmp }));
+    if (r.exitCode !== 0) throw new SimulatorCompileError('icarus', r.all ?? '', fromDisk(req));
   });
   return { simulator: 'icarus', tool: t, dir, run: ['vvp', '-n', join(dir, 'sim.vvp')], cacheHit: hit };
 }
@@ -62,20 +83,20 @@ async function buildVerilator(req: SimBuildRequest): Promise<SimBuild> {
   const t = await tool('verilator');
   const flags = verilatorFlags(req.trace ?? false);
   const sources = [...req.rtl, req.tb.check];
-  const key = contentKey(['verilator', t.version, flags.join(' '), req.checkTop, req.tb.verilatorMain.text, ...sources.flatMap((f) => [f.name, f.text])]);
+  const key = contentKey(['verilator', t.version, flags.join(' '), VERILATOR_CLASS, req.checkTop, req.tb.verilatorMain.text, ...sources.flatMap((f) => [f.name, f.text])]);
   const { dir, hit } = await cached('verilator', key, async (tmp) => {
     const names = await writeSources(tmp, sources);
-    await writeFile(join(tmp, req.tb.verilatorMain.name), req.tb.verilatorMain.text);
+    await writeFile(join(tmp, VERILATOR_MAIN), req.tb.verilatorMain.text);
     // ccache under the C++ compiles: a rebuild of an unchanged model file costs ~0.2 s instead of ~3.5 s.
     const env = { ...process.env, OBJCACHE: process.env.OBJCACHE ?? ((await hasCcache()) ? 'ccache' : '') };
     const r = await jobPool.run(() =>
-      execa(
+      runTool(
         'verilator',
-        [...flags, '-j', '1', '--top-module', req.checkTop, '--Mdir', 'obj', '-o', 'Vsim', ...names, req.tb.verilatorMain.name],
-        { cwd: tmp, reject: false, all: true, env },
+        [...flags, '-j', '1', '--top-module', req.checkTop, '--prefix', VERILATOR_CLASS, '--Mdir', 'obj', '-o', 'Vsim', ...names, VERILATOR_MAIN],
+        { cwd: tmp, env },
       ),
     );
-    if (r.exitCode !== 0) throw new Error(`verilator failed to build the checker:\n${r.all}`);
+    if (r.exitCode !== 0) throw new SimulatorCompileError('verilator', r.all ?? '', fromDisk(req));
   });
   return { simulator: 'verilator', tool: t, dir, run: [join(dir, 'obj', 'Vsim')], cacheHit: hit };
 }
@@ -96,7 +117,7 @@ export interface RunOptions {
 export async function runSim(b: SimBuild, runDir: string, o: RunOptions): Promise<string> {
   const [cmd, ...args] = b.run;
   const plus = [`+seed=${o.seed}`, `+stall=${o.stall}`, `+watchdog=${o.watchdog ?? 20000}`, ...(o.wave ? ['+wave'] : [])];
-  const r = await jobPool.run(() => execa(cmd!, [...args, ...plus], { cwd: runDir, reject: false, all: true, timeout: 600_000 }));
+  const r = await jobPool.run(() => runTool(cmd!, [...args, ...plus], { cwd: runDir, timeout: 600_000 }));
   if (r.timedOut) return `${r.all ?? ''}\nAXGEN_TBERROR the simulator ran for more than 10 minutes and was stopped`;
   return r.all ?? '';
 }

@@ -3,6 +3,7 @@ import { derive } from '../generator/config/derive.js';
 import type { ResolvedConfig } from '../generator/config/resolve.js';
 import { headerFor, portView } from '../generator/emit/rtl.js';
 import { render } from '../generator/emit/handlebars.js';
+import { VERILATOR_CLASS } from './simulators.js';
 
 export interface TbFile {
   name: string;
@@ -31,7 +32,7 @@ export function testbenchFiles(c: ResolvedConfig): { check: TbFile; icarus: TbFi
     icarus: { name: `${c.name}_tb_icarus.v`, text: render('sim/templates/tb_icarus.v.hbs', { ...view, header: header('sim/templates/tb_icarus.v.hbs') }) },
     verilatorMain: {
       name: `${c.name}_main.cpp`,
-      text: render('sim/templates/verilator_main.cpp.hbs', { ...view, header: header('sim/templates/verilator_main.cpp.hbs') }),
+      text: render('sim/templates/verilator_main.cpp.hbs', { ...view, modelClass: VERILATOR_CLASS, header: header('sim/templates/verilator_main.cpp.hbs') }),
     },
   };
 }

@@ -34,7 +34,7 @@ import { emitUnit, unitTopModule } from '../generator/emit/unit.js';
 import { pairSet } from '../generator/metrics/inputs.js';
 import { fromBits, toBits } from '../generator/units/common.js';
 import { GENERATOR_VERSION } from '../generator/version.js';
-import { buildSim, runSim, type SimulatorName } from './simulators.js';
+import { buildSim, runSim, VERILATOR_CLASS, type SimulatorName } from './simulators.js';
 
 export const HARNESS_PREFIX = 'unit_harness';
 
@@ -173,7 +173,7 @@ export function harnessFiles(preps: readonly Pick<Prepared, 'c' | 'file' | 'aBit
     })),
   });
   const icarus = render('sim/templates/tb_icarus.v.hbs', { header: header('sim/templates/tb_icarus.v.hbs', n), prefix: HARNESS_PREFIX });
-  const main = render('sim/templates/verilator_main.cpp.hbs', { header: header('sim/templates/verilator_main.cpp.hbs', n), prefix: HARNESS_PREFIX });
+  const main = render('sim/templates/verilator_main.cpp.hbs', { header: header('sim/templates/verilator_main.cpp.hbs', n), prefix: HARNESS_PREFIX, modelClass: VERILATOR_CLASS });
   return {
     check: { name: `${HARNESS_PREFIX}_tb_check.v`, text: check },
     icarus: { name: `${HARNESS_PREFIX}_tb_icarus.v`, text: icarus },

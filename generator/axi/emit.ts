@@ -5,15 +5,12 @@
  */
 import { derive, type Derived } from '../config/derive.js';
 import type { ResolvedConfig } from '../config/resolve.js';
-import { headerFor, portView, type EmittedFile } from '../emit/rtl.js';
-import { render } from '../emit/handlebars.js';
+import { emitModules, headerFor, portView, type EmittedFile } from '../emit/rtl.js';
 import type { ModuleSpec } from '../units/types.js';
+import { dec as s, extendExpr, msb, ubits } from '../units/verilog.js';
 import type { OutFile } from '../emit/write.js';
 import { csrView, regMap, regmapHeader, regmapJson, regmapMarkdown, type RegMap } from '../regmap/regmap.js';
 
-const s = (n: number) => String(n);
-const msb = (b: number) => String(b - 1);
-const ubits = (max: number) => Math.max(1, Math.ceil(Math.log2(Math.max(1, max) + 1)));
 const bytes = (b: number) => Math.ceil(b / 8) * 8;
 
 export const isAxi = (c: ResolvedConfig) => c.interface === 'axi';
@@ -45,21 +42,15 @@ function counterSources(name: string, sig: string, bits: number): Record<string,
   };
 }
 
-export function axiModuleSpecs(c: ResolvedConfig): ModuleSpec[] {
-  if (!isAxi(c)) return [];
-  const d = derive(c);
-  const header = (t: string) => headerFor(c, d, t);
-  const m = regMap(c, d);
-  const ws = c.dataflow === 'weight-stationary';
-  const R = d.rows;
-  const wd = axisWidths(d);
-  const ext64 = (sig: string, bits: number) => (bits >= 64 ? sig : `{${64 - bits}'d0, ${sig}}`);
+/** `<p>_csr`: the AXI4-Lite register block, its cases printed from the register map. */
+function csrSpec(c: ResolvedConfig, d: Derived, m: RegMap, header: (t: string) => string): ModuleSpec {
+  const ext64 = (sig: string, bits: number) => (bits >= 64 ? sig : extendExpr(sig, bits, 64, false));
   const src = {
-    'STATUS.BUSY': 'busy',
-    'STATUS.DONE': 'done',
-    'STATUS.ERR_RO_WRITE': 'err_ro',
-    'STATUS.ERR_START': 'err_start',
-    'STATUS.ERR_TLAST': 'err_tlast',
+    'STATUS.BUSY': 'busy_i',
+    'STATUS.DONE': 'done_q',
+    'STATUS.ERR_RO_WRITE': 'err_ro_q',
+    'STATUS.ERR_START': 'err_start_q',
+    'STATUS.ERR_TLAST': 'err_tlast_q',
     'DIM_M.M': 'dim_m_q',
     'DIM_K.K': 'dim_k_q',
     'DIM_N.N': 'dim_n_q',
@@ -70,12 +61,11 @@ export function axiModuleSpecs(c: ResolvedConfig): ModuleSpec[] {
   };
   const cv = csrView(m, src);
   const rw = m.registers.filter((r) => r.access !== 'ro').map((r) => `6'd${r.offset / 4}`);
-  const common = { prefix: c.name };
-  const csr: ModuleSpec = {
+  return {
     module: `${c.name}_csr`,
     template: 'axi/csr.v.hbs',
     view: {
-      ...common,
+      prefix: c.name,
       header: header('axi/csr.v.hbs'),
       ...portView(d),
       wmaskExpr: '{{8{wstrb_i[3]}}, {8{wstrb_i[2]}}, {8{wstrb_i[1]}}, {8{wstrb_i[0]}}}',
@@ -94,6 +84,13 @@ export function axiModuleSpecs(c: ResolvedConfig): ModuleSpec[] {
       skipped64: ext64('skipped_i', d.macBits),
     },
   };
+}
+
+/** `<p>_axi_top`: the three AXI4-Stream ports and the CSR port around `<p>_top`. */
+function axiTopSpec(c: ResolvedConfig, d: Derived, header: (t: string) => string): ModuleSpec {
+  const ws = c.dataflow === 'weight-stationary';
+  const R = d.rows;
+  const wd = axisWidths(d);
   const pad = (lanes: number, tdata: number, what: string) => (tdata > lanes ? `, TDATA[${tdata - 1}:${lanes}] ${what}` : '');
   const unusedPad = [
     wd.w > wd.wLanes ? `w_tdata[${wd.w - 1}:${wd.wLanes}]` : '',
@@ -101,11 +98,11 @@ export function axiModuleSpecs(c: ResolvedConfig): ModuleSpec[] {
   ].filter(Boolean);
   const wiBits = ws ? ubits(R - 1) : 1;
   const aiBits = ws ? d.mBits : 1;
-  const top: ModuleSpec = {
+  return {
     module: axiTopModule(c),
     template: 'axi/axi_top.v.hbs',
     view: {
-      ...common,
+      prefix: c.name,
       header: header('axi/axi_top.v.hbs'),
       rows: s(d.rows),
       cols: s(d.cols),
@@ -127,7 +124,7 @@ export function axiModuleSpecs(c: ResolvedConfig): ModuleSpec[] {
       wSkidBits: s(wd.w + 1),
       aSkidBits: s(wd.a + 1),
       ySkidBits: s(wd.y + 1),
-      yTdataExpr: wd.y > wd.yLanes ? `{${wd.y - wd.yLanes}'d0, y_data}` : 'y_data',
+      ySkidData: `{y_last, ${extendExpr('y_data', wd.yLanes, wd.y, false)}}`,
       ...portView(d),
       wiBits: s(wiBits),
       wiMsb: msb(wiBits),
@@ -142,17 +139,25 @@ export function axiModuleSpecs(c: ResolvedConfig): ModuleSpec[] {
       unusedExpr: `^{${['s_axil_awprot_i', 's_axil_arprot_i', ...unusedPad].join(', ')}}`,
     },
   };
+}
+
+/** The AXI wrapper's modules (empty with the stream interface): reset synchronizer, skid buffer, CSR block, AXI top. */
+export function axiModuleSpecs(c: ResolvedConfig): ModuleSpec[] {
+  if (!isAxi(c)) return [];
+  const d = derive(c);
+  const header = (t: string) => headerFor(c, d, t);
+  const common = { prefix: c.name };
   return [
     { module: `${c.name}_rst_sync`, template: 'axi/rst_sync.v.hbs', view: { ...common, header: header('axi/rst_sync.v.hbs') } },
     { module: `${c.name}_axis_skid`, template: 'axi/axis_skid.v.hbs', view: { ...common, header: header('axi/axis_skid.v.hbs') } },
-    csr,
-    top,
+    csrSpec(c, d, regMap(c, d), header),
+    axiTopSpec(c, d, header),
   ];
 }
 
 /** The AXI wrapper's Verilog files (empty unless interface is axi). */
 export function emitAxiRtl(c: ResolvedConfig): EmittedFile[] {
-  return axiModuleSpecs(c).map((m) => ({ name: `${m.module}.v`, module: m.module, template: m.template, text: render(m.template, m.view) }));
+  return emitModules(axiModuleSpecs(c));
 }
 
 /** regmap.h, regmap.md and regmap.json (empty unless interface is axi). */

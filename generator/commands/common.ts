@@ -2,37 +2,104 @@
 import { ConfigError, InternalError } from '../config/errors.js';
 import { loadConfig } from '../config/load.js';
 import type { ResolvedConfig } from '../config/resolve.js';
-import { ToolMissingError } from '../../sim/tools.js';
+import { SimulatorCompileError, ToolMissingError } from '../../sim/tools.js';
+import { FORCE_HELP } from '../emit/write.js';
+import { optionForPath } from './args.js';
+
+/** The `--force` option of every command that writes an output folder or file (generator/emit/write.ts). */
+export const forceOption = { type: 'boolean', default: false, describe: FORCE_HELP } as const;
 
 export const EXIT_USER = 1;
 export const EXIT_TOOL = 2;
 export const EXIT_INTERNAL = 3;
-/** A check ran and found a difference (sim, unit, regress) or a design does not fit (fpga). */
+/**
+ * A check ran and found a difference (sim, unit, regress), a design does not fit (fpga), or the
+ * simulator could not compile Verilog read from the user's folder (`sim --rtl`).
+ */
 export const EXIT_CHECK_FAILED = 4;
 /** A sweep finished but some of its points failed (their errors are in the results). */
 export const EXIT_POINTS_FAILED = 5;
 
-/** Runs a command body; user errors exit 1, a missing tool 2, anything else is an internal error (3). */
+/** What a filesystem error code means, and what the user can do about it. */
+const FS_ERRORS: Record<string, { reason: string; advice: string; environment?: boolean }> = {
+  ENOENT: { reason: 'no such file or folder', advice: 'check that the path exists and that files can be created there' },
+  ENOTDIR: { reason: 'a part of the path is a file, not a folder', advice: 'choose a path whose folders are folders' },
+  EISDIR: { reason: 'it is a folder, not a file', advice: 'give a file name' },
+  EEXIST: { reason: 'it already exists', advice: 'choose another path' },
+  ENOTEMPTY: { reason: 'the folder is not empty', advice: 'choose another path' },
+  ELOOP: { reason: 'too many symbolic links', advice: 'check the links on the path' },
+  ENAMETOOLONG: { reason: 'the name is too long', advice: 'choose a shorter path' },
+  EXDEV: { reason: 'it is on another file system than its temporary sibling', advice: 'choose a path on one file system' },
+  EACCES: { reason: 'permission denied', advice: 'choose a location you can write (and read), or change its permissions', environment: true },
+  EPERM: { reason: 'operation not permitted', advice: 'choose a location you can write (and read), or change its permissions', environment: true },
+  EROFS: { reason: 'the file system is read-only', advice: 'choose a writable location', environment: true },
+  ENOSPC: { reason: 'no space left on the device', advice: 'free some space or choose another disk', environment: true },
+  EDQUOT: { reason: 'disk quota exceeded', advice: 'free some space or choose another disk', environment: true },
+};
+
+const SYSCALL_VERB: Record<string, string> = {
+  open: 'open',
+  read: 'read',
+  write: 'write',
+  mkdir: 'create the folder',
+  mkdtemp: 'create a temporary folder',
+  rename: 'move into place',
+  scandir: 'list the folder',
+  opendir: 'list the folder',
+  stat: 'look up',
+  lstat: 'look up',
+  access: 'access',
+  unlink: 'remove',
+  rmdir: 'remove',
+  rm: 'remove',
+  copyfile: 'copy',
+};
+
+/**
+ * One line for a filesystem error that is the user's or the machine's, not axgen's: on a path the
+ * user gave (or next to it, for the temporary siblings of atomic writes), or a permission, read-only
+ * or disk-full error anywhere. Other filesystem errors (a missing file axgen wrote itself) are bugs.
+ */
+export function fsErrorLine(e: unknown): string | undefined {
+  if (!(e instanceof Error)) return undefined;
+  const { code, path, syscall } = e as NodeJS.ErrnoException;
+  if (typeof code !== 'string' || typeof path !== 'string') return undefined;
+  const kind = FS_ERRORS[code];
+  if (!kind) return undefined;
+  const given = optionForPath(path);
+  if (!given && !kind.environment) return undefined;
+  const where = given ? `${given.option} ${JSON.stringify(given.path)}` : 'file system';
+  const verb = SYSCALL_VERB[syscall ?? ''] ?? syscall ?? 'use';
+  // mkdir -p through a file: Node reports EEXIST for the file that is in the way.
+  const { reason, advice } = code === 'EEXIST' && syscall === 'mkdir' ? { reason: 'a file is in the way of that folder', advice: FS_ERRORS.ENOTDIR!.advice } : kind;
+  return `✖ ${where}: cannot ${verb} ${path}: ${reason} (${code}); ${advice}.`;
+}
+
+/** The exit code and the text for an error that ended a command. */
+export function describeFailure(e: unknown, hash: string | undefined): { exitCode: number; text: string } {
+  if (e instanceof ConfigError) return { exitCode: EXIT_USER, text: `${e.message}\nNothing was written.\n` };
+  if (e instanceof ToolMissingError) return { exitCode: EXIT_TOOL, text: `✖ ${e.message}\n` };
+  if (e instanceof SimulatorCompileError && e.userRtl) return { exitCode: EXIT_CHECK_FAILED, text: `✖ ${e.message}\n` };
+  const fs = fsErrorLine(e);
+  if (fs) return { exitCode: EXIT_USER, text: `${fs}\n` };
+  if (e instanceof InternalError) return { exitCode: EXIT_INTERNAL, text: `${e.message}\n${e.cause instanceof Error ? e.cause.stack : ''}\n` };
+  const err = new InternalError((e as Error)?.message ?? String(e), hash ?? 'unknown', { cause: e });
+  return { exitCode: EXIT_INTERNAL, text: `${err.message}\n${(e as Error)?.stack ?? ''}\n` };
+}
+
+/**
+ * Runs a command body. User errors (bad input, a filesystem error on a path the user gave) exit 1,
+ * a missing tool 2, a compile error in the user's own Verilog 4, anything else is an internal
+ * error (3) with the config hash and the stack.
+ */
 export async function runCommand(body: () => Promise<number | void>, hashOf?: () => string | undefined): Promise<void> {
   try {
     const code = await body();
     process.exitCode = code ?? 0;
   } catch (e) {
-    if (e instanceof ConfigError) {
-      process.stderr.write(`${e.message}\nNothing was written.\n`);
-      process.exitCode = EXIT_USER;
-    } else if (e instanceof ToolMissingError) {
-      process.stderr.write(`✖ ${e.message}\n`);
-      process.exitCode = EXIT_TOOL;
-    } else if (e instanceof InternalError) {
-      process.stderr.write(`${e.message}\n${e.cause instanceof Error ? e.cause.stack : ''}\n`);
-      process.exitCode = EXIT_INTERNAL;
-    } else {
-      const hash = hashOf?.() ?? 'unknown';
-      const err = new InternalError((e as Error).message ?? String(e), hash, { cause: e });
-      process.stderr.write(`${err.message}\n${(e as Error).stack ?? ''}\n`);
-      process.exitCode = EXIT_INTERNAL;
-    }
+    const { exitCode, text } = describeFailure(e, hashOf?.());
+    process.stderr.write(text);
+    process.exitCode = exitCode;
   }
 }
 

@@ -18,17 +18,19 @@
  * Icarus); a netlist that disagrees is refused. --no-verify skips the check and the reports say so.
  */
 import type { CommandModule } from 'yargs';
+import { show } from '../config/errors.js';
 import { writeFile } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
-import { writeFileAtomically } from '../../sim/files.js';
+import { checkReportFile, writeFileAtomically } from '../../sim/files.js';
 import { generate } from '../emit/generate.js';
-import { replaceFolderAtomically } from '../emit/write.js';
+import { checkOutFolder, outputArg, OUT_EXISTING_HELP, replaceFolderAtomically } from '../emit/write.js';
 import { topModule } from '../emit/rtl.js';
 import { axiTopModule, isAxi } from '../axi/emit.js';
 import { DEVICE_NAMES, iceDevice } from '../fpga/devices.js';
 import { formatPnr, placeAndRoute } from '../fpga/pnr.js';
 import { formatGateReport, gateCosim, gateSummary } from '../../sim/gate.js';
-import { ConfigSession, EXIT_USER, runCommand, EXIT_CHECK_FAILED } from './common.js';
+import { fitHints } from '../fpga/hints.js';
+import { ConfigSession, EXIT_USER, forceOption, runCommand, EXIT_CHECK_FAILED } from './common.js';
 
 
 interface Args {
@@ -41,6 +43,7 @@ interface Args {
   harness: boolean;
   seed: number;
   verify: boolean;
+  force: boolean;
 }
 
 export const fpgaCommand: CommandModule<object, Args> = {
@@ -51,8 +54,9 @@ export const fpgaCommand: CommandModule<object, Args> = {
       .positional('config', { type: 'string', demandOption: true, describe: 'config file (.ts or .json)' })
       .option('device', { type: 'string', demandOption: true, describe: `iCE40 device: ${DEVICE_NAMES.join(', ')}` })
       .option('clock', { type: 'number', default: 50, describe: 'clock constraint in MHz (the achieved fmax is reported either way)' })
-      .option('out', { type: 'string', describe: 'output folder (default: rtl-out/<name>-<device>)' })
-      .option('json', { type: 'string', describe: 'also write the JSON report to this file' })
+      .option('out', { type: 'string', describe: `output folder (default: rtl-out/<name>-<device>); ${OUT_EXISTING_HELP}` })
+      .option('json', { type: 'string', describe: 'also write the JSON report to this file (an existing file only if it is an axgen report of this kind, unless --force)' })
+      .option('force', forceOption)
       .option('dsp', { type: 'boolean', default: true, describe: 'map multipliers to SB_MAC16 on devices that have them (--no-dsp: LUTs only)' })
       .option('harness', { type: 'boolean', default: true, describe: 'wrap the top in the 4-pin timing harness (--no-harness: its ports become pins)' })
       .option('seed', { type: 'number', default: 1, describe: 'nextpnr placement seed' })
@@ -69,17 +73,21 @@ export const fpgaCommand: CommandModule<object, Args> = {
         return EXIT_USER;
       }
       if (!(Number.isFinite(argv.clock) && argv.clock > 0 && argv.clock <= 1000)) {
-        process.stderr.write(`✖ --clock: expected a frequency in MHz, 0 < f <= 1000, received ${String(argv.clock)}\nNothing was written.\n`);
+        process.stderr.write(`✖ --clock: expected a frequency in MHz, 0 < f <= 1000, received ${show(argv.clock)}\nNothing was written.\n`);
         return EXIT_USER;
       }
       if (!Number.isInteger(argv.seed) || argv.seed < 0) {
-        process.stderr.write(`✖ --seed: expected a non-negative integer, received ${String(argv.seed)}\nNothing was written.\n`);
+        process.stderr.write(`✖ --seed: expected a non-negative integer, received ${show(argv.seed)}\nNothing was written.\n`);
         return EXIT_USER;
       }
+      const given = outputArg(argv.out, '--out');
+      const jsonFile = outputArg(argv.json, '--json');
+      if (given !== undefined) await checkOutFolder(given, { force: argv.force });
+      if (jsonFile !== undefined) await checkReportFile(jsonFile, { arg: '--json', force: argv.force, kind: 'fpga' });
       const c = await s.load(argv.config);
       const g = generate(c);
       const top = isAxi(c) ? axiTopModule(c) : topModule(c);
-      const out = resolve(argv.out ?? join('rtl-out', `${c.name}-${argv.device}`));
+      const out = resolve(given ?? join('rtl-out', `${c.name}-${argv.device}`));
       const dsp = argv.dsp && iceDevice(argv.device)!.dsp;
       let verification: ReturnType<typeof gateSummary> | string = 'skipped (--no-verify): the netlist was not co-simulated';
       if (argv.verify) {
@@ -108,9 +116,10 @@ export const fpgaCommand: CommandModule<object, Args> = {
         await writeFile(join(tmp, 'fpga.json'), json);
         await writeFile(join(tmp, 'fpga.txt'), text);
         return { r, json, text };
-      });
-      if (argv.json) await writeFileAtomically(argv.json, json);
+      }, { force: argv.force });
+      if (jsonFile !== undefined) await writeFileAtomically(jsonFile, json, { arg: '--json', force: argv.force, kind: 'fpga' });
       process.stdout.write(text + `synthesis ${r.seconds.synth.toFixed(1)} s, place and route ${r.seconds.pnr.toFixed(1)} s${r.cacheHit ? ' (cached)' : ''} → ${out}/\n`);
+      for (const h of fitHints(r, { rows: c.array.rows, cols: c.array.cols, dsp: argv.dsp, harness: argv.harness })) process.stdout.write(`hint: ${h}\n`);
       return r.fits ? 0 : EXIT_CHECK_FAILED;
     }, s.hash);
   },

@@ -2,8 +2,10 @@
 import type { CommandModule } from 'yargs';
 import { ConfigError, show } from '../config/errors.js';
 import { errorMetrics, type ErrorMetrics } from '../metrics/metrics.js';
-import { writeFileAtomically } from '../../sim/files.js';
+import { checkReportFile, writeFileAtomically } from '../../sim/files.js';
+import { forceOption } from './common.js';
 import { GENERATOR_VERSION } from '../version.js';
+import { formatDesc } from '../units/verilog.js';
 import { ConfigSession, runCommand } from './common.js';
 
 interface Args {
@@ -11,6 +13,7 @@ interface Args {
   json?: string;
   seed?: number;
   samples?: number;
+  force: boolean;
 }
 
 const argError = (path: string, expected: string, received: unknown) => new ConfigError('axgen metrics', [{ path, expected, received: show(received) }]);
@@ -44,7 +47,7 @@ export function formatMetrics(m: ErrorMetrics): string {
     ['bias (mean e)', f(m.bias, 4)],
     ['mean signed rel. error %', f(m.meanRelPct, 4)],
   ];
-  const op = (o: { bits: number; signed: boolean }) => `${o.bits}-bit ${o.signed ? 'signed' : 'unsigned'}`;
+  const op = (o: { bits: number; signed: boolean }) => formatDesc(o.bits, o.signed);
   return (
     `${m.unit}: a ${op(m.activation)} × w ${op(m.weight)}, ${set}\n` +
     rows.map(([k, v]) => `  ${k.padEnd(26)}${v}`).join('\n') +
@@ -58,7 +61,8 @@ export const metricsCommand: CommandModule<object, Args> = {
   builder: (y) =>
     y
       .positional('config', { type: 'string', demandOption: true, describe: 'config file (.ts or .json)' })
-      .option('json', { type: 'string', describe: 'also write the metrics as JSON to this file' })
+      .option('json', { type: 'string', describe: 'also write the metrics as JSON to this file (an existing file only if it is an axgen metrics report, unless --force)' })
+      .option('force', forceOption)
       .option('seed', { type: 'number', describe: 'seed of the random pairs when sampling (default 1)' })
       .option('samples', { type: 'number', describe: 'random pairs when sampling (default 1000000; corner pairs come on top)' }) as never,
   handler: async (argv) => {
@@ -67,12 +71,13 @@ export const metricsCommand: CommandModule<object, Args> = {
       const seed = checkSeedArg(argv.seed, 'axgen metrics');
       const samples = checkSamplesArg(argv.samples, 1_000_000, 'axgen metrics');
       if (argv.json !== undefined && argv.json.trim() === '') throw argError('--json', 'a file name', argv.json);
+      if (argv.json !== undefined) await checkReportFile(argv.json, { arg: '--json', force: argv.force, kind: 'metrics' });
       const c = await s.load(argv.config);
       const m = errorMetrics(c, { seed, samples });
       process.stdout.write(formatMetrics(m));
       if (argv.json !== undefined) {
         const doc = { generatorVersion: GENERATOR_VERSION, config: c.name, configHash: c.hash, ...m };
-        await writeFileAtomically(argv.json, JSON.stringify(doc, null, 2) + '\n');
+        await writeFileAtomically(argv.json, JSON.stringify(doc, null, 2) + '\n', { arg: '--json', force: argv.force, kind: 'metrics' });
         process.stdout.write(`✔ wrote ${argv.json}\n`);
       }
     }, s.hash);

@@ -4,8 +4,11 @@ import { jobPool } from '../../sim/pool.js';
 import { progress } from '../../sim/progress.js';
 import { junitXml, regress, summaryTable } from '../../sim/regress.js';
 import { SUITES, suite, type SuiteName } from '../../sim/suite.js';
-import { toJson, writeFileAtomically } from '../../sim/files.js';
-import { runCommand, EXIT_CHECK_FAILED } from './common.js';
+import { checkReportFile, toJson, writeFileAtomically } from '../../sim/files.js';
+import { outputArg } from '../emit/write.js';
+import { SIMULATOR_TOOL } from '../../sim/simulators.js';
+import { requireTools } from '../../sim/tools.js';
+import { forceOption, runCommand, EXIT_CHECK_FAILED } from './common.js';
 import { checkJobs, checkSeed, checkStall, simulatorsOf } from './sim.js';
 
 interface Args {
@@ -18,6 +21,7 @@ interface Args {
   junit?: string;
   json?: string;
   list?: boolean;
+  force: boolean;
 }
 
 export const regressCommand: CommandModule<object, Args> = {
@@ -32,7 +36,8 @@ export const regressCommand: CommandModule<object, Args> = {
       .option('stall', { type: 'number', default: 0.1, describe: 'probability per cycle of an input gap and a result stall' })
       .option('only', { type: 'string', array: true, describe: 'run only these suite entries (config names)' })
       .option('junit', { type: 'string', describe: 'write JUnit XML here' })
-      .option('json', { type: 'string', describe: 'write the JSON report here' })
+      .option('json', { type: 'string', describe: 'write the JSON report here (an existing file only if it is an axgen regress report, unless --force)' })
+      .option('force', forceOption)
       .option('list', { type: 'boolean', describe: 'list the suite\'s configs and exit' }) as never,
   handler: async (argv) => {
     await runCommand(async () => {
@@ -43,6 +48,10 @@ export const regressCommand: CommandModule<object, Args> = {
       const seed = checkSeed(argv.seed);
       const stall = checkStall(argv.stall);
       checkJobs(argv.jobs);
+      const junit = outputArg(argv.junit, '--junit');
+      const json = outputArg(argv.json, '--json');
+      if (junit !== undefined) await checkReportFile(junit, { arg: '--junit', force: argv.force, kind: 'junit' });
+      if (json !== undefined) await checkReportFile(json, { arg: '--json', force: argv.force, kind: 'regress' });
       let entries = suite(argv.suite as SuiteName);
       if (argv.only !== undefined) {
         const names = new Set(entries.map((e) => String(e.written.name)));
@@ -54,6 +63,7 @@ export const regressCommand: CommandModule<object, Args> = {
         for (const e of entries) process.stdout.write(`${String(e.written.name).padEnd(40)} ${String(e.written.description ?? '')}\n`);
         return 0;
       }
+      await requireTools(simulators.map((x) => SIMULATOR_TOOL[x]));
       const bar = progress();
       const report = await regress(entries, {
         suite: argv.suite,
@@ -67,8 +77,8 @@ export const regressCommand: CommandModule<object, Args> = {
       bar.stop();
       for (const r of report.results) if (!r.passed) process.stdout.write(`\n✖ ${r.name}\n${r.failure ?? ''}${r.report ? '' : `\n  replay: ${r.replay}\n`}`);
       process.stdout.write(summaryTable(report));
-      if (argv.junit !== undefined) await writeFileAtomically(argv.junit, junitXml(report));
-      if (argv.json !== undefined) await writeFileAtomically(argv.json, toJson(report));
+      if (junit !== undefined) await writeFileAtomically(junit, junitXml(report), { arg: '--junit', force: argv.force, kind: 'junit' });
+      if (json !== undefined) await writeFileAtomically(json, toJson(report), { arg: '--json', force: argv.force, kind: 'regress' });
       return report.failed === 0 ? 0 : EXIT_CHECK_FAILED;
     });
   },

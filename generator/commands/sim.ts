@@ -4,12 +4,15 @@ import { ConfigError, show } from '../config/errors.js';
 import type { ResolvedConfig } from '../config/resolve.js';
 import type { EmittedFile } from '../emit/rtl.js';
 import { parseGemm, type GemmShape } from '../../sim/cases.js';
-import { writeFileAtomically, toJson } from '../../sim/files.js';
+import { checkReportFile, writeFileAtomically, toJson } from '../../sim/files.js';
+import { moveAside, outputArg } from '../emit/write.js';
 import { setJobs } from '../../sim/pool.js';
+import { activity, progressWanted } from '../../sim/progress.js';
 import { loadRtlFolder } from '../../sim/rtl-dir.js';
-import { formatReport, SIMULATORS, simulate } from '../../sim/run.js';
-import type { SimulatorName } from '../../sim/simulators.js';
-import { ConfigSession, runCommand, EXIT_CHECK_FAILED } from './common.js';
+import { formatReport, SIMULATORS, simulate, SimRunFailed, waveFile, type SimReport } from '../../sim/run.js';
+import { SIMULATOR_TOOL, type SimulatorName } from '../../sim/simulators.js';
+import { requireTools } from '../../sim/tools.js';
+import { ConfigSession, forceOption, runCommand, EXIT_CHECK_FAILED } from './common.js';
 
 interface Args {
   config?: string;
@@ -21,6 +24,8 @@ interface Args {
   wave?: string;
   json?: string;
   jobs?: number;
+  force: boolean;
+  progress?: boolean;
 }
 
 function argError(path: string, expected: string, received: unknown): ConfigError {
@@ -62,7 +67,7 @@ export function checkJobs(n: number | undefined): void {
 
 export const simCommand: CommandModule<object, Args> = {
   command: 'sim [config]',
-  describe: 'Co-simulate a config (or a generated folder, --rtl) against its golden model in Icarus and/or Verilator',
+  describe: 'Co-simulate what a config generates (its AXI top for interface "axi", else its stream top; or a generated folder, --rtl) against its golden model in Icarus and/or Verilator',
   builder: (y) =>
     y
       .positional('config', { type: 'string', describe: 'config file (.ts or .json); omit with --rtl' })
@@ -72,8 +77,10 @@ export const simCommand: CommandModule<object, Args> = {
       .option('seed', { type: 'number', describe: 'stimulus and stall seed (default: random, printed with a replay command)' })
       .option('stall', { type: 'number', default: 0.1, describe: 'probability per cycle of an input gap and a result stall (0 = none)' })
       .option('wave', { type: 'string', describe: 'write a VCD here (with both simulators: FILE.icarus.vcd and FILE.verilator.vcd)' })
-      .option('json', { type: 'string', describe: 'write the JSON report here' })
-      .option('jobs', { type: 'number', describe: 'parallel tool jobs (default: AXGEN_JOBS or the number of cores)' }) as never,
+      .option('json', { type: 'string', describe: 'write the JSON report here (an existing file only if it is an axgen sim report, unless --force)' })
+      .option('force', forceOption)
+      .option('jobs', { type: 'number', describe: 'parallel tool jobs (default: AXGEN_JOBS or the number of cores)' })
+      .option('progress', { type: 'boolean', describe: 'show the golden model and each simulator on stderr as they start and end (default: on a terminal only; --no-progress: never)' }) as never,
   handler: async (argv) => {
     const s = new ConfigSession();
     await runCommand(async () => {
@@ -83,6 +90,15 @@ export const simCommand: CommandModule<object, Args> = {
       const seed = checkSeed(argv.seed);
       const stall = checkStall(argv.stall);
       checkJobs(argv.jobs);
+      // Report paths are checked before anything runs; with --force a file axgen did not write is
+      // moved aside once the arguments are known good (the simulator copies the VCD in place).
+      const json = outputArg(argv.json, '--json');
+      const wave = outputArg(argv.wave, '--wave');
+      if (json !== undefined) await checkReportFile(json, { arg: '--json', force: argv.force, kind: 'sim' });
+      const wavesAside: string[] = [];
+      for (const w of wave === undefined ? [] : simulators.map((sim) => waveFile(wave, sim, simulators.length > 1))) {
+        if ((await checkReportFile(w, { arg: '--wave', force: argv.force, kind: 'wave' })) === 'foreign') wavesAside.push(w);
+      }
       let c: ResolvedConfig;
       let rtl: EmittedFile[] | undefined;
       let source: string;
@@ -101,10 +117,26 @@ export const simCommand: CommandModule<object, Args> = {
         source = argv.config!;
       }
       const gemm = checkGemm(c, argv.gemm);
+      // Every requested simulator missing: one message naming them all (exit 2). Some present: those
+      // run, and a missing one is reported as not finished (SimRunFailed below), which decides the exit.
+      const tools = simulators.map((x) => SIMULATOR_TOOL[x]);
+      const present = await Promise.all(tools.map((t) => requireTools([t]).then(() => true, () => false)));
+      if (!present.some(Boolean)) await requireTools(tools);
+      for (const w of wavesAside) await moveAside(w);
       process.stdout.write(`  seed ${seed} (replay with --seed ${seed})\n`);
-      const report = await simulate(c, { simulators, seed, gemm, stall, wave: argv.wave, rtl, source });
+      const progress = activity(progressWanted(argv.progress));
+      let report: SimReport;
+      try {
+        report = await simulate(c, { simulators, seed, gemm, stall, wave, rtl, source, progress }).finally(() => progress.stop());
+      } catch (e) {
+        if (!(e instanceof SimRunFailed)) throw e;
+        // One simulator failed to run: report the other's result, then the failure decides the exit.
+        process.stdout.write(formatReport(e.report));
+        if (json !== undefined) await writeFileAtomically(json, toJson(e.report), { arg: '--json', force: argv.force, kind: 'sim' });
+        throw e.cause;
+      }
       process.stdout.write(formatReport(report));
-      if (argv.json !== undefined) await writeFileAtomically(argv.json, toJson(report));
+      if (json !== undefined) await writeFileAtomically(json, toJson(report), { arg: '--json', force: argv.force, kind: 'sim' });
       return report.passed ? 0 : EXIT_CHECK_FAILED;
     }, s.hash);
   },

@@ -8,7 +8,8 @@ import { loadSweep, parseShard } from '../sweep/spec.js';
 import { runSweep, SweepInterrupted } from '../sweep/run.js';
 import { mergeResults } from '../sweep/results.js';
 import { readResults, writeOutputs } from '../sweep/output.js';
-import { runCommand, EXIT_POINTS_FAILED } from './common.js';
+import { checkOutFolder, outputArg, OUT_EXISTING_HELP } from '../emit/write.js';
+import { forceOption, runCommand, EXIT_POINTS_FAILED } from './common.js';
 
 interface SweepArgs {
   spec: string;
@@ -18,6 +19,7 @@ interface SweepArgs {
   shard?: string;
   cache?: string;
   progress?: boolean;
+  force: boolean;
 }
 
 function checkJobs(jobs: number | undefined): void {
@@ -34,7 +36,8 @@ export const sweepCommand: CommandModule<object, SweepArgs> = {
   builder: (y) =>
     y
       .positional('spec', { type: 'string', demandOption: true, describe: 'sweep file (.ts with `export default defineSweep({...})`, or .json)' })
-      .option('out', { type: 'string', describe: 'results folder (default: rtl-out/sweep-<name>[-shard-i-of-N])' })
+      .option('out', { type: 'string', describe: `results folder (default: rtl-out/sweep-<name>[-shard-i-of-N]); ${OUT_EXISTING_HELP}` })
+      .option('force', forceOption)
       .option('target', { type: 'string', describe: `override the sweep's synthesis target: ${TARGETS.join(', ')}` })
       .option('jobs', { type: 'number', describe: 'parallel tool runs (the shared job pool; default: AXGEN_JOBS or the number of cores)' })
       .option('shard', { type: 'string', describe: 'run only shard i of N ("i/N", 1 ≤ i ≤ N): every N-th point; combine with `axgen sweep-merge`' })
@@ -42,6 +45,7 @@ export const sweepCommand: CommandModule<object, SweepArgs> = {
       .option('progress', { type: 'boolean', default: true, describe: 'progress bar on a terminal (plain lines otherwise); --no-progress for plain lines' }) as never,
   handler: async (argv) => {
     await runCommand(async () => {
+      const given = outputArg(argv.out, '--out');
       let target: Target | undefined;
       if (argv.target !== undefined) {
         if (!isTarget(argv.target)) throw new ConfigError('--target', [{ path: '--target', expected: `one of ${TARGETS.map((t) => `"${t}"`).join(', ')}`, received: JSON.stringify(argv.target) }]);
@@ -52,8 +56,10 @@ export const sweepCommand: CommandModule<object, SweepArgs> = {
       if (argv.cache) process.env.AXGEN_CACHE = argv.cache;
       const sweep = await loadSweep(argv.spec, target ? { target } : {});
       const s = sweep.spec;
-      const out = argv.out ?? join('rtl-out', `sweep-${s.name}${shard ? `-shard-${shard.index}-of-${shard.count}` : ''}`);
+      const out = given ?? join('rtl-out', `sweep-${s.name}${shard ? `-shard-${shard.index}-of-${shard.count}` : ''}`);
 
+      // Refused before any point runs, not after the sweep.
+      await checkOutFolder(out, { force: argv.force });
       const tty = process.stderr.isTTY === true && argv.progress !== false;
       let bar: cliProgress.SingleBar | null = null;
       let done = 0;
@@ -95,13 +101,21 @@ export const sweepCommand: CommandModule<object, SweepArgs> = {
           },
         });
         if (bar) (bar as cliProgress.SingleBar).stop();
-        await writeOutputs(out, results);
+        await writeOutputs(out, results, { force: argv.force });
         const ok = results.points.filter((p) => p.status === 'ok').length;
+        const bad = stats.invalid + stats.failed;
         process.stdout.write(
-          `✔ sweep ${s.name}: ${results.points.length} points (${ok} ok, ${stats.invalid} invalid, ${stats.failed} failed; ${stats.cached} from the cache, ${stats.computed} computed) ` +
+          `${bad > 0 ? '✖' : '✔'} sweep ${s.name}: ${results.points.length} points (${ok} ok, ${stats.invalid} invalid, ${stats.failed} failed; ${stats.cached} from the cache, ${stats.computed} computed) ` +
             `in ${stats.seconds.toFixed(1)} s → ${out}/ (results.json, results.csv, report.md, report.html)\n`,
         );
-        return stats.failed > 0 ? EXIT_POINTS_FAILED : 0;
+        if (bad > 0) {
+          process.stdout.write(
+            `  ${bad} of ${results.points.length} points have no figures (${stats.invalid} invalid config${stats.invalid === 1 ? '' : 's'}, ${stats.failed} failed run${stats.failed === 1 ? '' : 's'}); ` +
+              `their errors are in the "status" and "error" columns of ${out}/results.csv\n`,
+          );
+        }
+        // Exit 5: the sweep ran, but not every point has figures (invalid or failed points).
+        return bad > 0 ? EXIT_POINTS_FAILED : 0;
       } catch (e) {
         if (e instanceof SweepInterrupted) {
           process.stderr.write(`✖ ${e.message}; nothing was written.\n`);
@@ -118,6 +132,7 @@ export const sweepCommand: CommandModule<object, SweepArgs> = {
 interface MergeArgs {
   shards: string[];
   out: string;
+  force: boolean;
 }
 
 export const sweepMergeCommand: CommandModule<object, MergeArgs> = {
@@ -127,14 +142,17 @@ export const sweepMergeCommand: CommandModule<object, MergeArgs> = {
   builder: (y) =>
     y
       .positional('shards', { type: 'string', array: true, demandOption: true, describe: 'results folders written by `axgen sweep --shard i/N`' })
-      .option('out', { type: 'string', demandOption: true, describe: 'folder for the merged results' }) as never,
+      .option('out', { type: 'string', demandOption: true, describe: `folder for the merged results; ${OUT_EXISTING_HELP}` })
+      .option('force', forceOption) as never,
   handler: async (argv) => {
     await runCommand(async () => {
+      const out = outputArg(argv.out, '--out')!;
+      await checkOutFolder(out, { force: argv.force });
       const parts = [];
       for (const dir of argv.shards) parts.push({ source: dir, results: await readResults(dir) });
       const merged = mergeResults(parts);
-      await writeOutputs(argv.out, merged);
-      process.stdout.write(`✔ merged ${parts.length} shard${parts.length === 1 ? '' : 's'} of sweep ${merged.sweep.name}: ${merged.points.length} points → ${argv.out}/\n`);
+      await writeOutputs(out, merged, { force: argv.force });
+      process.stdout.write(`✔ merged ${parts.length} shard${parts.length === 1 ? '' : 's'} of sweep ${merged.sweep.name}: ${merged.points.length} points → ${out}/\n`);
     });
   },
 };

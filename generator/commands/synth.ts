@@ -1,10 +1,12 @@
 import type { CommandModule } from 'yargs';
-import { toJson, writeFileAtomically } from '../../sim/files.js';
+import { checkReportFile, toJson, writeFileAtomically } from '../../sim/files.js';
 import { flowsOf, formatGateReport, gateCosim, gateSummary, type GateReport } from '../../sim/gate.js';
 import { ConfigError } from '../config/errors.js';
 import { synthesize, formatSynth } from '../estimate/synth.js';
 import { isTarget, TARGETS } from '../estimate/targets.js';
-import { ConfigSession, EXIT_CHECK_FAILED, runCommand } from './common.js';
+import { outputArg } from '../emit/write.js';
+import { activity, progressWanted } from '../../sim/progress.js';
+import { ConfigSession, EXIT_CHECK_FAILED, forceOption, runCommand } from './common.js';
 import { checkGemm, checkSeed, checkStall, simulatorsOf } from './sim.js';
 
 interface Args {
@@ -16,6 +18,8 @@ interface Args {
   gemm?: string;
   seed: number;
   stall: number;
+  force: boolean;
+  progress?: boolean;
 }
 
 export const synthCommand: CommandModule<object, Args> = {
@@ -25,7 +29,9 @@ export const synthCommand: CommandModule<object, Args> = {
     y
       .positional('config', { type: 'string', demandOption: true, describe: 'config file (.ts or .json)' })
       .option('target', { type: 'string', default: 'ice40', describe: `synthesis target: ${TARGETS.join(', ')}` })
-      .option('json', { type: 'string', describe: 'also write the full result (figures per part and variant, cell counts, tool version) to this file' })
+      .option('json', { type: 'string', describe: 'also write the full result (figures per part and variant, cell counts, tool version) to this file (an existing file only if it is an axgen synth report, unless --force)' })
+      .option('force', forceOption)
+      .option('progress', { type: 'boolean', describe: 'show each Yosys run on stderr as it starts and ends (default: on a terminal only; --no-progress: never)' })
       .option('verify', {
         type: 'boolean',
         default: false,
@@ -41,12 +47,19 @@ export const synthCommand: CommandModule<object, Args> = {
       if (!isTarget(argv.target)) {
         throw new ConfigError('--target', [{ path: '--target', expected: `one of ${TARGETS.map((t) => `"${t}"`).join(', ')}`, received: JSON.stringify(argv.target) }]);
       }
+      const json = outputArg(argv.json, '--json');
+      if (json !== undefined) await checkReportFile(json, { arg: '--json', force: argv.force, kind: 'synth' });
       const simulators = simulatorsOf(argv.simulator);
       const seed = checkSeed(argv.seed);
       const stall = checkStall(argv.stall);
       const c = await s.load(argv.config);
       const gemm = checkGemm(c, argv.gemm);
-      const r = await synthesize(c, argv.target);
+      const steps = activity(progressWanted(argv.progress));
+      const onRun = (label: string) => {
+        const end = steps.start(label);
+        return (hit: boolean) => end(hit ? 'cached' : 'done');
+      };
+      const r = await synthesize(c, argv.target, { onRun }).finally(() => steps.stop());
       process.stdout.write(formatSynth(c.name, r));
       let verification: GateReport[] | undefined;
       if (argv.verify) {
@@ -57,9 +70,9 @@ export const synthCommand: CommandModule<object, Args> = {
           verification.push(g);
         }
       }
-      if (argv.json) {
+      if (json !== undefined) {
         const out = { name: c.name, configHash: c.hash, ...r, ...(verification ? { verification: verification.map(gateSummary) } : {}) };
-        await writeFileAtomically(argv.json, toJson(out));
+        await writeFileAtomically(json, toJson(out), { arg: '--json', force: argv.force, kind: 'synth' });
       }
       return verification && !verification.every((g) => g.passed) ? EXIT_CHECK_FAILED : 0;
     }, s.hash);

@@ -7,10 +7,11 @@ import type { CommandModule } from 'yargs';
 import { join } from 'node:path';
 import { ConfigError, show } from '../config/errors.js';
 import { emitUnit, unitTopModule } from '../emit/unit.js';
-import { writeFolderAtomically } from '../emit/write.js';
+import { checkOutFolder, outputArg, OUT_EXISTING_HELP, writeFolderAtomically } from '../emit/write.js';
 import { checkUnits, describeFailures } from '../../sim/unit-harness.js';
-import type { SimulatorName } from '../../sim/simulators.js';
-import { ConfigSession, runCommand, EXIT_CHECK_FAILED } from './common.js';
+import { SIMULATOR_TOOL, type SimulatorName } from '../../sim/simulators.js';
+import { requireTools } from '../../sim/tools.js';
+import { ConfigSession, forceOption, runCommand, EXIT_CHECK_FAILED } from './common.js';
 import { checkSamplesArg, checkSeedArg } from './metrics.js';
 
 
@@ -20,6 +21,7 @@ interface Args {
   check?: string;
   seed?: number;
   samples?: number;
+  force: boolean;
 }
 
 function simulators(arg: string | undefined): SimulatorName[] {
@@ -35,20 +37,24 @@ export const unitCommand: CommandModule<object, Args> = {
   builder: (y) =>
     y
       .positional('config', { type: 'string', demandOption: true, describe: 'config file (.ts or .json)' })
-      .option('out', { type: 'string', describe: 'output folder (default: rtl-out/<name>_unit)' })
+      .option('out', { type: 'string', describe: `output folder (default: rtl-out/<name>_unit); ${OUT_EXISTING_HELP}` })
+      .option('force', forceOption)
       .option('check', { type: 'string', describe: 'check against the golden model: icarus | verilator | both' })
       .option('seed', { type: 'number', describe: 'seed of the random pairs above 20 operand bits (default 1)' })
       .option('samples', { type: 'number', describe: 'random pairs above 20 operand bits (default 20000; corners come on top)' }) as never,
   handler: async (argv) => {
     const s = new ConfigSession();
     await runCommand(async () => {
+      const given = outputArg(argv.out, '--out');
+      if (given !== undefined) await checkOutFolder(given, { force: argv.force });
       const sims = simulators(argv.check);
       const seed = checkSeedArg(argv.seed, 'axgen unit');
       const samples = checkSamplesArg(argv.samples, 20_000, 'axgen unit');
       const c = await s.load(argv.config);
+      await requireTools(sims.map((x) => SIMULATOR_TOOL[x]));
       const files = emitUnit(c);
-      const out = argv.out ?? join('rtl-out', `${c.name}_unit`);
-      await writeFolderAtomically(out, [...files.map((x) => ({ name: x.name, text: x.text })), { name: 'files.f', text: files.map((x) => x.name).join('\n') + '\n' }]);
+      const out = given ?? join('rtl-out', `${c.name}_unit`);
+      await writeFolderAtomically(out, [...files.map((x) => ({ name: x.name, text: x.text })), { name: 'files.f', text: files.map((x) => x.name).join('\n') + '\n' }], { force: argv.force });
       process.stdout.write(`✔ ${c.name}: ${files.length} Verilog files, top ${unitTopModule(c)} → ${out}/\n`);
       let failed = false;
       for (const sim of sims) {

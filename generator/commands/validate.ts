@@ -1,6 +1,5 @@
 import type { CommandModule } from 'yargs';
-import { derive } from '../config/derive.js';
-import { describeZeroSkip } from '../units/zero-skip.js';
+import { derive, unitLabel } from '../config/derive.js';
 import { ConfigSession, runCommand } from './common.js';
 
 interface Args {
@@ -26,10 +25,9 @@ export const validateCommand: CommandModule<object, Args> = {
       const d = derive(c);
       process.stdout.write(
         `✔ ${argv.config}: ${c.name} is valid (sha256:${c.hash.slice(0, 12)})\n` +
-          `  ${c.array.rows}x${c.array.cols} ${c.dataflow}, ${d.unit.describe(c.multiplier)}, ` +
+          `  ${c.array.rows}x${c.array.cols} ${c.dataflow}, ${unitLabel(c, d)}, ` +
           `a ${d.aBits}-bit ${d.ctx.activation.signed ? 'signed' : 'unsigned'} × w ${d.wBits}-bit ${d.ctx.weight.signed ? 'signed' : 'unsigned'} → ` +
-          `${d.pBits}-bit product, ${d.accBits}-bit accumulator (${c.precision.accumulator.overflow})` +
-          `${c.zeroSkip ? `, ${describeZeroSkip(c.zeroSkip)}` : ''}, ${c.interface} interface\n`,
+          `${d.pBits}-bit product, ${d.accBits}-bit accumulator (${c.precision.accumulator.overflow}), ${c.interface} interface\n`,
       );
     }, s.hash);
   },

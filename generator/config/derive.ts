@@ -2,11 +2,11 @@
  * Widths and limits derived from a ResolvedConfig. Every emitter, the golden model and the
  * simulation harness read these from here; none of them recomputes a width.
  */
-import { bitsFor } from '../units/common.js';
 import { unitFor } from '../units/index.js';
 import type { UnitContext, UnitDef } from '../units/types.js';
 import { commandCycles } from '../model/cycles.js';
-import { skipPredicate } from '../units/zero-skip.js';
+import { ubits } from '../units/verilog.js';
+import { ARRAY_FEATURES } from './features.js';
 import { productFormat, unitContext, type ResolvedConfig } from './resolve.js';
 
 export interface Derived {
@@ -42,7 +42,12 @@ export interface Derived {
   skip: ((a: number, w: number) => boolean) | null;
 }
 
-const ubits = (max: number) => bitsFor(0, Math.max(1, max)).bits;
+/** Every feature's skip predicate combined (a MAC is skipped when any feature skips it), or null. */
+function skipOf(c: ResolvedConfig): ((a: number, w: number) => boolean) | null {
+  const skips = ARRAY_FEATURES.map((f) => f.model(c).skip).filter((s): s is (a: number, w: number) => boolean => s !== undefined);
+  if (skips.length === 0) return null;
+  return skips.length === 1 ? skips[0]! : (a, w) => skips.some((s) => s(a, w));
+}
 
 export function derive(c: ResolvedConfig): Derived {
   const unit = unitFor(c.multiplier.kind);
@@ -75,6 +80,14 @@ export function derive(c: ResolvedConfig): Derived {
     nBits: ubits(C),
     cycBits: ubits(commandCycles(shape, maxM, maxK)),
     macBits: ubits(maxM * maxK * C),
-    skip: skipPredicate(c.zeroSkip),
+    skip: skipOf(c),
   };
+}
+
+/**
+ * The datapath as headers, reports and `axgen validate` print it: the unit's own description,
+ * then each configured array feature, e.g. `mitchell(fractionBits=4), zeroSkip(activation<=0, ...)`.
+ */
+export function unitLabel(c: ResolvedConfig, d: Derived = derive(c)): string {
+  return [d.unit.describe(c.multiplier), ...ARRAY_FEATURES.filter((f) => f.on(c)).map((f) => f.describe(c))].join(', ');
 }

@@ -38,3 +38,40 @@ export function show(value: unknown): string {
   const s = JSON.stringify(value);
   return s.length > 80 ? `${s.slice(0, 77)}...` : s;
 }
+
+/** Edit distance (insertions, deletions, substitutions, adjacent swaps) between two strings. */
+function distance(a: string, b: string): number {
+  const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) => Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
+  for (let i = 1; i <= a.length; i++) {
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      d[i]![j] = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d[i]![j] = Math.min(d[i]![j]!, d[i - 2]![j - 2]! + 1);
+    }
+  }
+  return d[a.length]![b.length]!;
+}
+
+/**
+ * The allowed value a typo most likely meant (`mitchel` → `mitchell`, `$gtt` → `$gt`): the closest
+ * by edit distance, ignoring case, if within a third of its length (at least 1); else undefined.
+ */
+export function closest(typed: unknown, options: readonly string[]): string | undefined {
+  if (typeof typed !== 'string' || typed === '') return undefined;
+  let best: string | undefined;
+  let bestD = Infinity;
+  for (const o of options) {
+    const dd = distance(typed.toLowerCase(), o.toLowerCase());
+    if (dd < bestD) {
+      bestD = dd;
+      best = o;
+    }
+  }
+  return best !== undefined && best !== typed && bestD <= Math.max(1, Math.floor(best.length / 3)) ? best : undefined;
+}
+
+/** ` (did you mean "x"?)` for a typo of one of `options`, else ''. */
+export function didYouMean(typed: unknown, options: readonly string[]): string {
+  const c = closest(typed, options);
+  return c === undefined ? '' : ` (did you mean ${JSON.stringify(c)}?)`;
+}

@@ -9,7 +9,7 @@ import { configDefaulter, schemaProblems } from './validate.js';
 import { bitsFor } from '../units/common.js';
 import { unitFor } from '../units/index.js';
 import type { UnitContext } from '../units/types.js';
-import { zeroSkipRules } from '../units/zero-skip.js';
+import { ARRAY_FEATURES } from './features.js';
 
 type Overflow = 'wrap' | 'saturate';
 
@@ -88,9 +88,9 @@ const rules: { name: string; check(c: ResolvedConfig): ConfigProblem[] }[] = [
     },
   },
   {
-    name: 'zero-skip',
+    name: 'array-features',
     check(c) {
-      return zeroSkipRules(c.zeroSkip, unitContext(c)).map((i) => ({
+      return ARRAY_FEATURES.flatMap((f) => f.rules(c, unitContext(c))).map((i) => ({
         path: i.path,
         expected: i.message,
         received: show(i.path.split('.').reduce<unknown>((o, k) => (o as Record<string, unknown> | undefined)?.[k], c)),

@@ -2,7 +2,7 @@
 import { GENERATOR_VERSION } from '../version.js';
 import type { ResolvedConfig } from '../config/resolve.js';
 import { emitRtl, topModule, type EmittedFile } from './rtl.js';
-import { writeFolderAtomically, type OutFile } from './write.js';
+import { writeFolderAtomically, type OutFile, type OutputOptions } from './write.js';
 import { createHash } from 'node:crypto';
 import { axiDocFiles, axiTopModule, emitAxiRtl, isAxi } from '../axi/emit.js';
 
@@ -59,8 +59,13 @@ export function generate(c: ResolvedConfig): Generated {
   return { files, manifest, out };
 }
 
-export async function generateTo(c: ResolvedConfig, dir: string): Promise<Generated> {
+/**
+ * Writes the generated folder to `dir` (generator/emit/write.ts: replaced only when new, empty or
+ * written by axgen, else refused unless `opts.force`).
+ * @throws ConfigError when `dir` may not be replaced
+ */
+export async function generateTo(c: ResolvedConfig, dir: string, opts: OutputOptions = {}): Promise<Generated> {
   const g = generate(c);
-  await writeFolderAtomically(dir, g.out);
+  await writeFolderAtomically(dir, g.out, opts);
   return g;
 }

@@ -4,17 +4,23 @@
  * Views hold strings only: with noEscape, `{{a}}{{b}}` with numbers would print their sum.
  */
 import Handlebars from 'handlebars';
-import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { View } from '../units/types.js';
+import { ROOT_DIR } from '../root.js';
 
-/** Repository root; template paths are given relative to it or to templates/. */
-export const ROOT_DIR = fileURLToPath(new URL('../../', import.meta.url));
+/** Repository root (generator/root.ts); template paths are given relative to it or to templates/. */
+export { ROOT_DIR };
 export const TEMPLATE_DIR = join(ROOT_DIR, 'templates');
 
 const hb = Handlebars.create();
 const compiled = new Map<string, HandlebarsTemplateDelegate>();
+
+// Shared pieces of the Verilog templates: templates/partials/<name>.hbs is `{{> name}}`.
+const PARTIAL_DIR = join(TEMPLATE_DIR, 'partials');
+for (const f of readdirSync(PARTIAL_DIR).filter((n) => n.endsWith('.hbs')).sort()) {
+  hb.registerPartial(f.slice(0, -'.hbs'.length), readFileSync(join(PARTIAL_DIR, f), 'utf8'));
+}
 
 function template(rel: string): HandlebarsTemplateDelegate {
   let t = compiled.get(rel);

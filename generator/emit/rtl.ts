@@ -3,11 +3,11 @@
  * which modules exist) are made here in TypeScript; templates only print.
  */
 import { GENERATOR_VERSION } from '../version.js';
-import { derive, type Derived } from '../config/derive.js';
+import { derive, unitLabel, type Derived } from '../config/derive.js';
 import type { ResolvedConfig } from '../config/resolve.js';
-import { extendExpr } from '../units/common.js';
 import type { ModuleSpec, View } from '../units/types.js';
-import { describeZeroSkip, zeroSkipRtl } from '../units/zero-skip.js';
+import { ARRAY_FEATURES } from '../config/features.js';
+import { alignDeclarations } from './align.js';
 import { render } from './handlebars.js';
 
 export interface EmittedFile {
@@ -18,9 +18,30 @@ export interface EmittedFile {
   text: string;
 }
 
-const s = (n: number) => String(n);
-const msb = (bits: number) => String(bits - 1);
-const ubits = (max: number) => Math.max(1, Math.ceil(Math.log2(Math.max(1, max) + 1)));
+import { dec as s, extendExpr, formatDesc, hexLit, lit, msb, ubits } from '../units/verilog.js';
+
+/** Emitted lines stay within this many columns (headers included). */
+export const MAX_COLUMNS = 100;
+
+/**
+ * `// <label>: <text>` as comment lines of at most MAX_COLUMNS columns, broken after ", " (a
+ * single item longer than that stays whole); continuation lines are indented under the text.
+ */
+export function wrapComment(label: string, text: string): string {
+  const first = `// ${label}: `;
+  const indent = '//' + ' '.repeat(first.length - 2);
+  const lines: string[] = [];
+  let cur = first;
+  for (const [i, part] of text.split(', ').entries()) {
+    const piece = i === 0 ? part : `, ${part}`;
+    if (i > 0 && (cur + piece.trimEnd()).length + 1 > MAX_COLUMNS) {
+      lines.push(cur + ',');
+      cur = indent + part;
+    } else cur += piece;
+  }
+  lines.push(cur);
+  return lines.join('\n');
+}
 
 /** The provenance header of every emitted file: no timestamp, so output is byte-identical. */
 export function headerFor(c: ResolvedConfig, d: Derived, template: string): string {
@@ -29,7 +50,7 @@ export function headerFor(c: ResolvedConfig, d: Derived, template: string): stri
     template,
     configName: c.name,
     hashShort: c.hash.slice(0, 12),
-    unitDesc: d.unit.describe(c.multiplier) + (c.zeroSkip ? `, ${describeZeroSkip(c.zeroSkip)}` : ''),
+    unitLines: wrapComment('unit', unitLabel(c, d)),
   }).trimEnd();
 }
 
@@ -40,7 +61,7 @@ function hexAll(bits: number, top: boolean | 'ones'): string {
   if (top === 'ones') v = all;
   else if (top) v = 1n << BigInt(bits - 1);
   else v = all >> 1n;
-  return `${bits}'h${v.toString(16)}`;
+  return hexLit(bits, v);
 }
 
 function accAddView(c: ResolvedConfig, d: Derived, header: string): View {
@@ -52,7 +73,7 @@ function accAddView(c: ResolvedConfig, d: Derived, header: string): View {
     module: `${c.name}_acc_add`,
     overflowDesc: d.saturate ? 'saturating at the accumulator range after the addition' : `wrapping modulo 2^${A}`,
     accDesc: `${A}-bit ${sign}`,
-    pDesc: `${P}-bit ${d.pSigned ? 'signed' : 'unsigned'}`,
+    pDesc: formatDesc(P, d.pSigned),
     accMsb: msb(A),
     pMsb: msb(P),
     accBits: s(A),
@@ -114,7 +135,7 @@ function gridView(c: ResolvedConfig, d: Derived, ae: number, we: number): Record
   };
 }
 
-function topView(c: ResolvedConfig, d: Derived, ae: number, we: number): Record<string, string> {
+function topView(c: ResolvedConfig, d: Derived, ae: number, we: number): View {
   const R = d.rows;
   const C = d.cols;
   const ws = c.dataflow === 'weight-stationary';
@@ -123,7 +144,7 @@ function topView(c: ResolvedConfig, d: Derived, ae: number, we: number): Record<
   const macIncBits = ubits(R * C);
   const addrBits = ubits(c.array.accDepth - 1);
   const rowIdxBits = ubits(R - 1);
-  const common: Record<string, string> = {
+  const common: View = {
     ...gridView(c, d, ae, we),
     maxK: s(d.maxK),
     accDepth: s(c.array.accDepth),
@@ -147,16 +168,18 @@ function topView(c: ResolvedConfig, d: Derived, ae: number, we: number): Record<
     return {
       ...common,
       foldOverhead: s(R + C - 1),
-      kRows: `${d.kBits}'d${R}`,
+      kRows: lit(d.kBits, R),
       mExt: extendExpr('m_q', d.mBits, idxBits, false),
-      idxYFirst: `${idxBits}'d${R + C - 1}`,
-      idxLastOffset: `${idxBits}'d${R + C - 2}`,
+      mExtWire: idxBits !== d.mBits,
+      mIdx: idxBits !== d.mBits ? 'm_ext' : 'm_q',
+      idxYFirst: lit(idxBits, R + C - 1),
+      idxLastOffset: lit(idxBits, R + C - 2),
       kvMsb: msb(kvBits),
-      kvRows: `${kvBits}'d${R}`,
+      kvRows: lit(kvBits, R),
       kvExt: extendExpr('kv', kvBits, macIncBits, false),
       rowIdxBits: s(rowIdxBits),
       rowIdxMsb: msb(rowIdxBits),
-      rowIdxLast: `${rowIdxBits}'d${R - 1}`,
+      rowIdxLast: lit(rowIdxBits, R - 1),
       addrMsb: msb(addrBits),
       unusedOffsetHigh:
         idxBits > addrBits
@@ -170,7 +193,9 @@ function topView(c: ResolvedConfig, d: Derived, ae: number, we: number): Record<
     ...common,
     runOverhead: s(R + C - 2),
     kExt: extendExpr('k_q', d.kBits, idxBits, false),
-    idxLastExpr: last >= 0 ? `k_ext + ${idxBits}'d${last}` : `k_ext - ${idxBits}'d1`,
+    kExtWire: idxBits !== d.kBits,
+    kIdx: idxBits !== d.kBits ? 'k_ext' : 'k_q',
+    idxLastExpr: last >= 0 ? `${idxBits !== d.kBits ? 'k_ext' : 'k_q'} + ${idxBits}'d${last}` : `${idxBits !== d.kBits ? 'k_ext' : 'k_q'} - ${idxBits}'d1`,
     mIncExt: extendExpr('m_q', d.mBits, macIncBits, false),
   };
 }
@@ -181,7 +206,7 @@ export function moduleSpecs(c: ResolvedConfig): ModuleSpec[] {
   const header = (t: string) => headerFor(c, d, t);
   const unit = d.unit.rtl(c.multiplier, d.ctx, c.name, header);
   const ws = c.dataflow === 'weight-stationary';
-  const zs = zeroSkipRtl(c.zeroSkip, {
+  const rtlContext = {
     prefix: c.name,
     ctx: d.ctx,
     ws,
@@ -194,13 +219,21 @@ export function moduleSpecs(c: ResolvedConfig): ModuleSpec[] {
     mBits: d.mBits,
     nBits: d.nBits,
     header,
-  });
+  };
+  // Array features (zero-skip): each adds bits to the operands, modules, and PE / top view keys.
+  const feats = ARRAY_FEATURES.map((f) => f.rtl(c, rtlContext));
+  const features = {
+    extraBits: feats.reduce((n, f) => n + f.extraBits, 0),
+    modules: feats.flatMap((f) => f.modules),
+    pe: Object.assign({}, ...feats.map((f) => f.pe)) as View,
+    top: Object.assign({}, ...feats.map((f) => f.top)) as View,
+  };
   // With zero-skip, each operand carries its skip flag through the array in one extra top bit.
-  const ae = unit.actEncBits + zs.extraBits;
-  const we = unit.wgtEncBits + zs.extraBits;
+  const ae = unit.actEncBits + features.extraBits;
+  const we = unit.wgtEncBits + features.extraBits;
   const flow = ws ? 'ws' : 'os';
   const grid = gridView(c, d, ae, we);
-  const specs: ModuleSpec[] = [...unit.modules, ...zs.modules];
+  const specs: ModuleSpec[] = [...unit.modules, ...features.modules];
   specs.push({ module: `${c.name}_acc_add`, template: 'acc_add.v.hbs', view: accAddView(c, d, header('acc_add.v.hbs')) });
   // Skew and de-skew lines exist only when there is more than one row or column.
   if (d.rows > 1 || d.cols > 1) specs.push({ module: `${c.name}_delay`, template: 'delay.v.hbs', view: { header: header('delay.v.hbs'), module: `${c.name}_delay` } });
@@ -220,14 +253,19 @@ export function moduleSpecs(c: ResolvedConfig): ModuleSpec[] {
       },
     });
   }
-  specs.push({ module: `${c.name}_pe`, template: `pe_${flow}.v.hbs`, view: { header: header(`pe_${flow}.v.hbs`), ...grid, ...zs.pe } });
+  specs.push({ module: `${c.name}_pe`, template: `pe_${flow}.v.hbs`, view: { header: header(`pe_${flow}.v.hbs`), ...grid, ...features.pe } });
   specs.push({ module: `${c.name}_array`, template: `array_${flow}.v.hbs`, view: { header: header(`array_${flow}.v.hbs`), ...grid } });
-  specs.push({ module: `${c.name}_top`, template: `top_${flow}.v.hbs`, view: { header: header(`top_${flow}.v.hbs`), ...topView(c, d, ae, we), ...zs.top } });
+  specs.push({ module: `${c.name}_top`, template: `top_${flow}.v.hbs`, view: { header: header(`top_${flow}.v.hbs`), ...topView(c, d, ae, we), ...features.top } });
   return specs;
 }
 
+/** Renders module specs to files `<module>.v`, declarations aligned (emit/align.ts). */
+export function emitModules(specs: ModuleSpec[]): EmittedFile[] {
+  return specs.map((m) => ({ name: `${m.module}.v`, module: m.module, template: m.template, text: alignDeclarations(render(m.template, m.view)) }));
+}
+
 export function emitRtl(c: ResolvedConfig): EmittedFile[] {
-  return moduleSpecs(c).map((m) => ({ name: `${m.module}.v`, module: m.module, template: m.template, text: render(m.template, m.view) }));
+  return emitModules(moduleSpecs(c));
 }
 
 export const topModule = (c: ResolvedConfig) => `${c.name}_top`;

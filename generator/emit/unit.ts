@@ -6,11 +6,9 @@
 import { derive } from '../config/derive.js';
 import type { ResolvedConfig } from '../config/resolve.js';
 import type { ModuleSpec } from '../units/types.js';
-import { render } from './handlebars.js';
-import { headerFor, type EmittedFile } from './rtl.js';
+import { formatDesc as desc, msb } from '../units/verilog.js';
+import { emitModules, headerFor, type EmittedFile } from './rtl.js';
 
-const msb = (bits: number) => String(bits - 1);
-const desc = (bits: number, signed: boolean) => `${bits}-bit ${signed ? 'signed' : 'unsigned'}`;
 
 /** The unit's own modules followed by `<prefix>_unit`. */
 export function unitModuleSpecs(c: ResolvedConfig): ModuleSpec[] {
@@ -39,7 +37,7 @@ export function unitModuleSpecs(c: ResolvedConfig): ModuleSpec[] {
 
 /** Emitted files of the standalone unit; the top module is `<prefix>_unit`. */
 export function emitUnit(c: ResolvedConfig): EmittedFile[] {
-  return unitModuleSpecs(c).map((m) => ({ name: `${m.module}.v`, module: m.module, template: m.template, text: render(m.template, m.view) }));
+  return emitModules(unitModuleSpecs(c));
 }
 
 export const unitTopModule = (c: ResolvedConfig) => `${c.name}_unit`;

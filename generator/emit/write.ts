@@ -1,48 +1,466 @@
 /**
- * Writes an output folder atomically: everything goes into a temporary sibling folder that is
- * renamed into place only when complete, so a failure never leaves a half-written folder.
+ * Output folders that can never cost a user a file.
+ *
+ * Everything goes into a temporary sibling folder that is renamed into place only when complete,
+ * so a failure never leaves a half-written folder. Before it writes and again before the rename,
+ * the target is checked (checkOutFolder): axgen replaces only
+ *   - a path that does not exist yet,
+ *   - an empty folder,
+ *   - a folder axgen wrote itself: it holds OUTPUT_MARKER (`.axgen-output.json`, the list of the
+ *     files axgen put there) and nothing that list does not name (folders of earlier axgen
+ *     versions are recognised by their manifest.json, files.f or results.json, see legacyFiles).
+ * Anything else (a folder with other files, a regular file, a symbolic link) is refused with a
+ * ConfigError naming the folder and `--force`. `--force` never deletes either: it moves the
+ * existing path aside to `<path>.old-<n>` and writes a fresh folder. The current folder, the
+ * repository, the home folder and their ancestors are refused even with `--force`.
+ *
+ * Old content of a folder axgen wrote is removed file by file from its list, never recursively,
+ * so a file that appears there meanwhile survives. Folders are created with mode 0777 and files
+ * with 0666, both less the user's umask (0755 / 0644 under umask 022).
+ *
+ * Temporaries are named `.<name>.tmp-<host>-<pid>-<random>`; one left by a killed run is removed
+ * by the next run writing beside it (cleanStaleTemps) once its process is gone.
  */
-import { mkdir, mkdtemp, rename, rm, writeFile } from 'node:fs/promises';
-import { existsSync } from 'node:fs';
-import { basename, dirname, join, resolve } from 'node:path';
+import { lstat, mkdir, open, readdir, readFile, rename, rm, rmdir, writeFile } from 'node:fs/promises';
+import { existsSync, type Stats } from 'node:fs';
+import { createHash, randomBytes } from 'node:crypto';
+import { homedir, hostname } from 'node:os';
+import { basename, dirname, join, relative, resolve, sep } from 'node:path';
+import { ConfigError, show } from '../config/errors.js';
+import { GENERATOR_VERSION } from '../version.js';
+import { ROOT_DIR } from './handlebars.js';
 
 export interface OutFile {
   name: string;
   text: string;
 }
 
-/** Replaces `dir` with a folder holding exactly `files`. */
-export async function writeFolderAtomically(dir: string, files: OutFile[]): Promise<void> {
-  await replaceFolderAtomically(dir, async (tmp) => {
-    for (const f of files) {
-      if (f.name.includes('/') || f.name.includes('\\') || f.name.startsWith('.')) throw new Error(`internal error: unsafe output file name ${f.name}`);
-      await writeFile(join(tmp, f.name), f.text);
-    }
-  });
+/** The file in every folder axgen writes that lists what it wrote there (sorted relative paths). */
+export const OUTPUT_MARKER = '.axgen-output.json';
+
+/** What the user asked for on the command line about one output path. */
+export interface OutputOptions {
+  /** The command-line argument that named the path, for messages (default `--out`). */
+  arg?: string;
+  /** Move an existing path axgen did not write aside (`<path>.old-<n>`) instead of refusing. */
+  force?: boolean;
+}
+
+/** The help text of every command's `--force`. */
+export const FORCE_HELP =
+  'write even when an output path exists and was not written by axgen: the existing folder or file is moved aside to <path>.old-<n> (nothing is deleted)';
+
+/** The help-text sentence saying what `--out` does to an existing folder. */
+export const OUT_EXISTING_HELP =
+  'an existing folder is replaced only if it is empty or axgen wrote it (its .axgen-output.json lists every file in it); anything else is refused unless --force, and the current folder or a folder holding it always';
+
+/**
+ * Checks a path argument given on the command line: undefined stays undefined (the command's
+ * default applies); an empty or blank string (`--out ''`, an unset shell variable) is a user error.
+ * @throws ConfigError naming `arg`
+ */
+export function outputArg(value: string | undefined, arg: string): string | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'string' || value.trim() === '') {
+    throw new ConfigError(arg, [{ path: arg, expected: `a path (omit ${arg} for the default)`, received: show(value) }]);
+  }
+  return value;
+}
+
+/** Replaces `dir` with a folder holding exactly `files` (and OUTPUT_MARKER). */
+export async function writeFolderAtomically(dir: string, files: OutFile[], opts: OutputOptions = {}): Promise<void> {
+  await replaceFolderAtomically(
+    dir,
+    async (tmp) => {
+      for (const f of files) {
+        if (f.name.includes('/') || f.name.includes('\\') || f.name.startsWith('.')) throw new Error(`internal error: unsafe output file name ${f.name}`);
+        await writeFile(join(tmp, f.name), f.text);
+      }
+    },
+    opts,
+  );
 }
 
 /**
  * Replaces `dir` with the folder `fill` writes into a temporary sibling; on any failure of `fill`
- * the temporary folder is removed and `dir` is left as it was. Returns what `fill` returns.
+ * the temporary folder is removed and `dir` is left as it was. `dir` is checked with
+ * checkOutFolder before `fill` runs (so a refusal costs no work) and again before the rename.
+ * Returns what `fill` returns.
+ * @throws ConfigError when `dir` may not be replaced (see the module comment)
  */
-export async function replaceFolderAtomically<T>(dir: string, fill: (tmp: string) => Promise<T>): Promise<T> {
+export async function replaceFolderAtomically<T>(dir: string, fill: (tmp: string) => Promise<T>, opts: OutputOptions = {}): Promise<T> {
   const target = resolve(dir);
+  await checkOutFolder(target, opts);
   const parent = dirname(target);
   await mkdir(parent, { recursive: true });
-  const tmp = await mkdtemp(join(parent, `.${basename(target)}.tmp-`));
+  const prefix = `.${basename(target)}.tmp-`;
+  await cleanStaleTemps(parent, prefix);
+  const tmp = await makeTemp(parent, prefix);
   try {
     const result = await fill(tmp);
-    if (existsSync(target)) {
+    await finishTemp(tmp);
+    const files = await listFiles(tmp);
+    await writeFile(join(tmp, OUTPUT_MARKER), markerText(files));
+    const state = await checkOutFolder(target, opts);
+    if (state.kind === 'absent') {
+      await rename(tmp, target);
+    } else if (state.kind === 'foreign') {
+      await moveAside(target);
+      await rename(tmp, target);
+    } else {
       const old = `${tmp}-old`;
       await rename(target, old);
       await rename(tmp, target);
-      await rm(old, { recursive: true, force: true });
-    } else {
-      await rename(tmp, target);
+      await removeWritten(old, state.files);
     }
     return result;
   } catch (e) {
     await rm(tmp, { recursive: true, force: true });
     throw e;
+  }
+}
+
+/** What is at an output path: nothing, a folder axgen may replace (with the files it may remove), or something else. */
+export type OutState = { kind: 'absent' } | { kind: 'ours'; files: string[] } | { kind: 'foreign'; why: string };
+
+/**
+ * Checks that `dir` may be replaced by an output folder (module comment); returns its state.
+ * @throws ConfigError naming the folder, why it is refused and `--force`; for the current folder,
+ *   the repository, the home folder or an ancestor of one of them even with `force`
+ */
+export async function checkOutFolder(dir: string, opts: OutputOptions = {}): Promise<OutState> {
+  const arg = opts.arg ?? '--out';
+  const target = resolve(dir);
+  const held = protectedBy(target);
+  if (held) {
+    throw new ConfigError(arg, [
+      { path: arg, expected: `a folder of its own for the output (axgen never replaces ${held}, not even with --force)`, received: show(target) },
+    ]);
+  }
+  const state = await folderState(target);
+  if (state.kind === 'foreign' && !opts.force) {
+    throw new ConfigError(arg, [
+      {
+        path: arg,
+        expected: `a new or empty folder, or one axgen wrote; name another folder, or add --force to move the existing one aside to ${target}.old-<n>`,
+        received: `${show(target)}, which ${state.why}`,
+      },
+    ]);
+  }
+  return state;
+}
+
+/**
+ * Checks a report file path (`--json FILE`, `--junit FILE`, `--wave FILE`) before a command does
+ * its work: it may be new, empty, or a file of the same kind axgen writes there (`sameKind`).
+ * @throws ConfigError naming the file and `--force`
+ */
+export async function checkOutFile(file: string, opts: OutputOptions & { sameKind?: (old: string) => boolean }): Promise<'absent' | 'ours' | 'foreign'> {
+  const arg = opts.arg ?? '--json';
+  const target = resolve(file);
+  let st: Stats;
+  try {
+    st = await lstat(target);
+  } catch {
+    return 'absent';
+  }
+  let why: string | undefined;
+  if (st.isDirectory()) why = 'is a folder';
+  else if (!st.isFile()) why = 'is not a regular file';
+  else if (st.size > 0) {
+    const old = st.size <= 8 << 20 ? await readFile(target, 'utf8') : await head(target, 64 << 10);
+    if (!(opts.sameKind ?? (() => false))(old)) why = 'exists and is not a report axgen wrote';
+  }
+  if (why === undefined) return 'ours';
+  if (st.isDirectory() || !opts.force) {
+    throw new ConfigError(arg, [
+      {
+        path: arg,
+        expected: st.isDirectory()
+          ? 'a file path, not a folder'
+          : `a new file, or a report axgen wrote there; name another file, or add --force to move the existing one aside to ${target}.old-<n>`,
+        received: `${show(target)}, which ${why}`,
+      },
+    ]);
+  }
+  return 'foreign';
+}
+
+async function head(file: string, bytes: number): Promise<string> {
+  const h = await open(file, 'r');
+  try {
+    const buf = Buffer.alloc(bytes);
+    const { bytesRead } = await h.read(buf, 0, bytes, 0);
+    return buf.subarray(0, bytesRead).toString('utf8');
+  } finally {
+    await h.close();
+  }
+}
+
+/** Renames `target` to asidePath(target), says so on stderr, and returns the new path (`--force`). */
+export async function moveAside(target: string): Promise<string> {
+  const aside = await asidePath(target);
+  await rename(target, aside);
+  process.stderr.write(`moved the existing ${target} aside to ${aside} (--force)\n`);
+  return aside;
+}
+
+/** `<path>.old-<n>` with the smallest n that does not exist. */
+export async function asidePath(target: string): Promise<string> {
+  for (let n = 1; ; n++) {
+    const p = `${target}.old-${n}`;
+    if (!existsSync(p)) return p;
+  }
+}
+
+/** The reason `target` may never be replaced (it is or holds the current folder, the repository or the home folder), or null. */
+function protectedBy(target: string): string | null {
+  const holds = (p: string) => p === target || p.startsWith(target.endsWith(sep) ? target : target + sep);
+  if (holds(resolve(process.cwd()))) return 'the current folder or a folder holding it';
+  if (holds(resolve(ROOT_DIR))) return "axgen's own folder or a folder holding it";
+  if (holds(resolve(homedir()))) return 'the home folder or a folder holding it';
+  return null;
+}
+
+async function folderState(target: string): Promise<OutState> {
+  let st: Stats;
+  try {
+    st = await lstat(target);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') {
+      // Absent; but a file on the way (`--out notes.txt/x`) can never hold it.
+      for (let p = dirname(target); p !== dirname(p); p = dirname(p)) {
+        const up = await lstat(p).catch(() => null);
+        if (up) return up.isDirectory() || up.isSymbolicLink() ? { kind: 'absent' } : { kind: 'foreign', why: `lies inside ${show(p)}, which is a file` };
+      }
+      return { kind: 'absent' };
+    }
+    throw e;
+  }
+  if (st.isSymbolicLink()) return { kind: 'foreign', why: 'is a symbolic link' };
+  if (!st.isDirectory()) return { kind: 'foreign', why: 'is a file, not a folder' };
+  const names = await readdir(target);
+  if (names.length === 0) return { kind: 'ours', files: [] };
+  const allowed = (await markerFiles(target)) ?? (await legacyFiles(target, names));
+  if (!allowed) return { kind: 'foreign', why: `holds files axgen did not write (${sample(names)}) and no ${OUTPUT_MARKER}` };
+  const extra = await unlisted(target, new Set(allowed));
+  if (extra.length > 0) return { kind: 'foreign', why: `holds files axgen did not write there (${sample(extra)})` };
+  return { kind: 'ours', files: allowed };
+}
+
+function sample(names: string[]): string {
+  const s = [...names].sort();
+  return s.slice(0, 3).join(', ') + (s.length > 3 ? `, and ${s.length - 3} more` : '');
+}
+
+function markerText(files: string[]): string {
+  return (
+    JSON.stringify(
+      {
+        writtenBy: 'axgen',
+        generatorVersion: GENERATOR_VERSION,
+        note: 'axgen replaces this folder on its next run with the same output path only while it holds nothing but these files',
+        files,
+      },
+      null,
+      2,
+    ) + '\n'
+  );
+}
+
+/** The files listed by the folder's OUTPUT_MARKER (the marker itself included), or null without a valid marker. */
+async function markerFiles(dir: string): Promise<string[] | null> {
+  try {
+    const m = JSON.parse(await readFile(join(dir, OUTPUT_MARKER), 'utf8')) as { writtenBy?: unknown; files?: unknown };
+    if (m.writtenBy !== 'axgen' || !Array.isArray(m.files) || !m.files.every((f) => typeof f === 'string' && isInside(f))) return null;
+    return [...(m.files as string[]), OUTPUT_MARKER];
+  } catch {
+    return null;
+  }
+}
+
+function isInside(rel: string): boolean {
+  return rel !== '' && !rel.startsWith('/') && !rel.split('/').includes('..');
+}
+
+const LEGACY_GENERATE = ['files.f', 'manifest.json', 'regmap.h', 'regmap.md', 'regmap.json'];
+const LEGACY_SWEEP = ['results.json', 'results.csv', 'report.md', 'report.html'];
+
+/**
+ * The files of a folder written by axgen before OUTPUT_MARKER existed (flat folders only):
+ * `generate` (manifest.json with generatorVersion and its file list), `sweep` / `sweep-merge`
+ * (results.json of format axgen-sweep-results-1) and `unit` (files.f listing only .v files).
+ */
+async function legacyFiles(dir: string, names: string[]): Promise<string[] | null> {
+  const json = async (name: string): Promise<Record<string, unknown> | null> => {
+    try {
+      return JSON.parse(await readFile(join(dir, name), 'utf8')) as Record<string, unknown>;
+    } catch {
+      return null;
+    }
+  };
+  if (names.includes('manifest.json')) {
+    const m = await json('manifest.json');
+    if (m && typeof m.generatorVersion === 'string' && Array.isArray(m.files) && m.files.every((f) => typeof f === 'string' && !f.includes('/'))) {
+      return [...(m.files as string[]), ...LEGACY_GENERATE];
+    }
+    return null;
+  }
+  if (names.includes('results.json')) {
+    const r = await json('results.json');
+    return r && r.format === 'axgen-sweep-results-1' ? LEGACY_SWEEP : null;
+  }
+  if (names.includes('files.f')) {
+    const listed = (await readFile(join(dir, 'files.f'), 'utf8')).split('\n').filter((l) => l !== '');
+    return listed.length > 0 && listed.every((l) => /^[A-Za-z0-9_]+\.v$/.test(l)) ? [...listed, 'files.f'] : null;
+  }
+  return null;
+}
+
+/** Entries under `dir` (relative, `/`-separated) that are neither in `allowed` nor a folder on the way to one; stops after 4. */
+async function unlisted(dir: string, allowed: Set<string>): Promise<string[]> {
+  const dirs = new Set<string>();
+  for (const f of allowed) {
+    const parts = f.split('/');
+    for (let i = 1; i < parts.length; i++) dirs.add(parts.slice(0, i).join('/'));
+  }
+  const extra: string[] = [];
+  const walk = async (rel: string): Promise<void> => {
+    for (const e of await readdir(join(dir, rel), { withFileTypes: true })) {
+      if (extra.length > 3) return;
+      const r = rel === '' ? e.name : `${rel}/${e.name}`;
+      if (e.isDirectory() && dirs.has(r)) await walk(r);
+      else if (e.isDirectory() || !allowed.has(r)) extra.push(e.isDirectory() ? `${r}/` : r);
+    }
+  };
+  await walk('');
+  return extra;
+}
+
+/** Every non-folder entry under `dir`, relative and `/`-separated, sorted. */
+async function listFiles(dir: string): Promise<string[]> {
+  const out: string[] = [];
+  for (const e of await readdir(dir, { withFileTypes: true, recursive: true })) {
+    if (!e.isDirectory()) out.push(relative(dir, join(e.parentPath ?? (e as unknown as { path: string }).path, e.name)).split(sep).join('/'));
+  }
+  return out.sort();
+}
+
+/**
+ * Removes the listed files of a folder axgen wrote, then its folders if empty. Anything else found
+ * there (a file written meanwhile) is kept: the folder is then moved aside and a warning printed.
+ */
+async function removeWritten(dir: string, files: string[]): Promise<void> {
+  const dirs = new Set<string>();
+  for (const f of files) {
+    await rm(join(dir, f), { force: true });
+    const parts = f.split('/');
+    for (let i = 1; i < parts.length; i++) dirs.add(parts.slice(0, i).join('/'));
+  }
+  try {
+    for (const d of [...dirs].sort((a, b) => b.length - a.length)) await rmdir(join(dir, d));
+    await rmdir(dir);
+  } catch {
+    const aside = await asidePath(dir.replace(/\.tmp-[^/]*-old$/, '').replace(/\/\.([^/]*)$/, '/$1'));
+    await rename(dir, aside);
+    process.stderr.write(`⚠ kept files that appeared in the old output meanwhile: moved to ${aside}\n`);
+  }
+}
+
+// ---- temporaries ---------------------------------------------------------------------------
+
+/** A file inside every temporary folder while it is being filled: what cleanStaleTemps looks for. */
+const TEMP_MARKER = '.axgen-tmp';
+const HOST = createHash('sha256').update(hostname()).digest('hex').slice(0, 6);
+/** A temporary of another machine (a cache on a shared file system) counts as stale after this. */
+const FOREIGN_HOST_STALE_MS = 24 * 3600_000;
+
+/**
+ * Makes `<parent>/<prefix><host>-<pid>-<random>` with a TEMP_MARKER inside; mode 0777 less the umask
+ * (mkdtemp would make it 0700).
+ */
+export async function makeTemp(parent: string, prefix: string): Promise<string> {
+  const tmp = join(parent, `${prefix}${HOST}-${process.pid}-${randomBytes(4).toString('hex')}`);
+  await mkdir(tmp);
+  await writeFile(join(tmp, TEMP_MARKER), `${process.pid}\n`);
+  return tmp;
+}
+
+/** Removes the TEMP_MARKER of a filled temporary (before it is renamed into place). */
+export async function finishTemp(tmp: string): Promise<void> {
+  await rm(join(tmp, TEMP_MARKER), { force: true });
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * Removes temporaries under `parent` named `<prefix><host>-<pid>-<hex>` (and the `-old` folders of
+ * an interrupted replacement) whose process is gone: on this machine, a pid that no longer runs;
+ * from another machine, older than a day. Only folders holding TEMP_MARKER (a temporary being
+ * filled) or OUTPUT_MARKER (an old output being removed) are touched; an old output loses only the
+ * files its marker lists. Returns the paths removed.
+ */
+export async function cleanStaleTemps(parent: string, prefix: string): Promise<string[]> {
+  let names: string[];
+  try {
+    names = await readdir(parent);
+  } catch {
+    return [];
+  }
+  const re = new RegExp(`^${prefix.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}([0-9a-f]{6})-(\\d+)-[0-9a-f]{8}(-old)?$`);
+  const removed: string[] = [];
+  for (const name of names) {
+    const m = re.exec(name);
+    if (!m) continue;
+    const path = join(parent, name);
+    try {
+      const st = await lstat(path);
+      if (!st.isDirectory()) continue;
+      const stale = m[1] === HOST ? !alive(Number(m[2])) : Date.now() - st.mtimeMs > FOREIGN_HOST_STALE_MS;
+      if (!stale) continue;
+      if (m[3]) {
+        const files = await markerFiles(path);
+        if (files) {
+          await removeWritten(path, files);
+          removed.push(path);
+        }
+      } else if (existsSync(join(path, TEMP_MARKER))) {
+        await rm(path, { recursive: true, force: true });
+        removed.push(path);
+      }
+    } catch {
+      // Another run cleaning the same temporary, or one that vanished: nothing to do.
+    }
+  }
+  return removed;
+}
+
+/** The temporary sibling a single output file is written to before its rename: `<file>.tmp-<host>-<pid>`. */
+export function tempFileFor(target: string): string {
+  return `${target}.tmp-${HOST}-${process.pid}`;
+}
+
+/** Removes `<file>.tmp-<host>-<pid>` files of this machine whose process is gone (a killed run). */
+export async function cleanStaleTempFiles(target: string): Promise<void> {
+  const prefix = `${basename(target)}.tmp-${HOST}-`;
+  let names: string[];
+  try {
+    names = await readdir(dirname(target));
+  } catch {
+    return;
+  }
+  for (const n of names) {
+    if (!n.startsWith(prefix) || !/^\d+$/.test(n.slice(prefix.length))) continue;
+    if (alive(Number(n.slice(prefix.length)))) continue;
+    const p = join(dirname(target), n);
+    if ((await lstat(p)).isFile()) await rm(p, { force: true });
   }
 }

@@ -17,7 +17,7 @@
  * Both parts are cached by content (files + script + Yosys version) in the shared build cache and
  * every Yosys run takes a slot of the shared job pool.
  */
-import { execa } from 'execa';
+import { runTool } from '../../sim/children.js';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { cached, contentKey } from '../../sim/cache.js';
@@ -160,7 +160,7 @@ async function synthPart(req: PartRequest, yosysVersion: string): Promise<PartRe
   const { dir, hit } = await cached('synth', key, async (tmp) => {
     for (const f of [...req.libs, ...req.files]) await writeFile(join(tmp, f.name), f.text);
     await writeFile(join(tmp, 'synth.ys'), script);
-    const r = await jobPool.run(() => execa('yosys', ['-q', '-s', 'synth.ys'], { cwd: tmp, reject: false, all: true }));
+    const r = await jobPool.run(() => runTool('yosys', ['-q', '-s', 'synth.ys'], { cwd: tmp }));
     if (r.exitCode !== 0) {
       const tail = (r.all ?? '').trim().split('\n').slice(-15).join('\n');
       throw new Error(`yosys failed synthesizing the ${req.part === 'pe' ? 'PE' : 'array around the PE'} for ${req.target} (exit ${r.exitCode ?? r.signal}):\n${tail}`);
@@ -179,6 +179,11 @@ async function synthPart(req: PartRequest, yosysVersion: string): Promise<PartRe
 export interface SynthOptions {
   /** Called with which parts came from the cache (for progress output and tests). */
   onCache?: (part: 'pe' | 'rest', hit: boolean) => void;
+  /**
+   * Called as each Yosys run starts (`label` names the part and variant); the returned function is
+   * called when it ends, with whether it came from the cache (for progress output).
+   */
+  onRun?: (label: string) => (hit: boolean) => void;
 }
 
 function add(a: Figures, b: Figures, times = 1): Figures {
@@ -202,9 +207,20 @@ export async function synthesize(c: ResolvedConfig, target: Target, o: SynthOpti
   // The rest is the big part: each of its variants runs in its own Yosys process so that two cores
   // share one config's synthesis; the small PE does all its variants in one process.
   const ids = def.variants.map((v) => v.id);
+  const run = <T extends { hit: boolean }>(label: string, p: () => Promise<T>): Promise<T> => {
+    const end = o.onRun?.(label);
+    return p().then((r) => {
+      end?.(r.hit);
+      return r;
+    });
+  };
   const [restParts, pePart] = await Promise.all([
-    Promise.all(ids.map((id) => synthPart({ target, part: 'rest', files: restFiles, libs: [peFile], top, flatten: false, variants: [id] }, yosys.version))),
-    synthPart({ target, part: 'pe', files: peFiles, libs: [], top: pe, flatten: true, variants: ids }, yosys.version),
+    Promise.all(
+      ids.map((id) =>
+        run(`Yosys: the array around the PE (${id})`, () => synthPart({ target, part: 'rest', files: restFiles, libs: [peFile], top, flatten: false, variants: [id] }, yosys.version)),
+      ),
+    ),
+    run(`Yosys: the PE ${pe} (${ids.join(', ')})`, () => synthPart({ target, part: 'pe', files: peFiles, libs: [], top: pe, flatten: true, variants: ids }, yosys.version)),
   ]);
   const restPart = { variants: restParts.flatMap((r) => r.variants), hit: restParts.every((r) => r.hit) };
   o.onCache?.('pe', pePart.hit);

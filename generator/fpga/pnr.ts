@@ -27,7 +27,7 @@
  * options, tool versions) in the shared build cache, so a sweep asking twice pays once.
  * Every tool run goes through the shared job pool.
  */
-import { execa } from 'execa';
+import { runTool } from '../../sim/children.js';
 import { copyFile, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -153,28 +153,30 @@ interface Stored {
   failure: string | null;
 }
 
-/** Yosys synth_ice40 → nextpnr-ice40 → icepack; see the file header. */
-export async function placeAndRoute(req: PnrRequest): Promise<PnrResult> {
+type Device = NonNullable<ReturnType<typeof iceDevice>>;
+
+/** A request with its defaults filled and checked; PnrInputError names the bad argument. */
+function settings(req: PnrRequest): { dev: Device; clockMHz: number; useHarness: boolean; clock: string; dsp: boolean; seed: number } {
   const dev = iceDevice(req.device);
   if (!dev) throw new PnrInputError(`--device: expected one of ${DEVICE_NAMES.join(', ')}, received "${req.device}"`);
   const clockMHz = req.clockMHz ?? 50;
   if (!(clockMHz > 0 && clockMHz <= 1000)) throw new PnrInputError(`--clock: expected a frequency in MHz between 0 and 1000, received ${req.clockMHz}`);
-  const useHarness = req.harness ?? true;
-  const clock = req.clock ?? 'clk_i';
-  const dsp = (req.dsp ?? dev.dsp) && dev.dsp;
-  const seed = req.seed ?? 1;
-  const [yosys, nextpnr, icepack] = await Promise.all([tool('yosys'), tool('nextpnr-ice40'), icepackTool()]);
+  return { dev, clockMHz, useHarness: req.harness ?? true, clock: req.clock ?? 'clk_i', dsp: (req.dsp ?? dev.dsp) && dev.dsp, seed: req.seed ?? 1 };
+}
 
+/** The files to synthesize and their top: the request's, plus the timing harness around its top when used. */
+function designFiles(req: PnrRequest, useHarness: boolean, clock: string): { files: PnrFile[]; top: string } {
   const files = [...req.files];
-  let top = req.top;
-  if (useHarness) {
-    const topFile = files.find((f) => new RegExp(`\\bmodule\\s+${req.top}\\b`).test(f.text));
-    if (!topFile) throw new PnrInputError(`top module ${req.top} is in none of the files`);
-    files.push({ name: `${HARNESS_MODULE}.v`, text: harnessVerilog(req.top, parsePorts(topFile.text, req.top), { clock }) });
-    top = HARNESS_MODULE;
-  }
-  const ysScript = `read_verilog ${files.map((f) => f.name).join(' ')}; synth_ice40 -top ${top}${dsp ? ' -dsp' : ''} -json design.json; tee -q -o stat.txt stat`;
-  const pnrArgs = [
+  if (!useHarness) return { files, top: req.top };
+  const topFile = files.find((f) => new RegExp(`\\bmodule\\s+${req.top}\\b`).test(f.text));
+  if (!topFile) throw new PnrInputError(`top module ${req.top} is in none of the files`);
+  files.push({ name: `${HARNESS_MODULE}.v`, text: harnessVerilog(req.top, parsePorts(topFile.text, req.top), { clock }) });
+  return { files, top: HARNESS_MODULE };
+}
+
+/** nextpnr-ice40 arguments: design.json → design.asc and report.json. */
+function pnrArguments(dev: Device, clockMHz: number, seed: number): string[] {
+  return [
     `--${dev.name}`,
     '--package',
     dev.package,
@@ -191,88 +193,110 @@ export async function placeAndRoute(req: PnrRequest): Promise<PnrResult> {
     '--report',
     'report.json',
   ];
-  const key = contentKey([
-    'pnr-v1',
-    yosys.version,
-    nextpnr.version,
-    icepack,
-    ysScript,
-    pnrArgs.join(' '),
-    ...files.flatMap((f) => [f.name, f.text]),
-  ]);
+}
 
-  const { dir, hit } = await cached('pnr', key, async (tmp) => {
-    for (const f of files) await writeFile(join(tmp, f.name), f.text);
-    const t0 = Date.now();
-    const ys = await jobPool.run(() => execa('yosys', ['-q', '-l', 'yosys.log', '-p', ysScript], { cwd: tmp, reject: false, all: true }));
-    if (ys.exitCode !== 0) throw new Error(`yosys synth_ice40 failed on ${req.top}:\n${(ys.all ?? '').slice(-4000)}`);
-    const t1 = Date.now();
-    const stat = parseYosysStat(await readFile(join(tmp, 'stat.txt'), 'utf8'));
-    // Hard blocks the device lacks: nextpnr may crash instead of reporting them, so check first.
-    const hard: Overflow[] = [
-      { resource: 'ICESTORM_RAM', used: stat.bram, available: dev.brams, over: stat.bram - dev.brams },
-      { resource: 'ICESTORM_DSP', used: stat.mac16, available: dev.dsps, over: stat.mac16 - dev.dsps },
-    ].filter((o) => o.over > 0);
-    if (hard.length > 0) {
-      const stored: Stored = {
-        fits: false,
-        overflow: hard,
-        fmaxMHz: null,
-        utilisation: { ...stat, lc: null, io: null },
-        capacity: {},
-        timingReport: '',
-        seconds: { synth: (t1 - t0) / 1000, pnr: 0 },
-        failure: null,
-      };
-      await writeFile(join(tmp, 'result.json'), JSON.stringify(stored, null, 2) + '\n');
-      return;
+/** Hard blocks the synthesized design uses beyond the device's (nextpnr may crash instead of reporting them). */
+function hardBlockOverflow(stat: Omit<Utilisation, 'lc' | 'io'>, dev: Device): Overflow[] {
+  return [
+    { resource: 'ICESTORM_RAM', used: stat.bram, available: dev.brams, over: stat.bram - dev.brams },
+    { resource: 'ICESTORM_DSP', used: stat.mac16, available: dev.dsps, over: stat.mac16 - dev.dsps },
+  ].filter((o) => o.over > 0);
+}
+
+interface Flow {
+  files: PnrFile[];
+  top: string;
+  dev: Device;
+  ysScript: string;
+  pnrArgs: string[];
+}
+
+/** Place, route and pack in `tmp` (design.json already there); the figures to store. */
+async function placeRouteAndPack(tmp: string, flow: Flow, req: PnrRequest): Promise<Omit<Stored, 'utilisation' | 'seconds'> & { lc: number | null; io: number | null }> {
+  const np = await jobPool.run(() => runTool('nextpnr-ice40', flow.pnrArgs, { cwd: tmp }));
+  const log = np.all ?? '';
+  await writeFile(join(tmp, 'nextpnr.log'), log);
+  const capacity = parseNextpnrUtilisation(log);
+  const overflow: Overflow[] = Object.entries(capacity)
+    .filter(([, v]) => v.used > v.available)
+    .map(([resource, v]) => ({ resource, used: v.used, available: v.available, over: v.used - v.available }));
+  const fits = np.exitCode === 0 && overflow.length === 0 && existsSync(join(tmp, 'design.asc'));
+  let failure: string | null = null;
+  let fmaxMHz: number | null = null;
+  if (fits) {
+    const rep = JSON.parse(await readFile(join(tmp, 'report.json'), 'utf8')) as { fmax?: Record<string, { achieved: number }> };
+    const clocks = Object.values(rep.fmax ?? {});
+    fmaxMHz = clocks.length > 0 ? Math.min(...clocks.map((c) => c.achieved)) : null;
+    const pk = await jobPool.run(() => runTool('icepack', ['design.asc', 'design.bin'], { cwd: tmp }));
+    if (pk.exitCode !== 0) throw new Error(`icepack failed:\n${pk.all}`);
+  } else {
+    failure = overflow.length > 0 ? null : (log.split('\n').find((l) => /^ERROR/.test(l)) ?? `nextpnr exited with ${np.exitCode}`);
+    if (failure && !/Unable to place|no BELs remaining|not enough|exceed/i.test(failure)) {
+      throw new Error(`nextpnr-ice40 failed on ${req.top} (${flow.dev.name}):\n${log.slice(-4000)}`);
     }
-    const np = await jobPool.run(() => execa('nextpnr-ice40', pnrArgs, { cwd: tmp, reject: false, all: true }));
-    const log = np.all ?? '';
-    await writeFile(join(tmp, 'nextpnr.log'), log);
-    const t2 = Date.now();
-    const capacity = parseNextpnrUtilisation(log);
-    const overflow: Overflow[] = Object.entries(capacity)
-      .filter(([, v]) => v.used > v.available)
-      .map(([resource, v]) => ({ resource, used: v.used, available: v.available, over: v.used - v.available }));
-    let fits = np.exitCode === 0 && overflow.length === 0 && existsSync(join(tmp, 'design.asc'));
-    let failure: string | null = null;
-    let fmaxMHz: number | null = null;
-    if (fits) {
-      const rep = JSON.parse(await readFile(join(tmp, 'report.json'), 'utf8')) as { fmax?: Record<string, { achieved: number }> };
-      const clocks = Object.values(rep.fmax ?? {});
-      fmaxMHz = clocks.length > 0 ? Math.min(...clocks.map((c) => c.achieved)) : null;
-      const pk = await jobPool.run(() => execa('icepack', ['design.asc', 'design.bin'], { cwd: tmp, reject: false, all: true }));
-      if (pk.exitCode !== 0) throw new Error(`icepack failed:\n${pk.all}`);
-    } else {
-      fits = false;
-      failure = overflow.length > 0 ? null : (log.split('\n').find((l) => /^ERROR/.test(l)) ?? `nextpnr exited with ${np.exitCode}`);
-      if (failure && !/Unable to place|no BELs remaining|not enough|exceed/i.test(failure)) {
-        throw new Error(`nextpnr-ice40 failed on ${req.top} (${dev.name}):\n${log.slice(-4000)}`);
-      }
-    }
-    const stored: Stored = {
-      fits,
-      overflow,
-      fmaxMHz,
-      utilisation: { ...stat, lc: capacity.ICESTORM_LC?.used ?? null, io: capacity.SB_IO?.used ?? null },
-      capacity,
-      timingReport: timingLines(log),
-      seconds: { synth: (t1 - t0) / 1000, pnr: (t2 - t1) / 1000 },
-      failure,
+  }
+  return { fits, overflow, fmaxMHz, capacity, timingReport: timingLines(log), failure, lc: capacity.ICESTORM_LC?.used ?? null, io: capacity.SB_IO?.used ?? null };
+}
+
+/** The whole flow in the cache folder `tmp`: writes result.json (and the logs and bitstream). */
+async function runFlow(tmp: string, flow: Flow, req: PnrRequest): Promise<void> {
+  for (const f of flow.files) await writeFile(join(tmp, f.name), f.text);
+  const t0 = Date.now();
+  const ys = await jobPool.run(() => runTool('yosys', ['-q', '-l', 'yosys.log', '-p', flow.ysScript], { cwd: tmp }));
+  if (ys.exitCode !== 0) throw new Error(`yosys synth_ice40 failed on ${req.top}:\n${(ys.all ?? '').slice(-4000)}`);
+  const t1 = Date.now();
+  const stat = parseYosysStat(await readFile(join(tmp, 'stat.txt'), 'utf8'));
+  const hard = hardBlockOverflow(stat, flow.dev);
+  let stored: Stored;
+  if (hard.length > 0) {
+    stored = {
+      fits: false,
+      overflow: hard,
+      fmaxMHz: null,
+      utilisation: { ...stat, lc: null, io: null },
+      capacity: {},
+      timingReport: '',
+      seconds: { synth: (t1 - t0) / 1000, pnr: 0 },
+      failure: null,
     };
-    await writeFile(join(tmp, 'result.json'), JSON.stringify(stored, null, 2) + '\n');
-  });
+  } else {
+    const r = await placeRouteAndPack(tmp, flow, req);
+    const t2 = Date.now();
+    stored = {
+      fits: r.fits,
+      overflow: r.overflow,
+      fmaxMHz: r.fmaxMHz,
+      utilisation: { ...stat, lc: r.lc, io: r.io },
+      capacity: r.capacity,
+      timingReport: r.timingReport,
+      seconds: { synth: (t1 - t0) / 1000, pnr: (t2 - t1) / 1000 },
+      failure: r.failure,
+    };
+  }
+  await writeFile(join(tmp, 'result.json'), JSON.stringify(stored, null, 2) + '\n');
+}
+
+/** Copies the logs, report and bitstream of a cache folder to outDir; the bitstream's path, or null. */
+async function copyArtifacts(dir: string, outDir: string, top: string, dev: Device): Promise<string | null> {
+  await mkdir(outDir, { recursive: true });
+  for (const f of ['nextpnr.log', 'yosys.log', 'report.json', 'design.bin', `${HARNESS_MODULE}.v`]) {
+    if (existsSync(join(dir, f))) await copyFile(join(dir, f), join(outDir, f === 'design.bin' ? `${top}_${dev.name}.bin` : f));
+  }
+  return existsSync(join(dir, 'design.bin')) ? join(outDir, `${top}_${dev.name}.bin`) : null;
+}
+
+/** Yosys synth_ice40 → nextpnr-ice40 → icepack; see the file header. */
+export async function placeAndRoute(req: PnrRequest): Promise<PnrResult> {
+  const { dev, clockMHz, useHarness, clock, dsp, seed } = settings(req);
+  const [yosys, nextpnr, icepack] = await Promise.all([tool('yosys'), tool('nextpnr-ice40'), icepackTool()]);
+  const { files, top } = designFiles(req, useHarness, clock);
+  const ysScript = `read_verilog ${files.map((f) => f.name).join(' ')}; synth_ice40 -top ${top}${dsp ? ' -dsp' : ''} -json design.json; tee -q -o stat.txt stat`;
+  const pnrArgs = pnrArguments(dev, clockMHz, seed);
+  const key = contentKey(['pnr-v1', yosys.version, nextpnr.version, icepack, ysScript, pnrArgs.join(' '), ...files.flatMap((f) => [f.name, f.text])]);
+  const { dir, hit } = await cached('pnr', key, (tmp) => runFlow(tmp, { files, top, dev, ysScript, pnrArgs }, req));
 
   const stored = JSON.parse(await readFile(join(dir, 'result.json'), 'utf8')) as Stored;
-  let bitstream: string | null = null;
-  if (req.outDir) {
-    await mkdir(req.outDir, { recursive: true });
-    for (const f of ['nextpnr.log', 'yosys.log', 'report.json', 'design.bin', `${HARNESS_MODULE}.v`]) {
-      if (existsSync(join(dir, f))) await copyFile(join(dir, f), join(req.outDir, f === 'design.bin' ? `${req.top}_${dev.name}.bin` : f));
-    }
-    if (existsSync(join(dir, 'design.bin'))) bitstream = join(req.outDir, `${req.top}_${dev.name}.bin`);
-  }
+  const bitstream = req.outDir ? await copyArtifacts(dir, req.outDir, req.top, dev) : null;
   return {
     top: req.top,
     device: dev.name,

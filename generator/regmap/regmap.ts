@@ -52,31 +52,9 @@ export function versionWord(v: string): number {
   return ((maj! & 0xff) << 16) | ((min! & 0xff) << 8) | (pat! & 0xff);
 }
 
-/** 64-bit counters split into two 32-bit registers each. */
-function counterRegs(base: number, name: string, what: string, bits: number): Register[] {
-  const lo = Math.min(bits, 32);
-  const hi = Math.max(0, bits - 32);
+/** CTRL and STATUS at 0x00 / 0x04. */
+function controlRegs(): Register[] {
   return [
-    {
-      name: `${name}_LO`,
-      offset: base,
-      access: 'ro',
-      description: `${what}, bits 31..0 (${bits}-bit counter; cleared when a command starts, held after it ends).`,
-      fields: [{ name: 'VALUE', lsb: 0, width: lo, kind: 'value', description: `${what} [${lo - 1}:0]` }],
-    },
-    {
-      name: `${name}_HI`,
-      offset: base + 4,
-      access: 'ro',
-      description: `${what}, bits 63..32${hi === 0 ? ' (always 0 for this config)' : ''}.`,
-      fields: hi > 0 ? [{ name: 'VALUE', lsb: 0, width: hi, kind: 'value', description: `${what} [${bits - 1}:32]` }] : [],
-    },
-  ];
-}
-
-export function regMap(c: ResolvedConfig, d: Derived): RegMap {
-  const hashWords = [0, 1, 2, 3].map((i) => parseInt(c.hash.slice(i * 8, i * 8 + 8), 16));
-  const regs: Register[] = [
     {
       name: 'CTRL',
       offset: 0x00,
@@ -101,6 +79,12 @@ export function regMap(c: ResolvedConfig, d: Derived): RegMap {
         { name: 'ERR_TLAST', lsb: 4, width: 1, kind: 'sticky', description: 'An input beat\'s TLAST disagreed with the tile boundary implied by DIM_M/K/N (the beat was used anyway).' },
       ],
     },
+  ];
+}
+
+/** DIM_M / DIM_K / DIM_N at 0x08..0x10: the shape of the next command. */
+function commandRegs(d: Derived): Register[] {
+  return [
     {
       name: 'DIM_M',
       offset: 0x08,
@@ -122,9 +106,12 @@ export function regMap(c: ResolvedConfig, d: Derived): RegMap {
       description: `Tile columns N of the next command (1..${d.maxN}).`,
       fields: [{ name: 'N', lsb: 0, width: d.nBits, kind: 'value', reset: 0, description: 'N' }],
     },
-    ...counterRegs(0x14, 'CYCLES', 'advancing cycles of the last command', d.cycBits),
-    ...counterRegs(0x1c, 'MACS', 'MACs issued by the last command', d.macBits),
-    ...counterRegs(0x24, 'SKIPPED', 'MACs skipped by zero-skip in the last command', d.macBits),
+  ];
+}
+
+/** ERR_ADDR at 0x2c. */
+function errorRegs(): Register[] {
+  return [
     {
       name: 'ERR_ADDR',
       offset: 0x2c,
@@ -132,6 +119,13 @@ export function regMap(c: ResolvedConfig, d: Derived): RegMap {
       description: 'Byte address of the last write to a read-only register.',
       fields: [{ name: 'ADDR', lsb: 0, width: ADDR_BITS, kind: 'value', description: 'address' }],
     },
+  ];
+}
+
+/** ID_* at 0x30..0x4c: magic, generator version, config hash, shape and format (constants). */
+function identityRegs(c: ResolvedConfig, d: Derived): Register[] {
+  const hashWords = [0, 1, 2, 3].map((i) => parseInt(c.hash.slice(i * 8, i * 8 + 8), 16));
+  return [
     {
       name: 'ID_MAGIC',
       offset: 0x30,
@@ -177,6 +171,40 @@ export function regMap(c: ResolvedConfig, d: Derived): RegMap {
         { name: 'OUTPUT_STATIONARY', lsb: 8, width: 1, kind: 'const', value: c.dataflow === 'output-stationary' ? 1 : 0, description: '0: weight-stationary, 1: output-stationary' },
       ],
     },
+  ];
+}
+
+/** 64-bit counters split into two 32-bit registers each. */
+function counterRegs(base: number, name: string, what: string, bits: number): Register[] {
+  const lo = Math.min(bits, 32);
+  const hi = Math.max(0, bits - 32);
+  return [
+    {
+      name: `${name}_LO`,
+      offset: base,
+      access: 'ro',
+      description: `${what}, bits 31..0 (${bits}-bit counter; cleared when a command starts, held after it ends).`,
+      fields: [{ name: 'VALUE', lsb: 0, width: lo, kind: 'value', description: `${what} [${lo - 1}:0]` }],
+    },
+    {
+      name: `${name}_HI`,
+      offset: base + 4,
+      access: 'ro',
+      description: `${what}, bits 63..32${hi === 0 ? ' (always 0 for this config)' : ''}.`,
+      fields: hi > 0 ? [{ name: 'VALUE', lsb: 0, width: hi, kind: 'value', description: `${what} [${bits - 1}:32]` }] : [],
+    },
+  ];
+}
+
+export function regMap(c: ResolvedConfig, d: Derived): RegMap {
+  const regs: Register[] = [
+    ...controlRegs(),
+    ...commandRegs(d),
+    ...counterRegs(0x14, 'CYCLES', 'advancing cycles of the last command', d.cycBits),
+    ...counterRegs(0x1c, 'MACS', 'MACs issued by the last command', d.macBits),
+    ...counterRegs(0x24, 'SKIPPED', 'MACs skipped by zero-skip in the last command', d.macBits),
+    ...errorRegs(),
+    ...identityRegs(c, d),
   ];
   return { name: c.name, dataBits: 32, addrBits: 8, registers: regs };
 }

@@ -2,7 +2,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ConfigError } from '../config/errors.js';
-import { writeFolderAtomically } from '../emit/write.js';
+import { writeFolderAtomically, type OutputOptions } from '../emit/write.js';
 import { reportHtml, reportMarkdown } from './report.js';
 import { finalize, resultsCsv, resultsJson, type SweepResults } from './results.js';
 
@@ -18,8 +18,9 @@ export async function renderOutputs(r: SweepResults): Promise<{ name: string; te
   ];
 }
 
-export async function writeOutputs(dir: string, r: SweepResults): Promise<void> {
-  await writeFolderAtomically(dir, await renderOutputs(r));
+/** @throws ConfigError when `dir` may not be replaced (generator/emit/write.ts) */
+export async function writeOutputs(dir: string, r: SweepResults, opts: OutputOptions = {}): Promise<void> {
+  await writeFolderAtomically(dir, await renderOutputs(r), opts);
 }
 
 /** Reads a results folder (or a results.json file) written by `axgen sweep`. */

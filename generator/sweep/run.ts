@@ -8,7 +8,7 @@ import { derive } from '../config/derive.js';
 import { GENERATOR_VERSION } from '../version.js';
 import { jobPool } from '../../sim/pool.js';
 import { tool } from '../../sim/tools.js';
-import { expandGrid, shardOf, type GridPoint, type Sweep } from './spec.js';
+import { checkGrid, expandGrid, shardOf, type GridPoint, type Sweep } from './spec.js';
 import { pointFigures, type PointFigures, type PointOptions } from './point.js';
 import type { SweepResults, PointResult } from './results.js';
 
@@ -74,6 +74,8 @@ function baseResult(p: GridPoint): PointResult {
 export async function runSweep(sweep: Sweep, o: RunOptions = {}): Promise<{ results: SweepResults; stats: RunStats }> {
   const t0 = performance.now();
   const grid = expandGrid(sweep);
+  // Before any tool runs: a grid of only invalid points is a mistake in the spec (exit 1).
+  checkGrid(grid.points, sweep.source ?? sweep.spec.name);
   const mine = shardOf(grid.points, o.shard ?? null);
   const opts = pointOptions(sweep);
   const yosys = await tool('yosys');

@@ -11,16 +11,19 @@ import { ConfigError, type ConfigProblem, formatProblem, show } from '../config/
 import { loadWritten } from '../config/load.js';
 import { canonicalJson, resolveConfig, type ResolvedConfig } from '../config/resolve.js';
 import { acceleratorSchema } from '../config/schema.js';
-import { ajvProblems } from '../config/validate.js';
+import { ajvProblems, otherFileKind } from '../config/validate.js';
 import type { Target } from '../estimate/targets.js';
 import { sweepSchema, type DefaultedSweep, type SweepFilter } from './schema.js';
 
 let checker: ValidateFunction | undefined;
 let defaulter: ValidateFunction | undefined;
-const makeAjv = (useDefaults: boolean) => new Ajv({ allErrors: true, useDefaults, strict: true, strictRequired: false });
+// validateSchema off as in config/validate.ts (start-up time); test/cli/startup.test.ts checks the schema.
+const makeAjv = (useDefaults: boolean, discriminator = false) => new Ajv({ allErrors: true, useDefaults, discriminator, strict: true, strictRequired: false, validateSchema: false });
 
 /** Every schema problem of a written sweep (empty when valid). */
 export function sweepSchemaProblems(data: unknown): ConfigProblem[] {
+  const other = otherFileKind(data, 'sweep');
+  if (other) return [other];
   checker ??= makeAjv(false).compile(sweepSchema);
   if (checker(data)) return [];
   return ajvProblems(checker.errors ?? [], data, { root: sweepSchema, configAt: '/base' }).map((p) =>
@@ -37,6 +40,8 @@ export interface Sweep {
   baseSource: string;
   /** sha256 of the canonical sweep (everything that determines the results): shards must agree on it. */
   hash: string;
+  /** The sweep file (for messages). */
+  source?: string;
 }
 
 /** Value at a dotted path of a plain object (undefined when absent). */
@@ -69,8 +74,8 @@ export function setPath(o: Record<string, unknown>, path: string, value: unknown
 
 type Node = Record<string, unknown>;
 
-/** Whether `path` names a field of the accelerator config schema (through unit branches too). */
-export function isConfigPath(path: string): boolean {
+/** The schema nodes a dotted config path can name (one per unit branch that has it; none when unknown). */
+export function configSchemaNodes(path: string): Node[] {
   let nodes: Node[] = [acceleratorSchema as unknown as Node];
   for (const key of path.split('.')) {
     const next: Node[] = [];
@@ -81,10 +86,56 @@ export function isConfigPath(path: string): boolean {
         if (child && key !== '$schema') next.push(child);
       }
     }
-    if (next.length === 0) return false;
+    if (next.length === 0) return [];
     nodes = next;
   }
-  return true;
+  // Branches that share a field (e.g. `fractionBits` of several units) often share its definition.
+  const seen = new Set<string>();
+  return nodes.filter((n) => {
+    const k = JSON.stringify(n);
+    if (seen.has(k)) return false;
+    seen.add(k);
+    return true;
+  });
+}
+
+/** Whether `path` names a field of the accelerator config schema (through unit branches too). */
+export function isConfigPath(path: string): boolean {
+  return configSchemaNodes(path).length > 0;
+}
+
+const nodeValidators = new Map<Node, ValidateFunction>();
+
+/**
+ * Every axis value checked on its own against the config schema at its path, before any point is
+ * built: a value no branch of the schema accepts there (e.g. `array.rows: 0`) can only give invalid
+ * points. Problems are named `axes["<path>"][<i>]` (plus the path inside an object value). `null`
+ * (the field left out) and cross-field rules (which depend on the whole point) are left to the points.
+ */
+export function axisValueProblems(axes: Record<string, readonly unknown[]>): ConfigProblem[] {
+  const out: ConfigProblem[] = [];
+  for (const [path, values] of Object.entries(axes)) {
+    const nodes = configSchemaNodes(path);
+    if (nodes.length === 0) continue;
+    values.forEach((value, i) => {
+      if (value === null) return;
+      let first: ConfigProblem[] | undefined;
+      for (const node of nodes) {
+        let v = nodeValidators.get(node);
+        if (!v) {
+          v = makeAjv(false, true).compile(node);
+          nodeValidators.set(node, v);
+        }
+        if (v(value)) return;
+        first ??= ajvProblems(v.errors ?? [], value, { root: node, configAt: '/(none)' });
+      }
+      for (const p of first ?? []) {
+        const inner = p.path === '(root)' ? '' : p.path.startsWith('[') ? p.path : `.${p.path}`;
+        out.push({ ...p, path: `axes["${path}"][${i}]${inner}` });
+      }
+    });
+  }
+  return out;
 }
 
 function configFields(): string[] {
@@ -116,6 +167,7 @@ export async function resolveSweep(written: unknown, source: string, overrides: 
       if (!isConfigPath(path)) pathProblems.push({ path: `filters[${i}]["${path}"]`, expected: 'a config field path such as "multiplier.kind" or "array.rows"', received: show(path) });
     }
   });
+  pathProblems.push(...axisValueProblems(d.axes));
   if (pathProblems.length > 0) throw new ConfigError(source, pathProblems);
   let base: Record<string, unknown>;
   let baseSource = 'inline';
@@ -138,7 +190,7 @@ export async function resolveSweep(written: unknown, source: string, overrides: 
   }
   const spec = { ...d, base, target: overrides.target ?? d.target };
   const hash = createHash('sha256').update(canonicalJson(spec)).digest('hex');
-  return { spec, baseSource, hash };
+  return { spec, baseSource, hash, source };
 }
 
 /** Loads and validates a sweep file (.ts default export or .json). */
@@ -159,8 +211,9 @@ export interface GridPoint {
   tokens: Record<string, string>;
   written: Record<string, unknown>;
   config?: ResolvedConfig;
-  /** Set when the point is not a valid config. */
+  /** Set when the point is not a valid config: the message, and its problems. */
   error?: string;
+  problems?: ConfigProblem[];
 }
 
 /** Short, deterministic text for an axis value: `8`, `mitchell(fractionBits=4)`, `{a=1,b=2}`. */
@@ -230,10 +283,12 @@ export function expandGrid(sweep: Sweep): { points: GridPoint[]; dropped: number
     written.name = name;
     let config: ResolvedConfig | undefined;
     let error: string | undefined;
+    let problems: ConfigProblem[] | undefined;
     try {
       config = resolveConfig(written, name);
     } catch (e) {
       if (!(e instanceof ConfigError)) throw e;
+      problems = e.problems;
       error = e.problems.map(formatProblem).join('\n');
     }
     if (!passes(s.filters, config ?? written)) {
@@ -241,7 +296,7 @@ export function expandGrid(sweep: Sweep): { points: GridPoint[]; dropped: number
       continue;
     }
     const label = paths.map((p) => `${p}=${tokens[p]}`).join(', ');
-    points.push({ index: points.length, name, label, axes, tokens, written, ...(config ? { config } : {}), ...(error ? { error } : {}) });
+    points.push({ index: points.length, name, label, axes, tokens, written, ...(config ? { config } : {}), ...(error ? { error, problems } : {}) });
   }
   const seen = new Map<string, string>();
   for (const p of points) {
@@ -250,6 +305,34 @@ export function expandGrid(sweep: Sweep): { points: GridPoint[]; dropped: number
     seen.set(p.name, p.label);
   }
   return { points, dropped, total: combos.length };
+}
+
+/** Distinct problems listed at most when every point is invalid (the rest are counted). */
+const MAX_DISTINCT = 20;
+
+/**
+ * A grid whose every point is invalid is a user error, not a sweep with failed points: throws a
+ * ConfigError listing each distinct problem once (with how many points have it), not one line per
+ * point. An empty grid (everything filtered out) and a grid with a valid point pass.
+ */
+export function checkGrid(points: readonly GridPoint[], source: string): void {
+  if (points.length === 0 || points.some((p) => p.config)) return;
+  const counts = new Map<string, { p: ConfigProblem; n: number }>();
+  for (const pt of points) {
+    for (const p of pt.problems ?? [{ path: '(point)', expected: 'a valid config', received: pt.error ?? 'an error' }]) {
+      const key = `${p.path}\0${p.expected}\0${p.received}`;
+      const e = counts.get(key);
+      if (e) e.n++;
+      else counts.set(key, { p, n: 1 });
+    }
+  }
+  const all = [...counts.values()];
+  const shown = all.slice(0, MAX_DISTINCT).map(({ p, n }) => ({ ...p, path: `base + axes, ${p.path}`, received: `${p.received} (${n === points.length ? 'every point' : `${n} of ${points.length} points`})` }));
+  const more = all.length - shown.length;
+  throw new ConfigError(source, [
+    { path: 'base + axes', expected: 'at least one point that is a valid config', received: `all ${points.length} points are invalid, with ${all.length} distinct problem${all.length === 1 ? '' : 's'}${more > 0 ? ` (the first ${MAX_DISTINCT} follow)` : ''}` },
+    ...shown,
+  ]);
 }
 
 /** `--shard i/N` (1 ≤ i ≤ N): every N-th point from the i-th, in grid order. */

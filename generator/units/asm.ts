@@ -20,8 +20,9 @@
  *   the same, so it is exact on supported weights and documents the rest.
  */
 import type { FromSchema } from 'json-schema-to-ts';
-import { bitsFor, extendExpr, operandRange } from './common.js';
-import { defineUnit, type ModuleSpec, type RuleIssue, type UnitContext } from './types.js';
+import { operandRange } from './common.js';
+import { asmRtl } from './asm-rtl.js';
+import { defineUnit, type RuleIssue, type UnitContext } from './types.js';
 
 export const ASM_MEMBERS = [1, 3, 5, 7, 9, 11, 13, 15] as const;
 
@@ -79,7 +80,7 @@ export function quartetWidths(bits: number): number[] {
 }
 
 /** (a, s) with a·2^s = v for an alphabet member a, or null (v = 0 or unsupported). */
-function factor(v: number, alphabet: readonly number[]): { a: number; s: number } | null {
+export function factor(v: number, alphabet: readonly number[]): { a: number; s: number } | null {
   if (v === 0) return null;
   let s = 0;
   let a = v;
@@ -166,7 +167,8 @@ function nearestTable(alphabet: readonly number[], bits: number, maxMag: number)
 }
 
 // The normalizer (ajv) has filled alphabet and rounding; the alphabet is sorted here for the tables.
-const alphabetOf = (p: AsmParams): number[] => [...p.alphabet].sort((x, y) => x - y);
+/** The alphabet sorted ascending. */
+export const alphabetOf = (p: AsmParams): number[] => [...p.alphabet].sort((x, y) => x - y);
 const roundingOf = (p: AsmParams): Rounding => p.rounding;
 
 /** Host mapping of a weight value to a supported one (sign-magnitude for signed weights). */
@@ -214,25 +216,6 @@ function asmRange(p: AsmParams, ctx: UnitContext): { min: number; max: number } 
   return { min: Math.min(...corners), max: Math.max(...corners) };
 }
 
-/** Bank members that some quartet of the weight magnitude can select. */
-function bankMembers(alphabet: readonly number[], bits: number): number[] {
-  const top = Math.max(...quartetWidths(bits).map((w) => 2 ** w - 1));
-  return alphabet.filter((a) => a <= top);
-}
-
-/** Shift-and-add expression of a·m in `width` bits from the extended activation `x` (and smaller multiples). */
-function multipleExpr(m: number, x: string, done: Map<number, { name: string; width: number }>, width: number, signed: boolean): string {
-  if (m === 1) return x;
-  const terms: string[] = [];
-  for (let b = 0; b < 4; b++) if (m & (1 << b)) terms.push(b === 0 ? x : `(${x} << ${b})`);
-  if (terms.length <= 2) return terms.join(' + '); // 3, 5, 9: a + (a << s)
-  const pow = Math.log2(m + 1);
-  if (Number.isInteger(pow)) return `(${x} << ${pow}) - ${x}`; // 7, 15: (a << s) - a
-  const prev = done.get(m - 8);
-  if (m > 8 && prev) return `${extendExpr(prev.name, prev.width, width, signed)} + (${x} << 3)`; // 11 = 3 + 8, 13 = 5 + 8
-  return terms.join(' + ');
-}
-
 function describeAsm(p: AsmParams): string {
   return `asm(alphabet={${alphabetOf(p).join(',')}}, rounding=${roundingOf(p)}${p.share === false ? ', share=false' : ''})`;
 }
@@ -254,151 +237,5 @@ export const asmUnit = defineUnit({
   mapWeight: asmMapWeight,
   multiply: asmMultiply,
   productRange: asmRange,
-  rtl(p: AsmParams, ctx: UnitContext, prefix: string, header: (template: string) => string) {
-    const A = ctx.activation.bits;
-    const W = ctx.weight.bits;
-    const aS = ctx.activation.signed;
-    const wS = ctx.weight.signed;
-    const alphabet = alphabetOf(p);
-    const share = p.share !== false;
-    const range = asmRange(p, ctx);
-    const prod = bitsFor(range.min, range.max);
-    const P = prod.bits;
-    const qw = quartetWidths(W);
-    const members = bankMembers(alphabet, W);
-    const L = members.length;
-    const field = L + 2; // one-hot select over the bank, then a 2-bit shift
-
-    // ---- pre-computer bank ----
-    const ar = operandRange(ctx.activation);
-    const done = new Map<number, { name: string; width: number }>();
-    let lo = 0;
-    const bankLanes = members.map((m) => {
-      const width = m === 1 ? A : bitsFor(ar.min * m, ar.max * m).bits;
-      const name = `a_m${m}`;
-      const x = m === 1 ? 'a_i' : `a_x${m}`;
-      const lane = {
-        name,
-        msb: String(width - 1),
-        ext: m === 1 ? '' : extendExpr('a_i', A, width, aS),
-        xName: x,
-        hasExt: m !== 1,
-        expr: multipleExpr(m, x, done, width, aS),
-        slice: `[${lo + width - 1}:${lo}]`,
-        width,
-        lo,
-      };
-      done.set(m, { name, width });
-      lo += width;
-      return lane;
-    });
-    const bankBits = lo;
-
-    // ---- weight decode: per quartet, floor to a supported value, one-hot select + shift ----
-    const magBits = W;
-    let qlo = 0;
-    const quartets = qw.map((width, q) => {
-      const caseLines: string[] = [];
-      for (let v = 1; v < 2 ** width; v++) {
-        const f = factor(floorQuartetValue(v, alphabet), alphabet);
-        const onehot = f ? 1 << members.indexOf(f.a) : 0;
-        const code = f ? (f.s << L) | onehot : 0;
-        const bin = code.toString(2).padStart(field, '0');
-        caseLines.push(`${width}'d${v}: q${q}_enc = ${field}'b${bin};${f ? `  // ${v} -> ${f.a}<<${f.s}${f.a * 2 ** f.s !== v ? ' (floored)' : ''}` : '  // -> 0'}`);
-      }
-      const item = {
-        name: `q${q}_enc`,
-        fieldMsb: String(field - 1),
-        fieldBits: String(field),
-        sliceHi: String(qlo + width - 1),
-        sliceLo: String(qlo),
-        caseLines,
-        selName: `q${q}_sel`,
-        termName: `q${q}_term`,
-        selExpr: members.map((_m, j) => `({${P}{dec[${q * field + j}]}} & ${`p_m${members[j]}`})`).join(' | '),
-        shHi: String(q * field + L + 1),
-        shLo: String(q * field + L),
-        qShift: String(4 * q),
-      };
-      qlo += width;
-      return item;
-    });
-    const decBits = qw.length * field + (wS ? 1 : 0);
-    const decConcat = `{${[...(wS ? ['w_i[' + (W - 1) + ']'] : []), ...quartets.map((q) => q.name).reverse()].join(', ')}}`;
-    const magLine = wS ? `wire [${magBits - 1}:0] w_mag = w_i[${W - 1}] ? (~w_i + ${W}'d1) : w_i;` : `wire [${magBits - 1}:0] w_mag = w_i;`;
-
-    const aDesc = `${A}-bit ${aS ? 'two\'s complement' : 'unsigned'}`;
-    const wDesc = `${W}-bit ${wS ? 'two\'s complement weight, decoded as sign and magnitude,' : 'unsigned weight,'}`;
-    const layout = bankLanes.map((l) => `${l.name}${l.slice}`).join(', ');
-    const decLayout =
-      `per quartet q (${field} bits at q*${field}): one-hot select over {${members.join(',')}} in the low ${L} bits, shift s in the top 2` +
-      (wS ? `; bit ${decBits - 1}: weight sign` : '');
-
-    const bankView = (module: string) => ({
-      header: header('units/asm_bank.v.hbs'),
-      module,
-      membersDesc: members.map((m) => `${m}a`).join(', '),
-      aDesc,
-      layoutDesc: layout,
-      aMsb: String(A - 1),
-      encMsb: String(bankBits - 1),
-      lanes: bankLanes.map((l) => ({ name: l.name, msb: l.msb, xName: l.xName, ext: l.ext, hasExt: l.hasExt, expr: l.expr })),
-      concat: `{${bankLanes.map((l) => l.name).reverse().join(', ')}}`,
-    });
-    const decView = (module: string) => ({
-      header: header('units/asm_dec.v.hbs'),
-      module,
-      wDesc,
-      alphabetDesc: `{${alphabet.join(',')}}`,
-      layoutDesc: decLayout,
-      wMsb: String(W - 1),
-      encMsb: String(decBits - 1),
-      magLine,
-      quartets: quartets.map((q) => ({ name: q.name, fieldMsb: q.fieldMsb, fieldBits: q.fieldBits, sliceHi: q.sliceHi, sliceLo: q.sliceLo, caseLines: q.caseLines })),
-      concat: decConcat,
-    });
-    const pMsb = String(P - 1);
-    const mulView = {
-      header: header('units/asm_mul.v.hbs'),
-      module: `${prefix}_mul`,
-      where: share ? 'the bank and the weight decode arrive precomputed (shared at the array edges)' : 'the bank and the weight decode are formed here, inside every PE (share=false)',
-      pDesc: `${P}-bit ${prod.signed ? 'signed' : 'unsigned'}`,
-      aeMsb: String((share ? bankBits : A) - 1),
-      weMsb: String((share ? decBits : W) - 1),
-      pMsb,
-      bankMsb: String(bankBits - 1),
-      decMsb: String(decBits - 1),
-      local: !share,
-      bankModule: `${prefix}_asm_bank`,
-      decModule: `${prefix}_asm_dec`,
-      members: bankLanes.map((l, j) => {
-        const fill = l.width === P ? '' : aS ? `{${P - l.width}{bank[${l.lo + l.width - 1}]}}, ` : `{${P - l.width}{1'b0}}, `;
-        return { name: `p_m${members[j]}`, ext: fill ? `{${fill}bank${l.slice}}` : `bank${l.slice}` };
-      }),
-      quartets: quartets.map((q) => ({ selName: q.selName, termName: q.termName, selExpr: q.selExpr, shHi: q.shHi, shLo: q.shLo, qShift: q.qShift })),
-      sumExpr: quartets.map((q) => q.termName).join(' + '),
-      outExpr: wS ? `dec[${decBits - 1}] ? (${P}'d0 - mag) : mag` : 'mag',
-    };
-    if (bankLanes.some((l) => l.width > P)) throw new Error(`internal error: ASM bank lane wider than the ${P}-bit product`);
-
-    const identity = (module: string, inName: string, outName: string, bits: number, what: string): ModuleSpec => ({
-      module,
-      template: 'units/identity_pre.v.hbs',
-      view: { header: header('units/identity_pre.v.hbs'), module, what, inPort: inName, outPort: outName, msb: String(bits - 1) },
-    });
-    const modules: ModuleSpec[] = share
-      ? [
-          { module: `${prefix}_act_pre`, template: 'units/asm_bank.v.hbs', view: bankView(`${prefix}_act_pre`) },
-          { module: `${prefix}_wgt_pre`, template: 'units/asm_dec.v.hbs', view: decView(`${prefix}_wgt_pre`) },
-          { module: `${prefix}_mul`, template: 'units/asm_mul.v.hbs', view: mulView },
-        ]
-      : [
-          identity(`${prefix}_act_pre`, 'a_i', 'a_enc_o', A, 'activation'),
-          identity(`${prefix}_wgt_pre`, 'w_i', 'w_enc_o', W, 'weight'),
-          { module: `${prefix}_asm_bank`, template: 'units/asm_bank.v.hbs', view: bankView(`${prefix}_asm_bank`) },
-          { module: `${prefix}_asm_dec`, template: 'units/asm_dec.v.hbs', view: decView(`${prefix}_asm_dec`) },
-          { module: `${prefix}_mul`, template: 'units/asm_mul.v.hbs', view: mulView },
-        ];
-    return { actEncBits: share ? bankBits : A, wgtEncBits: share ? decBits : W, modules };
-  },
+  rtl: (p: AsmParams, ctx: UnitContext, prefix: string, header: (template: string) => string) => asmRtl(p, ctx, asmRange(p, ctx), prefix, header),
 });

@@ -4,7 +4,7 @@
  * Verilog text their view models are made of (leading-one detector, magnitude front end).
  */
 import { createHash } from 'node:crypto';
-import { bitsFor, operandRange } from './common.js';
+import { operandRange } from './common.js';
 import type { OperandSpec, ProductRange, UnitContext } from './types.js';
 
 export type SignedMode = 'sign-magnitude' | 'ones-complement';
@@ -123,11 +123,6 @@ export function rangeFromCore(coreMaxValue: number, ctx: UnitContext, mode: Sign
 /* ----------------------------------------------------------------------------------------------
  * Verilog text pieces (strings for views; decisions here, templates only print).
  * -------------------------------------------------------------------------------------------- */
-
-export const msb = (bits: number) => String(bits - 1);
-
-/** Unsigned width of values 0..max. */
-export const ubits = (max: number) => bitsFor(0, Math.max(1, max)).bits;
 
 /** Priority chain giving the position of the leading one of `sig` ([width-1:0]) as a `kBits` literal; 0 for 0. */
 export function leadingOneExpr(sig: string, width: number, kBits: number): string {

@@ -4,7 +4,8 @@
  * are identity and `<p>_mul` instantiates `<p>_enc_act`, `<p>_enc_wgt` and `<p>_core` itself.
  */
 import type { ModuleSpec, UnitContext, UnitRtl, View } from './types.js';
-import { msb } from './logcore.js';
+import { identityPre } from './common.js';
+import { msb, resizeExpr } from './verilog.js';
 
 export interface LogUnitParts {
   /** Encoder template and its view minus module / port names. */
@@ -39,17 +40,12 @@ export function logUnitModules(parts: LogUnitParts, share: boolean, ctx: UnitCon
   }
   const A = ctx.activation.bits;
   const W = ctx.weight.bits;
-  const identity = (module: string, inPort: string, outPort: string, bits: number, what: string): ModuleSpec => ({
-    module,
-    template: 'units/identity_pre.v.hbs',
-    view: { header: header('units/identity_pre.v.hbs'), module, what, inPort, outPort, msb: msb(bits) },
-  });
   return {
     actEncBits: A,
     wgtEncBits: W,
     modules: [
-      identity(`${prefix}_act_pre`, 'a_i', 'a_enc_o', A, 'activation (share=false: the PE encodes it)'),
-      identity(`${prefix}_wgt_pre`, 'w_i', 'w_enc_o', W, 'weight (share=false: the PE encodes it)'),
+      identityPre(`${prefix}_act_pre`, 'a_i', 'a_enc_o', A, 'activation (share=false: the PE encodes it)', header),
+      identityPre(`${prefix}_wgt_pre`, 'w_i', 'w_enc_o', W, 'weight (share=false: the PE encodes it)', header),
       enc(`${prefix}_enc_act`, parts.encAct, 'a_i', 'a_enc_o', 'activation, inside every PE (share=false)'),
       enc(`${prefix}_enc_wgt`, parts.encWgt, 'w_i', 'w_enc_o', 'weight, inside every PE (share=false)'),
       core(`${prefix}_core`),
@@ -72,13 +68,6 @@ export function logUnitModules(parts: LogUnitParts, share: boolean, ctx: UnitCon
       },
     ],
   };
-}
-
-/** Resize an unsigned `bits`-wide signal to `to` bits: zero-extend, or keep the low bits (modular arithmetic). */
-export function resizeExpr(sig: string, bits: number, to: number): string {
-  if (bits === to) return sig;
-  if (bits < to) return `{${to - bits}'d0, ${sig}}`;
-  return `${sig}[${to - 1}:0]`;
 }
 
 /**

@@ -1,7 +1,8 @@
 /** View models of the Mitchell unit's modules (templates/units/mitchell_*.v.hbs). */
 import type { OperandSpec, ProductRange, UnitContext, UnitRtl, View } from './types.js';
-import { frontEnd, leadingOneExpr, msb, ubits, type FrontEnd, type SignedMode } from './logcore.js';
-import { logUnitModules, resizeExpr, signedOutLines } from './logrtl.js';
+import { frontEnd, leadingOneExpr, type FrontEnd, type SignedMode } from './logcore.js';
+import { logUnitModules, signedOutLines } from './logrtl.js';
+import { dec, formatDesc, msb, resizeExpr, ubits } from './verilog.js';
 import type { MitchellResolved } from './mitchell.js';
 import { compensationConstant, mitchellCoreMax, workingFraction } from './mitchell.js';
 import { bitsFor } from './common.js';
@@ -37,8 +38,8 @@ function encView(spec: OperandSpec, mode: SignedMode, port: string, t: number, N
   const lo = N - 1 - t;
   return {
     opDesc: opDesc(spec, mode),
-    tBits: String(t),
-    nMinus1: String(N - 1),
+    tBits: dec(t),
+    nMinus1: msb(N),
     layout: `{${layoutDesc}}`,
     inMsb: msb(n),
     encMsb: msb(L.bits),
@@ -85,7 +86,7 @@ export function mitchellRtl(p: MitchellResolved, ctx: UnitContext, range: Produc
   const core: View = {
     unitDesc: `mitchell, t=${t}${p.unbias ? ', unbias' : ''}${bias ? ', bias compensation' : ''}`,
     fracNote: p.unbias ? ` (t = ${t} kept bits and the appended half-LSB 1)` : t < N - 1 ? ` (truncated from ${N - 1})` : '',
-    pDesc: `${P}-bit ${pf.signed ? 'signed' : 'unsigned'}`,
+    pDesc: formatDesc(P, pf.signed),
     aeMsb: msb(La.bits),
     weMsb: msb(Lw.bits),
     pMsb: msb(P),
@@ -95,12 +96,12 @@ export function mitchellRtl(p: MitchellResolved, ctx: UnitContext, range: Produc
     aK: `a_enc_i[${t + KB - 1}:${t}]`,
     wK: `w_enc_i[${t + KB - 1}:${t}]`,
     fMsb: msb(F),
-    fBits: String(F),
+    fBits: dec(F),
     aFrac: frac(`a_enc_i[${t - 1}:0]`),
     wFrac: frac(`w_enc_i[${t - 1}:0]`),
     bias,
-    cDec: String(C),
-    chDec: String(CH),
+    cDec: dec(C),
+    chDec: dec(CH),
     againExpr: CH === 0 ? "1'b0" : `f >= ${F}'d${2 ** F - CH}`,
     chLit: `${MW}'d${CH}`,
     cLit: `${MW}'d${C}`,
@@ -113,7 +114,7 @@ export function mitchellRtl(p: MitchellResolved, ctx: UnitContext, range: Produc
     mantExt: resizeExpr('mant', MW, WW),
     pcMsb: msb(Pc),
     pcZero: `${Pc}'d0`,
-    wideTop: String(F + Pc - 1),
+    wideTop: msb(F + Pc),
     unusedWide,
     outLogic,
   };

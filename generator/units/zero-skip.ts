@@ -26,7 +26,9 @@
  * clock after the command's last activation beat, long before its last result.
  */
 import type { FromSchema } from 'json-schema-to-ts';
-import { extendExpr, operandRange } from './common.js';
+import { operandRange } from './common.js';
+import { dec, extendExpr, msb, ubits } from './verilog.js';
+import type { ArrayFeature, ArrayRtlContext, FeatureRtl } from './feature.js';
 import type { ModuleSpec, OperandSpec, RuleIssue, UnitContext, View } from './types.js';
 
 const threshold = (what: string) =>
@@ -135,37 +137,13 @@ function flagModule(module: string, what: string, spec: OperandSpec, t: Threshol
   return {
     module,
     template: 'units/zero_skip_flag.v.hbs',
-    view: { header, module, what, desc, xMsb: String(n - 1), lines },
+    view: { header, module, what, desc, xMsb: msb(n), lines },
   };
 }
 
-export interface ZeroSkipRtl {
-  /** Extra bits each encoded operand carries through the array (1 with zero-skip, else 0). */
-  extraBits: number;
-  modules: ModuleSpec[];
-  /** Keys for the PE template of either dataflow. */
-  pe: View;
-  /** Keys for the top template of either dataflow. */
-  top: View;
-}
-
-export interface ZeroSkipRtlContext {
-  prefix: string;
-  ctx: UnitContext;
-  ws: boolean;
-  rows: number;
-  cols: number;
-  /** Unit encoded widths (without the flag bit). */
-  ae: number;
-  we: number;
-  accBits: number;
-  macBits: number;
-  mBits: number;
-  nBits: number;
-  header: (template: string) => string;
-}
-
-const ubits = (max: number) => Math.max(1, Math.ceil(Math.log2(Math.max(1, max) + 1)));
+/** The RTL hook: one extra flag bit per operand (with zero-skip), the flag modules, PE and top keys. */
+export type ZeroSkipRtl = FeatureRtl;
+export type ZeroSkipRtlContext = ArrayRtlContext;
 
 export function zeroSkipRtl(zs: ResolvedZeroSkip | undefined, x: ZeroSkipRtlContext): ZeroSkipRtl {
   const on = zs !== undefined;
@@ -179,32 +157,34 @@ export function zeroSkipRtl(zs: ResolvedZeroSkip | undefined, x: ZeroSkipRtlCont
     zeroSkip: on,
     zsIsolate: isolate,
     zsEnable: on && !isolate,
-    unitAeMsb: String(x.ae - 1),
-    unitWeMsb: String(x.we - 1),
-    aeUnitBits: String(x.ae),
-    weUnitBits: String(x.we),
-    aFlag: String(x.ae),
-    wFlag: String(x.we),
+    unitAeMsb: msb(x.ae),
+    unitWeMsb: msb(x.we),
+    aeUnitBits: dec(x.ae),
+    weUnitBits: dec(x.we),
+    aFlag: dec(x.ae),
+    wFlag: dec(x.we),
     mulA: on ? 'mul_a' : 'a_i',
     mulW: on ? 'mul_w' : x.ws ? 'w_active_q' : 'w_i',
+    /** The weight the PE multiplies: the active stored weight (WS) or the one passing by (OS). */
+    wOperand: x.ws ? 'w_active_q' : 'w_i',
     psNext: on ? 'ps_keep' : 'ps_d',
     accEnable: on ? 'av_i && !skip' : 'av_i',
   };
   const top: View = {
     zeroSkip: on,
-    unitAeMsb: String(x.ae - 1),
-    unitWeMsb: String(x.we - 1),
+    unitAeMsb: msb(x.ae),
+    unitWeMsb: msb(x.we),
     actPreOut: on ? 'a_enc_u' : 'a_enc',
-    wgtPreOutWs: on ? 'w_enc_u' : `w_col[c*${x.we} +: ${x.we}]`,
+    wgtPreOutWs: on ? 'w_enc_u' : 'w_col[c*WE_BITS +: WE_BITS]',
     wgtPreOutOs: on ? 'w_enc_u' : 'w_enc',
-    incBits: String(incBits),
-    incMsb: String(incBits - 1),
-    rowTermsMsb: String(R * incBits - 1),
-    colsMsb: String(C - 1),
-    wcntBits: String(wcntBits),
-    wcntMsb: String(wcntBits - 1),
-    acntBits: String(acntBits),
-    acntMsb: String(acntBits - 1),
+    incBits: dec(incBits),
+    incMsb: msb(incBits),
+    rowTermsMsb: msb(R * incBits),
+    colsMsb: msb(C),
+    wcntBits: dec(wcntBits),
+    wcntMsb: msb(wcntBits),
+    acntBits: dec(acntBits),
+    acntMsb: msb(acntBits),
     wcntOneExt: extendExpr('w_cnt[si]', 1, wcntBits, false),
     acntOneExt: extendExpr('a_cnt[si]', 1, acntBits, false),
     wcntIncExt: extendExpr('wcnt_active_q', wcntBits, incBits, false),
@@ -214,6 +194,8 @@ export function zeroSkipRtl(zs: ResolvedZeroSkip | undefined, x: ZeroSkipRtlCont
     aCntIncExt: extendExpr('acnt_beat', acntBits, incBits, false),
     wCntIncExt: extendExpr('wcnt_beat', wcntBits, incBits, false),
     skipIncExt: extendExpr('skip_inc_q', incBits, x.macBits, false),
+    // The skipped count of the beat entering this cycle (registered, added on the next clock).
+    skipIncNext: x.ws ? `adv ? skip_sum : ${incBits}'d0` : `(adv && inject) ? skip_inc : ${incBits}'d0`,
   };
   const modules: ModuleSpec[] = on
     ? [
@@ -223,3 +205,16 @@ export function zeroSkipRtl(zs: ResolvedZeroSkip | undefined, x: ZeroSkipRtlCont
     : [];
   return { extraBits: on ? 1 : 0, modules, pe, top };
 }
+
+/** Zero-skip as an array feature (generator/units/feature.ts), registered in config/features.ts. */
+export const zeroSkipFeature: ArrayFeature<ResolvedZeroSkip> = {
+  key: 'zeroSkip',
+  schema: zeroSkipSchema,
+  describe: describeZeroSkip,
+  rules: zeroSkipRules,
+  model: (zs) => {
+    const skip = skipPredicate(zs);
+    return skip ? { skip } : {};
+  },
+  rtl: zeroSkipRtl,
+};

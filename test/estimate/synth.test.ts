@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resolveConfig } from '../../generator/config/resolve.js';
-import { ROOT_DIR } from '../../generator/emit/handlebars.js';
+import { runAxgen } from '../helpers/cli.js';
 import { filesUnder, synthesisRtl, synthesize, type SynthResult } from '../../generator/estimate/synth.js';
 import { TARGET_DEFS, TARGETS } from '../../generator/estimate/targets.js';
 
@@ -99,21 +99,20 @@ describe('synthesis cache', () => {
 
 describe('axgen synth', () => {
   it('prints the figures, writes --json, and rejects an unknown target naming the argument', async () => {
-    const { execa } = await import('execa');
     const { readFileSync, writeFileSync } = await import('node:fs');
     const dir = mkdtempSync(join(tmpdir(), 'axgen-synth-cli-'));
     const cfg = join(dir, 'tiny.json');
     const w: Record<string, unknown> = { ...structuredClone(tiny) };
     delete w.hash;
     writeFileSync(cfg, JSON.stringify(w));
-    const cli = [join(ROOT_DIR, 'generator/cli.ts'), 'synth', cfg];
+    const cli = ['synth', cfg];
     const env = { AXGEN_CACHE: process.env.AXGEN_CACHE! };
-    const ok = await execa(join(ROOT_DIR, 'node_modules/.bin/tsx'), [...cli, '--target', 'generic', '--json', join(dir, 'r.json')], { env, reject: false });
+    const ok = await runAxgen([...cli, '--target', 'generic', '--json', join(dir, 'r.json')], { env });
     expect(ok.exitCode).toBe(0);
     expect(ok.stdout).toMatch(/hierarchical: per-PE × 2 \+ rest/);
     const r = JSON.parse(readFileSync(join(dir, 'r.json'), 'utf8')) as { target: string; hierarchical: boolean; configHash: string };
     expect(r).toMatchObject({ target: 'generic', hierarchical: true, configHash: tiny.hash });
-    const bad = await execa(join(ROOT_DIR, 'node_modules/.bin/tsx'), [...cli, '--target', 'asic'], { env, reject: false });
+    const bad = await runAxgen([...cli, '--target', 'asic'], { env });
     expect(bad.exitCode).toBe(1);
     expect(bad.stderr).toMatch(/--target: expected one of "ice40", "xilinx", "generic", received "asic"/);
     rmSync(dir, { recursive: true, force: true });

@@ -1,15 +1,14 @@
 /**
  * `axgen fpga` end to end on a small AXI config (Yosys synth_ice40 → nextpnr-ice40 → icepack): a
  * bitstream and a timing report, in a fresh cache so the tools really run (~15 s). Also: a design
- * too big for the device names the overflowing resource and by how much; bad arguments write
- * nothing; the timing harness is lint-clean.
+ * too big for the device names the overflowing resource and by how much (and the CLI says what to
+ * try, exit 4); bad arguments write nothing; the timing harness is lint-clean.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { execa } from 'execa';
+import { runAxgen } from '../helpers/cli.js';
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { resolveConfig } from '../../generator/config/resolve.js';
 import { generate } from '../../generator/emit/generate.js';
 import { axiTopModule } from '../../generator/axi/emit.js';
@@ -17,7 +16,6 @@ import { harnessVerilog, HARNESS_MODULE, parsePorts } from '../../generator/fpga
 import { parseNextpnrUtilisation, placeAndRoute, type PnrResult } from '../../generator/fpga/pnr.js';
 import { lintFiles, lintProblems } from '../../sim/lint.js';
 
-const root = fileURLToPath(new URL('../../', import.meta.url));
 const tiny = {
   name: 'tiny_axi',
   interface: 'axi',
@@ -37,7 +35,7 @@ beforeAll(() => {
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 const axgen = (args: string[]) =>
-  execa('node', [join(root, 'bin/axgen.js'), ...args], { cwd: work, reject: false, all: true, env: { ...process.env, AXGEN_CACHE: join(work, 'cache') } });
+  runAxgen(args, { cwd: work, env: { ...process.env, AXGEN_CACHE: join(work, 'cache') } });
 
 describe('axgen fpga', () => {
   it('places and routes a small AXI config on an up5k: bitstream, utilisation, fmax, timing report', async () => {
@@ -91,6 +89,12 @@ describe('axgen fpga', () => {
     expect(lc!.available).toBe(384);
     expect(lc!.over).toBe(lc!.used - 384);
     expect(lc!.over).toBeGreaterThan(0);
+    // The CLI on the same design (served from the cache): exit 4 and what to try.
+    const file = join(work, 'big.json');
+    writeFileSync(file, JSON.stringify({ ...tiny, name: 'big_axi', array: { rows: 2, cols: 2, maxK: 16, accDepth: 2 } }));
+    const cli = await axgen(['fpga', file, '--device', 'lp384', '--clock', '12', '--out', join(work, 'big')]);
+    expect(cli.exitCode, cli.all).toBe(4);
+    expect(cli.stdout).toContain(`hint: the design needs ${lc!.used} logic cells and the lp384 has 384; a bigger device: lp1k, lp4k, lp8k, hx1k, hx4k, hx8k, up5k, u4k`);
   });
 
   it('rejects a bad device or clock naming the argument, and writes nothing', async () => {

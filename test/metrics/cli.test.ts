@@ -1,12 +1,11 @@
 /** `axgen metrics` and `axgen unit` from the command line: output, JSON, exit codes, nothing written on bad input. */
 import { describe, expect, it } from 'vitest';
-import { execa } from 'execa';
+import { runAxgen } from '../helpers/cli.js';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-const root = new URL('../../', import.meta.url).pathname;
-const axgen = (args: string[]) => execa('node', [join(root, 'bin/axgen.js'), ...args], { cwd: root, reject: false, all: true });
+const axgen = (args: string[]) => runAxgen(args);
 
 describe('axgen metrics / axgen unit', () => {
   const dir = mkdtempSync(join(tmpdir(), 'axgen-metrics-cli-'));
@@ -44,7 +43,7 @@ describe('axgen metrics / axgen unit', () => {
     const out = join(dir, 'unit');
     const r = await axgen(['unit', cfg, '--out', out, '--check', 'icarus']);
     expect(r.exitCode, r.all).toBe(0);
-    expect(readdirSync(out).sort()).toEqual(['cli_mitch_act_pre.v', 'cli_mitch_mul.v', 'cli_mitch_unit.v', 'cli_mitch_wgt_pre.v', 'files.f']);
+    expect(readdirSync(out).sort()).toEqual(['.axgen-output.json', 'cli_mitch_act_pre.v', 'cli_mitch_mul.v', 'cli_mitch_unit.v', 'cli_mitch_wgt_pre.v', 'files.f']);
     expect(r.stdout).toMatch(/icarus .*65536 vectors \(exhaustive\) match the golden model/);
   });
 });

@@ -2,7 +2,7 @@
  * `axgen sim` and `axgen regress` end to end, as a user runs them. Verilator builds: the two smoke
  * configs (shared by `sim` and `regress` through the content-hash cache) and one --trace build.
  */
-import { execa } from 'execa';
+import { runAxgen } from '../helpers/cli.js';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -13,7 +13,7 @@ import type { SimReport } from '../../sim/run.js';
 import type { RegressReport } from '../../sim/regress.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
-const axgen = (args: string[]) => execa('node', [join(ROOT, 'bin', 'axgen.js'), ...args], { cwd: ROOT, reject: false, all: true, env: { AXGEN_JOBS: '2' } });
+const axgen = (args: string[]) => runAxgen(args, { cwd: ROOT, env: { AXGEN_JOBS: '2' } });
 
 let dir: string;
 const [ws, os] = suite('smoke').map((e) => e.written);
@@ -32,7 +32,7 @@ describe('axgen sim', () => {
     const r = await axgen(['sim', join(dir, 'ws.json'), '--simulator', 'both', '--gemm', '9x7x8', '--seed', '5', '--json', json]);
     expect(r.exitCode, r.all).toBe(0);
     expect(r.all).toMatch(/seed 5/);
-    expect(r.all).toMatch(/replay: npx axgen sim .*ws\.json --simulator both --gemm 9x7x8 --seed 5 --stall 0\.1/);
+    expect(r.all).toMatch(/replay: axgen sim .*ws\.json --simulator both --gemm 9x7x8 --seed 5 --stall 0\.1/);
     const rep = JSON.parse(await readFile(json, 'utf8')) as SimReport;
     expect(rep.passed).toBe(true);
     expect(rep.runs.map((x) => x.simulator)).toEqual(['icarus', 'verilator']);
@@ -80,7 +80,7 @@ describe('axgen sim', () => {
     expect(r.all).toMatch(/edited since generation/);
     expect(r.all).toMatch(/mismatch: random \d+x\d+x\d+, command 0 \(tile at m0=0, n0=0\), row 0, column 0: expected -?\d+, actual -?\d+, cycle \d+/);
     expect(r.all).toMatch(/operands: /);
-    expect(r.all).toMatch(/replay: npx axgen sim --rtl .* --seed 3/);
+    expect(r.all).toMatch(/replay: axgen sim --rtl .* --seed 3/);
   });
 
   it.each([

@@ -18,7 +18,7 @@ const job = (name: string, passed: boolean, failure?: string): JobResult => ({
   commands: 3,
   macs: 100,
   toolVersion: 'Icarus Verilog version 11.0',
-  replay: `npx axgen regress --only ${name}`,
+  replay: `axgen regress --only ${name}`,
   ...(failure ? { failure } : {}),
 });
 
@@ -40,7 +40,7 @@ describe('regression reports', () => {
     expect(x).toMatch(/<testsuite name="axgen.regress.default" tests="2" failures="1"/);
     expect(x.match(/<testcase /g)).toHaveLength(2);
     expect(x).toMatch(/<failure message="mismatch: directed all-max, command 0 \(tile at m0=0, n0=0\), row 0, column 1: expected &lt;5&gt; &amp; &quot;x&quot;, actual 4\[0m"/);
-    expect(x).toMatch(/replay: npx axgen regress --only b<\/failure>/);
+    expect(x).toMatch(/replay: axgen regress --only b<\/failure>/);
     // eslint-disable-next-line no-control-regex
     expect(x).not.toMatch(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/);
   });

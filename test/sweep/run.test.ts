@@ -1,14 +1,14 @@
 /**
  * Running sweeps on tiny points (generic target: the fastest Yosys flow): cache miss then hit, a
  * failing point that does not stop the sweep, shard + merge byte-identical to the unsharded run,
- * and resume after the sweep process is killed mid-run. Each test uses its own cache folder.
+ * resume after the sweep process is killed mid-run, and signals: Ctrl-C lets the Yosys runs in flight
+ * finish, SIGTERM ends them with axgen. Each test uses its own cache folder.
  */
-import { execa } from 'execa';
+import { expectNoUndeclaredInternalError, startAxgen } from '../helpers/cli.js';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ROOT_DIR } from '../../generator/emit/handlebars.js';
 import { resolveSweep, type Sweep } from '../../generator/sweep/spec.js';
 import { pointFigures } from '../../generator/sweep/point.js';
 import { runSweep } from '../../generator/sweep/run.js';
@@ -47,6 +47,34 @@ function entries(cache: string): { complete: string[]; broken: string[] } {
   const broken = names.filter((n) => !complete.includes(n));
   for (const n of complete) JSON.parse(readFileSync(join(dir, n, 'point.json'), 'utf8'));
   return { complete, broken };
+}
+
+/** Pids of the running processes named `comm` whose parent is `ppid` and one of whose arguments is `arg` (from /proc). */
+function childrenNamed(ppid: number, comm: string, arg: string): number[] {
+  const out: number[] = [];
+  for (const d of readdirSync('/proc')) {
+    if (!/^\d+$/.test(d)) continue;
+    try {
+      const stat = readFileSync(`/proc/${d}/stat`, 'utf8');
+      const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+      const [state, parent] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      if (name !== comm || Number(parent) !== ppid || state === 'Z') continue;
+      if (readFileSync(`/proc/${d}/cmdline`, 'utf8').split('\0').includes(arg)) out.push(Number(d));
+    } catch {
+      // The process ended while we looked.
+    }
+  }
+  return out;
+}
+
+/** Whether a process exists and is not a zombie. */
+function alive(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[0] !== 'Z';
+  } catch {
+    return false;
+  }
 }
 
 describe('sweep runs', () => {
@@ -114,11 +142,8 @@ describe('sweep runs', () => {
     made.push(dir);
     const file = join(dir, 'sweep.json');
     writeFileSync(file, JSON.stringify(spec({ 'multiplier.kind': ['exact', 'mitchell', 'ilm'], 'array.cols': [1, 2] }, 'killed')));
-    const child = execa(join(ROOT_DIR, 'node_modules/.bin/tsx'), [join(ROOT_DIR, 'generator/cli.ts'), 'sweep', file, '--out', join(dir, 'out'), '--jobs', '1', '--no-progress'], {
-      env: { AXGEN_CACHE: cache, AXGEN_JOBS: '1' },
-      detached: true,
-      reject: false,
-    });
+    const args = ['sweep', file, '--out', join(dir, 'out'), '--jobs', '1', '--no-progress'];
+    const child = startAxgen(args, { env: { AXGEN_CACHE: cache, AXGEN_JOBS: '1' }, detached: true });
     const t0 = Date.now();
     while (entries(cache).complete.length < 2 && Date.now() - t0 < 120_000 && child.exitCode === null) await new Promise((r) => setTimeout(r, 50));
     try {
@@ -126,7 +151,7 @@ describe('sweep runs', () => {
     } catch {
       // The process had already exited; the assertions below say whether it did so too early.
     }
-    await child;
+    expectNoUndeclaredInternalError(args, await child);
     const before = entries(cache);
     expect(before.complete.length).toBeGreaterThanOrEqual(2);
     expect(before.complete.length).toBeLessThan(6);
@@ -137,6 +162,54 @@ describe('sweep runs', () => {
     expect(stats).toMatchObject({ points: 6, failed: 0, cached: before.complete.length, computed: 6 - before.complete.length });
     expect(entries(cache).complete.length).toBe(6);
     expect(entries(cache).broken).toEqual([]);
+    // The temporaries the killed run was filling are gone (cleaned by the next run, generator/emit/write.ts).
+    expect(readdirSync(join(cache, 'sweep-point')).filter((n) => n.startsWith('.tmp-'))).toEqual([]);
+  });
+
+  it('Ctrl-C in a terminal reaches only axgen: the Yosys runs in flight finish as ok points; SIGTERM ends them with axgen', async () => {
+    // A terminal sends Ctrl-C's SIGINT to its whole foreground process group: the CLI runs in a
+    // group of its own here (detached), and the signal goes to that group, as a terminal would.
+    const cache = freshCache();
+    const dir = mkdtempSync(join(tmpdir(), 'axgen-sweep-signals-'));
+    made.push(dir);
+    const start = (name: string, kinds: string[]) => {
+      const file = join(dir, `${name}.json`);
+      writeFileSync(file, JSON.stringify(spec({ 'multiplier.kind': kinds, 'array.cols': [1, 2, 3] }, name)));
+      return startAxgen(['sweep', file, '--out', join(dir, `out-${name}`), '--jobs', '1', '--no-progress'], {
+        env: { AXGEN_CACHE: cache, AXGEN_JOBS: '1' },
+        detached: true,
+      });
+    };
+    const yosysOf = async (child: { pid?: number; exitCode: number | null }): Promise<number[]> => {
+      const t0 = Date.now();
+      for (;;) {
+        // A synthesis run (`yosys -q -s synth.ys`), not the version probe.
+        const found = childrenNamed(child.pid!, 'yosys', 'synth.ys');
+        if (found.length > 0 || child.exitCode !== null || Date.now() - t0 > 120_000) return found;
+        await new Promise((r) => setTimeout(r, 20));
+      }
+    };
+
+    const interrupted = start('ctrlc', ['exact', 'mitchell']);
+    const inFlight = await yosysOf(interrupted);
+    expect(inFlight.length, 'a Yosys run to interrupt').toBeGreaterThan(0);
+    process.kill(-interrupted.pid!, 'SIGINT');
+    const r = await interrupted;
+    expect(r.exitCode, r.all).toBe(130);
+    expect(r.all).toContain('finishing the points in flight');
+    expect(r.all).not.toMatch(/failed:/);
+    expect(entries(cache).complete.length, 'the point in flight finished and was cached').toBeGreaterThanOrEqual(1);
+    expect(existsSync(join(dir, 'out-ctrlc'))).toBe(false);
+
+    const killed = start('sigterm', ['ilm', 'asm']);
+    const running = await yosysOf(killed);
+    expect(running.length, 'a Yosys run to end').toBeGreaterThan(0);
+    process.kill(killed.pid!, 'SIGTERM');
+    const k = await killed;
+    expect(k.exitCode ?? k.signal, k.all).toBe(143);
+    const t0 = Date.now();
+    while (running.some(alive) && Date.now() - t0 < 10_000) await new Promise((r) => setTimeout(r, 50));
+    expect(running.filter(alive), 'Yosys processes left running after axgen was ended').toEqual([]);
   });
 
   it('places and routes each point for fmax when asked, and plots area vs fmax', async () => {

@@ -1,0 +1,85 @@
+/**
+ * Command-line arguments as the user typed them, for error messages: a value that starts with "-"
+ * stays with its option, a number that did not parse is reported as typed, and the paths the user
+ * gave are remembered so that a filesystem error on one of them names the option (common.ts).
+ * Kept free of heavy imports: cli.ts loads it before any command.
+ */
+import { basename, dirname, resolve, sep } from 'node:path';
+import { Parser } from 'yargs/helpers';
+
+/**
+ * `--gemm -1x2x2` would be split by yargs into the short flags -1, -x, -2 ("Unknown arguments: 1,
+ * 2, x"). axgen has no flag that starts with a digit, so a token "-<digit>…" or "-.<digit>…" right
+ * after a long option without "=" is that option's value: it becomes `--gemm=-1x2x2`, and the
+ * option's own check reports it ("--gemm: expected MxKxN …, received "-1x2x2"").
+ */
+export function attachDashValues(args: readonly string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!;
+    if (a === '--') {
+      out.push(...args.slice(i));
+      break;
+    }
+    const next = args[i + 1];
+    if (/^--[^=]+$/.test(a) && next !== undefined && /^-\.?\d/.test(next)) {
+      out.push(`${a}=${next}`);
+      i++;
+    } else {
+      out.push(a);
+    }
+  }
+  return out;
+}
+
+/** The option as the user wrote it: `--out`, or `<config>` for a positional. */
+function label(key: string, args: readonly string[]): string {
+  return args.some((a) => a === `--${key}` || a.startsWith(`--${key}=`)) ? `--${key}` : `<${key}>`;
+}
+
+let given: { option: string; path: string }[] = [];
+
+/**
+ * yargs middleware. A number option whose text did not parse (`--seed abc`) arrives as NaN, which
+ * messages would print as "null"; it is replaced by the text as typed, so the option's own range
+ * check reports `received "abc"`. Every string value is remembered as a possible path.
+ */
+export function argsAsTyped(args: readonly string[]): (argv: Record<string, unknown>) => void {
+  return (argv) => {
+    let raw: Record<string, unknown> | undefined;
+    const paths: { option: string; path: string }[] = [];
+    for (const [key, value] of Object.entries(argv)) {
+      if (key === '_' || key === '$0' || /[A-Z]/.test(key)) continue;
+      if (typeof value === 'number' && Number.isNaN(value)) {
+        raw ??= Parser(args as string[], { configuration: { 'parse-numbers': false, 'parse-positional-numbers': false } }) as Record<string, unknown>;
+        const typed = raw[key];
+        const text = Array.isArray(typed) ? typed[typed.length - 1] : typed;
+        if (typeof text === 'string') argv[key] = text;
+      }
+      for (const v of Array.isArray(value) ? value : [value]) {
+        if (typeof v === 'string' && v !== '') paths.push({ option: label(key, args), path: v });
+      }
+    }
+    given = paths;
+  };
+}
+
+/** Remembers the paths of a command run in-process (tests); the CLI does it through argsAsTyped. */
+export function setGivenPaths(paths: { option: string; path: string }[]): void {
+  given = paths;
+}
+
+/**
+ * The option whose path a filesystem error is about: the path itself, a folder above it or inside
+ * it, or a temporary sibling written next to it (`.out.tmp-…`, `r.json.tmp-…`).
+ */
+export function optionForPath(errorPath: string): { option: string; path: string } | undefined {
+  const e = resolve(errorPath);
+  for (const g of given) {
+    const p = resolve(g.path);
+    if (e === p || e.startsWith(p + sep) || p.startsWith(e + sep)) return g;
+    if (dirname(e) === dirname(p) && (basename(e).startsWith(`${basename(p)}.`) || basename(e).startsWith(`.${basename(p)}.`))) return g;
+  }
+  return undefined;
+}
+

@@ -1,0 +1,89 @@
+/**
+ * What to try when a design does not fit an iCE40: `axgen fpga` prints these after a report with
+ * `fits: NO`. Each hint follows from the overflow figures of that run (PnrResult.overflow) and the
+ * config's array; none is a promise that the alternative fits.
+ *
+ * Logic cells per device as nextpnr-ice40 models them: the ICESTORM_LC "available" figure of its
+ * utilisation report, read from nextpnr-ice40 0.4 (`--pack-only` on a one-LUT design, each device
+ * with its default package from devices.ts). LP4K/HX4K are modelled on the 8K die (devices.ts).
+ */
+import type { PnrResult } from './pnr.js';
+import { ICE40_DEVICES, iceDevice } from './devices.js';
+
+const LOGIC_CELLS: Record<string, number> = { lp384: 384, lp1k: 1280, hx1k: 1280, lp4k: 7680, hx4k: 7680, lp8k: 7680, hx8k: 7680, up5k: 5280, u4k: 3520 };
+
+export interface HintContext {
+  rows: number;
+  cols: number;
+  /** Whether the run mapped multipliers to SB_MAC16 (false with --no-dsp). */
+  dsp: boolean;
+  /** Whether the timing harness wrapped the top (false with --no-harness). */
+  harness: boolean;
+}
+
+/** The largest rows×cols with rows ≤ `rows`, cols ≤ `cols` and at most `pes` PEs (largest area first, squarer first), or null. */
+function smallerArray(rows: number, cols: number, pes: number): string | null {
+  let best: [number, number] | null = null;
+  for (let r = 1; r <= rows; r++) {
+    for (let c = 1; c <= cols; c++) {
+      if (r * c > pes) continue;
+      if (!best || r * c > best[0] * best[1] || (r * c === best[0] * best[1] && Math.abs(r - c) < Math.abs(best[0] - best[1]))) best = [r, c];
+    }
+  }
+  return best ? `${best[0]}×${best[1]}` : null;
+}
+
+/** One line per thing worth trying, for a result that does not fit (empty when it fits). */
+export function fitHints(r: PnrResult, x: HintContext): string[] {
+  if (r.fits) return [];
+  const hints: string[] = [];
+  const pes = x.rows * x.cols;
+  const dev = iceDevice(r.device);
+  const over = (name: string) => r.overflow.find((o) => o.resource === name);
+  const bigger = (need: (name: string) => boolean) => ICE40_DEVICES.map((d) => d.name).filter((n) => n !== r.device && need(n));
+
+  const dsp = over('ICESTORM_DSP');
+  if (dsp) {
+    const perPe = dsp.used / pes;
+    const fitPes = perPe > 0 ? Math.floor(dsp.available / perPe) : 0;
+    const arr = smallerArray(x.rows, x.cols, fitPes);
+    // Each logic cell holds one LUT4 and one flip-flop: the larger count is a floor on the cells needed.
+    const floor = Math.max(r.utilisation?.ff ?? 0, r.utilisation?.lut4 ?? 0);
+    const cells = LOGIC_CELLS[r.device] ?? 0;
+    const crowded = cells > 0 && floor >= 0.8 * cells;
+    hints.push(
+      `the multipliers need ${dsp.used} SB_MAC16 blocks and the ${r.device} has ${dsp.available}: ` +
+        (crowded
+          ? `--no-dsp maps them to LUTs, but the design already needs at least ${floor} of the ${cells} logic cells without them, so it is unlikely to fit`
+          : '--no-dsp maps them to LUTs instead (place and route did not run, so whether that fits is not known yet)') +
+        (arr ? `; a smaller array: with DSPs at most ${fitPes} PE${fitPes === 1 ? '' : 's'} (e.g. ${arr} instead of ${x.rows}×${x.cols})` : ''),
+    );
+  }
+  const ram = over('ICESTORM_RAM');
+  if (ram) {
+    const more = bigger((n) => (iceDevice(n)?.brams ?? 0) >= ram.used);
+    hints.push(
+      `the accumulator buffers need ${ram.used} block RAMs and the ${r.device} has ${ram.available}: a smaller array.accDepth or array` +
+        (more.length ? `, or a device with enough: ${more.join(', ')}` : ''),
+    );
+  }
+  const lc = over('ICESTORM_LC');
+  if (lc) {
+    const more = bigger((n) => (LOGIC_CELLS[n] ?? 0) >= lc.used);
+    const fitPes = Math.floor((pes * lc.available) / lc.used);
+    const arr = smallerArray(x.rows, x.cols, fitPes);
+    const parts = [`the design needs ${lc.used} logic cells and the ${r.device} has ${lc.available}`];
+    if (more.length) parts.push(`a bigger device: ${more.join(', ')}`);
+    if (!x.dsp && dev?.dsp) parts.push('drop --no-dsp, so exact multipliers go to SB_MAC16 blocks instead of LUTs');
+    if (arr && fitPes < pes) parts.push(`a smaller array: scaling by logic cells, about ${fitPes} PEs (e.g. ${arr} instead of ${x.rows}×${x.cols}; the logic outside the PEs does not shrink, so leave some margin)`);
+    parts.push('or an approximate multiplier (the README\'s table: Mitchell needs about half the LUT4s of exact)');
+    hints.push(parts.join('; '));
+  }
+  const io = over('SB_IO');
+  if (io) hints.push(`the top needs ${io.used} pins and the ${r.device} package has ${io.available}${x.harness ? '' : ': drop --no-harness (the timing harness needs 4 pins)'}`);
+  if (hints.length === 0) {
+    const more = bigger((n) => (LOGIC_CELLS[n] ?? 0) > (LOGIC_CELLS[r.device] ?? 0));
+    hints.push(`placement failed without an overflowing resource (see nextpnr.log)${more.length ? `; try a bigger device: ${more.join(', ')}` : ''}, or a smaller array`);
+  }
+  return hints;
+}

@@ -1,0 +1,68 @@
+/**
+ * Every external program axgen starts (simulators and their builds, Yosys, nextpnr, icepack, the
+ * version probes) goes through runTool, which
+ *  - starts it in its own process group (execa `detached: true`), so a Ctrl-C typed in the terminal
+ *    reaches only axgen, and axgen decides: the sweep finishes its points in flight on the first
+ *    Ctrl-C and stops on the second; every other command ends its tools and exits 130;
+ *  - tracks it, and ends its whole group (the tool and whatever it started: make, the C++ compiler)
+ *    with SIGTERM when axgen exits, whether normally, through process.exit, or on SIGTERM, SIGHUP or
+ *    a SIGINT that no command handles itself.
+ * What no process can handle: a SIGKILL of axgen. Its tools are in their own groups, so they then
+ * run to the end of their current job (seconds for Yosys on one design, up to the 10-minute limit for
+ * a simulation) and exit; kill axgen with SIGTERM or Ctrl-C to stop them at once.
+ */
+const live = new Set<number>();
+let installed = false;
+
+/** Sends SIGTERM to the process group of every running tool (synchronous: safe in an 'exit' handler). */
+export function endChildren(): void {
+  for (const pid of live) {
+    try {
+      process.kill(-pid, 'SIGTERM');
+    } catch {
+      // Already gone.
+    }
+  }
+  live.clear();
+}
+
+function onSignal(signal: NodeJS.Signals, code: number): void {
+  // A command that handles the signal itself (the sweep's Ctrl-C) decides what happens.
+  if (signal === 'SIGINT' && process.listenerCount('SIGINT') > 1) return;
+  endChildren();
+  process.exit(code);
+}
+
+function install(): void {
+  if (installed) return;
+  installed = true;
+  process.on('exit', endChildren);
+  process.on('SIGTERM', () => onSignal('SIGTERM', 143));
+  process.on('SIGHUP', () => onSignal('SIGHUP', 129));
+  process.on('SIGINT', () => onSignal('SIGINT', 130));
+}
+
+export interface ToolRunOptions {
+  cwd?: string;
+  env?: NodeJS.ProcessEnv;
+  /** Milliseconds; the result then has `timedOut` set. */
+  timeout?: number;
+}
+
+/**
+ * Runs `cmd args` to its end and returns its result without throwing on a non-zero exit (execa
+ * with `reject: false`; `all` is stdout and stderr interleaved). A program that cannot be started
+ * gives `failed` with no `exitCode`.
+ */
+export async function runTool(cmd: string, args: readonly string[], o: ToolRunOptions = {}) {
+  const { execa } = await import('execa');
+  install();
+  const sub = execa(cmd, args, { ...o, reject: false, all: true, detached: true });
+  const pid = sub.pid;
+  if (pid !== undefined) live.add(pid);
+  try {
+    return await sub;
+  } finally {
+    if (pid !== undefined) live.delete(pid);
+  }
+}

@@ -1,0 +1,226 @@
+/**
+ * How errors are classified and worded, in-process (exits.test.ts runs one case of each kind end
+ * to end): config files that are not configs, filesystem errors on paths the user gave (EACCES
+ * needs a mock: the tests run as root), simulator compile errors, missing tools, arguments as
+ * typed, and schema messages without raw ajv wording.
+ */
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ConfigError, closest, formatProblem } from '../../generator/config/errors.js';
+import { loadConfig } from '../../generator/config/load.js';
+import { schemaProblems } from '../../generator/config/validate.js';
+import { loadSweep, sweepSchemaProblems } from '../../generator/sweep/spec.js';
+import { generateTo } from '../../generator/emit/generate.js';
+import { argsAsTyped, attachDashValues, setGivenPaths } from '../../generator/commands/args.js';
+import { describeFailure, EXIT_CHECK_FAILED, EXIT_INTERNAL, EXIT_TOOL, EXIT_USER } from '../../generator/commands/common.js';
+import { SimulatorCompileError } from '../../sim/simulators.js';
+import { loadRtlFolder } from '../../sim/rtl-dir.js';
+import { ToolMissingError } from '../../sim/tools.js';
+import { config } from '../helpers/configs.js';
+import { expectNoUndeclaredInternalError, ROOT } from '../helpers/cli.js';
+
+let dir: string;
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'axgen-errors-'));
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+afterEach(() => setGivenPaths([]));
+
+/** The problems of a ConfigError thrown by `p`, as printed. */
+async function problemsOf(p: Promise<unknown>): Promise<string[]> {
+  const e = await p.then(
+    () => undefined,
+    (x: unknown) => x,
+  );
+  expect(e, 'expected a ConfigError').toBeInstanceOf(ConfigError);
+  return (e as ConfigError).problems.map(formatProblem);
+}
+
+const edge = JSON.parse(readFileSync(join(ROOT, 'examples/edge-int8.json'), 'utf8')) as Record<string, unknown>;
+
+describe('config files that are not configs (exit 1)', () => {
+  it('a .ts file that throws, does not compile or imports a missing module: its message, no data: URLs', async () => {
+    const cases: [string, string, RegExp][] = [
+      ['throws.ts', 'throw new RangeError("too many rows");\nexport default {};\n', /importing it threw: fix .*throws\.ts\), received RangeError: too many rows$/],
+      ['syntax.ts', 'export default { name: \n', /it does not compile: fix .*syntax\.ts\), received .*syntax\.ts:2:0: ERROR: Unexpected end of file$/],
+      ['imports.ts', 'import x from "./nope.js";\nexport default x;\n', /received Error: Cannot find module '\.\/nope\.js'$/],
+    ];
+    for (const [name, text, re] of cases) {
+      writeFileSync(join(dir, name), text);
+      const p = await problemsOf(loadConfig(join(dir, name)));
+      expect(p).toHaveLength(1);
+      expect(p[0]).toMatch(re);
+      expect(p[0]).not.toMatch(/data:|namespace=/);
+    }
+  });
+
+  it('an empty .ts file or one with only named exports: "no default export"; `export default {}` is a config with missing fields', async () => {
+    for (const [name, text] of [
+      ['empty.ts', ''],
+      ['named.ts', 'export const config = { name: "x" };\n'],
+    ]) {
+      writeFileSync(join(dir, name!), text!);
+      expect(await problemsOf(loadConfig(join(dir, name!)))).toEqual(['✖ (file): expected a default export, e.g. `export default defineAccelerator({...})`, received no default export']);
+    }
+    writeFileSync(join(dir, 'emptyobj.ts'), 'export default {};\n');
+    expect((await problemsOf(loadConfig(join(dir, 'emptyobj.ts')))).join('\n')).toMatch(/array: expected an object/);
+  });
+
+  it('a folder named like a config (dir.json, dir.ts)', async () => {
+    for (const name of ['dir.json', 'dir.ts']) {
+      mkdirSync(join(dir, name));
+      expect(await problemsOf(loadConfig(join(dir, name)))).toEqual([`✖ (file): expected a .ts or .json config file, received a folder (${JSON.stringify(join(dir, name))})`]);
+    }
+  });
+
+  it('a sweep spec where a config is expected and a config where a sweep is expected: one problem naming the command', async () => {
+    expect(await problemsOf(loadConfig(join(ROOT, 'examples/sweep-8bit.ts')))).toEqual([
+      '✖ (root): expected an accelerator config (this is a sweep spec: run it with `axgen sweep <spec>`), received a sweep spec (keys "base" and "axes")',
+    ]);
+    const p = await problemsOf(loadSweep(join(ROOT, 'examples/edge-int8.json')));
+    expect(p).toHaveLength(1);
+    expect(p[0]).toMatch(/^✖ \(root\): expected a sweep spec \(this is an accelerator config: use `axgen validate`/);
+  });
+
+  it('type errors in a .ts config are not reported (tsx strips types; the README says so): the values are validated', async () => {
+    writeFileSync(join(dir, 'typed.ts'), `const r: string = 4;\nexport default { ...${JSON.stringify(edge)}, name: 'typed' };\nvoid r;\n`);
+    expect((await loadConfig(join(dir, 'typed.ts'))).name).toBe('typed');
+  });
+});
+
+/** A Node filesystem error as fs/promises throws it. */
+function fsError(code: string, syscall: string, path: string): NodeJS.ErrnoException {
+  return Object.assign(new Error(`${code}: ${syscall} '${path}'`), { code, syscall, path, errno: -1 });
+}
+
+describe('filesystem errors', () => {
+  it('on a path the user gave, its temporary sibling or a folder above it: exit 1 naming the option (EACCES mocked: tests run as root)', () => {
+    setGivenPaths([
+      { option: '<config>', path: 'c.json' },
+      { option: '--out', path: '/srv/shared/out' },
+      { option: '--json', path: 'reports/r.json' },
+    ]);
+    const cases: [NodeJS.ErrnoException, RegExp][] = [
+      [fsError('EACCES', 'mkdtemp', '/srv/shared/.out.tmp-Ab12'), /^✖ --out "\/srv\/shared\/out": cannot create a temporary folder \/srv\/shared\/\.out\.tmp-Ab12: permission denied \(EACCES\); choose a location you can write/],
+      [fsError('EACCES', 'mkdir', '/srv/shared'), /^✖ --out "\/srv\/shared\/out": cannot create the folder \/srv\/shared: permission denied/],
+      [fsError('EROFS', 'open', join(process.cwd(), 'reports/r.json.tmp-77')), /^✖ --json "reports\/r\.json": cannot open .*r\.json\.tmp-77: the file system is read-only \(EROFS\)/],
+      [fsError('EACCES', 'open', join(process.cwd(), 'c.json')), /^✖ <config> "c\.json": cannot open .*c\.json: permission denied/],
+    ];
+    for (const [e, re] of cases) {
+      const f = describeFailure(e, undefined);
+      expect(f.exitCode).toBe(EXIT_USER);
+      expect(f.text).toMatch(re);
+      expect(f.text.trim().split('\n')).toHaveLength(1);
+    }
+  });
+
+  it('a permission or disk-full error elsewhere is the machine\'s (exit 1); a missing file axgen wrote itself is a bug (exit 3)', () => {
+    setGivenPaths([{ option: '--out', path: '/srv/out' }]);
+    const full = describeFailure(fsError('ENOSPC', 'write', '/var/cache/axgen/x'), 'abc');
+    expect(full.exitCode).toBe(EXIT_USER);
+    expect(full.text).toMatch(/^✖ file system: cannot write \/var\/cache\/axgen\/x: no space left on the device \(ENOSPC\)/);
+    const bug = describeFailure(fsError('ENOENT', 'open', '/tmp/axgen-build/sim.vvp'), 'abcdef0123456789');
+    expect(bug.exitCode).toBe(EXIT_INTERNAL);
+    expect(bug.text).toMatch(/internal error \(config sha256:abcdef012345\)/);
+  });
+
+  it('generateTo into a folder under a regular file is refused as --out (the output guard sees the file first)', async () => {
+    const file = join(dir, 'plain');
+    writeFileSync(file, 'x');
+    const out = join(file, 'sub');
+    setGivenPaths([{ option: '--out', path: out }]);
+    const e = await generateTo(config({ rows: 1, cols: 1 }), out).then(() => undefined, (x: unknown) => x);
+    expect(describeFailure(e, undefined)).toMatchObject({ exitCode: EXIT_USER, text: expect.stringMatching(/✖ --out: expected a new or empty folder.*received ".*plain\/sub", which lies inside ".*plain", which is a file/) });
+  });
+});
+
+describe('simulator compile errors and missing tools', () => {
+  it('a compile error in Verilog read from the user\'s folder is the check\'s result (4); in emitted RTL a bug (3)', () => {
+    const out = 'sm_pe.v:65: syntax error\nI give up.';
+    const user = describeFailure(new SimulatorCompileError('icarus', out, true), 'h');
+    expect(user.exitCode).toBe(EXIT_CHECK_FAILED);
+    expect(user.text).toBe('✖ iverilog could not compile the Verilog read from the folder (fix the edit, or regenerate the folder with `axgen generate`):\n  sm_pe.v:65: syntax error\n  I give up.\n');
+    const ours = describeFailure(new SimulatorCompileError('verilator', out, false), 'h');
+    expect(ours.exitCode).toBe(EXIT_INTERNAL);
+    expect(ours.text).toMatch(/verilator could not compile the emitted RTL/);
+  });
+
+  it('several missing tools: one message naming each and every package once (exit 2)', () => {
+    const e = new ToolMissingError([
+      { tool: 'iverilog', pkg: 'iverilog', detail: 'not found on the PATH' },
+      { tool: 'verilator', pkg: 'verilator build-essential', detail: 'not found on the PATH' },
+      { tool: 'make', pkg: 'build-essential', detail: 'Verilator builds its models with make; not found on the PATH' },
+    ]);
+    const f = describeFailure(e, undefined);
+    expect(f.exitCode).toBe(EXIT_TOOL);
+    expect(f.text).toMatch(/iverilog is not available .*; verilator is not available .*; make is not available .*\. Install them with: sudo apt-get install -y iverilog verilator build-essential\n$/);
+  });
+});
+
+describe('arguments as typed', () => {
+  it('a value starting with "-" and a digit stays with its long option', () => {
+    expect(attachDashValues(['sim', 'c.json', '--gemm', '-1x2x2', '--stall', '-.5', '-x', '--seed', '3'])).toEqual(['sim', 'c.json', '--gemm=-1x2x2', '--stall=-.5', '-x', '--seed', '3']);
+    expect(attachDashValues(['sim', '--', '--gemm', '-1'])).toEqual(['sim', '--', '--gemm', '-1']);
+  });
+
+  it('a number option that did not parse gets its text back (so messages say received "abc", not null), and paths are remembered', () => {
+    const args = ['sim', 'c.json', '--stall', 'abc', '--seed=x1', '--json', 'r.json'];
+    const argv: Record<string, unknown> = { _: ['sim'], $0: 'axgen', config: 'c.json', stall: NaN, seed: NaN, json: 'r.json', jobs: 2 };
+    argsAsTyped(args)(argv);
+    expect(argv).toMatchObject({ stall: 'abc', seed: 'x1', jobs: 2 });
+    const f = describeFailure(Object.assign(new Error('EACCES'), { code: 'EACCES', syscall: 'open', path: join(process.cwd(), 'r.json.tmp-1') }), undefined);
+    expect(f.text).toMatch(/^✖ --json "r\.json": /);
+    const c = describeFailure(Object.assign(new Error('EACCES'), { code: 'EACCES', syscall: 'open', path: join(process.cwd(), 'c.json') }), undefined);
+    expect(c.text).toMatch(/^✖ <config> "c\.json": /);
+  });
+});
+
+describe('schema messages', () => {
+  const p = (x: unknown) => schemaProblems(x).map(formatProblem);
+  it('no raw ajv wording: repeated items, anyOf', () => {
+    expect(p({ ...edge, multiplier: { kind: 'asm', alphabet: [1, 3, 3] } })).toEqual(['✖ multiplier.alphabet: expected a list without repeated values ([1] and [2] are both 3), received [1,3,3]']);
+    expect(p({ ...edge, zeroSkip: { activation: 'x' } })).toEqual(['✖ zeroSkip.activation: expected an integer from 0 to 65535 or false, received "x"']);
+    expect(p({ ...edge, zeroSkip: { activation: -1 } })).toEqual(['✖ zeroSkip.activation: expected an integer from 0 to 65535, received -1']);
+    for (const m of [...p({ ...edge, zeroSkip: { activation: 'x' } }), ...p({ ...edge, multiplier: { kind: 'asm', alphabet: [1, 1] } })]) expect(m).not.toMatch(/must|schema|##/);
+  });
+
+  it('did you mean: a unit kind, an enum value, a key', () => {
+    expect(p({ ...edge, multiplier: { kind: 'mitchel' } })).toEqual(['✖ multiplier.kind: expected one of "exact", "asm", "mitchell", "ilm" (did you mean "mitchell"?), received "mitchel"']);
+    expect(p({ ...edge, dataflow: 'output-stationery' })[0]).toContain('(did you mean "output-stationary"?)');
+    expect(p({ ...edge, multiplier: { kind: 'mitchell', fractionbits: 3 } })[0]).toMatch(/^✖ multiplier\.fractionbits: expected no such key \(did you mean "fractionBits"\?\)/);
+    expect(closest('zzz', ['exact', 'asm'])).toBeUndefined();
+    expect(closest('exact', ['exact', 'asm'])).toBeUndefined();
+  });
+
+  it('a sweep filter operator typo is one message: unknown operator, did you mean $gt', () => {
+    const s = (f: unknown) => sweepSchemaProblems({ name: 's', base: edge, axes: { 'array.rows': [4] }, filters: [{ drop: { 'array.rows': f } }] }).map(formatProblem);
+    expect(s({ $gtt: 4 })).toEqual([
+      '✖ filters[0].drop.array.rows: expected a known operator: one of "$in", "$nin", "$ne", "$lt", "$le", "$gt", "$ge" (did you mean "$gt"?), received the unknown operator "$gtt"',
+    ]);
+    expect(s({ $gt: 'a' })).toEqual(['✖ filters[0].drop.array.rows.$gt: expected a number, received "a"']);
+    expect(s([1])).toEqual(['✖ filters[0].drop.array.rows: expected a string, a number, true or false, null or an object with keys "$in", "$nin", "$ne", "$lt", "$le", "$gt", "$ge", received [1]']);
+  });
+
+  it('a manifest whose config hash was edited says which hash is which', async () => {
+    const out = join(dir, 'rtl');
+    const c = config({ rows: 1, cols: 1, name: 'mh' });
+    await generateTo(c, out);
+    const m = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8')) as { config: { hash: string } };
+    m.config.hash = 'f'.repeat(64);
+    writeFileSync(join(out, 'manifest.json'), JSON.stringify(m));
+    expect(await problemsOf(loadRtlFolder(out))).toEqual([
+      `✖ manifest.json config.hash: expected sha256:${c.hash.slice(0, 12)}…, the hash of the config that manifest.json now holds (the manifest was edited after generation: regenerate the folder with \`axgen generate\`), received sha256:ffffffffffff…, the hash recorded when the folder was generated`,
+    ]);
+  });
+});
+
+describe('the CLI test helper', () => {
+  it('fails a test on an exit 3 it did not declare, and lets a declared one through', () => {
+    const r = { exitCode: 3, all: 'internal error (config sha256:unknown): boom' } as Parameters<typeof expectNoUndeclaredInternalError>[1];
+    expect(() => expectNoUndeclaredInternalError(['validate', 'x.json'], r)).toThrow(/axgen validate x\.json exited 3 \(an internal error, a bug in axgen\), which this test did not declare:\ninternal error/);
+    expect(() => expectNoUndeclaredInternalError(['validate', 'x.json'], r, { internalError: true })).not.toThrow();
+    expect(() => expectNoUndeclaredInternalError(['validate', 'x.json'], { ...r, exitCode: 1 })).not.toThrow();
+  });
+});

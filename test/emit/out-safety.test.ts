@@ -1,0 +1,417 @@
+/**
+ * Output safety (issue 9, "Output folders"): every command that writes a folder or a report file
+ * refuses to replace anything axgen did not write, refuses an empty path, follows the umask, and
+ * cleans the temporaries of a killed run. Each case drives the real CLI (`node bin/axgen.js`) in a
+ * fresh temporary folder; the refusals come before any tool runs, so no simulator or Yosys run is
+ * needed. The rules themselves: generator/emit/write.ts.
+ */
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import yargs from 'yargs';
+import { spawn, spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { hostname, tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { cached } from '../../sim/cache.js';
+import { cleanStaleTemps, FORCE_HELP, OUT_EXISTING_HELP, OUTPUT_MARKER, writeFolderAtomically } from '../../generator/emit/write.js';
+import { REPORT_KINDS } from '../../sim/files.js';
+import { COMMANDS as COMMAND_ENTRIES } from '../../generator/commands/index.js';
+
+const commands = await Promise.all(COMMAND_ENTRIES.map((e) => e.load()));
+
+const root = fileURLToPath(new URL('../../', import.meta.url));
+const BIN = join(root, 'bin/axgen.js');
+const ILM = join(root, 'examples/ilm-int8.json');
+const SWEEP = join(root, 'examples/sweep-8bit.json');
+const HOST = createHash('sha256').update(hostname()).digest('hex').slice(0, 6);
+
+interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs the CLI in `cwd` (optionally under a umask), with its own cache folder. */
+function axgen(args: string[], cwd: string, umask?: string): Promise<Run> {
+  const [cmd, argv] = umask ? ['sh', ['-c', `umask ${umask} && exec "${process.execPath}" "$0" "$@"`, BIN, ...args]] : [process.execPath, [BIN, ...args]];
+  return new Promise((done, fail) => {
+    const p = spawn(cmd as string, argv as string[], { cwd, env: { ...process.env, AXGEN_CACHE: join(cwd, '.cache-for-test') }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    p.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    p.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    p.on('error', fail);
+    p.on('close', (code) => done({ code, stdout, stderr }));
+  });
+}
+
+/**
+ * Runs a command in this process (the CLI's own command modules, so the same handlers and exit
+ * codes) with `cwd` as the current folder: each refusal costs milliseconds instead of a Node start.
+ * The cases that need a real process (umask, the binary itself) use `axgen` above.
+ */
+let queue: Promise<unknown> = Promise.resolve();
+function inProcess(args: string[], cwd: string): Promise<Run> {
+  // One at a time: the current folder, the output spies and the exit code are process-wide.
+  const run = queue.then(() => inProcessNow(args, cwd));
+  queue = run.catch(() => undefined);
+  return run;
+}
+
+async function inProcessNow(args: string[], cwd: string): Promise<Run> {
+  const before = process.cwd();
+  let stdout = '';
+  let stderr = '';
+  const out = vi.spyOn(process.stdout, 'write').mockImplementation((d) => ((stdout += String(d)), true));
+  const err = vi.spyOn(process.stderr, 'write').mockImplementation((d) => ((stderr += String(d)), true));
+  process.exitCode = undefined;
+  const cache = process.env.AXGEN_CACHE;
+  process.env.AXGEN_CACHE = join(cwd, '.cache-for-test');
+  try {
+    process.chdir(cwd);
+    await yargs(args)
+      .command(commands)
+      .strict()
+      .exitProcess(false)
+      .fail((msg, e) => {
+        throw e ?? new Error(msg);
+      })
+      .parseAsync();
+    return { code: Number(process.exitCode ?? 0), stdout, stderr };
+  } finally {
+    process.chdir(before);
+    out.mockRestore();
+    err.mockRestore();
+    process.exitCode = undefined;
+    if (cache === undefined) delete process.env.AXGEN_CACHE;
+    else process.env.AXGEN_CACHE = cache;
+  }
+}
+
+afterEach(() => {
+  process.exitCode = undefined;
+});
+
+/** Every path under `dir` with its contents (files) or `/` (folders), for before/after comparison. */
+function tree(dir: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const rel of readdirSync(dir, { recursive: true }) as string[]) {
+    if (rel.startsWith('.cache-for-test')) continue;
+    const p = join(dir, rel);
+    out[rel] = lstatSync(p).isDirectory() ? '/' : readFileSync(p, 'utf8');
+  }
+  return out;
+}
+
+function fresh(tag: string): string {
+  return mkdtempSync(join(tmpdir(), `axgen-out-${tag}-`));
+}
+
+function write(dir: string, files: Record<string, string>): void {
+  for (const [rel, text] of Object.entries(files)) {
+    mkdirSync(join(dir, rel, '..'), { recursive: true });
+    writeFileSync(join(dir, rel), text);
+  }
+}
+
+/** How each folder-writing command is called with the given `--out` arguments. */
+const COMMANDS: Record<string, (out: string[]) => string[]> = {
+  generate: (out) => ['generate', ILM, ...out],
+  unit: (out) => ['unit', ILM, ...out],
+  sweep: (out) => ['sweep', SWEEP, '--no-progress', ...out],
+  // Refused before Yosys and nextpnr run.
+  fpga: (out) => ['fpga', ILM, '--device', 'up5k', ...out],
+  // Refused before the shards are read.
+  'sweep-merge': (out) => ['sweep-merge', 'no-such-shard', ...out],
+};
+
+const USER_FILES = { 'notes.txt': 'my notes\n', 'sub/thesis.tex': '\\documentclass{article}\n' };
+
+describe('--out of every command that writes a folder', () => {
+  it('the --help of each says what --out does to an existing folder and what --force does', async () => {
+    for (const name of Object.keys(COMMANDS)) {
+      const log = vi.spyOn(console, 'log').mockImplementation(() => undefined);
+      try {
+        await yargs([name, '--help']).command(commands).exitProcess(false).wrap(null).parseAsync();
+        const text = log.mock.calls.flat().join('\n');
+        expect(text, name).toContain(`--out`);
+        expect(text, name).toContain(OUT_EXISTING_HELP);
+        expect(text, name).toContain(FORCE_HELP);
+      } finally {
+        log.mockRestore();
+      }
+    }
+  });
+
+  for (const [name, cmd] of Object.entries(COMMANDS)) {
+    it(`${name} --out '' is a user error and writes nothing`, async () => {
+      const cwd = fresh('empty');
+      write(cwd, { 'keep.txt': 'x' });
+      const before = tree(cwd);
+      const r = await inProcess(cmd(['--out', '']), cwd);
+      expect(r.code, r.stderr).toBe(1);
+      expect(r.stderr).toContain('✖ --out: expected a path (omit --out for the default), received ""');
+      expect(r.stderr).not.toMatch(/bug in axgen/);
+      expect(tree(cwd)).toEqual(before);
+    });
+
+    it(`${name} refuses a folder holding notes.txt and sub/thesis.tex, naming it and --force`, async () => {
+      const cwd = fresh('user');
+      write(join(cwd, 'mine'), USER_FILES);
+      const before = tree(cwd);
+      const r = await inProcess(cmd(['--out', 'mine']), cwd);
+      expect(r.code, r.stderr).toBe(1);
+      expect(r.stderr).toContain(`"${join(cwd, 'mine')}", which holds files axgen did not write`);
+      expect(r.stderr).toContain('--force');
+      expect(tree(cwd)).toEqual(before);
+    });
+
+    it(`${name} --out . in a home-like folder removes nothing`, async () => {
+      const home = fresh('home');
+      write(home, { '.ssh/id_ed25519': 'secret\n', '.bashrc': 'alias ll=ls\n', 'docs/cv.md': '# cv\n' });
+      const before = tree(home);
+      for (const force of [[], ['--force']]) {
+        const r = await inProcess(cmd(['--out', '.', ...force]), home);
+        expect(r.code, r.stderr).toBe(1);
+        expect(r.stderr).toMatch(/axgen never replaces the current folder or a folder holding it, not even with --force/);
+      }
+      expect(tree(home)).toEqual(before);
+    });
+
+    it(`${name} --out examples leaves a folder of configs alone`, async () => {
+      const repo = fresh('repo');
+      write(repo, { 'examples/edge-int8.json': '{"name":"edge"}\n', 'examples/sweep.ts': 'export default {}\n' });
+      const before = tree(repo);
+      const r = await inProcess(cmd(['--out', 'examples']), repo);
+      expect(r.code, r.stderr).toBe(1);
+      expect(r.stderr).toContain(`"${join(repo, 'examples')}", which holds files axgen did not write (edge-int8.json, sweep.ts)`);
+      expect(tree(repo)).toEqual(before);
+    });
+
+    it(`${name} --out afile.txt keeps the file a file`, async () => {
+      const cwd = fresh('file');
+      write(cwd, { 'afile.txt': 'precious\n' });
+      const r = await inProcess(cmd(['--out', 'afile.txt']), cwd);
+      expect(r.code, r.stderr).toBe(1);
+      expect(r.stderr).toContain('which is a file, not a folder');
+      expect(statSync(join(cwd, 'afile.txt')).isFile()).toBe(true);
+      expect(readFileSync(join(cwd, 'afile.txt'), 'utf8')).toBe('precious\n');
+      const inside = await inProcess(cmd(['--out', 'afile.txt/sub']), cwd);
+      expect(inside.code, inside.stderr).toBe(1);
+      expect(inside.stderr).toContain(`lies inside "${join(cwd, 'afile.txt')}", which is a file`);
+      expect(readFileSync(join(cwd, 'afile.txt'), 'utf8')).toBe('precious\n');
+    });
+  }
+
+});
+
+describe.concurrent('the binary itself (node bin/axgen.js)', () => {
+  it("generate --out '' (an unset shell variable) is a user error and writes nothing", async () => {
+    const cwd = fresh('bin-empty');
+    write(cwd, { 'keep.txt': 'x' });
+    const before = tree(cwd);
+    const r = await axgen(['generate', ILM, '--out', ''], cwd);
+    expect(r.code, r.stderr).toBe(1);
+    expect(r.stderr).toContain('✖ --out: expected a path (omit --out for the default), received ""');
+    expect(tree(cwd)).toEqual(before);
+  });
+
+  it('generate --out . in a home-like folder removes nothing', async () => {
+    const home = fresh('bin-home');
+    write(home, { '.ssh/id_ed25519': 'secret\n', '.bashrc': 'alias ll=ls\n', 'docs/cv.md': '# cv\n' });
+    const before = tree(home);
+    const r = await axgen(['generate', ILM, '--out', '.', '--force'], home);
+    expect(r.code, r.stderr).toBe(1);
+    expect(r.stderr).toMatch(/axgen never replaces the current folder or a folder holding it, not even with --force/);
+    expect(tree(home)).toEqual(before);
+  });
+
+  it('generate: regenerating into its own folder works, files follow umask 022, a user file then blocks it, --force moves it aside', async () => {
+    const cwd = fresh('regen');
+    // The second run replaces the folder the first wrote.
+    for (let i = 0; i < 2; i++) {
+      const r = await axgen(['generate', ILM, '--out', 'g'], cwd, '022');
+      expect(r.code, r.stderr).toBe(0);
+    }
+    const g = join(cwd, 'g');
+    expect(statSync(g).mode & 0o777).toBe(0o755);
+    const names = readdirSync(g);
+    expect(names).toContain(OUTPUT_MARKER);
+    for (const n of names) expect(statSync(join(g, n)).mode & 0o777, n).toBe(0o644);
+    const marker = JSON.parse(readFileSync(join(g, OUTPUT_MARKER), 'utf8')) as { writtenBy: string; files: string[] };
+    expect(marker.writtenBy).toBe('axgen');
+    expect([...marker.files, OUTPUT_MARKER].sort()).toEqual([...names].sort());
+    // Only the output itself is left: no temporary beside or inside it.
+    expect(readdirSync(cwd).filter((n) => !n.startsWith('.cache-for-test'))).toEqual(['g']);
+
+    const generated = tree(g);
+    write(g, { 'notes.txt': 'mine\n' });
+    const refused = await inProcess(['generate', ILM, '--out', 'g'], cwd);
+    expect(refused.code, refused.stderr).toBe(1);
+    expect(refused.stderr).toContain('holds files axgen did not write there (notes.txt)');
+    expect(readFileSync(join(g, 'notes.txt'), 'utf8')).toBe('mine\n');
+
+    const forced = await inProcess(['generate', ILM, '--out', 'g', '--force'], cwd);
+    expect(forced.code, forced.stderr).toBe(0);
+    expect(forced.stderr).toContain(`moved the existing ${g} aside to ${g}.old-1 (--force)`);
+    expect(tree(`${g}.old-1`)).toEqual({ ...generated, 'notes.txt': 'mine\n' });
+    expect(tree(g)).toEqual(generated);
+  });
+
+  it('unit: modes follow umask 027, and regenerating into its own folder works', async () => {
+    const cwd = fresh('unit');
+    const r = await axgen(['unit', ILM, '--out', 'u'], cwd, '027');
+    expect(r.code, r.stderr).toBe(0);
+    const u = join(cwd, 'u');
+    expect(statSync(u).mode & 0o777).toBe(0o750);
+    for (const n of readdirSync(u)) expect(statSync(join(u, n)).mode & 0o777, n).toBe(0o640);
+    expect(readdirSync(u)).toContain('files.f');
+    const again = await inProcess(['unit', ILM, '--out', 'u'], cwd);
+    expect(again.code, again.stderr).toBe(0);
+    expect(readdirSync(u)).toContain('files.f');
+  });
+
+});
+
+describe('the rules in process', () => {
+  it('an empty folder is replaced; a folder of an earlier axgen (manifest.json, no marker) is replaced', async () => {
+    const cwd = fresh('legacy');
+    mkdirSync(join(cwd, 'empty'));
+    write(join(cwd, 'old'), { 'manifest.json': JSON.stringify({ generatorVersion: '0.0.9', files: ['x_top.v'] }), 'x_top.v': '//\n', 'files.f': 'x_top.v\n' });
+    const [a, b] = await [await inProcess(['generate', ILM, '--out', 'empty'], cwd), await inProcess(['generate', ILM, '--out', 'old'], cwd)];
+    expect(a.code, a.stderr).toBe(0);
+    expect(b.code, b.stderr).toBe(0);
+    expect(existsSync(join(cwd, 'old', 'x_top.v'))).toBe(false);
+    expect(existsSync(join(cwd, 'old', OUTPUT_MARKER))).toBe(true);
+  });
+
+  it("the temporaries of a killed run beside the output are removed on the next run; nobody else's files are", async () => {
+    const cwd = fresh('stale');
+    const dead = spawnSync('true').pid!;
+    const stale = `.g.tmp-${HOST}-${dead}-0123abcd`;
+    const live = `.g.tmp-${HOST}-${process.pid}-0123abcd`;
+    write(cwd, {
+      [`${stale}/.axgen-tmp`]: `${dead}\n`,
+      [`${stale}/g_top.v`]: '// half written\n',
+      [`${live}/.axgen-tmp`]: `${process.pid}\n`,
+      // Same name pattern, but not an axgen temporary (no marker): kept.
+      [`.g.tmp-${HOST}-${dead}-fedc9876/mine.txt`]: 'mine\n',
+      '.g.tmp-notes': 'mine\n',
+    });
+    const r = await inProcess(['generate', ILM, '--out', 'g'], cwd);
+    expect(r.code, r.stderr).toBe(0);
+    expect(readdirSync(cwd).filter((n) => !n.startsWith('.cache-for-test')).sort()).toEqual(['.g.tmp-notes', `.g.tmp-${HOST}-${dead}-fedc9876`, live, 'g'].sort());
+  });
+
+  it('a folder axgen wrote with a file added since is refused; one of its files removed is still replaced', async () => {
+    const dir = fresh('inproc');
+    const out = join(dir, 'o');
+    await writeFolderAtomically(out, [{ name: 'a.v', text: 'a\n' }, { name: 'b.v', text: 'b\n' }]);
+    writeFileSync(join(out, 'extra.v'), 'mine\n');
+    await expect(writeFolderAtomically(out, [{ name: 'c.v', text: 'c\n' }])).rejects.toThrow(/holds files axgen did not write there \(extra\.v\)/);
+    expect(readFileSync(join(out, 'extra.v'), 'utf8')).toBe('mine\n');
+    await writeFolderAtomically(join(dir, 'p'), [{ name: 'a.v', text: 'a\n' }]);
+    const { rmSync } = await import('node:fs');
+    rmSync(join(dir, 'p', 'a.v'));
+    await writeFolderAtomically(join(dir, 'p'), [{ name: 'c.v', text: 'c\n' }]);
+    expect(readdirSync(join(dir, 'p')).sort()).toEqual([OUTPUT_MARKER, 'c.v']);
+  });
+
+  it('the cache removes a killed build of this machine, keeps a live one and files that are not its temporaries', async () => {
+    const cache = fresh('cache');
+    const prev = process.env.AXGEN_CACHE;
+    process.env.AXGEN_CACHE = cache;
+    try {
+      const dead = spawnSync('true').pid!;
+      const kind = join(cache, 'k');
+      write(kind, {
+        [`.tmp-${HOST}-${dead}-00000000/.axgen-tmp`]: '',
+        [`.tmp-${HOST}-${process.pid}-00000000/.axgen-tmp`]: '',
+        [`.tmp-${'f'.repeat(6)}-${dead}-00000000/.axgen-tmp`]: '',
+        'README.txt': 'mine\n',
+      });
+      const e = await cached('k', 'a'.repeat(64), async (d) => writeFileSync(join(d, 'x'), 'x'));
+      expect(e.hit).toBe(false);
+      expect(readdirSync(kind).sort()).toEqual(
+        [`.tmp-${HOST}-${process.pid}-00000000`, `.tmp-${'f'.repeat(6)}-${dead}-00000000`, 'README.txt', relative(kind, e.dir)].sort(),
+      );
+      // The entry itself carries no temporary marker.
+      expect(readdirSync(e.dir).sort()).toEqual(['.complete', 'x']);
+    } finally {
+      if (prev === undefined) delete process.env.AXGEN_CACHE;
+      else process.env.AXGEN_CACHE = prev;
+    }
+  });
+
+  it('cleanStaleTemps removes from an interrupted replacement only the files its marker lists', async () => {
+    const dir = fresh('old');
+    const dead = spawnSync('true').pid!;
+    const old = `.o.tmp-${HOST}-${dead}-00000000-old`;
+    write(join(dir, old), { [OUTPUT_MARKER]: JSON.stringify({ writtenBy: 'axgen', files: ['a.v'] }), 'a.v': 'a\n', 'mine.txt': 'mine\n' });
+    const err = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    try {
+      await cleanStaleTemps(dir, '.o.tmp-');
+      expect(err.mock.calls.flat().join('')).toContain(`kept files that appeared in the old output meanwhile: moved to ${join(dir, 'o.old-1')}`);
+    } finally {
+      err.mockRestore();
+    }
+    expect(tree(dir)).toEqual({ 'o.old-1': '/', 'o.old-1/mine.txt': 'mine\n' });
+  });
+
+  it('report kinds recognise what axgen writes and nothing else', () => {
+    expect(REPORT_KINDS.junit('<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="axgen regress" tests="1">')).toBe(true);
+    expect(REPORT_KINDS.junit('<?xml version="1.0"?>\n<project/>')).toBe(false);
+    expect(REPORT_KINDS.metrics(JSON.stringify({ generatorVersion: '0.1.0', config: 'x', configHash: 'ab' }))).toBe(true);
+    expect(REPORT_KINDS.metrics(JSON.stringify({ config: 'x' }))).toBe(false);
+    expect(REPORT_KINDS.wave('$date\n  today\n$end\n')).toBe(true);
+    expect(REPORT_KINDS.wave('my notes')).toBe(false);
+  });
+});
+
+describe('report files (--json, --junit) are never overwritten unless axgen wrote them', () => {
+  const NOTES = JSON.stringify({ mine: true }) + '\n';
+
+  for (const [name, args] of Object.entries({
+    'metrics --json': ['metrics', ILM, '--json', 'user.json'],
+    'fpga --json': ['fpga', ILM, '--device', 'up5k', '--out', 'f', '--json', 'user.json'],
+    'sim --json': ['sim', ILM, '--simulator', 'icarus', '--json', 'user.json'],
+    'regress --junit': ['regress', '--only', 'nothing', '--junit', 'user.json'],
+    'synth --json': ['synth', ILM, '--json', 'user.json'],
+    'sim --wave': ['sim', ILM, '--simulator', 'icarus', '--wave', 'user.json'],
+  })) {
+    it(`${name} refuses an existing file axgen did not write`, async () => {
+      const cwd = fresh('report');
+      write(cwd, { 'user.json': NOTES });
+      const before = tree(cwd);
+      const r = await inProcess(args, cwd);
+      expect(r.code, r.stderr).toBe(1);
+      expect(r.stderr).toContain(`"${join(cwd, 'user.json')}", which exists and is not a report axgen wrote`);
+      expect(r.stderr).toContain('--force');
+      expect(tree(cwd)).toEqual(before);
+    });
+  }
+
+  it("synth --json '' is a user error", async () => {
+    const cwd = fresh('synth');
+    const r = await inProcess(['synth', ILM, '--json', ''], cwd);
+    expect(r.code, r.stderr).toBe(1);
+    expect(r.stderr).toContain('✖ --json: expected a path (omit --json for the default), received ""');
+    expect(readdirSync(cwd).filter((n) => !n.startsWith('.cache-for-test'))).toEqual([]);
+  });
+
+  it('metrics --json rewrites its own report and, with --force, moves a user file aside', async () => {
+    const cwd = fresh('metrics');
+    write(cwd, { 'user.json': NOTES });
+    for (const f of ['m.json', 'm.json']) {
+      const r = await inProcess(['metrics', ILM, '--json', f], cwd);
+      expect(r.code, r.stderr).toBe(0);
+    }
+    const forced = await inProcess(['metrics', ILM, '--json', 'user.json', '--force'], cwd);
+    expect(forced.code, forced.stderr).toBe(0);
+    expect(readFileSync(join(cwd, 'user.json.old-1'), 'utf8')).toBe(NOTES);
+    expect(readFileSync(join(cwd, 'user.json'), 'utf8')).toBe(readFileSync(join(cwd, 'm.json'), 'utf8'));
+    expect(readdirSync(cwd).filter((n) => !n.startsWith('.cache-for-test')).sort()).toEqual(['m.json', 'user.json', 'user.json.old-1']);
+  });
+});
+
