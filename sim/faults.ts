@@ -101,7 +101,7 @@ export const faults: Fault[] = [
     inject: (files, c) => {
       const f = files.find((x) => x.module === `${c.name}_mul`);
       const width = (port: string) => {
-        const m = f && new RegExp(`wire \\[(\\d+):0\\] ${port}\\b`).exec(f.text);
+        const m = f && new RegExp(`wire \\[(\\d+):0\\] +${port}\\b`).exec(f.text);
         if (!m) throw new FaultNotApplicable(`sign-extended-exact-mul: no port ${port} in ${c.name}_mul`);
         return Number(m[1]) + 1;
       };

@@ -191,11 +191,12 @@ export async function gateCosim(c: ResolvedConfig, o: GateCheckOptions): Promise
     rtl: [net.file, ...models],
     source: o.source,
     directed: o.directed,
+    coreOnly: true,
   });
   const sim = o.simulators.length === 2 ? 'both' : o.simulators[0];
   return {
     ...r,
-    replay: `npx axgen synth ${o.source} --target ${o.flow.target} --verify --simulator ${sim} --gemm ${r.gemm.m}x${r.gemm.k}x${r.gemm.n} --seed ${r.seed} --stall ${r.stall}`,
+    replay: `axgen synth ${o.source} --target ${o.flow.target} --verify --simulator ${sim} --gemm ${r.gemm.m}x${r.gemm.k}x${r.gemm.n} --seed ${r.seed} --stall ${r.stall}`,
     gate: { flow: o.flow, label: flowLabel(o.flow), top, script: net.script, cells: net.cells, yosys: net.toolVersion, netlistCacheHit: net.cacheHit },
   };
 }
