@@ -31,6 +31,11 @@ export interface SimOptions {
   directed?: boolean;
   /** Progress of the slow steps (the golden model, each simulator's build and run). */
   progress?: Activity;
+  /**
+   * Simulate the stream core `<name>_top` even for an AXI config (the gate-level check of the core's
+   * netlist, sim/gate.ts); by default an AXI config is simulated through its AXI top.
+   */
+  coreOnly?: boolean;
 }
 
 export interface JsonMismatch {
@@ -219,7 +224,7 @@ export async function simulate(c: ResolvedConfig, o: SimOptions): Promise<SimRep
   const scheduled = scheduleCases(c, d, cases);
   golden?.();
   const both = o.simulators.length > 1;
-  const axi = isAxi(c);
+  const axi = isAxi(c) && !o.coreOnly;
   const settled = await Promise.allSettled(
     o.simulators.map(async (sim): Promise<RunReport> => {
       const wave = o.wave ? waveFile(o.wave, sim, both) : undefined;
