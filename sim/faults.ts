@@ -91,6 +91,12 @@ export const faults: Fault[] = [
     inject: (files, c) => edit(files, c, 'pe', /wire(\s+)skip(\s*)= a_i\[\d+\] \| \w+\[\d+\];/, "wire$1skip$2= 1'b0;", 'dropped-skip-flag'),
   },
   {
+    name: 'refusal-removed',
+    describe: 'the top accepts every command as valid: a zero or over-limit dimension runs (or hangs) instead of being refused with err_o',
+    appliesTo: () => true,
+    inject: (files, c) => edit(files, c, 'top', /wire cmd_bad = [^;]+;/, "wire cmd_bad = 1'b0;", 'refusal-removed'),
+  },
+  {
     name: 'sign-extended-exact-mul',
     describe:
       'the exact multiplier multiplies operands sign-extended by hand to the product width (the form axgen emitted before ' +
