@@ -52,6 +52,7 @@ function csrSpec(c: ResolvedConfig, d: Derived, m: RegMap, header: (t: string) =
     'STATUS.ERR_RO_WRITE': 'err_ro_q',
     'STATUS.ERR_START': 'err_start_q',
     'STATUS.ERR_TLAST': 'err_tlast_q',
+    'STATUS.ERR_DIM': 'err_dim_i',
     'DIM_M.M': 'dim_m_q',
     'DIM_K.K': 'dim_k_q',
     'DIM_N.N': 'dim_n_q',
