@@ -20,8 +20,8 @@ import { resolveConfig, type ResolvedConfig } from '../generator/config/resolve.
 import { emitRtl } from '../generator/emit/rtl.js';
 import { parseStat } from '../generator/estimate/stat.js';
 import { units } from '../generator/units/index.js';
-import { jobPool } from '../sim/pool.js';
-import { tool } from '../sim/tools.js';
+import { jobPool } from '../generator/infra/pool.js';
+import { tool } from '../generator/infra/tools.js';
 
 const params: Record<string, Record<string, unknown>[]> = {
   mitchell: [{}, { fractionBits: 4, unbias: true }, { compensation: 'bias' }],

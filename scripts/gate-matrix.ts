@@ -9,7 +9,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { resolveConfig, type ResolvedConfig } from '../generator/config/resolve.js';
-import { toJson, writeFileAtomically } from '../sim/files.js';
+import { toJson, writeFileAtomically } from '../generator/infra/files.js';
 import { flowLabel, formatGateReport, GATE_FLOWS, gateCosim, gateSummary } from '../sim/gate.js';
 
 const args = process.argv.slice(2);

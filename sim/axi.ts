@@ -33,7 +33,7 @@ import { emitRtl, headerFor, type EmittedFile } from '../generator/emit/rtl.js';
 import { render } from '../generator/emit/handlebars.js';
 import { axisWidths, emitAxiRtl, isAxi } from '../generator/axi/emit.js';
 import { ADDR_BITS, regMap, resetValue, type RegMap } from '../generator/regmap/regmap.js';
-import { foldsOf } from '../generator/model/cycles.js';
+import { foldsOf } from '../generator/config/cycles.js';
 import { schedule, type Schedule } from '../generator/model/schedule.js';
 import { refusedCases, type MultiSchedule } from './cases.js';
 import { copyWave } from './cosim.js';

@@ -26,12 +26,12 @@ import type { ResolvedConfig } from '../generator/config/resolve.js';
 import { emitRtl, topModule, type EmittedFile } from '../generator/emit/rtl.js';
 import { emitUnit, unitTopModule } from '../generator/emit/unit.js';
 import { TARGET_DEFS, type Target } from '../generator/estimate/targets.js';
-import { cached, contentKey } from './cache.js';
+import { cached, contentKey } from '../generator/infra/cache.js';
 import type { GemmShape } from './cases.js';
-import { jobPool } from './pool.js';
+import { jobPool } from '../generator/infra/pool.js';
 import { formatReport, simulate, type SimReport } from './run.js';
 import type { SimulatorName } from './simulators.js';
-import { tool } from './tools.js';
+import { tool } from '../generator/infra/tools.js';
 import { checkUnits, type UnitCheckOptions, type UnitCheckResult } from './unit-harness.js';
 
 /** Bumped when the netlist script changes: part of every netlist cache key. */

@@ -12,7 +12,7 @@ import { casesFor, defaultGemm, scheduleCases, type GemmShape } from './cases.js
 import { axiCosim, type AxiCosimResult } from './axi.js';
 import { cosim, type CosimResult } from './cosim.js';
 import type { SimulatorName } from './simulators.js';
-import type { Activity } from './progress.js';
+import type { Activity } from '../generator/infra/progress.js';
 
 export const SIMULATORS: readonly SimulatorName[] = ['icarus', 'verilator'];
 

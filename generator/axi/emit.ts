@@ -8,8 +8,9 @@ import type { ResolvedConfig } from '../config/resolve.js';
 import { emitModules, headerFor, portView, type EmittedFile } from '../emit/rtl.js';
 import type { ModuleSpec } from '../units/types.js';
 import { dec as s, extendExpr, msb, ubits } from '../units/verilog.js';
-import type { OutFile } from '../emit/write.js';
+import type { OutFile } from '../infra/write.js';
 import { csrView, regMap, regmapHeader, regmapJson, regmapMarkdown, type RegMap } from '../regmap/regmap.js';
+import type { InterfacePlugin } from '../interface/plugin.js';
 
 const bytes = (b: number) => Math.ceil(b / 8) * 8;
 
@@ -171,3 +172,6 @@ export function axiDocFiles(c: ResolvedConfig): OutFile[] {
     { name: 'regmap.json', text: regmapJson(m) },
   ];
 }
+
+/** `interface: "axi"` as an interface plugin (generator/interface/index.ts lists it). */
+export const axiInterface: InterfacePlugin = { name: 'axi', rtl: emitAxiRtl, top: axiTopModule, docs: axiDocFiles };

@@ -18,12 +18,12 @@
  * Icarus); a netlist that disagrees is refused. --no-verify skips the check and the reports say so.
  */
 import type { CommandModule } from 'yargs';
-import { show } from '../config/errors.js';
+import { show } from '../infra/errors.js';
 import { writeFile } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
-import { checkReportFile, writeFileAtomically } from '../../sim/files.js';
+import { checkReportFile, writeFileAtomically } from '../infra/files.js';
 import { generate } from '../emit/generate.js';
-import { checkOutFolder, outputArg, OUT_EXISTING_HELP, replaceFolderAtomically } from '../emit/write.js';
+import { checkOutFolder, outputArg, OUT_EXISTING_HELP, replaceFolderAtomically } from '../infra/write.js';
 import { topModule } from '../emit/rtl.js';
 import { axiTopModule, isAxi } from '../axi/emit.js';
 import { DEVICE_NAMES, iceDevice } from '../fpga/devices.js';

@@ -1,11 +1,11 @@
 import type { CommandModule } from 'yargs';
-import { checkReportFile, toJson, writeFileAtomically } from '../../sim/files.js';
+import { checkReportFile, toJson, writeFileAtomically } from '../infra/files.js';
 import { flowsOf, formatGateReport, gateCosim, gateSummary, type GateReport } from '../../sim/gate.js';
-import { ConfigError } from '../config/errors.js';
+import { ConfigError } from '../infra/errors.js';
 import { synthesize, formatSynth } from '../estimate/synth.js';
 import { isTarget, TARGETS } from '../estimate/targets.js';
-import { outputArg } from '../emit/write.js';
-import { activity, progressWanted } from '../../sim/progress.js';
+import { outputArg } from '../infra/write.js';
+import { activity, progressWanted } from '../infra/progress.js';
 import { ConfigSession, EXIT_CHECK_FAILED, forceOption, runCommand } from './common.js';
 import { checkGemm, checkSeed, checkStall, simulatorsOf } from './sim.js';
 

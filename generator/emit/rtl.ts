@@ -67,22 +67,22 @@ function hexAll(bits: number, top: boolean | 'ones'): string {
 
 function accAddView(c: ResolvedConfig, d: Derived, header: string): View {
   const A = d.accBits;
-  const P = d.pBits;
+  const P = d.product.bits;
   const sign = d.accSigned ? 'two\'s complement' : 'unsigned';
   return {
     header,
     module: `${c.name}_acc_add`,
     overflowDesc: d.saturate ? 'saturating at the accumulator range after the addition' : `wrapping modulo 2^${A}`,
     accDesc: `${A}-bit ${sign}`,
-    pDesc: formatDesc(P, d.pSigned),
+    pDesc: formatDesc(P, d.product.signed),
     accMsb: msb(A),
     pMsb: msb(P),
     accBits: s(A),
     sumBits: s(A + 1),
     saturate: d.saturate,
     accExtFull: extendExpr('acc_i', A, A + 1, d.accSigned),
-    pExtFull: extendExpr('p_i', P, A + 1, d.pSigned),
-    pExtAcc: extendExpr('p_i', P, A, d.pSigned),
+    pExtFull: extendExpr('p_i', P, A + 1, d.product.signed),
+    pExtAcc: extendExpr('p_i', P, A, d.product.signed),
     overflowExpr: d.accSigned ? `sum_full[${A}] ^ sum_full[${A - 1}]` : `sum_full[${A}]`,
     satValue: d.accSigned ? `(sum_full[${A}] ? ${hexAll(A, true)} : ${hexAll(A, false)})` : hexAll(A, 'ones'),
   };
@@ -125,7 +125,7 @@ function gridView(c: ResolvedConfig, d: Derived, ae: number, we: number): Record
     aeBitsPlus1: s(ae + 1),
     weBits: s(we),
     weMsb: msb(we),
-    pMsb: msb(d.pBits),
+    pMsb: msb(d.product.bits),
     accBits: s(d.accBits),
     accMsb: msb(d.accBits),
     aRowMsb: msb(R * ae),

@@ -5,7 +5,7 @@
  */
 import type { Derived } from '../config/derive.js';
 import type { ResolvedConfig } from '../config/resolve.js';
-import { commandCycles, foldsOf } from './cycles.js';
+import { commandCycles, foldsOf } from '../config/cycles.js';
 import { fastGemm, fromRows } from './fast-gemm.js';
 import { mapWeights } from './gemm.js';
 

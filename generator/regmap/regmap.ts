@@ -2,7 +2,7 @@
  * The AXI4-Lite register map of `<name>_axi_top`, described ONCE here. Everything else is emitted
  * from this description: the Verilog CSR block (templates/axi/csr.v.hbs, through `csrView`), the C
  * header (`regmapHeader`), the Markdown table (`regmapMarkdown`) and the JSON (`regmapJson`), so
- * they cannot disagree (test/axi/regmap.test.ts parses the header and the JSON back).
+ * they cannot disagree (test/regmap/regmap.test.ts parses the header and the JSON back).
  *
  * Bus: 32-bit data, byte addresses, 8-bit address space (64 words); the low two address bits are
  * ignored. A read or write of an address with no register answers SLVERR (read data 0, a write has

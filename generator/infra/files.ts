@@ -6,7 +6,7 @@
  */
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
-import { checkOutFile, moveAside, cleanStaleTempFiles, tempFileFor, type OutputOptions } from '../generator/emit/write.js';
+import { checkOutFile, moveAside, cleanStaleTempFiles, tempFileFor, type OutputOptions } from './write.js';
 
 const jsonWith =
   (fields: string[]) =>

@@ -1,5 +1,5 @@
 /**
- * The cycle model (generator/model/cycles.ts) against the RTL's counters: for edge shapes and both
+ * The cycle model (generator/config/cycles.ts) against the RTL's counters: for edge shapes and both
  * dataflows, every command of a sweep of M and K (one fold, a partial fold, several folds) must end
  * with cnt_cycles_o equal to the model, with and without stalls (stall cycles are not counted).
  * The checker compares the counters per command; this test also pins the relation to SCALE-Sim.
@@ -7,7 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import { derive } from '../../generator/config/derive.js';
 import { resolveConfig } from '../../generator/config/resolve.js';
-import { commandCycles, scaleSimCycles } from '../../generator/model/cycles.js';
+import { commandCycles, scaleSimCycles } from '../../generator/config/cycles.js';
 import { commandM, scheduleCases, type GemmCase } from '../../sim/cases.js';
 import { cosim } from '../../sim/cosim.js';
 import { randomMatrix, rng } from '../../sim/stimulus.js';
