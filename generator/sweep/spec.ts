@@ -7,7 +7,7 @@
 import { Ajv, type ValidateFunction } from 'ajv';
 import { createHash } from 'node:crypto';
 import { dirname, resolve as resolvePath } from 'node:path';
-import { ConfigError, type ConfigProblem, formatProblem, show } from '../config/errors.js';
+import { ConfigError, type ConfigProblem, formatProblem, show } from '../infra/errors.js';
 import { loadWritten } from '../config/load.js';
 import { canonicalJson, resolveConfig, type ResolvedConfig } from '../config/resolve.js';
 import { acceleratorSchema } from '../config/schema.js';

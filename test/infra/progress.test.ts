@@ -1,5 +1,5 @@
 /**
- * Progress of slow steps (sim/progress.ts activity): plain start/end lines when stderr is not a
+ * Progress of slow steps (generator/infra/progress.ts activity): plain start/end lines when stderr is not a
  * terminal, a redrawn status line on one, nothing when disabled; and `axgen synth` showing each
  * Yosys run with --progress and nothing by default when stderr is a pipe.
  */
@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ROOT_DIR } from '../../generator/root.js';
-import { activity, progressWanted } from '../../sim/progress.js';
+import { activity, progressWanted } from '../../generator/infra/progress.js';
 
 /** A stand-in for process.stderr that records what is written. */
 function fakeStream(isTTY: boolean): NodeJS.WriteStream & { text: string } {
