@@ -327,7 +327,11 @@ export function checkGrid(points: readonly GridPoint[], source: string): void {
     }
   }
   const all = [...counts.values()];
-  const shown = all.slice(0, MAX_DISTINCT).map(({ p, n }) => ({ ...p, path: `base + axes, ${p.path}`, received: `${p.received} (${n === points.length ? 'every point' : `${n} of ${points.length} points`})` }));
+  const shown = all.slice(0, MAX_DISTINCT).map(({ p, n }) => ({
+    ...p,
+    path: `base + axes, ${p.path}`,
+    received: `${p.received} (${n === points.length ? 'every point' : `${n} of ${points.length} points`})`,
+  }));
   const more = all.length - shown.length;
   throw new ConfigError(source, [
     { path: 'base + axes', expected: 'at least one point that is a valid config', received: `all ${points.length} points are invalid, with ${all.length} distinct problem${all.length === 1 ? '' : 's'}${more > 0 ? ` (the first ${MAX_DISTINCT} follow)` : ''}` },

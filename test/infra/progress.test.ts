@@ -50,9 +50,11 @@ describe('progress of slow steps', () => {
     const s = fakeStream(true);
     const a = activity(true, s);
     const end = a.start('golden model');
+    // eslint-disable-next-line no-control-regex -- the ANSI erase-line escape is what is checked
     expect(s.text).toMatch(/\r\x1b\[K… golden model {2}\(\d+\.\d s\)$/);
     end('done');
     a.stop();
+    // eslint-disable-next-line no-control-regex -- the ANSI erase-line escape is what is checked
     expect(s.text).toMatch(/\r\x1b\[K {2}golden model: done, \d+\.\d s\n/);
     expect(s.text.endsWith('\r\x1b[K')).toBe(true);
   });
