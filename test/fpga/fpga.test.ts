@@ -61,7 +61,7 @@ describe('axgen fpga', () => {
     expect(txt).toMatch(/harness: timing harness/);
     expect(txt).toMatch(/fits: yes; fmax \d+\.\d\d MHz/);
     // The core's netlist (synth_ice40 -dsp as for the bitstream) was co-simulated before writing.
-    expect(txt).toMatch(/gate-level check: passed \(tiny_axi_top netlist, synth_ice40 -dsp -top tiny_axi_top, seed 1, 8 cases\)/);
+    expect(txt).toMatch(/gate-level check: passed \(tiny_axi_top netlist, synth_ice40 -dsp -top tiny_axi_top, seed 1, \d+ cases\)/);
     const v = (j as unknown as { verification: { passed: boolean; runs: { commands: number; mismatches: unknown[] }[] } }).verification;
     expect(v.passed).toBe(true);
     expect(v.runs[0]!.commands).toBeGreaterThan(8);
