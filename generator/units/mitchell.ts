@@ -128,9 +128,37 @@ export function mitchellMultiply(a: number, w: number, p: Resolved, ctx: UnitCon
   return signedProduct(a, w, p.signedMode, (x, y) => mitchellCore(x, y, p, ctx));
 }
 
+const U = (bits: number) => ({ bits, signed: false });
+const S = (bits: number) => ({ bits, signed: true });
+
 export const mitchellUnit = defineUnit({
   kind: 'mitchell',
   schema: mitchellSchema,
+  dsl: mitchell,
+  samples: {
+    regress: [{}, { fractionBits: 3, unbias: true }, { compensation: 'bias', signedMode: 'ones-complement', share: false }],
+    exhaustive: [
+      { activation: U(8), weight: U(8), params: {} },
+      { activation: U(8), weight: U(8), params: { fractionBits: 4 } },
+      { activation: U(8), weight: U(8), params: { fractionBits: 4, unbias: true } },
+      { activation: U(8), weight: U(8), params: { fractionBits: 2, share: false } },
+      { activation: U(8), weight: U(8), params: { compensation: 'bias' } },
+      { activation: U(8), weight: U(8), params: { fractionBits: 5, unbias: true, compensation: 'bias', share: false } },
+      { activation: S(8), weight: S(8), params: {} },
+      { activation: S(8), weight: S(8), params: { signedMode: 'ones-complement' } },
+      { activation: S(8), weight: S(8), params: { fractionBits: 3, unbias: true, signedMode: 'ones-complement', share: false } },
+      { activation: S(8), weight: S(8), params: { compensation: 'bias', share: false } },
+      { activation: S(8), weight: U(8), params: { fractionBits: 6, signedMode: 'ones-complement' } },
+      { activation: U(6), weight: S(10), params: { fractionBits: 4, compensation: 'bias' } },
+      { activation: S(2), weight: U(3), params: { fractionBits: 1, signedMode: 'ones-complement' } },
+      { activation: U(5), weight: U(5), params: { compensation: 'bias' } }, // F = 4: C = 1, C/2 = 0
+      // above 20 operand bits: corners plus seeded random pairs
+      { activation: S(12), weight: S(12), params: { fractionBits: 9, unbias: true, compensation: 'bias', share: false } },
+      { activation: U(16), weight: S(16), params: { signedMode: 'ones-complement' } },
+    ],
+    metrics: [{}, { fractionBits: 4 }, { fractionBits: 4, unbias: true }, { compensation: 'bias' }, { signedMode: 'ones-complement' }],
+    area: [{}, { fractionBits: 4, unbias: true }, { compensation: 'bias' }],
+  },
   // The one precision-dependent default: no truncation, F = N−1 (ajv has filled the static ones).
   normalize: (p: Resolved, ctx: UnitContext): Resolved => ({ ...p, fractionBits: (p as MitchellParams).fractionBits ?? fullFraction(ctx) }),
   describe(p: Resolved) {
