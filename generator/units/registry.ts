@@ -7,6 +7,7 @@
 import { asmUnit } from './asm.js';
 import { exactUnit } from './exact.js';
 import { ilmUnit } from './ilm.js';
+import { drumUnit } from './drum.js';
 import { mitchellUnit } from './mitchell.js';
 
-export const units = [exactUnit, asmUnit, mitchellUnit, ilmUnit] as const;
+export const units = [exactUnit, asmUnit, mitchellUnit, ilmUnit, drumUnit] as const;
