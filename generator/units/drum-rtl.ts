@@ -58,8 +58,9 @@ export function drumRtl(p: DrumResolved, ctx: UnitContext, range: ProductRange, 
   const La = layout(ctx.activation, p.k);
   const Lw = layout(ctx.weight, p.k);
   const Pc = ubits(drumCoreMax(p, ctx));
-  const MP = La.kBits + Lw.kBits;
-  if (MP > Pc) throw new Error(`internal error: DRUM mantissa product (${MP} bits) wider than the core (${Pc} bits)`);
+  // The k×k product never exceeds the core's largest output, so it is formed in at most Pc bits
+  // (fewer than ka + kw when a signed operand's largest magnitude is 2^(n−1)).
+  const MP = Math.min(La.kBits + Lw.kBits, Pc);
   const SS = ubits(La.magBits - La.kBits + (Lw.magBits - Lw.kBits));
   const pf = bitsFor(range.min, range.max);
   const core: View = {
