@@ -9,6 +9,7 @@ import { exactUnit } from './exact.js';
 import { ilmUnit } from './ilm.js';
 import { drumUnit } from './drum.js';
 import { mitchellUnit } from './mitchell.js';
+import { ternaryUnit } from './ternary.js';
 import { truncatedUnit } from './truncated.js';
 
-export const units = [exactUnit, asmUnit, mitchellUnit, ilmUnit, drumUnit, truncatedUnit] as const;
+export const units = [exactUnit, asmUnit, mitchellUnit, ilmUnit, drumUnit, truncatedUnit, ternaryUnit] as const;
