@@ -1,5 +1,5 @@
 /**
- * ILM: Babić, Avramović and Bulić's iterative logarithmic multiplier (units.md). The basic block
+ * ILM: Babić, Avramović and Bulić's iterative logarithmic multiplier (docs/units.md). The basic block
  * P0(A,B) = 2^(kA+kB) + mA·2^kB + mB·2^kA (0 for a zero operand); each correction adds the basic
  * block of the two residues: P_i(A,B) = P0(A,B) + P_(i−1)(mA, mB). Every per-operand quantity of the
  * chain (k, m, then k and m of m, …) depends on one operand only, so with share=true the whole chain

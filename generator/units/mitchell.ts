@@ -1,5 +1,5 @@
 /**
- * Mitchell's logarithmic multiplier and its variants (units.md): fraction truncation (Mitch-w),
+ * Mitchell's logarithmic multiplier and its variants (docs/units.md): fraction truncation (Mitch-w),
  * unbias (half-LSB after truncation), bias compensation (MBM constant), signed operands in
  * sign-magnitude or one's complement.
  */
@@ -13,7 +13,7 @@ export const mitchellSchema = {
   title: 'Mitchell logarithmic multiplier',
   description:
     'Mitchell (1962): log2 x ≈ k + fraction, add the logs, antilog 2^(K+f) ≈ 2^K·(1+f). A zero operand gives 0. ' +
-    'Variants: truncated fraction (Mitch-w), unbias, bias compensation; see docs/config.md and units.md.',
+    'Variants: truncated fraction (Mitch-w), unbias, bias compensation; see docs/config.md and docs/units.md.',
   additionalProperties: false,
   required: ['kind'],
   properties: {
@@ -69,7 +69,7 @@ export function workingFraction(p: Resolved): number {
 export const compensationConstant = (F: number) => Math.floor(10 * 2 ** (F - 7));
 
 /**
- * Antilog of K + S/2^F as defined in units.md (plain, or with bias compensation), floored.
+ * Antilog of K + S/2^F as defined in docs/units.md (plain, or with bias compensation), floored.
  * Exported for the range bound; the model below uses it too, since it is the definition.
  */
 export function antilog(K: number, S: number, F: number, compensation: 'none' | 'bias'): number {
