@@ -4,7 +4,8 @@
  * adder and the PE registers), shared and not shared, against the exact PE, plus the edge encoders
  * (`act_pre`, `wgt_pre`) that sharing moves out of the PE: an R×C array pays R act_pre and C wgt_pre
  * instead of R·C copies. 8-bit signed operands, weight-stationary; the rows are each unit's declared
- * `samples.area` sets (bench/configs.ts). Run: npm run bench:unit-area
+ * `samples.area` sets (bench/configs.ts). Run: npm run bench:unit-area [-- KIND ...] (only those
+ * kinds, plus exact as the baseline)
  */
 import { execa } from 'execa';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
@@ -52,7 +53,8 @@ async function area(c: ResolvedConfig, target: 'xilinx' | 'ice40'): Promise<numb
 }
 
 const y = await tool('yosys');
-const configs = areaConfigs();
+const only = process.argv.slice(2);
+const configs = areaConfigs().filter(({ c }) => only.length === 0 || c.multiplier.kind === 'exact' || only.includes(c.multiplier.kind));
 
 const t0 = performance.now();
 const rows: Row[] = await Promise.all(
