@@ -5,6 +5,7 @@
  * both simulators: test/units/exhaustive.test.ts, from the unit's declared samples.)
  */
 import { describe, expect, it } from 'vitest';
+import { resolveSweep } from '../../generator/sweep/spec.js';
 import { ConfigError } from '../../generator/config/errors.js';
 import { resolveConfig } from '../../generator/config/resolve.js';
 import { emitUnit, unitTopModule } from '../../generator/emit/unit.js';
@@ -103,5 +104,18 @@ describe('DRUM RTL', () => {
     const mul = f.find((x) => x.module === 'dr_a_mul')!.text;
     expect(mul).toMatch(/wire \[7:0\] +mp += \{4'd0, ka\} \* \{4'd0, kw\};/);
     expect(mul).not.toMatch(/mag\[7\] \?/);
+  });
+});
+
+describe('drum in sweeps', () => {
+  const spec = (axes: Record<string, unknown[]>) => ({
+    name: 'sw',
+    base: { name: 'b', array: { rows: 1, cols: 1 }, precision: { activation: { bits: 8, signed: true }, weight: { bits: 8, signed: true } }, multiplier: { kind: 'drum' } },
+    axes,
+    target: 'generic',
+  });
+  it('its parameters are sweep axes, checked against its schema branch', async () => {
+    await expect(resolveSweep(spec({ 'multiplier.k': [3, 4, 6], 'multiplier.share': [true, false] }), 'spec.json')).resolves.toBeTruthy();
+    await expect(resolveSweep(spec({ 'multiplier.k': [2] }), 'spec.json')).rejects.toThrow(/multiplier\.k/);
   });
 });

@@ -5,6 +5,7 @@
  * test/units/exhaustive.test.ts.)
  */
 import { describe, expect, it } from 'vitest';
+import { resolveSweep } from '../../generator/sweep/spec.js';
 import { resolveConfig } from '../../generator/config/resolve.js';
 import { emitUnit, unitTopModule } from '../../generator/emit/unit.js';
 import { errorMetrics } from '../../generator/metrics/metrics.js';
@@ -58,5 +59,18 @@ describe('ternary config and RTL', () => {
     const mul = emitUnit(cases[0]!).find((x) => x.module === 'te_a_mul')!.text;
     expect(mul).not.toMatch(/\*/);
     expect(mul).toMatch(/input +wire \[1:0\] w_enc_i/);
+  });
+});
+
+describe('ternary in sweeps', () => {
+  const spec = (axes: Record<string, unknown[]>) => ({
+    name: 'sw',
+    base: { name: 'b', array: { rows: 1, cols: 1 }, precision: { activation: { bits: 8, signed: true }, weight: { bits: 8, signed: true } }, multiplier: { kind: 'ternary' } },
+    axes,
+    target: 'generic',
+  });
+  it('its parameters are sweep axes, checked against its schema branch', async () => {
+    await expect(resolveSweep(spec({ 'multiplier.threshold': [0, 2, 8] }), 'spec.json')).resolves.toBeTruthy();
+    await expect(resolveSweep(spec({ 'multiplier.threshold': ['x'] }), 'spec.json')).rejects.toThrow(/multiplier\.threshold/);
   });
 });

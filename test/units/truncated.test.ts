@@ -5,6 +5,7 @@
  * exhaustively at 8 bits in both simulators: test/units/exhaustive.test.ts.)
  */
 import { describe, expect, it } from 'vitest';
+import { resolveSweep } from '../../generator/sweep/spec.js';
 import { ConfigError } from '../../generator/config/errors.js';
 import { resolveConfig } from '../../generator/config/resolve.js';
 import { emitUnit, unitTopModule } from '../../generator/emit/unit.js';
@@ -100,5 +101,18 @@ describe('truncated multiplier RTL', () => {
     const mul = emitUnit(cases[0]!).find((x) => x.module === 'tr_a_mul')!.text;
     expect(mul).not.toMatch(/ r1 /);
     expect(mul).toMatch(/r2 += ma\[2\] \?/);
+  });
+});
+
+describe('truncated in sweeps', () => {
+  const spec = (axes: Record<string, unknown[]>) => ({
+    name: 'sw',
+    base: { name: 'b', array: { rows: 1, cols: 1 }, precision: { activation: { bits: 8, signed: true }, weight: { bits: 8, signed: true } }, multiplier: { kind: 'truncated' } },
+    axes,
+    target: 'generic',
+  });
+  it('its parameters are sweep axes, checked against its schema branch', async () => {
+    await expect(resolveSweep(spec({ 'multiplier.t': [0, 6, 8], 'multiplier.correction': [false, true] }), 'spec.json')).resolves.toBeTruthy();
+    await expect(resolveSweep(spec({ 'multiplier.t': [-1] }), 'spec.json')).rejects.toThrow(/multiplier\.t/);
   });
 });
