@@ -12,15 +12,19 @@ need=()
 for t in iverilog verilator yosys nextpnr-ice40 icepack g++ make ccache; do
   command -v "$t" >/dev/null 2>&1 || need+=("$t")
 done
-# Fashion-MNIST for `axgen accuracy` (gzip'd IDX files under /usr/share/datasets/fashion-mnist).
-[ -f /usr/share/datasets/fashion-mnist/t10k-images-idx3-ubyte.gz ] || need+=("fashion-mnist")
-if [ ${#need[@]} -gt 0 ]; then
-  echo "axgen setup: installing Debian packages (missing: ${need[*]})"
+# Data the network tests read: ONNX's node conformance tests and the Fashion-MNIST images.
+pkgs=()
+for p in libonnx-testdata dataset-fashion-mnist; do
+  dpkg -s "$p" >/dev/null 2>&1 || pkgs+=("$p")
+done
+if [ ${#need[@]} -gt 0 ] || [ ${#pkgs[@]} -gt 0 ]; then
+  echo "axgen setup: installing Debian packages (missing: ${need[*]:-} ${pkgs[*]:-})"
   SUDO=""
   [ "$(id -u)" -eq 0 ] || SUDO="sudo"
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq \
-    iverilog verilator yosys nextpnr-ice40 fpga-icestorm build-essential ccache dataset-fashion-mnist >/dev/null
+    iverilog verilator yosys nextpnr-ice40 fpga-icestorm build-essential ccache \
+    libonnx-testdata dataset-fashion-mnist >/dev/null
 fi
 
 if [ -L node_modules ]; then
@@ -29,7 +33,9 @@ if [ -L node_modules ]; then
   echo "axgen setup: node_modules links to $(readlink node_modules); not reinstalling it from here"
 elif [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   echo "axgen setup: installing npm dependencies"
-  npm ci --no-audit --no-fund --loglevel=error
+  # onnxruntime-node's install script would download CUDA binaries (not needed, and not reachable
+  # here); the CPU library ships inside the package. Its documented switch skips the download.
+  ONNXRUNTIME_NODE_INSTALL=skip npm ci --no-audit --no-fund --loglevel=error
 fi
 echo "axgen setup: building the compiled CLI (dist/)"
 npm run --silent build

@@ -141,7 +141,7 @@ function prepareNow(c: ResolvedConfig, i: number, opts: UnitCheckOptions): Prepa
   set.forEach((a, w) => {
     const wh = map ? d.unit.mapWeight(w, c.multiplier, d.ctx) : w;
     const p = d.unit.multiply(a, wh, c.multiplier, d.ctx);
-    lines.push(`${toBits(a, d.aBits).toString(16)} ${toBits(wh, d.wBits).toString(16)} ${toBits(p, d.pBits).toString(16)}`);
+    lines.push(`${toBits(a, d.aBits).toString(16)} ${toBits(wh, d.wBits).toString(16)} ${toBits(p, d.product.bits).toString(16)}`);
   });
   return {
     c,
@@ -152,10 +152,10 @@ function prepareNow(c: ResolvedConfig, i: number, opts: UnitCheckOptions): Prepa
     seed: set.seed,
     aBits: d.aBits,
     wBits: d.wBits,
-    pBits: d.pBits,
+    pBits: d.product.bits,
     aSigned: d.ctx.activation.signed,
     wSigned: d.ctx.weight.signed,
-    pSigned: d.pSigned,
+    pSigned: d.product.signed,
   };
 }
 

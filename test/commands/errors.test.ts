@@ -8,7 +8,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ConfigError, closest, formatProblem } from '../../generator/config/errors.js';
+import { ConfigError, closest, formatProblem } from '../../generator/infra/errors.js';
 import { loadConfig } from '../../generator/config/load.js';
 import { schemaProblems } from '../../generator/config/validate.js';
 import { loadSweep, sweepSchemaProblems } from '../../generator/sweep/spec.js';
@@ -18,7 +18,7 @@ import { argsAsTyped, attachDashValues, setGivenPaths } from '../../generator/co
 import { describeFailure, EXIT_CHECK_FAILED, EXIT_INTERNAL, EXIT_TOOL, EXIT_USER } from '../../generator/commands/common.js';
 import { SimulatorCompileError } from '../../sim/simulators.js';
 import { loadRtlFolder } from '../../sim/rtl-dir.js';
-import { ToolMissingError } from '../../sim/tools.js';
+import { ToolMissingError } from '../../generator/infra/tools.js';
 import { config } from '../helpers/configs.js';
 import { expectNoUndeclaredInternalError, ROOT } from '../helpers/cli.js';
 

@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { resolveConfig } from '../../generator/config/resolve.js';
-import { ConfigError } from '../../generator/config/errors.js';
+import { ConfigError } from '../../generator/infra/errors.js';
 import { errorMetrics } from '../../generator/metrics/metrics.js';
 import { emitRtl, topModule } from '../../generator/emit/rtl.js';
 import { emitUnit, unitTopModule } from '../../generator/emit/unit.js';

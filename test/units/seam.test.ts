@@ -13,7 +13,7 @@ vi.mock('../../generator/units/registry.js', async (importOriginal) => {
 });
 
 const { resolveConfig } = await import('../../generator/config/resolve.js');
-const { ConfigError } = await import('../../generator/config/errors.js');
+const { ConfigError } = await import('../../generator/infra/errors.js');
 const { acceleratorSchema } = await import('../../generator/config/schema.js');
 const { unit } = await import('../../generator/dsl.js');
 const { suite } = await import('../../sim/suite.js');

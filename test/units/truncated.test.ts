@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { resolveSweep } from '../../generator/sweep/spec.js';
-import { ConfigError } from '../../generator/config/errors.js';
+import { ConfigError } from '../../generator/infra/errors.js';
 import { resolveConfig } from '../../generator/config/resolve.js';
 import { emitUnit, unitTopModule } from '../../generator/emit/unit.js';
 import { truncCorrection, truncated, truncatedUnit } from '../../generator/units/truncated.js';

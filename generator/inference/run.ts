@@ -1,0 +1,304 @@
+/**
+ * Golden-model inference of an imported network (generator/onnx/import.ts), layer by layer, with
+ * the configured unit, zero-skip and accumulator.
+ *
+ * A GEMM layer is the array's golden model applied to the layer's GEMM: the operands are centred
+ * on their zero points (the multiplier sees x − z_x and w − z_w, one bit wider and signed when a
+ * zero point is not 0), the weights are mapped by the unit (ASM), and the product sum is the array's
+ * (`gemmModel`, through its bit-exact fast path `fastGemm`). Cutting the GEMM into the host
+ * schedule's M/N tiles (generator/model/schedule.ts) does not change any element's sum, which runs
+ * k ascending over the whole K (K ≤ array.maxK, checked by check.ts), so the layer's result is the
+ * tiles' results put together. The bias is added in the accumulator's format, then the layer's
+ * output is requantized by the chosen rule (requant.ts):
+ *   'onnx-float'  ONNX's definition as ONNX Runtime computes it (fp32 scale, round half to even);
+ *   'fixed-point' the output stage's integer multiplier and shift (round half away from zero).
+ * Host steps (pooling, ReLU, reshapes, (de)quantization, Softmax) run in plain integer code, or
+ * in fp32 where ONNX defines them on dequantized values (AveragePool, Clip, Softmax).
+ */
+import type { Derived } from '../config/derive.js';
+import type { ResolvedConfig } from '../config/resolve.js';
+import { accumulateNum, fastGemm, type Mat } from '../model/fast-gemm.js';
+import {
+  clampTo, dequantizeLinear, quantizeLinear, quantizeScale, requantFixed, requantFloat, type OutFormat, type OutputStage,
+} from '../model/requant.js';
+import { intRange, sizeOf, type DType, type Tensor } from '../onnx/read.js';
+import type { GemmLayer, Network, Step } from '../onnx/import.js';
+import { ConfigError } from '../infra/errors.js';
+
+export type RequantRule = 'onnx-float' | 'fixed-point';
+
+export interface InferOptions {
+  requant?: RequantRule;
+  /** Also apply the other rule to every output and count where they differ (LayerRun.requantDiffs). */
+  compareRules?: boolean;
+  /**
+   * Layer-by-layer comparison with another implementation: when a step's output is in this map,
+   * the following steps read this value instead of axgen's (result.tensors keeps axgen's own),
+   * so a difference in one layer does not propagate into the next ones.
+   */
+  feed?: Map<string, Tensor>;
+}
+
+/** What one GEMM layer did: its size and, for requantized layers, both rules' outputs compared. */
+export interface LayerRun {
+  layer: GemmLayer;
+  M: number;
+  macs: number;
+  /** Output elements where the fixed-point and the fp32 rule give different integers (with compareRules; else 0). */
+  requantDiffs: number;
+  /** Output elements compared for requantDiffs (0 without compareRules or for int32 outputs). */
+  outputs: number;
+}
+
+export interface InferResult {
+  /** Every tensor computed, by name (graph outputs and every layer's output included). */
+  tensors: Map<string, Tensor>;
+  layers: LayerRun[];
+}
+
+export function formatOf(t: DType): OutFormat {
+  const r = intRange(t);
+  if (!r) throw new Error(`internal error: ${t} is not an integer type`);
+  return { bits: t.endsWith('8') ? 8 : t.endsWith('16') ? 16 : 32, signed: t.startsWith('int') };
+}
+
+/**
+ * Runs `net` on `inputs` (one tensor per graph input, matching its declared type and shape).
+ * Errors: a missing input or one whose shape/type differs → ConfigError naming it.
+ */
+export function infer(net: Network, c: ResolvedConfig, d: Derived, inputs: Map<string, Tensor>, opts: InferOptions = {}): InferResult {
+  const rule = opts.requant ?? 'onnx-float';
+  const T = new Map<string, Tensor>();
+  for (const i of net.inputs) {
+    const t = inputs.get(i.name);
+    if (!t) throw new ConfigError('input', [{ path: `input "${i.name}"`, expected: `a ${i.dtype} tensor of shape [${i.shape.join(',')}]`, received: 'nothing' }]);
+    if (t.dtype !== i.dtype || sizeOf(t.dims) !== sizeOf(i.shape))
+      throw new ConfigError('input', [{ path: `input "${i.name}"`, expected: `a ${i.dtype} tensor of shape [${i.shape.join(',')}]`, received: `${t.dtype} [${t.dims.join(',')}]` }]);
+    T.set(i.name, { ...t, dims: i.shape });
+  }
+  const layers: LayerRun[] = [];
+  const env = new Map(T);
+  const get = (n: string) => {
+    const t = env.get(n);
+    if (!t) throw new Error(`internal error: tensor "${n}" not computed`);
+    return t;
+  };
+  for (const s of net.steps) {
+    if (s.kind === 'gemm') {
+      const { out, run } = runGemm(s.layer, get(s.layer.input), c, d, rule, opts.compareRules ?? false);
+      T.set(s.layer.output, out);
+      env.set(s.layer.output, opts.feed?.get(s.layer.output) ?? out);
+      layers.push(run);
+    } else {
+      const out = runHost(s, get(s.input));
+      T.set(s.output, out);
+      env.set(s.output, opts.feed?.get(s.output) ?? out);
+    }
+  }
+  return { tensors: T, layers };
+}
+
+/** im2col of an NCHW input, centred on the zero point: rows (b, oy, ox), columns (ci, i, j). */
+function im2col(L: GemmLayer, x: Tensor): Mat {
+  const g = L.conv!;
+  const [B, C, H, W] = x.dims as [number, number, number, number];
+  const [OH, OW] = [L.outShape[2]!, L.outShape[3]!];
+  const [kh, kw] = g.kernel;
+  const K = C * kh * kw;
+  const M = B * OH * OW;
+  const data = new Int32Array(M * K);
+  const z = L.inZeroPoint;
+  for (let b = 0; b < B; b++)
+    for (let oy = 0; oy < OH; oy++)
+      for (let ox = 0; ox < OW; ox++) {
+        const row = ((b * OH + oy) * OW + ox) * K;
+        let k = 0;
+        for (let ci = 0; ci < C; ci++)
+          for (let i = 0; i < kh; i++) {
+            const y = oy * g.strides[0] - g.pads[0] + i * g.dilations[0];
+            for (let j = 0; j < kw; j++, k++) {
+              const xx = ox * g.strides[1] - g.pads[1] + j * g.dilations[1];
+              // Padding holds the zero point: centred, it is 0.
+              data[row + k] = y < 0 || y >= H || xx < 0 || xx >= W ? 0 : x.data[((b * C + ci) * H + y) * W + xx]! - z;
+            }
+          }
+      }
+  return { rows: M, cols: K, data };
+}
+
+const weightCache = new WeakMap<GemmLayer, WeakMap<ResolvedConfig, Mat[]>>();
+
+/** Centred, unit-mapped weights of batch b (K×N), computed once per layer and config. */
+function weightMat(L: GemmLayer, b: number, c: ResolvedConfig, d: Derived): Mat {
+  let byConfig = weightCache.get(L);
+  if (!byConfig) weightCache.set(L, (byConfig = new WeakMap()));
+  let mats = byConfig.get(c);
+  if (!mats) byConfig.set(c, (mats = []));
+  return (mats[b] ??= centredWeights(L, b, c, d));
+}
+
+function centredWeights(L: GemmLayer, b: number, c: ResolvedConfig, d: Derived): Mat {
+  const src = L.weights[b]!;
+  const data = new Int32Array(L.K * L.N);
+  for (let k = 0; k < L.K; k++)
+    for (let n = 0; n < L.N; n++) data[k * L.N + n] = d.unit.mapWeight(src[k * L.N + n]! - L.wZeroPoint[n]!, c.multiplier, d.ctx);
+  return { rows: L.K, cols: L.N, data };
+}
+
+/** The fixed-point output stage of a requantized layer (scales from its fp32 scales). */
+export function outputStage(L: GemmLayer): OutputStage {
+  if (L.output_.kind !== 'requant') throw new Error(`internal error: layer ${L.name} has no requantization`);
+  return {
+    bias: L.bias ? Array.from(L.bias) : null,
+    scales: Array.from(L.output_.scale, (s) => quantizeScale(s)),
+    zeroPoint: L.output_.zeroPoint,
+    relu: L.output_.relu,
+    out: formatOf(L.output_.dtype),
+  };
+}
+
+function runGemm(L: GemmLayer, x: Tensor, c: ResolvedConfig, d: Derived, rule: RequantRule, compare: boolean): { out: Tensor; run: LayerRun } {
+  const batches = L.weights.length;
+  const Y: Float64Array[] = [];
+  let M = 0;
+  if (L.conv) {
+    const A = im2col(L, x);
+    M = A.rows;
+    Y.push(fastGemm(c, d, A, weightMat(L, 0, c, d)));
+  } else {
+    const rows = sizeOf(x.dims) / L.K;
+    M = rows;
+    const per = rows / batches;
+    for (let b = 0; b < batches; b++) {
+      const data = new Int32Array(per * L.K);
+      for (let i = 0; i < data.length; i++) data[i] = x.data[b * per * L.K + i]! - L.inZeroPoint;
+      Y.push(fastGemm(c, d, { rows: per, cols: L.K, data }, weightMat(L, b, c, d)));
+    }
+  }
+  // Y rows in batch order, M×N overall.
+  const N = L.N;
+  const accs = new Float64Array(M * N);
+  let o = 0;
+  for (const y of Y) {
+    accs.set(y, o);
+    o += y.length;
+  }
+  const outLen = M * N;
+  const res = new Float64Array(outLen);
+  let diffs = 0;
+  if (L.output_.kind === 'int32') {
+    for (let i = 0; i < outLen; i++) res[i] = L.bias ? accumulateNum(d, accs[i]!, L.bias[i % N]!) : accs[i]!;
+  } else {
+    const q = L.output_;
+    const st = rule === 'fixed-point' || compare ? outputStage(L) : null;
+    const fmt = formatOf(q.dtype);
+    for (let i = 0; i < outLen; i++) {
+      const n = i % N;
+      const fixed = st ? requantFixed(BigInt(accs[i]!), n, st, d) : 0;
+      let flt = 0;
+      if (rule === 'onnx-float' || compare) {
+        const withBias = L.bias ? accumulateNum(d, accs[i]!, L.bias[n]!) : accs[i]!;
+        flt = requantFloat(withBias, q.scale[n]!, q.zeroPoint, q.relu, fmt);
+      }
+      if (compare && fixed !== flt) diffs++;
+      res[i] = rule === 'fixed-point' ? fixed : flt;
+    }
+  }
+  // Back to the output layout: Conv rows (b, oy, ox) → NCHW.
+  let data = res;
+  if (L.conv) {
+    const [B, Cout, OH, OW] = L.outShape as [number, number, number, number];
+    data = new Float64Array(outLen);
+    for (let b = 0; b < B; b++)
+      for (let p = 0; p < OH * OW; p++) for (let n = 0; n < Cout; n++) data[(b * Cout + n) * OH * OW + p] = res[(b * OH * OW + p) * N + n]!;
+  }
+  const dtype: DType = L.output_.kind === 'int32' ? 'int32' : L.output_.dtype;
+  return {
+    out: { dtype, dims: L.outShape, data },
+    run: { layer: L, M, macs: M * L.K * N, requantDiffs: diffs, outputs: L.output_.kind === 'int32' || !compare ? 0 : outLen },
+  };
+}
+
+function pool(s: Extract<Step, { kind: 'maxpool' | 'avgpool' }>, x: Tensor): Tensor {
+  const [B, C, H, W] = x.dims as [number, number, number, number];
+  const g = s.geom;
+  const OH = Math.floor((H + g.pads[0] + g.pads[2] - g.dilations[0] * (g.kernel[0] - 1) - 1) / g.strides[0]) + 1;
+  const OW = Math.floor((W + g.pads[1] + g.pads[3] - g.dilations[1] * (g.kernel[1] - 1) - 1) / g.strides[1]) + 1;
+  const data = new Float64Array(B * C * OH * OW);
+  for (let bc = 0; bc < B * C; bc++)
+    for (let oy = 0; oy < OH; oy++)
+      for (let ox = 0; ox < OW; ox++) {
+        let best = -Infinity;
+        let sum = 0;
+        let count = 0;
+        for (let i = 0; i < g.kernel[0]; i++)
+          for (let j = 0; j < g.kernel[1]; j++) {
+            const y = oy * g.strides[0] - g.pads[0] + i * g.dilations[0];
+            const xx = ox * g.strides[1] - g.pads[1] + j * g.dilations[1];
+            if (y < 0 || y >= H || xx < 0 || xx >= W) {
+              if (s.countIncludePad) count++;
+              continue;
+            }
+            const v = x.data[(bc * H + y) * W + xx]!;
+            if (v > best) best = v;
+            sum = Math.fround(sum + v);
+            count++;
+          }
+        data[(bc * OH + oy) * OW + ox] = s.kind === 'maxpool' ? best : Math.fround(sum / count);
+      }
+  return { dtype: x.dtype, dims: [B, C, OH, OW], data };
+}
+
+function runHost(s: Exclude<Step, { kind: 'gemm' }>, x: Tensor): Tensor {
+  switch (s.kind) {
+    case 'alias':
+      return x;
+    case 'reshape':
+      return { ...x, dims: s.shape };
+    case 'relu':
+      return { ...x, data: x.data.map((v) => (v < s.floor ? s.floor : v)) };
+    case 'maxpool':
+    case 'avgpool':
+      return pool(s, x);
+    case 'clip':
+      return { ...x, data: x.data.map((v) => Math.fround(clampTo(v, { min: s.min, max: s.max }))) };
+    case 'quantize': {
+      const fmt = formatOf(s.dtype);
+      if (s.axisScales) {
+        const inner = sizeOf(x.dims.slice(s.axis! + 1));
+        const chans = x.dims[s.axis!]!;
+        return { dtype: s.dtype, dims: x.dims, data: x.data.map((v, i) => { const ch = Math.floor(i / inner) % chans; return quantizeLinear(v, s.axisScales![ch]!, s.axisZps![ch]!, fmt); }) };
+      }
+      return { dtype: s.dtype, dims: x.dims, data: x.data.map((v) => quantizeLinear(v, s.scale, s.zeroPoint, fmt)) };
+    }
+    case 'dequantize': {
+      const inner = sizeOf(x.dims.slice(s.axis + 1));
+      const chans = x.dims[s.axis] ?? 1;
+      return {
+        dtype: 'float',
+        dims: x.dims,
+        data: x.data.map((v, i) => {
+          const ch = s.scale.length === 1 ? 0 : Math.floor(i / inner) % chans;
+          return dequantizeLinear(v, s.scale[ch]!, s.zeroPoint[ch] ?? 0);
+        }),
+      };
+    }
+    case 'softmax': {
+      const inner = sizeOf(x.dims.slice(s.axis + 1));
+      const n = x.dims[s.axis]!;
+      const data = new Float64Array(x.data.length);
+      const outer = x.data.length / (n * inner);
+      for (let o = 0; o < outer; o++)
+        for (let i = 0; i < inner; i++) {
+          const at = (k: number) => (o * n + k) * inner + i;
+          let mx = -Infinity;
+          for (let k = 0; k < n; k++) mx = Math.max(mx, x.data[at(k)]!);
+          let sum = 0;
+          for (let k = 0; k < n; k++) sum += Math.exp(x.data[at(k)]! - mx);
+          for (let k = 0; k < n; k++) data[at(k)] = Math.fround(Math.exp(x.data[at(k)]! - mx) / sum);
+        }
+      return { dtype: 'float', dims: x.dims, data };
+    }
+  }
+}
+

@@ -1,0 +1,72 @@
+/**
+ * Can a configured array run an imported network? The model's tensor types and zero points decide
+ * what the multiplier sees: x − z_x and w − z_w over the whole range of the tensor's type (uint8 with
+ * zero point 128 → −128..127, int8 weights with zero point 0 → −128..127, uint8 weights with zero
+ * point 255 → −255..0, which needs a 9-bit signed operand). Each GEMM layer needs:
+ *   precision.activation / precision.weight  an operand range containing those centred ranges;
+ *   array.maxK                               ≥ the layer's reduction K (one command holds all of K);
+ *   precision.accumulator.bits               the sum of K products of the configured unit plus the
+ *                                            bias without overflow (ONNX accumulates in int32 and
+ *                                            never wraps), unless the accumulator saturates.
+ * Every problem names the layer, the config field, what it needs and what the config has.
+ */
+import type { Derived } from '../config/derive.js';
+import type { ResolvedConfig } from '../config/resolve.js';
+import { bitsFor, operandRange } from '../units/common.js';
+import { intRange } from './read.js';
+import type { GemmLayer, Network } from './import.js';
+
+export interface NetworkIssue {
+  layer: string;
+  /** Config field (JSON path) to change. */
+  path: string;
+  needed: string;
+  have: string;
+}
+
+/** Centred operand ranges of a layer: [type min − zp max, type max − zp min]. */
+export function operandNeeds(L: GemmLayer): { activation: { min: number; max: number }; weight: { min: number; max: number } } {
+  const a = intRange(L.inType)!;
+  const w = intRange(L.wType)!;
+  const zw = Array.from(L.wZeroPoint);
+  return {
+    activation: { min: a.min - L.inZeroPoint, max: a.max - L.inZeroPoint },
+    weight: { min: w.min - Math.max(...zw), max: w.max - Math.min(...zw) },
+  };
+}
+
+const fmt = (r: { min: number; max: number }) => {
+  const b = bitsFor(r.min, r.max);
+  return `${r.min}..${r.max} (${b.bits} bits ${b.signed ? 'signed' : 'unsigned'} at least)`;
+};
+
+/** Every reason `c` cannot run `net`, or [] when it can. */
+export function checkNetwork(net: Network, c: ResolvedConfig, d: Derived): NetworkIssue[] {
+  const issues: NetworkIssue[] = [];
+  const ar = operandRange(d.ctx.activation);
+  const wr = operandRange(d.ctx.weight);
+  const pr = d.unit.productRange(c.multiplier, d.ctx);
+  for (const L of net.layers) {
+    const name = `${L.name} (${L.op})`;
+    const need = operandNeeds(L);
+    if (need.activation.min < ar.min || need.activation.max > ar.max)
+      issues.push({ layer: name, path: 'precision.activation', needed: `x − z_x in ${fmt(need.activation)} (${L.inType}, zero point ${L.inZeroPoint})`, have: `${ar.min}..${ar.max}` });
+    if (need.weight.min < wr.min || need.weight.max > wr.max)
+      issues.push({ layer: name, path: 'precision.weight', needed: `w − z_w in ${fmt(need.weight)} (${L.wType}, zero points ${[...new Set(L.wZeroPoint)].join(',')})`, have: `${wr.min}..${wr.max}` });
+    if (L.K > c.array.maxK) issues.push({ layer: name, path: 'array.maxK', needed: `K = ${L.K} or more`, have: `${c.array.maxK}` });
+    if (!d.saturate) {
+      const bias = L.bias ? Math.max(...Array.from(L.bias, Math.abs)) : 0;
+      const lo = L.K * Math.min(pr.min, 0) - bias;
+      const hi = L.K * Math.max(pr.max, 0) + bias;
+      const b = bitsFor(lo, hi).bits;
+      if (b > d.accBits)
+        issues.push({ layer: name, path: 'precision.accumulator.bits', needed: `${b} bits (K = ${L.K} products of ${pr.min}..${pr.max}${bias ? ` plus a bias up to ${bias}` : ''}), or overflow "saturate"`, have: `${d.accBits}` });
+    }
+  }
+  return issues;
+}
+
+/** One line per issue, e.g. `✖ conv1 (QLinearConv): precision.weight needs …, the config has …`. */
+export function formatIssues(issues: NetworkIssue[]): string {
+  return issues.map((i) => `✖ layer ${i.layer}: ${i.path} needs ${i.needed}; the config has ${i.have}`).join('\n');
+}

@@ -1,0 +1,73 @@
+/**
+ * The fast GEMM path is the golden model: fast == gemmModel on random GEMMs for every registered
+ * unit (default parameters, signed and unsigned operands, 8 and 9 bits), with and without
+ * zero-skip, wrapping and saturating, including accumulators narrow enough to wrap or saturate.
+ */
+import { describe, expect, it } from 'vitest';
+import { derive } from '../../generator/config/derive.js';
+import { fastGemm, fromRows } from '../../generator/model/fast-gemm.js';
+import { gemmModel, mapWeights } from '../../generator/model/gemm.js';
+import { rng } from '../../generator/model/rng.js';
+import { operandRange } from '../../generator/units/common.js';
+import { units } from '../../generator/units/index.js';
+import { config, written } from '../helpers/configs.js';
+import { resolveConfig } from '../../generator/config/resolve.js';
+
+const shapes = [
+  { aBits: 8, wBits: 8, aSigned: true, wSigned: true },
+  { aBits: 8, wBits: 8, aSigned: false, wSigned: true },
+  { aBits: 9, wBits: 9, aSigned: true, wSigned: true },
+];
+
+function randomMat(r: () => number, rows: number, cols: number, lo: number, hi: number, zeros: number): number[][] {
+  return Array.from({ length: rows }, () =>
+    Array.from({ length: cols }, () => (r() < zeros ? 0 : lo + Math.floor(r() * (hi - lo + 1)))),
+  );
+}
+
+describe('fastGemm equals gemmModel', () => {
+  for (const u of units) {
+    for (const s of shapes) {
+      for (const acc of [
+        { accBits: 32, overflow: 'wrap' as const },
+        { accBits: 18, overflow: 'wrap' as const },
+        { accBits: 18, overflow: 'saturate' as const },
+      ]) {
+        if (s.aBits === 9 && acc.overflow === 'wrap') continue; // keeps the 2^18-pair tables few
+        for (const zs of s.aBits === 9 ? [true] : [false, true]) {
+          const label = `${u.kind} a${s.aSigned ? 's' : 'u'}${s.aBits} w${s.wSigned ? 's' : 'u'}${s.wBits} acc${acc.accBits} ${acc.overflow}${zs ? ' zero-skip' : ''}`;
+          it(label, () => {
+            // The config rules refuse a wrapping accumulator that can overflow, so the narrow
+            // wrapping case narrows the derived accumulator of a valid config (the models read it there).
+            const wrapNarrow = acc.overflow === 'wrap' && acc.accBits < 32;
+            const w = written({ rows: 4, cols: 4, maxK: 256, ...s, ...(wrapNarrow ? { accBits: 32 } : acc), overflow: acc.overflow, multiplier: { kind: u.kind } });
+            if (zs) (w as Record<string, unknown>).zeroSkip = { activation: 2, weight: 1 };
+            const c = resolveConfig(w, 'test');
+            const d = wrapNarrow ? { ...derive(c), accBits: acc.accBits } : derive(c);
+            const r = rng(0xfa57 ^ label.length * 7919);
+            const ar = operandRange(d.ctx.activation);
+            const wr = operandRange(d.ctx.weight);
+            const M = 5, K = 200, N = 7;
+            // extreme operands often, so that narrow accumulators really wrap / saturate
+            const A = randomMat(r, M, K, ar.min, ar.max, 0.1).map((row) => row.map((v) => (r() < 0.3 ? (r() < 0.5 ? ar.min : ar.max) : v)));
+            const W = mapWeights(c, d, randomMat(r, K, N, wr.min, wr.max, 0.1).map((row) => row.map((v) => (r() < 0.3 ? wr.max : v))));
+            const naive = gemmModel(c, d, A, W);
+            const fast = fastGemm(c, d, fromRows(A), fromRows(W));
+            const fastRows = Array.from({ length: M }, (_, m) => Array.from(fast.subarray(m * N, (m + 1) * N), (v) => BigInt(v)));
+            expect(fastRows).toEqual(naive);
+            if (acc.accBits === 18) {
+              // the narrow accumulator really overflowed somewhere (the case under test happened)
+              const lo = -(2 ** 17), hi = 2 ** 17 - 1;
+              const exact = A.map((row) => Array.from({ length: N }, (_, n) => row.reduce((t, a, k) => t + (zs && (Math.abs(a) <= 2 || Math.abs(W[k]![n]!) <= 1) ? 0 : d.unit.multiply(a, W[k]![n]!, c.multiplier, d.ctx)), 0)));
+              expect(exact.flat().some((v) => v < lo || v > hi)).toBe(true);
+            }
+          });
+        }
+      }
+    }
+  }
+  it('rejects an operand outside the configured range', () => {
+    const c = config({ rows: 2, cols: 2 });
+    expect(() => fastGemm(c, derive(c), fromRows([[200]]), fromRows([[1]]))).toThrow(/activation 200 outside/);
+  });
+});
