@@ -3,7 +3,9 @@
  * LUTs and `synth_ice40` (no -dsp) LUT4s of `<name>_pe` flattened (the multiplier, the accumulator
  * adder and the PE registers), shared and not shared, against the exact PE, plus the edge encoders
  * (`act_pre`, `wgt_pre`) that sharing moves out of the PE: an R×C array pays R act_pre and C wgt_pre
- * instead of R·C copies. 8-bit signed operands, weight-stationary. Run: npm run bench:unit-area
+ * instead of R·C copies. 8-bit signed operands, weight-stationary; the rows are each unit's declared
+ * `samples.area` sets (bench/configs.ts). Run: npm run bench:unit-area [-- KIND ...] (only those
+ * kinds, plus exact as the baseline)
  *
  * The control rows are exact PEs with the same registers written by hand, synthesized the same way:
  * bench/exact_pe_hand.v (a signed 16-bit product, sign-extended and added) and
@@ -16,17 +18,12 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { resolveConfig, type ResolvedConfig } from '../generator/config/resolve.js';
+import type { ResolvedConfig } from '../generator/config/resolve.js';
 import { emitRtl } from '../generator/emit/rtl.js';
 import { parseStat } from '../generator/estimate/stat.js';
-import { units } from '../generator/units/index.js';
 import { jobPool } from '../generator/infra/pool.js';
 import { tool } from '../generator/infra/tools.js';
-
-const params: Record<string, Record<string, unknown>[]> = {
-  mitchell: [{}, { fractionBits: 4, unbias: true }, { compensation: 'bias' }],
-  ilm: [{ corrections: 0 }, { corrections: 1 }, { corrections: 2 }],
-};
+import { areaConfigs } from './configs.js';
 
 interface Row {
   c?: ResolvedConfig;
@@ -124,23 +121,8 @@ async function area(c: ResolvedConfig, target: 'xilinx' | 'ice40'): Promise<numb
 }
 
 const y = await tool('yosys');
-const configs: { c: ResolvedConfig; share: string }[] = [];
-let i = 0;
-for (const u of units) {
-  const hasShare = 'share' in ((u.schema as { properties?: object }).properties ?? {});
-  for (const p of params[u.kind] ?? [{}]) {
-    for (const share of hasShare ? [true, false] : [null]) {
-      const multiplier = { kind: u.kind, ...p, ...(share === null ? {} : { share }) };
-      const c = resolveConfig({
-        name: `area${i++}`,
-        array: { rows: 4, cols: 4, maxK: 256 },
-        precision: { activation: { bits: 8, signed: true }, weight: { bits: 8, signed: true } },
-        multiplier,
-      });
-      configs.push({ c, share: share === null ? '—' : String(share) });
-    }
-  }
-}
+const only = process.argv.slice(2);
+const configs = areaConfigs().filter(({ c }) => only.length === 0 || c.multiplier.kind === 'exact' || only.includes(c.multiplier.kind));
 
 const t0 = performance.now();
 const rows: Row[] = await Promise.all(

@@ -33,6 +33,7 @@ import type { EmittedFile } from '../generator/emit/rtl.js';
 import { emitUnit, unitTopModule } from '../generator/emit/unit.js';
 import { pairSet } from '../generator/metrics/inputs.js';
 import { fromBits, toBits } from '../generator/units/common.js';
+import { samplesOf, units } from '../generator/units/index.js';
 import { GENERATOR_VERSION } from '../generator/version.js';
 import { buildSim, runSim, VERILATOR_CLASS, type SimulatorName } from './simulators.js';
 
@@ -90,6 +91,18 @@ export function unitVariant(
     { name, array: { rows: 1, cols: 1, maxK: 1, accDepth: 1 }, precision: { activation, weight, accumulator: { overflow: 'saturate' } }, multiplier },
     `unit variant ${name}`,
   );
+}
+
+/**
+ * The standalone variants of every registered unit: each unit's declared `samples.exhaustive`
+ * (types.ts UnitSamples; default its regress sets at 8×8 unsigned and signed), named
+ * `ex_<kind>_<i>`. What test/units/exhaustive.test.ts checks in one build per simulator.
+ */
+export function registryVariants(): ResolvedConfig[] {
+  const out: ResolvedConfig[] = [];
+  for (const u of units)
+    samplesOf(u).exhaustive.forEach((v, i) => out.push(unitVariant(`ex_${u.kind.replace(/[^a-z0-9]/g, '_')}_${i}`, v.activation, v.weight, { kind: u.kind, ...v.params })));
+  return out;
 }
 
 interface Prepared {

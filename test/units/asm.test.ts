@@ -1,6 +1,6 @@
 /**
  * ASM (alphabet set multiplier): the golden model against the reference figures of
- * /work/shared/reference/units.md, the mapping rules, config validation, the standalone unit
+ * docs/units.md, the mapping rules, config validation, the standalone unit
  * exhaustively in Icarus and Verilator (all variants in ONE build per simulator), lint, and GEMMs
  * on arrays of ASM PEs in co-simulation.
  */

@@ -1,6 +1,6 @@
 /**
  * Mitchell family: the golden model against the worked examples and the closed-form error of
- * units.md, the schema and rules, the true product range, and lint of the emitted modules.
+ * docs/units.md, the schema and rules, the true product range, and lint of the emitted modules.
  * (Reference error figures: test/metrics/reference.test.ts; RTL vs model: exhaustive.test.ts.)
  */
 import { describe, expect, it } from 'vitest';
@@ -40,7 +40,7 @@ function problems(m: Record<string, unknown>, aBits = 8, wBits = 8): string {
 }
 
 describe('mitchell golden model', () => {
-  it('reproduces the worked examples of units.md', () => {
+  it('reproduces the worked examples of docs/units.md', () => {
     expect(mul(100, 200, {})).toBe(18432);
     expect(mul(100, 20, {})).toBe(1856);
     expect(mul(128, 128, { fractionBits: 4, unbias: true })).toBe(17408);
