@@ -28,7 +28,7 @@
  *    still run, on the RTL's (wrong) results, each checked against the golden model for its inputs.
  */
 import { derive, unitLabel } from '../generator/config/derive.js';
-import { ConfigError } from '../generator/config/errors.js';
+import { ConfigError } from '../generator/infra/errors.js';
 import type { ResolvedConfig } from '../generator/config/resolve.js';
 import { emitRtl, topModule, type EmittedFile } from '../generator/emit/rtl.js';
 import { toRows } from '../generator/model/fast-gemm.js';
@@ -38,7 +38,7 @@ import { importModel, type GemmLayer, type Network } from '../generator/onnx/imp
 import { readInput, readModel } from '../generator/onnx/read.js';
 import { scheduleCases, type GemmCase, type MultiSchedule } from './cases.js';
 import { cosim, type CosimResult } from './cosim.js';
-import type { Activity } from './progress.js';
+import type { Activity } from '../generator/infra/progress.js';
 import { KEEP_MISMATCHES, stallCode } from './run.js';
 import type { SimulatorName } from './simulators.js';
 

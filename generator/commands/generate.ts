@@ -1,7 +1,7 @@
 import type { CommandModule } from 'yargs';
 import { join } from 'node:path';
 import { generateTo } from '../emit/generate.js';
-import { checkOutFolder, outputArg, OUT_EXISTING_HELP } from '../emit/write.js';
+import { checkOutFolder, outputArg, OUT_EXISTING_HELP } from '../infra/write.js';
 import { ConfigSession, forceOption, runCommand } from './common.js';
 
 interface Args {

@@ -27,7 +27,7 @@ export const COMMANDS: CommandEntry[] = [
   { command: 'sim [config]', describe: 'Co-simulate what a config generates (its AXI top for interface "axi", else its stream top; or a generated folder, --rtl) against its golden model in Icarus and/or Verilator', load: () => m(import('./sim.js'), (x) => x.simCommand) },
   { command: 'regress', describe: 'Co-simulate a suite of configs (every unit kind, both dataflows, several shapes) on both simulators in parallel', load: () => m(import('./regress.js'), (x) => x.regressCommand) },
   { command: 'fpga <config>', describe: 'Synthesize, place and route the IP on an iCE40 (Yosys, nextpnr-ice40, icepack); report utilisation and fmax', load: () => m(import('./fpga.js'), (x) => x.fpgaCommand) },
-  { command: 'synth <config>', describe: 'Synthesize a config with Yosys (hierarchically: the PE once) and print its area for a target', load: () => m(import('./synth.js'), (x) => x.synthCommand) },
+  { command: 'synth <config>', describe: 'Synthesize a config with Yosys (hierarchically: the PE once) and print its area for a target; --verify also co-simulates the netlists', load: () => m(import('./synth.js'), (x) => x.synthCommand) },
   {
     command: 'sweep <spec>',
     describe: 'Run a design-space sweep: synthesize every point, measure its error and throughput, write results.{json,csv} and report.{md,html}',

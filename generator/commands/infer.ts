@@ -1,11 +1,11 @@
 import type { CommandModule } from 'yargs';
-import { ConfigError, show } from '../config/errors.js';
-import { checkReportFile, toJson, writeFileAtomically } from '../../sim/files.js';
-import { outputArg } from '../emit/write.js';
-import { activity, progressWanted } from '../../sim/progress.js';
+import { ConfigError, show } from '../infra/errors.js';
+import { checkReportFile, toJson, writeFileAtomically } from '../infra/files.js';
+import { outputArg } from '../infra/write.js';
+import { activity, progressWanted } from '../infra/progress.js';
 import { formatNetworkReport, NetworkRunFailed, simulateNetwork, type NetworkReport } from '../../sim/network.js';
 import { SIMULATOR_TOOL } from '../../sim/simulators.js';
-import { requireTools } from '../../sim/tools.js';
+import { requireTools } from '../infra/tools.js';
 import { ConfigSession, EXIT_CHECK_FAILED, forceOption, runCommand } from './common.js';
 import { checkJobs, simulatorsOf } from './sim.js';
 

@@ -1,8 +1,8 @@
 /** `axgen metrics <config>`: EvoApproxLib-convention error metrics of the configured multiplier. */
 import type { CommandModule } from 'yargs';
-import { ConfigError, show } from '../config/errors.js';
+import { ConfigError, show } from '../infra/errors.js';
 import { errorMetrics, type ErrorMetrics } from '../metrics/metrics.js';
-import { checkReportFile, writeFileAtomically } from '../../sim/files.js';
+import { checkReportFile, writeFileAtomically } from '../infra/files.js';
 import { forceOption } from './common.js';
 import { GENERATOR_VERSION } from '../version.js';
 import { formatDesc } from '../units/verilog.js';

@@ -1,17 +1,17 @@
 import type { CommandModule } from 'yargs';
 import { randomInt } from 'node:crypto';
-import { ConfigError, show } from '../config/errors.js';
+import { ConfigError, show } from '../infra/errors.js';
 import type { ResolvedConfig } from '../config/resolve.js';
 import type { EmittedFile } from '../emit/rtl.js';
 import { parseGemm, type GemmShape } from '../../sim/cases.js';
-import { checkReportFile, writeFileAtomically, toJson } from '../../sim/files.js';
-import { moveAside, outputArg } from '../emit/write.js';
-import { setJobs } from '../../sim/pool.js';
-import { activity, progressWanted } from '../../sim/progress.js';
+import { checkReportFile, writeFileAtomically, toJson } from '../infra/files.js';
+import { moveAside, outputArg } from '../infra/write.js';
+import { setJobs } from '../infra/pool.js';
+import { activity, progressWanted } from '../infra/progress.js';
 import { loadRtlFolder } from '../../sim/rtl-dir.js';
 import { formatReport, SIMULATORS, simulate, SimRunFailed, waveFile, type SimReport } from '../../sim/run.js';
 import { SIMULATOR_TOOL, type SimulatorName } from '../../sim/simulators.js';
-import { requireTools } from '../../sim/tools.js';
+import { requireTools } from '../infra/tools.js';
 import { ConfigSession, forceOption, runCommand, EXIT_CHECK_FAILED } from './common.js';
 
 interface Args {

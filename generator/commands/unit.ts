@@ -5,12 +5,12 @@
  */
 import type { CommandModule } from 'yargs';
 import { join } from 'node:path';
-import { ConfigError, show } from '../config/errors.js';
+import { ConfigError, show } from '../infra/errors.js';
 import { emitUnit, unitTopModule } from '../emit/unit.js';
-import { checkOutFolder, outputArg, OUT_EXISTING_HELP, writeFolderAtomically } from '../emit/write.js';
+import { checkOutFolder, outputArg, OUT_EXISTING_HELP, writeFolderAtomically } from '../infra/write.js';
 import { checkUnits, describeFailures } from '../../sim/unit-harness.js';
 import { SIMULATOR_TOOL, type SimulatorName } from '../../sim/simulators.js';
-import { requireTools } from '../../sim/tools.js';
+import { requireTools } from '../infra/tools.js';
 import { ConfigSession, forceOption, runCommand, EXIT_CHECK_FAILED } from './common.js';
 import { checkSamplesArg, checkSeedArg } from './metrics.js';
 

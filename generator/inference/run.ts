@@ -23,7 +23,7 @@ import {
 } from '../model/requant.js';
 import { intRange, sizeOf, type DType, type Tensor } from '../onnx/read.js';
 import type { GemmLayer, Network, Step } from '../onnx/import.js';
-import { ConfigError } from '../config/errors.js';
+import { ConfigError } from '../infra/errors.js';
 
 export type RequantRule = 'onnx-float' | 'fixed-point';
 

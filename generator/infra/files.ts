@@ -6,7 +6,7 @@
  */
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
-import { checkOutFile, moveAside, cleanStaleTempFiles, tempFileFor, type OutputOptions } from '../generator/emit/write.js';
+import { checkOutFile, moveAside, cleanStaleTempFiles, tempFileFor, type OutputOptions } from './write.js';
 
 const jsonWith =
   (fields: string[]) =>
@@ -32,6 +32,7 @@ export const REPORT_KINDS = {
   synth: jsonWith(['name', 'configHash', 'target', 'tool', 'scriptVersion']),
   metrics: jsonWith(['generatorVersion', 'config', 'configHash']),
   fpga: jsonWith(['top', 'device', 'fits', 'utilisation', 'config']),
+  gate: jsonWith(['seed', 'jobs', 'failed', 'results']),
   wave: (old: string): boolean => /^\s*\$(date|version|timescale|comment|scope)\b/.test(old),
 } satisfies Record<string, (old: string) => boolean>;
 export type ReportKind = keyof typeof REPORT_KINDS;
