@@ -112,12 +112,14 @@ export interface RunOptions {
   stall: number;
   watchdog?: number;
   wave?: boolean;
+  /** Further plusargs for the checker, e.g. `+ydump` (sim/templates/tb_check.v.hbs). */
+  plusargs?: string[];
 }
 
 /** Runs a built model in `runDir` (which holds the vector files); returns its output. */
 export async function runSim(b: SimBuild, runDir: string, o: RunOptions): Promise<string> {
   const [cmd, ...args] = b.run;
-  const plus = [`+seed=${o.seed}`, `+stall=${o.stall}`, `+watchdog=${o.watchdog ?? 20000}`, ...(o.wave ? ['+wave'] : [])];
+  const plus = [`+seed=${o.seed}`, `+stall=${o.stall}`, `+watchdog=${o.watchdog ?? 20000}`, ...(o.wave ? ['+wave'] : []), ...(o.plusargs ?? [])];
   const r = await jobPool.run(() => runTool(cmd!, [...args, ...plus], { cwd: runDir, timeout: 600_000 }));
   if (r.timedOut) return `${r.all ?? ''}\nAXGEN_TBERROR the simulator ran for more than 10 minutes and was stopped`;
   return r.all ?? '';

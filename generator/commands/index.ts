@@ -49,6 +49,11 @@ export const COMMANDS: CommandEntry[] = [
     describe: 'Error metrics of the configured multiplier (MAE, WCE, EP, MRE, WCRE, MSE, bias): exhaustive up to 20 operand bits, else seeded sampling',
     load: () => m(import('./metrics.js'), (x) => x.metricsCommand),
   },
+  {
+    command: 'infer <config>',
+    describe: 'Run an int8 ONNX model on input files through the generated RTL: every GEMM tile co-simulated and compared with the golden model word for word; prints class scores',
+    load: () => m(import('./infer.js'), (x) => x.inferCommand),
+  },
 ];
 
 /** The names a command answers to: the first word of its usage and its aliases. */

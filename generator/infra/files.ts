@@ -27,6 +27,7 @@ const jsonWith =
 export const REPORT_KINDS = {
   sim: jsonWith(['config', 'seed', 'gemm', 'runs', 'replay']),
   regress: jsonWith(['suite', 'seed', 'results', 'tools']),
+  infer: jsonWith(['config', 'model', 'inputs', 'cases', 'runs']),
   junit: (old: string): boolean => /^<\?xml[^\n]*\n<testsuites name="axgen regress"/.test(old),
   synth: jsonWith(['name', 'configHash', 'target', 'tool', 'scriptVersion']),
   metrics: jsonWith(['generatorVersion', 'config', 'configHash']),
