@@ -31,6 +31,7 @@ import { formatPnr, placeAndRoute } from '../fpga/pnr.js';
 import { formatGateReport, gateCosim, gateSummary } from '../../sim/gate.js';
 import { fitHints } from '../fpga/hints.js';
 import { ConfigSession, EXIT_USER, forceOption, runCommand, EXIT_CHECK_FAILED } from './common.js';
+import { USAGE } from './usage.js';
 
 
 interface Args {
@@ -47,8 +48,8 @@ interface Args {
 }
 
 export const fpgaCommand: CommandModule<object, Args> = {
-  command: 'fpga <config>',
-  describe: 'Synthesize, place and route the IP on an iCE40 (Yosys, nextpnr-ice40, icepack); report utilisation and fmax',
+  command: USAGE.fpga.command,
+  describe: USAGE.fpga.describe,
   builder: (y) =>
     y
       .positional('config', { type: 'string', demandOption: true, describe: 'config file (.ts or .json)' })

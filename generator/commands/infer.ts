@@ -8,6 +8,7 @@ import { SIMULATOR_TOOL } from '../../sim/simulators.js';
 import { requireTools } from '../infra/tools.js';
 import { ConfigSession, EXIT_CHECK_FAILED, forceOption, runCommand } from './common.js';
 import { checkJobs, simulatorsOf } from './sim.js';
+import { USAGE } from './usage.js';
 
 interface Args {
   config: string;
@@ -24,8 +25,8 @@ interface Args {
 const argError = (path: string, expected: string, received: unknown) => new ConfigError('axgen infer', [{ path, expected, received: show(received) }]);
 
 export const inferCommand: CommandModule<object, Args> = {
-  command: 'infer <config>',
-  describe: 'Run an int8 ONNX model on input files through the generated RTL: every GEMM tile co-simulated and compared with the golden model word for word; prints class scores',
+  command: USAGE.infer.command,
+  describe: USAGE.infer.describe,
   builder: (y) =>
     y
       .positional('config', { type: 'string', describe: 'config file (.ts or .json)' })

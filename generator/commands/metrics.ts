@@ -7,6 +7,7 @@ import { forceOption } from './common.js';
 import { GENERATOR_VERSION } from '../version.js';
 import { formatDesc } from '../units/verilog.js';
 import { ConfigSession, runCommand } from './common.js';
+import { USAGE } from './usage.js';
 
 interface Args {
   config: string;
@@ -56,8 +57,8 @@ export function formatMetrics(m: ErrorMetrics): string {
 }
 
 export const metricsCommand: CommandModule<object, Args> = {
-  command: 'metrics <config>',
-  describe: 'Error metrics of the configured multiplier (MAE, WCE, EP, MRE, WCRE, MSE, bias): exhaustive up to 20 operand bits, else seeded sampling',
+  command: USAGE.metrics.command,
+  describe: USAGE.metrics.describe,
   builder: (y) =>
     y
       .positional('config', { type: 'string', demandOption: true, describe: 'config file (.ts or .json)' })

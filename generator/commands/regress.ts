@@ -10,6 +10,7 @@ import { SIMULATOR_TOOL } from '../../sim/simulators.js';
 import { requireTools } from '../infra/tools.js';
 import { forceOption, runCommand, EXIT_CHECK_FAILED } from './common.js';
 import { checkJobs, checkSeed, checkStall, simulatorsOf } from './sim.js';
+import { USAGE } from './usage.js';
 
 interface Args {
   suite: string;
@@ -25,8 +26,8 @@ interface Args {
 }
 
 export const regressCommand: CommandModule<object, Args> = {
-  command: 'regress',
-  describe: 'Co-simulate a suite of configs (every unit kind, both dataflows, several shapes) on both simulators in parallel',
+  command: USAGE.regress.command,
+  describe: USAGE.regress.describe,
   builder: (y) =>
     y
       .option('suite', { type: 'string', default: 'default', describe: `${SUITES.join(' | ')} (full: npm run regress:full)` })

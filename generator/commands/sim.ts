@@ -13,6 +13,7 @@ import { formatReport, SIMULATORS, simulate, SimRunFailed, waveFile, type SimRep
 import { SIMULATOR_TOOL, type SimulatorName } from '../../sim/simulators.js';
 import { requireTools } from '../infra/tools.js';
 import { ConfigSession, forceOption, runCommand, EXIT_CHECK_FAILED } from './common.js';
+import { USAGE } from './usage.js';
 
 interface Args {
   config?: string;
@@ -66,8 +67,8 @@ export function checkJobs(n: number | undefined): void {
 }
 
 export const simCommand: CommandModule<object, Args> = {
-  command: 'sim [config]',
-  describe: 'Co-simulate what a config generates (its AXI top for interface "axi", else its stream top; or a generated folder, --rtl) against its golden model in Icarus and/or Verilator',
+  command: USAGE.sim.command,
+  describe: USAGE.sim.describe,
   builder: (y) =>
     y
       .positional('config', { type: 'string', describe: 'config file (.ts or .json); omit with --rtl' })

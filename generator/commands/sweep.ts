@@ -12,6 +12,7 @@ import { readResults, writeOutputs } from '../sweep/output.js';
 import { checkOutFolder, outputArg, OUT_EXISTING_HELP } from '../infra/write.js';
 import { forceOption, runCommand, EXIT_POINTS_FAILED } from './common.js';
 import { checkJobs } from './sim.js';
+import { USAGE } from './usage.js';
 
 interface SweepArgs {
   spec: string;
@@ -133,8 +134,8 @@ function summarize(plan: SweepPlan, results: SweepResults, stats: RunStats): num
 }
 
 export const sweepCommand: CommandModule<object, SweepArgs> = {
-  command: 'sweep <spec>',
-  describe: 'Run a design-space sweep: synthesize every point, measure its error and throughput, write results.{json,csv} and report.{md,html}',
+  command: USAGE.sweep.command,
+  describe: USAGE.sweep.describe,
   builder: (y) =>
     y
       .positional('spec', { type: 'string', demandOption: true, describe: 'sweep file (.ts with `export default defineSweep({...})`, or .json)' })
@@ -176,9 +177,9 @@ interface MergeArgs {
 }
 
 export const sweepMergeCommand: CommandModule<object, MergeArgs> = {
-  command: 'sweep-merge <shards..>',
-  aliases: ['merge'],
-  describe: 'Combine the results folders of all shards of one sweep into one results folder and report (identical to an unsharded run)',
+  command: USAGE.sweepMerge.command,
+  aliases: [...USAGE.sweepMerge.aliases],
+  describe: USAGE.sweepMerge.describe,
   builder: (y) =>
     y
       .positional('shards', { type: 'string', array: true, demandOption: true, describe: 'results folders written by `axgen sweep --shard i/N`' })

@@ -8,6 +8,7 @@ import { outputArg } from '../infra/write.js';
 import { activity, progressWanted } from '../infra/progress.js';
 import { ConfigSession, EXIT_CHECK_FAILED, forceOption, runCommand } from './common.js';
 import { checkGemm, checkSeed, checkStall, simulatorsOf } from './sim.js';
+import { USAGE } from './usage.js';
 
 interface Args {
   config: string;
@@ -23,8 +24,8 @@ interface Args {
 }
 
 export const synthCommand: CommandModule<object, Args> = {
-  command: 'synth <config>',
-  describe: 'Synthesize a config with Yosys (hierarchically: the PE once) and print its area for a target; --verify also co-simulates the netlists',
+  command: USAGE.synth.command,
+  describe: USAGE.synth.describe,
   builder: (y) =>
     y
       .positional('config', { type: 'string', demandOption: true, describe: 'config file (.ts or .json)' })

@@ -1,6 +1,7 @@
 import type { CommandModule } from 'yargs';
 import { derive, unitLabel } from '../config/derive.js';
 import { ConfigSession, runCommand } from './common.js';
+import { USAGE } from './usage.js';
 
 interface Args {
   config: string;
@@ -8,8 +9,8 @@ interface Args {
 }
 
 export const validateCommand: CommandModule<object, Args> = {
-  command: 'validate <config>',
-  describe: 'Check a config (.ts or .json) and print its resolved form; writes nothing',
+  command: USAGE.validate.command,
+  describe: USAGE.validate.describe,
   builder: (y) =>
     y
       .positional('config', { type: 'string', demandOption: true, describe: 'config file' })
