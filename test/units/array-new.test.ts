@@ -1,7 +1,7 @@
 /**
- * Array level for the DRUM, truncated and ternary units: GEMMs on 3×4 arrays, both dataflows,
- * element by element against the golden GEMM model (weights pass through the unit's host mapping).
- * Icarus runs all six; Verilator builds two (DRUM shared weight-stationary, ternary
+ * Array level for the DRUM, truncated, ternary, ALM-SOA and PoT/APoT units: GEMMs on 3×4 arrays,
+ * both dataflows, element by element against the golden GEMM model (weights pass through the unit's
+ * host mapping). Icarus runs all ten; Verilator builds two (DRUM shared weight-stationary, ternary
  * output-stationary), within the issue's budget of two Verilator builds for the new kinds.
  */
 import { describe, expect, it } from 'vitest';
@@ -35,9 +35,13 @@ const cases: Case[] = [
   { name: 'an_trunc_os', multiplier: { kind: 'truncated', t: 5 }, dataflow: 'output-stationary', signed: true, verilator: false },
   { name: 'an_tern_ws', multiplier: { kind: 'ternary', threshold: 40 }, dataflow: 'weight-stationary', signed: true, verilator: false },
   { name: 'an_tern_os', multiplier: { kind: 'ternary' }, dataflow: 'output-stationary', signed: true, verilator: true },
+  { name: 'an_alm_ws', multiplier: { kind: 'alm-soa', M: 2 }, dataflow: 'weight-stationary', signed: true, verilator: false },
+  { name: 'an_alm_os', multiplier: { kind: 'alm-soa', M: 3, share: false }, dataflow: 'output-stationary', signed: false, verilator: false },
+  { name: 'an_pot_ws', multiplier: { kind: 'pot', levels: 'apot' }, dataflow: 'weight-stationary', signed: true, verilator: false },
+  { name: 'an_pot_os', multiplier: { kind: 'pot' }, dataflow: 'output-stationary', signed: false, verilator: false },
 ];
 
-describe('GEMM co-simulation of 3×4 arrays with the DRUM, truncated and ternary units', () => {
+describe('GEMM co-simulation of 3×4 arrays with the DRUM, truncated, ternary, ALM-SOA and PoT units', () => {
   const cfg = (cs: Case) => config({ name: cs.name, rows: 3, cols: 4, dataflow: cs.dataflow, aSigned: cs.signed, wSigned: cs.signed, multiplier: cs.multiplier, maxK: 32 });
   const run = async (cs: Case, simulator: 'icarus' | 'verilator', seed: number) => {
     const next = rng(seed);
