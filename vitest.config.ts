@@ -1,7 +1,7 @@
 import { defineConfig } from 'vitest/config';
 
 // External tools (simulator builds and runs, synthesis, lint) go through the job pool of
-// sim/pool.ts. Test files run in `maxWorkers` processes, each with a pool of AXGEN_JOBS slots, so
+// generator/infra/pool.ts. Test files run in `maxWorkers` processes, each with a pool of AXGEN_JOBS slots, so
 // that the processes together run at most as many tools at once as there are cores.
 import { availableParallelism } from 'node:os';
 

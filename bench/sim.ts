@@ -11,7 +11,7 @@ import { derive } from '../generator/config/derive.js';
 import { resolveConfig } from '../generator/config/resolve.js';
 import { casesFor } from '../sim/cases.js';
 import { cosim } from '../sim/cosim.js';
-import { tool } from '../sim/tools.js';
+import { tool } from '../generator/infra/tools.js';
 
 const sizes = [4, 8, 16];
 const rows: string[][] = [];

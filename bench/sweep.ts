@@ -6,7 +6,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { setJobs } from '../sim/pool.js';
+import { setJobs } from '../generator/infra/pool.js';
 import { resolveSweep } from '../generator/sweep/spec.js';
 import { runSweep } from '../generator/sweep/run.js';
 

@@ -3,25 +3,30 @@
  * LUTs and `synth_ice40` (no -dsp) LUT4s of `<name>_pe` flattened (the multiplier, the accumulator
  * adder and the PE registers), shared and not shared, against the exact PE, plus the edge encoders
  * (`act_pre`, `wgt_pre`) that sharing moves out of the PE: an R×C array pays R act_pre and C wgt_pre
- * instead of R·C copies. 8-bit signed operands, weight-stationary. Run: npm run bench:unit-area
+ * instead of R·C copies. 8-bit signed operands, weight-stationary; the rows are each unit's declared
+ * `samples.area` sets (bench/configs.ts). Run: npm run bench:unit-area [-- KIND ...] (only those
+ * kinds, plus exact as the baseline)
+ *
+ * The control rows are exact PEs with the same registers written by hand, synthesized the same way:
+ * bench/exact_pe_hand.v (a signed 16-bit product, sign-extended and added) and
+ * bench/exact_pe_hand_macc.v (the multiply-add as one signed expression). Before they are printed,
+ * a Yosys equivalence proof (equiv_make / equiv_simple / equiv_induct) shows each computes what
+ * axgen's exact PE does, so the "vs exact" ratios are measured against an honest baseline (issue 11).
  */
 import { execa } from 'execa';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { resolveConfig, type ResolvedConfig } from '../generator/config/resolve.js';
+import { fileURLToPath } from 'node:url';
+import type { ResolvedConfig } from '../generator/config/resolve.js';
 import { emitRtl } from '../generator/emit/rtl.js';
 import { parseStat } from '../generator/estimate/stat.js';
-import { units } from '../generator/units/index.js';
-import { jobPool } from '../sim/pool.js';
-import { tool } from '../sim/tools.js';
-
-const params: Record<string, Record<string, unknown>[]> = {
-  mitchell: [{}, { fractionBits: 4, unbias: true }, { compensation: 'bias' }],
-  ilm: [{ corrections: 0 }, { corrections: 1 }, { corrections: 2 }],
-};
+import { jobPool } from '../generator/infra/pool.js';
+import { tool } from '../generator/infra/tools.js';
+import { areaConfigs } from './configs.js';
 
 interface Row {
+  c?: ResolvedConfig;
   unit: string;
   share: string;
   lut: number[];
@@ -30,12 +35,75 @@ interface Row {
 
 const TOPS = ['pe', 'act_pre', 'wgt_pre'] as const;
 
+const HANDS = [
+  { top: 'exact_pe_hand', label: 'exact, hand-written control (bench/exact_pe_hand.v)' },
+  { top: 'exact_pe_hand_macc', label: 'exact, hand-written, one signed multiply-add expression (bench/exact_pe_hand_macc.v)' },
+].map((h) => ({ ...h, file: fileURLToPath(new URL(`${h.top}.v`, import.meta.url)) }));
+type Hand = (typeof HANDS)[number];
+
+const synthCmd = (target: 'xilinx' | 'ice40', top: string) => (target === 'xilinx' ? `synth_xilinx -nodsp -noiopad -flatten -top ${top}` : `synth_ice40 -top ${top}`);
+
+const lutsOf = (cells: Record<string, number>, target: 'xilinx' | 'ice40') =>
+  Object.entries(cells)
+    .filter(([k]) => (target === 'xilinx' ? /^LUT\d$/.test(k) : k === 'SB_LUT4'))
+    .reduce((s, [, n]) => s + n, 0);
+
+/** LUTs of a hand-written control PE. */
+async function handArea(h: Hand, target: 'xilinx' | 'ice40'): Promise<number> {
+  const dir = await mkdtemp(join(tmpdir(), 'axgen-area-'));
+  try {
+    const r = await jobPool.run(() => execa('yosys', ['-q', '-p', `read_verilog ${h.file}; ${synthCmd(target, h.top)}; tee -q -o hand.stat stat`], { cwd: dir, reject: false, all: true }));
+    if (r.exitCode !== 0) throw new Error(`yosys failed on ${h.file}:\n${r.all}`);
+    const mods = parseStat(await readFile(join(dir, 'hand.stat'), 'utf8'));
+    return lutsOf((mods.find((m) => m.name === h.top) ?? mods[0]!).cells, target);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+/** Proves a hand-written PE equal to axgen's exact PE of `c` (Yosys equivalence checking); throws otherwise. */
+async function proveHandEqual(h: Hand, c: ResolvedConfig): Promise<void> {
+  const d = (await import('../generator/config/derive.js')).derive(c);
+  if (d.aBits !== 8 || d.wBits !== 8 || d.accBits !== 24 || c.dataflow !== 'weight-stationary') {
+    throw new Error(`${h.file} is written for 8-bit operands, a 24-bit accumulator and weight-stationary, not this config`);
+  }
+  const dir = await mkdtemp(join(tmpdir(), 'axgen-equiv-'));
+  try {
+    const files = emitRtl(c);
+    for (const f of files) await writeFile(join(dir, f.name), f.text);
+    const pe = `${c.name}_pe`;
+    const script = [
+      `read_verilog ${files.map((f) => f.name).join(' ')}`,
+      `hierarchy -top ${pe}`,
+      'proc',
+      'flatten',
+      `rename ${pe} gold`,
+      'design -stash gold',
+      `read_verilog ${h.file}`,
+      'proc',
+      `rename ${h.top} gate`,
+      'design -stash gate',
+      'design -copy-from gold -as gold gold',
+      'design -copy-from gate -as gate gate',
+      'equiv_make gold gate eq',
+      'hierarchy -top eq',
+      'equiv_simple -seq 2',
+      'equiv_induct',
+      'equiv_status -assert',
+    ];
+    const r = await jobPool.run(() => execa('yosys', ['-q', '-p', script.join('; ')], { cwd: dir, reject: false, all: true }));
+    if (r.exitCode !== 0) throw new Error(`the hand-written PE is not proved equal to ${pe}:\n${r.all}`);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
 async function area(c: ResolvedConfig, target: 'xilinx' | 'ice40'): Promise<number[]> {
   const dir = await mkdtemp(join(tmpdir(), 'axgen-area-'));
   try {
     const files = emitRtl(c);
     for (const f of files) await writeFile(join(dir, f.name), f.text);
-    const synth = (top: string) => (target === 'xilinx' ? `synth_xilinx -nodsp -noiopad -flatten -top ${top}` : `synth_ice40 -top ${top}`);
+    const synth = (top: string) => synthCmd(target, top);
     const script = [`read_verilog ${files.map((f) => f.name).join(' ')}`, 'design -save src'];
     for (const t of TOPS) script.push('design -load src', synth(`${c.name}_${t}`), `tee -q -o ${t}.stat stat`);
     const r = await jobPool.run(() => execa('yosys', ['-q', '-p', script.join('; ')], { cwd: dir, reject: false, all: true }));
@@ -44,10 +112,7 @@ async function area(c: ResolvedConfig, target: 'xilinx' | 'ice40'): Promise<numb
     for (const t of TOPS) {
       const mods = parseStat(await readFile(join(dir, `${t}.stat`), 'utf8'));
       const top = mods.find((m) => m.name === `${c.name}_${t}`) ?? mods[0]!;
-      const luts = Object.entries(top.cells)
-        .filter(([k]) => (target === 'xilinx' ? /^LUT\d$/.test(k) : k === 'SB_LUT4'))
-        .reduce((s, [, n]) => s + n, 0);
-      out.push(luts);
+      out.push(lutsOf(top.cells, target));
     }
     return out;
   } finally {
@@ -56,33 +121,27 @@ async function area(c: ResolvedConfig, target: 'xilinx' | 'ice40'): Promise<numb
 }
 
 const y = await tool('yosys');
-const configs: { c: ResolvedConfig; share: string }[] = [];
-let i = 0;
-for (const u of units) {
-  const hasShare = 'share' in ((u.schema as { properties?: object }).properties ?? {});
-  for (const p of params[u.kind] ?? [{}]) {
-    for (const share of hasShare ? [true, false] : [null]) {
-      const multiplier = { kind: u.kind, ...p, ...(share === null ? {} : { share }) };
-      const c = resolveConfig({
-        name: `area${i++}`,
-        array: { rows: 4, cols: 4, maxK: 256 },
-        precision: { activation: { bits: 8, signed: true }, weight: { bits: 8, signed: true } },
-        multiplier,
-      });
-      configs.push({ c, share: share === null ? '—' : String(share) });
-    }
-  }
-}
+const only = process.argv.slice(2);
+const configs = areaConfigs().filter(({ c }) => only.length === 0 || c.multiplier.kind === 'exact' || only.includes(c.multiplier.kind));
 
 const t0 = performance.now();
 const rows: Row[] = await Promise.all(
   configs.map(async ({ c, share }) => {
     const [lut, lut4] = await Promise.all([area(c, 'xilinx'), area(c, 'ice40')]);
     const unit = (await import('../generator/config/derive.js')).derive(c).unit.describe(c.multiplier);
-    return { unit, share, lut, lut4 };
+    return { c, unit, share, lut, lut4 };
   }),
 );
 const exact = rows.find((r) => r.unit === 'exact')!;
+// The controls: PE figures only (no edge encoders: 0 / 0, like the exact unit).
+const controls: Row[] = await Promise.all(
+  HANDS.map(async (h) => {
+    await proveHandEqual(h, exact.c!);
+    const [lut, lut4] = await Promise.all([handArea(h, 'xilinx'), handArea(h, 'ice40')]);
+    return { unit: `${h.label}, proved equal`, share: '—', lut: [lut, 0, 0], lut4: [lut4, 0, 0] };
+  }),
+);
+rows.splice(rows.indexOf(exact) + 1, 0, ...controls);
 const head = ['unit', 'share', 'PE LUT6', 'vs exact', 'PE LUT4', 'vs exact', 'act_pre LUT6/LUT4', 'wgt_pre LUT6/LUT4', '4×4 array LUT6 (16 PE + 4 + 4 edge)'];
 const table = [head, head.map(() => '---')];
 for (const r of rows) {

@@ -8,10 +8,18 @@
 # JSON for tools). Extra arguments are passed on, e.g.:
 #   npm run regress:full -- --seed 7 --simulator verilator --jobs 4
 #   npm run regress:full -- --list            # what it would run
+# Then the gate-level matrix (scripts/gate-matrix.ts): 4x4 and 8x8 arrays of every unit kind,
+# synthesized for ice40/xilinx with and without DSPs and generic gates, each netlist co-simulated
+# with Yosys' cell models (report in gate.json). Skip it with AXGEN_SKIP_GATE=1.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out="${AXGEN_REGRESS_OUT:-.ci-out/regress-full}"
 mkdir -p "$out"
 # Random valid config names through generate, lint, both simulators and synthesis (3 in `npm test`).
 AXGEN_NAME_SEED="${AXGEN_NAME_SEED:-$RANDOM$RANDOM}" AXGEN_NAME_RUNS="${AXGEN_NAME_RUNS:-30}" npx vitest run test/properties/names.test.ts
-exec node bin/axgen.js regress --suite full --junit "$out/full.junit.xml" --json "$out/full.json" "$@"
+status=0
+node bin/axgen.js regress --suite full --junit "$out/full.junit.xml" --json "$out/full.json" "$@" || status=$?
+if [[ "${AXGEN_SKIP_GATE:-0}" != 1 && " $* " != *" --list "* ]]; then
+  npx tsx scripts/gate-matrix.ts "$out" || { gs=$?; [[ $status -eq 0 ]] && status=$gs; }
+fi
+exit "$status"

@@ -16,6 +16,10 @@
  *      compared with the model, and no error flag set.
  *   4. Error flags: a START refused while another is queued (ERR_START), a wrong TLAST on a weight
  *      beat (ERR_TLAST; results still exact), both cleared by CTRL.CLEAR_ERR.
+ *   0. (before 1) Refused commands: START with the DIM registers at their reset value 0, then M, K,
+ *      N of 0 and each past its limit (sim/cases.ts refusedCases): each sets DONE and
+ *      STATUS.ERR_DIM, moves no beat and leaves the counters at 0; the next valid command clears
+ *      ERR_DIM (step 2 checks it).
  * Seeded random TVALID gaps on both input streams, TREADY stalls on the result stream and
  * BREADY/RREADY stalls (+stall, +seed); every result beat and its TLAST are compared, and at the
  * end every beat was exchanged exactly once or deliberately dropped by the abort.
@@ -29,9 +33,9 @@ import { emitRtl, headerFor, type EmittedFile } from '../generator/emit/rtl.js';
 import { render } from '../generator/emit/handlebars.js';
 import { axisWidths, emitAxiRtl, isAxi } from '../generator/axi/emit.js';
 import { ADDR_BITS, regMap, resetValue, type RegMap } from '../generator/regmap/regmap.js';
-import { foldsOf } from '../generator/model/cycles.js';
+import { foldsOf } from '../generator/config/cycles.js';
 import { schedule, type Schedule } from '../generator/model/schedule.js';
-import type { MultiSchedule } from './cases.js';
+import { refusedCases, type MultiSchedule } from './cases.js';
 import { copyWave } from './cosim.js';
 import { buildSim, runSim, VERILATOR_CLASS, type SimulatorName } from './simulators.js';
 import { packBeat } from './vectors.js';
@@ -97,6 +101,7 @@ function bit(m: RegMap, r: string, f: string): number {
 export function beatsPerCommand(c: ResolvedConfig, d: Derived, s: Schedule): { w: number; a: number; y: number }[] {
   const ws = c.dataflow === 'weight-stationary';
   const out = s.commands.map((cmd) => {
+    if (cmd.refused) return { w: 0, a: 0, y: 0 };
     const F = foldsOf(cmd.k, d.rows);
     return ws ? { w: F * d.rows, a: F * cmd.mLen, y: cmd.mLen } : { w: cmd.k, a: cmd.k, y: cmd.mLen };
   });
@@ -150,6 +155,33 @@ class Program {
     const done = this.bit('STATUS', 'DONE');
     this.ops.push([OP.poll, this.off('STATUS'), done, done, 0]);
     this.ops.push([OP.waitStreams, 0, 0, 0, 0]);
+  }
+}
+
+/** 0. Refused commands: the reset-value dimensions, then each zero and over-limit dimension. */
+function refusedCommands(p: Program, c: ResolvedConfig, d: Derived): void {
+  const start = p.bit('CTRL', 'START');
+  const errDim = p.bit('STATUS', 'ERR_DIM');
+  const done = p.bit('STATUS', 'DONE');
+  const busy = p.bit('STATUS', 'BUSY');
+  const check = () => {
+    p.waitDone();
+    p.read('STATUS', errDim | done, errDim | done | busy);
+    for (const name of ['CYCLES', 'MACS']) {
+      p.read(`${name}_LO`, 0);
+      p.read(`${name}_HI`, 0);
+    }
+  };
+  p.read('STATUS', 0, errDim);
+  // The DIM registers still hold their reset value 0.
+  p.write('CTRL', start);
+  check();
+  for (const gc of refusedCases(c, d)) {
+    p.write('DIM_M', gc.refuse!.m);
+    p.write('DIM_K', gc.refuse!.k);
+    p.write('DIM_N', gc.refuse!.n);
+    p.write('CTRL', start);
+    check();
   }
 }
 
@@ -212,7 +244,9 @@ function scheduleRun(p: Program): void {
       p.read(`${name}_LO`, v % 2 ** 32);
       p.read(`${name}_HI`, Math.floor(v / 2 ** 32));
     }
-    p.read('STATUS', 0, errMaskOf(p) | p.bit('STATUS', 'BUSY'));
+    // ERR_DIM follows the last command of the pair (set only when the model refuses it).
+    const errDim = p.bit('STATUS', 'ERR_DIM');
+    p.read('STATUS', last.refused ? errDim : 0, errMaskOf(p) | errDim | p.bit('STATUS', 'BUSY'));
   }
 }
 
@@ -263,6 +297,7 @@ function beatLines(p: Program, d: Derived): { w: string[]; a: string[]; y: strin
 /** The program and the vector files of one AXI co-simulation. */
 export function axiVectorTexts(c: ResolvedConfig, d: Derived, s: Schedule, abortAfter = 12): Record<string, string> {
   const p = new Program(regMap(c, d), s, beatsPerCommand(c, d, s));
+  refusedCommands(p, c, d);
   registerChecks(p, d);
   abortedTile(p, abortAfter);
   scheduleRun(p);

@@ -2,12 +2,14 @@
  * What one co-simulation run feeds the array: a seeded random GEMM (tiled by the host schedule when
  * it is larger than the array) followed by directed tiles that reach the corners random data rarely
  * does: all zero, all maximum, all minimum, extreme mixed signs, alternating signs, and 50 % and 90 %
- * zeros (which drive the zero-skip counter). All cases run back to back in one simulation: their
+ * zeros (which drive the zero-skip counter), with the commands the hardware must refuse (M, K or N
+ * of 0, and each one past its limit where the port can carry it) between them, so a refused command
+ * that moved a beat would shift every later result. All cases run back to back in one simulation: their
  * schedules are concatenated into one set of vector files.
  */
 import type { Derived } from '../generator/config/derive.js';
 import type { ResolvedConfig } from '../generator/config/resolve.js';
-import { schedule, type Schedule } from '../generator/model/schedule.js';
+import { commandLimits, refusedSchedule, schedule, type Schedule } from '../generator/model/schedule.js';
 import { operandRange } from '../generator/units/common.js';
 import { randomMatrix, rng } from './stimulus.js';
 
@@ -23,6 +25,8 @@ export interface GemmCase {
   A: number[][];
   /** Weights as the user gives them (the unit's host mapping is applied by the schedule). */
   W: number[][];
+  /** Instead of a GEMM: one command with these dimensions, which the hardware must refuse (A, W empty). */
+  refuse?: GemmShape;
 }
 
 /** Parses `MxKxN` (e.g. `64x128x32`); returns null when malformed. */
@@ -77,6 +81,25 @@ export function directedCases(c: ResolvedConfig, d: Derived, next: () => number)
   ];
 }
 
+/**
+ * The commands the hardware must refuse (model/schedule.ts refusedCommand): M, K, N of 0 each, and
+ * each dimension one past its limit when its command port can carry that value.
+ */
+export function refusedCases(c: ResolvedConfig, d: Derived): GemmCase[] {
+  const l = commandLimits(c);
+  const bits = { m: d.mBits, k: d.kBits, n: d.nBits };
+  const shapes: [string, GemmShape][] = [
+    ['M=0', { m: 0, k: 1, n: 1 }],
+    ['K=0', { m: 1, k: 0, n: 1 }],
+    ['N=0', { m: 1, k: 1, n: 0 }],
+  ];
+  for (const dim of ['m', 'k', 'n'] as const) {
+    const over = l[dim] + 1;
+    if (over < 2 ** bits[dim]) shapes.push([`${dim.toUpperCase()}=${over}`, { m: 1, k: 1, n: 1, [dim]: over }]);
+  }
+  return shapes.map(([name, refuse]) => ({ name: `refused ${name}`, A: [], W: [], refuse }));
+}
+
 export interface CaseOptions {
   seed: number;
   gemm?: GemmShape;
@@ -93,7 +116,13 @@ export function casesFor(c: ResolvedConfig, d: Derived, o: CaseOptions): GemmCas
     A: randomMatrix(g.m, g.k, d.ctx.activation, next),
     W: randomMatrix(g.k, g.n, d.ctx.weight, next),
   };
-  return o.directed === false ? [random] : [random, ...directedCases(c, d, next)];
+  if (o.directed === false) return [random];
+  // Each refused command sits between two GEMMs: one that took a beat would shift later results.
+  const directed = directedCases(c, d, next);
+  const refused = refusedCases(c, d);
+  const out: GemmCase[] = [random];
+  directed.forEach((t, i) => out.push(...(i === 0 ? refused.slice(0, 3) : i === 1 ? refused.slice(3) : []), t));
+  return out;
 }
 
 /** Where a result lane comes from: the case, its command (tile) and the GEMM element. */
@@ -122,6 +151,12 @@ export function scheduleCases(c: ResolvedConfig, d: Derived, cases: GemmCase[]):
   const all: Schedule = { commands: [], wBeats: [], aBeats: [], yBeats: [], yRefs: [], Y: [] };
   const parts: MultiSchedule['parts'] = [];
   for (const gc of cases) {
+    if (gc.refuse) {
+      const s = refusedSchedule(c, gc.refuse.m, gc.refuse.k, gc.refuse.n);
+      parts.push({ case: gc, schedule: s, Wm: [], firstCommand: all.commands.length, firstBeat: all.yBeats.length });
+      all.commands.push(s.commands[0]!);
+      continue;
+    }
     if (gc.W.length > c.array.maxK) throw new RangeError(`${gc.name}: K=${gc.W.length} exceeds array.maxK=${c.array.maxK}`);
     const s = schedule(c, d, gc.A, gc.W);
     const Wm = gc.W.map((row) => row.map((x) => d.unit.mapWeight(x, c.multiplier, d.ctx)));

@@ -3,7 +3,7 @@
  * (cached by content hash), write the golden model's stimulus and expected results for every case,
  * run, and map every reported mismatch back to the case, tile, GEMM element and its operands.
  */
-import { copyFile, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -65,6 +65,11 @@ export interface CosimResult {
   buildMs: number;
   runMs: number;
   output: string;
+  /**
+   * With `collect`: every result beat the checker received, lane by lane (lane 0 first), decoded in
+   * the accumulator's format; null for a lane with X/Z bits. Absent without `collect`.
+   */
+  received?: (bigint | null)[][];
 }
 
 export interface CosimRequest {
@@ -88,6 +93,8 @@ export interface CosimRequest {
   wave?: string;
   /** Idle cycles after which the checker gives up. */
   watchdog?: number;
+  /** Return the result beats the RTL produced (`received`), read from the checker's +ydump file. */
+  collect?: boolean;
   /** Test hook: rewrite the vector files before the run (corrupted / short file tests). */
   tamper?: (files: Record<string, string>) => Record<string, string>;
 }
@@ -157,6 +164,32 @@ export function parseOutput(output: string, s: Schedule, c: ResolvedConfig, Wm: 
   return parseRun(output, ms, c);
 }
 
+/** The result beats of a +ydump run (y_out.hex: one hex word per beat), split into lanes. */
+async function readReceived(runDir: string, d: ReturnType<typeof derive>, problems: string[]): Promise<(bigint | null)[][]> {
+  let text: string;
+  try {
+    text = await readFile(join(runDir, 'y_out.hex'), 'utf8');
+  } catch {
+    problems.push('the checker wrote no y_out.hex (+ydump)');
+    return [];
+  }
+  const mask = (1n << BigInt(d.accBits)) - 1n;
+  return text
+    .split('\n')
+    .filter((l) => l.trim() !== '')
+    .map((l) => {
+      const hex = l.trim();
+      const word = /^[0-9a-fA-F]+$/.test(hex) ? BigInt(`0x${hex}`) : null;
+      // A beat with X or Z bits anywhere counts as unknown in every lane (the checker reports which).
+      return Array.from({ length: d.cols }, (_, lane) => {
+        if (word === null) return null;
+        let v = (word >> BigInt(lane * d.accBits)) & mask;
+        if (d.accSigned && v >> BigInt(d.accBits - 1) === 1n) v -= 1n << BigInt(d.accBits);
+        return v;
+      });
+    });
+}
+
 /** Copies a run's wave.vcd to `to`; when the simulator wrote none, adds a problem and returns false. */
 export async function copyWave(runDir: string, to: string, simulator: SimulatorName, problems: string[]): Promise<boolean> {
   if (!existsSync(join(runDir, 'wave.vcd'))) {
@@ -188,11 +221,18 @@ export async function cosim(c: ResolvedConfig, req: CosimRequest): Promise<Cosim
     if (req.tamper) files = req.tamper(files);
     for (const [name, text] of Object.entries(files)) await writeFile(join(runDir, name), text);
     const t1 = performance.now();
-    const output = await runSim(build, runDir, { seed: req.seed ?? 1, stall: req.stall ?? 0, wave: req.wave !== undefined, watchdog: req.watchdog });
+    const output = await runSim(build, runDir, {
+      seed: req.seed ?? 1, stall: req.stall ?? 0, wave: req.wave !== undefined, watchdog: req.watchdog, plusargs: req.collect ? ['+ydump'] : [],
+    });
     const runMs = performance.now() - t1;
     const parsed = parseRun(output, ms, c);
     if (req.wave !== undefined && !(await copyWave(runDir, req.wave, req.simulator, parsed.problems))) parsed.passed = false;
-    return { simulator: req.simulator, toolVersion: build.tool.version, buildCacheHit: build.cacheHit, buildMs, runMs, macs: totalMacs(ms), output, ...parsed };
+    const received = req.collect ? await readReceived(runDir, d, parsed.problems) : undefined;
+    if (received && received.length !== ms.all.yBeats.length) parsed.passed = false;
+    return {
+      simulator: req.simulator, toolVersion: build.tool.version, buildCacheHit: build.cacheHit, buildMs, runMs, macs: totalMacs(ms), output, ...parsed,
+      ...(received ? { received } : {}),
+    };
   } finally {
     if (!req.runDir) await rm(runDir, { recursive: true, force: true });
   }

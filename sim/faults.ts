@@ -5,10 +5,16 @@
  */
 import type { ResolvedConfig } from '../generator/config/resolve.js';
 import type { EmittedFile } from '../generator/emit/rtl.js';
+import { extendExpr } from '../generator/units/verilog.js';
 
 export interface Fault {
   name: string;
   describe: string;
+  /**
+   * True for a fault the RTL simulates correctly and only a synthesis tool gets wrong: the RTL
+   * co-simulation must pass it, the gate-level one (sim/gate.ts) must catch it.
+   */
+  gateOnly?: boolean;
   /** Whether the fault applies to this config (its dataflow, unit). */
   appliesTo(c: ResolvedConfig): boolean;
   inject(files: EmittedFile[], c: ResolvedConfig): EmittedFile[];
@@ -83,6 +89,44 @@ export const faults: Fault[] = [
       return zs !== undefined && [zs.activation, zs.weight].some((t) => typeof t === 'number' && t > 0);
     },
     inject: (files, c) => edit(files, c, 'pe', /wire(\s+)skip(\s*)= a_i\[\d+\] \| \w+\[\d+\];/, "wire$1skip$2= 1'b0;", 'dropped-skip-flag'),
+  },
+  {
+    name: 'refusal-removed',
+    describe: 'the top accepts every command as valid: a zero or over-limit dimension runs (or hangs) instead of being refused with err_o',
+    appliesTo: () => true,
+    inject: (files, c) => edit(files, c, 'top', /wire cmd_bad = [^;]+;/, "wire cmd_bad = 1'b0;", 'refusal-removed'),
+  },
+  {
+    name: 'sign-extended-exact-mul',
+    describe:
+      'the exact multiplier multiplies operands sign-extended by hand to the product width (the form axgen emitted before ' +
+      'issue 11): right in RTL simulation, but Yosys 0.23 maps it to an unsigned SB_MAC16 with zero-extended inputs ' +
+      '(synth_ice40 -dsp), so only the gate-level check sees it',
+    gateOnly: true,
+    appliesTo: (c) => c.multiplier.kind === 'exact' && (c.precision.activation.signed || c.precision.weight.signed),
+    inject: (files, c) => {
+      const f = files.find((x) => x.module === `${c.name}_mul`);
+      const width = (port: string) => {
+        const m = f && new RegExp(`wire \\[(\\d+):0\\] +${port}\\b`).exec(f.text);
+        if (!m) throw new FaultNotApplicable(`sign-extended-exact-mul: no port ${port} in ${c.name}_mul`);
+        return Number(m[1]) + 1;
+      };
+      const A = width('a_enc_i');
+      const W = width('w_enc_i');
+      const P = width('p_o');
+      const { activation, weight } = c.precision;
+      return edit(
+        files,
+        c,
+        'mul',
+        /assign p_o = .+;/,
+        () =>
+          `wire [${P - 1}:0] a_ext = ${extendExpr('a_enc_i', A, P, activation.signed)};\n` +
+            `  wire [${P - 1}:0] w_ext = ${extendExpr('w_enc_i', W, P, weight.signed)};\n` +
+            '  assign p_o = a_ext * w_ext;',
+        'sign-extended-exact-mul',
+      );
+    },
   },
   {
     name: 'wrong-skew',

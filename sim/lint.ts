@@ -4,12 +4,12 @@
  * proc; check -assert`. They run on the files as emitted (written to a temporary folder), through
  * the shared job pool.
  */
-import { runTool } from './children.js';
+import { runTool } from '../generator/infra/children.js';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { jobPool } from './pool.js';
-import { tool } from './tools.js';
+import { jobPool } from '../generator/infra/pool.js';
+import { tool } from '../generator/infra/tools.js';
 
 export interface LintFile {
   name: string;

@@ -2,12 +2,12 @@
  * `axgen regress`: every config of a suite on each simulator, in parallel through the one job pool,
  * with progress, a summary table, JUnit XML and a JSON report.
  */
-import { ConfigError } from '../generator/config/errors.js';
+import { ConfigError } from '../generator/infra/errors.js';
 import { resolveConfig, type ResolvedConfig } from '../generator/config/resolve.js';
 import { derive } from '../generator/config/derive.js';
 import { formatReport, simulate, unitLabel, type SimReport } from './run.js';
 import type { SimulatorName } from './simulators.js';
-import { ToolMissingError } from './tools.js';
+import { ToolMissingError } from '../generator/infra/tools.js';
 import type { SuiteEntry, SuiteName } from './suite.js';
 
 export interface JobResult {

@@ -5,7 +5,7 @@
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { ConfigError, show } from '../generator/config/errors.js';
+import { ConfigError, show } from '../generator/infra/errors.js';
 import { resolveConfig, type ResolvedConfig } from '../generator/config/resolve.js';
 import type { EmittedFile } from '../generator/emit/rtl.js';
 import { rtlHash } from '../generator/emit/generate.js';

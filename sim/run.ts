@@ -12,7 +12,7 @@ import { casesFor, defaultGemm, scheduleCases, type GemmShape } from './cases.js
 import { axiCosim, type AxiCosimResult } from './axi.js';
 import { cosim, type CosimResult } from './cosim.js';
 import type { SimulatorName } from './simulators.js';
-import type { Activity } from './progress.js';
+import type { Activity } from '../generator/infra/progress.js';
 
 export const SIMULATORS: readonly SimulatorName[] = ['icarus', 'verilator'];
 
@@ -31,6 +31,11 @@ export interface SimOptions {
   directed?: boolean;
   /** Progress of the slow steps (the golden model, each simulator's build and run). */
   progress?: Activity;
+  /**
+   * Simulate the stream core `<name>_top` even for an AXI config (the gate-level check of the core's
+   * netlist, sim/gate.ts); by default an AXI config is simulated through its AXI top.
+   */
+  coreOnly?: boolean;
 }
 
 export interface JsonMismatch {
@@ -80,8 +85,10 @@ export interface SimReport {
    * and the checker.
    */
   dut: { top: string; interface: 'stream' | 'axi'; rtl: string; checker: string };
-  /** GEMMs run back to back: the random one and the directed tiles (`cases`). */
+  /** GEMMs run back to back: the random one and the directed tiles (`cases` less the refused commands). */
   gemms: number;
+  /** Commands sent that the hardware must refuse (zero or over-limit dimensions, sim/cases.ts). */
+  refused: number;
   seed: number;
   gemm: GemmShape;
   stall: number;
@@ -217,7 +224,7 @@ export async function simulate(c: ResolvedConfig, o: SimOptions): Promise<SimRep
   const scheduled = scheduleCases(c, d, cases);
   golden?.();
   const both = o.simulators.length > 1;
-  const axi = isAxi(c);
+  const axi = isAxi(c) && !o.coreOnly;
   const settled = await Promise.allSettled(
     o.simulators.map(async (sim): Promise<RunReport> => {
       const wave = o.wave ? waveFile(o.wave, sim, both) : undefined;
@@ -235,7 +242,8 @@ export async function simulate(c: ResolvedConfig, o: SimOptions): Promise<SimRep
     dut: axi
       ? { top: axiTopModule(c), interface: 'axi', rtl: o.rtl ? o.source : 'emitted', checker: `${c.name}_axi_tb_check (AXI4-Lite CSR program, AXI4-Stream beats with TLAST)` }
       : { top: topModule(c), interface: 'stream', rtl: o.rtl ? o.source : 'emitted', checker: `${c.name}_tb_check (stream beats, per-command counters)` },
-    gemms: cases.length,
+    gemms: cases.filter((x) => !x.refuse).length,
+    refused: cases.filter((x) => x.refuse).length,
     seed: o.seed,
     gemm,
     stall: o.stall,
@@ -257,7 +265,7 @@ export async function simulate(c: ResolvedConfig, o: SimOptions): Promise<SimRep
 export function formatReport(r: SimReport, maxShown = 10): string {
   const lines: string[] = [];
   const cfg = `${r.config.name} (${r.config.rows}x${r.config.cols} ${r.config.dataflow}, ${r.config.unit}, sha256:${r.config.hash.slice(0, 12)})`;
-  lines.push(`${r.passed ? '✔' : '✖'} ${cfg}: seed ${r.seed}, GEMM ${r.gemm.m}x${r.gemm.k}x${r.gemm.n} + ${r.cases.length - 1} directed tiles, stall ${r.stall}`);
+  lines.push(`${r.passed ? '✔' : '✖'} ${cfg}: seed ${r.seed}, GEMM ${r.gemm.m}x${r.gemm.k}x${r.gemm.n} + ${r.gemms - 1} directed tiles${r.refused > 0 ? ` + ${r.refused} refused commands` : ''}, stall ${r.stall}`);
   const sims = r.runs.map((x) => x.simulator).join(' and ');
   const through = r.dut.interface === 'axi' ? 'through its AXI4-Lite and AXI4-Stream ports' : 'through its streams';
   lines.push(`  simulated ${r.dut.top} (${r.dut.rtl === 'emitted' ? 'emitted RTL' : `RTL of ${r.dut.rtl}`}) ${through} in ${sims}: ${r.gemms} GEMMs`);

@@ -3,16 +3,17 @@
  * hash (RTL + testbench + tool version + flags) into the build cache, and run it in a folder that
  * holds the vector files. Every job takes a slot of the shared pool.
  */
-import { runTool } from './children.js';
+import { runTool } from '../generator/infra/children.js';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { cached, contentKey } from './cache.js';
-import { jobPool } from './pool.js';
-import { hasCcache, SimulatorCompileError, tool, type ToolInfo } from './tools.js';
+import { cached, contentKey } from '../generator/infra/cache.js';
+import { jobPool } from '../generator/infra/pool.js';
+import { hasCcache, SimulatorCompileError, tool, type SimulatorName, type ToolInfo } from '../generator/infra/tools.js';
 
 export { SimulatorCompileError };
 
-export type SimulatorName = 'icarus' | 'verilator';
+/** The simulators axgen drives (the type lives with SimulatorCompileError in generator/infra/tools.ts). */
+export type { SimulatorName };
 
 /**
  * The C++ class (and header) of every Verilator model, passed as `--prefix` and rendered into the
@@ -23,7 +24,7 @@ export type SimulatorName = 'icarus' | 'verilator';
 export const VERILATOR_CLASS = 'Vaxgen_check';
 /** File name of the C++ main in a Verilator build folder (fixed for the same reason). */
 const VERILATOR_MAIN = 'axgen_main.cpp';
-/** The program (sim/tools.ts) each simulator needs. */
+/** The program (generator/infra/tools.ts) each simulator needs. */
 export const SIMULATOR_TOOL = { icarus: 'iverilog', verilator: 'verilator' } as const satisfies Record<SimulatorName, string>;
 
 export interface SourceFile {
@@ -111,12 +112,14 @@ export interface RunOptions {
   stall: number;
   watchdog?: number;
   wave?: boolean;
+  /** Further plusargs for the checker, e.g. `+ydump` (sim/templates/tb_check.v.hbs). */
+  plusargs?: string[];
 }
 
 /** Runs a built model in `runDir` (which holds the vector files); returns its output. */
 export async function runSim(b: SimBuild, runDir: string, o: RunOptions): Promise<string> {
   const [cmd, ...args] = b.run;
-  const plus = [`+seed=${o.seed}`, `+stall=${o.stall}`, `+watchdog=${o.watchdog ?? 20000}`, ...(o.wave ? ['+wave'] : [])];
+  const plus = [`+seed=${o.seed}`, `+stall=${o.stall}`, `+watchdog=${o.watchdog ?? 20000}`, ...(o.wave ? ['+wave'] : []), ...(o.plusargs ?? [])];
   const r = await jobPool.run(() => runTool(cmd!, [...args, ...plus], { cwd: runDir, timeout: 600_000 }));
   if (r.timedOut) return `${r.all ?? ''}\nAXGEN_TBERROR the simulator ran for more than 10 minutes and was stopped`;
   return r.all ?? '';

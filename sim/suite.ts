@@ -1,7 +1,8 @@
 /**
  * Regression suites: lists of written configs, built from the unit registry so that every unit kind
- * registered in generator/units/index.ts is covered without editing this file. A kind listed in
- * `representative` is run with those parameter sets; any other kind with its schema defaults.
+ * registered in generator/units/registry.ts is covered without editing this file. Each kind runs the
+ * parameter sets it declares itself (`samples.regress`, types.ts UnitSamples; default: its schema
+ * defaults).
  *
  *   smoke    two small exact configs (one per dataflow): what the default test command runs
  *   default  every unit kind × both dataflows, signed / unsigned / mixed operands, shapes from
@@ -10,7 +11,7 @@
  *            to 16×16 × wrap/saturate (`npm run regress:full`, tens of minutes on 2 cores)
  */
 import { acceleratorSchema } from '../generator/config/schema.js';
-import { units } from '../generator/units/index.js';
+import { samplesOf, units } from '../generator/units/index.js';
 import type { GemmShape } from './cases.js';
 
 export type SuiteName = 'smoke' | 'default' | 'full';
@@ -24,19 +25,12 @@ export interface SuiteEntry {
   gemm?: GemmShape;
 }
 
-/** Parameter sets worth running per unit kind (beyond the schema defaults). */
-export const representative: Record<string, Record<string, unknown>[]> = {
-  exact: [{}],
-  mitchell: [{}, { fractionBits: 3, unbias: true }, { compensation: 'bias', signedMode: 'ones-complement', share: false }],
-  ilm: [{ corrections: 0 }, { corrections: 2, share: false }],
-  asm: [{ alphabet: [1, 3] }, { alphabet: [1, 3, 5, 7], rounding: 'floor-quartet' }],
-};
-
 export function unitKinds(): string[] {
   return units.map((u) => u.kind);
 }
 
-const paramsOf = (kind: string) => representative[kind] ?? [{}];
+/** The parameter sets a kind declares for the regression suites. */
+const paramsOf = (kind: string): Record<string, unknown>[] => [...samplesOf(units.find((u) => u.kind === kind)!).regress];
 
 type Sign = 'signed' | 'unsigned' | 'mixed';
 interface Point {

@@ -33,6 +33,7 @@ import type { EmittedFile } from '../generator/emit/rtl.js';
 import { emitUnit, unitTopModule } from '../generator/emit/unit.js';
 import { pairSet } from '../generator/metrics/inputs.js';
 import { fromBits, toBits } from '../generator/units/common.js';
+import { samplesOf, units } from '../generator/units/index.js';
 import { GENERATOR_VERSION } from '../generator/version.js';
 import { buildSim, runSim, VERILATOR_CLASS, type SimulatorName } from './simulators.js';
 
@@ -92,6 +93,18 @@ export function unitVariant(
   );
 }
 
+/**
+ * The standalone variants of every registered unit: each unit's declared `samples.exhaustive`
+ * (types.ts UnitSamples; default its regress sets at 8×8 unsigned and signed), named
+ * `ex_<kind>_<i>`. What test/units/exhaustive.test.ts checks in one build per simulator.
+ */
+export function registryVariants(): ResolvedConfig[] {
+  const out: ResolvedConfig[] = [];
+  for (const u of units)
+    samplesOf(u).exhaustive.forEach((v, i) => out.push(unitVariant(`ex_${u.kind.replace(/[^a-z0-9]/g, '_')}_${i}`, v.activation, v.weight, { kind: u.kind, ...v.params })));
+  return out;
+}
+
 interface Prepared {
   c: ResolvedConfig;
   file: string;
@@ -128,7 +141,7 @@ function prepareNow(c: ResolvedConfig, i: number, opts: UnitCheckOptions): Prepa
   set.forEach((a, w) => {
     const wh = map ? d.unit.mapWeight(w, c.multiplier, d.ctx) : w;
     const p = d.unit.multiply(a, wh, c.multiplier, d.ctx);
-    lines.push(`${toBits(a, d.aBits).toString(16)} ${toBits(wh, d.wBits).toString(16)} ${toBits(p, d.pBits).toString(16)}`);
+    lines.push(`${toBits(a, d.aBits).toString(16)} ${toBits(wh, d.wBits).toString(16)} ${toBits(p, d.product.bits).toString(16)}`);
   });
   return {
     c,
@@ -139,10 +152,10 @@ function prepareNow(c: ResolvedConfig, i: number, opts: UnitCheckOptions): Prepa
     seed: set.seed,
     aBits: d.aBits,
     wBits: d.wBits,
-    pBits: d.pBits,
+    pBits: d.product.bits,
     aSigned: d.ctx.activation.signed,
     wSigned: d.ctx.weight.signed,
-    pSigned: d.pSigned,
+    pSigned: d.product.signed,
   };
 }
 

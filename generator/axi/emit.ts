@@ -8,8 +8,9 @@ import type { ResolvedConfig } from '../config/resolve.js';
 import { emitModules, headerFor, portView, type EmittedFile } from '../emit/rtl.js';
 import type { ModuleSpec } from '../units/types.js';
 import { dec as s, extendExpr, msb, ubits } from '../units/verilog.js';
-import type { OutFile } from '../emit/write.js';
+import type { OutFile } from '../infra/write.js';
 import { csrView, regMap, regmapHeader, regmapJson, regmapMarkdown, type RegMap } from '../regmap/regmap.js';
+import type { InterfacePlugin } from '../interface/plugin.js';
 
 const bytes = (b: number) => Math.ceil(b / 8) * 8;
 
@@ -51,6 +52,7 @@ function csrSpec(c: ResolvedConfig, d: Derived, m: RegMap, header: (t: string) =
     'STATUS.ERR_RO_WRITE': 'err_ro_q',
     'STATUS.ERR_START': 'err_start_q',
     'STATUS.ERR_TLAST': 'err_tlast_q',
+    'STATUS.ERR_DIM': 'err_dim_i',
     'DIM_M.M': 'dim_m_q',
     'DIM_K.K': 'dim_k_q',
     'DIM_N.N': 'dim_n_q',
@@ -170,3 +172,6 @@ export function axiDocFiles(c: ResolvedConfig): OutFile[] {
     { name: 'regmap.json', text: regmapJson(m) },
   ];
 }
+
+/** `interface: "axi"` as an interface plugin (generator/interface/index.ts lists it). */
+export const axiInterface: InterfacePlugin = { name: 'axi', rtl: emitAxiRtl, top: axiTopModule, docs: axiDocFiles };

@@ -4,7 +4,7 @@ import { availableParallelism } from 'node:os';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { CommandModule } from 'yargs';
-import { ConfigError, show } from '../config/errors.js';
+import { ConfigError, show } from '../infra/errors.js';
 import type { ResolvedConfig } from '../config/resolve.js';
 import { unitLabel } from '../config/derive.js';
 import { formatAccuracy } from '../data/accuracy.js';
@@ -14,10 +14,11 @@ import {
 } from '../inference/accuracy.js';
 import { formatIssues } from '../onnx/check.js';
 import { GENERATOR_VERSION } from '../version.js';
-import { cached, contentKey, sourceHash } from '../../sim/cache.js';
-import { checkReportFile, writeFileAtomically } from '../../sim/files.js';
-import { countBar, progressWanted } from '../../sim/progress.js';
+import { cached, contentKey, sourceHash } from '../infra/cache.js';
+import { checkReportFile, writeFileAtomically } from '../infra/files.js';
+import { countBar, progressWanted } from '../infra/progress.js';
 import { ConfigSession, EXIT_CHECK_FAILED, forceOption, runCommand } from './common.js';
+import { USAGE } from './usage.js';
 
 interface Args {
   config: string;
@@ -142,8 +143,8 @@ export async function runAccuracy(
 }
 
 export const accuracyCommand: CommandModule<object, Args> = {
-  command: 'accuracy <config>',
-  describe: 'Top-1 accuracy of an int8 ONNX network on labelled images: float, exact int8 and the configured array (golden model), with per-layer error, zero-skip rate and throughput',
+  command: USAGE.accuracy.command,
+  describe: USAGE.accuracy.describe,
   builder: (y) =>
     y
       .positional('config', { type: 'string', demandOption: true, describe: 'config file (.ts or .json)' })

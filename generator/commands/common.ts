@@ -1,12 +1,12 @@
 /** What every command shares: loading a config, and turning errors into exit codes and messages. */
-import { ConfigError, InternalError } from '../config/errors.js';
+import { ConfigError, InternalError } from '../infra/errors.js';
 import { loadConfig } from '../config/load.js';
 import type { ResolvedConfig } from '../config/resolve.js';
-import { SimulatorCompileError, ToolMissingError } from '../../sim/tools.js';
-import { FORCE_HELP } from '../emit/write.js';
+import { SimulatorCompileError, ToolMissingError } from '../infra/tools.js';
+import { FORCE_HELP } from '../infra/write.js';
 import { optionForPath } from './args.js';
 
-/** The `--force` option of every command that writes an output folder or file (generator/emit/write.ts). */
+/** The `--force` option of every command that writes an output folder or file (generator/infra/write.ts). */
 export const forceOption = { type: 'boolean', default: false, describe: FORCE_HELP } as const;
 
 export const EXIT_USER = 1;

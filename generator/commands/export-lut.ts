@@ -1,9 +1,10 @@
 /** `axgen export-lut <config>`: the configured multiplier's product table for TFApprox, AdaPT or NumPy. */
 import type { CommandModule } from 'yargs';
-import { ConfigError, show } from '../config/errors.js';
+import { ConfigError, show } from '../infra/errors.js';
 import { encodeLut, LUT_FORMATS, type LutFormat } from '../export/lut.js';
-import { checkReportFile, writeFileAtomically } from '../../sim/files.js';
+import { checkReportFile, writeFileAtomically } from '../infra/files.js';
 import { ConfigSession, forceOption, runCommand } from './common.js';
+import { USAGE } from './usage.js';
 
 interface Args {
   config: string;
@@ -15,8 +16,8 @@ interface Args {
 const EXT: Record<LutFormat, string> = { tfapprox: '.bin', adapt: '.h', npy: '.npy' };
 
 export const exportLutCommand: CommandModule<object, Args> = {
-  command: 'export-lut <config>',
-  describe: 'Write the configured multiplier\'s 8×8-bit product table for TFApprox (uint16 binary), AdaPT (C++ header) or NumPy (.npy)',
+  command: USAGE.exportLut.command,
+  describe: USAGE.exportLut.describe,
   builder: (y) =>
     y
       .positional('config', { type: 'string', demandOption: true, describe: 'config file (.ts or .json); operands of at most 8 bits' })

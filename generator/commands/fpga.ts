@@ -8,22 +8,30 @@
  * Writes, atomically, to --out (default rtl-out/<name>-<device>/): the emitted RTL, the harness,
  * fpga.json (the PnrResult), fpga.txt (the text report), the bitstream <top>_<device>.bin when the
  * design fits, nextpnr.log, yosys.log and nextpnr's report.json. --json FILE also writes fpga.json
- * there. Exit codes: 0 fits, 4 does not fit (the report names the resource and the overflow),
- * 1 bad input (nothing written), 2 missing tool, 3 internal error.
+ * there. Exit codes: 0 fits, 4 does not fit (the report names the resource and the overflow) or the
+ * gate-level check refused the netlist (nothing written), 1 bad input (nothing written), 2 missing
+ * tool, 3 internal error.
+ *
+ * Before anything is written, the IP's stream core (`<name>_top`, synthesized flattened with the
+ * same `synth_ice40 [-dsp]` as the bitstream, without the timing harness) is co-simulated at gate
+ * level against the golden model (sim/gate.ts: a short seeded GEMM plus the directed corner tiles,
+ * Icarus); a netlist that disagrees is refused. --no-verify skips the check and the reports say so.
  */
 import type { CommandModule } from 'yargs';
-import { show } from '../config/errors.js';
+import { show } from '../infra/errors.js';
 import { writeFile } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
-import { checkReportFile, writeFileAtomically } from '../../sim/files.js';
+import { checkReportFile, writeFileAtomically } from '../infra/files.js';
 import { generate } from '../emit/generate.js';
-import { checkOutFolder, outputArg, OUT_EXISTING_HELP, replaceFolderAtomically } from '../emit/write.js';
+import { checkOutFolder, outputArg, OUT_EXISTING_HELP, replaceFolderAtomically } from '../infra/write.js';
 import { topModule } from '../emit/rtl.js';
 import { axiTopModule, isAxi } from '../axi/emit.js';
 import { DEVICE_NAMES, iceDevice } from '../fpga/devices.js';
 import { formatPnr, placeAndRoute } from '../fpga/pnr.js';
+import { formatGateReport, gateCosim, gateSummary } from '../../sim/gate.js';
 import { fitHints } from '../fpga/hints.js';
 import { ConfigSession, EXIT_USER, forceOption, runCommand, EXIT_CHECK_FAILED } from './common.js';
+import { USAGE } from './usage.js';
 
 
 interface Args {
@@ -35,12 +43,13 @@ interface Args {
   dsp: boolean;
   harness: boolean;
   seed: number;
+  verify: boolean;
   force: boolean;
 }
 
 export const fpgaCommand: CommandModule<object, Args> = {
-  command: 'fpga <config>',
-  describe: 'Synthesize, place and route the IP on an iCE40 (Yosys, nextpnr-ice40, icepack); report utilisation and fmax',
+  command: USAGE.fpga.command,
+  describe: USAGE.fpga.describe,
   builder: (y) =>
     y
       .positional('config', { type: 'string', demandOption: true, describe: 'config file (.ts or .json)' })
@@ -51,7 +60,12 @@ export const fpgaCommand: CommandModule<object, Args> = {
       .option('force', forceOption)
       .option('dsp', { type: 'boolean', default: true, describe: 'map multipliers to SB_MAC16 on devices that have them (--no-dsp: LUTs only)' })
       .option('harness', { type: 'boolean', default: true, describe: 'wrap the top in the 4-pin timing harness (--no-harness: its ports become pins)' })
-      .option('seed', { type: 'number', default: 1, describe: 'nextpnr placement seed' }) as never,
+      .option('seed', { type: 'number', default: 1, describe: 'nextpnr placement seed' })
+      .option('verify', {
+        type: 'boolean',
+        default: true,
+        describe: "co-simulate the IP core's netlist (synth_ice40 as for the bitstream, Yosys cell models) against the golden model before writing a bitstream (--no-verify: skip, stated in the report)",
+      }) as never,
   handler: async (argv) => {
     const s = new ConfigSession();
     await runCommand(async () => {
@@ -75,15 +89,31 @@ export const fpgaCommand: CommandModule<object, Args> = {
       const g = generate(c);
       const top = isAxi(c) ? axiTopModule(c) : topModule(c);
       const out = resolve(given ?? join('rtl-out', `${c.name}-${argv.device}`));
+      const dsp = argv.dsp && iceDevice(argv.device)!.dsp;
+      let verification: ReturnType<typeof gateSummary> | string = 'skipped (--no-verify): the netlist was not co-simulated';
+      if (argv.verify) {
+        const gate = await gateCosim(c, { flow: { target: 'ice40', dsp }, simulators: ['icarus'], seed: 1, stall: 0.1, source: argv.config });
+        const text = formatGateReport(gate);
+        if (!gate.passed) {
+          process.stderr.write(`${text}✖ refused: the synthesized netlist disagrees with the golden model; no bitstream was written (nothing was written).\n`);
+          return EXIT_CHECK_FAILED;
+        }
+        process.stdout.write(text);
+        verification = gateSummary(gate);
+      }
+      const verifiedLine =
+        typeof verification === 'string'
+          ? `gate-level check: ${verification}\n`
+          : `gate-level check: passed (${verification.netlist} netlist, ${verification.synthesis}, seed ${verification.seed}, ${verification.cases.length} cases)\n`;
       // Everything (RTL, harness, logs, bitstream, reports) goes into a temporary sibling renamed into place.
       const { r, json, text } = await replaceFolderAtomically(out, async (tmp) => {
         for (const f of g.out) await writeFile(join(tmp, f.name), f.text);
         const r = await placeAndRoute({ files: g.files, top, device: argv.device, clockMHz: argv.clock, dsp: argv.dsp, harness: argv.harness, seed: argv.seed, outDir: tmp });
-        const final = { ...r, bitstream: r.bitstream ? join(out, basename(r.bitstream)) : null, config: { name: c.name, hash: c.hash } };
+        const final = { ...r, bitstream: r.bitstream ? join(out, basename(r.bitstream)) : null, config: { name: c.name, hash: c.hash }, verification };
         // Timings and cache state stay out of the files, so the same input writes the same bytes.
         const { cacheDir: _cacheDir, cacheHit: _cacheHit, seconds: _seconds, ...stable } = final;
         const json = JSON.stringify(stable, null, 2) + '\n';
-        const text = formatPnr(final);
+        const text = formatPnr(final) + verifiedLine;
         await writeFile(join(tmp, 'fpga.json'), json);
         await writeFile(join(tmp, 'fpga.txt'), text);
         return { r, json, text };

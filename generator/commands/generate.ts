@@ -1,8 +1,9 @@
 import type { CommandModule } from 'yargs';
 import { join } from 'node:path';
 import { generateTo } from '../emit/generate.js';
-import { checkOutFolder, outputArg, OUT_EXISTING_HELP } from '../emit/write.js';
+import { checkOutFolder, outputArg, OUT_EXISTING_HELP } from '../infra/write.js';
 import { ConfigSession, forceOption, runCommand } from './common.js';
+import { USAGE } from './usage.js';
 
 interface Args {
   config: string;
@@ -11,8 +12,8 @@ interface Args {
 }
 
 export const generateCommand: CommandModule<object, Args> = {
-  command: 'generate <config>',
-  describe: 'Emit the Verilog, manifest.json and files.f of a config into rtl-out/<name>/ (or --out)',
+  command: USAGE.generate.command,
+  describe: USAGE.generate.describe,
   builder: (y) =>
     y
       .positional('config', { type: 'string', demandOption: true, describe: 'config file (.ts or .json)' })

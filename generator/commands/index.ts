@@ -3,11 +3,12 @@
  *
  * A command's module (and everything it imports: the golden models, Yosys drivers, the sweep's
  * report renderer...) is imported only when that command runs, so `axgen --help` and `axgen
- * validate` start in a fraction of the time an eager import of every command takes. The list keeps
- * each command's usage line and description for the top-level help; test/cli/startup.test.ts checks
- * that they equal the modules' own.
+ * validate` start in a fraction of the time an eager import of every command takes. Usage lines and descriptions live in
+ * ./usage.ts, which the modules read too; test/cli/startup.test.ts checks that each module uses its
+ * own entry.
  */
 import type { CommandModule } from 'yargs';
+import { USAGE } from './usage.js';
 
 type Loader = () => Promise<CommandModule<object, never>>;
 
@@ -19,51 +20,26 @@ export interface CommandEntry {
   load: Loader;
 }
 
+/** A USAGE entry as a CommandEntry's fields (yargs wants mutable alias arrays). */
+const usage = (u: { command: string; aliases?: readonly string[]; describe: string }) => ({ command: u.command, describe: u.describe, ...(u.aliases ? { aliases: [...u.aliases] } : {}) });
+
 const m = <T>(p: Promise<T>, pick: (mod: T) => unknown): Promise<CommandModule<object, never>> => p.then((mod) => pick(mod) as CommandModule<object, never>);
 
 export const COMMANDS: CommandEntry[] = [
-  { command: 'validate <config>', describe: 'Check a config (.ts or .json) and print its resolved form; writes nothing', load: () => m(import('./validate.js'), (x) => x.validateCommand) },
-  { command: 'generate <config>', describe: 'Emit the Verilog, manifest.json and files.f of a config into rtl-out/<name>/ (or --out)', load: () => m(import('./generate.js'), (x) => x.generateCommand) },
-  { command: 'sim [config]', describe: 'Co-simulate what a config generates (its AXI top for interface "axi", else its stream top; or a generated folder, --rtl) against its golden model in Icarus and/or Verilator', load: () => m(import('./sim.js'), (x) => x.simCommand) },
-  { command: 'regress', describe: 'Co-simulate a suite of configs (every unit kind, both dataflows, several shapes) on both simulators in parallel', load: () => m(import('./regress.js'), (x) => x.regressCommand) },
-  { command: 'fpga <config>', describe: 'Synthesize, place and route the IP on an iCE40 (Yosys, nextpnr-ice40, icepack); report utilisation and fmax', load: () => m(import('./fpga.js'), (x) => x.fpgaCommand) },
-  { command: 'synth <config>', describe: 'Synthesize a config with Yosys (hierarchically: the PE once) and print its area for a target', load: () => m(import('./synth.js'), (x) => x.synthCommand) },
-  {
-    command: 'sweep <spec>',
-    describe: 'Run a design-space sweep: synthesize every point, measure its error and throughput, write results.{json,csv} and report.{md,html}',
-    load: () => m(import('./sweep.js'), (x) => x.sweepCommand),
-  },
-  {
-    command: 'sweep-merge <shards..>',
-    aliases: ['merge'],
-    describe: 'Combine the results folders of all shards of one sweep into one results folder and report (identical to an unsharded run)',
-    load: () => m(import('./sweep.js'), (x) => x.sweepMergeCommand),
-  },
-  {
-    command: 'unit <config>',
-    describe: 'Emit the configured multiplier as a standalone <name>_unit module (edge preprocessing + PE multiplier) and optionally check it',
-    load: () => m(import('./unit.js'), (x) => x.unitCommand),
-  },
-  {
-    command: 'metrics <config>',
-    describe: 'Error metrics of the configured multiplier (MAE, WCE, EP, MRE, WCRE, MSE, bias): exhaustive up to 20 operand bits, else seeded sampling',
-    load: () => m(import('./metrics.js'), (x) => x.metricsCommand),
-  },
-  {
-    command: 'quantize <model>',
-    describe: 'Post-training static quantization of a float ONNX model to the int8 QDQ form axgen imports (per-channel int8 weights, min/max-calibrated activations)',
-    load: () => m(import('./quantize.js'), (x) => x.quantizeCommand),
-  },
-  {
-    command: 'accuracy <config>',
-    describe: 'Top-1 accuracy of an int8 ONNX network on labelled images: float, exact int8 and the configured array (golden model), with per-layer error, zero-skip rate and throughput',
-    load: () => m(import('./accuracy.js'), (x) => x.accuracyCommand),
-  },
-  {
-    command: 'export-lut <config>',
-    describe: 'Write the configured multiplier\'s 8×8-bit product table for TFApprox (uint16 binary), AdaPT (C++ header) or NumPy (.npy)',
-    load: () => m(import('./export-lut.js'), (x) => x.exportLutCommand),
-  },
+  { ...usage(USAGE.validate), load: () => m(import('./validate.js'), (x) => x.validateCommand) },
+  { ...usage(USAGE.generate), load: () => m(import('./generate.js'), (x) => x.generateCommand) },
+  { ...usage(USAGE.sim), load: () => m(import('./sim.js'), (x) => x.simCommand) },
+  { ...usage(USAGE.regress), load: () => m(import('./regress.js'), (x) => x.regressCommand) },
+  { ...usage(USAGE.fpga), load: () => m(import('./fpga.js'), (x) => x.fpgaCommand) },
+  { ...usage(USAGE.synth), load: () => m(import('./synth.js'), (x) => x.synthCommand) },
+  { ...usage(USAGE.sweep), load: () => m(import('./sweep.js'), (x) => x.sweepCommand) },
+  { ...usage(USAGE.sweepMerge), load: () => m(import('./sweep.js'), (x) => x.sweepMergeCommand) },
+  { ...usage(USAGE.unit), load: () => m(import('./unit.js'), (x) => x.unitCommand) },
+  { ...usage(USAGE.metrics), load: () => m(import('./metrics.js'), (x) => x.metricsCommand) },
+  { ...usage(USAGE.infer), load: () => m(import('./infer.js'), (x) => x.inferCommand) },
+  { ...usage(USAGE.quantize), load: () => m(import('./quantize.js'), (x) => x.quantizeCommand) },
+  { ...usage(USAGE.accuracy), load: () => m(import('./accuracy.js'), (x) => x.accuracyCommand) },
+  { ...usage(USAGE.exportLut), load: () => m(import('./export-lut.js'), (x) => x.exportLutCommand) },
 ];
 
 /** The names a command answers to: the first word of its usage and its aliases. */

@@ -1,12 +1,13 @@
 /** `axgen metrics <config>`: EvoApproxLib-convention error metrics of the configured multiplier. */
 import type { CommandModule } from 'yargs';
-import { ConfigError, show } from '../config/errors.js';
+import { ConfigError, show } from '../infra/errors.js';
 import { errorMetrics, type ErrorMetrics } from '../metrics/metrics.js';
-import { checkReportFile, writeFileAtomically } from '../../sim/files.js';
+import { checkReportFile, writeFileAtomically } from '../infra/files.js';
 import { forceOption } from './common.js';
 import { GENERATOR_VERSION } from '../version.js';
 import { formatDesc } from '../units/verilog.js';
 import { ConfigSession, runCommand } from './common.js';
+import { USAGE } from './usage.js';
 
 interface Args {
   config: string;
@@ -56,8 +57,8 @@ export function formatMetrics(m: ErrorMetrics): string {
 }
 
 export const metricsCommand: CommandModule<object, Args> = {
-  command: 'metrics <config>',
-  describe: 'Error metrics of the configured multiplier (MAE, WCE, EP, MRE, WCRE, MSE, bias): exhaustive up to 20 operand bits, else seeded sampling',
+  command: USAGE.metrics.command,
+  describe: USAGE.metrics.describe,
   builder: (y) =>
     y
       .positional('config', { type: 'string', demandOption: true, describe: 'config file (.ts or .json)' })

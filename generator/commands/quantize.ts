@@ -1,12 +1,13 @@
 /** `axgen quantize <model>`: post-training static quantization of a float ONNX model to int8 QDQ. */
 import type { CommandModule } from 'yargs';
-import { ConfigError, show } from '../config/errors.js';
+import { ConfigError, show } from '../infra/errors.js';
 import { IMAGE_PIXELS, loadDataset } from '../data/dataset.js';
 import { imageInput, prepareFloat } from '../inference/float.js';
 import { quantizeModel } from '../onnx/quantize.js';
 import { readModel } from '../onnx/read.js';
-import { checkReportFile, writeFileAtomically } from '../../sim/files.js';
+import { checkReportFile, writeFileAtomically } from '../infra/files.js';
 import { forceOption, runCommand } from './common.js';
+import { USAGE } from './usage.js';
 
 interface Args {
   model: string;
@@ -39,8 +40,8 @@ export async function quantizeFile(modelFile: string, dataset: string, n: number
 }
 
 export const quantizeCommand: CommandModule<object, Args> = {
-  command: 'quantize <model>',
-  describe: 'Post-training static quantization of a float ONNX model to the int8 QDQ form axgen imports (per-channel int8 weights, min/max-calibrated activations)',
+  command: USAGE.quantize.command,
+  describe: USAGE.quantize.describe,
   builder: (y) =>
     y
       .positional('model', { type: 'string', demandOption: true, describe: 'float ONNX model (Conv, Gemm, MatMul, Relu, MaxPool, Flatten, Reshape)' })

@@ -1,15 +1,16 @@
 import type { CommandModule } from 'yargs';
-import { ConfigError, show } from '../config/errors.js';
-import { jobPool } from '../../sim/pool.js';
-import { progress } from '../../sim/progress.js';
+import { ConfigError, show } from '../infra/errors.js';
+import { jobPool } from '../infra/pool.js';
+import { progress } from '../infra/progress.js';
 import { junitXml, regress, summaryTable } from '../../sim/regress.js';
 import { SUITES, suite, type SuiteName } from '../../sim/suite.js';
-import { checkReportFile, toJson, writeFileAtomically } from '../../sim/files.js';
-import { outputArg } from '../emit/write.js';
+import { checkReportFile, toJson, writeFileAtomically } from '../infra/files.js';
+import { outputArg } from '../infra/write.js';
 import { SIMULATOR_TOOL } from '../../sim/simulators.js';
-import { requireTools } from '../../sim/tools.js';
+import { requireTools } from '../infra/tools.js';
 import { forceOption, runCommand, EXIT_CHECK_FAILED } from './common.js';
 import { checkJobs, checkSeed, checkStall, simulatorsOf } from './sim.js';
+import { USAGE } from './usage.js';
 
 interface Args {
   suite: string;
@@ -25,8 +26,8 @@ interface Args {
 }
 
 export const regressCommand: CommandModule<object, Args> = {
-  command: 'regress',
-  describe: 'Co-simulate a suite of configs (every unit kind, both dataflows, several shapes) on both simulators in parallel',
+  command: USAGE.regress.command,
+  describe: USAGE.regress.describe,
   builder: (y) =>
     y
       .option('suite', { type: 'string', default: 'default', describe: `${SUITES.join(' | ')} (full: npm run regress:full)` })

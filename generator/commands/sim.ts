@@ -1,18 +1,19 @@
 import type { CommandModule } from 'yargs';
 import { randomInt } from 'node:crypto';
-import { ConfigError, show } from '../config/errors.js';
+import { ConfigError, show } from '../infra/errors.js';
 import type { ResolvedConfig } from '../config/resolve.js';
 import type { EmittedFile } from '../emit/rtl.js';
 import { parseGemm, type GemmShape } from '../../sim/cases.js';
-import { checkReportFile, writeFileAtomically, toJson } from '../../sim/files.js';
-import { moveAside, outputArg } from '../emit/write.js';
-import { setJobs } from '../../sim/pool.js';
-import { activity, progressWanted } from '../../sim/progress.js';
+import { checkReportFile, writeFileAtomically, toJson } from '../infra/files.js';
+import { moveAside, outputArg } from '../infra/write.js';
+import { setJobs } from '../infra/pool.js';
+import { activity, progressWanted } from '../infra/progress.js';
 import { loadRtlFolder } from '../../sim/rtl-dir.js';
 import { formatReport, SIMULATORS, simulate, SimRunFailed, waveFile, type SimReport } from '../../sim/run.js';
 import { SIMULATOR_TOOL, type SimulatorName } from '../../sim/simulators.js';
-import { requireTools } from '../../sim/tools.js';
+import { requireTools } from '../infra/tools.js';
 import { ConfigSession, forceOption, runCommand, EXIT_CHECK_FAILED } from './common.js';
+import { USAGE } from './usage.js';
 
 interface Args {
   config?: string;
@@ -66,8 +67,8 @@ export function checkJobs(n: number | undefined): void {
 }
 
 export const simCommand: CommandModule<object, Args> = {
-  command: 'sim [config]',
-  describe: 'Co-simulate what a config generates (its AXI top for interface "axi", else its stream top; or a generated folder, --rtl) against its golden model in Icarus and/or Verilator',
+  command: USAGE.sim.command,
+  describe: USAGE.sim.describe,
   builder: (y) =>
     y
       .positional('config', { type: 'string', describe: 'config file (.ts or .json); omit with --rtl' })

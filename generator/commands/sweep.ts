@@ -1,15 +1,18 @@
+/** `axgen sweep` and `axgen sweep-merge`. The sweep handler runs four named steps: plan, progress, interrupt handling, summary. */
 import type { CommandModule } from 'yargs';
 import { join } from 'node:path';
 import cliProgress from 'cli-progress';
-import { ConfigError } from '../config/errors.js';
+import { ConfigError } from '../infra/errors.js';
 import { isTarget, TARGETS, type Target } from '../estimate/targets.js';
-import { setJobs, jobPool } from '../../sim/pool.js';
-import { loadSweep, parseShard } from '../sweep/spec.js';
-import { runSweep, SweepInterrupted } from '../sweep/run.js';
-import { mergeResults } from '../sweep/results.js';
+import { jobPool } from '../infra/pool.js';
+import { loadSweep, parseShard, type Sweep } from '../sweep/spec.js';
+import { runSweep, SweepInterrupted, type RunEvents, type RunOptions, type RunStats } from '../sweep/run.js';
+import { mergeResults, type SweepResults } from '../sweep/results.js';
 import { readResults, writeOutputs } from '../sweep/output.js';
-import { checkOutFolder, outputArg, OUT_EXISTING_HELP } from '../emit/write.js';
+import { checkOutFolder, outputArg, OUT_EXISTING_HELP } from '../infra/write.js';
 import { forceOption, runCommand, EXIT_POINTS_FAILED } from './common.js';
+import { checkJobs } from './sim.js';
+import { USAGE } from './usage.js';
 
 interface SweepArgs {
   spec: string;
@@ -22,17 +25,117 @@ interface SweepArgs {
   force: boolean;
 }
 
-function checkJobs(jobs: number | undefined): void {
-  if (jobs === undefined) return;
-  if (!Number.isInteger(jobs) || jobs < 1) {
-    throw new ConfigError('--jobs', [{ path: '--jobs', expected: 'a whole number of parallel tool runs, at least 1', received: JSON.stringify(jobs) }]);
+/** What one `axgen sweep` run does: the loaded sweep, the shard it runs, and the results folder. */
+interface SweepPlan {
+  sweep: Sweep;
+  shard: NonNullable<RunOptions['shard']> | null;
+  out: string;
+}
+
+/**
+ * Step 1: the arguments checked (target, --jobs, shard, cache), the sweep loaded and its results
+ * folder chosen and checked, all before any point runs.
+ * @throws ConfigError naming the argument or the sweep file's JSON path
+ */
+async function planSweep(argv: SweepArgs): Promise<SweepPlan> {
+  const given = outputArg(argv.out, '--out');
+  let target: Target | undefined;
+  if (argv.target !== undefined) {
+    if (!isTarget(argv.target)) throw new ConfigError('--target', [{ path: '--target', expected: `one of ${TARGETS.map((t) => `"${t}"`).join(', ')}`, received: JSON.stringify(argv.target) }]);
+    target = argv.target;
   }
-  setJobs(jobs);
+  checkJobs(argv.jobs);
+  const shard = argv.shard !== undefined ? parseShard(argv.shard) : null;
+  if (argv.cache) process.env.AXGEN_CACHE = argv.cache;
+  const sweep = await loadSweep(argv.spec, target ? { target } : {});
+  const s = sweep.spec;
+  const out = given ?? join('rtl-out', `sweep-${s.name}${shard ? `-shard-${shard.index}-of-${shard.count}` : ''}`);
+  // Refused before any point runs, not after the sweep.
+  await checkOutFolder(out, { force: argv.force });
+  return { sweep, shard, out };
+}
+
+/** The progress of a running sweep: runSweep's hooks, and stop() for the bar. */
+interface SweepProgress {
+  hooks: RunEvents;
+  stop(): void;
+}
+
+/** Step 2: a progress bar on a terminal (`tty`), else one plain line per point, on stderr. */
+function sweepProgress(plan: SweepPlan, tty: boolean): SweepProgress {
+  const { spec: s } = plan.sweep;
+  const { shard } = plan;
+  let bar: cliProgress.SingleBar | null = null;
+  let done = 0;
+  let total = 0;
+  const counts = { cached: 0, failed: 0, invalid: 0 };
+  return {
+    stop: () => bar?.stop(),
+    hooks: {
+      onStart(n: number) {
+        total = n;
+        process.stderr.write(
+          `sweep ${s.name}: ${n} point${n === 1 ? '' : 's'}${shard ? ` (shard ${shard.index}/${shard.count})` : ''}, target ${s.target}, ${jobPool.size} job${jobPool.size === 1 ? '' : 's'}\n`,
+        );
+        if (tty) {
+          bar = new cliProgress.SingleBar(
+            { format: '{bar} {value}/{total} points | {percentage}% | ETA {eta_formatted} | {cached} cached, {failed} failed, {invalid} invalid | {last}', hideCursor: true, etaBuffer: 8 },
+            cliProgress.Presets.shades_classic,
+          );
+          bar.start(n, 0, { ...counts, last: '' });
+        }
+      },
+      onPoint(p, info) {
+        done++;
+        if (info.cached) counts.cached++;
+        if (p.status === 'failed') counts.failed++;
+        if (p.status === 'invalid') counts.invalid++;
+        const what = p.status === 'ok' ? (info.cached ? 'cached' : `${info.seconds.toFixed(1)} s`) : `${p.status}: ${(p.error ?? '').split('\n')[0]}`;
+        if (bar) bar.update(done, { ...counts, last: `${p.name} ${what}`.slice(0, 60) });
+        else process.stderr.write(`[${done}/${total}] ${p.name} (${p.label}) ${what}\n`);
+      },
+    },
+  };
+}
+
+/**
+ * Step 3: the first Ctrl-C lets the points in flight finish (runSweep then throws SweepInterrupted
+ * and nothing is written), a second one exits 130 at once. Returns the function that removes the
+ * handler.
+ */
+function interruptible(abort: AbortController, progress: SweepProgress): () => void {
+  const onSigint = () => {
+    if (abort.signal.aborted) process.exit(130);
+    abort.abort();
+    progress.stop();
+    process.stderr.write('\n✖ interrupted: finishing the points in flight (Ctrl-C again to stop now; finished points stay cached)\n');
+  };
+  process.on('SIGINT', onSigint);
+  return () => process.off('SIGINT', onSigint);
+}
+
+/** Step 4: the summary on stdout; exit 5 when the sweep ran but some points have no figures (invalid or failed). */
+function summarize(plan: SweepPlan, results: SweepResults, stats: RunStats): number {
+  const { out } = plan;
+  const name = plan.sweep.spec.name;
+  const ok = results.points.filter((p) => p.status === 'ok').length;
+  const bad = stats.invalid + stats.failed;
+  process.stdout.write(
+    `${bad > 0 ? '✖' : '✔'} sweep ${name}: ${results.points.length} points (${ok} ok, ${stats.invalid} invalid, ${stats.failed} failed; ${stats.cached} from the cache, ${stats.computed} computed) ` +
+      `in ${stats.seconds.toFixed(1)} s → ${out}/ (results.json, results.csv, report.md, report.html)\n`,
+  );
+  if (bad > 0) {
+    process.stdout.write(
+      `  ${bad} of ${results.points.length} points have no figures (${stats.invalid} invalid config${stats.invalid === 1 ? '' : 's'}, ${stats.failed} failed run${stats.failed === 1 ? '' : 's'}); ` +
+        `their errors are in the "status" and "error" columns of ${out}/results.csv\n`,
+    );
+  }
+  return bad > 0 ? EXIT_POINTS_FAILED : 0;
 }
 
 export const sweepCommand: CommandModule<object, SweepArgs> = {
-  command: 'sweep <spec>',
-  describe: 'Run a design-space sweep: synthesize every point, measure its error and throughput, write results.{json,csv} and report.{md,html}',
+  command: USAGE.sweep.command,
+  describe: USAGE.sweep.describe,
   builder: (y) =>
     y
       .positional('spec', { type: 'string', demandOption: true, describe: 'sweep file (.ts with `export default defineSweep({...})`, or .json)' })
@@ -45,77 +148,15 @@ export const sweepCommand: CommandModule<object, SweepArgs> = {
       .option('progress', { type: 'boolean', default: true, describe: 'progress bar on a terminal (plain lines otherwise); --no-progress for plain lines' }) as never,
   handler: async (argv) => {
     await runCommand(async () => {
-      const given = outputArg(argv.out, '--out');
-      let target: Target | undefined;
-      if (argv.target !== undefined) {
-        if (!isTarget(argv.target)) throw new ConfigError('--target', [{ path: '--target', expected: `one of ${TARGETS.map((t) => `"${t}"`).join(', ')}`, received: JSON.stringify(argv.target) }]);
-        target = argv.target;
-      }
-      checkJobs(argv.jobs);
-      const shard = argv.shard !== undefined ? parseShard(argv.shard) : null;
-      if (argv.cache) process.env.AXGEN_CACHE = argv.cache;
-      const sweep = await loadSweep(argv.spec, target ? { target } : {});
-      const s = sweep.spec;
-      const out = given ?? join('rtl-out', `sweep-${s.name}${shard ? `-shard-${shard.index}-of-${shard.count}` : ''}`);
-
-      // Refused before any point runs, not after the sweep.
-      await checkOutFolder(out, { force: argv.force });
-      const tty = process.stderr.isTTY === true && argv.progress !== false;
-      let bar: cliProgress.SingleBar | null = null;
-      let done = 0;
-      let total = 0;
-      const counts = { cached: 0, failed: 0, invalid: 0 };
+      const plan = await planSweep(argv);
+      const progress = sweepProgress(plan, process.stderr.isTTY === true && argv.progress !== false);
       const abort = new AbortController();
-      const onSigint = () => {
-        if (abort.signal.aborted) process.exit(130);
-        abort.abort();
-        bar?.stop();
-        process.stderr.write('\n✖ interrupted: finishing the points in flight (Ctrl-C again to stop now; finished points stay cached)\n');
-      };
-      process.on('SIGINT', onSigint);
+      const stopOnSigint = interruptible(abort, progress);
       try {
-        const { results, stats } = await runSweep(sweep, {
-          shard,
-          signal: abort.signal,
-          onStart(n) {
-            total = n;
-            process.stderr.write(
-              `sweep ${s.name}: ${n} point${n === 1 ? '' : 's'}${shard ? ` (shard ${shard.index}/${shard.count})` : ''}, target ${s.target}, ${jobPool.size} job${jobPool.size === 1 ? '' : 's'}\n`,
-            );
-            if (tty) {
-              bar = new cliProgress.SingleBar(
-                { format: '{bar} {value}/{total} points | {percentage}% | ETA {eta_formatted} | {cached} cached, {failed} failed, {invalid} invalid | {last}', hideCursor: true, etaBuffer: 8 },
-                cliProgress.Presets.shades_classic,
-              );
-              bar.start(n, 0, { ...counts, last: '' });
-            }
-          },
-          onPoint(p, info) {
-            done++;
-            if (info.cached) counts.cached++;
-            if (p.status === 'failed') counts.failed++;
-            if (p.status === 'invalid') counts.invalid++;
-            const what = p.status === 'ok' ? (info.cached ? 'cached' : `${info.seconds.toFixed(1)} s`) : `${p.status}: ${(p.error ?? '').split('\n')[0]}`;
-            if (bar) bar.update(done, { ...counts, last: `${p.name} ${what}`.slice(0, 60) });
-            else process.stderr.write(`[${done}/${total}] ${p.name} (${p.label}) ${what}\n`);
-          },
-        });
-        if (bar) (bar as cliProgress.SingleBar).stop();
-        await writeOutputs(out, results, { force: argv.force });
-        const ok = results.points.filter((p) => p.status === 'ok').length;
-        const bad = stats.invalid + stats.failed;
-        process.stdout.write(
-          `${bad > 0 ? '✖' : '✔'} sweep ${s.name}: ${results.points.length} points (${ok} ok, ${stats.invalid} invalid, ${stats.failed} failed; ${stats.cached} from the cache, ${stats.computed} computed) ` +
-            `in ${stats.seconds.toFixed(1)} s → ${out}/ (results.json, results.csv, report.md, report.html)\n`,
-        );
-        if (bad > 0) {
-          process.stdout.write(
-            `  ${bad} of ${results.points.length} points have no figures (${stats.invalid} invalid config${stats.invalid === 1 ? '' : 's'}, ${stats.failed} failed run${stats.failed === 1 ? '' : 's'}); ` +
-              `their errors are in the "status" and "error" columns of ${out}/results.csv\n`,
-          );
-        }
-        // Exit 5: the sweep ran, but not every point has figures (invalid or failed points).
-        return bad > 0 ? EXIT_POINTS_FAILED : 0;
+        const { results, stats } = await runSweep(plan.sweep, { shard: plan.shard, signal: abort.signal, ...progress.hooks });
+        progress.stop();
+        await writeOutputs(plan.out, results, { force: argv.force });
+        return summarize(plan, results, stats);
       } catch (e) {
         if (e instanceof SweepInterrupted) {
           process.stderr.write(`✖ ${e.message}; nothing was written.\n`);
@@ -123,7 +164,7 @@ export const sweepCommand: CommandModule<object, SweepArgs> = {
         }
         throw e;
       } finally {
-        process.off('SIGINT', onSigint);
+        stopOnSigint();
       }
     });
   },
@@ -136,9 +177,9 @@ interface MergeArgs {
 }
 
 export const sweepMergeCommand: CommandModule<object, MergeArgs> = {
-  command: 'sweep-merge <shards..>',
-  aliases: ['merge'],
-  describe: 'Combine the results folders of all shards of one sweep into one results folder and report (identical to an unsharded run)',
+  command: USAGE.sweepMerge.command,
+  aliases: [...USAGE.sweepMerge.aliases],
+  describe: USAGE.sweepMerge.describe,
   builder: (y) =>
     y
       .positional('shards', { type: 'string', array: true, demandOption: true, describe: 'results folders written by `axgen sweep --shard i/N`' })

@@ -1,30 +1,47 @@
 import type { CommandModule } from 'yargs';
-import { checkReportFile, writeFileAtomically } from '../../sim/files.js';
-import { ConfigError } from '../config/errors.js';
+import { checkReportFile, toJson, writeFileAtomically } from '../infra/files.js';
+import { flowsOf, formatGateReport, gateCosim, gateSummary, type GateReport } from '../../sim/gate.js';
+import { ConfigError } from '../infra/errors.js';
 import { synthesize, formatSynth } from '../estimate/synth.js';
 import { isTarget, TARGETS } from '../estimate/targets.js';
-import { outputArg } from '../emit/write.js';
-import { activity, progressWanted } from '../../sim/progress.js';
-import { ConfigSession, forceOption, runCommand } from './common.js';
+import { outputArg } from '../infra/write.js';
+import { activity, progressWanted } from '../infra/progress.js';
+import { ConfigSession, EXIT_CHECK_FAILED, forceOption, runCommand } from './common.js';
+import { checkGemm, checkSeed, checkStall, simulatorsOf } from './sim.js';
+import { USAGE } from './usage.js';
 
 interface Args {
   config: string;
   target: string;
   json?: string;
+  verify: boolean;
+  simulator: string;
+  gemm?: string;
+  seed: number;
+  stall: number;
   force: boolean;
   progress?: boolean;
 }
 
 export const synthCommand: CommandModule<object, Args> = {
-  command: 'synth <config>',
-  describe: 'Synthesize a config with Yosys (hierarchically: the PE once) and print its area for a target',
+  command: USAGE.synth.command,
+  describe: USAGE.synth.describe,
   builder: (y) =>
     y
       .positional('config', { type: 'string', demandOption: true, describe: 'config file (.ts or .json)' })
       .option('target', { type: 'string', default: 'ice40', describe: `synthesis target: ${TARGETS.join(', ')}` })
       .option('json', { type: 'string', describe: 'also write the full result (figures per part and variant, cell counts, tool version) to this file (an existing file only if it is an axgen synth report, unless --force)' })
       .option('force', forceOption)
-      .option('progress', { type: 'boolean', describe: 'show each Yosys run on stderr as it starts and ends (default: on a terminal only; --no-progress: never)' }) as never,
+      .option('progress', { type: 'boolean', describe: 'show each Yosys run on stderr as it starts and ends (default: on a terminal only; --no-progress: never)' })
+      .option('verify', {
+        type: 'boolean',
+        default: false,
+        describe: "gate-level check: synthesize <name>_top flattened with each of the target's variants (with and without DSPs) and co-simulate the netlist with Yosys' cell models against the golden model (exit 4 on a difference)",
+      })
+      .option('simulator', { type: 'string', default: 'icarus', describe: 'with --verify: icarus | verilator | both' })
+      .option('gemm', { type: 'string', describe: 'with --verify: random GEMM MxKxN (default: larger than the array in M, K and N), plus the directed tiles' })
+      .option('seed', { type: 'number', default: 1, describe: 'with --verify: stimulus and stall seed' })
+      .option('stall', { type: 'number', default: 0.1, describe: 'with --verify: probability per cycle of an input gap and a result stall' }) as never,
   handler: async (argv) => {
     const s = new ConfigSession();
     await runCommand(async () => {
@@ -33,15 +50,32 @@ export const synthCommand: CommandModule<object, Args> = {
       }
       const json = outputArg(argv.json, '--json');
       if (json !== undefined) await checkReportFile(json, { arg: '--json', force: argv.force, kind: 'synth' });
+      const simulators = simulatorsOf(argv.simulator);
+      const seed = checkSeed(argv.seed);
+      const stall = checkStall(argv.stall);
       const c = await s.load(argv.config);
+      const gemm = checkGemm(c, argv.gemm);
       const steps = activity(progressWanted(argv.progress));
       const onRun = (label: string) => {
         const end = steps.start(label);
         return (hit: boolean) => end(hit ? 'cached' : 'done');
       };
       const r = await synthesize(c, argv.target, { onRun }).finally(() => steps.stop());
-      if (json !== undefined) await writeFileAtomically(json, JSON.stringify({ name: c.name, configHash: c.hash, ...r }, null, 2) + '\n', { arg: '--json', force: argv.force, kind: 'synth' });
       process.stdout.write(formatSynth(c.name, r));
+      let verification: GateReport[] | undefined;
+      if (argv.verify) {
+        verification = [];
+        for (const flow of flowsOf(argv.target)) {
+          const g = await gateCosim(c, { flow, simulators, seed, gemm, stall, source: argv.config });
+          process.stdout.write(formatGateReport(g));
+          verification.push(g);
+        }
+      }
+      if (json !== undefined) {
+        const out = { name: c.name, configHash: c.hash, ...r, ...(verification ? { verification: verification.map(gateSummary) } : {}) };
+        await writeFileAtomically(json, toJson(out), { arg: '--json', force: argv.force, kind: 'synth' });
+      }
+      return verification && !verification.every((g) => g.passed) ? EXIT_CHECK_FAILED : 0;
     }, s.hash);
   },
 };

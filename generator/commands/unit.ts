@@ -5,14 +5,15 @@
  */
 import type { CommandModule } from 'yargs';
 import { join } from 'node:path';
-import { ConfigError, show } from '../config/errors.js';
+import { ConfigError, show } from '../infra/errors.js';
 import { emitUnit, unitTopModule } from '../emit/unit.js';
-import { checkOutFolder, outputArg, OUT_EXISTING_HELP, writeFolderAtomically } from '../emit/write.js';
+import { checkOutFolder, outputArg, OUT_EXISTING_HELP, writeFolderAtomically } from '../infra/write.js';
 import { checkUnits, describeFailures } from '../../sim/unit-harness.js';
 import { SIMULATOR_TOOL, type SimulatorName } from '../../sim/simulators.js';
-import { requireTools } from '../../sim/tools.js';
+import { requireTools } from '../infra/tools.js';
 import { ConfigSession, forceOption, runCommand, EXIT_CHECK_FAILED } from './common.js';
 import { checkSamplesArg, checkSeedArg } from './metrics.js';
+import { USAGE } from './usage.js';
 
 
 interface Args {
@@ -32,8 +33,8 @@ function simulators(arg: string | undefined): SimulatorName[] {
 }
 
 export const unitCommand: CommandModule<object, Args> = {
-  command: 'unit <config>',
-  describe: 'Emit the configured multiplier as a standalone <name>_unit module (edge preprocessing + PE multiplier) and optionally check it',
+  command: USAGE.unit.command,
+  describe: USAGE.unit.describe,
   builder: (y) =>
     y
       .positional('config', { type: 'string', demandOption: true, describe: 'config file (.ts or .json)' })

@@ -1,6 +1,7 @@
 import type { CommandModule } from 'yargs';
 import { derive, unitLabel } from '../config/derive.js';
 import { ConfigSession, runCommand } from './common.js';
+import { USAGE } from './usage.js';
 
 interface Args {
   config: string;
@@ -8,8 +9,8 @@ interface Args {
 }
 
 export const validateCommand: CommandModule<object, Args> = {
-  command: 'validate <config>',
-  describe: 'Check a config (.ts or .json) and print its resolved form; writes nothing',
+  command: USAGE.validate.command,
+  describe: USAGE.validate.describe,
   builder: (y) =>
     y
       .positional('config', { type: 'string', demandOption: true, describe: 'config file' })
@@ -27,7 +28,7 @@ export const validateCommand: CommandModule<object, Args> = {
         `✔ ${argv.config}: ${c.name} is valid (sha256:${c.hash.slice(0, 12)})\n` +
           `  ${c.array.rows}x${c.array.cols} ${c.dataflow}, ${unitLabel(c, d)}, ` +
           `a ${d.aBits}-bit ${d.ctx.activation.signed ? 'signed' : 'unsigned'} × w ${d.wBits}-bit ${d.ctx.weight.signed ? 'signed' : 'unsigned'} → ` +
-          `${d.pBits}-bit product, ${d.accBits}-bit accumulator (${c.precision.accumulator.overflow}), ${c.interface} interface\n`,
+          `${d.product.bits}-bit product, ${d.accBits}-bit accumulator (${c.precision.accumulator.overflow}), ${c.interface} interface\n`,
       );
     }, s.hash);
   },

@@ -1,13 +1,17 @@
 /**
  * Widths and limits derived from a ResolvedConfig. Every emitter, the golden model and the
  * simulation harness read these from here; none of them recomputes a width.
+ *
+ * derive() is memoised per ResolvedConfig object (a WeakMap): a command resolves its config once
+ * and every layer that calls derive(c) on it gets the same Derived, computed once. A ResolvedConfig
+ * is never mutated after resolveConfig returns it, so the cached value cannot go stale.
  */
 import { unitFor } from '../units/index.js';
 import type { UnitContext, UnitDef } from '../units/types.js';
-import { commandCycles } from '../model/cycles.js';
+import { commandCycles } from './cycles.js';
 import { ubits } from '../units/verilog.js';
 import { ARRAY_FEATURES } from './features.js';
-import { productFormat, unitContext, type ResolvedConfig } from './resolve.js';
+import { productFormat, unitContext, type ProductFormat, type ResolvedConfig } from './resolve.js';
 
 export interface Derived {
   unit: UnitDef<string, object, unknown>;
@@ -17,9 +21,8 @@ export interface Derived {
   /** Activation / weight widths and signedness. */
   aBits: number;
   wBits: number;
-  /** Product format of the configured unit. */
-  pBits: number;
-  pSigned: boolean;
+  /** Product format of the configured unit (bits, signedness, range); read here, never recomputed. */
+  product: ProductFormat;
   accBits: number;
   /** The accumulator is two's complement exactly when the product is. */
   accSigned: boolean;
@@ -49,7 +52,19 @@ function skipOf(c: ResolvedConfig): ((a: number, w: number) => boolean) | null {
   return skips.length === 1 ? skips[0]! : (a, w) => skips.some((s) => s(a, w));
 }
 
+const derived = new WeakMap<ResolvedConfig, Derived>();
+
+/** The Derived of `c`, computed on the first call for this config object and cached after. */
 export function derive(c: ResolvedConfig): Derived {
+  let d = derived.get(c);
+  if (!d) {
+    d = compute(c);
+    derived.set(c, d);
+  }
+  return d;
+}
+
+function compute(c: ResolvedConfig): Derived {
   const unit = unitFor(c.multiplier.kind);
   const ctx = unitContext(c);
   const p = productFormat(c);
@@ -66,8 +81,7 @@ export function derive(c: ResolvedConfig): Derived {
     cols: C,
     aBits: ctx.activation.bits,
     wBits: ctx.weight.bits,
-    pBits: p.bits,
-    pSigned: p.signed,
+    product: p,
     accBits: c.precision.accumulator.bits,
     accSigned: p.signed,
     saturate: c.precision.accumulator.overflow === 'saturate',

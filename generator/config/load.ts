@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { existsSync, statSync } from 'node:fs';
 import { resolve as resolvePath, extname } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { ConfigError, type ConfigProblem } from './errors.js';
+import { ConfigError, type ConfigProblem } from '../infra/errors.js';
 import { resolveConfig, type ResolvedConfig } from './resolve.js';
 
 /**

@@ -4,7 +4,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { DefaultedConfig } from './schema.js';
-import { ConfigError, type ConfigProblem, show } from './errors.js';
+import { ConfigError, type ConfigProblem, show } from '../infra/errors.js';
 import { configDefaulter, schemaProblems } from './validate.js';
 import { bitsFor } from '../units/common.js';
 import { unitFor } from '../units/index.js';
@@ -43,25 +43,36 @@ export function unitContext(c: { precision: DefaultedConfig['precision'] }): Uni
   };
 }
 
-/** Product width and signedness of the configured unit, from its own largest and smallest product. */
-export function productFormat(c: { precision: DefaultedConfig['precision']; multiplier: DefaultedConfig['multiplier'] }) {
+/** Product format of a unit: width and signedness (units/common.ts bitsFor) and the range they hold. */
+export interface ProductFormat {
+  bits: number;
+  signed: boolean;
+  /** Smallest and largest product the unit returns for these operand formats (UnitDef.productRange). */
+  min: number;
+  max: number;
+}
+
+/**
+ * Product format of the configured unit, from its own largest and smallest product. Computed once
+ * per config: resolveConfig passes it to the rules, and derive() (memoised per ResolvedConfig) puts
+ * it in `Derived.product`, which is where every later reader takes it from.
+ */
+export function productFormat(c: { precision: DefaultedConfig['precision']; multiplier: DefaultedConfig['multiplier'] }): ProductFormat {
   const unit = unitFor(c.multiplier.kind);
   const r = unit.productRange(c.multiplier, unitContext(c));
   return { ...bitsFor(r.min, r.max), min: r.min, max: r.max };
 }
 
-/** Accumulator width that holds any sum of `maxK` products without overflow. */
-export function exactSumBits(c: { precision: DefaultedConfig['precision']; multiplier: DefaultedConfig['multiplier'] }, maxK: number): number {
-  const p = productFormat(c);
+/** Accumulator width that holds any sum of `maxK` products of format `p` without overflow. */
+export function exactSumBits(p: ProductFormat, maxK: number): number {
   return bitsFor(p.min * maxK, p.max * maxK).bits;
 }
 
 /** Named cross-field rules. Each returns problems phrased as what to change. */
-const rules: { name: string; check(c: ResolvedConfig): ConfigProblem[] }[] = [
+const rules: { name: string; check(c: ResolvedConfig, p: ProductFormat): ConfigProblem[] }[] = [
   {
     name: 'accumulator-holds-product',
-    check(c) {
-      const p = productFormat(c);
+    check(c, p) {
       const acc = c.precision.accumulator.bits;
       if (acc >= p.bits) return [];
       return [{ path: 'precision.accumulator.bits', expected: `at least ${p.bits} bits, the width of one ${c.multiplier.kind} product of these operands`, received: show(acc) }];
@@ -69,11 +80,11 @@ const rules: { name: string; check(c: ResolvedConfig): ConfigProblem[] }[] = [
   },
   {
     name: 'accumulator-holds-sum',
-    check(c) {
+    check(c, p) {
       if (c.precision.accumulator.overflow === 'saturate') return [];
-      const need = exactSumBits(c, c.array.maxK);
+      const need = exactSumBits(p, c.array.maxK);
       const acc = c.precision.accumulator.bits;
-      if (acc >= need || acc < productFormat(c).bits) return [];
+      if (acc >= need || acc < p.bits) return [];
       const a = c.precision.activation;
       const w = c.precision.weight;
       return [
@@ -121,14 +132,16 @@ export function resolveConfig(written: unknown, source = 'config'): ResolvedConf
   const unit = unitFor(d.multiplier.kind);
   if (unit.normalize) (copy as { multiplier: unknown }).multiplier = unit.normalize(d.multiplier, unitContext(d));
   const accumulator = d.precision.accumulator as { bits?: number; overflow: Overflow };
-  accumulator.bits ??= exactSumBits(d, d.array.maxK);
+  // The unit's normalized parameters decide the product format; the rules and the default share it.
+  const product = productFormat(d);
+  accumulator.bits ??= exactSumBits(product, d.array.maxK);
   delete (copy as { $schema?: unknown }).$schema;
 
   const body = copy as unknown as Omit<ResolvedConfig, 'hash'>;
   const hash = createHash('sha256').update(canonicalJson(body)).digest('hex');
   const resolved: ResolvedConfig = { ...body, hash };
 
-  const ruleProblems = rules.flatMap((r) => r.check(resolved));
+  const ruleProblems = rules.flatMap((r) => r.check(resolved, product));
   if (ruleProblems.length > 0) throw new ConfigError(source, ruleProblems);
   return resolved;
 }

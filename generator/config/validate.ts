@@ -5,7 +5,7 @@
  */
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import { acceleratorSchema } from './schema.js';
-import { type ConfigProblem, didYouMean, show } from './errors.js';
+import { type ConfigProblem, didYouMean, show } from '../infra/errors.js';
 
 function makeAjv(useDefaults: boolean): Ajv {
   // strictRequired is off because `required: ['kind']` beside `oneOf` is what ajv's discriminator needs.

@@ -12,8 +12,8 @@
  */
 import { access, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { ConfigError } from '../config/errors.js';
-import { ToolMissingError } from '../../sim/tools.js';
+import { ConfigError } from '../infra/errors.js';
+import { ToolMissingError } from '../infra/tools.js';
 import { maybeGunzip, parseIdx, type NdArray } from './idx.js';
 import { isNpy, parseNpy } from './npy.js';
 

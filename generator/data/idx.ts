@@ -12,7 +12,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { gunzipSync } from 'node:zlib';
-import { ConfigError } from '../config/errors.js';
+import { ConfigError } from '../infra/errors.js';
 
 /** Element type of an IDX file, named like numpy's dtypes. */
 export type IdxDtype = 'uint8' | 'int8' | 'int16' | 'int32' | 'float32' | 'float64';

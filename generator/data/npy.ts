@@ -12,7 +12,7 @@
  * the file and saying how to convert: the CLI exits 1.
  */
 import { readFile } from 'node:fs/promises';
-import { ConfigError } from '../config/errors.js';
+import { ConfigError } from '../infra/errors.js';
 import { maybeGunzip, type IdxDtype, type NdArray, type NumericArray } from './idx.js';
 
 const MAGIC = [0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59]; // \x93NUMPY

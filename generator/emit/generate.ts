@@ -2,9 +2,9 @@
 import { GENERATOR_VERSION } from '../version.js';
 import type { ResolvedConfig } from '../config/resolve.js';
 import { emitRtl, topModule, type EmittedFile } from './rtl.js';
-import { writeFolderAtomically, type OutFile, type OutputOptions } from './write.js';
+import { writeFolderAtomically, type OutFile, type OutputOptions } from '../infra/write.js';
 import { createHash } from 'node:crypto';
-import { axiDocFiles, axiTopModule, emitAxiRtl, isAxi } from '../axi/emit.js';
+import { interfaceOf } from '../interface/index.js';
 
 export interface Manifest {
   name: string;
@@ -36,15 +36,16 @@ export interface Generated {
 }
 
 export function generate(c: ResolvedConfig): Generated {
-  // interface "axi": the AXI wrapper modules and the register-map documents join the emitted set.
-  const files = [...emitRtl(c), ...emitAxiRtl(c)];
+  // The interface plugin adds its wrapper modules and documents (AXI: CSR block, register map).
+  const itf = interfaceOf(c);
+  const files = [...emitRtl(c), ...itf.rtl(c)];
   const manifest: Manifest = {
     name: c.name,
     generatorVersion: GENERATOR_VERSION,
     configHash: c.hash,
     rtlHash: rtlHash(files),
     top: topModule(c),
-    ipTop: isAxi(c) ? axiTopModule(c) : topModule(c),
+    ipTop: itf.top(c),
     dataflow: c.dataflow,
     unit: files.length > 0 ? c.multiplier.kind : '',
     files: files.map((f) => f.name),
@@ -54,13 +55,13 @@ export function generate(c: ResolvedConfig): Generated {
     ...files.map((f) => ({ name: f.name, text: f.text })),
     { name: 'files.f', text: files.map((f) => f.name).join('\n') + '\n' },
     { name: 'manifest.json', text: JSON.stringify(manifest, null, 2) + '\n' },
-    ...axiDocFiles(c),
+    ...itf.docs(c),
   ];
   return { files, manifest, out };
 }
 
 /**
- * Writes the generated folder to `dir` (generator/emit/write.ts: replaced only when new, empty or
+ * Writes the generated folder to `dir` (generator/infra/write.ts: replaced only when new, empty or
  * written by axgen, else refused unless `opts.force`).
  * @throws ConfigError when `dir` may not be replaced
  */

@@ -7,6 +7,7 @@ import { derive, unitLabel, type Derived } from '../config/derive.js';
 import type { ResolvedConfig } from '../config/resolve.js';
 import type { ModuleSpec, View } from '../units/types.js';
 import { ARRAY_FEATURES } from '../config/features.js';
+import { commandLimits } from '../model/schedule.js';
 import { alignDeclarations } from './align.js';
 import { render } from './handlebars.js';
 
@@ -66,22 +67,22 @@ function hexAll(bits: number, top: boolean | 'ones'): string {
 
 function accAddView(c: ResolvedConfig, d: Derived, header: string): View {
   const A = d.accBits;
-  const P = d.pBits;
+  const P = d.product.bits;
   const sign = d.accSigned ? 'two\'s complement' : 'unsigned';
   return {
     header,
     module: `${c.name}_acc_add`,
     overflowDesc: d.saturate ? 'saturating at the accumulator range after the addition' : `wrapping modulo 2^${A}`,
     accDesc: `${A}-bit ${sign}`,
-    pDesc: formatDesc(P, d.pSigned),
+    pDesc: formatDesc(P, d.product.signed),
     accMsb: msb(A),
     pMsb: msb(P),
     accBits: s(A),
     sumBits: s(A + 1),
     saturate: d.saturate,
     accExtFull: extendExpr('acc_i', A, A + 1, d.accSigned),
-    pExtFull: extendExpr('p_i', P, A + 1, d.pSigned),
-    pExtAcc: extendExpr('p_i', P, A, d.pSigned),
+    pExtFull: extendExpr('p_i', P, A + 1, d.product.signed),
+    pExtAcc: extendExpr('p_i', P, A, d.product.signed),
     overflowExpr: d.accSigned ? `sum_full[${A}] ^ sum_full[${A - 1}]` : `sum_full[${A}]`,
     satValue: d.accSigned ? `(sum_full[${A}] ? ${hexAll(A, true)} : ${hexAll(A, false)})` : hexAll(A, 'ones'),
   };
@@ -124,7 +125,7 @@ function gridView(c: ResolvedConfig, d: Derived, ae: number, we: number): Record
     aeBitsPlus1: s(ae + 1),
     weBits: s(we),
     weMsb: msb(we),
-    pMsb: msb(d.pBits),
+    pMsb: msb(d.product.bits),
     accBits: s(d.accBits),
     accMsb: msb(d.accBits),
     aRowMsb: msb(R * ae),
@@ -133,6 +134,27 @@ function gridView(c: ResolvedConfig, d: Derived, ae: number, we: number): Record
     aLinkLast: s(R * (C + 1) - 1),
     psLinkLast: s((R + 1) * C - 1),
   };
+}
+
+/**
+ * The top's refusal check (one Verilog expression, true for a command to refuse): each of
+ * cmd_m_i, cmd_k_i, cmd_n_i is 0 or past its limit (model/schedule.ts commandLimits), one port per
+ * line. A limit the port cannot exceed gets no comparison, so no compare is constant.
+ */
+function cmdBadExpr(c: ResolvedConfig, d: Derived): string {
+  const l = commandLimits(c);
+  const lines: string[] = [];
+  for (const [port, bits, max] of [
+    ['cmd_m_i', d.mBits, l.m],
+    ['cmd_k_i', d.kBits, l.k],
+    ['cmd_n_i', d.nBits, l.n],
+  ] as const) {
+    const terms = [`(${port} == ${lit(bits, 0)})`];
+    if (max < 2 ** bits - 1) terms.push(`(${port} > ${lit(bits, max)})`);
+    lines.push(terms.join(' || '));
+  }
+  // One dimension per line, under the first: `  wire cmd_bad = ` is 17 columns.
+  return lines.join(` ||\n${' '.repeat(17)}`);
 }
 
 function topView(c: ResolvedConfig, d: Derived, ae: number, we: number): View {
@@ -163,6 +185,13 @@ function topView(c: ResolvedConfig, d: Derived, ae: number, we: number): View {
     skipDesc: 'no zero-skip configured: always 0',
     skipCounter: `  assign cnt_skipped_o = ${d.macBits}'d0;`,
     macIncExt: extendExpr('mac_inc', macIncBits, d.macBits, false),
+    cmdBad: cmdBadExpr(c, d),
+    // Output-stationary PEs accumulate only real operand pairs, so a valid bit travels with each
+    // skewed activation; weight-stationary PEs add padding zeros and need none.
+    actValid: !ws,
+    skewWidth: ws ? 'AE_BITS' : 'AE_BITS + 1',
+    skewIn: ws ? 'a_enc' : '{a_real, a_enc}',
+    skewOut: ws ? 'a_row[r*AE_BITS +: AE_BITS]' : '{av_row[r], a_row[r*AE_BITS +: AE_BITS]}',
   };
   if (ws) {
     return {

@@ -24,12 +24,12 @@ export function unitModuleSpecs(c: ResolvedConfig): ModuleSpec[] {
       unitDesc: d.unit.describe(c.multiplier),
       aMsb: msb(d.aBits),
       wMsb: msb(d.wBits),
-      pMsb: msb(d.pBits),
+      pMsb: msb(d.product.bits),
       aeMsb: msb(u.actEncBits),
       weMsb: msb(u.wgtEncBits),
       aDesc: desc(d.aBits, d.ctx.activation.signed),
       wDesc: desc(d.wBits, d.ctx.weight.signed),
-      pDesc: desc(d.pBits, d.pSigned),
+      pDesc: desc(d.product.bits, d.product.signed),
     },
   };
   return [...u.modules, top];

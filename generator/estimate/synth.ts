@@ -17,12 +17,12 @@
  * Both parts are cached by content (files + script + Yosys version) in the shared build cache and
  * every Yosys run takes a slot of the shared job pool.
  */
-import { runTool } from '../../sim/children.js';
+import { runTool } from '../infra/children.js';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { cached, contentKey } from '../../sim/cache.js';
-import { jobPool } from '../../sim/pool.js';
-import { tool } from '../../sim/tools.js';
+import { cached, contentKey } from '../infra/cache.js';
+import { jobPool } from '../infra/pool.js';
+import { tool } from '../infra/tools.js';
 import { resolveConfig, type ResolvedConfig } from '../config/resolve.js';
 import { generate } from '../emit/generate.js';
 import { hierarchyTotals, parseStat, sortKeys, type HierTotals } from './stat.js';

@@ -17,7 +17,7 @@
  *             [a − a_min][w − w_min], NumPy .npy v1.
  */
 import { derive } from '../config/derive.js';
-import { ConfigError } from '../config/errors.js';
+import { ConfigError } from '../infra/errors.js';
 import type { ResolvedConfig } from '../config/resolve.js';
 import { encodeNpy } from '../data/npy.js';
 import { operandRange } from '../units/common.js';

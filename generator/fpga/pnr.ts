@@ -27,13 +27,13 @@
  * options, tool versions) in the shared build cache, so a sweep asking twice pays once.
  * Every tool run goes through the shared job pool.
  */
-import { runTool } from '../../sim/children.js';
+import { runTool } from '../infra/children.js';
 import { copyFile, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { cached, contentKey } from '../../sim/cache.js';
-import { jobPool } from '../../sim/pool.js';
-import { tool } from '../../sim/tools.js';
+import { cached, contentKey } from '../infra/cache.js';
+import { jobPool } from '../infra/pool.js';
+import { tool } from '../infra/tools.js';
 import { iceDevice, DEVICE_NAMES } from './devices.js';
 import { HARNESS_DESCRIPTION, HARNESS_MODULE, harnessVerilog, parsePorts } from './harness.js';
 
@@ -103,7 +103,7 @@ export interface PnrResult {
 
 export class PnrInputError extends Error {}
 
-/** icepack's version (from its Debian package; icepack prints none), checked once via sim/tools.ts. */
+/** icepack's version (from its Debian package; icepack prints none), checked once via generator/infra/tools.ts. */
 const icepackTool = async (): Promise<string> => (await tool('icepack')).version;
 
 /** Cell counts from Yosys `stat` text (flattened design). */

@@ -12,7 +12,7 @@ import { derive, type Derived } from '../config/derive.js';
 import { resolveConfig, type ResolvedConfig } from '../config/resolve.js';
 import { agreement, argmax, top1Accuracy, type AccuracySummary } from '../data/accuracy.js';
 import { IMAGE_PIXELS, type LabeledImages } from '../data/dataset.js';
-import { commandCycles } from '../model/cycles.js';
+import { commandCycles } from '../config/cycles.js';
 import { checkNetwork, type NetworkIssue } from '../onnx/check.js';
 import { importModel, type GemmLayer, type Network } from '../onnx/import.js';
 import { decodeModel, intRange, sizeOf, type Tensor } from '../onnx/read.js';

@@ -9,7 +9,7 @@
  * bits, so a prediction can differ where two logits are within ~1e-6; this is a real-valued
  * reference, not a bit-exact one). Anything else is a user error naming the node.
  */
-import { ConfigError } from '../config/errors.js';
+import { ConfigError } from '../infra/errors.js';
 import { type ModelProto, type NodeProto, sizeOf, type Tensor, tensorFromProto, toNum } from '../onnx/read.js';
 
 /** A prepared float model: initializers decoded once, nodes in graph order. */

@@ -1,6 +1,6 @@
 /**
- * Golden-model inference of an ONNX file on input files with a resolved config: the model side
- * of `axgen infer` (the command and its RTL path are wired elsewhere). Reads and imports the
+ * Golden-model inference of an ONNX file on input files with a resolved config (the model side;
+ * `axgen infer` runs the same layers on the RTL through sim/network.ts). Reads and imports the
  * model (user errors for bad files or unsupported ops), checks that the array can run it, runs
  * every input through `infer`, and reports the outputs: for a classifier (one output of shape
  * [1, classes]) the class scores and the predicted class (the first index of the largest score).

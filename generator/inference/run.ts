@@ -23,7 +23,7 @@ import {
 } from '../model/requant.js';
 import { intRange, sizeOf, type DType, type Tensor } from '../onnx/read.js';
 import type { GemmLayer, Network, Step } from '../onnx/import.js';
-import { ConfigError } from '../config/errors.js';
+import { ConfigError } from '../infra/errors.js';
 
 export type RequantRule = 'onnx-float' | 'fixed-point';
 
@@ -37,6 +37,26 @@ export interface InferOptions {
    * so a difference in one layer does not propagate into the next ones.
    */
   feed?: Map<string, Tensor>;
+  /**
+   * Called once per GEMM layer with the GEMM(s) it ran (one per weight batch: a Conv is one GEMM
+   * of its im2col rows, a batched MatMul one per batch): A the zero-point-centred activations
+   * (M×K), accs the array's accumulators before the bias (M×N, row-major), batch the index into
+   * layer.weights. What `axgen infer` co-simulates on the RTL (sim/network.ts).
+   */
+  onGemm?: (layer: GemmLayer, gemms: LayerGemm[]) => void;
+  /**
+   * Accumulators computed elsewhere (the RTL's result words, sim/network.ts): when this returns an
+   * M×N array for a layer's weight batch, it replaces the golden GEMM's, and the bias add,
+   * requantization and the following steps run on it.
+   */
+  accumulators?: (layer: GemmLayer, batch: number) => Float64Array | undefined;
+}
+
+/** One GEMM a layer ran: centred activations and the golden accumulators (see InferOptions.onGemm). */
+export interface LayerGemm {
+  batch: number;
+  A: Mat;
+  accs: Float64Array;
 }
 
 /** What one GEMM layer did: its size and, for requantized layers, both rules' outputs compared. */
@@ -85,7 +105,7 @@ export function infer(net: Network, c: ResolvedConfig, d: Derived, inputs: Map<s
   };
   for (const s of net.steps) {
     if (s.kind === 'gemm') {
-      const { out, run } = runGemm(s.layer, get(s.layer.input), c, d, rule, opts.compareRules ?? false);
+      const { out, run } = runGemm(s.layer, get(s.layer.input), c, d, rule, opts.compareRules ?? false, opts.onGemm, opts.accumulators);
       T.set(s.layer.output, out);
       env.set(s.layer.output, opts.feed?.get(s.layer.output) ?? out);
       layers.push(run);
@@ -157,14 +177,23 @@ export function outputStage(L: GemmLayer): OutputStage {
   };
 }
 
-function runGemm(L: GemmLayer, x: Tensor, c: ResolvedConfig, d: Derived, rule: RequantRule, compare: boolean): { out: Tensor; run: LayerRun } {
+function runGemm(
+  L: GemmLayer, x: Tensor, c: ResolvedConfig, d: Derived, rule: RequantRule, compare: boolean, onGemm?: InferOptions['onGemm'], given?: InferOptions['accumulators'],
+): { out: Tensor; run: LayerRun } {
+  const gemm = (b: number, A: Mat): Float64Array => {
+    const y = given?.(L, b);
+    if (y && y.length !== A.rows * L.N) throw new Error(`internal error: ${L.name}: ${y.length} given accumulators for a ${A.rows}×${L.N} result`);
+    return y ?? fastGemm(c, d, A, weightMat(L, b, c, d));
+  };
   const batches = L.weights.length;
   const Y: Float64Array[] = [];
+  const gemms: LayerGemm[] = [];
   let M = 0;
   if (L.conv) {
     const A = im2col(L, x);
     M = A.rows;
-    Y.push(fastGemm(c, d, A, weightMat(L, 0, c, d)));
+    Y.push(gemm(0, A));
+    if (onGemm) gemms.push({ batch: 0, A, accs: Y[0]! });
   } else {
     const rows = sizeOf(x.dims) / L.K;
     M = rows;
@@ -172,9 +201,11 @@ function runGemm(L: GemmLayer, x: Tensor, c: ResolvedConfig, d: Derived, rule: R
     for (let b = 0; b < batches; b++) {
       const data = new Int32Array(per * L.K);
       for (let i = 0; i < data.length; i++) data[i] = x.data[b * per * L.K + i]! - L.inZeroPoint;
-      Y.push(fastGemm(c, d, { rows: per, cols: L.K, data }, weightMat(L, b, c, d)));
+      Y.push(gemm(b, { rows: per, cols: L.K, data }));
+      if (onGemm) gemms.push({ batch: b, A: { rows: per, cols: L.K, data }, accs: Y[b]! });
     }
   }
+  onGemm?.(L, gemms);
   // Y rows in batch order, M×N overall.
   const N = L.N;
   const accs = new Float64Array(M * N);

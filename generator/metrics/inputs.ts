@@ -7,7 +7,7 @@ import { operandRange } from '../units/common.js';
 import type { OperandSpec } from '../units/types.js';
 import { rng } from '../model/rng.js';
 
-/** Exhaustive whenever n_a + n_w ≤ 20 (EvoApproxLib convention, units.md). */
+/** Exhaustive whenever n_a + n_w ≤ 20 (EvoApproxLib convention, docs/units.md). */
 export const EXHAUSTIVE_BITS = 20;
 
 export const isExhaustive = (a: OperandSpec, w: OperandSpec) => a.bits + w.bits <= EXHAUSTIVE_BITS;

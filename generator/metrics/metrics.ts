@@ -1,5 +1,5 @@
 /**
- * Error metrics of a configured multiplier, EvoApproxLib conventions (units.md): over the input set
+ * Error metrics of a configured multiplier, EvoApproxLib conventions (docs/units.md): over the input set
  * I, e = approx − exact with O = a·w the exact product of the activation and the weight as the user
  * gave it; approx is what the hardware computes: the unit's product of the activation and the
  * host-mapped weight (unit.mapWeight), or 0 when zero-skip skips the pair (derive(c).skip).

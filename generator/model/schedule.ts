@@ -5,7 +5,7 @@
  */
 import type { Derived } from '../config/derive.js';
 import type { ResolvedConfig } from '../config/resolve.js';
-import { commandCycles, foldsOf } from './cycles.js';
+import { commandCycles, foldsOf } from '../config/cycles.js';
 import { fastGemm, fromRows } from './fast-gemm.js';
 import { mapWeights } from './gemm.js';
 
@@ -21,6 +21,8 @@ export interface Command {
   macs: number;
   /** Real products the zero-skip logic skips (0 without zero-skip). */
   skipped: number;
+  /** The hardware refuses the command (err_o set, no beats, counters 0). */
+  refused: boolean;
 }
 
 /** Which GEMM element a lane of a result beat holds (-1 for padding lanes, expected 0). */
@@ -39,6 +41,40 @@ export interface Schedule {
   yRefs: { cmd: number; lanes: (LaneRef | null)[] }[];
   /** The full expected result. */
   Y: bigint[][];
+}
+
+/**
+ * The dimensions one command may have (README "Dataflow contract"): 1 ≤ M ≤ `m`, 1 ≤ K ≤ `k`,
+ * 1 ≤ N ≤ `n`. Weight-stationary: M ≤ array.accDepth, K ≤ array.maxK, N ≤ C; output-stationary:
+ * M ≤ R, K ≤ array.maxK, N ≤ C. The top refuses any other command (emit/rtl.ts prints the same
+ * limits into its check).
+ */
+export function commandLimits(c: ResolvedConfig): { m: number; k: number; n: number } {
+  const ws = c.dataflow === 'weight-stationary';
+  return { m: ws ? c.array.accDepth : c.array.rows, k: c.array.maxK, n: c.array.cols };
+}
+
+/** True when the hardware refuses an M×K×N command (a dimension of 0 or past commandLimits). */
+export function refusedCommand(c: ResolvedConfig, m: number, k: number, n: number): boolean {
+  const l = commandLimits(c);
+  return m < 1 || k < 1 || n < 1 || m > l.m || k > l.k || n > l.n;
+}
+
+/**
+ * What the model predicts for a command the hardware refuses: accepted, no beat on any stream,
+ * the counters 0 and the error flag set. `m`, `k`, `n` are sent as given (they must fit the
+ * command port; throws when the command would not be refused).
+ */
+export function refusedSchedule(c: ResolvedConfig, m: number, k: number, n: number): Schedule {
+  if (!refusedCommand(c, m, k, n)) throw new Error(`internal error: command ${m}x${k}x${n} is within the limits`);
+  return {
+    commands: [{ m0: 0, mLen: m, n0: 0, nLen: n, k, cycles: 0, macs: 0, skipped: 0, refused: true }],
+    wBeats: [],
+    aBeats: [],
+    yBeats: [],
+    yRefs: [],
+    Y: [],
+  };
 }
 
 export function schedule(c: ResolvedConfig, d: Derived, A: number[][], W: number[][]): Schedule {
@@ -67,7 +103,7 @@ export function schedule(c: ResolvedConfig, d: Derived, A: number[][], W: number
         for (let m = m0; m < m0 + mLen; m++)
           for (let n = n0; n < n0 + nLen; n++) for (let k = 0; k < K; k++) if (d.skip(A[m]![k]!, Wm[k]![n]!)) skipped++;
       }
-      s.commands.push({ m0, mLen, n0, nLen, k: K, cycles: commandCycles(shape, mLen, K), macs: mLen * K * nLen, skipped });
+      s.commands.push({ m0, mLen, n0, nLen, k: K, cycles: commandCycles(shape, mLen, K), macs: mLen * K * nLen, skipped, refused: false });
       const wLane = (k: number, col: number) => (k < K && col < nLen ? at(Wm, k, n0 + col) : 0);
       const aLane = (m: number, k: number) => (m < mLen && k < K ? at(A, m0 + m, k) : 0);
       if (ws) {

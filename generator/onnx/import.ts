@@ -20,7 +20,7 @@
  * parameters that are not constants, groups ≠ 1, or a GEMM output that is never quantized are
  * reported the same way. `checkNetwork` (check.ts) then says whether a given array can run it.
  */
-import { ConfigError, show } from '../config/errors.js';
+import { ConfigError, show } from '../infra/errors.js';
 import { sizeOf, tensorFromProto, toNum, type DType, type ModelProto, type NodeProto, type Tensor } from './read.js';
 import { onnxScale } from '../model/requant.js';
 

@@ -17,7 +17,7 @@
  * and calibration images, same bytes.
  */
 import { createHash } from 'node:crypto';
-import { ConfigError } from '../config/errors.js';
+import { ConfigError } from '../infra/errors.js';
 import { type FloatModel, runFloat } from '../inference/float.js';
 import { roundHalfEven } from '../model/requant.js';
 import { onnx, sizeOf, type Tensor, tensorToProto, toNum, type ModelProto } from './read.js';

@@ -7,7 +7,7 @@
  */
 import { readFileSync } from 'node:fs';
 import onnxProto from 'onnx-proto';
-import { ConfigError, show } from '../config/errors.js';
+import { ConfigError, show } from '../infra/errors.js';
 import { maybeGunzip, type IdxDtype } from '../data/idx.js';
 import { parseNpy } from '../data/npy.js';
 

@@ -2,7 +2,7 @@
  * The AXI4-Lite register map of `<name>_axi_top`, described ONCE here. Everything else is emitted
  * from this description: the Verilog CSR block (templates/axi/csr.v.hbs, through `csrView`), the C
  * header (`regmapHeader`), the Markdown table (`regmapMarkdown`) and the JSON (`regmapJson`), so
- * they cannot disagree (test/axi/regmap.test.ts parses the header and the JSON back).
+ * they cannot disagree (test/regmap/regmap.test.ts parses the header and the JSON back).
  *
  * Bus: 32-bit data, byte addresses, 8-bit address space (64 words); the low two address bits are
  * ignored. A read or write of an address with no register answers SLVERR (read data 0, a write has
@@ -63,7 +63,7 @@ function controlRegs(): Register[] {
       fields: [
         { name: 'START', lsb: 0, width: 1, kind: 'pulse', description: 'Queue one command with the current DIM_M/K/N (clears STATUS.DONE). A START while one is already queued is ignored and sets STATUS.ERR_START.' },
         { name: 'SOFT_RESET', lsb: 1, width: 1, kind: 'pulse', description: 'Reset the datapath and the stream buffers (beats in flight are dropped); the registers keep their values.' },
-        { name: 'CLEAR_ERR', lsb: 2, width: 1, kind: 'pulse', description: 'Clear STATUS.ERR_* and ERR_ADDR.' },
+        { name: 'CLEAR_ERR', lsb: 2, width: 1, kind: 'pulse', description: 'Clear STATUS.ERR_RO_WRITE, ERR_START, ERR_TLAST and ERR_ADDR (ERR_DIM follows the last command).' },
       ],
     },
     {
@@ -77,6 +77,7 @@ function controlRegs(): Register[] {
         { name: 'ERR_RO_WRITE', lsb: 2, width: 1, kind: 'sticky', description: 'A write hit a read-only register (ignored; address in ERR_ADDR).' },
         { name: 'ERR_START', lsb: 3, width: 1, kind: 'sticky', description: 'START was written while a command was already queued (ignored).' },
         { name: 'ERR_TLAST', lsb: 4, width: 1, kind: 'sticky', description: 'An input beat\'s TLAST disagreed with the tile boundary implied by DIM_M/K/N (the beat was used anyway).' },
+        { name: 'ERR_DIM', lsb: 5, width: 1, kind: 'value', description: 'The last command issued to the array was refused: DIM_M, DIM_K or DIM_N was 0 or past its limit. It moved no beat, the counters read 0 and DONE is set; cleared when the next command is issued.' },
       ],
     },
   ];
@@ -89,21 +90,21 @@ function commandRegs(d: Derived): Register[] {
       name: 'DIM_M',
       offset: 0x08,
       access: 'rw',
-      description: `Tile rows M of the next command (1..${d.maxM}).`,
+      description: `Tile rows M of the next command (1..${d.maxM}; any other value is refused, STATUS.ERR_DIM).`,
       fields: [{ name: 'M', lsb: 0, width: d.mBits, kind: 'value', reset: 0, description: 'M' }],
     },
     {
       name: 'DIM_K',
       offset: 0x0c,
       access: 'rw',
-      description: `Reduction length K of the next command (1..${d.maxK}).`,
+      description: `Reduction length K of the next command (1..${d.maxK}; any other value is refused, STATUS.ERR_DIM).`,
       fields: [{ name: 'K', lsb: 0, width: d.kBits, kind: 'value', reset: 0, description: 'K' }],
     },
     {
       name: 'DIM_N',
       offset: 0x10,
       access: 'rw',
-      description: `Tile columns N of the next command (1..${d.maxN}).`,
+      description: `Tile columns N of the next command (1..${d.maxN}; any other value is refused, STATUS.ERR_DIM).`,
       fields: [{ name: 'N', lsb: 0, width: d.nBits, kind: 'value', reset: 0, description: 'N' }],
     },
   ];

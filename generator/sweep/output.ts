@@ -1,8 +1,8 @@
 /** Writes a sweep's results folder atomically: results.json, results.csv, report.md, report.html. */
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { ConfigError } from '../config/errors.js';
-import { writeFolderAtomically, type OutputOptions } from '../emit/write.js';
+import { ConfigError } from '../infra/errors.js';
+import { writeFolderAtomically, type OutputOptions } from '../infra/write.js';
 import { reportHtml, reportMarkdown } from './report.js';
 import { finalize, resultsCsv, resultsJson, type SweepResults } from './results.js';
 
@@ -18,7 +18,7 @@ export async function renderOutputs(r: SweepResults): Promise<{ name: string; te
   ];
 }
 
-/** @throws ConfigError when `dir` may not be replaced (generator/emit/write.ts) */
+/** @throws ConfigError when `dir` may not be replaced (generator/infra/write.ts) */
 export async function writeOutputs(dir: string, r: SweepResults, opts: OutputOptions = {}): Promise<void> {
   await writeFolderAtomically(dir, await renderOutputs(r), opts);
 }

@@ -8,8 +8,8 @@
 import { createHash } from 'node:crypto';
 import { readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { cached, contentKey, sourceHash } from '../../sim/cache.js';
-import { tool } from '../../sim/tools.js';
+import { cached, contentKey, sourceHash } from '../infra/cache.js';
+import { tool } from '../infra/tools.js';
 import { derive } from '../config/derive.js';
 import { canonicalJson, type ResolvedConfig } from '../config/resolve.js';
 import { placeAndRoute } from '../fpga/pnr.js';

@@ -3,7 +3,7 @@
  * marks, and the merge of shards. Nothing here depends on timing or on which shard computed a point,
  * so merged shards give byte-identical files to the unsharded run.
  */
-import { ConfigError, type ConfigProblem } from '../config/errors.js';
+import { ConfigError, type ConfigProblem } from '../infra/errors.js';
 import type { ResolvedConfig } from '../config/resolve.js';
 import { TARGET_DEFS, type Target } from '../estimate/targets.js';
 import type { PointFigures } from './point.js';

@@ -1,13 +1,13 @@
 /**
  * Runs a sweep: every point of the (sharded) grid through pointFigures. Tool runs take slots of the
- * shared job pool (sim/pool.ts, sized by --jobs), so this is the same pool the co-simulation uses;
+ * shared job pool (generator/infra/pool.ts, sized by --jobs), so this is the same pool the co-simulation uses;
  * at most two points per slot are in flight, which keeps the pool busy without holding the whole
  * grid's RTL in memory. A point that fails is recorded with its error and the sweep goes on.
  */
 import { derive } from '../config/derive.js';
 import { GENERATOR_VERSION } from '../version.js';
-import { jobPool } from '../../sim/pool.js';
-import { tool } from '../../sim/tools.js';
+import { jobPool } from '../infra/pool.js';
+import { tool } from '../infra/tools.js';
 import { checkGrid, expandGrid, shardOf, type GridPoint, type Sweep } from './spec.js';
 import { pointFigures, type PointFigures, type PointOptions } from './point.js';
 import type { SweepResults, PointResult } from './results.js';

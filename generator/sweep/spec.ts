@@ -7,7 +7,7 @@
 import { Ajv, type ValidateFunction } from 'ajv';
 import { createHash } from 'node:crypto';
 import { dirname, resolve as resolvePath } from 'node:path';
-import { ConfigError, type ConfigProblem, formatProblem, show } from '../config/errors.js';
+import { ConfigError, type ConfigProblem, formatProblem, show } from '../infra/errors.js';
 import { loadWritten } from '../config/load.js';
 import { canonicalJson, resolveConfig, type ResolvedConfig } from '../config/resolve.js';
 import { acceleratorSchema } from '../config/schema.js';
@@ -327,7 +327,11 @@ export function checkGrid(points: readonly GridPoint[], source: string): void {
     }
   }
   const all = [...counts.values()];
-  const shown = all.slice(0, MAX_DISTINCT).map(({ p, n }) => ({ ...p, path: `base + axes, ${p.path}`, received: `${p.received} (${n === points.length ? 'every point' : `${n} of ${points.length} points`})` }));
+  const shown = all.slice(0, MAX_DISTINCT).map(({ p, n }) => ({
+    ...p,
+    path: `base + axes, ${p.path}`,
+    received: `${p.received} (${n === points.length ? 'every point' : `${n} of ${points.length} points`})`,
+  }));
   const more = all.length - shown.length;
   throw new ConfigError(source, [
     { path: 'base + axes', expected: 'at least one point that is a valid config', received: `all ${points.length} points are invalid, with ${all.length} distinct problem${all.length === 1 ? '' : 's'}${more > 0 ? ` (the first ${MAX_DISTINCT} follow)` : ''}` },

@@ -223,6 +223,18 @@ function describeAsm(p: AsmParams): string {
 export const asmUnit = defineUnit({
   kind: 'asm',
   schema: asmSchema,
+  dsl: asm,
+  samples: {
+    regress: [{ alphabet: [1, 3] }, { alphabet: [1, 3, 5, 7], rounding: 'floor-quartet' }],
+    // The exhaustive test ran ASM with its defaults (8×8 unsigned and signed) before the seam.
+    exhaustive: [
+      { activation: { bits: 8, signed: false }, weight: { bits: 8, signed: false }, params: {} },
+      { activation: { bits: 8, signed: true }, weight: { bits: 8, signed: true }, params: {} },
+    ],
+    metrics: [{ alphabet: [1] }, { alphabet: [1, 3] }, { alphabet: [1, 3, 5, 7] }, { alphabet: [1, 3, 5, 7], rounding: 'floor-quartet' }],
+    // bench:unit-area measured ASM with its defaults.
+    area: [{}],
+  },
   normalize: (p: AsmParams) => ({ ...p, alphabet: alphabetOf(p) }) as AsmParams,
   describe: describeAsm,
   rules(p: AsmParams): RuleIssue[] {

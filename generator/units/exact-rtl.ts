@@ -1,7 +1,21 @@
 /** View models of the exact unit's modules: identity edge modules and templates/units/exact_mul.v.hbs. */
 import { bitsFor, identityPre } from './common.js';
 import type { ProductRange, UnitContext, UnitRtl } from './types.js';
-import { extendExpr, formatDesc, msb } from './verilog.js';
+import { formatDesc, msb } from './verilog.js';
+
+/**
+ * The product as one Verilog multiply of the operands at their own widths and signedness (an
+ * unsigned operand of a signed product gets a 0 sign bit: `$signed({1'b0, w})`). Yosys 0.23's iCE40
+ * DSP mapping turned the earlier form, operands sign-extended by hand to the product width, into an
+ * unsigned SB_MAC16 with zero-extended inputs (wrong on 48,895 of 65,536 int8 pairs, issue 11), and
+ * that form also cost about 20 % more LUTs; sim/faults.ts keeps it as the `sign-extended-exact-mul`
+ * fault so the gate-level check stays tested.
+ */
+export function exactProductExpr(ctx: UnitContext): string {
+  if (!ctx.activation.signed && !ctx.weight.signed) return 'a_enc_i * w_enc_i';
+  const op = (sig: string, signed: boolean) => (signed ? `$signed(${sig})` : `$signed({1'b0, ${sig}})`);
+  return `${op('a_enc_i', ctx.activation.signed)} * ${op('w_enc_i', ctx.weight.signed)}`;
+}
 
 /** The exact unit's modules; `range` is the product range (the output width). */
 export function exactRtl(ctx: UnitContext, range: ProductRange, prefix: string, header: (template: string) => string): UnitRtl {
@@ -28,8 +42,7 @@ export function exactRtl(ctx: UnitContext, range: ProductRange, prefix: string, 
           aDesc: formatDesc(A, ctx.activation.signed),
           wDesc: formatDesc(W, ctx.weight.signed),
           pDesc: formatDesc(P, prod.signed),
-          aExt: extendExpr('a_enc_i', A, P, ctx.activation.signed),
-          wExt: extendExpr('w_enc_i', W, P, ctx.weight.signed),
+          product: exactProductExpr(ctx),
         },
       },
     ],

@@ -1,5 +1,5 @@
 /**
- * ILM: Babić, Avramović and Bulić's iterative logarithmic multiplier (units.md). The basic block
+ * ILM: Babić, Avramović and Bulić's iterative logarithmic multiplier (docs/units.md). The basic block
  * P0(A,B) = 2^(kA+kB) + mA·2^kB + mB·2^kA (0 for a zero operand); each correction adds the basic
  * block of the two residues: P_i(A,B) = P0(A,B) + P_(i−1)(mA, mB). Every per-operand quantity of the
  * chain (k, m, then k and m of m, …) depends on one operand only, so with share=true the whole chain
@@ -76,9 +76,32 @@ function ilmRange(p: Resolved, ctx: UnitContext): ProductRange {
   return unitRange(['ilm', p], ctx, (a, w) => ilmMultiply(a, w, p), () => rangeFromCore(ilmCoreMax(p, ctx), ctx, p.signedMode));
 }
 
+const U = (bits: number) => ({ bits, signed: false });
+const S = (bits: number) => ({ bits, signed: true });
+
 export const ilmUnit = defineUnit({
   kind: 'ilm',
   schema: ilmSchema,
+  dsl: ilm,
+  samples: {
+    regress: [{ corrections: 0 }, { corrections: 2, share: false }],
+    exhaustive: [
+      { activation: U(8), weight: U(8), params: { corrections: 0 } },
+      { activation: U(8), weight: U(8), params: { corrections: 1 } },
+      { activation: U(8), weight: U(8), params: { corrections: 2, share: false } },
+      { activation: U(8), weight: U(8), params: { corrections: 3 } },
+      { activation: S(8), weight: S(8), params: { corrections: 1 } },
+      { activation: S(8), weight: S(8), params: { corrections: 2, signedMode: 'ones-complement' } },
+      { activation: S(8), weight: S(8), params: { corrections: 3, share: false } },
+      { activation: S(8), weight: S(8), params: { corrections: 0, signedMode: 'ones-complement', share: false } },
+      { activation: U(8), weight: S(8), params: { corrections: 1, signedMode: 'ones-complement' } },
+      { activation: S(4), weight: U(12), params: { corrections: 2 } },
+      { activation: S(2), weight: S(3), params: { corrections: 3, signedMode: 'ones-complement' } },
+      { activation: S(16), weight: S(16), params: { corrections: 2, signedMode: 'ones-complement', share: false } },
+    ],
+    metrics: [{ corrections: 0 }, { corrections: 1 }, { corrections: 2 }, { corrections: 3 }],
+    area: [{ corrections: 0 }, { corrections: 1 }, { corrections: 2 }],
+  },
   describe(p: IlmParams) {
     const r = p;
     return `ilm(corrections=${r.corrections}${r.signedMode === 'ones-complement' ? ', ones-complement' : ''}${r.share ? '' : ', share=false'})`;

@@ -1,6 +1,6 @@
 /**
  * What the logarithmic units (Mitchell family, ILM) share: the signed-operand conventions of
- * units.md, the true product range of a unit (exhaustive when affordable), and the small pieces of
+ * docs/units.md, the true product range of a unit (exhaustive when affordable), and the small pieces of
  * Verilog text their view models are made of (leading-one detector, magnitude front end).
  */
 import { createHash } from 'node:crypto';

@@ -7,7 +7,7 @@ import type { MitchellResolved } from './mitchell.js';
 import { compensationConstant, mitchellCoreMax, workingFraction } from './mitchell.js';
 import { bitsFor } from './common.js';
 
-interface Layout {
+export interface Layout {
   fe: FrontEnd;
   bits: number;
   /** Bit positions (LSB first): x [t-1:0], k [t+KB-1:t], zero, sign?, opZero? */
@@ -16,7 +16,8 @@ interface Layout {
   opZero: number | null;
 }
 
-function layout(spec: OperandSpec, mode: SignedMode, x: string, t: number, KB: number): Layout {
+/** Bit layout of a Mitchell-encoded operand (also the ALM-SOA unit's encoder, generator/units/alm-soa-rtl.ts). */
+export function layout(spec: OperandSpec, mode: SignedMode, x: string, t: number, KB: number): Layout {
   const fe = frontEnd(spec, mode, x);
   let pos = t + KB;
   const zero = pos++;
@@ -27,7 +28,8 @@ function layout(spec: OperandSpec, mode: SignedMode, x: string, t: number, KB: n
 
 const opDesc = (s: OperandSpec, mode: SignedMode) => `${s.bits}-bit ${s.signed ? `signed, ${mode}` : 'unsigned'}`;
 
-function encView(spec: OperandSpec, mode: SignedMode, port: string, t: number, N: number, KB: number): View {
+/** View of templates/units/mitchell_enc.v.hbs for one operand (shared with ALM-SOA). */
+export function encView(spec: OperandSpec, mode: SignedMode, port: string, t: number, N: number, KB: number): View {
   const L = layout(spec, mode, port, t, KB);
   const n = spec.bits;
   const fields = [...(L.opZero !== null ? ['op_zero'] : []), ...(L.sign !== null ? ['sign'] : []), 'zero', 'k', `norm[${N - 2}:${N - 1 - t}]`];

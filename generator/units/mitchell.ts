@@ -1,5 +1,5 @@
 /**
- * Mitchell's logarithmic multiplier and its variants (units.md): fraction truncation (Mitch-w),
+ * Mitchell's logarithmic multiplier and its variants (docs/units.md): fraction truncation (Mitch-w),
  * unbias (half-LSB after truncation), bias compensation (MBM constant), signed operands in
  * sign-magnitude or one's complement.
  */
@@ -13,7 +13,7 @@ export const mitchellSchema = {
   title: 'Mitchell logarithmic multiplier',
   description:
     'Mitchell (1962): log2 x ≈ k + fraction, add the logs, antilog 2^(K+f) ≈ 2^K·(1+f). A zero operand gives 0. ' +
-    'Variants: truncated fraction (Mitch-w), unbias, bias compensation; see docs/config.md and units.md.',
+    'Variants: truncated fraction (Mitch-w), unbias, bias compensation; see docs/config.md and docs/units.md.',
   additionalProperties: false,
   required: ['kind'],
   properties: {
@@ -69,7 +69,7 @@ export function workingFraction(p: Resolved): number {
 export const compensationConstant = (F: number) => Math.floor(10 * 2 ** (F - 7));
 
 /**
- * Antilog of K + S/2^F as defined in units.md (plain, or with bias compensation), floored.
+ * Antilog of K + S/2^F as defined in docs/units.md (plain, or with bias compensation), floored.
  * Exported for the range bound; the model below uses it too, since it is the definition.
  */
 export function antilog(K: number, S: number, F: number, compensation: 'none' | 'bias'): number {
@@ -128,9 +128,37 @@ export function mitchellMultiply(a: number, w: number, p: Resolved, ctx: UnitCon
   return signedProduct(a, w, p.signedMode, (x, y) => mitchellCore(x, y, p, ctx));
 }
 
+const U = (bits: number) => ({ bits, signed: false });
+const S = (bits: number) => ({ bits, signed: true });
+
 export const mitchellUnit = defineUnit({
   kind: 'mitchell',
   schema: mitchellSchema,
+  dsl: mitchell,
+  samples: {
+    regress: [{}, { fractionBits: 3, unbias: true }, { compensation: 'bias', signedMode: 'ones-complement', share: false }],
+    exhaustive: [
+      { activation: U(8), weight: U(8), params: {} },
+      { activation: U(8), weight: U(8), params: { fractionBits: 4 } },
+      { activation: U(8), weight: U(8), params: { fractionBits: 4, unbias: true } },
+      { activation: U(8), weight: U(8), params: { fractionBits: 2, share: false } },
+      { activation: U(8), weight: U(8), params: { compensation: 'bias' } },
+      { activation: U(8), weight: U(8), params: { fractionBits: 5, unbias: true, compensation: 'bias', share: false } },
+      { activation: S(8), weight: S(8), params: {} },
+      { activation: S(8), weight: S(8), params: { signedMode: 'ones-complement' } },
+      { activation: S(8), weight: S(8), params: { fractionBits: 3, unbias: true, signedMode: 'ones-complement', share: false } },
+      { activation: S(8), weight: S(8), params: { compensation: 'bias', share: false } },
+      { activation: S(8), weight: U(8), params: { fractionBits: 6, signedMode: 'ones-complement' } },
+      { activation: U(6), weight: S(10), params: { fractionBits: 4, compensation: 'bias' } },
+      { activation: S(2), weight: U(3), params: { fractionBits: 1, signedMode: 'ones-complement' } },
+      { activation: U(5), weight: U(5), params: { compensation: 'bias' } }, // F = 4: C = 1, C/2 = 0
+      // above 20 operand bits: corners plus seeded random pairs
+      { activation: S(12), weight: S(12), params: { fractionBits: 9, unbias: true, compensation: 'bias', share: false } },
+      { activation: U(16), weight: S(16), params: { signedMode: 'ones-complement' } },
+    ],
+    metrics: [{}, { fractionBits: 4 }, { fractionBits: 4, unbias: true }, { compensation: 'bias' }, { signedMode: 'ones-complement' }],
+    area: [{}, { fractionBits: 4, unbias: true }, { compensation: 'bias' }],
+  },
   // The one precision-dependent default: no truncation, F = N−1 (ajv has filled the static ones).
   normalize: (p: Resolved, ctx: UnitContext): Resolved => ({ ...p, fractionBits: (p as MitchellParams).fractionBits ?? fullFraction(ctx) }),
   describe(p: Resolved) {

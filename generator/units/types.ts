@@ -58,8 +58,40 @@ export interface ProductRange {
   max: number;
 }
 
-export interface UnitDef<Kind extends string = string, Schema extends JSONSchema = JSONSchema, Params = unknown> {
+/** One exhaustive (or, above 20 operand bits, sampled) unit co-simulation variant. */
+export interface UnitSample {
+  activation: OperandSpec;
+  weight: OperandSpec;
+  /** Multiplier parameters without `kind`. */
+  params: Record<string, unknown>;
+}
+
+/**
+ * Parameter sets that represent a unit, declared by the unit itself; the regression suites
+ * (sim/suite.ts), the exhaustive unit test, the metrics and area benchmarks read them through
+ * `samplesOf` (units/index.ts), so a new unit needs no per-kind table elsewhere. Every list is
+ * parameters without `kind`; omitted lists take the defaults given per field.
+ */
+export interface UnitSamples {
+  /** Sets run by `axgen regress` (each on both dataflows) and the full matrix; the first is the everyday set. Default `[{}]`. */
+  regress?: readonly Record<string, unknown>[];
+  /** Standalone co-simulation variants. Default: every `regress` set at 8×8 unsigned and 8×8 signed. */
+  exhaustive?: readonly UnitSample[];
+  /** Rows of `npm run bench:metrics` (each unsigned and signed, 8×8). Default: the `regress` sets. */
+  metrics?: readonly Record<string, unknown>[];
+  /** Rows of `npm run bench:unit-area` (each with share true/false when the unit has `share`). Default: the `regress` sets. */
+  area?: readonly Record<string, unknown>[];
+}
+
+export interface UnitDef<Kind extends string = string, Schema extends JSONSchema = JSONSchema, Params = unknown, Dsl = unknown> {
   kind: Kind;
+  /**
+   * The DSL builder exported as `unit.<kind>` by generator/dsl.ts, e.g. `(p) => ({ kind, ...p })`.
+   * Optional: a unit without one gets `(p = {}) => ({ kind, ...p })`.
+   */
+  dsl?: Dsl;
+  /** Representative parameter sets (see UnitSamples); optional, with the defaults given there. */
+  samples?: UnitSamples;
   /** The closed schema branch for `multiplier` (with `kind: {const}`), merged into the config schema. */
   schema: Schema;
   /**
@@ -82,8 +114,8 @@ export interface UnitDef<Kind extends string = string, Schema extends JSONSchema
 }
 
 /** Keeps a unit's literal schema type (for FromSchema) while checking it against UnitDef. */
-export function defineUnit<const Kind extends string, const Schema extends JSONSchema, Params>(
-  unit: UnitDef<Kind, Schema, Params>,
-): UnitDef<Kind, Schema, Params> {
+export function defineUnit<const Kind extends string, const Schema extends JSONSchema, Params, Dsl = unknown>(
+  unit: UnitDef<Kind, Schema, Params, Dsl>,
+): UnitDef<Kind, Schema, Params, Dsl> {
   return unit;
 }

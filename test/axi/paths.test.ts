@@ -11,8 +11,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { resolveConfig } from '../../generator/config/resolve.js';
 import { generate } from '../../generator/emit/generate.js';
-import { jobPool } from '../../sim/pool.js';
-import { tool } from '../../sim/tools.js';
+import { jobPool } from '../../generator/infra/pool.js';
+import { tool } from '../../generator/infra/tools.js';
 import { written } from '../helpers/configs.js';
 
 /**

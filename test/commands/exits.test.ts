@@ -65,7 +65,7 @@ describe('output paths the system refuses', () => {
     writeFileSync(file, 'keep me\n');
     const a = await runAxgen(['generate', cfg, '--out', join(file, 'sub', 'out')]);
     expect(a.exitCode, a.all).toBe(1);
-    // Refused by the --out guard (generator/emit/write.ts) before anything is created.
+    // Refused by the --out guard (generator/infra/write.ts) before anything is created.
     expect(a.stderr).toMatch(/✖ --out: expected a new or empty folder.*received ".*afile\/sub\/out", which lies inside ".*afile", which is a file/);
     expect(readFileSync(file, 'utf8')).toBe('keep me\n');
     const b = await runAxgen(['generate', cfg, '--out', '/proc/axgen-exit-test']);

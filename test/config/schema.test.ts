@@ -1,7 +1,7 @@
 /** The config schema: bounds, unknown keys, discriminated kinds, messages that name path and fix. */
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
-import { ConfigError } from '../../generator/config/errors.js';
+import { ConfigError } from '../../generator/infra/errors.js';
 import { resolveConfig } from '../../generator/config/resolve.js';
 import { generatedDocs } from '../../generator/docs.js';
 import { written } from '../helpers/configs.js';

@@ -5,11 +5,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ConfigError } from '../../generator/config/errors.js';
+import { ConfigError } from '../../generator/infra/errors.js';
 import { loadDataset, loadLabeledImages, NAMED_DATASETS } from '../../generator/data/dataset.js';
 import { encodeIdx, readIdx, type NdArray } from '../../generator/data/idx.js';
 import { encodeNpy } from '../../generator/data/npy.js';
-import { ToolMissingError } from '../../sim/tools.js';
+import { ToolMissingError } from '../../generator/infra/tools.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'axgen-dataset-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ConfigError } from '../../generator/config/errors.js';
+import { ConfigError } from '../../generator/infra/errors.js';
 import { encodeIdx, parseIdx, readIdx, type NdArray } from '../../generator/data/idx.js';
 import { encodeNpy, parseNpy, readNpy } from '../../generator/data/npy.js';
 

@@ -60,7 +60,22 @@ describe('axgen fpga', () => {
     expect(txt).toMatch(/Max frequency for clock/);
     expect(txt).toMatch(/harness: timing harness/);
     expect(txt).toMatch(/fits: yes; fmax \d+\.\d\d MHz/);
+    // The core's netlist (synth_ice40 -dsp as for the bitstream) was co-simulated before writing.
+    expect(txt).toMatch(/gate-level check: passed \(tiny_axi_top netlist, synth_ice40 -dsp -top tiny_axi_top, seed 1, \d+ cases\)/);
+    const v = (j as unknown as { verification: { passed: boolean; runs: { commands: number; mismatches: unknown[] }[] } }).verification;
+    expect(v.passed).toBe(true);
+    expect(v.runs[0]!.commands).toBeGreaterThan(8);
+    expect(r.all).toMatch(/gate-level ice40 dsp: tiny_axi_top netlist/);
     for (const f of ['tiny_axi_axi_top.v', 'regmap.h', `${HARNESS_MODULE}.v`, 'nextpnr.log', 'report.json']) expect(existsSync(join(out, f)), f).toBe(true);
+  });
+
+  it('--no-verify skips the gate-level check and the report says so', async () => {
+    const out = join(work, 'out-noverify');
+    const r = await axgen(['fpga', cfgFile, '--device', 'up5k', '--clock', '12', '--out', out, '--no-verify']);
+    expect(r.exitCode, r.all).toBe(0);
+    expect(r.all).not.toMatch(/gate-level ice40/);
+    expect(readFileSync(join(out, 'fpga.txt'), 'utf8')).toMatch(/gate-level check: skipped \(--no-verify\)/);
+    expect(JSON.parse(readFileSync(join(out, 'fpga.json'), 'utf8')).verification).toMatch(/^skipped \(--no-verify\)/);
   });
 
   it('says which resource overflowed and by how much when the design does not fit', async () => {

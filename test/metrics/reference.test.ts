@@ -1,5 +1,5 @@
 /**
- * Error metrics reproduce every reference figure of units.md (8×8 bits, exhaustive), rounded to
+ * Error metrics reproduce every reference figure of docs/units.md (8×8 bits, exhaustive), rounded to
  * the precision the reference gives. A figure that does not reproduce is a misreading of the
  * definition in the model, not a tolerance to widen.
  */
@@ -20,7 +20,7 @@ function cfg(multiplier: Record<string, unknown>, signed = false, extra: Record<
 const fixed = (v: number, digits: number) => v.toFixed(digits);
 const m = (mult: Record<string, unknown>, signed = false): ErrorMetrics => errorMetrics(cfg(mult, signed));
 
-describe('Mitchell reference figures (units.md)', () => {
+describe('Mitchell reference figures (docs/units.md)', () => {
   it('plain, unsigned: MRE 3.79 %, WCRE 11.11 %, MAE 606.4, WCE 4096, EP 93.09 %', () => {
     const r = m({ kind: 'mitchell' });
     expect(r.exhaustive).toBe(true);
@@ -71,7 +71,7 @@ describe('Mitchell reference figures (units.md)', () => {
   });
 });
 
-describe('ILM reference figures (units.md)', () => {
+describe('ILM reference figures (docs/units.md)', () => {
   it('WCRE 24.8 %, 6.10 %, 1.48 %, 0.35 % for 0–3 corrections; mean error shrinks about 10× per correction', () => {
     const r = [0, 1, 2, 3].map((i) => m({ kind: 'ilm', corrections: i }));
     expect(r.map((x) => fixed(x.wcrePct, 2))).toEqual(['24.80', '6.10', '1.48', '0.35']);

@@ -1,7 +1,7 @@
 /** The golden model's arithmetic and the cycle model, against plain references. */
 import { describe, expect, it } from 'vitest';
 import { accumulate, gemmModel } from '../../generator/model/gemm.js';
-import { commandCycles, scaleSimCycles } from '../../generator/model/cycles.js';
+import { commandCycles, scaleSimCycles } from '../../generator/config/cycles.js';
 import { schedule } from '../../generator/model/schedule.js';
 import { derive } from '../../generator/config/derive.js';
 import { config } from '../helpers/configs.js';

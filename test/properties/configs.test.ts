@@ -8,7 +8,7 @@ import fc from 'fast-check';
 import { mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ConfigError } from '../../generator/config/errors.js';
+import { ConfigError } from '../../generator/infra/errors.js';
 import { resolveConfig } from '../../generator/config/resolve.js';
 import { generateTo } from '../../generator/emit/generate.js';
 import { emitRtl, topModule } from '../../generator/emit/rtl.js';

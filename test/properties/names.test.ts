@@ -15,7 +15,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ConfigError } from '../../generator/config/errors.js';
+import { ConfigError } from '../../generator/infra/errors.js';
 import { resolveConfig, type ResolvedConfig } from '../../generator/config/resolve.js';
 import { generateTo } from '../../generator/emit/generate.js';
 import { lintFiles, lintProblems } from '../../sim/lint.js';

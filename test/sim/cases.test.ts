@@ -2,7 +2,8 @@
 import { describe, expect, it } from 'vitest';
 import { derive } from '../../generator/config/derive.js';
 import { resolveConfig } from '../../generator/config/resolve.js';
-import { casesFor, commandM, defaultGemm, laneOrigin, operandsOf, parseGemm, scheduleCases } from '../../sim/cases.js';
+import { commandLimits, refusedCommand, refusedSchedule } from '../../generator/model/schedule.js';
+import { casesFor, refusedCases, commandM, defaultGemm, laneOrigin, operandsOf, parseGemm, scheduleCases } from '../../sim/cases.js';
 
 const mk = (dataflow: string, rows: number, cols: number, aSigned = true) =>
   resolveConfig(
@@ -61,9 +62,36 @@ describe('cases', () => {
     expect(laneOrigin(ms, 5, 0)).toMatchObject({ command: 3, m0: 2, n0: 3, m: 2, n: 3 });
     expect(laneOrigin(ms, 5, 1)).toMatchObject({ command: 3, m: null, n: null }); // padding lane
     expect(operandsOf(ms, laneOrigin(ms, 5, 1)!)).toMatch(/padding/);
-    const firstDirected = laneOrigin(ms, ms.parts[1]!.firstBeat, 0)!;
-    expect(firstDirected).toMatchObject({ caseIndex: 1, caseName: 'directed all-zero', caseCommand: 0, m: 0, n: 0 });
+    // The refused commands (no beats) sit between the random GEMM and the first directed tile.
+    const zeroIdx = ms.parts.findIndex((p) => p.case.name === 'directed all-zero');
+    expect(ms.parts.slice(1, zeroIdx).map((p) => p.case.name)).toEqual(['refused M=0', 'refused K=0', 'refused N=0']);
+    const firstDirected = laneOrigin(ms, ms.parts[zeroIdx]!.firstBeat, 0)!;
+    expect(firstDirected).toMatchObject({ caseIndex: zeroIdx, caseName: 'directed all-zero', caseCommand: 0, m: 0, n: 0 });
     expect(laneOrigin(ms, ms.all.yBeats.length, 0)).toBeNull();
+  });
+
+  it('refused commands: zero dimensions always, each limit + 1 when its port carries it; the model predicts no beats, 0 counters', () => {
+    for (const df of ['weight-stationary', 'output-stationary'] as const) {
+      const c = mk(df, 2, 2);
+      const d = derive(c);
+      const lim = commandLimits(c);
+      expect(lim).toEqual({ m: df === 'weight-stationary' ? c.array.accDepth : 2, k: c.array.maxK, n: 2 });
+      const rc = refusedCases(c, d);
+      for (const x of rc) {
+        const { m, k, n } = x.refuse!;
+        expect(refusedCommand(c, m, k, n), x.name).toBe(true);
+        expect(m < 2 ** d.mBits && k < 2 ** d.kBits && n < 2 ** d.nBits, x.name).toBe(true);
+        const s = refusedSchedule(c, m, k, n);
+        expect(s.commands).toEqual([expect.objectContaining({ cycles: 0, macs: 0, skipped: 0, refused: true })]);
+        expect(s.wBeats.length + s.aBeats.length + s.yBeats.length).toBe(0);
+      }
+      expect(rc.slice(0, 3).map((x) => x.name)).toEqual(['refused M=0', 'refused K=0', 'refused N=0']);
+      // N = C + 1 = 3 fits the 2-bit N port of a 2-column array; on 3 columns N = 4 does not.
+      expect(rc.map((x) => x.name)).toContain('refused N=3');
+      expect(refusedCases(mk(df, 2, 3), derive(mk(df, 2, 3))).map((x) => x.name)).not.toContain('refused N=4');
+      expect(refusedCommand(c, lim.m, lim.k, lim.n)).toBe(false);
+      expect(() => refusedSchedule(c, 1, 1, 1)).toThrow(/within the limits/);
+    }
   });
 
   it('concatenates schedules with more beats than the call stack holds arguments', () => {

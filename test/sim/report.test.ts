@@ -1,6 +1,6 @@
 /** Report renderings of a regression (no simulation): JUnit XML escaping, the summary table, progress lines. */
 import { describe, expect, it } from 'vitest';
-import { progress } from '../../sim/progress.js';
+import { progress } from '../../generator/infra/progress.js';
 import { junitXml, summaryTable, type JobResult, type RegressReport } from '../../sim/regress.js';
 
 const job = (name: string, passed: boolean, failure?: string): JobResult => ({
@@ -74,7 +74,7 @@ describe('regression reports', () => {
 
 describe('tool version range', () => {
   it('accepts the supported versions and names what to install otherwise', async () => {
-    const { checkVersion, ToolMissingError } = await import('../../sim/tools.js');
+    const { checkVersion, ToolMissingError } = await import('../../generator/infra/tools.js');
     expect(checkVersion('verilator', 'Verilator 5.006 2023-01-22 rev (Debian 5.006-3)\n').version).toBe('Verilator 5.006 2023-01-22 rev (Debian 5.006-3)');
     expect(checkVersion('iverilog', 'Icarus Verilog version 11.0 (stable) ()\n').version).toMatch(/^Icarus Verilog version 11\.0/);
     expect(() => checkVersion('verilator', 'Verilator 4.038 2020-07-11')).toThrow(/older than the supported 5\.006.*apt-get install -y verilator build-essential/);

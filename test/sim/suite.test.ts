@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { resolveConfig } from '../../generator/config/resolve.js';
 import { units } from '../../generator/units/index.js';
-import { hasZeroSkip, SUITES, suite } from '../../sim/suite.js';
+import { SUITES, suite } from '../../sim/suite.js';
 
 describe.each(SUITES)('suite %s', (name) => {
   const entries = suite(name);
@@ -28,8 +28,9 @@ describe('default suite coverage', () => {
     expect(configs.some((c) => c.array.rows === 4 && c.array.cols === 4)).toBe(true);
     expect(configs.some((c) => c.precision.accumulator.overflow === 'saturate')).toBe(true);
   });
-  it('zero-skip on every unit kind once the schema has it', () => {
-    if (!hasZeroSkip()) return;
-    for (const u of units) expect(configs.some((c) => c.multiplier.kind === u.kind && 'zeroSkip' in c && c.zeroSkip !== undefined), u.kind).toBe(true);
+  it('zero-skip on every unit kind, on both dataflows', () => {
+    for (const u of units)
+      for (const df of ['weight-stationary', 'output-stationary'])
+        expect(configs.some((c) => c.multiplier.kind === u.kind && c.dataflow === df && c.zeroSkip !== undefined), `${u.kind} ${df}`).toBe(true);
   });
 });

@@ -162,7 +162,7 @@ describe('sweep runs', () => {
     expect(stats).toMatchObject({ points: 6, failed: 0, cached: before.complete.length, computed: 6 - before.complete.length });
     expect(entries(cache).complete.length).toBe(6);
     expect(entries(cache).broken).toEqual([]);
-    // The temporaries the killed run was filling are gone (cleaned by the next run, generator/emit/write.ts).
+    // The temporaries the killed run was filling are gone (cleaned by the next run, generator/infra/write.ts).
     expect(readdirSync(join(cache, 'sweep-point')).filter((n) => n.startsWith('.tmp-'))).toEqual([]);
   });
 

@@ -1,6 +1,6 @@
 /** Sweep specs: validation messages, axis paths, grid, filters, point names, shards, Pareto. */
 import { describe, expect, it } from 'vitest';
-import { ConfigError } from '../../generator/config/errors.js';
+import { ConfigError } from '../../generator/infra/errors.js';
 import { expandGrid, isConfigPath, parseShard, resolveSweep, shardOf, valueToken } from '../../generator/sweep/spec.js';
 import { paretoFront } from '../../generator/sweep/results.js';
 

@@ -1,12 +1,12 @@
 /**
  * ASM (alphabet set multiplier): the golden model against the reference figures of
- * /work/shared/reference/units.md, the mapping rules, config validation, the standalone unit
+ * docs/units.md, the mapping rules, config validation, the standalone unit
  * exhaustively in Icarus and Verilator (all variants in ONE build per simulator), lint, and GEMMs
  * on arrays of ASM PEs in co-simulation.
  */
 import { describe, expect, it } from 'vitest';
 import { resolveConfig } from '../../generator/config/resolve.js';
-import { ConfigError } from '../../generator/config/errors.js';
+import { ConfigError } from '../../generator/infra/errors.js';
 import { errorMetrics } from '../../generator/metrics/metrics.js';
 import { emitRtl, topModule } from '../../generator/emit/rtl.js';
 import { emitUnit, unitTopModule } from '../../generator/emit/unit.js';

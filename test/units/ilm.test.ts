@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { resolveConfig } from '../../generator/config/resolve.js';
-import { ConfigError } from '../../generator/config/errors.js';
+import { ConfigError } from '../../generator/infra/errors.js';
 import { emitUnit, unitTopModule } from '../../generator/emit/unit.js';
 import { ilm, ilmCore, ilmUnit } from '../../generator/units/ilm.js';
 import type { UnitContext } from '../../generator/units/types.js';

@@ -1,11 +1,11 @@
 /**
  * Mitchell family: the golden model against the worked examples and the closed-form error of
- * units.md, the schema and rules, the true product range, and lint of the emitted modules.
+ * docs/units.md, the schema and rules, the true product range, and lint of the emitted modules.
  * (Reference error figures: test/metrics/reference.test.ts; RTL vs model: exhaustive.test.ts.)
  */
 import { describe, expect, it } from 'vitest';
 import { resolveConfig } from '../../generator/config/resolve.js';
-import { ConfigError } from '../../generator/config/errors.js';
+import { ConfigError } from '../../generator/infra/errors.js';
 import { emitUnit, unitTopModule } from '../../generator/emit/unit.js';
 import { mitchell, mitchellUnit } from '../../generator/units/mitchell.js';
 import type { UnitContext } from '../../generator/units/types.js';
@@ -40,7 +40,7 @@ function problems(m: Record<string, unknown>, aBits = 8, wBits = 8): string {
 }
 
 describe('mitchell golden model', () => {
-  it('reproduces the worked examples of units.md', () => {
+  it('reproduces the worked examples of docs/units.md', () => {
     expect(mul(100, 200, {})).toBe(18432);
     expect(mul(100, 20, {})).toBe(1856);
     expect(mul(128, 128, { fractionBits: 4, unbias: true })).toBe(17408);

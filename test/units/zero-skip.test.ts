@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { derive } from '../../generator/config/derive.js';
-import { ConfigError } from '../../generator/config/errors.js';
+import { ConfigError } from '../../generator/infra/errors.js';
 import { resolveConfig, type ResolvedConfig } from '../../generator/config/resolve.js';
 import { emitRtl, topModule } from '../../generator/emit/rtl.js';
 import { errorMetrics } from '../../generator/metrics/metrics.js';

@@ -5,17 +5,14 @@
 `default_nettype none
 
 // Exact multiplier: p_o = a * w for a 8-bit signed activation and a 8-bit signed weight,
-// giving a 16-bit signed product. Written as a plain `*` on operands extended to the
-// product width, so FPGA synthesis can map it to a DSP block.
+// giving a 16-bit signed product. Written as one plain `*` of the operands at their own
+// widths and signedness, so FPGA synthesis maps it to a DSP block correctly.
 module edge_int8_mul (
   input  wire [7:0]  a_enc_i,
   input  wire [7:0]  w_enc_i,
   output wire [15:0] p_o
 );
-  wire [15:0] a_ext = {$signed({a_enc_i, 8'd0}) >>> 8};
-  wire [15:0] w_ext = {$signed({w_enc_i, 8'd0}) >>> 8};
-
-  assign p_o = a_ext * w_ext;
+  assign p_o = $signed(a_enc_i) * $signed(w_enc_i);
 endmodule
 
 `resetall

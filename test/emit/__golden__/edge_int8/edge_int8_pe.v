@@ -6,8 +6,9 @@
 
 // Weight-stationary processing element. It holds an active weight and a shadow weight: the
 // shadow is written while the array computes with the active one, and wswap_i copies it over
-// between folds. Each advancing cycle it passes its activation east and adds its product to the
-// partial sum coming from the north, passing the sum south.
+// between folds (or takes w_i directly when the shadow is written in the same cycle, so a fold
+// can start on its last weight beat). Each advancing cycle it passes its activation east and adds
+// its product to the partial sum coming from the north, passing the sum south.
 module edge_int8_pe (
   input  wire        clk_i,
   input  wire        rst_ni,
@@ -15,16 +16,13 @@ module edge_int8_pe (
   input  wire        w_we_i,   // write w_i into the shadow weight
   input  wire [7:0]  w_i,      // encoded weight, broadcast down the column
   input  wire        wswap_i,  // active weight <= shadow weight
-  input  wire        av_i,     // the activation from the west is a real operand
   input  wire [7:0]  a_i,      // encoded activation from the west
-  output wire        av_o,
   output wire [7:0]  a_o,      // to the east
   input  wire [31:0] ps_i,     // partial sum from the north
   output wire [31:0] ps_o      // to the south
 );
   reg  [7:0]  w_shadow_q;
   reg  [7:0]  w_active_q;
-  reg         av_q;
   reg  [7:0]  a_q;
   reg  [31:0] ps_q;
   wire [15:0] prod;
@@ -46,21 +44,18 @@ module edge_int8_pe (
     if (!rst_ni) begin
       w_shadow_q <= 8'd0;
       w_active_q <= 8'd0;
-      av_q       <= 1'b0;
       a_q        <= 8'd0;
       ps_q       <= 32'd0;
     end else begin
       if (w_we_i) w_shadow_q <= w_i;
-      if (wswap_i) w_active_q <= w_shadow_q;
+      if (wswap_i) w_active_q <= w_we_i ? w_i : w_shadow_q;
       if (adv_i) begin
-        av_q <= av_i;
         a_q  <= a_i;
         ps_q <= ps_d;
       end
     end
   end
 
-  assign av_o = av_q;
   assign a_o  = a_q;
   assign ps_o = ps_q;
 endmodule

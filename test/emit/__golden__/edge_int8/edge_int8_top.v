@@ -11,10 +11,15 @@
 // beats (beat r: W[f*8+r][0..7], zero past K or N), and M activation beats
 // (beat m: A[m][f*8..f*8+7], zero past K). After the last fold, M result beats leave
 // (beat m: Y[m][0..7]), each element fully reduced. Weights of the next fold load into
-// shadow registers while the current fold computes.
+// shadow registers while the current fold computes; a fold starts in the cycle its last weight
+// beat is accepted.
+//
+// A command with M, K or N of 0 or above the limits is refused: it is accepted, moves no beat,
+// leaves the counters at 0 and sets err_o, which stays set until the next command is accepted.
 //
 // Counters (cleared when a command is accepted, held after it ends):
-//   cnt_cycles_o = 8 + F*(M + 15) advancing cycles (stalls are not counted)
+//   cnt_cycles_o = 8 + F*(M + 15) busy cycles that are not stalls (a stall: waiting for a
+//                  beat, for the result stream, or for a later fold's weights)
 //   cnt_macs_o   = M*K*N real products
 //   cnt_skipped_o = real products skipped by zero-skip units (no zero-skip configured: always 0)
 module edge_int8_top (
@@ -40,6 +45,7 @@ module edge_int8_top (
   output wire [255:0] y_data_o,
   // status and performance counters
   output wire        busy_o,
+  output wire        err_o,  // the last command was refused (dimension out of range)
   output wire [13:0] cnt_cycles_o,
   output wire [19:0] cnt_macs_o,
   output wire [19:0] cnt_skipped_o
@@ -73,6 +79,7 @@ module edge_int8_top (
   reg [6:0]  idx_q;    // advancing cycle within the fold
   reg [13:0] cyc_q;
   reg [19:0] macs_q;
+  reg        err_q;    // the last command was refused
   reg [1:0]  state_d;
   reg [6:0]  m_d;
   reg [3:0]  n_d;
@@ -84,11 +91,18 @@ module edge_int8_top (
   reg [6:0]  idx_d;
   reg [13:0] cyc_d;
   reg [19:0] macs_d;
+  reg        err_d;
 
   // ---- command ----
   wire cmd_fire = cmd_valid_i && cmd_ready_o;
   assign cmd_ready_o = (state_q == ST_IDLE);
   assign busy_o      = (state_q != ST_IDLE);
+  assign err_o       = err_q;
+  // Refused: a dimension of 0 (the AXI registers' reset value) or past its limit
+  // (M <= 64, K <= 1024, N <= 8).
+  wire cmd_bad = (cmd_m_i == 7'd0) || (cmd_m_i > 7'd64) ||
+                 (cmd_k_i == 11'd0) || (cmd_k_i > 11'd1024) ||
+                 (cmd_n_i == 4'd0) || (cmd_n_i > 4'd8);
 
   // ---- weight loading into the shadow registers, one row per beat ----
   wire        load_on    = (state_q != ST_IDLE) && (wkrem_q != 11'd0) && !wfull_q;
@@ -97,15 +111,19 @@ module edge_int8_top (
   assign w_ready_o = load_on;
 
   // ---- fold sequencing ----
-  wire running    = (state_q == ST_RUN);
-  wire inject     = running && (idx_q < m_q);
-  wire last_fold  = (krem_q <= K_FOLD);
-  wire y_due      = running && last_fold && (idx_q >= IDX_Y_FIRST);
-  wire a_ok       = !inject || a_valid_i;
-  wire y_ok       = !y_due || y_ready_i;
-  wire adv        = running && a_ok && y_ok;
-  wire run_end    = adv && (idx_q == m_q + IDX_RUN_TAIL);
-  wire start_fold = ((state_q == ST_WAIT) && wfull_q) || (run_end && !last_fold && wfull_q);
+  wire running   = (state_q == ST_RUN);
+  wire inject    = running && (idx_q < m_q);
+  wire last_fold = (krem_q <= K_FOLD);
+  wire y_due     = running && last_fold && (idx_q >= IDX_Y_FIRST);
+  wire a_ok      = !inject || a_valid_i;
+  wire y_ok      = !y_due || y_ready_i;
+  wire adv       = running && a_ok && y_ok;
+  wire run_end   = adv && (idx_q == m_q + IDX_RUN_TAIL);
+  // The next fold's weights are complete, or their last row arrives this cycle (the PEs then take
+  // that row from the weight lanes directly).
+  wire w_last     = w_fire && (wrow_q == WROW_LAST);
+  wire fold_ready = wfull_q || w_last;
+  wire start_fold = ((state_q == ST_WAIT) || (run_end && !last_fold)) && fold_ready;
 
   assign a_ready_o = inject && y_ok;
   assign y_valid_o = y_due && a_ok;
@@ -127,7 +145,9 @@ module edge_int8_top (
     idx_d = idx_q;
     cyc_d = cyc_q;
     macs_d = macs_q;
+    err_d = err_q;
     if (cmd_fire) begin
+      err_d = cmd_bad;
       m_d = cmd_m_i;
       n_d = cmd_n_i;
       krem_d = cmd_k_i;
@@ -137,7 +157,7 @@ module edge_int8_top (
       first_d = 1'b1;
       cyc_d = 14'd0;
       macs_d = 20'd0;
-      state_d = ST_WAIT;
+      if (!cmd_bad) state_d = ST_WAIT;
     end
     if (w_fire) begin
       if (wrow_q == WROW_LAST) begin
@@ -160,7 +180,7 @@ module edge_int8_top (
       end else begin
         krem_d = krem_q - K_FOLD;
         first_d = 1'b0;
-        if (!wfull_q) state_d = ST_WAIT;
+        if (!fold_ready) state_d = ST_WAIT;
       end
     end
     if (adv || (w_fire && first_q && (state_q == ST_WAIT))) cyc_d = cyc_q + 14'd1;
@@ -181,6 +201,7 @@ module edge_int8_top (
       idx_q   <= 7'd0;
       cyc_q   <= 14'd0;
       macs_q  <= 20'd0;
+      err_q   <= 1'b0;
     end else begin
       state_q <= state_d;
       m_q     <= m_d;
@@ -193,6 +214,7 @@ module edge_int8_top (
       idx_q   <= idx_d;
       cyc_q   <= cyc_d;
       macs_q  <= macs_d;
+      err_q   <= err_d;
     end
   end
 
@@ -203,7 +225,6 @@ module edge_int8_top (
   // ---- array edges ----
   wire [7:0]   w_row_we;
   wire [63:0]  w_col;
-  wire [7:0]   av_row;
   wire [63:0]  a_row;
   wire [255:0] ps_top;
   wire [255:0] ps_bot;
@@ -213,25 +234,22 @@ module edge_int8_top (
   genvar r, c;
   generate
     for (r = 0; r < ROWS; r = r + 1) begin : gen_row_edge
-      localparam [3:0] ROW     = r;
       localparam [2:0] ROW_IDX = r;
       wire       [7:0] a_raw   = inject ? a_data_i[r*A_BITS +: A_BITS] : {A_BITS{1'b0}};
-      wire             a_real  = inject && (ROW < kv);
       wire       [7:0] a_enc;
       edge_int8_act_pre u_act_pre (
         .a_i     (a_raw),
         .a_enc_o (a_enc)
       );
       if (r == 0) begin : gen_noskew
-        assign av_row[r] = a_real;
         assign a_row[r*AE_BITS +: AE_BITS] = a_enc;
       end else begin : gen_skew
-        edge_int8_delay #(.WIDTH(AE_BITS + 1), .DEPTH(r)) u_skew (
+        edge_int8_delay #(.WIDTH(AE_BITS), .DEPTH(r)) u_skew (
           .clk_i  (clk_i),
           .rst_ni (rst_ni),
           .en_i   (adv),
-          .d_i    ({a_real, a_enc}),
-          .q_o    ({av_row[r], a_row[r*AE_BITS +: AE_BITS]})
+          .d_i    (a_enc),
+          .q_o    (a_row[r*AE_BITS +: AE_BITS])
         );
       end
       assign w_row_we[r] = w_fire && (wrow_q == ROW_IDX);
@@ -288,7 +306,6 @@ module edge_int8_top (
     .w_row_we_i (w_row_we),
     .w_col_i    (w_col),
     .wswap_i    (start_fold),
-    .av_row_i   (av_row),
     .a_row_i    (a_row),
     .ps_top_i   (ps_top),
     .ps_bot_o   (ps_bot)

@@ -26,9 +26,9 @@ import { existsSync, type Stats } from 'node:fs';
 import { createHash, randomBytes } from 'node:crypto';
 import { homedir, hostname } from 'node:os';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
-import { ConfigError, show } from '../config/errors.js';
+import { ConfigError, show } from './errors.js';
 import { GENERATOR_VERSION } from '../version.js';
-import { ROOT_DIR } from './handlebars.js';
+import { ROOT_DIR } from '../root.js';
 
 export interface OutFile {
   name: string;

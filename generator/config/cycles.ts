@@ -1,10 +1,14 @@
 /**
- * Cycle model: the advancing cycles one command takes on the generated array, equal to the RTL's
- * cnt_cycles_o (stall cycles are not counted in either). See README "Cycle model".
+ * Cycle model: the busy cycles one command takes on the generated array when no stream stalls,
+ * equal to the RTL's cnt_cycles_o, which counts every busy cycle that is not a stall (a cycle
+ * spent waiting for an input beat, for the result stream, or for a later fold's weights). With no
+ * stall, busy_o is high for exactly this many cycles. See README "Cycle model".
  *
- * Weight-stationary, F = ceil(K/R) folds: R cycles to load the first fold's weights, then per fold
- * M + R + C - 1 cycles (M beats in, R + C - 1 to fill and drain the skewed pipeline). Later folds'
- * weights load into shadow registers during the previous fold, so their R cycles are hidden.
+ * Weight-stationary, F = ceil(K/R) folds: R cycles to load the first fold's weights (the fold
+ * starts in the cycle its last weight row arrives), then per fold M + R + C - 1 cycles (M beats
+ * in, R + C - 1 to fill and drain the skewed pipeline). Later folds' weights load into shadow
+ * registers during the previous fold, so their R cycles are hidden. A refused command (a
+ * dimension of 0 or past the limits, model/schedule.ts refusedCommand) takes 0 cycles.
  * SCALE-Sim v2 counts 2R + C + M - 2 per fold (its preload included).
  *
  * Output-stationary: K + R + C - 2 cycles to stream and flush (SCALE-Sim's per-fold figure), then

@@ -1,5 +1,5 @@
 /**
- * Progress of slow steps (sim/progress.ts activity): plain start/end lines when stderr is not a
+ * Progress of slow steps (generator/infra/progress.ts activity): plain start/end lines when stderr is not a
  * terminal, a redrawn status line on one, nothing when disabled; and `axgen synth` showing each
  * Yosys run with --progress and nothing by default when stderr is a pipe.
  */
@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ROOT_DIR } from '../../generator/root.js';
-import { activity, progressWanted } from '../../sim/progress.js';
+import { activity, progressWanted } from '../../generator/infra/progress.js';
 
 /** A stand-in for process.stderr that records what is written. */
 function fakeStream(isTTY: boolean): NodeJS.WriteStream & { text: string } {
@@ -50,9 +50,11 @@ describe('progress of slow steps', () => {
     const s = fakeStream(true);
     const a = activity(true, s);
     const end = a.start('golden model');
+    // eslint-disable-next-line no-control-regex -- the ANSI erase-line escape is what is checked
     expect(s.text).toMatch(/\r\x1b\[K… golden model {2}\(\d+\.\d s\)$/);
     end('done');
     a.stop();
+    // eslint-disable-next-line no-control-regex -- the ANSI erase-line escape is what is checked
     expect(s.text).toMatch(/\r\x1b\[K {2}golden model: done, \d+\.\d s\n/);
     expect(s.text.endsWith('\r\x1b[K')).toBe(true);
   });

@@ -3,8 +3,8 @@ import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { lstat, mkdir, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { ROOT_DIR } from '../generator/emit/handlebars.js';
-import { cleanStaleTemps, finishTemp, makeTemp } from '../generator/emit/write.js';
+import { ROOT_DIR } from '../root.js';
+import { cleanStaleTemps, finishTemp, makeTemp } from './write.js';
 
 export function cacheRoot(): string {
   return resolve(process.env.AXGEN_CACHE ?? join(ROOT_DIR, '.axgen-cache'));

@@ -6,7 +6,7 @@
  */
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
-import { checkOutFile, moveAside, cleanStaleTempFiles, tempFileFor, type OutputOptions } from '../generator/emit/write.js';
+import { checkOutFile, moveAside, cleanStaleTempFiles, tempFileFor, type OutputOptions } from './write.js';
 
 const jsonWith =
   (fields: string[]) =>
@@ -27,10 +27,12 @@ const jsonWith =
 export const REPORT_KINDS = {
   sim: jsonWith(['config', 'seed', 'gemm', 'runs', 'replay']),
   regress: jsonWith(['suite', 'seed', 'results', 'tools']),
+  infer: jsonWith(['config', 'model', 'inputs', 'cases', 'runs']),
   junit: (old: string): boolean => /^<\?xml[^\n]*\n<testsuites name="axgen regress"/.test(old),
   synth: jsonWith(['name', 'configHash', 'target', 'tool', 'scriptVersion']),
   metrics: jsonWith(['generatorVersion', 'config', 'configHash']),
   fpga: jsonWith(['top', 'device', 'fits', 'utilisation', 'config']),
+  gate: jsonWith(['seed', 'jobs', 'failed', 'results']),
   wave: (old: string): boolean => /^\s*\$(date|version|timescale|comment|scope)\b/.test(old),
   accuracy: jsonWith(['generatorVersion', 'config', 'configHash', 'model', 'dataset', 'images', 'accuracy']),
   // An ONNX model axgen quantize wrote: ModelProto field 1 (ir_version, varint) then field 2

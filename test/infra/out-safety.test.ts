@@ -3,7 +3,7 @@
  * refuses to replace anything axgen did not write, refuses an empty path, follows the umask, and
  * cleans the temporaries of a killed run. Each case drives the real CLI (`node bin/axgen.js`) in a
  * fresh temporary folder; the refusals come before any tool runs, so no simulator or Yosys run is
- * needed. The rules themselves: generator/emit/write.ts.
+ * needed. The rules themselves: generator/infra/write.ts.
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import yargs from 'yargs';
@@ -13,9 +13,9 @@ import { existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSyn
 import { hostname, tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { cached } from '../../sim/cache.js';
-import { cleanStaleTemps, FORCE_HELP, OUT_EXISTING_HELP, OUTPUT_MARKER, writeFolderAtomically } from '../../generator/emit/write.js';
-import { REPORT_KINDS } from '../../sim/files.js';
+import { cached } from '../../generator/infra/cache.js';
+import { cleanStaleTemps, FORCE_HELP, OUT_EXISTING_HELP, OUTPUT_MARKER, writeFolderAtomically } from '../../generator/infra/write.js';
+import { REPORT_KINDS } from '../../generator/infra/files.js';
 import { COMMANDS as COMMAND_ENTRIES } from '../../generator/commands/index.js';
 
 const commands = await Promise.all(COMMAND_ENTRIES.map((e) => e.load()));

@@ -1,5 +1,5 @@
 /**
- * The cycle model (generator/model/cycles.ts) against the RTL's counters: for edge shapes and both
+ * The cycle model (generator/config/cycles.ts) against the RTL's counters: for edge shapes and both
  * dataflows, every command of a sweep of M and K (one fold, a partial fold, several folds) must end
  * with cnt_cycles_o equal to the model, with and without stalls (stall cycles are not counted).
  * The checker compares the counters per command; this test also pins the relation to SCALE-Sim.
@@ -7,7 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import { derive } from '../../generator/config/derive.js';
 import { resolveConfig } from '../../generator/config/resolve.js';
-import { commandCycles, scaleSimCycles } from '../../generator/model/cycles.js';
+import { commandCycles, scaleSimCycles } from '../../generator/config/cycles.js';
 import { commandM, scheduleCases, type GemmCase } from '../../sim/cases.js';
 import { cosim } from '../../sim/cosim.js';
 import { randomMatrix, rng } from '../../sim/stimulus.js';
@@ -63,5 +63,45 @@ describe('relation to SCALE-Sim (per command, no stalls)', () => {
   it('output-stationary: SCALE-Sim\'s R + C + K - 2 plus the M cycles that shift the results out', () => {
     const s = { rows: 8, cols: 8, dataflow: 'output-stationary' as const };
     expect(commandCycles(s, 8, 100) - scaleSimCycles(s, 8, 100)).toBe(8);
+  });
+});
+
+/**
+ * Issue 11: weight-stationary spent one cycle after the first fold's weights with no stream stalled
+ * and counted it nowhere (4×4 16x8x4: busy 51, counter 50; 8×8 64x8x8: busy 88, counter 87). With
+ * no stall the checker measures the cycles busy_o is high and compares them with the counter; a
+ * cycle expectation made one too small shows both measured values in the report.
+ */
+describe('busy cycles equal the cycle counter when nothing stalls', () => {
+  it.each([
+    [4, 4, 16, 16, 8, 4, 50],
+    [8, 8, 64, 64, 8, 8, 87],
+  ])('weight-stationary %ix%i (accDepth %i), GEMM %ix%ix%i: %i cycles', async (rows, cols, accDepth, m, k, n, expected) => {
+    const c = resolveConfig(
+      {
+        name: `busy_ws_${rows}x${cols}`,
+        array: { rows, cols, maxK: 64, accDepth },
+        precision: { activation: { bits: 8, signed: true }, weight: { bits: 8, signed: true } },
+        multiplier: { kind: 'exact' },
+      },
+      'test',
+    );
+    const d = derive(c);
+    const next = rng(rows);
+    const cases: GemmCase[] = [{ name: `${m}x${k}x${n}`, A: randomMatrix(m, k, d.ctx.activation, next), W: randomMatrix(k, n, d.ctx.weight, next) }];
+    expect(commandCycles({ rows, cols, dataflow: c.dataflow }, m, k)).toBe(expected);
+    const ok = await cosim(c, { simulator: 'icarus', cases, seed: 3, stall: 0 });
+    expect(ok.passed, JSON.stringify({ problems: ok.problems, counters: ok.counters })).toBe(true);
+    // Expect one cycle fewer: the checker then reports what it measured, busy and counter alike.
+    const tamper = (f: Record<string, string>) => {
+      const [count, line] = f['cnt.hex']!.split('\n');
+      const [beats, cyc, ...rest] = line!.split(' ');
+      return { ...f, 'cnt.hex': `${count}\n${[beats, (parseInt(cyc!, 16) - 1).toString(16), ...rest].join(' ')}\n` };
+    };
+    const off = await cosim(c, { simulator: 'icarus', cases, seed: 3, stall: 0, tamper });
+    expect(off.counters.map((x) => [x.name, x.actual]).sort()).toEqual([
+      ['busy', String(expected)],
+      ['cycles', String(expected)],
+    ]);
   });
 });

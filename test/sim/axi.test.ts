@@ -3,13 +3,17 @@
  * model, in both simulators, on an exact weight-stationary config with zero-skip (so the skipped-MAC
  * counter is non-zero) and a Mitchell output-stationary config. Each run: ID/illegal/read-only CSR
  * accesses, a soft reset mid-run followed by clean runs, back-to-back tiles, counters read over
- * AXI4-Lite and compared with the model, TLAST on every stream, ERR_START/ERR_TLAST flags; several
+ * AXI4-Lite and compared with the model, TLAST on every stream, ERR_START/ERR_TLAST flags, refused
+ * commands (zero and over-limit dimensions: ERR_DIM, no beats, counters 0); several
  * seeds of random TVALID gaps and TREADY/BREADY/RREADY stalls. Two Verilator builds.
  */
 import { describe, expect, it } from 'vitest';
 import { resolveConfig } from '../../generator/config/resolve.js';
 import { written } from '../helpers/configs.js';
 import { axiCosim } from '../../sim/axi.js';
+import { emitAxiRtl } from '../../generator/axi/emit.js';
+import { emitRtl } from '../../generator/emit/rtl.js';
+import { faultNamed } from '../../sim/faults.js';
 import type { SimulatorName } from '../../sim/simulators.js';
 
 function lcg(seed: number) {
@@ -90,5 +94,12 @@ describe('AXI checker self-test', () => {
     const r = await axiCosim(c, { simulator: 'icarus', A, W, seed: 2, stall: 40, mutate });
     expect(r.passed).toBe(false);
     expect(r.problems.join('\n')).toMatch(expected);
+  });
+  it('fails when the array does not refuse a command with a zero dimension (fault refusal-removed)', async () => {
+    const rtl = faultNamed('refusal-removed').inject([...emitRtl(c), ...emitAxiRtl(c)], c);
+    const r = await axiCosim(c, { simulator: 'icarus', A, W, seed: 2, stall: 40, rtl });
+    expect(r.passed).toBe(false);
+    // The first START (DIM registers at their reset value 0) must read DONE with STATUS.ERR_DIM.
+    expect(r.problems.join('\n')).toMatch(/AXGEN_(CSR|TIMEOUT)/);
   });
 });

@@ -3,7 +3,9 @@
  * missing tool fails fast with the command that installs it.
  */
 import { runTool } from './children.js';
-import type { SimulatorName } from './simulators.js';
+
+/** The simulators axgen drives (re-exported by sim/simulators.ts). */
+export type SimulatorName = 'icarus' | 'verilator';
 
 export interface ToolInfo {
   name: string;
