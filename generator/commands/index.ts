@@ -37,6 +37,9 @@ export const COMMANDS: CommandEntry[] = [
   { ...usage(USAGE.unit), load: () => m(import('./unit.js'), (x) => x.unitCommand) },
   { ...usage(USAGE.metrics), load: () => m(import('./metrics.js'), (x) => x.metricsCommand) },
   { ...usage(USAGE.infer), load: () => m(import('./infer.js'), (x) => x.inferCommand) },
+  { ...usage(USAGE.quantize), load: () => m(import('./quantize.js'), (x) => x.quantizeCommand) },
+  { ...usage(USAGE.accuracy), load: () => m(import('./accuracy.js'), (x) => x.accuracyCommand) },
+  { ...usage(USAGE.exportLut), load: () => m(import('./export-lut.js'), (x) => x.exportLutCommand) },
 ];
 
 /** The names a command answers to: the first word of its usage and its aliases. */

@@ -15,4 +15,7 @@ export const USAGE = {
   unit: { command: 'unit <config>', describe: 'Emit the configured multiplier as a standalone <name>_unit module (edge preprocessing + PE multiplier) and optionally check it' },
   metrics: { command: 'metrics <config>', describe: 'Error metrics of the configured multiplier (MAE, WCE, EP, MRE, WCRE, MSE, bias): exhaustive up to 20 operand bits, else seeded sampling' },
   infer: { command: 'infer <config>', describe: 'Run an int8 ONNX model on input files through the generated RTL: every GEMM tile co-simulated and compared with the golden model word for word; prints class scores' },
+  quantize: { command: 'quantize <model>', describe: 'Post-training static quantization of a float ONNX model to the int8 QDQ form axgen imports (per-channel int8 weights, min/max-calibrated activations)' },
+  accuracy: { command: 'accuracy <config>', describe: 'Top-1 accuracy of an int8 ONNX network on labelled images: float, exact int8 and the configured array (golden model), with per-layer error, zero-skip rate and throughput' },
+  exportLut: { command: 'export-lut <config>', describe: "Write the configured multiplier's 8×8-bit product table for TFApprox (uint16 binary), AdaPT (C++ header) or NumPy (.npy)" },
 } as const satisfies Record<string, { command: string; aliases?: readonly string[]; describe: string }>;

@@ -119,7 +119,7 @@ export function infer(net: Network, c: ResolvedConfig, d: Derived, inputs: Map<s
 }
 
 /** im2col of an NCHW input, centred on the zero point: rows (b, oy, ox), columns (ci, i, j). */
-function im2col(L: GemmLayer, x: Tensor): Mat {
+export function im2col(L: GemmLayer, x: Tensor): Mat {
   const g = L.conv!;
   const [B, C, H, W] = x.dims as [number, number, number, number];
   const [OH, OW] = [L.outShape[2]!, L.outShape[3]!];
@@ -149,7 +149,7 @@ function im2col(L: GemmLayer, x: Tensor): Mat {
 const weightCache = new WeakMap<GemmLayer, WeakMap<ResolvedConfig, Mat[]>>();
 
 /** Centred, unit-mapped weights of batch b (K×N), computed once per layer and config. */
-function weightMat(L: GemmLayer, b: number, c: ResolvedConfig, d: Derived): Mat {
+export function weightMat(L: GemmLayer, b: number, c: ResolvedConfig, d: Derived): Mat {
   let byConfig = weightCache.get(L);
   if (!byConfig) weightCache.set(L, (byConfig = new WeakMap()));
   let mats = byConfig.get(c);

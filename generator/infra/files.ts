@@ -34,6 +34,13 @@ export const REPORT_KINDS = {
   fpga: jsonWith(['top', 'device', 'fits', 'utilisation', 'config']),
   gate: jsonWith(['seed', 'jobs', 'failed', 'results']),
   wave: (old: string): boolean => /^\s*\$(date|version|timescale|comment|scope)\b/.test(old),
+  accuracy: jsonWith(['generatorVersion', 'config', 'configHash', 'model', 'dataset', 'images', 'accuracy']),
+  // An ONNX model axgen quantize wrote: ModelProto field 1 (ir_version, varint) then field 2
+  // (producer_name) "axgen" — the first bytes protobufjs writes for the model quantize.ts makes.
+  onnx: (old: string): boolean => /^\x08[\x01-\x7f]\x12\x05axgen/.test(old),
+  // Product tables (export-lut): raw binary or .npy carry no mark of their writer, so an existing
+  // non-empty file is never recognised as axgen's (refused without --force, moved aside with it).
+  lut: (): boolean => false,
 } satisfies Record<string, (old: string) => boolean>;
 export type ReportKind = keyof typeof REPORT_KINDS;
 
@@ -51,10 +58,10 @@ export async function checkReportFile(file: string, opts: ReportOptions): Promis
 }
 
 /**
- * Writes `text` to `file` atomically, under the rule in the module comment.
+ * Writes `text` (or bytes) to `file` atomically, under the rule in the module comment.
  * @throws ConfigError when the file exists and is not axgen's report (without opts.force) or is a folder
  */
-export async function writeFileAtomically(file: string, text: string, opts: ReportOptions): Promise<void> {
+export async function writeFileAtomically(file: string, text: string | Uint8Array, opts: ReportOptions): Promise<void> {
   const target = resolve(file);
   const state = await checkReportFile(target, opts);
   await mkdir(dirname(target), { recursive: true });

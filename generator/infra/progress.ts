@@ -99,3 +99,47 @@ export function activity(enabled: boolean, stream: NodeJS.WriteStream = process.
     },
   };
 }
+
+/** A bar for a long count (images, samples): `tick()` after each item, `stop()` at the end. */
+export interface CountBar {
+  tick(): void;
+  stop(): void;
+}
+
+/**
+ * Progress of `total` items on stderr: on a terminal a redrawn bar with the count, items/s and the
+ * estimated time left (ETA: the remaining items at the mean rate so far), at most 5 redraws a
+ * second; otherwise a line at every tenth of the way. `enabled: false` prints nothing.
+ */
+export function countBar(label: string, total: number, enabled: boolean, stream: NodeJS.WriteStream = process.stderr): CountBar {
+  if (!enabled || total <= 0) return { tick: () => undefined, stop: () => undefined };
+  const tty = stream.isTTY === true;
+  const t0 = performance.now();
+  let done = 0;
+  let last = 0;
+  let nextTenth = 1;
+  const line = () => {
+    const s = (performance.now() - t0) / 1000;
+    const rate = s > 0 ? done / s : 0;
+    const eta = rate > 0 ? (total - done) / rate : NaN;
+    const fill = Math.round((30 * done) / total);
+    return `${label} [${'█'.repeat(fill)}${'░'.repeat(30 - fill)}] ${done}/${total} ${rate.toFixed(1)}/s ${Number.isFinite(eta) ? `ETA ${eta.toFixed(0)} s` : ''}`;
+  };
+  return {
+    tick() {
+      done++;
+      if (tty) {
+        const now = performance.now();
+        if (now - last < 200 && done < total) return;
+        last = now;
+        stream.write(`\r\x1b[K${line().slice(0, (stream.columns ?? 100) - 1)}`);
+      } else if (done * 10 >= nextTenth * total) {
+        while (done * 10 >= nextTenth * total) nextTenth++;
+        stream.write(`${line()}\n`);
+      }
+    },
+    stop() {
+      if (tty) stream.write('\n');
+    },
+  };
+}

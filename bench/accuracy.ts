@@ -1,0 +1,88 @@
+/**
+ * Accuracy of the trained reference networks on approximate arrays (printed, not asserted).
+ *   npx tsx bench/accuracy.ts [--images N]            images/s of the configured-array run
+ *                                                     (golden model) on the CNN, per unit kind
+ *   npx tsx bench/accuracy.ts --table [--limit N]     the README table: int8 top-1 accuracy of
+ *                                                     both networks per unit, beside the PE area
+ * The array is 8×8 weight-stationary, uint8 activations × int8 weights (the networks' operands),
+ * 32-bit wrapping accumulator, no zero-skip. Runs go through the axgen cache (sim/cache.ts).
+ */
+import { resolveConfig, type ResolvedConfig } from '../generator/config/resolve.js';
+import { unitLabel } from '../generator/config/derive.js';
+import { loadDataset } from '../generator/data/dataset.js';
+import { runAccuracy } from '../generator/commands/accuracy.js';
+import { arrayRun, loadNetwork } from '../generator/inference/accuracy.js';
+
+const arg = (name: string) => {
+  const i = process.argv.indexOf(name);
+  return i < 0 ? undefined : process.argv[i + 1];
+};
+const cfg = (multiplier: Record<string, unknown>): ResolvedConfig =>
+  resolveConfig(
+    {
+      name: 'bench_acc',
+      array: { rows: 8, cols: 8, maxK: 2048, accDepth: 64 },
+      dataflow: 'weight-stationary',
+      precision: { activation: { bits: 8, signed: false }, weight: { bits: 8, signed: true }, accumulator: { bits: 32, overflow: 'wrap' } },
+      multiplier,
+    },
+    'bench',
+  );
+
+/** PE LUT6 from the README's "Area of one PE" table (8-bit signed operands, shared encoders), or null when it is not listed there. */
+const UNITS: [Record<string, unknown>, number | null][] = [
+  [{ kind: 'exact' }, 241],
+  [{ kind: 'mitchell', fractionBits: 3 }, null],
+  [{ kind: 'mitchell', fractionBits: 4, unbias: true }, 79],
+  [{ kind: 'mitchell', fractionBits: 7 }, 92],
+  [{ kind: 'mitchell', fractionBits: 7, compensation: 'bias' }, 121],
+  [{ kind: 'ilm', corrections: 0 }, 143],
+  [{ kind: 'ilm', corrections: 1 }, 261],
+  [{ kind: 'ilm', corrections: 2 }, 376],
+  [{ kind: 'asm', alphabet: [1] }, null],
+  [{ kind: 'asm', alphabet: [1, 3] }, null],
+  [{ kind: 'asm', alphabet: [1, 3, 5, 7] }, 128],
+];
+
+const ds = await loadDataset('fashion-mnist', 'test');
+if (process.argv.includes('--table')) {
+  const limit = Number(arg('--limit') ?? ds.count);
+  const nets = ['fashion-mlp', 'fashion-cnn'];
+  const rows: string[] = [];
+  const exactAcc: Record<string, number> = {};
+  const floatAcc: Record<string, number> = {};
+  for (const [m, area] of UNITS) {
+    const c = cfg(m);
+    const cells: string[] = [];
+    for (const n of nets) {
+      const t0 = performance.now();
+      const r = await runAccuracy(c, `examples/models/${n}-int8.onnx`, ds, { limit, floatModel: `examples/models/${n}.onnx`, layerImages: 100, progress: true });
+      if ('issues' in r) throw new Error(r.issues);
+      exactAcc[n] = r.report.exact.accuracy;
+      floatAcc[n] = r.report.float!.accuracy;
+      cells.push(`${(100 * r.report.array.accuracy).toFixed(2)} %`, `${(100 * r.report.agreement).toFixed(1)} %`);
+      process.stderr.write(`${unitLabel(c)} ${n}: ${(100 * r.report.array.accuracy).toFixed(2)} % (${((performance.now() - t0) / 1000).toFixed(1)} s)\n`);
+    }
+    rows.push(`| ${unitLabel(c)} | ${area ?? '—'} | ${cells.join(' | ')} |`);
+  }
+  const pct = (x: number) => `${(100 * x).toFixed(2)} %`;
+  console.log(`Measured ${new Date().toISOString().slice(0, 10)} on the first ${limit} Fashion-MNIST test images (npx tsx bench/accuracy.ts --table --limit ${limit}).`);
+  console.log(`Float: MLP ${pct(floatAcc['fashion-mlp']!)}, CNN ${pct(floatAcc['fashion-cnn']!)}; int8 exact: MLP ${pct(exactAcc['fashion-mlp']!)}, CNN ${pct(exactAcc['fashion-cnn']!)}.\n`);
+  console.log('| unit | PE LUT6 | MLP int8 top-1 | MLP agreement with exact | CNN int8 top-1 | CNN agreement with exact |');
+  console.log('| --- | --- | --- | --- | --- | --- |');
+  for (const r of rows) console.log(r);
+} else {
+  const n = Number(arg('--images') ?? 100);
+  console.log(`configured-array golden run, fashion-cnn-int8 (1,117,056 MACs per image), ${n} images, one thread:`);
+  for (const m of [{ kind: 'exact' }, { kind: 'mitchell', fractionBits: 4, unbias: true }, { kind: 'ilm', corrections: 1 }, { kind: 'asm', alphabet: [1, 3, 5, 7] }]) {
+    const c = cfg(m);
+    const { net } = loadNetwork('examples/models/fashion-cnn-int8.onnx', c);
+    arrayRun(net, c, ds, 2, 0); // warm-up: tables, JIT
+    const t0 = performance.now();
+    const cpu0 = process.cpuUsage();
+    arrayRun(net, c, ds, n, 0);
+    const wall = (performance.now() - t0) / 1000;
+    const cpu = (process.cpuUsage(cpu0).user + process.cpuUsage(cpu0).system) / 1e6;
+    console.log(`  ${unitLabel(c).padEnd(40)} ${(n / cpu).toFixed(1)} images/s per core of CPU time (${((n * 1.117056) / cpu).toFixed(0)} MMAC/s), ${(n / wall).toFixed(1)} images/s wall`);
+  }
+}

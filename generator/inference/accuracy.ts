@@ -1,0 +1,385 @@
+/**
+ * What the approximation costs a network (`axgen accuracy`): top-1 accuracy on labelled images of
+ * the float model, the int8 model with the exact multiplier, and the configured array (its unit,
+ * zero-skip, accumulator width and overflow mode, through the golden model the RTL is checked
+ * against), with the agreement of the array's predictions with exact int8, per-layer output error,
+ * the zero-skip rate on the real activations, MACs, cycles and images/s. Definitions in
+ * docs/accuracy.md.
+ */
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { derive, type Derived } from '../config/derive.js';
+import { resolveConfig, type ResolvedConfig } from '../config/resolve.js';
+import { agreement, argmax, top1Accuracy, type AccuracySummary } from '../data/accuracy.js';
+import { IMAGE_PIXELS, type LabeledImages } from '../data/dataset.js';
+import { commandCycles } from '../config/cycles.js';
+import { checkNetwork, type NetworkIssue } from '../onnx/check.js';
+import { importModel, type GemmLayer, type Network } from '../onnx/import.js';
+import { decodeModel, intRange, sizeOf, type Tensor } from '../onnx/read.js';
+import { imageInput, prepareFloat, runFloat } from './float.js';
+import { im2col, infer, weightMat } from './run.js';
+
+/** Error of one layer's int8 outputs on the configured array against exact int8 (docs/accuracy.md). */
+export interface LayerError {
+  layer: string;
+  /** Output elements compared (over all images compared). */
+  outputs: number;
+  /** Mean |a − e| in output steps (a: the array's output, e: exact int8's). */
+  meanAbs: number;
+  /** Largest |a − e| in output steps. */
+  worstAbs: number;
+  /** Mean of |a − e| / |e − z| over outputs with e ≠ z (z: the output zero point); NaN if none. */
+  meanRel: number;
+  /** 10·log10(Σ(e − z)² / Σ(a − e)²) in dB; Infinity when the outputs are equal. */
+  snrDb: number;
+}
+
+export interface AccuracyReport {
+  images: number;
+  float: AccuracySummary | null;
+  exact: AccuracySummary;
+  array: AccuracySummary;
+  /** Fraction of images where the array predicts the class exact int8 predicts. */
+  agreement: number;
+  layers: LayerError[];
+  /** Images the per-layer errors are computed on (the first ones). */
+  layerErrorImages: number;
+  /** Skipped MACs / all MACs on the images run, or null without zero-skip. */
+  zeroSkipRate: number | null;
+  macsPerImage: number;
+  cyclesPerImage: number;
+}
+
+/** sha256 of a file's bytes. */
+export function fileHash(file: string): string {
+  return createHash('sha256').update(readFileSync(file)).digest('hex');
+}
+
+/** sha256 over the first `n` images and labels. */
+export function datasetHash(ds: LabeledImages, n: number): string {
+  return createHash('sha256').update(ds.images.subarray(0, n * IMAGE_PIXELS)).update(ds.labels.subarray(0, n)).digest('hex');
+}
+
+/**
+ * The exact-multiplier counterpart of a config: same array and operand widths, exact unit, no
+ * zero-skip, a 32-bit wrapping accumulator (ONNX's int32). Throws ConfigError if the widths make
+ * that config invalid.
+ */
+export function exactConfig(c: ResolvedConfig): ResolvedConfig {
+  const { hash: _h, ...body } = c as ResolvedConfig & Record<string, unknown>;
+  void _h;
+  const w = structuredClone(body) as Record<string, unknown> & { precision: { accumulator: unknown } };
+  w.multiplier = { kind: 'exact' };
+  delete w.zeroSkip;
+  w.precision.accumulator = { bits: 32, overflow: 'wrap' };
+  return resolveConfig(w, `${c.name} (exact counterpart)`);
+}
+
+/** Cycles of one image on the array: every layer's GEMM cut into commands as the host schedule does. */
+export function cyclesPerImage(net: Network, c: ResolvedConfig, d: Derived, rowsOf: (L: GemmLayer) => number): number {
+  const shape = { rows: d.rows, cols: d.cols, dataflow: c.dataflow };
+  const mStep = c.dataflow === 'weight-stationary' ? c.array.accDepth : d.rows;
+  let cycles = 0;
+  for (const L of net.layers) {
+    const M = rowsOf(L);
+    for (let m0 = 0; m0 < M; m0 += mStep) cycles += Math.ceil(L.N / d.cols) * commandCycles(shape, Math.min(mStep, M - m0), L.K);
+  }
+  return cycles;
+}
+
+/** Per layer and activation value: how many of a row's N products the zero-skip predicate skips. */
+function skipTables(net: Network, c: ResolvedConfig, d: Derived): Map<GemmLayer, { table: Int32Array; amin: number; span: number }> {
+  const out = new Map<GemmLayer, { table: Int32Array; amin: number; span: number }>();
+  if (!d.skip) return out;
+  for (const L of net.layers) {
+    // Centred activations span the input type's range minus the zero point.
+    const r = intRange(L.inType) ?? { min: 0, max: 255 };
+    const amin = r.min - L.inZeroPoint;
+    const span = r.max - r.min + 1;
+    const W = weightMat(L, 0, c, d);
+    const table = new Int32Array(L.K * span);
+    for (let k = 0; k < L.K; k++)
+      for (let a = 0; a < span; a++) {
+        let n = 0;
+        for (let j = 0; j < L.N; j++) if (d.skip(a + amin, W.data[k * L.N + j]!)) n++;
+        table[k * span + a] = n;
+      }
+    out.set(L, { table, amin, span });
+  }
+  return out;
+}
+
+export interface AccuracyRun {
+  /** Predicted classes, one per image. */
+  predictions: Uint8Array;
+}
+
+/** Prediction of one image's network outputs (argmax of the first graph output). */
+function predict(net: Network, tensors: Map<string, Tensor>): number {
+  return argmax(tensors.get(net.outputs[0]!.name)!.data);
+}
+
+/** Float model predictions for the first `n` images; `tick` after each. */
+export function floatPredictions(floatFile: string, ds: LabeledImages, n: number, tick: () => void = () => undefined): Uint8Array {
+  const fm = prepareFloat(decodeModel(readFileSync(floatFile), floatFile), floatFile);
+  const out = new Uint8Array(n);
+  for (let i = 0; i < n; i++) {
+    const t = runFloat(fm, imageInput(fm, ds.images, i * IMAGE_PIXELS));
+    out[i] = argmax(t.get(fm.outputs[0]!)!.data);
+    tick();
+  }
+  return out;
+}
+
+/** Imports an int8 model and checks that config `c` can run it: the issues when it cannot. */
+export function loadNetwork(modelFile: string, c: ResolvedConfig): { net: Network; issues: NetworkIssue[] } {
+  const net = importModel(decodeModel(readFileSync(modelFile), modelFile), { source: modelFile });
+  return { net, issues: checkNetwork(net, c, derive(c)) };
+}
+
+/** One image as the network's input tensor (pixel / 255 in fp32, or the raw pixels for a uint8 input). */
+function inputOf(net: Network, ds: LabeledImages, i: number): Map<string, Tensor> {
+  const inp = net.inputs[0]!;
+  const n = sizeOf(inp.shape);
+  const px = ds.images.subarray(i * IMAGE_PIXELS, i * IMAGE_PIXELS + n);
+  const data = inp.dtype === 'float' ? Float64Array.from(px, (p) => Math.fround(p / 255)) : Float64Array.from(px);
+  return new Map([[inp.name, { dtype: inp.dtype, dims: inp.shape, data }]]);
+}
+
+/** Exact-int8 predictions for the first `n` images. */
+export function exactPredictions(net: Network, c: ResolvedConfig, ds: LabeledImages, n: number, tick: () => void = () => undefined): Uint8Array {
+  const e = exactConfig(c);
+  const de = derive(e);
+  const out = new Uint8Array(n);
+  for (let i = 0; i < n; i++) {
+    out[i] = predict(net, infer(net, e, de, inputOf(net, ds, i)).tensors);
+    tick();
+  }
+  return out;
+}
+
+/** Sums behind one layer's LayerError (added across shards, then finished by {@link finishLayers}). */
+export interface LayerSums {
+  outputs: number;
+  sumAbs: number;
+  worst: number;
+  sumRel: number;
+  rels: number;
+  sig: number;
+  noise: number;
+}
+
+/** What the configured array did on a range of images. */
+export interface ArrayRun {
+  /** Predicted class of each image of the range. */
+  predictions: Uint8Array;
+  /** Per GEMM layer (network order): error sums against exact int8. */
+  sums: LayerSums[];
+  skipped: number;
+  macs: number;
+  /** Per GEMM layer: its M (rows of the GEMM) for one image. */
+  rows: number[];
+}
+
+/**
+ * Runs the configured array over images [start, end): predictions, zero-skip counts, and the
+ * per-layer error sums against exact int8 on the images with index < `layerImages`.
+ */
+export function arrayRun(
+  net: Network,
+  c: ResolvedConfig,
+  ds: LabeledImages,
+  end: number,
+  layerImages: number,
+  tick: () => void = () => undefined,
+  start = 0,
+): ArrayRun {
+  const d = derive(c);
+  const e = exactConfig(c);
+  const de = derive(e);
+  const skip = skipTables(net, c, d);
+  const sums = net.layers.map(() => ({ outputs: 0, sumAbs: 0, worst: 0, sumRel: 0, rels: 0, sig: 0, noise: 0 }));
+  const predictions = new Uint8Array(end - start);
+  const rows = net.layers.map(() => 0);
+  const index = new Map(net.layers.map((L, i) => [L, i]));
+  let skipped = 0;
+  let macs = 0;
+  for (let i = start; i < end; i++) {
+    const input = inputOf(net, ds, i);
+    const r = infer(net, c, d, input);
+    predictions[i - start] = predict(net, r.tensors);
+    for (const l of r.layers) {
+      macs += l.macs;
+      rows[index.get(l.layer)!] = l.M;
+      const st = skip.get(l.layer);
+      if (st) {
+        const x = r.tensors.get(l.layer.input)!;
+        const A = l.layer.conv ? im2col(l.layer, x) : { rows: l.M, cols: l.layer.K, data: Int32Array.from(x.data, (v) => v - l.layer.inZeroPoint) };
+        for (let m = 0; m < A.rows; m++)
+          for (let k = 0; k < A.cols; k++) skipped += st.table[k * st.span + A.data[m * A.cols + k]! - st.amin]!;
+      }
+    }
+    if (i < layerImages) {
+      const x = infer(net, e, de, input).tensors;
+      net.layers.forEach((L, li) => {
+        const a = r.tensors.get(L.output)!.data;
+        const ex = x.get(L.output)!.data;
+        const z = L.output_.kind === 'requant' ? L.output_.zeroPoint : 0;
+        const s = sums[li]!;
+        for (let j = 0; j < a.length; j++) {
+          const err = Math.abs(a[j]! - ex[j]!);
+          s.outputs++;
+          s.sumAbs += err;
+          if (err > s.worst) s.worst = err;
+          const ref = ex[j]! - z;
+          if (ref !== 0) {
+            s.sumRel += err / Math.abs(ref);
+            s.rels++;
+          }
+          s.sig += ref * ref;
+          s.noise += err * err;
+        }
+      });
+    }
+    tick();
+  }
+  return { predictions, sums, skipped, macs, rows };
+}
+
+/** Runs over consecutive image ranges put together (shards of one run, in order). */
+export function mergeRuns(runs: ArrayRun[]): ArrayRun {
+  const total = runs.reduce((a, r) => a + r.predictions.length, 0);
+  const predictions = new Uint8Array(total);
+  let o = 0;
+  for (const r of runs) {
+    predictions.set(r.predictions, o);
+    o += r.predictions.length;
+  }
+  const sums = runs[0]!.sums.map((_, li) => {
+    const all = runs.map((r) => r.sums[li]!);
+    return {
+      outputs: all.reduce((a, s) => a + s.outputs, 0),
+      sumAbs: all.reduce((a, s) => a + s.sumAbs, 0),
+      worst: Math.max(...all.map((s) => s.worst)),
+      sumRel: all.reduce((a, s) => a + s.sumRel, 0),
+      rels: all.reduce((a, s) => a + s.rels, 0),
+      sig: all.reduce((a, s) => a + s.sig, 0),
+      noise: all.reduce((a, s) => a + s.noise, 0),
+    };
+  });
+  return {
+    predictions,
+    sums,
+    skipped: runs.reduce((a, r) => a + r.skipped, 0),
+    macs: runs.reduce((a, r) => a + r.macs, 0),
+    rows: runs.find((r) => r.predictions.length > 0)?.rows ?? runs[0]!.rows,
+  };
+}
+
+/** The LayerErrors (docs/accuracy.md) from the sums. */
+export function finishLayers(net: Network, sums: LayerSums[]): LayerError[] {
+  return net.layers.map((L, li) => {
+    const s = sums[li]!;
+    return {
+      layer: L.name,
+      outputs: s.outputs,
+      meanAbs: s.outputs ? s.sumAbs / s.outputs : NaN,
+      worstAbs: s.worst,
+      meanRel: s.rels ? s.sumRel / s.rels : NaN,
+      snrDb: s.noise === 0 ? Infinity : 10 * Math.log10(s.sig / s.noise),
+    };
+  });
+}
+
+/** Assembles the report from the three runs' predictions. */
+export function accuracyReport(
+  net: Network,
+  c: ResolvedConfig,
+  ds: LabeledImages,
+  n: number,
+  floatPred: Uint8Array | null,
+  exactPred: Uint8Array,
+  run: ArrayRun,
+  layerImages: number,
+): AccuracyReport {
+  const labels = ds.labels.subarray(0, n);
+  const d = derive(c);
+  return {
+    images: n,
+    float: floatPred ? top1Accuracy(floatPred, labels, ds.classNames) : null,
+    exact: top1Accuracy(exactPred, labels, ds.classNames),
+    array: top1Accuracy(run.predictions, labels, ds.classNames),
+    agreement: agreement(run.predictions, exactPred),
+    layers: finishLayers(net, run.sums),
+    layerErrorImages: Math.min(n, layerImages),
+    zeroSkipRate: d.skip ? run.skipped / run.macs : null,
+    macsPerImage: run.macs / n,
+    cyclesPerImage: cyclesPerImage(net, c, d, (L) => run.rows[net.layers.indexOf(L)] ?? 0),
+  };
+}
+
+/** What one shard process runs (accuracy-shard.ts). */
+export interface ShardJob {
+  config: ResolvedConfig;
+  model: string;
+  images: string;
+  labels: string;
+  start: number;
+  end: number;
+  layerImages: number;
+}
+
+/** Images per shard below which a run stays in this process (a shard's start-up costs about a second). */
+export const MIN_SHARD_IMAGES = 250;
+
+/**
+ * The configured-array run over the first `n` images, split into consecutive ranges run by
+ * `jobs` processes in parallel (each a node process running accuracy-shard with this process's
+ * loader flags) when there are at least MIN_SHARD_IMAGES per shard; else in this process. Same
+ * result either way (ranges put together in order; sums added).
+ * @throws Error naming the shard when a shard process fails
+ */
+export async function arrayRunParallel(
+  net: Network,
+  modelFile: string,
+  c: ResolvedConfig,
+  ds: LabeledImages,
+  n: number,
+  layerImages: number,
+  jobs: number,
+  tick: () => void = () => undefined,
+): Promise<ArrayRun> {
+  const shards = Math.max(1, Math.min(jobs, Math.floor(n / MIN_SHARD_IMAGES)));
+  if (shards < 2) return arrayRun(net, c, ds, n, layerImages, tick);
+  const { spawn } = await import('node:child_process');
+  const { fileURLToPath } = await import('node:url');
+  const here = fileURLToPath(import.meta.url);
+  const entry = here.replace(/accuracy\.(ts|js)$/, 'accuracy-shard.$1');
+  const runs = await Promise.all(
+    Array.from({ length: shards }, (_, s) => {
+      const start = Math.floor((s * n) / shards);
+      const end = Math.floor(((s + 1) * n) / shards);
+      const job: ShardJob = { config: c, model: modelFile, images: ds.source.images, labels: ds.source.labels, start, end, layerImages };
+      return new Promise<ArrayRun>((resolve, reject) => {
+        // From the TypeScript sources (tsx), the shard needs tsx's loader too.
+        const loader = entry.endsWith('.ts') && !process.execArgv.some((a) => a.includes('tsx')) ? ['--import', import.meta.resolve('tsx')] : [];
+        const child = spawn(process.execPath, [...process.execArgv, ...loader, entry], { stdio: ['pipe', 'pipe', 'pipe'] });
+        let out = '';
+        let err = '';
+        child.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
+        child.stderr.setEncoding('utf8').on('data', (d: string) => {
+          for (const ch of d) if (ch === '\x01') tick();
+          else err += ch;
+        });
+        child.on('error', reject);
+        child.on('close', (code) => {
+          if (code !== 0) return reject(new Error(`accuracy shard ${s} (images ${start}..${end - 1}) exited ${code}: ${err.trim()}`));
+          const r = JSON.parse(out) as ArrayRun & { predictions: number[] };
+          resolve({ ...r, predictions: Uint8Array.from(r.predictions) });
+        });
+        child.stdin.end(JSON.stringify(job));
+      });
+    }),
+  );
+  return mergeRuns(runs);
+}

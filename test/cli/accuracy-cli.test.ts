@@ -1,0 +1,38 @@
+/** The three commands of issue 13 at the command line: exit codes, refusals, and nothing written on bad input. */
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { runAxgen } from '../helpers/cli.js';
+
+const hasData = existsSync('/usr/share/datasets/fashion-mnist/t10k-images-idx3-ubyte.gz');
+
+describe('quantize / accuracy / export-lut at the command line', () => {
+  it('quantize refuses to overwrite a file it did not write (exit 1, file untouched)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'axgen-q-'));
+    const out = join(dir, 'mine.onnx');
+    writeFileSync(out, 'my notes');
+    const r = await runAxgen(['quantize', 'examples/models/fashion-mlp.onnx', '--dataset', 'fashion-mnist', '--calibration', '10', '--out', out]);
+    expect(r.exitCode).toBe(1);
+    expect(r.all).toMatch(/--out.*not a report axgen wrote/s);
+    expect(readFileSync(out, 'utf8')).toBe('my notes');
+  });
+
+  it.skipIf(!hasData)('accuracy exits 4 naming the config fields when the array cannot run the model', async () => {
+    const r = await runAxgen(['accuracy', 'examples/mitchell-int8.ts', '--model', 'examples/models/fashion-cnn-int8.onnx', '--dataset', 'fashion-mnist', '--limit', '5', '--no-float']);
+    expect(r.exitCode).toBe(4);
+    expect(r.all).toMatch(/array\.maxK/);
+    expect(r.all).toMatch(/precision\.activation/);
+  });
+
+  it('export-lut refuses a format the operands do not fit, naming the one that does, and writes npy', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'axgen-lut-'));
+    const bad = await runAxgen(['export-lut', 'examples/fashion-mitchell.ts', '--format', 'adapt', '--out', join(dir, 'x.h')]);
+    expect(bad.exitCode).toBe(1);
+    expect(bad.all).toMatch(/npy \(adapt needs 8-bit signed/);
+    expect(existsSync(join(dir, 'x.h'))).toBe(false);
+    const ok = await runAxgen(['export-lut', 'examples/fashion-mitchell.ts', '--out', join(dir, 't.npy')]);
+    expect(ok.exitCode).toBe(0);
+    expect(readFileSync(join(dir, 't.npy')).subarray(0, 6).toString('latin1')).toBe('\x93NUMPY');
+  });
+});
