@@ -1,6 +1,7 @@
 // Hand-written exact weight-stationary PE: the control row of bench/unit-area.ts. The same ports
 // and registers as axgen's exact PE for 8-bit signed operands and a 24-bit accumulator (a shadow and
-// an active weight, the activation and its valid bit passed east, the partial sum passed south),
+// an active weight loaded from the shadow, or from w_i when both happen in one cycle; the activation
+// passed east, the partial sum passed south),
 // written the obvious way: a 16-bit signed product, sign-extended and added to the partial sum.
 // Not generated; axgen never emits this file. (bench/exact_pe_hand_macc.v is the same PE with the
 // multiply-add as one signed expression, which Yosys 0.23 builds larger.)
@@ -14,16 +15,13 @@ module exact_pe_hand (
   input  wire        w_we_i,
   input  wire [7:0]  w_i,
   input  wire        wswap_i,
-  input  wire        av_i,
   input  wire [7:0]  a_i,
-  output wire        av_o,
   output wire [7:0]  a_o,
   input  wire [23:0] ps_i,
   output wire [23:0] ps_o
 );
   reg [7:0]  w_shadow_q;
   reg [7:0]  w_active_q;
-  reg        av_q;
   reg [7:0]  a_q;
   reg [23:0] ps_q;
 
@@ -33,21 +31,22 @@ module exact_pe_hand (
     if (!rst_ni) begin
       w_shadow_q <= 8'd0;
       w_active_q <= 8'd0;
-      av_q       <= 1'b0;
       a_q        <= 8'd0;
       ps_q       <= 24'd0;
     end else begin
       if (w_we_i) w_shadow_q <= w_i;
-      if (wswap_i) w_active_q <= w_shadow_q;
+      // A swap in the same cycle as a shadow write takes the weight being written.
+      if (wswap_i) begin
+        if (w_we_i) w_active_q <= w_i;
+        else        w_active_q <= w_shadow_q;
+      end
       if (adv_i) begin
-        av_q <= av_i;
         a_q  <= a_i;
         ps_q <= ps_i + {{8{prod[15]}}, prod};
       end
     end
   end
 
-  assign av_o = av_q;
   assign a_o  = a_q;
   assign ps_o = ps_q;
 endmodule

@@ -12,16 +12,13 @@ module exact_pe_hand_macc (
   input  wire        w_we_i,
   input  wire [7:0]  w_i,
   input  wire        wswap_i,
-  input  wire        av_i,
   input  wire [7:0]  a_i,
-  output wire        av_o,
   output wire [7:0]  a_o,
   input  wire [23:0] ps_i,
   output wire [23:0] ps_o
 );
   reg [7:0]  w_shadow_q;
   reg [7:0]  w_active_q;
-  reg        av_q;
   reg [7:0]  a_q;
   reg [23:0] ps_q;
 
@@ -30,21 +27,22 @@ module exact_pe_hand_macc (
     if (!rst_ni) begin
       w_shadow_q <= 8'd0;
       w_active_q <= 8'd0;
-      av_q       <= 1'b0;
       a_q        <= 8'd0;
       ps_q       <= 24'd0;
     end else begin
       if (w_we_i) w_shadow_q <= w_i;
-      if (wswap_i) w_active_q <= w_shadow_q;
+      // A swap in the same cycle as a shadow write takes the weight being written.
+      if (wswap_i) begin
+        if (w_we_i) w_active_q <= w_i;
+        else        w_active_q <= w_shadow_q;
+      end
       if (adv_i) begin
-        av_q <= av_i;
         a_q  <= a_i;
         ps_q <= $signed(ps_i) + $signed(a_i) * $signed(w_active_q);
       end
     end
   end
 
-  assign av_o = av_q;
   assign a_o  = a_q;
   assign ps_o = ps_q;
 endmodule
