@@ -57,7 +57,6 @@ if (process.argv.includes('--table')) {
     for (const n of nets) {
       const t0 = performance.now();
       const r = await runAccuracy(c, `examples/models/${n}-int8.onnx`, ds, { limit, floatModel: `examples/models/${n}.onnx`, layerImages: 100, progress: true });
-      if ('issues' in r) throw new Error(r.issues);
       exactAcc[n] = r.report.exact.accuracy;
       floatAcc[n] = r.report.float!.accuracy;
       cells.push(`${(100 * r.report.array.accuracy).toFixed(2)} %`, `${(100 * r.report.agreement).toFixed(1)} %`);

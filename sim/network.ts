@@ -33,7 +33,7 @@ import type { ResolvedConfig } from '../generator/config/resolve.js';
 import { emitRtl, topModule, type EmittedFile } from '../generator/emit/rtl.js';
 import { toRows } from '../generator/model/fast-gemm.js';
 import { infer, type InferResult, type LayerGemm } from '../generator/inference/run.js';
-import { checkNetwork } from '../generator/onnx/check.js';
+import { checkNetwork , networkConfigError } from '../generator/onnx/check.js';
 import { importModel, type GemmLayer, type Network } from '../generator/onnx/import.js';
 import { readInput, readModel } from '../generator/onnx/read.js';
 import { scheduleCases, type GemmCase, type MultiSchedule } from './cases.js';
@@ -146,11 +146,7 @@ export interface NetworkReport {
 /** A ConfigError naming each layer the array cannot run and the config field it needs. */
 function networkError(model: string, c: ResolvedConfig, net: Network): ConfigError | null {
   const issues = checkNetwork(net, c, derive(c));
-  if (issues.length === 0) return null;
-  return new ConfigError(
-    `${model} on config ${c.name}`,
-    issues.map((i) => ({ path: `layer ${i.layer}: ${i.path}`, expected: i.needed, received: i.have })),
-  );
+  return issues.length === 0 ? null : networkConfigError(model, c.name, issues);
 }
 
 /** Zero-point-centred weights of batch b as K×N rows (unmapped: the schedule applies the unit's mapping). */

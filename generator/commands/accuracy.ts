@@ -12,12 +12,12 @@ import { loadDataset, loadLabeledImages, type LabeledImages } from '../data/data
 import {
   accuracyReport, arrayRunParallel, datasetHash, exactPredictions, fileHash, floatPredictions, loadNetwork, type AccuracyReport,
 } from '../inference/accuracy.js';
-import { formatIssues } from '../onnx/check.js';
+import { networkConfigError } from '../onnx/check.js';
 import { GENERATOR_VERSION } from '../version.js';
 import { cached, contentKey, sourceHash } from '../infra/cache.js';
 import { checkReportFile, writeFileAtomically } from '../infra/files.js';
 import { countBar, progressWanted } from '../infra/progress.js';
-import { ConfigSession, EXIT_CHECK_FAILED, forceOption, runCommand } from './common.js';
+import { ConfigSession, forceOption, runCommand } from './common.js';
 import { USAGE } from './usage.js';
 
 interface Args {
@@ -93,9 +93,10 @@ export async function runAccuracy(
   model: string,
   ds: LabeledImages,
   opts: { limit?: number; floatModel?: string; layerImages?: number; progress?: boolean; jobs?: number },
-): Promise<{ report: AccuracyReport; cache: { float?: boolean; exact: boolean; array: boolean } } | { issues: string }> {
+): Promise<{ report: AccuracyReport; cache: { float?: boolean; exact: boolean; array: boolean } }> {
   const { net, issues } = loadNetwork(model, c);
-  if (issues.length > 0) return { issues: formatIssues(issues) };
+  // A config that cannot run the model is bad input (exit 1), as for axgen infer.
+  if (issues.length > 0) throw networkConfigError(model, c.name, issues);
   const n = Math.min(opts.limit ?? ds.count, ds.count);
   const layerImages = Math.min(n, opts.layerImages ?? DEFAULT_LAYER_IMAGES);
   const dsHash = datasetHash(ds, n);
@@ -180,10 +181,6 @@ export const accuracyCommand: CommandModule<object, Args> = {
       const floatModel = argv.float === false ? undefined : (argv['float-model'] ?? knownFloatModel(argv.model));
       const t0 = performance.now();
       const r = await runAccuracy(c, argv.model, ds, { limit: argv.limit, floatModel, layerImages: argv['layer-images'], progress: progressWanted(argv.progress) });
-      if ('issues' in r) {
-        process.stderr.write(`✖ the configured array cannot run ${argv.model}:\n${r.issues}\n`);
-        return EXIT_CHECK_FAILED;
-      }
       const label = unitLabel(c);
       process.stdout.write(formatAccuracyReport(r.report, label, argv.clock!));
       const cacheNote = Object.entries(r.cache).filter(([, v]) => v).map(([k]) => k);

@@ -13,6 +13,7 @@
 import type { Derived } from '../config/derive.js';
 import type { ResolvedConfig } from '../config/resolve.js';
 import { bitsFor, operandRange } from '../units/common.js';
+import { ConfigError } from '../infra/errors.js';
 import { intRange } from './read.js';
 import type { GemmLayer, Network } from './import.js';
 
@@ -69,4 +70,15 @@ export function checkNetwork(net: Network, c: ResolvedConfig, d: Derived): Netwo
 /** One line per issue, e.g. `✖ conv1 (QLinearConv): precision.weight needs …, the config has …`. */
 export function formatIssues(issues: NetworkIssue[]): string {
   return issues.map((i) => `✖ layer ${i.layer}: ${i.path} needs ${i.needed}; the config has ${i.have}`).join('\n');
+}
+
+/**
+ * The user error for a config that cannot run a network: one problem per issue, at the path
+ * `layer <name>: <config field>` (exit 1 through the CLI's error handler, like any bad config).
+ */
+export function networkConfigError(model: string, configName: string, issues: readonly NetworkIssue[]): ConfigError {
+  return new ConfigError(
+    `${model} on config ${configName}`,
+    issues.map((i) => ({ path: `layer ${i.layer}: ${i.path}`, expected: i.needed, received: i.have })),
+  );
 }

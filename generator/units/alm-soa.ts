@@ -127,7 +127,7 @@ export const almSoaUnit = defineUnit({
   rules(p: AlmSoaResolved, ctx: UnitContext) {
     const F = almSoaFraction(ctx);
     return p.M > F
-      ? [{ path: 'multiplier.M', message: `expected M ≤ ${F} (N−1, the log word's fraction bits), received ${p.M}` }]
+      ? [{ path: 'multiplier.M', message: `at most ${F} (N−1, the log word's fraction bits)` }]
       : [];
   },
   mapWeight: (w: number) => w,

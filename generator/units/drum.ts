@@ -105,7 +105,7 @@ export const drumUnit = defineUnit({
   describe: (p: DrumResolved) => `drum(k=${p.k}${p.share ? '' : ', share=false'})`,
   rules(p: DrumResolved, ctx: UnitContext) {
     const n = Math.max(ctx.activation.bits, ctx.weight.bits);
-    return p.k > n ? [{ path: 'multiplier.k', message: `expected k ≤ ${n} (the wider operand width), received ${p.k}` }] : [];
+    return p.k > n ? [{ path: 'multiplier.k', message: `at most ${n} (the wider operand width)` }] : [];
   },
   mapWeight: (w: number) => w,
   multiply: (a: number, w: number, p: DrumResolved) => drumMultiply(a, w, p),

@@ -110,7 +110,7 @@ export const potUnit = defineUnit({
       ? [
           {
             path: 'precision.weight.bits',
-            message: `expected at most ${POT_MAX_WEIGHT_BITS} with multiplier.kind "pot" (the weight edge is a table over every weight value), received ${ctx.weight.bits}`,
+            message: `at most ${POT_MAX_WEIGHT_BITS} with multiplier.kind "pot" (the weight edge is a table over every weight value)`,
           },
         ]
       : [],

@@ -110,7 +110,7 @@ export const truncatedUnit = defineUnit({
   describe: (p: TruncatedResolved) => `truncated(t=${p.t}${p.correction ? ', correction' : ''})`,
   rules(p: TruncatedResolved, ctx: UnitContext) {
     const n = ctx.activation.bits + ctx.weight.bits;
-    return p.t >= n ? [{ path: 'multiplier.t', message: `expected t < ${n} (n_a + n_w), received ${p.t}` }] : [];
+    return p.t >= n ? [{ path: 'multiplier.t', message: `below ${n} (n_a + n_w)` }] : [];
   },
   mapWeight: (w: number) => w,
   multiply: (a: number, w: number, p: TruncatedResolved, ctx: UnitContext) => truncatedMultiply(a, w, p, ctx),

@@ -44,7 +44,6 @@ describe.skipIf(!hasData)('axgen accuracy (MLP, 300 images)', () => {
     process.env.AXGEN_CACHE = mkdtempSync(join(tmpdir(), 'axgen-acc-'));
     const ds = await loadDataset('fashion-mnist', 'test');
     const e = await runAccuracy(exact, MODEL, ds, { limit: 300, layerImages: 50, floatModel: 'examples/models/fashion-mlp.onnx' });
-    if ('issues' in e) throw new Error(e.issues);
     expect(e.report.agreement).toBe(1);
     expect(e.report.array.correct).toBe(e.report.exact.correct);
     for (const l of e.report.layers) expect([l.meanAbs, l.worstAbs, l.snrDb]).toEqual([0, 0, Infinity]);
@@ -53,7 +52,6 @@ describe.skipIf(!hasData)('axgen accuracy (MLP, 300 images)', () => {
     expect(e.report.macsPerImage).toBe(784 * 128 + 128 * 10);
     expect(e.report.zeroSkipRate).toBeNull();
     const m = await runAccuracy(mitchell, MODEL, ds, { limit: 300, layerImages: 50 });
-    if ('issues' in m) throw new Error(m.issues);
     expect(m.cache.exact).toBe(true);
     expect(m.cache.array).toBe(false);
     expect(m.report.layers[0]!.meanAbs).toBeGreaterThan(0);
@@ -61,7 +59,6 @@ describe.skipIf(!hasData)('axgen accuracy (MLP, 300 images)', () => {
     expect(m.report.agreement).toBeGreaterThan(0.9);
     expect(m.report.zeroSkipRate).toBeGreaterThan(0.2);
     const again = await runAccuracy(mitchell, MODEL, ds, { limit: 300, layerImages: 50 });
-    if ('issues' in again) throw new Error(again.issues);
     expect(again.cache.array).toBe(true);
     expect(again.report).toEqual(m.report);
   });

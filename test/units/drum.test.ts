@@ -73,7 +73,7 @@ describe('DRUM config', () => {
   it('rejects k below 3 and k above the operand width, naming the path', () => {
     for (const [m, bits, re] of [
       [{ kind: 'drum', k: 2 }, 8, /multiplier\.k/],
-      [{ kind: 'drum', k: 9 }, 8, /multiplier\.k[\s\S]*k ≤ 8[\s\S]*9/],
+      [{ kind: 'drum', k: 9 }, 8, /multiplier\.k: expected at most 8 \(the wider operand width\), received 9$/m],
     ] as const) {
       let msg = '';
       try {
