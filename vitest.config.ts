@@ -15,7 +15,10 @@ export default defineConfig({
     maxWorkers: workers,
     // AXGEN_FROM_SOURCE: a CLI that a test spawns through bin/axgen.js runs the TypeScript sources
     // under test, never a dist/ build that may be older.
-    env: { AXGEN_FROM_SOURCE: '1', AXGEN_JOBS: process.env.AXGEN_JOBS ?? String(Math.max(1, Math.floor(availableParallelism() / workers))) },
+    env: {
+      AXGEN_FROM_SOURCE: '1',
+      AXGEN_JOBS: process.env.AXGEN_JOBS ?? String(Math.max(1, Math.floor(availableParallelism() / workers))),
+    },
     reporters: ['default'],
   },
 });

@@ -23,7 +23,11 @@ const cfg = (multiplier: Record<string, unknown>): ResolvedConfig =>
       name: 'bench_acc',
       array: { rows: 8, cols: 8, maxK: 2048, accDepth: 64 },
       dataflow: 'weight-stationary',
-      precision: { activation: { bits: 8, signed: false }, weight: { bits: 8, signed: true }, accumulator: { bits: 32, overflow: 'wrap' } },
+      precision: {
+        activation: { bits: 8, signed: false },
+        weight: { bits: 8, signed: true },
+        accumulator: { bits: 32, overflow: 'wrap' },
+      },
       multiplier,
     },
     'bench',
@@ -56,24 +60,42 @@ if (process.argv.includes('--table')) {
     const cells: string[] = [];
     for (const n of nets) {
       const t0 = performance.now();
-      const r = await runAccuracy(c, `examples/models/${n}-int8.onnx`, ds, { limit, floatModel: `examples/models/${n}.onnx`, layerImages: 100, progress: true });
+      const r = await runAccuracy(c, `examples/models/${n}-int8.onnx`, ds, {
+        limit,
+        floatModel: `examples/models/${n}.onnx`,
+        layerImages: 100,
+        progress: true,
+      });
       exactAcc[n] = r.report.exact.accuracy;
       floatAcc[n] = r.report.float!.accuracy;
       cells.push(`${(100 * r.report.array.accuracy).toFixed(2)} %`, `${(100 * r.report.agreement).toFixed(1)} %`);
-      process.stderr.write(`${unitLabel(c)} ${n}: ${(100 * r.report.array.accuracy).toFixed(2)} % (${((performance.now() - t0) / 1000).toFixed(1)} s)\n`);
+      process.stderr.write(
+        `${unitLabel(c)} ${n}: ${(100 * r.report.array.accuracy).toFixed(2)} % (${((performance.now() - t0) / 1000).toFixed(1)} s)\n`,
+      );
     }
     rows.push(`| ${unitLabel(c)} | ${area ?? '—'} | ${cells.join(' | ')} |`);
   }
   const pct = (x: number) => `${(100 * x).toFixed(2)} %`;
-  console.log(`Measured ${new Date().toISOString().slice(0, 10)} on the first ${limit} Fashion-MNIST test images (npx tsx bench/accuracy.ts --table --limit ${limit}).`);
-  console.log(`Float: MLP ${pct(floatAcc['fashion-mlp']!)}, CNN ${pct(floatAcc['fashion-cnn']!)}; int8 exact: MLP ${pct(exactAcc['fashion-mlp']!)}, CNN ${pct(exactAcc['fashion-cnn']!)}.\n`);
-  console.log('| unit | PE LUT6 | MLP int8 top-1 | MLP agreement with exact | CNN int8 top-1 | CNN agreement with exact |');
+  console.log(
+    `Measured ${new Date().toISOString().slice(0, 10)} on the first ${limit} Fashion-MNIST test images (npx tsx bench/accuracy.ts --table --limit ${limit}).`,
+  );
+  console.log(
+    `Float: MLP ${pct(floatAcc['fashion-mlp']!)}, CNN ${pct(floatAcc['fashion-cnn']!)}; int8 exact: MLP ${pct(exactAcc['fashion-mlp']!)}, CNN ${pct(exactAcc['fashion-cnn']!)}.\n`,
+  );
+  console.log(
+    '| unit | PE LUT6 | MLP int8 top-1 | MLP agreement with exact | CNN int8 top-1 | CNN agreement with exact |',
+  );
   console.log('| --- | --- | --- | --- | --- | --- |');
   for (const r of rows) console.log(r);
 } else {
   const n = Number(arg('--images') ?? 100);
   console.log(`configured-array golden run, fashion-cnn-int8 (1,117,056 MACs per image), ${n} images, one thread:`);
-  for (const m of [{ kind: 'exact' }, { kind: 'mitchell', fractionBits: 4, unbias: true }, { kind: 'ilm', corrections: 1 }, { kind: 'asm', alphabet: [1, 3, 5, 7] }]) {
+  for (const m of [
+    { kind: 'exact' },
+    { kind: 'mitchell', fractionBits: 4, unbias: true },
+    { kind: 'ilm', corrections: 1 },
+    { kind: 'asm', alphabet: [1, 3, 5, 7] },
+  ]) {
     const c = cfg(m);
     const { net } = loadNetwork('examples/models/fashion-cnn-int8.onnx', c);
     arrayRun(net, c, ds, 2, 0); // warm-up: tables, JIT
@@ -82,6 +104,8 @@ if (process.argv.includes('--table')) {
     arrayRun(net, c, ds, n, 0);
     const wall = (performance.now() - t0) / 1000;
     const cpu = (process.cpuUsage(cpu0).user + process.cpuUsage(cpu0).system) / 1e6;
-    console.log(`  ${unitLabel(c).padEnd(40)} ${(n / cpu).toFixed(1)} images/s per core of CPU time (${((n * 1.117056) / cpu).toFixed(0)} MMAC/s), ${(n / wall).toFixed(1)} images/s wall`);
+    console.log(
+      `  ${unitLabel(c).padEnd(40)} ${(n / cpu).toFixed(1)} images/s per core of CPU time (${((n * 1.117056) / cpu).toFixed(0)} MMAC/s), ${(n / wall).toFixed(1)} images/s wall`,
+    );
   }
 }

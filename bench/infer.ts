@@ -23,7 +23,11 @@ const written = (kind: string) => ({
   name: 'bench',
   array: { rows: 8, cols: 8, maxK: 1024, accDepth: 64 },
   dataflow: 'weight-stationary',
-  precision: { activation: { bits: 8, signed: false }, weight: { bits: 8, signed: true }, accumulator: { bits: 32, overflow: 'wrap' } },
+  precision: {
+    activation: { bits: 8, signed: false },
+    weight: { bits: 8, signed: true },
+    accumulator: { bits: 32, overflow: 'wrap' },
+  },
   multiplier: { kind },
 });
 
@@ -37,7 +41,7 @@ const cpuSeconds = () => {
 };
 const time = (f: () => void, minS = 0.4): number => {
   // warm up: build the product table, let the JIT compile the paths
-  for (const t0 = cpuSeconds(); cpuSeconds() - t0 < minS / 2; ) f();
+  for (const t0 = cpuSeconds(); cpuSeconds() - t0 < minS / 2;) f();
   let n = 0;
   const t0 = cpuSeconds();
   while (cpuSeconds() - t0 < minS) {
@@ -52,7 +56,9 @@ async function main() {
   const net = importModel(readModel(MODEL));
   const input = readTensorPb('examples/models/input-0.pb');
   const r = rng(1);
-  const M = 256, K = 256, N = 256;
+  const M = 256,
+    K = 256,
+    N = 256;
   const A = { rows: M, cols: K, data: Int32Array.from({ length: M * K }, () => Math.floor(r() * 256)) };
   const Wraw = Array.from({ length: K }, () => Array.from({ length: N }, () => Math.floor(r() * 256) - 128));
   console.log(`golden model speed per core, in CPU time (Node ${process.version}); network: ${MODEL}`);
@@ -61,7 +67,12 @@ async function main() {
     const d = derive(c);
     const a = Array.from({ length: 32 }, (_, i) => Array.from({ length: 64 }, (_, k) => A.data[i * K + k]!));
     const w = Wraw.slice(0, 64).map((row) => row.slice(0, 32));
-    console.log(`  naive gemmModel (BigInt), exact, 32×64×32:      ${mmacs(32 * 64 * 32, time(() => gemmModel(c, d, a, w)))}`);
+    console.log(
+      `  naive gemmModel (BigInt), exact, 32×64×32:      ${mmacs(
+        32 * 64 * 32,
+        time(() => gemmModel(c, d, a, w)),
+      )}`,
+    );
   }
   let netMacsMeasured = 0;
   for (const u of units) {
@@ -76,7 +87,9 @@ async function main() {
       macs = res.layers.reduce((s, l) => s + l.macs, 0);
     });
     netMacsMeasured = macs;
-    console.log(`  ${u.kind.padEnd(9)} fastGemm 256×256×256: ${mmacs(M * K * N, tg)}   CNN inference: ${mmacs(macs, tn)} (${(tn * 1e3).toFixed(2)} ms per image)`);
+    console.log(
+      `  ${u.kind.padEnd(9)} fastGemm 256×256×256: ${mmacs(M * K * N, tg)}   CNN inference: ${mmacs(macs, tn)} (${(tn * 1e3).toFixed(2)} ms per image)`,
+    );
   }
   ort.env.logLevel = 'error';
   const session = await ort.InferenceSession.create(MODEL, { intraOpNumThreads: 1, interOpNumThreads: 1 });
@@ -89,7 +102,9 @@ async function main() {
     n++;
   }
   const ts = (cpuSeconds() - t0) / n;
-  console.log(`  onnxruntime-node ${ort.env.versions.node} int8 CPU, 1 thread, CNN: ${mmacs(netMacsMeasured, ts)} (${(ts * 1e3).toFixed(3)} ms per image, ${netMacsMeasured} MACs)`);
+  console.log(
+    `  onnxruntime-node ${ort.env.versions.node} int8 CPU, 1 thread, CNN: ${mmacs(netMacsMeasured, ts)} (${(ts * 1e3).toFixed(3)} ms per image, ${netMacsMeasured} MACs)`,
+  );
 }
 
 await main();

@@ -53,7 +53,8 @@ try {
     const i = await measure('icarus');
     const macs = i.r.macs;
     const rate = (ms: number) => (macs / (ms / 1000) / 1e6).toFixed(2);
-    const outside = (x: { r: { runMs: number; buildMs: number }; wall: number }) => `${((100 * (x.wall - x.r.runMs - x.r.buildMs)) / x.wall).toFixed(0)} %`;
+    const outside = (x: { r: { runMs: number; buildMs: number }; wall: number }) =>
+      `${((100 * (x.wall - x.r.runMs - x.r.buildMs)) / x.wall).toFixed(0)} %`;
     rows.push([
       `${n}x${n}`,
       `${gemm.m}x${gemm.k}x${gemm.n}`,
@@ -73,7 +74,16 @@ try {
   await rm(cacheDir, { recursive: true, force: true });
 }
 
-const head = ['array', 'GEMM MxKxN', 'MACs', 'cycles', 'Icarus MMAC/s (run)', 'Verilator MMAC/s (run)', 'Verilator build cold / ccache', 'outside sim (Icarus / Verilator)'];
+const head = [
+  'array',
+  'GEMM MxKxN',
+  'MACs',
+  'cycles',
+  'Icarus MMAC/s (run)',
+  'Verilator MMAC/s (run)',
+  'Verilator build cold / ccache',
+  'outside sim (Icarus / Verilator)',
+];
 const widths = head.map((h, k) => Math.max(h.length, ...rows.map((r) => r[k]!.length)));
 const line = (r: string[]) => `| ${r.map((x, k) => x.padEnd(widths[k]!)).join(' | ')} |`;
 console.log(`${(await tool('iverilog')).version}; ${(await tool('verilator')).version}`);

@@ -39,7 +39,12 @@ function median(args: string[], env: NodeJS.ProcessEnv): { wall: number; cpu: nu
   for (let i = 0; i <= RUNS; i++) {
     const t = performance.now();
     const r = haveTime
-      ? spawnSync(TIME, ['-f', 'AXGEN_TIME %U %S', process.execPath, bin, ...args], { cwd: ROOT_DIR, env, stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8' })
+      ? spawnSync(TIME, ['-f', 'AXGEN_TIME %U %S', process.execPath, bin, ...args], {
+          cwd: ROOT_DIR,
+          env,
+          stdio: ['ignore', 'ignore', 'pipe'],
+          encoding: 'utf8',
+        })
       : spawnSync(process.execPath, [bin, ...args], { cwd: ROOT_DIR, env, stdio: 'ignore' });
     const seconds = (performance.now() - t) / 1000;
     if (r.status !== 0) throw new Error(`axgen ${args.join(' ')} exited ${r.status}: ${String(r.stderr ?? '')}`);
@@ -60,7 +65,8 @@ const load = readFileSync('/proc/loadavg', 'utf8').split(' ')[0];
 console.log(`load average at the start: ${load} (on ${availableParallelism()} cores)\n`);
 console.log('| command | compiled (dist/): wall / CPU | sources through tsx: wall / CPU |');
 console.log('|---|---:|---:|');
-const fmt = (x: { wall: number; cpu: number | null }) => `${x.wall.toFixed(2)} s / ${x.cpu === null ? 'n/a' : `${x.cpu.toFixed(2)} s`}`;
+const fmt = (x: { wall: number; cpu: number | null }) =>
+  `${x.wall.toFixed(2)} s / ${x.cpu === null ? 'n/a' : `${x.cpu.toFixed(2)} s`}`;
 for (const [label, args] of cases) {
   const compiled = median(args, base);
   const source = median(args, { ...base, AXGEN_FROM_SOURCE: '1' });

@@ -37,11 +37,15 @@ const TOPS = ['pe', 'act_pre', 'wgt_pre'] as const;
 
 const HANDS = [
   { top: 'exact_pe_hand', label: 'exact, hand-written control (bench/exact_pe_hand.v)' },
-  { top: 'exact_pe_hand_macc', label: 'exact, hand-written, one signed multiply-add expression (bench/exact_pe_hand_macc.v)' },
+  {
+    top: 'exact_pe_hand_macc',
+    label: 'exact, hand-written, one signed multiply-add expression (bench/exact_pe_hand_macc.v)',
+  },
 ].map((h) => ({ ...h, file: fileURLToPath(new URL(`${h.top}.v`, import.meta.url)) }));
 type Hand = (typeof HANDS)[number];
 
-const synthCmd = (target: 'xilinx' | 'ice40', top: string) => (target === 'xilinx' ? `synth_xilinx -nodsp -noiopad -flatten -top ${top}` : `synth_ice40 -top ${top}`);
+const synthCmd = (target: 'xilinx' | 'ice40', top: string) =>
+  target === 'xilinx' ? `synth_xilinx -nodsp -noiopad -flatten -top ${top}` : `synth_ice40 -top ${top}`;
 
 const lutsOf = (cells: Record<string, number>, target: 'xilinx' | 'ice40') =>
   Object.entries(cells)
@@ -52,7 +56,13 @@ const lutsOf = (cells: Record<string, number>, target: 'xilinx' | 'ice40') =>
 async function handArea(h: Hand, target: 'xilinx' | 'ice40'): Promise<number> {
   const dir = await mkdtemp(join(tmpdir(), 'axgen-area-'));
   try {
-    const r = await jobPool.run(() => execa('yosys', ['-q', '-p', `read_verilog ${h.file}; ${synthCmd(target, h.top)}; tee -q -o hand.stat stat`], { cwd: dir, reject: false, all: true }));
+    const r = await jobPool.run(() =>
+      execa('yosys', ['-q', '-p', `read_verilog ${h.file}; ${synthCmd(target, h.top)}; tee -q -o hand.stat stat`], {
+        cwd: dir,
+        reject: false,
+        all: true,
+      }),
+    );
     if (r.exitCode !== 0) throw new Error(`yosys failed on ${h.file}:\n${r.all}`);
     const mods = parseStat(await readFile(join(dir, 'hand.stat'), 'utf8'));
     return lutsOf((mods.find((m) => m.name === h.top) ?? mods[0]!).cells, target);
@@ -65,7 +75,9 @@ async function handArea(h: Hand, target: 'xilinx' | 'ice40'): Promise<number> {
 async function proveHandEqual(h: Hand, c: ResolvedConfig): Promise<void> {
   const d = (await import('../generator/config/derive.js')).derive(c);
   if (d.aBits !== 8 || d.wBits !== 8 || d.accBits !== 24 || c.dataflow !== 'weight-stationary') {
-    throw new Error(`${h.file} is written for 8-bit operands, a 24-bit accumulator and weight-stationary, not this config`);
+    throw new Error(
+      `${h.file} is written for 8-bit operands, a 24-bit accumulator and weight-stationary, not this config`,
+    );
   }
   const dir = await mkdtemp(join(tmpdir(), 'axgen-equiv-'));
   try {
@@ -91,7 +103,9 @@ async function proveHandEqual(h: Hand, c: ResolvedConfig): Promise<void> {
       'equiv_induct',
       'equiv_status -assert',
     ];
-    const r = await jobPool.run(() => execa('yosys', ['-q', '-p', script.join('; ')], { cwd: dir, reject: false, all: true }));
+    const r = await jobPool.run(() =>
+      execa('yosys', ['-q', '-p', script.join('; ')], { cwd: dir, reject: false, all: true }),
+    );
     if (r.exitCode !== 0) throw new Error(`the hand-written PE is not proved equal to ${pe}:\n${r.all}`);
   } finally {
     await rm(dir, { recursive: true, force: true });
@@ -106,7 +120,9 @@ async function area(c: ResolvedConfig, target: 'xilinx' | 'ice40'): Promise<numb
     const synth = (top: string) => synthCmd(target, top);
     const script = [`read_verilog ${files.map((f) => f.name).join(' ')}`, 'design -save src'];
     for (const t of TOPS) script.push('design -load src', synth(`${c.name}_${t}`), `tee -q -o ${t}.stat stat`);
-    const r = await jobPool.run(() => execa('yosys', ['-q', '-p', script.join('; ')], { cwd: dir, reject: false, all: true }));
+    const r = await jobPool.run(() =>
+      execa('yosys', ['-q', '-p', script.join('; ')], { cwd: dir, reject: false, all: true }),
+    );
     if (r.exitCode !== 0) throw new Error(`yosys failed on ${c.name}:\n${r.all}`);
     const out: number[] = [];
     for (const t of TOPS) {
@@ -122,7 +138,9 @@ async function area(c: ResolvedConfig, target: 'xilinx' | 'ice40'): Promise<numb
 
 const y = await tool('yosys');
 const only = process.argv.slice(2);
-const configs = areaConfigs().filter(({ c }) => only.length === 0 || c.multiplier.kind === 'exact' || only.includes(c.multiplier.kind));
+const configs = areaConfigs().filter(
+  ({ c }) => only.length === 0 || c.multiplier.kind === 'exact' || only.includes(c.multiplier.kind),
+);
 
 const t0 = performance.now();
 const rows: Row[] = await Promise.all(
@@ -142,7 +160,17 @@ const controls: Row[] = await Promise.all(
   }),
 );
 rows.splice(rows.indexOf(exact) + 1, 0, ...controls);
-const head = ['unit', 'share', 'PE LUT6', 'vs exact', 'PE LUT4', 'vs exact', 'act_pre LUT6/LUT4', 'wgt_pre LUT6/LUT4', '4×4 array LUT6 (16 PE + 4 + 4 edge)'];
+const head = [
+  'unit',
+  'share',
+  'PE LUT6',
+  'vs exact',
+  'PE LUT4',
+  'vs exact',
+  'act_pre LUT6/LUT4',
+  'wgt_pre LUT6/LUT4',
+  '4×4 array LUT6 (16 PE + 4 + 4 edge)',
+];
 const table = [head, head.map(() => '---')];
 for (const r of rows) {
   const pct = (a: number, b: number) => `${a >= b ? '+' : ''}${(((a - b) / b) * 100).toFixed(0)} %`;
@@ -159,4 +187,6 @@ for (const r of rows) {
   ]);
 }
 process.stdout.write(table.map((r) => `| ${r.join(' | ')} |`).join('\n') + '\n');
-process.stdout.write(`\n${y.version}; 8-bit signed operands, weight-stationary PE with a ${configs[0]!.c.precision.accumulator.bits}-bit accumulator; ${((performance.now() - t0) / 1000).toFixed(1)} s.\n`);
+process.stdout.write(
+  `\n${y.version}; 8-bit signed operands, weight-stationary PE with a ${configs[0]!.c.precision.accumulator.bits}-bit accumulator; ${((performance.now() - t0) / 1000).toFixed(1)} s.\n`,
+);

@@ -26,7 +26,9 @@ if (process.env.AXGEN_FROM_SOURCE !== '1' && distIsCurrent()) {
   await import(new URL('../dist/generator/cli.js', import.meta.url).href);
 } else {
   if (process.env.AXGEN_FROM_SOURCE !== '1' && existsSync(built)) {
-    process.stderr.write('axgen: dist/ is older than the TypeScript sources; running the sources (slower start). `npm run build` rebuilds it.\n');
+    process.stderr.write(
+      'axgen: dist/ is older than the TypeScript sources; running the sources (slower start). `npm run build` rebuilds it.\n',
+    );
   }
   const { register } = await import('tsx/esm/api');
   register();

@@ -7,7 +7,8 @@ import { defineAccelerator, mitchell, zeroSkip } from '../generator/dsl.js';
 
 export default defineAccelerator({
   name: 'fashion_mitchell',
-  description: '8x8 weight-stationary array for uint8 activations x int8 weights, Mitchell (t=4, unbias) MACs, zero-skip',
+  description:
+    '8x8 weight-stationary array for uint8 activations x int8 weights, Mitchell (t=4, unbias) MACs, zero-skip',
   array: { rows: 8, cols: 8, maxK: 2048, accDepth: 64 },
   dataflow: 'weight-stationary',
   precision: {

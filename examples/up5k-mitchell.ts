@@ -5,7 +5,8 @@ import { defineAccelerator, mitchell } from '../generator/dsl.js';
 
 export default defineAccelerator({
   name: 'up5k_mitchell',
-  description: '4x4 weight-stationary int8 array, Mitchell (t=3) MACs with shared edge logic, AXI interface; fits an iCE40 up5k',
+  description:
+    '4x4 weight-stationary int8 array, Mitchell (t=3) MACs with shared edge logic, AXI interface; fits an iCE40 up5k',
   array: { rows: 4, cols: 4, maxK: 64, accDepth: 16 },
   dataflow: 'weight-stationary',
   precision: { activation: { bits: 8 }, weight: { bits: 8 } },

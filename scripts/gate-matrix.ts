@@ -19,13 +19,27 @@ const valueOf = (flag: string): string | undefined => {
 };
 const seed = Number(valueOf('--seed') ?? 1);
 const only = valueOf('--only');
-const out = args.find((a, i) => !a.startsWith('--') && !['--seed', '--only'].includes(args[i - 1] ?? '')) ?? '.ci-out/regress-full';
-if (!Number.isSafeInteger(seed) || seed < 0) throw new Error(`--seed: expected a non-negative integer, received ${valueOf('--seed')}`);
+const out =
+  args.find((a, i) => !a.startsWith('--') && !['--seed', '--only'].includes(args[i - 1] ?? '')) ??
+  '.ci-out/regress-full';
+if (!Number.isSafeInteger(seed) || seed < 0)
+  throw new Error(`--seed: expected a non-negative integer, received ${valueOf('--seed')}`);
 
 const s8 = { bits: 8, signed: true };
 const u8 = { bits: 8, signed: false };
-const mk = (name: string, rows: number, cols: number, dataflow: string, activation: object, weight: object, multiplier: object): ResolvedConfig =>
-  resolveConfig({ name, array: { rows, cols, maxK: 64, accDepth: 16 }, dataflow, precision: { activation, weight }, multiplier }, `gate matrix ${name}`);
+const mk = (
+  name: string,
+  rows: number,
+  cols: number,
+  dataflow: string,
+  activation: object,
+  weight: object,
+  multiplier: object,
+): ResolvedConfig =>
+  resolveConfig(
+    { name, array: { rows, cols, maxK: 64, accDepth: 16 }, dataflow, precision: { activation, weight }, multiplier },
+    `gate matrix ${name}`,
+  );
 
 const all = [
   mk('gm_exact_ws4', 4, 4, 'weight-stationary', s8, s8, { kind: 'exact' }),
@@ -37,7 +51,8 @@ const all = [
   mk('gm_asm', 4, 4, 'weight-stationary', s8, s8, { kind: 'asm', alphabet: [1, 3, 5, 7] }),
 ];
 const configs = only ? all.filter((c) => c.name === only) : all;
-if (configs.length === 0) throw new Error(`--only: expected one of ${all.map((c) => c.name).join(', ')}, received ${only}`);
+if (configs.length === 0)
+  throw new Error(`--only: expected one of ${all.map((c) => c.name).join(', ')}, received ${only}`);
 
 mkdirSync(out, { recursive: true });
 const results = [];
@@ -55,6 +70,11 @@ for (const c of configs) {
     results.push({ config: c.name, hash: c.hash, ...gateSummary(r) });
   }
 }
-await writeFileAtomically(join(out, 'gate.json'), toJson({ seed, jobs: results.length, failed, results }), { arg: 'gate.json', kind: 'gate' });
-process.stdout.write(`gate-level matrix: ${results.length - failed} passed, ${failed} failed → ${join(out, 'gate.json')}\n`);
+await writeFileAtomically(join(out, 'gate.json'), toJson({ seed, jobs: results.length, failed, results }), {
+  arg: 'gate.json',
+  kind: 'gate',
+});
+process.stdout.write(
+  `gate-level matrix: ${results.length - failed} passed, ${failed} failed → ${join(out, 'gate.json')}\n`,
+);
 process.exitCode = failed > 0 ? 4 : 0;

@@ -57,7 +57,9 @@ class Builder {
   }
   node(op: string, inputs: string[], output: string, attrs: Record<string, number | number[]> = {}): string {
     const attribute = Object.entries(attrs).map(([name, v]) =>
-      Array.isArray(v) ? { name, type: onnx.AttributeProto.AttributeType.INTS, ints: v } : { name, type: onnx.AttributeProto.AttributeType.INT, i: v },
+      Array.isArray(v)
+        ? { name, type: onnx.AttributeProto.AttributeType.INTS, ints: v }
+        : { name, type: onnx.AttributeProto.AttributeType.INT, i: v },
     );
     return this.nodeWith(op, inputs, output, attribute);
   }
@@ -77,27 +79,62 @@ class Builder {
   weight(name: string, dims: number[], scales: number[], axis: number, uZp?: number): string {
     const n = dims.reduce((a, b) => a * b, 1);
     const u = uZp !== undefined;
-    const w = this.init(`${name}_w`, { dtype: u ? 'uint8' : 'int8', dims, data: Float64Array.from({ length: n }, () => Math.floor(this.r() * 255) - (u ? 0 : 127)) });
-    const sT = this.init(`${name}_w_scale`, { dtype: 'float', dims: scales.length === 1 ? [] : [scales.length], data: Float64Array.from(scales, Math.fround) });
-    const zT = this.init(`${name}_w_zp`, { dtype: u ? 'uint8' : 'int8', dims: scales.length === 1 ? [] : [scales.length], data: new Float64Array(scales.length).fill(uZp ?? 0) });
+    const w = this.init(`${name}_w`, {
+      dtype: u ? 'uint8' : 'int8',
+      dims,
+      data: Float64Array.from({ length: n }, () => Math.floor(this.r() * 255) - (u ? 0 : 127)),
+    });
+    const sT = this.init(`${name}_w_scale`, {
+      dtype: 'float',
+      dims: scales.length === 1 ? [] : [scales.length],
+      data: Float64Array.from(scales, Math.fround),
+    });
+    const zT = this.init(`${name}_w_zp`, {
+      dtype: u ? 'uint8' : 'int8',
+      dims: scales.length === 1 ? [] : [scales.length],
+      data: new Float64Array(scales.length).fill(uZp ?? 0),
+    });
     const attrs: Record<string, number> = scales.length === 1 ? {} : { axis };
     return this.node('DequantizeLinear', [w, sT, zT], `${name}_w_dq`, attrs);
   }
   /** DQ of a seeded int32 bias with scale s_x·s_w (per channel). */
   bias(name: string, n: number, sx: number, sw: number[]): string {
-    const b = this.init(`${name}_b`, { dtype: 'int32', dims: [n], data: Float64Array.from({ length: n }, () => Math.floor(this.r() * 2001) - 1000) });
-    const scales = Array.from({ length: n }, (_, i) => Math.fround(Math.fround(sx) * Math.fround(sw.length === 1 ? sw[0]! : sw[i]!)));
-    const sT = this.init(`${name}_b_scale`, { dtype: 'float', dims: sw.length === 1 ? [] : [n], data: Float64Array.from(sw.length === 1 ? [scales[0]!] : scales) });
-    const zT = this.init(`${name}_b_zp`, { dtype: 'int32', dims: sw.length === 1 ? [] : [n], data: new Float64Array(sw.length === 1 ? 1 : n) });
+    const b = this.init(`${name}_b`, {
+      dtype: 'int32',
+      dims: [n],
+      data: Float64Array.from({ length: n }, () => Math.floor(this.r() * 2001) - 1000),
+    });
+    const scales = Array.from({ length: n }, (_, i) =>
+      Math.fround(Math.fround(sx) * Math.fround(sw.length === 1 ? sw[0]! : sw[i]!)),
+    );
+    const sT = this.init(`${name}_b_scale`, {
+      dtype: 'float',
+      dims: sw.length === 1 ? [] : [n],
+      data: Float64Array.from(sw.length === 1 ? [scales[0]!] : scales),
+    });
+    const zT = this.init(`${name}_b_zp`, {
+      dtype: 'int32',
+      dims: sw.length === 1 ? [] : [n],
+      data: new Float64Array(sw.length === 1 ? 1 : n),
+    });
     return this.node('DequantizeLinear', [b, sT, zT], `${name}_b_dq`, sw.length === 1 ? {} : { axis: 0 });
   }
   model(name: string, input: { name: string; dims: number[] }, output: { name: string; dims: number[] }): Uint8Array {
-    const vi = (n: string, dims: number[]) => ({ name: n, type: { tensorType: { elemType: 1, shape: { dim: dims.map((d) => ({ dimValue: d })) } } } });
+    const vi = (n: string, dims: number[]) => ({
+      name: n,
+      type: { tensorType: { elemType: 1, shape: { dim: dims.map((d) => ({ dimValue: d })) } } },
+    });
     const m = onnx.ModelProto.create({
       irVersion: 7,
       producerName: 'axgen scripts/make-example-models.ts',
       opsetImport: [{ domain: '', version: 13 }],
-      graph: { name, node: this.nodes, initializer: this.inits, input: [vi(input.name, input.dims)], output: [vi(output.name, output.dims)] },
+      graph: {
+        name,
+        node: this.nodes,
+        initializer: this.inits,
+        input: [vi(input.name, input.dims)],
+        output: [vi(output.name, output.dims)],
+      },
     });
     return onnx.ModelProto.encode(m).finish();
   }
@@ -128,14 +165,34 @@ export function buildCnn(): Uint8Array {
   const b = new Builder(rng(0x434e4e));
   const x = b.qdq('input', 'in', S_IN, 0);
   const sw1 = wScale(9);
-  const c1 = b.node('Conv', [x.dq, b.weight('conv1', [8, 1, 3, 3], [sw1], 0), b.bias('conv1', 8, S_IN, [sw1])], 'conv1', { kernel_shape: [3, 3], pads: [1, 1, 1, 1] });
+  const c1 = b.node(
+    'Conv',
+    [x.dq, b.weight('conv1', [8, 1, 3, 3], [sw1], 0), b.bias('conv1', 8, S_IN, [sw1])],
+    'conv1',
+    { kernel_shape: [3, 3], pads: [1, 1, 1, 1] },
+  );
   const a1 = b.qdq(b.node('Relu', [c1], 'conv1_relu'), 'conv1_out', S_ACT, 0);
-  const p1 = b.qdq(b.node('MaxPool', [a1.dq], 'pool1', { kernel_shape: [2, 2], strides: [2, 2] }), 'pool1_out', S_ACT, 0);
+  const p1 = b.qdq(
+    b.node('MaxPool', [a1.dq], 'pool1', { kernel_shape: [2, 2], strides: [2, 2] }),
+    'pool1_out',
+    S_ACT,
+    0,
+  );
   // Per-channel weight scales on the second convolution.
   const sw2 = Array.from({ length: 16 }, (_, i) => wScale(72) * (0.75 + 0.05 * i));
-  const c2 = b.node('Conv', [p1.dq, b.weight('conv2', [16, 8, 3, 3], sw2, 0), b.bias('conv2', 16, S_ACT, sw2)], 'conv2', { kernel_shape: [3, 3], pads: [1, 1, 1, 1] });
+  const c2 = b.node(
+    'Conv',
+    [p1.dq, b.weight('conv2', [16, 8, 3, 3], sw2, 0), b.bias('conv2', 16, S_ACT, sw2)],
+    'conv2',
+    { kernel_shape: [3, 3], pads: [1, 1, 1, 1] },
+  );
   const a2 = b.qdq(b.node('Relu', [c2], 'conv2_relu'), 'conv2_out', S_ACT, 0);
-  const p2 = b.qdq(b.node('MaxPool', [a2.dq], 'pool2', { kernel_shape: [2, 2], strides: [2, 2] }), 'pool2_out', S_ACT, 0);
+  const p2 = b.qdq(
+    b.node('MaxPool', [a2.dq], 'pool2', { kernel_shape: [2, 2], strides: [2, 2] }),
+    'pool2_out',
+    S_ACT,
+    0,
+  );
   const f = b.qdq(b.node('Flatten', [p2.dq], 'flatten', { axis: 1 }), 'flatten_out', S_ACT, 0);
   const sw3 = wScale(784);
   const y = b.node('Gemm', [f.dq, b.weight('fc', [784, 10], [sw3], 1), b.bias('fc', 10, S_ACT, [sw3])], 'fc');
@@ -153,9 +210,19 @@ export function buildOps(): Uint8Array {
   const b = new Builder(rng(0x4f5053));
   const x = b.qdq('input', 'in', S_IN, 0);
   const sw1 = wScale(9);
-  const c1 = b.node('Conv', [x.dq, b.weight('conv1', [6, 1, 3, 3], [sw1], 0), b.bias('conv1', 6, S_IN, [sw1])], 'conv1', { kernel_shape: [3, 3], strides: [2, 2], pads: [0, 1, 1, 0] });
+  const c1 = b.node(
+    'Conv',
+    [x.dq, b.weight('conv1', [6, 1, 3, 3], [sw1], 0), b.bias('conv1', 6, S_IN, [sw1])],
+    'conv1',
+    { kernel_shape: [3, 3], strides: [2, 2], pads: [0, 1, 1, 0] },
+  );
   const a1 = b.qdq(c1, 'conv1_out', S_ACT, 7);
-  const p1 = b.qdq(b.node('AveragePool', [a1.dq], 'avgpool', { kernel_shape: [3, 3], strides: [2, 2], pads: [1, 1, 1, 1] }), 'avgpool_out', S_ACT, 7);
+  const p1 = b.qdq(
+    b.node('AveragePool', [a1.dq], 'avgpool', { kernel_shape: [3, 3], strides: [2, 2], pads: [1, 1, 1, 1] }),
+    'avgpool_out',
+    S_ACT,
+    7,
+  );
   const lo = b.scalar('clip_min', 'float', -0.25);
   const hi = b.scalar('clip_max', 'float', 0.75);
   const cl = b.qdq(b.node('Clip', [p1.dq, lo, hi], 'clip'), 'clip_out', S_ACT, 7);

@@ -222,7 +222,8 @@ function abortedTile(p: Program, abortAfter: number): void {
   p.read('STATUS', 0, p.bit('STATUS', 'BUSY'));
 }
 
-const errMaskOf = (p: Program) => p.bit('STATUS', 'ERR_RO_WRITE') | p.bit('STATUS', 'ERR_START') | p.bit('STATUS', 'ERR_TLAST');
+const errMaskOf = (p: Program) =>
+  p.bit('STATUS', 'ERR_RO_WRITE') | p.bit('STATUS', 'ERR_START') | p.bit('STATUS', 'ERR_TLAST');
 
 /** 3. The schedule, two commands back to back at a time; the counters after each pair. */
 function scheduleRun(p: Program): void {
@@ -288,8 +289,12 @@ function beatLines(p: Program, d: Derived): { w: string[]; a: string[]; y: strin
     const b = per[i]!;
     const wLast = (k: number) => (k === b.w - 1) !== (p.badTlast.has(n) && k === 0);
     for (let k = 0; k < b.w; k++) out.w.push(`${wLast(k) ? 1 : 0} ${packBeat(s.wBeats[starts.w[i]! + k]!, d.wBits)}`);
-    for (let k = 0; k < b.a; k++) out.a.push(`${k === b.a - 1 ? 1 : 0} ${packBeat(s.aBeats[starts.a[i]! + k]!, d.aBits)}`);
-    for (let k = 0; k < b.y; k++) out.y.push(`${k === b.y - 1 ? 1 : 0} ${packBeat(s.yBeats[starts.y[i]! + k]!, d.accBits).padStart(wd.y / 4, '0')}`);
+    for (let k = 0; k < b.a; k++)
+      out.a.push(`${k === b.a - 1 ? 1 : 0} ${packBeat(s.aBeats[starts.a[i]! + k]!, d.aBits)}`);
+    for (let k = 0; k < b.y; k++)
+      out.y.push(
+        `${k === b.y - 1 ? 1 : 0} ${packBeat(s.yBeats[starts.y[i]! + k]!, d.accBits).padStart(wd.y / 4, '0')}`,
+      );
   });
   return out;
 }
@@ -335,15 +340,33 @@ export function axiTestbenchFiles(c: ResolvedConfig) {
   // The clock wrappers of the stream checker are reused with the checker named <name>_axi_tb_check.
   const wrap = { prefix: tbPrefix };
   return {
-    check: { name: `${tbPrefix}_tb_check.v`, text: render('sim/templates/tb_axi_check.v.hbs', { ...view, header: header('sim/templates/tb_axi_check.v.hbs') }) },
-    icarus: { name: `${tbPrefix}_tb_icarus.v`, text: render('sim/templates/tb_icarus.v.hbs', { ...wrap, header: header('sim/templates/tb_icarus.v.hbs') }) },
-    verilatorMain: { name: `${tbPrefix}_main.cpp`, text: render('sim/templates/verilator_main.cpp.hbs', { ...wrap, modelClass: VERILATOR_CLASS, header: header('sim/templates/verilator_main.cpp.hbs') }) },
+    check: {
+      name: `${tbPrefix}_tb_check.v`,
+      text: render('sim/templates/tb_axi_check.v.hbs', { ...view, header: header('sim/templates/tb_axi_check.v.hbs') }),
+    },
+    icarus: {
+      name: `${tbPrefix}_tb_icarus.v`,
+      text: render('sim/templates/tb_icarus.v.hbs', { ...wrap, header: header('sim/templates/tb_icarus.v.hbs') }),
+    },
+    verilatorMain: {
+      name: `${tbPrefix}_main.cpp`,
+      text: render('sim/templates/verilator_main.cpp.hbs', {
+        ...wrap,
+        modelClass: VERILATOR_CLASS,
+        header: header('sim/templates/verilator_main.cpp.hbs'),
+      }),
+    },
     checkTop: `${tbPrefix}_tb_check`,
     icarusTop: `${tbPrefix}_tb_icarus`,
   };
 }
 
-export function parseAxiOutput(output: string): Omit<AxiCosimResult, 'simulator' | 'toolVersion' | 'buildCacheHit' | 'output' | 'passed' | 'buildMs' | 'runMs' | 'commands' | 'macs'> & { done: boolean } {
+export function parseAxiOutput(
+  output: string,
+): Omit<
+  AxiCosimResult,
+  'simulator' | 'toolVersion' | 'buildCacheHit' | 'output' | 'passed' | 'buildMs' | 'runMs' | 'commands' | 'macs'
+> & { done: boolean } {
   const problems = output
     .split('\n')
     .filter((l) => /AXGEN_(CSR|YBEAT|TBERROR|TIMEOUT|STREAMS|EXTRA)/.test(l))
@@ -351,7 +374,16 @@ export function parseAxiOutput(output: string): Omit<AxiCosimResult, 'simulator'
   const dm = /AXGEN_DONE steps=(\d+) starts=(\d+) results=(\d+) dropped=(\d+) errors=(\d+) cycles=(\d+)/.exec(output);
   if (!dm) problems.push('the checker did not report AXGEN_DONE (the simulator crashed or stopped early)');
   const n = (i: number) => (dm ? Number(dm[i]) : 0);
-  return { done: !!dm, steps: n(1), starts: n(2), results: n(3), dropped: n(4), errors: dm ? n(5) : -1, simCycles: n(6), problems };
+  return {
+    done: !!dm,
+    steps: n(1),
+    starts: n(2),
+    results: n(3),
+    dropped: n(4),
+    errors: dm ? n(5) : -1,
+    simCycles: n(6),
+    problems,
+  };
 }
 
 /**
@@ -366,7 +398,13 @@ export async function axiCosim(c: ResolvedConfig, req: AxiCosimRequest): Promise
   const rtl: EmittedFile[] = req.rtl ?? [...emitRtl(c), ...emitAxiRtl(c)];
   const tb = axiTestbenchFiles(c);
   const t0 = performance.now();
-  const build = await buildSim(req.simulator, { rtl, tb, checkTop: tb.checkTop, icarusTop: tb.icarusTop, trace: req.wave !== undefined });
+  const build = await buildSim(req.simulator, {
+    rtl,
+    tb,
+    checkTop: tb.checkTop,
+    icarusTop: tb.icarusTop,
+    trace: req.wave !== undefined,
+  });
   const buildMs = performance.now() - t0;
   const runDir = req.runDir ?? (await mkdtemp(join(tmpdir(), 'axgen-axi-')));
   try {
@@ -374,7 +412,11 @@ export async function axiCosim(c: ResolvedConfig, req: AxiCosimRequest): Promise
     req.mutate?.(texts);
     for (const [name, text] of Object.entries(texts)) await writeFile(join(runDir, name), text);
     const t1 = performance.now();
-    const output = await runSim(build, runDir, { seed: req.seed ?? 1, stall: req.stall ?? 0, wave: req.wave !== undefined });
+    const output = await runSim(build, runDir, {
+      seed: req.seed ?? 1,
+      stall: req.stall ?? 0,
+      wave: req.wave !== undefined,
+    });
     const runMs = performance.now() - t1;
     const p = parseAxiOutput(output);
     const steps = Number(texts['prog.hex']!.split('\n')[0]);
@@ -383,7 +425,18 @@ export async function axiCosim(c: ResolvedConfig, req: AxiCosimRequest): Promise
     const passed = p.done && p.errors === 0 && p.problems.length === 0;
     const { done: _done, ...rest } = p;
     const macs = s.commands.reduce((a, cmd) => a + cmd.macs, 0);
-    return { simulator: req.simulator, toolVersion: build.tool.version, buildCacheHit: build.cacheHit, buildMs, runMs, commands: s.commands.length, macs, output, passed, ...rest };
+    return {
+      simulator: req.simulator,
+      toolVersion: build.tool.version,
+      buildCacheHit: build.cacheHit,
+      buildMs,
+      runMs,
+      commands: s.commands.length,
+      macs,
+      output,
+      passed,
+      ...rest,
+    };
   } finally {
     if (!req.runDir) await rm(runDir, { recursive: true, force: true });
   }

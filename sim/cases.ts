@@ -75,9 +75,21 @@ export function directedCases(c: ResolvedConfig, d: Derived, next: () => number)
     { name: 'directed all-max', A: fill(m, k, () => a.max), W: fill(k, n, () => w.max) },
     { name: 'directed all-min', A: fill(m, k, () => a.min), W: fill(k, n, () => w.min) },
     { name: 'directed max×min', A: fill(m, k, () => a.max), W: fill(k, n, () => w.min) },
-    { name: 'directed alternating-signs', A: fill(m, k, (i, j) => alt(a, (i + j) % 2 === 1)), W: fill(k, n, (i, j) => alt(w, (i + j) % 2 === 0)) },
-    { name: 'directed zeros-50%', A: randomMatrix(m, k, d.ctx.activation, next, 0.5), W: randomMatrix(k, n, d.ctx.weight, next, 0.5) },
-    { name: 'directed zeros-90%', A: randomMatrix(m, k, d.ctx.activation, next, 0.9), W: randomMatrix(k, n, d.ctx.weight, next, 0.9) },
+    {
+      name: 'directed alternating-signs',
+      A: fill(m, k, (i, j) => alt(a, (i + j) % 2 === 1)),
+      W: fill(k, n, (i, j) => alt(w, (i + j) % 2 === 0)),
+    },
+    {
+      name: 'directed zeros-50%',
+      A: randomMatrix(m, k, d.ctx.activation, next, 0.5),
+      W: randomMatrix(k, n, d.ctx.weight, next, 0.5),
+    },
+    {
+      name: 'directed zeros-90%',
+      A: randomMatrix(m, k, d.ctx.activation, next, 0.9),
+      W: randomMatrix(k, n, d.ctx.weight, next, 0.9),
+    },
   ];
 }
 
@@ -157,7 +169,8 @@ export function scheduleCases(c: ResolvedConfig, d: Derived, cases: GemmCase[]):
       all.commands.push(s.commands[0]!);
       continue;
     }
-    if (gc.W.length > c.array.maxK) throw new RangeError(`${gc.name}: K=${gc.W.length} exceeds array.maxK=${c.array.maxK}`);
+    if (gc.W.length > c.array.maxK)
+      throw new RangeError(`${gc.name}: K=${gc.W.length} exceeds array.maxK=${c.array.maxK}`);
     const s = schedule(c, d, gc.A, gc.W);
     const Wm = gc.W.map((row) => row.map((x) => d.unit.mapWeight(x, c.multiplier, d.ctx)));
     parts.push({ case: gc, schedule: s, Wm, firstCommand: all.commands.length, firstBeat: all.yBeats.length });
@@ -182,7 +195,16 @@ export function laneOrigin(ms: MultiSchedule, beat: number, lane: number): LaneO
   const caseCommand = ref.cmd - p.firstCommand;
   const cmd = p.schedule.commands[caseCommand]!;
   const el = ref.lanes[lane] ?? null;
-  return { caseIndex: i, caseName: p.case.name, command: ref.cmd, caseCommand, m0: cmd.m0, n0: cmd.n0, m: el?.m ?? null, n: el?.n ?? null };
+  return {
+    caseIndex: i,
+    caseName: p.case.name,
+    command: ref.cmd,
+    caseCommand,
+    m0: cmd.m0,
+    n0: cmd.n0,
+    m: el?.m ?? null,
+    n: el?.n ?? null,
+  };
 }
 
 /** `A[m][k]*W'[k][n]` terms of an element (W' the mapped weights), abbreviated past 16 terms. */

@@ -106,7 +106,10 @@ function fromHex(hex: string, bits: number, signed: boolean): bigint {
   return v;
 }
 
-type Parsed = Omit<CosimResult, 'simulator' | 'toolVersion' | 'buildCacheHit' | 'output' | 'buildMs' | 'runMs' | 'macs'>;
+type Parsed = Omit<
+  CosimResult,
+  'simulator' | 'toolVersion' | 'buildCacheHit' | 'output' | 'buildMs' | 'runMs' | 'macs'
+>;
 
 /** Reads the checker's report lines; passes only with AXGEN_DONE, no error, and every beat exchanged. */
 export function parseRun(output: string, ms: MultiSchedule, c: ResolvedConfig): Parsed {
@@ -152,20 +155,30 @@ export function parseRun(output: string, ms: MultiSchedule, c: ResolvedConfig): 
   const errors = done ? Number(done[3]) : -1;
   const commands = done ? Number(done[1]) : 0;
   const results = done ? Number(done[2]) : 0;
-  if (done && commands !== s.commands.length) problems.push(`the checker finished ${commands} of ${s.commands.length} commands`);
-  if (done && results !== s.yBeats.length) problems.push(`the checker received ${results} of ${s.yBeats.length} result beats`);
-  const passed = done !== null && errors === 0 && mismatches.length === 0 && counters.length === 0 && problems.length === 0;
+  if (done && commands !== s.commands.length)
+    problems.push(`the checker finished ${commands} of ${s.commands.length} commands`);
+  if (done && results !== s.yBeats.length)
+    problems.push(`the checker received ${results} of ${s.yBeats.length} result beats`);
+  const passed =
+    done !== null && errors === 0 && mismatches.length === 0 && counters.length === 0 && problems.length === 0;
   return { passed, commands, results, errors, simCycles: done ? Number(done[4]) : 0, mismatches, counters, problems };
 }
 
 /** The single-GEMM form of parseRun (kept for callers that hold one schedule). */
 export function parseOutput(output: string, s: Schedule, c: ResolvedConfig, Wm: number[][], A: number[][]): Parsed {
-  const ms: MultiSchedule = { all: s, parts: [{ case: { name: 'gemm', A, W: Wm }, schedule: s, Wm, firstCommand: 0, firstBeat: 0 }] };
+  const ms: MultiSchedule = {
+    all: s,
+    parts: [{ case: { name: 'gemm', A, W: Wm }, schedule: s, Wm, firstCommand: 0, firstBeat: 0 }],
+  };
   return parseRun(output, ms, c);
 }
 
 /** The result beats of a +ydump run (y_out.hex: one hex word per beat), split into lanes. */
-async function readReceived(runDir: string, d: ReturnType<typeof derive>, problems: string[]): Promise<(bigint | null)[][]> {
+async function readReceived(
+  runDir: string,
+  d: ReturnType<typeof derive>,
+  problems: string[],
+): Promise<(bigint | null)[][]> {
   let text: string;
   try {
     text = await readFile(join(runDir, 'y_out.hex'), 'utf8');
@@ -191,7 +204,12 @@ async function readReceived(runDir: string, d: ReturnType<typeof derive>, proble
 }
 
 /** Copies a run's wave.vcd to `to`; when the simulator wrote none, adds a problem and returns false. */
-export async function copyWave(runDir: string, to: string, simulator: SimulatorName, problems: string[]): Promise<boolean> {
+export async function copyWave(
+  runDir: string,
+  to: string,
+  simulator: SimulatorName,
+  problems: string[],
+): Promise<boolean> {
   if (!existsSync(join(runDir, 'wave.vcd'))) {
     problems.push(`${simulator} wrote no wave.vcd`);
     return false;
@@ -222,15 +240,27 @@ export async function cosim(c: ResolvedConfig, req: CosimRequest): Promise<Cosim
     for (const [name, text] of Object.entries(files)) await writeFile(join(runDir, name), text);
     const t1 = performance.now();
     const output = await runSim(build, runDir, {
-      seed: req.seed ?? 1, stall: req.stall ?? 0, wave: req.wave !== undefined, watchdog: req.watchdog, plusargs: req.collect ? ['+ydump'] : [],
+      seed: req.seed ?? 1,
+      stall: req.stall ?? 0,
+      wave: req.wave !== undefined,
+      watchdog: req.watchdog,
+      plusargs: req.collect ? ['+ydump'] : [],
     });
     const runMs = performance.now() - t1;
     const parsed = parseRun(output, ms, c);
-    if (req.wave !== undefined && !(await copyWave(runDir, req.wave, req.simulator, parsed.problems))) parsed.passed = false;
+    if (req.wave !== undefined && !(await copyWave(runDir, req.wave, req.simulator, parsed.problems)))
+      parsed.passed = false;
     const received = req.collect ? await readReceived(runDir, d, parsed.problems) : undefined;
     if (received && received.length !== ms.all.yBeats.length) parsed.passed = false;
     return {
-      simulator: req.simulator, toolVersion: build.tool.version, buildCacheHit: build.cacheHit, buildMs, runMs, macs: totalMacs(ms), output, ...parsed,
+      simulator: req.simulator,
+      toolVersion: build.tool.version,
+      buildCacheHit: build.cacheHit,
+      buildMs,
+      runMs,
+      macs: totalMacs(ms),
+      output,
+      ...parsed,
       ...(received ? { received } : {}),
     };
   } finally {

@@ -23,7 +23,14 @@ export interface Fault {
 export class FaultNotApplicable extends Error {}
 
 /** Replaces exactly `count` (default: at least one) matches of `re` in module `<prefix>_<suffix>`. */
-function edit(files: EmittedFile[], c: ResolvedConfig, suffix: string, re: RegExp, to: string | ((...m: string[]) => string), fault: string): EmittedFile[] {
+function edit(
+  files: EmittedFile[],
+  c: ResolvedConfig,
+  suffix: string,
+  re: RegExp,
+  to: string | ((...m: string[]) => string),
+  fault: string,
+): EmittedFile[] {
   const module = `${c.name}_${suffix}`;
   const f = files.find((x) => x.module === module || x.name === `${module}.v`);
   if (!f) throw new FaultNotApplicable(`${fault}: no module ${module} among the emitted files`);
@@ -39,45 +46,74 @@ export const faults: Fault[] = [
     name: 'acc-off-by-one',
     describe: 'the accumulator adder adds one to every sum',
     appliesTo: (c) => c.precision.accumulator.overflow === 'wrap',
-    inject: (files, c) => edit(files, c, 'acc_add', /assign sum_o = acc_i \+ (.+);/, "assign sum_o = acc_i + $1 + 1'b1;", 'acc-off-by-one'),
+    inject: (files, c) =>
+      edit(files, c, 'acc_add', /assign sum_o = acc_i \+ (.+);/, "assign sum_o = acc_i + $1 + 1'b1;", 'acc-off-by-one'),
   },
   {
     name: 'swapped-operand',
     describe: 'activation rows 0 and R-1 are swapped at the array edge (row r reads lane R-1-r)',
     appliesTo: (c) => c.array.rows >= 2,
     inject: (files, c) =>
-      edit(files, c, 'top', /a_data_i\[r\*(\w+) \+: (\w+)\]/, (_m, b: string, w: string) => `a_data_i[(${c.array.rows - 1}-r)*${b} +: ${w}]`, 'swapped-operand'),
+      edit(
+        files,
+        c,
+        'top',
+        /a_data_i\[r\*(\w+) \+: (\w+)\]/,
+        (_m, b: string, w: string) => `a_data_i[(${c.array.rows - 1}-r)*${b} +: ${w}]`,
+        'swapped-operand',
+      ),
   },
   {
     name: 'swapped-mul-operands',
-    describe: 'the PE feeds the weight to the multiplier\'s activation port and vice versa (caught when the operand formats differ)',
-    appliesTo: (c) => c.precision.activation.bits === c.precision.weight.bits && c.precision.activation.signed !== c.precision.weight.signed,
+    describe:
+      "the PE feeds the weight to the multiplier's activation port and vice versa (caught when the operand formats differ)",
+    appliesTo: (c) =>
+      c.precision.activation.bits === c.precision.weight.bits &&
+      c.precision.activation.signed !== c.precision.weight.signed,
     inject: (files, c) =>
-      edit(files, c, 'pe', /\.a_enc_i \(([^)]+)\),(\s+)\.w_enc_i \(([^)]+)\)/, (_m, a: string, sp: string, w: string) => `.a_enc_i (${w}),${sp}.w_enc_i (${a})`, 'swapped-mul-operands'),
+      edit(
+        files,
+        c,
+        'pe',
+        /\.a_enc_i \(([^)]+)\),(\s+)\.w_enc_i \(([^)]+)\)/,
+        (_m, a: string, sp: string, w: string) => `.a_enc_i (${w}),${sp}.w_enc_i (${a})`,
+        'swapped-mul-operands',
+      ),
   },
   {
     name: 'dropped-zero-flag',
     describe:
       'weight-stationary: the flag that zeroes the partial sums entering the first fold of a command (first_q) is ignored, ' +
-      'so the previous command\'s sums leak in. (Output-stationary exact arrays have no observable equivalent: their clear ' +
+      "so the previous command's sums leak in. (Output-stationary exact arrays have no observable equivalent: their clear " +
       'and operand-valid flags are redundant because padding operands are zero and the drain empties every accumulator.)',
     appliesTo: ws,
-    inject: (files, c) => edit(files, c, 'top', /first_q \? (?:\d+'d0|\{ACC_BITS\{1'b0\}\}) : buf_q/, 'buf_q', 'dropped-zero-flag'),
+    inject: (files, c) =>
+      edit(files, c, 'top', /first_q \? (?:\d+'d0|\{ACC_BITS\{1'b0\}\}) : buf_q/, 'buf_q', 'dropped-zero-flag'),
   },
   {
     name: 'dropped-zero-flag-mitchell',
-    describe: 'Mitchell: the activation encoder never raises its zero flag, so a zero activation becomes 2^0 = 1 in the log domain',
+    describe:
+      'Mitchell: the activation encoder never raises its zero flag, so a zero activation becomes 2^0 = 1 in the log domain',
     appliesTo: (c) => c.multiplier.kind === 'mitchell',
     inject: (files, c) => {
       // The flag is formed at the row edge (act_pre) when shared, inside the PE otherwise.
       for (const suffix of ['act_pre', 'pe', 'mul']) {
         try {
-          return edit(files, c, suffix, /wire(\s+)zero(\s*)= \(mag == \d+'d0\);/, "wire$1zero$2= 1'b0;", 'dropped-zero-flag-mitchell');
+          return edit(
+            files,
+            c,
+            suffix,
+            /wire(\s+)zero(\s*)= \(mag == \d+'d0\);/,
+            "wire$1zero$2= 1'b0;",
+            'dropped-zero-flag-mitchell',
+          );
         } catch (e) {
           if (!(e instanceof FaultNotApplicable)) throw e;
         }
       }
-      throw new FaultNotApplicable('dropped-zero-flag-mitchell: no Mitchell zero flag (wire zero = (mag == 0)) in act_pre, pe or mul');
+      throw new FaultNotApplicable(
+        'dropped-zero-flag-mitchell: no Mitchell zero flag (wire zero = (mag == 0)) in act_pre, pe or mul',
+      );
     },
   },
   {
@@ -88,11 +124,13 @@ export const faults: Fault[] = [
       // With thresholds 0 a skipped product is 0 anyway: only a near-zero threshold makes the flag observable.
       return zs !== undefined && [zs.activation, zs.weight].some((t) => typeof t === 'number' && t > 0);
     },
-    inject: (files, c) => edit(files, c, 'pe', /wire(\s+)skip(\s*)= a_i\[\d+\] \| \w+\[\d+\];/, "wire$1skip$2= 1'b0;", 'dropped-skip-flag'),
+    inject: (files, c) =>
+      edit(files, c, 'pe', /wire(\s+)skip(\s*)= a_i\[\d+\] \| \w+\[\d+\];/, "wire$1skip$2= 1'b0;", 'dropped-skip-flag'),
   },
   {
     name: 'refusal-removed',
-    describe: 'the top accepts every command as valid: a zero or over-limit dimension runs (or hangs) instead of being refused with err_o',
+    describe:
+      'the top accepts every command as valid: a zero or over-limit dimension runs (or hangs) instead of being refused with err_o',
     appliesTo: () => true,
     inject: (files, c) => edit(files, c, 'top', /wire cmd_bad = [^;]+;/, "wire cmd_bad = 1'b0;", 'refusal-removed'),
   },
@@ -122,8 +160,8 @@ export const faults: Fault[] = [
         /assign p_o = .+;/,
         () =>
           `wire [${P - 1}:0] a_ext = ${extendExpr('a_enc_i', A, P, activation.signed)};\n` +
-            `  wire [${P - 1}:0] w_ext = ${extendExpr('w_enc_i', W, P, weight.signed)};\n` +
-            '  assign p_o = a_ext * w_ext;',
+          `  wire [${P - 1}:0] w_ext = ${extendExpr('w_enc_i', W, P, weight.signed)};\n` +
+          '  assign p_o = a_ext * w_ext;',
         'sign-extended-exact-mul',
       );
     },

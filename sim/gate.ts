@@ -80,9 +80,13 @@ export async function yosysDatdir(): Promise<string> {
   const cfg = await execa('yosys-config', ['--datdir'], { reject: false }).catch(() => null);
   if (cfg && cfg.exitCode === 0 && cfg.stdout.trim()) candidates.push(cfg.stdout.trim());
   const which = await execa('which', ['yosys'], { reject: false }).catch(() => null);
-  if (which && which.exitCode === 0 && which.stdout.trim()) candidates.push(join(dirname(dirname(realpathSync(which.stdout.trim()))), 'share', 'yosys'));
+  if (which && which.exitCode === 0 && which.stdout.trim())
+    candidates.push(join(dirname(dirname(realpathSync(which.stdout.trim()))), 'share', 'yosys'));
   const hit = candidates.find((d) => existsSync(join(d, 'simcells.v')));
-  if (!hit) throw new Error(`internal error: Yosys' cell simulation models (simcells.v) are in none of ${candidates.join(', ') || '(no candidate folder)'}`);
+  if (!hit)
+    throw new Error(
+      `internal error: Yosys' cell simulation models (simcells.v) are in none of ${candidates.join(', ') || '(no candidate folder)'}`,
+    );
   datdir = hit;
   return hit;
 }
@@ -96,7 +100,8 @@ export async function cellModels(f: GateFlow): Promise<EmittedFile[]> {
     template: `yosys:${rel}`,
     text: prefix + readFileSync(join(dir, rel), 'utf8'),
   });
-  if (f.target === 'ice40') return [file('ice40/cells_sim.v', 'yosys_ice40_cells_sim.v', '`define NO_ICE40_DEFAULT_ASSIGNMENTS\n')];
+  if (f.target === 'ice40')
+    return [file('ice40/cells_sim.v', 'yosys_ice40_cells_sim.v', '`define NO_ICE40_DEFAULT_ASSIGNMENTS\n')];
   if (f.target === 'xilinx') return [file('xilinx/cells_sim.v', 'yosys_xilinx_cells_sim.v')];
   return [file('simcells.v', 'yosys_simcells.v')];
 }
@@ -143,16 +148,28 @@ export async function synthNetlist(files: readonly EmittedFile[], top: string, f
   const { dir, hit } = await cached('gate', key, async (tmp) => {
     for (const f of files) await writeFile(join(tmp, f.name), f.text);
     await writeFile(join(tmp, 'gate.ys'), script);
-    const r = await jobPool.run(() => execa('yosys', ['-q', '-l', 'yosys.log', '-s', 'gate.ys'], { cwd: tmp, reject: false, all: true }));
+    const r = await jobPool.run(() =>
+      execa('yosys', ['-q', '-l', 'yosys.log', '-s', 'gate.ys'], { cwd: tmp, reject: false, all: true }),
+    );
     if (r.exitCode !== 0) {
       const tail = (r.all ?? '').trim().split('\n').slice(-15).join('\n');
-      throw new Error(`yosys failed synthesizing ${top} for the gate-level check (${flowLabel(flow)}, exit ${r.exitCode ?? r.signal}):\n${tail}`);
+      throw new Error(
+        `yosys failed synthesizing ${top} for the gate-level check (${flowLabel(flow)}, exit ${r.exitCode ?? r.signal}):\n${tail}`,
+      );
     }
   });
   const text = await readFile(join(dir, 'netlist.v'), 'utf8');
   const cells = parseCells(await readFile(join(dir, 'stat.txt'), 'utf8'));
   const name = `${top}.netlist.v`;
-  return { flow, top, script, file: { name, module: top, template: `yosys:${flowCommand(flow, top)}`, text }, cells, toolVersion: yosys.version, cacheHit: hit };
+  return {
+    flow,
+    top,
+    script,
+    file: { name, module: top, template: `yosys:${flowCommand(flow, top)}`, text },
+    cells,
+    toolVersion: yosys.version,
+    cacheHit: hit,
+  };
 }
 
 export interface GateCheckOptions {
@@ -170,7 +187,15 @@ export interface GateCheckOptions {
 }
 
 export interface GateReport extends SimReport {
-  gate: { flow: GateFlow; label: string; top: string; script: string; cells: Record<string, number>; yosys: string; netlistCacheHit: boolean };
+  gate: {
+    flow: GateFlow;
+    label: string;
+    top: string;
+    script: string;
+    cells: Record<string, number>;
+    yosys: string;
+    netlistCacheHit: boolean;
+  };
 }
 
 /**
@@ -197,7 +222,15 @@ export async function gateCosim(c: ResolvedConfig, o: GateCheckOptions): Promise
   return {
     ...r,
     replay: `axgen synth ${o.source} --target ${o.flow.target} --verify --simulator ${sim} --gemm ${r.gemm.m}x${r.gemm.k}x${r.gemm.n} --seed ${r.seed} --stall ${r.stall}`,
-    gate: { flow: o.flow, label: flowLabel(o.flow), top, script: net.script, cells: net.cells, yosys: net.toolVersion, netlistCacheHit: net.cacheHit },
+    gate: {
+      flow: o.flow,
+      label: flowLabel(o.flow),
+      top,
+      script: net.script,
+      cells: net.cells,
+      yosys: net.toolVersion,
+      netlistCacheHit: net.cacheHit,
+    },
   };
 }
 
@@ -244,9 +277,13 @@ export async function gateCheckUnits(
   simulator: SimulatorName,
   opts: Omit<UnitCheckOptions, 'rtl'> & { rtl?: Record<string, EmittedFile[]> } = {},
 ): Promise<UnitCheckResult & { cells: Record<string, Record<string, number>> }> {
-  const nets = await Promise.all(configs.map((c) => synthNetlist(opts.rtl?.[c.name] ?? emitUnit(c), unitTopModule(c), flow)));
+  const nets = await Promise.all(
+    configs.map((c) => synthNetlist(opts.rtl?.[c.name] ?? emitUnit(c), unitTopModule(c), flow)),
+  );
   const models = await cellModels(flow);
-  const rtl = Object.fromEntries(configs.map((c, i) => [c.name, i === 0 ? [nets[i]!.file, ...models] : [nets[i]!.file]]));
+  const rtl = Object.fromEntries(
+    configs.map((c, i) => [c.name, i === 0 ? [nets[i]!.file, ...models] : [nets[i]!.file]]),
+  );
   const r = await checkUnits(configs, simulator, { ...opts, rtl });
   return { ...r, cells: Object.fromEntries(configs.map((c, i) => [c.name, nets[i]!.cells])) };
 }

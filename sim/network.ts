@@ -33,7 +33,7 @@ import type { ResolvedConfig } from '../generator/config/resolve.js';
 import { emitRtl, topModule, type EmittedFile } from '../generator/emit/rtl.js';
 import { toRows } from '../generator/model/fast-gemm.js';
 import { infer, type InferResult, type LayerGemm } from '../generator/inference/run.js';
-import { checkNetwork , networkConfigError } from '../generator/onnx/check.js';
+import { checkNetwork, networkConfigError } from '../generator/onnx/check.js';
 import { importModel, type GemmLayer, type Network } from '../generator/onnx/import.js';
 import { readInput, readModel } from '../generator/onnx/read.js';
 import { scheduleCases, type GemmCase, type MultiSchedule } from './cases.js';
@@ -152,7 +152,9 @@ function networkError(model: string, c: ResolvedConfig, net: Network): ConfigErr
 /** Zero-point-centred weights of batch b as K×N rows (unmapped: the schedule applies the unit's mapping). */
 function centredWeights(L: GemmLayer, b: number): number[][] {
   const w = L.weights[b]!;
-  return Array.from({ length: L.K }, (_, k) => Array.from({ length: L.N }, (_, n) => w[k * L.N + n]! - L.wZeroPoint[n]!));
+  return Array.from({ length: L.K }, (_, k) =>
+    Array.from({ length: L.N }, (_, n) => w[k * L.N + n]! - L.wZeroPoint[n]!),
+  );
 }
 
 /**
@@ -163,13 +165,24 @@ function centredWeights(L: GemmLayer, b: number): number[][] {
  * that throws while another finished: NetworkRunFailed carries the report (the failed run marked
  * with `error`); when every simulator throws, the first error is rethrown as it is.
  */
-export async function simulateNetwork(c: ResolvedConfig, modelFile: string, inputFiles: string[], o: NetworkSimOptions): Promise<NetworkReport> {
+export async function simulateNetwork(
+  c: ResolvedConfig,
+  modelFile: string,
+  inputFiles: string[],
+  o: NetworkSimOptions,
+): Promise<NetworkReport> {
   const d = derive(c);
   const net = importModel(readModel(modelFile), { source: modelFile });
   const bad = networkError(modelFile, c, net);
   if (bad) throw bad;
   if (net.inputs.length !== 1)
-    throw new ConfigError(modelFile, [{ path: 'graph inputs', expected: 'one graph input (one --input file per inference)', received: `${net.inputs.length}: ${net.inputs.map((i) => i.name).join(', ')}` }]);
+    throw new ConfigError(modelFile, [
+      {
+        path: 'graph inputs',
+        expected: 'one graph input (one --input file per inference)',
+        received: `${net.inputs.length}: ${net.inputs.map((i) => i.name).join(', ')}`,
+      },
+    ]);
   const inputName = net.inputs[0]!.name;
   const tensors = inputFiles.map((f) => new Map([[inputName, readInput(f)]]));
   const output = (res: InferResult): { scores: number[]; predicted: number } => {
@@ -177,15 +190,36 @@ export async function simulateNetwork(c: ResolvedConfig, modelFile: string, inpu
     return { scores, predicted: scores.reduce((best, v, j) => (v > scores[best]! ? j : best), 0) };
   };
   // The golden model alone: the reference outputs, and every GEMM the network runs.
-  const golden = o.progress?.start(`golden model: ${net.layers.length} GEMM layers × ${inputFiles.length} input${inputFiles.length === 1 ? '' : 's'}`);
+  const golden = o.progress?.start(
+    `golden model: ${net.layers.length} GEMM layers × ${inputFiles.length} input${inputFiles.length === 1 ? '' : 's'}`,
+  );
   const meta: NetworkCase[] = [];
   const layerSizes = new Map<string, NetworkReport['layers'][number]>();
   const inputs: NetworkOutput[] = inputFiles.map((file, i) => {
     const onGemm = (L: GemmLayer, gemms: LayerGemm[]) => {
-      for (const g of gemms) meta.push({ name: caseName(L, i, g.batch, gemms.length), layer: L.name, op: L.op, input: file, batch: g.batch, m: g.A.rows, k: L.K, n: L.N });
+      for (const g of gemms)
+        meta.push({
+          name: caseName(L, i, g.batch, gemms.length),
+          layer: L.name,
+          op: L.op,
+          input: file,
+          batch: g.batch,
+          m: g.A.rows,
+          k: L.K,
+          n: L.N,
+        });
     };
     const res = infer(net, c, d, tensors[i]!, { requant: 'fixed-point', onGemm });
-    if (i === 0) for (const l of res.layers) layerSizes.set(l.layer.name, { name: l.layer.name, op: l.layer.op, k: l.layer.K, n: l.layer.N, m: l.M, macs: l.macs });
+    if (i === 0)
+      for (const l of res.layers)
+        layerSizes.set(l.layer.name, {
+          name: l.layer.name,
+          op: l.layer.op,
+          k: l.layer.K,
+          n: l.layer.N,
+          m: l.M,
+          macs: l.macs,
+        });
     return { file, ...output(res) };
   });
   golden?.();
@@ -211,7 +245,16 @@ export async function simulateNetwork(c: ResolvedConfig, modelFile: string, inpu
             for (const g of gemms) {
               const name = caseName(L, i, g.batch, gemms.length);
               cases.push({ name, A: toRows(g.A), W: centredWeights(L, g.batch) });
-              caseMeta.push({ name, layer: L.name, op: L.op, input: file, batch: g.batch, m: g.A.rows, k: L.K, n: L.N });
+              caseMeta.push({
+                name,
+                layer: L.name,
+                op: L.op,
+                input: file,
+                batch: g.batch,
+                m: g.A.rows,
+                k: L.K,
+                n: L.N,
+              });
               expected.push(g.accs);
             }
           };
@@ -224,19 +267,35 @@ export async function simulateNetwork(c: ResolvedConfig, modelFile: string, inpu
           const N = caseMeta[j]!.n;
           p.schedule.Y.forEach((row, m) =>
             row.forEach((v, n) => {
-              if (Number(v) !== want[m * N + n]) throw new Error(`internal error: ${p.case.name}: schedule expects ${v} at (${m}, ${n}), the golden layer computed ${want[m * N + n]}`);
+              if (Number(v) !== want[m * N + n])
+                throw new Error(
+                  `internal error: ${p.case.name}: schedule expects ${v} at (${m}, ${n}), the golden layer computed ${want[m * N + n]}`,
+                );
             }),
           );
         });
-        const end = o.progress?.start(`${sim}: layer ${L.name}, ${scheduled.all.commands.length} tiles${li === 0 ? ' (and the build)' : ''}`);
-        const r = await cosim(c, { simulator: sim, scheduled, rtl, seed: o.seed ?? 1, stall: stallCode(o.stall ?? 0), collect: true });
-        end?.(`${r.passed ? 'pass' : 'FAIL'}${li === 0 ? `, build ${r.buildCacheHit ? 'cached' : `${(r.buildMs / 1000).toFixed(1)} s`}` : ''}`);
+        const end = o.progress?.start(
+          `${sim}: layer ${L.name}, ${scheduled.all.commands.length} tiles${li === 0 ? ' (and the build)' : ''}`,
+        );
+        const r = await cosim(c, {
+          simulator: sim,
+          scheduled,
+          rtl,
+          seed: o.seed ?? 1,
+          stall: stallCode(o.stall ?? 0),
+          collect: true,
+        });
+        end?.(
+          `${r.passed ? 'pass' : 'FAIL'}${li === 0 ? `, build ${r.buildCacheHit ? 'cached' : `${(r.buildMs / 1000).toFixed(1)} s`}` : ''}`,
+        );
         addRun(run, r, caseMeta, li === 0);
         run.layersRun = li + 1;
         // The RTL's words, element by element, into each case's M×N accumulators.
         const got = received(scheduled, r, caseMeta);
         if (!got) {
-          run.problems.push(`layer ${L.name}: the RTL's results are incomplete or unknown (X/Z), so the layers after it were not run`);
+          run.problems.push(
+            `layer ${L.name}: the RTL's results are incomplete or unknown (X/Z), so the layers after it were not run`,
+          );
           break;
         }
         caseMeta.forEach((x, j) => {
@@ -248,17 +307,29 @@ export async function simulateNetwork(c: ResolvedConfig, modelFile: string, inpu
       }
       run.passed = run.passed && run.layersRun === order.length;
       if (run.layersRun === order.length)
-        run.outputs = inputFiles.map((file, i) => ({ file, ...output(infer(net, c, d, tensors[i]!, { requant: 'fixed-point', accumulators: fromRtl(i) })) }));
+        run.outputs = inputFiles.map((file, i) => ({
+          file,
+          ...output(infer(net, c, d, tensors[i]!, { requant: 'fixed-point', accumulators: fromRtl(i) })),
+        }));
       // Every word equal to the golden model's must give the golden outputs: anything else is a bug here.
       if (run.passed && run.outputs.some((x, i) => x.scores.some((v, j) => !Object.is(v, inputs[i]!.scores[j]))))
-        throw new Error(`internal error: ${sim} matched every result word, yet the outputs computed from them differ from the golden model's`);
+        throw new Error(
+          `internal error: ${sim} matched every result word, yet the outputs computed from them differ from the golden model's`,
+        );
       const { cols: _cols, ...result } = run;
       return result;
     }),
   );
   const runs = settled.map((x, i) => (x.status === 'fulfilled' ? x.value : failedRun(o.simulators[i]!, x.reason)));
   const report: NetworkReport = {
-    config: { name: c.name, hash: c.hash, unit: unitLabel(c, d), dataflow: c.dataflow, rows: c.array.rows, cols: c.array.cols },
+    config: {
+      name: c.name,
+      hash: c.hash,
+      unit: unitLabel(c, d),
+      dataflow: c.dataflow,
+      rows: c.array.rows,
+      cols: c.array.cols,
+    },
     model: modelFile,
     dut: { top: topModule(c), rtl: o.rtl ? 'given' : 'emitted' },
     requant: 'fixed-point (round half away from zero, requant.ts), on the host',
@@ -295,8 +366,26 @@ const caseName = (L: GemmLayer, input: number, batch: number, batches: number) =
 
 function emptyRun(sim: SimulatorName, cols: number): NetworkRun & { cols: number } {
   return {
-    simulator: sim, toolVersion: '', passed: true, layersRun: 0, simulations: 0, perLayer: [], commands: 0, resultBeats: 0, resultWords: 0, macs: 0, simCycles: 0, errors: 0,
-    mismatches: [], counters: [], problems: [], buildCacheHit: false, buildMs: 0, runMs: 0, outputs: [], cols,
+    simulator: sim,
+    toolVersion: '',
+    passed: true,
+    layersRun: 0,
+    simulations: 0,
+    perLayer: [],
+    commands: 0,
+    resultBeats: 0,
+    resultWords: 0,
+    macs: 0,
+    simCycles: 0,
+    errors: 0,
+    mismatches: [],
+    counters: [],
+    problems: [],
+    buildCacheHit: false,
+    buildMs: 0,
+    runMs: 0,
+    outputs: [],
+    cols,
   };
 }
 
@@ -312,7 +401,12 @@ function addRun(run: NetworkRun & { cols: number }, r: CosimResult, meta: Networ
   run.macs += r.macs;
   run.simCycles += r.simCycles;
   run.errors += Math.max(r.errors, r.passed ? 0 : 1);
-  run.perLayer.push({ layer: meta[0] ? `${meta[0].layer} (${meta[0].op})` : '', tiles: r.commands, errors: Math.max(r.errors, r.passed ? 0 : 1), passed: r.passed });
+  run.perLayer.push({
+    layer: meta[0] ? `${meta[0].layer} (${meta[0].op})` : '',
+    tiles: r.commands,
+    errors: Math.max(r.errors, r.passed ? 0 : 1),
+    passed: r.passed,
+  });
   if (first) run.buildCacheHit = r.buildCacheHit;
   run.buildMs += Math.round(r.buildMs);
   run.runMs += Math.round(r.runMs);
@@ -364,8 +458,26 @@ function received(ms: MultiSchedule, r: CosimResult, meta: NetworkCase[]): Float
 function failedRun(sim: SimulatorName, e: unknown): NetworkRun {
   const message = ((e as Error)?.message ?? String(e)).split('\n')[0]!;
   return {
-    simulator: sim, toolVersion: '', passed: false, layersRun: 0, simulations: 0, perLayer: [], outputs: [], commands: 0, resultBeats: 0, resultWords: 0, macs: 0, simCycles: 0, errors: -1,
-    mismatches: [], counters: [], problems: [`${sim} did not finish: ${message}`], buildCacheHit: false, buildMs: 0, runMs: 0, error: message,
+    simulator: sim,
+    toolVersion: '',
+    passed: false,
+    layersRun: 0,
+    simulations: 0,
+    perLayer: [],
+    outputs: [],
+    commands: 0,
+    resultBeats: 0,
+    resultWords: 0,
+    macs: 0,
+    simCycles: 0,
+    errors: -1,
+    mismatches: [],
+    counters: [],
+    problems: [`${sim} did not finish: ${message}`],
+    buildCacheHit: false,
+    buildMs: 0,
+    runMs: 0,
+    error: message,
   };
 }
 
@@ -374,9 +486,15 @@ export function formatNetworkReport(r: NetworkReport, maxShown = 10): string {
   const lines: string[] = [];
   const cfg = `${r.config.name} (${r.config.rows}x${r.config.cols} ${r.config.dataflow}, ${r.config.unit}, sha256:${r.config.hash.slice(0, 12)})`;
   const verdict = r.goldenOnly ? '•' : r.passed ? '✔' : '✖';
-  lines.push(`${verdict} ${r.model} on ${cfg}: ${r.layers.length} GEMM layers, ${r.inputs.length} input${r.inputs.length === 1 ? '' : 's'}`);
-  for (const l of r.layers) lines.push(`  layer ${l.name} (${l.op}): GEMM ${l.m}x${l.k}x${l.n}, ${l.macs} MACs per input`);
-  if (r.goldenOnly) lines.push(`  golden model only (--golden-only): ${r.cases.length} GEMMs, ${r.elements} result words, ${r.macs} MACs; nothing simulated`);
+  lines.push(
+    `${verdict} ${r.model} on ${cfg}: ${r.layers.length} GEMM layers, ${r.inputs.length} input${r.inputs.length === 1 ? '' : 's'}`,
+  );
+  for (const l of r.layers)
+    lines.push(`  layer ${l.name} (${l.op}): GEMM ${l.m}x${l.k}x${l.n}, ${l.macs} MACs per input`);
+  if (r.goldenOnly)
+    lines.push(
+      `  golden model only (--golden-only): ${r.cases.length} GEMMs, ${r.elements} result words, ${r.macs} MACs; nothing simulated`,
+    );
   else
     lines.push(
       `  simulated ${r.dut.top} (${r.dut.rtl === 'emitted' ? 'emitted RTL' : 'given RTL'}) through its streams, layer by layer, each layer's input computed on the host ` +
@@ -392,16 +510,24 @@ export function formatNetworkReport(r: NetworkReport, maxShown = 10): string {
         `${run.resultBeats} result beats (${run.resultWords} words compared), ${run.macs} MACs, ${run.simCycles} cycles, ` +
         `build ${run.buildCacheHit ? 'cached' : `${(run.buildMs / 1000).toFixed(1)} s`}, run ${(run.runMs / 1000).toFixed(2)} s  [${run.toolVersion}]`,
     );
-    if (!run.passed) lines.push(`    layers: ${run.perLayer.map((l) => `${l.layer} ${l.passed ? 'pass' : `FAIL (${l.errors} errors)`}`).join(', ')}`);
+    if (!run.passed)
+      lines.push(
+        `    layers: ${run.perLayer.map((l) => `${l.layer} ${l.passed ? 'pass' : `FAIL (${l.errors} errors)`}`).join(', ')}`,
+      );
     for (const p of run.problems) lines.push(`    problem: ${p}`);
     for (const m of run.mismatches.slice(0, maxShown)) {
       const where = m.row === null ? `lane ${m.lane} (padding)` : `row ${m.row}, column ${m.column}`;
-      lines.push(`    mismatch: layer ${m.layer}, input ${m.input}, tile ${m.tile} (at m0=${m.tileAt.m0}, n0=${m.tileAt.n0}), ${where}: expected ${m.expected}, actual ${m.actual}, cycle ${m.cycle}`);
+      lines.push(
+        `    mismatch: layer ${m.layer}, input ${m.input}, tile ${m.tile} (at m0=${m.tileAt.m0}, n0=${m.tileAt.n0}), ${where}: expected ${m.expected}, actual ${m.actual}, cycle ${m.cycle}`,
+      );
       lines.push(`      operands: ${m.operands}`);
     }
     if (run.errors > run.mismatches.length + run.counters.length && run.mismatches.length > 0)
       lines.push(`    … ${run.errors} errors in all (the first ${Math.min(maxShown, run.mismatches.length)} shown)`);
-    for (const k of run.counters.slice(0, maxShown)) lines.push(`    counter ${k.name}: tile ${k.command} expected ${k.expected}, actual ${k.actual}, cycle ${k.cycle}`);
+    for (const k of run.counters.slice(0, maxShown))
+      lines.push(
+        `    counter ${k.name}: tile ${k.command} expected ${k.expected}, actual ${k.actual}, cycle ${k.cycle}`,
+      );
   }
   const scores = (x: NetworkOutput) => `class ${x.predicted}  scores ${x.scores.map((v) => v.toFixed(4)).join(' ')}`;
   const all = r.runs.length > 0 && r.passed;
@@ -413,7 +539,10 @@ export function formatNetworkReport(r: NetworkReport, maxShown = 10): string {
     lines.push(`  ${i.file}: ${scores(i)}  (golden model)`);
     for (const run of r.runs) {
       const o = run.outputs.find((x) => x.file === i.file);
-      if (o) lines.push(`  ${' '.repeat(i.file.length)}  ${scores(o)}  (computed from ${run.simulator}'s RTL results${run.passed ? '' : ', which have mismatched words'})`);
+      if (o)
+        lines.push(
+          `  ${' '.repeat(i.file.length)}  ${scores(o)}  (computed from ${run.simulator}'s RTL results${run.passed ? '' : ', which have mismatched words'})`,
+        );
     }
   }
   return lines.join('\n') + '\n';

@@ -63,7 +63,12 @@ function resolveEntry(e: SuiteEntry): { config?: ResolvedConfig; error?: string 
     if (!(err instanceof ConfigError)) throw err;
     if (e.fallbackMultiplier) {
       try {
-        return { config: resolveConfig({ ...e.written, multiplier: e.fallbackMultiplier }, `suite entry ${String(e.written.name)}`) };
+        return {
+          config: resolveConfig(
+            { ...e.written, multiplier: e.fallbackMultiplier },
+            `suite entry ${String(e.written.name)}`,
+          ),
+        };
       } catch {
         /* report the first error */
       }
@@ -79,7 +84,9 @@ const describeOperands = (c: ResolvedConfig) => {
 
 export async function regress(entries: SuiteEntry[], o: RegressOptions): Promise<RegressReport> {
   const t0 = performance.now();
-  const jobs: { entry: SuiteEntry; sim: SimulatorName }[] = entries.flatMap((entry) => o.simulators.map((sim) => ({ entry, sim })));
+  const jobs: { entry: SuiteEntry; sim: SimulatorName }[] = entries.flatMap((entry) =>
+    o.simulators.map((sim) => ({ entry, sim })),
+  );
   o.onStart?.(jobs.length);
   let done = 0;
   const tools: Record<string, string> = {};
@@ -107,7 +114,20 @@ export async function regress(entries: SuiteEntry[], o: RegressOptions): Promise
     let r: JobResult;
     const { config: c, error } = resolveEntry(entry);
     if (!c) {
-      r = { ...base, unit: String((entry.written.multiplier as { kind?: string })?.kind), dataflow: '', shape: '', operands: '', passed: false, timeMs: 0, buildCacheHit: false, commands: 0, macs: 0, toolVersion: '', failure: `the suite entry is not a valid config:\n${error}` };
+      r = {
+        ...base,
+        unit: String((entry.written.multiplier as { kind?: string })?.kind),
+        dataflow: '',
+        shape: '',
+        operands: '',
+        passed: false,
+        timeMs: 0,
+        buildCacheHit: false,
+        commands: 0,
+        macs: 0,
+        toolVersion: '',
+        failure: `the suite entry is not a valid config:\n${error}`,
+      };
     } else {
       const info = {
         unit: unitLabel(c, derive(c)),
@@ -116,7 +136,13 @@ export async function regress(entries: SuiteEntry[], o: RegressOptions): Promise
         operands: describeOperands(c),
       };
       try {
-        const rep = await simulate(c, { simulators: [sim], seed: o.seed, stall: o.stall, gemm: entry.gemm, source: `(suite ${o.suite} entry ${name})` });
+        const rep = await simulate(c, {
+          simulators: [sim],
+          seed: o.seed,
+          stall: o.stall,
+          gemm: entry.gemm,
+          source: `(suite ${o.suite} entry ${name})`,
+        });
         rep.replay = replay;
         const run = rep.runs[0]!;
         tools[sim] = run.toolVersion;
@@ -135,7 +161,17 @@ export async function regress(entries: SuiteEntry[], o: RegressOptions): Promise
       } catch (err) {
         // A missing or unsupported simulator stops the whole regression with its install hint.
         if (err instanceof ToolMissingError) throw err;
-        r = { ...base, ...info, passed: false, timeMs: Math.round(performance.now() - t), buildCacheHit: false, commands: 0, macs: 0, toolVersion: '', failure: (err as Error).stack ?? String(err) };
+        r = {
+          ...base,
+          ...info,
+          passed: false,
+          timeMs: Math.round(performance.now() - t),
+          buildCacheHit: false,
+          commands: 0,
+          macs: 0,
+          toolVersion: '',
+          failure: (err as Error).stack ?? String(err),
+        };
       }
     }
     done++;
@@ -144,7 +180,17 @@ export async function regress(entries: SuiteEntry[], o: RegressOptions): Promise
   };
   await Promise.all(Array.from({ length: Math.max(1, Math.min(o.jobs, jobs.length)) }, worker));
   const passed = results.filter((r) => r.passed).length;
-  return { suite: o.suite, seed: o.seed, stall: o.stall, jobs: o.jobs, wallMs: Math.round(performance.now() - t0), passed, failed: results.length - passed, tools, results };
+  return {
+    suite: o.suite,
+    seed: o.seed,
+    stall: o.stall,
+    jobs: o.jobs,
+    wallMs: Math.round(performance.now() - t0),
+    passed,
+    failed: results.length - passed,
+    tools,
+    results,
+  };
 }
 
 /** Fixed-width summary table, one row per job. */
@@ -163,7 +209,11 @@ export function summaryTable(r: RegressReport): string {
     `${(j.timeMs / 1000).toFixed(1)} s${j.buildCacheHit ? '' : ' (built)'}`,
   ]);
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]!.length)));
-  const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd();
+  const line = (cells: string[]) =>
+    cells
+      .map((c, i) => c.padEnd(widths[i]!))
+      .join('  ')
+      .trimEnd();
   const out = [line(head), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)];
   out.push(
     `${r.passed} passed, ${r.failed} failed, ${r.results.length} jobs in ${(r.wallMs / 1000).toFixed(1)} s ` +
@@ -187,7 +237,9 @@ export function junitXml(r: RegressReport): string {
   const cases = r.results.map((j) => {
     const open = `    <testcase classname="axgen.regress.${xml(j.config)}" name="${xml(j.simulator)}" time="${(j.timeMs / 1000).toFixed(3)}"`;
     if (j.passed) return `${open}/>`;
-    const first = (j.failure ?? 'failed').split('\n').find((l) => /mismatch|problem|counter|not a valid|Error/.test(l)) ?? 'co-simulation failed';
+    const first =
+      (j.failure ?? 'failed').split('\n').find((l) => /mismatch|problem|counter|not a valid|Error/.test(l)) ??
+      'co-simulation failed';
     return `${open}>\n      <failure message="${xml(first.trim())}" type="cosim">${xml(j.failure ?? '')}\nreplay: ${xml(j.replay)}</failure>\n    </testcase>`;
   });
   return (

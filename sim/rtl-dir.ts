@@ -22,7 +22,9 @@ export async function loadRtlFolder(dir: string): Promise<RtlFolder> {
   const src = `--rtl ${dir}`;
   const manifestPath = join(dir, 'manifest.json');
   if (!existsSync(manifestPath)) {
-    throw new ConfigError(src, [{ path: '--rtl', expected: 'a folder written by `axgen generate` (with manifest.json)', received: show(dir) }]);
+    throw new ConfigError(src, [
+      { path: '--rtl', expected: 'a folder written by `axgen generate` (with manifest.json)', received: show(dir) },
+    ]);
   }
   let manifest: { config?: Record<string, unknown>; files?: unknown; rtlHash?: string };
   try {
@@ -31,10 +33,14 @@ export async function loadRtlFolder(dir: string): Promise<RtlFolder> {
     throw new ConfigError(src, [{ path: 'manifest.json', expected: 'valid JSON', received: (e as Error).message }]);
   }
   if (!manifest.config || typeof manifest.config !== 'object') {
-    throw new ConfigError(src, [{ path: 'manifest.json config', expected: 'the resolved config object', received: show(manifest.config) }]);
+    throw new ConfigError(src, [
+      { path: 'manifest.json config', expected: 'the resolved config object', received: show(manifest.config) },
+    ]);
   }
   if (!Array.isArray(manifest.files) || !manifest.files.every((f) => typeof f === 'string' && /^[\w.-]+\.v$/.test(f))) {
-    throw new ConfigError(src, [{ path: 'manifest.json files', expected: 'an array of Verilog file names', received: show(manifest.files) }]);
+    throw new ConfigError(src, [
+      { path: 'manifest.json files', expected: 'an array of Verilog file names', received: show(manifest.files) },
+    ]);
   }
   // The manifest holds the resolved config plus its hash: resolving it again checks it and must
   // reproduce the same hash, or the manifest was edited by hand.
@@ -45,14 +51,24 @@ export async function loadRtlFolder(dir: string): Promise<RtlFolder> {
       {
         path: 'manifest.json config.hash',
         expected: `sha256:${config.hash.slice(0, 12)}…, the hash of the config that manifest.json now holds (the manifest was edited after generation: regenerate the folder with \`axgen generate\`)`,
-        received: typeof hash === 'string' ? `sha256:${hash.slice(0, 12)}…, the hash recorded when the folder was generated` : show(hash),
+        received:
+          typeof hash === 'string'
+            ? `sha256:${hash.slice(0, 12)}…, the hash recorded when the folder was generated`
+            : show(hash),
       },
     ]);
   }
   const files: EmittedFile[] = [];
   for (const name of manifest.files as string[]) {
     const p = join(dir, name);
-    if (!existsSync(p)) throw new ConfigError(src, [{ path: 'manifest.json files', expected: `${name}, which manifest.json lists, to exist in ${dir} (restore it, or regenerate the folder with \`axgen generate\`)`, received: 'no such file' }]);
+    if (!existsSync(p))
+      throw new ConfigError(src, [
+        {
+          path: 'manifest.json files',
+          expected: `${name}, which manifest.json lists, to exist in ${dir} (restore it, or regenerate the folder with \`axgen generate\`)`,
+          received: 'no such file',
+        },
+      ]);
     files.push({ name, module: name.slice(0, -2), template: FROM_DISK, text: await readFile(p, 'utf8') });
   }
   return { config, files, edited: manifest.rtlHash !== undefined && rtlHash(files) !== manifest.rtlHash };

@@ -115,7 +115,9 @@ export function waveFile(base: string, sim: SimulatorName, both: boolean): strin
   return `${base.slice(0, base.length - extname(base).length)}.${sim}${ext}`;
 }
 
-export function replayCommand(o: Pick<SimOptions, 'source' | 'simulators' | 'seed' | 'stall'> & { gemm: GemmShape }): string {
+export function replayCommand(
+  o: Pick<SimOptions, 'source' | 'simulators' | 'seed' | 'stall'> & { gemm: GemmShape },
+): string {
   const sim = o.simulators.length === 2 ? 'both' : o.simulators[0];
   return `axgen sim ${o.source} --simulator ${sim} --gemm ${o.gemm.m}x${o.gemm.k}x${o.gemm.n} --seed ${o.seed} --stall ${o.stall}`;
 }
@@ -219,7 +221,9 @@ function failedRun(sim: SimulatorName, e: unknown): RunReport {
 export async function simulate(c: ResolvedConfig, o: SimOptions): Promise<SimReport> {
   const d = derive(c);
   const gemm = o.gemm ?? defaultGemm(c);
-  const golden = o.progress?.start(`golden model: expected results of the ${gemm.m}x${gemm.k}x${gemm.n} GEMM${o.directed === false ? '' : ' and the directed tiles'}`);
+  const golden = o.progress?.start(
+    `golden model: expected results of the ${gemm.m}x${gemm.k}x${gemm.n} GEMM${o.directed === false ? '' : ' and the directed tiles'}`,
+  );
   const cases = casesFor(c, d, { seed: o.seed, gemm, directed: o.directed });
   const scheduled = scheduleCases(c, d, cases);
   golden?.();
@@ -231,17 +235,36 @@ export async function simulate(c: ResolvedConfig, o: SimOptions): Promise<SimRep
       const common = { simulator: sim, scheduled, seed: o.seed, stall: stallCode(o.stall), rtl: o.rtl, wave };
       const end = o.progress?.start(`${sim}: build and simulate${axi ? ' (AXI top)' : ''}`);
       const run = axi ? axiRun(sim, await axiCosim(c, common), wave) : streamRun(sim, await cosim(c, common), wave);
-      end?.(`${run.passed ? 'pass' : 'FAIL'}, build ${run.buildCacheHit ? 'cached' : `${(run.buildMs / 1000).toFixed(1)} s`}`);
+      end?.(
+        `${run.passed ? 'pass' : 'FAIL'}, build ${run.buildCacheHit ? 'cached' : `${(run.buildMs / 1000).toFixed(1)} s`}`,
+      );
       return run;
     }),
   );
   const runs = settled.map((x, i) => (x.status === 'fulfilled' ? x.value : failedRun(o.simulators[i]!, x.reason)));
   const modelCycles = scheduled.all.commands.reduce((s, cmd) => s + cmd.cycles, 0);
   const report: SimReport = {
-    config: { name: c.name, hash: c.hash, unit: unitLabel(c, d), dataflow: c.dataflow, rows: c.array.rows, cols: c.array.cols },
+    config: {
+      name: c.name,
+      hash: c.hash,
+      unit: unitLabel(c, d),
+      dataflow: c.dataflow,
+      rows: c.array.rows,
+      cols: c.array.cols,
+    },
     dut: axi
-      ? { top: axiTopModule(c), interface: 'axi', rtl: o.rtl ? o.source : 'emitted', checker: `${c.name}_axi_tb_check (AXI4-Lite CSR program, AXI4-Stream beats with TLAST)` }
-      : { top: topModule(c), interface: 'stream', rtl: o.rtl ? o.source : 'emitted', checker: `${c.name}_tb_check (stream beats, per-command counters)` },
+      ? {
+          top: axiTopModule(c),
+          interface: 'axi',
+          rtl: o.rtl ? o.source : 'emitted',
+          checker: `${c.name}_axi_tb_check (AXI4-Lite CSR program, AXI4-Stream beats with TLAST)`,
+        }
+      : {
+          top: topModule(c),
+          interface: 'stream',
+          rtl: o.rtl ? o.source : 'emitted',
+          checker: `${c.name}_tb_check (stream beats, per-command counters)`,
+        },
     gemms: cases.filter((x) => !x.refuse).length,
     refused: cases.filter((x) => x.refuse).length,
     seed: o.seed,
@@ -265,10 +288,14 @@ export async function simulate(c: ResolvedConfig, o: SimOptions): Promise<SimRep
 export function formatReport(r: SimReport, maxShown = 10): string {
   const lines: string[] = [];
   const cfg = `${r.config.name} (${r.config.rows}x${r.config.cols} ${r.config.dataflow}, ${r.config.unit}, sha256:${r.config.hash.slice(0, 12)})`;
-  lines.push(`${r.passed ? '✔' : '✖'} ${cfg}: seed ${r.seed}, GEMM ${r.gemm.m}x${r.gemm.k}x${r.gemm.n} + ${r.gemms - 1} directed tiles${r.refused > 0 ? ` + ${r.refused} refused commands` : ''}, stall ${r.stall}`);
+  lines.push(
+    `${r.passed ? '✔' : '✖'} ${cfg}: seed ${r.seed}, GEMM ${r.gemm.m}x${r.gemm.k}x${r.gemm.n} + ${r.gemms - 1} directed tiles${r.refused > 0 ? ` + ${r.refused} refused commands` : ''}, stall ${r.stall}`,
+  );
   const sims = r.runs.map((x) => x.simulator).join(' and ');
   const through = r.dut.interface === 'axi' ? 'through its AXI4-Lite and AXI4-Stream ports' : 'through its streams';
-  lines.push(`  simulated ${r.dut.top} (${r.dut.rtl === 'emitted' ? 'emitted RTL' : `RTL of ${r.dut.rtl}`}) ${through} in ${sims}: ${r.gemms} GEMMs`);
+  lines.push(
+    `  simulated ${r.dut.top} (${r.dut.rtl === 'emitted' ? 'emitted RTL' : `RTL of ${r.dut.rtl}`}) ${through} in ${sims}: ${r.gemms} GEMMs`,
+  );
   for (const run of r.runs) {
     const verdict = run.passed ? 'pass' : 'FAIL';
     if (run.error !== undefined) {
@@ -296,7 +323,9 @@ export function formatReport(r: SimReport, maxShown = 10): string {
       lines.push(`    … ${run.errors} errors in all (the first ${Math.min(maxShown, run.mismatches.length)} shown)`);
     }
     for (const k of run.counters.slice(0, maxShown)) {
-      lines.push(`    counter ${k.name}: command ${k.command} expected ${k.expected}, actual ${k.actual}, cycle ${k.cycle}`);
+      lines.push(
+        `    counter ${k.name}: command ${k.command} expected ${k.expected}, actual ${k.actual}, cycle ${k.cycle}`,
+      );
     }
   }
   lines.push(`  replay: ${r.replay}`);

@@ -25,7 +25,10 @@ export const VERILATOR_CLASS = 'Vaxgen_check';
 /** File name of the C++ main in a Verilator build folder (fixed for the same reason). */
 const VERILATOR_MAIN = 'axgen_main.cpp';
 /** The program (generator/infra/tools.ts) each simulator needs. */
-export const SIMULATOR_TOOL = { icarus: 'iverilog', verilator: 'verilator' } as const satisfies Record<SimulatorName, string>;
+export const SIMULATOR_TOOL = { icarus: 'iverilog', verilator: 'verilator' } as const satisfies Record<
+  SimulatorName,
+  string
+>;
 
 export interface SourceFile {
   name: string;
@@ -67,24 +70,51 @@ const ICARUS_FLAGS = ['-g2005', '-Wall'];
 async function buildIcarus(req: SimBuildRequest): Promise<SimBuild> {
   const t = await tool('iverilog');
   const sources = [...req.rtl, req.tb.check, req.tb.icarus];
-  const key = contentKey(['icarus', t.version, ICARUS_FLAGS.join(' '), req.icarusTop, ...sources.flatMap((f) => [f.name, f.text])]);
+  const key = contentKey([
+    'icarus',
+    t.version,
+    ICARUS_FLAGS.join(' '),
+    req.icarusTop,
+    ...sources.flatMap((f) => [f.name, f.text]),
+  ]);
   const { dir, hit } = await cached('icarus', key, async (tmp) => {
     const names = await writeSources(tmp, sources);
-    const r = await jobPool.run(() => runTool('iverilog', [...ICARUS_FLAGS, '-s', req.icarusTop, '-o', 'sim.vvp', ...names], { cwd: tmp }));
+    const r = await jobPool.run(() =>
+      runTool('iverilog', [...ICARUS_FLAGS, '-s', req.icarusTop, '-o', 'sim.vvp', ...names], { cwd: tmp }),
+    );
     if (r.exitCode !== 0) throw new SimulatorCompileError('icarus', r.all ?? '', fromDisk(req));
   });
   return { simulator: 'icarus', tool: t, dir, run: ['vvp', '-n', join(dir, 'sim.vvp')], cacheHit: hit };
 }
 
 function verilatorFlags(trace: boolean): string[] {
-  return ['--cc', '--exe', '--build', '-O2', '-Wno-fatal', '--x-assign', 'unique', '--x-initial', 'unique', ...(trace ? ['--trace'] : [])];
+  return [
+    '--cc',
+    '--exe',
+    '--build',
+    '-O2',
+    '-Wno-fatal',
+    '--x-assign',
+    'unique',
+    '--x-initial',
+    'unique',
+    ...(trace ? ['--trace'] : []),
+  ];
 }
 
 async function buildVerilator(req: SimBuildRequest): Promise<SimBuild> {
   const t = await tool('verilator');
   const flags = verilatorFlags(req.trace ?? false);
   const sources = [...req.rtl, req.tb.check];
-  const key = contentKey(['verilator', t.version, flags.join(' '), VERILATOR_CLASS, req.checkTop, req.tb.verilatorMain.text, ...sources.flatMap((f) => [f.name, f.text])]);
+  const key = contentKey([
+    'verilator',
+    t.version,
+    flags.join(' '),
+    VERILATOR_CLASS,
+    req.checkTop,
+    req.tb.verilatorMain.text,
+    ...sources.flatMap((f) => [f.name, f.text]),
+  ]);
   const { dir, hit } = await cached('verilator', key, async (tmp) => {
     const names = await writeSources(tmp, sources);
     await writeFile(join(tmp, VERILATOR_MAIN), req.tb.verilatorMain.text);
@@ -93,7 +123,21 @@ async function buildVerilator(req: SimBuildRequest): Promise<SimBuild> {
     const r = await jobPool.run(() =>
       runTool(
         'verilator',
-        [...flags, '-j', '1', '--top-module', req.checkTop, '--prefix', VERILATOR_CLASS, '--Mdir', 'obj', '-o', 'Vsim', ...names, VERILATOR_MAIN],
+        [
+          ...flags,
+          '-j',
+          '1',
+          '--top-module',
+          req.checkTop,
+          '--prefix',
+          VERILATOR_CLASS,
+          '--Mdir',
+          'obj',
+          '-o',
+          'Vsim',
+          ...names,
+          VERILATOR_MAIN,
+        ],
         { cwd: tmp, env },
       ),
     );
@@ -119,9 +163,14 @@ export interface RunOptions {
 /** Runs a built model in `runDir` (which holds the vector files); returns its output. */
 export async function runSim(b: SimBuild, runDir: string, o: RunOptions): Promise<string> {
   const [cmd, ...args] = b.run;
-  const plus = [`+seed=${o.seed}`, `+stall=${o.stall}`, `+watchdog=${o.watchdog ?? 20000}`, ...(o.wave ? ['+wave'] : []), ...(o.plusargs ?? [])];
+  const plus = [
+    `+seed=${o.seed}`,
+    `+stall=${o.stall}`,
+    `+watchdog=${o.watchdog ?? 20000}`,
+    ...(o.wave ? ['+wave'] : []),
+    ...(o.plusargs ?? []),
+  ];
   const r = await jobPool.run(() => runTool(cmd!, [...args, ...plus], { cwd: runDir, timeout: 600_000 }));
   if (r.timedOut) return `${r.all ?? ''}\nAXGEN_TBERROR the simulator ran for more than 10 minutes and was stopped`;
   return r.all ?? '';
 }
-

@@ -4,7 +4,13 @@ import type { OperandSpec } from '../generator/units/types.js';
 
 export { rng } from '../generator/model/rng.js';
 
-export function randomMatrix(rows: number, cols: number, spec: OperandSpec, next: () => number, zeroShare = 0): number[][] {
+export function randomMatrix(
+  rows: number,
+  cols: number,
+  spec: OperandSpec,
+  next: () => number,
+  zeroShare = 0,
+): number[][] {
   const { min, max } = operandRange(spec);
   return Array.from({ length: rows }, () =>
     Array.from({ length: cols }, () => (next() < zeroShare ? 0 : min + Math.floor(next() * (max - min + 1)))),

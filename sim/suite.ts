@@ -30,7 +30,9 @@ export function unitKinds(): string[] {
 }
 
 /** The parameter sets a kind declares for the regression suites. */
-const paramsOf = (kind: string): Record<string, unknown>[] => [...samplesOf(units.find((u) => u.kind === kind)!).regress];
+const paramsOf = (kind: string): Record<string, unknown>[] => [
+  ...samplesOf(units.find((u) => u.kind === kind)!).regress,
+];
 
 type Sign = 'signed' | 'unsigned' | 'mixed';
 interface Point {
@@ -53,7 +55,11 @@ export function hasZeroSkip(): boolean {
 
 function entryFor(p: Point, index: number): SuiteEntry {
   const df = p.dataflow === 'weight-stationary' ? 'ws' : 'os';
-  const name = `r${index}_${p.kind.replace(/[^a-z0-9]/g, '')}${p.paramIndex}_${df}_${p.rows}x${p.cols}_${p.sign[0]}${p.zeroSkip ? '_zs' : ''}${p.overflow === 'saturate' ? '_sat' : ''}`.slice(0, 40);
+  const name =
+    `r${index}_${p.kind.replace(/[^a-z0-9]/g, '')}${p.paramIndex}_${df}_${p.rows}x${p.cols}_${p.sign[0]}${p.zeroSkip ? '_zs' : ''}${p.overflow === 'saturate' ? '_sat' : ''}`.slice(
+      0,
+      40,
+    );
   const operands =
     p.sign === 'signed'
       ? { activation: { bits: 8, signed: true }, weight: { bits: 8, signed: true } }
@@ -100,13 +106,49 @@ function defaultPoints(): Point[] {
     });
   }
   // Exact extras: a saturating accumulator and the remaining signedness on a non-square array.
-  pts.push({ kind: 'exact', params: {}, paramIndex: 0, dataflow: 'weight-stationary', rows: 4, cols: 2, sign: 'signed', overflow: 'saturate' });
-  pts.push({ kind: 'exact', params: {}, paramIndex: 0, dataflow: 'output-stationary', rows: 2, cols: 4, sign: 'mixed', overflow: 'saturate' });
+  pts.push({
+    kind: 'exact',
+    params: {},
+    paramIndex: 0,
+    dataflow: 'weight-stationary',
+    rows: 4,
+    cols: 2,
+    sign: 'signed',
+    overflow: 'saturate',
+  });
+  pts.push({
+    kind: 'exact',
+    params: {},
+    paramIndex: 0,
+    dataflow: 'output-stationary',
+    rows: 2,
+    cols: 4,
+    sign: 'mixed',
+    overflow: 'saturate',
+  });
   if (hasZeroSkip()) {
     for (const kind of unitKinds()) {
       // Exact zeros with operand isolation; near-zero thresholds with enable gating.
-      pts.push({ kind, params: paramsOf(kind)[0]!, paramIndex: 0, dataflow: 'weight-stationary', rows: 3, cols: 2, sign: 'signed', zeroSkip: ZS_ZERO });
-      pts.push({ kind, params: paramsOf(kind)[0]!, paramIndex: 0, dataflow: 'output-stationary', rows: 2, cols: 3, sign: 'unsigned', zeroSkip: ZS_NEAR });
+      pts.push({
+        kind,
+        params: paramsOf(kind)[0]!,
+        paramIndex: 0,
+        dataflow: 'weight-stationary',
+        rows: 3,
+        cols: 2,
+        sign: 'signed',
+        zeroSkip: ZS_ZERO,
+      });
+      pts.push({
+        kind,
+        params: paramsOf(kind)[0]!,
+        paramIndex: 0,
+        dataflow: 'output-stationary',
+        rows: 2,
+        cols: 3,
+        sign: 'unsigned',
+        zeroSkip: ZS_NEAR,
+      });
     }
   }
   return pts;
@@ -114,15 +156,35 @@ function defaultPoints(): Point[] {
 
 function fullPoints(): Point[] {
   const pts: Point[] = [];
-  const shapes: [number, number][] = [[1, 1], [1, 4], [4, 1], [2, 3], [3, 5], [4, 4], [8, 8], [16, 16]];
+  const shapes: [number, number][] = [
+    [1, 1],
+    [1, 4],
+    [4, 1],
+    [2, 3],
+    [3, 5],
+    [4, 4],
+    [8, 8],
+    [16, 16],
+  ];
   for (const kind of unitKinds())
     paramsOf(kind).forEach((params, paramIndex) => {
       for (const dataflow of ['weight-stationary', 'output-stationary'] as const)
         for (const sign of ['signed', 'unsigned', 'mixed'] as const)
           for (const [rows, cols] of shapes) {
             pts.push({ kind, params, paramIndex, dataflow, rows, cols, sign });
-            if (rows === 4 && cols === 4) pts.push({ kind, params, paramIndex, dataflow, rows, cols, sign, overflow: 'saturate' });
-            if (hasZeroSkip() && rows === 3) pts.push({ kind, params, paramIndex, dataflow, rows, cols, sign, zeroSkip: sign === 'unsigned' ? ZS_NEAR : ZS_ZERO });
+            if (rows === 4 && cols === 4)
+              pts.push({ kind, params, paramIndex, dataflow, rows, cols, sign, overflow: 'saturate' });
+            if (hasZeroSkip() && rows === 3)
+              pts.push({
+                kind,
+                params,
+                paramIndex,
+                dataflow,
+                rows,
+                cols,
+                sign,
+                zeroSkip: sign === 'unsigned' ? ZS_NEAR : ZS_ZERO,
+              });
           }
     });
   return pts;

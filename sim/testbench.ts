@@ -28,11 +28,21 @@ export function testbenchFiles(c: ResolvedConfig): { check: TbFile; icarus: TbFi
     yDataMsb: msb(d.cols * d.accBits),
   };
   return {
-    check: { name: `${c.name}_tb_check.v`, text: render('sim/templates/tb_check.v.hbs', { ...view, header: header('sim/templates/tb_check.v.hbs') }) },
-    icarus: { name: `${c.name}_tb_icarus.v`, text: render('sim/templates/tb_icarus.v.hbs', { ...view, header: header('sim/templates/tb_icarus.v.hbs') }) },
+    check: {
+      name: `${c.name}_tb_check.v`,
+      text: render('sim/templates/tb_check.v.hbs', { ...view, header: header('sim/templates/tb_check.v.hbs') }),
+    },
+    icarus: {
+      name: `${c.name}_tb_icarus.v`,
+      text: render('sim/templates/tb_icarus.v.hbs', { ...view, header: header('sim/templates/tb_icarus.v.hbs') }),
+    },
     verilatorMain: {
       name: `${c.name}_main.cpp`,
-      text: render('sim/templates/verilator_main.cpp.hbs', { ...view, modelClass: VERILATOR_CLASS, header: header('sim/templates/verilator_main.cpp.hbs') }),
+      text: render('sim/templates/verilator_main.cpp.hbs', {
+        ...view,
+        modelClass: VERILATOR_CLASS,
+        header: header('sim/templates/verilator_main.cpp.hbs'),
+      }),
     },
   };
 }

@@ -88,7 +88,12 @@ export function unitVariant(
   multiplier: Record<string, unknown>,
 ): ResolvedConfig {
   return resolveConfig(
-    { name, array: { rows: 1, cols: 1, maxK: 1, accDepth: 1 }, precision: { activation, weight, accumulator: { overflow: 'saturate' } }, multiplier },
+    {
+      name,
+      array: { rows: 1, cols: 1, maxK: 1, accDepth: 1 },
+      precision: { activation, weight, accumulator: { overflow: 'saturate' } },
+      multiplier,
+    },
     `unit variant ${name}`,
   );
 }
@@ -101,7 +106,14 @@ export function unitVariant(
 export function registryVariants(): ResolvedConfig[] {
   const out: ResolvedConfig[] = [];
   for (const u of units)
-    samplesOf(u).exhaustive.forEach((v, i) => out.push(unitVariant(`ex_${u.kind.replace(/[^a-z0-9]/g, '_')}_${i}`, v.activation, v.weight, { kind: u.kind, ...v.params })));
+    samplesOf(u).exhaustive.forEach((v, i) =>
+      out.push(
+        unitVariant(`ex_${u.kind.replace(/[^a-z0-9]/g, '_')}_${i}`, v.activation, v.weight, {
+          kind: u.kind,
+          ...v.params,
+        }),
+      ),
+    );
   return out;
 }
 
@@ -141,7 +153,9 @@ function prepareNow(c: ResolvedConfig, i: number, opts: UnitCheckOptions): Prepa
   set.forEach((a, w) => {
     const wh = map ? d.unit.mapWeight(w, c.multiplier, d.ctx) : w;
     const p = d.unit.multiply(a, wh, c.multiplier, d.ctx);
-    lines.push(`${toBits(a, d.aBits).toString(16)} ${toBits(wh, d.wBits).toString(16)} ${toBits(p, d.product.bits).toString(16)}`);
+    lines.push(
+      `${toBits(a, d.aBits).toString(16)} ${toBits(wh, d.wBits).toString(16)} ${toBits(p, d.product.bits).toString(16)}`,
+    );
   });
   return {
     c,
@@ -185,8 +199,15 @@ export function harnessFiles(preps: readonly Pick<Prepared, 'c' | 'file' | 'aBit
       pMsb: s(p.pBits - 1),
     })),
   });
-  const icarus = render('sim/templates/tb_icarus.v.hbs', { header: header('sim/templates/tb_icarus.v.hbs', n), prefix: HARNESS_PREFIX });
-  const main = render('sim/templates/verilator_main.cpp.hbs', { header: header('sim/templates/verilator_main.cpp.hbs', n), prefix: HARNESS_PREFIX, modelClass: VERILATOR_CLASS });
+  const icarus = render('sim/templates/tb_icarus.v.hbs', {
+    header: header('sim/templates/tb_icarus.v.hbs', n),
+    prefix: HARNESS_PREFIX,
+  });
+  const main = render('sim/templates/verilator_main.cpp.hbs', {
+    header: header('sim/templates/verilator_main.cpp.hbs', n),
+    prefix: HARNESS_PREFIX,
+    modelClass: VERILATOR_CLASS,
+  });
   return {
     check: { name: `${HARNESS_PREFIX}_tb_check.v`, text: check },
     icarus: { name: `${HARNESS_PREFIX}_tb_icarus.v`, text: icarus },
@@ -194,7 +215,10 @@ export function harnessFiles(preps: readonly Pick<Prepared, 'c' | 'file' | 'aBit
   };
 }
 
-function parse(output: string, preps: Prepared[]): { variants: UnitVariantResult[]; problems: string[]; done: boolean } {
+function parse(
+  output: string,
+  preps: Prepared[],
+): { variants: UnitVariantResult[]; problems: string[]; done: boolean } {
   const variants: UnitVariantResult[] = preps.map((p) => ({
     name: p.c.name,
     unit: derive(p.c).unit.describe(p.c.multiplier),
@@ -214,7 +238,12 @@ function parse(output: string, preps: Prepared[]): { variants: UnitVariantResult
       const p = preps[i]!;
       const num = (hex: string, bits: number, signed: boolean) => fromBits(Number.parseInt(hex, 16), bits, signed);
       const act = /^[0-9a-fA-F]+$/.test(mm[5]!) ? String(num(mm[5]!, p.pBits, p.pSigned)) : mm[5]!;
-      variants[i]!.mismatches.push({ a: num(mm[2]!, p.aBits, p.aSigned), w: num(mm[3]!, p.wBits, p.wSigned), expected: num(mm[4]!, p.pBits, p.pSigned), actual: act });
+      variants[i]!.mismatches.push({
+        a: num(mm[2]!, p.aBits, p.aSigned),
+        w: num(mm[3]!, p.wBits, p.wSigned),
+        expected: num(mm[4]!, p.pBits, p.pSigned),
+        actual: act,
+      });
       continue;
     }
     const vd = /AXGEN_UNIT_DONE variant=(\d+) vectors=(\d+) errors=(\d+)/.exec(line);
@@ -228,7 +257,8 @@ function parse(output: string, preps: Prepared[]): { variants: UnitVariantResult
     if (/AXGEN_DONE errors=\d+/.test(line)) done = true;
   }
   if (!done) problems.push('the unit checker did not report AXGEN_DONE (the simulator crashed or stopped early)');
-  for (const v of variants) if (v.checked !== v.vectors) problems.push(`variant ${v.name}: checked ${v.checked} of ${v.vectors} vectors`);
+  for (const v of variants)
+    if (v.checked !== v.vectors) problems.push(`variant ${v.name}: checked ${v.checked} of ${v.vectors} vectors`);
   return { variants, problems, done };
 }
 
@@ -238,16 +268,22 @@ export function describeFailures(r: UnitCheckResult): string {
   for (const v of r.variants) {
     if (v.errors === 0) continue;
     out.push(`${v.name} (${v.unit}): ${v.errors} of ${v.vectors} vectors wrong`);
-    for (const m of v.mismatches.slice(0, 5)) out.push(`  a=${m.a} w=${m.w} expected ${m.expected}, RTL gave ${m.actual}`);
+    for (const m of v.mismatches.slice(0, 5))
+      out.push(`  a=${m.a} w=${m.w} expected ${m.expected}, RTL gave ${m.actual}`);
   }
   return out.join('\n');
 }
 
-export async function checkUnits(configs: ResolvedConfig[], simulator: SimulatorName, opts: UnitCheckOptions = {}): Promise<UnitCheckResult> {
+export async function checkUnits(
+  configs: ResolvedConfig[],
+  simulator: SimulatorName,
+  opts: UnitCheckOptions = {},
+): Promise<UnitCheckResult> {
   if (configs.length === 0) throw new Error('internal error: checkUnits needs at least one variant');
   const names = new Set<string>();
   for (const c of configs) {
-    if (names.has(c.name)) throw new Error(`internal error: unit variants must have distinct names; "${c.name}" appears twice`);
+    if (names.has(c.name))
+      throw new Error(`internal error: unit variants must have distinct names; "${c.name}" appears twice`);
     if (c.name === HARNESS_PREFIX) throw new Error(`internal error: "${HARNESS_PREFIX}" is reserved for the harness`);
     names.add(c.name);
   }
@@ -266,7 +302,15 @@ export async function checkUnits(configs: ResolvedConfig[], simulator: Simulator
     const output = await runSim(build, runDir, { seed: opts.seed ?? 1, stall: 0 });
     const { variants, problems, done } = parse(output, preps);
     const passed = done && problems.length === 0 && variants.every((v) => v.errors === 0 && v.mismatches.length === 0);
-    return { simulator, toolVersion: build.tool.version, passed, buildCacheHit: build.cacheHit, variants, problems, output };
+    return {
+      simulator,
+      toolVersion: build.tool.version,
+      passed,
+      buildCacheHit: build.cacheHit,
+      variants,
+      problems,
+      output,
+    };
   } finally {
     await rm(runDir, { recursive: true, force: true });
   }

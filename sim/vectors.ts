@@ -20,7 +20,11 @@ export function vectorTexts(d: Derived, s: Schedule): Record<string, string> {
   const beatsPerCmd = s.commands.map((_, i) => s.yRefs.filter((r) => r.cmd === i).length);
   return {
     'cmd.hex': file(s.commands.map((c) => `${hex(c.mLen)} ${hex(c.k)} ${hex(c.nLen)}`)),
-    'cnt.hex': file(s.commands.map((c, i) => `${hex(beatsPerCmd[i]!)} ${hex(c.cycles)} ${hex(c.macs)} ${hex(c.skipped)} ${c.refused ? 1 : 0}`)),
+    'cnt.hex': file(
+      s.commands.map(
+        (c, i) => `${hex(beatsPerCmd[i]!)} ${hex(c.cycles)} ${hex(c.macs)} ${hex(c.skipped)} ${c.refused ? 1 : 0}`,
+      ),
+    ),
     'w.hex': file(s.wBeats.map((b) => packBeat(b, d.wBits))),
     'a.hex': file(s.aBeats.map((b) => packBeat(b, d.aBits))),
     'y.hex': file(s.yBeats.map((b) => packBeat(b, d.accBits))),

@@ -21,20 +21,23 @@ describe('examples', () => {
     expect(new Set(configs.map((c) => c.multiplier.kind)).size).toBeGreaterThanOrEqual(3);
   });
 
-  it.concurrent.each(files.filter((f) => !f.startsWith('sweep')))('%s validates, lints clean and co-simulates in Icarus', async (f) => {
-    const written = (await loadWritten(join(dir, f))) as { array?: unknown };
-    expect(written.array).toBeDefined();
-    const c = await loadConfig(join(dir, f));
-    const g = generate(c);
-    expect(lintProblems(await lintFiles(g.files, g.manifest.ipTop))).toBe('');
-    const next = rng(42);
-    const [M, K, N] = [c.array.rows + 3, 2 * c.array.rows + 1, c.array.cols + 2];
-    const A = randomMatrix(M, K, c.precision.activation, next, 0.3);
-    const W = randomMatrix(K, N, c.precision.weight, next, 0.3);
-    const r = await cosim(c, { simulator: 'icarus', A, W, seed: 42, stall: 40 });
-    expect(r.mismatches.slice(0, 3)).toEqual([]);
-    expect(r.counters).toEqual([]);
-    expect(r.problems).toEqual([]);
-    expect(r.passed).toBe(true);
-  });
+  it.concurrent.each(files.filter((f) => !f.startsWith('sweep')))(
+    '%s validates, lints clean and co-simulates in Icarus',
+    async (f) => {
+      const written = (await loadWritten(join(dir, f))) as { array?: unknown };
+      expect(written.array).toBeDefined();
+      const c = await loadConfig(join(dir, f));
+      const g = generate(c);
+      expect(lintProblems(await lintFiles(g.files, g.manifest.ipTop))).toBe('');
+      const next = rng(42);
+      const [M, K, N] = [c.array.rows + 3, 2 * c.array.rows + 1, c.array.cols + 2];
+      const A = randomMatrix(M, K, c.precision.activation, next, 0.3);
+      const W = randomMatrix(K, N, c.precision.weight, next, 0.3);
+      const r = await cosim(c, { simulator: 'icarus', A, W, seed: 42, stall: 40 });
+      expect(r.mismatches.slice(0, 3)).toEqual([]);
+      expect(r.counters).toEqual([]);
+      expect(r.problems).toEqual([]);
+      expect(r.passed).toBe(true);
+    },
+  );
 });

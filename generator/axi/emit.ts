@@ -18,7 +18,14 @@ export const isAxi = (c: ResolvedConfig) => c.interface === 'axi';
 export const axiTopModule = (c: ResolvedConfig) => `${c.name}_axi_top`;
 
 /** TDATA widths of the three streams: lanes rounded up to whole bytes. */
-export function axisWidths(d: Derived): { w: number; a: number; y: number; wLanes: number; aLanes: number; yLanes: number } {
+export function axisWidths(d: Derived): {
+  w: number;
+  a: number;
+  y: number;
+  wLanes: number;
+  aLanes: number;
+  yLanes: number;
+} {
   const wLanes = d.cols * d.wBits;
   const aLanes = d.rows * d.aBits;
   const yLanes = d.cols * d.accBits;
@@ -93,7 +100,8 @@ function axiTopSpec(c: ResolvedConfig, d: Derived, header: (t: string) => string
   const ws = c.dataflow === 'weight-stationary';
   const R = d.rows;
   const wd = axisWidths(d);
-  const pad = (lanes: number, tdata: number, what: string) => (tdata > lanes ? `, TDATA[${tdata - 1}:${lanes}] ${what}` : '');
+  const pad = (lanes: number, tdata: number, what: string) =>
+    tdata > lanes ? `, TDATA[${tdata - 1}:${lanes}] ${what}` : '';
   const unusedPad = [
     wd.w > wd.wLanes ? `w_tdata[${wd.w - 1}:${wd.wLanes}]` : '',
     wd.a > wd.aLanes ? `a_tdata[${wd.a - 1}:${wd.aLanes}]` : '',
@@ -150,8 +158,16 @@ export function axiModuleSpecs(c: ResolvedConfig): ModuleSpec[] {
   const header = (t: string) => headerFor(c, d, t);
   const common = { prefix: c.name };
   return [
-    { module: `${c.name}_rst_sync`, template: 'axi/rst_sync.v.hbs', view: { ...common, header: header('axi/rst_sync.v.hbs') } },
-    { module: `${c.name}_axis_skid`, template: 'axi/axis_skid.v.hbs', view: { ...common, header: header('axi/axis_skid.v.hbs') } },
+    {
+      module: `${c.name}_rst_sync`,
+      template: 'axi/rst_sync.v.hbs',
+      view: { ...common, header: header('axi/rst_sync.v.hbs') },
+    },
+    {
+      module: `${c.name}_axis_skid`,
+      template: 'axi/axis_skid.v.hbs',
+      view: { ...common, header: header('axi/axis_skid.v.hbs') },
+    },
     csrSpec(c, d, regMap(c, d), header),
     axiTopSpec(c, d, header),
   ];

@@ -10,7 +10,14 @@ import { unitLabel } from '../config/derive.js';
 import { formatAccuracy } from '../data/accuracy.js';
 import { loadDataset, loadLabeledImages, type LabeledImages } from '../data/dataset.js';
 import {
-  accuracyReport, arrayRunParallel, datasetHash, exactPredictions, fileHash, floatPredictions, loadNetwork, type AccuracyReport,
+  accuracyReport,
+  arrayRunParallel,
+  datasetHash,
+  exactPredictions,
+  fileHash,
+  floatPredictions,
+  loadNetwork,
+  type AccuracyReport,
 } from '../inference/accuracy.js';
 import { networkConfigError } from '../onnx/check.js';
 import { GENERATOR_VERSION } from '../version.js';
@@ -36,7 +43,8 @@ interface Args {
   force: boolean;
 }
 
-const argError = (path: string, expected: string, received: unknown) => new ConfigError('axgen accuracy', [{ path, expected, received: show(received) }]);
+const argError = (path: string, expected: string, received: unknown) =>
+  new ConfigError('axgen accuracy', [{ path, expected, received: show(received) }]);
 
 /** Processes for the array run: AXGEN_JOBS, or the number of cores. */
 function defaultJobs(): number {
@@ -54,7 +62,11 @@ export function knownFloatModel(model: string): string | undefined {
 }
 
 /** Predictions cached under the axgen cache by content key. */
-async function cachedPredictions(kind: string, key: string, compute: () => Uint8Array): Promise<{ pred: Uint8Array; hit: boolean }> {
+async function cachedPredictions(
+  kind: string,
+  key: string,
+  compute: () => Uint8Array,
+): Promise<{ pred: Uint8Array; hit: boolean }> {
   let made: Uint8Array | undefined;
   const { dir, hit } = await cached(kind, key, async (tmp) => {
     made = compute();
@@ -75,8 +87,11 @@ export function formatAccuracyReport(r: AccuracyReport, label: string, clockMHz:
     `  array          ${formatAccuracy(r.array)}   [${label}]`,
     `  agreement with exact int8: ${pct(r.agreement)}`,
   ];
-  if (r.zeroSkipRate !== null) lines.push(`  zero-skip rate on these activations: ${pct(r.zeroSkipRate)} of MACs skipped`);
-  lines.push(`  per-layer error of the array's outputs against exact int8 (output steps, first ${r.layerErrorImages} images):`);
+  if (r.zeroSkipRate !== null)
+    lines.push(`  zero-skip rate on these activations: ${pct(r.zeroSkipRate)} of MACs skipped`);
+  lines.push(
+    `  per-layer error of the array's outputs against exact int8 (output steps, first ${r.layerErrorImages} images):`,
+  );
   for (const l of r.layers)
     lines.push(
       `    ${l.layer.padEnd(48)} mean |e| ${l.meanAbs.toFixed(4)}  worst ${l.worstAbs}  MRE ${Number.isNaN(l.meanRel) ? '-' : pct(l.meanRel)}  SNR ${Number.isFinite(l.snrDb) ? `${l.snrDb.toFixed(1)} dB` : '∞ (equal)'}`,
@@ -107,27 +122,52 @@ export async function runAccuracy(
   let floatHit: boolean | undefined;
   if (opts.floatModel) {
     const fm = opts.floatModel;
-    const r = await cachedPredictions('accuracy-float', contentKey(['float', fileHash(fm), dsHash, String(n), src]), () => {
-      const bar = countBar('float', n, show);
-      try {
-        return floatPredictions(fm, ds, n, bar.tick);
-      } finally {
-        bar.stop();
-      }
-    });
+    const r = await cachedPredictions(
+      'accuracy-float',
+      contentKey(['float', fileHash(fm), dsHash, String(n), src]),
+      () => {
+        const bar = countBar('float', n, show);
+        try {
+          return floatPredictions(fm, ds, n, bar.tick);
+        } finally {
+          bar.stop();
+        }
+      },
+    );
     floatPred = r.pred;
     floatHit = r.hit;
   }
-  const exact = await cachedPredictions('accuracy-exact', contentKey(['exact', mHash, dsHash, String(n), src, String(c.precision.activation.bits), String(c.precision.weight.bits)]), () => {
-    const bar = countBar('int8 exact', n, show);
-    try {
-      return exactPredictions(net, c, ds, n, bar.tick);
-    } finally {
-      bar.stop();
-    }
-  });
+  const exact = await cachedPredictions(
+    'accuracy-exact',
+    contentKey([
+      'exact',
+      mHash,
+      dsHash,
+      String(n),
+      src,
+      String(c.precision.activation.bits),
+      String(c.precision.weight.bits),
+    ]),
+    () => {
+      const bar = countBar('int8 exact', n, show);
+      try {
+        return exactPredictions(net, c, ds, n, bar.tick);
+      } finally {
+        bar.stop();
+      }
+    },
+  );
   let report: AccuracyReport | undefined;
-  const key = contentKey(['array', c.hash, mHash, dsHash, String(n), String(layerImages), src, floatPred ? Buffer.from(floatPred).toString('base64') : '']);
+  const key = contentKey([
+    'array',
+    c.hash,
+    mHash,
+    dsHash,
+    String(n),
+    String(layerImages),
+    src,
+    floatPred ? Buffer.from(floatPred).toString('base64') : '',
+  ]);
   const { dir, hit } = await cached('accuracy', key, async (tmp) => {
     const bar = countBar('array', n, show);
     let run;
@@ -137,9 +177,14 @@ export async function runAccuracy(
       bar.stop();
     }
     report = accuracyReport(net, c, ds, n, floatPred, exact.pred, run, layerImages);
-    await writeFile(join(tmp, 'report.json'), JSON.stringify(report, (_k, v: unknown) => (v === Infinity ? 'Infinity' : v)));
+    await writeFile(
+      join(tmp, 'report.json'),
+      JSON.stringify(report, (_k, v: unknown) => (v === Infinity ? 'Infinity' : v)),
+    );
   });
-  report ??= JSON.parse(await readFile(join(dir, 'report.json'), 'utf8'), (_k, v: unknown) => (v === 'Infinity' ? Infinity : v)) as AccuracyReport;
+  report ??= JSON.parse(await readFile(join(dir, 'report.json'), 'utf8'), (_k, v: unknown) =>
+    v === 'Infinity' ? Infinity : v,
+  ) as AccuracyReport;
   return { report, cache: { float: floatHit, exact: exact.hit, array: hit } };
 }
 
@@ -149,16 +194,37 @@ export const accuracyCommand: CommandModule<object, Args> = {
   builder: (y) =>
     y
       .positional('config', { type: 'string', demandOption: true, describe: 'config file (.ts or .json)' })
-      .option('model', { type: 'string', demandOption: true, describe: 'int8 ONNX model (QDQ or operator form), e.g. examples/models/fashion-cnn-int8.onnx' })
-      .option('dataset', { type: 'string', describe: 'fashion-mnist, or a folder in the MNIST layout (its test split); or give --images and --labels' })
+      .option('model', {
+        type: 'string',
+        demandOption: true,
+        describe: 'int8 ONNX model (QDQ or operator form), e.g. examples/models/fashion-cnn-int8.onnx',
+      })
+      .option('dataset', {
+        type: 'string',
+        describe: 'fashion-mnist, or a folder in the MNIST layout (its test split); or give --images and --labels',
+      })
       .option('images', { type: 'string', describe: 'your own images: IDX or .npy, uint8, N×28×28 (docs/datasets.md)' })
       .option('labels', { type: 'string', describe: 'labels of --images: IDX or .npy, N integers' })
-      .option('float-model', { type: 'string', describe: 'the float ONNX model, for the float accuracy (default: x.onnx beside x-int8.onnx, when present)' })
-      .option('float', { type: 'boolean', default: true, describe: 'report the float accuracy when the float model is known (--no-float skips it)' })
+      .option('float-model', {
+        type: 'string',
+        describe: 'the float ONNX model, for the float accuracy (default: x.onnx beside x-int8.onnx, when present)',
+      })
+      .option('float', {
+        type: 'boolean',
+        default: true,
+        describe: 'report the float accuracy when the float model is known (--no-float skips it)',
+      })
       .option('limit', { type: 'number', describe: 'only the first N images' })
-      .option('layer-images', { type: 'number', describe: `images the per-layer errors are computed on (default ${DEFAULT_LAYER_IMAGES})` })
+      .option('layer-images', {
+        type: 'number',
+        describe: `images the per-layer errors are computed on (default ${DEFAULT_LAYER_IMAGES})`,
+      })
       .option('clock', { type: 'number', default: 100, describe: 'clock in MHz for images/s' })
-      .option('json', { type: 'string', describe: 'also write the report as JSON (an existing file only if it is an axgen accuracy report, unless --force)' })
+      .option('json', {
+        type: 'string',
+        describe:
+          'also write the report as JSON (an existing file only if it is an axgen accuracy report, unless --force)',
+      })
       .option('progress', { type: 'boolean', describe: 'progress bars on stderr (default: on a terminal)' })
       .option('force', forceOption) as never,
   handler: async (argv) => {
@@ -169,29 +235,61 @@ export const accuracyCommand: CommandModule<object, Args> = {
       };
       posInt(argv.limit, '--limit');
       posInt(argv['layer-images'], '--layer-images');
-      if (!(Number.isFinite(argv.clock) && argv.clock! > 0)) throw argError('--clock', 'a clock in MHz above 0', argv.clock);
-      if ((argv.dataset === undefined) === (argv.images === undefined)) throw argError('--dataset', 'either --dataset or --images with --labels', argv.dataset ?? 'neither');
-      if (argv.images !== undefined && argv.labels === undefined) throw argError('--labels', 'the labels file of --images', 'nothing');
+      if (!(Number.isFinite(argv.clock) && argv.clock! > 0))
+        throw argError('--clock', 'a clock in MHz above 0', argv.clock);
+      if ((argv.dataset === undefined) === (argv.images === undefined))
+        throw argError('--dataset', 'either --dataset or --images with --labels', argv.dataset ?? 'neither');
+      if (argv.images !== undefined && argv.labels === undefined)
+        throw argError('--labels', 'the labels file of --images', 'nothing');
       if (argv.json !== undefined && argv.json.trim() === '') throw argError('--json', 'a file name', argv.json);
       const jsonOpts = { arg: '--json', force: argv.force, kind: 'accuracy' } as const;
       if (argv.json !== undefined) await checkReportFile(argv.json, jsonOpts);
-      if (argv['float-model'] !== undefined && !existsSync(argv['float-model'])) throw argError('--float-model', 'an existing float ONNX file', argv['float-model']);
+      if (argv['float-model'] !== undefined && !existsSync(argv['float-model']))
+        throw argError('--float-model', 'an existing float ONNX file', argv['float-model']);
       const c = await s.load(argv.config);
-      const ds = argv.dataset !== undefined ? await loadDataset(argv.dataset, 'test') : await loadLabeledImages(argv.images!, argv.labels!);
+      const ds =
+        argv.dataset !== undefined
+          ? await loadDataset(argv.dataset, 'test')
+          : await loadLabeledImages(argv.images!, argv.labels!);
       const floatModel = argv.float === false ? undefined : (argv['float-model'] ?? knownFloatModel(argv.model));
       const t0 = performance.now();
-      const r = await runAccuracy(c, argv.model, ds, { limit: argv.limit, floatModel, layerImages: argv['layer-images'], progress: progressWanted(argv.progress) });
+      const r = await runAccuracy(c, argv.model, ds, {
+        limit: argv.limit,
+        floatModel,
+        layerImages: argv['layer-images'],
+        progress: progressWanted(argv.progress),
+      });
       const label = unitLabel(c);
       process.stdout.write(formatAccuracyReport(r.report, label, argv.clock!));
-      const cacheNote = Object.entries(r.cache).filter(([, v]) => v).map(([k]) => k);
-      process.stdout.write(`  (${((performance.now() - t0) / 1000).toFixed(1)} s${cacheNote.length ? `; from the cache: ${cacheNote.join(', ')}` : ''})\n`);
+      const cacheNote = Object.entries(r.cache)
+        .filter(([, v]) => v)
+        .map(([k]) => k);
+      process.stdout.write(
+        `  (${((performance.now() - t0) / 1000).toFixed(1)} s${cacheNote.length ? `; from the cache: ${cacheNote.join(', ')}` : ''})\n`,
+      );
       if (argv.json !== undefined) {
         const doc = {
-          generatorVersion: GENERATOR_VERSION, config: c.name, configHash: c.hash, unit: label, model: argv.model, floatModel: floatModel ?? null,
-          dataset: argv.dataset ?? { images: argv.images, labels: argv.labels }, clockMHz: argv.clock, imagesPerSecond: (argv.clock! * 1e6) / r.report.cyclesPerImage,
-          ...r.report, accuracy: { float: r.report.float?.accuracy ?? null, exact: r.report.exact.accuracy, array: r.report.array.accuracy },
+          generatorVersion: GENERATOR_VERSION,
+          config: c.name,
+          configHash: c.hash,
+          unit: label,
+          model: argv.model,
+          floatModel: floatModel ?? null,
+          dataset: argv.dataset ?? { images: argv.images, labels: argv.labels },
+          clockMHz: argv.clock,
+          imagesPerSecond: (argv.clock! * 1e6) / r.report.cyclesPerImage,
+          ...r.report,
+          accuracy: {
+            float: r.report.float?.accuracy ?? null,
+            exact: r.report.exact.accuracy,
+            array: r.report.array.accuracy,
+          },
         };
-        await writeFileAtomically(argv.json, JSON.stringify(doc, (_k, v: unknown) => (v === Infinity ? 'Infinity' : v), 2) + '\n', jsonOpts);
+        await writeFileAtomically(
+          argv.json,
+          JSON.stringify(doc, (_k, v: unknown) => (v === Infinity ? 'Infinity' : v), 2) + '\n',
+          jsonOpts,
+        );
         process.stdout.write(`✔ wrote ${argv.json}\n`);
       }
     }, s.hash);

@@ -51,7 +51,9 @@ export function argsAsTyped(args: readonly string[]): (argv: Record<string, unkn
     for (const [key, value] of Object.entries(argv)) {
       if (key === '_' || key === '$0' || /[A-Z]/.test(key)) continue;
       if (typeof value === 'number' && Number.isNaN(value)) {
-        raw ??= Parser(args as string[], { configuration: { 'parse-numbers': false, 'parse-positional-numbers': false } }) as Record<string, unknown>;
+        raw ??= Parser(args as string[], {
+          configuration: { 'parse-numbers': false, 'parse-positional-numbers': false },
+        }) as Record<string, unknown>;
         const typed = raw[key];
         const text = Array.isArray(typed) ? typed[typed.length - 1] : typed;
         if (typeof text === 'string') argv[key] = text;
@@ -78,8 +80,11 @@ export function optionForPath(errorPath: string): { option: string; path: string
   for (const g of given) {
     const p = resolve(g.path);
     if (e === p || e.startsWith(p + sep) || p.startsWith(e + sep)) return g;
-    if (dirname(e) === dirname(p) && (basename(e).startsWith(`${basename(p)}.`) || basename(e).startsWith(`.${basename(p)}.`))) return g;
+    if (
+      dirname(e) === dirname(p) &&
+      (basename(e).startsWith(`${basename(p)}.`) || basename(e).startsWith(`.${basename(p)}.`))
+    )
+      return g;
   }
   return undefined;
 }
-

@@ -22,18 +22,36 @@ export const EXIT_POINTS_FAILED = 5;
 
 /** What a filesystem error code means, and what the user can do about it. */
 const FS_ERRORS: Record<string, { reason: string; advice: string; environment?: boolean }> = {
-  ENOENT: { reason: 'no such file or folder', advice: 'check that the path exists and that files can be created there' },
+  ENOENT: {
+    reason: 'no such file or folder',
+    advice: 'check that the path exists and that files can be created there',
+  },
   ENOTDIR: { reason: 'a part of the path is a file, not a folder', advice: 'choose a path whose folders are folders' },
   EISDIR: { reason: 'it is a folder, not a file', advice: 'give a file name' },
   EEXIST: { reason: 'it already exists', advice: 'choose another path' },
   ENOTEMPTY: { reason: 'the folder is not empty', advice: 'choose another path' },
   ELOOP: { reason: 'too many symbolic links', advice: 'check the links on the path' },
   ENAMETOOLONG: { reason: 'the name is too long', advice: 'choose a shorter path' },
-  EXDEV: { reason: 'it is on another file system than its temporary sibling', advice: 'choose a path on one file system' },
-  EACCES: { reason: 'permission denied', advice: 'choose a location you can write (and read), or change its permissions', environment: true },
-  EPERM: { reason: 'operation not permitted', advice: 'choose a location you can write (and read), or change its permissions', environment: true },
+  EXDEV: {
+    reason: 'it is on another file system than its temporary sibling',
+    advice: 'choose a path on one file system',
+  },
+  EACCES: {
+    reason: 'permission denied',
+    advice: 'choose a location you can write (and read), or change its permissions',
+    environment: true,
+  },
+  EPERM: {
+    reason: 'operation not permitted',
+    advice: 'choose a location you can write (and read), or change its permissions',
+    environment: true,
+  },
   EROFS: { reason: 'the file system is read-only', advice: 'choose a writable location', environment: true },
-  ENOSPC: { reason: 'no space left on the device', advice: 'free some space or choose another disk', environment: true },
+  ENOSPC: {
+    reason: 'no space left on the device',
+    advice: 'free some space or choose another disk',
+    environment: true,
+  },
   EDQUOT: { reason: 'disk quota exceeded', advice: 'free some space or choose another disk', environment: true },
 };
 
@@ -71,7 +89,10 @@ export function fsErrorLine(e: unknown): string | undefined {
   const where = given ? `${given.option} ${JSON.stringify(given.path)}` : 'file system';
   const verb = SYSCALL_VERB[syscall ?? ''] ?? syscall ?? 'use';
   // mkdir -p through a file: Node reports EEXIST for the file that is in the way.
-  const { reason, advice } = code === 'EEXIST' && syscall === 'mkdir' ? { reason: 'a file is in the way of that folder', advice: FS_ERRORS.ENOTDIR!.advice } : kind;
+  const { reason, advice } =
+    code === 'EEXIST' && syscall === 'mkdir'
+      ? { reason: 'a file is in the way of that folder', advice: FS_ERRORS.ENOTDIR!.advice }
+      : kind;
   return `✖ ${where}: cannot ${verb} ${path}: ${reason} (${code}); ${advice}.`;
 }
 
@@ -82,7 +103,8 @@ export function describeFailure(e: unknown, hash: string | undefined): { exitCod
   if (e instanceof SimulatorCompileError && e.userRtl) return { exitCode: EXIT_CHECK_FAILED, text: `✖ ${e.message}\n` };
   const fs = fsErrorLine(e);
   if (fs) return { exitCode: EXIT_USER, text: `${fs}\n` };
-  if (e instanceof InternalError) return { exitCode: EXIT_INTERNAL, text: `${e.message}\n${e.cause instanceof Error ? e.cause.stack : ''}\n` };
+  if (e instanceof InternalError)
+    return { exitCode: EXIT_INTERNAL, text: `${e.message}\n${e.cause instanceof Error ? e.cause.stack : ''}\n` };
   const err = new InternalError((e as Error)?.message ?? String(e), hash ?? 'unknown', { cause: e });
   return { exitCode: EXIT_INTERNAL, text: `${err.message}\n${(e as Error)?.stack ?? ''}\n` };
 }

@@ -20,16 +20,33 @@ export const exportLutCommand: CommandModule<object, Args> = {
   describe: USAGE.exportLut.describe,
   builder: (y) =>
     y
-      .positional('config', { type: 'string', demandOption: true, describe: 'config file (.ts or .json); operands of at most 8 bits' })
-      .option('format', { type: 'string', describe: `${LUT_FORMATS.join(' | ')} (default npy); layouts in docs/accuracy.md` })
-      .option('out', { type: 'string', describe: 'output file (default: <config name>-lut.<bin|h|npy>); an existing file is moved aside only with --force' })
+      .positional('config', {
+        type: 'string',
+        demandOption: true,
+        describe: 'config file (.ts or .json); operands of at most 8 bits',
+      })
+      .option('format', {
+        type: 'string',
+        describe: `${LUT_FORMATS.join(' | ')} (default npy); layouts in docs/accuracy.md`,
+      })
+      .option('out', {
+        type: 'string',
+        describe:
+          'output file (default: <config name>-lut.<bin|h|npy>); an existing file is moved aside only with --force',
+      })
       .option('force', forceOption) as never,
   handler: async (argv) => {
     const s = new ConfigSession();
     await runCommand(async () => {
       const format = (argv.format ?? 'npy') as LutFormat;
-      if (!LUT_FORMATS.includes(format)) throw new ConfigError('axgen export-lut', [{ path: '--format', expected: LUT_FORMATS.join(', '), received: show(argv.format) }]);
-      if (argv.out !== undefined && argv.out.trim() === '') throw new ConfigError('axgen export-lut', [{ path: '--out', expected: 'a file name', received: show(argv.out) }]);
+      if (!LUT_FORMATS.includes(format))
+        throw new ConfigError('axgen export-lut', [
+          { path: '--format', expected: LUT_FORMATS.join(', '), received: show(argv.format) },
+        ]);
+      if (argv.out !== undefined && argv.out.trim() === '')
+        throw new ConfigError('axgen export-lut', [
+          { path: '--out', expected: 'a file name', received: show(argv.out) },
+        ]);
       const opts = { arg: '--out', force: argv.force, kind: 'lut' } as const;
       if (argv.out !== undefined) await checkReportFile(argv.out, opts);
       const c = await s.load(argv.config);

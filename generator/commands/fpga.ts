@@ -33,7 +33,6 @@ import { fitHints } from '../fpga/hints.js';
 import { ConfigSession, EXIT_USER, forceOption, runCommand, EXIT_CHECK_FAILED } from './common.js';
 import { USAGE } from './usage.js';
 
-
 interface Args {
   config: string;
   device: string;
@@ -54,31 +53,57 @@ export const fpgaCommand: CommandModule<object, Args> = {
     y
       .positional('config', { type: 'string', demandOption: true, describe: 'config file (.ts or .json)' })
       .option('device', { type: 'string', demandOption: true, describe: `iCE40 device: ${DEVICE_NAMES.join(', ')}` })
-      .option('clock', { type: 'number', default: 50, describe: 'clock constraint in MHz (the achieved fmax is reported either way)' })
-      .option('out', { type: 'string', describe: `output folder (default: rtl-out/<name>-<device>); ${OUT_EXISTING_HELP}` })
-      .option('json', { type: 'string', describe: 'also write the JSON report to this file (an existing file only if it is an axgen report of this kind, unless --force)' })
+      .option('clock', {
+        type: 'number',
+        default: 50,
+        describe: 'clock constraint in MHz (the achieved fmax is reported either way)',
+      })
+      .option('out', {
+        type: 'string',
+        describe: `output folder (default: rtl-out/<name>-<device>); ${OUT_EXISTING_HELP}`,
+      })
+      .option('json', {
+        type: 'string',
+        describe:
+          'also write the JSON report to this file (an existing file only if it is an axgen report of this kind, unless --force)',
+      })
       .option('force', forceOption)
-      .option('dsp', { type: 'boolean', default: true, describe: 'map multipliers to SB_MAC16 on devices that have them (--no-dsp: LUTs only)' })
-      .option('harness', { type: 'boolean', default: true, describe: 'wrap the top in the 4-pin timing harness (--no-harness: its ports become pins)' })
+      .option('dsp', {
+        type: 'boolean',
+        default: true,
+        describe: 'map multipliers to SB_MAC16 on devices that have them (--no-dsp: LUTs only)',
+      })
+      .option('harness', {
+        type: 'boolean',
+        default: true,
+        describe: 'wrap the top in the 4-pin timing harness (--no-harness: its ports become pins)',
+      })
       .option('seed', { type: 'number', default: 1, describe: 'nextpnr placement seed' })
       .option('verify', {
         type: 'boolean',
         default: true,
-        describe: "co-simulate the IP core's netlist (synth_ice40 as for the bitstream, Yosys cell models) against the golden model before writing a bitstream (--no-verify: skip, stated in the report)",
+        describe:
+          "co-simulate the IP core's netlist (synth_ice40 as for the bitstream, Yosys cell models) against the golden model before writing a bitstream (--no-verify: skip, stated in the report)",
       }) as never,
   handler: async (argv) => {
     const s = new ConfigSession();
     await runCommand(async () => {
       if (!iceDevice(argv.device)) {
-        process.stderr.write(`✖ --device: expected one of ${DEVICE_NAMES.join(', ')}, received "${argv.device}"\nNothing was written.\n`);
+        process.stderr.write(
+          `✖ --device: expected one of ${DEVICE_NAMES.join(', ')}, received "${argv.device}"\nNothing was written.\n`,
+        );
         return EXIT_USER;
       }
       if (!(Number.isFinite(argv.clock) && argv.clock > 0 && argv.clock <= 1000)) {
-        process.stderr.write(`✖ --clock: expected a frequency in MHz, 0 < f <= 1000, received ${show(argv.clock)}\nNothing was written.\n`);
+        process.stderr.write(
+          `✖ --clock: expected a frequency in MHz, 0 < f <= 1000, received ${show(argv.clock)}\nNothing was written.\n`,
+        );
         return EXIT_USER;
       }
       if (!Number.isInteger(argv.seed) || argv.seed < 0) {
-        process.stderr.write(`✖ --seed: expected a non-negative integer, received ${show(argv.seed)}\nNothing was written.\n`);
+        process.stderr.write(
+          `✖ --seed: expected a non-negative integer, received ${show(argv.seed)}\nNothing was written.\n`,
+        );
         return EXIT_USER;
       }
       const given = outputArg(argv.out, '--out');
@@ -90,12 +115,21 @@ export const fpgaCommand: CommandModule<object, Args> = {
       const top = isAxi(c) ? axiTopModule(c) : topModule(c);
       const out = resolve(given ?? join('rtl-out', `${c.name}-${argv.device}`));
       const dsp = argv.dsp && iceDevice(argv.device)!.dsp;
-      let verification: ReturnType<typeof gateSummary> | string = 'skipped (--no-verify): the netlist was not co-simulated';
+      let verification: ReturnType<typeof gateSummary> | string =
+        'skipped (--no-verify): the netlist was not co-simulated';
       if (argv.verify) {
-        const gate = await gateCosim(c, { flow: { target: 'ice40', dsp }, simulators: ['icarus'], seed: 1, stall: 0.1, source: argv.config });
+        const gate = await gateCosim(c, {
+          flow: { target: 'ice40', dsp },
+          simulators: ['icarus'],
+          seed: 1,
+          stall: 0.1,
+          source: argv.config,
+        });
         const text = formatGateReport(gate);
         if (!gate.passed) {
-          process.stderr.write(`${text}✖ refused: the synthesized netlist disagrees with the golden model; no bitstream was written (nothing was written).\n`);
+          process.stderr.write(
+            `${text}✖ refused: the synthesized netlist disagrees with the golden model; no bitstream was written (nothing was written).\n`,
+          );
           return EXIT_CHECK_FAILED;
         }
         process.stdout.write(text);
@@ -106,21 +140,44 @@ export const fpgaCommand: CommandModule<object, Args> = {
           ? `gate-level check: ${verification}\n`
           : `gate-level check: passed (${verification.netlist} netlist, ${verification.synthesis}, seed ${verification.seed}, ${verification.cases.length} cases)\n`;
       // Everything (RTL, harness, logs, bitstream, reports) goes into a temporary sibling renamed into place.
-      const { r, json, text } = await replaceFolderAtomically(out, async (tmp) => {
-        for (const f of g.out) await writeFile(join(tmp, f.name), f.text);
-        const r = await placeAndRoute({ files: g.files, top, device: argv.device, clockMHz: argv.clock, dsp: argv.dsp, harness: argv.harness, seed: argv.seed, outDir: tmp });
-        const final = { ...r, bitstream: r.bitstream ? join(out, basename(r.bitstream)) : null, config: { name: c.name, hash: c.hash }, verification };
-        // Timings and cache state stay out of the files, so the same input writes the same bytes.
-        const { cacheDir: _cacheDir, cacheHit: _cacheHit, seconds: _seconds, ...stable } = final;
-        const json = JSON.stringify(stable, null, 2) + '\n';
-        const text = formatPnr(final) + verifiedLine;
-        await writeFile(join(tmp, 'fpga.json'), json);
-        await writeFile(join(tmp, 'fpga.txt'), text);
-        return { r, json, text };
-      }, { force: argv.force });
-      if (jsonFile !== undefined) await writeFileAtomically(jsonFile, json, { arg: '--json', force: argv.force, kind: 'fpga' });
-      process.stdout.write(text + `synthesis ${r.seconds.synth.toFixed(1)} s, place and route ${r.seconds.pnr.toFixed(1)} s${r.cacheHit ? ' (cached)' : ''} → ${out}/\n`);
-      for (const h of fitHints(r, { rows: c.array.rows, cols: c.array.cols, dsp: argv.dsp, harness: argv.harness })) process.stdout.write(`hint: ${h}\n`);
+      const { r, json, text } = await replaceFolderAtomically(
+        out,
+        async (tmp) => {
+          for (const f of g.out) await writeFile(join(tmp, f.name), f.text);
+          const r = await placeAndRoute({
+            files: g.files,
+            top,
+            device: argv.device,
+            clockMHz: argv.clock,
+            dsp: argv.dsp,
+            harness: argv.harness,
+            seed: argv.seed,
+            outDir: tmp,
+          });
+          const final = {
+            ...r,
+            bitstream: r.bitstream ? join(out, basename(r.bitstream)) : null,
+            config: { name: c.name, hash: c.hash },
+            verification,
+          };
+          // Timings and cache state stay out of the files, so the same input writes the same bytes.
+          const { cacheDir: _cacheDir, cacheHit: _cacheHit, seconds: _seconds, ...stable } = final;
+          const json = JSON.stringify(stable, null, 2) + '\n';
+          const text = formatPnr(final) + verifiedLine;
+          await writeFile(join(tmp, 'fpga.json'), json);
+          await writeFile(join(tmp, 'fpga.txt'), text);
+          return { r, json, text };
+        },
+        { force: argv.force },
+      );
+      if (jsonFile !== undefined)
+        await writeFileAtomically(jsonFile, json, { arg: '--json', force: argv.force, kind: 'fpga' });
+      process.stdout.write(
+        text +
+          `synthesis ${r.seconds.synth.toFixed(1)} s, place and route ${r.seconds.pnr.toFixed(1)} s${r.cacheHit ? ' (cached)' : ''} → ${out}/\n`,
+      );
+      for (const h of fitHints(r, { rows: c.array.rows, cols: c.array.cols, dsp: argv.dsp, harness: argv.harness }))
+        process.stdout.write(`hint: ${h}\n`);
       return r.fits ? 0 : EXIT_CHECK_FAILED;
     }, s.hash);
   },

@@ -21,9 +21,14 @@ export interface CommandEntry {
 }
 
 /** A USAGE entry as a CommandEntry's fields (yargs wants mutable alias arrays). */
-const usage = (u: { command: string; aliases?: readonly string[]; describe: string }) => ({ command: u.command, describe: u.describe, ...(u.aliases ? { aliases: [...u.aliases] } : {}) });
+const usage = (u: { command: string; aliases?: readonly string[]; describe: string }) => ({
+  command: u.command,
+  describe: u.describe,
+  ...(u.aliases ? { aliases: [...u.aliases] } : {}),
+});
 
-const m = <T>(p: Promise<T>, pick: (mod: T) => unknown): Promise<CommandModule<object, never>> => p.then((mod) => pick(mod) as CommandModule<object, never>);
+const m = <T>(p: Promise<T>, pick: (mod: T) => unknown): Promise<CommandModule<object, never>> =>
+  p.then((mod) => pick(mod) as CommandModule<object, never>);
 
 export const COMMANDS: CommandEntry[] = [
   { ...usage(USAGE.validate), load: () => m(import('./validate.js'), (x) => x.validateCommand) },

@@ -22,7 +22,8 @@ interface Args {
   progress?: boolean;
 }
 
-const argError = (path: string, expected: string, received: unknown) => new ConfigError('axgen infer', [{ path, expected, received: show(received) }]);
+const argError = (path: string, expected: string, received: unknown) =>
+  new ConfigError('axgen infer', [{ path, expected, received: show(received) }]);
 
 export const inferCommand: CommandModule<object, Args> = {
   command: USAGE.infer.command,
@@ -31,17 +32,34 @@ export const inferCommand: CommandModule<object, Args> = {
     y
       .positional('config', { type: 'string', describe: 'config file (.ts or .json)' })
       .option('model', { type: 'string', describe: 'the int8-quantized ONNX model (.onnx, QDQ or operator form)' })
-      .option('input', { type: 'string', array: true, describe: 'one or more input files (ONNX TensorProto .pb or NumPy .npy) in the type and shape the model input declares' })
+      .option('input', {
+        type: 'string',
+        array: true,
+        describe:
+          'one or more input files (ONNX TensorProto .pb or NumPy .npy) in the type and shape the model input declares',
+      })
       .option('simulator', { type: 'string', default: 'verilator', describe: 'icarus | verilator | both' })
-      .option('golden-only', { type: 'boolean', default: false, describe: 'run the golden model only (no RTL, no simulator)' })
-      .option('json', { type: 'string', describe: 'write the JSON report here (an existing file only if it is an axgen infer report, unless --force)' })
+      .option('golden-only', {
+        type: 'boolean',
+        default: false,
+        describe: 'run the golden model only (no RTL, no simulator)',
+      })
+      .option('json', {
+        type: 'string',
+        describe: 'write the JSON report here (an existing file only if it is an axgen infer report, unless --force)',
+      })
       .option('force', forceOption)
       .option('jobs', { type: 'number', describe: 'parallel tool jobs (default: AXGEN_JOBS or the number of cores)' })
-      .option('progress', { type: 'boolean', describe: 'show the golden model and each simulator on stderr as they start and end (default: on a terminal only)' }) as never,
+      .option('progress', {
+        type: 'boolean',
+        describe:
+          'show the golden model and each simulator on stderr as they start and end (default: on a terminal only)',
+      }) as never,
   handler: async (argv) => {
     const s = new ConfigSession();
     await runCommand(async () => {
-      if (argv.model === undefined || argv.model === '') throw argError('--model', 'an ONNX model file (.onnx)', argv.model);
+      if (argv.model === undefined || argv.model === '')
+        throw argError('--model', 'an ONNX model file (.onnx)', argv.model);
       const inputs = (argv.input ?? []).map(String);
       if (inputs.length === 0) throw argError('--input', 'one or more input files (.pb or .npy)', 'nothing');
       const simulators = simulatorsOf(argv.simulator);
@@ -52,21 +70,32 @@ export const inferCommand: CommandModule<object, Args> = {
       const goldenOnly = argv['golden-only'];
       if (!goldenOnly) {
         const tools = simulators.map((x) => SIMULATOR_TOOL[x]);
-        const present = await Promise.all(tools.map((t) => requireTools([t]).then(() => true, () => false)));
+        const present = await Promise.all(
+          tools.map((t) =>
+            requireTools([t]).then(
+              () => true,
+              () => false,
+            ),
+          ),
+        );
         if (!present.some(Boolean)) await requireTools(tools);
       }
       const progress = activity(progressWanted(argv.progress));
       let report: NetworkReport;
       try {
-        report = await simulateNetwork(c, argv.model, inputs, { simulators, goldenOnly, progress }).finally(() => progress.stop());
+        report = await simulateNetwork(c, argv.model, inputs, { simulators, goldenOnly, progress }).finally(() =>
+          progress.stop(),
+        );
       } catch (e) {
         if (!(e instanceof NetworkRunFailed)) throw e;
         process.stdout.write(formatNetworkReport(e.report));
-        if (json !== undefined) await writeFileAtomically(json, toJson(e.report), { arg: '--json', force: argv.force, kind: 'infer' });
+        if (json !== undefined)
+          await writeFileAtomically(json, toJson(e.report), { arg: '--json', force: argv.force, kind: 'infer' });
         throw e.cause;
       }
       process.stdout.write(formatNetworkReport(report));
-      if (json !== undefined) await writeFileAtomically(json, toJson(report), { arg: '--json', force: argv.force, kind: 'infer' });
+      if (json !== undefined)
+        await writeFileAtomically(json, toJson(report), { arg: '--json', force: argv.force, kind: 'infer' });
       return report.passed ? 0 : EXIT_CHECK_FAILED;
     }, s.hash);
   },

@@ -17,17 +17,20 @@ interface Args {
   force: boolean;
 }
 
-const argError = (path: string, expected: string, received: unknown) => new ConfigError('axgen metrics', [{ path, expected, received: show(received) }]);
+const argError = (path: string, expected: string, received: unknown) =>
+  new ConfigError('axgen metrics', [{ path, expected, received: show(received) }]);
 
 export function checkSeedArg(seed: number | undefined, cmd: string): number {
   if (seed === undefined) return 1;
-  if (!Number.isSafeInteger(seed) || seed < 0 || seed > 0xffffffff) throw new ConfigError(cmd, [{ path: '--seed', expected: 'an integer from 0 to 4294967295', received: show(seed) }]);
+  if (!Number.isSafeInteger(seed) || seed < 0 || seed > 0xffffffff)
+    throw new ConfigError(cmd, [{ path: '--seed', expected: 'an integer from 0 to 4294967295', received: show(seed) }]);
   return seed;
 }
 
 export function checkSamplesArg(n: number | undefined, dflt: number, cmd: string): number {
   if (n === undefined) return dflt;
-  if (!Number.isSafeInteger(n) || n < 1 || n > 100_000_000) throw new ConfigError(cmd, [{ path: '--samples', expected: 'an integer from 1 to 100000000', received: show(n) }]);
+  if (!Number.isSafeInteger(n) || n < 1 || n > 100_000_000)
+    throw new ConfigError(cmd, [{ path: '--samples', expected: 'an integer from 1 to 100000000', received: show(n) }]);
   return n;
 }
 
@@ -35,7 +38,9 @@ const f = (v: number, d: number) => v.toFixed(d);
 
 /** The human-readable table. */
 export function formatMetrics(m: ErrorMetrics): string {
-  const set = m.exhaustive ? `exhaustive, all ${m.samples} pairs` : `sampled: ${m.samples} pairs (corner pairs + random, seed ${m.seed})`;
+  const set = m.exhaustive
+    ? `exhaustive, all ${m.samples} pairs`
+    : `sampled: ${m.samples} pairs (corner pairs + random, seed ${m.seed})`;
   const rows: [string, string][] = [
     ['MAE', f(m.mae, 4)],
     ['MAE%', f(m.maePct, 5)],
@@ -62,23 +67,35 @@ export const metricsCommand: CommandModule<object, Args> = {
   builder: (y) =>
     y
       .positional('config', { type: 'string', demandOption: true, describe: 'config file (.ts or .json)' })
-      .option('json', { type: 'string', describe: 'also write the metrics as JSON to this file (an existing file only if it is an axgen metrics report, unless --force)' })
+      .option('json', {
+        type: 'string',
+        describe:
+          'also write the metrics as JSON to this file (an existing file only if it is an axgen metrics report, unless --force)',
+      })
       .option('force', forceOption)
       .option('seed', { type: 'number', describe: 'seed of the random pairs when sampling (default 1)' })
-      .option('samples', { type: 'number', describe: 'random pairs when sampling (default 1000000; corner pairs come on top)' }) as never,
+      .option('samples', {
+        type: 'number',
+        describe: 'random pairs when sampling (default 1000000; corner pairs come on top)',
+      }) as never,
   handler: async (argv) => {
     const s = new ConfigSession();
     await runCommand(async () => {
       const seed = checkSeedArg(argv.seed, 'axgen metrics');
       const samples = checkSamplesArg(argv.samples, 1_000_000, 'axgen metrics');
       if (argv.json !== undefined && argv.json.trim() === '') throw argError('--json', 'a file name', argv.json);
-      if (argv.json !== undefined) await checkReportFile(argv.json, { arg: '--json', force: argv.force, kind: 'metrics' });
+      if (argv.json !== undefined)
+        await checkReportFile(argv.json, { arg: '--json', force: argv.force, kind: 'metrics' });
       const c = await s.load(argv.config);
       const m = errorMetrics(c, { seed, samples });
       process.stdout.write(formatMetrics(m));
       if (argv.json !== undefined) {
         const doc = { generatorVersion: GENERATOR_VERSION, config: c.name, configHash: c.hash, ...m };
-        await writeFileAtomically(argv.json, JSON.stringify(doc, null, 2) + '\n', { arg: '--json', force: argv.force, kind: 'metrics' });
+        await writeFileAtomically(argv.json, JSON.stringify(doc, null, 2) + '\n', {
+          arg: '--json',
+          force: argv.force,
+          kind: 'metrics',
+        });
         process.stdout.write(`✔ wrote ${argv.json}\n`);
       }
     }, s.hash);

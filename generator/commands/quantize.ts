@@ -34,9 +34,15 @@ export async function quantizeFile(modelFile: string, dataset: string, n: number
   const m = readModel(modelFile);
   const fm = prepareFloat(m, modelFile);
   const train = await loadDataset(dataset, 'train');
-  if (n > train.count) throw new ConfigError('axgen quantize', [{ path: '--calibration', expected: `at most ${train.count} (the training images)`, received: show(n) }]);
+  if (n > train.count)
+    throw new ConfigError('axgen quantize', [
+      { path: '--calibration', expected: `at most ${train.count} (the training images)`, received: show(n) },
+    ]);
   const cal = Array.from({ length: n }, (_, i) => imageInput(fm, train.images, i * IMAGE_PIXELS));
-  return quantizeModel(m, fm, { calibration: cal, calibrationNote: `the first ${n} ${dataset} training images (pixel / 255)` });
+  return quantizeModel(m, fm, {
+    calibration: cal,
+    calibrationNote: `the first ${n} ${dataset} training images (pixel / 255)`,
+  });
 }
 
 export const quantizeCommand: CommandModule<object, Args> = {
@@ -44,22 +50,43 @@ export const quantizeCommand: CommandModule<object, Args> = {
   describe: USAGE.quantize.describe,
   builder: (y) =>
     y
-      .positional('model', { type: 'string', demandOption: true, describe: 'float ONNX model (Conv, Gemm, MatMul, Relu, MaxPool, Flatten, Reshape)' })
-      .option('dataset', { type: 'string', demandOption: true, describe: 'calibration data: fashion-mnist or a folder in the MNIST layout (its training split is used)' })
-      .option('calibration', { type: 'number', describe: `calibration images, the first N of the training split (default ${DEFAULT_CALIBRATION})` })
-      .option('out', { type: 'string', describe: 'output model (default: <model>-int8.onnx); an existing file only if axgen quantize wrote it, unless --force' })
+      .positional('model', {
+        type: 'string',
+        demandOption: true,
+        describe: 'float ONNX model (Conv, Gemm, MatMul, Relu, MaxPool, Flatten, Reshape)',
+      })
+      .option('dataset', {
+        type: 'string',
+        demandOption: true,
+        describe: 'calibration data: fashion-mnist or a folder in the MNIST layout (its training split is used)',
+      })
+      .option('calibration', {
+        type: 'number',
+        describe: `calibration images, the first N of the training split (default ${DEFAULT_CALIBRATION})`,
+      })
+      .option('out', {
+        type: 'string',
+        describe:
+          'output model (default: <model>-int8.onnx); an existing file only if axgen quantize wrote it, unless --force',
+      })
       .option('force', forceOption) as never,
   handler: async (argv) => {
     await runCommand(async () => {
       const n = argv.calibration ?? DEFAULT_CALIBRATION;
-      if (!Number.isSafeInteger(n) || n < 1) throw new ConfigError('axgen quantize', [{ path: '--calibration', expected: 'a positive integer', received: show(n) }]);
-      if (argv.out !== undefined && argv.out.trim() === '') throw new ConfigError('axgen quantize', [{ path: '--out', expected: 'a file name', received: show(argv.out) }]);
+      if (!Number.isSafeInteger(n) || n < 1)
+        throw new ConfigError('axgen quantize', [
+          { path: '--calibration', expected: 'a positive integer', received: show(n) },
+        ]);
+      if (argv.out !== undefined && argv.out.trim() === '')
+        throw new ConfigError('axgen quantize', [{ path: '--out', expected: 'a file name', received: show(argv.out) }]);
       const out = argv.out ?? defaultQuantizedPath(argv.model);
       const opts = { arg: '--out', force: argv.force, kind: 'onnx' } as const;
       await checkReportFile(out, opts);
       const bytes = await quantizeFile(argv.model, argv.dataset, n);
       await writeFileAtomically(out, bytes, opts);
-      process.stdout.write(`✔ ${argv.model} → ${out} (${bytes.length} bytes; calibration: first ${n} ${argv.dataset} training images, min/max)\n`);
+      process.stdout.write(
+        `✔ ${argv.model} → ${out} (${bytes.length} bytes; calibration: first ${n} ${argv.dataset} training images, min/max)\n`,
+      );
     });
   },
 };

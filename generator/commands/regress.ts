@@ -30,20 +30,33 @@ export const regressCommand: CommandModule<object, Args> = {
   describe: USAGE.regress.describe,
   builder: (y) =>
     y
-      .option('suite', { type: 'string', default: 'default', describe: `${SUITES.join(' | ')} (full: npm run regress:full)` })
+      .option('suite', {
+        type: 'string',
+        default: 'default',
+        describe: `${SUITES.join(' | ')} (full: npm run regress:full)`,
+      })
       .option('simulator', { type: 'string', default: 'both', describe: 'icarus | verilator | both' })
       .option('jobs', { type: 'number', describe: 'parallel tool jobs (default: AXGEN_JOBS or the number of cores)' })
       .option('seed', { type: 'number', default: 1, describe: 'stimulus and stall seed of every job' })
-      .option('stall', { type: 'number', default: 0.1, describe: 'probability per cycle of an input gap and a result stall' })
+      .option('stall', {
+        type: 'number',
+        default: 0.1,
+        describe: 'probability per cycle of an input gap and a result stall',
+      })
       .option('only', { type: 'string', array: true, describe: 'run only these suite entries (config names)' })
       .option('junit', { type: 'string', describe: 'write JUnit XML here' })
-      .option('json', { type: 'string', describe: 'write the JSON report here (an existing file only if it is an axgen regress report, unless --force)' })
+      .option('json', {
+        type: 'string',
+        describe: 'write the JSON report here (an existing file only if it is an axgen regress report, unless --force)',
+      })
       .option('force', forceOption)
-      .option('list', { type: 'boolean', describe: 'list the suite\'s configs and exit' }) as never,
+      .option('list', { type: 'boolean', describe: "list the suite's configs and exit" }) as never,
   handler: async (argv) => {
     await runCommand(async () => {
       if (!(SUITES as readonly string[]).includes(argv.suite)) {
-        throw new ConfigError('axgen regress', [{ path: '--suite', expected: SUITES.map((s) => `"${s}"`).join(', '), received: show(argv.suite) }]);
+        throw new ConfigError('axgen regress', [
+          { path: '--suite', expected: SUITES.map((s) => `"${s}"`).join(', '), received: show(argv.suite) },
+        ]);
       }
       const simulators = simulatorsOf(argv.simulator);
       const seed = checkSeed(argv.seed);
@@ -57,11 +70,19 @@ export const regressCommand: CommandModule<object, Args> = {
       if (argv.only !== undefined) {
         const names = new Set(entries.map((e) => String(e.written.name)));
         const unknown = argv.only.filter((n) => !names.has(n));
-        if (unknown.length > 0) throw new ConfigError('axgen regress', [{ path: '--only', expected: `names of entries of suite ${argv.suite} (see --list)`, received: show(unknown) }]);
+        if (unknown.length > 0)
+          throw new ConfigError('axgen regress', [
+            {
+              path: '--only',
+              expected: `names of entries of suite ${argv.suite} (see --list)`,
+              received: show(unknown),
+            },
+          ]);
         entries = entries.filter((e) => argv.only!.includes(String(e.written.name)));
       }
       if (argv.list) {
-        for (const e of entries) process.stdout.write(`${String(e.written.name).padEnd(40)} ${String(e.written.description ?? '')}\n`);
+        for (const e of entries)
+          process.stdout.write(`${String(e.written.name).padEnd(40)} ${String(e.written.description ?? '')}\n`);
         return 0;
       }
       await requireTools(simulators.map((x) => SIMULATOR_TOOL[x]));
@@ -76,10 +97,14 @@ export const regressCommand: CommandModule<object, Args> = {
         onDone: (r, done, total) => bar.tick(r.name, r.passed, done, total),
       });
       bar.stop();
-      for (const r of report.results) if (!r.passed) process.stdout.write(`\n✖ ${r.name}\n${r.failure ?? ''}${r.report ? '' : `\n  replay: ${r.replay}\n`}`);
+      for (const r of report.results)
+        if (!r.passed)
+          process.stdout.write(`\n✖ ${r.name}\n${r.failure ?? ''}${r.report ? '' : `\n  replay: ${r.replay}\n`}`);
       process.stdout.write(summaryTable(report));
-      if (junit !== undefined) await writeFileAtomically(junit, junitXml(report), { arg: '--junit', force: argv.force, kind: 'junit' });
-      if (json !== undefined) await writeFileAtomically(json, toJson(report), { arg: '--json', force: argv.force, kind: 'regress' });
+      if (junit !== undefined)
+        await writeFileAtomically(junit, junitXml(report), { arg: '--junit', force: argv.force, kind: 'junit' });
+      if (json !== undefined)
+        await writeFileAtomically(json, toJson(report), { arg: '--json', force: argv.force, kind: 'regress' });
       return report.failed === 0 ? 0 : EXIT_CHECK_FAILED;
     });
   },

@@ -43,7 +43,8 @@ export function checkGemm(c: ResolvedConfig, text: string | undefined): GemmShap
   if (text === undefined) return undefined;
   const g = parseGemm(text);
   if (!g) throw argError('--gemm', 'MxKxN with three positive integers, e.g. 64x128x32', text);
-  if (g.k > c.array.maxK) throw argError('--gemm', `K at most array.maxK=${c.array.maxK} (one command reduces over all of K)`, text);
+  if (g.k > c.array.maxK)
+    throw argError('--gemm', `K at most array.maxK=${c.array.maxK} (one command reduces over all of K)`, text);
   // Keep one run within reason: the checker's files and the simulators scale with M·K·N.
   if (g.m * g.k * g.n > 50_000_000) throw argError('--gemm', 'at most 50,000,000 MACs (M·K·N) in one run', text);
   return g;
@@ -51,12 +52,14 @@ export function checkGemm(c: ResolvedConfig, text: string | undefined): GemmShap
 
 export function checkSeed(seed: number | undefined): number {
   if (seed === undefined) return randomInt(0, 2 ** 31);
-  if (!Number.isSafeInteger(seed) || seed < 0 || seed > 0xffffffff) throw argError('--seed', 'an integer from 0 to 4294967295', seed);
+  if (!Number.isSafeInteger(seed) || seed < 0 || seed > 0xffffffff)
+    throw argError('--seed', 'an integer from 0 to 4294967295', seed);
   return seed;
 }
 
 export function checkStall(p: number): number {
-  if (!Number.isFinite(p) || p < 0 || p >= 1) throw argError('--stall', 'a probability from 0 (no stalls) up to, not including, 1', p);
+  if (!Number.isFinite(p) || p < 0 || p >= 1)
+    throw argError('--stall', 'a probability from 0 (no stalls) up to, not including, 1', p);
   return p;
 }
 
@@ -72,21 +75,46 @@ export const simCommand: CommandModule<object, Args> = {
   builder: (y) =>
     y
       .positional('config', { type: 'string', describe: 'config file (.ts or .json); omit with --rtl' })
-      .option('rtl', { type: 'string', describe: 'simulate this generated folder as it is on disk, against the config in its manifest.json' })
+      .option('rtl', {
+        type: 'string',
+        describe: 'simulate this generated folder as it is on disk, against the config in its manifest.json',
+      })
       .option('simulator', { type: 'string', default: 'both', describe: 'icarus | verilator | both' })
-      .option('gemm', { type: 'string', describe: 'random GEMM MxKxN, tiled onto the array (default: larger than the array in M, K and N)' })
-      .option('seed', { type: 'number', describe: 'stimulus and stall seed (default: random, printed with a replay command)' })
-      .option('stall', { type: 'number', default: 0.1, describe: 'probability per cycle of an input gap and a result stall (0 = none)' })
-      .option('wave', { type: 'string', describe: 'write a VCD here (with both simulators: FILE.icarus.vcd and FILE.verilator.vcd)' })
-      .option('json', { type: 'string', describe: 'write the JSON report here (an existing file only if it is an axgen sim report, unless --force)' })
+      .option('gemm', {
+        type: 'string',
+        describe: 'random GEMM MxKxN, tiled onto the array (default: larger than the array in M, K and N)',
+      })
+      .option('seed', {
+        type: 'number',
+        describe: 'stimulus and stall seed (default: random, printed with a replay command)',
+      })
+      .option('stall', {
+        type: 'number',
+        default: 0.1,
+        describe: 'probability per cycle of an input gap and a result stall (0 = none)',
+      })
+      .option('wave', {
+        type: 'string',
+        describe: 'write a VCD here (with both simulators: FILE.icarus.vcd and FILE.verilator.vcd)',
+      })
+      .option('json', {
+        type: 'string',
+        describe: 'write the JSON report here (an existing file only if it is an axgen sim report, unless --force)',
+      })
       .option('force', forceOption)
       .option('jobs', { type: 'number', describe: 'parallel tool jobs (default: AXGEN_JOBS or the number of cores)' })
-      .option('progress', { type: 'boolean', describe: 'show the golden model and each simulator on stderr as they start and end (default: on a terminal only; --no-progress: never)' }) as never,
+      .option('progress', {
+        type: 'boolean',
+        describe:
+          'show the golden model and each simulator on stderr as they start and end (default: on a terminal only; --no-progress: never)',
+      }) as never,
   handler: async (argv) => {
     const s = new ConfigSession();
     await runCommand(async () => {
-      if (argv.config !== undefined && argv.rtl !== undefined) throw argError('--rtl', 'either a config file or --rtl DIR, not both', { config: argv.config, rtl: argv.rtl });
-      if (argv.config === undefined && argv.rtl === undefined) throw argError('config', 'a config file, or --rtl DIR naming a generated folder', 'nothing');
+      if (argv.config !== undefined && argv.rtl !== undefined)
+        throw argError('--rtl', 'either a config file or --rtl DIR, not both', { config: argv.config, rtl: argv.rtl });
+      if (argv.config === undefined && argv.rtl === undefined)
+        throw argError('config', 'a config file, or --rtl DIR naming a generated folder', 'nothing');
       const simulators = simulatorsOf(argv.simulator);
       const seed = checkSeed(argv.seed);
       const stall = checkStall(argv.stall);
@@ -98,7 +126,8 @@ export const simCommand: CommandModule<object, Args> = {
       if (json !== undefined) await checkReportFile(json, { arg: '--json', force: argv.force, kind: 'sim' });
       const wavesAside: string[] = [];
       for (const w of wave === undefined ? [] : simulators.map((sim) => waveFile(wave, sim, simulators.length > 1))) {
-        if ((await checkReportFile(w, { arg: '--wave', force: argv.force, kind: 'wave' })) === 'foreign') wavesAside.push(w);
+        if ((await checkReportFile(w, { arg: '--wave', force: argv.force, kind: 'wave' })) === 'foreign')
+          wavesAside.push(w);
       }
       let c: ResolvedConfig;
       let rtl: EmittedFile[] | undefined;
@@ -121,23 +150,34 @@ export const simCommand: CommandModule<object, Args> = {
       // Every requested simulator missing: one message naming them all (exit 2). Some present: those
       // run, and a missing one is reported as not finished (SimRunFailed below), which decides the exit.
       const tools = simulators.map((x) => SIMULATOR_TOOL[x]);
-      const present = await Promise.all(tools.map((t) => requireTools([t]).then(() => true, () => false)));
+      const present = await Promise.all(
+        tools.map((t) =>
+          requireTools([t]).then(
+            () => true,
+            () => false,
+          ),
+        ),
+      );
       if (!present.some(Boolean)) await requireTools(tools);
       for (const w of wavesAside) await moveAside(w);
       process.stdout.write(`  seed ${seed} (replay with --seed ${seed})\n`);
       const progress = activity(progressWanted(argv.progress));
       let report: SimReport;
       try {
-        report = await simulate(c, { simulators, seed, gemm, stall, wave, rtl, source, progress }).finally(() => progress.stop());
+        report = await simulate(c, { simulators, seed, gemm, stall, wave, rtl, source, progress }).finally(() =>
+          progress.stop(),
+        );
       } catch (e) {
         if (!(e instanceof SimRunFailed)) throw e;
         // One simulator failed to run: report the other's result, then the failure decides the exit.
         process.stdout.write(formatReport(e.report));
-        if (json !== undefined) await writeFileAtomically(json, toJson(e.report), { arg: '--json', force: argv.force, kind: 'sim' });
+        if (json !== undefined)
+          await writeFileAtomically(json, toJson(e.report), { arg: '--json', force: argv.force, kind: 'sim' });
         throw e.cause;
       }
       process.stdout.write(formatReport(report));
-      if (json !== undefined) await writeFileAtomically(json, toJson(report), { arg: '--json', force: argv.force, kind: 'sim' });
+      if (json !== undefined)
+        await writeFileAtomically(json, toJson(report), { arg: '--json', force: argv.force, kind: 'sim' });
       return report.passed ? 0 : EXIT_CHECK_FAILED;
     }, s.hash);
   },

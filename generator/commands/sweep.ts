@@ -41,7 +41,14 @@ async function planSweep(argv: SweepArgs): Promise<SweepPlan> {
   const given = outputArg(argv.out, '--out');
   let target: Target | undefined;
   if (argv.target !== undefined) {
-    if (!isTarget(argv.target)) throw new ConfigError('--target', [{ path: '--target', expected: `one of ${TARGETS.map((t) => `"${t}"`).join(', ')}`, received: JSON.stringify(argv.target) }]);
+    if (!isTarget(argv.target))
+      throw new ConfigError('--target', [
+        {
+          path: '--target',
+          expected: `one of ${TARGETS.map((t) => `"${t}"`).join(', ')}`,
+          received: JSON.stringify(argv.target),
+        },
+      ]);
     target = argv.target;
   }
   checkJobs(argv.jobs);
@@ -79,7 +86,12 @@ function sweepProgress(plan: SweepPlan, tty: boolean): SweepProgress {
         );
         if (tty) {
           bar = new cliProgress.SingleBar(
-            { format: '{bar} {value}/{total} points | {percentage}% | ETA {eta_formatted} | {cached} cached, {failed} failed, {invalid} invalid | {last}', hideCursor: true, etaBuffer: 8 },
+            {
+              format:
+                '{bar} {value}/{total} points | {percentage}% | ETA {eta_formatted} | {cached} cached, {failed} failed, {invalid} invalid | {last}',
+              hideCursor: true,
+              etaBuffer: 8,
+            },
             cliProgress.Presets.shades_classic,
           );
           bar.start(n, 0, { ...counts, last: '' });
@@ -90,7 +102,12 @@ function sweepProgress(plan: SweepPlan, tty: boolean): SweepProgress {
         if (info.cached) counts.cached++;
         if (p.status === 'failed') counts.failed++;
         if (p.status === 'invalid') counts.invalid++;
-        const what = p.status === 'ok' ? (info.cached ? 'cached' : `${info.seconds.toFixed(1)} s`) : `${p.status}: ${(p.error ?? '').split('\n')[0]}`;
+        const what =
+          p.status === 'ok'
+            ? info.cached
+              ? 'cached'
+              : `${info.seconds.toFixed(1)} s`
+            : `${p.status}: ${(p.error ?? '').split('\n')[0]}`;
         if (bar) bar.update(done, { ...counts, last: `${p.name} ${what}`.slice(0, 60) });
         else process.stderr.write(`[${done}/${total}] ${p.name} (${p.label}) ${what}\n`);
       },
@@ -108,7 +125,9 @@ function interruptible(abort: AbortController, progress: SweepProgress): () => v
     if (abort.signal.aborted) process.exit(130);
     abort.abort();
     progress.stop();
-    process.stderr.write('\n✖ interrupted: finishing the points in flight (Ctrl-C again to stop now; finished points stay cached)\n');
+    process.stderr.write(
+      '\n✖ interrupted: finishing the points in flight (Ctrl-C again to stop now; finished points stay cached)\n',
+    );
   };
   process.on('SIGINT', onSigint);
   return () => process.off('SIGINT', onSigint);
@@ -138,14 +157,31 @@ export const sweepCommand: CommandModule<object, SweepArgs> = {
   describe: USAGE.sweep.describe,
   builder: (y) =>
     y
-      .positional('spec', { type: 'string', demandOption: true, describe: 'sweep file (.ts with `export default defineSweep({...})`, or .json)' })
-      .option('out', { type: 'string', describe: `results folder (default: rtl-out/sweep-<name>[-shard-i-of-N]); ${OUT_EXISTING_HELP}` })
+      .positional('spec', {
+        type: 'string',
+        demandOption: true,
+        describe: 'sweep file (.ts with `export default defineSweep({...})`, or .json)',
+      })
+      .option('out', {
+        type: 'string',
+        describe: `results folder (default: rtl-out/sweep-<name>[-shard-i-of-N]); ${OUT_EXISTING_HELP}`,
+      })
       .option('force', forceOption)
       .option('target', { type: 'string', describe: `override the sweep's synthesis target: ${TARGETS.join(', ')}` })
-      .option('jobs', { type: 'number', describe: 'parallel tool runs (the shared job pool; default: AXGEN_JOBS or the number of cores)' })
-      .option('shard', { type: 'string', describe: 'run only shard i of N ("i/N", 1 ≤ i ≤ N): every N-th point; combine with `axgen sweep-merge`' })
+      .option('jobs', {
+        type: 'number',
+        describe: 'parallel tool runs (the shared job pool; default: AXGEN_JOBS or the number of cores)',
+      })
+      .option('shard', {
+        type: 'string',
+        describe: 'run only shard i of N ("i/N", 1 ≤ i ≤ N): every N-th point; combine with `axgen sweep-merge`',
+      })
       .option('cache', { type: 'string', describe: 'cache folder (default: AXGEN_CACHE or .axgen-cache)' })
-      .option('progress', { type: 'boolean', default: true, describe: 'progress bar on a terminal (plain lines otherwise); --no-progress for plain lines' }) as never,
+      .option('progress', {
+        type: 'boolean',
+        default: true,
+        describe: 'progress bar on a terminal (plain lines otherwise); --no-progress for plain lines',
+      }) as never,
   handler: async (argv) => {
     await runCommand(async () => {
       const plan = await planSweep(argv);
@@ -153,7 +189,11 @@ export const sweepCommand: CommandModule<object, SweepArgs> = {
       const abort = new AbortController();
       const stopOnSigint = interruptible(abort, progress);
       try {
-        const { results, stats } = await runSweep(plan.sweep, { shard: plan.shard, signal: abort.signal, ...progress.hooks });
+        const { results, stats } = await runSweep(plan.sweep, {
+          shard: plan.shard,
+          signal: abort.signal,
+          ...progress.hooks,
+        });
         progress.stop();
         await writeOutputs(plan.out, results, { force: argv.force });
         return summarize(plan, results, stats);
@@ -182,8 +222,17 @@ export const sweepMergeCommand: CommandModule<object, MergeArgs> = {
   describe: USAGE.sweepMerge.describe,
   builder: (y) =>
     y
-      .positional('shards', { type: 'string', array: true, demandOption: true, describe: 'results folders written by `axgen sweep --shard i/N`' })
-      .option('out', { type: 'string', demandOption: true, describe: `folder for the merged results; ${OUT_EXISTING_HELP}` })
+      .positional('shards', {
+        type: 'string',
+        array: true,
+        demandOption: true,
+        describe: 'results folders written by `axgen sweep --shard i/N`',
+      })
+      .option('out', {
+        type: 'string',
+        demandOption: true,
+        describe: `folder for the merged results; ${OUT_EXISTING_HELP}`,
+      })
       .option('force', forceOption) as never,
   handler: async (argv) => {
     await runCommand(async () => {
@@ -193,7 +242,9 @@ export const sweepMergeCommand: CommandModule<object, MergeArgs> = {
       for (const dir of argv.shards) parts.push({ source: dir, results: await readResults(dir) });
       const merged = mergeResults(parts);
       await writeOutputs(out, merged, { force: argv.force });
-      process.stdout.write(`✔ merged ${parts.length} shard${parts.length === 1 ? '' : 's'} of sweep ${merged.sweep.name}: ${merged.points.length} points → ${out}/\n`);
+      process.stdout.write(
+        `✔ merged ${parts.length} shard${parts.length === 1 ? '' : 's'} of sweep ${merged.sweep.name}: ${merged.points.length} points → ${out}/\n`,
+      );
     });
   },
 };

@@ -30,23 +30,46 @@ export const synthCommand: CommandModule<object, Args> = {
     y
       .positional('config', { type: 'string', demandOption: true, describe: 'config file (.ts or .json)' })
       .option('target', { type: 'string', default: 'ice40', describe: `synthesis target: ${TARGETS.join(', ')}` })
-      .option('json', { type: 'string', describe: 'also write the full result (figures per part and variant, cell counts, tool version) to this file (an existing file only if it is an axgen synth report, unless --force)' })
+      .option('json', {
+        type: 'string',
+        describe:
+          'also write the full result (figures per part and variant, cell counts, tool version) to this file (an existing file only if it is an axgen synth report, unless --force)',
+      })
       .option('force', forceOption)
-      .option('progress', { type: 'boolean', describe: 'show each Yosys run on stderr as it starts and ends (default: on a terminal only; --no-progress: never)' })
+      .option('progress', {
+        type: 'boolean',
+        describe:
+          'show each Yosys run on stderr as it starts and ends (default: on a terminal only; --no-progress: never)',
+      })
       .option('verify', {
         type: 'boolean',
         default: false,
-        describe: "gate-level check: synthesize <name>_top flattened with each of the target's variants (with and without DSPs) and co-simulate the netlist with Yosys' cell models against the golden model (exit 4 on a difference)",
+        describe:
+          "gate-level check: synthesize <name>_top flattened with each of the target's variants (with and without DSPs) and co-simulate the netlist with Yosys' cell models against the golden model (exit 4 on a difference)",
       })
       .option('simulator', { type: 'string', default: 'icarus', describe: 'with --verify: icarus | verilator | both' })
-      .option('gemm', { type: 'string', describe: 'with --verify: random GEMM MxKxN (default: larger than the array in M, K and N), plus the directed tiles' })
+      .option('gemm', {
+        type: 'string',
+        describe:
+          'with --verify: random GEMM MxKxN (default: larger than the array in M, K and N), plus the directed tiles',
+      })
       .option('seed', { type: 'number', default: 1, describe: 'with --verify: stimulus and stall seed' })
-      .option('stall', { type: 'number', default: 0.1, describe: 'with --verify: probability per cycle of an input gap and a result stall' }) as never,
+      .option('stall', {
+        type: 'number',
+        default: 0.1,
+        describe: 'with --verify: probability per cycle of an input gap and a result stall',
+      }) as never,
   handler: async (argv) => {
     const s = new ConfigSession();
     await runCommand(async () => {
       if (!isTarget(argv.target)) {
-        throw new ConfigError('--target', [{ path: '--target', expected: `one of ${TARGETS.map((t) => `"${t}"`).join(', ')}`, received: JSON.stringify(argv.target) }]);
+        throw new ConfigError('--target', [
+          {
+            path: '--target',
+            expected: `one of ${TARGETS.map((t) => `"${t}"`).join(', ')}`,
+            received: JSON.stringify(argv.target),
+          },
+        ]);
       }
       const json = outputArg(argv.json, '--json');
       if (json !== undefined) await checkReportFile(json, { arg: '--json', force: argv.force, kind: 'synth' });
@@ -72,7 +95,12 @@ export const synthCommand: CommandModule<object, Args> = {
         }
       }
       if (json !== undefined) {
-        const out = { name: c.name, configHash: c.hash, ...r, ...(verification ? { verification: verification.map(gateSummary) } : {}) };
+        const out = {
+          name: c.name,
+          configHash: c.hash,
+          ...r,
+          ...(verification ? { verification: verification.map(gateSummary) } : {}),
+        };
         await writeFileAtomically(json, toJson(out), { arg: '--json', force: argv.force, kind: 'synth' });
       }
       return verification && !verification.every((g) => g.passed) ? EXIT_CHECK_FAILED : 0;

@@ -15,7 +15,6 @@ import { ConfigSession, forceOption, runCommand, EXIT_CHECK_FAILED } from './com
 import { checkSamplesArg, checkSeedArg } from './metrics.js';
 import { USAGE } from './usage.js';
 
-
 interface Args {
   config: string;
   out?: string;
@@ -29,7 +28,9 @@ function simulators(arg: string | undefined): SimulatorName[] {
   if (arg === undefined) return [];
   if (arg === 'both') return ['icarus', 'verilator'];
   if (arg === 'icarus' || arg === 'verilator') return [arg];
-  throw new ConfigError('axgen unit', [{ path: '--check', expected: '"icarus", "verilator" or "both"', received: show(arg) }]);
+  throw new ConfigError('axgen unit', [
+    { path: '--check', expected: '"icarus", "verilator" or "both"', received: show(arg) },
+  ]);
 }
 
 export const unitCommand: CommandModule<object, Args> = {
@@ -42,7 +43,10 @@ export const unitCommand: CommandModule<object, Args> = {
       .option('force', forceOption)
       .option('check', { type: 'string', describe: 'check against the golden model: icarus | verilator | both' })
       .option('seed', { type: 'number', describe: 'seed of the random pairs above 20 operand bits (default 1)' })
-      .option('samples', { type: 'number', describe: 'random pairs above 20 operand bits (default 20000; corners come on top)' }) as never,
+      .option('samples', {
+        type: 'number',
+        describe: 'random pairs above 20 operand bits (default 20000; corners come on top)',
+      }) as never,
   handler: async (argv) => {
     const s = new ConfigSession();
     await runCommand(async () => {
@@ -55,7 +59,14 @@ export const unitCommand: CommandModule<object, Args> = {
       await requireTools(sims.map((x) => SIMULATOR_TOOL[x]));
       const files = emitUnit(c);
       const out = given ?? join('rtl-out', `${c.name}_unit`);
-      await writeFolderAtomically(out, [...files.map((x) => ({ name: x.name, text: x.text })), { name: 'files.f', text: files.map((x) => x.name).join('\n') + '\n' }], { force: argv.force });
+      await writeFolderAtomically(
+        out,
+        [
+          ...files.map((x) => ({ name: x.name, text: x.text })),
+          { name: 'files.f', text: files.map((x) => x.name).join('\n') + '\n' },
+        ],
+        { force: argv.force },
+      );
       process.stdout.write(`✔ ${c.name}: ${files.length} Verilog files, top ${unitTopModule(c)} → ${out}/\n`);
       let failed = false;
       for (const sim of sims) {

@@ -47,7 +47,9 @@ export interface Derived {
 
 /** Every feature's skip predicate combined (a MAC is skipped when any feature skips it), or null. */
 function skipOf(c: ResolvedConfig): ((a: number, w: number) => boolean) | null {
-  const skips = ARRAY_FEATURES.map((f) => f.model(c).skip).filter((s): s is (a: number, w: number) => boolean => s !== undefined);
+  const skips = ARRAY_FEATURES.map((f) => f.model(c).skip).filter(
+    (s): s is (a: number, w: number) => boolean => s !== undefined,
+  );
   if (skips.length === 0) return null;
   return skips.length === 1 ? skips[0]! : (a, w) => skips.some((s) => s(a, w));
 }

@@ -20,10 +20,14 @@ async function tsImport(url: string, parentURL: string): Promise<unknown> {
 export async function loadWritten(file: string): Promise<unknown> {
   const path = resolvePath(file);
   if (!existsSync(path)) {
-    throw new ConfigError(file, [{ path: '(file)', expected: 'an existing .ts or .json config file', received: JSON.stringify(file) }]);
+    throw new ConfigError(file, [
+      { path: '(file)', expected: 'an existing .ts or .json config file', received: JSON.stringify(file) },
+    ]);
   }
   if (statSync(path).isDirectory()) {
-    throw new ConfigError(file, [{ path: '(file)', expected: 'a .ts or .json config file', received: `a folder (${JSON.stringify(file)})` }]);
+    throw new ConfigError(file, [
+      { path: '(file)', expected: 'a .ts or .json config file', received: `a folder (${JSON.stringify(file)})` },
+    ]);
   }
   const ext = extname(path);
   if (ext === '.json') {
@@ -43,17 +47,32 @@ export async function loadWritten(file: string): Promise<unknown> {
     }
     // tsx may wrap a CommonJS-style default in another default.
     let value = mod.default;
-    if (isObject(value) && (value as { __esModule?: unknown }).__esModule === true) value = (value as { default?: unknown }).default;
-    else if (isObject(value) && 'default' in value && !('name' in value)) value = (value as { default: unknown }).default;
+    if (isObject(value) && (value as { __esModule?: unknown }).__esModule === true)
+      value = (value as { default?: unknown }).default;
+    else if (isObject(value) && 'default' in value && !('name' in value))
+      value = (value as { default: unknown }).default;
     // A file with no import or export at all (an empty file) is loaded as CommonJS: its "default"
     // is the empty module.exports object, not something the file exported.
-    if (isObject(value) && Object.keys(value).length === 0 && !/\bexport\b|\bmodule\.exports\b/.test(await readFile(path, 'utf8'))) value = undefined;
+    if (
+      isObject(value) &&
+      Object.keys(value).length === 0 &&
+      !/\bexport\b|\bmodule\.exports\b/.test(await readFile(path, 'utf8'))
+    )
+      value = undefined;
     if (value === undefined) {
-      throw new ConfigError(file, [{ path: '(file)', expected: 'a default export, e.g. `export default defineAccelerator({...})`', received: 'no default export' }]);
+      throw new ConfigError(file, [
+        {
+          path: '(file)',
+          expected: 'a default export, e.g. `export default defineAccelerator({...})`',
+          received: 'no default export',
+        },
+      ]);
     }
     return value;
   }
-  throw new ConfigError(file, [{ path: '(file)', expected: 'a file ending in .ts or .json', received: JSON.stringify(ext || file) }]);
+  throw new ConfigError(file, [
+    { path: '(file)', expected: 'a file ending in .ts or .json', received: JSON.stringify(ext || file) },
+  ]);
 }
 
 const isObject = (v: unknown): v is object => v !== null && typeof v === 'object';

@@ -57,7 +57,10 @@ export interface ProductFormat {
  * per config: resolveConfig passes it to the rules, and derive() (memoised per ResolvedConfig) puts
  * it in `Derived.product`, which is where every later reader takes it from.
  */
-export function productFormat(c: { precision: DefaultedConfig['precision']; multiplier: DefaultedConfig['multiplier'] }): ProductFormat {
+export function productFormat(c: {
+  precision: DefaultedConfig['precision'];
+  multiplier: DefaultedConfig['multiplier'];
+}): ProductFormat {
   const unit = unitFor(c.multiplier.kind);
   const r = unit.productRange(c.multiplier, unitContext(c));
   return { ...bitsFor(r.min, r.max), min: r.min, max: r.max };
@@ -75,7 +78,13 @@ const rules: { name: string; check(c: ResolvedConfig, p: ProductFormat): ConfigP
     check(c, p) {
       const acc = c.precision.accumulator.bits;
       if (acc >= p.bits) return [];
-      return [{ path: 'precision.accumulator.bits', expected: `at least ${p.bits} bits, the width of one ${c.multiplier.kind} product of these operands`, received: show(acc) }];
+      return [
+        {
+          path: 'precision.accumulator.bits',
+          expected: `at least ${p.bits} bits, the width of one ${c.multiplier.kind} product of these operands`,
+          received: show(acc),
+        },
+      ];
     },
   },
   {
@@ -113,7 +122,13 @@ const rules: { name: string; check(c: ResolvedConfig, p: ProductFormat): ConfigP
     check(c) {
       return unitFor(c.multiplier.kind)
         .rules(c.multiplier, unitContext(c))
-        .map((i) => ({ path: i.path, expected: i.message, received: show(i.path.split('.').reduce<unknown>((o, k) => (o as Record<string, unknown> | undefined)?.[k], c)) }));
+        .map((i) => ({
+          path: i.path,
+          expected: i.message,
+          received: show(
+            i.path.split('.').reduce<unknown>((o, k) => (o as Record<string, unknown> | undefined)?.[k], c),
+          ),
+        }));
     },
   },
 ];

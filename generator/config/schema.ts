@@ -53,21 +53,28 @@ export const acceleratorSchema = {
       additionalProperties: false,
       required: ['rows', 'cols'],
       properties: {
-        rows: { type: 'integer', minimum: 1, maximum: 64, description: 'R: PE rows (the reduction dimension in weight-stationary).' },
+        rows: {
+          type: 'integer',
+          minimum: 1,
+          maximum: 64,
+          description: 'R: PE rows (the reduction dimension in weight-stationary).',
+        },
         cols: { type: 'integer', minimum: 1, maximum: 64, description: 'C: PE columns (output lanes).' },
         maxK: {
           type: 'integer',
           minimum: 1,
           maximum: 65536,
           default: 1024,
-          description: 'Longest reduction K one command may ask for; sizes the command port, the counters and the accumulator-width rule.',
+          description:
+            'Longest reduction K one command may ask for; sizes the command port, the counters and the accumulator-width rule.',
         },
         accDepth: {
           type: 'integer',
           minimum: 1,
           maximum: 4096,
           default: 64,
-          description: 'Weight-stationary only: depth of the accumulator buffer below each column, i.e. the largest M one command may ask for.',
+          description:
+            'Weight-stationary only: depth of the accumulator buffer below each column, i.e. the largest M one command may ask for.',
         },
       },
     },

@@ -11,7 +11,14 @@ function makeAjv(useDefaults: boolean): Ajv {
   // strictRequired is off because `required: ['kind']` beside `oneOf` is what ajv's discriminator needs.
   // validateSchema is off: checking our own fixed schema against the JSON Schema meta-schema cost
   // about 80 ms of every command's start-up; test/cli/startup.test.ts checks it once instead.
-  return new Ajv({ allErrors: true, discriminator: true, useDefaults, strict: true, strictRequired: false, validateSchema: false });
+  return new Ajv({
+    allErrors: true,
+    discriminator: true,
+    useDefaults,
+    strict: true,
+    strictRequired: false,
+    validateSchema: false,
+  });
 }
 
 let checker: ValidateFunction | undefined;
@@ -42,9 +49,17 @@ function at(data: unknown, pointer: string): unknown {
 }
 
 function dotted(pointer: string, child?: string): string {
-  const parts = pointer === '' ? [] : pointer.slice(1).split('/').map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'));
+  const parts =
+    pointer === ''
+      ? []
+      : pointer
+          .slice(1)
+          .split('/')
+          .map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'));
   if (child !== undefined) parts.push(child);
-  return parts.length === 0 ? '(root)' : parts.map((p, i) => (/^\d+$/.test(p) ? `[${p}]` : i === 0 ? p : `.${p}`)).join('');
+  return parts.length === 0
+    ? '(root)'
+    : parts.map((p, i) => (/^\d+$/.test(p) ? `[${p}]` : i === 0 ? p : `.${p}`)).join('');
 }
 
 /** Schema node at an ajv schemaPath such as `#/properties/array/properties/rows/maximum`. */
@@ -70,7 +85,10 @@ function describeType(node: Record<string, unknown> | undefined, fallback: strin
     const hi = node.maximum;
     return lo !== undefined && hi !== undefined ? `an integer from ${lo} to ${hi}` : 'an integer';
   }
-  if (node.type === 'object' && props) return `an object with keys ${Object.keys(props).map((k) => `"${k}"`).join(', ')}`;
+  if (node.type === 'object' && props)
+    return `an object with keys ${Object.keys(props)
+      .map((k) => `"${k}"`)
+      .join(', ')}`;
   return fallback;
 }
 
@@ -80,7 +98,9 @@ function kinds(): string[] {
 }
 
 function allowedKinds(): string {
-  return kinds().map((k) => `"${k}"`).join(', ');
+  return kinds()
+    .map((k) => `"${k}"`)
+    .join(', ');
 }
 
 /** A schema node as the "expected" part of a message: "an integer from 0 to 65535", "false", "a string"… */
@@ -133,7 +153,11 @@ function toProblem(e: ErrorObject, data: unknown, cx: ProblemContext = CONFIG_CO
       const list = known.map((k) => `"${k}"`).join(', ');
       // An object whose keys are all "$…" is a filter's operator object ({"$gt": 8}).
       if (known.length > 0 && known.every((k) => k.startsWith('$'))) {
-        return { path: dotted(e.instancePath), expected: `a known operator: one of ${list}${didYouMean(key, known)}`, received: `the unknown operator ${JSON.stringify(key)}` };
+        return {
+          path: dotted(e.instancePath),
+          expected: `a known operator: one of ${list}${didYouMean(key, known)}`,
+          received: `the unknown operator ${JSON.stringify(key)}`,
+        };
       }
       return {
         path: dotted(e.instancePath, key),
@@ -150,43 +174,87 @@ function toProblem(e: ErrorObject, data: unknown, cx: ProblemContext = CONFIG_CO
     case 'discriminator': {
       const p = e.params as { error: string; tag: string; tagValue?: unknown };
       const tag = at(data, `${e.instancePath}/${p.tag}`);
-      return { path: dotted(e.instancePath, p.tag), expected: `one of ${allowedKinds()}${didYouMean(tag, kinds())}`, received: show(tag) };
+      return {
+        path: dotted(e.instancePath, p.tag),
+        expected: `one of ${allowedKinds()}${didYouMean(tag, kinds())}`,
+        received: show(tag),
+      };
     }
     case 'type':
-      return { path: dotted(e.instancePath), expected: describeType(node, node ? describeNode(node) : `a value of type ${(e.params as { type: string }).type}`), received: show(here) };
+      return {
+        path: dotted(e.instancePath),
+        expected: describeType(
+          node,
+          node ? describeNode(node) : `a value of type ${(e.params as { type: string }).type}`,
+        ),
+        received: show(here),
+      };
     case 'minimum':
     case 'maximum':
-      return { path: dotted(e.instancePath), expected: describeType(node, `a number ${e.message ?? ''}`), received: show(here) };
+      return {
+        path: dotted(e.instancePath),
+        expected: describeType(node, `a number ${e.message ?? ''}`),
+        received: show(here),
+      };
     case 'enum': {
       const allowed = (e.params as { allowedValues: unknown[] }).allowedValues;
       const strings = allowed.filter((v): v is string => typeof v === 'string');
-      return { path: dotted(e.instancePath), expected: `one of ${allowed.map((v) => JSON.stringify(v)).join(', ')}${didYouMean(here, strings)}`, received: show(here) };
+      return {
+        path: dotted(e.instancePath),
+        expected: `one of ${allowed.map((v) => JSON.stringify(v)).join(', ')}${didYouMean(here, strings)}`,
+        received: show(here),
+      };
     }
     case 'uniqueItems': {
       const { i, j } = e.params as { i: number; j: number };
       const list = here as unknown[];
-      return { path: dotted(e.instancePath), expected: `a list without repeated values ([${j}] and [${i}] are both ${show(list[i])})`, received: show(here) };
+      return {
+        path: dotted(e.instancePath),
+        expected: `a list without repeated values ([${j}] and [${i}] are both ${show(list[i])})`,
+        received: show(here),
+      };
     }
     case 'anyOf':
-      return { path: dotted(e.instancePath), expected: node ? describeNode({ anyOf: node.anyOf }) : 'one of the allowed forms', received: show(here) };
+      return {
+        path: dotted(e.instancePath),
+        expected: node ? describeNode({ anyOf: node.anyOf }) : 'one of the allowed forms',
+        received: show(here),
+      };
     case 'const':
-      return { path: dotted(e.instancePath), expected: JSON.stringify((e.params as { allowedValue: unknown }).allowedValue), received: show(here) };
+      return {
+        path: dotted(e.instancePath),
+        expected: JSON.stringify((e.params as { allowedValue: unknown }).allowedValue),
+        received: show(here),
+      };
     case 'pattern':
       if (e.instancePath === nameAt) {
         return {
           path: dotted(nameAt),
-          expected: 'a lower-case identifier: a letter, then letters, digits or "_", at most 40 characters (it becomes a Verilog module prefix and a folder name)',
+          expected:
+            'a lower-case identifier: a letter, then letters, digits or "_", at most 40 characters (it becomes a Verilog module prefix and a folder name)',
           received: show(here),
         };
       }
-      return { path: dotted(e.instancePath), expected: `a string matching ${(e.params as { pattern: string }).pattern}`, received: show(here) };
+      return {
+        path: dotted(e.instancePath),
+        expected: `a string matching ${(e.params as { pattern: string }).pattern}`,
+        received: show(here),
+      };
     case 'not':
       if (e.instancePath === nameAt) {
-        return { path: dotted(nameAt), expected: 'a name that is not a Verilog or SystemVerilog keyword (add a suffix, e.g. "_acc")', received: show(here) };
+        return {
+          path: dotted(nameAt),
+          expected: 'a name that is not a Verilog or SystemVerilog keyword (add a suffix, e.g. "_acc")',
+          received: show(here),
+        };
       }
       return { path: dotted(e.instancePath), expected: 'a different value', received: show(here) };
     default:
-      return { path: dotted(e.instancePath), expected: `a value that ${e.message ?? 'is valid'}`, received: show(here) };
+      return {
+        path: dotted(e.instancePath),
+        expected: `a value that ${e.message ?? 'is valid'}`,
+        received: show(here),
+      };
   }
 }
 
@@ -210,7 +278,12 @@ function anyOfNoise(errors: readonly ErrorObject[]): Set<ErrorObject> {
     }
     // A branch "does not have the value's type" when its own type/const/enum check failed on the value itself.
     const misfit = (b: string, es: ErrorObject[]) =>
-      es.some((e) => e.instancePath === a.instancePath && ['type', 'const', 'enum'].includes(e.keyword) && e.schemaPath === `${prefix}${b}/${e.keyword}`);
+      es.some(
+        (e) =>
+          e.instancePath === a.instancePath &&
+          ['type', 'const', 'enum'].includes(e.keyword) &&
+          e.schemaPath === `${prefix}${b}/${e.keyword}`,
+      );
     const fitting = [...branches].filter(([b, es]) => !misfit(b, es));
     if (fitting.length > 0) {
       drop.add(a);
@@ -231,12 +304,17 @@ export function otherFileKind(data: unknown, expecting: 'config' | 'sweep'): Con
   if (data === null || typeof data !== 'object' || Array.isArray(data)) return undefined;
   const has = (k: string) => k in data;
   if (expecting === 'config' && has('base') && has('axes') && !has('array') && !has('multiplier')) {
-    return { path: '(root)', expected: 'an accelerator config (this is a sweep spec: run it with `axgen sweep <spec>`)', received: 'a sweep spec (keys "base" and "axes")' };
+    return {
+      path: '(root)',
+      expected: 'an accelerator config (this is a sweep spec: run it with `axgen sweep <spec>`)',
+      received: 'a sweep spec (keys "base" and "axes")',
+    };
   }
   if (expecting === 'sweep' && has('array') && has('multiplier') && !has('base') && !has('axes')) {
     return {
       path: '(root)',
-      expected: 'a sweep spec (this is an accelerator config: use `axgen validate`, `generate`, `sim` or `synth`, or name it as a sweep\'s "base")',
+      expected:
+        'a sweep spec (this is an accelerator config: use `axgen validate`, `generate`, `sim` or `synth`, or name it as a sweep\'s "base")',
       received: 'an accelerator config (keys "array" and "multiplier")',
     };
   }
@@ -256,14 +334,23 @@ export function schemaProblems(data: unknown): ConfigProblem[] {
  * Turns ajv errors into path-naming problems (deduplicated, in ajv's order). Other schemas pass
  * their own context; the default is the accelerator config at the root.
  */
-export function ajvProblems(errors: readonly ErrorObject[], data: unknown, cx: ProblemContext = CONFIG_CONTEXT): ConfigProblem[] {
+export function ajvProblems(
+  errors: readonly ErrorObject[],
+  data: unknown,
+  cx: ProblemContext = CONFIG_CONTEXT,
+): ConfigProblem[] {
   const seen = new Set<string>();
   const out: ConfigProblem[] = [];
   const dropped = anyOfNoise(errors);
   for (const e of errors) {
     if (dropped.has(e)) continue;
     // With the discriminator, a missing kind also reports "tag must be string"; keep one message.
-    if (e.keyword === 'discriminator' && (e.params as { error: string }).error === 'tag' && at(data, e.instancePath + '/kind') === undefined) continue;
+    if (
+      e.keyword === 'discriminator' &&
+      (e.params as { error: string }).error === 'tag' &&
+      at(data, e.instancePath + '/kind') === undefined
+    )
+      continue;
     const p = toProblem(e, data, cx);
     const key = `${p.path}|${p.expected}`;
     if (!seen.has(key)) {

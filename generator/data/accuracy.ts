@@ -69,7 +69,11 @@ export function argmax(values: ArrayLike<number>, offset = 0, length = values.le
  * @param classNames optional names by label, copied into the per-class entries.
  * @throws Error when the lengths differ (a caller bug: both come from the same image set).
  */
-export function top1Accuracy(predictions: ArrayLike<number>, labels: ArrayLike<number>, classNames?: readonly string[]): AccuracySummary {
+export function top1Accuracy(
+  predictions: ArrayLike<number>,
+  labels: ArrayLike<number>,
+  classNames?: readonly string[],
+): AccuracySummary {
   if (predictions.length !== labels.length) {
     throw new Error(`top1Accuracy: ${predictions.length} predictions for ${labels.length} labels`);
   }

@@ -57,7 +57,18 @@ export const NAMED_DATASETS: readonly NamedDataset[] = [
     name: 'fashion-mnist',
     dir: '/usr/share/datasets/fashion-mnist',
     debianPackage: 'dataset-fashion-mnist',
-    classNames: ['T-shirt/top', 'Trouser', 'Pullover', 'Dress', 'Coat', 'Sandal', 'Shirt', 'Sneaker', 'Bag', 'Ankle boot'],
+    classNames: [
+      'T-shirt/top',
+      'Trouser',
+      'Pullover',
+      'Dress',
+      'Coat',
+      'Sandal',
+      'Shirt',
+      'Sneaker',
+      'Bag',
+      'Ankle boot',
+    ],
     description: 'Fashion-MNIST: 60,000 training and 10,000 test 28×28 images, 10 classes',
   },
 ];
@@ -71,7 +82,11 @@ const SPLIT_FILES: Record<Split, { images: string; labels: string }> = {
   test: { images: 't10k-images-idx3-ubyte', labels: 't10k-labels-idx1-ubyte' },
 };
 
-const exists = async (file: string): Promise<boolean> => access(file).then(() => true, () => false);
+const exists = async (file: string): Promise<boolean> =>
+  access(file).then(
+    () => true,
+    () => false,
+  );
 
 /** The gzip'd or plain file `base` in `dir`, whichever exists (gzip'd first), or undefined. */
 async function findSplitFile(dir: string, base: string): Promise<string | undefined> {
@@ -86,7 +101,11 @@ async function findSplitFile(dir: string, base: string): Promise<string | undefi
  * checks them against the layout in this module's header.
  * @throws ConfigError naming the file and what is wrong (dtype, shape, count mismatch, label range).
  */
-export async function loadLabeledImages(imagesFile: string, labelsFile: string, classNames?: readonly string[]): Promise<LabeledImages> {
+export async function loadLabeledImages(
+  imagesFile: string,
+  labelsFile: string,
+  classNames?: readonly string[],
+): Promise<LabeledImages> {
   const [imagesArray, labelsArray] = await Promise.all([readArray(imagesFile), readArray(labelsFile)]);
   return checkLabeledImages(imagesArray, labelsArray, { images: imagesFile, labels: labelsFile }, classNames);
 }
@@ -101,7 +120,9 @@ export async function readArray(file: string): Promise<NdArray> {
   try {
     bytes = await readFile(file);
   } catch (e) {
-    throw new ConfigError(file, [{ path: '(file)', expected: 'a readable IDX or .npy file', received: (e as Error).message }]);
+    throw new ConfigError(file, [
+      { path: '(file)', expected: 'a readable IDX or .npy file', received: (e as Error).message },
+    ]);
   }
   bytes = maybeGunzip(bytes, file);
   return isNpy(bytes) ? parseNpy(bytes, file) : parseIdx(bytes, file);
@@ -121,22 +142,33 @@ export function checkLabeledImages(
 ): LabeledImages {
   const layout = 'uint8 images shaped N×28×28, N×784 or N×1×28×28';
   if (images.dtype !== 'uint8') {
-    throw new ConfigError(source.images, [{ path: 'dtype', expected: `${layout} (pixels 0..255; convert with astype(numpy.uint8))`, received: images.dtype }]);
+    throw new ConfigError(source.images, [
+      {
+        path: 'dtype',
+        expected: `${layout} (pixels 0..255; convert with astype(numpy.uint8))`,
+        received: images.dtype,
+      },
+    ]);
   }
   const d = images.dims;
-  const shapeOk = (d.length === 3 && d[1] === IMAGE_ROWS && d[2] === IMAGE_COLS)
-    || (d.length === 2 && d[1] === IMAGE_PIXELS)
-    || (d.length === 4 && d[1] === 1 && d[2] === IMAGE_ROWS && d[3] === IMAGE_COLS);
+  const shapeOk =
+    (d.length === 3 && d[1] === IMAGE_ROWS && d[2] === IMAGE_COLS) ||
+    (d.length === 2 && d[1] === IMAGE_PIXELS) ||
+    (d.length === 4 && d[1] === 1 && d[2] === IMAGE_ROWS && d[3] === IMAGE_COLS);
   if (!shapeOk) {
     throw new ConfigError(source.images, [{ path: 'shape', expected: layout, received: d.join('×') }]);
   }
   const count = d[0]!;
   const ld = labels.dims;
   if (!(ld.length === 1 || (ld.length === 2 && ld[1] === 1))) {
-    throw new ConfigError(source.labels, [{ path: 'shape', expected: `labels shaped N (one per image, N = ${count})`, received: ld.join('×') }]);
+    throw new ConfigError(source.labels, [
+      { path: 'shape', expected: `labels shaped N (one per image, N = ${count})`, received: ld.join('×') },
+    ]);
   }
   if (ld[0] !== count) {
-    throw new ConfigError(source.labels, [{ path: 'shape', expected: `${count} labels, one per image in ${source.images}`, received: `${ld[0]} labels` }]);
+    throw new ConfigError(source.labels, [
+      { path: 'shape', expected: `${count} labels, one per image in ${source.images}`, received: `${ld[0]} labels` },
+    ]);
   }
   let packed: Uint8Array;
   if (labels.dtype === 'uint8') packed = labels.data as Uint8Array;
@@ -145,7 +177,9 @@ export function checkLabeledImages(
     for (let i = 0; i < count; i++) {
       const v = labels.data[i]!;
       if (!Number.isInteger(v) || v < 0 || v > 255) {
-        throw new ConfigError(source.labels, [{ path: `labels[${i}]`, expected: 'an integer class label 0..255', received: String(v) }]);
+        throw new ConfigError(source.labels, [
+          { path: `labels[${i}]`, expected: 'an integer class label 0..255', received: String(v) },
+        ]);
       }
       packed[i] = v;
     }
@@ -153,7 +187,13 @@ export function checkLabeledImages(
   if (classNames) {
     const bad = packed.findIndex((v) => v >= classNames.length);
     if (bad >= 0) {
-      throw new ConfigError(source.labels, [{ path: `labels[${bad}]`, expected: `a class label 0..${classNames.length - 1}`, received: String(packed[bad]) }]);
+      throw new ConfigError(source.labels, [
+        {
+          path: `labels[${bad}]`,
+          expected: `a class label 0..${classNames.length - 1}`,
+          received: String(packed[bad]),
+        },
+      ]);
     }
   }
   return { count, images: images.data as Uint8Array, labels: packed, source, ...(classNames ? { classNames } : {}) };
@@ -180,14 +220,20 @@ export async function loadDataset(
   const labels = await findSplitFile(dir, files.labels);
   if (!images || !labels) {
     if (named) {
-      throw new ToolMissingError(`the ${named.name} dataset`, named.debianPackage, `${named.dir} has no ${files.images}.gz / ${files.labels}.gz`);
+      throw new ToolMissingError(
+        `the ${named.name} dataset`,
+        named.debianPackage,
+        `${named.dir} has no ${files.images}.gz / ${files.labels}.gz`,
+      );
     }
     const known = registry.map((d) => d.name).join(', ');
-    throw new ConfigError('--dataset', [{
-      path: 'dataset',
-      expected: `a dataset name (${known}) or a folder with ${files.images}[.gz] and ${files.labels}[.gz]`,
-      received: JSON.stringify(dataset),
-    }]);
+    throw new ConfigError('--dataset', [
+      {
+        path: 'dataset',
+        expected: `a dataset name (${known}) or a folder with ${files.images}[.gz] and ${files.labels}[.gz]`,
+        received: JSON.stringify(dataset),
+      },
+    ]);
   }
   return loadLabeledImages(images, labels, named?.classNames);
 }

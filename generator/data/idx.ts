@@ -54,11 +54,13 @@ export function maybeGunzip(bytes: Uint8Array, source: string): Uint8Array {
   try {
     return gunzipSync(bytes);
   } catch (e) {
-    throw new ConfigError(source, [{
-      path: 'gzip stream',
-      expected: 'a complete gzip-compressed file',
-      received: `a stream zlib cannot decompress (${(e as Error).message}); the file is truncated or corrupt`,
-    }]);
+    throw new ConfigError(source, [
+      {
+        path: 'gzip stream',
+        expected: 'a complete gzip-compressed file',
+        received: `a stream zlib cannot decompress (${(e as Error).message}); the file is truncated or corrupt`,
+      },
+    ]);
   }
 }
 
@@ -74,7 +76,8 @@ export function parseIdx(bytes: Uint8Array, source: string): NdArray {
   const fail = (path: string, expected: string, received: string): never => {
     throw new ConfigError(source, [{ path, expected, received }]);
   };
-  if (bytes.length < 4) fail('magic number', 'an IDX file (4-byte magic number 00 00 <type> <ndim>)', `${bytes.length} byte(s)`);
+  if (bytes.length < 4)
+    fail('magic number', 'an IDX file (4-byte magic number 00 00 <type> <ndim>)', `${bytes.length} byte(s)`);
   if (bytes[0] !== 0 || bytes[1] !== 0) {
     fail('magic number', 'an IDX file: first two bytes 00 00', `${hex(bytes.subarray(0, 4))}`);
   }
@@ -87,7 +90,11 @@ export function parseIdx(bytes: Uint8Array, source: string): NdArray {
   if (ndim === 0) fail('magic number', 'at least one dimension (byte 4 ≥ 1)', '0 dimensions');
   const headerBytes = 4 + 4 * ndim;
   if (bytes.length < headerBytes) {
-    fail('header', `${headerBytes} header bytes for ${ndim} dimension(s)`, `a file of ${bytes.length} bytes (truncated)`);
+    fail(
+      'header',
+      `${headerBytes} header bytes for ${ndim} dimension(s)`,
+      `a file of ${bytes.length} bytes (truncated)`,
+    );
   }
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const dims: number[] = [];
@@ -110,10 +117,14 @@ export function parseIdx(bytes: Uint8Array, source: string): NdArray {
     const out = new Ctor(count);
     for (let i = 0; i < count; i++) {
       const at = headerBytes + i * size;
-      out[i] = dtype === 'int16' ? view.getInt16(at, false)
-        : dtype === 'int32' ? view.getInt32(at, false)
-          : dtype === 'float32' ? view.getFloat32(at, false)
-            : view.getFloat64(at, false);
+      out[i] =
+        dtype === 'int16'
+          ? view.getInt16(at, false)
+          : dtype === 'int32'
+            ? view.getInt32(at, false)
+            : dtype === 'float32'
+              ? view.getFloat32(at, false)
+              : view.getFloat64(at, false);
     }
     data = out;
   }
@@ -136,7 +147,12 @@ export async function readIdx(file: string): Promise<NdArray> {
 
 /** The IDX type code of each element type (the inverse of the table above). */
 export const IDX_TYPE_CODE: Record<IdxDtype, number> = {
-  uint8: 0x08, int8: 0x09, int16: 0x0b, int32: 0x0c, float32: 0x0d, float64: 0x0e,
+  uint8: 0x08,
+  int8: 0x09,
+  int16: 0x0b,
+  int32: 0x0c,
+  float32: 0x0d,
+  float64: 0x0e,
 };
 
 /**
@@ -155,12 +171,24 @@ export function encodeIdx(array: NdArray): Uint8Array {
     const at = headerBytes + i * size;
     const v = array.data[i]!;
     switch (array.dtype) {
-      case 'uint8': view.setUint8(at, v); break;
-      case 'int8': view.setInt8(at, v); break;
-      case 'int16': view.setInt16(at, v, false); break;
-      case 'int32': view.setInt32(at, v, false); break;
-      case 'float32': view.setFloat32(at, v, false); break;
-      case 'float64': view.setFloat64(at, v, false); break;
+      case 'uint8':
+        view.setUint8(at, v);
+        break;
+      case 'int8':
+        view.setInt8(at, v);
+        break;
+      case 'int16':
+        view.setInt16(at, v, false);
+        break;
+      case 'int32':
+        view.setInt32(at, v, false);
+        break;
+      case 'float32':
+        view.setFloat32(at, v, false);
+        break;
+      case 'float64':
+        view.setFloat64(at, v, false);
+        break;
     }
   }
   return out;

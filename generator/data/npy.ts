@@ -52,7 +52,11 @@ export function parseNpy(bytes: Uint8Array, source: string): NdArray {
     throw new ConfigError(source, [{ path, expected, received }]);
   };
   if (bytes.length < 10 || !isNpy(bytes)) {
-    fail('magic string', 'a .npy file (starting with \\x93NUMPY, as numpy.save writes)', JSON.stringify(String.fromCharCode(...bytes.subarray(0, 6))));
+    fail(
+      'magic string',
+      'a .npy file (starting with \\x93NUMPY, as numpy.save writes)',
+      JSON.stringify(String.fromCharCode(...bytes.subarray(0, 6))),
+    );
   }
   const major = bytes[6]!;
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
@@ -62,23 +66,39 @@ export function parseNpy(bytes: Uint8Array, source: string): NdArray {
   if (headerLen < 0 || headerStart + headerLen > bytes.length) {
     fail('header', `a header of ${headerLen} bytes`, `a file of ${bytes.length} bytes (truncated)`);
   }
-  const header = new TextDecoder(major === 3 ? 'utf-8' : 'latin1').decode(bytes.subarray(headerStart, headerStart + headerLen));
+  const header = new TextDecoder(major === 3 ? 'utf-8' : 'latin1').decode(
+    bytes.subarray(headerStart, headerStart + headerLen),
+  );
   const descrMatch = /['"]descr['"]\s*:\s*['"]([^'"]*)['"]/.exec(header);
   const fortranMatch = /['"]fortran_order['"]\s*:\s*(True|False)/.exec(header);
   const shapeMatch = /['"]shape['"]\s*:\s*\(([^)]*)\)/.exec(header);
   if (!descrMatch || !fortranMatch || !shapeMatch) {
-    fail('header', "a dict with 'descr', 'fortran_order' and 'shape' (as numpy.save writes)", JSON.stringify(header.trim()));
+    fail(
+      'header',
+      "a dict with 'descr', 'fortran_order' and 'shape' (as numpy.save writes)",
+      JSON.stringify(header.trim()),
+    );
   }
   const descr = descrMatch![1]!;
   const type = DESCRS[descr];
   if (!type) {
-    fail('descr', `one of ${Object.keys(DESCRS).join(' ')} (convert with array.astype(numpy.uint8) for images)`, JSON.stringify(descr));
+    fail(
+      'descr',
+      `one of ${Object.keys(DESCRS).join(' ')} (convert with array.astype(numpy.uint8) for images)`,
+      JSON.stringify(descr),
+    );
   }
   if (fortranMatch![1] === 'True') {
     fail('fortran_order', 'False (save numpy.ascontiguousarray(array) instead)', 'True');
   }
   const shapeText = shapeMatch![1]!.trim();
-  const parts = shapeText === '' ? [] : shapeText.split(',').map((s) => s.trim()).filter((s) => s !== '');
+  const parts =
+    shapeText === ''
+      ? []
+      : shapeText
+          .split(',')
+          .map((s) => s.trim())
+          .filter((s) => s !== '');
   if (parts.some((s) => !/^\d+$/.test(s))) fail('shape', 'a tuple of non-negative integers', `(${shapeText})`);
   const dims = parts.map(Number);
   const count = dims.reduce((a, b) => a * b, 1);
@@ -124,7 +144,12 @@ export async function readNpy(file: string): Promise<NdArray> {
 
 /** numpy descr written for each element type. */
 const DESCR_OF: Record<IdxDtype, string> = {
-  uint8: '|u1', int8: '|i1', int16: '<i2', int32: '<i4', float32: '<f4', float64: '<f8',
+  uint8: '|u1',
+  int8: '|i1',
+  int16: '<i2',
+  int32: '<i4',
+  float32: '<f4',
+  float64: '<f8',
 };
 
 /**
@@ -149,12 +174,24 @@ export function encodeNpy(array: NdArray): Uint8Array {
     const at = start + i * size;
     const v = array.data[i]!;
     switch (array.dtype) {
-      case 'uint8': view.setUint8(at, v); break;
-      case 'int8': view.setInt8(at, v); break;
-      case 'int16': view.setInt16(at, v, true); break;
-      case 'int32': view.setInt32(at, v, true); break;
-      case 'float32': view.setFloat32(at, v, true); break;
-      case 'float64': view.setFloat64(at, v, true); break;
+      case 'uint8':
+        view.setUint8(at, v);
+        break;
+      case 'int8':
+        view.setInt8(at, v);
+        break;
+      case 'int16':
+        view.setInt16(at, v, true);
+        break;
+      case 'int32':
+        view.setInt32(at, v, true);
+        break;
+      case 'float32':
+        view.setFloat32(at, v, true);
+        break;
+      case 'float64':
+        view.setFloat64(at, v, true);
+        break;
     }
   }
   return out;

@@ -7,7 +7,8 @@
  * range). In a block the keyword, the range, the name (when an initializer follows), and a
  * trailing `//` comment each start in one column. Only spaces change, so the meaning cannot.
  */
-const DECL = /^( *)((?:input|output|inout) +(?:wire|reg)|wire|reg|localparam(?: +integer)?|integer|genvar)( *\[[^\]]*\])? +([A-Za-z_]\w*)(.*)$/;
+const DECL =
+  /^( *)((?:input|output|inout) +(?:wire|reg)|wire|reg|localparam(?: +integer)?|integer|genvar)( *\[[^\]]*\])? +([A-Za-z_]\w*)(.*)$/;
 
 interface Decl {
   indent: string;
@@ -33,7 +34,15 @@ function parse(line: string): Decl | null {
   }
   const tail = rest.trim();
   const kw = kwRaw!.replace(/^(input|output|inout) +/, (_m, dir: string) => dir.padEnd(6, ' ') + ' ');
-  return { indent: indent!, kw, range: (rangeRaw ?? '').trim(), name: name!, tail, assigns: /^(=|<=)/.test(tail), comment };
+  return {
+    indent: indent!,
+    kw,
+    range: (rangeRaw ?? '').trim(),
+    name: name!,
+    tail,
+    assigns: /^(=|<=)/.test(tail),
+    comment,
+  };
 }
 
 function alignBlock(block: Decl[]): string[] {

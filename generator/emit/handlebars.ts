@@ -18,7 +18,9 @@ const compiled = new Map<string, HandlebarsTemplateDelegate>();
 
 // Shared pieces of the Verilog templates: templates/partials/<name>.hbs is `{{> name}}`.
 const PARTIAL_DIR = join(TEMPLATE_DIR, 'partials');
-for (const f of readdirSync(PARTIAL_DIR).filter((n) => n.endsWith('.hbs')).sort()) {
+for (const f of readdirSync(PARTIAL_DIR)
+  .filter((n) => n.endsWith('.hbs'))
+  .sort()) {
   hb.registerPartial(f.slice(0, -'.hbs'.length), readFileSync(join(PARTIAL_DIR, f), 'utf8'));
 }
 

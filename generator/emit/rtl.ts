@@ -68,7 +68,7 @@ function hexAll(bits: number, top: boolean | 'ones'): string {
 function accAddView(c: ResolvedConfig, d: Derived, header: string): View {
   const A = d.accBits;
   const P = d.product.bits;
-  const sign = d.accSigned ? 'two\'s complement' : 'unsigned';
+  const sign = d.accSigned ? "two's complement" : 'unsigned';
   return {
     header,
     module: `${c.name}_acc_add`,
@@ -224,7 +224,10 @@ function topView(c: ResolvedConfig, d: Derived, ae: number, we: number): View {
     kExt: extendExpr('k_q', d.kBits, idxBits, false),
     kExtWire: idxBits !== d.kBits,
     kIdx: idxBits !== d.kBits ? 'k_ext' : 'k_q',
-    idxLastExpr: last >= 0 ? `${idxBits !== d.kBits ? 'k_ext' : 'k_q'} + ${idxBits}'d${last}` : `${idxBits !== d.kBits ? 'k_ext' : 'k_q'} - ${idxBits}'d1`,
+    idxLastExpr:
+      last >= 0
+        ? `${idxBits !== d.kBits ? 'k_ext' : 'k_q'} + ${idxBits}'d${last}`
+        : `${idxBits !== d.kBits ? 'k_ext' : 'k_q'} - ${idxBits}'d1`,
     mIncExt: extendExpr('m_q', d.mBits, macIncBits, false),
   };
 }
@@ -263,9 +266,18 @@ export function moduleSpecs(c: ResolvedConfig): ModuleSpec[] {
   const flow = ws ? 'ws' : 'os';
   const grid = gridView(c, d, ae, we);
   const specs: ModuleSpec[] = [...unit.modules, ...features.modules];
-  specs.push({ module: `${c.name}_acc_add`, template: 'acc_add.v.hbs', view: accAddView(c, d, header('acc_add.v.hbs')) });
+  specs.push({
+    module: `${c.name}_acc_add`,
+    template: 'acc_add.v.hbs',
+    view: accAddView(c, d, header('acc_add.v.hbs')),
+  });
   // Skew and de-skew lines exist only when there is more than one row or column.
-  if (d.rows > 1 || d.cols > 1) specs.push({ module: `${c.name}_delay`, template: 'delay.v.hbs', view: { header: header('delay.v.hbs'), module: `${c.name}_delay` } });
+  if (d.rows > 1 || d.cols > 1)
+    specs.push({
+      module: `${c.name}_delay`,
+      template: 'delay.v.hbs',
+      view: { header: header('delay.v.hbs'), module: `${c.name}_delay` },
+    });
   if (ws) {
     const addrBits = ubits(c.array.accDepth - 1);
     specs.push({
@@ -282,15 +294,32 @@ export function moduleSpecs(c: ResolvedConfig): ModuleSpec[] {
       },
     });
   }
-  specs.push({ module: `${c.name}_pe`, template: `pe_${flow}.v.hbs`, view: { header: header(`pe_${flow}.v.hbs`), ...grid, ...features.pe } });
-  specs.push({ module: `${c.name}_array`, template: `array_${flow}.v.hbs`, view: { header: header(`array_${flow}.v.hbs`), ...grid } });
-  specs.push({ module: `${c.name}_top`, template: `top_${flow}.v.hbs`, view: { header: header(`top_${flow}.v.hbs`), ...topView(c, d, ae, we), ...features.top } });
+  specs.push({
+    module: `${c.name}_pe`,
+    template: `pe_${flow}.v.hbs`,
+    view: { header: header(`pe_${flow}.v.hbs`), ...grid, ...features.pe },
+  });
+  specs.push({
+    module: `${c.name}_array`,
+    template: `array_${flow}.v.hbs`,
+    view: { header: header(`array_${flow}.v.hbs`), ...grid },
+  });
+  specs.push({
+    module: `${c.name}_top`,
+    template: `top_${flow}.v.hbs`,
+    view: { header: header(`top_${flow}.v.hbs`), ...topView(c, d, ae, we), ...features.top },
+  });
   return specs;
 }
 
 /** Renders module specs to files `<module>.v`, declarations aligned (emit/align.ts). */
 export function emitModules(specs: ModuleSpec[]): EmittedFile[] {
-  return specs.map((m) => ({ name: `${m.module}.v`, module: m.module, template: m.template, text: alignDeclarations(render(m.template, m.view)) }));
+  return specs.map((m) => ({
+    name: `${m.module}.v`,
+    module: m.module,
+    template: m.template,
+    text: alignDeclarations(render(m.template, m.view)),
+  }));
 }
 
 export function emitRtl(c: ResolvedConfig): EmittedFile[] {

@@ -9,7 +9,6 @@ import type { ModuleSpec } from '../units/types.js';
 import { formatDesc as desc, msb } from '../units/verilog.js';
 import { emitModules, headerFor, type EmittedFile } from './rtl.js';
 
-
 /** The unit's own modules followed by `<prefix>_unit`. */
 export function unitModuleSpecs(c: ResolvedConfig): ModuleSpec[] {
   const d = derive(c);

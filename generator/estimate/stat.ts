@@ -63,7 +63,8 @@ export function parseStat(text: string): ModuleStat[] {
   }
   for (const m of out) {
     const listed = Object.values(m.cells).reduce((a, b) => a + b, 0);
-    if (listed !== m.cellCount) throw new StatParseError(`Yosys stat report: module ${m.name} lists ${listed} cells but says ${m.cellCount}`);
+    if (listed !== m.cellCount)
+      throw new StatParseError(`Yosys stat report: module ${m.name} lists ${listed} cells but says ${m.cellCount}`);
   }
   if (out.length === 0) throw new StatParseError('Yosys stat report: no module section found');
   return out;

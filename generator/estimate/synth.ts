@@ -75,7 +75,8 @@ export function synthesisRtl(c: ResolvedConfig): { files: RtlFile[]; top: string
   const g = generate(canon);
   const files = g.files.map((f) => ({ name: f.name, text: stripHeader(f.text) }));
   const pe = `${SYNTH_NAME}_pe`;
-  if (!files.some((f) => f.name === `${pe}.v`)) throw new Error(`internal error: the emitted RTL has no PE module ${pe}`);
+  if (!files.some((f) => f.name === `${pe}.v`))
+    throw new Error(`internal error: the emitted RTL has no PE module ${pe}`);
   return { files, top: g.manifest.top, pe };
 }
 
@@ -163,7 +164,9 @@ async function synthPart(req: PartRequest, yosysVersion: string): Promise<PartRe
     const r = await jobPool.run(() => runTool('yosys', ['-q', '-s', 'synth.ys'], { cwd: tmp }));
     if (r.exitCode !== 0) {
       const tail = (r.all ?? '').trim().split('\n').slice(-15).join('\n');
-      throw new Error(`yosys failed synthesizing the ${req.part === 'pe' ? 'PE' : 'array around the PE'} for ${req.target} (exit ${r.exitCode ?? r.signal}):\n${tail}`);
+      throw new Error(
+        `yosys failed synthesizing the ${req.part === 'pe' ? 'PE' : 'array around the PE'} for ${req.target} (exit ${r.exitCode ?? r.signal}):\n${tail}`,
+      );
     }
     // Keep only what is read back: the reports and the script (the RTL is reproducible).
     for (const id of req.variants) parseStat(await readFile(join(tmp, `stat_${id}.txt`), 'utf8'));
@@ -171,7 +174,14 @@ async function synthPart(req: PartRequest, yosysVersion: string): Promise<PartRe
   const variants = [];
   for (const v of def.variants.filter((x) => req.variants.includes(x.id))) {
     const mods = parseStat(await readFile(join(dir, `stat_${v.id}.txt`), 'utf8'));
-    variants.push({ id: v.id, totals: hierarchyTotals(mods, req.top, req.libs.map((f) => f.name.replace(/\.v$/, ''))) });
+    variants.push({
+      id: v.id,
+      totals: hierarchyTotals(
+        mods,
+        req.top,
+        req.libs.map((f) => f.name.replace(/\.v$/, '')),
+      ),
+    });
   }
   return { variants, hit };
 }
@@ -217,17 +227,27 @@ export async function synthesize(c: ResolvedConfig, target: Target, o: SynthOpti
   const [restParts, pePart] = await Promise.all([
     Promise.all(
       ids.map((id) =>
-        run(`Yosys: the array around the PE (${id})`, () => synthPart({ target, part: 'rest', files: restFiles, libs: [peFile], top, flatten: false, variants: [id] }, yosys.version)),
+        run(`Yosys: the array around the PE (${id})`, () =>
+          synthPart(
+            { target, part: 'rest', files: restFiles, libs: [peFile], top, flatten: false, variants: [id] },
+            yosys.version,
+          ),
+        ),
       ),
     ),
-    run(`Yosys: the PE ${pe} (${ids.join(', ')})`, () => synthPart({ target, part: 'pe', files: peFiles, libs: [], top: pe, flatten: true, variants: ids }, yosys.version)),
+    run(`Yosys: the PE ${pe} (${ids.join(', ')})`, () =>
+      synthPart({ target, part: 'pe', files: peFiles, libs: [], top: pe, flatten: true, variants: ids }, yosys.version),
+    ),
   ]);
   const restPart = { variants: restParts.flatMap((r) => r.variants), hit: restParts.every((r) => r.hit) };
   o.onCache?.('pe', pePart.hit);
   o.onCache?.('rest', restPart.hit);
   const peCount = restPart.variants[0]!.totals.instances[pe] ?? 0;
   const expected = c.array.rows * c.array.cols;
-  if (peCount !== expected) throw new Error(`internal error: the synthesized array holds ${peCount} PEs, expected ${c.array.rows}×${c.array.cols}`);
+  if (peCount !== expected)
+    throw new Error(
+      `internal error: the synthesized array holds ${peCount} PEs, expected ${c.array.rows}×${c.array.cols}`,
+    );
   const variants: VariantResult[] = def.variants.map((v, i) => {
     const p = pePart.variants[i]!.totals;
     const r = restPart.variants[i]!.totals;
@@ -255,7 +275,12 @@ export async function synthesize(c: ResolvedConfig, target: Target, o: SynthOpti
     peModule: pe,
     peCount,
     variants,
-    area: { figure: def.areaFigure, unit: def.areaUnit, perPe: primary.pe[def.areaFigure] ?? 0, total: primary.total[def.areaFigure] ?? 0 },
+    area: {
+      figure: def.areaFigure,
+      unit: def.areaUnit,
+      perPe: primary.pe[def.areaFigure] ?? 0,
+      total: primary.total[def.areaFigure] ?? 0,
+    },
   };
 }
 
@@ -269,7 +294,9 @@ export function formatSynth(name: string, r: SynthResult): string {
     lines.push(`  ${v.id}: ${v.description}`);
     lines.push(`    ${'figure'.padEnd(w)}  ${'per PE'.padStart(9)}  ${'rest'.padStart(9)}  ${'total'.padStart(9)}`);
     for (const k of keys) {
-      lines.push(`    ${k.padEnd(w)}  ${String(v.pe[k] ?? 0).padStart(9)}  ${String(v.rest[k] ?? 0).padStart(9)}  ${String(v.total[k] ?? 0).padStart(9)}`);
+      lines.push(
+        `    ${k.padEnd(w)}  ${String(v.pe[k] ?? 0).padStart(9)}  ${String(v.rest[k] ?? 0).padStart(9)}  ${String(v.total[k] ?? 0).padStart(9)}`,
+      );
     }
   }
   lines.push(`  area (${r.area.unit}): ${r.area.perPe} per PE, ${r.area.total} in total`);

@@ -39,8 +39,18 @@ export interface ProductTable {
  * @throws ConfigError when an operand is wider than 8 bits (path precision.activation/weight.bits).
  */
 export function productTable(c: ResolvedConfig): ProductTable {
-  for (const [k, o] of [['activation', c.precision.activation], ['weight', c.precision.weight]] as const)
-    if (o.bits > 8) throw new ConfigError('axgen export-lut', [{ path: `precision.${k}.bits`, expected: 'at most 8 (a table of operands up to 8 bits each)', received: String(o.bits) }]);
+  for (const [k, o] of [
+    ['activation', c.precision.activation],
+    ['weight', c.precision.weight],
+  ] as const)
+    if (o.bits > 8)
+      throw new ConfigError('axgen export-lut', [
+        {
+          path: `precision.${k}.bits`,
+          expected: 'at most 8 (a table of operands up to 8 bits each)',
+          received: String(o.bits),
+        },
+      ]);
   const d = derive(c);
   const ar = operandRange(c.precision.activation);
   const wr = operandRange(c.precision.weight);
@@ -80,18 +90,39 @@ export function encodeLut(c: ResolvedConfig, format: LutFormat): Uint8Array {
   const op = (o: { bits: number; signed: boolean }) => `${o.bits}-bit ${o.signed ? 'signed' : 'unsigned'}`;
   const have = `activation ${op(c.precision.activation)}, weight ${op(c.precision.weight)}`;
   if (!fitsFormats.includes(format)) {
-    const need = format === 'tfapprox' ? '8-bit unsigned activations and weights' : '8-bit signed activations and weights';
-    throw new ConfigError('--format', [{ path: '--format', expected: `a format for ${have}: ${fitsFormats.join(' or ')} (${format} needs ${need})`, received: format }]);
+    const need =
+      format === 'tfapprox' ? '8-bit unsigned activations and weights' : '8-bit signed activations and weights';
+    throw new ConfigError('--format', [
+      {
+        path: '--format',
+        expected: `a format for ${have}: ${fitsFormats.join(' or ')} (${format} needs ${need})`,
+        received: format,
+      },
+    ]);
   }
   if (format === 'npy') return encodeNpy({ dtype: 'int32', dims: [t.aSpan, t.wSpan], data: t.products });
   if (format === 'tfapprox') {
-    if (!fits(t, 0, 65535)) throw new ConfigError('--format', [{ path: '--format', expected: 'products in 0..65535 for tfapprox (uint16)', received: 'a product outside; use --format npy' }]);
+    if (!fits(t, 0, 65535))
+      throw new ConfigError('--format', [
+        {
+          path: '--format',
+          expected: 'products in 0..65535 for tfapprox (uint16)',
+          received: 'a product outside; use --format npy',
+        },
+      ]);
     const buf = new Uint8Array(2 * 65536);
     const dv = new DataView(buf.buffer);
     for (let i = 0; i < 65536; i++) dv.setUint16(2 * i, t.products[i]!, true);
     return buf;
   }
-  if (!fits(t, -32768, 32767)) throw new ConfigError('--format', [{ path: '--format', expected: 'products in −32768..32767 for adapt (int16)', received: 'a product outside; use --format npy' }]);
+  if (!fits(t, -32768, 32767))
+    throw new ConfigError('--format', [
+      {
+        path: '--format',
+        expected: 'products in −32768..32767 for adapt (int16)',
+        received: 'a product outside; use --format npy',
+      },
+    ]);
   const rows: string[] = [];
   for (let ab = 0; ab < 256; ab++) {
     const a = ab < 128 ? ab : ab - 256;

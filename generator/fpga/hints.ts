@@ -10,7 +10,17 @@
 import type { PnrResult } from './pnr.js';
 import { ICE40_DEVICES, iceDevice } from './devices.js';
 
-const LOGIC_CELLS: Record<string, number> = { lp384: 384, lp1k: 1280, hx1k: 1280, lp4k: 7680, hx4k: 7680, lp8k: 7680, hx8k: 7680, up5k: 5280, u4k: 3520 };
+const LOGIC_CELLS: Record<string, number> = {
+  lp384: 384,
+  lp1k: 1280,
+  hx1k: 1280,
+  lp4k: 7680,
+  hx4k: 7680,
+  lp8k: 7680,
+  hx8k: 7680,
+  up5k: 5280,
+  u4k: 3520,
+};
 
 export interface HintContext {
   rows: number;
@@ -27,7 +37,12 @@ function smallerArray(rows: number, cols: number, pes: number): string | null {
   for (let r = 1; r <= rows; r++) {
     for (let c = 1; c <= cols; c++) {
       if (r * c > pes) continue;
-      if (!best || r * c > best[0] * best[1] || (r * c === best[0] * best[1] && Math.abs(r - c) < Math.abs(best[0] - best[1]))) best = [r, c];
+      if (
+        !best ||
+        r * c > best[0] * best[1] ||
+        (r * c === best[0] * best[1] && Math.abs(r - c) < Math.abs(best[0] - best[1]))
+      )
+        best = [r, c];
     }
   }
   return best ? `${best[0]}×${best[1]}` : null;
@@ -40,7 +55,8 @@ export function fitHints(r: PnrResult, x: HintContext): string[] {
   const pes = x.rows * x.cols;
   const dev = iceDevice(r.device);
   const over = (name: string) => r.overflow.find((o) => o.resource === name);
-  const bigger = (need: (name: string) => boolean) => ICE40_DEVICES.map((d) => d.name).filter((n) => n !== r.device && need(n));
+  const bigger = (need: (name: string) => boolean) =>
+    ICE40_DEVICES.map((d) => d.name).filter((n) => n !== r.device && need(n));
 
   const dsp = over('ICESTORM_DSP');
   if (dsp) {
@@ -56,7 +72,9 @@ export function fitHints(r: PnrResult, x: HintContext): string[] {
         (crowded
           ? `--no-dsp maps them to LUTs, but the design already needs at least ${floor} of the ${cells} logic cells without them, so it is unlikely to fit`
           : '--no-dsp maps them to LUTs instead (place and route did not run, so whether that fits is not known yet)') +
-        (arr ? `; a smaller array: with DSPs at most ${fitPes} PE${fitPes === 1 ? '' : 's'} (e.g. ${arr} instead of ${x.rows}×${x.cols})` : ''),
+        (arr
+          ? `; a smaller array: with DSPs at most ${fitPes} PE${fitPes === 1 ? '' : 's'} (e.g. ${arr} instead of ${x.rows}×${x.cols})`
+          : ''),
     );
   }
   const ram = over('ICESTORM_RAM');
@@ -75,15 +93,23 @@ export function fitHints(r: PnrResult, x: HintContext): string[] {
     const parts = [`the design needs ${lc.used} logic cells and the ${r.device} has ${lc.available}`];
     if (more.length) parts.push(`a bigger device: ${more.join(', ')}`);
     if (!x.dsp && dev?.dsp) parts.push('drop --no-dsp, so exact multipliers go to SB_MAC16 blocks instead of LUTs');
-    if (arr && fitPes < pes) parts.push(`a smaller array: scaling by logic cells, about ${fitPes} PEs (e.g. ${arr} instead of ${x.rows}×${x.cols}; the logic outside the PEs does not shrink, so leave some margin)`);
-    parts.push('or an approximate multiplier (the README\'s table: Mitchell needs about half the LUT4s of exact)');
+    if (arr && fitPes < pes)
+      parts.push(
+        `a smaller array: scaling by logic cells, about ${fitPes} PEs (e.g. ${arr} instead of ${x.rows}×${x.cols}; the logic outside the PEs does not shrink, so leave some margin)`,
+      );
+    parts.push("or an approximate multiplier (the README's table: Mitchell needs about half the LUT4s of exact)");
     hints.push(parts.join('; '));
   }
   const io = over('SB_IO');
-  if (io) hints.push(`the top needs ${io.used} pins and the ${r.device} package has ${io.available}${x.harness ? '' : ': drop --no-harness (the timing harness needs 4 pins)'}`);
+  if (io)
+    hints.push(
+      `the top needs ${io.used} pins and the ${r.device} package has ${io.available}${x.harness ? '' : ': drop --no-harness (the timing harness needs 4 pins)'}`,
+    );
   if (hints.length === 0) {
     const more = bigger((n) => (LOGIC_CELLS[n] ?? 0) > (LOGIC_CELLS[r.device] ?? 0));
-    hints.push(`placement failed without an overflowing resource (see nextpnr.log)${more.length ? `; try a bigger device: ${more.join(', ')}` : ''}, or a smaller array`);
+    hints.push(
+      `placement failed without an overflowing resource (see nextpnr.log)${more.length ? `; try a bigger device: ${more.join(', ')}` : ''}, or a smaller array`,
+    );
   }
   return hints;
 }

@@ -139,7 +139,9 @@ function timingLines(log: string): string {
   const lines = log.split('\n').filter((l) => /Max frequency for clock|Max delay/.test(l));
   // nextpnr prints the estimate after placement and the final figures after routing: keep the last set.
   const lastFreq = lines.map((l) => /Max frequency/.test(l)).lastIndexOf(true);
-  return (lastFreq >= 0 ? lines.slice(lastFreq) : lines).map((l) => l.replace(/^(Info|ERROR|Warning): /, '')).join('\n');
+  return (lastFreq >= 0 ? lines.slice(lastFreq) : lines)
+    .map((l) => l.replace(/^(Info|ERROR|Warning): /, ''))
+    .join('\n');
 }
 
 interface Stored {
@@ -156,12 +158,27 @@ interface Stored {
 type Device = NonNullable<ReturnType<typeof iceDevice>>;
 
 /** A request with its defaults filled and checked; PnrInputError names the bad argument. */
-function settings(req: PnrRequest): { dev: Device; clockMHz: number; useHarness: boolean; clock: string; dsp: boolean; seed: number } {
+function settings(req: PnrRequest): {
+  dev: Device;
+  clockMHz: number;
+  useHarness: boolean;
+  clock: string;
+  dsp: boolean;
+  seed: number;
+} {
   const dev = iceDevice(req.device);
   if (!dev) throw new PnrInputError(`--device: expected one of ${DEVICE_NAMES.join(', ')}, received "${req.device}"`);
   const clockMHz = req.clockMHz ?? 50;
-  if (!(clockMHz > 0 && clockMHz <= 1000)) throw new PnrInputError(`--clock: expected a frequency in MHz between 0 and 1000, received ${req.clockMHz}`);
-  return { dev, clockMHz, useHarness: req.harness ?? true, clock: req.clock ?? 'clk_i', dsp: (req.dsp ?? dev.dsp) && dev.dsp, seed: req.seed ?? 1 };
+  if (!(clockMHz > 0 && clockMHz <= 1000))
+    throw new PnrInputError(`--clock: expected a frequency in MHz between 0 and 1000, received ${req.clockMHz}`);
+  return {
+    dev,
+    clockMHz,
+    useHarness: req.harness ?? true,
+    clock: req.clock ?? 'clk_i',
+    dsp: (req.dsp ?? dev.dsp) && dev.dsp,
+    seed: req.seed ?? 1,
+  };
 }
 
 /** The files to synthesize and their top: the request's, plus the timing harness around its top when used. */
@@ -170,7 +187,10 @@ function designFiles(req: PnrRequest, useHarness: boolean, clock: string): { fil
   if (!useHarness) return { files, top: req.top };
   const topFile = files.find((f) => new RegExp(`\\bmodule\\s+${req.top}\\b`).test(f.text));
   if (!topFile) throw new PnrInputError(`top module ${req.top} is in none of the files`);
-  files.push({ name: `${HARNESS_MODULE}.v`, text: harnessVerilog(req.top, parsePorts(topFile.text, req.top), { clock }) });
+  files.push({
+    name: `${HARNESS_MODULE}.v`,
+    text: harnessVerilog(req.top, parsePorts(topFile.text, req.top), { clock }),
+  });
   return { files, top: HARNESS_MODULE };
 }
 
@@ -212,7 +232,11 @@ interface Flow {
 }
 
 /** Place, route and pack in `tmp` (design.json already there); the figures to store. */
-async function placeRouteAndPack(tmp: string, flow: Flow, req: PnrRequest): Promise<Omit<Stored, 'utilisation' | 'seconds'> & { lc: number | null; io: number | null }> {
+async function placeRouteAndPack(
+  tmp: string,
+  flow: Flow,
+  req: PnrRequest,
+): Promise<Omit<Stored, 'utilisation' | 'seconds'> & { lc: number | null; io: number | null }> {
   const np = await jobPool.run(() => runTool('nextpnr-ice40', flow.pnrArgs, { cwd: tmp }));
   const log = np.all ?? '';
   await writeFile(join(tmp, 'nextpnr.log'), log);
@@ -224,18 +248,32 @@ async function placeRouteAndPack(tmp: string, flow: Flow, req: PnrRequest): Prom
   let failure: string | null = null;
   let fmaxMHz: number | null = null;
   if (fits) {
-    const rep = JSON.parse(await readFile(join(tmp, 'report.json'), 'utf8')) as { fmax?: Record<string, { achieved: number }> };
+    const rep = JSON.parse(await readFile(join(tmp, 'report.json'), 'utf8')) as {
+      fmax?: Record<string, { achieved: number }>;
+    };
     const clocks = Object.values(rep.fmax ?? {});
     fmaxMHz = clocks.length > 0 ? Math.min(...clocks.map((c) => c.achieved)) : null;
     const pk = await jobPool.run(() => runTool('icepack', ['design.asc', 'design.bin'], { cwd: tmp }));
     if (pk.exitCode !== 0) throw new Error(`icepack failed:\n${pk.all}`);
   } else {
-    failure = overflow.length > 0 ? null : (log.split('\n').find((l) => /^ERROR/.test(l)) ?? `nextpnr exited with ${np.exitCode}`);
+    failure =
+      overflow.length > 0
+        ? null
+        : (log.split('\n').find((l) => /^ERROR/.test(l)) ?? `nextpnr exited with ${np.exitCode}`);
     if (failure && !/Unable to place|no BELs remaining|not enough|exceed/i.test(failure)) {
       throw new Error(`nextpnr-ice40 failed on ${req.top} (${flow.dev.name}):\n${log.slice(-4000)}`);
     }
   }
-  return { fits, overflow, fmaxMHz, capacity, timingReport: timingLines(log), failure, lc: capacity.ICESTORM_LC?.used ?? null, io: capacity.SB_IO?.used ?? null };
+  return {
+    fits,
+    overflow,
+    fmaxMHz,
+    capacity,
+    timingReport: timingLines(log),
+    failure,
+    lc: capacity.ICESTORM_LC?.used ?? null,
+    io: capacity.SB_IO?.used ?? null,
+  };
 }
 
 /** The whole flow in the cache folder `tmp`: writes result.json (and the logs and bitstream). */
@@ -280,7 +318,8 @@ async function runFlow(tmp: string, flow: Flow, req: PnrRequest): Promise<void> 
 async function copyArtifacts(dir: string, outDir: string, top: string, dev: Device): Promise<string | null> {
   await mkdir(outDir, { recursive: true });
   for (const f of ['nextpnr.log', 'yosys.log', 'report.json', 'design.bin', `${HARNESS_MODULE}.v`]) {
-    if (existsSync(join(dir, f))) await copyFile(join(dir, f), join(outDir, f === 'design.bin' ? `${top}_${dev.name}.bin` : f));
+    if (existsSync(join(dir, f)))
+      await copyFile(join(dir, f), join(outDir, f === 'design.bin' ? `${top}_${dev.name}.bin` : f));
   }
   return existsSync(join(dir, 'design.bin')) ? join(outDir, `${top}_${dev.name}.bin`) : null;
 }
@@ -292,7 +331,15 @@ export async function placeAndRoute(req: PnrRequest): Promise<PnrResult> {
   const { files, top } = designFiles(req, useHarness, clock);
   const ysScript = `read_verilog ${files.map((f) => f.name).join(' ')}; synth_ice40 -top ${top}${dsp ? ' -dsp' : ''} -json design.json; tee -q -o stat.txt stat`;
   const pnrArgs = pnrArguments(dev, clockMHz, seed);
-  const key = contentKey(['pnr-v1', yosys.version, nextpnr.version, icepack, ysScript, pnrArgs.join(' '), ...files.flatMap((f) => [f.name, f.text])]);
+  const key = contentKey([
+    'pnr-v1',
+    yosys.version,
+    nextpnr.version,
+    icepack,
+    ysScript,
+    pnrArgs.join(' '),
+    ...files.flatMap((f) => [f.name, f.text]),
+  ]);
   const { dir, hit } = await cached('pnr', key, (tmp) => runFlow(tmp, { files, top, dev, ysScript, pnrArgs }, req));
 
   const stored = JSON.parse(await readFile(join(dir, 'result.json'), 'utf8')) as Stored;
@@ -310,7 +357,10 @@ export async function placeAndRoute(req: PnrRequest): Promise<PnrResult> {
     meetsTiming: stored.fmaxMHz === null ? null : stored.fmaxMHz >= clockMHz,
     utilisation: stored.utilisation,
     capacity: stored.capacity,
-    harness: { used: useHarness, description: useHarness ? HARNESS_DESCRIPTION : 'none: the top-level ports are placed on pins' },
+    harness: {
+      used: useHarness,
+      description: useHarness ? HARNESS_DESCRIPTION : 'none: the top-level ports are placed on pins',
+    },
     toolVersions: { yosys: yosys.version, nextpnr: nextpnr.version, icepack },
     timingReport: stored.timingReport + (stored.failure ? `\n${stored.failure}` : ''),
     bitstream,
@@ -330,9 +380,13 @@ export function formatPnr(r: PnrResult): string {
     `utilisation: LUT4 ${u.lut4}, carry ${u.carry}, FF ${u.ff}, BRAM ${u.bram}${cap('ICESTORM_RAM')}, SB_MAC16 ${u.mac16}${cap('ICESTORM_DSP')}, logic cells ${u.lc ?? '-'}${cap('ICESTORM_LC')}`,
   ];
   if (r.fits) {
-    L.push(`fits: yes; fmax ${r.fmaxMHz === null ? 'n/a' : `${r.fmaxMHz.toFixed(2)} MHz`} (${r.meetsTiming ? 'meets' : 'misses'} ${r.clockMHz} MHz)`);
+    L.push(
+      `fits: yes; fmax ${r.fmaxMHz === null ? 'n/a' : `${r.fmaxMHz.toFixed(2)} MHz`} (${r.meetsTiming ? 'meets' : 'misses'} ${r.clockMHz} MHz)`,
+    );
   } else if (r.overflow.length > 0) {
-    L.push(`fits: NO — ${r.overflow.map((o) => `${o.resource} ${o.used}/${o.available} (over by ${o.over}, ${Math.round((100 * o.over) / o.available)} %)`).join('; ')}`);
+    L.push(
+      `fits: NO — ${r.overflow.map((o) => `${o.resource} ${o.used}/${o.available} (over by ${o.over}, ${Math.round((100 * o.over) / o.available)} %)`).join('; ')}`,
+    );
   } else {
     L.push('fits: NO — placement failed');
   }

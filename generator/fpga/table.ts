@@ -32,30 +32,65 @@ export const TABLE_ROWS: TableRow[] = [
   { label: 'exact 4×4 int8', config: cfg('ex4', 4, { kind: 'exact' }), device: 'up5k', dsp: false, clockMHz: 24 },
   { label: 'exact 4×4 int8', config: cfg('ex4', 4, { kind: 'exact' }), device: 'hx8k', dsp: false, clockMHz: 24 },
   { label: 'exact 3×3 int8', config: cfg('ex3', 3, { kind: 'exact' }), device: 'up5k', dsp: false, clockMHz: 24 },
-  { label: 'Mitchell 4×4 int8 (shared edge)', config: cfg('mi4', 4, { kind: 'mitchell', fractionBits: 3 }), device: 'up5k', dsp: false, clockMHz: 24 },
-  { label: 'Mitchell 5×5 int8 (shared edge)', config: cfg('mi5', 5, { kind: 'mitchell', fractionBits: 3 }), device: 'up5k', dsp: false, clockMHz: 24 },
-  { label: 'Mitchell 4×4 int8 (shared edge)', config: cfg('mi4', 4, { kind: 'mitchell', fractionBits: 3 }), device: 'hx8k', dsp: false, clockMHz: 24 },
+  {
+    label: 'Mitchell 4×4 int8 (shared edge)',
+    config: cfg('mi4', 4, { kind: 'mitchell', fractionBits: 3 }),
+    device: 'up5k',
+    dsp: false,
+    clockMHz: 24,
+  },
+  {
+    label: 'Mitchell 5×5 int8 (shared edge)',
+    config: cfg('mi5', 5, { kind: 'mitchell', fractionBits: 3 }),
+    device: 'up5k',
+    dsp: false,
+    clockMHz: 24,
+  },
+  {
+    label: 'Mitchell 4×4 int8 (shared edge)',
+    config: cfg('mi4', 4, { kind: 'mitchell', fractionBits: 3 }),
+    device: 'hx8k',
+    dsp: false,
+    clockMHz: 24,
+  },
   { label: 'exact 6×6 int8', config: cfg('ex6', 6, { kind: 'exact' }), device: 'hx8k', dsp: false, clockMHz: 24 },
-  { label: 'Mitchell 6×6 int8 (shared edge)', config: cfg('mi6', 6, { kind: 'mitchell', fractionBits: 3 }), device: 'hx8k', dsp: false, clockMHz: 24 },
+  {
+    label: 'Mitchell 6×6 int8 (shared edge)',
+    config: cfg('mi6', 6, { kind: 'mitchell', fractionBits: 3 }),
+    device: 'hx8k',
+    dsp: false,
+    clockMHz: 24,
+  },
 ];
 
 export async function runRow(r: TableRow): Promise<{ row: TableRow; c: ResolvedConfig; res: PnrResult }> {
   const c = resolveConfig(r.config, r.label);
   const g = generate(c);
-  const res = await placeAndRoute({ files: g.files, top: axiTopModule(c), device: r.device, dsp: r.dsp, clockMHz: r.clockMHz });
+  const res = await placeAndRoute({
+    files: g.files,
+    top: axiTopModule(c),
+    device: r.device,
+    dsp: r.dsp,
+    clockMHz: r.clockMHz,
+  });
   return { row: r, c, res };
 }
 
 export function tableLine(x: { row: TableRow; res: PnrResult }): string {
   const u = x.res.utilisation;
   const lc = x.res.capacity.ICESTORM_LC;
-  const fit = x.res.fits ? 'yes' : `no: ${x.res.overflow.map((o) => `${o.resource} +${o.over}`).join(', ') || 'placement failed'}`;
+  const fit = x.res.fits
+    ? 'yes'
+    : `no: ${x.res.overflow.map((o) => `${o.resource} +${o.over}`).join(', ') || 'placement failed'}`;
   return `| ${x.row.label} | ${x.row.device} | ${x.row.dsp ? 'yes' : 'no'} | ${u.lut4} | ${u.carry} | ${u.ff} | ${u.bram} | ${u.mac16} | ${lc ? `${lc.used}/${lc.available}` : '-'} | ${fit} | ${x.res.fmaxMHz === null ? '-' : x.res.fmaxMHz.toFixed(1)} |`;
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   const rows = process.argv.includes('--quick') ? TABLE_ROWS.slice(0, 2) : TABLE_ROWS;
-  const lines = ['| Config (AXI top) | Device | DSP | LUT4 | Carry | FF | BRAM | SB_MAC16 | Logic cells | Fits | fmax MHz |', '|---|---|---|---|---|---|---|---|---|---|---|'];
+  const lines = [
+    '| Config (AXI top) | Device | DSP | LUT4 | Carry | FF | BRAM | SB_MAC16 | Logic cells | Fits | fmax MHz |',
+    '|---|---|---|---|---|---|---|---|---|---|---|',
+  ];
   for (const r of rows) {
     const x = await runRow(r);
     process.stderr.write(JSON.stringify({ label: r.label, ...x.res, cacheDir: undefined }) + '\n');

@@ -57,7 +57,10 @@ export function fileHash(file: string): string {
 
 /** sha256 over the first `n` images and labels. */
 export function datasetHash(ds: LabeledImages, n: number): string {
-  return createHash('sha256').update(ds.images.subarray(0, n * IMAGE_PIXELS)).update(ds.labels.subarray(0, n)).digest('hex');
+  return createHash('sha256')
+    .update(ds.images.subarray(0, n * IMAGE_PIXELS))
+    .update(ds.labels.subarray(0, n))
+    .digest('hex');
 }
 
 /**
@@ -82,13 +85,18 @@ export function cyclesPerImage(net: Network, c: ResolvedConfig, d: Derived, rows
   let cycles = 0;
   for (const L of net.layers) {
     const M = rowsOf(L);
-    for (let m0 = 0; m0 < M; m0 += mStep) cycles += Math.ceil(L.N / d.cols) * commandCycles(shape, Math.min(mStep, M - m0), L.K);
+    for (let m0 = 0; m0 < M; m0 += mStep)
+      cycles += Math.ceil(L.N / d.cols) * commandCycles(shape, Math.min(mStep, M - m0), L.K);
   }
   return cycles;
 }
 
 /** Per layer and activation value: how many of a row's N products the zero-skip predicate skips. */
-function skipTables(net: Network, c: ResolvedConfig, d: Derived): Map<GemmLayer, { table: Int32Array; amin: number; span: number }> {
+function skipTables(
+  net: Network,
+  c: ResolvedConfig,
+  d: Derived,
+): Map<GemmLayer, { table: Int32Array; amin: number; span: number }> {
   const out = new Map<GemmLayer, { table: Int32Array; amin: number; span: number }>();
   if (!d.skip) return out;
   for (const L of net.layers) {
@@ -120,7 +128,12 @@ function predict(net: Network, tensors: Map<string, Tensor>): number {
 }
 
 /** Float model predictions for the first `n` images; `tick` after each. */
-export function floatPredictions(floatFile: string, ds: LabeledImages, n: number, tick: () => void = () => undefined): Uint8Array {
+export function floatPredictions(
+  floatFile: string,
+  ds: LabeledImages,
+  n: number,
+  tick: () => void = () => undefined,
+): Uint8Array {
   const fm = prepareFloat(decodeModel(readFileSync(floatFile), floatFile), floatFile);
   const out = new Uint8Array(n);
   for (let i = 0; i < n; i++) {
@@ -147,7 +160,13 @@ function inputOf(net: Network, ds: LabeledImages, i: number): Map<string, Tensor
 }
 
 /** Exact-int8 predictions for the first `n` images. */
-export function exactPredictions(net: Network, c: ResolvedConfig, ds: LabeledImages, n: number, tick: () => void = () => undefined): Uint8Array {
+export function exactPredictions(
+  net: Network,
+  c: ResolvedConfig,
+  ds: LabeledImages,
+  n: number,
+  tick: () => void = () => undefined,
+): Uint8Array {
   const e = exactConfig(c);
   const de = derive(e);
   const out = new Uint8Array(n);
@@ -214,7 +233,9 @@ export function arrayRun(
       const st = skip.get(l.layer);
       if (st) {
         const x = r.tensors.get(l.layer.input)!;
-        const A = l.layer.conv ? im2col(l.layer, x) : { rows: l.M, cols: l.layer.K, data: Int32Array.from(x.data, (v) => v - l.layer.inZeroPoint) };
+        const A = l.layer.conv
+          ? im2col(l.layer, x)
+          : { rows: l.M, cols: l.layer.K, data: Int32Array.from(x.data, (v) => v - l.layer.inZeroPoint) };
         for (let m = 0; m < A.rows; m++)
           for (let k = 0; k < A.cols; k++) skipped += st.table[k * st.span + A.data[m * A.cols + k]! - st.amin]!;
       }
@@ -359,21 +380,36 @@ export async function arrayRunParallel(
     Array.from({ length: shards }, (_, s) => {
       const start = Math.floor((s * n) / shards);
       const end = Math.floor(((s + 1) * n) / shards);
-      const job: ShardJob = { config: c, model: modelFile, images: ds.source.images, labels: ds.source.labels, start, end, layerImages };
+      const job: ShardJob = {
+        config: c,
+        model: modelFile,
+        images: ds.source.images,
+        labels: ds.source.labels,
+        start,
+        end,
+        layerImages,
+      };
       return new Promise<ArrayRun>((resolve, reject) => {
         // From the TypeScript sources (tsx), the shard needs tsx's loader too.
-        const loader = entry.endsWith('.ts') && !process.execArgv.some((a) => a.includes('tsx')) ? ['--import', import.meta.resolve('tsx')] : [];
-        const child = spawn(process.execPath, [...process.execArgv, ...loader, entry], { stdio: ['pipe', 'pipe', 'pipe'] });
+        const loader =
+          entry.endsWith('.ts') && !process.execArgv.some((a) => a.includes('tsx'))
+            ? ['--import', import.meta.resolve('tsx')]
+            : [];
+        const child = spawn(process.execPath, [...process.execArgv, ...loader, entry], {
+          stdio: ['pipe', 'pipe', 'pipe'],
+        });
         let out = '';
         let err = '';
         child.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
         child.stderr.setEncoding('utf8').on('data', (d: string) => {
-          for (const ch of d) if (ch === '\x01') tick();
-          else err += ch;
+          for (const ch of d)
+            if (ch === '\x01') tick();
+            else err += ch;
         });
         child.on('error', reject);
         child.on('close', (code) => {
-          if (code !== 0) return reject(new Error(`accuracy shard ${s} (images ${start}..${end - 1}) exited ${code}: ${err.trim()}`));
+          if (code !== 0)
+            return reject(new Error(`accuracy shard ${s} (images ${start}..${end - 1}) exited ${code}: ${err.trim()}`));
           const r = JSON.parse(out) as ArrayRun & { predictions: number[] };
           resolve({ ...r, predictions: Uint8Array.from(r.predictions) });
         });

@@ -21,7 +21,17 @@ export interface FloatModel {
   consts: Map<string, Tensor>;
 }
 
-export const FLOAT_OPS = ['Conv', 'Gemm', 'MatMul', 'Add', 'Relu', 'MaxPool', 'Flatten', 'Reshape', 'Identity'] as const;
+export const FLOAT_OPS = [
+  'Conv',
+  'Gemm',
+  'MatMul',
+  'Add',
+  'Relu',
+  'MaxPool',
+  'Flatten',
+  'Reshape',
+  'Identity',
+] as const;
 
 const fail = (source: string, path: string, expected: string, received: string): never => {
   throw new ConfigError(source, [{ path, expected, received }]);
@@ -45,18 +55,31 @@ export function prepareFloat(m: ModelProto, source: string): FloatModel {
   const ins = (g.input ?? []).filter((i) => !consts.has(i.name!));
   if (ins.length !== 1) fail(source, 'graph.input', 'one graph input', `${ins.length}`);
   const dims = (ins[0]!.type?.tensorType?.shape?.dim ?? []).map((d) => (d.dimValue == null ? NaN : toNum(d.dimValue)));
-  if (dims.length === 0 || dims.some((d) => !(d > 0))) fail(source, `input "${ins[0]!.name}"`, 'fixed dimensions', `[${dims.join(',')}]`);
+  if (dims.length === 0 || dims.some((d) => !(d > 0)))
+    fail(source, `input "${ins[0]!.name}"`, 'fixed dimensions', `[${dims.join(',')}]`);
   for (const n of g.node ?? []) {
     const label = `node "${n.name || n.output?.[0]}" (${n.opType})`;
-    if (!(FLOAT_OPS as readonly string[]).includes(n.opType!)) fail(source, label, `a float op among ${FLOAT_OPS.join(', ')}`, n.opType!);
-    if (n.opType === 'Conv' && (attr(n, 'group')?.i ?? 1) !== 1) fail(source, label, 'group = 1', String(attr(n, 'group')?.i));
+    if (!(FLOAT_OPS as readonly string[]).includes(n.opType!))
+      fail(source, label, `a float op among ${FLOAT_OPS.join(', ')}`, n.opType!);
+    if (n.opType === 'Conv' && (attr(n, 'group')?.i ?? 1) !== 1)
+      fail(source, label, 'group = 1', String(attr(n, 'group')?.i));
     if (n.opType === 'Conv' && attr(n, 'auto_pad') !== undefined) fail(source, label, 'explicit pads', 'auto_pad');
-    if (n.opType === 'Gemm' && ((attr(n, 'alpha')?.f ?? 1) !== 1 || (attr(n, 'beta')?.f ?? 1) !== 1 || (attr(n, 'transA')?.i ?? 0) !== 0))
+    if (
+      n.opType === 'Gemm' &&
+      ((attr(n, 'alpha')?.f ?? 1) !== 1 || (attr(n, 'beta')?.f ?? 1) !== 1 || (attr(n, 'transA')?.i ?? 0) !== 0)
+    )
       fail(source, label, 'alpha = beta = 1, transA = 0', 'other');
-    if (n.opType === 'MaxPool' && (attr(n, 'ceil_mode')?.i ?? 0) !== 0) fail(source, label, 'ceil_mode = 0', 'ceil_mode = 1');
+    if (n.opType === 'MaxPool' && (attr(n, 'ceil_mode')?.i ?? 0) !== 0)
+      fail(source, label, 'ceil_mode = 0', 'ceil_mode = 1');
     if (n.opType === 'Constant') fail(source, label, 'initializers', 'Constant');
   }
-  return { source, input: { name: ins[0]!.name!, dims }, outputs: (g.output ?? []).map((o) => o.name!), nodes: g.node ?? [], consts };
+  return {
+    source,
+    input: { name: ins[0]!.name!, dims },
+    outputs: (g.output ?? []).map((o) => o.name!),
+    nodes: g.node ?? [],
+    consts,
+  };
 }
 
 const f32 = Math.fround;

@@ -37,12 +37,18 @@ export interface GoldenReport {
  * than one graph input, or an input whose type or size differs from the declaration. A config
  * that cannot run the model is not an error here: `issues` says why (a command exits 4 on it).
  */
-export function goldenInference(c: ResolvedConfig, modelFile: string, inputFiles: string[], requant: RequantRule = 'onnx-float'): GoldenReport {
+export function goldenInference(
+  c: ResolvedConfig,
+  modelFile: string,
+  inputFiles: string[],
+  requant: RequantRule = 'onnx-float',
+): GoldenReport {
   const network = importModel(readModel(modelFile), { source: modelFile });
   const d = derive(c);
   const issues = checkNetwork(network, c, d);
   if (issues.length > 0) return { network, issues, inputs: [] };
-  if (network.inputs.length !== 1) throw new Error(`internal error: goldenInference expects one graph input, the model has ${network.inputs.length}`);
+  if (network.inputs.length !== 1)
+    throw new Error(`internal error: goldenInference expects one graph input, the model has ${network.inputs.length}`);
   const inputs = inputFiles.map((file) => {
     const res = infer(network, c, d, new Map([[network.inputs[0]!.name, readInput(file)]]), { requant });
     const outputs = new Map(network.outputs.map((o) => [o.name, res.tensors.get(o.name)!]));
@@ -60,6 +66,7 @@ export function formatGoldenReport(r: GoldenReport): string {
   const lines: string[] = [];
   const macs = r.inputs[0]?.layers.reduce((s, l) => s + l.macs, 0) ?? 0;
   lines.push(`${r.network.layers.length} GEMM layers, ${macs} MACs per input`);
-  for (const i of r.inputs) lines.push(`${i.file}: class ${i.predicted}  scores ${i.scores.map((v) => v.toFixed(4)).join(' ')}`);
+  for (const i of r.inputs)
+    lines.push(`${i.file}: class ${i.predicted}  scores ${i.scores.map((v) => v.toFixed(4)).join(' ')}`);
   return lines.join('\n');
 }

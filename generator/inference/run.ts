@@ -19,7 +19,14 @@ import type { Derived } from '../config/derive.js';
 import type { ResolvedConfig } from '../config/resolve.js';
 import { accumulateNum, fastGemm, type Mat } from '../model/fast-gemm.js';
 import {
-  clampTo, dequantizeLinear, quantizeLinear, quantizeScale, requantFixed, requantFloat, type OutFormat, type OutputStage,
+  clampTo,
+  dequantizeLinear,
+  quantizeLinear,
+  quantizeScale,
+  requantFixed,
+  requantFloat,
+  type OutFormat,
+  type OutputStage,
 } from '../model/requant.js';
 import { intRange, sizeOf, type DType, type Tensor } from '../onnx/read.js';
 import type { GemmLayer, Network, Step } from '../onnx/import.js';
@@ -86,14 +93,33 @@ export function formatOf(t: DType): OutFormat {
  * Runs `net` on `inputs` (one tensor per graph input, matching its declared type and shape).
  * Errors: a missing input or one whose shape/type differs → ConfigError naming it.
  */
-export function infer(net: Network, c: ResolvedConfig, d: Derived, inputs: Map<string, Tensor>, opts: InferOptions = {}): InferResult {
+export function infer(
+  net: Network,
+  c: ResolvedConfig,
+  d: Derived,
+  inputs: Map<string, Tensor>,
+  opts: InferOptions = {},
+): InferResult {
   const rule = opts.requant ?? 'onnx-float';
   const T = new Map<string, Tensor>();
   for (const i of net.inputs) {
     const t = inputs.get(i.name);
-    if (!t) throw new ConfigError('input', [{ path: `input "${i.name}"`, expected: `a ${i.dtype} tensor of shape [${i.shape.join(',')}]`, received: 'nothing' }]);
+    if (!t)
+      throw new ConfigError('input', [
+        {
+          path: `input "${i.name}"`,
+          expected: `a ${i.dtype} tensor of shape [${i.shape.join(',')}]`,
+          received: 'nothing',
+        },
+      ]);
     if (t.dtype !== i.dtype || sizeOf(t.dims) !== sizeOf(i.shape))
-      throw new ConfigError('input', [{ path: `input "${i.name}"`, expected: `a ${i.dtype} tensor of shape [${i.shape.join(',')}]`, received: `${t.dtype} [${t.dims.join(',')}]` }]);
+      throw new ConfigError('input', [
+        {
+          path: `input "${i.name}"`,
+          expected: `a ${i.dtype} tensor of shape [${i.shape.join(',')}]`,
+          received: `${t.dtype} [${t.dims.join(',')}]`,
+        },
+      ]);
     T.set(i.name, { ...t, dims: i.shape });
   }
   const layers: LayerRun[] = [];
@@ -105,7 +131,16 @@ export function infer(net: Network, c: ResolvedConfig, d: Derived, inputs: Map<s
   };
   for (const s of net.steps) {
     if (s.kind === 'gemm') {
-      const { out, run } = runGemm(s.layer, get(s.layer.input), c, d, rule, opts.compareRules ?? false, opts.onGemm, opts.accumulators);
+      const { out, run } = runGemm(
+        s.layer,
+        get(s.layer.input),
+        c,
+        d,
+        rule,
+        opts.compareRules ?? false,
+        opts.onGemm,
+        opts.accumulators,
+      );
       T.set(s.layer.output, out);
       env.set(s.layer.output, opts.feed?.get(s.layer.output) ?? out);
       layers.push(run);
@@ -161,7 +196,8 @@ function centredWeights(L: GemmLayer, b: number, c: ResolvedConfig, d: Derived):
   const src = L.weights[b]!;
   const data = new Int32Array(L.K * L.N);
   for (let k = 0; k < L.K; k++)
-    for (let n = 0; n < L.N; n++) data[k * L.N + n] = d.unit.mapWeight(src[k * L.N + n]! - L.wZeroPoint[n]!, c.multiplier, d.ctx);
+    for (let n = 0; n < L.N; n++)
+      data[k * L.N + n] = d.unit.mapWeight(src[k * L.N + n]! - L.wZeroPoint[n]!, c.multiplier, d.ctx);
   return { rows: L.K, cols: L.N, data };
 }
 
@@ -178,11 +214,19 @@ export function outputStage(L: GemmLayer): OutputStage {
 }
 
 function runGemm(
-  L: GemmLayer, x: Tensor, c: ResolvedConfig, d: Derived, rule: RequantRule, compare: boolean, onGemm?: InferOptions['onGemm'], given?: InferOptions['accumulators'],
+  L: GemmLayer,
+  x: Tensor,
+  c: ResolvedConfig,
+  d: Derived,
+  rule: RequantRule,
+  compare: boolean,
+  onGemm?: InferOptions['onGemm'],
+  given?: InferOptions['accumulators'],
 ): { out: Tensor; run: LayerRun } {
   const gemm = (b: number, A: Mat): Float64Array => {
     const y = given?.(L, b);
-    if (y && y.length !== A.rows * L.N) throw new Error(`internal error: ${L.name}: ${y.length} given accumulators for a ${A.rows}×${L.N} result`);
+    if (y && y.length !== A.rows * L.N)
+      throw new Error(`internal error: ${L.name}: ${y.length} given accumulators for a ${A.rows}×${L.N} result`);
     return y ?? fastGemm(c, d, A, weightMat(L, b, c, d));
   };
   const batches = L.weights.length;
@@ -241,12 +285,19 @@ function runGemm(
     const [B, Cout, OH, OW] = L.outShape as [number, number, number, number];
     data = new Float64Array(outLen);
     for (let b = 0; b < B; b++)
-      for (let p = 0; p < OH * OW; p++) for (let n = 0; n < Cout; n++) data[(b * Cout + n) * OH * OW + p] = res[(b * OH * OW + p) * N + n]!;
+      for (let p = 0; p < OH * OW; p++)
+        for (let n = 0; n < Cout; n++) data[(b * Cout + n) * OH * OW + p] = res[(b * OH * OW + p) * N + n]!;
   }
   const dtype: DType = L.output_.kind === 'int32' ? 'int32' : L.output_.dtype;
   return {
     out: { dtype, dims: L.outShape, data },
-    run: { layer: L, M, macs: M * L.K * N, requantDiffs: diffs, outputs: L.output_.kind === 'int32' || !compare ? 0 : outLen },
+    run: {
+      layer: L,
+      M,
+      macs: M * L.K * N,
+      requantDiffs: diffs,
+      outputs: L.output_.kind === 'int32' || !compare ? 0 : outLen,
+    },
   };
 }
 
@@ -298,7 +349,14 @@ function runHost(s: Exclude<Step, { kind: 'gemm' }>, x: Tensor): Tensor {
       if (s.axisScales) {
         const inner = sizeOf(x.dims.slice(s.axis! + 1));
         const chans = x.dims[s.axis!]!;
-        return { dtype: s.dtype, dims: x.dims, data: x.data.map((v, i) => { const ch = Math.floor(i / inner) % chans; return quantizeLinear(v, s.axisScales![ch]!, s.axisZps![ch]!, fmt); }) };
+        return {
+          dtype: s.dtype,
+          dims: x.dims,
+          data: x.data.map((v, i) => {
+            const ch = Math.floor(i / inner) % chans;
+            return quantizeLinear(v, s.axisScales![ch]!, s.axisZps![ch]!, fmt);
+          }),
+        };
       }
       return { dtype: s.dtype, dims: x.dims, data: x.data.map((v) => quantizeLinear(v, s.scale, s.zeroPoint, fmt)) };
     }
@@ -332,4 +390,3 @@ function runHost(s: Exclude<Step, { kind: 'gemm' }>, x: Tensor): Tensor {
     }
   }
 }
-

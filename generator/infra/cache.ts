@@ -22,7 +22,11 @@ export function contentKey(parts: readonly string[]): string {
  */
 const inFlight = new Map<string, Promise<{ dir: string; hit: boolean }>>();
 
-export function cached(kind: string, key: string, build: (dir: string) => Promise<void>): Promise<{ dir: string; hit: boolean }> {
+export function cached(
+  kind: string,
+  key: string,
+  build: (dir: string) => Promise<void>,
+): Promise<{ dir: string; hit: boolean }> {
   const id = `${kind}/${key}`;
   let p = inFlight.get(id);
   if (!p) {
@@ -32,7 +36,11 @@ export function cached(kind: string, key: string, build: (dir: string) => Promis
   return p;
 }
 
-async function buildOnce(kind: string, key: string, build: (dir: string) => Promise<void>): Promise<{ dir: string; hit: boolean }> {
+async function buildOnce(
+  kind: string,
+  key: string,
+  build: (dir: string) => Promise<void>,
+): Promise<{ dir: string; hit: boolean }> {
   const dir = join(cacheRoot(), kind, key.slice(0, 24));
   if (existsSync(join(dir, '.complete'))) return { dir, hit: true };
   const parent = join(cacheRoot(), kind);

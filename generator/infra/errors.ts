@@ -19,15 +19,24 @@ export class ConfigError extends Error {
     readonly source: string,
     readonly problems: ConfigProblem[],
   ) {
-    super(`${source}: ${problems.length} problem${problems.length === 1 ? '' : 's'}\n${problems.map(formatProblem).join('\n')}`);
+    super(
+      `${source}: ${problems.length} problem${problems.length === 1 ? '' : 's'}\n${problems.map(formatProblem).join('\n')}`,
+    );
     this.name = 'ConfigError';
   }
 }
 
 /** A failure on a valid config: a bug in axgen, reported with the config hash so it can be replayed. */
 export class InternalError extends Error {
-  constructor(message: string, readonly configHash: string, options?: { cause?: unknown }) {
-    super(`internal error (config sha256:${configHash.slice(0, 12)}): ${message}\nThis is a bug in axgen, not in your config; please report it with the config.`, options);
+  constructor(
+    message: string,
+    readonly configHash: string,
+    options?: { cause?: unknown },
+  ) {
+    super(
+      `internal error (config sha256:${configHash.slice(0, 12)}): ${message}\nThis is a bug in axgen, not in your config; please report it with the config.`,
+      options,
+    );
     this.name = 'InternalError';
   }
 }
@@ -41,12 +50,15 @@ export function show(value: unknown): string {
 
 /** Edit distance (insertions, deletions, substitutions, adjacent swaps) between two strings. */
 function distance(a: string, b: string): number {
-  const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) => Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
+  const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) =>
+    Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)),
+  );
   for (let i = 1; i <= a.length; i++) {
     for (let j = 1; j <= b.length; j++) {
       const cost = a[i - 1] === b[j - 1] ? 0 : 1;
       d[i]![j] = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d[i]![j] = Math.min(d[i]![j]!, d[i - 2]![j - 2]! + 1);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1])
+        d[i]![j] = Math.min(d[i]![j]!, d[i - 2]![j - 2]! + 1);
     }
   }
   return d[a.length]![b.length]!;

@@ -37,6 +37,7 @@ export const REPORT_KINDS = {
   accuracy: jsonWith(['generatorVersion', 'config', 'configHash', 'model', 'dataset', 'images', 'accuracy']),
   // An ONNX model axgen quantize wrote: ModelProto field 1 (ir_version, varint) then field 2
   // (producer_name) "axgen" — the first bytes protobufjs writes for the model quantize.ts makes.
+  // eslint-disable-next-line no-control-regex -- matching protobuf tag bytes is the point
   onnx: (old: string): boolean => /^\x08[\x01-\x7f]\x12\x05axgen/.test(old),
   // Product tables (export-lut): raw binary or .npy carry no mark of their writer, so an existing
   // non-empty file is never recognised as axgen's (refused without --force, moved aside with it).

@@ -43,7 +43,14 @@ export const LAYERS: readonly Layer[] = [
     level: 4,
     name: 'sweep, fpga, estimate, sim, inference',
     // onnx/quantize.ts calibrates with the float inference of generator/inference/, so it sits here.
-    paths: ['generator/sweep/', 'generator/fpga/', 'generator/estimate/', 'generator/inference/', 'generator/onnx/quantize.ts', 'sim/'],
+    paths: [
+      'generator/sweep/',
+      'generator/fpga/',
+      'generator/estimate/',
+      'generator/inference/',
+      'generator/onnx/quantize.ts',
+      'sim/',
+    ],
   },
   {
     level: 5,
@@ -67,6 +74,8 @@ export function layerOf(path: string, layers: readonly Layer[] = LAYERS): Layer 
 
 /** The table as docs/architecture.md shows it (highest layer first); the layer test checks the page holds it. */
 export function layerTableMarkdown(layers: readonly Layer[] = LAYERS): string {
-  const rows = [...layers].sort((a, b) => b.level - a.level).map((l) => `| ${l.level} | ${l.name} | ${l.paths.map((p) => `\`${p}\``).join(', ')} |`);
+  const rows = [...layers]
+    .sort((a, b) => b.level - a.level)
+    .map((l) => `| ${l.level} | ${l.name} | ${l.paths.map((p) => `\`${p}\``).join(', ')} |`);
   return ['| layer | name | paths |', '| --- | --- | --- |', ...rows].join('\n');
 }

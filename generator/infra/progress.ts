@@ -111,7 +111,12 @@ export interface CountBar {
  * estimated time left (ETA: the remaining items at the mean rate so far), at most 5 redraws a
  * second; otherwise a line at every tenth of the way. `enabled: false` prints nothing.
  */
-export function countBar(label: string, total: number, enabled: boolean, stream: NodeJS.WriteStream = process.stderr): CountBar {
+export function countBar(
+  label: string,
+  total: number,
+  enabled: boolean,
+  stream: NodeJS.WriteStream = process.stderr,
+): CountBar {
   if (!enabled || total <= 0) return { tick: () => undefined, stop: () => undefined };
   const tty = stream.isTTY === true;
   const t0 = performance.now();

@@ -38,10 +38,14 @@ export class SimulatorCompileError extends Error {
     readonly toolOutput: string,
     readonly userRtl: boolean,
   ) {
-    const what = userRtl ? 'the Verilog read from the folder (fix the edit, or regenerate the folder with `axgen generate`)' : 'the emitted RTL';
+    const what = userRtl
+      ? 'the Verilog read from the folder (fix the edit, or regenerate the folder with `axgen generate`)'
+      : 'the emitted RTL';
     const lines = toolOutput.trim().split('\n');
     const shown = lines.length > 30 ? [...lines.slice(0, 30), `… (${lines.length - 30} more lines)`] : lines;
-    super(`${simulator === 'icarus' ? 'iverilog' : 'verilator'} could not compile ${what}:\n${shown.map((l) => `  ${l}`).join('\n')}`);
+    super(
+      `${simulator === 'icarus' ? 'iverilog' : 'verilator'} could not compile ${what}:\n${shown.map((l) => `  ${l}`).join('\n')}`,
+    );
     this.name = 'SimulatorCompileError';
   }
 }
@@ -64,22 +68,50 @@ interface ToolSpec {
 }
 
 const specs: Record<string, ToolSpec> = {
-  iverilog: { cmd: 'iverilog', args: ['-V'], pkg: 'iverilog', pattern: /Icarus Verilog version (\d+)\.(\d+)/, min: [11, 0], maxMajor: 12 },
-  verilator: { cmd: 'verilator', args: ['--version'], pkg: 'verilator build-essential', pattern: /Verilator (\d+)\.(\d+)/, min: [5, 6], minText: '5.006', maxMajor: 5,
+  iverilog: {
+    cmd: 'iverilog',
+    args: ['-V'],
+    pkg: 'iverilog',
+    pattern: /Icarus Verilog version (\d+)\.(\d+)/,
+    min: [11, 0],
+    maxMajor: 12,
+  },
+  verilator: {
+    cmd: 'verilator',
+    args: ['--version'],
+    pkg: 'verilator build-essential',
+    pattern: /Verilator (\d+)\.(\d+)/,
+    min: [5, 6],
+    minText: '5.006',
+    maxMajor: 5,
     needs: [
       { cmd: 'make', args: ['--version'], pkg: 'build-essential', why: 'Verilator builds its models with make' },
       { cmd: 'g++', args: ['--version'], pkg: 'build-essential', why: 'Verilator compiles its models with g++' },
-    ] },
+    ],
+  },
   yosys: { cmd: 'yosys', args: ['-V'], pkg: 'yosys', pattern: /Yosys (\d+)\.(\d+)/, min: [0, 23] },
-  'nextpnr-ice40': { cmd: 'nextpnr-ice40', args: ['--version'], pkg: 'nextpnr-ice40', pattern: /nextpnr-ice40 -- Next Generation Place and Route \(Version ([^)\s]*)/, min: [0, 0] },
-  icepack: { cmd: 'icepack', args: ['-h'], pkg: 'fpga-icestorm', pattern: /^icestorm (\S+)/, min: [0, 0], debianPackage: 'fpga-icestorm' },
+  'nextpnr-ice40': {
+    cmd: 'nextpnr-ice40',
+    args: ['--version'],
+    pkg: 'nextpnr-ice40',
+    pattern: /nextpnr-ice40 -- Next Generation Place and Route \(Version ([^)\s]*)/,
+    min: [0, 0],
+  },
+  icepack: {
+    cmd: 'icepack',
+    args: ['-h'],
+    pkg: 'fpga-icestorm',
+    pattern: /^icestorm (\S+)/,
+    min: [0, 0],
+    debianPackage: 'fpga-icestorm',
+  },
 };
 
 const cache = new Map<string, Promise<ToolInfo>>();
 
 /** "not found on the PATH" for a program that could not be started, else the first line of the error. */
 function notFound(message: string): string {
-  return /\bENOENT\b/.test(message) ? 'not found on the PATH' : (message.split('\n')[0] || 'could not be started');
+  return /\bENOENT\b/.test(message) ? 'not found on the PATH' : message.split('\n')[0] || 'could not be started';
 }
 
 async function probe(name: string): Promise<ToolInfo> {
@@ -94,8 +126,13 @@ async function probe(name: string): Promise<ToolInfo> {
     throw new ToolMissingError(spec.cmd, spec.pkg, notFound((e as Error).message));
   }
   for (const n of spec.needs ?? []) {
-    const r = await runTool(n.cmd, n.args).catch((e: Error) => ({ failed: true, exitCode: undefined, shortMessage: e.message }));
-    if (r.failed && r.exitCode === undefined) throw new ToolMissingError(n.cmd, n.pkg, `${n.why}; ${notFound(r.shortMessage ?? '')}`);
+    const r = await runTool(n.cmd, n.args).catch((e: Error) => ({
+      failed: true,
+      exitCode: undefined,
+      shortMessage: e.message,
+    }));
+    if (r.failed && r.exitCode === undefined)
+      throw new ToolMissingError(n.cmd, n.pkg, `${n.why}; ${notFound(r.shortMessage ?? '')}`);
   }
   if (spec.debianPackage) {
     const q = await runTool('dpkg-query', ['-W', '-f', '${Version}', spec.debianPackage]);
@@ -113,10 +150,18 @@ export function checkVersion(name: string, out: string): ToolInfo {
   const major = Number(m[1]);
   const minor = Number(m[2] ?? 0);
   if (Number.isFinite(major) && (major < spec.min[0] || (major === spec.min[0] && minor < spec.min[1]))) {
-    throw new ToolMissingError(spec.cmd, spec.pkg, `version ${m[1]}.${m[2]} is older than the supported ${spec.minText ?? spec.min.join('.')}`);
+    throw new ToolMissingError(
+      spec.cmd,
+      spec.pkg,
+      `version ${m[1]}.${m[2]} is older than the supported ${spec.minText ?? spec.min.join('.')}`,
+    );
   }
   if (spec.maxMajor !== undefined && major > spec.maxMajor) {
-    throw new ToolMissingError(spec.cmd, spec.pkg, `version ${m[1]}.${m[2]} is newer than the supported ${spec.minText ?? spec.min.join('.')} to ${spec.maxMajor}.x`);
+    throw new ToolMissingError(
+      spec.cmd,
+      spec.pkg,
+      `version ${m[1]}.${m[2]} is newer than the supported ${spec.minText ?? spec.min.join('.')} to ${spec.maxMajor}.x`,
+    );
   }
   const version = (out.split('\n')[0] ?? '').trim();
   return { name, version };
@@ -139,7 +184,9 @@ export function tool(name: 'iverilog' | 'verilator' | 'yosys' | 'nextpnr-ice40' 
  */
 export async function requireTools(names: readonly Parameters<typeof tool>[0][]): Promise<ToolInfo[]> {
   const settled = await Promise.allSettled(names.map((n) => tool(n)));
-  const missing = settled.flatMap((s) => (s.status === 'rejected' && s.reason instanceof ToolMissingError ? s.reason.missing : []));
+  const missing = settled.flatMap((s) =>
+    s.status === 'rejected' && s.reason instanceof ToolMissingError ? s.reason.missing : [],
+  );
   if (missing.length > 0) throw new ToolMissingError(missing);
   for (const s of settled) if (s.status === 'rejected') throw s.reason;
   return settled.map((s) => (s as PromiseFulfilledResult<ToolInfo>).value);

@@ -62,7 +62,9 @@ export const OUT_EXISTING_HELP =
 export function outputArg(value: string | undefined, arg: string): string | undefined {
   if (value === undefined) return undefined;
   if (typeof value !== 'string' || value.trim() === '') {
-    throw new ConfigError(arg, [{ path: arg, expected: `a path (omit ${arg} for the default)`, received: show(value) }]);
+    throw new ConfigError(arg, [
+      { path: arg, expected: `a path (omit ${arg} for the default)`, received: show(value) },
+    ]);
   }
   return value;
 }
@@ -73,7 +75,8 @@ export async function writeFolderAtomically(dir: string, files: OutFile[], opts:
     dir,
     async (tmp) => {
       for (const f of files) {
-        if (f.name.includes('/') || f.name.includes('\\') || f.name.startsWith('.')) throw new Error(`internal error: unsafe output file name ${f.name}`);
+        if (f.name.includes('/') || f.name.includes('\\') || f.name.startsWith('.'))
+          throw new Error(`internal error: unsafe output file name ${f.name}`);
         await writeFile(join(tmp, f.name), f.text);
       }
     },
@@ -88,7 +91,11 @@ export async function writeFolderAtomically(dir: string, files: OutFile[], opts:
  * Returns what `fill` returns.
  * @throws ConfigError when `dir` may not be replaced (see the module comment)
  */
-export async function replaceFolderAtomically<T>(dir: string, fill: (tmp: string) => Promise<T>, opts: OutputOptions = {}): Promise<T> {
+export async function replaceFolderAtomically<T>(
+  dir: string,
+  fill: (tmp: string) => Promise<T>,
+  opts: OutputOptions = {},
+): Promise<T> {
   const target = resolve(dir);
   await checkOutFolder(target, opts);
   const parent = dirname(target);
@@ -134,7 +141,11 @@ export async function checkOutFolder(dir: string, opts: OutputOptions = {}): Pro
   const held = protectedBy(target);
   if (held) {
     throw new ConfigError(arg, [
-      { path: arg, expected: `a folder of its own for the output (axgen never replaces ${held}, not even with --force)`, received: show(target) },
+      {
+        path: arg,
+        expected: `a folder of its own for the output (axgen never replaces ${held}, not even with --force)`,
+        received: show(target),
+      },
     ]);
   }
   const state = await folderState(target);
@@ -155,7 +166,10 @@ export async function checkOutFolder(dir: string, opts: OutputOptions = {}): Pro
  * its work: it may be new, empty, or a file of the same kind axgen writes there (`sameKind`).
  * @throws ConfigError naming the file and `--force`
  */
-export async function checkOutFile(file: string, opts: OutputOptions & { sameKind?: (old: string) => boolean }): Promise<'absent' | 'ours' | 'foreign'> {
+export async function checkOutFile(
+  file: string,
+  opts: OutputOptions & { sameKind?: (old: string) => boolean },
+): Promise<'absent' | 'ours' | 'foreign'> {
   const arg = opts.arg ?? '--json';
   const target = resolve(file);
   let st: Stats;
@@ -232,7 +246,10 @@ async function folderState(target: string): Promise<OutState> {
       // Absent; but a file on the way (`--out notes.txt/x`) can never hold it.
       for (let p = dirname(target); p !== dirname(p); p = dirname(p)) {
         const up = await lstat(p).catch(() => null);
-        if (up) return up.isDirectory() || up.isSymbolicLink() ? { kind: 'absent' } : { kind: 'foreign', why: `lies inside ${show(p)}, which is a file` };
+        if (up)
+          return up.isDirectory() || up.isSymbolicLink()
+            ? { kind: 'absent' }
+            : { kind: 'foreign', why: `lies inside ${show(p)}, which is a file` };
       }
       return { kind: 'absent' };
     }
@@ -243,7 +260,8 @@ async function folderState(target: string): Promise<OutState> {
   const names = await readdir(target);
   if (names.length === 0) return { kind: 'ours', files: [] };
   const allowed = (await markerFiles(target)) ?? (await legacyFiles(target, names));
-  if (!allowed) return { kind: 'foreign', why: `holds files axgen did not write (${sample(names)}) and no ${OUTPUT_MARKER}` };
+  if (!allowed)
+    return { kind: 'foreign', why: `holds files axgen did not write (${sample(names)}) and no ${OUTPUT_MARKER}` };
   const extra = await unlisted(target, new Set(allowed));
   if (extra.length > 0) return { kind: 'foreign', why: `holds files axgen did not write there (${sample(extra)})` };
   return { kind: 'ours', files: allowed };
@@ -273,7 +291,12 @@ function markerText(files: string[]): string {
 async function markerFiles(dir: string): Promise<string[] | null> {
   try {
     const m = JSON.parse(await readFile(join(dir, OUTPUT_MARKER), 'utf8')) as { writtenBy?: unknown; files?: unknown };
-    if (m.writtenBy !== 'axgen' || !Array.isArray(m.files) || !m.files.every((f) => typeof f === 'string' && isInside(f))) return null;
+    if (
+      m.writtenBy !== 'axgen' ||
+      !Array.isArray(m.files) ||
+      !m.files.every((f) => typeof f === 'string' && isInside(f))
+    )
+      return null;
     return [...(m.files as string[]), OUTPUT_MARKER];
   } catch {
     return null;
@@ -302,7 +325,12 @@ async function legacyFiles(dir: string, names: string[]): Promise<string[] | nul
   };
   if (names.includes('manifest.json')) {
     const m = await json('manifest.json');
-    if (m && typeof m.generatorVersion === 'string' && Array.isArray(m.files) && m.files.every((f) => typeof f === 'string' && !f.includes('/'))) {
+    if (
+      m &&
+      typeof m.generatorVersion === 'string' &&
+      Array.isArray(m.files) &&
+      m.files.every((f) => typeof f === 'string' && !f.includes('/'))
+    ) {
       return [...(m.files as string[]), ...LEGACY_GENERATE];
     }
     return null;
@@ -342,7 +370,12 @@ async function unlisted(dir: string, allowed: Set<string>): Promise<string[]> {
 async function listFiles(dir: string): Promise<string[]> {
   const out: string[] = [];
   for (const e of await readdir(dir, { withFileTypes: true, recursive: true })) {
-    if (!e.isDirectory()) out.push(relative(dir, join(e.parentPath ?? (e as unknown as { path: string }).path, e.name)).split(sep).join('/'));
+    if (!e.isDirectory())
+      out.push(
+        relative(dir, join(e.parentPath ?? (e as unknown as { path: string }).path, e.name))
+          .split(sep)
+          .join('/'),
+      );
   }
   return out.sort();
 }

@@ -98,7 +98,8 @@ export function fastGemm(c: ResolvedConfig, d: Derived, A: Mat, W: Mat): Float64
     for (let m = 0; m < M; m++)
       for (let n = 0; n < N; n++) {
         const v = Yb[m]![n]!;
-        if (v > BigInt(Number.MAX_SAFE_INTEGER) || v < -BigInt(Number.MAX_SAFE_INTEGER)) throw new RangeError(`fastGemm: result ${v} does not fit a double`);
+        if (v > BigInt(Number.MAX_SAFE_INTEGER) || v < -BigInt(Number.MAX_SAFE_INTEGER))
+          throw new RangeError(`fastGemm: result ${v} does not fit a double`);
         Y[m * N + n] = Number(v);
       }
     return Y;
@@ -113,7 +114,8 @@ export function fastGemm(c: ResolvedConfig, d: Derived, A: Mat, W: Mat): Float64
   const wr = operandRange(d.ctx.weight);
   for (let i = 0; i < A.data.length; i++) {
     const a = A.data[i]!;
-    if (a < ar.min || a > ar.max) throw new RangeError(`fastGemm: activation ${a} outside the configured ${ar.min}..${ar.max}`);
+    if (a < ar.min || a > ar.max)
+      throw new RangeError(`fastGemm: activation ${a} outside the configured ${ar.min}..${ar.max}`);
   }
   // Weights transposed (N×K) as offsets into a table row (w − wMin), so that one output element
   // is a sum over k in a register, k ascending.
@@ -125,7 +127,8 @@ export function fastGemm(c: ResolvedConfig, d: Derived, A: Mat, W: Mat): Float64
     for (let k = 0; k < K; k++)
       for (let n = 0; n < N; n++) {
         const w = W.data[k * N + n]!;
-        if (w < wr.min || w > wr.max) throw new RangeError(`fastGemm: weight ${w} outside the configured ${wr.min}..${wr.max}`);
+        if (w < wr.min || w > wr.max)
+          throw new RangeError(`fastGemm: weight ${w} outside the configured ${wr.min}..${wr.max}`);
         wT[n * K + k] = w - wMin;
       }
     wtCache.set(W.data, wT);

@@ -56,7 +56,8 @@ export interface AccFormat {
 }
 
 export function outRange(f: OutFormat): { min: number; max: number } {
-  if (!Number.isInteger(f.bits) || f.bits < 2 || f.bits > 16) throw new RangeError(`output width must be 2..16 bits, got ${f.bits}`);
+  if (!Number.isInteger(f.bits) || f.bits < 2 || f.bits > 16)
+    throw new RangeError(`output width must be 2..16 bits, got ${f.bits}`);
   return f.signed ? { min: -(2 ** (f.bits - 1)), max: 2 ** (f.bits - 1) - 1 } : { min: 0, max: 2 ** f.bits - 1 };
 }
 
@@ -67,7 +68,8 @@ export function outRange(f: OutFormat): { min: number; max: number } {
  * or non-finite scale, or one outside [2^-63, 2^31) that the shift range 0..94 cannot express.
  */
 export function quantizeScale(scale: number): FixedScale {
-  if (!Number.isFinite(scale) || scale < 0) throw new RangeError(`scale must be a finite non-negative number, got ${scale}`);
+  if (!Number.isFinite(scale) || scale < 0)
+    throw new RangeError(`scale must be a finite non-negative number, got ${scale}`);
   if (scale === 0) return { multiplier: 0, shift: 0 };
   let e = Math.floor(Math.log2(scale));
   // Correct log2's rounding at powers of two.
@@ -80,7 +82,8 @@ export function quantizeScale(scale: number): FixedScale {
     multiplier /= 2;
     shift -= 1;
   }
-  if (shift < 0 || shift > 94) throw new RangeError(`scale ${scale} is outside what a 31-bit multiplier and a 0..94 right shift express`);
+  if (shift < 0 || shift > 94)
+    throw new RangeError(`scale ${scale} is outside what a 31-bit multiplier and a 0..94 right shift express`);
   return { multiplier, shift };
 }
 

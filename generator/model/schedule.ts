@@ -103,7 +103,17 @@ export function schedule(c: ResolvedConfig, d: Derived, A: number[][], W: number
         for (let m = m0; m < m0 + mLen; m++)
           for (let n = n0; n < n0 + nLen; n++) for (let k = 0; k < K; k++) if (d.skip(A[m]![k]!, Wm[k]![n]!)) skipped++;
       }
-      s.commands.push({ m0, mLen, n0, nLen, k: K, cycles: commandCycles(shape, mLen, K), macs: mLen * K * nLen, skipped, refused: false });
+      s.commands.push({
+        m0,
+        mLen,
+        n0,
+        nLen,
+        k: K,
+        cycles: commandCycles(shape, mLen, K),
+        macs: mLen * K * nLen,
+        skipped,
+        refused: false,
+      });
       const wLane = (k: number, col: number) => (k < K && col < nLen ? at(Wm, k, n0 + col) : 0);
       const aLane = (m: number, k: number) => (m < mLen && k < K ? at(A, m0 + m, k) : 0);
       if (ws) {
@@ -119,7 +129,10 @@ export function schedule(c: ResolvedConfig, d: Derived, A: number[][], W: number
       }
       for (let m = 0; m < mLen; m++) {
         s.yBeats.push(Array.from({ length: C }, (_, col) => (col < nLen ? Y[m0 + m]![n0 + col]! : 0n)));
-        s.yRefs.push({ cmd, lanes: Array.from({ length: C }, (_, col) => (col < nLen ? { m: m0 + m, n: n0 + col } : null)) });
+        s.yRefs.push({
+          cmd,
+          lanes: Array.from({ length: C }, (_, col) => (col < nLen ? { m: m0 + m, n: n0 + col } : null)),
+        });
       }
     }
   }

@@ -26,7 +26,10 @@ export interface NetworkIssue {
 }
 
 /** Centred operand ranges of a layer: [type min − zp max, type max − zp min]. */
-export function operandNeeds(L: GemmLayer): { activation: { min: number; max: number }; weight: { min: number; max: number } } {
+export function operandNeeds(L: GemmLayer): {
+  activation: { min: number; max: number };
+  weight: { min: number; max: number };
+} {
   const a = intRange(L.inType)!;
   const w = intRange(L.wType)!;
   const zw = Array.from(L.wZeroPoint);
@@ -51,17 +54,33 @@ export function checkNetwork(net: Network, c: ResolvedConfig, d: Derived): Netwo
     const name = `${L.name} (${L.op})`;
     const need = operandNeeds(L);
     if (need.activation.min < ar.min || need.activation.max > ar.max)
-      issues.push({ layer: name, path: 'precision.activation', needed: `x − z_x in ${fmt(need.activation)} (${L.inType}, zero point ${L.inZeroPoint})`, have: `${ar.min}..${ar.max}` });
+      issues.push({
+        layer: name,
+        path: 'precision.activation',
+        needed: `x − z_x in ${fmt(need.activation)} (${L.inType}, zero point ${L.inZeroPoint})`,
+        have: `${ar.min}..${ar.max}`,
+      });
     if (need.weight.min < wr.min || need.weight.max > wr.max)
-      issues.push({ layer: name, path: 'precision.weight', needed: `w − z_w in ${fmt(need.weight)} (${L.wType}, zero points ${[...new Set(L.wZeroPoint)].join(',')})`, have: `${wr.min}..${wr.max}` });
-    if (L.K > c.array.maxK) issues.push({ layer: name, path: 'array.maxK', needed: `K = ${L.K} or more`, have: `${c.array.maxK}` });
+      issues.push({
+        layer: name,
+        path: 'precision.weight',
+        needed: `w − z_w in ${fmt(need.weight)} (${L.wType}, zero points ${[...new Set(L.wZeroPoint)].join(',')})`,
+        have: `${wr.min}..${wr.max}`,
+      });
+    if (L.K > c.array.maxK)
+      issues.push({ layer: name, path: 'array.maxK', needed: `K = ${L.K} or more`, have: `${c.array.maxK}` });
     if (!d.saturate) {
       const bias = L.bias ? Math.max(...Array.from(L.bias, Math.abs)) : 0;
       const lo = L.K * Math.min(pr.min, 0) - bias;
       const hi = L.K * Math.max(pr.max, 0) + bias;
       const b = bitsFor(lo, hi).bits;
       if (b > d.accBits)
-        issues.push({ layer: name, path: 'precision.accumulator.bits', needed: `${b} bits (K = ${L.K} products of ${pr.min}..${pr.max}${bias ? ` plus a bias up to ${bias}` : ''}), or overflow "saturate"`, have: `${d.accBits}` });
+        issues.push({
+          layer: name,
+          path: 'precision.accumulator.bits',
+          needed: `${b} bits (K = ${L.K} products of ${pr.min}..${pr.max}${bias ? ` plus a bias up to ${bias}` : ''}), or overflow "saturate"`,
+          have: `${d.accBits}`,
+        });
     }
   }
   return issues;

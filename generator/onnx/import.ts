@@ -34,8 +34,7 @@ export interface QParams {
 
 /** How a GEMM layer's accumulators leave: requantized to int8/uint8 or raw int32 (…Integer ops). */
 export type LayerOutput =
-  | { kind: 'requant'; scale: Float64Array; zeroPoint: number; dtype: DType; relu: boolean }
-  | { kind: 'int32' };
+  { kind: 'requant'; scale: Float64Array; zeroPoint: number; dtype: DType; relu: boolean } | { kind: 'int32' };
 
 /**
  * One GEMM layer: Y[M×N] = (X − zx)[M×K] · (W − zw)[K×N] (+ bias), then `output`.
@@ -80,10 +79,38 @@ export interface ConvGeom {
 
 /** A host step: pooling, activation functions, reshapes, (de)quantization. */
 export type HostStep =
-  | { kind: 'quantize'; name: string; input: string; output: string; scale: number; zeroPoint: number; dtype: DType; axisScales?: Float64Array; axisZps?: Float64Array; axis?: number }
-  | { kind: 'dequantize'; name: string; input: string; output: string; scale: Float64Array; zeroPoint: Float64Array; axis: number }
+  | {
+      kind: 'quantize';
+      name: string;
+      input: string;
+      output: string;
+      scale: number;
+      zeroPoint: number;
+      dtype: DType;
+      axisScales?: Float64Array;
+      axisZps?: Float64Array;
+      axis?: number;
+    }
+  | {
+      kind: 'dequantize';
+      name: string;
+      input: string;
+      output: string;
+      scale: Float64Array;
+      zeroPoint: Float64Array;
+      axis: number;
+    }
   | { kind: 'relu'; name: string; input: string; output: string; floor: number }
-  | { kind: 'maxpool' | 'avgpool'; name: string; input: string; output: string; geom: ConvGeom; global: boolean; countIncludePad: boolean; float: boolean }
+  | {
+      kind: 'maxpool' | 'avgpool';
+      name: string;
+      input: string;
+      output: string;
+      geom: ConvGeom;
+      global: boolean;
+      countIncludePad: boolean;
+      float: boolean;
+    }
   | { kind: 'reshape'; name: string; input: string; output: string; shape: number[] }
   | { kind: 'clip'; name: string; input: string; output: string; min: number; max: number }
   | { kind: 'softmax'; name: string; input: string; output: string; axis: number }
@@ -112,9 +139,27 @@ export interface Network {
 }
 
 export const SUPPORTED_OPS = [
-  'QuantizeLinear', 'DequantizeLinear', 'QLinearMatMul', 'QLinearConv', 'MatMulInteger', 'ConvInteger',
-  'MatMul', 'Gemm', 'Conv', 'Add (of a bias)', 'Relu', 'Clip', 'MaxPool', 'AveragePool', 'GlobalAveragePool',
-  'GlobalMaxPool', 'Flatten', 'Reshape', 'Softmax (last)', 'Identity', 'Constant',
+  'QuantizeLinear',
+  'DequantizeLinear',
+  'QLinearMatMul',
+  'QLinearConv',
+  'MatMulInteger',
+  'ConvInteger',
+  'MatMul',
+  'Gemm',
+  'Conv',
+  'Add (of a bias)',
+  'Relu',
+  'Clip',
+  'MaxPool',
+  'AveragePool',
+  'GlobalAveragePool',
+  'GlobalMaxPool',
+  'Flatten',
+  'Reshape',
+  'Softmax (last)',
+  'Identity',
+  'Constant',
 ];
 
 const KNOWN_OPS = new Set(SUPPORTED_OPS.map((o) => o.split(' ')[0]!));
@@ -138,7 +183,9 @@ export function importModel(model: ModelProto, opts: ImportOptions = {}): Networ
     throw new ConfigError(source, [{ path, expected, received }]);
   };
   // Every unsupported op at once, before anything else is read.
-  const unsupported = (g.node ?? []).filter((n) => !KNOWN_OPS.has(n.opType ?? '') || (n.domain && n.domain !== 'ai.onnx'));
+  const unsupported = (g.node ?? []).filter(
+    (n) => !KNOWN_OPS.has(n.opType ?? '') || (n.domain && n.domain !== 'ai.onnx'),
+  );
   if (unsupported.length > 0)
     throw new ConfigError(
       source,
@@ -161,10 +208,17 @@ export function importModel(model: ModelProto, opts: ImportOptions = {}): Networ
     if (consts.has(name)) continue;
     const tt = vi.type?.tensorType;
     const dtype = typeName(tt?.elemType);
-    if (!dtype) fail(`input "${name}"`, 'a float, uint8, int8 or int32 tensor input', `element type ${tt?.elemType ?? 'none'}`);
-    const dims = (tt?.shape?.dim ?? []).map((d) => (d.dimValue !== undefined && d.dimValue !== null && !d.dimParam ? toNum(d.dimValue) : NaN));
+    if (!dtype)
+      fail(`input "${name}"`, 'a float, uint8, int8 or int32 tensor input', `element type ${tt?.elemType ?? 'none'}`);
+    const dims = (tt?.shape?.dim ?? []).map((d) =>
+      d.dimValue !== undefined && d.dimValue !== null && !d.dimParam ? toNum(d.dimValue) : NaN,
+    );
     if (!tt?.shape || dims.some((d) => !Number.isInteger(d) || d <= 0))
-      fail(`input "${name}".shape`, 'static dimensions (dynamic shapes are not supported: export with a fixed batch size)', show((tt?.shape?.dim ?? []).map((d) => d.dimParam || toNum(d.dimValue))));
+      fail(
+        `input "${name}".shape`,
+        'static dimensions (dynamic shapes are not supported: export with a fixed batch size)',
+        show((tt?.shape?.dim ?? []).map((d) => d.dimParam || toNum(d.dimValue))),
+      );
     inputs.push({ name, dtype: dtype!, shape: dims });
     desc.set(name, { dtype: dtype!, shape: dims });
   }
@@ -203,14 +257,27 @@ export function importModel(model: ModelProto, opts: ImportOptions = {}): Networ
     const c = (i: number, what: string): Tensor => {
       const name = ins[i];
       const t = name ? consts.get(name) : undefined;
-      if (!t) return fail(label, `${what} (input ${i}) to be a constant (initializer or Constant)`, name ? `"${name}" is computed at run time` : 'no input');
+      if (!t)
+        return fail(
+          label,
+          `${what} (input ${i}) to be a constant (initializer or Constant)`,
+          name ? `"${name}" is computed at run time` : 'no input',
+        );
       return t!;
     };
-    const optC = (i: number): Tensor | null => (ins[i] ? (consts.get(ins[i]!) ?? fail(label, `input ${i} to be a constant`, `"${ins[i]}" is computed at run time`)) : null);
+    const optC = (i: number): Tensor | null =>
+      ins[i]
+        ? (consts.get(ins[i]!) ?? fail(label, `input ${i} to be a constant`, `"${ins[i]}" is computed at run time`))
+        : null;
     const d = (i: number): Desc => {
       const name = ins[i];
       const x = name ? desc.get(name) : undefined;
-      if (!x) return fail(label, `input ${i} to be a tensor computed earlier in the graph or a graph input`, name ? `"${name}"` : 'no input');
+      if (!x)
+        return fail(
+          label,
+          `input ${i} to be a tensor computed earlier in the graph or a graph input`,
+          name ? `"${name}"` : 'no input',
+        );
       return x!;
     };
     const scalar = (t: Tensor, what: string) => {
@@ -248,7 +315,18 @@ export function importModel(model: ModelProto, opts: ImportOptions = {}): Networ
           // Per-axis quantization of an activation (conformance test_quantizelinear_axis).
           const axis = attrInt('axis', 1);
           const ax = axis < 0 ? axis + x!.shape.length : axis;
-          steps.push({ kind: 'quantize', name: nodeName, input: ins[0]!, output: out, scale: NaN, zeroPoint: NaN, dtype, axisScales: sT.data, axisZps: zT?.data ?? new Float64Array(sT.data.length), axis: ax });
+          steps.push({
+            kind: 'quantize',
+            name: nodeName,
+            input: ins[0]!,
+            output: out,
+            scale: NaN,
+            zeroPoint: NaN,
+            dtype,
+            axisScales: sT.data,
+            axisZps: zT?.data ?? new Float64Array(sT.data.length),
+            axis: ax,
+          });
           desc.set(out, { dtype, shape: x!.shape });
           continue;
         }
@@ -281,12 +359,25 @@ export function importModel(model: ModelProto, opts: ImportOptions = {}): Networ
         if (consts.has(ins[0]!)) {
           // A constant weight or bias: keep it quantized for the GEMM layer that consumes it.
           const t = consts.get(ins[0]!)!;
-          dqConsts.set(out, { t, scale: sT.data, zeroPoint: zT?.data ?? new Float64Array(sT.data.length), axis: attrInt('axis', 1) });
+          dqConsts.set(out, {
+            t,
+            scale: sT.data,
+            zeroPoint: zT?.data ?? new Float64Array(sT.data.length),
+            axis: attrInt('axis', 1),
+          });
           continue;
         }
         const x = d(0);
         const axis = attrInt('axis', 1);
-        steps.push({ kind: 'dequantize', name: nodeName, input: ins[0]!, output: out, scale: sT.data, zeroPoint: zT?.data ?? new Float64Array(sT.data.length), axis: axis < 0 ? axis + x.shape.length : axis });
+        steps.push({
+          kind: 'dequantize',
+          name: nodeName,
+          input: ins[0]!,
+          output: out,
+          scale: sT.data,
+          zeroPoint: zT?.data ?? new Float64Array(sT.data.length),
+          axis: axis < 0 ? axis + x.shape.length : axis,
+        });
         desc.set(out, {
           dtype: 'float',
           shape: x.shape,
@@ -320,13 +411,24 @@ export function importModel(model: ModelProto, opts: ImportOptions = {}): Networ
           const scales = new Float64Array(L.N);
           for (let n = 0; n < L.N; n++) scales[n] = onnxScale(xs, ws!.length === 1 ? ws![0]! : ws![n]!, ys);
           if (ws!.length !== 1 && ws!.length !== L.N) fail(label, `w_scale with 1 or ${L.N} values`, `${ws!.length}`);
-          L.output_ = { kind: 'requant', scale: scales, zeroPoint: scalar(yzT, 'y_zero_point'), dtype: yzT.dtype, relu: false };
+          L.output_ = {
+            kind: 'requant',
+            scale: scales,
+            zeroPoint: scalar(yzT, 'y_zero_point'),
+            dtype: yzT.dtype,
+            relu: false,
+          };
           if (op === 'QLinearConv' && ins[8]) {
             const b = c(8, 'bias');
-            if (b.dtype !== 'int32' || b.data.length !== L.N) fail(label, `an int32 bias of ${L.N} values`, `${b.dtype} × ${b.data.length}`);
+            if (b.dtype !== 'int32' || b.data.length !== L.N)
+              fail(label, `an int32 bias of ${L.N} values`, `${b.dtype} × ${b.data.length}`);
             L.bias = b.data;
           }
-          desc.set(out, { dtype: yzT.dtype, shape: L.outShape, q: { scale: ys, zeroPoint: scalar(yzT, 'y_zero_point') } });
+          desc.set(out, {
+            dtype: yzT.dtype,
+            shape: L.outShape,
+            q: { scale: ys, zeroPoint: scalar(yzT, 'y_zero_point') },
+          });
         } else {
           L.output_ = { kind: 'int32' };
           desc.set(out, { dtype: 'int32', shape: L.outShape });
@@ -340,7 +442,12 @@ export function importModel(model: ModelProto, opts: ImportOptions = {}): Networ
       case 'Conv': {
         // QDQ form: both inputs dequantized, the weight from a constant.
         const x = d(0);
-        if (!x.dq) fail(label, 'its input to come from DequantizeLinear with a per-tensor scale (QDQ form); float GEMMs are not run on the array', ins[0] ?? '');
+        if (!x.dq)
+          fail(
+            label,
+            'its input to come from DequantizeLinear with a per-tensor scale (QDQ form); float GEMMs are not run on the array',
+            ins[0] ?? '',
+          );
         const wq = dqConsts.get(ins[1]!);
         if (!wq) fail(label, 'its weight to be DequantizeLinear of an int8/uint8 constant (QDQ form)', `"${ins[1]}"`);
         checkInt8(wq!.t.dtype, 'weight');
@@ -350,24 +457,50 @@ export function importModel(model: ModelProto, opts: ImportOptions = {}): Networ
         const wScale = wq!.scale;
         if (op === 'Gemm') {
           if (attrInt('transA', 0) !== 0) fail(label, 'transA = 0', '1');
-          if (attrFloat('alpha', 1) !== 1 || attrFloat('beta', 1) !== 1) fail(label, 'alpha = beta = 1', `${attrFloat('alpha', 1)}, ${attrFloat('beta', 1)}`);
+          if (attrFloat('alpha', 1) !== 1 || attrFloat('beta', 1) !== 1)
+            fail(label, 'alpha = beta = 1', `${attrFloat('alpha', 1)}, ${attrFloat('beta', 1)}`);
           if (attrInt('transB', 0) === 1) w = transpose2(w);
         }
         const zpT: Tensor = { dtype: w.dtype, dims: [wq!.zeroPoint.length], data: wq!.zeroPoint };
         const conv = op === 'Conv';
         const L = conv
-          ? convLayer(label, nodeName, op, x.dq!.of, out, { ...xq, shape: x.shape }, w, x.dq!.zeroPoint, zpT, attrInts, attrInt, fail, autoPad())
+          ? convLayer(
+              label,
+              nodeName,
+              op,
+              x.dq!.of,
+              out,
+              { ...xq, shape: x.shape },
+              w,
+              x.dq!.zeroPoint,
+              zpT,
+              attrInts,
+              attrInt,
+              fail,
+              autoPad(),
+            )
           : matmulLayer(label, nodeName, op, x.dq!.of, out, { ...xq, shape: x.shape }, w, x.dq!.zeroPoint, zpT, fail);
-        if (wScale.length !== 1 && wScale.length !== L.N) fail(label, `a weight scale with 1 or ${L.N} values`, `${wScale.length}`);
+        if (wScale.length !== 1 && wScale.length !== L.N)
+          fail(label, `a weight scale with 1 or ${L.N} values`, `${wScale.length}`);
         L.wScale = wScale;
         L.inputScale = x.dq!.scale;
-        if ((op === 'Gemm' || op === 'Conv') && ins[2]) L.bias = biasFrom(label, ins[2]!, x.dq!.scale, wScale, L.N, dqConsts, fail);
-        desc.set(out, { dtype: 'float', shape: L.outShape, acc: { layer: L, relu: false, nodes: [`DequantizeLinear→${op}`] } });
+        if ((op === 'Gemm' || op === 'Conv') && ins[2])
+          L.bias = biasFrom(label, ins[2]!, x.dq!.scale, wScale, L.N, dqConsts, fail);
+        desc.set(out, {
+          dtype: 'float',
+          shape: L.outShape,
+          acc: { layer: L, relu: false, nodes: [`DequantizeLinear→${op}`] },
+        });
         continue;
       }
       case 'Add': {
         const x = d(0);
-        if (!x.acc || (consumers.get(ins[0]!) ?? 0) !== 1) fail(label, 'an Add of a bias right after a MatMul/Gemm/Conv in QDQ form', 'another Add (elementwise additions of two activations are not supported)');
+        if (!x.acc || (consumers.get(ins[0]!) ?? 0) !== 1)
+          fail(
+            label,
+            'an Add of a bias right after a MatMul/Gemm/Conv in QDQ form',
+            'another Add (elementwise additions of two activations are not supported)',
+          );
         const L = x.acc!.layer;
         if (L.bias) fail(label, 'one bias per layer', 'a second bias');
         L.bias = biasFrom(label, ins[1]!, L.inputScale!, L.wScale!, L.N, dqConsts, fail);
@@ -385,7 +518,15 @@ export function importModel(model: ModelProto, opts: ImportOptions = {}): Networ
           steps.push({ kind: 'relu', name: nodeName, input: x.dq.of, output: q, floor: x.dq.zeroPoint });
           desc.set(q, { ...desc.get(x.dq.of)!, shape: x.shape });
           desc.set(out, { dtype: 'float', shape: x.shape, dq: { ...x.dq, of: q } });
-          steps.push({ kind: 'dequantize', name: nodeName, input: q, output: out, scale: Float64Array.of(x.dq.scale), zeroPoint: Float64Array.of(x.dq.zeroPoint), axis: 1 });
+          steps.push({
+            kind: 'dequantize',
+            name: nodeName,
+            input: q,
+            output: out,
+            scale: Float64Array.of(x.dq.scale),
+            zeroPoint: Float64Array.of(x.dq.zeroPoint),
+            axis: 1,
+          });
           continue;
         }
         if (x.dtype !== 'float') fail(label, 'a Relu on a dequantized or float tensor', x.dtype);
@@ -406,13 +547,27 @@ export function importModel(model: ModelProto, opts: ImportOptions = {}): Networ
         if (attrInt('ceil_mode', 0) !== 0) fail(label, 'ceil_mode = 0', '1');
         if (autoPad() !== 'NOTSET') fail(label, 'explicit pads (auto_pad NOTSET)', `auto_pad ${autoPad()}`);
         const outShape = [x.shape[0]!, x.shape[1]!, ...convOut(x.shape, geom)];
-        const step = { kind: max ? ('maxpool' as const) : ('avgpool' as const), name: nodeName, geom, global, countIncludePad: attrInt('count_include_pad', 0) === 1 };
+        const step = {
+          kind: max ? ('maxpool' as const) : ('avgpool' as const),
+          name: nodeName,
+          geom,
+          global,
+          countIncludePad: attrInt('count_include_pad', 0) === 1,
+        };
         if (max && x.dq) {
           const q = newName('maxpool');
           steps.push({ ...step, input: x.dq.of, output: q, float: false });
           desc.set(q, { ...desc.get(x.dq.of)!, shape: outShape });
           desc.set(out, { dtype: 'float', shape: outShape, dq: { ...x.dq, of: q } });
-          steps.push({ kind: 'dequantize', name: nodeName, input: q, output: out, scale: Float64Array.of(x.dq.scale), zeroPoint: Float64Array.of(x.dq.zeroPoint), axis: 1 });
+          steps.push({
+            kind: 'dequantize',
+            name: nodeName,
+            input: q,
+            output: out,
+            scale: Float64Array.of(x.dq.scale),
+            zeroPoint: Float64Array.of(x.dq.zeroPoint),
+            axis: 1,
+          });
           continue;
         }
         if (x.dtype !== 'float') fail(label, 'a pooling on a dequantized (QDQ) tensor', x.dtype);
@@ -444,7 +599,15 @@ export function importModel(model: ModelProto, opts: ImportOptions = {}): Networ
         if (x.dq) {
           desc.set(q, { ...desc.get(x.dq.of)!, shape });
           desc.set(out, { dtype: 'float', shape, dq: { ...x.dq, of: q } });
-          steps.push({ kind: 'dequantize', name: nodeName, input: q, output: out, scale: Float64Array.of(x.dq.scale), zeroPoint: Float64Array.of(x.dq.zeroPoint), axis: 1 });
+          steps.push({
+            kind: 'dequantize',
+            name: nodeName,
+            input: q,
+            output: out,
+            scale: Float64Array.of(x.dq.scale),
+            zeroPoint: Float64Array.of(x.dq.zeroPoint),
+            axis: 1,
+          });
         } else desc.set(out, { ...x, shape });
         continue;
       }
@@ -460,11 +623,23 @@ export function importModel(model: ModelProto, opts: ImportOptions = {}): Networ
       }
       case 'Softmax': {
         const x = d(0);
-        if (x.dtype !== 'float' || x.acc) fail(label, 'a Softmax on a dequantized (float) tensor', x.acc ? 'a GEMM output that was not quantized' : x.dtype);
+        if (x.dtype !== 'float' || x.acc)
+          fail(
+            label,
+            'a Softmax on a dequantized (float) tensor',
+            x.acc ? 'a GEMM output that was not quantized' : x.dtype,
+          );
         const isFinal = (g.output ?? []).some((o) => o.name === out);
-        if (!isFinal) fail(label, 'Softmax only as the last node (it runs on the host in fp32)', 'a Softmax feeding other nodes');
+        if (!isFinal)
+          fail(label, 'Softmax only as the last node (it runs on the host in fp32)', 'a Softmax feeding other nodes');
         const axis = attrInt('axis', -1);
-        steps.push({ kind: 'softmax', name: nodeName, input: ins[0]!, output: out, axis: axis < 0 ? axis + x.shape.length : axis });
+        steps.push({
+          kind: 'softmax',
+          name: nodeName,
+          input: ins[0]!,
+          output: out,
+          axis: axis < 0 ? axis + x.shape.length : axis,
+        });
         desc.set(out, { dtype: 'float', shape: x.shape });
         continue;
       }
@@ -477,18 +652,35 @@ export function importModel(model: ModelProto, opts: ImportOptions = {}): Networ
   for (const o of g.output ?? []) {
     const x = desc.get(o.name!);
     if (!x) fail(`output "${o.name}"`, 'an output computed by the graph', 'a constant or missing tensor');
-    if (x!.acc) fail(`output "${o.name}"`, 'a quantized output (QuantizeLinear after MatMul/Gemm/Conv)', 'a float GEMM output; the array produces integers');
+    if (x!.acc)
+      fail(
+        `output "${o.name}"`,
+        'a quantized output (QuantizeLinear after MatMul/Gemm/Conv)',
+        'a float GEMM output; the array produces integers',
+      );
     outputs.push({ name: o.name!, dtype: x!.dtype, shape: x!.shape });
   }
-  for (const [name, x] of desc) if (x.acc && !layers.includes(x.acc.layer) && (consumers.get(name) ?? 0) > 0 && !descConsumedByAcc(name, g.node ?? [])) {
-    fail(`tensor "${name}"`, 'a MatMul/Gemm/Conv output followed by QuantizeLinear (optionally through Add of a bias and Relu)', 'another consumer');
-  }
+  for (const [name, x] of desc)
+    if (
+      x.acc &&
+      !layers.includes(x.acc.layer) &&
+      (consumers.get(name) ?? 0) > 0 &&
+      !descConsumedByAcc(name, g.node ?? [])
+    ) {
+      fail(
+        `tensor "${name}"`,
+        'a MatMul/Gemm/Conv output followed by QuantizeLinear (optionally through Add of a bias and Relu)',
+        'another consumer',
+      );
+    }
   return { inputs, outputs, steps, layers };
 }
 
 /** Names whose consumers are only Add/Relu/QuantizeLinear (the pattern continues). */
 function descConsumedByAcc(name: string, nodes: NodeProto[]): boolean {
-  return nodes.filter((n) => (n.input ?? []).includes(name)).every((n) => ['Add', 'Relu', 'QuantizeLinear'].includes(n.opType ?? ''));
+  return nodes
+    .filter((n) => (n.input ?? []).includes(name))
+    .every((n) => ['Add', 'Relu', 'QuantizeLinear'].includes(n.opType ?? ''));
 }
 
 type DqConsts = Map<string, { t: Tensor; scale: Float64Array; zeroPoint: Float64Array; axis: number }>;
@@ -513,7 +705,8 @@ function biasFrom(
   fail: Fail,
 ): Float64Array {
   const b = dq.get(name);
-  if (!b || b.t.dtype !== 'int32') return fail(label, 'a bias that is DequantizeLinear of an int32 constant (QDQ form)', `"${name}"`);
+  if (!b || b.t.dtype !== 'int32')
+    return fail(label, 'a bias that is DequantizeLinear of an int32 constant (QDQ form)', `"${name}"`);
   if (b.t.data.length !== N) fail(label, `a bias of ${N} values`, `${b.t.data.length}`);
   for (let n = 0; n < N; n++) {
     const want = Math.fround(xs * (ws.length === 1 ? ws[0]! : ws[n]!));
@@ -540,7 +733,18 @@ function zeroPoints(label: string, wz: Tensor | null, N: number, fail: Fail): Fl
   return z;
 }
 
-function matmulLayer(label: string, name: string, op: string, input: string, output: string, x: Desc, w: Tensor, xz: number, wz: Tensor | null, fail: Fail): GemmLayer {
+function matmulLayer(
+  label: string,
+  name: string,
+  op: string,
+  input: string,
+  output: string,
+  x: Desc,
+  w: Tensor,
+  xz: number,
+  wz: Tensor | null,
+  fail: Fail,
+): GemmLayer {
   if (x.shape.length < 2) fail(label, 'an input of rank ≥ 2', `shape [${x.shape.join(',')}]`);
   const K = x.shape[x.shape.length - 1]!;
   if (w.dims.length < 2) fail(label, 'a weight of rank ≥ 2', `shape [${w.dims.join(',')}]`);
@@ -548,12 +752,27 @@ function matmulLayer(label: string, name: string, op: string, input: string, out
   const N = w.dims[w.dims.length - 1]!;
   if (wK !== K) fail(label, `a weight with ${K} rows (the input's last dimension)`, `shape [${w.dims.join(',')}]`);
   const batches = sizeOf(w.dims.slice(0, -2));
-  if (batches > 1 && sizeOf(x.shape.slice(0, -2)) !== batches) fail(label, 'batched weights matching the input batch', `shape [${w.dims.join(',')}]`);
+  if (batches > 1 && sizeOf(x.shape.slice(0, -2)) !== batches)
+    fail(label, 'batched weights matching the input batch', `shape [${w.dims.join(',')}]`);
   const weights = Array.from({ length: batches }, (_, b) => w.data.subarray(b * K * N, (b + 1) * K * N));
   const outShape = [...x.shape.slice(0, -1), N];
   return {
-    name, op, input, output, inType: x.dtype, inZeroPoint: xz, weights, wType: w.dtype, wZeroPoint: zeroPoints(label, wz, N, fail), K, N,
-    bias: null, output_: { kind: 'int32' }, conv: null, inShape: x.shape, outShape,
+    name,
+    op,
+    input,
+    output,
+    inType: x.dtype,
+    inZeroPoint: xz,
+    weights,
+    wType: w.dtype,
+    wZeroPoint: zeroPoints(label, wz, N, fail),
+    K,
+    N,
+    bias: null,
+    output_: { kind: 'int32' },
+    conv: null,
+    inShape: x.shape,
+    outShape,
   };
 }
 
@@ -568,12 +787,24 @@ function geomFrom(label: string, kernel: number[], attrInts: (n: string) => numb
   const s = attrInts('strides') ?? [1, 1];
   const p = attrInts('pads') ?? [0, 0, 0, 0];
   const dl = attrInts('dilations') ?? [1, 1];
-  if (kernel.length !== 2 || s.length !== 2 || p.length !== 4 || dl.length !== 2) fail(label, '2-D kernels, strides, dilations and 4 pads', show({ kernel, s, p, dl }));
+  if (kernel.length !== 2 || s.length !== 2 || p.length !== 4 || dl.length !== 2)
+    fail(label, '2-D kernels, strides, dilations and 4 pads', show({ kernel, s, p, dl }));
   // ONNX pads are [top, left, bottom, right] (x1_begin, x2_begin, x1_end, x2_end).
-  return { kernel: [kernel[0]!, kernel[1]!], strides: [s[0]!, s[1]!], pads: [p[0]!, p[1]!, p[2]!, p[3]!], dilations: [dl[0]!, dl[1]!] };
+  return {
+    kernel: [kernel[0]!, kernel[1]!],
+    strides: [s[0]!, s[1]!],
+    pads: [p[0]!, p[1]!, p[2]!, p[3]!],
+    dilations: [dl[0]!, dl[1]!],
+  };
 }
 
-function poolGeom(label: string, shape: number[], global: boolean, attrInts: (n: string) => number[] | null, fail: Fail): ConvGeom {
+function poolGeom(
+  label: string,
+  shape: number[],
+  global: boolean,
+  attrInts: (n: string) => number[] | null,
+  fail: Fail,
+): ConvGeom {
   if (global) return { kernel: [shape[2]!, shape[3]!], strides: [1, 1], pads: [0, 0, 0, 0], dilations: [1, 1] };
   const k = attrInts('kernel_shape');
   if (!k) fail(label, 'kernel_shape', 'none');
@@ -581,13 +812,25 @@ function poolGeom(label: string, shape: number[], global: boolean, attrInts: (n:
 }
 
 function convLayer(
-  label: string, name: string, op: string, input: string, output: string, x: Desc, w: Tensor, xz: number, wz: Tensor | null,
-  attrInts: (n: string) => number[] | null, attrInt: (n: string, d: number) => number, fail: Fail, autoPad: string,
+  label: string,
+  name: string,
+  op: string,
+  input: string,
+  output: string,
+  x: Desc,
+  w: Tensor,
+  xz: number,
+  wz: Tensor | null,
+  attrInts: (n: string) => number[] | null,
+  attrInt: (n: string, d: number) => number,
+  fail: Fail,
+  autoPad: string,
 ): GemmLayer {
   if (autoPad !== 'NOTSET') fail(label, 'explicit pads (auto_pad NOTSET)', `auto_pad ${autoPad}`);
   if (x.shape.length !== 4) fail(label, 'a 4-D NCHW input (2-D convolution)', `shape [${x.shape.join(',')}]`);
   if (w.dims.length !== 4) fail(label, 'a 4-D weight [Cout, Cin, kH, kW]', `shape [${w.dims.join(',')}]`);
-  if (attrInt('group', 1) !== 1) fail(label, 'group = 1 (grouped and depthwise convolutions are not supported)', `${attrInt('group', 1)}`);
+  if (attrInt('group', 1) !== 1)
+    fail(label, 'group = 1 (grouped and depthwise convolutions are not supported)', `${attrInt('group', 1)}`);
   const [Cout, Cin, kh, kw] = w.dims as [number, number, number, number];
   if (Cin !== x.shape[1]) fail(label, `weights with ${x.shape[1]} input channels`, `${Cin}`);
   const geom = geomFrom(label, attrInts('kernel_shape') ?? [kh, kw], attrInts, fail);
@@ -598,8 +841,22 @@ function convLayer(
   const [oh, ow] = convOut(x.shape, geom);
   if (oh < 1 || ow < 1) fail(label, 'an output of at least 1×1', `${oh}×${ow}`);
   return {
-    name, op, input, output, inType: x.dtype, inZeroPoint: xz, weights: [Wm], wType: w.dtype, wZeroPoint: zeroPoints(label, wz, Cout, fail), K, N: Cout,
-    bias: null, output_: { kind: 'int32' }, conv: geom, inShape: x.shape, outShape: [x.shape[0]!, Cout, oh, ow],
+    name,
+    op,
+    input,
+    output,
+    inType: x.dtype,
+    inZeroPoint: xz,
+    weights: [Wm],
+    wType: w.dtype,
+    wZeroPoint: zeroPoints(label, wz, Cout, fail),
+    K,
+    N: Cout,
+    bias: null,
+    output_: { kind: 'int32' },
+    conv: geom,
+    inShape: x.shape,
+    outShape: [x.shape[0]!, Cout, oh, ow],
   };
 }
 

@@ -57,7 +57,10 @@ export function calibrate(fm: FloatModel, inputs: Tensor[]): Map<string, { min: 
 const f32 = Math.fround;
 
 /** uint8 (or symmetric int8) parameters for a real range; see the module comment. */
-export function activationParams(r: { min: number; max: number }, dtype: 'uint8' | 'int8'): { scale: number; zp: number } {
+export function activationParams(
+  r: { min: number; max: number },
+  dtype: 'uint8' | 'int8',
+): { scale: number; zp: number } {
   const lo = Math.min(0, r.min);
   const hi = Math.max(0, r.max);
   if (dtype === 'int8') {
@@ -104,7 +107,8 @@ export function quantizeModel(model: ModelProto, fm: FloatModel, opts: QuantizeO
     q.set(name, t);
     return t;
   };
-  const statOf = (name: string) => stats.get(name) ?? fail(`tensor "${name}"`, 'a tensor the calibration run computed', 'none');
+  const statOf = (name: string) =>
+    stats.get(name) ?? fail(`tensor "${name}"`, 'a tensor the calibration run computed', 'none');
   /** Float name a node writes: a graph output's float value is renamed so its DQ can carry the name. */
   const floatName = (name: string) => (graphOut.has(name) ? `${name}_float` : name);
 
@@ -115,7 +119,9 @@ export function quantizeModel(model: ModelProto, fm: FloatModel, opts: QuantizeO
     if (done.has(out)) continue;
     const label = `node "${n.name || out}" (${n.opType})`;
     const ins = n.input ?? [];
-    const qin = (i: number) => q.get(ins[i]!) ?? fail(label, `input ${i} quantized (from the graph input, a Conv/Gemm/MatMul, Relu or pooling)`, `"${ins[i]}"`);
+    const qin = (i: number) =>
+      q.get(ins[i]!) ??
+      fail(label, `input ${i} quantized (from the graph input, a Conv/Gemm/MatMul, Relu or pooling)`, `"${ins[i]}"`);
     switch (n.opType) {
       case 'Conv':
       case 'Gemm':
@@ -133,12 +139,19 @@ export function quantizeModel(model: ModelProto, fm: FloatModel, opts: QuantizeO
           sw[ch] = Math.max(sw[ch]!, Math.abs(w.data[i]!));
         }
         for (let ch = 0; ch < N; ch++) sw[ch] = sw[ch]! > 0 ? f32(sw[ch]! / 127) : 1;
-        const wq = w.data.map((v, i) => Math.min(127, Math.max(-127, roundHalfEven(f32(v / sw[Math.floor(i / inner) % N]!)))));
+        const wq = w.data.map((v, i) =>
+          Math.min(127, Math.max(-127, roundHalfEven(f32(v / sw[Math.floor(i / inner) % N]!)))),
+        );
         const wName = ins[1]!;
         init(`${wName}_quantized`, { dtype: 'int8', dims: w.dims, data: wq });
         init(`${wName}_scale`, { dtype: 'float', dims: [N], data: sw });
         init(`${wName}_zero_point`, { dtype: 'int8', dims: [N], data: new Float64Array(N) });
-        const wdq = node('DequantizeLinear', [`${wName}_quantized`, `${wName}_scale`, `${wName}_zero_point`], `${wName}_dequantized`, [int('axis', axis)]);
+        const wdq = node(
+          'DequantizeLinear',
+          [`${wName}_quantized`, `${wName}_scale`, `${wName}_zero_point`],
+          `${wName}_dequantized`,
+          [int('axis', axis)],
+        );
         const opIns = [x.dq, wdq];
         const biasName = n.opType === 'MatMul' ? undefined : ins[2];
         if (biasName) {
@@ -146,21 +159,42 @@ export function quantizeModel(model: ModelProto, fm: FloatModel, opts: QuantizeO
           if (b.data.length !== N) fail(label, `a bias of ${N} values`, `${b.data.length}`);
           const bs = sw.map((s) => f32(x.scale * s));
           const bq = b.data.map((v, ch) => roundHalfEven(v / bs[ch]!));
-          if (bq.some((v) => Math.abs(v) > 2 ** 31 - 1)) fail(label, 'a bias that fits int32 at scale s_in·s_w', 'a larger one');
+          if (bq.some((v) => Math.abs(v) > 2 ** 31 - 1))
+            fail(label, 'a bias that fits int32 at scale s_in·s_w', 'a larger one');
           init(`${biasName}_quantized`, { dtype: 'int32', dims: [N], data: bq });
           init(`${biasName}_scale`, { dtype: 'float', dims: [N], data: bs });
           init(`${biasName}_zero_point`, { dtype: 'int32', dims: [N], data: new Float64Array(N) });
-          opIns.push(node('DequantizeLinear', [`${biasName}_quantized`, `${biasName}_scale`, `${biasName}_zero_point`], `${biasName}_dequantized`, [int('axis', 0)]));
+          opIns.push(
+            node(
+              'DequantizeLinear',
+              [`${biasName}_quantized`, `${biasName}_scale`, `${biasName}_zero_point`],
+              `${biasName}_dequantized`,
+              [int('axis', 0)],
+            ),
+          );
         }
         // Keep the op's own attributes (strides, pads, transB...).
-        nodes.push(onnx.NodeProto.create({ name: n.name || out, opType: n.opType, input: opIns, output: [floatName(out)], attribute: n.attribute ?? [] }));
+        nodes.push(
+          onnx.NodeProto.create({
+            name: n.name || out,
+            opType: n.opType,
+            input: opIns,
+            output: [floatName(out)],
+            attribute: n.attribute ?? [],
+          }),
+        );
         // A ReLU that is the only consumer is fused into the group: Conv → Relu → Q.
         const next = fm.nodes.find((m) => m.opType === 'Relu' && m.input?.[0] === out);
         if (next && consumers.get(out) === 1 && !graphOut.has(out)) {
           const r = next.output![0]!;
           node('Relu', [out], floatName(r));
           done.add(r);
-          qdq(floatName(r), r, activationParams(statOf(r), graphOut.has(r) ? 'int8' : 'uint8'), graphOut.has(r) ? 'int8' : 'uint8');
+          qdq(
+            floatName(r),
+            r,
+            activationParams(statOf(r), graphOut.has(r) ? 'int8' : 'uint8'),
+            graphOut.has(r) ? 'int8' : 'uint8',
+          );
         } else {
           const dt = graphOut.has(out) ? 'int8' : 'uint8';
           qdq(floatName(out), out, activationParams(statOf(out), dt), dt);
@@ -177,7 +211,15 @@ export function quantizeModel(model: ModelProto, fm: FloatModel, opts: QuantizeO
           const t = fm.consts.get(c) ?? fail(label, 'a constant shape', `"${c}"`);
           return init(c, t);
         });
-        nodes.push(onnx.NodeProto.create({ name: n.name || out, opType: n.opType, input: [x.dq, ...extra], output: [floatName(out)], attribute: n.attribute ?? [] }));
+        nodes.push(
+          onnx.NodeProto.create({
+            name: n.name || out,
+            opType: n.opType,
+            input: [x.dq, ...extra],
+            output: [floatName(out)],
+            attribute: n.attribute ?? [],
+          }),
+        );
         qdq(floatName(out), out, { scale: x.scale, zp: x.zp }, x.dtype);
         break;
       }

@@ -29,7 +29,16 @@ const DTYPE_OF: Record<number, DType> = {
   7: 'int64',
   11: 'double',
 };
-export const DTYPE_CODE: Record<DType, number> = { float: 1, uint8: 2, int8: 3, uint16: 4, int16: 5, int32: 6, int64: 7, double: 11 };
+export const DTYPE_CODE: Record<DType, number> = {
+  float: 1,
+  uint8: 2,
+  int8: 3,
+  uint16: 4,
+  int16: 5,
+  int32: 6,
+  int64: 7,
+  double: 11,
+};
 
 /**
  * A dense tensor. `data` holds every element as an exact number in row-major (C) order: integers
@@ -65,7 +74,9 @@ export function intRange(t: DType): { min: number; max: number } | null {
 }
 
 const fail = (source: string, path: string, expected: string, received: unknown): never => {
-  throw new ConfigError(source, [{ path, expected, received: typeof received === 'string' ? received : show(received) }]);
+  throw new ConfigError(source, [
+    { path, expected, received: typeof received === 'string' ? received : show(received) },
+  ]);
 };
 
 /** protobufjs gives int64 fields as Long objects or numbers. */
@@ -99,7 +110,8 @@ export function decodeModel(bytes: Uint8Array, source: string): ModelProto {
   } catch (e) {
     return fail(source, '(file)', 'an ONNX model (protobuf ModelProto)', `undecodable bytes (${(e as Error).message})`);
   }
-  if (!m.graph || !m.graph.node || m.graph.node.length === 0) fail(source, 'graph', 'an ONNX model with a graph of nodes', 'no graph (not an ONNX model, or truncated)');
+  if (!m.graph || !m.graph.node || m.graph.node.length === 0)
+    fail(source, 'graph', 'an ONNX model with a graph of nodes', 'no graph (not an ONNX model, or truncated)');
   return m;
 }
 
@@ -123,9 +135,16 @@ export function readTensorPb(file: string): Tensor {
 export function tensorFromProto(t: TensorProtoT, source: string): Tensor {
   const name = t.name ? `tensor "${t.name}"` : 'tensor';
   const dtype = DTYPE_OF[t.dataType ?? 0];
-  if (!dtype) fail(source, name, `element type one of ${Object.keys(DTYPE_CODE).join(', ')}`, `TensorProto.DataType ${t.dataType ?? 0}`);
+  if (!dtype)
+    fail(
+      source,
+      name,
+      `element type one of ${Object.keys(DTYPE_CODE).join(', ')}`,
+      `TensorProto.DataType ${t.dataType ?? 0}`,
+    );
   const dims = (t.dims ?? []).map(toNum);
-  if (dims.some((d) => !Number.isInteger(d) || d < 0)) fail(source, `${name}.dims`, 'non-negative integer dimensions', dims);
+  if (dims.some((d) => !Number.isInteger(d) || d < 0))
+    fail(source, `${name}.dims`, 'non-negative integer dimensions', dims);
   if (t.dataLocation === 1) fail(source, name, 'tensor data inside the file', 'external data');
   const n = sizeOf(dims);
   const raw = t.rawData && t.rawData.length > 0 ? t.rawData : null;
@@ -139,25 +158,48 @@ export function tensorFromProto(t: TensorProtoT, source: string): Tensor {
       for (let i = 0; i < n; i++) {
         const o = i * size;
         switch (dtype) {
-          case 'float': data[i] = dv.getFloat32(o, true); break;
-          case 'double': data[i] = dv.getFloat64(o, true); break;
-          case 'uint8': data[i] = dv.getUint8(o); break;
-          case 'int8': data[i] = dv.getInt8(o); break;
-          case 'uint16': data[i] = dv.getUint16(o, true); break;
-          case 'int16': data[i] = dv.getInt16(o, true); break;
-          case 'int32': data[i] = dv.getInt32(o, true); break;
-          case 'int64': data[i] = Number(dv.getBigInt64(o, true)); break;
+          case 'float':
+            data[i] = dv.getFloat32(o, true);
+            break;
+          case 'double':
+            data[i] = dv.getFloat64(o, true);
+            break;
+          case 'uint8':
+            data[i] = dv.getUint8(o);
+            break;
+          case 'int8':
+            data[i] = dv.getInt8(o);
+            break;
+          case 'uint16':
+            data[i] = dv.getUint16(o, true);
+            break;
+          case 'int16':
+            data[i] = dv.getInt16(o, true);
+            break;
+          case 'int32':
+            data[i] = dv.getInt32(o, true);
+            break;
+          case 'int64':
+            data[i] = Number(dv.getBigInt64(o, true));
+            break;
         }
       }
     }
   } else {
     // Typed fields: float_data (float), int32_data (int32 and narrower ints), int64_data, double_data.
     const src: unknown[] =
-      dtype === 'float' ? (t.floatData ?? []) : dtype === 'double' ? (t.doubleData ?? []) : dtype === 'int64' ? (t.int64Data ?? []) : (t.int32Data ?? []);
+      dtype === 'float'
+        ? (t.floatData ?? [])
+        : dtype === 'double'
+          ? (t.doubleData ?? [])
+          : dtype === 'int64'
+            ? (t.int64Data ?? [])
+            : (t.int32Data ?? []);
     count = src.length;
     if (count === n) for (let i = 0; i < n; i++) data[i] = toNum(src[i]);
   }
-  if (count !== n) fail(source, name, `${n} elements for dims [${dims.join(',')}]`, `${count} (truncated or inconsistent)`);
+  if (count !== n)
+    fail(source, name, `${n} elements for dims [${dims.join(',')}]`, `${count} (truncated or inconsistent)`);
   return { dtype: dtype!, dims, data };
 }
 
@@ -169,22 +211,44 @@ export function tensorToProto(name: string, t: Tensor): TensorProtoT {
   t.data.forEach((v, i) => {
     const o = i * size;
     switch (t.dtype) {
-      case 'float': dv.setFloat32(o, v, true); break;
-      case 'double': dv.setFloat64(o, v, true); break;
-      case 'uint8': dv.setUint8(o, v); break;
-      case 'int8': dv.setInt8(o, v); break;
-      case 'uint16': dv.setUint16(o, v, true); break;
-      case 'int16': dv.setInt16(o, v, true); break;
-      case 'int32': dv.setInt32(o, v, true); break;
-      case 'int64': dv.setBigInt64(o, BigInt(v), true); break;
+      case 'float':
+        dv.setFloat32(o, v, true);
+        break;
+      case 'double':
+        dv.setFloat64(o, v, true);
+        break;
+      case 'uint8':
+        dv.setUint8(o, v);
+        break;
+      case 'int8':
+        dv.setInt8(o, v);
+        break;
+      case 'uint16':
+        dv.setUint16(o, v, true);
+        break;
+      case 'int16':
+        dv.setInt16(o, v, true);
+        break;
+      case 'int32':
+        dv.setInt32(o, v, true);
+        break;
+      case 'int64':
+        dv.setBigInt64(o, BigInt(v), true);
+        break;
     }
   });
   return { name, dataType: DTYPE_CODE[t.dtype], dims: t.dims, rawData: buf };
 }
 
-
 /** `.npy` element types (generator/data/npy.ts) as ONNX element types. */
-const NPY_DTYPE: Record<IdxDtype, DType> = { uint8: 'uint8', int8: 'int8', int16: 'int16', int32: 'int32', float32: 'float', float64: 'double' };
+const NPY_DTYPE: Record<IdxDtype, DType> = {
+  uint8: 'uint8',
+  int8: 'int8',
+  int16: 'int16',
+  int32: 'int32',
+  float32: 'float',
+  float64: 'double',
+};
 
 /**
  * Reads a NumPy `.npy` array (plain or gzip'd) as a tensor, through the one `.npy` reader

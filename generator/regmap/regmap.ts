@@ -61,9 +61,30 @@ function controlRegs(): Register[] {
       access: 'wo',
       description: 'Control: write 1 to a bit to act; reads 0.',
       fields: [
-        { name: 'START', lsb: 0, width: 1, kind: 'pulse', description: 'Queue one command with the current DIM_M/K/N (clears STATUS.DONE). A START while one is already queued is ignored and sets STATUS.ERR_START.' },
-        { name: 'SOFT_RESET', lsb: 1, width: 1, kind: 'pulse', description: 'Reset the datapath and the stream buffers (beats in flight are dropped); the registers keep their values.' },
-        { name: 'CLEAR_ERR', lsb: 2, width: 1, kind: 'pulse', description: 'Clear STATUS.ERR_RO_WRITE, ERR_START, ERR_TLAST and ERR_ADDR (ERR_DIM follows the last command).' },
+        {
+          name: 'START',
+          lsb: 0,
+          width: 1,
+          kind: 'pulse',
+          description:
+            'Queue one command with the current DIM_M/K/N (clears STATUS.DONE). A START while one is already queued is ignored and sets STATUS.ERR_START.',
+        },
+        {
+          name: 'SOFT_RESET',
+          lsb: 1,
+          width: 1,
+          kind: 'pulse',
+          description:
+            'Reset the datapath and the stream buffers (beats in flight are dropped); the registers keep their values.',
+        },
+        {
+          name: 'CLEAR_ERR',
+          lsb: 2,
+          width: 1,
+          kind: 'pulse',
+          description:
+            'Clear STATUS.ERR_RO_WRITE, ERR_START, ERR_TLAST and ERR_ADDR (ERR_DIM follows the last command).',
+        },
       ],
     },
     {
@@ -73,11 +94,43 @@ function controlRegs(): Register[] {
       description: 'Status.',
       fields: [
         { name: 'BUSY', lsb: 0, width: 1, kind: 'value', description: 'A command is queued or running.' },
-        { name: 'DONE', lsb: 1, width: 1, kind: 'sticky', description: 'Set when the IP becomes idle after a command; cleared by START.' },
-        { name: 'ERR_RO_WRITE', lsb: 2, width: 1, kind: 'sticky', description: 'A write hit a read-only register (ignored; address in ERR_ADDR).' },
-        { name: 'ERR_START', lsb: 3, width: 1, kind: 'sticky', description: 'START was written while a command was already queued (ignored).' },
-        { name: 'ERR_TLAST', lsb: 4, width: 1, kind: 'sticky', description: 'An input beat\'s TLAST disagreed with the tile boundary implied by DIM_M/K/N (the beat was used anyway).' },
-        { name: 'ERR_DIM', lsb: 5, width: 1, kind: 'value', description: 'The last command issued to the array was refused: DIM_M, DIM_K or DIM_N was 0 or past its limit. It moved no beat, the counters read 0 and DONE is set; cleared when the next command is issued.' },
+        {
+          name: 'DONE',
+          lsb: 1,
+          width: 1,
+          kind: 'sticky',
+          description: 'Set when the IP becomes idle after a command; cleared by START.',
+        },
+        {
+          name: 'ERR_RO_WRITE',
+          lsb: 2,
+          width: 1,
+          kind: 'sticky',
+          description: 'A write hit a read-only register (ignored; address in ERR_ADDR).',
+        },
+        {
+          name: 'ERR_START',
+          lsb: 3,
+          width: 1,
+          kind: 'sticky',
+          description: 'START was written while a command was already queued (ignored).',
+        },
+        {
+          name: 'ERR_TLAST',
+          lsb: 4,
+          width: 1,
+          kind: 'sticky',
+          description:
+            "An input beat's TLAST disagreed with the tile boundary implied by DIM_M/K/N (the beat was used anyway).",
+        },
+        {
+          name: 'ERR_DIM',
+          lsb: 5,
+          width: 1,
+          kind: 'value',
+          description:
+            'The last command issued to the array was refused: DIM_M, DIM_K or DIM_N was 0 or past its limit. It moved no beat, the counters read 0 and DONE is set; cleared when the next command is issued.',
+        },
       ],
     },
   ];
@@ -139,17 +192,24 @@ function identityRegs(c: ResolvedConfig, d: Derived): Register[] {
       offset: 0x34,
       access: 'ro',
       description: `Generator version major<<16 | minor<<8 | patch (${GENERATOR_VERSION}).`,
-      fields: [{ name: 'VERSION', lsb: 0, width: 24, kind: 'const', value: versionWord(GENERATOR_VERSION), description: 'version' }],
+      fields: [
+        {
+          name: 'VERSION',
+          lsb: 0,
+          width: 24,
+          kind: 'const',
+          value: versionWord(GENERATOR_VERSION),
+          description: 'version',
+        },
+      ],
     },
-    ...hashWords.map(
-      (w, i): Register => ({
-        name: `ID_HASH${i}`,
-        offset: 0x38 + 4 * i,
-        access: 'ro',
-        description: `Config sha256, hex digits ${i * 8}..${i * 8 + 7} (ID_HASH0 holds the first 8 digits of the hash, most significant first).`,
-        fields: [{ name: 'HASH', lsb: 0, width: 32, kind: 'const', value: w, description: 'hash word' }],
-      }),
-    ),
+    ...hashWords.map((w, i): Register => ({
+      name: `ID_HASH${i}`,
+      offset: 0x38 + 4 * i,
+      access: 'ro',
+      description: `Config sha256, hex digits ${i * 8}..${i * 8 + 7} (ID_HASH0 holds the first 8 digits of the hash, most significant first).`,
+      fields: [{ name: 'HASH', lsb: 0, width: 32, kind: 'const', value: w, description: 'hash word' }],
+    })),
     {
       name: 'ID_SHAPE',
       offset: 0x48,
@@ -169,7 +229,14 @@ function identityRegs(c: ResolvedConfig, d: Derived): Register[] {
       description: 'Result lane width and dataflow.',
       fields: [
         { name: 'ACC_BITS', lsb: 0, width: 8, kind: 'const', value: d.accBits, description: 'result lane bits' },
-        { name: 'OUTPUT_STATIONARY', lsb: 8, width: 1, kind: 'const', value: c.dataflow === 'output-stationary' ? 1 : 0, description: '0: weight-stationary, 1: output-stationary' },
+        {
+          name: 'OUTPUT_STATIONARY',
+          lsb: 8,
+          width: 1,
+          kind: 'const',
+          value: c.dataflow === 'output-stationary' ? 1 : 0,
+          description: '0: weight-stationary, 1: output-stationary',
+        },
       ],
     },
   ];
@@ -192,7 +259,8 @@ function counterRegs(base: number, name: string, what: string, bits: number): Re
       offset: base + 4,
       access: 'ro',
       description: `${what}, bits 63..32${hi === 0 ? ' (always 0 for this config)' : ''}.`,
-      fields: hi > 0 ? [{ name: 'VALUE', lsb: 0, width: hi, kind: 'value', description: `${what} [${bits - 1}:32]` }] : [],
+      fields:
+        hi > 0 ? [{ name: 'VALUE', lsb: 0, width: hi, kind: 'value', description: `${what} [${bits - 1}:32]` }] : [],
     },
   ];
 }
@@ -259,7 +327,9 @@ export function regmapMarkdown(m: RegMap): string {
     L.push(`| ${hex32(r.offset)} | ${r.name} | ${r.access} | ${hex32(resetValue(r))} | | | ${r.description} |`);
     for (const f of r.fields) {
       const bits = f.width === 1 ? `${f.lsb}` : `${f.lsb + f.width - 1}:${f.lsb}`;
-      L.push(`| | | | | ${f.name} | ${bits} | ${f.description}${f.kind === 'const' ? ` (= ${hex32(f.value!)})` : ''} |`);
+      L.push(
+        `| | | | | ${f.name} | ${bits} | ${f.description}${f.kind === 'const' ? ` (= ${hex32(f.value!)})` : ''} |`,
+      );
     }
   }
   return L.join('\n') + '\n';
@@ -278,7 +348,14 @@ export function regmapJson(m: RegMap): string {
       access: r.access,
       reset: resetValue(r),
       description: r.description,
-      fields: r.fields.map((f) => ({ name: f.name, lsb: f.lsb, width: f.width, kind: f.kind, ...(f.value !== undefined ? { value: f.value } : {}), description: f.description })),
+      fields: r.fields.map((f) => ({
+        name: f.name,
+        lsb: f.lsb,
+        width: f.width,
+        kind: f.kind,
+        ...(f.value !== undefined ? { value: f.value } : {}),
+        description: f.description,
+      })),
     })),
   };
   return JSON.stringify(out, null, 2) + '\n';

@@ -18,7 +18,7 @@ export function sweepDocs(schemaTable: (schema: Record<string, unknown>) => stri
       'with the config error.\n\n' +
       '## Filters\n\n' +
       '`filters` is a list of `{"drop": {path: condition, …}}` or `{"keep": {path: condition, …}}`, applied in order to each ' +
-      'point\'s resolved config (defaults filled; the written point when it does not resolve). A condition is a value the field ' +
+      "point's resolved config (defaults filled; the written point when it does not resolve). A condition is a value the field " +
       'must equal, or an object of operators `$in`, `$nin`, `$ne`, `$lt`, `$le`, `$gt`, `$ge`; all conditions of a filter must hold ' +
       'for it to match. Example: `{"drop": {"multiplier.kind": "exact", "array.rows": {"$gt": 8}}}`.\n',
   };

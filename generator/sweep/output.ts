@@ -30,7 +30,13 @@ export async function readResults(path: string): Promise<SweepResults> {
   try {
     text = await readFile(file, 'utf8');
   } catch {
-    throw new ConfigError(path, [{ path: '(file)', expected: 'a sweep results folder holding results.json (written by `axgen sweep`)', received: JSON.stringify(file) }]);
+    throw new ConfigError(path, [
+      {
+        path: '(file)',
+        expected: 'a sweep results folder holding results.json (written by `axgen sweep`)',
+        received: JSON.stringify(file),
+      },
+    ]);
   }
   let r: SweepResults;
   try {
@@ -38,6 +44,9 @@ export async function readResults(path: string): Promise<SweepResults> {
   } catch (e) {
     throw new ConfigError(file, [{ path: '(file)', expected: 'valid JSON', received: (e as Error).message }]);
   }
-  if (r.format !== 'axgen-sweep-results-1') throw new ConfigError(file, [{ path: 'format', expected: '"axgen-sweep-results-1"', received: JSON.stringify(r.format) }]);
+  if (r.format !== 'axgen-sweep-results-1')
+    throw new ConfigError(file, [
+      { path: 'format', expected: '"axgen-sweep-results-1"', received: JSON.stringify(r.format) },
+    ]);
   return r;
 }

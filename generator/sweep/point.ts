@@ -70,14 +70,22 @@ export function hardwareHash(c: ResolvedConfig): string {
 
 export function throughputOf(c: ResolvedConfig, gemm: { m: number; k: number; n: number }): Throughput {
   const peak = c.array.rows * c.array.cols;
-  if (gemm.k > c.array.maxK) return { peakMacsPerCycle: peak, gemm, cycles: null, commands: null, macsPerCycle: null, utilisation: null };
+  if (gemm.k > c.array.maxK)
+    return { peakMacsPerCycle: peak, gemm, cycles: null, commands: null, macsPerCycle: null, utilisation: null };
   // The host schedule is the one definition of how a GEMM becomes commands; zero operands keep the
   // golden-model work it also does trivial.
   const zeros = (r: number, k: number) => Array.from({ length: r }, () => new Array<number>(k).fill(0));
   const s = schedule(c, derive(c), zeros(gemm.m, gemm.k), zeros(gemm.k, gemm.n));
   const cycles = s.commands.reduce((a, x) => a + x.cycles, 0);
   const macs = gemm.m * gemm.k * gemm.n;
-  return { peakMacsPerCycle: peak, gemm, cycles, commands: s.commands.length, macsPerCycle: macs / cycles, utilisation: macs / cycles / peak };
+  return {
+    peakMacsPerCycle: peak,
+    gemm,
+    cycles,
+    commands: s.commands.length,
+    macsPerCycle: macs / cycles,
+    utilisation: macs / cycles / peak,
+  };
 }
 
 async function fmaxOf(c: ResolvedConfig, o: NonNullable<PointOptions['placeAndRoute']>): Promise<Fmax> {
@@ -101,14 +109,30 @@ export async function pointKey(c: ResolvedConfig, o: PointOptions): Promise<stri
   const rtl = contentKey(synthesisRtl(c).files.flatMap((f) => [f.name, f.text]));
   // The golden models and metrics code: editing a unit's model must not reuse stale error figures.
   const models = sourceHash(['generator/units', 'generator/metrics', 'generator/model']);
-  return contentKey([POINT_FORMAT, GENERATOR_VERSION, hardwareHash(c), rtl, models, yosys.version, SYNTH_SCRIPT_VERSION, pnr, canonicalJson(o)]);
+  return contentKey([
+    POINT_FORMAT,
+    GENERATOR_VERSION,
+    hardwareHash(c),
+    rtl,
+    models,
+    yosys.version,
+    SYNTH_SCRIPT_VERSION,
+    pnr,
+    canonicalJson(o),
+  ]);
 }
 
 /** Computes (or reads from the cache) the figures of one valid point. */
-export async function pointFigures(c: ResolvedConfig, o: PointOptions): Promise<{ figures: PointFigures; hit: boolean }> {
+export async function pointFigures(
+  c: ResolvedConfig,
+  o: PointOptions,
+): Promise<{ figures: PointFigures; hit: boolean }> {
   const key = await pointKey(c, o);
   const compute = async (dir: string) => {
-    const [synth, fmax] = await Promise.all([synthesize(c, o.target), o.placeAndRoute ? fmaxOf(c, o.placeAndRoute) : Promise.resolve(undefined)]);
+    const [synth, fmax] = await Promise.all([
+      synthesize(c, o.target),
+      o.placeAndRoute ? fmaxOf(c, o.placeAndRoute) : Promise.resolve(undefined),
+    ]);
     const metrics = errorMetrics(c, { samples: o.metrics.samples, seed: o.metrics.seed });
     const figures: PointFigures = { synth, metrics, throughput: throughputOf(c, o.gemm), ...(fmax ? { fmax } : {}) };
     await writeFile(join(dir, 'point.json'), JSON.stringify(figures, null, 2) + '\n');

@@ -6,7 +6,8 @@
 import { TARGET_DEFS } from '../estimate/targets.js';
 import { areaOf, fmaxOf, mreOf, paretoGroup, type PointResult, type SweepResults } from './results.js';
 
-const fmt = (v: number | null | undefined, digits = 2): string => (v === null || v === undefined || !Number.isFinite(v) ? '—' : Number.isInteger(v) ? String(v) : v.toFixed(digits));
+const fmt = (v: number | null | undefined, digits = 2): string =>
+  v === null || v === undefined || !Number.isFinite(v) ? '—' : Number.isInteger(v) ? String(v) : v.toFixed(digits);
 
 function mdEscape(s: string): string {
   return s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
@@ -65,7 +66,9 @@ function notes(r: SweepResults): string[] {
   const primary = def.variants[0]!;
   const out = [
     `Target: ${def.description}. Area is the ${def.areaFigure} count of the \`${primary.id}\` variant (${primary.description}); ` +
-      (def.variants.length > 1 ? `the DSP-mapped figures are in results.csv / results.json (variant \`${def.variants[1]!.id}\`).` : 'cell counts are in results.csv.'),
+      (def.variants.length > 1
+        ? `the DSP-mapped figures are in results.csv / results.json (variant \`${def.variants[1]!.id}\`).`
+        : 'cell counts are in results.csv.'),
     'All synthesis figures are HIERARCHICAL: the PE is synthesized once (flattened) and multiplied by R×C; the rest of the ' +
       'accelerator (top, array wiring, edge encoders, delays, accumulator buffers) is synthesized with the PE as a blackbox and ' +
       'its own hierarchy kept. No optimisation crosses a module boundary, so the counts are a little above a flattened synthesis (measured +3 to +6.4 % LUT4 for 4×4 int8 arrays on ice40).',
@@ -97,7 +100,9 @@ export function reportMarkdown(r: SweepResults): string {
     '',
     `| ${head.map(mdEscape).join(' | ')} |`,
     `| ${head.map(() => '---').join(' | ')} |`,
-    ...rows.map((row) => `| ${row.cells.map((c, i) => (i === 0 && row.pareto ? `**${c}**` : mdEscape(c))).join(' | ')} |`),
+    ...rows.map(
+      (row) => `| ${row.cells.map((c, i) => (i === 0 && row.pareto ? `**${c}**` : mdEscape(c))).join(' | ')} |`,
+    ),
     '',
     'Bold: Pareto-optimal among the points of the same array shape and dataflow (area vs MRE, or area vs fmax).',
     '',
@@ -105,7 +110,15 @@ export function reportMarkdown(r: SweepResults): string {
   const bad = r.points.filter((p) => p.status !== 'ok');
   if (bad.length > 0) {
     lines.push('## Points without figures', '');
-    for (const p of bad) lines.push(`- ${p.index} \`${p.name}\` (${p.label}): ${p.status}`, '', '  ```', ...(p.error ?? '').split('\n').map((l) => `  ${l}`), '  ```', '');
+    for (const p of bad)
+      lines.push(
+        `- ${p.index} \`${p.name}\` (${p.label}): ${p.status}`,
+        '',
+        '  ```',
+        ...(p.error ?? '').split('\n').map((l) => `  ${l}`),
+        '  ```',
+        '',
+      );
   }
   return lines.join('\n');
 }
@@ -120,8 +133,16 @@ interface PlotDatum {
   group: string;
 }
 
-function plotSpec(title: string, xTitle: string, yTitle: string, data: PlotDatum[], xLog: boolean): Record<string, unknown> {
-  const front = data.filter((d) => d.pareto).sort((a, b) => (a.group < b.group ? -1 : a.group > b.group ? 1 : a.x - b.x || a.y - b.y));
+function plotSpec(
+  title: string,
+  xTitle: string,
+  yTitle: string,
+  data: PlotDatum[],
+  xLog: boolean,
+): Record<string, unknown> {
+  const front = data
+    .filter((d) => d.pareto)
+    .sort((a, b) => (a.group < b.group ? -1 : a.group > b.group ? 1 : a.x - b.x || a.y - b.y));
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
     title,
@@ -143,7 +164,12 @@ function plotSpec(title: string, xTitle: string, yTitle: string, data: PlotDatum
         data: { values: data },
         mark: { type: 'point', filled: true, opacity: 0.85, size: 60 },
         encoding: {
-          x: { field: 'x', type: 'quantitative', title: xTitle, scale: xLog ? { type: 'symlog', constant: 0.1 } : { zero: false } },
+          x: {
+            field: 'x',
+            type: 'quantitative',
+            title: xTitle,
+            scale: xLog ? { type: 'symlog', constant: 0.1 } : { zero: false },
+          },
           y: { field: 'y', type: 'quantitative', title: yTitle, scale: { zero: false } },
           color: { field: 'unit', type: 'nominal', title: 'unit', sort: 'ascending' },
           shape: { field: 'size', type: 'nominal', title: 'array', sort: 'ascending' },
@@ -181,14 +207,30 @@ export async function reportPlots(r: SweepResults): Promise<{ title: string; svg
   const areaTitle = `area (${def.areaUnit}, whole array, hierarchical)`;
   const mre = ok
     .filter((p) => Number.isFinite(areaOf(p)) && Number.isFinite(mreOf(p)))
-    .map((p) => ({ x: mreOf(p), y: areaOf(p), unit: p.unit ?? '?', size: sizeOf(p), pareto: p.pareto?.areaMre === true, name: p.name, group: paretoGroup(p) }));
+    .map((p) => ({
+      x: mreOf(p),
+      y: areaOf(p),
+      unit: p.unit ?? '?',
+      size: sizeOf(p),
+      pareto: p.pareto?.areaMre === true,
+      name: p.name,
+      group: paretoGroup(p),
+    }));
   if (mre.length > 0) {
     const title = 'Area vs mean relative error';
     plots.push({ title, svg: await renderSvg(plotSpec(title, 'MRE % (symlog)', areaTitle, mre, true)) });
   }
   const fm = ok
     .filter((p) => Number.isFinite(areaOf(p)) && Number.isFinite(fmaxOf(p)))
-    .map((p) => ({ x: fmaxOf(p), y: areaOf(p), unit: p.unit ?? '?', size: sizeOf(p), pareto: p.pareto?.areaFmax === true, name: p.name, group: paretoGroup(p) }));
+    .map((p) => ({
+      x: fmaxOf(p),
+      y: areaOf(p),
+      unit: p.unit ?? '?',
+      size: sizeOf(p),
+      pareto: p.pareto?.areaFmax === true,
+      name: p.name,
+      group: paretoGroup(p),
+    }));
   if (fm.length > 0) {
     const title = `Area vs fmax (nextpnr-ice40, ${r.sweep.placeAndRoute?.device ?? ''})`;
     plots.push({ title, svg: await renderSvg(plotSpec(title, 'fmax MHz', areaTitle, fm, false)) });
@@ -221,13 +263,25 @@ export async function reportHtml(r: SweepResults): Promise<string> {
     '<ul>',
     ...notes(r).map((n) => `<li>${htmlEscape(n).replace(/`([^`]*)`/g, '<code>$1</code>')}</li>`),
     '</ul>',
-    ...plots.map((p) => `<figure>${p.svg}<figcaption>${htmlEscape(p.title)}: ringed points are Pareto-optimal among the points of their array shape; the dashed lines are the fronts.</figcaption></figure>`),
+    ...plots.map(
+      (p) =>
+        `<figure>${p.svg}<figcaption>${htmlEscape(p.title)}: ringed points are Pareto-optimal among the points of their array shape; the dashed lines are the fronts.</figcaption></figure>`,
+    ),
     '<table>',
     `<tr>${head.map((h, i) => `<th class="${i > 0 && i <= s.axes.length + 1 ? 'l' : ''}">${htmlEscape(h)}</th>`).join('')}</tr>`,
-    ...rows.map((row) => `<tr${row.pareto ? ' class="pareto"' : ''}>${row.cells.map((c, i) => `<td class="${i > 0 && i <= s.axes.length + 1 || i === row.cells.length - 1 ? 'l' : ''}">${htmlEscape(c)}</td>`).join('')}</tr>`),
+    ...rows.map(
+      (row) =>
+        `<tr${row.pareto ? ' class="pareto"' : ''}>${row.cells.map((c, i) => `<td class="${(i > 0 && i <= s.axes.length + 1) || i === row.cells.length - 1 ? 'l' : ''}">${htmlEscape(c)}</td>`).join('')}</tr>`,
+    ),
     '</table>',
     ...(bad.length > 0
-      ? ['<h2>Points without figures</h2>', ...bad.map((p) => `<h3>${p.index} ${htmlEscape(p.name)} (${htmlEscape(p.label)}): ${p.status}</h3><pre>${htmlEscape(p.error ?? '')}</pre>`)]
+      ? [
+          '<h2>Points without figures</h2>',
+          ...bad.map(
+            (p) =>
+              `<h3>${p.index} ${htmlEscape(p.name)} (${htmlEscape(p.label)}): ${p.status}</h3><pre>${htmlEscape(p.error ?? '')}</pre>`,
+          ),
+        ]
       : []),
     '</body>',
     '</html>',

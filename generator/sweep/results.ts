@@ -74,7 +74,8 @@ export const fmaxOf = (p: PointResult) => (p.fmax?.fits && p.fmax.fmaxMHz !== nu
  * The group a point competes in for Pareto marks: its array shape and dataflow, i.e. points with the
  * same throughput. A bigger array is not "worse" for being bigger.
  */
-export const paretoGroup = (p: PointResult) => (p.config ? `${p.config.array.rows}×${p.config.array.cols} ${p.config.dataflow}` : '');
+export const paretoGroup = (p: PointResult) =>
+  p.config ? `${p.config.array.rows}×${p.config.array.cols} ${p.config.dataflow}` : '';
 
 /** Adds the Pareto marks (within each group of equal array shape); returns the same object. */
 export function finalize(r: SweepResults): SweepResults {
@@ -104,32 +105,67 @@ export function finalize(r: SweepResults): SweepResults {
 /** Combines shard results into the results of the whole sweep (checks they are one complete set). */
 export function mergeResults(parts: readonly { source: string; results: SweepResults }[]): SweepResults {
   const problems: ConfigProblem[] = [];
-  if (parts.length === 0) throw new ConfigError('sweep-merge', [{ path: '(arguments)', expected: 'one or more shard result folders', received: 'none' }]);
+  if (parts.length === 0)
+    throw new ConfigError('sweep-merge', [
+      { path: '(arguments)', expected: 'one or more shard result folders', received: 'none' },
+    ]);
   const first = parts[0]!.results;
   const count = first.shard?.count ?? 1;
   const seen = new Map<number, string>();
   for (const { source, results } of parts) {
-    if (results.format !== first.format) problems.push({ path: source, expected: `results format ${first.format}`, received: JSON.stringify(results.format) });
+    if (results.format !== first.format)
+      problems.push({
+        path: source,
+        expected: `results format ${first.format}`,
+        received: JSON.stringify(results.format),
+      });
     if (results.sweep.hash !== first.sweep.hash) {
-      problems.push({ path: source, expected: `a shard of the same sweep (sha256:${first.sweep.hash.slice(0, 12)}, ${parts[0]!.source})`, received: `sweep sha256:${results.sweep.hash.slice(0, 12)}` });
+      problems.push({
+        path: source,
+        expected: `a shard of the same sweep (sha256:${first.sweep.hash.slice(0, 12)}, ${parts[0]!.source})`,
+        received: `sweep sha256:${results.sweep.hash.slice(0, 12)}`,
+      });
     }
-    if (results.generatorVersion !== first.generatorVersion || results.tools.yosys !== first.tools.yosys || results.tools.nextpnr !== first.tools.nextpnr) {
-      problems.push({ path: source, expected: `results made with axgen ${first.generatorVersion}, ${first.tools.yosys}`, received: `axgen ${results.generatorVersion}, ${results.tools.yosys}` });
+    if (
+      results.generatorVersion !== first.generatorVersion ||
+      results.tools.yosys !== first.tools.yosys ||
+      results.tools.nextpnr !== first.tools.nextpnr
+    ) {
+      problems.push({
+        path: source,
+        expected: `results made with axgen ${first.generatorVersion}, ${first.tools.yosys}`,
+        received: `axgen ${results.generatorVersion}, ${results.tools.yosys}`,
+      });
     }
     const sc = results.shard?.count ?? 1;
     const si = results.shard?.index ?? 1;
     if (sc !== count) problems.push({ path: source, expected: `shard i/${count}`, received: `shard ${si}/${sc}` });
-    else if (seen.has(si)) problems.push({ path: source, expected: `each shard once (shard ${si}/${count} is also ${seen.get(si)})`, received: `shard ${si}/${sc}` });
+    else if (seen.has(si))
+      problems.push({
+        path: source,
+        expected: `each shard once (shard ${si}/${count} is also ${seen.get(si)})`,
+        received: `shard ${si}/${sc}`,
+      });
     else seen.set(si, source);
   }
   const missing = Array.from({ length: count }, (_, i) => i + 1).filter((i) => !seen.has(i));
   if (missing.length > 0 && problems.length === 0) {
-    problems.push({ path: '(arguments)', expected: `all ${count} shards`, received: `no results for shard${missing.length > 1 ? 's' : ''} ${missing.map((i) => `${i}/${count}`).join(', ')}` });
+    problems.push({
+      path: '(arguments)',
+      expected: `all ${count} shards`,
+      received: `no results for shard${missing.length > 1 ? 's' : ''} ${missing.map((i) => `${i}/${count}`).join(', ')}`,
+    });
   }
   if (problems.length > 0) throw new ConfigError('sweep-merge', problems);
   const points = parts.flatMap((p) => p.results.points).sort((a, b) => a.index - b.index);
   if (points.length !== first.sweep.points || points.some((p, i) => p.index !== i)) {
-    throw new ConfigError('sweep-merge', [{ path: '(arguments)', expected: `points 0..${first.sweep.points - 1} exactly once`, received: `${points.length} points` }]);
+    throw new ConfigError('sweep-merge', [
+      {
+        path: '(arguments)',
+        expected: `points 0..${first.sweep.points - 1} exactly once`,
+        received: `${points.length} points`,
+      },
+    ]);
   }
   return finalize({ ...first, shard: null, points: points.map((p) => structuredClone(p)) });
 }
@@ -164,7 +200,8 @@ function columns(r: SweepResults): [string, (p: PointResult) => unknown][] {
   ];
   for (const v of def.variants) {
     for (const part of ['pe', 'rest', 'total'] as const) {
-      for (const k of def.figureKeys) cols.push([`${v.id}.${part}.${k}`, (p) => p.synth?.variants.find((x) => x.id === v.id)?.[part][k]]);
+      for (const k of def.figureKeys)
+        cols.push([`${v.id}.${part}.${k}`, (p) => p.synth?.variants.find((x) => x.id === v.id)?.[part][k]]);
     }
   }
   const m = (k: keyof NonNullable<PointResult['metrics']>) => (p: PointResult) => p.metrics?.[k];

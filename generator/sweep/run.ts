@@ -144,7 +144,9 @@ export async function runSweep(sweep: Sweep, o: RunOptions = {}): Promise<{ resu
 
 export class SweepInterrupted extends Error {
   constructor(readonly stats: RunStats) {
-    super(`interrupted: ${stats.cached + stats.computed} finished points are cached; run the same command again to resume`);
+    super(
+      `interrupted: ${stats.cached + stats.computed} finished points are cached; run the same command again to resume`,
+    );
     this.name = 'SweepInterrupted';
   }
 }

@@ -37,7 +37,8 @@ const condition = {
 
 const match = {
   type: 'object',
-  description: 'Config field paths (e.g. `multiplier.kind`) and the condition each must meet; all must hold for the filter to match.',
+  description:
+    'Config field paths (e.g. `multiplier.kind`) and the condition each must meet; all must hold for the filter to match.',
   minProperties: 1,
   propertyNames: { pattern: '^[A-Za-z$][A-Za-z0-9_$]*(\\.[A-Za-z$][A-Za-z0-9_$]*)*$' },
   additionalProperties: condition,
@@ -47,7 +48,8 @@ export const sweepSchema = {
   $schema: 'http://json-schema.org/draft-07/schema#',
   $id: 'https://axgen.dev/schemas/sweep.schema.json',
   title: 'axgen sweep',
-  description: 'A design-space sweep: a base config, axes whose product is the grid of points, and filters that drop points.',
+  description:
+    'A design-space sweep: a base config, axes whose product is the grid of points, and filters that drop points.',
   type: 'object',
   additionalProperties: false,
   required: ['name', 'base', 'axes'],
@@ -106,28 +108,54 @@ export const sweepSchema = {
       default: {},
       properties: {
         m: { type: 'integer', minimum: 1, maximum: 4096, default: 64, description: 'M: rows of A and Y.' },
-        k: { type: 'integer', minimum: 1, maximum: 65536, default: 64, description: 'K: the reduction (must not exceed a point\'s array.maxK).' },
+        k: {
+          type: 'integer',
+          minimum: 1,
+          maximum: 65536,
+          default: 64,
+          description: "K: the reduction (must not exceed a point's array.maxK).",
+        },
         n: { type: 'integer', minimum: 1, maximum: 4096, default: 64, description: 'N: columns of W and Y.' },
       },
     },
     metrics: {
       type: 'object',
-      description: 'Error metrics of each point\'s multiplier: exhaustive when the operands have at most 20 bits together, else sampled.',
+      description:
+        "Error metrics of each point's multiplier: exhaustive when the operands have at most 20 bits together, else sampled.",
       additionalProperties: false,
       default: {},
       properties: {
-        samples: { type: 'integer', minimum: 1000, maximum: 10000000, default: 1000000, description: 'Random pairs when not exhaustive.' },
-        seed: { type: 'integer', minimum: 0, maximum: 4294967295, default: 1, description: 'Seed of the random pairs.' },
+        samples: {
+          type: 'integer',
+          minimum: 1000,
+          maximum: 10000000,
+          default: 1000000,
+          description: 'Random pairs when not exhaustive.',
+        },
+        seed: {
+          type: 'integer',
+          minimum: 0,
+          maximum: 4294967295,
+          default: 1,
+          description: 'Seed of the random pairs.',
+        },
       },
     },
     placeAndRoute: {
       type: 'object',
-      description: 'Optional: place and route each point with nextpnr-ice40 on this device for fmax (points that do not fit report fits=false). Slow: minutes per large point.',
+      description:
+        'Optional: place and route each point with nextpnr-ice40 on this device for fmax (points that do not fit report fits=false). Slow: minutes per large point.',
       additionalProperties: false,
       required: ['device'],
       properties: {
         device: { enum: DEVICE_NAMES, description: 'iCE40 device.' },
-        clockMHz: { type: 'number', exclusiveMinimum: 0, maximum: 1000, default: 50, description: 'Clock constraint given to nextpnr; the achieved fmax is reported either way.' },
+        clockMHz: {
+          type: 'number',
+          exclusiveMinimum: 0,
+          maximum: 1000,
+          default: 50,
+          description: 'Clock constraint given to nextpnr; the achieved fmax is reported either way.',
+        },
         seed: { type: 'integer', minimum: 0, maximum: 2147483647, default: 1, description: 'nextpnr seed.' },
       },
     },

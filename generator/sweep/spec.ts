@@ -18,7 +18,8 @@ import { sweepSchema, type DefaultedSweep, type SweepFilter } from './schema.js'
 let checker: ValidateFunction | undefined;
 let defaulter: ValidateFunction | undefined;
 // validateSchema off as in config/validate.ts (start-up time); test/cli/startup.test.ts checks the schema.
-const makeAjv = (useDefaults: boolean, discriminator = false) => new Ajv({ allErrors: true, useDefaults, discriminator, strict: true, strictRequired: false, validateSchema: false });
+const makeAjv = (useDefaults: boolean, discriminator = false) =>
+  new Ajv({ allErrors: true, useDefaults, discriminator, strict: true, strictRequired: false, validateSchema: false });
 
 /** Every schema problem of a written sweep (empty when valid). */
 export function sweepSchemaProblems(data: unknown): ConfigProblem[] {
@@ -28,7 +29,11 @@ export function sweepSchemaProblems(data: unknown): ConfigProblem[] {
   if (checker(data)) return [];
   return ajvProblems(checker.errors ?? [], data, { root: sweepSchema, configAt: '/base' }).map((p) =>
     p.path === 'name' && p.expected.startsWith('a string matching')
-      ? { ...p, expected: 'a lower-case identifier: a letter, then letters, digits or "_", at most 31 characters (it prefixes every point\'s config name)' }
+      ? {
+          ...p,
+          expected:
+            'a lower-case identifier: a letter, then letters, digits or "_", at most 31 characters (it prefixes every point\'s config name)',
+        }
       : p,
   );
 }
@@ -80,7 +85,11 @@ export function configSchemaNodes(path: string): Node[] {
   for (const key of path.split('.')) {
     const next: Node[] = [];
     for (const n of nodes) {
-      const branches = Array.isArray(n.oneOf) ? (n.oneOf as Node[]) : Array.isArray(n.anyOf) ? (n.anyOf as Node[]) : [n];
+      const branches = Array.isArray(n.oneOf)
+        ? (n.oneOf as Node[])
+        : Array.isArray(n.anyOf)
+          ? (n.anyOf as Node[])
+          : [n];
       for (const b of branches) {
         const child = (b.properties as Record<string, Node> | undefined)?.[key];
         if (child && key !== '$schema') next.push(child);
@@ -143,12 +152,17 @@ function configFields(): string[] {
 }
 
 /** Validates a written sweep. `source` is its file (for messages and relative base paths). */
-export async function resolveSweep(written: unknown, source: string, overrides: { target?: Target } = {}): Promise<Sweep> {
+export async function resolveSweep(
+  written: unknown,
+  source: string,
+  overrides: { target?: Target } = {},
+): Promise<Sweep> {
   const problems = sweepSchemaProblems(written);
   if (problems.length > 0) throw new ConfigError(source, problems);
   const copy = structuredClone(written) as Record<string, unknown>;
   defaulter ??= makeAjv(true).compile(sweepSchema);
-  if (!defaulter(copy)) throw new ConfigError(source, ajvProblems(defaulter.errors ?? [], copy, { root: sweepSchema, configAt: '/base' }));
+  if (!defaulter(copy))
+    throw new ConfigError(source, ajvProblems(defaulter.errors ?? [], copy, { root: sweepSchema, configAt: '/base' }));
   delete copy.$schema;
   const d = copy as unknown as DefaultedSweep;
   const pathProblems: ConfigProblem[] = [];
@@ -162,9 +176,16 @@ export async function resolveSweep(written: unknown, source: string, overrides: 
     }
   }
   d.filters.forEach((f, i) => {
-    const m = (f as { drop?: Record<string, unknown>; keep?: Record<string, unknown> }).drop ?? (f as { keep: Record<string, unknown> }).keep;
+    const m =
+      (f as { drop?: Record<string, unknown>; keep?: Record<string, unknown> }).drop ??
+      (f as { keep: Record<string, unknown> }).keep;
     for (const path of Object.keys(m)) {
-      if (!isConfigPath(path)) pathProblems.push({ path: `filters[${i}]["${path}"]`, expected: 'a config field path such as "multiplier.kind" or "array.rows"', received: show(path) });
+      if (!isConfigPath(path))
+        pathProblems.push({
+          path: `filters[${i}]["${path}"]`,
+          expected: 'a config field path such as "multiplier.kind" or "array.rows"',
+          received: show(path),
+        });
     }
   });
   pathProblems.push(...axisValueProblems(d.axes));
@@ -178,10 +199,15 @@ export async function resolveSweep(written: unknown, source: string, overrides: 
       b = await loadWritten(file);
     } catch (e) {
       if (!(e instanceof ConfigError)) throw e;
-      throw new ConfigError(source, e.problems.map((p) => ({ ...p, path: p.path === '(file)' ? 'base' : `base (${d.base}): ${p.path}` })));
+      throw new ConfigError(
+        source,
+        e.problems.map((p) => ({ ...p, path: p.path === '(file)' ? 'base' : `base (${d.base}): ${p.path}` })),
+      );
     }
     if (b === null || typeof b !== 'object' || Array.isArray(b)) {
-      throw new ConfigError(source, [{ path: 'base', expected: 'a config file whose content is an object', received: show(b) }]);
+      throw new ConfigError(source, [
+        { path: 'base', expected: 'a config file whose content is an object', received: show(b) },
+      ]);
     }
     base = b as Record<string, unknown>;
     baseSource = d.base;
@@ -222,7 +248,9 @@ export function valueToken(v: unknown): string {
   if (typeof v !== 'object') return String(v);
   if (Array.isArray(v)) return `[${v.map(valueToken).join(',')}]`;
   const o = v as Record<string, unknown>;
-  const keys = Object.keys(o).filter((k) => k !== 'kind' && o[k] !== undefined).sort();
+  const keys = Object.keys(o)
+    .filter((k) => k !== 'kind' && o[k] !== undefined)
+    .sort();
   const inner = keys.map((k) => `${k}=${valueToken(o[k])}`).join(',');
   if (typeof o.kind === 'string') return keys.length ? `${o.kind}(${inner})` : o.kind;
   return `{${inner}}`;
@@ -278,7 +306,10 @@ export function expandGrid(sweep: Sweep): { points: GridPoint[]; dropped: number
       axes[p] = combo[i];
       tokens[p] = valueToken(combo[i]);
     });
-    const id = createHash('sha256').update(canonicalJson(paths.map((p) => [p, axes[p]]))).digest('hex').slice(0, 8);
+    const id = createHash('sha256')
+      .update(canonicalJson(paths.map((p) => [p, axes[p]])))
+      .digest('hex')
+      .slice(0, 8);
     const name = `${s.name}_${id}`;
     written.name = name;
     let config: ResolvedConfig | undefined;
@@ -296,12 +327,28 @@ export function expandGrid(sweep: Sweep): { points: GridPoint[]; dropped: number
       continue;
     }
     const label = paths.map((p) => `${p}=${tokens[p]}`).join(', ');
-    points.push({ index: points.length, name, label, axes, tokens, written, ...(config ? { config } : {}), ...(error ? { error, problems } : {}) });
+    points.push({
+      index: points.length,
+      name,
+      label,
+      axes,
+      tokens,
+      written,
+      ...(config ? { config } : {}),
+      ...(error ? { error, problems } : {}),
+    });
   }
   const seen = new Map<string, string>();
   for (const p of points) {
     const other = seen.get(p.name);
-    if (other !== undefined) throw new ConfigError('axes', [{ path: 'axes', expected: 'distinct values on each axis', received: `two points with the same values: ${p.label}` }]);
+    if (other !== undefined)
+      throw new ConfigError('axes', [
+        {
+          path: 'axes',
+          expected: 'distinct values on each axis',
+          received: `two points with the same values: ${p.label}`,
+        },
+      ]);
     seen.set(p.name, p.label);
   }
   return { points, dropped, total: combos.length };
@@ -319,7 +366,9 @@ export function checkGrid(points: readonly GridPoint[], source: string): void {
   if (points.length === 0 || points.some((p) => p.config)) return;
   const counts = new Map<string, { p: ConfigProblem; n: number }>();
   for (const pt of points) {
-    for (const p of pt.problems ?? [{ path: '(point)', expected: 'a valid config', received: pt.error ?? 'an error' }]) {
+    for (const p of pt.problems ?? [
+      { path: '(point)', expected: 'a valid config', received: pt.error ?? 'an error' },
+    ]) {
       const key = `${p.path}\0${p.expected}\0${p.received}`;
       const e = counts.get(key);
       if (e) e.n++;
@@ -334,7 +383,11 @@ export function checkGrid(points: readonly GridPoint[], source: string): void {
   }));
   const more = all.length - shown.length;
   throw new ConfigError(source, [
-    { path: 'base + axes', expected: 'at least one point that is a valid config', received: `all ${points.length} points are invalid, with ${all.length} distinct problem${all.length === 1 ? '' : 's'}${more > 0 ? ` (the first ${MAX_DISTINCT} follow)` : ''}` },
+    {
+      path: 'base + axes',
+      expected: 'at least one point that is a valid config',
+      received: `all ${points.length} points are invalid, with ${all.length} distinct problem${all.length === 1 ? '' : 's'}${more > 0 ? ` (the first ${MAX_DISTINCT} follow)` : ''}`,
+    },
     ...shown,
   ]);
 }
@@ -345,12 +398,21 @@ export function parseShard(text: string): { index: number; count: number } {
   const i = m ? Number(m[1]) : NaN;
   const n = m ? Number(m[2]) : NaN;
   if (!m || n < 1 || i < 1 || i > n) {
-    throw new ConfigError('--shard', [{ path: '--shard', expected: '"i/N" with 1 ≤ i ≤ N, e.g. "2/4" (the second of four shards)', received: JSON.stringify(text) }]);
+    throw new ConfigError('--shard', [
+      {
+        path: '--shard',
+        expected: '"i/N" with 1 ≤ i ≤ N, e.g. "2/4" (the second of four shards)',
+        received: JSON.stringify(text),
+      },
+    ]);
   }
   return { index: i, count: n };
 }
 
-export function shardOf<T extends { index: number }>(points: readonly T[], shard: { index: number; count: number } | null): T[] {
+export function shardOf<T extends { index: number }>(
+  points: readonly T[],
+  shard: { index: number; count: number } | null,
+): T[] {
   if (!shard) return [...points];
   return points.filter((p) => p.index % shard.count === shard.index - 1);
 }

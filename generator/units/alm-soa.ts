@@ -126,9 +126,7 @@ export const almSoaUnit = defineUnit({
   describe: (p: AlmSoaResolved) => `alm-soa(M=${p.M}${p.share ? '' : ', share=false'})`,
   rules(p: AlmSoaResolved, ctx: UnitContext) {
     const F = almSoaFraction(ctx);
-    return p.M > F
-      ? [{ path: 'multiplier.M', message: `at most ${F} (N−1, the log word's fraction bits)` }]
-      : [];
+    return p.M > F ? [{ path: 'multiplier.M', message: `at most ${F} (N−1, the log word's fraction bits)` }] : [];
   },
   mapWeight: (w: number) => w,
   multiply: (a: number, w: number, p: AlmSoaResolved, ctx: UnitContext) => almSoaMultiply(a, w, p, ctx),

@@ -17,7 +17,13 @@ function bankMembers(alphabet: readonly number[], bits: number): number[] {
 }
 
 /** Shift-and-add expression of a·m in `width` bits from the extended activation `x` (and smaller multiples). */
-function multipleExpr(m: number, x: string, done: Map<number, { name: string; width: number }>, width: number, signed: boolean): string {
+function multipleExpr(
+  m: number,
+  x: string,
+  done: Map<number, { name: string; width: number }>,
+  width: number,
+  signed: boolean,
+): string {
   if (m === 1) return x;
   const terms: string[] = [];
   for (let b = 0; b < 4; b++) if (m & (1 << b)) terms.push(b === 0 ? x : `(${x} << ${b})`);
@@ -102,7 +108,9 @@ function quartetDecodes(alphabet: readonly number[], members: readonly number[],
       const onehot = f ? 1 << members.indexOf(f.a) : 0;
       const code = f ? (f.s << L) | onehot : 0;
       const bin = code.toString(2).padStart(field, '0');
-      caseLines.push(`${width}'d${v}: q${q}_enc = ${field}'b${bin};${f ? `  // ${v} -> ${f.a}<<${f.s}${f.a * 2 ** f.s !== v ? ' (floored)' : ''}` : '  // -> 0'}`);
+      caseLines.push(
+        `${width}'d${v}: q${q}_enc = ${field}'b${bin};${f ? `  // ${v} -> ${f.a}<<${f.s}${f.a * 2 ** f.s !== v ? ' (floored)' : ''}` : '  // -> 0'}`,
+      );
     }
     const item = {
       name: `q${q}_enc`,
@@ -135,12 +143,28 @@ function bankView(module: string, lanes: BankLane[], ctx: UnitContext, header: (
     aMsb: msb(A),
     encMsb: msb(bankBits),
     // The 1a lane is the activation itself: no wire of its own.
-    lanes: lanes.filter((l) => l.expr !== l.name && l.expr !== 'a_i').map((l) => ({ name: l.name, msb: l.msb, xName: l.xName, ext: l.ext, hasExt: l.hasExt, expr: l.expr })),
-    concat: lanes.length === 1 ? lanes[0]!.expr : `{${lanes.map((l) => (l.expr === 'a_i' ? 'a_i' : l.name)).reverse().join(', ')}}`,
+    lanes: lanes
+      .filter((l) => l.expr !== l.name && l.expr !== 'a_i')
+      .map((l) => ({ name: l.name, msb: l.msb, xName: l.xName, ext: l.ext, hasExt: l.hasExt, expr: l.expr })),
+    concat:
+      lanes.length === 1
+        ? lanes[0]!.expr
+        : `{${lanes
+            .map((l) => (l.expr === 'a_i' ? 'a_i' : l.name))
+            .reverse()
+            .join(', ')}}`,
   };
 }
 
-function decView(module: string, alphabet: readonly number[], members: readonly number[], quartets: Quartet[], decBits: number, ctx: UnitContext, header: (template: string) => string): View {
+function decView(
+  module: string,
+  alphabet: readonly number[],
+  members: readonly number[],
+  quartets: Quartet[],
+  decBits: number,
+  ctx: UnitContext,
+  header: (template: string) => string,
+): View {
   const W = ctx.weight.bits;
   const wS = ctx.weight.signed;
   const L = members.length;
@@ -155,8 +179,17 @@ function decView(module: string, alphabet: readonly number[], members: readonly 
       (wS ? `; bit ${decBits - 1}: weight sign` : ''),
     wMsb: msb(W),
     encMsb: msb(decBits),
-    magLine: wS ? `wire [${W - 1}:0] w_mag = w_i[${W - 1}] ? (~w_i + ${W}'d1) : w_i;` : `wire [${W - 1}:0] w_mag = w_i;`,
-    quartets: quartets.map((q) => ({ name: q.name, fieldMsb: q.fieldMsb, fieldBits: q.fieldBits, sliceHi: q.sliceHi, sliceLo: q.sliceLo, caseLines: q.caseLines })),
+    magLine: wS
+      ? `wire [${W - 1}:0] w_mag = w_i[${W - 1}] ? (~w_i + ${W}'d1) : w_i;`
+      : `wire [${W - 1}:0] w_mag = w_i;`,
+    quartets: quartets.map((q) => ({
+      name: q.name,
+      fieldMsb: q.fieldMsb,
+      fieldBits: q.fieldBits,
+      sliceHi: q.sliceHi,
+      sliceLo: q.sliceLo,
+      caseLines: q.caseLines,
+    })),
     concat: `{${[...(wS ? ['w_i[' + (W - 1) + ']'] : []), ...quartets.map((q) => q.name).reverse()].join(', ')}}`,
   };
 }
@@ -177,7 +210,9 @@ function mulView(x: MulShape, ctx: UnitContext, header: (template: string) => st
   return {
     header: header('units/asm_mul.v.hbs'),
     module: `${x.prefix}_mul`,
-    where: x.share ? 'the bank and the weight decode arrive precomputed (shared at the array edges)' : 'the bank and the weight decode are formed here, inside every PE (share=false)',
+    where: x.share
+      ? 'the bank and the weight decode arrive precomputed (shared at the array edges)'
+      : 'the bank and the weight decode are formed here, inside every PE (share=false)',
     pDesc: formatDesc(P, x.prod.signed),
     aeMsb: msb(x.share ? x.bankBits : ctx.activation.bits),
     weMsb: msb(x.share ? x.decBits : ctx.weight.bits),
@@ -187,7 +222,10 @@ function mulView(x: MulShape, ctx: UnitContext, header: (template: string) => st
     local: !x.share,
     bankModule: `${x.prefix}_asm_bank`,
     decModule: `${x.prefix}_asm_dec`,
-    members: x.lanes.map((l) => ({ name: `p_m${l.name.slice('a_m'.length)}`, ext: extendExpr(`bank${l.slice}`, l.width, P, ctx.activation.signed) })),
+    members: x.lanes.map((l) => ({
+      name: `p_m${l.name.slice('a_m'.length)}`,
+      ext: extendExpr(`bank${l.slice}`, l.width, P, ctx.activation.signed),
+    })),
     quartets: x.quartets.map((q) => ({
       selName: q.selName,
       termName: q.termName,
@@ -204,7 +242,13 @@ function mulView(x: MulShape, ctx: UnitContext, header: (template: string) => st
  * The ASM unit's modules. `range` is the unit's product range (the output width P); every bank
  * lane is at most P bits wide (checked).
  */
-export function asmRtl(p: AsmParams, ctx: UnitContext, range: ProductRange, prefix: string, header: (template: string) => string): UnitRtl {
+export function asmRtl(
+  p: AsmParams,
+  ctx: UnitContext,
+  range: ProductRange,
+  prefix: string,
+  header: (template: string) => string,
+): UnitRtl {
   const A = ctx.activation.bits;
   const W = ctx.weight.bits;
   const alphabet = alphabetOf(p);
@@ -212,12 +256,21 @@ export function asmRtl(p: AsmParams, ctx: UnitContext, range: ProductRange, pref
   const prod = bitsFor(range.min, range.max);
   const members = bankMembers(alphabet, W);
   const lanes = bankLanes(members, ctx);
-  if (lanes.some((l) => l.width > prod.bits)) throw new Error(`internal error: ASM bank lane wider than the ${prod.bits}-bit product`);
+  if (lanes.some((l) => l.width > prod.bits))
+    throw new Error(`internal error: ASM bank lane wider than the ${prod.bits}-bit product`);
   const quartets = quartetDecodes(alphabet, members, W, prod.bits);
   const bankBits = lanes.reduce((n, l) => n + l.width, 0);
   const decBits = quartets.length * (members.length + 2) + (ctx.weight.signed ? 1 : 0);
-  const bank = (module: string): ModuleSpec => ({ module, template: 'units/asm_bank.v.hbs', view: bankView(module, lanes, ctx, header) });
-  const decode = (module: string): ModuleSpec => ({ module, template: 'units/asm_dec.v.hbs', view: decView(module, alphabet, members, quartets, decBits, ctx, header) });
+  const bank = (module: string): ModuleSpec => ({
+    module,
+    template: 'units/asm_bank.v.hbs',
+    view: bankView(module, lanes, ctx, header),
+  });
+  const decode = (module: string): ModuleSpec => ({
+    module,
+    template: 'units/asm_dec.v.hbs',
+    view: decView(module, alphabet, members, quartets, decBits, ctx, header),
+  });
   const mul: ModuleSpec = {
     module: `${prefix}_mul`,
     template: 'units/asm_mul.v.hbs',

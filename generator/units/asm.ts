@@ -31,7 +31,7 @@ export const asmSchema = {
   title: 'ASM (alphabet set multiplier)',
   description:
     'Alphabet set multiplier (Sarwar et al., DATE 2016): weight quartets restricted to 0 or a·2^s for a in the alphabet; ' +
-    'unsupported weights are mapped by the host. Signed weights are sign-magnitude, activations stay two\'s complement.',
+    "unsupported weights are mapped by the host. Signed weights are sign-magnitude, activations stay two's complement.",
   additionalProperties: false,
   required: ['kind'],
   properties: {
@@ -68,7 +68,9 @@ export type AsmParams = FromSchema<typeof asmSchema>;
 type Rounding = 'nearest' | 'floor-quartet';
 
 /** DSL helper: `multiplier: asm({ alphabet: [1, 3], rounding: 'floor-quartet' })`. */
-export function asm(p: { alphabet?: readonly (typeof ASM_MEMBERS)[number][]; rounding?: Rounding; share?: boolean } = {}): AsmParams {
+export function asm(
+  p: { alphabet?: readonly (typeof ASM_MEMBERS)[number][]; rounding?: Rounding; share?: boolean } = {},
+): AsmParams {
   return { kind: 'asm', ...p, ...(p.alphabet ? { alphabet: [...p.alphabet] } : {}) } as AsmParams;
 }
 
@@ -177,7 +179,10 @@ export function asmMapWeight(w: number, p: AsmParams, ctx: UnitContext): number 
   const bits = ctx.weight.bits;
   const neg = w < 0;
   const mag = Math.abs(w);
-  const m = roundingOf(p) === 'floor-quartet' ? floorQuartet(mag, bits, alphabet) : nearestTable(alphabet, bits, maxMagnitude(ctx, neg))[mag]!;
+  const m =
+    roundingOf(p) === 'floor-quartet'
+      ? floorQuartet(mag, bits, alphabet)
+      : nearestTable(alphabet, bits, maxMagnitude(ctx, neg))[mag]!;
   return neg && m !== 0 ? -m : m;
 }
 
@@ -231,7 +236,12 @@ export const asmUnit = defineUnit({
       { activation: { bits: 8, signed: false }, weight: { bits: 8, signed: false }, params: {} },
       { activation: { bits: 8, signed: true }, weight: { bits: 8, signed: true }, params: {} },
     ],
-    metrics: [{ alphabet: [1] }, { alphabet: [1, 3] }, { alphabet: [1, 3, 5, 7] }, { alphabet: [1, 3, 5, 7], rounding: 'floor-quartet' }],
+    metrics: [
+      { alphabet: [1] },
+      { alphabet: [1, 3] },
+      { alphabet: [1, 3, 5, 7] },
+      { alphabet: [1, 3, 5, 7], rounding: 'floor-quartet' },
+    ],
     // bench:unit-area measured ASM with its defaults.
     area: [{}],
   },
@@ -242,12 +252,14 @@ export const asmUnit = defineUnit({
     if (!alphabetOf(p).includes(1))
       issues.push({
         path: 'multiplier.alphabet',
-        message: 'an alphabet that contains 1 (without it the quartet values 1, 2, 4, 8 are unsupported and small weights collapse to 0)',
+        message:
+          'an alphabet that contains 1 (without it the quartet values 1, 2, 4, 8 are unsupported and small weights collapse to 0)',
       });
     return issues;
   },
   mapWeight: asmMapWeight,
   multiply: asmMultiply,
   productRange: asmRange,
-  rtl: (p: AsmParams, ctx: UnitContext, prefix: string, header: (template: string) => string) => asmRtl(p, ctx, asmRange(p, ctx), prefix, header),
+  rtl: (p: AsmParams, ctx: UnitContext, prefix: string, header: (template: string) => string) =>
+    asmRtl(p, ctx, asmRange(p, ctx), prefix, header),
 });

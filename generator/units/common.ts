@@ -40,7 +40,14 @@ export function toBits(v: number, bits: number): number {
  * array edge: exact, and the shared-encoder units with share=false. Ports `inPort` → `outPort`,
  * both [bits-1:0].
  */
-export function identityPre(module: string, inPort: string, outPort: string, bits: number, what: string, header: (template: string) => string): ModuleSpec {
+export function identityPre(
+  module: string,
+  inPort: string,
+  outPort: string,
+  bits: number,
+  what: string,
+  header: (template: string) => string,
+): ModuleSpec {
   const template = 'units/identity_pre.v.hbs';
   return { module, template, view: { header: header(template), module, what, inPort, outPort, msb: msb(bits) } };
 }

@@ -54,7 +54,13 @@ function encView(spec: OperandSpec, k: number, port: string): View {
  * forced to 1) and the core (exact k×k product shifted by sa + sw, sign restored), composed by
  * logUnitModules for share=true/false. `range` is the unit's product range (the output width).
  */
-export function drumRtl(p: DrumResolved, ctx: UnitContext, range: ProductRange, prefix: string, header: (t: string) => string): UnitRtl {
+export function drumRtl(
+  p: DrumResolved,
+  ctx: UnitContext,
+  range: ProductRange,
+  prefix: string,
+  header: (t: string) => string,
+): UnitRtl {
   const La = layout(ctx.activation, p.k);
   const Lw = layout(ctx.weight, p.k);
   const Pc = ubits(drumCoreMax(p, ctx));

@@ -27,7 +27,8 @@ export const drumSchema = {
       minimum: 3,
       maximum: 32,
       default: 6,
-      description: 'Bits kept per operand, 3..N (N the wider operand width). Larger is more exact and a larger k×k multiplier.',
+      description:
+        'Bits kept per operand, 3..N (N the wider operand width). Larger is more exact and a larger k×k multiplier.',
     },
     share: shareSchema,
   },
@@ -75,7 +76,12 @@ export function drumCoreMax(p: DrumResolved, ctx: UnitContext): number {
 }
 
 function drumRange(p: DrumResolved, ctx: UnitContext): ProductRange {
-  return unitRange(['drum', p], ctx, (a, w) => drumMultiply(a, w, p), () => rangeFromCore(drumCoreMax(p, ctx), ctx, 'sign-magnitude'));
+  return unitRange(
+    ['drum', p],
+    ctx,
+    (a, w) => drumMultiply(a, w, p),
+    () => rangeFromCore(drumCoreMax(p, ctx), ctx, 'sign-magnitude'),
+  );
 }
 
 const U = (bits: number) => ({ bits, signed: false });
@@ -110,5 +116,6 @@ export const drumUnit = defineUnit({
   mapWeight: (w: number) => w,
   multiply: (a: number, w: number, p: DrumResolved) => drumMultiply(a, w, p),
   productRange: (p: DrumResolved, ctx: UnitContext) => drumRange(p, ctx),
-  rtl: (p: DrumResolved, ctx: UnitContext, prefix: string, header: (t: string) => string) => drumRtl(p, ctx, drumRange(p, ctx), prefix, header),
+  rtl: (p: DrumResolved, ctx: UnitContext, prefix: string, header: (t: string) => string) =>
+    drumRtl(p, ctx, drumRange(p, ctx), prefix, header),
 });

@@ -18,7 +18,12 @@ export function exactProductExpr(ctx: UnitContext): string {
 }
 
 /** The exact unit's modules; `range` is the product range (the output width). */
-export function exactRtl(ctx: UnitContext, range: ProductRange, prefix: string, header: (template: string) => string): UnitRtl {
+export function exactRtl(
+  ctx: UnitContext,
+  range: ProductRange,
+  prefix: string,
+  header: (template: string) => string,
+): UnitRtl {
   const prod = bitsFor(range.min, range.max);
   const A = ctx.activation.bits;
   const W = ctx.weight.bits;

@@ -37,5 +37,6 @@ export const exactUnit = defineUnit({
   mapWeight: (w: number) => w,
   multiply: (a: number, w: number) => a * w,
   productRange: (_p: ExactParams, ctx: UnitContext) => range(ctx),
-  rtl: (_p: ExactParams, ctx: UnitContext, prefix: string, header: (template: string) => string) => exactRtl(ctx, range(ctx), prefix, header),
+  rtl: (_p: ExactParams, ctx: UnitContext, prefix: string, header: (template: string) => string) =>
+    exactRtl(ctx, range(ctx), prefix, header),
 });

@@ -47,7 +47,8 @@ function encView(spec: OperandSpec, mode: SignedMode, port: string, stages: numb
     j: dec(j),
     vExpr: j === 0 ? 'mag' : resizeExpr(`m${j - 1}`, L.mBits, L.magBits),
     lodExpr: leadingOneExpr(`v${j}`, L.magBits, L.kBits),
-    unusedTop: L.mBits < L.magBits ? `\n  wire unused_c${j} = c${j}[${L.magBits - 1}];  // the cleared leading one` : '',
+    unusedTop:
+      L.mBits < L.magBits ? `\n  wire unused_c${j} = c${j}[${L.magBits - 1}];  // the cleared leading one` : '',
   }));
   const fields: string[] = [];
   if (L.opZero !== null) fields.push('op_zero');
@@ -79,7 +80,13 @@ function encView(spec: OperandSpec, mode: SignedMode, port: string, stages: numb
  * (one basic block per stage, summed), composed by logUnitModules for share=true/false.
  * `range` is the unit's product range (the output width).
  */
-export function ilmRtl(p: IlmResolved, ctx: UnitContext, range: ProductRange, prefix: string, header: (t: string) => string): UnitRtl {
+export function ilmRtl(
+  p: IlmResolved,
+  ctx: UnitContext,
+  range: ProductRange,
+  prefix: string,
+  header: (t: string) => string,
+): UnitRtl {
   const mode = p.signedMode;
   const stages = p.corrections + 1;
   const La = layout(ctx.activation, mode, stages);

@@ -6,7 +6,16 @@
  * is formed at the array edge and each PE keeps the shifters and adders of the i+1 basic blocks.
  */
 import type { FromSchema } from 'json-schema-to-ts';
-import { coreMax, leadingOne, maxMagnitude, rangeFromCore, shareSchema, signedModeSchema, signedProduct, unitRange } from './logcore.js';
+import {
+  coreMax,
+  leadingOne,
+  maxMagnitude,
+  rangeFromCore,
+  shareSchema,
+  signedModeSchema,
+  signedProduct,
+  unitRange,
+} from './logcore.js';
 import { ilmRtl } from './ilm-rtl.js';
 import { defineUnit, type ProductRange, type UnitContext } from './types.js';
 
@@ -25,7 +34,8 @@ export const ilmSchema = {
       minimum: 0,
       maximum: 3,
       default: 1,
-      description: 'Correction terms i after the basic block, 0..3 (8-bit worst relative error 24.8 %, 6.10 %, 1.48 %, 0.35 %). Each is one more basic block per PE.',
+      description:
+        'Correction terms i after the basic block, 0..3 (8-bit worst relative error 24.8 %, 6.10 %, 1.48 %, 0.35 %). Each is one more basic block per PE.',
     },
     signedMode: signedModeSchema,
     share: shareSchema,
@@ -69,11 +79,22 @@ export function ilmMultiply(a: number, w: number, p: Resolved): number {
 /** Largest output of the unsigned core over every magnitude pair (the core's width in the RTL). */
 export function ilmCoreMax(p: Resolved, ctx: UnitContext): number {
   // ILM never overestimates (P_i ≤ A·B by induction), so the magnitudes' product bounds it.
-  return coreMax(['ilm', p], ctx, p.signedMode, (x, y) => ilmCore(x, y, p.corrections), () => maxMagnitude(ctx.activation, p.signedMode) * maxMagnitude(ctx.weight, p.signedMode));
+  return coreMax(
+    ['ilm', p],
+    ctx,
+    p.signedMode,
+    (x, y) => ilmCore(x, y, p.corrections),
+    () => maxMagnitude(ctx.activation, p.signedMode) * maxMagnitude(ctx.weight, p.signedMode),
+  );
 }
 
 function ilmRange(p: Resolved, ctx: UnitContext): ProductRange {
-  return unitRange(['ilm', p], ctx, (a, w) => ilmMultiply(a, w, p), () => rangeFromCore(ilmCoreMax(p, ctx), ctx, p.signedMode));
+  return unitRange(
+    ['ilm', p],
+    ctx,
+    (a, w) => ilmMultiply(a, w, p),
+    () => rangeFromCore(ilmCoreMax(p, ctx), ctx, p.signedMode),
+  );
 }
 
 const U = (bits: number) => ({ bits, signed: false });
@@ -110,5 +131,6 @@ export const ilmUnit = defineUnit({
   mapWeight: (w: number) => w,
   multiply: (a: number, w: number, p: Resolved) => ilmMultiply(a, w, p),
   productRange: (p: Resolved, ctx: UnitContext) => ilmRange(p, ctx),
-  rtl: (p: Resolved, ctx: UnitContext, prefix: string, header: (t: string) => string) => ilmRtl(p, ctx, ilmRange(p, ctx), prefix, header),
+  rtl: (p: Resolved, ctx: UnitContext, prefix: string, header: (t: string) => string) =>
+    ilmRtl(p, ctx, ilmRange(p, ctx), prefix, header),
 });

@@ -37,7 +37,8 @@ export function samplesOf(u: { samples?: UnitDef['samples'] }): ResolvedSamples 
   const regress = s.regress ?? [{}];
   return {
     regress,
-    exhaustive: s.exhaustive ?? regress.flatMap((params) => [U8, S8].map((op) => ({ activation: op, weight: op, params }))),
+    exhaustive:
+      s.exhaustive ?? regress.flatMap((params) => [U8, S8].map((op) => ({ activation: op, weight: op, params }))),
     metrics: s.metrics ?? regress,
     area: s.area ?? regress,
   };
@@ -45,7 +46,11 @@ export function samplesOf(u: { samples?: UnitDef['samples'] }): ResolvedSamples 
 
 /** `(p = {}) => ({ kind, ...p })`: the builder of a unit that declares none. */
 type DefaultBuilder<K extends string> = (p?: Record<string, unknown>) => { kind: K } & Record<string, unknown>;
-type BuilderOf<U> = U extends { kind: infer K extends string; dsl?: infer D } ? (unknown extends D ? DefaultBuilder<K> : D) : never;
+type BuilderOf<U> = U extends { kind: infer K extends string; dsl?: infer D }
+  ? unknown extends D
+    ? DefaultBuilder<K>
+    : D
+  : never;
 export type UnitBuilders = { [U in (typeof units)[number] as U['kind']]: BuilderOf<U> };
 
 /** The DSL builders keyed by kind (`unit.drum({ k: 4 })`), one per registered unit. */

@@ -42,7 +42,12 @@ export function leadingOne(v: number): number {
  * Applies a signed-operand convention around an unsigned core that takes magnitudes (and returns 0
  * when a magnitude is 0). A zero operand gives 0 in every mode.
  */
-export function signedProduct(a: number, w: number, mode: SignedMode, core: (ma: number, mw: number) => number): number {
+export function signedProduct(
+  a: number,
+  w: number,
+  mode: SignedMode,
+  core: (ma: number, mw: number) => number,
+): number {
   if (a === 0 || w === 0) return 0;
   const sa = a < 0;
   const sw = w < 0;
@@ -72,8 +77,15 @@ const rangeMemo = new Map<string, ProductRange>();
  * True smallest and largest product of a unit: every operand pair when n_a + n_w ≤ 20, otherwise
  * `bound()` (a proven bound supplied by the unit). Memoized by `key` (the unit's params) and ctx.
  */
-export function unitRange(key: unknown, ctx: UnitContext, multiply: (a: number, w: number) => number, bound: () => ProductRange): ProductRange {
-  const id = createHash('sha1').update(JSON.stringify([key, ctx])).digest('hex');
+export function unitRange(
+  key: unknown,
+  ctx: UnitContext,
+  multiply: (a: number, w: number) => number,
+  bound: () => ProductRange,
+): ProductRange {
+  const id = createHash('sha1')
+    .update(JSON.stringify([key, ctx]))
+    .digest('hex');
   const hit = rangeMemo.get(id);
   if (hit) return hit;
   let r: ProductRange;
@@ -98,8 +110,16 @@ export function unitRange(key: unknown, ctx: UnitContext, multiply: (a: number, 
 }
 
 /** Largest core output over all magnitude pairs (exhaustive when affordable, else `bound`). Memoized. */
-export function coreMax(key: unknown, ctx: UnitContext, mode: SignedMode, core: (ma: number, mw: number) => number, bound: () => number): number {
-  const id = createHash('sha1').update(JSON.stringify(['core', key, ctx, mode])).digest('hex');
+export function coreMax(
+  key: unknown,
+  ctx: UnitContext,
+  mode: SignedMode,
+  core: (ma: number, mw: number) => number,
+  bound: () => number,
+): number {
+  const id = createHash('sha1')
+    .update(JSON.stringify(['core', key, ctx, mode]))
+    .digest('hex');
   const hit = rangeMemo.get(id);
   if (hit) return hit.max;
   const ma = maxMagnitude(ctx.activation, mode);
@@ -117,7 +137,9 @@ export function coreMax(key: unknown, ctx: UnitContext, mode: SignedMode, core: 
 /** Product range implied by a core bound and the signed convention (a proven bound). */
 export function rangeFromCore(coreMaxValue: number, ctx: UnitContext, mode: SignedMode): ProductRange {
   if (!ctx.activation.signed && !ctx.weight.signed) return { min: 0, max: coreMaxValue };
-  return mode === 'sign-magnitude' ? { min: -coreMaxValue, max: coreMaxValue } : { min: -coreMaxValue - 1, max: coreMaxValue };
+  return mode === 'sign-magnitude'
+    ? { min: -coreMaxValue, max: coreMaxValue }
+    : { min: -coreMaxValue - 1, max: coreMaxValue };
 }
 
 /* ----------------------------------------------------------------------------------------------
@@ -152,5 +174,10 @@ export function frontEnd(spec: OperandSpec, mode: SignedMode, x: string): FrontE
     return { magBits: n, magExpr: `${x}[${n - 1}] ? (${n}'d0 - ${x}) : ${x}`, hasSign: true, hasOpZero: false };
   }
   // ~x of a negative x is at most 2^(n−1) − 1: n−1 bits.
-  return { magBits: n - 1, magExpr: `${x}[${n - 1}] ? ~${x}[${n - 2}:0] : ${x}[${n - 2}:0]`, hasSign: true, hasOpZero: true };
+  return {
+    magBits: n - 1,
+    magExpr: `${x}[${n - 1}] ? ~${x}[${n - 2}:0] : ${x}[${n - 2}:0]`,
+    hasSign: true,
+    hasOpZero: true,
+  };
 }

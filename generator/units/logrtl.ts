@@ -20,13 +20,23 @@ export interface LogUnitParts {
   unitDesc: string;
 }
 
-export function logUnitModules(parts: LogUnitParts, share: boolean, ctx: UnitContext, prefix: string, header: (t: string) => string): UnitRtl {
+export function logUnitModules(
+  parts: LogUnitParts,
+  share: boolean,
+  ctx: UnitContext,
+  prefix: string,
+  header: (t: string) => string,
+): UnitRtl {
   const enc = (module: string, view: View, inPort: string, outPort: string, what: string): ModuleSpec => ({
     module,
     template: parts.encTemplate,
     view: { ...view, header: header(parts.encTemplate), module, inPort, outPort, what },
   });
-  const core = (module: string): ModuleSpec => ({ module, template: parts.coreTemplate, view: { ...parts.core, header: header(parts.coreTemplate), module } });
+  const core = (module: string): ModuleSpec => ({
+    module,
+    template: parts.coreTemplate,
+    view: { ...parts.core, header: header(parts.coreTemplate), module },
+  });
   if (share) {
     return {
       actEncBits: parts.actEncBits,
@@ -75,7 +85,15 @@ export function logUnitModules(parts: LogUnitParts, share: boolean, ctx: UnitCon
  * signed convention. `aSign` / `wSign` are null for an unsigned operand; `aOpZero` / `wOpZero` are
  * the "operand is zero" flags (one's complement needs them: ~(−1) = 0 is not a zero operand).
  */
-export function signedOutLines(mode: 'sign-magnitude' | 'ones-complement', aSign: string | null, wSign: string | null, aOpZero: string, wOpZero: string, pc: number, p: number): string {
+export function signedOutLines(
+  mode: 'sign-magnitude' | 'ones-complement',
+  aSign: string | null,
+  wSign: string | null,
+  aOpZero: string,
+  wOpZero: string,
+  pc: number,
+  p: number,
+): string {
   const magP = resizeExpr('mag', pc, p);
   if (aSign === null && wSign === null) return `  assign p_o = ${magP};`;
   const out = [`  wire [${p - 1}:0] mag_p = ${magP};`];

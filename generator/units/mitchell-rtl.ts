@@ -32,8 +32,20 @@ const opDesc = (s: OperandSpec, mode: SignedMode) => `${s.bits}-bit ${s.signed ?
 export function encView(spec: OperandSpec, mode: SignedMode, port: string, t: number, N: number, KB: number): View {
   const L = layout(spec, mode, port, t, KB);
   const n = spec.bits;
-  const fields = [...(L.opZero !== null ? ['op_zero'] : []), ...(L.sign !== null ? ['sign'] : []), 'zero', 'k', `norm[${N - 2}:${N - 1 - t}]`];
-  const layoutDesc = [...(L.opZero !== null ? ['op_zero'] : []), ...(L.sign !== null ? ['sign'] : []), 'zero', `k[${KB}]`, `x[${t}]`].join(', ');
+  const fields = [
+    ...(L.opZero !== null ? ['op_zero'] : []),
+    ...(L.sign !== null ? ['sign'] : []),
+    'zero',
+    'k',
+    `norm[${N - 2}:${N - 1 - t}]`,
+  ];
+  const layoutDesc = [
+    ...(L.opZero !== null ? ['op_zero'] : []),
+    ...(L.sign !== null ? ['sign'] : []),
+    'zero',
+    `k[${KB}]`,
+    `x[${t}]`,
+  ].join(', ');
   const flag: string[] = [];
   if (L.sign !== null) flag.push(`  wire sign = ${port}[${n - 1}];`);
   if (L.opZero !== null) flag.push(`  wire op_zero = (${port} == ${n}'d0);  // ~(-1) = 0 is not a zero operand`);
@@ -59,7 +71,13 @@ export function encView(spec: OperandSpec, mode: SignedMode, port: string, t: nu
   };
 }
 
-export function mitchellRtl(p: MitchellResolved, ctx: UnitContext, range: ProductRange, prefix: string, header: (t: string) => string): UnitRtl {
+export function mitchellRtl(
+  p: MitchellResolved,
+  ctx: UnitContext,
+  range: ProductRange,
+  prefix: string,
+  header: (t: string) => string,
+): UnitRtl {
   const mode = p.signedMode as SignedMode;
   const N = Math.max(ctx.activation.bits, ctx.weight.bits);
   const t = p.fractionBits;
@@ -83,11 +101,23 @@ export function mitchellRtl(p: MitchellResolved, ctx: UnitContext, range: Produc
   const frac = (x: string) => (p.unbias ? `{${x}, 1'b1}` : x);
   const aSign = sl('a_enc_i', La, 'sign');
   const wSign = sl('w_enc_i', Lw, 'sign');
-  const outLogic = signedOutLines(mode, aSign, wSign, sl('a_enc_i', La, 'opZero') ?? 'a_zero', sl('w_enc_i', Lw, 'opZero') ?? 'w_zero', Pc, P);
+  const outLogic = signedOutLines(
+    mode,
+    aSign,
+    wSign,
+    sl('a_enc_i', La, 'opZero') ?? 'a_zero',
+    sl('w_enc_i', Lw, 'opZero') ?? 'w_zero',
+    Pc,
+    P,
+  );
   const unusedWide = WW > F + Pc ? `^{wide[${WW - 1}:${F + Pc}], wide[${F - 1}:0]}` : `^wide[${F - 1}:0]`;
   const core: View = {
     unitDesc: `mitchell, t=${t}${p.unbias ? ', unbias' : ''}${bias ? ', bias compensation' : ''}`,
-    fracNote: p.unbias ? ` (t = ${t} kept bits and the appended half-LSB 1)` : t < N - 1 ? ` (truncated from ${N - 1})` : '',
+    fracNote: p.unbias
+      ? ` (t = ${t} kept bits and the appended half-LSB 1)`
+      : t < N - 1
+        ? ` (truncated from ${N - 1})`
+        : '',
     pDesc: formatDesc(P, pf.signed),
     aeMsb: msb(La.bits),
     weMsb: msb(Lw.bits),

@@ -5,7 +5,16 @@
  */
 import type { FromSchema } from 'json-schema-to-ts';
 import { defineUnit, type ProductRange, type RuleIssue, type UnitContext } from './types.js';
-import { coreMax, leadingOne, rangeFromCore, shareSchema, signedModeSchema, signedProduct, unitRange, type SignedMode } from './logcore.js';
+import {
+  coreMax,
+  leadingOne,
+  rangeFromCore,
+  shareSchema,
+  signedModeSchema,
+  signedProduct,
+  unitRange,
+  type SignedMode,
+} from './logcore.js';
 import { mitchellRtl } from './mitchell-rtl.js';
 
 export const mitchellSchema = {
@@ -23,7 +32,7 @@ export const mitchellSchema = {
       minimum: 1,
       maximum: 15,
       description:
-        'Fraction bits t kept of each operand\'s logarithm, 1..N−1 with N = max(activation.bits, weight.bits). ' +
+        "Fraction bits t kept of each operand's logarithm, 1..N−1 with N = max(activation.bits, weight.bits). " +
         'Default N−1: no truncation. Fewer bits: smaller adder and shifter, larger error (floor truncation).',
     },
     unbias: {
@@ -116,12 +125,23 @@ function coreBound(p: Resolved, ctx: UnitContext): number {
 }
 
 export function mitchellCoreMax(p: Resolved, ctx: UnitContext): number {
-  return coreMax(p, ctx, p.signedMode as SignedMode, (a, b) => mitchellCore(a, b, p, ctx), () => coreBound(p, ctx));
+  return coreMax(
+    p,
+    ctx,
+    p.signedMode as SignedMode,
+    (a, b) => mitchellCore(a, b, p, ctx),
+    () => coreBound(p, ctx),
+  );
 }
 
 /** True product range: exhaustive when n_a + n_w ≤ 20, else the proven core bound with the signed convention. */
 export function mitchellRange(r: Resolved, ctx: UnitContext): ProductRange {
-  return unitRange(['mitchell', r], ctx, (a, w) => mitchellMultiply(a, w, r, ctx), () => rangeFromCore(mitchellCoreMax(r, ctx), ctx, r.signedMode));
+  return unitRange(
+    ['mitchell', r],
+    ctx,
+    (a, w) => mitchellMultiply(a, w, r, ctx),
+    () => rangeFromCore(mitchellCoreMax(r, ctx), ctx, r.signedMode),
+  );
 }
 
 export function mitchellMultiply(a: number, w: number, p: Resolved, ctx: UnitContext): number {
@@ -136,7 +156,11 @@ export const mitchellUnit = defineUnit({
   schema: mitchellSchema,
   dsl: mitchell,
   samples: {
-    regress: [{}, { fractionBits: 3, unbias: true }, { compensation: 'bias', signedMode: 'ones-complement', share: false }],
+    regress: [
+      {},
+      { fractionBits: 3, unbias: true },
+      { compensation: 'bias', signedMode: 'ones-complement', share: false },
+    ],
     exhaustive: [
       { activation: U(8), weight: U(8), params: {} },
       { activation: U(8), weight: U(8), params: { fractionBits: 4 } },
@@ -146,21 +170,38 @@ export const mitchellUnit = defineUnit({
       { activation: U(8), weight: U(8), params: { fractionBits: 5, unbias: true, compensation: 'bias', share: false } },
       { activation: S(8), weight: S(8), params: {} },
       { activation: S(8), weight: S(8), params: { signedMode: 'ones-complement' } },
-      { activation: S(8), weight: S(8), params: { fractionBits: 3, unbias: true, signedMode: 'ones-complement', share: false } },
+      {
+        activation: S(8),
+        weight: S(8),
+        params: { fractionBits: 3, unbias: true, signedMode: 'ones-complement', share: false },
+      },
       { activation: S(8), weight: S(8), params: { compensation: 'bias', share: false } },
       { activation: S(8), weight: U(8), params: { fractionBits: 6, signedMode: 'ones-complement' } },
       { activation: U(6), weight: S(10), params: { fractionBits: 4, compensation: 'bias' } },
       { activation: S(2), weight: U(3), params: { fractionBits: 1, signedMode: 'ones-complement' } },
       { activation: U(5), weight: U(5), params: { compensation: 'bias' } }, // F = 4: C = 1, C/2 = 0
       // above 20 operand bits: corners plus seeded random pairs
-      { activation: S(12), weight: S(12), params: { fractionBits: 9, unbias: true, compensation: 'bias', share: false } },
+      {
+        activation: S(12),
+        weight: S(12),
+        params: { fractionBits: 9, unbias: true, compensation: 'bias', share: false },
+      },
       { activation: U(16), weight: S(16), params: { signedMode: 'ones-complement' } },
     ],
-    metrics: [{}, { fractionBits: 4 }, { fractionBits: 4, unbias: true }, { compensation: 'bias' }, { signedMode: 'ones-complement' }],
+    metrics: [
+      {},
+      { fractionBits: 4 },
+      { fractionBits: 4, unbias: true },
+      { compensation: 'bias' },
+      { signedMode: 'ones-complement' },
+    ],
     area: [{}, { fractionBits: 4, unbias: true }, { compensation: 'bias' }],
   },
   // The one precision-dependent default: no truncation, F = N−1 (ajv has filled the static ones).
-  normalize: (p: Resolved, ctx: UnitContext): Resolved => ({ ...p, fractionBits: (p as MitchellParams).fractionBits ?? fullFraction(ctx) }),
+  normalize: (p: Resolved, ctx: UnitContext): Resolved => ({
+    ...p,
+    fractionBits: (p as MitchellParams).fractionBits ?? fullFraction(ctx),
+  }),
   describe(p: Resolved) {
     const parts: string[] = [];
     if (p.fractionBits !== undefined) parts.push(`fractionBits=${p.fractionBits}`);
@@ -192,7 +233,9 @@ export const mitchellUnit = defineUnit({
         message:
           `"none", or a working fraction of at least 4 bits: bias compensation needs F ≥ 4 but F = ${workingFraction(r)} ` +
           `(multiplier.fractionBits ${r.fractionBits}${r.unbias ? ' + 1 for unbias' : ''})` +
-          (Ffull < 4 ? `; with ${Ffull + 1}-bit operands use operands of at least 5 bits` : '; raise multiplier.fractionBits'),
+          (Ffull < 4
+            ? `; with ${Ffull + 1}-bit operands use operands of at least 5 bits`
+            : '; raise multiplier.fractionBits'),
       });
     }
     return out;
@@ -200,7 +243,8 @@ export const mitchellUnit = defineUnit({
   mapWeight: (w: number) => w,
   multiply: (a: number, w: number, p: Resolved, ctx: UnitContext) => mitchellMultiply(a, w, p, ctx),
   productRange: (p: Resolved, ctx: UnitContext) => mitchellRange(p, ctx),
-  rtl: (p: Resolved, ctx: UnitContext, prefix: string, header: (t: string) => string) => mitchellRtl(p, ctx, mitchellRange(p, ctx), prefix, header),
+  rtl: (p: Resolved, ctx: UnitContext, prefix: string, header: (t: string) => string) =>
+    mitchellRtl(p, ctx, mitchellRange(p, ctx), prefix, header),
 });
 
 export type MitchellResolved = Resolved;

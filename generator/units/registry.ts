@@ -14,4 +14,14 @@ import { potUnit } from './pot.js';
 import { ternaryUnit } from './ternary.js';
 import { truncatedUnit } from './truncated.js';
 
-export const units = [exactUnit, asmUnit, mitchellUnit, ilmUnit, drumUnit, truncatedUnit, ternaryUnit, almSoaUnit, potUnit] as const;
+export const units = [
+  exactUnit,
+  asmUnit,
+  mitchellUnit,
+  ilmUnit,
+  drumUnit,
+  truncatedUnit,
+  ternaryUnit,
+  almSoaUnit,
+  potUnit,
+] as const;

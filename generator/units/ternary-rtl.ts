@@ -8,7 +8,12 @@ import { extendExpr, formatDesc, lit, msb } from './verilog.js';
  * 2-bit code {neg, nz} (the two's complement of sign(w): 11 = −1, 00 = 0, 01 = +1); the PE selects
  * a, −a or 0. `range` is the product range (the output width).
  */
-export function ternaryRtl(ctx: UnitContext, range: ProductRange, prefix: string, header: (t: string) => string): UnitRtl {
+export function ternaryRtl(
+  ctx: UnitContext,
+  range: ProductRange,
+  prefix: string,
+  header: (t: string) => string,
+): UnitRtl {
   const A = ctx.activation.bits;
   const W = ctx.weight.bits;
   const pf = bitsFor(range.min, range.max);

@@ -28,7 +28,8 @@ export const ternarySchema = {
       type: 'integer',
       minimum: 0,
       default: 0,
-      description: 'Host mapping: a weight with |w| ≤ threshold becomes 0, any other its sign. 0 for weights already ternary.',
+      description:
+        'Host mapping: a weight with |w| ≤ threshold becomes 0, any other its sign. 0 for weights already ternary.',
     },
   },
 } as const;
@@ -86,5 +87,6 @@ export const ternaryUnit = defineUnit({
   mapWeight: (w: number, p: TernaryResolved) => ternaryMapWeight(w, p),
   multiply: (a: number, w: number) => ternaryMultiply(a, w),
   productRange: (_p: TernaryResolved, ctx: UnitContext) => ternaryRange(ctx),
-  rtl: (_p: TernaryResolved, ctx: UnitContext, prefix: string, header: (t: string) => string) => ternaryRtl(ctx, ternaryRange(ctx), prefix, header),
+  rtl: (_p: TernaryResolved, ctx: UnitContext, prefix: string, header: (t: string) => string) =>
+    ternaryRtl(ctx, ternaryRange(ctx), prefix, header),
 });

@@ -12,11 +12,25 @@ import { formatDesc, lit, msb, resizeExpr, ubits } from './verilog.js';
  * magnitude's bits below column t cleared (a row wholly below t is left out), adds the rows and the
  * correction, and restores the sign. `range` is the unit's product range (the output width).
  */
-export function truncatedRtl(p: TruncatedResolved, ctx: UnitContext, range: ProductRange, prefix: string, header: (t: string) => string): UnitRtl {
+export function truncatedRtl(
+  p: TruncatedResolved,
+  ctx: UnitContext,
+  range: ProductRange,
+  prefix: string,
+  header: (t: string) => string,
+): UnitRtl {
   const A = ctx.activation.bits;
   const W = ctx.weight.bits;
   const [na, nw] = magWidths(ctx);
-  const Pc = ubits(coreMax(['truncated', p], ctx, 'sign-magnitude', (x, y) => truncatedCore(x, y, p, na, nw), () => truncatedCoreBound(p, ctx)));
+  const Pc = ubits(
+    coreMax(
+      ['truncated', p],
+      ctx,
+      'sign-magnitude',
+      (x, y) => truncatedCore(x, y, p, na, nw),
+      () => truncatedCoreBound(p, ctx),
+    ),
+  );
   const pf = bitsFor(range.min, range.max);
   const rows: { i: string; expr: string }[] = [];
   const usedA = new Set<number>();
@@ -32,7 +46,9 @@ export function truncatedRtl(p: TruncatedResolved, ctx: UnitContext, range: Prod
   }
   const unused = (sig: string, n: number, used: Set<number>) => {
     const bits = Array.from({ length: n }, (_, j) => j).filter((j) => !used.has(j));
-    return bits.length === 0 ? '' : `  wire unused_${sig} = |{${bits.map((j) => `${sig}[${j}]`).join(', ')}};  // only in dropped columns\n`;
+    return bits.length === 0
+      ? ''
+      : `  wire unused_${sig} = |{${bits.map((j) => `${sig}[${j}]`).join(', ')}};  // only in dropped columns\n`;
   };
   const C = p.correction ? truncCorrection(p.t, na, nw) : 0;
   const terms = rows.map((r) => `r${r.i}`);

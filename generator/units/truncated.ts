@@ -31,7 +31,8 @@ export const truncatedSchema = {
     correction: {
       type: 'boolean',
       default: false,
-      description: 'Add the constant expected loss (each dropped bit is 1 with probability 1/4), rounded to a multiple of 2^t, to every product of non-zero operands.',
+      description:
+        'Add the constant expected loss (each dropped bit is 1 with probability 1/4), rounded to a multiple of 2^t, to every product of non-zero operands.',
     },
   },
 } as const;
@@ -80,11 +81,19 @@ export function truncatedMultiply(a: number, w: number, p: TruncatedResolved, ct
 /** A bound on the core: the exact product of the largest magnitudes plus the correction. */
 export function truncatedCoreBound(p: TruncatedResolved, ctx: UnitContext): number {
   const [na, nw] = magWidths(ctx);
-  return maxMagnitude(ctx.activation, 'sign-magnitude') * maxMagnitude(ctx.weight, 'sign-magnitude') + (p.correction ? truncCorrection(p.t, na, nw) : 0);
+  return (
+    maxMagnitude(ctx.activation, 'sign-magnitude') * maxMagnitude(ctx.weight, 'sign-magnitude') +
+    (p.correction ? truncCorrection(p.t, na, nw) : 0)
+  );
 }
 
 function truncatedRange(p: TruncatedResolved, ctx: UnitContext): ProductRange {
-  return unitRange(['truncated', p], ctx, (a, w) => truncatedMultiply(a, w, p, ctx), () => rangeFromCore(truncatedCoreBound(p, ctx), ctx, 'sign-magnitude'));
+  return unitRange(
+    ['truncated', p],
+    ctx,
+    (a, w) => truncatedMultiply(a, w, p, ctx),
+    () => rangeFromCore(truncatedCoreBound(p, ctx), ctx, 'sign-magnitude'),
+  );
 }
 
 const U = (bits: number) => ({ bits, signed: false });
@@ -115,5 +124,6 @@ export const truncatedUnit = defineUnit({
   mapWeight: (w: number) => w,
   multiply: (a: number, w: number, p: TruncatedResolved, ctx: UnitContext) => truncatedMultiply(a, w, p, ctx),
   productRange: (p: TruncatedResolved, ctx: UnitContext) => truncatedRange(p, ctx),
-  rtl: (p: TruncatedResolved, ctx: UnitContext, prefix: string, header: (t: string) => string) => truncatedRtl(p, ctx, truncatedRange(p, ctx), prefix, header),
+  rtl: (p: TruncatedResolved, ctx: UnitContext, prefix: string, header: (t: string) => string) =>
+    truncatedRtl(p, ctx, truncatedRange(p, ctx), prefix, header),
 });

@@ -83,7 +83,12 @@ export interface UnitSamples {
   area?: readonly Record<string, unknown>[];
 }
 
-export interface UnitDef<Kind extends string = string, Schema extends JSONSchema = JSONSchema, Params = unknown, Dsl = unknown> {
+export interface UnitDef<
+  Kind extends string = string,
+  Schema extends JSONSchema = JSONSchema,
+  Params = unknown,
+  Dsl = unknown,
+> {
   kind: Kind;
   /**
    * The DSL builder exported as `unit.<kind>` by generator/dsl.ts, e.g. `(p) => ({ kind, ...p })`.

@@ -66,7 +66,9 @@ export type ResolvedZeroSkip = FromSchema<typeof zeroSkipSchema>;
 type Threshold = number | false;
 
 /** DSL helper: `zeroSkip: zeroSkip({ activation: 0, weight: 2, gating: 'enable' })`. */
-export function zeroSkip(p: { activation?: Threshold; weight?: Threshold; gating?: 'isolate' | 'enable' } = {}): ZeroSkipConfig {
+export function zeroSkip(
+  p: { activation?: Threshold; weight?: Threshold; gating?: 'isolate' | 'enable' } = {},
+): ZeroSkipConfig {
   return { ...p };
 }
 
@@ -97,7 +99,10 @@ export function zeroSkipRules(zs: ZeroSkipConfig | undefined, ctx: UnitContext):
   if (!zs) return [];
   const issues: RuleIssue[] = [];
   if (thr(zs.activation) === false && thr(zs.weight) === false)
-    issues.push({ path: 'zeroSkip', message: 'a threshold on at least one side (zeroSkip.activation or zeroSkip.weight), or no zeroSkip field at all' });
+    issues.push({
+      path: 'zeroSkip',
+      message: 'a threshold on at least one side (zeroSkip.activation or zeroSkip.weight), or no zeroSkip field at all',
+    });
   for (const side of ['activation', 'weight'] as const) {
     const t = thr(zs[side]);
     const max = maxMagnitude(ctx[side]);
@@ -129,7 +134,10 @@ function flagModule(module: string, what: string, spec: OperandSpec, t: Threshol
     lines.push(`  assign skip_o = 1'b1;`, `  wire unused_x = ^x_i;`);
   } else if (spec.signed) {
     desc = `skip when |${what}| <= ${t} (true magnitude of a two's complement value; |-2^${n - 1}| = 2^${n - 1})`;
-    lines.push(`  wire [${n - 1}:0] mag = x_i[${n - 1}] ? (~x_i + ${n}'d1) : x_i;`, `  assign skip_o = (mag <= ${n}'d${t});`);
+    lines.push(
+      `  wire [${n - 1}:0] mag = x_i[${n - 1}] ? (~x_i + ${n}'d1) : x_i;`,
+      `  assign skip_o = (mag <= ${n}'d${t});`,
+    );
   } else {
     desc = `skip when the ${what} is at most ${t}`;
     lines.push(`  assign skip_o = (x_i <= ${n}'d${t});`);
@@ -199,8 +207,20 @@ export function zeroSkipRtl(zs: ResolvedZeroSkip | undefined, x: ZeroSkipRtlCont
   };
   const modules: ModuleSpec[] = on
     ? [
-        flagModule(`${x.prefix}_skip_act`, 'activation', x.ctx.activation, thr(zs.activation), x.header('units/zero_skip_flag.v.hbs')),
-        flagModule(`${x.prefix}_skip_wgt`, 'weight', x.ctx.weight, thr(zs.weight), x.header('units/zero_skip_flag.v.hbs')),
+        flagModule(
+          `${x.prefix}_skip_act`,
+          'activation',
+          x.ctx.activation,
+          thr(zs.activation),
+          x.header('units/zero_skip_flag.v.hbs'),
+        ),
+        flagModule(
+          `${x.prefix}_skip_wgt`,
+          'weight',
+          x.ctx.weight,
+          thr(zs.weight),
+          x.header('units/zero_skip_flag.v.hbs'),
+        ),
       ]
     : [];
   return { extraBits: on ? 1 : 0, modules, pe, top };

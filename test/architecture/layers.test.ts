@@ -38,7 +38,9 @@ function violations(files: Source[], layers: readonly Layer[] = LAYERS): string[
       const theirs = layerOf(target, layers);
       if (!theirs) out.push(`${f.path}: imports '${spec}' (${target}), which is in no layer`);
       else if (theirs.level > own.level)
-        out.push(`${f.path}: imports '${spec}' from layer ${theirs.level} (${theirs.name}) into layer ${own.level} (${own.name})`);
+        out.push(
+          `${f.path}: imports '${spec}' from layer ${theirs.level} (${theirs.name}) into layer ${own.level} (${own.name})`,
+        );
     }
   }
   return out;
@@ -68,8 +70,14 @@ describe('layers', () => {
     // The type import of axi/ from emit/ is same-layer (allowed); the commented-out import is ignored.
     const planted: Source[] = [
       { path: 'generator/config/derive.ts', text: "import { commandCycles } from '../model/cycles.js';\n" },
-      { path: 'generator/emit/generate.ts', text: "import type { X } from '../axi/emit.js';\nexport * from '../../sim/run.js';\n" },
-      { path: 'generator/infra/cache.ts', text: "const m = await import('../emit/handlebars.js');\n// import { a } from '../commands/sim.js';\n" },
+      {
+        path: 'generator/emit/generate.ts',
+        text: "import type { X } from '../axi/emit.js';\nexport * from '../../sim/run.js';\n",
+      },
+      {
+        path: 'generator/infra/cache.ts',
+        text: "const m = await import('../emit/handlebars.js');\n// import { a } from '../commands/sim.js';\n",
+      },
       { path: 'generator/elsewhere/x.ts', text: '' },
       { path: 'sim/run.ts', text: "import { a } from '../generator/nowhere.js';\nimport { b } from './cases.js';\n" },
     ];

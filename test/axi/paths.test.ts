@@ -19,7 +19,11 @@ import { written } from '../helpers/configs.js';
  * Input ports in the flip-flop-bounded fan-in cone of the outputs matching `outputs` (which must
  * match at least one port, so the check cannot pass vacuously).
  */
-async function combinationalInputs(files: { name: string; text: string }[], top: string, outputs: string): Promise<string[]> {
+async function combinationalInputs(
+  files: { name: string; text: string }[],
+  top: string,
+  outputs: string,
+): Promise<string[]> {
   await tool('yosys');
   const dir = mkdtempSync(join(tmpdir(), 'axgen-paths-'));
   try {
@@ -35,18 +39,24 @@ async function combinationalInputs(files: { name: string; text: string }[], top:
     const r = await jobPool.run(() => execa('yosys', ['-q', '-p', script], { cwd: dir, reject: false, all: true }));
     expect(r.exitCode, r.all).toBe(0);
     expect(readFileSync(join(dir, 'ports.txt'), 'utf8').trim(), `no output matches ${outputs}`).not.toBe('');
-    return readFileSync(join(dir, 'cone.txt'), 'utf8').split('\n').map((l) => l.trim()).filter(Boolean);
+    return readFileSync(join(dir, 'cone.txt'), 'utf8')
+      .split('\n')
+      .map((l) => l.trim())
+      .filter(Boolean);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
 }
 
 describe('AXI4-Stream handshake paths', () => {
-  it.concurrent.each(['weight-stationary', 'output-stationary'] as const)('%s: every TVALID comes from a register, never from an input', async (dataflow) => {
-    const c = resolveConfig({ ...written({ name: 'axp', rows: 3, cols: 2, dataflow }), interface: 'axi' }, 'test');
-    const g = generate(c);
-    expect(await combinationalInputs(g.files, g.manifest.ipTop, 'o:*tvalid*')).toEqual([]);
-  });
+  it.concurrent.each(['weight-stationary', 'output-stationary'] as const)(
+    '%s: every TVALID comes from a register, never from an input',
+    async (dataflow) => {
+      const c = resolveConfig({ ...written({ name: 'axp', rows: 3, cols: 2, dataflow }), interface: 'axi' }, 'test');
+      const g = generate(c);
+      expect(await combinationalInputs(g.files, g.manifest.ipTop, 'o:*tvalid*')).toEqual([]);
+    },
+  );
 
   it('the query finds a combinational input-to-output path where one exists (bare core)', async () => {
     const c = resolveConfig(written({ name: 'axq', rows: 3, cols: 2, dataflow: 'output-stationary' }), 'test');

@@ -12,22 +12,51 @@ describe('quantize / accuracy / export-lut at the command line', () => {
     const dir = mkdtempSync(join(tmpdir(), 'axgen-q-'));
     const out = join(dir, 'mine.onnx');
     writeFileSync(out, 'my notes');
-    const r = await runAxgen(['quantize', 'examples/models/fashion-mlp.onnx', '--dataset', 'fashion-mnist', '--calibration', '10', '--out', out]);
+    const r = await runAxgen([
+      'quantize',
+      'examples/models/fashion-mlp.onnx',
+      '--dataset',
+      'fashion-mnist',
+      '--calibration',
+      '10',
+      '--out',
+      out,
+    ]);
     expect(r.exitCode).toBe(1);
     expect(r.all).toMatch(/--out.*not a report axgen wrote/s);
     expect(readFileSync(out, 'utf8')).toBe('my notes');
   });
 
-  it.skipIf(!hasData)('accuracy exits 1 (bad input) naming the layers and config fields when the array cannot run the model', async () => {
-    const r = await runAxgen(['accuracy', 'examples/mitchell-int8.ts', '--model', 'examples/models/fashion-cnn-int8.onnx', '--dataset', 'fashion-mnist', '--limit', '5', '--no-float']);
-    expect(r.exitCode).toBe(1);
-    expect(r.all).toMatch(/layer .*: array\.maxK/);
-    expect(r.all).toMatch(/precision\.activation/);
-  });
+  it.skipIf(!hasData)(
+    'accuracy exits 1 (bad input) naming the layers and config fields when the array cannot run the model',
+    async () => {
+      const r = await runAxgen([
+        'accuracy',
+        'examples/mitchell-int8.ts',
+        '--model',
+        'examples/models/fashion-cnn-int8.onnx',
+        '--dataset',
+        'fashion-mnist',
+        '--limit',
+        '5',
+        '--no-float',
+      ]);
+      expect(r.exitCode).toBe(1);
+      expect(r.all).toMatch(/layer .*: array\.maxK/);
+      expect(r.all).toMatch(/precision\.activation/);
+    },
+  );
 
   it('export-lut refuses a format the operands do not fit, naming the one that does, and writes npy', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'axgen-lut-'));
-    const bad = await runAxgen(['export-lut', 'examples/fashion-mitchell.ts', '--format', 'adapt', '--out', join(dir, 'x.h')]);
+    const bad = await runAxgen([
+      'export-lut',
+      'examples/fashion-mitchell.ts',
+      '--format',
+      'adapt',
+      '--out',
+      join(dir, 'x.h'),
+    ]);
     expect(bad.exitCode).toBe(1);
     expect(bad.all).toMatch(/npy \(adapt needs 8-bit signed/);
     expect(existsSync(join(dir, 'x.h'))).toBe(false);

@@ -41,22 +41,33 @@ describe('starting axgen', () => {
   it.skipIf(linked === null)(
     `the axgen on the PATH runs this checkout's CLI from a folder outside the repository${linked === null ? ' (SKIPPED: no `axgen` on the PATH; scripts/setup.sh links it)' : ''}`,
     async () => {
-      expect(realpathSync(linked!), `${linked} must link to this checkout's bin/axgen.js: run scripts/setup.sh here`).toBe(realpathSync(bin));
+      expect(
+        realpathSync(linked!),
+        `${linked} must link to this checkout's bin/axgen.js: run scripts/setup.sh here`,
+      ).toBe(realpathSync(bin));
       const cwd = temp();
       const r = await execa('axgen', ['--help'], { cwd, reject: false, all: true });
       expect(r.exitCode, r.all).toBe(0);
       expect(r.stdout).toMatch(/axgen validate <config>/);
-      const v = await execa('axgen', ['validate', join(ROOT_DIR, 'examples/edge-int8.json')], { cwd, reject: false, all: true });
+      const v = await execa('axgen', ['validate', join(ROOT_DIR, 'examples/edge-int8.json')], {
+        cwd,
+        reject: false,
+        all: true,
+      });
       expect(v.exitCode, v.all).toBe(0);
       expect(v.stdout).toContain('edge_int8 is valid');
       expect(readdirSync(cwd)).toEqual([]);
     },
   );
 
-  it("lists every command with the usage and description its module declares, and loads only the one named", async () => {
+  it('lists every command with the usage and description its module declares, and loads only the one named', async () => {
     for (const e of COMMANDS) {
       const real = await e.load();
-      expect({ command: real.command, describe: real.describe, aliases: real.aliases }, e.command).toEqual({ command: e.command, describe: e.describe, aliases: e.aliases });
+      expect({ command: real.command, describe: real.describe, aliases: real.aliases }, e.command).toEqual({
+        command: e.command,
+        describe: e.describe,
+        aliases: e.aliases,
+      });
     }
     const names = COMMANDS.flatMap(namesOf);
     expect(new Set(names).size).toBe(names.length);
@@ -79,21 +90,31 @@ describe('starting axgen', () => {
   const current =
     existsSync(built) &&
     ['generator', 'sim'].every((d) =>
-      (readdirSync(join(ROOT_DIR, d), { recursive: true }) as string[]).every((f) => !f.endsWith('.ts') || statSync(join(ROOT_DIR, d, f)).mtimeMs <= statSync(built).mtimeMs),
+      (readdirSync(join(ROOT_DIR, d), { recursive: true }) as string[]).every(
+        (f) => !f.endsWith('.ts') || statSync(join(ROOT_DIR, d, f)).mtimeMs <= statSync(built).mtimeMs,
+      ),
     );
   it.skipIf(!current)(
     `the compiled CLI (dist/) finds templates and package.json, and generates the same bytes as the sources${current ? '' : ' (SKIPPED: dist/ is missing or older than the sources; npm test builds it)'}`,
     async () => {
       const dir = temp();
       const config = join(ROOT_DIR, 'examples/edge-int8.json');
-      const a = await execa(process.execPath, [built, 'generate', config, '--out', join(dir, 'dist')], { reject: false, all: true });
+      const a = await execa(process.execPath, [built, 'generate', config, '--out', join(dir, 'dist')], {
+        reject: false,
+        all: true,
+      });
       expect(a.exitCode, a.all).toBe(0);
-      const b = await execa(process.execPath, [bin, 'generate', config, '--out', join(dir, 'src')], { reject: false, all: true, env: { AXGEN_FROM_SOURCE: '1' } });
+      const b = await execa(process.execPath, [bin, 'generate', config, '--out', join(dir, 'src')], {
+        reject: false,
+        all: true,
+        env: { AXGEN_FROM_SOURCE: '1' },
+      });
       expect(b.exitCode, b.all).toBe(0);
       const files = readdirSync(join(dir, 'src')).sort();
       expect(files).toContain('manifest.json');
       expect(readdirSync(join(dir, 'dist')).sort()).toEqual(files);
-      for (const f of files) expect(readFileSync(join(dir, 'dist', f), 'utf8'), f).toBe(readFileSync(join(dir, 'src', f), 'utf8'));
+      for (const f of files)
+        expect(readFileSync(join(dir, 'dist', f), 'utf8'), f).toBe(readFileSync(join(dir, 'src', f), 'utf8'));
     },
   );
 });

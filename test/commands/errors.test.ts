@@ -15,7 +15,13 @@ import { loadSweep, sweepSchemaProblems } from '../../generator/sweep/spec.js';
 import { generateTo } from '../../generator/emit/generate.js';
 import { units } from '../../generator/units/index.js';
 import { argsAsTyped, attachDashValues, setGivenPaths } from '../../generator/commands/args.js';
-import { describeFailure, EXIT_CHECK_FAILED, EXIT_INTERNAL, EXIT_TOOL, EXIT_USER } from '../../generator/commands/common.js';
+import {
+  describeFailure,
+  EXIT_CHECK_FAILED,
+  EXIT_INTERNAL,
+  EXIT_TOOL,
+  EXIT_USER,
+} from '../../generator/commands/common.js';
 import { SimulatorCompileError } from '../../sim/simulators.js';
 import { loadRtlFolder } from '../../sim/rtl-dir.js';
 import { ToolMissingError } from '../../generator/infra/tools.js';
@@ -44,9 +50,21 @@ const edge = JSON.parse(readFileSync(join(ROOT, 'examples/edge-int8.json'), 'utf
 describe('config files that are not configs (exit 1)', () => {
   it('a .ts file that throws, does not compile or imports a missing module: its message, no data: URLs', async () => {
     const cases: [string, string, RegExp][] = [
-      ['throws.ts', 'throw new RangeError("too many rows");\nexport default {};\n', /importing it threw: fix .*throws\.ts\), received RangeError: too many rows$/],
-      ['syntax.ts', 'export default { name: \n', /it does not compile: fix .*syntax\.ts\), received .*syntax\.ts:2:0: ERROR: Unexpected end of file$/],
-      ['imports.ts', 'import x from "./nope.js";\nexport default x;\n', /received Error: Cannot find module '\.\/nope\.js'$/],
+      [
+        'throws.ts',
+        'throw new RangeError("too many rows");\nexport default {};\n',
+        /importing it threw: fix .*throws\.ts\), received RangeError: too many rows$/,
+      ],
+      [
+        'syntax.ts',
+        'export default { name: \n',
+        /it does not compile: fix .*syntax\.ts\), received .*syntax\.ts:2:0: ERROR: Unexpected end of file$/,
+      ],
+      [
+        'imports.ts',
+        'import x from "./nope.js";\nexport default x;\n',
+        /received Error: Cannot find module '\.\/nope\.js'$/,
+      ],
     ];
     for (const [name, text, re] of cases) {
       writeFileSync(join(dir, name), text);
@@ -63,7 +81,9 @@ describe('config files that are not configs (exit 1)', () => {
       ['named.ts', 'export const config = { name: "x" };\n'],
     ]) {
       writeFileSync(join(dir, name!), text!);
-      expect(await problemsOf(loadConfig(join(dir, name!)))).toEqual(['✖ (file): expected a default export, e.g. `export default defineAccelerator({...})`, received no default export']);
+      expect(await problemsOf(loadConfig(join(dir, name!)))).toEqual([
+        '✖ (file): expected a default export, e.g. `export default defineAccelerator({...})`, received no default export',
+      ]);
     }
     writeFileSync(join(dir, 'emptyobj.ts'), 'export default {};\n');
     expect((await problemsOf(loadConfig(join(dir, 'emptyobj.ts')))).join('\n')).toMatch(/array: expected an object/);
@@ -72,7 +92,9 @@ describe('config files that are not configs (exit 1)', () => {
   it('a folder named like a config (dir.json, dir.ts)', async () => {
     for (const name of ['dir.json', 'dir.ts']) {
       mkdirSync(join(dir, name));
-      expect(await problemsOf(loadConfig(join(dir, name)))).toEqual([`✖ (file): expected a .ts or .json config file, received a folder (${JSON.stringify(join(dir, name))})`]);
+      expect(await problemsOf(loadConfig(join(dir, name)))).toEqual([
+        `✖ (file): expected a .ts or .json config file, received a folder (${JSON.stringify(join(dir, name))})`,
+      ]);
     }
   });
 
@@ -86,7 +108,10 @@ describe('config files that are not configs (exit 1)', () => {
   });
 
   it('type errors in a .ts config are not reported (tsx strips types; the README says so): the values are validated', async () => {
-    writeFileSync(join(dir, 'typed.ts'), `const r: string = 4;\nexport default { ...${JSON.stringify(edge)}, name: 'typed' };\nvoid r;\n`);
+    writeFileSync(
+      join(dir, 'typed.ts'),
+      `const r: string = 4;\nexport default { ...${JSON.stringify(edge)}, name: 'typed' };\nvoid r;\n`,
+    );
     expect((await loadConfig(join(dir, 'typed.ts'))).name).toBe('typed');
   });
 });
@@ -104,10 +129,22 @@ describe('filesystem errors', () => {
       { option: '--json', path: 'reports/r.json' },
     ]);
     const cases: [NodeJS.ErrnoException, RegExp][] = [
-      [fsError('EACCES', 'mkdtemp', '/srv/shared/.out.tmp-Ab12'), /^✖ --out "\/srv\/shared\/out": cannot create a temporary folder \/srv\/shared\/\.out\.tmp-Ab12: permission denied \(EACCES\); choose a location you can write/],
-      [fsError('EACCES', 'mkdir', '/srv/shared'), /^✖ --out "\/srv\/shared\/out": cannot create the folder \/srv\/shared: permission denied/],
-      [fsError('EROFS', 'open', join(process.cwd(), 'reports/r.json.tmp-77')), /^✖ --json "reports\/r\.json": cannot open .*r\.json\.tmp-77: the file system is read-only \(EROFS\)/],
-      [fsError('EACCES', 'open', join(process.cwd(), 'c.json')), /^✖ <config> "c\.json": cannot open .*c\.json: permission denied/],
+      [
+        fsError('EACCES', 'mkdtemp', '/srv/shared/.out.tmp-Ab12'),
+        /^✖ --out "\/srv\/shared\/out": cannot create a temporary folder \/srv\/shared\/\.out\.tmp-Ab12: permission denied \(EACCES\); choose a location you can write/,
+      ],
+      [
+        fsError('EACCES', 'mkdir', '/srv/shared'),
+        /^✖ --out "\/srv\/shared\/out": cannot create the folder \/srv\/shared: permission denied/,
+      ],
+      [
+        fsError('EROFS', 'open', join(process.cwd(), 'reports/r.json.tmp-77')),
+        /^✖ --json "reports\/r\.json": cannot open .*r\.json\.tmp-77: the file system is read-only \(EROFS\)/,
+      ],
+      [
+        fsError('EACCES', 'open', join(process.cwd(), 'c.json')),
+        /^✖ <config> "c\.json": cannot open .*c\.json: permission denied/,
+      ],
     ];
     for (const [e, re] of cases) {
       const f = describeFailure(e, undefined);
@@ -117,11 +154,13 @@ describe('filesystem errors', () => {
     }
   });
 
-  it('a permission or disk-full error elsewhere is the machine\'s (exit 1); a missing file axgen wrote itself is a bug (exit 3)', () => {
+  it("a permission or disk-full error elsewhere is the machine's (exit 1); a missing file axgen wrote itself is a bug (exit 3)", () => {
     setGivenPaths([{ option: '--out', path: '/srv/out' }]);
     const full = describeFailure(fsError('ENOSPC', 'write', '/var/cache/axgen/x'), 'abc');
     expect(full.exitCode).toBe(EXIT_USER);
-    expect(full.text).toMatch(/^✖ file system: cannot write \/var\/cache\/axgen\/x: no space left on the device \(ENOSPC\)/);
+    expect(full.text).toMatch(
+      /^✖ file system: cannot write \/var\/cache\/axgen\/x: no space left on the device \(ENOSPC\)/,
+    );
     const bug = describeFailure(fsError('ENOENT', 'open', '/tmp/axgen-build/sim.vvp'), 'abcdef0123456789');
     expect(bug.exitCode).toBe(EXIT_INTERNAL);
     expect(bug.text).toMatch(/internal error \(config sha256:abcdef012345\)/);
@@ -132,17 +171,27 @@ describe('filesystem errors', () => {
     writeFileSync(file, 'x');
     const out = join(file, 'sub');
     setGivenPaths([{ option: '--out', path: out }]);
-    const e = await generateTo(config({ rows: 1, cols: 1 }), out).then(() => undefined, (x: unknown) => x);
-    expect(describeFailure(e, undefined)).toMatchObject({ exitCode: EXIT_USER, text: expect.stringMatching(/✖ --out: expected a new or empty folder.*received ".*plain\/sub", which lies inside ".*plain", which is a file/) });
+    const e = await generateTo(config({ rows: 1, cols: 1 }), out).then(
+      () => undefined,
+      (x: unknown) => x,
+    );
+    expect(describeFailure(e, undefined)).toMatchObject({
+      exitCode: EXIT_USER,
+      text: expect.stringMatching(
+        /✖ --out: expected a new or empty folder.*received ".*plain\/sub", which lies inside ".*plain", which is a file/,
+      ),
+    });
   });
 });
 
 describe('simulator compile errors and missing tools', () => {
-  it('a compile error in Verilog read from the user\'s folder is the check\'s result (4); in emitted RTL a bug (3)', () => {
+  it("a compile error in Verilog read from the user's folder is the check's result (4); in emitted RTL a bug (3)", () => {
     const out = 'sm_pe.v:65: syntax error\nI give up.';
     const user = describeFailure(new SimulatorCompileError('icarus', out, true), 'h');
     expect(user.exitCode).toBe(EXIT_CHECK_FAILED);
-    expect(user.text).toBe('✖ iverilog could not compile the Verilog read from the folder (fix the edit, or regenerate the folder with `axgen generate`):\n  sm_pe.v:65: syntax error\n  I give up.\n');
+    expect(user.text).toBe(
+      '✖ iverilog could not compile the Verilog read from the folder (fix the edit, or regenerate the folder with `axgen generate`):\n  sm_pe.v:65: syntax error\n  I give up.\n',
+    );
     const ours = describeFailure(new SimulatorCompileError('verilator', out, false), 'h');
     expect(ours.exitCode).toBe(EXIT_INTERNAL);
     expect(ours.text).toMatch(/verilator could not compile the emitted RTL/);
@@ -156,24 +205,52 @@ describe('simulator compile errors and missing tools', () => {
     ]);
     const f = describeFailure(e, undefined);
     expect(f.exitCode).toBe(EXIT_TOOL);
-    expect(f.text).toMatch(/iverilog is not available .*; verilator is not available .*; make is not available .*\. Install them with: sudo apt-get install -y iverilog verilator build-essential\n$/);
+    expect(f.text).toMatch(
+      /iverilog is not available .*; verilator is not available .*; make is not available .*\. Install them with: sudo apt-get install -y iverilog verilator build-essential\n$/,
+    );
   });
 });
 
 describe('arguments as typed', () => {
   it('a value starting with "-" and a digit stays with its long option', () => {
-    expect(attachDashValues(['sim', 'c.json', '--gemm', '-1x2x2', '--stall', '-.5', '-x', '--seed', '3'])).toEqual(['sim', 'c.json', '--gemm=-1x2x2', '--stall=-.5', '-x', '--seed', '3']);
+    expect(attachDashValues(['sim', 'c.json', '--gemm', '-1x2x2', '--stall', '-.5', '-x', '--seed', '3'])).toEqual([
+      'sim',
+      'c.json',
+      '--gemm=-1x2x2',
+      '--stall=-.5',
+      '-x',
+      '--seed',
+      '3',
+    ]);
     expect(attachDashValues(['sim', '--', '--gemm', '-1'])).toEqual(['sim', '--', '--gemm', '-1']);
   });
 
   it('a number option that did not parse gets its text back (so messages say received "abc", not null), and paths are remembered', () => {
     const args = ['sim', 'c.json', '--stall', 'abc', '--seed=x1', '--json', 'r.json'];
-    const argv: Record<string, unknown> = { _: ['sim'], $0: 'axgen', config: 'c.json', stall: NaN, seed: NaN, json: 'r.json', jobs: 2 };
+    const argv: Record<string, unknown> = {
+      _: ['sim'],
+      $0: 'axgen',
+      config: 'c.json',
+      stall: NaN,
+      seed: NaN,
+      json: 'r.json',
+      jobs: 2,
+    };
     argsAsTyped(args)(argv);
     expect(argv).toMatchObject({ stall: 'abc', seed: 'x1', jobs: 2 });
-    const f = describeFailure(Object.assign(new Error('EACCES'), { code: 'EACCES', syscall: 'open', path: join(process.cwd(), 'r.json.tmp-1') }), undefined);
+    const f = describeFailure(
+      Object.assign(new Error('EACCES'), {
+        code: 'EACCES',
+        syscall: 'open',
+        path: join(process.cwd(), 'r.json.tmp-1'),
+      }),
+      undefined,
+    );
     expect(f.text).toMatch(/^✖ --json "r\.json": /);
-    const c = describeFailure(Object.assign(new Error('EACCES'), { code: 'EACCES', syscall: 'open', path: join(process.cwd(), 'c.json') }), undefined);
+    const c = describeFailure(
+      Object.assign(new Error('EACCES'), { code: 'EACCES', syscall: 'open', path: join(process.cwd(), 'c.json') }),
+      undefined,
+    );
     expect(c.text).toMatch(/^✖ <config> "c\.json": /);
   });
 });
@@ -181,30 +258,52 @@ describe('arguments as typed', () => {
 describe('schema messages', () => {
   const p = (x: unknown) => schemaProblems(x).map(formatProblem);
   it('no raw ajv wording: repeated items, anyOf', () => {
-    expect(p({ ...edge, multiplier: { kind: 'asm', alphabet: [1, 3, 3] } })).toEqual(['✖ multiplier.alphabet: expected a list without repeated values ([1] and [2] are both 3), received [1,3,3]']);
-    expect(p({ ...edge, zeroSkip: { activation: 'x' } })).toEqual(['✖ zeroSkip.activation: expected an integer from 0 to 65535 or false, received "x"']);
-    expect(p({ ...edge, zeroSkip: { activation: -1 } })).toEqual(['✖ zeroSkip.activation: expected an integer from 0 to 65535, received -1']);
-    for (const m of [...p({ ...edge, zeroSkip: { activation: 'x' } }), ...p({ ...edge, multiplier: { kind: 'asm', alphabet: [1, 1] } })]) expect(m).not.toMatch(/must|schema|##/);
+    expect(p({ ...edge, multiplier: { kind: 'asm', alphabet: [1, 3, 3] } })).toEqual([
+      '✖ multiplier.alphabet: expected a list without repeated values ([1] and [2] are both 3), received [1,3,3]',
+    ]);
+    expect(p({ ...edge, zeroSkip: { activation: 'x' } })).toEqual([
+      '✖ zeroSkip.activation: expected an integer from 0 to 65535 or false, received "x"',
+    ]);
+    expect(p({ ...edge, zeroSkip: { activation: -1 } })).toEqual([
+      '✖ zeroSkip.activation: expected an integer from 0 to 65535, received -1',
+    ]);
+    for (const m of [
+      ...p({ ...edge, zeroSkip: { activation: 'x' } }),
+      ...p({ ...edge, multiplier: { kind: 'asm', alphabet: [1, 1] } }),
+    ])
+      expect(m).not.toMatch(/must|schema|##/);
   });
 
   it('did you mean: a unit kind, an enum value, a key', () => {
     // The list is the registry's, so registering a unit needs no edit here.
     const kinds = units.map((u) => `"${u.kind}"`).join(', ');
-    expect(p({ ...edge, multiplier: { kind: 'mitchel' } })).toEqual([`✖ multiplier.kind: expected one of ${kinds} (did you mean "mitchell"?), received "mitchel"`]);
+    expect(p({ ...edge, multiplier: { kind: 'mitchel' } })).toEqual([
+      `✖ multiplier.kind: expected one of ${kinds} (did you mean "mitchell"?), received "mitchel"`,
+    ]);
     expect(kinds).toMatch(/^"exact", "asm", "mitchell", "ilm"/);
     expect(p({ ...edge, dataflow: 'output-stationery' })[0]).toContain('(did you mean "output-stationary"?)');
-    expect(p({ ...edge, multiplier: { kind: 'mitchell', fractionbits: 3 } })[0]).toMatch(/^✖ multiplier\.fractionbits: expected no such key \(did you mean "fractionBits"\?\)/);
+    expect(p({ ...edge, multiplier: { kind: 'mitchell', fractionbits: 3 } })[0]).toMatch(
+      /^✖ multiplier\.fractionbits: expected no such key \(did you mean "fractionBits"\?\)/,
+    );
     expect(closest('zzz', ['exact', 'asm'])).toBeUndefined();
     expect(closest('exact', ['exact', 'asm'])).toBeUndefined();
   });
 
   it('a sweep filter operator typo is one message: unknown operator, did you mean $gt', () => {
-    const s = (f: unknown) => sweepSchemaProblems({ name: 's', base: edge, axes: { 'array.rows': [4] }, filters: [{ drop: { 'array.rows': f } }] }).map(formatProblem);
+    const s = (f: unknown) =>
+      sweepSchemaProblems({
+        name: 's',
+        base: edge,
+        axes: { 'array.rows': [4] },
+        filters: [{ drop: { 'array.rows': f } }],
+      }).map(formatProblem);
     expect(s({ $gtt: 4 })).toEqual([
       '✖ filters[0].drop.array.rows: expected a known operator: one of "$in", "$nin", "$ne", "$lt", "$le", "$gt", "$ge" (did you mean "$gt"?), received the unknown operator "$gtt"',
     ]);
     expect(s({ $gt: 'a' })).toEqual(['✖ filters[0].drop.array.rows.$gt: expected a number, received "a"']);
-    expect(s([1])).toEqual(['✖ filters[0].drop.array.rows: expected a string, a number, true or false, null or an object with keys "$in", "$nin", "$ne", "$lt", "$le", "$gt", "$ge", received [1]']);
+    expect(s([1])).toEqual([
+      '✖ filters[0].drop.array.rows: expected a string, a number, true or false, null or an object with keys "$in", "$nin", "$ne", "$lt", "$le", "$gt", "$ge", received [1]',
+    ]);
   });
 
   it('a manifest whose config hash was edited says which hash is which', async () => {
@@ -222,8 +321,12 @@ describe('schema messages', () => {
 
 describe('the CLI test helper', () => {
   it('fails a test on an exit 3 it did not declare, and lets a declared one through', () => {
-    const r = { exitCode: 3, all: 'internal error (config sha256:unknown): boom' } as Parameters<typeof expectNoUndeclaredInternalError>[1];
-    expect(() => expectNoUndeclaredInternalError(['validate', 'x.json'], r)).toThrow(/axgen validate x\.json exited 3 \(an internal error, a bug in axgen\), which this test did not declare:\ninternal error/);
+    const r = { exitCode: 3, all: 'internal error (config sha256:unknown): boom' } as Parameters<
+      typeof expectNoUndeclaredInternalError
+    >[1];
+    expect(() => expectNoUndeclaredInternalError(['validate', 'x.json'], r)).toThrow(
+      /axgen validate x\.json exited 3 \(an internal error, a bug in axgen\), which this test did not declare:\ninternal error/,
+    );
     expect(() => expectNoUndeclaredInternalError(['validate', 'x.json'], r, { internalError: true })).not.toThrow();
     expect(() => expectNoUndeclaredInternalError(['validate', 'x.json'], { ...r, exitCode: 1 })).not.toThrow();
   });

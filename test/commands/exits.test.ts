@@ -5,7 +5,19 @@
  * each kind are checked in-process in errors.test.ts.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  realpathSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { AXGEN_BIN, ROOT, runAxgen } from '../helpers/cli.js';
@@ -15,7 +27,11 @@ let dir: string;
 const tiny = {
   name: 'tiny_exit',
   array: { rows: 1, cols: 2, maxK: 8, accDepth: 4 },
-  precision: { activation: { bits: 2, signed: false }, weight: { bits: 2, signed: false }, accumulator: { overflow: 'wrap' } },
+  precision: {
+    activation: { bits: 2, signed: false },
+    weight: { bits: 2, signed: false },
+    accumulator: { overflow: 'wrap' },
+  },
   multiplier: { kind: 'exact' },
 };
 let cfg: string;
@@ -39,7 +55,10 @@ function userFacing(all: string): void {
 describe('config files that are not configs', () => {
   it('a .ts config that throws: exit 1 with the thrown message and the file', async () => {
     const f = join(dir, 'throws.ts');
-    writeFileSync(f, 'const rows = 4;\nif (rows > 2) throw new Error("rows must be at most 2 here");\nexport default { name: "x" };\n');
+    writeFileSync(
+      f,
+      'const rows = 4;\nif (rows > 2) throw new Error("rows must be at most 2 here");\nexport default { name: "x" };\n',
+    );
     const r = await runAxgen(['validate', f]);
     expect(r.exitCode, r.all).toBe(1);
     expect(r.stderr).toContain('rows must be at most 2 here');
@@ -56,7 +75,6 @@ describe('config files that are not configs', () => {
       userFacing(r.all);
     }
   });
-
 });
 
 describe('output paths the system refuses', () => {
@@ -66,11 +84,15 @@ describe('output paths the system refuses', () => {
     const a = await runAxgen(['generate', cfg, '--out', join(file, 'sub', 'out')]);
     expect(a.exitCode, a.all).toBe(1);
     // Refused by the --out guard (generator/infra/write.ts) before anything is created.
-    expect(a.stderr).toMatch(/✖ --out: expected a new or empty folder.*received ".*afile\/sub\/out", which lies inside ".*afile", which is a file/);
+    expect(a.stderr).toMatch(
+      /✖ --out: expected a new or empty folder.*received ".*afile\/sub\/out", which lies inside ".*afile", which is a file/,
+    );
     expect(readFileSync(file, 'utf8')).toBe('keep me\n');
     const b = await runAxgen(['generate', cfg, '--out', '/proc/axgen-exit-test']);
     expect(b.exitCode, b.all).toBe(1);
-    expect(b.stderr).toMatch(/^✖ --out "\/proc\/axgen-exit-test": cannot create (a temporary folder|the folder) \/proc\/\.axgen-exit-test\.tmp-\S+: no such file or folder \(ENOENT\)/);
+    expect(b.stderr).toMatch(
+      /^✖ --out "\/proc\/axgen-exit-test": cannot create (a temporary folder|the folder) \/proc\/\.axgen-exit-test\.tmp-\S+: no such file or folder \(ENOENT\)/,
+    );
     userFacing(a.all + b.all);
   });
 
@@ -89,43 +111,55 @@ describe('output paths the system refuses', () => {
   // errors.test.ts checks the same classification with a mocked EACCES in any case.
   const canDropRoot = !root || [AXGEN_BIN, join(ROOT, 'node_modules', 'tsx', 'package.json')].every(othersCanRead);
 
-  it.skipIf(!canDropRoot)('--out inside a folder the user cannot write (EACCES, run as "nobody" when the tests run as root): exit 1 naming --out', async () => {
-    const pub = mkdtempSync(join(tmpdir(), 'axgen-eacces-'));
-    try {
-      chmodSync(pub, 0o755);
-      const c = join(pub, 'tiny.json');
-      writeFileSync(c, JSON.stringify(tiny), { mode: 0o644 });
-      const locked = join(pub, 'locked');
-      mkdirSync(locked, { mode: 0o755 });
-      if (!root) chmodSync(locked, 0o555);
-      const r = await runAxgen(['generate', c, '--out', join(locked, 'out')], { cwd: pub, ...(root ? { uid: 65534, gid: 65534 } : {}) });
-      expect(r.exitCode, r.all).toBe(1);
-      expect(r.stderr).toMatch(/^✖ --out ".*locked\/out": cannot create (a temporary folder|the folder) .*locked\/\.out\.tmp-\S+: permission denied \(EACCES\); choose a location you can write/);
-      userFacing(r.all);
-    } finally {
-      rmSync(pub, { recursive: true, force: true });
-    }
-  });
+  it.skipIf(!canDropRoot)(
+    '--out inside a folder the user cannot write (EACCES, run as "nobody" when the tests run as root): exit 1 naming --out',
+    async () => {
+      const pub = mkdtempSync(join(tmpdir(), 'axgen-eacces-'));
+      try {
+        chmodSync(pub, 0o755);
+        const c = join(pub, 'tiny.json');
+        writeFileSync(c, JSON.stringify(tiny), { mode: 0o644 });
+        const locked = join(pub, 'locked');
+        mkdirSync(locked, { mode: 0o755 });
+        if (!root) chmodSync(locked, 0o555);
+        const r = await runAxgen(['generate', c, '--out', join(locked, 'out')], {
+          cwd: pub,
+          ...(root ? { uid: 65534, gid: 65534 } : {}),
+        });
+        expect(r.exitCode, r.all).toBe(1);
+        expect(r.stderr).toMatch(
+          /^✖ --out ".*locked\/out": cannot create (a temporary folder|the folder) .*locked\/\.out\.tmp-\S+: permission denied \(EACCES\); choose a location you can write/,
+        );
+        userFacing(r.all);
+      } finally {
+        rmSync(pub, { recursive: true, force: true });
+      }
+    },
+  );
 
   it('synth --json in /proc (ENOENT): exit 1 naming --json', async () => {
     for (const cmd of [['synth', cfg, '--target', 'generic']]) {
       const r = await runAxgen([...cmd, '--json', '/proc/x.json']);
       expect(r.exitCode, r.all).toBe(1);
-      expect(r.stderr).toMatch(/^✖ --json "\/proc\/x\.json": cannot open \/proc\/x\.json\.tmp-\S+: no such file or folder \(ENOENT\)/m);
+      expect(r.stderr).toMatch(
+        /^✖ --json "\/proc\/x\.json": cannot open \/proc\/x\.json\.tmp-\S+: no such file or folder \(ENOENT\)/m,
+      );
       userFacing(r.all);
     }
   });
 });
 
 describe('sim --rtl on a hand-edited folder', () => {
-  it('a Verilog syntax error is the result of the check: exit 4 with the simulator\'s own message', async () => {
+  it("a Verilog syntax error is the result of the check: exit 4 with the simulator's own message", async () => {
     const edited = join(dir, 'edited');
     cpSync(rtl, edited, { recursive: true });
     const pe = join(edited, 'tiny_exit_pe.v');
     writeFileSync(pe, readFileSync(pe, 'utf8').replace(/endmodule/, 'endmodule oops('));
     const r = await runAxgen(['sim', '--rtl', edited, '--simulator', 'both', '--seed', '1']);
     expect(r.exitCode, r.all).toBe(4);
-    expect(r.stderr).toMatch(/^✖ (iverilog|verilator) could not compile the Verilog read from the folder \(fix the edit, or regenerate the folder with `axgen generate`\):/m);
+    expect(r.stderr).toMatch(
+      /^✖ (iverilog|verilator) could not compile the Verilog read from the folder \(fix the edit, or regenerate the folder with `axgen generate`\):/m,
+    );
     expect(r.stderr).toMatch(/tiny_exit_pe\.v:\d+/);
     userFacing(r.all);
   });
@@ -137,7 +171,9 @@ describe('sim --rtl on a hand-edited folder', () => {
     writeFileSync(join(gone, 'files.f'), readFileSync(join(gone, 'files.f'), 'utf8').replace('tiny_exit_mul.v\n', ''));
     const listed = await runAxgen(['sim', '--rtl', gone, '--simulator', 'icarus', '--seed', '1']);
     expect(listed.exitCode, listed.all).toBe(1);
-    expect(listed.stderr).toMatch(/manifest\.json files: expected tiny_exit_mul\.v, which manifest\.json lists, to exist in .*gone \(restore it, or regenerate/);
+    expect(listed.stderr).toMatch(
+      /manifest\.json files: expected tiny_exit_mul\.v, which manifest\.json lists, to exist in .*gone \(restore it, or regenerate/,
+    );
     const m = JSON.parse(readFileSync(join(gone, 'manifest.json'), 'utf8')) as { files: string[] };
     m.files = m.files.filter((f) => f !== 'tiny_exit_mul.v');
     writeFileSync(join(gone, 'manifest.json'), JSON.stringify(m, null, 2));
@@ -146,7 +182,6 @@ describe('sim --rtl on a hand-edited folder', () => {
     expect(r.stderr).toMatch(/Unknown module type: tiny_exit_mul/);
     userFacing(r.all);
   });
-
 });
 
 describe('missing tools', () => {
@@ -160,16 +195,26 @@ describe('missing tools', () => {
   it('Verilator present but make missing: exit 2 naming build-essential', async () => {
     expect(existsSync('/usr/bin/verilator_bin'), 'this test needs Verilator installed in /usr/bin').toBe(true);
     const bin = pathWith(['verilator', 'verilator_bin']);
-    const r = await runAxgen(['sim', cfg, '--simulator', 'verilator', '--seed', '1'], { env: { PATH: bin, AXGEN_CACHE: join(dir, 'cache') }, extendEnv: false });
+    const r = await runAxgen(['sim', cfg, '--simulator', 'verilator', '--seed', '1'], {
+      env: { PATH: bin, AXGEN_CACHE: join(dir, 'cache') },
+      extendEnv: false,
+    });
     expect(r.exitCode, r.all).toBe(2);
-    expect(r.stderr).toMatch(/^✖ make is not available \(Verilator builds its models with make; not found on the PATH\)\. Install it with: sudo apt-get install -y build-essential$/m);
+    expect(r.stderr).toMatch(
+      /^✖ make is not available \(Verilator builds its models with make; not found on the PATH\)\. Install it with: sudo apt-get install -y build-essential$/m,
+    );
   });
 
   it('--simulator both with neither simulator installed: exit 2 naming both, one install command', async () => {
     const bin = pathWith([]);
-    const r = await runAxgen(['sim', cfg, '--simulator', 'both', '--seed', '1'], { env: { PATH: bin, AXGEN_CACHE: join(dir, 'cache') }, extendEnv: false });
+    const r = await runAxgen(['sim', cfg, '--simulator', 'both', '--seed', '1'], {
+      env: { PATH: bin, AXGEN_CACHE: join(dir, 'cache') },
+      extendEnv: false,
+    });
     expect(r.exitCode, r.all).toBe(2);
-    expect(r.stderr).toMatch(/iverilog is not available \(not found on the PATH\); verilator is not available \(not found on the PATH\)\. Install them with: sudo apt-get install -y iverilog verilator build-essential/);
+    expect(r.stderr).toMatch(
+      /iverilog is not available \(not found on the PATH\); verilator is not available \(not found on the PATH\)\. Install them with: sudo apt-get install -y iverilog verilator build-essential/,
+    );
   });
 });
 
@@ -180,6 +225,8 @@ describe('arguments reported as typed', () => {
     expect(seed.stderr).toContain('✖ --seed: expected an integer from 0 to 4294967295, received "abc"');
     const gemm = await runAxgen(['sim', cfg, '--gemm', '-1x2x2', '--seed', '1']);
     expect(gemm.exitCode, gemm.all).toBe(1);
-    expect(gemm.stderr).toContain('✖ --gemm: expected MxKxN with three positive integers, e.g. 64x128x32, received "-1x2x2"');
+    expect(gemm.stderr).toContain(
+      '✖ --gemm: expected MxKxN with three positive integers, e.g. 64x128x32, received "-1x2x2"',
+    );
   });
 });

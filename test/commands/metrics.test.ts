@@ -12,7 +12,12 @@ describe('axgen metrics / axgen unit', () => {
   const cfg = join(dir, 'm.json');
   writeFileSync(
     cfg,
-    JSON.stringify({ name: 'cli_mitch', array: { rows: 2, cols: 2 }, precision: { activation: { bits: 8, signed: false }, weight: { bits: 8, signed: false } }, multiplier: { kind: 'mitchell' } }),
+    JSON.stringify({
+      name: 'cli_mitch',
+      array: { rows: 2, cols: 2 },
+      precision: { activation: { bits: 8, signed: false }, weight: { bits: 8, signed: false } },
+      multiplier: { kind: 'mitchell' },
+    }),
   );
 
   it('prints the exhaustive metrics and writes them as JSON', async () => {
@@ -21,7 +26,12 @@ describe('axgen metrics / axgen unit', () => {
     expect(r.exitCode, r.all).toBe(0);
     expect(r.stdout).toMatch(/exhaustive, all 65536 pairs/);
     expect(r.stdout).toMatch(/WCE\s+4096/);
-    const doc = JSON.parse(readFileSync(json, 'utf8')) as { wce: number; exhaustive: boolean; seed: null; configHash: string };
+    const doc = JSON.parse(readFileSync(json, 'utf8')) as {
+      wce: number;
+      exhaustive: boolean;
+      seed: null;
+      configHash: string;
+    };
     expect(doc.wce).toBe(4096);
     expect(doc.exhaustive).toBe(true);
     expect(doc.seed).toBeNull();
@@ -43,7 +53,14 @@ describe('axgen metrics / axgen unit', () => {
     const out = join(dir, 'unit');
     const r = await axgen(['unit', cfg, '--out', out, '--check', 'icarus']);
     expect(r.exitCode, r.all).toBe(0);
-    expect(readdirSync(out).sort()).toEqual(['.axgen-output.json', 'cli_mitch_act_pre.v', 'cli_mitch_mul.v', 'cli_mitch_unit.v', 'cli_mitch_wgt_pre.v', 'files.f']);
+    expect(readdirSync(out).sort()).toEqual([
+      '.axgen-output.json',
+      'cli_mitch_act_pre.v',
+      'cli_mitch_mul.v',
+      'cli_mitch_unit.v',
+      'cli_mitch_wgt_pre.v',
+      'files.f',
+    ]);
     expect(r.stdout).toMatch(/icarus .*65536 vectors \(exhaustive\) match the golden model/);
   });
 });

@@ -16,9 +16,18 @@ import type { SimReport } from '../../sim/run.js';
 import { written } from '../helpers/configs.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
-const axgen = (args: string[]) => execa('node', [join(ROOT, 'bin', 'axgen.js'), ...args], { cwd: ROOT, reject: false, all: true, env: { AXGEN_JOBS: '2' } });
+const axgen = (args: string[]) =>
+  execa('node', [join(ROOT, 'bin', 'axgen.js'), ...args], {
+    cwd: ROOT,
+    reject: false,
+    all: true,
+    env: { AXGEN_JOBS: '2' },
+  });
 
-const cfg = { ...written({ name: 'axs', rows: 2, cols: 2, aBits: 4, wBits: 4, maxK: 8, accDepth: 4 }), interface: 'axi' };
+const cfg = {
+  ...written({ name: 'axs', rows: 2, cols: 2, aBits: 4, wBits: 4, maxK: 8, accDepth: 4 }),
+  interface: 'axi',
+};
 let dir: string;
 let clean: string;
 
@@ -45,14 +54,17 @@ async function edited(label: string, file: string, edit: (text: string) => strin
   return out;
 }
 
-const sim = (folder: string, json: string) => axgen(['sim', '--rtl', folder, '--simulator', 'icarus', '--seed', '4', '--gemm', '3x5x3', '--json', json]);
+const sim = (folder: string, json: string) =>
+  axgen(['sim', '--rtl', folder, '--simulator', 'icarus', '--seed', '4', '--gemm', '3x5x3', '--json', json]);
 
 describe('axgen sim on an AXI config', () => {
   it('simulates <name>_axi_top and says so in the text and JSON reports', async () => {
     const json = join(dir, 'clean.json');
     const r = await sim(clean, json);
     expect(r.exitCode, r.all).toBe(0);
-    expect(r.all).toMatch(/simulated axs_axi_top \(RTL of --rtl .*clean\) through its AXI4-Lite and AXI4-Stream ports in icarus: 8 GEMMs/);
+    expect(r.all).toMatch(
+      /simulated axs_axi_top \(RTL of --rtl .*clean\) through its AXI4-Lite and AXI4-Stream ports in icarus: 8 GEMMs/,
+    );
     expect(r.all).toMatch(/icarus {4}pass {2}\d+ commands, \d+ result beats, \d+ MACs, \d+ CSR steps/);
     const rep = JSON.parse(await readFile(json, 'utf8')) as SimReport;
     expect(rep.dut).toMatchObject({ top: 'axs_axi_top', interface: 'axi' });
@@ -66,7 +78,9 @@ describe('axgen sim on an AXI config', () => {
   });
 
   it('fails (exit 4) with TLAST and TDATA of the result stream swapped in the generated AXI top', async () => {
-    const folder = await edited('swapped', 'axs_axi_top.v', (t) => t.replace(/\{m_axis_y_tlast_o, m_axis_y_tdata_o\}/, '{m_axis_y_tdata_o, m_axis_y_tlast_o}'));
+    const folder = await edited('swapped', 'axs_axi_top.v', (t) =>
+      t.replace(/\{m_axis_y_tlast_o, m_axis_y_tdata_o\}/, '{m_axis_y_tdata_o, m_axis_y_tlast_o}'),
+    );
     const r = await sim(folder, join(dir, 'swapped.json'));
     expect(r.exitCode, r.all).toBe(4);
     expect(r.all).toMatch(/icarus {4}FAIL/);

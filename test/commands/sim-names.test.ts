@@ -14,12 +14,20 @@ import { written } from '../helpers/configs.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const axgen = (args: string[], env: Record<string, string> = {}) =>
-  execa(process.execPath, [join(ROOT, 'bin', 'axgen.js'), ...args], { cwd: ROOT, reject: false, all: true, env: { AXGEN_JOBS: '2', ...env } });
+  execa(process.execPath, [join(ROOT, 'bin', 'axgen.js'), ...args], {
+    cwd: ROOT,
+    reject: false,
+    all: true,
+    env: { AXGEN_JOBS: '2', ...env },
+  });
 
 let dir: string;
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'axgen-names-cli-'));
-  await writeFile(join(dir, 'odd.json'), JSON.stringify(written({ name: 'x__y_', rows: 2, cols: 1, aBits: 3, wBits: 3, maxK: 6, accDepth: 3 })));
+  await writeFile(
+    join(dir, 'odd.json'),
+    JSON.stringify(written({ name: 'x__y_', rows: 2, cols: 1, aBits: 3, wBits: 3, maxK: 6, accDepth: 3 })),
+  );
 });
 afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
@@ -36,13 +44,16 @@ describe('axgen sim with names Verilator escapes', () => {
 });
 
 describe('axgen sim --simulator both when one simulator cannot run', () => {
-  it('reports the other simulator\'s result (text and JSON), then exits with the failure\'s code', async () => {
+  it("reports the other simulator's result (text and JSON), then exits with the failure's code", async () => {
     // A PATH with Icarus only: Verilator is missing.
     const bin = join(dir, 'bin');
     await mkdir(bin);
     for (const t of ['iverilog', 'vvp']) await symlink((await execa('which', [t])).stdout.trim(), join(bin, t));
     const json = join(dir, 'partial.json');
-    const r = await axgen(['sim', join(dir, 'odd.json'), '--simulator', 'both', '--seed', '3', '--gemm', '3x4x2', '--json', json], { PATH: bin });
+    const r = await axgen(
+      ['sim', join(dir, 'odd.json'), '--simulator', 'both', '--seed', '3', '--gemm', '3x4x2', '--json', json],
+      { PATH: bin },
+    );
     expect(r.exitCode, r.all).toBe(2);
     expect(r.all).toMatch(/icarus {4}pass {2}\d+ commands/);
     expect(r.all).toMatch(/verilator FAIL {2}did not finish: verilator is not available/);

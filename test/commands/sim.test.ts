@@ -29,7 +29,18 @@ afterAll(async () => {
 describe('axgen sim', () => {
   it('passes on both simulators, tiles a larger GEMM, prints the seed and a replay command, writes the JSON report', async () => {
     const json = join(dir, 'ws-report.json');
-    const r = await axgen(['sim', join(dir, 'ws.json'), '--simulator', 'both', '--gemm', '9x7x8', '--seed', '5', '--json', json]);
+    const r = await axgen([
+      'sim',
+      join(dir, 'ws.json'),
+      '--simulator',
+      'both',
+      '--gemm',
+      '9x7x8',
+      '--seed',
+      '5',
+      '--json',
+      json,
+    ]);
     expect(r.exitCode, r.all).toBe(0);
     expect(r.all).toMatch(/seed 5/);
     expect(r.all).toMatch(/replay: axgen sim .*ws\.json --simulator both --gemm 9x7x8 --seed 5 --stall 0\.1/);
@@ -44,14 +55,30 @@ describe('axgen sim', () => {
       expect(run.macs).toBe(9 * 7 * 8 + 7 * (4 * 4 * 3));
     }
     expect(rep.refused).toBeGreaterThanOrEqual(3);
-    expect(rep.cases).toEqual(expect.arrayContaining(['refused M=0', 'refused K=0', 'refused N=0', 'directed all-zero', 'directed all-max', 'directed all-min', 'directed alternating-signs', 'directed zeros-50%', 'directed zeros-90%']));
+    expect(rep.cases).toEqual(
+      expect.arrayContaining([
+        'refused M=0',
+        'refused K=0',
+        'refused N=0',
+        'directed all-zero',
+        'directed all-max',
+        'directed all-min',
+        'directed alternating-signs',
+        'directed zeros-50%',
+        'directed zeros-90%',
+      ]),
+    );
   });
 
   it('the same seed gives the same report (replayable)', async () => {
     const a = join(dir, 'a.json');
     const b = join(dir, 'b.json');
-    expect((await axgen(['sim', join(dir, 'os.json'), '--simulator', 'icarus', '--seed', '77', '--json', a])).exitCode).toBe(0);
-    expect((await axgen(['sim', join(dir, 'os.json'), '--simulator', 'icarus', '--seed', '77', '--json', b])).exitCode).toBe(0);
+    expect(
+      (await axgen(['sim', join(dir, 'os.json'), '--simulator', 'icarus', '--seed', '77', '--json', a])).exitCode,
+    ).toBe(0);
+    expect(
+      (await axgen(['sim', join(dir, 'os.json'), '--simulator', 'icarus', '--seed', '77', '--json', b])).exitCode,
+    ).toBe(0);
     const strip = (t: string) => {
       const r = JSON.parse(t) as SimReport;
       return { ...r, runs: r.runs.map((x) => ({ ...x, buildMs: 0, runMs: 0, buildCacheHit: true })) };
@@ -61,7 +88,18 @@ describe('axgen sim', () => {
 
   it('writes a VCD from each simulator on request', async () => {
     const wave = join(dir, 'w.vcd');
-    const r = await axgen(['sim', join(dir, 'os.json'), '--simulator', 'both', '--gemm', '2x2x1', '--seed', '1', '--wave', wave]);
+    const r = await axgen([
+      'sim',
+      join(dir, 'os.json'),
+      '--simulator',
+      'both',
+      '--gemm',
+      '2x2x1',
+      '--seed',
+      '1',
+      '--wave',
+      wave,
+    ]);
     expect(r.exitCode, r.all).toBe(0);
     for (const sim of ['icarus', 'verilator']) {
       const vcd = await readFile(join(dir, `w.${sim}.vcd`), 'utf8');
@@ -76,11 +114,16 @@ describe('axgen sim', () => {
     const clean = await axgen(['sim', '--rtl', out, '--simulator', 'icarus', '--seed', '3']);
     expect(clean.exitCode, clean.all).toBe(0);
     const add = join(out, `${String(os!.name)}_acc_add.v`);
-    await writeFile(add, (await readFile(add, 'utf8')).replace(/assign sum_o = acc_i \+ (.+);/, "assign sum_o = acc_i + $1 + 1'b1;"));
+    await writeFile(
+      add,
+      (await readFile(add, 'utf8')).replace(/assign sum_o = acc_i \+ (.+);/, "assign sum_o = acc_i + $1 + 1'b1;"),
+    );
     const r = await axgen(['sim', '--rtl', out, '--simulator', 'icarus', '--seed', '3']);
     expect(r.exitCode).toBe(4);
     expect(r.all).toMatch(/edited since generation/);
-    expect(r.all).toMatch(/mismatch: random \d+x\d+x\d+, command 0 \(tile at m0=0, n0=0\), row 0, column 0: expected -?\d+, actual -?\d+, cycle \d+/);
+    expect(r.all).toMatch(
+      /mismatch: random \d+x\d+x\d+, command 0 \(tile at m0=0, n0=0\), row 0, column 0: expected -?\d+, actual -?\d+, cycle \d+/,
+    );
     expect(r.all).toMatch(/operands: /);
     expect(r.all).toMatch(/replay: axgen sim --rtl .* --seed 3/);
   });
@@ -119,7 +162,14 @@ describe('axgen regress', () => {
     expect(xml).toMatch(/<testsuite name="axgen.regress.smoke" tests="4" failures="0"/);
     expect(xml.match(/<testcase /g)).toHaveLength(4);
     const rep = JSON.parse(await readFile(json, 'utf8')) as RegressReport;
-    expect(rep.results.map((x) => x.name).sort()).toEqual([`${String(os!.name)}/icarus`, `${String(os!.name)}/verilator`, `${String(ws!.name)}/icarus`, `${String(ws!.name)}/verilator`].sort());
+    expect(rep.results.map((x) => x.name).sort()).toEqual(
+      [
+        `${String(os!.name)}/icarus`,
+        `${String(os!.name)}/verilator`,
+        `${String(ws!.name)}/icarus`,
+        `${String(ws!.name)}/verilator`,
+      ].sort(),
+    );
     expect(rep.tools.verilator).toMatch(/Verilator 5/);
   });
 

@@ -10,7 +10,8 @@ function problems(cfg: unknown): string[] {
   try {
     resolveConfig(cfg, 'test.json');
   } catch (e) {
-    if (e instanceof ConfigError) return e.problems.map((p) => `${p.path}: expected ${p.expected}, received ${p.received}`);
+    if (e instanceof ConfigError)
+      return e.problems.map((p) => `${p.path}: expected ${p.expected}, received ${p.received}`);
     throw e;
   }
   return [];
@@ -79,7 +80,9 @@ describe('unknown keys, kinds and names', () => {
     expect(p[0]).toMatch(/^multiplier\.kind: expected one of "exact".*received "mitchel"$/);
   });
   it('a missing kind says which kinds exist', () => {
-    expect(problems(withField('multiplier', {}))).toEqual([expect.stringMatching(/^multiplier\.kind: expected one of "exact"/)]);
+    expect(problems(withField('multiplier', {}))).toEqual([
+      expect.stringMatching(/^multiplier\.kind: expected one of "exact"/),
+    ]);
   });
   it.each(['module', 'edge', 'wire', 'always_ff', 'a; module evil', '../x', 'A', '1abc', '', 'x'.repeat(41), 'a-b'])(
     'rejects the name %j',
@@ -101,7 +104,12 @@ describe('unknown keys, kinds and names', () => {
 
 describe('normalization, rules and hash', () => {
   it('fills every default and hashes the canonical JSON', () => {
-    const c = resolveConfig({ name: 'n', array: { rows: 2, cols: 3 }, precision: { activation: { bits: 8 }, weight: { bits: 4 } }, multiplier: { kind: 'exact' } });
+    const c = resolveConfig({
+      name: 'n',
+      array: { rows: 2, cols: 3 },
+      precision: { activation: { bits: 8 }, weight: { bits: 4 } },
+      multiplier: { kind: 'exact' },
+    });
     expect(c.array).toEqual({ rows: 2, cols: 3, maxK: 1024, accDepth: 64 });
     expect(c.dataflow).toBe('weight-stationary');
     expect(c.precision.activation.signed).toBe(true);
@@ -112,7 +120,11 @@ describe('normalization, rules and hash', () => {
     const a = resolveConfig(written({ rows: 2, cols: 2 }));
     const reverse = (v: unknown): unknown =>
       v !== null && typeof v === 'object' && !Array.isArray(v)
-        ? Object.fromEntries(Object.entries(v).reverse().map(([k, x]) => [k, reverse(x)]))
+        ? Object.fromEntries(
+            Object.entries(v)
+              .reverse()
+              .map(([k, x]) => [k, reverse(x)]),
+          )
         : v;
     const shuffled = reverse(written({ rows: 2, cols: 2 })) as Record<string, unknown>;
     expect(Object.keys(shuffled)[0]).toBe('multiplier');
@@ -123,7 +135,9 @@ describe('normalization, rules and hash', () => {
   it('an accumulator too narrow for the sum says how many bits are needed, unless saturating', () => {
     const narrow = withField('precision.accumulator', { bits: 16, overflow: 'wrap' });
     expect(problems(narrow)).toEqual([
-      expect.stringMatching(/^precision\.accumulator\.bits: expected at least 22 bits: 16 bits cannot hold 8×8-bit products summed over K=64 .*"saturate", received 16$/),
+      expect.stringMatching(
+        /^precision\.accumulator\.bits: expected at least 22 bits: 16 bits cannot hold 8×8-bit products summed over K=64 .*"saturate", received 16$/,
+      ),
     ]);
     expect(problems(withField('precision.accumulator', { bits: 16, overflow: 'saturate' }))).toEqual([]);
   });
@@ -137,7 +151,10 @@ describe('normalization, rules and hash', () => {
 describe('generated files', () => {
   it('schemas/*.schema.json and docs/config.md are current (run `npm run schema`)', () => {
     for (const [rel, text] of Object.entries(generatedDocs())) {
-      expect(readFileSync(new URL(`../../${rel}`, import.meta.url), 'utf8'), `${rel} is stale: run npm run schema`).toBe(text);
+      expect(
+        readFileSync(new URL(`../../${rel}`, import.meta.url), 'utf8'),
+        `${rel} is stale: run npm run schema`,
+      ).toBe(text);
     }
   });
 });

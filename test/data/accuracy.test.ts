@@ -11,7 +11,10 @@ describe('top1Accuracy', () => {
     expect(s.correct).toBe(4);
     expect(s.accuracy).toBeCloseTo(4 / 6, 12);
     expect(s.perClass.map((c) => [c.label, c.name, c.count, c.correct])).toEqual([
-      [0, 'zero', 2, 1], [1, 'one', 3, 2], [2, 'two', 1, 1], [3, 'three', 0, 0],
+      [0, 'zero', 2, 1],
+      [1, 'one', 3, 2],
+      [2, 'two', 1, 1],
+      [3, 'three', 0, 0],
     ]);
     expect(s.perClass[1]!.accuracy).toBeCloseTo(2 / 3, 12);
     expect(s.perClass[3]!.accuracy).toBeNaN(); // no image of class 3

@@ -27,13 +27,16 @@ function write(name: string, bytes: Uint8Array): string {
 }
 
 async function userError(p: Promise<unknown>): Promise<ConfigError> {
-  const e = await p.then(() => undefined, (err: unknown) => err);
+  const e = await p.then(
+    () => undefined,
+    (err: unknown) => err,
+  );
   expect(e).toBeInstanceOf(ConfigError);
   return e as ConfigError;
 }
 
-describe('a user\'s own images and labels', () => {
-  it('reads IDX and .npy in every documented image shape, gzip\'d or not', async () => {
+describe("a user's own images and labels", () => {
+  it("reads IDX and .npy in every documented image shape, gzip'd or not", async () => {
     const pairs: [string, string][] = [
       [write('a-images', encodeIdx(images([N, 28, 28]))), write('a-labels', encodeIdx(labels))],
       [write('b-images.gz', gzipSync(encodeIdx(images([N, 784])))), write('b-labels.gz', gzipSync(encodeIdx(labels)))],
@@ -50,7 +53,7 @@ describe('a user\'s own images and labels', () => {
     }
   });
 
-  it('accepts integer labels of any width (numpy\'s default int64 included) when they fit 0..255', async () => {
+  it("accepts integer labels of any width (numpy's default int64 included) when they fit 0..255", async () => {
     const wide = write('wide-labels.npy', encodeNpy({ dtype: 'int32', dims: [N], data: Int32Array.of(3, 0, 9, 1) }));
     const set = await loadLabeledImages(write('w-images.npy', encodeNpy(images([N, 784]))), wide);
     expect([...set.labels]).toEqual([3, 0, 9, 1]);
@@ -61,7 +64,10 @@ describe('a user\'s own images and labels', () => {
 
   it('refuses float images, a wrong shape, a count mismatch and labels beyond the classes', async () => {
     const img = write('ok-images', encodeIdx(images([N, 28, 28])));
-    const floats = write('f-images.npy', encodeNpy({ dtype: 'float32', dims: [N, 784], data: new Float32Array(N * 784) }));
+    const floats = write(
+      'f-images.npy',
+      encodeNpy({ dtype: 'float32', dims: [N, 784], data: new Float32Array(N * 784) }),
+    );
     let e = await userError(loadLabeledImages(floats, write('l1', encodeIdx(labels))));
     expect(e.source).toBe(floats);
     expect(e.problems[0]).toMatchObject({ path: 'dtype', received: 'float32' });
@@ -99,7 +105,9 @@ describe('datasets by name or folder', () => {
   const fashion = NAMED_DATASETS.find((d) => d.name === 'fashion-mnist')!;
   const installed = existsSync(join(fashion.dir, 't10k-images-idx3-ubyte.gz'));
   if (!installed) {
-    console.warn(`skipping the Fashion-MNIST header test: ${fashion.dir} is absent (install Debian's ${fashion.debianPackage}, or run scripts/setup.sh)`);
+    console.warn(
+      `skipping the Fashion-MNIST header test: ${fashion.dir} is absent (install Debian's ${fashion.debianPackage}, or run scripts/setup.sh)`,
+    );
   }
 
   it.skipIf(!installed)('finds the installed Fashion-MNIST test set: 10,000 uint8 images of 28×28', async () => {
@@ -126,7 +134,10 @@ describe('datasets by name or folder', () => {
 
   it('says which Debian package to install when a named dataset is missing', async () => {
     const registry = [{ ...fashion, dir: join(dir, 'not-installed') }];
-    const e = await loadDataset('fashion-mnist', 'test', registry).then(() => undefined, (err: unknown) => err);
+    const e = await loadDataset('fashion-mnist', 'test', registry).then(
+      () => undefined,
+      (err: unknown) => err,
+    );
     expect(e).toBeInstanceOf(ToolMissingError);
     expect((e as Error).message).toContain('apt-get install -y dataset-fashion-mnist');
   });

@@ -32,7 +32,7 @@ describe('IDX', () => {
     expect(bytes.length).toBe(16 + 12);
   });
 
-  it('reads plain and gzip\'d files alike (gzip found by content, not by name)', async () => {
+  it("reads plain and gzip'd files alike (gzip found by content, not by name)", async () => {
     const plain = join(dir, 'plain-idx3-ubyte');
     const gz = join(dir, 'gz-idx3-ubyte'); // no .gz suffix on purpose
     writeFileSync(plain, encodeIdx(small));
@@ -111,10 +111,12 @@ describe('.npy', () => {
     expect(back.dims).toEqual([3, 2, 2]);
     expect([...back.data]).toEqual([...small.data]);
     // a 1-d shape is written as a one-element tuple
-    expect(new TextDecoder().decode(encodeNpy({ dtype: 'uint8', dims: [5], data: new Uint8Array(5) }))).toContain("'shape': (5,)");
+    expect(new TextDecoder().decode(encodeNpy({ dtype: 'uint8', dims: [5], data: new Uint8Array(5) }))).toContain(
+      "'shape': (5,)",
+    );
   });
 
-  it('reads little-endian types, int64 labels as numbers, and gzip\'d files', async () => {
+  it("reads little-endian types, int64 labels as numbers, and gzip'd files", async () => {
     const f = { dtype: 'float32', dims: [2], data: Float32Array.of(1.5, -2) } as NdArray;
     expect([...parseNpy(encodeNpy(f), 't').data]).toEqual([1.5, -2]);
     // int64 labels as numpy writes them by default: patch the descr of an int32 file and widen

@@ -12,7 +12,7 @@ describe('alignDeclarations', () => {
       '  output wire [7:0] y_o  // short range',
       '  reg [3:0] n_q;',
       '  wire go = a_i[0];',
-      '  wire [10:0] k_ext = {7\'d0, n_q};',
+      "  wire [10:0] k_ext = {7'd0, n_q};",
     ].join('\n');
     expect(alignDeclarations(text).split('\n')).toEqual([
       '  input  wire        clk_i,',
@@ -25,7 +25,7 @@ describe('alignDeclarations', () => {
   });
 
   it('changes only spaces, and leaves other lines alone', () => {
-    const text = "module m (\n  input  wire    a_i\n);\n  assign   x = y;  // keep\nendmodule";
+    const text = 'module m (\n  input  wire    a_i\n);\n  assign   x = y;  // keep\nendmodule';
     const out = alignDeclarations(text);
     expect(out.replace(/ +/g, ' ')).toBe(text.replace(/ +/g, ' '));
     expect(out).toContain('  assign   x = y;  // keep');

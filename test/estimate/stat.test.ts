@@ -83,7 +83,9 @@ describe('Yosys stat text report', () => {
   });
 
   it('rejects a report whose cell list disagrees with its count', () => {
-    expect(() => parseStat(REPORT.replace('Number of cells:                 13', 'Number of cells:                 14'))).toThrow(StatParseError);
+    expect(() =>
+      parseStat(REPORT.replace('Number of cells:                 13', 'Number of cells:                 14')),
+    ).toThrow(StatParseError);
     expect(() => parseStat('no sections here')).toThrow(/no module section/);
   });
 });

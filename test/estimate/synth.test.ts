@@ -110,7 +110,11 @@ describe('axgen synth', () => {
     const ok = await runAxgen([...cli, '--target', 'generic', '--json', join(dir, 'r.json')], { env });
     expect(ok.exitCode).toBe(0);
     expect(ok.stdout).toMatch(/hierarchical: per-PE × 2 \+ rest/);
-    const r = JSON.parse(readFileSync(join(dir, 'r.json'), 'utf8')) as { target: string; hierarchical: boolean; configHash: string };
+    const r = JSON.parse(readFileSync(join(dir, 'r.json'), 'utf8')) as {
+      target: string;
+      hierarchical: boolean;
+      configHash: string;
+    };
     expect(r).toMatchObject({ target: 'generic', hierarchical: true, configHash: tiny.hash });
     const bad = await runAxgen([...cli, '--target', 'asic'], { env });
     expect(bad.exitCode).toBe(1);

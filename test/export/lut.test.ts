@@ -6,8 +6,12 @@ import { parseNpy } from '../../generator/data/npy.js';
 import { encodeLut, formatsFor } from '../../generator/export/lut.js';
 import { written } from '../helpers/configs.js';
 
-const mk = (aSigned: boolean, wSigned: boolean, multiplier: Record<string, unknown>, extra: Record<string, unknown> = {}) =>
-  resolveConfig({ ...written({ rows: 2, cols: 2, aSigned, wSigned, multiplier }), ...extra }, 'test');
+const mk = (
+  aSigned: boolean,
+  wSigned: boolean,
+  multiplier: Record<string, unknown>,
+  extra: Record<string, unknown> = {},
+) => resolveConfig({ ...written({ rows: 2, cols: 2, aSigned, wSigned, multiplier }), ...extra }, 'test');
 
 /** The product the PE forms: the unit's model on a and the mapped weight, 0 when skipped. */
 const derived = new WeakMap<object, ReturnType<typeof derive>>();
@@ -37,10 +41,21 @@ describe('export-lut', () => {
   it('adapt: int16 lut[(uint8_t)a][(uint8_t)w] in a C++ header (8×8 signed ASM with zero-skip)', () => {
     const c = mk(true, true, { kind: 'asm', alphabet: [1, 3] }, { zeroSkip: { activation: 0, weight: 0 } });
     const text = new TextDecoder().decode(encodeLut(c, 'adapt'));
-    const rows = text.slice(text.indexOf('{\n') + 2).split('\n').filter((l) => l.startsWith('  {')).map((l) => l.replace(/[ {},]+$/g, '').replace(/^[ {]+/, '').split(', ').map(Number));
+    const rows = text
+      .slice(text.indexOf('{\n') + 2)
+      .split('\n')
+      .filter((l) => l.startsWith('  {'))
+      .map((l) =>
+        l
+          .replace(/[ {},]+$/g, '')
+          .replace(/^[ {]+/, '')
+          .split(', ')
+          .map(Number),
+      );
     expect(rows.length).toBe(256);
     for (let ab = 0; ab < 256; ab += 3)
-      for (let wb = 0; wb < 256; wb++) expect(rows[ab]![wb]).toBe(model(c, ab < 128 ? ab : ab - 256, wb < 128 ? wb : wb - 256));
+      for (let wb = 0; wb < 256; wb++)
+        expect(rows[ab]![wb]).toBe(model(c, ab < 128 ? ab : ab - 256, wb < 128 ? wb : wb - 256));
   });
 
   it('npy: int32 [A, W] at [a − a_min][w − w_min]; mixed signedness fits only npy, and other formats are refused naming it', () => {
@@ -49,7 +64,8 @@ describe('export-lut', () => {
     const arr = parseNpy(encodeLut(c, 'npy'), 't.npy');
     expect(arr.dtype).toBe('int32');
     expect(arr.dims).toEqual([256, 256]);
-    for (let a = 0; a < 256; a += 5) for (let w = -128; w < 128; w++) expect(arr.data[a * 256 + (w + 128)]).toBe(model(c, a, w));
+    for (let a = 0; a < 256; a += 5)
+      for (let w = -128; w < 128; w++) expect(arr.data[a * 256 + (w + 128)]).toBe(model(c, a, w));
     expect(() => encodeLut(c, 'tfapprox')).toThrow(/npy \(tfapprox needs 8-bit unsigned/);
     expect(() => encodeLut(c, 'adapt')).toThrow(/npy \(adapt needs 8-bit signed/);
   });

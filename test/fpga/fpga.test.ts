@@ -40,7 +40,18 @@ const axgen = (args: string[]) =>
 describe('axgen fpga', () => {
   it('places and routes a small AXI config on an up5k: bitstream, utilisation, fmax, timing report', async () => {
     const out = join(work, 'out');
-    const r = await axgen(['fpga', cfgFile, '--device', 'up5k', '--clock', '12', '--out', out, '--json', join(work, 'r.json')]);
+    const r = await axgen([
+      'fpga',
+      cfgFile,
+      '--device',
+      'up5k',
+      '--clock',
+      '12',
+      '--out',
+      out,
+      '--json',
+      join(work, 'r.json'),
+    ]);
     expect(r.exitCode, r.all).toBe(0);
     const bin = join(out, 'tiny_axi_axi_top_up5k.bin');
     expect(existsSync(bin)).toBe(true);
@@ -61,12 +72,17 @@ describe('axgen fpga', () => {
     expect(txt).toMatch(/harness: timing harness/);
     expect(txt).toMatch(/fits: yes; fmax \d+\.\d\d MHz/);
     // The core's netlist (synth_ice40 -dsp as for the bitstream) was co-simulated before writing.
-    expect(txt).toMatch(/gate-level check: passed \(tiny_axi_top netlist, synth_ice40 -dsp -top tiny_axi_top, seed 1, \d+ cases\)/);
-    const v = (j as unknown as { verification: { passed: boolean; runs: { commands: number; mismatches: unknown[] }[] } }).verification;
+    expect(txt).toMatch(
+      /gate-level check: passed \(tiny_axi_top netlist, synth_ice40 -dsp -top tiny_axi_top, seed 1, \d+ cases\)/,
+    );
+    const v = (
+      j as unknown as { verification: { passed: boolean; runs: { commands: number; mismatches: unknown[] }[] } }
+    ).verification;
     expect(v.passed).toBe(true);
     expect(v.runs[0]!.commands).toBeGreaterThan(8);
     expect(r.all).toMatch(/gate-level ice40 dsp: tiny_axi_top netlist/);
-    for (const f of ['tiny_axi_axi_top.v', 'regmap.h', `${HARNESS_MODULE}.v`, 'nextpnr.log', 'report.json']) expect(existsSync(join(out, f)), f).toBe(true);
+    for (const f of ['tiny_axi_axi_top.v', 'regmap.h', `${HARNESS_MODULE}.v`, 'nextpnr.log', 'report.json'])
+      expect(existsSync(join(out, f)), f).toBe(true);
   });
 
   it('--no-verify skips the gate-level check and the report says so', async () => {
@@ -91,10 +107,15 @@ describe('axgen fpga', () => {
     expect(lc!.over).toBeGreaterThan(0);
     // The CLI on the same design (served from the cache): exit 4 and what to try.
     const file = join(work, 'big.json');
-    writeFileSync(file, JSON.stringify({ ...tiny, name: 'big_axi', array: { rows: 2, cols: 2, maxK: 16, accDepth: 2 } }));
+    writeFileSync(
+      file,
+      JSON.stringify({ ...tiny, name: 'big_axi', array: { rows: 2, cols: 2, maxK: 16, accDepth: 2 } }),
+    );
     const cli = await axgen(['fpga', file, '--device', 'lp384', '--clock', '12', '--out', join(work, 'big')]);
     expect(cli.exitCode, cli.all).toBe(4);
-    expect(cli.stdout).toContain(`hint: the design needs ${lc!.used} logic cells and the lp384 has 384; a bigger device: lp1k, lp4k, lp8k, hx1k, hx4k, hx8k, up5k, u4k`);
+    expect(cli.stdout).toContain(
+      `hint: the design needs ${lc!.used} logic cells and the lp384 has 384; a bigger device: lp1k, lp4k, lp8k, hx1k, hx4k, hx8k, up5k, u4k`,
+    );
   });
 
   it('rejects a bad device or clock naming the argument, and writes nothing', async () => {
@@ -122,7 +143,11 @@ describe('timing harness', () => {
   });
 
   it('parses nextpnr utilisation tables', () => {
-    const log = 'Info: Device utilisation:\nInfo: \t         ICESTORM_LC:  1900/ 1280   148%\nInfo: \t        ICESTORM_RAM:     0/   16     0%\nInfo: placed\n';
-    expect(parseNextpnrUtilisation(log)).toEqual({ ICESTORM_LC: { used: 1900, available: 1280 }, ICESTORM_RAM: { used: 0, available: 16 } });
+    const log =
+      'Info: Device utilisation:\nInfo: \t         ICESTORM_LC:  1900/ 1280   148%\nInfo: \t        ICESTORM_RAM:     0/   16     0%\nInfo: placed\n';
+    expect(parseNextpnrUtilisation(log)).toEqual({
+      ICESTORM_LC: { used: 1900, available: 1280 },
+      ICESTORM_RAM: { used: 0, available: 16 },
+    });
   });
 });

@@ -6,7 +6,8 @@ import { describe, expect, it } from 'vitest';
 import { fitHints } from '../../generator/fpga/hints.js';
 import type { Overflow, PnrResult } from '../../generator/fpga/pnr.js';
 
-const result = (device: string, overflow: Overflow[], fits = false) => ({ device, overflow, fits }) as unknown as PnrResult;
+const result = (device: string, overflow: Overflow[], fits = false) =>
+  ({ device, overflow, fits }) as unknown as PnrResult;
 const ctx = (rows: number, cols: number, dsp = true, harness = true) => ({ rows, cols, dsp, harness });
 
 describe('fit hints', () => {
@@ -15,23 +16,37 @@ describe('fit hints', () => {
   });
 
   it('too many SB_MAC16: --no-dsp, or the largest array the DSPs allow', () => {
-    const [h, ...rest] = fitHints(result('up5k', [{ resource: 'ICESTORM_DSP', used: 64, available: 8, over: 56 }]), ctx(8, 8));
+    const [h, ...rest] = fitHints(
+      result('up5k', [{ resource: 'ICESTORM_DSP', used: 64, available: 8, over: 56 }]),
+      ctx(8, 8),
+    );
     expect(rest).toEqual([]);
     expect(h).toMatch(/need 64 SB_MAC16 blocks and the up5k has 8: --no-dsp maps them to LUTs/);
     expect(h).toMatch(/at most 8 PEs \(e\.g\. 2×4 instead of 8×8\)/);
     expect(h).toMatch(/not known yet/);
     // examples/edge-int8.ts on an up5k: 5204 flip-flops of 5280 cells before any multiplier is in LUTs.
-    const crowded = { ...result('up5k', [{ resource: 'ICESTORM_DSP', used: 64, available: 8, over: 56 }]), utilisation: { lut4: 2895, ff: 5204 } } as unknown as PnrResult;
-    expect(fitHints(crowded, ctx(8, 8))[0]).toMatch(/at least 5204 of the 5280 logic cells without them, so it is unlikely to fit/);
+    const crowded = {
+      ...result('up5k', [{ resource: 'ICESTORM_DSP', used: 64, available: 8, over: 56 }]),
+      utilisation: { lut4: 2895, ff: 5204 },
+    } as unknown as PnrResult;
+    expect(fitHints(crowded, ctx(8, 8))[0]).toMatch(
+      /at least 5204 of the 5280 logic cells without them, so it is unlikely to fit/,
+    );
   });
 
   it('too many logic cells: bigger devices, DSPs when --no-dsp was given, a smaller array', () => {
-    const [h] = fitHints(result('up5k', [{ resource: 'ICESTORM_LC', used: 6039, available: 5280, over: 759 }]), ctx(4, 4, false));
+    const [h] = fitHints(
+      result('up5k', [{ resource: 'ICESTORM_LC', used: 6039, available: 5280, over: 759 }]),
+      ctx(4, 4, false),
+    );
     expect(h).toMatch(/needs 6039 logic cells and the up5k has 5280/);
     expect(h).toMatch(/a bigger device: lp4k, lp8k, hx4k, hx8k;/);
     expect(h).toMatch(/drop --no-dsp/);
     expect(h).toMatch(/about 13 PEs \(e\.g\. 3×4 instead of 4×4/);
-    const [big] = fitHints(result('hx8k', [{ resource: 'ICESTORM_LC', used: 12496, available: 7680, over: 4816 }]), ctx(6, 6, false));
+    const [big] = fitHints(
+      result('hx8k', [{ resource: 'ICESTORM_LC', used: 12496, available: 7680, over: 4816 }]),
+      ctx(6, 6, false),
+    );
     expect(big).not.toMatch(/bigger device/);
     expect(big).not.toMatch(/--no-dsp/);
     expect(big).toMatch(/about 22 PEs \(e\.g\. 4×5 instead of 6×6/);
@@ -39,8 +54,13 @@ describe('fit hints', () => {
 
   it('block RAM and pins', () => {
     const [ram] = fitHints(result('lp384', [{ resource: 'ICESTORM_RAM', used: 4, available: 0, over: 4 }]), ctx(2, 2));
-    expect(ram).toMatch(/need 4 block RAMs and the lp384 has 0: a smaller array\.accDepth or array, or a device with enough: lp1k, lp4k/);
-    const [io] = fitHints(result('up5k', [{ resource: 'SB_IO', used: 700, available: 39, over: 661 }]), ctx(2, 2, true, false));
+    expect(ram).toMatch(
+      /need 4 block RAMs and the lp384 has 0: a smaller array\.accDepth or array, or a device with enough: lp1k, lp4k/,
+    );
+    const [io] = fitHints(
+      result('up5k', [{ resource: 'SB_IO', used: 700, available: 39, over: 661 }]),
+      ctx(2, 2, true, false),
+    );
     expect(io).toMatch(/drop --no-harness/);
   });
 });

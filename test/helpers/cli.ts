@@ -20,15 +20,29 @@ export interface AxgenOptions extends Omit<Options, 'reject' | 'all'> {
 type AxgenResult = Result<{ all: true; reject: false }>;
 
 /** Starts axgen and returns the running process (for tests that signal it); see runAxgen. */
-export function startAxgen(args: readonly string[], opts: AxgenOptions = {}): ResultPromise<{ all: true; reject: false }> {
+export function startAxgen(
+  args: readonly string[],
+  opts: AxgenOptions = {},
+): ResultPromise<{ all: true; reject: false }> {
   const { internalError: _internalError, ...rest } = opts;
-  return execa(process.execPath, [AXGEN_BIN, ...args], { cwd: ROOT, ...rest, reject: false, all: true }) as unknown as ResultPromise<{ all: true; reject: false }>;
+  return execa(process.execPath, [AXGEN_BIN, ...args], {
+    cwd: ROOT,
+    ...rest,
+    reject: false,
+    all: true,
+  }) as unknown as ResultPromise<{ all: true; reject: false }>;
 }
 
 /** Fails the test when `r` is an exit 3 the call did not declare. */
-export function expectNoUndeclaredInternalError(args: readonly string[], r: AxgenResult, opts: Pick<AxgenOptions, 'internalError'> = {}): void {
+export function expectNoUndeclaredInternalError(
+  args: readonly string[],
+  r: AxgenResult,
+  opts: Pick<AxgenOptions, 'internalError'> = {},
+): void {
   if (r.exitCode === 3 && !opts.internalError) {
-    expect.fail(`axgen ${args.join(' ')} exited 3 (an internal error, a bug in axgen), which this test did not declare:\n${r.all ?? ''}`);
+    expect.fail(
+      `axgen ${args.join(' ')} exited 3 (an internal error, a bug in axgen), which this test did not declare:\n${r.all ?? ''}`,
+    );
   }
 }
 

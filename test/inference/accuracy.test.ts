@@ -14,7 +14,14 @@ import { derive } from '../../generator/config/derive.js';
 import { resolveConfig } from '../../generator/config/resolve.js';
 import { argmax } from '../../generator/data/accuracy.js';
 import { loadDataset } from '../../generator/data/dataset.js';
-import { arrayRun, exactConfig, exactPredictions, finishLayers, loadNetwork, mergeRuns } from '../../generator/inference/accuracy.js';
+import {
+  arrayRun,
+  exactConfig,
+  exactPredictions,
+  finishLayers,
+  loadNetwork,
+  mergeRuns,
+} from '../../generator/inference/accuracy.js';
 import { im2col, infer, weightMat } from '../../generator/inference/run.js';
 import { written } from '../helpers/configs.js';
 
@@ -22,7 +29,13 @@ const hasData = existsSync('/usr/share/datasets/fashion-mnist/t10k-images-idx3-u
 const MODEL = 'examples/models/fashion-mlp-int8.onnx';
 const base = { rows: 8, cols: 8, aBits: 8, aSigned: false, wBits: 8, maxK: 2048, accDepth: 64 };
 const exact = resolveConfig(written({ ...base, accBits: 32 }), 'test');
-const mitchell = resolveConfig({ ...written({ ...base, accBits: 24, overflow: 'saturate', multiplier: { kind: 'mitchell', fractionBits: 3 } }), zeroSkip: { activation: 0, weight: 0 } }, 'test');
+const mitchell = resolveConfig(
+  {
+    ...written({ ...base, accBits: 24, overflow: 'saturate', multiplier: { kind: 'mitchell', fractionBits: 3 } }),
+    zeroSkip: { activation: 0, weight: 0 },
+  },
+  'test',
+);
 
 describe.skipIf(!hasData)('axgen accuracy (MLP, 300 images)', () => {
   it('exact int8 predictions equal onnxruntime on the same model and images', async () => {
@@ -43,7 +56,11 @@ describe.skipIf(!hasData)('axgen accuracy (MLP, 300 images)', () => {
   it('an exact array agrees everywhere; Mitchell with a narrow saturating accumulator is measured; the cache answers the second run', async () => {
     process.env.AXGEN_CACHE = mkdtempSync(join(tmpdir(), 'axgen-acc-'));
     const ds = await loadDataset('fashion-mnist', 'test');
-    const e = await runAccuracy(exact, MODEL, ds, { limit: 300, layerImages: 50, floatModel: 'examples/models/fashion-mlp.onnx' });
+    const e = await runAccuracy(exact, MODEL, ds, {
+      limit: 300,
+      layerImages: 50,
+      floatModel: 'examples/models/fashion-mlp.onnx',
+    });
     expect(e.report.agreement).toBe(1);
     expect(e.report.array.correct).toBe(e.report.exact.correct);
     for (const l of e.report.layers) expect([l.meanAbs, l.worstAbs, l.snrDb]).toEqual([0, 0, Infinity]);
@@ -74,9 +91,13 @@ describe.skipIf(!hasData)('axgen accuracy (MLP, 300 images)', () => {
       const r = infer(net, mitchell, d, new Map([['input', { dtype: 'float' as const, dims: [1, 784], data: x }]]));
       for (const L of net.layers) {
         const t = r.tensors.get(L.input)!;
-        const A = L.conv ? im2col(L, t) : { rows: t.data.length / L.K, cols: L.K, data: Int32Array.from(t.data, (v) => v - L.inZeroPoint) };
+        const A = L.conv
+          ? im2col(L, t)
+          : { rows: t.data.length / L.K, cols: L.K, data: Int32Array.from(t.data, (v) => v - L.inZeroPoint) };
         const W = weightMat(L, 0, mitchell, d);
-        for (let mm = 0; mm < A.rows; mm++) for (let k = 0; k < L.K; k++) for (let nn = 0; nn < L.N; nn++) if (d.skip!(A.data[mm * L.K + k]!, W.data[k * L.N + nn]!)) skipped++;
+        for (let mm = 0; mm < A.rows; mm++)
+          for (let k = 0; k < L.K; k++)
+            for (let nn = 0; nn < L.N; nn++) if (d.skip!(A.data[mm * L.K + k]!, W.data[k * L.N + nn]!)) skipped++;
       }
     }
     expect(run.skipped).toBe(skipped);

@@ -13,13 +13,33 @@ describe('goldenInference', () => {
     const c = await loadConfig('examples/mitchell-int8.ts');
     const r = goldenInference(c, 'examples/models/cnn-int8.onnx', ['examples/models/input-0.pb']);
     expect(r.inputs).toEqual([]);
-    expect(r.issues.map((i) => i.path)).toEqual(['precision.activation', 'precision.activation', 'precision.activation']);
+    expect(r.issues.map((i) => i.path)).toEqual([
+      'precision.activation',
+      'precision.activation',
+      'precision.activation',
+    ]);
     expect(formatGoldenReport(r)).toMatch(/layer conv1 .*precision\.activation needs x − z_x in 0\.\.255/);
   });
   it('approximate arrays with unsigned 8-bit activations run the CNN; their layer outputs differ from the exact array', () => {
     const file = ['examples/models/input-0.pb'];
     const run = (multiplier: Record<string, unknown>) =>
-      goldenInference(resolveConfig(written({ rows: 8, cols: 8, aBits: 8, aSigned: false, maxK: 1024, accBits: 32, overflow: 'saturate', multiplier }), 't'), 'examples/models/cnn-int8.onnx', file);
+      goldenInference(
+        resolveConfig(
+          written({
+            rows: 8,
+            cols: 8,
+            aBits: 8,
+            aSigned: false,
+            maxK: 1024,
+            accBits: 32,
+            overflow: 'saturate',
+            multiplier,
+          }),
+          't',
+        ),
+        'examples/models/cnn-int8.onnx',
+        file,
+      );
     const exact = run({ kind: 'exact' });
     expect(exact.issues).toEqual([]);
     expect(exact.inputs[0]!.scores).toHaveLength(10);

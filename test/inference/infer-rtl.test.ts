@@ -35,7 +35,13 @@ beforeAll(async () => {
 });
 
 /** The report's claims checked against the golden model run on its own (fixed-point requantization). */
-function expectEqualsGolden(c: ResolvedConfig, model: string, inputs: string[], r: NetworkReport, macsPerInput: number): void {
+function expectEqualsGolden(
+  c: ResolvedConfig,
+  model: string,
+  inputs: string[],
+  r: NetworkReport,
+  macsPerInput: number,
+): void {
   expect(r.passed).toBe(true);
   expect(r.runs).toHaveLength(1);
   const run = r.runs[0]!;
@@ -54,7 +60,9 @@ function expectEqualsGolden(c: ResolvedConfig, model: string, inputs: string[], 
 
 describe('axgen infer: example networks on the RTL', () => {
   it('CNN and MLP through Verilator on the Mitchell (weight-stationary) and ASM (output-stationary) arrays, scores equal to the golden model', async () => {
-    const configs = await Promise.all(['examples/mitchell-net.json', 'examples/asm-net.json'].map((f) => loadConfig(f)));
+    const configs = await Promise.all(
+      ['examples/mitchell-net.json', 'examples/asm-net.json'].map((f) => loadConfig(f)),
+    );
     const inputs = [PB, NPY];
     // One Verilator build per config: the CNN run builds it, the MLP run (and the CLI test) hit the cache.
     const results = await Promise.all(
@@ -107,24 +115,33 @@ describe('axgen infer: example networks on the RTL', () => {
     expect(m.operands).toMatch(/^\d+\*-?\d+ \+ /);
     // The next layer still ran, on the broken RTL's results, and was checked for its own inputs.
     expect(run.layersRun).toBe(2);
-    expect(run.perLayer.map((l) => [l.layer.split(' ')[0], l.passed])).toEqual([['fc1', false], ['fc2', false]]);
+    expect(run.perLayer.map((l) => [l.layer.split(' ')[0], l.passed])).toEqual([
+      ['fc1', false],
+      ['fc2', false],
+    ]);
     expect(run.perLayer[1]!.errors).toBeGreaterThan(0);
     expect(run.outputs).toHaveLength(1);
     expect(formatNetworkReport(r)).toMatch(/computed from icarus's RTL results, which have mismatched words/);
-    expect(formatNetworkReport(r)).toMatch(/icarus {4}FAIL.*\n {4}layers: fc1 \(.*\) FAIL \(\d+ errors\), fc2 \(.*\) FAIL \(\d+ errors\)\n {4}mismatch: layer fc1 \(.*\), input examples\/models\/input-0\.pb, tile 0 \(at m0=0, n0=0\), row 0, column \d+: expected -?\d+, actual -?\d+, cycle \d+/);
+    expect(formatNetworkReport(r)).toMatch(
+      /icarus {4}FAIL.*\n {4}layers: fc1 \(.*\) FAIL \(\d+ errors\), fc2 \(.*\) FAIL \(\d+ errors\)\n {4}mismatch: layer fc1 \(.*\), input examples\/models\/input-0\.pb, tile 0 \(at m0=0, n0=0\), row 0, column \d+: expected -?\d+, actual -?\d+, cycle \d+/,
+    );
   });
 });
 
 describe('axgen infer (CLI)', () => {
-  it('prints the golden model\'s class scores from the RTL, writes --json, and refuses a foreign --json file', async () => {
+  it("prints the golden model's class scores from the RTL, writes --json, and refuses a foreign --json file", async () => {
     const json = join(dir, 'infer.json');
     const args = ['infer', 'examples/mitchell-net.json', '--model', CNN, '--input', PB, '--simulator', 'verilator'];
     const r = await runAxgen([...args, '--json', json]);
     expect(r.stderr).toBe('');
     expect(r.exitCode).toBe(0);
     const golden = goldenInference(await loadConfig('examples/mitchell-net.json'), CNN, [PB], 'fixed-point').inputs[0]!;
-    expect(r.stdout).toContain(`input-0.pb: class ${golden.predicted}  scores ${golden.scores.map((v) => v.toFixed(4)).join(' ')}  (from the RTL's results, equal to the golden model's)`);
-    expect(r.stdout).toMatch(/verilator pass {2}3 of 3 layers \(one simulation each\), \d+ tiles, \d+ result beats \(\d+ words compared\), 290080 MACs/);
+    expect(r.stdout).toContain(
+      `input-0.pb: class ${golden.predicted}  scores ${golden.scores.map((v) => v.toFixed(4)).join(' ')}  (from the RTL's results, equal to the golden model's)`,
+    );
+    expect(r.stdout).toMatch(
+      /verilator pass {2}3 of 3 layers \(one simulation each\), \d+ tiles, \d+ result beats \(\d+ words compared\), 290080 MACs/,
+    );
     const report = JSON.parse(await readFile(json, 'utf8')) as NetworkReport;
     expect(report.passed).toBe(true);
     expect(report.inputs[0]!.scores).toEqual(golden.scores);
@@ -143,7 +160,9 @@ describe('axgen infer (CLI)', () => {
     expect(g.stdout).not.toMatch(/icarus|verilator/);
     const bad = await runAxgen(['infer', 'examples/edge-int8.json', '--model', MLP, '--input', PB]);
     expect(bad.exitCode).toBe(1);
-    expect(bad.stderr).toMatch(/layer fc1 .*: precision\.activation: expected x − z_x in 0\.\.255 .*received -128\.\.127/);
+    expect(bad.stderr).toMatch(
+      /layer fc1 .*: precision\.activation: expected x − z_x in 0\.\.255 .*received -128\.\.127/,
+    );
     const noModel = await runAxgen(['infer', 'examples/asm-net.json', '--input', PB]);
     expect(noModel.exitCode).toBe(1);
     expect(noModel.stderr).toMatch(/--model/);

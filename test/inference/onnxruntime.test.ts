@@ -28,13 +28,22 @@ import { written } from '../helpers/configs.js';
 const vnni = /\b(avx512_vnni|avx_vnni)\b/.test(readFileSync('/proc/cpuinfo', 'utf8'));
 const images = fashionImages(6) ?? Array.from({ length: 6 }, (_, i) => patternImage(i + 1));
 // uint8 activations with zero point 0 and int8 weights with zero point 0: 8-bit operands suffice.
-const c8 = resolveConfig(written({ rows: 8, cols: 8, aBits: 8, aSigned: false, wBits: 8, maxK: 2048, accBits: 32 }), 'test');
+const c8 = resolveConfig(
+  written({ rows: 8, cols: 8, aBits: 8, aSigned: false, wBits: 8, maxK: 2048, accBits: 32 }),
+  'test',
+);
 // ops-int8 has activation zero point 7 and uint8 weights with zero point 114: 9-bit signed operands.
 const c9 = resolveConfig(written({ rows: 8, cols: 8, aBits: 9, wBits: 9, maxK: 1024, accBits: 32 }), 'test');
 
 describe('golden model == onnxruntime, layer by layer', () => {
   // fashion-*: the trained reference networks as `axgen quantize` made them (int8 logits, no softmax).
-  const cases = [['mlp', [1, 784], c8], ['cnn', [1, 1, 28, 28], c8], ['ops', [1, 1, 28, 28], c9], ['fashion-mlp', [1, 784], c8], ['fashion-cnn', [1, 1, 28, 28], c8]] as const;
+  const cases = [
+    ['mlp', [1, 784], c8],
+    ['cnn', [1, 1, 28, 28], c8],
+    ['ops', [1, 1, 28, 28], c9],
+    ['fashion-mlp', [1, 784], c8],
+    ['fashion-cnn', [1, 1, 28, 28], c8],
+  ] as const;
   for (const [name, dims, c] of cases) {
     it(`${name}-int8.onnx on ${images.length} inputs`, async () => {
       const d = derive(c);
@@ -47,7 +56,9 @@ describe('golden model == onnxruntime, layer by layer', () => {
       const session = await ort.InferenceSession.create(onnx.ModelProto.encode(m).finish());
       // Q outputs right after an AveragePool: ORT does not compute them as ONNX defines them (below).
       const byOutput = new Map(m.graph!.node!.map((n) => [n.output![0]!, n]));
-      const afterAvgPool = new Set(qouts.filter((q) => /AveragePool/.test(byOutput.get(byOutput.get(q)!.input![0]!)?.opType ?? '')));
+      const afterAvgPool = new Set(
+        qouts.filter((q) => /AveragePool/.test(byOutput.get(byOutput.get(q)!.input![0]!)?.opType ?? '')),
+      );
       let compared = 0;
       let poolDiffs = 0;
       let poolOutputs = 0;
@@ -55,7 +66,16 @@ describe('golden model == onnxruntime, layer by layer', () => {
         const input = imageTensor(px, [...dims]);
         const ref = await session.run({ input: new ort.Tensor('float32', Float32Array.from(input.data), [...dims]) });
         // Layer by layer: every step reads ORT's value of its input, so each layer is compared alone.
-        const feed = new Map(qouts.map((q) => [q, { dtype: ref[q]!.type === 'int8' ? ('int8' as const) : ('uint8' as const), dims: Array.from(ref[q]!.dims), data: Float64Array.from(ref[q]!.data as Uint8Array) }]));
+        const feed = new Map(
+          qouts.map((q) => [
+            q,
+            {
+              dtype: ref[q]!.type === 'int8' ? ('int8' as const) : ('uint8' as const),
+              dims: Array.from(ref[q]!.dims),
+              data: Float64Array.from(ref[q]!.data as Uint8Array),
+            },
+          ]),
+        );
         const res = infer(net, c, d, new Map([['input', input]]), { feed });
         for (const q of qouts) {
           const want = Array.from(ref[q]!.data as Uint8Array | Int8Array);
@@ -69,7 +89,9 @@ describe('golden model == onnxruntime, layer by layer', () => {
             continue;
           }
           if (diffs > 0 && !vnni) {
-            console.warn(`${name} ${q}: ${diffs} outputs differ from onnxruntime; this CPU has no VNNI, where ORT's u8×s8 kernels saturate pairs of products to int16 (a documented ORT behaviour, not an axgen error)`);
+            console.warn(
+              `${name} ${q}: ${diffs} outputs differ from onnxruntime; this CPU has no VNNI, where ORT's u8×s8 kernels saturate pairs of products to int16 (a documented ORT behaviour, not an axgen error)`,
+            );
             continue;
           }
           expect(got, `${name} layer output ${q}`).toEqual(want);

@@ -9,12 +9,27 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import yargs from 'yargs';
 import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { cached } from '../../generator/infra/cache.js';
-import { cleanStaleTemps, FORCE_HELP, OUT_EXISTING_HELP, OUTPUT_MARKER, writeFolderAtomically } from '../../generator/infra/write.js';
+import {
+  cleanStaleTemps,
+  FORCE_HELP,
+  OUT_EXISTING_HELP,
+  OUTPUT_MARKER,
+  writeFolderAtomically,
+} from '../../generator/infra/write.js';
 import { REPORT_KINDS } from '../../generator/infra/files.js';
 import { COMMANDS as COMMAND_ENTRIES } from '../../generator/commands/index.js';
 
@@ -34,9 +49,15 @@ interface Run {
 
 /** Runs the CLI in `cwd` (optionally under a umask), with its own cache folder. */
 function axgen(args: string[], cwd: string, umask?: string): Promise<Run> {
-  const [cmd, argv] = umask ? ['sh', ['-c', `umask ${umask} && exec "${process.execPath}" "$0" "$@"`, BIN, ...args]] : [process.execPath, [BIN, ...args]];
+  const [cmd, argv] = umask
+    ? ['sh', ['-c', `umask ${umask} && exec "${process.execPath}" "$0" "$@"`, BIN, ...args]]
+    : [process.execPath, [BIN, ...args]];
   return new Promise((done, fail) => {
-    const p = spawn(cmd as string, argv as string[], { cwd, env: { ...process.env, AXGEN_CACHE: join(cwd, '.cache-for-test') }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const p = spawn(cmd as string, argv as string[], {
+      cwd,
+      env: { ...process.env, AXGEN_CACHE: join(cwd, '.cache-for-test') },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     p.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
@@ -174,7 +195,9 @@ describe('--out of every command that writes a folder', () => {
       for (const force of [[], ['--force']]) {
         const r = await inProcess(cmd(['--out', '.', ...force]), home);
         expect(r.code, r.stderr).toBe(1);
-        expect(r.stderr).toMatch(/axgen never replaces the current folder or a folder holding it, not even with --force/);
+        expect(r.stderr).toMatch(
+          /axgen never replaces the current folder or a folder holding it, not even with --force/,
+        );
       }
       expect(tree(home)).toEqual(before);
     });
@@ -185,7 +208,9 @@ describe('--out of every command that writes a folder', () => {
       const before = tree(repo);
       const r = await inProcess(cmd(['--out', 'examples']), repo);
       expect(r.code, r.stderr).toBe(1);
-      expect(r.stderr).toContain(`"${join(repo, 'examples')}", which holds files axgen did not write (edge-int8.json, sweep.ts)`);
+      expect(r.stderr).toContain(
+        `"${join(repo, 'examples')}", which holds files axgen did not write (edge-int8.json, sweep.ts)`,
+      );
       expect(tree(repo)).toEqual(before);
     });
 
@@ -203,7 +228,6 @@ describe('--out of every command that writes a folder', () => {
       expect(readFileSync(join(cwd, 'afile.txt'), 'utf8')).toBe('precious\n');
     });
   }
-
 });
 
 describe.concurrent('the binary itself (node bin/axgen.js)', () => {
@@ -271,15 +295,21 @@ describe.concurrent('the binary itself (node bin/axgen.js)', () => {
     expect(again.code, again.stderr).toBe(0);
     expect(readdirSync(u)).toContain('files.f');
   });
-
 });
 
 describe('the rules in process', () => {
   it('an empty folder is replaced; a folder of an earlier axgen (manifest.json, no marker) is replaced', async () => {
     const cwd = fresh('legacy');
     mkdirSync(join(cwd, 'empty'));
-    write(join(cwd, 'old'), { 'manifest.json': JSON.stringify({ generatorVersion: '0.0.9', files: ['x_top.v'] }), 'x_top.v': '//\n', 'files.f': 'x_top.v\n' });
-    const [a, b] = await [await inProcess(['generate', ILM, '--out', 'empty'], cwd), await inProcess(['generate', ILM, '--out', 'old'], cwd)];
+    write(join(cwd, 'old'), {
+      'manifest.json': JSON.stringify({ generatorVersion: '0.0.9', files: ['x_top.v'] }),
+      'x_top.v': '//\n',
+      'files.f': 'x_top.v\n',
+    });
+    const [a, b] = await [
+      await inProcess(['generate', ILM, '--out', 'empty'], cwd),
+      await inProcess(['generate', ILM, '--out', 'old'], cwd),
+    ];
     expect(a.code, a.stderr).toBe(0);
     expect(b.code, b.stderr).toBe(0);
     expect(existsSync(join(cwd, 'old', 'x_top.v'))).toBe(false);
@@ -301,15 +331,24 @@ describe('the rules in process', () => {
     });
     const r = await inProcess(['generate', ILM, '--out', 'g'], cwd);
     expect(r.code, r.stderr).toBe(0);
-    expect(readdirSync(cwd).filter((n) => !n.startsWith('.cache-for-test')).sort()).toEqual(['.g.tmp-notes', `.g.tmp-${HOST}-${dead}-fedc9876`, live, 'g'].sort());
+    expect(
+      readdirSync(cwd)
+        .filter((n) => !n.startsWith('.cache-for-test'))
+        .sort(),
+    ).toEqual(['.g.tmp-notes', `.g.tmp-${HOST}-${dead}-fedc9876`, live, 'g'].sort());
   });
 
   it('a folder axgen wrote with a file added since is refused; one of its files removed is still replaced', async () => {
     const dir = fresh('inproc');
     const out = join(dir, 'o');
-    await writeFolderAtomically(out, [{ name: 'a.v', text: 'a\n' }, { name: 'b.v', text: 'b\n' }]);
+    await writeFolderAtomically(out, [
+      { name: 'a.v', text: 'a\n' },
+      { name: 'b.v', text: 'b\n' },
+    ]);
     writeFileSync(join(out, 'extra.v'), 'mine\n');
-    await expect(writeFolderAtomically(out, [{ name: 'c.v', text: 'c\n' }])).rejects.toThrow(/holds files axgen did not write there \(extra\.v\)/);
+    await expect(writeFolderAtomically(out, [{ name: 'c.v', text: 'c\n' }])).rejects.toThrow(
+      /holds files axgen did not write there \(extra\.v\)/,
+    );
     expect(readFileSync(join(out, 'extra.v'), 'utf8')).toBe('mine\n');
     await writeFolderAtomically(join(dir, 'p'), [{ name: 'a.v', text: 'a\n' }]);
     const { rmSync } = await import('node:fs');
@@ -334,7 +373,12 @@ describe('the rules in process', () => {
       const e = await cached('k', 'a'.repeat(64), async (d) => writeFileSync(join(d, 'x'), 'x'));
       expect(e.hit).toBe(false);
       expect(readdirSync(kind).sort()).toEqual(
-        [`.tmp-${HOST}-${process.pid}-00000000`, `.tmp-${'f'.repeat(6)}-${dead}-00000000`, 'README.txt', relative(kind, e.dir)].sort(),
+        [
+          `.tmp-${HOST}-${process.pid}-00000000`,
+          `.tmp-${'f'.repeat(6)}-${dead}-00000000`,
+          'README.txt',
+          relative(kind, e.dir),
+        ].sort(),
       );
       // The entry itself carries no temporary marker.
       expect(readdirSync(e.dir).sort()).toEqual(['.complete', 'x']);
@@ -348,11 +392,17 @@ describe('the rules in process', () => {
     const dir = fresh('old');
     const dead = spawnSync('true').pid!;
     const old = `.o.tmp-${HOST}-${dead}-00000000-old`;
-    write(join(dir, old), { [OUTPUT_MARKER]: JSON.stringify({ writtenBy: 'axgen', files: ['a.v'] }), 'a.v': 'a\n', 'mine.txt': 'mine\n' });
+    write(join(dir, old), {
+      [OUTPUT_MARKER]: JSON.stringify({ writtenBy: 'axgen', files: ['a.v'] }),
+      'a.v': 'a\n',
+      'mine.txt': 'mine\n',
+    });
     const err = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
     try {
       await cleanStaleTemps(dir, '.o.tmp-');
-      expect(err.mock.calls.flat().join('')).toContain(`kept files that appeared in the old output meanwhile: moved to ${join(dir, 'o.old-1')}`);
+      expect(err.mock.calls.flat().join('')).toContain(
+        `kept files that appeared in the old output meanwhile: moved to ${join(dir, 'o.old-1')}`,
+      );
     } finally {
       err.mockRestore();
     }
@@ -360,9 +410,13 @@ describe('the rules in process', () => {
   });
 
   it('report kinds recognise what axgen writes and nothing else', () => {
-    expect(REPORT_KINDS.junit('<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="axgen regress" tests="1">')).toBe(true);
+    expect(
+      REPORT_KINDS.junit('<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="axgen regress" tests="1">'),
+    ).toBe(true);
     expect(REPORT_KINDS.junit('<?xml version="1.0"?>\n<project/>')).toBe(false);
-    expect(REPORT_KINDS.metrics(JSON.stringify({ generatorVersion: '0.1.0', config: 'x', configHash: 'ab' }))).toBe(true);
+    expect(REPORT_KINDS.metrics(JSON.stringify({ generatorVersion: '0.1.0', config: 'x', configHash: 'ab' }))).toBe(
+      true,
+    );
     expect(REPORT_KINDS.metrics(JSON.stringify({ config: 'x' }))).toBe(false);
     expect(REPORT_KINDS.wave('$date\n  today\n$end\n')).toBe(true);
     expect(REPORT_KINDS.wave('my notes')).toBe(false);
@@ -411,7 +465,10 @@ describe('report files (--json, --junit) are never overwritten unless axgen wrot
     expect(forced.code, forced.stderr).toBe(0);
     expect(readFileSync(join(cwd, 'user.json.old-1'), 'utf8')).toBe(NOTES);
     expect(readFileSync(join(cwd, 'user.json'), 'utf8')).toBe(readFileSync(join(cwd, 'm.json'), 'utf8'));
-    expect(readdirSync(cwd).filter((n) => !n.startsWith('.cache-for-test')).sort()).toEqual(['m.json', 'user.json', 'user.json.old-1']);
+    expect(
+      readdirSync(cwd)
+        .filter((n) => !n.startsWith('.cache-for-test'))
+        .sort(),
+    ).toEqual(['m.json', 'user.json', 'user.json.old-1']);
   });
 });
-

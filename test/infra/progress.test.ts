@@ -13,7 +13,15 @@ import { activity, progressWanted } from '../../generator/infra/progress.js';
 
 /** A stand-in for process.stderr that records what is written. */
 function fakeStream(isTTY: boolean): NodeJS.WriteStream & { text: string } {
-  const s = { isTTY, columns: 200, text: '', write(chunk: string) { s.text += chunk; return true; } };
+  const s = {
+    isTTY,
+    columns: 200,
+    text: '',
+    write(chunk: string) {
+      s.text += chunk;
+      return true;
+    },
+  };
   return s as unknown as NodeJS.WriteStream & { text: string };
 }
 
@@ -80,7 +88,11 @@ describe('progress of slow steps', () => {
       }),
     );
     const env = { AXGEN_CACHE: join(dir, 'cache') };
-    const axgen = (...args: string[]) => execa(process.execPath, [join(ROOT_DIR, 'bin/axgen.js'), 'synth', cfg, '--target', 'generic', ...args], { env, reject: false });
+    const axgen = (...args: string[]) =>
+      execa(process.execPath, [join(ROOT_DIR, 'bin/axgen.js'), 'synth', cfg, '--target', 'generic', ...args], {
+        env,
+        reject: false,
+      });
     const shown = await axgen('--progress');
     expect(shown.exitCode, shown.stderr).toBe(0);
     expect(shown.stderr).toMatch(/^Yosys: the PE \S+ \(gates\) …$/m);
@@ -97,15 +109,32 @@ describe('progress of slow steps', () => {
     const dir = mkdtempSync(join(tmpdir(), 'axgen-progress-sim-'));
     made.push(dir);
     const sim = (...args: string[]) =>
-      execa(process.execPath, [join(ROOT_DIR, 'bin/axgen.js'), 'sim', join(ROOT_DIR, 'examples/edge-int8.json'), '--simulator', 'icarus', '--gemm', '9x9x9', '--seed', '2', ...args], {
-        env: { AXGEN_CACHE: join(dir, 'cache') },
-        reject: false,
-      });
+      execa(
+        process.execPath,
+        [
+          join(ROOT_DIR, 'bin/axgen.js'),
+          'sim',
+          join(ROOT_DIR, 'examples/edge-int8.json'),
+          '--simulator',
+          'icarus',
+          '--gemm',
+          '9x9x9',
+          '--seed',
+          '2',
+          ...args,
+        ],
+        {
+          env: { AXGEN_CACHE: join(dir, 'cache') },
+          reject: false,
+        },
+      );
     const shown = await sim('--progress');
     expect(shown.exitCode, shown.stderr).toBe(0);
     const lines = shown.stderr.trimEnd().split('\n');
     expect(lines[0]).toBe('golden model: expected results of the 9x9x9 GEMM and the directed tiles …');
-    expect(lines[1]).toMatch(/^ {2}golden model: expected results of the 9x9x9 GEMM and the directed tiles: \d+\.\d s$/);
+    expect(lines[1]).toMatch(
+      /^ {2}golden model: expected results of the 9x9x9 GEMM and the directed tiles: \d+\.\d s$/,
+    );
     expect(lines[2]).toBe('icarus: build and simulate …');
     expect(lines[3]).toMatch(/^ {2}icarus: build and simulate: pass, build \S+( s)?, \d+\.\d s$/);
     const quiet = await sim('--no-progress');

@@ -101,11 +101,18 @@ describe('metrics describe what the hardware computes', () => {
     expect(r.wce).toBe(510);
     expect(r.wcePair).toEqual({ a: 2, w: 255, approx: 0, exact: 510 });
     // zero thresholds change nothing
-    expect(errorMetrics(cfg({ kind: 'mitchell' }, true, { zeroSkip: { activation: 0, weight: 0 } })).mrePct).toBe(m({ kind: 'mitchell' }, true).mrePct);
+    expect(errorMetrics(cfg({ kind: 'mitchell' }, true, { zeroSkip: { activation: 0, weight: 0 } })).mrePct).toBe(
+      m({ kind: 'mitchell' }, true).mrePct,
+    );
   });
 
   it('samples (with corners) above 20 operand bits and says so, replayably', () => {
-    const c = resolveConfig({ name: 'wide', array: { rows: 1, cols: 1 }, precision: { activation: { bits: 12, signed: true }, weight: { bits: 12, signed: true } }, multiplier: { kind: 'mitchell' } });
+    const c = resolveConfig({
+      name: 'wide',
+      array: { rows: 1, cols: 1 },
+      precision: { activation: { bits: 12, signed: true }, weight: { bits: 12, signed: true } },
+      multiplier: { kind: 'mitchell' },
+    });
     const a = errorMetrics(c, { seed: 7, samples: 20_000 });
     const b = errorMetrics(c, { seed: 7, samples: 20_000 });
     const d = errorMetrics(c, { seed: 8, samples: 20_000 });

@@ -27,7 +27,10 @@ function randomMat(r: () => number, rows: number, cols: number, lo: number, hi: 
 
 /** The product range of a unit (default parameters) on these operands. */
 function d0(s: (typeof shapes)[number], kind: string): { min: number; max: number } {
-  const c = resolveConfig(written({ rows: 1, cols: 1, maxK: 256, ...s, accBits: 32, overflow: 'saturate', multiplier: { kind } }), 'test');
+  const c = resolveConfig(
+    written({ rows: 1, cols: 1, maxK: 256, ...s, accBits: 32, overflow: 'saturate', multiplier: { kind } }),
+    'test',
+  );
   const d = derive(c);
   return d.unit.productRange(c.multiplier, d.ctx);
 }
@@ -51,31 +54,65 @@ describe('fastGemm equals gemmModel', () => {
             // products (ternary: at most |a| per product), so the narrow cases really happen.
             const maxProduct = Math.max(...[d0(s, u.kind)].map((p) => Math.max(Math.abs(p.min), Math.abs(p.max))));
             const K = Math.max(200, Math.ceil((1.5 * 2 ** 17) / maxProduct));
-            const w = written({ rows: 4, cols: 4, maxK: Math.max(256, K), ...s, ...(wrapNarrow ? { accBits: 32 } : acc), overflow: acc.overflow, multiplier: { kind: u.kind } });
+            const w = written({
+              rows: 4,
+              cols: 4,
+              maxK: Math.max(256, K),
+              ...s,
+              ...(wrapNarrow ? { accBits: 32 } : acc),
+              overflow: acc.overflow,
+              multiplier: { kind: u.kind },
+            });
             if (zs) (w as Record<string, unknown>).zeroSkip = { activation: 2, weight: 1 };
             const c = resolveConfig(w, 'test');
             const d = wrapNarrow ? { ...derive(c), accBits: acc.accBits } : derive(c);
-            const r = rng(0xfa57 ^ label.length * 7919);
+            const r = rng(0xfa57 ^ (label.length * 7919));
             const ar = operandRange(d.ctx.activation);
             const wr = operandRange(d.ctx.weight);
-            const M = 5, N = 7;
+            const M = 5,
+              N = 7;
             // extreme operands often, so that narrow accumulators really wrap / saturate
-            const A = randomMat(r, M, K, ar.min, ar.max, 0.1).map((row, m) => row.map((v) => (m === 0 ? ar.max : r() < 0.3 ? (r() < 0.5 ? ar.min : ar.max) : v)));
+            const A = randomMat(r, M, K, ar.min, ar.max, 0.1).map((row, m) =>
+              row.map((v) => (m === 0 ? ar.max : r() < 0.3 ? (r() < 0.5 ? ar.min : ar.max) : v)),
+            );
             // Row 0 of A and column 0 of W hold the largest operands: their dot product overflows a narrow
             // accumulator whenever the unit's products (after zero-skip) can reach it.
-            const W = mapWeights(c, d, randomMat(r, K, N, wr.min, wr.max, 0.1).map((row) => row.map((v, n) => (n === 0 || r() < 0.3 ? wr.max : v))));
+            const W = mapWeights(
+              c,
+              d,
+              randomMat(r, K, N, wr.min, wr.max, 0.1).map((row) =>
+                row.map((v, n) => (n === 0 || r() < 0.3 ? wr.max : v)),
+              ),
+            );
             const naive = gemmModel(c, d, A, W);
             const fast = fastGemm(c, d, fromRows(A), fromRows(W));
-            const fastRows = Array.from({ length: M }, (_, m) => Array.from(fast.subarray(m * N, (m + 1) * N), (v) => BigInt(v)));
+            const fastRows = Array.from({ length: M }, (_, m) =>
+              Array.from(fast.subarray(m * N, (m + 1) * N), (v) => BigInt(v)),
+            );
             expect(fastRows).toEqual(naive);
             if (acc.accBits === 18) {
               // the narrow accumulator really overflowed somewhere (the case under test happened)
-              const lo = -(2 ** 17), hi = 2 ** 17 - 1;
-              const exact = A.map((row) => Array.from({ length: N }, (_, n) => row.reduce((t, a, k) => t + (zs && (Math.abs(a) <= 2 || Math.abs(W[k]![n]!) <= 1) ? 0 : d.unit.multiply(a, W[k]![n]!, c.multiplier, d.ctx)), 0)));
+              const lo = -(2 ** 17),
+                hi = 2 ** 17 - 1;
+              const exact = A.map((row) =>
+                Array.from({ length: N }, (_, n) =>
+                  row.reduce(
+                    (t, a, k) =>
+                      t +
+                      (zs && (Math.abs(a) <= 2 || Math.abs(W[k]![n]!) <= 1)
+                        ? 0
+                        : d.unit.multiply(a, W[k]![n]!, c.multiplier, d.ctx)),
+                    0,
+                  ),
+                ),
+              );
               // The all-largest row 0 × column 0 overflows unless zero-skip or tiny products make that
               // impossible (ternary with a weight threshold of 1 skips every product); then there is
               // no overflow to test, and the equality above is the whole check.
-              const reachable = K * Math.abs(d.skip?.(ar.max, W[0]![0]!) ? 0 : d.unit.multiply(ar.max, W[0]![0]!, c.multiplier, d.ctx)) > hi;
+              const reachable =
+                K *
+                  Math.abs(d.skip?.(ar.max, W[0]![0]!) ? 0 : d.unit.multiply(ar.max, W[0]![0]!, c.multiplier, d.ctx)) >
+                hi;
               if (reachable) expect(exact.flat().some((v) => v < lo || v > hi)).toBe(true);
             }
           });

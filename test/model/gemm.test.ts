@@ -8,7 +8,7 @@ import { config } from '../helpers/configs.js';
 
 describe('accumulate', () => {
   const s8 = { accBits: 8, accSigned: true, saturate: false };
-  it('wraps modulo 2^bits in two\'s complement', () => {
+  it("wraps modulo 2^bits in two's complement", () => {
     expect(accumulate(s8, 127n, 1n)).toBe(-128n);
     expect(accumulate(s8, -128n, -1n)).toBe(127n);
     expect(accumulate({ ...s8, accSigned: false }, 255n, 2n)).toBe(1n);
@@ -32,10 +32,20 @@ describe('accumulate', () => {
 describe('gemmModel', () => {
   it('equals a plain integer GEMM for an exact unit without overflow', () => {
     const c = config({ rows: 2, cols: 2, aBits: 8, wBits: 8 });
-    const A = [[1, -2, 3], [-128, 127, 0]];
-    const W = [[5, -6], [7, 8], [-128, 1]];
+    const A = [
+      [1, -2, 3],
+      [-128, 127, 0],
+    ];
+    const W = [
+      [5, -6],
+      [7, 8],
+      [-128, 1],
+    ];
     const Y = gemmModel(c, derive(c), A, W);
-    expect(Y).toEqual([[1 * 5 - 2 * 7 + 3 * -128, -6 - 16 + 3].map(BigInt), [-128 * 5 + 127 * 7, 768 + 1016].map(BigInt)]);
+    expect(Y).toEqual([
+      [1 * 5 - 2 * 7 + 3 * -128, -6 - 16 + 3].map(BigInt),
+      [-128 * 5 + 127 * 7, 768 + 1016].map(BigInt),
+    ]);
   });
 });
 
@@ -48,7 +58,7 @@ describe('cycle model', () => {
     expect(scaleSimCycles(s, 10, 9)).toBe(3 * (8 + 3 + 10 - 2));
     expect(commandCycles(s, 10, 9)).toBeLessThan(scaleSimCycles(s, 10, 9));
   });
-  it('output-stationary: SCALE-Sim\'s R + C + K - 2 plus M drain cycles', () => {
+  it("output-stationary: SCALE-Sim's R + C + K - 2 plus M drain cycles", () => {
     const s = { rows: 4, cols: 3, dataflow: 'output-stationary' as const };
     expect(commandCycles(s, 4, 20)).toBe(20 + 4 + 3 - 2 + 4);
     expect(scaleSimCycles(s, 4, 20)).toBe(4 + 3 + 20 - 2);
@@ -62,7 +72,12 @@ describe('schedule', () => {
     const A = Array.from({ length: 5 }, (_, m) => Array.from({ length: 3 }, (_, k) => m + k));
     const W = Array.from({ length: 3 }, (_, k) => Array.from({ length: 4 }, (_, n) => k - n));
     const s = schedule(c, d, A, W);
-    expect(s.commands.map((x) => [x.m0, x.mLen, x.n0, x.nLen])).toEqual([[0, 4, 0, 3], [0, 4, 3, 1], [4, 1, 0, 3], [4, 1, 3, 1]]);
+    expect(s.commands.map((x) => [x.m0, x.mLen, x.n0, x.nLen])).toEqual([
+      [0, 4, 0, 3],
+      [0, 4, 3, 1],
+      [4, 1, 0, 3],
+      [4, 1, 3, 1],
+    ]);
     // 2 folds of K=3 on 2 rows: 4 weight beats and 2*mLen activation beats per command
     expect(s.wBeats).toHaveLength(4 * 4);
     expect(s.aBeats).toHaveLength(2 * (4 + 4 + 1 + 1));

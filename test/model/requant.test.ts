@@ -6,7 +6,14 @@ import { describe, expect, it } from 'vitest';
 import { derive } from '../../generator/config/derive.js';
 import { resolveConfig } from '../../generator/config/resolve.js';
 import { infer } from '../../generator/inference/run.js';
-import { quantizeScale, requantFixed, roundHalfEven, roundedScale, outRange, requantFloat } from '../../generator/model/requant.js';
+import {
+  quantizeScale,
+  requantFixed,
+  roundHalfEven,
+  roundedScale,
+  outRange,
+  requantFloat,
+} from '../../generator/model/requant.js';
 import { rng } from '../../generator/model/rng.js';
 import { importModel } from '../../generator/onnx/import.js';
 import { readModel } from '../../generator/onnx/read.js';
@@ -36,27 +43,52 @@ describe('fixed-point requantization', () => {
     expect([5n, 3n, -3n, -5n, 4n].map((v) => roundedScale(v, half))).toEqual([3n, 2n, -2n, -3n, 2n]);
     expect([2.5, 1.5, -2.5, -1.5].map(roundHalfEven)).toEqual([2, 2, -2, -2]);
     // exact for accumulators whose product with the multiplier exceeds 2^53
-    expect(roundedScale(2n ** 31n - 1n, { multiplier: 2 ** 31 - 1, shift: 40 })).toBe(((2n ** 31n - 1n) ** 2n + 2n ** 39n) >> 40n);
+    expect(roundedScale(2n ** 31n - 1n, { multiplier: 2 ** 31 - 1, shift: 40 })).toBe(
+      ((2n ** 31n - 1n) ** 2n + 2n ** 39n) >> 40n,
+    );
   });
   it('adds the bias in the accumulator format, clamps ReLU at the zero point, saturates to the output width', () => {
-    const st = { bias: [10], scales: [{ multiplier: 2 ** 30, shift: 30 }], zeroPoint: 3, relu: false, out: { bits: 4, signed: true } };
+    const st = {
+      bias: [10],
+      scales: [{ multiplier: 2 ** 30, shift: 30 }],
+      zeroPoint: 3,
+      relu: false,
+      out: { bits: 4, signed: true },
+    };
     expect(requantFixed(2n, 0, st, acc32)).toBe(7); // (2 + 10)·1 + 3 = 15 → 7
     expect(requantFixed(-20n, 0, st, acc32)).toBe(-7);
     expect(requantFixed(-20n, 0, { ...st, relu: true }, acc32)).toBe(3);
     // a saturating 8-bit accumulator clamps acc + bias before scaling
-    expect(requantFixed(120n, 0, { ...st, out: { bits: 16, signed: true } }, { accBits: 8, accSigned: true, saturate: true })).toBe(127 + 3);
+    expect(
+      requantFixed(
+        120n,
+        0,
+        { ...st, out: { bits: 16, signed: true } },
+        { accBits: 8, accSigned: true, saturate: true },
+      ),
+    ).toBe(127 + 3);
     // a wrapping one wraps it
-    expect(requantFixed(120n, 0, { ...st, out: { bits: 16, signed: true } }, { accBits: 8, accSigned: true, saturate: false })).toBe(-126 + 3);
+    expect(
+      requantFixed(
+        120n,
+        0,
+        { ...st, out: { bits: 16, signed: true } },
+        { accBits: 8, accSigned: true, saturate: false },
+      ),
+    ).toBe(-126 + 3);
     expect(() => outRange({ bits: 1, signed: true })).toThrow(RangeError);
     expect(() => outRange({ bits: 17, signed: false })).toThrow(RangeError);
     expect(outRange({ bits: 16, signed: false })).toEqual({ min: 0, max: 65535 });
     expect(requantFloat(5, 0.5, 0, false, { bits: 8, signed: true })).toBe(2); // half to even
   });
-  it('differs from ONNX\'s fp32 rule rarely and by one step on the example CNN and MLP (measured)', () => {
+  it("differs from ONNX's fp32 rule rarely and by one step on the example CNN and MLP (measured)", () => {
     const c = resolveConfig(written({ rows: 8, cols: 8, aBits: 8, aSigned: false, maxK: 1024, accBits: 32 }), 'test');
     const d = derive(c);
     const imgs = fashionImages(20) ?? Array.from({ length: 20 }, (_, i) => patternImage(100 + i));
-    for (const [name, dims] of [['cnn', [1, 1, 28, 28]], ['mlp', [1, 784]]] as const) {
+    for (const [name, dims] of [
+      ['cnn', [1, 1, 28, 28]],
+      ['mlp', [1, 784]],
+    ] as const) {
       const net = importModel(readModel(`examples/models/${name}-int8.onnx`));
       let diffs = 0;
       let outs = 0;
@@ -76,7 +108,9 @@ describe('fixed-point requantization', () => {
           for (let i = 0; i < x.length; i++) maxStep = Math.max(maxStep, Math.abs(x[i]! - y[i]!));
         }
       }
-      console.log(`${name}: fixed-point output stage vs ONNX fp32 rule: ${diffs} of ${outs} layer outputs differ (${((100 * diffs) / outs).toFixed(3)} %) over ${imgs.length} inputs`);
+      console.log(
+        `${name}: fixed-point output stage vs ONNX fp32 rule: ${diffs} of ${outs} layer outputs differ (${((100 * diffs) / outs).toFixed(3)} %) over ${imgs.length} inputs`,
+      );
       expect(outs).toBeGreaterThan(0);
       expect(diffs / outs).toBeLessThan(0.01);
       expect(maxStep).toBeLessThanOrEqual(1);

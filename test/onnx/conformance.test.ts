@@ -19,12 +19,23 @@ import { written } from '../helpers/configs.js';
 
 const ROOT = '/usr/share/libonnx-testdata/data/node';
 const CASES = [
-  'test_quantizelinear', 'test_quantizelinear_axis', 'test_dequantizelinear', 'test_dequantizelinear_axis',
-  'test_qlinearmatmul_2D', 'test_qlinearmatmul_3D', 'test_qlinearconv',
-  'test_matmulinteger', 'test_basic_convinteger', 'test_convinteger_with_padding', 'test_convinteger_without_padding',
+  'test_quantizelinear',
+  'test_quantizelinear_axis',
+  'test_dequantizelinear',
+  'test_dequantizelinear_axis',
+  'test_qlinearmatmul_2D',
+  'test_qlinearmatmul_3D',
+  'test_qlinearconv',
+  'test_matmulinteger',
+  'test_basic_convinteger',
+  'test_convinteger_with_padding',
+  'test_convinteger_without_padding',
 ];
 const present = existsSync(ROOT);
-if (!present) console.warn(`conformance tests SKIPPED: ${ROOT} is missing; install the Debian package libonnx-testdata (bash scripts/setup.sh does)`);
+if (!present)
+  console.warn(
+    `conformance tests SKIPPED: ${ROOT} is missing; install the Debian package libonnx-testdata (bash scripts/setup.sh does)`,
+  );
 
 // 9-bit signed operands hold any uint8/int8 value minus any zero point of its type.
 const exact9 = resolveConfig(written({ rows: 4, cols: 4, aBits: 9, wBits: 9, maxK: 1024, accBits: 32 }), 'test');
@@ -36,8 +47,14 @@ describe.skipIf(!present)('ONNX conformance data (libonnx-testdata)', () => {
       const model = readModel(join(dir, 'model.onnx'));
       for (const set of readdirSync(dir).filter((f) => f.startsWith('test_data_set_'))) {
         const files = readdirSync(join(dir, set));
-        const ins = files.filter((f) => f.startsWith('input_')).sort().map((f) => readTensorPb(join(dir, set, f)));
-        const outs = files.filter((f) => f.startsWith('output_')).sort().map((f) => readTensorPb(join(dir, set, f)));
+        const ins = files
+          .filter((f) => f.startsWith('input_'))
+          .sort()
+          .map((f) => readTensorPb(join(dir, set, f)));
+        const outs = files
+          .filter((f) => f.startsWith('output_'))
+          .sort()
+          .map((f) => readTensorPb(join(dir, set, f)));
         const gin = model.graph!.input!.map((i) => i.name!);
         const constants = new Map<string, Tensor>(gin.slice(1).map((n, i) => [n, ins[i + 1]!]));
         const net = importModel(model, { constants, source: name });
@@ -56,7 +73,9 @@ describe.skipIf(!present)('ONNX conformance data (libonnx-testdata)', () => {
           const a = fx.tensors.get(out)!.data;
           const b = outs[0]!.data;
           const diffs = Array.from(a).filter((v, i) => v !== b[i]);
-          console.log(`${name}: fixed-point output stage differs from ONNX's float rule in ${diffs.length} of ${a.length} outputs`);
+          console.log(
+            `${name}: fixed-point output stage differs from ONNX's float rule in ${diffs.length} of ${a.length} outputs`,
+          );
           for (let i = 0; i < a.length; i++) expect(Math.abs(a[i]! - b[i]!)).toBeLessThanOrEqual(1);
         }
       }

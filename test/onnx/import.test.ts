@@ -13,19 +13,42 @@ import { resolveConfig } from '../../generator/config/resolve.js';
 import { infer } from '../../generator/inference/run.js';
 import { checkNetwork, formatIssues } from '../../generator/onnx/check.js';
 import { importModel } from '../../generator/onnx/import.js';
-import { decodeModel, onnx, readInput, readNpy, readTensorPb, tensorToProto, type Tensor } from '../../generator/onnx/read.js';
+import {
+  decodeModel,
+  onnx,
+  readInput,
+  readNpy,
+  readTensorPb,
+  tensorToProto,
+  type Tensor,
+} from '../../generator/onnx/read.js';
 import { written } from '../helpers/configs.js';
 import { buildCnn, buildMlp, buildOps } from '../../scripts/make-example-models.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'axgen-onnx-'));
-const t = (dtype: Tensor['dtype'], dims: number[], data: number[]): Tensor => ({ dtype, dims, data: Float64Array.from(data) });
+const t = (dtype: Tensor['dtype'], dims: number[], data: number[]): Tensor => ({
+  dtype,
+  dims,
+  data: Float64Array.from(data),
+});
 const vi = (name: string, elemType: number, dims: (number | string)[]) => ({
   name,
-  type: { tensorType: { elemType, shape: { dim: dims.map((d) => (typeof d === 'string' ? { dimParam: d } : { dimValue: d })) } } },
+  type: {
+    tensorType: {
+      elemType,
+      shape: { dim: dims.map((d) => (typeof d === 'string' ? { dimParam: d } : { dimValue: d })) },
+    },
+  },
 });
 
 /** One-node model: x (graph input) → op → y, with initializers. */
-function oneNode(op: string, inputs: string[], inits: [string, Tensor][], x: ReturnType<typeof vi>, attrs: object[] = []) {
+function oneNode(
+  op: string,
+  inputs: string[],
+  inits: [string, Tensor][],
+  x: ReturnType<typeof vi>,
+  attrs: object[] = [],
+) {
   return onnx.ModelProto.create({
     irVersion: 7,
     opsetImport: [{ domain: '', version: 13 }],
@@ -67,7 +90,11 @@ describe('reading files', () => {
     }
   });
   it('bytes that are not ONNX are a user error', () => {
-    expectUserError(() => decodeModel(new TextEncoder().encode('hello, not a model'), 'x.onnx'), /x\.onnx/, /ONNX model/);
+    expectUserError(
+      () => decodeModel(new TextEncoder().encode('hello, not a model'), 'x.onnx'),
+      /x\.onnx/,
+      /ONNX model/,
+    );
   });
   it('a truncated TensorProto .pb names the file and the element count', () => {
     const full = onnx.TensorProto.encode(tensorToProto('a', t('uint8', [2, 3], [1, 2, 3, 4, 5, 6]))).finish();
@@ -80,7 +107,23 @@ describe('reading files', () => {
     const header = "{'descr': '|i1', 'fortran_order': False, 'shape': (2, 2), }";
     const pad = 64 - ((10 + header.length + 1) % 64);
     const h = header + ' '.repeat(pad) + '\n';
-    const bytes = new Uint8Array([0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59, 1, 0, h.length & 255, h.length >> 8, ...new TextEncoder().encode(h), 1, 255, 3, 128]);
+    const bytes = new Uint8Array([
+      0x93,
+      0x4e,
+      0x55,
+      0x4d,
+      0x50,
+      0x59,
+      1,
+      0,
+      h.length & 255,
+      h.length >> 8,
+      ...new TextEncoder().encode(h),
+      1,
+      255,
+      3,
+      128,
+    ]);
     writeFileSync(join(tmp, 'a.npy'), bytes);
     const a = readInput(join(tmp, 'a.npy'));
     expect(a.dims).toEqual([2, 2]);
@@ -96,23 +139,40 @@ describe('reading files', () => {
 describe('import rejects before any work', () => {
   const u8 = vi('x', 2, [1, 4]);
   it('an unsupported op, naming the node, the op and the supported ones', () => {
-    expectUserError(() => importModel(oneNode('Sigmoid', ['x'], [], vi('x', 1, [1, 4]))), /node "n1" \(Sigmoid\)/, /QLinearConv/, /received Sigmoid/);
+    expectUserError(
+      () => importModel(oneNode('Sigmoid', ['x'], [], vi('x', 1, [1, 4]))),
+      /node "n1" \(Sigmoid\)/,
+      /QLinearConv/,
+      /received Sigmoid/,
+    );
   });
   it('every unsupported op of a model at once', () => {
     const m = oneNode('Sigmoid', ['x'], [], vi('x', 1, [1, 4]));
     m.graph!.node!.push(onnx.NodeProto.create({ name: 'n2', opType: 'LSTM', input: ['y'], output: ['z'] }));
-    expectUserError(() => importModel(m, { source: 'two.onnx' }), /two\.onnx: 2 problems/, /node "n1" \(Sigmoid\)/, /node "n2" \(LSTM\)/);
+    expectUserError(
+      () => importModel(m, { source: 'two.onnx' }),
+      /two\.onnx: 2 problems/,
+      /node "n1" \(Sigmoid\)/,
+      /node "n2" \(LSTM\)/,
+    );
   });
   it('weights that are not int8/uint8', () => {
     const m = oneNode('MatMulInteger', ['x', 'w'], [['w', t('int32', [4, 2], [1, 2, 3, 4, 5, 6, 7, 8])]], u8);
     expectUserError(() => importModel(m), /MatMulInteger/, /weight of type int8 or uint8/, /int32/);
   });
   it('dynamic shapes', () => {
-    const m = oneNode('MatMulInteger', ['x', 'w'], [['w', t('int8', [4, 2], [1, 2, 3, 4, 5, 6, 7, 8])]], vi('x', 2, ['batch', 4]));
+    const m = oneNode(
+      'MatMulInteger',
+      ['x', 'w'],
+      [['w', t('int8', [4, 2], [1, 2, 3, 4, 5, 6, 7, 8])]],
+      vi('x', 2, ['batch', 4]),
+    );
     expectUserError(() => importModel(m), /input "x"\.shape/, /dynamic shapes are not supported/, /batch/);
   });
   it('grouped convolutions', () => {
-    const m = oneNode('ConvInteger', ['x', 'w'], [['w', t('int8', [2, 1, 1, 1], [1, 2])]], vi('x', 2, [1, 2, 3, 3]), [{ name: 'group', type: 2, i: 2 }]);
+    const m = oneNode('ConvInteger', ['x', 'w'], [['w', t('int8', [2, 1, 1, 1], [1, 2])]], vi('x', 2, [1, 2, 3, 3]), [
+      { name: 'group', type: 2, i: 2 },
+    ]);
     expectUserError(() => importModel(m), /ConvInteger/, /group = 1/);
   });
   it('a float GEMM that is not in QDQ form', () => {
@@ -130,11 +190,17 @@ describe('operands the model needs and the network check', () => {
     opsetImport: [{ domain: '', version: 13 }],
     graph: {
       name: 'g',
-      node: [{ name: 'mm', opType: 'QLinearMatMul', input: ['x', 'xs', 'xz', 'w', 'ws', 'wz', 'ys', 'yz'], output: ['y'] }],
+      node: [
+        { name: 'mm', opType: 'QLinearMatMul', input: ['x', 'xs', 'xz', 'w', 'ws', 'wz', 'ys', 'yz'], output: ['y'] },
+      ],
       initializer: [
-        tensorToProto('xs', t('float', [], [0.05])), tensorToProto('xz', t('uint8', [], [3])),
-        tensorToProto('w', t('uint8', [4, 2], W)), tensorToProto('ws', t('float', [], [0.01])), tensorToProto('wz', t('uint8', [], [255])),
-        tensorToProto('ys', t('float', [], [0.3])), tensorToProto('yz', t('uint8', [], [100])),
+        tensorToProto('xs', t('float', [], [0.05])),
+        tensorToProto('xz', t('uint8', [], [3])),
+        tensorToProto('w', t('uint8', [4, 2], W)),
+        tensorToProto('ws', t('float', [], [0.01])),
+        tensorToProto('wz', t('uint8', [], [255])),
+        tensorToProto('ys', t('float', [], [0.3])),
+        tensorToProto('yz', t('uint8', [], [100])),
       ],
       input: [vi('x', 2, [1, 4])],
       output: [{ name: 'y' }],
@@ -146,11 +212,16 @@ describe('operands the model needs and the network check', () => {
     const issues = checkNetwork(net, c, derive(c));
     expect(issues.map((i) => i.path)).toEqual(['precision.activation', 'precision.weight']);
     const text = formatIssues(issues);
-    expect(text).toMatch(/layer mm \(QLinearMatMul\): precision\.weight needs w − z_w in -255\.\.0 \(9 bits signed at least\)/);
+    expect(text).toMatch(
+      /layer mm \(QLinearMatMul\): precision\.weight needs w − z_w in -255\.\.0 \(9 bits signed at least\)/,
+    );
     expect(text).toMatch(/precision\.activation needs x − z_x in -3\.\.252 \(9 bits signed/);
   });
   it('maxK and the accumulator are checked too', () => {
-    const c = resolveConfig(written({ rows: 2, cols: 2, aBits: 9, wBits: 9, maxK: 2, overflow: 'wrap', accBits: 20 }), 't');
+    const c = resolveConfig(
+      written({ rows: 2, cols: 2, aBits: 9, wBits: 9, maxK: 2, overflow: 'wrap', accBits: 20 }),
+      't',
+    );
     expect(checkNetwork(net, c, derive(c)).map((i) => i.path)).toEqual(['array.maxK']);
   });
   it('a 9-bit signed array runs it and computes sum((x − 3)(w − 255)) exactly', () => {
@@ -160,7 +231,9 @@ describe('operands the model needs and the network check', () => {
     const x = [10, 200, 3, 255];
     const res = infer(net, c, d, new Map([['x', t('uint8', [1, 4], x)]]));
     const acc = [0, 1].map((n) => x.reduce((s, v, k) => s + (v - 3) * (W[k * 2 + n]! - 255), 0));
-    const want = acc.map((a) => Math.min(255, Math.max(0, Math.round(Math.fround(a * Math.fround(Math.fround(0.05 * 0.01) / 0.3))) + 100)));
+    const want = acc.map((a) =>
+      Math.min(255, Math.max(0, Math.round(Math.fround(a * Math.fround(Math.fround(0.05 * 0.01) / 0.3))) + 100)),
+    );
     expect(Array.from(res.tensors.get('y')!.data)).toEqual(want);
     expect(acc[0]).toBeLessThan(0); // the effective weight −255 really took part
   });

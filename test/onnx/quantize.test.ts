@@ -20,7 +20,10 @@ describe('axgen quantize', () => {
   });
 
   it('the shipped int8 models import as GEMM layers with int8 per-channel weights and int32 biases', () => {
-    for (const [f, layers] of [['examples/models/fashion-mlp-int8.onnx', 2], ['examples/models/fashion-cnn-int8.onnx', 4]] as const) {
+    for (const [f, layers] of [
+      ['examples/models/fashion-mlp-int8.onnx', 2],
+      ['examples/models/fashion-cnn-int8.onnx', 4],
+    ] as const) {
       const net = importModel(readModel(f), { source: f });
       expect(net.layers.length).toBe(layers);
       for (const L of net.layers) {

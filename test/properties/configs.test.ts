@@ -53,13 +53,44 @@ describe('random valid configs', () => {
   });
 });
 
-const hostileName = fc.constantFrom('a; module evil', '../x', 'x/../../etc', 'module', 'wire', 'Top', '', ' a', 'a b', 'a\nb', 'é', '$x', 'x'.repeat(41));
+const hostileName = fc.constantFrom(
+  'a; module evil',
+  '../x',
+  'x/../../etc',
+  'module',
+  'wire',
+  'Top',
+  '',
+  ' a',
+  'a b',
+  'a\nb',
+  'é',
+  '$x',
+  'x'.repeat(41),
+);
 const mutation = fc.oneof(
   fc.record({ path: fc.constant('name'), value: fc.oneof(hostileName, fc.integer(), fc.constant(null)) }),
-  fc.record({ path: fc.constantFrom('array.rows', 'array.cols'), value: fc.oneof(fc.integer({ min: -5, max: 0 }), fc.integer({ min: 65, max: 1000 }), fc.double({ min: 1.1, max: 2.9, noInteger: true }), fc.string()) }),
-  fc.record({ path: fc.constantFrom('precision.activation.bits', 'precision.weight.bits'), value: fc.oneof(fc.integer({ min: -3, max: 1 }), fc.integer({ min: 17, max: 99 }), fc.boolean()) }),
-  fc.record({ path: fc.constantFrom('array.unknownKey', 'precision.extra', 'multiplier.fraction', 'bogus'), value: fc.anything() }),
-  fc.record({ path: fc.constant('multiplier.kind'), value: fc.oneof(fc.constantFrom('mitchel', 'EXACT', '', 'exact '), fc.integer()) }),
+  fc.record({
+    path: fc.constantFrom('array.rows', 'array.cols'),
+    value: fc.oneof(
+      fc.integer({ min: -5, max: 0 }),
+      fc.integer({ min: 65, max: 1000 }),
+      fc.double({ min: 1.1, max: 2.9, noInteger: true }),
+      fc.string(),
+    ),
+  }),
+  fc.record({
+    path: fc.constantFrom('precision.activation.bits', 'precision.weight.bits'),
+    value: fc.oneof(fc.integer({ min: -3, max: 1 }), fc.integer({ min: 17, max: 99 }), fc.boolean()),
+  }),
+  fc.record({
+    path: fc.constantFrom('array.unknownKey', 'precision.extra', 'multiplier.fraction', 'bogus'),
+    value: fc.anything(),
+  }),
+  fc.record({
+    path: fc.constant('multiplier.kind'),
+    value: fc.oneof(fc.constantFrom('mitchel', 'EXACT', '', 'exact '), fc.integer()),
+  }),
   fc.record({ path: fc.constant('dataflow'), value: fc.oneof(fc.string(), fc.integer()) }),
 );
 
@@ -108,7 +139,14 @@ describe('random valid configs in co-simulation', () => {
     await fc.assert(
       fc.asyncProperty(
         validShape,
-        fc.record({ m: fc.integer({ min: 1, max: 12 }), k: fc.integer({ min: 1, max: 20 }), n: fc.integer({ min: 1, max: 10 }), stall: fc.integer({ min: 0, max: 150 }), seed: fc.integer({ min: 1, max: 1e6 }), extra: fc.integer({ min: 0, max: 6 }) }),
+        fc.record({
+          m: fc.integer({ min: 1, max: 12 }),
+          k: fc.integer({ min: 1, max: 20 }),
+          n: fc.integer({ min: 1, max: 10 }),
+          stall: fc.integer({ min: 0, max: 150 }),
+          seed: fc.integer({ min: 1, max: 1e6 }),
+          extra: fc.integer({ min: 0, max: 6 }),
+        }),
         async (s, g) => {
           const w = written({ ...s, name: 'propsim', maxK: Math.max(s.maxK, g.k), accDepth: Math.min(s.accDepth, 16) });
           const c = resolveConfig(narrowed(w, g.extra));

@@ -36,12 +36,18 @@ afterAll(async () => {
 const nameArb = fc
   .tuple(
     fc.constantFrom(...'abcdefghijklmnopqrstuvwxyz'),
-    fc.array(fc.oneof({ weight: 3, arbitrary: fc.constant('_') }, { weight: 2, arbitrary: fc.constantFrom(...'abcxyz019') }), { maxLength: 39 }),
+    fc.array(
+      fc.oneof({ weight: 3, arbitrary: fc.constant('_') }, { weight: 2, arbitrary: fc.constantFrom(...'abcxyz019') }),
+      { maxLength: 39 },
+    ),
   )
   .map(([h, t]) => h + t.join(''));
 
 function configFor(name: string, axi: boolean): ResolvedConfig | null {
-  const w = { ...written({ name, rows: 2, cols: 1, aBits: 3, wBits: 3, maxK: 6, accDepth: 3 }), ...(axi ? { interface: 'axi' } : {}) };
+  const w = {
+    ...written({ name, rows: 2, cols: 1, aBits: 3, wBits: 3, maxK: 6, accDepth: 3 }),
+    ...(axi ? { interface: 'axi' } : {}),
+  };
   try {
     return resolveConfig(w, 'names');
   } catch (e) {
@@ -52,45 +58,70 @@ function configFor(name: string, axi: boolean): ResolvedConfig | null {
 }
 
 describe('random valid config names', () => {
-  it(`work in generate, lint, both simulators and synthesis (${runs} names, seed ${seed})`, async () => {
-    console.log(`names property: seed ${seed} (replay with AXGEN_NAME_SEED=${seed} AXGEN_NAME_RUNS=${runs})`);
-    const tried: string[] = [];
-    await fc.assert(
-      fc.asyncProperty(nameArb, fc.boolean(), async (name, axi) => {
-        const c = configFor(name, axi);
-        fc.pre(c !== null);
-        tried.push(`${name}${axi ? ' (axi)' : ''}`);
-        const dir = await mkdtemp(join(tmpdir(), 'axgen-names-'));
-        dirs.push(dir);
-        const out = join(dir, 'out');
-        const g = await generateTo(c!, out);
-        const folder = await loadRtlFolder(out);
-        expect(folder.edited).toBe(false);
-        expect(lintProblems(await lintFiles(folder.files, g.manifest.ipTop))).toBe('');
+  it(
+    `work in generate, lint, both simulators and synthesis (${runs} names, seed ${seed})`,
+    async () => {
+      console.log(`names property: seed ${seed} (replay with AXGEN_NAME_SEED=${seed} AXGEN_NAME_RUNS=${runs})`);
+      const tried: string[] = [];
+      await fc.assert(
+        fc.asyncProperty(nameArb, fc.boolean(), async (name, axi) => {
+          const c = configFor(name, axi);
+          fc.pre(c !== null);
+          tried.push(`${name}${axi ? ' (axi)' : ''}`);
+          const dir = await mkdtemp(join(tmpdir(), 'axgen-names-'));
+          dirs.push(dir);
+          const out = join(dir, 'out');
+          const g = await generateTo(c!, out);
+          const folder = await loadRtlFolder(out);
+          expect(folder.edited).toBe(false);
+          expect(lintProblems(await lintFiles(folder.files, g.manifest.ipTop))).toBe('');
 
-        const rep = await simulate(c!, { simulators: ['icarus', 'verilator'], seed: 5, stall: 0.2, gemm: { m: 3, k: 4, n: 2 }, rtl: folder.files, source: `--rtl ${out}` });
-        expect(rep.dut.top).toBe(g.manifest.ipTop);
-        for (const run of rep.runs) {
-          expect(run.problems, `${name} ${run.simulator}`).toEqual([]);
-          expect(run.passed).toBe(true);
-          expect(run.resultBeats).toBeGreaterThan(0);
-        }
+          const rep = await simulate(c!, {
+            simulators: ['icarus', 'verilator'],
+            seed: 5,
+            stall: 0.2,
+            gemm: { m: 3, k: 4, n: 2 },
+            rtl: folder.files,
+            source: `--rtl ${out}`,
+          });
+          expect(rep.dut.top).toBe(g.manifest.ipTop);
+          for (const run of rep.runs) {
+            expect(run.problems, `${name} ${run.simulator}`).toEqual([]);
+            expect(run.passed).toBe(true);
+            expect(run.resultBeats).toBeGreaterThan(0);
+          }
 
-        const names = folder.files.map((f) => f.name);
-        const y = await execa('yosys', ['-q', '-p', `read_verilog ${names.join(' ')}; synth -top ${g.manifest.ipTop}; check -assert; tee -o synth-stat.txt stat`], { cwd: out, reject: false, all: true });
-        expect(y.exitCode, y.all).toBe(0);
-        expect(await readFile(join(out, 'synth-stat.txt'), 'utf8')).toMatch(/Number of cells:\s+[1-9]/);
+          const names = folder.files.map((f) => f.name);
+          const y = await execa(
+            'yosys',
+            [
+              '-q',
+              '-p',
+              `read_verilog ${names.join(' ')}; synth -top ${g.manifest.ipTop}; check -assert; tee -o synth-stat.txt stat`,
+            ],
+            { cwd: out, reject: false, all: true },
+          );
+          expect(y.exitCode, y.all).toBe(0);
+          expect(await readFile(join(out, 'synth-stat.txt'), 'utf8')).toMatch(/Number of cells:\s+[1-9]/);
 
-        if (axi) {
-          const h = join(dir, 'use.c');
-          await writeFile(h, `#include "${join(out, 'regmap.h')}"\nunsigned magic(void) { return ${(await readFile(join(out, 'regmap.h'), 'utf8')).match(/#define (\w+_ID_MAGIC_RESET)/)![1]}; }\n`);
-          const cc = await execa('cc', ['-std=c99', '-Wall', '-Werror', '-fsyntax-only', h], { reject: false, all: true });
-          expect(cc.exitCode, cc.all).toBe(0);
-        }
-      }),
-      { numRuns: runs, seed },
-    );
-    console.log(`names property: ${tried.join(', ')}`);
-    expect(tried.length).toBe(runs);
-  }, 60_000 + runs * 30_000);
+          if (axi) {
+            const h = join(dir, 'use.c');
+            await writeFile(
+              h,
+              `#include "${join(out, 'regmap.h')}"\nunsigned magic(void) { return ${(await readFile(join(out, 'regmap.h'), 'utf8')).match(/#define (\w+_ID_MAGIC_RESET)/)![1]}; }\n`,
+            );
+            const cc = await execa('cc', ['-std=c99', '-Wall', '-Werror', '-fsyntax-only', h], {
+              reject: false,
+              all: true,
+            });
+            expect(cc.exitCode, cc.all).toBe(0);
+          }
+        }),
+        { numRuns: runs, seed },
+      );
+      console.log(`names property: ${tried.join(', ')}`);
+      expect(tried.length).toBe(runs);
+    },
+    60_000 + runs * 30_000,
+  );
 });

@@ -14,8 +14,10 @@ import { ID_MAGIC, regMap, resetValue, versionWord } from '../../generator/regma
 import { GENERATOR_VERSION } from '../../generator/version.js';
 import { lintFiles, lintProblems } from '../../sim/lint.js';
 
-const axiConfig = (extra: Record<string, unknown> = {}, shape: Parameters<typeof written>[0] = { name: 'rm', rows: 3, cols: 2, aBits: 5 }) =>
-  resolveConfig({ ...written(shape), interface: 'axi', ...extra }, 'test');
+const axiConfig = (
+  extra: Record<string, unknown> = {},
+  shape: Parameters<typeof written>[0] = { name: 'rm', rows: 3, cols: 2, aBits: 5 },
+) => resolveConfig({ ...written(shape), interface: 'axi', ...extra }, 'test');
 
 interface Parsed {
   offset: number;
@@ -48,7 +50,16 @@ describe('register map outputs', () => {
   const out = new Map(generate(c).out.map((f) => [f.name, f.text]));
 
   it('is written into the generated folder only for interface "axi"', () => {
-    for (const n of ['regmap.h', 'regmap.md', 'regmap.json', 'rm_axi_top.v', 'rm_csr.v', 'rm_axis_skid.v', 'rm_rst_sync.v']) expect(out.has(n), n).toBe(true);
+    for (const n of [
+      'regmap.h',
+      'regmap.md',
+      'regmap.json',
+      'rm_axi_top.v',
+      'rm_csr.v',
+      'rm_axis_skid.v',
+      'rm_rst_sync.v',
+    ])
+      expect(out.has(n), n).toBe(true);
     const plain = new Set(generate(config({ name: 'rm', rows: 3, cols: 2 })).out.map((f) => f.name));
     expect([...plain].filter((n) => /regmap|axi|csr|skid|rst_sync/.test(n))).toEqual([]);
     expect(out.get('files.f')).toContain('rm_axi_top.v');
@@ -72,9 +83,22 @@ describe('register map outputs', () => {
 
   it('C header, JSON and Markdown agree with the TypeScript description and with each other', () => {
     const h = parseHeader(out.get('regmap.h')!, 'rm');
-    const j = JSON.parse(out.get('regmap.json')!) as { registers: { name: string; offset: number; access: string; reset: number; fields: { name: string; lsb: number; width: number }[] }[] };
+    const j = JSON.parse(out.get('regmap.json')!) as {
+      registers: {
+        name: string;
+        offset: number;
+        access: string;
+        reset: number;
+        fields: { name: string; lsb: number; width: number }[];
+      }[];
+    };
     const md = out.get('regmap.md')!;
-    const mdRows = [...md.matchAll(/^\| (0x[0-9A-F]{8}) \| (\w+) \| (\w+) \| (0x[0-9A-F]{8}) \|/gm)].map((x) => ({ offset: Number(x[1]), name: x[2]!, access: x[3]!, reset: Number(x[4]) }));
+    const mdRows = [...md.matchAll(/^\| (0x[0-9A-F]{8}) \| (\w+) \| (\w+) \| (0x[0-9A-F]{8}) \|/gm)].map((x) => ({
+      offset: Number(x[1]),
+      name: x[2]!,
+      access: x[3]!,
+      reset: Number(x[4]),
+    }));
     expect(h.size).toBe(m.registers.length);
     expect(j.registers.length).toBe(m.registers.length);
     expect(mdRows.length).toBe(m.registers.length);
@@ -88,8 +112,11 @@ describe('register map outputs', () => {
       expect([jr.access, mr.access]).toEqual([r.access, r.access]);
       expect([hr.reset, jr.reset, mr.reset]).toEqual([resetValue(r), resetValue(r), resetValue(r)]);
       expect(jr.fields.map((f) => [f.name, f.lsb, f.width])).toEqual(r.fields.map((f) => [f.name, f.lsb, f.width]));
-      expect([...hr.fields].map(([n, f]) => [n, f.lsb, f.width])).toEqual(r.fields.map((f) => [f.name, f.lsb, f.width]));
-      for (const [n, f] of hr.fields) expect(f.mask, `${r.name}.${n}`).toBe(Number(((1n << BigInt(f.width)) - 1n) << BigInt(f.lsb)));
+      expect([...hr.fields].map(([n, f]) => [n, f.lsb, f.width])).toEqual(
+        r.fields.map((f) => [f.name, f.lsb, f.width]),
+      );
+      for (const [n, f] of hr.fields)
+        expect(f.mask, `${r.name}.${n}`).toBe(Number(((1n << BigInt(f.width)) - 1n) << BigInt(f.lsb)));
     });
   });
 
@@ -106,7 +133,14 @@ describe('register map outputs', () => {
   });
 
   it('derives byte-multiple TDATA widths from the config and documents them in the top', () => {
-    expect(axisWidths(d)).toEqual({ w: 16, a: 16, y: Math.ceil((2 * d.accBits) / 8) * 8, wLanes: 16, aLanes: 15, yLanes: 2 * d.accBits });
+    expect(axisWidths(d)).toEqual({
+      w: 16,
+      a: 16,
+      y: Math.ceil((2 * d.accBits) / 8) * 8,
+      wLanes: 16,
+      aLanes: 15,
+      yLanes: 2 * d.accBits,
+    });
     expect(out.get('rm_axi_top.v')).toContain('TDATA 16 bits = 3 lanes x 5 bits, TDATA[15:15] ignored');
   });
 
@@ -117,7 +151,19 @@ describe('register map outputs', () => {
 
   it.each([
     ['weight-stationary exact', axiConfig()],
-    ['output-stationary mitchell', axiConfig({}, { name: 'rmo', rows: 2, cols: 3, dataflow: 'output-stationary', multiplier: { kind: 'mitchell', fractionBits: 3 } })],
+    [
+      'output-stationary mitchell',
+      axiConfig(
+        {},
+        {
+          name: 'rmo',
+          rows: 2,
+          cols: 3,
+          dataflow: 'output-stationary',
+          multiplier: { kind: 'mitchell', fractionBits: 3 },
+        },
+      ),
+    ],
   ])('the emitted AXI IP (%s) is lint-clean in Verilator, Icarus and Yosys', async (_n, cc) => {
     const g = generate(cc);
     expect(lintProblems(await lintFiles(g.files, axiTopModule(cc)))).toBe('');

@@ -39,7 +39,10 @@ function operands(seed: number, M: number, K: number, N: number, aBits: number, 
 const configs = [
   {
     label: 'exact WS 3x2 int8, zero-skip',
-    c: resolveConfig({ ...written({ name: 'axe', rows: 3, cols: 2 }), interface: 'axi', zeroSkip: { activation: 0 } }, 'test'),
+    c: resolveConfig(
+      { ...written({ name: 'axe', rows: 3, cols: 2 }), interface: 'axi', zeroSkip: { activation: 0 } },
+      'test',
+    ),
     M: 6,
     K: 7,
     N: 5,
@@ -49,7 +52,18 @@ const configs = [
   {
     label: 'Mitchell OS 2x3 int6',
     c: resolveConfig(
-      { ...written({ name: 'axm', rows: 2, cols: 3, dataflow: 'output-stationary', aBits: 6, wBits: 6, multiplier: { kind: 'mitchell', fractionBits: 3 } }), interface: 'axi' },
+      {
+        ...written({
+          name: 'axm',
+          rows: 2,
+          cols: 3,
+          dataflow: 'output-stationary',
+          aBits: 6,
+          wBits: 6,
+          multiplier: { kind: 'mitchell', fractionBits: 3 },
+        }),
+        interface: 'axi',
+      },
       'test',
     ),
     M: 5,
@@ -67,14 +81,17 @@ describe.each(configs)('AXI co-simulation: $label', ({ c, M, K, N, aBits, wBits 
     ['icarus', 13, 170],
     ['verilator', 21, 0],
     ['verilator', 22, 120],
-  ])('%s seed %i stall %i/256: bit-exact, counters equal the model, nothing lost or duplicated', async (simulator, seed, stall) => {
-    const { A, W } = operands(seed * 7 + M, M, K, N, aBits, wBits);
-    const r = await axiCosim(c, { simulator, A, W, seed, stall, abortAfter: 6 + (seed % 5) * 4 });
-    expect(r.problems, `seed ${seed}\n${r.output.slice(0, 2000)}`).toEqual([]);
-    expect(r.passed).toBe(true);
-    expect(r.errors).toBe(0);
-    expect(r.starts).toBeGreaterThan(3);
-  });
+  ])(
+    '%s seed %i stall %i/256: bit-exact, counters equal the model, nothing lost or duplicated',
+    async (simulator, seed, stall) => {
+      const { A, W } = operands(seed * 7 + M, M, K, N, aBits, wBits);
+      const r = await axiCosim(c, { simulator, A, W, seed, stall, abortAfter: 6 + (seed % 5) * 4 });
+      expect(r.problems, `seed ${seed}\n${r.output.slice(0, 2000)}`).toEqual([]);
+      expect(r.passed).toBe(true);
+      expect(r.errors).toBe(0);
+      expect(r.starts).toBeGreaterThan(3);
+    },
+  );
 });
 
 describe('AXI checker self-test', () => {
@@ -86,10 +103,38 @@ describe('AXI checker self-test', () => {
     return lines.join('\n');
   };
   it.each<[string, (t: Record<string, string>) => void, RegExp]>([
-    ['a wrong result lane', (t) => (t['y.hex'] = flipLast(t['y.hex']!, t['y.hex']!.split('\n').length - 2, (l) => l.replace(/.$/, (x) => (x === '0' ? '1' : '0')))), /AXGEN_YBEAT/],
-    ['a wrong result TLAST', (t) => (t['y.hex'] = flipLast(t['y.hex']!, t['y.hex']!.split('\n').length - 2, (l) => (l.startsWith('1') ? '0' : '1') + l.slice(1))), /AXGEN_YBEAT .*tlast_expected/],
-    ['a wrong counter', (t) => (t['prog.hex'] = t['prog.hex']!.replace(/^2 14 ([0-9a-f]+)/m, (_x, v: string) => `2 14 ${(parseInt(v, 16) + 1).toString(16)}`)), /AXGEN_CSR .*addr=14/],
-    ['a missing result beat', (t) => (t['y.hex'] = t['y.hex']!.replace(/^(\d+)/, (x) => String(Number(x) + 1)) + '1 0\n'), /AXGEN_(STREAMS|TIMEOUT)/],
+    [
+      'a wrong result lane',
+      (t) =>
+        (t['y.hex'] = flipLast(t['y.hex']!, t['y.hex']!.split('\n').length - 2, (l) =>
+          l.replace(/.$/, (x) => (x === '0' ? '1' : '0')),
+        )),
+      /AXGEN_YBEAT/,
+    ],
+    [
+      'a wrong result TLAST',
+      (t) =>
+        (t['y.hex'] = flipLast(
+          t['y.hex']!,
+          t['y.hex']!.split('\n').length - 2,
+          (l) => (l.startsWith('1') ? '0' : '1') + l.slice(1),
+        )),
+      /AXGEN_YBEAT .*tlast_expected/,
+    ],
+    [
+      'a wrong counter',
+      (t) =>
+        (t['prog.hex'] = t['prog.hex']!.replace(
+          /^2 14 ([0-9a-f]+)/m,
+          (_x, v: string) => `2 14 ${(parseInt(v, 16) + 1).toString(16)}`,
+        )),
+      /AXGEN_CSR .*addr=14/,
+    ],
+    [
+      'a missing result beat',
+      (t) => (t['y.hex'] = t['y.hex']!.replace(/^(\d+)/, (x) => String(Number(x) + 1)) + '1 0\n'),
+      /AXGEN_(STREAMS|TIMEOUT)/,
+    ],
   ])('fails on %s', async (_name, mutate, expected) => {
     const r = await axiCosim(c, { simulator: 'icarus', A, W, seed: 2, stall: 40, mutate });
     expect(r.passed).toBe(false);

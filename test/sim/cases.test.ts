@@ -3,7 +3,16 @@ import { describe, expect, it } from 'vitest';
 import { derive } from '../../generator/config/derive.js';
 import { resolveConfig } from '../../generator/config/resolve.js';
 import { commandLimits, refusedCommand, refusedSchedule } from '../../generator/model/schedule.js';
-import { casesFor, refusedCases, commandM, defaultGemm, laneOrigin, operandsOf, parseGemm, scheduleCases } from '../../sim/cases.js';
+import {
+  casesFor,
+  refusedCases,
+  commandM,
+  defaultGemm,
+  laneOrigin,
+  operandsOf,
+  parseGemm,
+  scheduleCases,
+} from '../../sim/cases.js';
 
 const mk = (dataflow: string, rows: number, cols: number, aSigned = true) =>
   resolveConfig(
@@ -39,12 +48,31 @@ describe('cases', () => {
     const d = derive(c);
     const cases = casesFor(c, d, { seed: 4 });
     const by = (n: string) => cases.find((x) => x.name === n)!;
-    expect(by('directed all-max').A.flat().every((a) => a === 255)).toBe(true);
-    expect(by('directed all-max').W.flat().every((w) => w === 7)).toBe(true);
-    expect(by('directed all-min').A.flat().every((a) => a === 0)).toBe(true);
-    expect(by('directed all-min').W.flat().every((w) => w === -8)).toBe(true);
+    expect(
+      by('directed all-max')
+        .A.flat()
+        .every((a) => a === 255),
+    ).toBe(true);
+    expect(
+      by('directed all-max')
+        .W.flat()
+        .every((w) => w === 7),
+    ).toBe(true);
+    expect(
+      by('directed all-min')
+        .A.flat()
+        .every((a) => a === 0),
+    ).toBe(true);
+    expect(
+      by('directed all-min')
+        .W.flat()
+        .every((w) => w === -8),
+    ).toBe(true);
     expect(new Set(by('directed alternating-signs').W.flat())).toEqual(new Set([7, -8]));
-    const zeros = (n: string) => by(n).A.flat().filter((a) => a === 0).length / by(n).A.flat().length;
+    const zeros = (n: string) =>
+      by(n)
+        .A.flat()
+        .filter((a) => a === 0).length / by(n).A.flat().length;
     expect(zeros('directed zeros-90%')).toBeGreaterThan(zeros('directed zeros-50%'));
     expect(casesFor(c, d, { seed: 4 })).toEqual(cases);
     expect(casesFor(c, d, { seed: 5 })[0]).not.toEqual(cases[0]);
@@ -66,7 +94,13 @@ describe('cases', () => {
     const zeroIdx = ms.parts.findIndex((p) => p.case.name === 'directed all-zero');
     expect(ms.parts.slice(1, zeroIdx).map((p) => p.case.name)).toEqual(['refused M=0', 'refused K=0', 'refused N=0']);
     const firstDirected = laneOrigin(ms, ms.parts[zeroIdx]!.firstBeat, 0)!;
-    expect(firstDirected).toMatchObject({ caseIndex: zeroIdx, caseName: 'directed all-zero', caseCommand: 0, m: 0, n: 0 });
+    expect(firstDirected).toMatchObject({
+      caseIndex: zeroIdx,
+      caseName: 'directed all-zero',
+      caseCommand: 0,
+      m: 0,
+      n: 0,
+    });
     expect(laneOrigin(ms, ms.all.yBeats.length, 0)).toBeNull();
   });
 

@@ -11,7 +11,15 @@ import { casesFor } from '../../sim/cases.js';
 import { cosim } from '../../sim/cosim.js';
 import { faults } from '../../sim/faults.js';
 
-const mk = (name: string, dataflow: string, rows: number, cols: number, kind = 'exact', aSigned = true, extra: object = {}): ResolvedConfig =>
+const mk = (
+  name: string,
+  dataflow: string,
+  rows: number,
+  cols: number,
+  kind = 'exact',
+  aSigned = true,
+  extra: object = {},
+): ResolvedConfig =>
   resolveConfig(
     {
       name,
@@ -32,10 +40,19 @@ const configs = [
 ];
 
 const run = (c: ResolvedConfig, extra: Partial<Parameters<typeof cosim>[1]> = {}) =>
-  cosim(c, { simulator: 'icarus', cases: casesFor(c, derive(c), { seed: 11, gemm: { m: 7, k: 7, n: 5 } }), seed: 11, stall: 32, ...extra });
+  cosim(c, {
+    simulator: 'icarus',
+    cases: casesFor(c, derive(c), { seed: 11, gemm: { m: 7, k: 7, n: 5 } }),
+    seed: 11,
+    stall: 32,
+    ...extra,
+  });
 
 const pretty = (r: Awaited<ReturnType<typeof cosim>>) =>
-  JSON.stringify({ passed: r.passed, problems: r.problems, counters: r.counters.slice(0, 2), mismatches: r.mismatches.slice(0, 2) }, (_k, v) => (typeof v === 'bigint' ? String(v) : v));
+  JSON.stringify(
+    { passed: r.passed, problems: r.problems, counters: r.counters.slice(0, 2), mismatches: r.mismatches.slice(0, 2) },
+    (_k, v) => (typeof v === 'bigint' ? String(v) : v),
+  );
 
 describe('the checker passes the unmodified RTL', () => {
   it.each(configs.map((c) => [c.name, c] as const))('%s', async (_n, c) => {
@@ -48,9 +65,15 @@ describe('the checker passes the unmodified RTL', () => {
 describe('faults injected into the emitted RTL are caught', () => {
   // Gate-only faults simulate correctly in RTL by design: test/sim/gate.test.ts catches them.
   const rtlFaults = faults.filter((f) => !f.gateOnly);
-  const matrix = configs.flatMap((c) => rtlFaults.filter((f) => f.appliesTo(c)).map((f) => [`${f.name} on ${c.name}`, c, f] as const));
+  const matrix = configs.flatMap((c) =>
+    rtlFaults.filter((f) => f.appliesTo(c)).map((f) => [`${f.name} on ${c.name}`, c, f] as const),
+  );
   it('every fault applies to at least one test config', () => {
-    for (const f of rtlFaults) expect(configs.some((c) => f.appliesTo(c)), f.name).toBe(true);
+    for (const f of rtlFaults)
+      expect(
+        configs.some((c) => f.appliesTo(c)),
+        f.name,
+      ).toBe(true);
   });
   it.each(matrix)('%s', async (_n, c, f) => {
     // A short watchdog: a fault may hang the array (refusal-removed with K = 0 does).
@@ -71,22 +94,42 @@ describe('bad vector files are reported, never passed', () => {
   const c = configs[0]!;
   const lines = (t: string) => t.split('\n').filter((l) => l !== '');
   const tampers: [string, (f: Record<string, string>) => Record<string, string>, RegExp][] = [
-    ['y.hex one line short (count unchanged)', (f) => ({ ...f, 'y.hex': lines(f['y.hex']!).slice(0, -1).join('\n') + '\n' }), /TBERROR|STREAMS|results/],
-    ['y.hex count and lines both short', (f) => {
-      const l = lines(f['y.hex']!);
-      return { ...f, 'y.hex': [String(Number(l[0]) - 1), ...l.slice(1, -1)].join('\n') + '\n' };
-    }, /EXTRA|STREAMS|result beats/],
-    ['w.hex one line short', (f) => ({ ...f, 'w.hex': lines(f['w.hex']!).slice(0, -1).join('\n') + '\n' }), /TBERROR|STREAMS|TIMEOUT/],
-    ['a non-hex character in y.hex', (f) => {
-      const l = lines(f['y.hex']!);
-      l[3] = 'g' + l[3]!.slice(1);
-      return { ...f, 'y.hex': l.join('\n') + '\n' };
-    }, /TBERROR/],
-    ['an x digit in a.hex', (f) => {
-      const l = lines(f['a.hex']!);
-      l[2] = 'x' + l[2]!.slice(1);
-      return { ...f, 'a.hex': l.join('\n') + '\n' };
-    }, /TBERROR/],
+    [
+      'y.hex one line short (count unchanged)',
+      (f) => ({ ...f, 'y.hex': lines(f['y.hex']!).slice(0, -1).join('\n') + '\n' }),
+      /TBERROR|STREAMS|results/,
+    ],
+    [
+      'y.hex count and lines both short',
+      (f) => {
+        const l = lines(f['y.hex']!);
+        return { ...f, 'y.hex': [String(Number(l[0]) - 1), ...l.slice(1, -1)].join('\n') + '\n' };
+      },
+      /EXTRA|STREAMS|result beats/,
+    ],
+    [
+      'w.hex one line short',
+      (f) => ({ ...f, 'w.hex': lines(f['w.hex']!).slice(0, -1).join('\n') + '\n' }),
+      /TBERROR|STREAMS|TIMEOUT/,
+    ],
+    [
+      'a non-hex character in y.hex',
+      (f) => {
+        const l = lines(f['y.hex']!);
+        l[3] = 'g' + l[3]!.slice(1);
+        return { ...f, 'y.hex': l.join('\n') + '\n' };
+      },
+      /TBERROR/,
+    ],
+    [
+      'an x digit in a.hex',
+      (f) => {
+        const l = lines(f['a.hex']!);
+        l[2] = 'x' + l[2]!.slice(1);
+        return { ...f, 'a.hex': l.join('\n') + '\n' };
+      },
+      /TBERROR/,
+    ],
     ['empty cmd.hex', (f) => ({ ...f, 'cmd.hex': '' }), /TBERROR/],
   ];
   it.each(tampers)('%s', async (_n, tamper, problem) => {

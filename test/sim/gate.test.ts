@@ -35,18 +35,24 @@ const opts = { simulators: ['icarus' as const], seed: 3, stall: 0.1, source: 'fp
 const fault = faultNamed('sign-extended-exact-mul');
 
 describe('gate-level co-simulation of a 2x2 signed int8 exact array', () => {
-  it.each(GATE_FLOWS.map((f) => [flowLabel(f), f] as const))('%s netlist matches the golden model', async (_l, flow) => {
-    const r = await gateCosim(s8, { ...opts, flow });
-    expect(r.passed, formatGateReport(r)).toBe(true);
-    const run = r.runs[0]!;
-    expect(run.commands).toBeGreaterThan(8);
-    expect(run.resultBeats).toBeGreaterThan(30);
-    // The DSP flows really put the multipliers into DSP blocks, the others into logic.
-    const dsps = (r.gate.cells.SB_MAC16 ?? 0) + (r.gate.cells.DSP48E1 ?? 0);
-    expect(dsps, JSON.stringify(r.gate.cells)).toBe(flow.dsp ? 4 : 0);
-    // A netlist, not the RTL: only primitive cells (no axgen module survives flattening).
-    expect(Object.keys(r.gate.cells).some((k) => k.startsWith('fpga_s8_')), JSON.stringify(r.gate.cells)).toBe(false);
-  });
+  it.each(GATE_FLOWS.map((f) => [flowLabel(f), f] as const))(
+    '%s netlist matches the golden model',
+    async (_l, flow) => {
+      const r = await gateCosim(s8, { ...opts, flow });
+      expect(r.passed, formatGateReport(r)).toBe(true);
+      const run = r.runs[0]!;
+      expect(run.commands).toBeGreaterThan(8);
+      expect(run.resultBeats).toBeGreaterThan(30);
+      // The DSP flows really put the multipliers into DSP blocks, the others into logic.
+      const dsps = (r.gate.cells.SB_MAC16 ?? 0) + (r.gate.cells.DSP48E1 ?? 0);
+      expect(dsps, JSON.stringify(r.gate.cells)).toBe(flow.dsp ? 4 : 0);
+      // A netlist, not the RTL: only primitive cells (no axgen module survives flattening).
+      expect(
+        Object.keys(r.gate.cells).some((k) => k.startsWith('fpga_s8_')),
+        JSON.stringify(r.gate.cells),
+      ).toBe(false);
+    },
+  );
 });
 
 describe('axgen synth --verify', () => {
@@ -56,11 +62,28 @@ describe('axgen synth --verify', () => {
     const file = join(work, 'fpga_s8.json');
     writeFileSync(file, JSON.stringify(s8Written));
     const root = fileURLToPath(new URL('../../', import.meta.url));
-    const r = await execa('node', [join(root, 'bin/axgen.js'), 'synth', file, '--target', 'ice40', '--verify', '--seed', '3', '--json', join(work, 'r.json')], { cwd: root, reject: false, all: true });
+    const r = await execa(
+      'node',
+      [
+        join(root, 'bin/axgen.js'),
+        'synth',
+        file,
+        '--target',
+        'ice40',
+        '--verify',
+        '--seed',
+        '3',
+        '--json',
+        join(work, 'r.json'),
+      ],
+      { cwd: root, reject: false, all: true },
+    );
     expect(r.exitCode, r.all).toBe(0);
     expect(r.all).toMatch(/gate-level ice40 nodsp: fpga_s8_top netlist/);
     expect(r.all).toMatch(/gate-level ice40 dsp: fpga_s8_top netlist \(synth_ice40 -dsp .*4 SB_MAC16/);
-    const j = JSON.parse(readFileSync(join(work, 'r.json'), 'utf8')) as { verification: { flow: string; passed: boolean }[] };
+    const j = JSON.parse(readFileSync(join(work, 'r.json'), 'utf8')) as {
+      verification: { flow: string; passed: boolean }[];
+    };
     expect(j.verification.map((v) => [v.flow, v.passed])).toEqual([
       ['ice40 nodsp', true],
       ['ice40 dsp', true],
@@ -72,8 +95,16 @@ describe('the sign-extended exact multiplier (issue 11) as an injected fault', (
   const rtl = fault.inject(emitRtl(s8), s8);
 
   it('is right in RTL simulation (so only the gate-level check can catch it)', async () => {
-    expect(rtl.find((f) => f.module === 'fpga_s8_mul')!.text).toMatch(/wire \[15:0\] a_ext = .*\n.*\n\s+assign p_o = a_ext \* w_ext;/);
-    const r = await cosim(s8, { simulator: 'icarus', cases: casesFor(s8, derive(s8), { seed: 3 }), seed: 3, stall: 26, rtl });
+    expect(rtl.find((f) => f.module === 'fpga_s8_mul')!.text).toMatch(
+      /wire \[15:0\] a_ext = .*\n.*\n\s+assign p_o = a_ext \* w_ext;/,
+    );
+    const r = await cosim(s8, {
+      simulator: 'icarus',
+      cases: casesFor(s8, derive(s8), { seed: 3 }),
+      seed: 3,
+      stall: 26,
+      rtl,
+    });
     expect(r.passed).toBe(true);
   });
 
@@ -114,21 +145,34 @@ describe('standalone multipliers of every unit kind at gate level (ice40 -dsp, o
       .map((u) => {
         const x = samplesOf(u).exhaustive[0]!;
         const six = (o: { bits: number; signed: boolean }) => ({ bits: Math.min(o.bits, 6), signed: o.signed });
-        return unitVariant(`g_${u.kind.replace(/[^a-z0-9]/g, '_')}`, six(x.activation), six(x.weight), { kind: u.kind, ...x.params });
+        return unitVariant(`g_${u.kind.replace(/[^a-z0-9]/g, '_')}`, six(x.activation), six(x.weight), {
+          kind: u.kind,
+          ...x.params,
+        });
       }),
   ];
 
   it('every registered kind is covered', () => {
-    for (const k of units.map((x) => x.kind)) expect(variants.some((v) => v.multiplier.kind === k), k).toBe(true);
+    for (const k of units.map((x) => x.kind))
+      expect(
+        variants.some((v) => v.multiplier.kind === k),
+        k,
+      ).toBe(true);
   });
 
   it('all pairs match the golden models; the sign-extended exact form is wrong in its netlist only', async () => {
     const bad = unitVariant('g_exact_bad', s, s, { kind: 'exact' });
-    const r = await gateCheckUnits([...variants, bad], { target: 'ice40', dsp: true }, 'icarus', { rtl: { g_exact_bad: fault.inject(emitUnit(bad), bad) } });
+    const r = await gateCheckUnits([...variants, bad], { target: 'ice40', dsp: true }, 'icarus', {
+      rtl: { g_exact_bad: fault.inject(emitUnit(bad), bad) },
+    });
     const good = r.variants.slice(0, -1);
-    expect(good.every((v) => v.errors === 0 && v.exhaustive && v.checked === v.vectors), describeFailures(r)).toBe(true);
+    expect(
+      good.every((v) => v.errors === 0 && v.exhaustive && v.checked === v.vectors),
+      describeFailures(r),
+    ).toBe(true);
     expect(r.problems).toEqual([]);
-    for (const name of ['g_exact_ss', 'g_exact_su', 'g_exact_us', 'g_exact_uu']) expect(r.cells[name]!.SB_MAC16, name).toBe(1);
+    for (const name of ['g_exact_ss', 'g_exact_su', 'g_exact_us', 'g_exact_uu'])
+      expect(r.cells[name]!.SB_MAC16, name).toBe(1);
     // The issue's figures: wrong on 48,895 of 65,536 pairs, e.g. -128 × -127 → 16512.
     const b = r.variants.at(-1)!;
     expect(b.errors).toBe(48_895);

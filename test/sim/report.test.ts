@@ -31,7 +31,14 @@ const report: RegressReport = {
   passed: 1,
   failed: 1,
   tools: { icarus: 'Icarus Verilog version 11.0' },
-  results: [job('a', true), job('b', false, '✖ b\n    mismatch: directed all-max, command 0 (tile at m0=0, n0=0), row 0, column 1: expected <5> & "x", actual 4\u001b[0m\n')],
+  results: [
+    job('a', true),
+    job(
+      'b',
+      false,
+      '✖ b\n    mismatch: directed all-max, command 0 (tile at m0=0, n0=0), row 0, column 1: expected <5> & "x", actual 4\u001b[0m\n',
+    ),
+  ],
 };
 
 describe('regression reports', () => {
@@ -39,7 +46,9 @@ describe('regression reports', () => {
     const x = junitXml(report);
     expect(x).toMatch(/<testsuite name="axgen.regress.default" tests="2" failures="1"/);
     expect(x.match(/<testcase /g)).toHaveLength(2);
-    expect(x).toMatch(/<failure message="mismatch: directed all-max, command 0 \(tile at m0=0, n0=0\), row 0, column 1: expected &lt;5&gt; &amp; &quot;x&quot;, actual 4\[0m"/);
+    expect(x).toMatch(
+      /<failure message="mismatch: directed all-max, command 0 \(tile at m0=0, n0=0\), row 0, column 1: expected &lt;5&gt; &amp; &quot;x&quot;, actual 4\[0m"/,
+    );
     expect(x).toMatch(/replay: axgen regress --only b<\/failure>/);
     // eslint-disable-next-line no-control-regex
     expect(x).not.toMatch(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/);
@@ -48,7 +57,9 @@ describe('regression reports', () => {
     const t = summaryTable(report).split('\n');
     expect(t[0]).toMatch(/^config\s+unit\s+flow\s+shape\s+operands\s+simulator\s+result/);
     expect(t.filter((l) => / FAIL /.test(l))).toHaveLength(1);
-    expect(t).toContain('1 passed, 1 failed, 2 jobs in 5.0 s (suite default, seed 1, 2 parallel jobs; Icarus Verilog version 11.0)');
+    expect(t).toContain(
+      '1 passed, 1 failed, 2 jobs in 5.0 s (suite default, seed 1, 2 parallel jobs; Icarus Verilog version 11.0)',
+    );
   });
   it('progress: plain lines when not on a terminal', () => {
     let out = '';
@@ -62,7 +73,11 @@ describe('regression reports', () => {
   });
   it('progress: a redrawn bar on a terminal', () => {
     let out = '';
-    const stream = { isTTY: true, columns: 80, write: (s: string) => ((out += s), true) } as unknown as NodeJS.WriteStream;
+    const stream = {
+      isTTY: true,
+      columns: 80,
+      write: (s: string) => ((out += s), true),
+    } as unknown as NodeJS.WriteStream;
     const p = progress(stream);
     p.start(2);
     p.tick('a/icarus', true, 1, 2);
@@ -75,10 +90,18 @@ describe('regression reports', () => {
 describe('tool version range', () => {
   it('accepts the supported versions and names what to install otherwise', async () => {
     const { checkVersion, ToolMissingError } = await import('../../generator/infra/tools.js');
-    expect(checkVersion('verilator', 'Verilator 5.006 2023-01-22 rev (Debian 5.006-3)\n').version).toBe('Verilator 5.006 2023-01-22 rev (Debian 5.006-3)');
-    expect(checkVersion('iverilog', 'Icarus Verilog version 11.0 (stable) ()\n').version).toMatch(/^Icarus Verilog version 11\.0/);
-    expect(() => checkVersion('verilator', 'Verilator 4.038 2020-07-11')).toThrow(/older than the supported 5\.006.*apt-get install -y verilator build-essential/);
-    expect(() => checkVersion('verilator', 'Verilator 6.000 2030-01-01')).toThrow(/newer than the supported 5\.006 to 5\.x/);
+    expect(checkVersion('verilator', 'Verilator 5.006 2023-01-22 rev (Debian 5.006-3)\n').version).toBe(
+      'Verilator 5.006 2023-01-22 rev (Debian 5.006-3)',
+    );
+    expect(checkVersion('iverilog', 'Icarus Verilog version 11.0 (stable) ()\n').version).toMatch(
+      /^Icarus Verilog version 11\.0/,
+    );
+    expect(() => checkVersion('verilator', 'Verilator 4.038 2020-07-11')).toThrow(
+      /older than the supported 5\.006.*apt-get install -y verilator build-essential/,
+    );
+    expect(() => checkVersion('verilator', 'Verilator 6.000 2030-01-01')).toThrow(
+      /newer than the supported 5\.006 to 5\.x/,
+    );
     expect(() => checkVersion('iverilog', 'Icarus Verilog version 10.3 (stable)')).toThrow(ToolMissingError);
     expect(() => checkVersion('iverilog', 'something else')).toThrow(/unrecognised version output/);
   });

@@ -18,7 +18,10 @@ describe('default suite coverage', () => {
   it('every registered unit kind on both dataflows', () => {
     for (const u of units)
       for (const df of ['weight-stationary', 'output-stationary'])
-        expect(configs.some((c) => c.multiplier.kind === u.kind && c.dataflow === df), `${u.kind} ${df}`).toBe(true);
+        expect(
+          configs.some((c) => c.multiplier.kind === u.kind && c.dataflow === df),
+          `${u.kind} ${df}`,
+        ).toBe(true);
   });
   it('signed, unsigned and mixed operands; 1x1, non-square and square arrays; a saturating accumulator', () => {
     const sign = (c: (typeof configs)[number]) => `${c.precision.activation.signed}/${c.precision.weight.signed}`;
@@ -31,6 +34,9 @@ describe('default suite coverage', () => {
   it('zero-skip on every unit kind, on both dataflows', () => {
     for (const u of units)
       for (const df of ['weight-stationary', 'output-stationary'])
-        expect(configs.some((c) => c.multiplier.kind === u.kind && c.dataflow === df && c.zeroSkip !== undefined), `${u.kind} ${df}`).toBe(true);
+        expect(
+          configs.some((c) => c.multiplier.kind === u.kind && c.dataflow === df && c.zeroSkip !== undefined),
+          `${u.kind} ${df}`,
+        ).toBe(true);
   });
 });

@@ -97,7 +97,10 @@ describe('sweep runs', () => {
 
   it('records a failing point and an invalid point with their errors and goes on', async () => {
     freshCache();
-    const s = await resolveSweep(spec({ 'multiplier.kind': ['exact', 'mitchell', 'ilm'], 'precision.accumulator.bits': [2, 12] }), 'spec.json');
+    const s = await resolveSweep(
+      spec({ 'multiplier.kind': ['exact', 'mitchell', 'ilm'], 'precision.accumulator.bits': [2, 12] }),
+      'spec.json',
+    );
     const { results, stats } = await runSweep(s, {
       compute: async (c, o) => {
         if (c.multiplier.kind === 'mitchell') throw new Error('yosys crashed (injected)');
@@ -106,9 +109,14 @@ describe('sweep runs', () => {
     });
     expect(stats).toMatchObject({ points: 6, invalid: 3, failed: 1, computed: 2 });
     const byLabel = Object.fromEntries(results.points.map((p) => [p.label, p]));
-    expect(byLabel['multiplier.kind=mitchell, precision.accumulator.bits=12']).toMatchObject({ status: 'failed', error: 'yosys crashed (injected)' });
+    expect(byLabel['multiplier.kind=mitchell, precision.accumulator.bits=12']).toMatchObject({
+      status: 'failed',
+      error: 'yosys crashed (injected)',
+    });
     expect(byLabel['multiplier.kind=exact, precision.accumulator.bits=2']!.status).toBe('invalid');
-    expect(byLabel['multiplier.kind=exact, precision.accumulator.bits=2']!.error).toMatch(/precision\.accumulator\.bits: expected at least/);
+    expect(byLabel['multiplier.kind=exact, precision.accumulator.bits=2']!.error).toMatch(
+      /precision\.accumulator\.bits: expected at least/,
+    );
     expect(byLabel['multiplier.kind=ilm, precision.accumulator.bits=12']!.status).toBe('ok');
     const files = await renderOutputs(results);
     const csv = files.find((f) => f.name === 'results.csv')!.text.split('\n');
@@ -121,10 +129,14 @@ describe('sweep runs', () => {
 
   it('merges shards into files identical to the unsharded run', async () => {
     freshCache();
-    const s: Sweep = await resolveSweep(spec({ 'multiplier.kind': ['exact', 'mitchell'], 'array.cols': [1, 2] }), 'spec.json');
+    const s: Sweep = await resolveSweep(
+      spec({ 'multiplier.kind': ['exact', 'mitchell'], 'array.cols': [1, 2] }),
+      'spec.json',
+    );
     const whole = await runSweep(s);
     const shards: { source: string; results: SweepResults }[] = [];
-    for (const i of [2, 1, 3]) shards.push({ source: `shard ${i}`, results: (await runSweep(s, { shard: { index: i, count: 3 } })).results });
+    for (const i of [2, 1, 3])
+      shards.push({ source: `shard ${i}`, results: (await runSweep(s, { shard: { index: i, count: 3 } })).results });
     expect(shards.map((x) => x.results.points.length).sort()).toEqual([1, 1, 2]);
     const merged = mergeResults(shards);
     const a = await renderOutputs(whole.results);
@@ -141,11 +153,15 @@ describe('sweep runs', () => {
     const dir = mkdtempSync(join(tmpdir(), 'axgen-sweep-kill-'));
     made.push(dir);
     const file = join(dir, 'sweep.json');
-    writeFileSync(file, JSON.stringify(spec({ 'multiplier.kind': ['exact', 'mitchell', 'ilm'], 'array.cols': [1, 2] }, 'killed')));
+    writeFileSync(
+      file,
+      JSON.stringify(spec({ 'multiplier.kind': ['exact', 'mitchell', 'ilm'], 'array.cols': [1, 2] }, 'killed')),
+    );
     const args = ['sweep', file, '--out', join(dir, 'out'), '--jobs', '1', '--no-progress'];
     const child = startAxgen(args, { env: { AXGEN_CACHE: cache, AXGEN_JOBS: '1' }, detached: true });
     const t0 = Date.now();
-    while (entries(cache).complete.length < 2 && Date.now() - t0 < 120_000 && child.exitCode === null) await new Promise((r) => setTimeout(r, 50));
+    while (entries(cache).complete.length < 2 && Date.now() - t0 < 120_000 && child.exitCode === null)
+      await new Promise((r) => setTimeout(r, 50));
     try {
       process.kill(-child.pid!, 'SIGKILL');
     } catch {
@@ -159,7 +175,12 @@ describe('sweep runs', () => {
     expect(existsSync(join(dir, 'out'))).toBe(false);
     const s = await resolveSweep(JSON.parse(readFileSync(file, 'utf8')), file);
     const { stats } = await runSweep(s);
-    expect(stats).toMatchObject({ points: 6, failed: 0, cached: before.complete.length, computed: 6 - before.complete.length });
+    expect(stats).toMatchObject({
+      points: 6,
+      failed: 0,
+      cached: before.complete.length,
+      computed: 6 - before.complete.length,
+    });
     expect(entries(cache).complete.length).toBe(6);
     expect(entries(cache).broken).toEqual([]);
     // The temporaries the killed run was filling are gone (cleaned by the next run, generator/infra/write.ts).
@@ -214,7 +235,10 @@ describe('sweep runs', () => {
 
   it('places and routes each point for fmax when asked, and plots area vs fmax', async () => {
     freshCache();
-    const s = await resolveSweep({ ...spec({ 'multiplier.kind': ['exact', 'mitchell'] }, 'fmax'), placeAndRoute: { device: 'hx1k' } }, 'spec.json');
+    const s = await resolveSweep(
+      { ...spec({ 'multiplier.kind': ['exact', 'mitchell'] }, 'fmax'), placeAndRoute: { device: 'hx1k' } },
+      'spec.json',
+    );
     const { results } = await runSweep(s);
     for (const p of results.points) {
       expect(p.status).toBe('ok');

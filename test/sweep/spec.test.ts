@@ -15,7 +15,8 @@ async function problems(spec: unknown): Promise<string[]> {
   try {
     await resolveSweep(spec, 'spec.json');
   } catch (e) {
-    if (e instanceof ConfigError) return e.problems.map((p) => `${p.path}: expected ${p.expected}, received ${p.received}`);
+    if (e instanceof ConfigError)
+      return e.problems.map((p) => `${p.path}: expected ${p.expected}, received ${p.received}`);
     throw e;
   }
   return [];
@@ -31,12 +32,24 @@ describe('sweep validation', () => {
   });
 
   it('names the JSON path, what was expected and what was received', async () => {
-    expect(await problems({ name: 'Bad', base, axes: { 'array.rows': [1] } })).toEqual(['name: expected a lower-case identifier: a letter, then letters, digits or "_", at most 31 characters (it prefixes every point\'s config name), received "Bad"']);
-    expect(await problems({ name: 's', base, axes: { 'array.rows': [] } })).toEqual([expect.stringMatching(/^axes\.array\.rows: expected a value that must NOT have fewer than 1 items/)]);
-    expect(await problems({ name: 's', base, axes: { 'array.rows': [1] }, target: 'asic' })).toEqual(['target: expected one of "ice40", "xilinx", "generic", received "asic"']);
-    expect(await problems({ name: 's', base, axes: { 'array.rows': [1] }, extra: 1 })).toEqual([expect.stringMatching(/^extra: expected no such key/)]);
-    expect(await problems({ name: 's', axes: { 'array.rows': [1] } })).toEqual([expect.stringMatching(/^base: expected .*\(this key is required\), received nothing$/)]);
-    expect(await problems({ name: 's', base, axes: { 'array.rows': [1] }, gemm: { m: 0 } })).toEqual(['gemm.m: expected an integer from 1 to 4096, received 0']);
+    expect(await problems({ name: 'Bad', base, axes: { 'array.rows': [1] } })).toEqual([
+      'name: expected a lower-case identifier: a letter, then letters, digits or "_", at most 31 characters (it prefixes every point\'s config name), received "Bad"',
+    ]);
+    expect(await problems({ name: 's', base, axes: { 'array.rows': [] } })).toEqual([
+      expect.stringMatching(/^axes\.array\.rows: expected a value that must NOT have fewer than 1 items/),
+    ]);
+    expect(await problems({ name: 's', base, axes: { 'array.rows': [1] }, target: 'asic' })).toEqual([
+      'target: expected one of "ice40", "xilinx", "generic", received "asic"',
+    ]);
+    expect(await problems({ name: 's', base, axes: { 'array.rows': [1] }, extra: 1 })).toEqual([
+      expect.stringMatching(/^extra: expected no such key/),
+    ]);
+    expect(await problems({ name: 's', axes: { 'array.rows': [1] } })).toEqual([
+      expect.stringMatching(/^base: expected .*\(this key is required\), received nothing$/),
+    ]);
+    expect(await problems({ name: 's', base, axes: { 'array.rows': [1] }, gemm: { m: 0 } })).toEqual([
+      'gemm.m: expected an integer from 1 to 4096, received 0',
+    ]);
   });
 
   it('checks axis and filter paths against the config schema, unit fields included', async () => {
@@ -45,14 +58,29 @@ describe('sweep validation', () => {
     expect(isConfigPath('multiplier.fractionBits')).toBe(true);
     expect(isConfigPath('zeroSkip')).toBe(true);
     expect(isConfigPath('array.rowz')).toBe(false);
-    const p = await problems({ name: 's', base, axes: { 'array.rowz': [1] }, filters: [{ drop: { 'multiplier.kindd': 'exact' } }] });
-    expect(p).toEqual([expect.stringMatching(/^axes\["array\.rowz"\]: expected a config field path/), expect.stringMatching(/^filters\[0\]\["multiplier\.kindd"\]: expected a config field path/)]);
+    const p = await problems({
+      name: 's',
+      base,
+      axes: { 'array.rowz': [1] },
+      filters: [{ drop: { 'multiplier.kindd': 'exact' } }],
+    });
+    expect(p).toEqual([
+      expect.stringMatching(/^axes\["array\.rowz"\]: expected a config field path/),
+      expect.stringMatching(/^filters\[0\]\["multiplier\.kindd"\]: expected a config field path/),
+    ]);
   });
 });
 
 describe('grid', () => {
   it('is the product of the axes, first axis outermost, with deterministic names', async () => {
-    const s = await resolveSweep({ name: 'g', base, axes: { 'array.rows': [1, 2], multiplier: [{ kind: 'exact' }, { kind: 'mitchell', fractionBits: 2 }] } }, 'spec.json');
+    const s = await resolveSweep(
+      {
+        name: 'g',
+        base,
+        axes: { 'array.rows': [1, 2], multiplier: [{ kind: 'exact' }, { kind: 'mitchell', fractionBits: 2 }] },
+      },
+      'spec.json',
+    );
     const g = expandGrid(s);
     expect(g.total).toBe(4);
     expect(g.points.map((p) => p.label)).toEqual([
@@ -79,7 +107,10 @@ describe('grid', () => {
         name: 'f',
         base,
         axes: { 'array.rows': [1, 2, 4], 'multiplier.kind': ['exact', 'mitchell'] },
-        filters: [{ drop: { 'multiplier.kind': 'exact', 'array.rows': { $gt: 1 } } }, { keep: { dataflow: 'weight-stationary' } }],
+        filters: [
+          { drop: { 'multiplier.kind': 'exact', 'array.rows': { $gt: 1 } } },
+          { keep: { dataflow: 'weight-stationary' } },
+        ],
       },
       'spec.json',
     );
@@ -114,7 +145,11 @@ describe('shards', () => {
   it('partition the points deterministically', () => {
     const pts = Array.from({ length: 10 }, (_, index) => ({ index }));
     const parts = [1, 2, 3].map((i) => shardOf(pts, { index: i, count: 3 }).map((p) => p.index));
-    expect(parts).toEqual([[0, 3, 6, 9], [1, 4, 7], [2, 5, 8]]);
+    expect(parts).toEqual([
+      [0, 3, 6, 9],
+      [1, 4, 7],
+      [2, 5, 8],
+    ]);
     expect(parseShard('2/3')).toEqual({ index: 2, count: 3 });
     for (const bad of ['0/3', '4/3', 'x', '1/0']) expect(() => parseShard(bad)).toThrow(/--shard: expected "i\/N"/);
   });
@@ -138,7 +173,16 @@ describe('paretoFront', () => {
     expect(paretoFront(pts, obj)).toEqual([true, true, false, true, false, true, false]);
   });
   it('handles maximised objectives and empty input', () => {
-    expect(paretoFront([[1, 100], [2, 200], [3, 150]], [obj[0]!, { value: (p: number[]) => p[1]!, sense: 'max' }])).toEqual([true, true, false]);
+    expect(
+      paretoFront(
+        [
+          [1, 100],
+          [2, 200],
+          [3, 150],
+        ],
+        [obj[0]!, { value: (p: number[]) => p[1]!, sense: 'max' }],
+      ),
+    ).toEqual([true, true, false]);
     expect(paretoFront([], obj)).toEqual([]);
   });
 });
@@ -152,6 +196,8 @@ describe('example sweeps', () => {
     expect(json.hash).toBe(ts.hash);
     const g = expandGrid(ts);
     expect(g.points.filter((p) => p.error)).toEqual([]);
-    expect(new Set(g.points.map((p) => p.config!.multiplier.kind))).toEqual(new Set(['exact', 'mitchell', 'ilm', 'asm']));
+    expect(new Set(g.points.map((p) => p.config!.multiplier.kind))).toEqual(
+      new Set(['exact', 'mitchell', 'ilm', 'asm']),
+    );
   });
 });

@@ -14,7 +14,8 @@ import { axisValueProblems, resolveSweep } from '../../generator/sweep/spec.js';
 import { runSweep } from '../../generator/sweep/run.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
-const axgen = (args: string[], env: Record<string, string>) => execa(process.execPath, [join(ROOT, 'bin', 'axgen.js'), ...args], { cwd: ROOT, reject: false, all: true, env });
+const axgen = (args: string[], env: Record<string, string>) =>
+  execa(process.execPath, [join(ROOT, 'bin', 'axgen.js'), ...args], { cwd: ROOT, reject: false, all: true, env });
 
 const base = {
   name: 'b',
@@ -37,7 +38,8 @@ async function problems(spec: unknown): Promise<string[]> {
   try {
     await resolveSweep(spec, 'spec.json');
   } catch (e) {
-    if (e instanceof ConfigError) return e.problems.map((p) => `${p.path}: expected ${p.expected}, received ${p.received}`);
+    if (e instanceof ConfigError)
+      return e.problems.map((p) => `${p.path}: expected ${p.expected}, received ${p.received}`);
     throw e;
   }
   return [];
@@ -57,16 +59,26 @@ describe('axis values', () => {
     expect(p).toEqual([
       expect.stringMatching(/^axes\["array\.rows"\]\[1\]: expected an integer from 1 to \d+, received 0$/),
       expect.stringMatching(/^axes\["array\.rows"\]\[2\]: expected an integer from 1 to \d+, received 99$/),
-      expect.stringMatching(/^axes\["multiplier"\]\[1\]\.kind: expected one of "exact", .*"mitchell".*, received "mitchel"$/),
+      expect.stringMatching(
+        /^axes\["multiplier"\]\[1\]\.kind: expected one of "exact", .*"mitchell".*, received "mitchel"$/,
+      ),
       expect.stringMatching(/^axes\["multiplier"\]\[2\]\.fractionBits: expected .*, received "x"$/),
-      expect.stringMatching(/^axes\["precision\.activation"\]\[1\]\.bits: expected an integer .*\(this key is required\), received nothing$/),
+      expect.stringMatching(
+        /^axes\["precision\.activation"\]\[1\]\.bits: expected an integer .*\(this key is required\), received nothing$/,
+      ),
       expect.stringMatching(/^axes\["precision\.activation"\]\[1\]\.bitz: expected no such key/),
     ]);
   });
 
   it('accept a value some branch of the schema takes there, and null (the field left out)', () => {
     // fractionBits is no field of the exact unit, but of mitchell: valid when another axis picks mitchell.
-    expect(axisValueProblems({ 'multiplier.kind': ['exact', 'mitchell'], 'multiplier.fractionBits': [2, 4], zeroSkip: [null, { activation: 0 }] })).toEqual([]);
+    expect(
+      axisValueProblems({
+        'multiplier.kind': ['exact', 'mitchell'],
+        'multiplier.fractionBits': [2, 4],
+        zeroSkip: [null, { activation: 0 }],
+      }),
+    ).toEqual([]);
     expect(axisValueProblems({ 'array.rows': [1, 64] })).toEqual([]);
     expect(axisValueProblems({ 'array.rows': [65] }).map((p) => p.path)).toEqual(['axes["array.rows"][0]']);
   });
@@ -78,7 +90,11 @@ describe('a grid whose every point is invalid', () => {
   const big = {
     name: 'allbad',
     base: noMultiplier,
-    axes: { 'array.rows': Array.from({ length: 64 }, (_, i) => i + 1), 'array.cols': Array.from({ length: 64 }, (_, i) => i + 1), 'precision.activation.bits': [2, 4, 6, 8] },
+    axes: {
+      'array.rows': Array.from({ length: 64 }, (_, i) => i + 1),
+      'array.cols': Array.from({ length: 64 }, (_, i) => i + 1),
+      'precision.activation.bits': [2, 4, 6, 8],
+    },
     target: 'generic',
   };
 
@@ -104,7 +120,10 @@ describe('a grid whose every point is invalid', () => {
     const dir = tmp();
     writeFileSync(join(dir, 'allbad.json'), JSON.stringify(big));
     const out = join(dir, 'out');
-    const r = await axgen(['sweep', join(dir, 'allbad.json'), '--out', out, '--no-progress'], { AXGEN_CACHE: join(dir, 'cache'), AXGEN_JOBS: '1' });
+    const r = await axgen(['sweep', join(dir, 'allbad.json'), '--out', out, '--no-progress'], {
+      AXGEN_CACHE: join(dir, 'cache'),
+      AXGEN_JOBS: '1',
+    });
     expect(r.exitCode, r.all.slice(0, 2000)).toBe(1);
     expect(r.all).toMatch(/all 16384 points are invalid/);
     expect(r.all).toMatch(/multiplier: expected .*\(this key is required\), received nothing \(every point\)/);
@@ -114,11 +133,17 @@ describe('a grid whose every point is invalid', () => {
   });
 
   it('lists distinct problems with how many points have each', async () => {
-    const s = await resolveSweep({ name: 'twobad', base, axes: { 'precision.accumulator.bits': [2, 3] }, target: 'generic' }, 'twobad.json');
+    const s = await resolveSweep(
+      { name: 'twobad', base, axes: { 'precision.accumulator.bits': [2, 3] }, target: 'generic' },
+      'twobad.json',
+    );
     const err = (await runSweep(s).catch((e: unknown) => e)) as ConfigError;
     expect(err).toBeInstanceOf(ConfigError);
     expect(err.problems[0]!.received).toBe('all 2 points are invalid, with 2 distinct problems');
-    expect(err.problems.slice(1).map((p) => p.path)).toEqual(['base + axes, precision.accumulator.bits', 'base + axes, precision.accumulator.bits']);
+    expect(err.problems.slice(1).map((p) => p.path)).toEqual([
+      'base + axes, precision.accumulator.bits',
+      'base + axes, precision.accumulator.bits',
+    ]);
     expect(err.problems.slice(1).every((p) => / \(1 of 2 points\)$/.test(p.received))).toBe(true);
   });
 });
@@ -126,9 +151,21 @@ describe('a grid whose every point is invalid', () => {
 describe('a sweep with some invalid points', () => {
   it('runs the valid ones, counts the invalid in its summary and exits 5', async () => {
     const dir = tmp();
-    writeFileSync(join(dir, 'some.json'), JSON.stringify({ name: 'somebad', base, axes: { 'precision.accumulator.bits': [2, 12] }, target: 'generic', gemm: { m: 4, k: 8, n: 4 } }));
+    writeFileSync(
+      join(dir, 'some.json'),
+      JSON.stringify({
+        name: 'somebad',
+        base,
+        axes: { 'precision.accumulator.bits': [2, 12] },
+        target: 'generic',
+        gemm: { m: 4, k: 8, n: 4 },
+      }),
+    );
     const out = join(dir, 'out');
-    const r = await axgen(['sweep', join(dir, 'some.json'), '--out', out, '--no-progress'], { AXGEN_CACHE: join(dir, 'cache'), AXGEN_JOBS: '2' });
+    const r = await axgen(['sweep', join(dir, 'some.json'), '--out', out, '--no-progress'], {
+      AXGEN_CACHE: join(dir, 'cache'),
+      AXGEN_JOBS: '2',
+    });
     expect(r.exitCode, r.all).toBe(5);
     expect(r.all).toMatch(/✖ sweep somebad: 2 points \(1 ok, 1 invalid, 0 failed/);
     expect(r.all).toMatch(/1 of 2 points have no figures \(1 invalid config, 0 failed runs\)/);

@@ -98,7 +98,11 @@ describe('ALM-SOA config', () => {
   it('rejects M below 1 and M above N−1, naming the path', () => {
     for (const [m, bits, re] of [
       [{ kind: 'alm-soa', M: 0 }, 8, /multiplier\.M/],
-      [{ kind: 'alm-soa', M: 5 }, 5, /multiplier\.M: expected at most 4 \(N−1, the log word.s fraction bits\), received 5$/m],
+      [
+        { kind: 'alm-soa', M: 5 },
+        5,
+        /multiplier\.M: expected at most 4 \(N−1, the log word.s fraction bits\), received 5$/m,
+      ],
     ] as const) {
       let msg = '';
       try {

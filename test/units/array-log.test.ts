@@ -14,11 +14,17 @@ import { config } from '../helpers/configs.js';
 type Flow = 'weight-stationary' | 'output-stationary';
 
 function matrix(rows: number, cols: number, lo: number, hi: number, next: () => number): number[][] {
-  return Array.from({ length: rows }, () => Array.from({ length: cols }, () => lo + Math.floor(next() * (hi - lo + 1))));
+  return Array.from({ length: rows }, () =>
+    Array.from({ length: cols }, () => lo + Math.floor(next() * (hi - lo + 1))),
+  );
 }
 
 function explain(r: CosimResult): string {
-  return [...r.problems, ...r.mismatches.slice(0, 5).map((m) => `Y[${m.m}][${m.n}] expected ${m.expected}, got ${m.actual} (${m.operands})`), ...r.counters.map((c) => `${c.name}: ${c.expected} vs ${c.actual}`)].join('\n');
+  return [
+    ...r.problems,
+    ...r.mismatches.slice(0, 5).map((m) => `Y[${m.m}][${m.n}] expected ${m.expected}, got ${m.actual} (${m.operands})`),
+    ...r.counters.map((c) => `${c.name}: ${c.expected} vs ${c.actual}`),
+  ].join('\n');
 }
 
 interface Case {
@@ -42,7 +48,9 @@ for (const [kind, m] of mults) {
       const signedMode = share ? 'sign-magnitude' : 'ones-complement';
       const name = `al_${kind}_${share ? 'sh' : 'ns'}_${dataflow === 'weight-stationary' ? 'ws' : 'os'}`;
       // Verilator: Mitchell shared weight-stationary sign-magnitude; ILM unshared output-stationary.
-      const verilator = (kind === 'mitchell' && share && dataflow === 'weight-stationary') || (kind === 'ilm' && !share && dataflow === 'output-stationary');
+      const verilator =
+        (kind === 'mitchell' && share && dataflow === 'weight-stationary') ||
+        (kind === 'ilm' && !share && dataflow === 'output-stationary');
       cases.push({ name, multiplier: { ...m, share, signedMode }, dataflow, signed: signed || !share, verilator });
     }
   }
@@ -50,7 +58,16 @@ for (const [kind, m] of mults) {
 
 describe('GEMM co-simulation of 3×4 arrays with log-family units', () => {
   const run = async (cs: Case, simulator: 'icarus' | 'verilator', seed: number) => {
-    const c = config({ name: cs.name, rows: 3, cols: 4, dataflow: cs.dataflow, aSigned: cs.signed, wSigned: cs.signed, multiplier: cs.multiplier, maxK: 32 });
+    const c = config({
+      name: cs.name,
+      rows: 3,
+      cols: 4,
+      dataflow: cs.dataflow,
+      aSigned: cs.signed,
+      wSigned: cs.signed,
+      multiplier: cs.multiplier,
+      maxK: 32,
+    });
     const next = rng(seed);
     const lo = cs.signed ? -128 : 0;
     const hi = cs.signed ? 127 : 255;
@@ -66,10 +83,22 @@ describe('GEMM co-simulation of 3×4 arrays with log-family units', () => {
     return cosim(c, { simulator, A, W, seed, stall: 40 });
   };
 
-  it.each(cases.filter((c) => c.name.endsWith('_ws') !== c.name.includes('_ns_')).map((c) => [c.name, c] as const))('lint of the whole array: %s', async (_n, cs) => {
-    const c = config({ name: cs.name, rows: 3, cols: 4, dataflow: cs.dataflow, aSigned: cs.signed, wSigned: cs.signed, multiplier: cs.multiplier, maxK: 32 });
-    expect(lintProblems(await lintFiles(emitRtl(c), topModule(c)))).toBe('');
-  });
+  it.each(cases.filter((c) => c.name.endsWith('_ws') !== c.name.includes('_ns_')).map((c) => [c.name, c] as const))(
+    'lint of the whole array: %s',
+    async (_n, cs) => {
+      const c = config({
+        name: cs.name,
+        rows: 3,
+        cols: 4,
+        dataflow: cs.dataflow,
+        aSigned: cs.signed,
+        wSigned: cs.signed,
+        multiplier: cs.multiplier,
+        maxK: 32,
+      });
+      expect(lintProblems(await lintFiles(emitRtl(c), topModule(c)))).toBe('');
+    },
+  );
 
   it.each(cases.map((c, i) => [c.name, c, i] as const))('icarus %s', async (_n, cs, i) => {
     const r = await run(cs, 'icarus', 100 + i);
@@ -77,9 +106,12 @@ describe('GEMM co-simulation of 3×4 arrays with log-family units', () => {
     expect(r.passed).toBe(true);
   });
 
-  it.each(cases.filter((c) => c.verilator).map((c, i) => [c.name, c, i] as const))('verilator %s', async (_n, cs, i) => {
-    const r = await run(cs, 'verilator', 200 + i);
-    expect(explain(r)).toBe('');
-    expect(r.passed).toBe(true);
-  });
+  it.each(cases.filter((c) => c.verilator).map((c, i) => [c.name, c, i] as const))(
+    'verilator %s',
+    async (_n, cs, i) => {
+      const r = await run(cs, 'verilator', 200 + i);
+      expect(explain(r)).toBe('');
+      expect(r.passed).toBe(true);
+    },
+  );
 });

@@ -17,7 +17,11 @@ const matrix = (rows: number, cols: number, lo: number, hi: number, next: () => 
   Array.from({ length: rows }, () => Array.from({ length: cols }, () => lo + Math.floor(next() * (hi - lo + 1))));
 
 function explain(r: CosimResult): string {
-  return [...r.problems, ...r.mismatches.slice(0, 5).map((m) => `Y[${m.m}][${m.n}] expected ${m.expected}, got ${m.actual} (${m.operands})`), ...r.counters.map((c) => `${c.name}: ${c.expected} vs ${c.actual}`)].join('\n');
+  return [
+    ...r.problems,
+    ...r.mismatches.slice(0, 5).map((m) => `Y[${m.m}][${m.n}] expected ${m.expected}, got ${m.actual} (${m.operands})`),
+    ...r.counters.map((c) => `${c.name}: ${c.expected} vs ${c.actual}`),
+  ].join('\n');
 }
 
 interface Case {
@@ -29,20 +33,78 @@ interface Case {
 }
 
 const cases: Case[] = [
-  { name: 'an_drum_ws', multiplier: { kind: 'drum', k: 4 }, dataflow: 'weight-stationary', signed: true, verilator: true },
-  { name: 'an_drum_os', multiplier: { kind: 'drum', k: 3, share: false }, dataflow: 'output-stationary', signed: false, verilator: false },
-  { name: 'an_trunc_ws', multiplier: { kind: 'truncated', t: 7, correction: true }, dataflow: 'weight-stationary', signed: false, verilator: false },
-  { name: 'an_trunc_os', multiplier: { kind: 'truncated', t: 5 }, dataflow: 'output-stationary', signed: true, verilator: false },
-  { name: 'an_tern_ws', multiplier: { kind: 'ternary', threshold: 40 }, dataflow: 'weight-stationary', signed: true, verilator: false },
+  {
+    name: 'an_drum_ws',
+    multiplier: { kind: 'drum', k: 4 },
+    dataflow: 'weight-stationary',
+    signed: true,
+    verilator: true,
+  },
+  {
+    name: 'an_drum_os',
+    multiplier: { kind: 'drum', k: 3, share: false },
+    dataflow: 'output-stationary',
+    signed: false,
+    verilator: false,
+  },
+  {
+    name: 'an_trunc_ws',
+    multiplier: { kind: 'truncated', t: 7, correction: true },
+    dataflow: 'weight-stationary',
+    signed: false,
+    verilator: false,
+  },
+  {
+    name: 'an_trunc_os',
+    multiplier: { kind: 'truncated', t: 5 },
+    dataflow: 'output-stationary',
+    signed: true,
+    verilator: false,
+  },
+  {
+    name: 'an_tern_ws',
+    multiplier: { kind: 'ternary', threshold: 40 },
+    dataflow: 'weight-stationary',
+    signed: true,
+    verilator: false,
+  },
   { name: 'an_tern_os', multiplier: { kind: 'ternary' }, dataflow: 'output-stationary', signed: true, verilator: true },
-  { name: 'an_alm_ws', multiplier: { kind: 'alm-soa', M: 2 }, dataflow: 'weight-stationary', signed: true, verilator: false },
-  { name: 'an_alm_os', multiplier: { kind: 'alm-soa', M: 3, share: false }, dataflow: 'output-stationary', signed: false, verilator: false },
-  { name: 'an_pot_ws', multiplier: { kind: 'pot', levels: 'apot' }, dataflow: 'weight-stationary', signed: true, verilator: false },
+  {
+    name: 'an_alm_ws',
+    multiplier: { kind: 'alm-soa', M: 2 },
+    dataflow: 'weight-stationary',
+    signed: true,
+    verilator: false,
+  },
+  {
+    name: 'an_alm_os',
+    multiplier: { kind: 'alm-soa', M: 3, share: false },
+    dataflow: 'output-stationary',
+    signed: false,
+    verilator: false,
+  },
+  {
+    name: 'an_pot_ws',
+    multiplier: { kind: 'pot', levels: 'apot' },
+    dataflow: 'weight-stationary',
+    signed: true,
+    verilator: false,
+  },
   { name: 'an_pot_os', multiplier: { kind: 'pot' }, dataflow: 'output-stationary', signed: false, verilator: false },
 ];
 
 describe('GEMM co-simulation of 3×4 arrays with the DRUM, truncated, ternary, ALM-SOA and PoT units', () => {
-  const cfg = (cs: Case) => config({ name: cs.name, rows: 3, cols: 4, dataflow: cs.dataflow, aSigned: cs.signed, wSigned: cs.signed, multiplier: cs.multiplier, maxK: 32 });
+  const cfg = (cs: Case) =>
+    config({
+      name: cs.name,
+      rows: 3,
+      cols: 4,
+      dataflow: cs.dataflow,
+      aSigned: cs.signed,
+      wSigned: cs.signed,
+      multiplier: cs.multiplier,
+      maxK: 32,
+    });
   const run = async (cs: Case, simulator: 'icarus' | 'verilator', seed: number) => {
     const next = rng(seed);
     const lo = cs.signed ? -128 : 0;
@@ -58,9 +120,12 @@ describe('GEMM co-simulation of 3×4 arrays with the DRUM, truncated, ternary, A
     return cosim(cfg(cs), { simulator, A, W, seed, stall: 40 });
   };
 
-  it.each(cases.filter((c) => c.verilator).map((c) => [c.name, c] as const))('lint of the whole array: %s', async (_n, cs) => {
-    expect(lintProblems(await lintFiles(emitRtl(cfg(cs)), topModule(cfg(cs))))).toBe('');
-  });
+  it.each(cases.filter((c) => c.verilator).map((c) => [c.name, c] as const))(
+    'lint of the whole array: %s',
+    async (_n, cs) => {
+      expect(lintProblems(await lintFiles(emitRtl(cfg(cs)), topModule(cfg(cs))))).toBe('');
+    },
+  );
 
   it.each(cases.map((c, i) => [c.name, c, i] as const))('icarus %s', async (_n, cs, i) => {
     const r = await run(cs, 'icarus', 300 + i);
@@ -68,9 +133,12 @@ describe('GEMM co-simulation of 3×4 arrays with the DRUM, truncated, ternary, A
     expect(r.passed).toBe(true);
   });
 
-  it.each(cases.filter((c) => c.verilator).map((c, i) => [c.name, c, i] as const))('verilator %s', async (_n, cs, i) => {
-    const r = await run(cs, 'verilator', 400 + i);
-    expect(explain(r)).toBe('');
-    expect(r.passed).toBe(true);
-  });
+  it.each(cases.filter((c) => c.verilator).map((c, i) => [c.name, c, i] as const))(
+    'verilator %s',
+    async (_n, cs, i) => {
+      const r = await run(cs, 'verilator', 400 + i);
+      expect(explain(r)).toBe('');
+      expect(r.passed).toBe(true);
+    },
+  );
 });

@@ -33,7 +33,8 @@ const ctx = (aSigned: boolean, wSigned: boolean, aBits = 8, wBits = 8): UnitCont
 });
 const U8 = ctx(false, false);
 const S8 = ctx(true, true);
-const p = (alphabet: number[], rounding: 'nearest' | 'floor-quartet' = 'nearest'): AsmParams => asm({ alphabet: alphabet as never, rounding });
+const p = (alphabet: number[], rounding: 'nearest' | 'floor-quartet' = 'nearest'): AsmParams =>
+  asm({ alphabet: alphabet as never, rounding });
 
 describe('ASM model', () => {
   it('supported 8-bit magnitudes: 25 / 64 / 144 unsigned (largest 136, 204, 238), 21 / 49 / 97 signed', () => {
@@ -142,21 +143,37 @@ describe('ASM model', () => {
   });
 
   it('the same figures through the metrics module (axgen metrics)', () => {
-    const c = config({ rows: 1, cols: 1, aSigned: false, wSigned: false, multiplier: { kind: 'asm', alphabet: [1, 3, 5, 7], rounding: 'floor-quartet' } });
+    const c = config({
+      rows: 1,
+      cols: 1,
+      aSigned: false,
+      wSigned: false,
+      multiplier: { kind: 'asm', alphabet: [1, 3, 5, 7], rounding: 'floor-quartet' },
+    });
     const m = errorMetrics(c);
     expect(m.exhaustive).toBe(true);
     expect(m.wce).toBe(4335);
     expect(m.mrePct.toFixed(2)).toBe('2.47');
     // The full alphabet is exact.
-    const e = errorMetrics(config({ rows: 1, cols: 1, multiplier: { kind: 'asm', alphabet: [1, 3, 5, 7, 9, 11, 13, 15] } }));
+    const e = errorMetrics(
+      config({ rows: 1, cols: 1, multiplier: { kind: 'asm', alphabet: [1, 3, 5, 7, 9, 11, 13, 15] } }),
+    );
     expect([e.wce, e.epPct]).toEqual([0, 0]);
   });
 
-  it('product range comes from the unit\'s own largest product', () => {
+  it("product range comes from the unit's own largest product", () => {
     const c = config({ rows: 2, cols: 2, aSigned: false, wSigned: false, multiplier: { kind: 'asm', alphabet: [1] } });
     // 255 * 136 = 34680 needs 16 bits; {1,3,5,7}: 255*238 = 60690, 16 bits; signed {1}: -128*-128 = 16384 -> 16 bits signed.
     expect(emitRtl(c).find((f) => f.module === 't_mul')!.text).toMatch(/output wire \[15:0\] p_o/);
-    const c4 = config({ rows: 2, cols: 2, aBits: 4, wBits: 4, aSigned: false, wSigned: false, multiplier: { kind: 'asm', alphabet: [1] } });
+    const c4 = config({
+      rows: 2,
+      cols: 2,
+      aBits: 4,
+      wBits: 4,
+      aSigned: false,
+      wSigned: false,
+      multiplier: { kind: 'asm', alphabet: [1] },
+    });
     // 4-bit weights, {1}: largest 8, 15*8 = 120 -> 7 bits (exact would need 8).
     expect(emitRtl(c4).find((f) => f.module === 't_mul')!.text).toMatch(/output wire \[6:0\] p_o/);
   });
@@ -187,8 +204,12 @@ describe('ASM config', () => {
   });
 
   it('rejects an unknown rounding and a ones-complement mode', () => {
-    expect(() => resolveConfig(written({ rows: 2, cols: 2, multiplier: { kind: 'asm', rounding: 'up' } }))).toThrow(/multiplier\.rounding/);
-    expect(() => resolveConfig(written({ rows: 2, cols: 2, multiplier: { kind: 'asm', signedMode: 'ones-complement' } }))).toThrow(/signedMode/);
+    expect(() => resolveConfig(written({ rows: 2, cols: 2, multiplier: { kind: 'asm', rounding: 'up' } }))).toThrow(
+      /multiplier\.rounding/,
+    );
+    expect(() =>
+      resolveConfig(written({ rows: 2, cols: 2, multiplier: { kind: 'asm', signedMode: 'ones-complement' } })),
+    ).toThrow(/signedMode/);
   });
 });
 
@@ -201,12 +222,40 @@ function variants() {
     for (const signed of [false, true])
       for (const share of [true, false]) {
         const rounding = i % 2 === 0 ? 'nearest' : 'floor-quartet';
-        v.push(unitVariant(`asm_v${i++}`, { bits: 8, signed }, { bits: 8, signed }, { kind: 'asm', alphabet: al, rounding, share }));
+        v.push(
+          unitVariant(
+            `asm_v${i++}`,
+            { bits: 8, signed },
+            { bits: 8, signed },
+            { kind: 'asm', alphabet: al, rounding, share },
+          ),
+        );
       }
   // Mixed signedness and a narrow top quartet (6-bit weight: quartets 4 + 2).
-  v.push(unitVariant(`asm_v${i++}`, { bits: 8, signed: true }, { bits: 8, signed: false }, { kind: 'asm', alphabet: [1, 3], rounding: 'floor-quartet' }));
-  v.push(unitVariant(`asm_v${i++}`, { bits: 8, signed: false }, { bits: 8, signed: true }, { kind: 'asm', alphabet: [1, 5, 11], share: false }));
-  v.push(unitVariant(`asm_v${i++}`, { bits: 7, signed: true }, { bits: 6, signed: true }, { kind: 'asm', alphabet: [1, 3, 13] }));
+  v.push(
+    unitVariant(
+      `asm_v${i++}`,
+      { bits: 8, signed: true },
+      { bits: 8, signed: false },
+      { kind: 'asm', alphabet: [1, 3], rounding: 'floor-quartet' },
+    ),
+  );
+  v.push(
+    unitVariant(
+      `asm_v${i++}`,
+      { bits: 8, signed: false },
+      { bits: 8, signed: true },
+      { kind: 'asm', alphabet: [1, 5, 11], share: false },
+    ),
+  );
+  v.push(
+    unitVariant(
+      `asm_v${i++}`,
+      { bits: 7, signed: true },
+      { bits: 6, signed: true },
+      { kind: 'asm', alphabet: [1, 3, 13] },
+    ),
+  );
   return v;
 }
 
@@ -214,7 +263,11 @@ describe('ASM standalone unit in simulation (exhaustive, batched)', () => {
   const vs = variants();
 
   it('every variant is lint-clean in the three tools', async () => {
-    const probs = await Promise.all([vs[0]!, vs[3]!, vs[13]!, vs[17]!, vs[18]!].map(async (c) => lintProblems(await lintFiles(emitUnit(c), unitTopModule(c)))));
+    const probs = await Promise.all(
+      [vs[0]!, vs[3]!, vs[13]!, vs[17]!, vs[18]!].map(async (c) =>
+        lintProblems(await lintFiles(emitUnit(c), unitTopModule(c))),
+      ),
+    );
     expect(probs.join('')).toBe('');
   });
 
@@ -232,9 +285,18 @@ describe('ASM standalone unit in simulation (exhaustive, batched)', () => {
   });
 
   it('a fault in the decode (15 decoded as 12 instead of 14) is caught', async () => {
-    const v = vs.find((x) => JSON.stringify((x.multiplier as AsmParams).alphabet) === '[1,3,5,7]' && !x.precision.weight.signed && (x.multiplier as AsmParams).share)!;
+    const v = vs.find(
+      (x) =>
+        JSON.stringify((x.multiplier as AsmParams).alphabet) === '[1,3,5,7]' &&
+        !x.precision.weight.signed &&
+        (x.multiplier as AsmParams).share,
+    )!;
     expect(v).toBeDefined();
-    const files = emitUnit(v).map((f) => (f.module === `${v.name}_act_pre` || !f.text.includes("4'd15: q0_enc") ? f : { ...f, text: f.text.replace(/4'd15: q0_enc = 6'b\d+;/, "4'd15: q0_enc = 6'b100010;") }));
+    const files = emitUnit(v).map((f) =>
+      f.module === `${v.name}_act_pre` || !f.text.includes("4'd15: q0_enc")
+        ? f
+        : { ...f, text: f.text.replace(/4'd15: q0_enc = 6'b\d+;/, "4'd15: q0_enc = 6'b100010;") },
+    );
     expect(files.some((f) => f.text.includes("4'd15: q0_enc = 6'b100010;"))).toBe(true);
     const r = await checkUnits([v], 'icarus', { mapWeights: false, rtl: { [v.name]: files } });
     expect(r.passed).toBe(false);
@@ -244,12 +306,45 @@ describe('ASM standalone unit in simulation (exhaustive, batched)', () => {
 
 describe('ASM arrays in co-simulation', () => {
   const cases = [
-    { rows: 3, cols: 4, dataflow: 'weight-stationary' as const, multiplier: { kind: 'asm', alphabet: [1, 3, 5, 7], rounding: 'nearest' }, gemm: [7, 8, 6], stall: 30 },
-    { rows: 3, cols: 2, dataflow: 'weight-stationary' as const, aSigned: false, wSigned: false, multiplier: { kind: 'asm', alphabet: [1], rounding: 'floor-quartet', share: false }, gemm: [5, 7, 3], stall: 0 },
-    { rows: 2, cols: 3, dataflow: 'output-stationary' as const, multiplier: { kind: 'asm', alphabet: [1, 3], share: true }, gemm: [3, 9, 5], stall: 40 },
-    { rows: 3, cols: 3, dataflow: 'output-stationary' as const, wSigned: false, multiplier: { kind: 'asm', alphabet: [1, 3, 5, 7], rounding: 'floor-quartet', share: false }, gemm: [3, 6, 3], stall: 0 },
+    {
+      rows: 3,
+      cols: 4,
+      dataflow: 'weight-stationary' as const,
+      multiplier: { kind: 'asm', alphabet: [1, 3, 5, 7], rounding: 'nearest' },
+      gemm: [7, 8, 6],
+      stall: 30,
+    },
+    {
+      rows: 3,
+      cols: 2,
+      dataflow: 'weight-stationary' as const,
+      aSigned: false,
+      wSigned: false,
+      multiplier: { kind: 'asm', alphabet: [1], rounding: 'floor-quartet', share: false },
+      gemm: [5, 7, 3],
+      stall: 0,
+    },
+    {
+      rows: 2,
+      cols: 3,
+      dataflow: 'output-stationary' as const,
+      multiplier: { kind: 'asm', alphabet: [1, 3], share: true },
+      gemm: [3, 9, 5],
+      stall: 40,
+    },
+    {
+      rows: 3,
+      cols: 3,
+      dataflow: 'output-stationary' as const,
+      wSigned: false,
+      multiplier: { kind: 'asm', alphabet: [1, 3, 5, 7], rounding: 'floor-quartet', share: false },
+      gemm: [3, 6, 3],
+      stall: 0,
+    },
   ];
-  it.concurrent.each(cases.map((c, i) => [`${c.rows}x${c.cols} ${c.dataflow} ${JSON.stringify(c.multiplier)}`, c, i] as const))('%s (Icarus)', async (_l, cs, i) => {
+  it.concurrent.each(
+    cases.map((c, i) => [`${c.rows}x${c.cols} ${c.dataflow} ${JSON.stringify(c.multiplier)}`, c, i] as const),
+  )('%s (Icarus)', async (_l, cs, i) => {
     const c = config({ ...cs, name: `asm_cos${i}` });
     const next = rng(4000 + i);
     const [M, K, N] = cs.gemm;

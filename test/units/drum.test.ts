@@ -48,7 +48,8 @@ describe('DRUM golden model', () => {
   });
 
   it('k = N is exact; sign-magnitude errors are symmetric; the range includes the overestimate of |−128|', () => {
-    for (let a = 0; a < 256; a += 7) for (let b = 0; b < 256; b += 5) expect(drumUnit.multiply(a, b, full(8), u8)).toBe(a * b);
+    for (let a = 0; a < 256; a += 7)
+      for (let b = 0; b < 256; b += 5) expect(drumUnit.multiply(a, b, full(8), u8)).toBe(a * b);
     expect(drumUnit.multiply(-100, 37, full(4), s8)).toBe(-drumUnit.multiply(100, 37, full(4), s8));
     // |−128| with k = 3: 100 kept → 101 · 2^5 = 160, so (−128)(−128) gives 25,600 > 128²; 127 keeps 111 · 2^4 = 112, so the most negative is −160·112.
     expect(drumUnit.productRange(full(3), s8)).toEqual({ min: -17920, max: 25600 });
@@ -56,7 +57,12 @@ describe('DRUM golden model', () => {
 
   it('reproduces the published 8×8 unsigned MRE: 12.10 / 5.89 / 2.84 / 1.30 % for k = 3 / 4 / 5 / 6', () => {
     const mre = [3, 4, 5, 6].map((k) => {
-      const c = resolveConfig({ name: 'dr', array: { rows: 1, cols: 1 }, precision: { activation: { bits: 8, signed: false }, weight: { bits: 8, signed: false } }, multiplier: drum({ k }) });
+      const c = resolveConfig({
+        name: 'dr',
+        array: { rows: 1, cols: 1 },
+        precision: { activation: { bits: 8, signed: false }, weight: { bits: 8, signed: false } },
+        multiplier: drum({ k }),
+      });
       const m = errorMetrics(c);
       expect(m.exhaustive).toBe(true);
       return m.mrePct.toFixed(2);
@@ -66,7 +72,12 @@ describe('DRUM golden model', () => {
 });
 
 describe('DRUM config', () => {
-  const written = (m: Record<string, unknown>, bits = 8) => ({ name: 'dr', array: { rows: 2, cols: 2 }, precision: { activation: { bits }, weight: { bits } }, multiplier: m });
+  const written = (m: Record<string, unknown>, bits = 8) => ({
+    name: 'dr',
+    array: { rows: 2, cols: 2 },
+    precision: { activation: { bits }, weight: { bits } },
+    multiplier: m,
+  });
   it('defaults: k = 6, shared', () => {
     expect(resolveConfig(written(drum())).multiplier).toEqual({ kind: 'drum', k: 6, share: true });
   });
@@ -110,12 +121,19 @@ describe('DRUM RTL', () => {
 describe('drum in sweeps', () => {
   const spec = (axes: Record<string, unknown[]>) => ({
     name: 'sw',
-    base: { name: 'b', array: { rows: 1, cols: 1 }, precision: { activation: { bits: 8, signed: true }, weight: { bits: 8, signed: true } }, multiplier: { kind: 'drum' } },
+    base: {
+      name: 'b',
+      array: { rows: 1, cols: 1 },
+      precision: { activation: { bits: 8, signed: true }, weight: { bits: 8, signed: true } },
+      multiplier: { kind: 'drum' },
+    },
     axes,
     target: 'generic',
   });
   it('its parameters are sweep axes, checked against its schema branch', async () => {
-    await expect(resolveSweep(spec({ 'multiplier.k': [3, 4, 6], 'multiplier.share': [true, false] }), 'spec.json')).resolves.toBeTruthy();
+    await expect(
+      resolveSweep(spec({ 'multiplier.k': [3, 4, 6], 'multiplier.share': [true, false] }), 'spec.json'),
+    ).resolves.toBeTruthy();
     await expect(resolveSweep(spec({ 'multiplier.k': [2] }), 'spec.json')).rejects.toThrow(/multiplier\.k/);
   });
 });

@@ -25,7 +25,12 @@ describe('every registered unit, exhaustively at 8 bits, in both simulators', ()
     expect(describeFailures(r)).toBe('');
     expect(r.passed).toBe(true);
     for (const v of r.variants) {
-      if (v.exhaustive) expect(v.checked).toBe(2 ** (vs.find((c) => c.name === v.name)!.precision.activation.bits + vs.find((c) => c.name === v.name)!.precision.weight.bits));
+      if (v.exhaustive)
+        expect(v.checked).toBe(
+          2 **
+            (vs.find((c) => c.name === v.name)!.precision.activation.bits +
+              vs.find((c) => c.name === v.name)!.precision.weight.bits),
+        );
     }
     expect(r.variants.filter((v) => v.vectors === 65536).length).toBeGreaterThanOrEqual(20);
     const sampled = r.variants.filter((v) => !v.exhaustive);

@@ -19,7 +19,20 @@ describe('array features', () => {
   it('the RTL hook gives the same view keys with the feature off as on, and nothing else when off', () => {
     const c = resolveConfig({ ...written({ name: 'ft', rows: 2, cols: 3 }), zeroSkip: { activation: 0 } }, 'test');
     const d = derive(c);
-    const x: ArrayRtlContext = { prefix: 'ft', ctx: d.ctx, ws: true, rows: 2, cols: 3, ae: 8, we: 8, accBits: d.accBits, macBits: d.macBits, mBits: d.mBits, nBits: d.nBits, header: () => '//' };
+    const x: ArrayRtlContext = {
+      prefix: 'ft',
+      ctx: d.ctx,
+      ws: true,
+      rows: 2,
+      cols: 3,
+      ae: 8,
+      we: 8,
+      accBits: d.accBits,
+      macBits: d.macBits,
+      mBits: d.mBits,
+      nBits: d.nBits,
+      header: () => '//',
+    };
     const on = zeroSkipFeature.rtl(c.zeroSkip, x);
     const off = zeroSkipFeature.rtl(undefined, x);
     expect(Object.keys(off.pe).sort()).toEqual(Object.keys(on.pe).sort());
@@ -37,6 +50,8 @@ describe('array features', () => {
     expect(derive(plain).skip).toBeNull();
     expect(derive(zs).skip!(5, -1)).toBe(true);
     expect(derive(zs).skip!(5, 2)).toBe(false);
-    expect(() => resolveConfig({ ...written({ name: 'ft', rows: 2, cols: 2 }), zeroSkip: { weight: 200 } }, 'test')).toThrow(/zeroSkip\.weight/);
+    expect(() =>
+      resolveConfig({ ...written({ name: 'ft', rows: 2, cols: 2 }), zeroSkip: { weight: 200 } }, 'test'),
+    ).toThrow(/zeroSkip\.weight/);
   });
 });

@@ -19,9 +19,11 @@ describe('unit harness', () => {
   it('reports a fault in one variant by name, operands, expected and actual (Icarus)', async () => {
     // Fault: the product is off by one whenever the weight is odd.
     const files = emitUnit(bad).map((f) =>
-      f.module === 'hx_bad_mul' ? { ...f, text: f.text.replace(/assign p_o = (.+);/, "assign p_o = $1 + $$signed({9'd0, w_enc_i[0]});") } : f,
+      f.module === 'hx_bad_mul'
+        ? { ...f, text: f.text.replace(/assign p_o = (.+);/, "assign p_o = $1 + $$signed({9'd0, w_enc_i[0]});") }
+        : f,
     );
-    expect(files.some((f) => f.text.includes("w_enc_i[0]}"))).toBe(true);
+    expect(files.some((f) => f.text.includes('w_enc_i[0]}'))).toBe(true);
     const r = await checkUnits([good, bad], 'icarus', { rtl: { hx_bad: files } });
     expect(r.passed).toBe(false);
     const [g, b] = r.variants;
@@ -37,7 +39,12 @@ describe('unit harness', () => {
 
   it('treats an X product as a mismatch', async () => {
     const files = emitUnit(good).map((f) =>
-      f.module === 'hx_good_mul' ? { ...f, text: f.text.replace(/assign p_o = (.+);/, "assign p_o = (w_enc_i == 6'd5) ? $$signed({10{1'bx}}) : $1;") } : f,
+      f.module === 'hx_good_mul'
+        ? {
+            ...f,
+            text: f.text.replace(/assign p_o = (.+);/, "assign p_o = (w_enc_i == 6'd5) ? $$signed({10{1'bx}}) : $1;"),
+          }
+        : f,
     );
     const r = await checkUnits([good], 'icarus', { rtl: { hx_good: files } });
     expect(r.passed).toBe(false);

@@ -42,15 +42,29 @@ describe('ILM golden model', () => {
       expect(r.max).toBeLessThanOrEqual(128 * 128);
       expect(r.min).toBeGreaterThanOrEqual(-128 * 128 - 1);
     }
-    expect(ilmUnit.multiply(-1, 5, { kind: 'ilm', corrections: 1, signedMode: 'ones-complement', share: true }, s8)).toBe(-1);
-    expect(ilmUnit.productRange({ kind: 'ilm', corrections: 3, signedMode: 'sign-magnitude', share: true }, u8)).toEqual({ min: 0, max: 255 * 255 - 225 });
+    expect(
+      ilmUnit.multiply(-1, 5, { kind: 'ilm', corrections: 1, signedMode: 'ones-complement', share: true }, s8),
+    ).toBe(-1);
+    expect(
+      ilmUnit.productRange({ kind: 'ilm', corrections: 3, signedMode: 'sign-magnitude', share: true }, u8),
+    ).toEqual({ min: 0, max: 255 * 255 - 225 });
   });
 });
 
 describe('ILM config', () => {
-  const written = (m: Record<string, unknown>) => ({ name: 'it', array: { rows: 2, cols: 2 }, precision: { activation: { bits: 8 }, weight: { bits: 8 } }, multiplier: m });
+  const written = (m: Record<string, unknown>) => ({
+    name: 'it',
+    array: { rows: 2, cols: 2 },
+    precision: { activation: { bits: 8 }, weight: { bits: 8 } },
+    multiplier: m,
+  });
   it('defaults: 1 correction, sign-magnitude, shared', () => {
-    expect(resolveConfig(written(ilm())).multiplier).toEqual({ kind: 'ilm', corrections: 1, signedMode: 'sign-magnitude', share: true });
+    expect(resolveConfig(written(ilm())).multiplier).toEqual({
+      kind: 'ilm',
+      corrections: 1,
+      signedMode: 'sign-magnitude',
+      share: true,
+    });
   });
   it('rejects corrections outside 0..3 naming the path', () => {
     let msg = '';

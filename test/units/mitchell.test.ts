@@ -19,15 +19,26 @@ const resolvedParams = new Map<string, unknown>();
 function params(p: Record<string, unknown>, ctx: UnitContext): never {
   const key = JSON.stringify([p, ctx]);
   if (!resolvedParams.has(key)) {
-    const c = resolveConfig({ name: 'mt', array: { rows: 1, cols: 1 }, precision: { activation: ctx.activation, weight: ctx.weight }, multiplier: { kind: 'mitchell', ...p } });
+    const c = resolveConfig({
+      name: 'mt',
+      array: { rows: 1, cols: 1 },
+      precision: { activation: ctx.activation, weight: ctx.weight },
+      multiplier: { kind: 'mitchell', ...p },
+    });
     resolvedParams.set(key, c.multiplier);
   }
   return resolvedParams.get(key) as never;
 }
-const mul = (a: number, w: number, p: Record<string, unknown>, ctx = u8) => mitchellUnit.multiply(a, w, params(p, ctx), ctx);
+const mul = (a: number, w: number, p: Record<string, unknown>, ctx = u8) =>
+  mitchellUnit.multiply(a, w, params(p, ctx), ctx);
 
 function written(m: Record<string, unknown>, aBits = 8, wBits = 8, signed = false) {
-  return { name: 'mt', array: { rows: 2, cols: 2 }, precision: { activation: { bits: aBits, signed }, weight: { bits: wBits, signed } }, multiplier: m };
+  return {
+    name: 'mt',
+    array: { rows: 2, cols: 2 },
+    precision: { activation: { bits: aBits, signed }, weight: { bits: wBits, signed } },
+    multiplier: m,
+  };
 }
 function problems(m: Record<string, unknown>, aBits = 8, wBits = 8): string {
   try {
@@ -55,13 +66,20 @@ describe('mitchell golden model', () => {
         const mb = b - 2 ** kb;
         const carry = ma * 2 ** kb + mb * 2 ** ka >= 2 ** (ka + kb);
         const err = carry ? (2 ** ka - ma) * (2 ** kb - mb) : ma * mb;
-        if (a * b - mul(a, b, {}) !== err) throw new Error(`${a}×${b}: error ${a * b - mul(a, b, {})}, closed form ${err}`);
+        if (a * b - mul(a, b, {}) !== err)
+          throw new Error(`${a}×${b}: error ${a * b - mul(a, b, {})}, closed form ${err}`);
       }
     }
   });
 
   it('gives 0 for a zero operand in every variant and signed mode', () => {
-    const variants = [{}, { fractionBits: 3 }, { fractionBits: 4, unbias: true }, { compensation: 'bias' }, { signedMode: 'ones-complement' }];
+    const variants = [
+      {},
+      { fractionBits: 3 },
+      { fractionBits: 4, unbias: true },
+      { compensation: 'bias' },
+      { signedMode: 'ones-complement' },
+    ];
     for (const v of variants) {
       for (let x = -128; x < 128; x++) {
         expect(mul(0, x, v, s8)).toBe(0);
@@ -70,7 +88,7 @@ describe('mitchell golden model', () => {
     }
   });
 
-  it('signed conventions: sign-magnitude is symmetric and handles −128; one\'s complement gives (−1)·w = −1', () => {
+  it("signed conventions: sign-magnitude is symmetric and handles −128; one's complement gives (−1)·w = −1", () => {
     expect(mul(-128, -128, {}, s8)).toBe(16384);
     expect(mul(-100, 20, {}, s8)).toBe(-1856);
     expect(mul(100, -20, {}, s8)).toBe(-1856);
@@ -79,7 +97,7 @@ describe('mitchell golden model', () => {
     expect(mul(-101, 20, { signedMode: 'ones-complement' }, s8)).toBe(-1856 - 1); // ~(-101) = 100, result ~1856
   });
 
-  it('sizes the product from the variant\'s own largest product (unbias and compensation overestimate)', () => {
+  it("sizes the product from the variant's own largest product (unbias and compensation overestimate)", () => {
     const range = (m: Record<string, unknown>, ctx = u8) => mitchellUnit.productRange(params(m, ctx), ctx);
     for (const v of [{ fractionBits: 4, unbias: true }, { compensation: 'bias' }]) {
       let trueMax = 0;
@@ -107,7 +125,14 @@ describe('mitchell golden model', () => {
 describe('mitchell config', () => {
   it('defaults fractionBits to N−1 with N the wider operand', () => {
     const c = resolveConfig(written(mitchell(), 6, 8));
-    expect(c.multiplier).toMatchObject({ kind: 'mitchell', fractionBits: 7, unbias: false, compensation: 'none', signedMode: 'sign-magnitude', share: true });
+    expect(c.multiplier).toMatchObject({
+      kind: 'mitchell',
+      fractionBits: 7,
+      unbias: false,
+      compensation: 'none',
+      signedMode: 'sign-magnitude',
+      share: true,
+    });
   });
 
   it('rejects fractionBits above N−1, naming the path and the maximum', () => {
@@ -121,7 +146,9 @@ describe('mitchell config', () => {
   });
 
   it('rejects bias compensation with fewer than 4 working fraction bits', () => {
-    expect(problems({ kind: 'mitchell', compensation: 'bias', fractionBits: 3 })).toMatch(/multiplier\.compensation[\s\S]*F ≥ 4 but F = 3[\s\S]*raise multiplier\.fractionBits/);
+    expect(problems({ kind: 'mitchell', compensation: 'bias', fractionBits: 3 })).toMatch(
+      /multiplier\.compensation[\s\S]*F ≥ 4 but F = 3[\s\S]*raise multiplier\.fractionBits/,
+    );
     expect(problems({ kind: 'mitchell', compensation: 'bias', fractionBits: 3, unbias: true })).toBe('');
     expect(problems({ kind: 'mitchell', compensation: 'bias' }, 4, 4)).toMatch(/operands of at least 5 bits/);
   });
@@ -137,7 +164,13 @@ describe('mitchell RTL', () => {
   const U = (bits: number) => ({ bits, signed: false });
   const cases = [
     unitVariant('ml_a', U(8), U(8), { kind: 'mitchell', compensation: 'bias' }),
-    unitVariant('ml_b', S(8), S(6), { kind: 'mitchell', fractionBits: 3, unbias: true, signedMode: 'ones-complement', share: false }),
+    unitVariant('ml_b', S(8), S(6), {
+      kind: 'mitchell',
+      fractionBits: 3,
+      unbias: true,
+      signedMode: 'ones-complement',
+      share: false,
+    }),
     unitVariant('ml_c', S(2), U(3), { kind: 'mitchell', fractionBits: 1 }),
     unitVariant('ml_d', S(12), S(12), { kind: 'mitchell', fractionBits: 6, compensation: 'bias', share: false }),
   ];

@@ -22,16 +22,24 @@ const { metricsConfigs, areaConfigs } = await import('../../bench/configs.js');
 const { emitRtl } = await import('../../generator/emit/rtl.js');
 
 const K = 'fixture_exact';
-const P = { activation: { bits: 4, signed: true }, weight: { bits: 4, signed: true }, accumulator: { overflow: 'wrap' } };
+const P = {
+  activation: { bits: 4, signed: true },
+  weight: { bits: 4, signed: true },
+  accumulator: { overflow: 'wrap' },
+};
 const mult = (c: { multiplier: unknown }) => c.multiplier as { kind: string; tag?: number };
 
 describe('a fixture unit registered by one registry line', () => {
   it('gets a schema branch: its configs validate, with its defaults filled', () => {
-    const branches = (acceleratorSchema.properties.multiplier as unknown as { oneOf: { properties: { kind: { const: string } } }[] }).oneOf;
+    const branches = (
+      acceleratorSchema.properties.multiplier as unknown as { oneOf: { properties: { kind: { const: string } } }[] }
+    ).oneOf;
     expect(branches.map((b) => b.properties.kind.const)).toContain(K);
     const c = resolveConfig({ name: 'fx', array: { rows: 2, cols: 2 }, precision: P, multiplier: { kind: K } });
     expect(mult(c)).toEqual({ kind: K, tag: 0 });
-    expect(() => resolveConfig({ name: 'fx', array: { rows: 2, cols: 2 }, precision: P, multiplier: { kind: K, tag: -1 } })).toThrow(ConfigError);
+    expect(() =>
+      resolveConfig({ name: 'fx', array: { rows: 2, cols: 2 }, precision: P, multiplier: { kind: K, tag: -1 } }),
+    ).toThrow(ConfigError);
   });
 
   it('gets a DSL builder', () => {
@@ -51,18 +59,34 @@ describe('a fixture unit registered by one registry line', () => {
 
   it('is in the exhaustive unit list with its declared variants', () => {
     const mine = registryVariants().filter((c) => mult(c).kind === K);
-    expect(mine.map((c) => [c.name, c.precision.activation.bits, c.precision.weight.bits, c.precision.weight.signed, mult(c).tag])).toEqual([
+    expect(
+      mine.map((c) => [
+        c.name,
+        c.precision.activation.bits,
+        c.precision.weight.bits,
+        c.precision.weight.signed,
+        mult(c).tag,
+      ]),
+    ).toEqual([
       ['ex_fixture_exact_0', 4, 4, false, 2],
       ['ex_fixture_exact_1', 4, 3, true, 2],
     ]);
   });
 
   it('gets metrics and area benchmark rows', () => {
-    expect(metricsConfigs().filter((c) => mult(c).kind === K).map((c) => [mult(c).tag, c.precision.activation.signed])).toEqual([
+    expect(
+      metricsConfigs()
+        .filter((c) => mult(c).kind === K)
+        .map((c) => [mult(c).tag, c.precision.activation.signed]),
+    ).toEqual([
       [3, false],
       [3, true],
     ]);
-    expect(areaConfigs().filter(({ c }) => mult(c).kind === K).map(({ c, share }) => [mult(c).tag, share])).toEqual([[4, '—']]);
+    expect(
+      areaConfigs()
+        .filter(({ c }) => mult(c).kind === K)
+        .map(({ c, share }) => [mult(c).tag, share]),
+    ).toEqual([[4, '—']]);
   });
 
   it('is emitted by the array emitter', () => {

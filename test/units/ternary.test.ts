@@ -22,22 +22,41 @@ describe('ternary golden model', () => {
   it('maps weights by threshold and multiplies as the value table says', () => {
     // [w, threshold, mapped]
     const map: [number, number, number][] = [
-      [0, 0, 0], [1, 0, 1], [-1, 0, -1], [-128, 0, -1], [127, 0, 1],
-      [3, 3, 0], [-3, 3, 0], [4, 3, 1], [-4, 3, -1],
+      [0, 0, 0],
+      [1, 0, 1],
+      [-1, 0, -1],
+      [-128, 0, -1],
+      [127, 0, 1],
+      [3, 3, 0],
+      [-3, 3, 0],
+      [4, 3, 1],
+      [-4, 3, -1],
     ];
     for (const [w, t, m] of map) expect(ternaryUnit.mapWeight(w, p(t), s8)).toBe(m);
-    const table = new Map([[-1, (a: number) => -a], [0, () => 0], [1, (a: number) => a]]);
-    for (let a = -128; a < 128; a++) for (const t of [-1, 0, 1]) expect(ternaryUnit.multiply(a, t, p(), s8)).toBe(table.get(t)!(a) + 0);
+    const table = new Map([
+      [-1, (a: number) => -a],
+      [0, () => 0],
+      [1, (a: number) => a],
+    ]);
+    for (let a = -128; a < 128; a++)
+      for (const t of [-1, 0, 1]) expect(ternaryUnit.multiply(a, t, p(), s8)).toBe(table.get(t)!(a) + 0);
   });
 
   it('product range: −a of the most negative activation is 128', () => {
     expect(ternaryUnit.productRange(p(), s8)).toEqual({ min: -128, max: 128 });
     expect(ternaryUnit.productRange(p(), u8)).toEqual({ min: 0, max: 255 });
-    expect(ternaryUnit.productRange(p(), { activation: { bits: 8, signed: false }, weight: { bits: 2, signed: true } })).toEqual({ min: -255, max: 255 });
+    expect(
+      ternaryUnit.productRange(p(), { activation: { bits: 8, signed: false }, weight: { bits: 2, signed: true } }),
+    ).toEqual({ min: -255, max: 255 });
   });
 
   it('metrics count the mapping: with 2-bit signed weights only w = −2 (mapped to −1) is in error', () => {
-    const c = resolveConfig({ name: 'te', array: { rows: 1, cols: 1 }, precision: { activation: { bits: 8, signed: true }, weight: { bits: 2, signed: true } }, multiplier: ternary() });
+    const c = resolveConfig({
+      name: 'te',
+      array: { rows: 1, cols: 1 },
+      precision: { activation: { bits: 8, signed: true }, weight: { bits: 2, signed: true } },
+      multiplier: ternary(),
+    });
     const m = errorMetrics(c);
     // |a·(−2) − a·(−1)| = |a| ≤ 128: wrong on 255 of the 1,024 pairs (w = −2, a ≠ 0).
     expect(m.wce).toBe(128);
@@ -47,11 +66,21 @@ describe('ternary golden model', () => {
 
 describe('ternary config and RTL', () => {
   it('defaults: threshold 0', () => {
-    expect(resolveConfig({ name: 'te', array: { rows: 2, cols: 2 }, precision: { activation: { bits: 8 }, weight: { bits: 2, signed: true } }, multiplier: ternary() }).multiplier).toEqual({ kind: 'ternary', threshold: 0 });
+    expect(
+      resolveConfig({
+        name: 'te',
+        array: { rows: 2, cols: 2 },
+        precision: { activation: { bits: 8 }, weight: { bits: 2, signed: true } },
+        multiplier: ternary(),
+      }).multiplier,
+    ).toEqual({ kind: 'ternary', threshold: 0 });
   });
   const S = (bits: number) => ({ bits, signed: true });
   const U = (bits: number) => ({ bits, signed: false });
-  const cases = [unitVariant('te_a', S(8), S(2), { kind: 'ternary' }), unitVariant('te_b', U(16), U(3), { kind: 'ternary', threshold: 1 })];
+  const cases = [
+    unitVariant('te_a', S(8), S(2), { kind: 'ternary' }),
+    unitVariant('te_b', U(16), U(3), { kind: 'ternary', threshold: 1 }),
+  ];
   it.each(cases.map((c) => [c.name, c] as const))('%s is lint-clean in Verilator, Icarus and Yosys', async (_n, c) => {
     expect(lintProblems(await lintFiles(emitUnit(c), unitTopModule(c)))).toBe('');
   });
@@ -65,12 +94,19 @@ describe('ternary config and RTL', () => {
 describe('ternary in sweeps', () => {
   const spec = (axes: Record<string, unknown[]>) => ({
     name: 'sw',
-    base: { name: 'b', array: { rows: 1, cols: 1 }, precision: { activation: { bits: 8, signed: true }, weight: { bits: 8, signed: true } }, multiplier: { kind: 'ternary' } },
+    base: {
+      name: 'b',
+      array: { rows: 1, cols: 1 },
+      precision: { activation: { bits: 8, signed: true }, weight: { bits: 8, signed: true } },
+      multiplier: { kind: 'ternary' },
+    },
     axes,
     target: 'generic',
   });
   it('its parameters are sweep axes, checked against its schema branch', async () => {
     await expect(resolveSweep(spec({ 'multiplier.threshold': [0, 2, 8] }), 'spec.json')).resolves.toBeTruthy();
-    await expect(resolveSweep(spec({ 'multiplier.threshold': ['x'] }), 'spec.json')).rejects.toThrow(/multiplier\.threshold/);
+    await expect(resolveSweep(spec({ 'multiplier.threshold': ['x'] }), 'spec.json')).rejects.toThrow(
+      /multiplier\.threshold/,
+    );
   });
 });

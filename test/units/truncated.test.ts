@@ -32,11 +32,14 @@ describe('truncated multiplier golden model', () => {
   it('equals the row form on every 8-bit pair for t = 0..15, unsigned and sign-magnitude', () => {
     for (let t = 0; t <= 15; t++) {
       const p = { kind: 'truncated' as const, t, correction: false };
-      for (let a = 0; a < 256; a++) for (let b = 0; b < 256; b++) if (truncatedUnit.multiply(a, b, p, u8) !== byRows(a, b, t)) throw new Error(`t=${t}: ${a}·${b}`);
+      for (let a = 0; a < 256; a++)
+        for (let b = 0; b < 256; b++)
+          if (truncatedUnit.multiply(a, b, p, u8) !== byRows(a, b, t)) throw new Error(`t=${t}: ${a}·${b}`);
       for (let a = -128; a < 128; a += 3)
         for (let b = -128; b < 128; b++) {
           const m = byRows(Math.abs(a), Math.abs(b), t);
-          if (truncatedUnit.multiply(a, b, p, s8) !== (a < 0 !== b < 0 ? -m : m)) throw new Error(`t=${t} signed: ${a}·${b}`);
+          if (truncatedUnit.multiply(a, b, p, s8) !== (a < 0 !== b < 0 ? -m : m))
+            throw new Error(`t=${t} signed: ${a}·${b}`);
         }
     }
   });
@@ -70,7 +73,12 @@ describe('truncated multiplier golden model', () => {
 });
 
 describe('truncated multiplier config', () => {
-  const written = (m: Record<string, unknown>) => ({ name: 'tr', array: { rows: 2, cols: 2 }, precision: { activation: { bits: 8 }, weight: { bits: 8 } }, multiplier: m });
+  const written = (m: Record<string, unknown>) => ({
+    name: 'tr',
+    array: { rows: 2, cols: 2 },
+    precision: { activation: { bits: 8 }, weight: { bits: 8 } },
+    multiplier: m,
+  });
   it('defaults: t = 6, no correction', () => {
     expect(resolveConfig(written(truncated())).multiplier).toEqual({ kind: 'truncated', t: 6, correction: false });
   });
@@ -107,12 +115,19 @@ describe('truncated multiplier RTL', () => {
 describe('truncated in sweeps', () => {
   const spec = (axes: Record<string, unknown[]>) => ({
     name: 'sw',
-    base: { name: 'b', array: { rows: 1, cols: 1 }, precision: { activation: { bits: 8, signed: true }, weight: { bits: 8, signed: true } }, multiplier: { kind: 'truncated' } },
+    base: {
+      name: 'b',
+      array: { rows: 1, cols: 1 },
+      precision: { activation: { bits: 8, signed: true }, weight: { bits: 8, signed: true } },
+      multiplier: { kind: 'truncated' },
+    },
     axes,
     target: 'generic',
   });
   it('its parameters are sweep axes, checked against its schema branch', async () => {
-    await expect(resolveSweep(spec({ 'multiplier.t': [0, 6, 8], 'multiplier.correction': [false, true] }), 'spec.json')).resolves.toBeTruthy();
+    await expect(
+      resolveSweep(spec({ 'multiplier.t': [0, 6, 8], 'multiplier.correction': [false, true] }), 'spec.json'),
+    ).resolves.toBeTruthy();
     await expect(resolveSweep(spec({ 'multiplier.t': [-1] }), 'spec.json')).rejects.toThrow(/multiplier\.t/);
   });
 });

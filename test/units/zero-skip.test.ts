@@ -43,7 +43,9 @@ describe('zero-skip model', () => {
     expect(t(1, -128)).toBe(true); // |-128| = 128
     expect(t(0, 129)).toBe(false);
     expect(skipPredicate(undefined)).toBeNull();
-    expect(describeZeroSkip({ activation: 0, weight: false, gating: 'enable' })).toBe('zeroSkip(activation<=0, weight off, enable)');
+    expect(describeZeroSkip({ activation: 0, weight: false, gating: 'enable' })).toBe(
+      'zeroSkip(activation<=0, weight off, enable)',
+    );
   });
 
   it('thresholds 0 change no result (exact and ASM), and skipped products count exactly, padding excluded', () => {
@@ -59,15 +61,27 @@ describe('zero-skip model', () => {
       const s = schedule(zs, d1, A, W);
       const Wm = mapWeights(zs, d1, W);
       let expected = 0;
-      for (let m = 0; m < 7; m++) for (let n = 0; n < 6; n++) for (let k = 0; k < 8; k++) if (A[m]![k] === 0 || Wm[k]![n] === 0) expected++;
+      for (let m = 0; m < 7; m++)
+        for (let n = 0; n < 6; n++) for (let k = 0; k < 8; k++) if (A[m]![k] === 0 || Wm[k]![n] === 0) expected++;
       expect(s.commands.reduce((x, c) => x + c.skipped, 0)).toBe(expected);
       expect(expected).toBeGreaterThan(0);
     }
   });
 
   it('error metrics: thresholds 0 change nothing; a threshold above 0 makes every small product 0', () => {
-    const plain = errorMetrics(cfg({ rows: 1, cols: 1, aBits: 6, wBits: 6, multiplier: { kind: 'asm', alphabet: [1, 3] } }));
-    const zero = errorMetrics(cfg({ rows: 1, cols: 1, aBits: 6, wBits: 6, multiplier: { kind: 'asm', alphabet: [1, 3] }, zeroSkip: { activation: 0, weight: 0 } }));
+    const plain = errorMetrics(
+      cfg({ rows: 1, cols: 1, aBits: 6, wBits: 6, multiplier: { kind: 'asm', alphabet: [1, 3] } }),
+    );
+    const zero = errorMetrics(
+      cfg({
+        rows: 1,
+        cols: 1,
+        aBits: 6,
+        wBits: 6,
+        multiplier: { kind: 'asm', alphabet: [1, 3] },
+        zeroSkip: { activation: 0, weight: 0 },
+      }),
+    );
     expect({ ...zero, unit: '' }).toEqual({ ...plain, unit: '' });
     const near = errorMetrics(cfg({ rows: 1, cols: 1, aBits: 6, wBits: 6, zeroSkip: { activation: 1 } }));
     // Exact unit, skip |a| <= 1: the error is -a·w on a = ±1, worst |w| = 32.
@@ -103,7 +117,9 @@ describe('zero-skip config', () => {
 
   it('an unsigned operand allows thresholds up to 2^n - 1', () => {
     expect(cfg({ rows: 2, cols: 2, aSigned: false, zeroSkip: { activation: 255 } }).zeroSkip!.activation).toBe(255);
-    expect(problemOf(() => cfg({ rows: 2, cols: 2, aSigned: false, zeroSkip: { activation: 256 } }))).toMatch(/at most 255/);
+    expect(problemOf(() => cfg({ rows: 2, cols: 2, aSigned: false, zeroSkip: { activation: 256 } }))).toMatch(
+      /at most 255/,
+    );
   });
 });
 
@@ -112,11 +128,15 @@ describe('zero-skip RTL', () => {
     const plain = emitRtl(cfg({ rows: 2, cols: 3 }));
     expect(plain.map((f) => f.text).join('')).not.toMatch(/skip_act|skip_part|mul_a/);
     const zs = emitRtl(cfg({ rows: 2, cols: 3, zeroSkip: { activation: 0 } }));
-    expect(zs.find((f) => f.module === 't_top')!.text).toMatch(/unit: exact, zeroSkip\(activation<=0, weight off, isolate\)/);
+    expect(zs.find((f) => f.module === 't_top')!.text).toMatch(
+      /unit: exact, zeroSkip\(activation<=0, weight off, isolate\)/,
+    );
     expect(zs.map((f) => f.module)).toEqual(expect.arrayContaining(['t_skip_act', 't_skip_wgt']));
     // isolate: hold registers feed the multiplier while skipping; enable: the inputs pass straight through.
     const pe = (gating: string, dataflow: 'weight-stationary' | 'output-stationary') =>
-      emitRtl(cfg({ rows: 2, cols: 3, dataflow, zeroSkip: { activation: 0, gating } })).find((f) => f.module === 't_pe')!.text;
+      emitRtl(cfg({ rows: 2, cols: 3, dataflow, zeroSkip: { activation: 0, gating } })).find(
+        (f) => f.module === 't_pe',
+      )!.text;
     for (const df of ['weight-stationary', 'output-stationary'] as const) {
       expect(pe('isolate', df)).toMatch(/assign mul_a = skip \? a_hold_q : a_i\[7:0\];/);
       expect(pe('enable', df)).not.toMatch(/a_hold_q/);
@@ -126,18 +146,37 @@ describe('zero-skip RTL', () => {
 
   const lintCases: (Shape & { zeroSkip: ZS })[] = [
     { rows: 3, cols: 4, dataflow: 'weight-stationary', zeroSkip: { activation: 0, weight: 0 } },
-    { rows: 1, cols: 1, dataflow: 'weight-stationary', aSigned: false, zeroSkip: { activation: 3, gating: 'enable' }, accDepth: 1 },
-    { rows: 4, cols: 2, dataflow: 'output-stationary', zeroSkip: { weight: 128, gating: 'enable' }, multiplier: { kind: 'asm', alphabet: [1, 3] } },
-    { rows: 2, cols: 5, dataflow: 'output-stationary', wSigned: false, zeroSkip: { activation: 2, weight: 0 }, multiplier: { kind: 'asm', share: false } },
+    {
+      rows: 1,
+      cols: 1,
+      dataflow: 'weight-stationary',
+      aSigned: false,
+      zeroSkip: { activation: 3, gating: 'enable' },
+      accDepth: 1,
+    },
+    {
+      rows: 4,
+      cols: 2,
+      dataflow: 'output-stationary',
+      zeroSkip: { weight: 128, gating: 'enable' },
+      multiplier: { kind: 'asm', alphabet: [1, 3] },
+    },
+    {
+      rows: 2,
+      cols: 5,
+      dataflow: 'output-stationary',
+      wSigned: false,
+      zeroSkip: { activation: 2, weight: 0 },
+      multiplier: { kind: 'asm', share: false },
+    },
     { rows: 1, cols: 3, dataflow: 'output-stationary', zeroSkip: { activation: 0 } },
   ];
-  it.concurrent.each(lintCases.map((c, i) => [`${c.rows}x${c.cols} ${c.dataflow} ${JSON.stringify(c.zeroSkip)}`, c, i] as const))(
-    'every emitted file is lint-clean in the three tools: %s',
-    async (_l, cs, i) => {
-      const c = cfg({ ...cs, name: `zs_lint${i}` });
-      expect(lintProblems(await lintFiles(emitRtl(c), topModule(c)))).toBe('');
-    },
-  );
+  it.concurrent.each(
+    lintCases.map((c, i) => [`${c.rows}x${c.cols} ${c.dataflow} ${JSON.stringify(c.zeroSkip)}`, c, i] as const),
+  )('every emitted file is lint-clean in the three tools: %s', async (_l, cs, i) => {
+    const c = cfg({ ...cs, name: `zs_lint${i}` });
+    expect(lintProblems(await lintFiles(emitRtl(c), topModule(c)))).toBe('');
+  });
 });
 
 interface SimCase extends Shape {
@@ -149,17 +188,96 @@ interface SimCase extends Shape {
 
 /** The Icarus spread: thresholds 0 and > 0, both gatings, both dataflows, 50 % and 90 % zeros. */
 const simCases: SimCase[] = [
-  { rows: 3, cols: 4, dataflow: 'weight-stationary', zeroSkip: { activation: 0, weight: 0 }, gemm: [9, 10, 7], zeros: 0.5, stall: 0 },
-  { rows: 3, cols: 4, dataflow: 'weight-stationary', zeroSkip: { activation: 2, weight: 5, gating: 'enable' }, gemm: [6, 8, 7], zeros: 0.9, stall: 40 },
-  { rows: 4, cols: 3, dataflow: 'weight-stationary', aSigned: false, wSigned: false, zeroSkip: { weight: 3 }, multiplier: { kind: 'asm', alphabet: [1, 3, 5, 7] }, gemm: [5, 9, 5], zeros: 0.5, stall: 20 },
-  { rows: 2, cols: 2, dataflow: 'weight-stationary', zeroSkip: { activation: 128, gating: 'enable' }, gemm: [3, 5, 3], zeros: 0.5, stall: 0 },
-  { rows: 3, cols: 4, dataflow: 'output-stationary', zeroSkip: { activation: 0, weight: 0, gating: 'enable' }, gemm: [3, 11, 3], zeros: 0.9, stall: 0 },
-  { rows: 3, cols: 4, dataflow: 'output-stationary', zeroSkip: { activation: 4, weight: 1 }, gemm: [7, 9, 9], zeros: 0.5, stall: 60 },
-  { rows: 2, cols: 3, dataflow: 'output-stationary', wSigned: false, zeroSkip: { activation: 1, weight: 16, gating: 'enable' }, multiplier: { kind: 'asm', alphabet: [1], share: false }, gemm: [2, 8, 5], zeros: 0.9, stall: 30 },
+  {
+    rows: 3,
+    cols: 4,
+    dataflow: 'weight-stationary',
+    zeroSkip: { activation: 0, weight: 0 },
+    gemm: [9, 10, 7],
+    zeros: 0.5,
+    stall: 0,
+  },
+  {
+    rows: 3,
+    cols: 4,
+    dataflow: 'weight-stationary',
+    zeroSkip: { activation: 2, weight: 5, gating: 'enable' },
+    gemm: [6, 8, 7],
+    zeros: 0.9,
+    stall: 40,
+  },
+  {
+    rows: 4,
+    cols: 3,
+    dataflow: 'weight-stationary',
+    aSigned: false,
+    wSigned: false,
+    zeroSkip: { weight: 3 },
+    multiplier: { kind: 'asm', alphabet: [1, 3, 5, 7] },
+    gemm: [5, 9, 5],
+    zeros: 0.5,
+    stall: 20,
+  },
+  {
+    rows: 2,
+    cols: 2,
+    dataflow: 'weight-stationary',
+    zeroSkip: { activation: 128, gating: 'enable' },
+    gemm: [3, 5, 3],
+    zeros: 0.5,
+    stall: 0,
+  },
+  {
+    rows: 3,
+    cols: 4,
+    dataflow: 'output-stationary',
+    zeroSkip: { activation: 0, weight: 0, gating: 'enable' },
+    gemm: [3, 11, 3],
+    zeros: 0.9,
+    stall: 0,
+  },
+  {
+    rows: 3,
+    cols: 4,
+    dataflow: 'output-stationary',
+    zeroSkip: { activation: 4, weight: 1 },
+    gemm: [7, 9, 9],
+    zeros: 0.5,
+    stall: 60,
+  },
+  {
+    rows: 2,
+    cols: 3,
+    dataflow: 'output-stationary',
+    wSigned: false,
+    zeroSkip: { activation: 1, weight: 16, gating: 'enable' },
+    multiplier: { kind: 'asm', alphabet: [1], share: false },
+    gemm: [2, 8, 5],
+    zeros: 0.9,
+    stall: 30,
+  },
   { rows: 1, cols: 1, dataflow: 'output-stationary', zeroSkip: { weight: 0 }, gemm: [1, 6, 1], zeros: 0.5, stall: 0 },
   // Other unit kinds: the flags ride above any unit's encoded operands.
-  { rows: 3, cols: 3, dataflow: 'weight-stationary', zeroSkip: { activation: 3, weight: 0 }, multiplier: { kind: 'mitchell', fractionBits: 4 }, gemm: [5, 7, 4], zeros: 0.5, stall: 10 },
-  { rows: 2, cols: 3, dataflow: 'output-stationary', zeroSkip: { activation: 0, weight: 2, gating: 'enable' }, multiplier: { kind: 'ilm', corrections: 1 }, gemm: [2, 7, 3], zeros: 0.5, stall: 0 },
+  {
+    rows: 3,
+    cols: 3,
+    dataflow: 'weight-stationary',
+    zeroSkip: { activation: 3, weight: 0 },
+    multiplier: { kind: 'mitchell', fractionBits: 4 },
+    gemm: [5, 7, 4],
+    zeros: 0.5,
+    stall: 10,
+  },
+  {
+    rows: 2,
+    cols: 3,
+    dataflow: 'output-stationary',
+    zeroSkip: { activation: 0, weight: 2, gating: 'enable' },
+    multiplier: { kind: 'ilm', corrections: 1 },
+    gemm: [2, 7, 3],
+    zeros: 0.5,
+    stall: 0,
+  },
 ];
 
 async function runCase(cs: SimCase, i: number, simulator: 'icarus' | 'verilator') {
@@ -170,48 +288,75 @@ async function runCase(cs: SimCase, i: number, simulator: 'icarus' | 'verilator'
   const W = randomMatrix(K, N, c.precision.weight, next, cs.zeros);
   const s = schedule(c, derive(c), A, W);
   const r = await cosim(c, { simulator, A, W, seed: i + 3, stall: cs.stall });
-  return { r, skipped: s.commands.reduce((x, k) => x + k.skipped, 0), macs: s.commands.reduce((x, k) => x + k.macs, 0) };
+  return {
+    r,
+    skipped: s.commands.reduce((x, k) => x + k.skipped, 0),
+    macs: s.commands.reduce((x, k) => x + k.macs, 0),
+  };
 }
 
 describe('zero-skip GEMM co-simulation', () => {
-  it.concurrent.each(simCases.map((c, i) => [`${c.rows}x${c.cols} ${c.dataflow} ${JSON.stringify(c.zeroSkip)} ${c.zeros * 100}% zeros`, c, i] as const))(
-    'Icarus: %s',
-    async (_l, cs, i) => {
-      const { r, skipped, macs } = await runCase(cs, i, 'icarus');
-      expect(r.problems).toEqual([]);
-      expect(r.mismatches.slice(0, 3)).toEqual([]);
-      expect(r.counters).toEqual([]);
-      expect(r.passed).toBe(true);
-      expect(skipped).toBeGreaterThan(0); // the counter was exercised
-      expect(skipped).toBeLessThanOrEqual(macs);
-    },
-  );
+  it.concurrent.each(
+    simCases.map(
+      (c, i) =>
+        [`${c.rows}x${c.cols} ${c.dataflow} ${JSON.stringify(c.zeroSkip)} ${c.zeros * 100}% zeros`, c, i] as const,
+    ),
+  )('Icarus: %s', async (_l, cs, i) => {
+    const { r, skipped, macs } = await runCase(cs, i, 'icarus');
+    expect(r.problems).toEqual([]);
+    expect(r.mismatches.slice(0, 3)).toEqual([]);
+    expect(r.counters).toEqual([]);
+    expect(r.passed).toBe(true);
+    expect(skipped).toBeGreaterThan(0); // the counter was exercised
+    expect(skipped).toBeLessThanOrEqual(macs);
+  });
 
-  it.concurrent.each([1, 5].map((i) => [`${simCases[i]!.dataflow} ${JSON.stringify(simCases[i]!.zeroSkip)}`, simCases[i]!, i] as const))(
-    'Verilator: %s',
-    async (_l, cs, i) => {
-      const { r } = await runCase(cs, i, 'verilator');
-      expect(r.problems).toEqual([]);
-      expect(r.mismatches.slice(0, 3)).toEqual([]);
-      expect(r.counters).toEqual([]);
-      expect(r.passed).toBe(true);
-    },
-  );
+  it.concurrent.each(
+    [1, 5].map((i) => [`${simCases[i]!.dataflow} ${JSON.stringify(simCases[i]!.zeroSkip)}`, simCases[i]!, i] as const),
+  )('Verilator: %s', async (_l, cs, i) => {
+    const { r } = await runCase(cs, i, 'verilator');
+    expect(r.problems).toEqual([]);
+    expect(r.mismatches.slice(0, 3)).toEqual([]);
+    expect(r.counters).toEqual([]);
+    expect(r.passed).toBe(true);
+  });
 
   it('faults are caught: a PE that ignores the skip flag, and a counter that misses a row', async () => {
-    const cs: SimCase = { rows: 3, cols: 4, dataflow: 'weight-stationary', zeroSkip: { activation: 60, weight: 0, gating: 'enable' }, gemm: [6, 8, 7], zeros: 0.5, stall: 0 };
+    const cs: SimCase = {
+      rows: 3,
+      cols: 4,
+      dataflow: 'weight-stationary',
+      zeroSkip: { activation: 60, weight: 0, gating: 'enable' },
+      gemm: [6, 8, 7],
+      zeros: 0.5,
+      stall: 0,
+    };
     const c = cfg({ ...cs, name: 'zs_fault' });
     const next = rng(9001);
     const [M, K, N] = cs.gemm;
     const A = randomMatrix(M, K, c.precision.activation, next, cs.zeros);
     const W = randomMatrix(K, N, c.precision.weight, next, cs.zeros);
     const good = emitRtl(c);
-    const pe = good.map((f) => (f.module === 'zs_fault_pe' ? { ...f, text: f.text.replace(/ps_keep( *)= skip \? ps_i : ps_d/, 'ps_keep$1= ps_d') } : f));
+    const pe = good.map((f) =>
+      f.module === 'zs_fault_pe'
+        ? { ...f, text: f.text.replace(/ps_keep( *)= skip \? ps_i : ps_d/, 'ps_keep$1= ps_d') }
+        : f,
+    );
     expect(pe.some((f) => /ps_keep *= ps_d;/.test(f.text))).toBe(true);
     const r1 = await cosim(c, { simulator: 'icarus', A, W, rtl: pe });
     expect(r1.passed).toBe(false);
     expect(r1.mismatches.length).toBeGreaterThan(0);
-    const top = good.map((f) => (f.module === 'zs_fault_top' ? { ...f, text: f.text.replace('for (si = 0; si < ROWS; si = si + 1) skip_sum', 'for (si = 0; si < ROWS - 1; si = si + 1) skip_sum') } : f));
+    const top = good.map((f) =>
+      f.module === 'zs_fault_top'
+        ? {
+            ...f,
+            text: f.text.replace(
+              'for (si = 0; si < ROWS; si = si + 1) skip_sum',
+              'for (si = 0; si < ROWS - 1; si = si + 1) skip_sum',
+            ),
+          }
+        : f,
+    );
     expect(top.some((f) => f.text.includes('si < ROWS - 1; si = si + 1) skip_sum'))).toBe(true);
     const r2 = await cosim(c, { simulator: 'icarus', A, W, rtl: top });
     expect(r2.mismatches).toEqual([]);
