@@ -90,6 +90,9 @@ function readBytes(file: string): Uint8Array {
   try {
     return readFileSync(file);
   } catch (e) {
+    // A missing or unreadable path goes up as it is: the CLI's error handler names the option that
+    // gave it (--model, --input) and the reason (commands/common.ts, describeFailure).
+    if ((e as NodeJS.ErrnoException).code !== undefined) throw e;
     return fail(file, '(file)', 'a readable file', (e as Error).message);
   }
 }
