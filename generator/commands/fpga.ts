@@ -24,8 +24,7 @@ import { basename, join, resolve } from 'node:path';
 import { checkReportFile, writeFileAtomically } from '../infra/files.js';
 import { generate } from '../emit/generate.js';
 import { checkOutFolder, outputArg, OUT_EXISTING_HELP, replaceFolderAtomically } from '../infra/write.js';
-import { topModule } from '../emit/rtl.js';
-import { axiTopModule, isAxi } from '../axi/emit.js';
+import { interfaceOf } from '../interface/index.js';
 import { DEVICE_NAMES, iceDevice } from '../fpga/devices.js';
 import { formatPnr, placeAndRoute } from '../fpga/pnr.js';
 import { formatGateReport, gateCosim, gateSummary } from '../../sim/gate.js';
@@ -112,7 +111,7 @@ export const fpgaCommand: CommandModule<object, Args> = {
       if (jsonFile !== undefined) await checkReportFile(jsonFile, { arg: '--json', force: argv.force, kind: 'fpga' });
       const c = await s.load(argv.config);
       const g = generate(c);
-      const top = isAxi(c) ? axiTopModule(c) : topModule(c);
+      const top = interfaceOf(c).top(c);
       const out = resolve(given ?? join('rtl-out', `${c.name}-${argv.device}`));
       const dsp = argv.dsp && iceDevice(argv.device)!.dsp;
       let verification: ReturnType<typeof gateSummary> | string =
