@@ -17,6 +17,16 @@ import { ConfigError } from '../infra/errors.js';
 /** Element type of an IDX file, named like numpy's dtypes. */
 export type IdxDtype = 'uint8' | 'int8' | 'int16' | 'int32' | 'float32' | 'float64';
 
+/** Bytes per element of each dtype. */
+export const ELEMENT_BYTES: Record<IdxDtype, number> = {
+  uint8: 1,
+  int8: 1,
+  int16: 2,
+  int32: 4,
+  float32: 4,
+  float64: 8,
+};
+
 /** Typed array holding elements of each {@link IdxDtype}, in row-major order. */
 export type NumericArray = Uint8Array | Int8Array | Int16Array | Int32Array | Float32Array | Float64Array;
 
@@ -160,36 +170,31 @@ export const IDX_TYPE_CODE: Record<IdxDtype, number> = {
  * for users converting their data.
  */
 export function encodeIdx(array: NdArray): Uint8Array {
-  const size = { uint8: 1, int8: 1, int16: 2, int32: 4, float32: 4, float64: 8 }[array.dtype];
+  const size = ELEMENT_BYTES[array.dtype];
   const headerBytes = 4 + 4 * array.dims.length;
   const out = new Uint8Array(headerBytes + array.data.length * size);
   const view = new DataView(out.buffer);
   out[2] = IDX_TYPE_CODE[array.dtype];
   out[3] = array.dims.length;
   array.dims.forEach((d, i) => view.setUint32(4 + 4 * i, d, false));
-  for (let i = 0; i < array.data.length; i++) {
-    const at = headerBytes + i * size;
-    const v = array.data[i]!;
-    switch (array.dtype) {
-      case 'uint8':
-        view.setUint8(at, v);
-        break;
-      case 'int8':
-        view.setInt8(at, v);
-        break;
-      case 'int16':
-        view.setInt16(at, v, false);
-        break;
-      case 'int32':
-        view.setInt32(at, v, false);
-        break;
-      case 'float32':
-        view.setFloat32(at, v, false);
-        break;
-      case 'float64':
-        view.setFloat64(at, v, false);
-        break;
-    }
-  }
+  writeElements(view, headerBytes, array, false);
   return out;
+}
+
+/**
+ * Writes `array.data` as consecutive elements of `array.dtype` from byte `at` of `view`, big-endian
+ * (IDX) or little-endian (`.npy`): the one element writer of both encoders.
+ */
+export function writeElements(view: DataView, at: number, array: NdArray, littleEndian: boolean): void {
+  const size = ELEMENT_BYTES[array.dtype];
+  const set: Record<IdxDtype, (o: number, v: number) => void> = {
+    uint8: (o, v) => view.setUint8(o, v),
+    int8: (o, v) => view.setInt8(o, v),
+    int16: (o, v) => view.setInt16(o, v, littleEndian),
+    int32: (o, v) => view.setInt32(o, v, littleEndian),
+    float32: (o, v) => view.setFloat32(o, v, littleEndian),
+    float64: (o, v) => view.setFloat64(o, v, littleEndian),
+  };
+  const write = set[array.dtype];
+  for (let i = 0; i < array.data.length; i++) write(at + i * size, array.data[i]!);
 }

@@ -13,7 +13,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { ConfigError } from '../infra/errors.js';
-import { maybeGunzip, type IdxDtype, type NdArray, type NumericArray } from './idx.js';
+import { ELEMENT_BYTES, maybeGunzip, writeElements, type IdxDtype, type NdArray, type NumericArray } from './idx.js';
 
 const MAGIC = [0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59]; // \x93NUMPY
 
@@ -161,7 +161,7 @@ export function encodeNpy(array: NdArray): Uint8Array {
   let header = `{'descr': '${DESCR_OF[array.dtype]}', 'fortran_order': False, 'shape': ${shape}, }`;
   const unpadded = MAGIC.length + 4 + header.length + 1;
   header += ' '.repeat((64 - (unpadded % 64)) % 64) + '\n';
-  const size = { uint8: 1, int8: 1, int16: 2, int32: 4, float32: 4, float64: 8 }[array.dtype];
+  const size = ELEMENT_BYTES[array.dtype];
   const start = MAGIC.length + 4 + header.length;
   const out = new Uint8Array(start + array.data.length * size);
   const view = new DataView(out.buffer);
@@ -170,29 +170,6 @@ export function encodeNpy(array: NdArray): Uint8Array {
   out[7] = 0;
   view.setUint16(8, header.length, true);
   for (let i = 0; i < header.length; i++) out[10 + i] = header.charCodeAt(i);
-  for (let i = 0; i < array.data.length; i++) {
-    const at = start + i * size;
-    const v = array.data[i]!;
-    switch (array.dtype) {
-      case 'uint8':
-        view.setUint8(at, v);
-        break;
-      case 'int8':
-        view.setInt8(at, v);
-        break;
-      case 'int16':
-        view.setInt16(at, v, true);
-        break;
-      case 'int32':
-        view.setInt32(at, v, true);
-        break;
-      case 'float32':
-        view.setFloat32(at, v, true);
-        break;
-      case 'float64':
-        view.setFloat64(at, v, true);
-        break;
-    }
-  }
+  writeElements(view, start, array, true);
   return out;
 }
