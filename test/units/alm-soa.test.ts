@@ -6,14 +6,13 @@
  */
 import { describe, expect, it } from 'vitest';
 import { resolveConfig } from '../../generator/config/resolve.js';
-import { emitUnit, unitTopModule } from '../../generator/emit/unit.js';
+import { emitUnit } from '../../generator/emit/unit.js';
 import { ConfigError } from '../../generator/infra/errors.js';
 import { errorMetrics } from '../../generator/metrics/metrics.js';
-import { resolveSweep } from '../../generator/sweep/spec.js';
 import { almSoa, almSoaUnit } from '../../generator/units/alm-soa.js';
 import type { UnitContext } from '../../generator/units/types.js';
-import { lintFiles, lintProblems } from '../../sim/lint.js';
 import { unitVariant } from '../../sim/unit-harness.js';
+import { describeSweepAxes, itLintsClean } from '../helpers/units.js';
 
 /**
  * The definition on bit strings, 8-bit operands (F = 7, a 3-bit k): the log word is k's 3 bits then
@@ -124,9 +123,7 @@ describe('ALM-SOA RTL', () => {
     unitVariant('al_b', S(8), U(5), { kind: 'alm-soa', M: 1, share: false }),
     unitVariant('al_c', S(2), S(16), { kind: 'alm-soa', M: 6 }),
   ];
-  it.each(cases.map((c) => [c.name, c] as const))('%s is lint-clean in Verilator, Icarus and Yosys', async (_n, c) => {
-    expect(lintProblems(await lintFiles(emitUnit(c), unitTopModule(c)))).toBe('');
-  });
+  itLintsClean(cases);
   it("with share=true the encoder (Mitchell's) is at the edge; the PE keeps the set-one adder and the shifter", () => {
     const f = emitUnit(cases[0]!);
     expect(f.find((x) => x.module === 'al_a_act_pre')!.text).toMatch(/mag\[7\] \? 3'd7 :/);
@@ -137,22 +134,4 @@ describe('ALM-SOA RTL', () => {
   });
 });
 
-describe('alm-soa in sweeps', () => {
-  const spec = (axes: Record<string, unknown[]>) => ({
-    name: 'sw',
-    base: {
-      name: 'b',
-      array: { rows: 1, cols: 1 },
-      precision: { activation: { bits: 8, signed: true }, weight: { bits: 8, signed: true } },
-      multiplier: { kind: 'alm-soa' },
-    },
-    axes,
-    target: 'generic',
-  });
-  it('its parameters are sweep axes, checked against its schema branch', async () => {
-    await expect(
-      resolveSweep(spec({ 'multiplier.M': [1, 2, 3], 'multiplier.share': [true, false] }), 'spec.json'),
-    ).resolves.toBeTruthy();
-    await expect(resolveSweep(spec({ 'multiplier.M': [0] }), 'spec.json')).rejects.toThrow(/multiplier\.M/);
-  });
-});
+describeSweepAxes('alm-soa', { 'multiplier.M': [1, 2, 3], 'multiplier.share': [true, false] }, { 'multiplier.M': [0] });

@@ -5,15 +5,14 @@
  * both simulators: test/units/exhaustive.test.ts, from the unit's declared samples.)
  */
 import { describe, expect, it } from 'vitest';
-import { resolveSweep } from '../../generator/sweep/spec.js';
 import { ConfigError } from '../../generator/infra/errors.js';
 import { resolveConfig } from '../../generator/config/resolve.js';
-import { emitUnit, unitTopModule } from '../../generator/emit/unit.js';
+import { emitUnit } from '../../generator/emit/unit.js';
 import { errorMetrics } from '../../generator/metrics/metrics.js';
 import { drum, drumUnit } from '../../generator/units/drum.js';
 import type { UnitContext } from '../../generator/units/types.js';
-import { lintFiles, lintProblems } from '../../sim/lint.js';
 import { unitVariant } from '../../sim/unit-harness.js';
+import { describeSweepAxes, itLintsClean } from '../helpers/units.js';
 
 /** The definition on bit strings: keep k characters from the first '1', set the last kept to '1', pad with '0'. */
 function keptByString(A: number, k: number): number {
@@ -106,9 +105,7 @@ describe('DRUM RTL', () => {
     unitVariant('dr_b', S(8), U(5), { kind: 'drum', k: 5, share: false }),
     unitVariant('dr_c', S(2), S(16), { kind: 'drum', k: 3 }),
   ];
-  it.each(cases.map((c) => [c.name, c] as const))('%s is lint-clean in Verilator, Icarus and Yosys', async (_n, c) => {
-    expect(lintProblems(await lintFiles(emitUnit(c), unitTopModule(c)))).toBe('');
-  });
+  itLintsClean(cases);
   it('with share=true the leading-one logic is at the edge and the PE keeps a k×k multiplier', () => {
     const f = emitUnit(cases[0]!);
     expect(f.find((x) => x.module === 'dr_a_act_pre')!.text).toMatch(/mag\[7\] \? 3'd4 :/);
@@ -118,22 +115,4 @@ describe('DRUM RTL', () => {
   });
 });
 
-describe('drum in sweeps', () => {
-  const spec = (axes: Record<string, unknown[]>) => ({
-    name: 'sw',
-    base: {
-      name: 'b',
-      array: { rows: 1, cols: 1 },
-      precision: { activation: { bits: 8, signed: true }, weight: { bits: 8, signed: true } },
-      multiplier: { kind: 'drum' },
-    },
-    axes,
-    target: 'generic',
-  });
-  it('its parameters are sweep axes, checked against its schema branch', async () => {
-    await expect(
-      resolveSweep(spec({ 'multiplier.k': [3, 4, 6], 'multiplier.share': [true, false] }), 'spec.json'),
-    ).resolves.toBeTruthy();
-    await expect(resolveSweep(spec({ 'multiplier.k': [2] }), 'spec.json')).rejects.toThrow(/multiplier\.k/);
-  });
-});
+describeSweepAxes('drum', { 'multiplier.k': [3, 4, 6], 'multiplier.share': [true, false] }, { 'multiplier.k': [2] });

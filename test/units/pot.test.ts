@@ -4,14 +4,13 @@
  * schema and rules, and the emitted RTL (lint, no multiplier in the PE). (RTL vs model, exhaustively
  * at 8 bits in both simulators and with raw weights: test/units/exhaustive.test.ts and below.)
  */
+import { describeSweepAxes, itLintsClean } from '../helpers/units.js';
 import { describe, expect, it } from 'vitest';
 import { resolveConfig } from '../../generator/config/resolve.js';
-import { emitUnit, unitTopModule } from '../../generator/emit/unit.js';
+import { emitUnit } from '../../generator/emit/unit.js';
 import { ConfigError } from '../../generator/infra/errors.js';
-import { resolveSweep } from '../../generator/sweep/spec.js';
 import { pot, potUnit } from '../../generator/units/pot.js';
 import type { UnitContext } from '../../generator/units/types.js';
-import { lintFiles, lintProblems } from '../../sim/lint.js';
 import { checkUnits, describeFailures, unitVariant } from '../../sim/unit-harness.js';
 
 const ctx = (bits: number, signed: boolean, abits = 8): UnitContext => ({
@@ -133,9 +132,7 @@ describe('PoT RTL', () => {
     unitVariant('po_b', U(8), S(4), { kind: 'pot' }),
     unitVariant('po_c', S(16), U(3), { kind: 'pot', levels: 'apot' }),
   ];
-  it.each(cases.map((c) => [c.name, c] as const))('%s is lint-clean in Verilator, Icarus and Yosys', async (_n, c) => {
-    expect(lintProblems(await lintFiles(emitUnit(c), unitTopModule(c)))).toBe('');
-  });
+  itLintsClean(cases);
   it('the PE shifts and adds, with no multiplier; the weight edge holds the level table', () => {
     const f = emitUnit(cases[0]!);
     const mul = f.find((x) => x.module === 'po_a_mul')!.text;
@@ -155,22 +152,4 @@ describe('PoT RTL', () => {
   }, 120_000);
 });
 
-describe('pot in sweeps', () => {
-  const spec = (axes: Record<string, unknown[]>) => ({
-    name: 'sw',
-    base: {
-      name: 'b',
-      array: { rows: 1, cols: 1 },
-      precision: { activation: { bits: 8, signed: true }, weight: { bits: 8, signed: true } },
-      multiplier: { kind: 'pot' },
-    },
-    axes,
-    target: 'generic',
-  });
-  it('its level set is a sweep axis, checked against its schema branch', async () => {
-    await expect(resolveSweep(spec({ 'multiplier.levels': ['pot', 'apot'] }), 'spec.json')).resolves.toBeTruthy();
-    await expect(resolveSweep(spec({ 'multiplier.levels': ['int'] }), 'spec.json')).rejects.toThrow(
-      /multiplier\.levels/,
-    );
-  });
-});
+describeSweepAxes('pot', { 'multiplier.levels': ['pot', 'apot'] }, { 'multiplier.levels': ['int'] });

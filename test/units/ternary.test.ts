@@ -5,14 +5,13 @@
  * test/units/exhaustive.test.ts.)
  */
 import { describe, expect, it } from 'vitest';
-import { resolveSweep } from '../../generator/sweep/spec.js';
 import { resolveConfig } from '../../generator/config/resolve.js';
-import { emitUnit, unitTopModule } from '../../generator/emit/unit.js';
+import { emitUnit } from '../../generator/emit/unit.js';
 import { errorMetrics } from '../../generator/metrics/metrics.js';
 import { ternary, ternaryUnit } from '../../generator/units/ternary.js';
 import type { UnitContext } from '../../generator/units/types.js';
-import { lintFiles, lintProblems } from '../../sim/lint.js';
 import { unitVariant } from '../../sim/unit-harness.js';
+import { describeSweepAxes, itLintsClean } from '../helpers/units.js';
 
 const s8: UnitContext = { activation: { bits: 8, signed: true }, weight: { bits: 8, signed: true } };
 const u8: UnitContext = { activation: { bits: 8, signed: false }, weight: { bits: 8, signed: false } };
@@ -81,9 +80,7 @@ describe('ternary config and RTL', () => {
     unitVariant('te_a', S(8), S(2), { kind: 'ternary' }),
     unitVariant('te_b', U(16), U(3), { kind: 'ternary', threshold: 1 }),
   ];
-  it.each(cases.map((c) => [c.name, c] as const))('%s is lint-clean in Verilator, Icarus and Yosys', async (_n, c) => {
-    expect(lintProblems(await lintFiles(emitUnit(c), unitTopModule(c)))).toBe('');
-  });
+  itLintsClean(cases);
   it('the PE holds no multiplier and a 2-bit weight code', () => {
     const mul = emitUnit(cases[0]!).find((x) => x.module === 'te_a_mul')!.text;
     expect(mul).not.toMatch(/\*/);
@@ -91,22 +88,4 @@ describe('ternary config and RTL', () => {
   });
 });
 
-describe('ternary in sweeps', () => {
-  const spec = (axes: Record<string, unknown[]>) => ({
-    name: 'sw',
-    base: {
-      name: 'b',
-      array: { rows: 1, cols: 1 },
-      precision: { activation: { bits: 8, signed: true }, weight: { bits: 8, signed: true } },
-      multiplier: { kind: 'ternary' },
-    },
-    axes,
-    target: 'generic',
-  });
-  it('its parameters are sweep axes, checked against its schema branch', async () => {
-    await expect(resolveSweep(spec({ 'multiplier.threshold': [0, 2, 8] }), 'spec.json')).resolves.toBeTruthy();
-    await expect(resolveSweep(spec({ 'multiplier.threshold': ['x'] }), 'spec.json')).rejects.toThrow(
-      /multiplier\.threshold/,
-    );
-  });
-});
+describeSweepAxes('ternary', { 'multiplier.threshold': [0, 2, 8] }, { 'multiplier.threshold': ['x'] });

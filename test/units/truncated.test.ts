@@ -5,14 +5,13 @@
  * exhaustively at 8 bits in both simulators: test/units/exhaustive.test.ts.)
  */
 import { describe, expect, it } from 'vitest';
-import { resolveSweep } from '../../generator/sweep/spec.js';
 import { ConfigError } from '../../generator/infra/errors.js';
 import { resolveConfig } from '../../generator/config/resolve.js';
-import { emitUnit, unitTopModule } from '../../generator/emit/unit.js';
+import { emitUnit } from '../../generator/emit/unit.js';
 import { truncCorrection, truncated, truncatedUnit } from '../../generator/units/truncated.js';
 import type { UnitContext } from '../../generator/units/types.js';
-import { lintFiles, lintProblems } from '../../sim/lint.js';
 import { unitVariant } from '../../sim/unit-harness.js';
+import { describeSweepAxes, itLintsClean } from '../helpers/units.js';
 
 const u8: UnitContext = { activation: { bits: 8, signed: false }, weight: { bits: 8, signed: false } };
 const s8: UnitContext = { activation: { bits: 8, signed: true }, weight: { bits: 8, signed: true } };
@@ -102,9 +101,7 @@ describe('truncated multiplier RTL', () => {
     unitVariant('tr_b', S(8), U(5), { kind: 'truncated', t: 0 }),
     unitVariant('tr_c', S(2), S(16), { kind: 'truncated', t: 14, correction: true }),
   ];
-  it.each(cases.map((c) => [c.name, c] as const))('%s is lint-clean in Verilator, Icarus and Yosys', async (_n, c) => {
-    expect(lintProblems(await lintFiles(emitUnit(c), unitTopModule(c)))).toBe('');
-  });
+  itLintsClean(cases);
   it('leaves out the rows wholly below column t', () => {
     const mul = emitUnit(cases[0]!).find((x) => x.module === 'tr_a_mul')!.text;
     expect(mul).not.toMatch(/ r1 /);
@@ -112,22 +109,8 @@ describe('truncated multiplier RTL', () => {
   });
 });
 
-describe('truncated in sweeps', () => {
-  const spec = (axes: Record<string, unknown[]>) => ({
-    name: 'sw',
-    base: {
-      name: 'b',
-      array: { rows: 1, cols: 1 },
-      precision: { activation: { bits: 8, signed: true }, weight: { bits: 8, signed: true } },
-      multiplier: { kind: 'truncated' },
-    },
-    axes,
-    target: 'generic',
-  });
-  it('its parameters are sweep axes, checked against its schema branch', async () => {
-    await expect(
-      resolveSweep(spec({ 'multiplier.t': [0, 6, 8], 'multiplier.correction': [false, true] }), 'spec.json'),
-    ).resolves.toBeTruthy();
-    await expect(resolveSweep(spec({ 'multiplier.t': [-1] }), 'spec.json')).rejects.toThrow(/multiplier\.t/);
-  });
-});
+describeSweepAxes(
+  'truncated',
+  { 'multiplier.t': [0, 6, 8], 'multiplier.correction': [false, true] },
+  { 'multiplier.t': [-1] },
+);
