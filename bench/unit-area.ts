@@ -13,7 +13,8 @@
  * a Yosys equivalence proof (equiv_make / equiv_simple / equiv_induct) shows each computes what
  * axgen's exact PE does, so the "vs exact" ratios are measured against an honest baseline (issue 11).
  */
-import { execa } from 'execa';
+import { runTool } from '../generator/infra/children.js';
+import { units } from '../generator/units/index.js';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -57,10 +58,8 @@ async function handArea(h: Hand, target: 'xilinx' | 'ice40'): Promise<number> {
   const dir = await mkdtemp(join(tmpdir(), 'axgen-area-'));
   try {
     const r = await jobPool.run(() =>
-      execa('yosys', ['-q', '-p', `read_verilog ${h.file}; ${synthCmd(target, h.top)}; tee -q -o hand.stat stat`], {
+      runTool('yosys', ['-q', '-p', `read_verilog ${h.file}; ${synthCmd(target, h.top)}; tee -q -o hand.stat stat`], {
         cwd: dir,
-        reject: false,
-        all: true,
       }),
     );
     if (r.exitCode !== 0) throw new Error(`yosys failed on ${h.file}:\n${r.all}`);
@@ -103,9 +102,7 @@ async function proveHandEqual(h: Hand, c: ResolvedConfig): Promise<void> {
       'equiv_induct',
       'equiv_status -assert',
     ];
-    const r = await jobPool.run(() =>
-      execa('yosys', ['-q', '-p', script.join('; ')], { cwd: dir, reject: false, all: true }),
-    );
+    const r = await jobPool.run(() => runTool('yosys', ['-q', '-p', script.join('; ')], { cwd: dir }));
     if (r.exitCode !== 0) throw new Error(`the hand-written PE is not proved equal to ${pe}:\n${r.all}`);
   } finally {
     await rm(dir, { recursive: true, force: true });
@@ -120,9 +117,7 @@ async function area(c: ResolvedConfig, target: 'xilinx' | 'ice40'): Promise<numb
     const synth = (top: string) => synthCmd(target, top);
     const script = [`read_verilog ${files.map((f) => f.name).join(' ')}`, 'design -save src'];
     for (const t of TOPS) script.push('design -load src', synth(`${c.name}_${t}`), `tee -q -o ${t}.stat stat`);
-    const r = await jobPool.run(() =>
-      execa('yosys', ['-q', '-p', script.join('; ')], { cwd: dir, reject: false, all: true }),
-    );
+    const r = await jobPool.run(() => runTool('yosys', ['-q', '-p', script.join('; ')], { cwd: dir }));
     if (r.exitCode !== 0) throw new Error(`yosys failed on ${c.name}:\n${r.all}`);
     const out: number[] = [];
     for (const t of TOPS) {
@@ -138,6 +133,11 @@ async function area(c: ResolvedConfig, target: 'xilinx' | 'ice40'): Promise<numb
 
 const y = await tool('yosys');
 const only = process.argv.slice(2);
+const unknown = only.filter((k) => !units.some((u) => u.kind === k));
+if (unknown.length > 0) {
+  console.error(`unknown unit kind(s): ${unknown.join(', ')}; registered: ${units.map((u) => u.kind).join(', ')}`);
+  process.exit(1);
+}
 const configs = areaConfigs().filter(
   ({ c }) => only.length === 0 || c.multiplier.kind === 'exact' || only.includes(c.multiplier.kind),
 );

@@ -175,6 +175,15 @@ export async function simulateNetwork(
   const net = importModel(readModel(modelFile), { source: modelFile });
   const bad = networkError(modelFile, c, net);
   if (bad) throw bad;
+  // A network with no GEMM layer gives the array nothing to run: never report a pass for it.
+  if (net.layers.length === 0)
+    throw new ConfigError(modelFile, [
+      {
+        path: 'graph',
+        expected: 'at least one MatMul / Gemm / Conv layer (QDQ or QLinear) for the array to run',
+        received: 'none',
+      },
+    ]);
   if (net.inputs.length !== 1)
     throw new ConfigError(modelFile, [
       {
@@ -339,7 +348,7 @@ export async function simulateNetwork(
     elements,
     macs,
     goldenOnly: o.goldenOnly ?? false,
-    passed: runs.every((r) => r.passed),
+    passed: (o.goldenOnly || runs.length > 0) && runs.every((r) => r.passed),
     runs,
   };
   const rejected = settled.find((x): x is PromiseRejectedResult => x.status === 'rejected');

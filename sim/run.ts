@@ -256,13 +256,13 @@ export async function simulate(c: ResolvedConfig, o: SimOptions): Promise<SimRep
       ? {
           top: axiTopModule(c),
           interface: 'axi',
-          rtl: o.rtl ? o.source : 'emitted',
+          rtl: o.rtl ? `RTL of ${o.source}` : 'emitted',
           checker: `${c.name}_axi_tb_check (AXI4-Lite CSR program, AXI4-Stream beats with TLAST)`,
         }
       : {
           top: topModule(c),
           interface: 'stream',
-          rtl: o.rtl ? o.source : 'emitted',
+          rtl: o.rtl ? `RTL of ${o.source}` : 'emitted',
           checker: `${c.name}_tb_check (stream beats, per-command counters)`,
         },
     gemms: cases.filter((x) => !x.refuse).length,
@@ -294,7 +294,7 @@ export function formatReport(r: SimReport, maxShown = 10): string {
   const sims = r.runs.map((x) => x.simulator).join(' and ');
   const through = r.dut.interface === 'axi' ? 'through its AXI4-Lite and AXI4-Stream ports' : 'through its streams';
   lines.push(
-    `  simulated ${r.dut.top} (${r.dut.rtl === 'emitted' ? 'emitted RTL' : `RTL of ${r.dut.rtl}`}) ${through} in ${sims}: ${r.gemms} GEMMs`,
+    `  simulated ${r.dut.top} (${r.dut.rtl === 'emitted' ? 'emitted RTL' : r.dut.rtl}) ${through} in ${sims}: ${r.gemms} GEMMs`,
   );
   for (const run of r.runs) {
     const verdict = run.passed ? 'pass' : 'FAIL';

@@ -116,7 +116,13 @@ export async function runAccuracy(
   const layerImages = Math.min(n, opts.layerImages ?? DEFAULT_LAYER_IMAGES);
   const dsHash = datasetHash(ds, n);
   const mHash = fileHash(model);
-  const src = sourceHash(['generator/inference', 'generator/model', 'generator/onnx', 'generator/units']);
+  const src = sourceHash([
+    'generator/config',
+    'generator/inference',
+    'generator/model',
+    'generator/onnx',
+    'generator/units',
+  ]);
   const show = opts.progress ?? false;
   let floatPred: Uint8Array | null = null;
   let floatHit: boolean | undefined;

@@ -120,6 +120,9 @@ export async function readArray(file: string): Promise<NdArray> {
   try {
     bytes = await readFile(file);
   } catch (e) {
+    // A missing or unreadable path goes up as it is: the CLI names the option that gave it (--images,
+    // --labels) and what to do (commands/common.ts, describeFailure).
+    if ((e as NodeJS.ErrnoException).code !== undefined) throw e;
     throw new ConfigError(file, [
       { path: '(file)', expected: 'a readable IDX or .npy file', received: (e as Error).message },
     ]);

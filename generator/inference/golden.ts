@@ -35,7 +35,7 @@ export interface GoldenReport {
  * Runs `modelFile` on each of `inputFiles` (.pb or .npy, one tensor for the model's only graph
  * input). Errors: ConfigError for unreadable/malformed files, unsupported ops, a model with more
  * than one graph input, or an input whose type or size differs from the declaration. A config
- * that cannot run the model is not an error here: `issues` says why (a command exits 4 on it).
+ * that cannot run the model is not an error here: `issues` says why (a command reports it as bad input, exit 1).
  */
 export function goldenInference(
   c: ResolvedConfig,

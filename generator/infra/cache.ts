@@ -51,6 +51,12 @@ async function buildOnce(
     await build(tmp);
     await finishTemp(tmp);
     await writeFile(join(tmp, '.complete'), key + '\n');
+    // Another process finished the same key meanwhile: use its entry (another reader may be in it);
+    // only an incomplete leftover is removed.
+    if (existsSync(join(dir, '.complete'))) {
+      await rm(tmp, { recursive: true, force: true });
+      return { dir, hit: true };
+    }
     if (existsSync(dir)) await rm(dir, { recursive: true, force: true });
     try {
       await rename(tmp, dir);

@@ -117,7 +117,13 @@ export async function replaceFolderAtomically<T>(
     } else {
       const old = `${tmp}-old`;
       await rename(target, old);
-      await rename(tmp, target);
+      try {
+        await rename(tmp, target);
+      } catch (e) {
+        // Put the previous output back: a failed replace must not leave the user with none.
+        await rename(old, target).catch(() => undefined);
+        throw e;
+      }
       await removeWritten(old, state.files);
     }
     return result;

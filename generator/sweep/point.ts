@@ -108,7 +108,7 @@ export async function pointKey(c: ResolvedConfig, o: PointOptions): Promise<stri
   const pnr = o.placeAndRoute ? (await tool('nextpnr-ice40')).version : '';
   const rtl = contentKey(synthesisRtl(c).files.flatMap((f) => [f.name, f.text]));
   // The golden models and metrics code: editing a unit's model must not reuse stale error figures.
-  const models = sourceHash(['generator/units', 'generator/metrics', 'generator/model']);
+  const models = sourceHash(['generator/config', 'generator/units', 'generator/metrics', 'generator/model']);
   return contentKey([
     POINT_FORMAT,
     GENERATOR_VERSION,
