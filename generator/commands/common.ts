@@ -24,7 +24,7 @@ export const EXIT_POINTS_FAILED = 5;
 const FS_ERRORS: Record<string, { reason: string; advice: string; environment?: boolean }> = {
   ENOENT: {
     reason: 'no such file or folder',
-    advice: 'check that the path exists and that files can be created there',
+    advice: 'check the path (a file to read must exist; a file or folder to write needs its parent folder)',
   },
   ENOTDIR: { reason: 'a part of the path is a file, not a folder', advice: 'choose a path whose folders are folders' },
   EISDIR: { reason: 'it is a folder, not a file', advice: 'give a file name' },
