@@ -13,6 +13,10 @@
  *
  * Output-stationary: K + R + C - 2 cycles to stream and flush (SCALE-Sim's per-fold figure), then
  * M cycles to shift the results out of row 0.
+ *
+ * PE pipeline stages (Derived.peStages, units/pipeline.ts) delay every product by S cycles: a
+ * weight-stationary fold drains S cycles later (M + R + C - 1 + S), an output-stationary command
+ * flushes S cycles later (K + R + C - 2 + S + M).
  */
 export type Dataflow = 'weight-stationary' | 'output-stationary';
 
@@ -20,6 +24,8 @@ export interface ArrayShape {
   rows: number;
   cols: number;
   dataflow: Dataflow;
+  /** Pipeline stages inside each PE (Derived.peStages); 0 when omitted. */
+  peStages?: number;
 }
 
 export function foldsOf(k: number, rows: number): number {
@@ -29,8 +35,9 @@ export function foldsOf(k: number, rows: number): number {
 /** Cycles of one command computing an M×K×N tile (M, N within one command's limits). */
 export function commandCycles(s: ArrayShape, m: number, k: number): number {
   const { rows: R, cols: C } = s;
-  if (s.dataflow === 'weight-stationary') return R + foldsOf(k, R) * (m + R + C - 1);
-  return k + R + C - 2 + m;
+  const S = s.peStages ?? 0;
+  if (s.dataflow === 'weight-stationary') return R + foldsOf(k, R) * (m + R + C - 1 + S);
+  return k + R + C - 2 + S + m;
 }
 
 /** SCALE-Sim v2's figure for the same command (no stalls), for comparison in reports. */

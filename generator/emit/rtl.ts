@@ -9,6 +9,7 @@ import type { ModuleSpec, View } from '../units/types.js';
 import { ARRAY_FEATURES } from '../config/features.js';
 import { commandLimits } from '../model/schedule.js';
 import { alignDeclarations } from './align.js';
+import { pipelinePeView } from '../units/pipeline.js';
 import { render } from './handlebars.js';
 
 export interface EmittedFile {
@@ -161,7 +162,10 @@ function topView(c: ResolvedConfig, d: Derived, ae: number, we: number): View {
   const R = d.rows;
   const C = d.cols;
   const ws = c.dataflow === 'weight-stationary';
-  const idxBits = ws ? ubits(d.maxM + R + C) : ubits(d.maxK + R + C);
+  // Pipeline stages inside the PEs (Derived.peStages) delay every product: the fold (WS) or the
+  // run (OS) lasts that many more advancing cycles, and the results leave that much later.
+  const S = d.peStages;
+  const idxBits = ws ? ubits(d.maxM + R + C + S) : ubits(d.maxK + R + C + S);
   const kvBits = ubits(R);
   const macIncBits = ubits(R * C);
   const addrBits = ubits(c.array.accDepth - 1);
@@ -180,6 +184,7 @@ function topView(c: ResolvedConfig, d: Derived, ae: number, we: number): View {
     ...portView(d),
     idxBits: s(idxBits),
     idxMsb: msb(idxBits),
+    peStages: s(S),
     macIncMsb: msb(macIncBits),
     nExt: extendExpr('n_q', d.nBits, macIncBits, false),
     skipDesc: 'no zero-skip configured: always 0',
@@ -196,13 +201,13 @@ function topView(c: ResolvedConfig, d: Derived, ae: number, we: number): View {
   if (ws) {
     return {
       ...common,
-      foldOverhead: s(R + C - 1),
+      foldOverhead: s(R + C - 1 + S),
       kRows: lit(d.kBits, R),
       mExt: extendExpr('m_q', d.mBits, idxBits, false),
       mExtWire: idxBits !== d.mBits,
       mIdx: idxBits !== d.mBits ? 'm_ext' : 'm_q',
-      idxYFirst: lit(idxBits, R + C - 1),
-      idxLastOffset: lit(idxBits, R + C - 2),
+      idxYFirst: lit(idxBits, R + C - 1 + S),
+      idxLastOffset: lit(idxBits, R + C - 2 + S),
       kvMsb: msb(kvBits),
       kvRows: lit(kvBits, R),
       kvExt: extendExpr('kv', kvBits, macIncBits, false),
@@ -217,10 +222,10 @@ function topView(c: ResolvedConfig, d: Derived, ae: number, we: number): View {
           : '',
     };
   }
-  const last = R + C - 3;
+  const last = R + C - 3 + S;
   return {
     ...common,
-    runOverhead: s(R + C - 2),
+    runOverhead: s(R + C - 2 + S),
     kExt: extendExpr('k_q', d.kBits, idxBits, false),
     kExtWire: idxBits !== d.kBits,
     kIdx: idxBits !== d.kBits ? 'k_ext' : 'k_q',
@@ -236,7 +241,7 @@ function topView(c: ResolvedConfig, d: Derived, ae: number, we: number): View {
 export function moduleSpecs(c: ResolvedConfig): ModuleSpec[] {
   const d = derive(c);
   const header = (t: string) => headerFor(c, d, t);
-  const unit = d.unit.rtl(c.multiplier, d.ctx, c.name, header);
+  const unit = d.unit.rtl(c.multiplier, d.ctx, c.name, header, d.mulStages);
   const ws = c.dataflow === 'weight-stationary';
   const rtlContext = {
     prefix: c.name,
@@ -271,8 +276,9 @@ export function moduleSpecs(c: ResolvedConfig): ModuleSpec[] {
     template: 'acc_add.v.hbs',
     view: accAddView(c, d, header('acc_add.v.hbs')),
   });
-  // Skew and de-skew lines exist only when there is more than one row or column.
-  if (d.rows > 1 || d.cols > 1)
+  // Skew and de-skew lines exist only when there is more than one row or column; a pipelined PE
+  // delays its control bits with the same module.
+  if (d.rows > 1 || d.cols > 1 || d.peStages > 0)
     specs.push({
       module: `${c.name}_delay`,
       template: 'delay.v.hbs',
@@ -297,7 +303,18 @@ export function moduleSpecs(c: ResolvedConfig): ModuleSpec[] {
   specs.push({
     module: `${c.name}_pe`,
     template: `pe_${flow}.v.hbs`,
-    view: { header: header(`pe_${flow}.v.hbs`), ...grid, ...features.pe },
+    view: {
+      header: header(`pe_${flow}.v.hbs`),
+      ...grid,
+      ...features.pe,
+      ...pipelinePeView({
+        ws,
+        zeroSkip: features.pe.zeroSkip === true,
+        mulStages: d.mulStages,
+        peStages: d.peStages,
+        pBits: d.product.bits,
+      }),
+    },
   });
   specs.push({
     module: `${c.name}_array`,

@@ -80,7 +80,7 @@ export function exactConfig(c: ResolvedConfig): ResolvedConfig {
 
 /** Cycles of one image on the array: every layer's GEMM cut into commands as the host schedule does. */
 export function cyclesPerImage(net: Network, c: ResolvedConfig, d: Derived, rowsOf: (L: GemmLayer) => number): number {
-  const shape = { rows: d.rows, cols: d.cols, dataflow: c.dataflow };
+  const shape = { rows: d.rows, cols: d.cols, dataflow: c.dataflow, peStages: d.peStages };
   const mStep = c.dataflow === 'weight-stationary' ? c.array.accDepth : d.rows;
   let cycles = 0;
   for (const L of net.layers) {

@@ -89,7 +89,7 @@ export function schedule(c: ResolvedConfig, d: Derived, A: number[][], W: number
   const Y = Array.from({ length: M }, (_, m) => Array.from(Yf.subarray(m * N, (m + 1) * N), (v) => BigInt(v)));
   const ws = c.dataflow === 'weight-stationary';
   const mStep = ws ? c.array.accDepth : R;
-  const shape = { rows: R, cols: C, dataflow: c.dataflow };
+  const shape = { rows: R, cols: C, dataflow: c.dataflow, peStages: d.peStages };
   const at = (mat: number[][], i: number, j: number) => mat[i]?.[j] ?? 0;
   const s: Schedule = { commands: [], wBeats: [], aBeats: [], yBeats: [], yRefs: [], Y };
   if (K > c.array.maxK) throw new Error(`K=${K} exceeds array.maxK=${c.array.maxK}`);

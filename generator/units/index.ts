@@ -4,7 +4,7 @@
  * representative parameter sets (for suites, tests and benchmarks) and the DSL builders.
  */
 import { units } from './registry.js';
-import type { OperandSpec, UnitDef, UnitSample } from './types.js';
+import type { OperandSpec, UnitContext, UnitDef, UnitSample } from './types.js';
 
 export { units };
 
@@ -18,6 +18,11 @@ export function unitFor(kind: string): UnitDef<string, object, unknown> {
   const u = units.find((x) => x.kind === kind);
   if (!u) throw new Error(`internal error: no unit of kind "${kind}" is registered`);
   return u as unknown as UnitDef<string, object, unknown>;
+}
+
+/** The unit's pipeline cut points (UnitDef.cuts), [] when it declares none. */
+export function cutsOf(u: UnitDef<string, object, unknown>, p: unknown, ctx: UnitContext): readonly string[] {
+  return u.cuts?.(p, ctx) ?? [];
 }
 
 /** Every list of UnitSamples, filled with its documented default. */
