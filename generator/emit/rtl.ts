@@ -185,6 +185,7 @@ function topView(c: ResolvedConfig, d: Derived, ae: number, we: number): View {
     idxBits: s(idxBits),
     idxMsb: msb(idxBits),
     peStages: s(S),
+    rowsPeStages: s(R + S),
     macIncMsb: msb(macIncBits),
     nExt: extendExpr('n_q', d.nBits, macIncBits, false),
     skipDesc: 'no zero-skip configured: always 0',
