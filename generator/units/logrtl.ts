@@ -160,3 +160,11 @@ export function signedOutCut(
     ),
   };
 }
+
+/**
+ * Cut points of a log-family unit (UnitDef.cuts): its core's own cut, then with share=false
+ * `encode` (the PE's encoders, logUnitModules `encodeCut`).
+ */
+export function logCuts(share: boolean, coreCut: string): readonly string[] {
+  return share ? [coreCut] : [coreCut, 'encode'];
+}

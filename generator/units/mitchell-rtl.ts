@@ -1,7 +1,7 @@
 /** View models of the Mitchell unit's modules (templates/units/mitchell_*.v.hbs). */
 import type { OperandSpec, ProductRange, UnitContext, UnitRtl, View } from './types.js';
 import { frontEnd, leadingOneExpr, type FrontEnd, type SignedMode } from './logcore.js';
-import { logUnitModules, signedOutCut } from './logrtl.js';
+import { logCuts, logUnitModules, signedOutCut } from './logrtl.js';
 import { cutLines } from './pipeline.js';
 import { dec, formatDesc, msb, resizeExpr, ubits } from './verilog.js';
 import type { MitchellResolved } from './mitchell.js';
@@ -78,7 +78,7 @@ export function encView(spec: OperandSpec, mode: SignedMode, port: string, t: nu
  * `encode`, between the PE's own encoders and the core.
  */
 export function mitchellCuts(share: boolean): readonly string[] {
-  return share ? ['antilog'] : ['antilog', 'encode'];
+  return logCuts(share, 'antilog');
 }
 
 export function mitchellRtl(
