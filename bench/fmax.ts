@@ -8,8 +8,8 @@
  * and end of nextpnr's critical path.
  *
  * It drives `axgen fpga <config> --device hx8k --clock 70 --seed N` as a child process (one at a
- * time: the machine is shared), the first seed with the gate-level check, the others with
- * --no-verify; a run that takes longer than --limit seconds (default 240) is stopped (its process
+ * time: the machine is shared), a pipelined row's first seed with the gate-level check (the
+ * synthesized netlist co-simulated against the golden model), every other run with --no-verify; a run that takes longer than --limit seconds (default 240) is stopped (its process
  * group) and counted as "timeout". --budget (minutes, default 45) stops starting new runs; runs go
  * seed by seed, so every row gets its first seed before any gets a second. The configs, the logs of
  * every run and table.md are written under --out (default /tmp/axgen-fmax). Not a test.
@@ -80,6 +80,19 @@ function written(r: Row): Record<string, unknown> {
   };
 }
 
+/** Process group of the running `axgen fpga`, stopped with the bench on SIGINT / SIGTERM. */
+let current: number | null = null;
+for (const sig of ['SIGINT', 'SIGTERM'] as const)
+  process.on(sig, () => {
+    if (current !== null)
+      try {
+        process.kill(-current, 'SIGKILL');
+      } catch {
+        /* already gone */
+      }
+    process.exit(130);
+  });
+
 /** Runs one `axgen fpga` in its own process group; stops the group after limitMs. */
 function runFpga(cfg: string, out: string, seed: number, verify: boolean): Promise<{ code: number | null; log: string }> {
   return new Promise((done) => {
@@ -91,6 +104,7 @@ function runFpga(cfg: string, out: string, seed: number, verify: boolean): Promi
       detached: true,
       stdio: ['ignore', 'pipe', 'pipe'],
     });
+    current = p.pid ?? null;
     let log = '';
     p.stdout.on('data', (d: Buffer) => (log += d.toString()));
     p.stderr.on('data', (d: Buffer) => (log += d.toString()));
@@ -103,6 +117,7 @@ function runFpga(cfg: string, out: string, seed: number, verify: boolean): Promi
       }
     }, limitMs);
     p.on('close', (code) => {
+      current = null;
       clearTimeout(timer);
       done({ code, log });
     });
@@ -137,7 +152,8 @@ async function main() {
       await writeFile(cfg, JSON.stringify(written(r), null, 2) + '\n');
       const out = join(outDir, `${r.name}-s${seed}`);
       const t1 = Date.now();
-      const { code, log } = await runFpga(cfg, out, seed, si === 0);
+      // The gate-level check runs once per pipelined row (the unpipelined RTL is checked elsewhere).
+      const { code, log } = await runFpga(cfg, out, seed, si === 0 && r.pipeline !== null);
       await writeFile(join(outDir, `${r.name}-s${seed}.log`), log);
       const jsonPath = join(out, 'fpga.json');
       let note = code === 0 ? '' : code === null ? 'timeout' : `exit ${code}`;
