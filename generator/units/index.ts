@@ -31,13 +31,15 @@ export interface ResolvedSamples {
   exhaustive: readonly UnitSample[];
   metrics: readonly Record<string, unknown>[];
   area: readonly Record<string, unknown>[];
+  /** The pipeline settings to run parameter set `params` with (8-bit operands), see UnitSamples.pipeline. */
+  pipeline(params: Record<string, unknown>): { multiplier: number; macc: 0 | 1 }[];
 }
 
 const U8: OperandSpec = { bits: 8, signed: false };
 const S8: OperandSpec = { bits: 8, signed: true };
 
 /** A unit's representative parameter sets (types.ts UnitSamples), defaults filled in. */
-export function samplesOf(u: { samples?: UnitDef['samples'] }): ResolvedSamples {
+export function samplesOf(u: { kind: string; samples?: UnitDef['samples'] }): ResolvedSamples {
   const s = u.samples ?? {};
   const regress = s.regress ?? [{}];
   return {
@@ -46,6 +48,12 @@ export function samplesOf(u: { samples?: UnitDef['samples'] }): ResolvedSamples 
       s.exhaustive ?? regress.flatMap((params) => [U8, S8].map((op) => ({ activation: op, weight: op, params }))),
     metrics: s.metrics ?? regress,
     area: s.area ?? regress,
+    pipeline: (params) => {
+      const unit = u as UnitDef<string, object, unknown>;
+      const n = cutsOf(unit, { kind: unit.kind, ...params }, { activation: S8, weight: S8 }).length;
+      const listed = s.pipeline ?? (n > 0 ? [{ multiplier: n, macc: 1 as const }, { macc: 1 as const }] : [{ macc: 1 as const }]);
+      return listed.map((x) => ({ multiplier: Math.min(x.multiplier ?? 0, n), macc: x.macc ?? 0 }));
+    },
   };
 }
 

@@ -163,8 +163,9 @@ export function signedOutCut(
 
 /**
  * Cut points of a log-family unit (UnitDef.cuts): its core's own cut, then with share=false
- * `encode` (the PE's encoders, logUnitModules `encodeCut`).
+ * `encode` (the PE's encoders, logUnitModules `encodeCut`). `share` may be unresolved (undefined:
+ * the schema default, true).
  */
-export function logCuts(share: boolean, coreCut: string): readonly string[] {
-  return share ? [coreCut] : [coreCut, 'encode'];
+export function logCuts(share: boolean | undefined, coreCut: string): readonly string[] {
+  return share !== false ? [coreCut] : [coreCut, 'encode'];
 }

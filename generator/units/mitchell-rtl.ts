@@ -77,7 +77,7 @@ export function encView(spec: OperandSpec, mode: SignedMode, port: string, t: nu
  * the antilog shifter (mantissa, shift amount, zero and sign flags cross it); with share=false also
  * `encode`, between the PE's own encoders and the core.
  */
-export function mitchellCuts(share: boolean): readonly string[] {
+export function mitchellCuts(share: boolean | undefined): readonly string[] {
   return logCuts(share, 'antilog');
 }
 

@@ -86,6 +86,12 @@ export interface UnitSamples {
   metrics?: readonly Record<string, unknown>[];
   /** Rows of `npm run bench:unit-area` (each with share true/false when the unit has `share`). Default: the `regress` sets. */
   area?: readonly Record<string, unknown>[];
+  /**
+   * `pipeline` settings (units/pipeline.ts) the suites run each `regress` set with, besides none.
+   * Default (per parameter set): every cut point the unit declares with `macc: 1`, and `macc: 1`
+   * alone when the unit declares cuts; a value of `multiplier` above a set's cuts is capped.
+   */
+  pipeline?: readonly { multiplier?: number; macc?: 0 | 1 }[];
 }
 
 export interface UnitDef<
