@@ -94,7 +94,12 @@ for (const sig of ['SIGINT', 'SIGTERM'] as const)
   });
 
 /** Runs one `axgen fpga` in its own process group; stops the group after limitMs. */
-function runFpga(cfg: string, out: string, seed: number, verify: boolean): Promise<{ code: number | null; log: string }> {
+function runFpga(
+  cfg: string,
+  out: string,
+  seed: number,
+  verify: boolean,
+): Promise<{ code: number | null; log: string }> {
   return new Promise((done) => {
     const args = ['tsx', 'generator/cli.ts', 'fpga', cfg, '--device', 'hx8k', '--clock', '70'];
     args.push('--seed', String(seed), '--out', out, '--force', ...(verify ? [] : ['--no-verify']));

@@ -51,7 +51,8 @@ export function samplesOf(u: { kind: string; samples?: UnitDef['samples'] }): Re
     pipeline: (params) => {
       const unit = u as UnitDef<string, object, unknown>;
       const n = cutsOf(unit, { kind: unit.kind, ...params }, { activation: S8, weight: S8 }).length;
-      const listed = s.pipeline ?? (n > 0 ? [{ multiplier: n, macc: 1 as const }, { macc: 1 as const }] : [{ macc: 1 as const }]);
+      const listed =
+        s.pipeline ?? (n > 0 ? [{ multiplier: n, macc: 1 as const }, { macc: 1 as const }] : [{ macc: 1 as const }]);
       return listed.map((x) => ({ multiplier: Math.min(x.multiplier ?? 0, n), macc: x.macc ?? 0 }));
     },
   };
