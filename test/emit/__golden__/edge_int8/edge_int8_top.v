@@ -65,8 +65,8 @@ module edge_int8_top (
   localparam [10:0] K_FOLD       = 11'd8;  // ROWS: reduction elements per fold
   localparam [3:0]  KV_FOLD      = 4'd8;   // ROWS, as a row count
   localparam [2:0]  WROW_LAST    = 3'd7;   // ROWS - 1: last shadow row
-  localparam [6:0]  IDX_Y_FIRST  = 7'd15;  // ROWS + COLS - 1: first result beat
-  localparam [6:0]  IDX_RUN_TAIL = 7'd14;  // ROWS + COLS - 2: cycles after the last beat
+  localparam [6:0]  IDX_Y_FIRST  = 7'd15;  // ROWS + COLS - 1 + 0 PE stages: first result beat
+  localparam [6:0]  IDX_RUN_TAIL = 7'd14;  // ROWS + COLS - 2 + 0 PE stages: after the last beat
 
   reg [1:0]  state_q;
   reg [6:0]  m_q;
@@ -260,7 +260,9 @@ module edge_int8_top (
     // top (zero in the first fold) and writes them back from the bottom; in the last fold the
     // bottom is de-skewed into the result beat instead.
     for (c = 0; c < COLS; c = c + 1) begin : gen_col_edge
-      localparam [6:0] COL      = c;
+      // Fold cycles at which column c's top PE adds its first partial sum (COL) and its bottom PE
+      // delivers the first one (COL_ROWS), both 0 later for the PEs' pipeline stages.
+      localparam [6:0] COL      = c + 0;
       localparam [6:0] COL_ROWS = c + 8;
       edge_int8_wgt_pre u_wgt_pre (
         .w_i     (w_data_i[c*W_BITS +: W_BITS]),
