@@ -1,6 +1,6 @@
 /**
  * The README's fmax table (issue 11, "Timing"): `npm run bench:fmax [-- --seeds 1,2 --budget MIN
- * --limit SEC --out DIR --kinds exact,mitchell]` places and routes 4×4 int8 weight-stationary
+ * --limit SEC --out DIR --kinds exact,mitchell --verify]` places and routes 4×4 int8 weight-stationary
  * arrays with the stream top on an iCE40 hx8k, for every unit kind (its everyday parameter set,
  * `samples.regress[0]`) without pipelining and with its full pipeline (`pipeline.multiplier` = every
  * cut point the unit declares, `pipeline.macc` = 1), each with several nextpnr seeds; it prints a
@@ -8,8 +8,8 @@
  * and end of nextpnr's critical path.
  *
  * It drives `axgen fpga <config> --device hx8k --clock 70 --seed N` as a child process (one at a
- * time: the machine is shared), a pipelined row's first seed with the gate-level check (the
- * synthesized netlist co-simulated against the golden model), every other run with --no-verify; a run that takes longer than --limit seconds (default 240) is stopped (its process
+ * time: the machine is shared) with --no-verify, or with --verify the gate-level check (the
+ * synthesized netlist co-simulated against the golden model) on each pipelined row's first seed; a run that takes longer than --limit seconds (default 240) is stopped (its process
  * group) and counted as "timeout". --budget (minutes, default 45) stops starting new runs; runs go
  * seed by seed, so every row gets its first seed before any gets a second. The configs, the logs of
  * every run and table.md are written under --out (default /tmp/axgen-fmax). Not a test.
@@ -29,6 +29,7 @@ const seeds = arg('seeds', '1,2').split(',').map(Number);
 const budgetMs = Number(arg('budget', '45')) * 60_000;
 const limitMs = Number(arg('limit', '240')) * 1000;
 const outDir = resolve(arg('out', '/tmp/axgen-fmax'));
+const verify = process.argv.includes('--verify');
 const kinds = arg('kinds', units.map((u) => u.kind).join(',')).split(',');
 const root = resolve(import.meta.dirname, '..');
 
@@ -157,8 +158,8 @@ async function main() {
       await writeFile(cfg, JSON.stringify(written(r), null, 2) + '\n');
       const out = join(outDir, `${r.name}-s${seed}`);
       const t1 = Date.now();
-      // The gate-level check runs once per pipelined row (the unpipelined RTL is checked elsewhere).
-      const { code, log } = await runFpga(cfg, out, seed, si === 0 && r.pipeline !== null);
+      // With --verify, the gate-level check runs once per pipelined row (the unpipelined RTL is checked elsewhere).
+      const { code, log } = await runFpga(cfg, out, seed, verify && si === 0 && r.pipeline !== null);
       await writeFile(join(outDir, `${r.name}-s${seed}.log`), log);
       const jsonPath = join(out, 'fpga.json');
       let note = code === 0 ? '' : code === null ? 'timeout' : `exit ${code}`;
