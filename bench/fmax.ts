@@ -1,6 +1,6 @@
 /**
  * The README's fmax table (issue 11, "Timing"): `npm run bench:fmax [-- --seeds 1,2 --budget MIN
- * --limit SEC --out DIR --kinds exact,mitchell --verify]` places and routes 4×4 int8 weight-stationary
+ * --limit SEC --out DIR --kinds exact,mitchell --verify --resume]` places and routes 4×4 int8 weight-stationary
  * arrays with the stream top on an iCE40 hx8k, for every unit kind (its everyday parameter set,
  * `samples.regress[0]`) without pipelining and with its full pipeline (`pipeline.multiplier` = every
  * cut point the unit declares, `pipeline.macc` = 1), each with several nextpnr seeds; it prints a
@@ -12,7 +12,8 @@
  * synthesized netlist co-simulated against the golden model) on each pipelined row's first seed; a run that takes longer than --limit seconds (default 240) is stopped (its process
  * group) and counted as "timeout". --budget (minutes, default 45) stops starting new runs; runs go
  * seed by seed, so every row gets its first seed before any gets a second. The configs, the logs of
- * every run and table.md are written under --out (default /tmp/axgen-fmax). Not a test.
+ * every run and table.md are written under --out (default /tmp/axgen-fmax); --resume takes the
+ * runs already in --out (their fpga.json) instead of running them again. Not a test.
  */
 import { spawn } from 'node:child_process';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
@@ -30,6 +31,7 @@ const budgetMs = Number(arg('budget', '45')) * 60_000;
 const limitMs = Number(arg('limit', '240')) * 1000;
 const outDir = resolve(arg('out', '/tmp/axgen-fmax'));
 const verify = process.argv.includes('--verify');
+const resume = process.argv.includes('--resume');
 const kinds = arg('kinds', units.map((u) => u.kind).join(',')).split(',');
 const root = resolve(import.meta.dirname, '..');
 
@@ -130,20 +132,47 @@ function runFpga(
   });
 }
 
-/** First and last cell of nextpnr's critical path ("Info: curr total" lines), with the path's share before the PE. */
+/**
+ * nextpnr's critical path of the clock, summarised: first and last cell (Yosys' cell suffixes
+ * dropped), total delay in ns, and the share of that delay inside the PE array (`u_array`): the
+ * rest lies in the top's control and edge logic. Empty when the log has no such report.
+ */
 export function criticalPath(nextpnrLog: string): string {
   const start = nextpnrLog.lastIndexOf('Critical path report for clock');
   if (start < 0) return '';
-  const lines = nextpnrLog.slice(start).split('\n').slice(1);
-  const cells: string[] = [];
-  for (const l of lines) {
-    if (/Critical path report|Max frequency|^Info: *$/.test(l) && cells.length > 0) break;
-    const m = /(?:Net|Source|Sink) ([^\s]+)/.exec(l);
-    if (m) cells.push(m[1]!);
+  let first: string | null = null;
+  let last: string | null = null;
+  let total = 0;
+  let inArray = 0;
+  for (const l of nextpnrLog.slice(start).split('\n').slice(1)) {
+    if (l.includes('Critical path report') || /ns logic, .* ns routing/.test(l)) break;
+    const seg = /^Info:\s+([\d.]+)\s+[\d.]+\s+(?:Source|Net|Setup)\s+(\S+)/.exec(l);
+    if (seg) {
+      const d = Number(seg[1]);
+      total += d;
+      if (seg[2]!.includes('u_array')) inArray += d;
+      first ??= seg[2]!;
+    }
+    const sink = /^Info:\s+Sink\s+(\S+)/.exec(l);
+    if (sink) last = sink[1]!;
   }
-  if (cells.length === 0) return '';
-  const short = (s: string) => s.replace(/\$[^.]*$/, '').replace(/_SB_LUT4_.*|_SB_DFF.*|_SB_CARRY.*/, '');
-  return `${short(cells[0]!)} → ${short(cells[cells.length - 1]!)}`;
+  if (first === null || last === null || total === 0) return '';
+  const short = (s: string) =>
+    s
+      .replace(/\$.*/, '')
+      .replace(/_SB_(LUT4|DFF|CARRY).*/, '')
+      .replace(/^u_dut\./, '');
+  return `${short(first)} → ${short(last)} (${total.toFixed(1)} ns, ${Math.round((100 * inArray) / total)} % in the array)`;
+}
+
+/** One run's figures from its `axgen fpga --out` folder (fpga.json, nextpnr.log). */
+async function readRun(out: string, seed: number, note: string): Promise<Row['runs'][number]> {
+  const j = JSON.parse(await readFile(join(out, 'fpga.json'), 'utf8')) as {
+    fmaxMHz: number | null;
+    utilisation: { lut4: number; carry: number; ff: number };
+  };
+  const npr = existsSync(join(out, 'nextpnr.log')) ? await readFile(join(out, 'nextpnr.log'), 'utf8') : '';
+  return { seed, fmax: j.fmaxMHz, ...j.utilisation, path: criticalPath(npr), note };
 }
 
 async function main() {
@@ -157,19 +186,18 @@ async function main() {
       const cfg = join(outDir, `${r.name}.json`);
       await writeFile(cfg, JSON.stringify(written(r), null, 2) + '\n');
       const out = join(outDir, `${r.name}-s${seed}`);
+      const jsonPath = join(out, 'fpga.json');
+      if (resume && existsSync(jsonPath)) {
+        r.runs.push(await readRun(out, seed, ''));
+        continue;
+      }
       const t1 = Date.now();
       // With --verify, the gate-level check runs once per pipelined row (the unpipelined RTL is checked elsewhere).
       const { code, log } = await runFpga(cfg, out, seed, verify && si === 0 && r.pipeline !== null);
       await writeFile(join(outDir, `${r.name}-s${seed}.log`), log);
-      const jsonPath = join(out, 'fpga.json');
       let note = code === 0 ? '' : code === null ? 'timeout' : `exit ${code}`;
       if (code === 0 && existsSync(jsonPath)) {
-        const j = JSON.parse(await readFile(jsonPath, 'utf8')) as {
-          fmaxMHz: number | null;
-          utilisation: { lut4: number; carry: number; ff: number };
-        };
-        const npr = existsSync(join(out, 'nextpnr.log')) ? await readFile(join(out, 'nextpnr.log'), 'utf8') : '';
-        r.runs.push({ seed, fmax: j.fmaxMHz, ...j.utilisation, path: criticalPath(npr), note });
+        r.runs.push(await readRun(out, seed, note));
       } else {
         note ||= 'no report';
         r.runs.push({ seed, fmax: null, lut4: 0, carry: 0, ff: 0, path: '', note });
