@@ -2,8 +2,7 @@
 import type { CommandModule } from 'yargs';
 import { join } from 'node:path';
 import cliProgress from 'cli-progress';
-import { ConfigError } from '../infra/errors.js';
-import { isTarget, TARGETS, type Target } from '../estimate/targets.js';
+import { TARGETS, type Target } from '../estimate/targets.js';
 import { jobPool } from '../infra/pool.js';
 import { loadSweep, parseShard, type Sweep } from '../sweep/spec.js';
 import { runSweep, SweepInterrupted, type RunEvents, type RunOptions, type RunStats } from '../sweep/run.js';
@@ -11,7 +10,7 @@ import { mergeResults, type SweepResults } from '../sweep/results.js';
 import { readResults, writeOutputs } from '../sweep/output.js';
 import { checkOutFolder, outputArg, OUT_EXISTING_HELP } from '../infra/write.js';
 import { forceOption, runCommand, EXIT_POINTS_FAILED } from './common.js';
-import { checkJobs } from './sim.js';
+import { checkJobs, checkTarget } from './checks.js';
 import { USAGE } from './usage.js';
 
 interface SweepArgs {
@@ -41,17 +40,9 @@ async function planSweep(argv: SweepArgs): Promise<SweepPlan> {
   const given = outputArg(argv.out, '--out');
   let target: Target | undefined;
   if (argv.target !== undefined) {
-    if (!isTarget(argv.target))
-      throw new ConfigError('--target', [
-        {
-          path: '--target',
-          expected: `one of ${TARGETS.map((t) => `"${t}"`).join(', ')}`,
-          received: JSON.stringify(argv.target),
-        },
-      ]);
-    target = argv.target;
+    target = checkTarget(argv.target, 'axgen sweep');
   }
-  checkJobs(argv.jobs);
+  checkJobs(argv.jobs, 'axgen sweep');
   const shard = argv.shard !== undefined ? parseShard(argv.shard) : null;
   if (argv.cache) process.env.AXGEN_CACHE = argv.cache;
   const sweep = await loadSweep(argv.spec, target ? { target } : {});
