@@ -54,8 +54,11 @@ function entryFor(p: Point, index: number): SuiteEntry {
       0,
       40,
     );
-  const operands =
-    p.sign === 'signed'
+  // A unit that supports only some operand formats (samples.operands) runs at those, in turn.
+  const fixed = samplesOf(units.find((u) => u.kind === p.kind)!).operands;
+  const operands = fixed
+    ? fixed[index % fixed.length]!
+    : p.sign === 'signed'
       ? { activation: { bits: 8, signed: true }, weight: { bits: 8, signed: true } }
       : p.sign === 'unsigned'
         ? { activation: { bits: 8, signed: false }, weight: { bits: 8, signed: false } }
@@ -63,7 +66,11 @@ function entryFor(p: Point, index: number): SuiteEntry {
   const accumulator = p.overflow === 'saturate' ? { bits: 18, overflow: 'saturate' } : { overflow: 'wrap' };
   const written: Record<string, unknown> = {
     name,
-    description: `regression: ${p.kind} ${JSON.stringify(p.params)}, ${p.dataflow}, ${p.rows}x${p.cols}, ${p.sign}${p.zeroSkip ? `, zeroSkip ${JSON.stringify(p.zeroSkip)}` : ''}${p.overflow === 'saturate' ? ', saturating' : ''}`,
+    description:
+      `regression: ${p.kind} ${JSON.stringify(p.params)}, ${p.dataflow}, ${p.rows}x${p.cols}, ${p.sign}${p.zeroSkip ? `, zeroSkip ${JSON.stringify(p.zeroSkip)}` : ''}${p.overflow === 'saturate' ? ', saturating' : ''}`.slice(
+        0,
+        200,
+      ), // the schema's limit (file paths in params are long)
     array: { rows: p.rows, cols: p.cols, maxK: 64, accDepth: 16 },
     dataflow: p.dataflow,
     precision: { ...operands, accumulator },
