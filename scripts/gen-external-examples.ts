@@ -1,17 +1,18 @@
 /**
  * Writes the imported-circuit examples of examples/external/ (the `external` unit kind): 8×8
- * unsigned multipliers in the layout of EvoApproxLib's generic Verilog (a module with ports `A`,
+ * multipliers in the layout of EvoApproxLib's generic Verilog (a module with ports `A`,
  * `B`, `O`, non-ANSI declarations, and the helper cells PDKGENHAX1 / PDKGENFAX1 re-declared in every
  * file) and C models with its signature `uint64_t f(uint64_t B, uint64_t A)`. The circuits are
  * axgen's own: partial products a_j·b_i (weight 2^(i+j)) reduced column by column with half and
  * full adders, lowest column first, until one bit per column remains.
  *
  *   mul8u_exact   every partial product: the exact product
+ *   mul8s_exact   the exact product of two's complement operands (modified Baugh-Wooley)
  *   mul8u_trunc   partial products left out when i + j < 6, or when j < 2 and i < 7 (a truncated
  *                 multiplier with a horizontal break on A's two low bits; not symmetric in A and B,
  *                 so a model called with its operands swapped disagrees)
  *
- * Run: npx tsx scripts/gen-external-examples.ts (rewrites the four files).
+ * Run: npx tsx scripts/gen-external-examples.ts (rewrites the six files).
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -19,10 +20,24 @@ import { ROOT_DIR } from '../generator/root.js';
 
 const N = 8;
 
-/** Netlist of one multiplier whose partial product (i, j) = B[i] & A[j] is kept when `keep(i, j)`. */
-function netlist(name: string, keep: (i: number, j: number) => boolean, what: string): string {
+/**
+ * Netlist of one multiplier: partial product (i, j) = B[i] & A[j] at column i + j, kept when
+ * `keep(i, j)`; `signed` forms the modified Baugh-Wooley array of two's complement operands
+ * (partial products with exactly one sign bit inverted, and a 1 added in columns N and 2N-1,
+ * modulo 2^(2N)).
+ */
+function netlist(name: string, keep: (i: number, j: number) => boolean, what: string, signed = false): string {
   const cols: string[][] = Array.from({ length: 2 * N }, () => []);
-  for (let i = 0; i < N; i++) for (let j = 0; j < N; j++) if (keep(i, j)) cols[i + j]!.push(`(A[${j}] & B[${i}])`);
+  for (let i = 0; i < N; i++)
+    for (let j = 0; j < N; j++)
+      if (keep(i, j)) {
+        const invert = signed && (i === N - 1) !== (j === N - 1);
+        cols[i + j]!.push(invert ? `~(A[${j}] & B[${i}])` : `(A[${j}] & B[${i}])`);
+      }
+  if (signed) {
+    cols[N]!.push("1'b1");
+    cols[2 * N - 1]!.push("1'b1");
+  }
   const wires: string[] = [];
   const body: string[] = [];
   const out: string[] = [];
@@ -35,7 +50,7 @@ function netlist(name: string, keep: (i: number, j: number) => boolean, what: st
       const C = `C_${c}_${k}`;
       k++;
       if (c === 2 * N - 1) {
-        // The top column: the product is below 2^16, so its carry is always 0 and is not formed.
+        // The top column: the product is below 2^16 (signed: taken modulo 2^16), so its carry is not formed.
         const [x, y] = [col.shift()!, col.shift()!];
         wires.push(S);
         body.push(`  assign ${S} = ${x} ^ ${y};`);
@@ -94,6 +109,19 @@ endmodule
 `;
 }
 
+function cModelSigned(name: string, what: string): string {
+  return `// axgen example C model (examples/external/README.md), EvoApproxLib's signature: note B first.
+// ${what}
+#include <stdint.h>
+
+uint64_t ${name}(uint64_t B, uint64_t A) {
+  int64_t a = (int8_t)(A & 0xff);
+  int64_t b = (int8_t)(B & 0xff);
+  return (uint64_t)(a * b) & 0xffff;
+}
+`;
+}
+
 function cModel(name: string, keep: string, what: string): string {
   return `// axgen example C model (examples/external/README.md), EvoApproxLib's signature: note B first.
 // ${what}
@@ -122,4 +150,10 @@ writeFileSync(
   join(dir, 'mul8u_trunc.v'),
   netlist('mul8u_trunc', (i, j) => !(i + j < 6 || (j < 2 && i < 7)), truncWhat),
 );
+const signedWhat = "Exact 8x8 signed (two's complement) multiplier, modified Baugh-Wooley: O = A * B mod 2^16.";
+writeFileSync(
+  join(dir, 'mul8s_exact.v'),
+  netlist('mul8s_exact', () => true, signedWhat, true),
+);
+writeFileSync(join(dir, 'mul8s_exact.c'), cModelSigned('mul8s_exact', signedWhat));
 writeFileSync(join(dir, 'mul8u_trunc.c'), cModel('mul8u_trunc', '!(i + j < 6 || (j < 2 && i < 7))', truncWhat));

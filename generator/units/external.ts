@@ -361,6 +361,16 @@ function normalizeExternal(p: ExternalParams, ctx: UnitContext, where: UnitWhere
 
   const resolved: ExternalParams = { ...p, verilog, table, sha256: hashes };
   const l = remember(tableKey(resolved, ctx), decodeTable(resolved, tBytes, ctx, source));
+  // Padding and zero-skip rely on a zero operand giving 0 (docs/units.md).
+  const nz = l.table.findIndex((v, i) => v !== 0 && (i < 2 ** nw || i % 2 ** nw === 0));
+  if (nz >= 0)
+    fail(source, [
+      {
+        path: 'multiplier.table',
+        expected: 'product 0 whenever an operand is 0 (the array pads with zeros and zero-skip drops such products)',
+        received: `${l.table[nz]} at a = ${Math.floor(nz / 2 ** nw)}, w = ${nz % 2 ** nw} (entry ${nz})`,
+      },
+    ]);
   const lo = -(2 ** (oBits! - 1));
   const fits = l.min < 0 ? l.min >= lo && l.max <= -lo - 1 : l.max < 2 ** oBits!;
   if (!fits)
@@ -385,7 +395,9 @@ const EX = (f: string) => join(ROOT_DIR, 'examples/external', f);
 export const EXTERNAL_EXAMPLES = {
   trunc: { verilog: EX('mul8u_trunc.v'), module: 'mul8u_trunc', table: EX('mul8u_trunc.c') },
   exact: { verilog: EX('mul8u_exact.v'), module: 'mul8u_exact', table: EX('mul8u_exact.c') },
+  signedExact: { verilog: EX('mul8s_exact.v'), module: 'mul8s_exact', table: EX('mul8s_exact.c') },
 };
+const S8 = { bits: 8, signed: true };
 
 export const externalUnit = defineUnit({
   kind: 'external',
@@ -397,6 +409,7 @@ export const externalUnit = defineUnit({
     exhaustive: [
       { activation: U8, weight: U8, params: EXTERNAL_EXAMPLES.trunc },
       { activation: U8, weight: U8, params: EXTERNAL_EXAMPLES.exact },
+      { activation: S8, weight: S8, params: EXTERNAL_EXAMPLES.signedExact },
     ],
     metrics: [EXTERNAL_EXAMPLES.trunc, EXTERNAL_EXAMPLES.exact],
     area: [EXTERNAL_EXAMPLES.trunc, EXTERNAL_EXAMPLES.exact],

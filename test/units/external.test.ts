@@ -203,6 +203,11 @@ describe('an imported circuit', () => {
         /multiplier\.table: expected a \.npy of 65536 products .*received 16 elements/,
       ],
       [
+        { verilog: 'mul8u_trunc.v', table: 'one.i32' },
+        { 'one.i32': raw(refTable((a, w) => (a === 5 && w === 0 ? 1 : truncRef(a, w)))) },
+        /multiplier\.table: expected product 0 whenever an operand is 0 .*received 1 at a = 5, w = 0/,
+      ],
+      [
         { verilog: 'mul8u_trunc.v', table: 'mul8u_trunc.c', module: 'mul8u_x' },
         {},
         /multiplier\.module: expected a module of mul8u_trunc\.v \(mul8u_trunc, PDKGENHAX1, PDKGENFAX1\), received "mul8u_x"/,
