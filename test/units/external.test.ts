@@ -17,6 +17,7 @@ import { loadConfig } from '../../generator/config/load.js';
 import { resolveConfig, type ResolvedConfig } from '../../generator/config/resolve.js';
 import { encodeNpy } from '../../generator/data/npy.js';
 import { emitRtl, topModule } from '../../generator/emit/rtl.js';
+import { unit } from '../../generator/dsl.js';
 import { ConfigError } from '../../generator/infra/errors.js';
 import { expandGrid, resolveSweep } from '../../generator/sweep/spec.js';
 import { ToolMissingError } from '../../generator/infra/tools.js';
@@ -75,6 +76,11 @@ describe('an imported circuit', () => {
     expect(resolveConfig(structuredClone(body)).hash).toBe(c.hash);
     writeFileSync(join(cfg, '..', 'mul8u_trunc.c'), readFileSync(join(cfg, '..', 'mul8u_trunc.c'), 'utf8') + '\n');
     expect((await loadConfig(cfg)).hash).not.toBe(c.hash);
+  });
+
+  it('has a DSL builder', () => {
+    const m = { verilog: 'm.v', module: 'm', table: 'm.npy' };
+    expect(unit.external(m)).toEqual({ kind: 'external', ...m });
   });
 
   it('reads its table from a C model (operands in the order B, A), a .npy or raw int32, all equal to the definition', async () => {
