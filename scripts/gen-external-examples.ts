@@ -7,18 +7,18 @@
  * full adders, lowest column first, until one bit per column remains.
  *
  *   mul8u_exact   every partial product: the exact product
+ *   mul6u_trunc   6×6 unsigned, partial products left out when i + j < 4 (a small circuit for
+ *                 the gate-level test, which cuts every unit's operands to 6 bits)
  *   mul8s_exact   the exact product of two's complement operands (modified Baugh-Wooley)
  *   mul8u_trunc   partial products left out when i + j < 6, or when j < 2 and i < 7 (a truncated
  *                 multiplier with a horizontal break on A's two low bits; not symmetric in A and B,
  *                 so a model called with its operands swapped disagrees)
  *
- * Run: npx tsx scripts/gen-external-examples.ts (rewrites the six files).
+ * Run: npx tsx scripts/gen-external-examples.ts (rewrites the eight files).
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ROOT_DIR } from '../generator/root.js';
-
-const N = 8;
 
 /**
  * Netlist of one multiplier: partial product (i, j) = B[i] & A[j] at column i + j, kept when
@@ -26,7 +26,7 @@ const N = 8;
  * (partial products with exactly one sign bit inverted, and a 1 added in columns N and 2N-1,
  * modulo 2^(2N)).
  */
-function netlist(name: string, keep: (i: number, j: number) => boolean, what: string, signed = false): string {
+function netlist(name: string, keep: (i: number, j: number) => boolean, what: string, signed = false, N = 8): string {
   const cols: string[][] = Array.from({ length: 2 * N }, () => []);
   for (let i = 0; i < N; i++)
     for (let j = 0; j < N; j++)
@@ -50,7 +50,7 @@ function netlist(name: string, keep: (i: number, j: number) => boolean, what: st
       const C = `C_${c}_${k}`;
       k++;
       if (c === 2 * N - 1) {
-        // The top column: the product is below 2^16 (signed: taken modulo 2^16), so its carry is not formed.
+        // The top column: the product is below 2^(2N) (signed: taken modulo 2^(2N)), so its carry is not formed.
         const [x, y] = [col.shift()!, col.shift()!];
         wires.push(S);
         body.push(`  assign ${S} = ${x} ^ ${y};`);
@@ -77,9 +77,9 @@ function netlist(name: string, keep: (i: number, j: number) => boolean, what: st
 // ${what}
 
 module ${name} ( A, B, O );
-  input [7:0] A;
-  input [7:0] B;
-  output [15:0] O;
+  input [${N - 1}:0] A;
+  input [${N - 1}:0] B;
+  output [${2 * N - 1}:0] O;
 
 ${wireLines.join('\n')}
 
@@ -122,15 +122,15 @@ uint64_t ${name}(uint64_t B, uint64_t A) {
 `;
 }
 
-function cModel(name: string, keep: string, what: string): string {
+function cModel(name: string, keep: string, what: string, N = 8): string {
   return `// axgen example C model (examples/external/README.md), EvoApproxLib's signature: note B first.
 // ${what}
 #include <stdint.h>
 
 uint64_t ${name}(uint64_t B, uint64_t A) {
   uint64_t p = 0;
-  for (int i = 0; i < 8; i++)
-    for (int j = 0; j < 8; j++)
+  for (int i = 0; i < ${N}; i++)
+    for (int j = 0; j < ${N}; j++)
       if (${keep}) p += (((B >> i) & 1) & ((A >> j) & 1)) << (i + j);
   return p;
 }
@@ -150,6 +150,12 @@ writeFileSync(
   join(dir, 'mul8u_trunc.v'),
   netlist('mul8u_trunc', (i, j) => !(i + j < 6 || (j < 2 && i < 7)), truncWhat),
 );
+const small = 'Truncated 6x6 unsigned multiplier: partial product B[i]&A[j] left out when i+j < 4.';
+writeFileSync(
+  join(dir, 'mul6u_trunc.v'),
+  netlist('mul6u_trunc', (i, j) => i + j >= 4, small, false, 6),
+);
+writeFileSync(join(dir, 'mul6u_trunc.c'), cModel('mul6u_trunc', 'i + j >= 4', small, 6));
 const signedWhat = "Exact 8x8 signed (two's complement) multiplier, modified Baugh-Wooley: O = A * B mod 2^16.";
 writeFileSync(
   join(dir, 'mul8s_exact.v'),

@@ -395,9 +395,11 @@ const EX = (f: string) => join(ROOT_DIR, 'examples/external', f);
 export const EXTERNAL_EXAMPLES = {
   trunc: { verilog: EX('mul8u_trunc.v'), module: 'mul8u_trunc', table: EX('mul8u_trunc.c') },
   exact: { verilog: EX('mul8u_exact.v'), module: 'mul8u_exact', table: EX('mul8u_exact.c') },
+  small: { verilog: EX('mul6u_trunc.v'), module: 'mul6u_trunc', table: EX('mul6u_trunc.c') },
   signedExact: { verilog: EX('mul8s_exact.v'), module: 'mul8s_exact', table: EX('mul8s_exact.c') },
 };
 const S8 = { bits: 8, signed: true };
+const U6 = { bits: 6, signed: false };
 
 export const externalUnit = defineUnit({
   kind: 'external',
@@ -406,7 +408,9 @@ export const externalUnit = defineUnit({
   samples: {
     operands: [{ activation: U8, weight: U8 }],
     regress: [EXTERNAL_EXAMPLES.trunc],
+    // The first is 6×6: the gate-level test (test/sim/gate.test.ts) runs every kind's first sample.
     exhaustive: [
+      { activation: U6, weight: U6, params: EXTERNAL_EXAMPLES.small },
       { activation: U8, weight: U8, params: EXTERNAL_EXAMPLES.trunc },
       { activation: U8, weight: U8, params: EXTERNAL_EXAMPLES.exact },
       { activation: S8, weight: S8, params: EXTERNAL_EXAMPLES.signedExact },
