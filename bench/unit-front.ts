@@ -46,15 +46,17 @@ function frontConfigs(): ResolvedConfig[] {
       const key = canonicalJson(p);
       if (seen.has(key)) continue;
       seen.add(key);
-      out.push(
-        resolveConfig({
-          name: `front${i++}`,
-          array: { rows: 8, cols: 8, maxK: 256 },
-          dataflow: 'weight-stationary',
-          precision: { activation: f.activation, weight: f.weight },
-          multiplier: { kind: u.kind, ...p },
-        }),
-      );
+      const c = resolveConfig({
+        name: `front${i++}`,
+        array: { rows: 8, cols: 8, maxK: 256 },
+        dataflow: 'weight-stationary',
+        precision: { activation: f.activation, weight: f.weight },
+        multiplier: { kind: u.kind, ...p },
+      });
+      // Two sets that resolve to the same parameters (e.g. {} and the defaults written out) are one point.
+      const resolved = canonicalJson(c.multiplier);
+      if (!seen.has(resolved)) out.push(c);
+      seen.add(resolved);
     }
   }
   return out;
