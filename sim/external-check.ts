@@ -16,19 +16,14 @@ import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ResolvedConfig } from '../generator/config/resolve.js';
 import { cacheRoot, contentKey } from '../generator/infra/cache.js';
+import { CircuitMismatchError } from '../generator/infra/errors.js';
 import { SimulatorCompileError } from '../generator/infra/tools.js';
 import { toBits } from '../generator/units/common.js';
 import { unitFor } from '../generator/units/index.js';
 import { GENERATOR_VERSION } from '../generator/version.js';
 import { checkUnits, unitVariant } from './unit-harness.js';
 
-/** An imported circuit disagrees with its golden model (exit 4). */
-export class CircuitMismatchError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'CircuitMismatchError';
-  }
-}
+export { CircuitMismatchError };
 
 interface Imported {
   verilog: string;

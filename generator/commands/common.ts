@@ -1,10 +1,10 @@
 /** What every command shares: loading a config, and turning errors into exit codes and messages. */
-import { ConfigError, InternalError } from '../infra/errors.js';
+import { CircuitMismatchError, ConfigError, InternalError } from '../infra/errors.js';
+import { unitFor } from '../units/index.js';
 import { loadConfig } from '../config/load.js';
 import type { ResolvedConfig } from '../config/resolve.js';
 import { SimulatorCompileError, ToolMissingError } from '../infra/tools.js';
 import { FORCE_HELP } from '../infra/write.js';
-import { CircuitMismatchError, checkBeforeUse } from '../../sim/external-check.js';
 import { optionForPath } from './args.js';
 
 /** The `--force` option of every command that writes an output folder or file (generator/infra/write.ts). */
@@ -137,7 +137,11 @@ export class ConfigSession {
   config?: ResolvedConfig;
   async load(file: string): Promise<ResolvedConfig> {
     this.config = await loadConfig(file);
-    await checkBeforeUse(this.config);
+    if (unitFor(this.config.multiplier.kind).checkBeforeUse) {
+      // Loaded only for such a unit: the simulation harness is not part of every command's start-up.
+      const { checkBeforeUse } = await import('../../sim/external-check.js');
+      await checkBeforeUse(this.config);
+    }
     return this.config;
   }
   hash = (): string | undefined => this.config?.hash;
