@@ -47,17 +47,30 @@ interface Point {
   zeroSkip?: Record<string, unknown>;
 }
 
-function entryFor(p: Point, index: number): SuiteEntry {
+function entryFor(pt: Point, index: number): SuiteEntry {
+  // A unit that supports only some operand formats (samples.operands) runs at those, in turn; the
+  // entry's name and description then give the signedness it really has.
+  const formats = samplesOf(units.find((u) => u.kind === pt.kind)!).operands;
+  const fixed = formats?.[index % formats.length];
+  const p: Point = fixed
+    ? {
+        ...pt,
+        sign:
+          fixed.activation.signed && fixed.weight.signed
+            ? 'signed'
+            : !fixed.activation.signed && !fixed.weight.signed
+              ? 'unsigned'
+              : 'mixed',
+      }
+    : pt;
   const df = p.dataflow === 'weight-stationary' ? 'ws' : 'os';
   const name =
     `r${index}_${p.kind.replace(/[^a-z0-9]/g, '')}${p.paramIndex}_${df}_${p.rows}x${p.cols}_${p.sign[0]}${p.zeroSkip ? '_zs' : ''}${p.overflow === 'saturate' ? '_sat' : ''}`.slice(
       0,
       40,
     );
-  // A unit that supports only some operand formats (samples.operands) runs at those, in turn.
-  const fixed = samplesOf(units.find((u) => u.kind === p.kind)!).operands;
   const operands = fixed
-    ? fixed[index % fixed.length]!
+    ? { activation: fixed.activation, weight: fixed.weight }
     : p.sign === 'signed'
       ? { activation: { bits: 8, signed: true }, weight: { bits: 8, signed: true } }
       : p.sign === 'unsigned'
