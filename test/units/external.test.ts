@@ -296,6 +296,38 @@ describe('an imported circuit in a sweep', () => {
   });
 });
 
+describe('an imported circuit in the sweep command', () => {
+  it('is checked before any point runs: a wrong table is exit 4 naming the pair', async () => {
+    const t = refTable(truncRef);
+    t[0x12 * 256 + 0x34] = 7;
+    const dir = join(workspace({ verilog: 'mul8u_trunc.v', table: 'mul8u_trunc.c' }, { 'bad.i32': raw(t) }), '..');
+    writeFileSync(
+      join(dir, 'sweep.json'),
+      JSON.stringify({
+        name: 'sw',
+        base: {
+          name: 'b',
+          array: { rows: 2, cols: 2 },
+          precision: { activation: U8, weight: U8 },
+          multiplier: { kind: 'exact' },
+        },
+        axes: {
+          multiplier: [
+            { kind: 'exact' },
+            { kind: 'external', verilog: 'mul8u_trunc.v', module: 'mul8u_trunc', table: 'bad.i32' },
+          ],
+        },
+        target: 'generic',
+      }),
+    );
+    const r = await runAxgen(['sweep', join(dir, 'sweep.json'), '--out', join(dir, 'out')], {
+      env: { AXGEN_FROM_SOURCE: '1' },
+    });
+    expect(r.exitCode, r.all).toBe(4);
+    expect(r.stderr).toMatch(/first at A = 8'h12 \(activation 18\), B = 8'h34 \(weight 52\): table 7/);
+  });
+});
+
 describe('arrays of an imported circuit co-simulate bit-exactly', () => {
   const cfg = (dataflow: 'weight-stationary' | 'output-stationary') =>
     resolveConfig({
