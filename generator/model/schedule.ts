@@ -5,7 +5,14 @@
  */
 import type { Derived } from '../config/derive.js';
 import type { ResolvedConfig } from '../config/resolve.js';
-import { commandCycles, foldsOf, streamCycles, type ArrayShape } from '../config/cycles.js';
+import {
+  commandCycles,
+  foldsOf,
+  streamCycles,
+  type ArrayShape,
+  type StreamCommand,
+  type StreamCycles,
+} from '../config/cycles.js';
 import { fastGemm, fromRows } from './fast-gemm.js';
 import { mapWeights } from './gemm.js';
 
@@ -53,6 +60,23 @@ export interface Schedule {
 /** The cycle model's shape of a config (generator/config/cycles.ts). */
 export function shapeOf(c: ResolvedConfig, d: Derived): ArrayShape {
   return { rows: d.rows, cols: d.cols, dataflow: c.dataflow, peStages: d.peStages };
+}
+
+/**
+ * The commands an M×K×N GEMM becomes, in schedule() order (M cut by commandLimits(c).m, N by the
+ * columns; each command carries the whole K), as the cycle model takes them.
+ */
+export function gemmCommands(c: ResolvedConfig, d: Derived, M: number, K: number, N: number): StreamCommand[] {
+  const mStep = commandLimits(c).m;
+  const out: StreamCommand[] = [];
+  for (let m0 = 0; m0 < M; m0 += mStep)
+    for (let n0 = 0; n0 < N; n0 += d.cols) out.push({ m: Math.min(mStep, M - m0), k: K });
+  return out;
+}
+
+/** The cycle model of an M×K×N GEMM sent as one stream of commands (no stalls; see cycles.ts). */
+export function gemmCycles(c: ResolvedConfig, d: Derived, M: number, K: number, N: number): StreamCycles {
+  return streamCycles(shapeOf(c, d), gemmCommands(c, d, M, K, N));
 }
 
 /**
