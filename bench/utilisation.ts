@@ -3,8 +3,8 @@
  * the cycle model's busy cycles of the whole GEMM (the host schedule's commands sent back to back,
  * generator/config/cycles.ts), SCALE-Sim v2's formula on the same GEMM (M not split), and the
  * utilisation M·K·N / (R·C·cycles), for both dataflows with default settings (int8, exact unit,
- * maxK 1024, accDepth 64). For the shapes marked `rtl`, the GEMM also runs through the
- * weight-stationary RTL in Verilator and the checker compares every command's counters and
+ * maxK 1024, accDepth 64). For the shapes marked `rtl`, the GEMM also runs through the RTL of
+ * both dataflows in Verilator and the checker compares every command's counters and
  * tot_cycles_o with the model (the run fails otherwise). Run: npm run bench:utilisation
  * (`-- --no-rtl` prints the model columns only).
  */
@@ -68,7 +68,7 @@ for (const dataflow of ['weight-stationary', 'output-stationary'] as const) {
     const ss = scaleSimGemm(c, M, K, N);
     const util = (M * K * N) / (sh.n * sh.n * model);
     let counters = '';
-    if (rtl && sh.rtl && dataflow === 'weight-stationary') {
+    if (rtl && sh.rtl) {
       const cases = casesFor(c, d, { seed: 1, gemm: { m: M, k: K, n: N }, directed: false });
       const r = await cosim(c, { simulator: 'verilator', cases, seed: 1, stall: 0, watchdog: 1_000_000 });
       // The checker passed only if every command's counters and tot_cycles_o equal the model.

@@ -177,11 +177,9 @@ export const faults: Fault[] = [
     name: 'wrong-skew',
     describe: 'the activation skew of every row but the first is one cycle too long',
     appliesTo: (c) => c.array.rows >= 2,
-    // Weight-stationary registers every row's edge (depth r + 1); output-stationary skews rows 1.. by r.
+    // Every row's edge is registered, then skewed: depth r + 1.
     inject: (files, c) =>
-      c.dataflow === 'weight-stationary'
-        ? edit(files, c, 'top', /\.DEPTH\(r \+ 1\)\) u_skew/, '.DEPTH(r + 1 + (r > 0 ? 1 : 0))) u_skew', 'wrong-skew')
-        : edit(files, c, 'top', /\.DEPTH\(r\)\) u_skew/, '.DEPTH(r + 1)) u_skew', 'wrong-skew'),
+      edit(files, c, 'top', /\.DEPTH\(r \+ 1\)\) u_skew/, '.DEPTH(r + 1 + (r > 0 ? 1 : 0))) u_skew', 'wrong-skew'),
   },
 ];
 

@@ -24,8 +24,11 @@
  * With M >= R + C + S - 1, folds stream back to back: one command takes F·M + R + C + S + 1 cycles
  * alone, and a following command's weight load and first fold overlap its drain.
  *
- * Output-stationary: one command at a time, K + R + C - 2 cycles to stream and flush (SCALE-Sim's
- * per-fold figure), then M cycles to shift the results out of row 0.
+ * Output-stationary (top_os.v.hbs): a command is accepted once the previous one's beats have
+ * entered; its K beats enter from the next cycle, except that its last beat waits until the
+ * previous command's results have drained (R + C - 1 + S + M_prev cycles after the previous last
+ * beat, since each PE moves its result to an output register when the last beat passes); M
+ * result beats leave from E + R + C - 1 + S cycles after the last beat. Alone: K + M + R + C + S - 1.
  *
  * SCALE-Sim v2 counts 2R + C + M - 2 per fold (its preload included), R + C + K - 2 per OS tile.
  */
@@ -77,18 +80,52 @@ export function streamCycles(s: ArrayShape, cmds: readonly StreamCommand[]): Str
 
 function osStream(s: ArrayShape, cmds: readonly StreamCommand[]): StreamCycles {
   const { rows: R, cols: C } = s;
-  const perCommand: number[] = [];
+  const S = s.peStages ?? 0;
+  const E = EDGE_STAGES;
   const accepted: number[] = [];
   const finished: number[] = [];
-  let t = 0;
+  const perCommand: number[] = [];
+  let injFree = 0; // first cycle the injector takes a command
+  let nextOffer = 0;
+  let lastBeat = -Infinity; // previous command's last beat
+  let hold = 0; // cycles after it before the next last beat
   for (const x of cmds) {
-    const n = x.refused ? 0 : x.k + R + C - 2 + x.m;
-    accepted.push(t);
-    finished.push(t + n);
-    perCommand.push(n);
-    t += n + 1;
+    const live = finished.filter((_, j) => !cmds[j]!.refused);
+    let a = Math.max(nextOffer, injFree);
+    if (live.length >= CMD_SLOTS) a = Math.max(a, live[live.length - CMD_SLOTS]! + 1);
+    if (x.refused) {
+      if (live.length) a = Math.max(a, live[live.length - 1]! + 1);
+      accepted.push(a);
+      finished.push(a);
+      perCommand.push(0);
+      nextOffer = a + 1;
+      continue;
+    }
+    // Beats 0..K-2 on a+1..a+K-1; the last waits until the previous results have drained.
+    const last = Math.max(a + x.k, lastBeat + hold);
+    const done = last + E + R + C - 1 + S + x.m - 1;
+    accepted.push(a);
+    finished.push(done);
+    perCommand.push(done - a);
+    injFree = last + 1;
+    nextOffer = a + 1;
+    lastBeat = last;
+    hold = R + C - 1 + S + x.m;
   }
-  return { perCommand, total: perCommand.reduce((a, b) => a + b, 0), accepted, finished };
+  return { perCommand, total: busyUnion(cmds, accepted, finished), accepted, finished };
+}
+
+/** Busy cycles: the union of (accepted, finished] over the commands that were not refused. */
+function busyUnion(cmds: readonly StreamCommand[], accepted: number[], finished: number[]): number {
+  let total = 0;
+  let covered = -Infinity;
+  for (const [i, x] of cmds.entries()) {
+    if (x.refused) continue;
+    const from = Math.max(accepted[i]! + 1, covered + 1);
+    if (finished[i]! >= from) total += finished[i]! - from + 1;
+    covered = Math.max(covered, finished[i]!);
+  }
+  return total;
 }
 
 function wsStream(s: ArrayShape, cmds: readonly StreamCommand[]): StreamCycles {
@@ -142,16 +179,7 @@ function wsStream(s: ArrayShape, cmds: readonly StreamCommand[]): StreamCycles {
     perCommand.push(done - a);
     nextOffer = a + 1;
   }
-  // Busy: the union of (accepted, finished] over the commands that were not refused.
-  let total = 0;
-  let covered = -Infinity;
-  for (const [i, x] of cmds.entries()) {
-    if (x.refused) continue;
-    const from = Math.max(accepted[i]! + 1, covered + 1);
-    if (finished[i]! >= from) total += finished[i]! - from + 1;
-    covered = Math.max(covered, finished[i]!);
-  }
-  return { perCommand, total, accepted, finished };
+  return { perCommand, total: busyUnion(cmds, accepted, finished), accepted, finished };
 }
 
 /** Cycles of one command alone on an idle array (an M×K tile, M and N within one command's limits). */

@@ -84,9 +84,24 @@ describe('relation to SCALE-Sim (per command, no stalls)', () => {
       expect(commandCycles(s, M, K)).toBeLessThanOrEqual(scaleSimCycles(s, M, K));
     }
   });
-  it("output-stationary: SCALE-Sim's R + C + K - 2 plus the M cycles that shift the results out", () => {
+  it("output-stationary: alone, SCALE-Sim's R + C + K - 2 plus the registered edge and the M drain cycles", () => {
     const s = { rows: 8, cols: 8, dataflow: 'output-stationary' as const };
-    expect(commandCycles(s, 8, 100) - scaleSimCycles(s, 8, 100)).toBe(8);
+    expect(commandCycles(s, 8, 100) - scaleSimCycles(s, 8, 100)).toBe(1 + 8);
+  });
+  it('output-stationary: back to back, a tile costs K + 1 cycles when K >= R + C - 1 + M', () => {
+    const s = { rows: 4, cols: 4, dataflow: 'output-stationary' as const };
+    const one = streamCycles(s, [{ m: 4, k: 16 }]).total;
+    const two = streamCycles(s, [
+      { m: 4, k: 16 },
+      { m: 4, k: 16 },
+    ]).total;
+    expect(two - one).toBe(16 + 1);
+    // A short K waits for the previous drain: R + C - 1 + M after the previous last beat.
+    const short = streamCycles(s, [
+      { m: 4, k: 16 },
+      { m: 4, k: 2 },
+    ]).total;
+    expect(short - one).toBe(4 + 4 - 1 + 4);
   });
 });
 

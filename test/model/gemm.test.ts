@@ -60,9 +60,9 @@ describe('cycle model', () => {
     // A PE pipeline of S stages adds S once, not per fold
     expect(commandCycles({ ...s, peStages: 2 }, 10, 9)).toBe(commandCycles(s, 10, 9) + 2);
   });
-  it("output-stationary: SCALE-Sim's R + C + K - 2 plus M drain cycles", () => {
+  it("output-stationary: alone, SCALE-Sim's R + C + K - 2 plus the registered edge and M drain cycles", () => {
     const s = { rows: 4, cols: 3, dataflow: 'output-stationary' as const };
-    expect(commandCycles(s, 4, 20)).toBe(20 + 4 + 3 - 2 + 4);
+    expect(commandCycles(s, 4, 20)).toBe(20 + 4 + 3 - 2 + 1 + 4);
     expect(scaleSimCycles(s, 4, 20)).toBe(4 + 3 + 20 - 2);
   });
 });
