@@ -203,8 +203,9 @@ export function zeroSkipRtl(zs: ResolvedZeroSkip | undefined, x: ZeroSkipRtlCont
     aCntIncExt: extendExpr('acnt_beat', acntBits, incBits, false),
     wCntIncExt: extendExpr('wcnt_beat', wcntBits, incBits, false),
     skipIncExt: extendExpr('skip_inc_q', incBits, x.macBits, false),
-    // The skipped count of the beat entering this cycle (registered, added on the next clock).
-    skipIncNext: x.ws ? `adv ? skip_sum : ${incBits}'d0` : `(adv && inject) ? skip_inc : ${incBits}'d0`,
+    // Output-stationary: the skipped count of the beat entering this cycle (registered, added on the
+    // next clock). Weight-stationary counts per row as a beat passes (top_ws.v.hbs).
+    skipIncNext: `(adv && inject) ? skip_inc : ${incBits}'d0`,
   };
   const modules: ModuleSpec[] = on
     ? [

@@ -198,7 +198,118 @@ module edge_int8_top (
   // The last result beat of a command leaves.
   wire cmd_end = y_need && adv && tags[TAP_Y*TAG_W + T_LBEAT];
 
-  integer ri;
+  reg        ld_act_d;
+  reg [6:0]  ld_m_d;
+  reg [3:0]  ld_n_d;
+  reg [10:0] ld_krem_d;
+  reg        ld_first_d;
+  reg [1:0]  ld_slot_d;
+  reg [2:0]  ld_row_d;
+  reg        ld_bank_d;
+  reg [1:0]  inuse_d;
+  reg [1:0]  ready_d;
+  reg        inj_on_d;
+  reg        ibank_d;
+  reg [6:0]  idx_d;
+  reg [3:0]  since_d;
+  reg [1:0]  acc_slot_d;
+  reg [1:0]  done_slot_d;
+  reg [2:0]  inflight_d;
+  reg [13:0] now_d;
+  reg [13:0] cnt_cycles_d;
+  reg [19:0] cnt_macs_d;
+  reg        done_d;
+  reg        err_d;
+  reg [31:0] tot_cycles_d;
+  reg [31:0] tot_macs_d;
+  // The oldest unfinished command's stamp and MAC count.
+  wire [13:0] stamp_done = stamp_q[done_slot_q];
+  wire [19:0] macs_done  = cmd_macs_q[done_slot_q];
+
+  // ---- next state: defaults first (done_d is a pulse); everything moves only when adv ----
+  always @* begin
+    ld_act_d = ld_act_q;
+    ld_m_d = ld_m_q;
+    ld_n_d = ld_n_q;
+    ld_krem_d = ld_krem_q;
+    ld_first_d = ld_first_q;
+    ld_slot_d = ld_slot_q;
+    ld_row_d = ld_row_q;
+    ld_bank_d = ld_bank_q;
+    inuse_d = inuse_q;
+    ready_d = ready_q;
+    inj_on_d = inj_on_q;
+    ibank_d = ibank_q;
+    idx_d = idx_q;
+    since_d = since_q;
+    acc_slot_d = acc_slot_q;
+    done_slot_d = done_slot_q;
+    inflight_d = inflight_q;
+    now_d = now_q;
+    cnt_cycles_d = cnt_cycles_q;
+    cnt_macs_d = cnt_macs_q;
+    done_d = 1'b0;
+    err_d = err_q;
+    tot_cycles_d = tot_cycles_q;
+    tot_macs_d = tot_macs_q;
+    if (adv) begin
+      now_d = now_q + 14'd1;
+      if (busy_o) tot_cycles_d = tot_cycles_q + 32'd1;
+      // acceptance
+      if (cmd_fire) begin
+        err_d = cmd_bad;
+        if (cmd_bad) begin
+          cnt_cycles_d = 14'd0;
+          cnt_macs_d = 20'd0;
+          done_d = 1'b1;
+        end else begin
+          ld_act_d = 1'b1;
+          ld_m_d = cmd_m_i;
+          ld_n_d = cmd_n_i;
+          ld_krem_d = cmd_k_i;
+          ld_first_d = 1'b1;
+          ld_slot_d = acc_slot_q;
+          acc_slot_d = acc_slot_q + 2'd1;
+        end
+      end
+      // weight rows
+      if (rel_now) inuse_d[rel_bank] = 1'b0;
+      if (ld_start) begin
+        inuse_d[ld_bank_q] = 1'b1;
+        ready_d[ld_bank_q] = 1'b1;
+      end
+      if (w_fire) ld_row_d = ld_end ? 3'd0 : ld_row_q + 3'd1;
+      if (ld_end) begin
+        ld_bank_d = !ld_bank_q;
+        ld_first_d = 1'b0;
+        ld_krem_d = ld_last ? 11'd0 : ld_krem_q - K_FOLD;
+        if (ld_last) ld_act_d = 1'b0;
+      end
+      // activation beats
+      since_d = inj_start ? 4'd1 : ((since_q >= SINCE_MIN) ? SINCE_MIN : since_q + 4'd1);
+      if (inj_start) ready_d[ibank_q] = 1'b0;
+      if (inject) begin
+        tot_macs_d = tot_macs_q + {25'd0, mac_inc};
+        if (beat_last) begin
+          inj_on_d = 1'b0;
+          ibank_d = !ibank_q;
+        end else begin
+          inj_on_d = 1'b1;
+          idx_d = beat + 7'd1;
+        end
+      end
+      // a command's last result beat
+      if (cmd_end) begin
+        cnt_cycles_d = now_q + 14'd1 - stamp_done;
+        cnt_macs_d = macs_done;
+        done_slot_d = done_slot_q + 2'd1;
+        done_d = 1'b1;
+      end
+      inflight_d = inflight_q + {2'd0, cmd_take} - {2'd0, cmd_end};
+    end
+  end
+
+  // ---- registers ----
   always @(posedge clk_i) begin
     if (!rst_ni) begin
       ld_act_q <= 1'b0;
@@ -211,14 +322,6 @@ module edge_int8_top (
       ld_bank_q <= 1'b0;
       inuse_q <= 2'b00;
       ready_q <= 2'b00;
-      fd_first_q <= 2'b00;
-      fd_last_q <= 2'b00;
-      for (ri = 0; ri < 2; ri = ri + 1) begin
-        fd_m_q[ri] <= 7'd0;
-        fd_n_q[ri] <= 4'd0;
-        fd_kv_q[ri] <= 4'd0;
-        fd_slot_q[ri] <= 2'd0;
-      end
       inj_on_q <= 1'b0;
       ibank_q <= 1'b0;
       idx_q <= 7'd0;
@@ -227,10 +330,6 @@ module edge_int8_top (
       done_slot_q <= 2'd0;
       inflight_q <= 3'd0;
       now_q <= 14'd0;
-      for (ri = 0; ri < 4; ri = ri + 1) begin
-        stamp_q[ri] <= 14'd0;
-        cmd_macs_q[ri] <= 20'd0;
-      end
       cnt_cycles_q <= 14'd0;
       cnt_macs_q <= 20'd0;
       done_q <= 1'b0;
@@ -238,70 +337,62 @@ module edge_int8_top (
       tot_cycles_q <= 32'd0;
       tot_macs_q <= 32'd0;
     end else begin
-      done_q <= 1'b0;
-      if (adv) begin
-        now_q <= now_q + 14'd1;
-        if (busy_o) tot_cycles_q <= tot_cycles_q + 32'd1;
-        // acceptance
-        if (cmd_fire) begin
-          err_q <= cmd_bad;
-          if (cmd_bad) begin
-            cnt_cycles_q <= 14'd0;
-            cnt_macs_q <= 20'd0;
-            done_q <= 1'b1;
-          end else begin
-            ld_act_q <= 1'b1;
-            ld_m_q <= cmd_m_i;
-            ld_n_q <= cmd_n_i;
-            ld_krem_q <= cmd_k_i;
-            ld_first_q <= 1'b1;
-            ld_slot_q <= acc_slot_q;
-            acc_slot_q <= acc_slot_q + 2'd1;
-            stamp_q[acc_slot_q] <= now_q + 14'd1;
-            cmd_macs_q[acc_slot_q] <= 20'd0;
-          end
-        end
-        // weight rows
-        if (rel_now) inuse_q[rel_bank] <= 1'b0;
-        if (ld_start) begin
-          inuse_q[ld_bank_q] <= 1'b1;
-          ready_q[ld_bank_q] <= 1'b1;
-          fd_m_q[ld_bank_q] <= ld_m_q;
-          fd_n_q[ld_bank_q] <= ld_n_q;
-          fd_kv_q[ld_bank_q] <= ld_kv;
-          fd_first_q[ld_bank_q] <= ld_first_q;
-          fd_last_q[ld_bank_q] <= ld_last;
-          fd_slot_q[ld_bank_q] <= ld_slot_q;
-        end
-        if (w_fire) ld_row_q <= ld_end ? 3'd0 : ld_row_q + 3'd1;
-        if (ld_end) begin
-          ld_bank_q <= !ld_bank_q;
-          ld_first_q <= 1'b0;
-          ld_krem_q <= ld_last ? 11'd0 : ld_krem_q - K_FOLD;
-          if (ld_last) ld_act_q <= 1'b0;
-        end
-        // activation beats
-        since_q <= inj_start ? 4'd1 : ((since_q >= SINCE_MIN) ? SINCE_MIN : since_q + 4'd1);
-        if (inj_start) ready_q[ibank_q] <= 1'b0;
-        if (inject) begin
-          cmd_macs_q[cur_slot] <= cmd_macs_q[cur_slot] + {13'd0, mac_inc};
-          tot_macs_q <= tot_macs_q + {25'd0, mac_inc};
-          if (beat_last) begin
-            inj_on_q <= 1'b0;
-            ibank_q <= !ibank_q;
-          end else begin
-            inj_on_q <= 1'b1;
-            idx_q <= beat + 7'd1;
-          end
-        end
-        // a command's last result beat
-        if (cmd_end) begin
-          cnt_cycles_q <= now_q + 14'd1 - stamp_q[done_slot_q];
-          cnt_macs_q <= cmd_macs_q[done_slot_q];
-          done_slot_q <= done_slot_q + 2'd1;
-          done_q <= 1'b1;
-        end
-        inflight_q <= inflight_q + {2'd0, cmd_take} - {2'd0, cmd_end};
+      ld_act_q <= ld_act_d;
+      ld_m_q <= ld_m_d;
+      ld_n_q <= ld_n_d;
+      ld_krem_q <= ld_krem_d;
+      ld_first_q <= ld_first_d;
+      ld_slot_q <= ld_slot_d;
+      ld_row_q <= ld_row_d;
+      ld_bank_q <= ld_bank_d;
+      inuse_q <= inuse_d;
+      ready_q <= ready_d;
+      inj_on_q <= inj_on_d;
+      ibank_q <= ibank_d;
+      idx_q <= idx_d;
+      since_q <= since_d;
+      acc_slot_q <= acc_slot_d;
+      done_slot_q <= done_slot_d;
+      inflight_q <= inflight_d;
+      now_q <= now_d;
+      cnt_cycles_q <= cnt_cycles_d;
+      cnt_macs_q <= cnt_macs_d;
+      done_q <= done_d;
+      err_q <= err_d;
+      tot_cycles_q <= tot_cycles_d;
+      tot_macs_q <= tot_macs_d;
+    end
+  end
+
+  // ---- register files, written with enables: fold descriptors (per bank), command slots ----
+  integer ri;
+  always @(posedge clk_i) begin
+    if (!rst_ni) begin
+      fd_first_q <= 2'b00;
+      fd_last_q <= 2'b00;
+      for (ri = 0; ri < 2; ri = ri + 1) begin
+        fd_m_q[ri] <= 7'd0;
+        fd_n_q[ri] <= 4'd0;
+        fd_kv_q[ri] <= 4'd0;
+        fd_slot_q[ri] <= 2'd0;
+      end
+      for (ri = 0; ri < 4; ri = ri + 1) begin
+        stamp_q[ri] <= 14'd0;
+        cmd_macs_q[ri] <= 20'd0;
+      end
+    end else if (adv) begin
+      if (ld_start) begin
+        fd_m_q[ld_bank_q] <= ld_m_q;
+        fd_n_q[ld_bank_q] <= ld_n_q;
+        fd_kv_q[ld_bank_q] <= ld_kv;
+        fd_first_q[ld_bank_q] <= ld_first_q;
+        fd_last_q[ld_bank_q] <= ld_last;
+        fd_slot_q[ld_bank_q] <= ld_slot_q;
+      end
+      if (inject) cmd_macs_q[cur_slot] <= cmd_macs_q[cur_slot] + {13'd0, mac_inc};
+      if (cmd_take) begin
+        stamp_q[acc_slot_q] <= now_q + 14'd1;
+        cmd_macs_q[acc_slot_q] <= 20'd0;
       end
     end
   end
