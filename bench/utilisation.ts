@@ -6,7 +6,7 @@
  * maxK 1024, accDepth 64). For the shapes marked `rtl`, the GEMM also runs through the RTL of
  * both dataflows in Verilator and the checker compares every command's counters and
  * tot_cycles_o with the model (the run fails otherwise). Run: npm run bench:utilisation
- * (`-- --no-rtl` prints the model columns only).
+ * (`-- --no-rtl` prints the model columns only). Exit 4 when an RTL run fails; regress:full runs it.
  */
 import { derive } from '../generator/config/derive.js';
 import { foldsOf, scaleSimCycles, type Dataflow } from '../generator/config/cycles.js';
@@ -57,6 +57,7 @@ function scaleSimGemm(c: ResolvedConfig, M: number, K: number, N: number): numbe
 }
 
 const rtl = !process.argv.includes('--no-rtl');
+let failed = 0;
 const pct = (x: number) => `${(100 * x).toFixed(1)} %`;
 const rows: string[][] = [];
 for (const dataflow of ['weight-stationary', 'output-stationary'] as const) {
@@ -72,9 +73,11 @@ for (const dataflow of ['weight-stationary', 'output-stationary'] as const) {
       const cases = casesFor(c, d, { seed: 1, gemm: { m: M, k: K, n: N }, directed: false });
       const r = await cosim(c, { simulator: 'verilator', cases, seed: 1, stall: 0, watchdog: 1_000_000 });
       // The checker passed only if every command's counters and tot_cycles_o equal the model.
+      const why = [...r.problems, ...r.counters.map((x) => `${x.name} ${x.expected}≠${x.actual}`)];
+      if (!r.passed) failed++;
       counters = r.passed
         ? `counters = model, ${r.commands} commands (${(r.runMs / 1000).toFixed(1)} s)`
-        : `FAIL: ${[...r.problems, ...r.counters.map((x) => `${x.name} ${x.expected}≠${x.actual}`)].slice(0, 2).join('; ')}`;
+        : `FAIL: ${why.slice(0, 2).join('; ')}`;
     }
     rows.push([
       dataflow === 'weight-stationary' ? 'WS' : 'OS',
@@ -107,3 +110,5 @@ console.log(`bench:utilisation ${new Date().toISOString().slice(0, 10)} (int8 ex
 console.log(line(head));
 console.log(`|${width.map((w) => '-'.repeat(w + 2)).join('|')}|`);
 for (const r of rows) console.log(line(r));
+// A co-simulation whose counters disagree with the model is a verification failure (exit 4).
+if (failed > 0) process.exitCode = 4;

@@ -21,14 +21,15 @@
  *   beats, and, when it accumulates onto fold g-1 (same command), t_g >= t_(g-1) + R + 1 (fold
  *   g-1's partial sum of row m is written to the accumulator buffer before fold g reads it);
  * - a last fold's result beat m leaves R + E + S + C - 1 cycles after activation beat m entered.
- * With M >= R + C + S - 1, folds stream back to back: one command takes F·M + R + C + S + 1 cycles
+ * With M >= max(R + 1, C + S), folds stream back to back: one command takes F·M + R + C + S + 1 cycles
  * alone, and a following command's weight load and first fold overlap its drain.
  *
  * Output-stationary (top_os.v.hbs): a command is accepted once the previous one's beats have
  * entered; its K beats enter from the next cycle, except that its last beat waits until the
  * previous command's results have drained (R + C - 1 + S + M_prev cycles after the previous last
  * beat, since each PE moves its result to an output register when the last beat passes); M
- * result beats leave from E + R + C - 1 + S cycles after the last beat. Alone: K + M + R + C + S - 1.
+ * result beats leave from E + R + C - 1 + S cycles after the last beat. Alone: K + M + R + C + S - 1;
+ * back to back, a tile costs K + 1 cycles when K >= R + C + S + M_prev - 2.
  *
  * SCALE-Sim v2 counts 2R + C + M - 2 per fold (its preload included), R + C + K - 2 per OS tile.
  */

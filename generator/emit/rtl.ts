@@ -228,7 +228,7 @@ function topView(c: ResolvedConfig, d: Derived, ae: number, we: number): View {
       ...streamView(tapY, tagW),
       rowsPlus1: s(R + 1),
       aloneOverhead: s(R + C + S + E),
-      backToBackM: s(R + C + S - 1),
+      backToBackM: s(Math.max(R + 1, C + S)),
       peStages: s(S),
       tapRel: s(E + C - 1 + S),
       tapY: s(tapY),

@@ -70,7 +70,7 @@ describe('cycle model equals the RTL counters', () => {
 });
 
 describe('relation to SCALE-Sim (per command, no stalls)', () => {
-  it('weight-stationary: F·M + R + C + 1 against F(2R + C + M - 2) once M >= R + C - 1', () => {
+  it('weight-stationary: F·M + R + C + 1 against F(2R + C + M - 2) once M >= max(R + 1, C)', () => {
     for (const [R, C, M, K] of [
       [4, 4, 16, 4],
       [4, 4, 16, 16],
@@ -88,7 +88,7 @@ describe('relation to SCALE-Sim (per command, no stalls)', () => {
     const s = { rows: 8, cols: 8, dataflow: 'output-stationary' as const };
     expect(commandCycles(s, 8, 100) - scaleSimCycles(s, 8, 100)).toBe(1 + 8);
   });
-  it('output-stationary: back to back, a tile costs K + 1 cycles when K >= R + C - 1 + M', () => {
+  it('output-stationary: back to back, a tile costs K + 1 cycles when K >= R + C + M - 2', () => {
     const s = { rows: 4, cols: 4, dataflow: 'output-stationary' as const };
     const one = streamCycles(s, [{ m: 4, k: 16 }]).total;
     const two = streamCycles(s, [

@@ -50,7 +50,7 @@ describe('gemmModel', () => {
 });
 
 describe('cycle model', () => {
-  it('weight-stationary: folds back to back, F·M + R + C + 1 alone when M >= R + C - 1', () => {
+  it('weight-stationary: folds back to back, F·M + R + C + 1 alone when M >= max(R + 1, C)', () => {
     const s = { rows: 4, cols: 3, dataflow: 'weight-stationary' as const };
     expect(commandCycles(s, 10, 4)).toBe(1 * 10 + 4 + 3 + 1);
     expect(commandCycles(s, 10, 9)).toBe(3 * 10 + 4 + 3 + 1);

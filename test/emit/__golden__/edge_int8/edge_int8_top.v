@@ -30,7 +30,7 @@
 //
 // Counters (per command, updated with the done_o pulse after its last result beat, held after):
 //   cnt_cycles_o  = advancing cycles after the command's acceptance up to its last result beat
-//                   (alone: F*M + 17 when M >= 15, see README "Cycle model")
+//                   (alone: F*M + 17 when M >= 9, see README "Cycle model")
 //   cnt_macs_o    = M*K*N real products
 //   cnt_skipped_o = real products skipped by zero-skip units (no zero-skip configured: always 0)
 // Free-running totals (since reset, wrapping): tot_cycles_o = advancing cycles with busy_o high,
