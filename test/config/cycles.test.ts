@@ -191,9 +191,10 @@ describe('busy cycles equal the cycle counters when nothing stalls', () => {
 });
 
 /**
- * Back to back in the RTL (Verilator, one build): a long command then a short one, folds with M
- * smaller than the array's rows (the accumulator-buffer spacing), a refused command between them,
- * with and without stalls; the checker compares every command's counters and the totals.
+ * Back to back in the RTL (Verilator, one build per dataflow): a long command then a short one,
+ * folds with M smaller than the array's rows (the accumulator-buffer spacing), output-stationary
+ * tiles whose K is too short to hide the previous drain, a refused command between them, with and
+ * without stalls; the checker compares every command's counters and the totals.
  */
 describe('commands and folds back to back in the RTL', () => {
   it('weight-stationary 4x3: long, short, M < R, refused, in Verilator', async () => {
@@ -228,6 +229,44 @@ describe('commands and folds back to back in the RTL', () => {
     expect(ms.all.totalCycles).toBeLessThan(alone);
     for (const stall of [0, 100]) {
       const r = await cosim(c, { simulator: 'verilator', scheduled: ms, seed: 5, stall });
+      expect(r.counters, `stall ${stall}`).toEqual([]);
+      expect(r.mismatches, `stall ${stall}`).toEqual([]);
+      expect(r.passed, r.problems.join('\n')).toBe(true);
+    }
+  }, 300_000);
+
+  it('output-stationary 3x4: long K, short K (waits for the drain), refused, in Verilator', async () => {
+    const c = resolveConfig(
+      {
+        name: 'b2b_os',
+        array: { rows: 3, cols: 4, maxK: 32 },
+        dataflow: 'output-stationary',
+        precision: { activation: { bits: 8, signed: true }, weight: { bits: 8, signed: true } },
+        multiplier: { kind: 'exact' },
+        zeroSkip: { weight: 0 },
+      },
+      'test',
+    );
+    const d = derive(c);
+    const next = rng(12);
+    const g = (name: string, m: number, k: number, n: number): GemmCase => ({
+      name,
+      A: randomMatrix(m, k, d.ctx.activation, next, 0.3),
+      W: randomMatrix(k, n, d.ctx.weight, next, 0.3),
+    });
+    const cases: GemmCase[] = [
+      g('long', 3, 32, 4),
+      g('short after long', 3, 1, 4),
+      g('short again', 2, 2, 3),
+      refusedCases(c, d)[2]!,
+      g('one row', 1, 7, 4),
+      g('several tiles', 7, 20, 9),
+    ];
+    const ms = scheduleCases(c, d, cases);
+    const alone = ms.all.commands.reduce((n, x) => n + x.alone, 0);
+    expect(ms.all.totalCycles).toBeLessThan(alone);
+    for (const stall of [0, 100]) {
+      const r = await cosim(c, { simulator: 'verilator', scheduled: ms, seed: 6, stall });
       expect(r.counters, `stall ${stall}`).toEqual([]);
       expect(r.mismatches, `stall ${stall}`).toEqual([]);
       expect(r.passed, r.problems.join('\n')).toBe(true);
