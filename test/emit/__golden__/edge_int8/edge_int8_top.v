@@ -23,6 +23,7 @@
 // Lockstep: in a cycle where a beat the schedule needs is missing (an activation, a weight or a
 // free result slot) the whole top stands still (a stall); every other cycle advances it, so the
 // schedule and the counters do not depend on stalls.
+// An accepted command's beats must not wait for earlier results (hold back the command instead).
 //
 // A command with M, K or N of 0 or above the limits is refused once every earlier command has
 // finished: it moves no beat, pulses done_o with the counters at 0 and sets err_o, which stays
