@@ -1,6 +1,5 @@
 /** `axgen accuracy <config> --model net.onnx --dataset …`: what the configured array does to a network's accuracy. */
 import { existsSync } from 'node:fs';
-import { availableParallelism } from 'node:os';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { CommandModule } from 'yargs';
@@ -23,6 +22,7 @@ import { networkConfigError } from '../onnx/check.js';
 import { GENERATOR_VERSION } from '../version.js';
 import { cached, contentKey, sourceHash } from '../infra/cache.js';
 import { checkReportFile, writeFileAtomically } from '../infra/files.js';
+import { jobPool } from '../infra/pool.js';
 import { countBar, progressWanted } from '../infra/progress.js';
 import { ConfigSession, forceOption, runCommand } from './common.js';
 import { USAGE } from './usage.js';
@@ -45,12 +45,6 @@ interface Args {
 
 const argError = (path: string, expected: string, received: unknown) =>
   new ConfigError('axgen accuracy', [{ path, expected, received: show(received) }]);
-
-/** Processes for the array run: AXGEN_JOBS, or the number of cores. */
-function defaultJobs(): number {
-  const env = Number(process.env.AXGEN_JOBS);
-  return Number.isInteger(env) && env > 0 ? env : availableParallelism();
-}
 
 /** Per-layer errors are computed on this many images (the first ones) by default. */
 export const DEFAULT_LAYER_IMAGES = 200;
@@ -107,7 +101,16 @@ export async function runAccuracy(
   c: ResolvedConfig,
   model: string,
   ds: LabeledImages,
-  opts: { limit?: number; floatModel?: string; layerImages?: number; progress?: boolean; jobs?: number },
+  opts: {
+    limit?: number;
+    floatModel?: string;
+    layerImages?: number;
+    progress?: boolean;
+    /** Shard processes at most (default: the job pool's size, AXGEN_JOBS or the cores). */
+    jobs?: number;
+    /** Images per shard below which the array run stays in this process (MIN_SHARD_IMAGES). */
+    minShard?: number;
+  },
 ): Promise<{ report: AccuracyReport; cache: { float?: boolean; exact: boolean; array: boolean } }> {
   const { net, issues } = loadNetwork(model, c);
   // A config that cannot run the model is bad input (exit 1), as for axgen infer.
@@ -178,7 +181,11 @@ export async function runAccuracy(
     const bar = countBar('array', n, show);
     let run;
     try {
-      run = await arrayRunParallel(net, model, c, ds, n, layerImages, opts.jobs ?? defaultJobs(), bar.tick);
+      run = await arrayRunParallel(net, model, c, ds, n, layerImages, {
+        jobs: opts.jobs ?? jobPool.size,
+        minShard: opts.minShard,
+        tick: bar.tick,
+      });
     } finally {
       bar.stop();
     }
