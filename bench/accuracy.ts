@@ -10,7 +10,7 @@
 import { resolveConfig, type ResolvedConfig } from '../generator/config/resolve.js';
 import { unitLabel } from '../generator/config/derive.js';
 import { loadDataset } from '../generator/data/dataset.js';
-import { runAccuracy } from '../generator/commands/accuracy.js';
+import { runAccuracy } from '../generator/inference/accuracy-run.js';
 import { arrayRun, loadNetwork } from '../generator/inference/accuracy.js';
 
 const arg = (name: string) => {

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { describe, expect, it } from 'vitest';
-import { runAccuracy } from '../../generator/commands/accuracy.js';
+import { runAccuracy } from '../../generator/inference/accuracy-run.js';
 import { derive } from '../../generator/config/derive.js';
 import { resolveConfig } from '../../generator/config/resolve.js';
 import { argmax } from '../../generator/data/accuracy.js';
