@@ -9,7 +9,7 @@
 import { cutsOf, unitFor } from '../units/index.js';
 import { describePipeline, mulStagesOf, peStagesOf } from '../units/pipeline.js';
 import type { UnitContext, UnitDef } from '../units/types.js';
-import { commandCycles } from './cycles.js';
+import { commandCyclesBound } from './cycles.js';
 import { ubits } from '../units/verilog.js';
 import { ARRAY_FEATURES } from './features.js';
 import { productFormat, unitContext, type ProductFormat, type ResolvedConfig } from './resolve.js';
@@ -104,7 +104,7 @@ function compute(c: ResolvedConfig): Derived {
     // Wide enough for R + 1, so that "the fold is the last one" is never constant in the RTL.
     kBits: ubits(Math.max(maxK, R + 1)),
     nBits: ubits(C),
-    cycBits: ubits(commandCycles(shape, maxM, maxK)),
+    cycBits: ubits(commandCyclesBound(shape, maxM, maxK)),
     macBits: ubits(maxM * maxK * C),
     skip: skipOf(c),
     mulStages: mulStagesOf(c.pipeline),

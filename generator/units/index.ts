@@ -33,6 +33,8 @@ export interface ResolvedSamples {
   area: readonly Record<string, unknown>[];
   /** The pipeline settings to run parameter set `params` with (8-bit operands), see UnitSamples.pipeline. */
   pipeline(params: Record<string, unknown>): { multiplier: number; macc: 0 | 1 }[];
+  /** Operand formats the unit is restricted to, or undefined (types.ts UnitSamples.operands). */
+  operands?: readonly { activation: OperandSpec; weight: OperandSpec }[];
 }
 
 const U8: OperandSpec = { bits: 8, signed: false };
@@ -55,6 +57,7 @@ export function samplesOf(u: { kind: string; samples?: UnitDef['samples'] }): Re
         s.pipeline ?? (n > 0 ? [{ multiplier: n, macc: 1 as const }, { macc: 1 as const }] : [{ macc: 1 as const }]);
       return listed.map((x) => ({ multiplier: Math.min(x.multiplier ?? 0, n), macc: x.macc ?? 0 }));
     },
+    operands: s.operands,
   };
 }
 

@@ -138,16 +138,23 @@ export interface PipelinePeContext {
   pBits: number;
 }
 
+const CTL_DESC: Record<string, string> = {
+  skip: 'the zero-skip flag',
+  av_i: 'the valid bit',
+  l_i: 'the last-beat flag',
+};
+
 /**
  * Keys of the PE templates (templates/pe_*.v.hbs, partials/pe_pipeline.hbs): the clocked
  * multiplier's ports, the product register, and the delay line of the control bits that must meet
- * the product at the adder (OS: the valid bit; with zero-skip: the skip flag). With no stage the
- * keys leave the PE as it was (skip and av_i used where they are formed).
+ * the product at the adder (OS: the valid bit and the last-beat flag, which moves the finished
+ * sum to the output register; with zero-skip: the skip flag). With no stage the
+ * keys leave the PE as it was (skip, av_i and l_i used where they are formed).
  */
 export function pipelinePeView(x: PipelinePeContext): View {
   const S = x.peStages;
   const macc = S > x.mulStages;
-  const ctl = x.ws ? (x.zeroSkip ? ['skip'] : []) : x.zeroSkip ? ['skip', 'av_i'] : ['av_i'];
+  const ctl = x.ws ? (x.zeroSkip ? ['skip'] : []) : x.zeroSkip ? ['skip', 'av_i', 'l_i'] : ['av_i', 'l_i'];
   const piped = S > 0 && ctl.length > 0;
   const bit = (name: string) => (piped ? `ctl_p[${ctl.length - 1 - ctl.indexOf(name)}]` : name);
   const view: Record<string, string | boolean> = {
@@ -160,9 +167,12 @@ export function pipelinePeView(x: PipelinePeContext): View {
     ctlBits: String(ctl.length),
     ctlMsb: msb(Math.max(1, ctl.length)),
     ctlIn: ctl.length === 1 ? ctl[0]! : `{${ctl.join(', ')}}`,
-    ctlDesc: ctl.map((n) => (n === 'skip' ? 'the zero-skip flag' : 'the valid bit')).join(', '),
+    ctlDesc: ctl.map((n) => CTL_DESC[n]).join(', '),
     skipAtAdd: bit('skip'),
   };
-  if (!x.ws) view.accEnable = x.zeroSkip ? `${bit('av_i')} && !${bit('skip')}` : bit('av_i');
+  if (!x.ws) {
+    view.accEnable = x.zeroSkip ? `${bit('av_i')} && !${bit('skip')}` : bit('av_i');
+    view.lastAtAdd = bit('l_i');
+  }
   return view;
 }

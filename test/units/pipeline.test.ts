@@ -69,10 +69,12 @@ describe('pipeline config', () => {
     expect(unitLabel(c)).toContain('pipeline(multiplier=2: antilog encode, macc=1)');
   });
 
-  it('the cycle model adds peStages per fold (WS) and once per command (OS)', () => {
+  it('the cycle model adds peStages once per command when folds stream back to back', () => {
     const ws = { rows: 4, cols: 3, dataflow: 'weight-stationary' as const };
     const os = { rows: 4, cols: 3, dataflow: 'output-stationary' as const };
-    expect(commandCycles({ ...ws, peStages: 2 }, 5, 9) - commandCycles(ws, 5, 9)).toBe(3 * 2);
+    // M = 5 >= max(R + 1, C + S): the three folds overlap, only the last one's drain is longer.
+    expect(commandCycles({ ...ws, peStages: 2 }, 5, 9) - commandCycles(ws, 5, 9)).toBe(2);
+    expect(commandCycles({ ...ws, peStages: 2 }, 5, 9)).toBe(3 * 5 + 4 + 3 + 2 + 1);
     expect(commandCycles({ ...os, peStages: 2 }, 4, 9) - commandCycles(os, 4, 9)).toBe(2);
   });
 });
