@@ -15,10 +15,12 @@
  * array (en_i = adv), so a stall freezes them in step. The pipeline is uniform, so it only adds
  * latency: in weight-stationary a[m] reaches PE(r,c) at m+r+c and its product meets the partial
  * sum from above, which left PE(r−1,c) peStages cycles late too, at m+r+c+peStages; the skew does
- * not change, the results leave peStages cycles later. In output-stationary the valid bit (and
- * the zero-skip flag) travel with the product and the drain starts peStages cycles later. The
- * golden model does not change; the cycle model (config/cycles.ts) adds peStages per fold (WS) or
- * per command (OS). Absent: no stage.
+ * not change, the results leave and the fold's weight bank is released peStages cycles later. In
+ * output-stationary the valid bit, the last-beat flag (and the zero-skip flag) travel with the
+ * product, so the move to the output registers and the drain start peStages cycles later. The
+ * golden model does not change; the cycle model (config/cycles.ts) adds peStages to each
+ * command's drain (and to the bank release that paces folds shorter than C + peStages). Absent:
+ * no stage.
  */
 import type { FromSchema } from 'json-schema-to-ts';
 import type { RuleIssue, View } from './types.js';
@@ -30,8 +32,8 @@ export const MAX_MUL_STAGES = 4;
 export const pipelineSchema = {
   type: 'object',
   description:
-    'Pipeline registers inside each PE: each stage adds one cycle of latency per fold (weight-stationary) or per command ' +
-    '(output-stationary), never changes a result, and shortens the path from the operand registers to the accumulator. ' +
+    "Pipeline registers inside each PE: each stage adds one cycle of latency to each command's results " +
+    '(and to the weight-bank release that paces short folds), never changes a result, and shortens the path from the operand registers to the accumulator. ' +
     'Absent: no stage.',
   additionalProperties: false,
   properties: {
