@@ -45,8 +45,10 @@ function install(): void {
 export interface ToolRunOptions {
   cwd?: string;
   env?: NodeJS.ProcessEnv;
-  /** Milliseconds; the result then has `timedOut` set. */
+  /** Milliseconds; the tool's group is then ended with SIGTERM and the result has `timedOut` set. */
   timeout?: number;
+  /** Called with each chunk of the tool's output (stdout and stderr) as it arrives: progress. */
+  onOutput?: (text: string) => void;
 }
 
 /**
@@ -57,12 +59,29 @@ export interface ToolRunOptions {
 export async function runTool(cmd: string, args: readonly string[], o: ToolRunOptions = {}) {
   const { execa } = await import('execa');
   install();
-  const sub = execa(cmd, args, { ...o, reject: false, all: true, detached: true });
+  const { onOutput, timeout, ...execaOptions } = o;
+  const sub = execa(cmd, args, { ...execaOptions, reject: false, all: true, detached: true });
   const pid = sub.pid;
   if (pid !== undefined) live.add(pid);
+  if (onOutput) sub.all?.on('data', (chunk: Buffer) => onOutput(chunk.toString()));
+  // The limit ends the tool's whole group (execa's own timeout would reach only the tool itself).
+  let timedOut = false;
+  const timer =
+    timeout !== undefined && pid !== undefined
+      ? setTimeout(() => {
+          timedOut = true;
+          try {
+            process.kill(-pid, 'SIGTERM');
+          } catch {
+            // Already gone.
+          }
+        }, timeout)
+      : undefined;
   try {
-    return await sub;
+    const r = await sub;
+    return timedOut ? { ...r, timedOut: true } : r;
   } finally {
+    if (timer) clearTimeout(timer);
     if (pid !== undefined) live.delete(pid);
   }
 }
