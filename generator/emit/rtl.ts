@@ -192,6 +192,11 @@ function topView(c: ResolvedConfig, d: Derived, ae: number, we: number): View {
     skewWidth: ws ? 'AE_BITS' : 'AE_BITS + 1',
     skewIn: ws ? 'a_enc' : '{a_real, a_enc}',
     skewOut: ws ? 'a_row[r*AE_BITS +: AE_BITS]' : '{av_row[r], a_row[r*AE_BITS +: AE_BITS]}',
+    // Weight-stationary: what the activation skew holds after reset meets only partial sums of
+    // beats before a fold's first, which no accumulator buffer write and no result beat takes,
+    // so the line needs no reset (templates/delay.v.hbs: shift-register or block-RAM storage).
+    // Output-stationary: the skewed valid bit gates accumulation, so the line keeps its reset.
+    skewReset: ws ? '0' : '1',
   };
   if (ws) {
     return {
