@@ -170,7 +170,8 @@ export const faults: Fault[] = [
     name: 'wrong-skew',
     describe: 'the activation skew of every row but the first is one cycle too long',
     appliesTo: (c) => c.array.rows >= 2,
-    inject: (files, c) => edit(files, c, 'top', /\.DEPTH\(r\)\) u_skew/, '.DEPTH(r + 1)) u_skew', 'wrong-skew'),
+    inject: (files, c) =>
+      edit(files, c, 'top', /\.DEPTH\(r\)(, \.RESET\(\d\))?\) u_skew/, '.DEPTH(r + 1)$1) u_skew', 'wrong-skew'),
   },
 ];
 
