@@ -244,7 +244,7 @@ module edge_int8_top (
       if (r == 0) begin : gen_noskew
         assign a_row[r*AE_BITS +: AE_BITS] = a_enc;
       end else begin : gen_skew
-        edge_int8_delay #(.WIDTH(AE_BITS), .DEPTH(r)) u_skew (
+        edge_int8_delay #(.WIDTH(AE_BITS), .DEPTH(r), .RESET(0)) u_skew (
           .clk_i  (clk_i),
           .rst_ni (rst_ni),
           .en_i   (adv),
@@ -288,7 +288,8 @@ module edge_int8_top (
       if (c == COLS - 1) begin : gen_nodeskew
         assign y_data_o[c*ACC_BITS +: ACC_BITS] = ps_bot[c*ACC_BITS +: ACC_BITS];
       end else begin : gen_deskew
-        edge_int8_delay #(.WIDTH(ACC_BITS), .DEPTH(COLS - 1 - c)) u_deskew (
+        // No reset: y_data_o is taken only with y_valid_o, when every stage holds a result beat.
+        edge_int8_delay #(.WIDTH(ACC_BITS), .DEPTH(COLS - 1 - c), .RESET(0)) u_deskew (
           .clk_i  (clk_i),
           .rst_ni (rst_ni),
           .en_i   (adv),
