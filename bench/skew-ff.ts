@@ -11,9 +11,9 @@
  * the script checks that figure with Yosys on three chain shapes per target first and stops if it
  * differs. "Before" is the register chain every line used to be; only the sums are arithmetic.
  */
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { cached, contentKey } from '../generator/infra/cache.js';
 import { resolveConfig } from '../generator/config/resolve.js';
 import { emitRtl } from '../generator/emit/rtl.js';
 import { runTool } from '../generator/infra/children.js';
@@ -42,8 +42,9 @@ function cfg(n: number, dataflow: (typeof DATAFLOWS)[number]) {
   });
 }
 
+/** A `localparam integer` of the top, NaN when it has none (OS tops have no ACC_BITS). */
 const lparam = (top: string, name: string) =>
-  Number(new RegExp(`localparam integer ${name}\\s*=\\s*(\\d+)`).exec(top)![1]);
+  Number(new RegExp(`localparam integer ${name}\\s*=\\s*(\\d+)`).exec(top)?.[1] ?? NaN);
 
 /** The delay lines of an emitted top, from its instantiations (the same expressions the RTL uses). */
 function linesOf(n: number, dataflow: (typeof DATAFLOWS)[number]): { lines: Line[]; delay: string } {
@@ -85,28 +86,23 @@ function measured(delay: string, l: Line, t: Target): Promise<Cells> {
   let p = cache.get(key);
   if (!p) {
     p = (async () => {
-      const dir = await mkdtemp(join(tmpdir(), 'axgen-skew-'));
-      try {
+      // Cached by content (the delay module, the line, the command, the Yosys version): a rerun is quick.
+      const script = `read_verilog delay.v p.v; ${synthCmd(t)}; tee -q -o s.txt stat`;
+      const { dir } = await cached('skew-ff', contentKey([yosysVersion, script, delay, key]), async (tmp) => {
         const mod = /module (\w+)/.exec(delay)![1]!;
-        await writeFile(join(dir, 'delay.v'), delay);
+        await writeFile(join(tmp, 'delay.v'), delay);
         await writeFile(
-          join(dir, 'p.v'),
+          join(tmp, 'p.v'),
           `module p(input wire clk_i, input wire rst_ni, input wire en_i, input wire [${l.width - 1}:0] d_i, output wire [${l.width - 1}:0] q_o);
   ${mod} #(.WIDTH(${l.width}), .DEPTH(${l.depth}), .RESET(${l.reset})) u (.clk_i(clk_i), .rst_ni(rst_ni), .en_i(en_i), .d_i(d_i), .q_o(q_o));
 endmodule
 `,
         );
-        const r = await jobPool.run(() =>
-          runTool('yosys', ['-q', '-p', `read_verilog delay.v p.v; ${synthCmd(t)}; tee -q -o s.txt stat`], {
-            cwd: dir,
-          }),
-        );
+        const r = await jobPool.run(() => runTool('yosys', ['-q', '-p', script], { cwd: tmp }));
         if (r.exitCode !== 0) throw new Error(`yosys failed on ${key}:\n${r.all}`);
-        const mods = parseStat(await readFile(join(dir, 's.txt'), 'utf8'));
-        return (mods.find((m) => m.name === 'p') ?? mods[0]!).cells;
-      } finally {
-        await rm(dir, { recursive: true, force: true });
-      }
+      });
+      const mods = parseStat(await readFile(join(dir, 's.txt'), 'utf8'));
+      return (mods.find((m) => m.name === 'p') ?? mods[0]!).cells;
     })();
     cache.set(key, p);
   }
@@ -123,6 +119,7 @@ const ramOf = (c: Cells, t: Target) =>
     .reduce((s, [, v]) => s + v, 0);
 
 const y = await tool('yosys');
+const yosysVersion = y.version;
 const t0 = performance.now();
 {
   const { delay } = linesOf(16, 'weight-stationary');
@@ -149,6 +146,7 @@ for (const df of DATAFLOWS) {
       row.push(String(sum(before, ffOf)), String(sum(after, ffOf)), String(sum(after, ramOf)));
     }
     rows.push(row);
+    process.stderr.write(`| ${row.join(' | ')} |\n`);
     process.stderr.write(`${n}×${n} ${df} done (${((performance.now() - t0) / 1000).toFixed(0)} s)\n`);
   }
 }
