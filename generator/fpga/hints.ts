@@ -1,7 +1,8 @@
 /**
  * What to try when a design does not fit an iCE40: `axgen fpga` prints these after a report with
  * `fits: NO`. Each hint follows from the overflow figures of that run (PnrResult.overflow) and the
- * config's array; none is a promise that the alternative fits.
+ * config's array, or, for a run that did not route or timed out, from its seed and time limit;
+ * none is a promise that the alternative fits.
  *
  * Logic cells per device as nextpnr-ice40 models them: the ICESTORM_LC "available" figure of its
  * utilisation report, read from nextpnr-ice40 0.4 (`--pack-only` on a one-LUT design, each device
@@ -29,6 +30,14 @@ export interface HintContext {
   dsp: boolean;
   /** Whether the timing harness wrapped the top (false with --no-harness). */
   harness: boolean;
+  /** The nextpnr seeds tried (default: the result's own seed). */
+  seeds?: readonly number[];
+}
+
+/** The next `n` seeds after the largest one tried, as a --seeds list. */
+function nextSeeds(tried: readonly number[], n = 3): string {
+  const from = Math.max(...tried) + 1;
+  return Array.from({ length: n }, (_, i) => from + i).join(',');
 }
 
 /** The largest rows×cols with rows ≤ `rows`, cols ≤ `cols` and at most `pes` PEs (largest area first, squarer first), or null. */
@@ -52,6 +61,21 @@ function smallerArray(rows: number, cols: number, pes: number): string | null {
 export function fitHints(r: PnrResult, x: HintContext): string[] {
   if (r.fits) return [];
   const hints: string[] = [];
+  if (r.status === 'timeout' || r.status === 'unroutable') {
+    const seeds = x.seeds ?? [r.seed];
+    const what =
+      r.status === 'timeout'
+        ? `place and route did not finish within ${r.timeLimitS} s with seed${seeds.length > 1 ? 's' : ''} ${seeds.join(', ')}`
+        : `the design did not route with seed${seeds.length > 1 ? 's' : ''} ${seeds.join(', ')}`;
+    const bigger = ICE40_DEVICES.map((d) => d.name).filter((n) => (LOGIC_CELLS[n] ?? 0) > (LOGIC_CELLS[r.device] ?? 0));
+    hints.push(
+      `${what}: try other seeds (--seeds ${nextSeeds(seeds)}, run in parallel, the best fmax kept)` +
+        (r.status === 'timeout' ? `, a longer --pnr-time-limit (seconds; now ${r.timeLimitS})` : '') +
+        `, a lower --clock (now ${r.clockMHz} MHz)` +
+        (bigger.length ? `, or a bigger device: ${bigger.join(', ')}` : ''),
+    );
+    return hints;
+  }
   const pes = x.rows * x.cols;
   const dev = iceDevice(r.device);
   const over = (name: string) => r.overflow.find((o) => o.resource === name);
