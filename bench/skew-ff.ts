@@ -56,15 +56,19 @@ function linesOf(n: number, dataflow: (typeof DATAFLOWS)[number]): { lines: Line
   const WE = lparam(top, 'WE_BITS');
   const ACC = lparam(top, 'ACC_BITS');
   const inst = [...top.matchAll(/_delay #\(\.WIDTH\(([^)]+)\), \.DEPTH\(([^)]+)\)(?:, \.RESET\((\d)\))?\) (u_\w+)/g)];
-  const width = (e: string) => ({ AE_BITS: AE, 'AE_BITS + 1': AE + 1, WE_BITS: WE, ACC_BITS: ACC })[e.trim()];
+  const width = (e: string) =>
+    ({ AE_BITS: AE, 'AE_BITS + 1': AE + 1, 'AE_BITS + 2': AE + 2, WE_BITS: WE, ACC_BITS: ACC })[e.trim()];
   const lines: Line[] = [];
   for (const m of inst) {
     const w = width(m[1]!);
     if (w === undefined) throw new Error(`unknown delay width ${m[1]}`);
     const reset = m[3] === undefined ? 1 : Number(m[3]);
-    // The depth expression ranges over the edge index: r (rows 1..R-1), c (cols 1..C-1), COLS - 1 - c (c 0..C-2).
-    const depths = Array.from({ length: n - 1 }, (_, i) => i + 1);
-    if (!['r', 'c', 'COLS - 1 - c'].includes(m[2]!.trim())) throw new Error(`unknown delay depth ${m[2]}`);
+    // The depth expression ranges over the edge index: r (rows 1..R-1), c (cols 1..C-1), COLS - 1 - c
+    // (c 0..C-2): depths 1..n-1; r + 1, c + 1 (every row or column behind its edge register): 1..n.
+    const e = m[2]!.trim();
+    const span = ['r', 'c', 'COLS - 1 - c'].includes(e) ? n - 1 : ['r + 1', 'c + 1'].includes(e) ? n : 0;
+    if (span === 0) throw new Error(`unknown delay depth ${m[2]}`);
+    const depths = Array.from({ length: span }, (_, i) => i + 1);
     for (const depth of depths) lines.push({ width: w, depth, reset });
   }
   return { lines, delay };
