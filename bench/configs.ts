@@ -6,26 +6,30 @@
 import { resolveConfig, type ResolvedConfig } from '../generator/config/resolve.js';
 import { samplesOf, units } from '../generator/units/index.js';
 
-/** bench:metrics rows: every unit × its metrics sets × unsigned/signed, 8×8 operands on a 1×1 array. */
+/** bench:metrics rows: every unit × its metrics sets × unsigned/signed 8×8 operands (or the unit's own `samples.operands`) on a 1×1 array. */
 export function metricsConfigs(): ResolvedConfig[] {
   const out: ResolvedConfig[] = [];
-  for (const u of units)
-    for (const p of samplesOf(u).metrics)
-      for (const signed of [false, true])
+  for (const u of units) {
+    const s = samplesOf(u);
+    const operands =
+      s.operands ?? [false, true].map((signed) => ({ activation: { bits: 8, signed }, weight: { bits: 8, signed } }));
+    for (const p of s.metrics)
+      for (const precision of operands)
         out.push(
           resolveConfig({
             name: 'bench_metrics',
             array: { rows: 1, cols: 1 },
-            precision: { activation: { bits: 8, signed }, weight: { bits: 8, signed } },
+            precision,
             multiplier: { kind: u.kind, ...p },
           }),
         );
+  }
   return out;
 }
 
 /**
  * bench:unit-area rows: every unit × its area sets (× share true/false when its schema has `share`),
- * 8-bit signed operands on a 4×4 weight-stationary array. `share` is '—' for a unit without it.
+ * 8-bit signed operands (or the first of the unit's own `samples.operands`) on a 4×4 weight-stationary array. `share` is '—' for a unit without it.
  */
 export function areaConfigs(): { c: ResolvedConfig; share: string }[] {
   const configs: { c: ResolvedConfig; share: string }[] = [];
@@ -38,7 +42,10 @@ export function areaConfigs(): { c: ResolvedConfig; share: string }[] {
         const c = resolveConfig({
           name: `area${i++}`,
           array: { rows: 4, cols: 4, maxK: 256 },
-          precision: { activation: { bits: 8, signed: true }, weight: { bits: 8, signed: true } },
+          precision: samplesOf(u).operands?.[0] ?? {
+            activation: { bits: 8, signed: true },
+            weight: { bits: 8, signed: true },
+          },
           multiplier,
         });
         configs.push({ c, share: share === null ? '—' : String(share) });

@@ -34,6 +34,7 @@ const paramsOf = (kind: string): Record<string, unknown>[] => [
 ];
 
 type Sign = 'signed' | 'unsigned' | 'mixed';
+const SIGN_ORDER: readonly Sign[] = ['signed', 'unsigned', 'mixed'];
 interface Point {
   kind: string;
   params: Record<string, unknown>;
@@ -54,8 +55,11 @@ function entryFor(p: Point, index: number): SuiteEntry {
       0,
       40,
     );
-  const operands =
-    p.sign === 'signed'
+  // A unit that accepts only particular precisions (UnitSamples.operands) rotates over its own.
+  const own = samplesOf(units.find((u) => u.kind === p.kind)!).operands;
+  const operands = own
+    ? own[SIGN_ORDER.indexOf(p.sign) % own.length]!
+    : p.sign === 'signed'
       ? { activation: { bits: 8, signed: true }, weight: { bits: 8, signed: true } }
       : p.sign === 'unsigned'
         ? { activation: { bits: 8, signed: false }, weight: { bits: 8, signed: false } }
@@ -63,7 +67,7 @@ function entryFor(p: Point, index: number): SuiteEntry {
   const accumulator = p.overflow === 'saturate' ? { bits: 18, overflow: 'saturate' } : { overflow: 'wrap' };
   const written: Record<string, unknown> = {
     name,
-    description: `regression: ${p.kind} ${JSON.stringify(p.params)}, ${p.dataflow}, ${p.rows}x${p.cols}, ${p.sign}${p.zeroSkip ? `, zeroSkip ${JSON.stringify(p.zeroSkip)}` : ''}${p.overflow === 'saturate' ? ', saturating' : ''}`,
+    description: `regression: ${p.kind} ${JSON.stringify(p.params)}, ${p.dataflow}, ${p.rows}x${p.cols}, ${own ? `${operands.activation.bits}x${operands.weight.bits}-bit` : p.sign}${p.zeroSkip ? `, zeroSkip ${JSON.stringify(p.zeroSkip)}` : ''}${p.overflow === 'saturate' ? ', saturating' : ''}`,
     array: { rows: p.rows, cols: p.cols, maxK: 64, accDepth: 16 },
     dataflow: p.dataflow,
     precision: { ...operands, accumulator },

@@ -38,6 +38,8 @@ export interface Derived {
   /** Performance counter widths: wide enough for the largest command. */
   cycBits: number;
   macBits: number;
+  /** MACs one PE product counts for (UnitDef.macsPerProduct; 1 except for packed units such as binary). */
+  macsPerProduct: number;
   /**
    * Zero-skip predicate on an activation and a (mapped) weight, or null without zero-skip.
    * A skipped product contributes 0 and is counted by cnt_skipped_o.
@@ -76,6 +78,7 @@ function compute(c: ResolvedConfig): Derived {
   const maxM = ws ? c.array.accDepth : R;
   const maxK = c.array.maxK;
   const shape = { rows: R, cols: C, dataflow: c.dataflow };
+  const macsPerProduct = unit.macsPerProduct?.(c.multiplier, ctx) ?? 1;
   return {
     unit,
     ctx,
@@ -95,7 +98,8 @@ function compute(c: ResolvedConfig): Derived {
     kBits: ubits(Math.max(maxK, R + 1)),
     nBits: ubits(C),
     cycBits: ubits(commandCycles(shape, maxM, maxK)),
-    macBits: ubits(maxM * maxK * C),
+    macBits: ubits(maxM * maxK * C * macsPerProduct),
+    macsPerProduct,
     skip: skipOf(c),
   };
 }

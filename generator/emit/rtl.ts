@@ -19,7 +19,7 @@ export interface EmittedFile {
   text: string;
 }
 
-import { dec as s, extendExpr, formatDesc, hexLit, lit, msb, ubits } from '../units/verilog.js';
+import { dec as s, extendExpr, formatDesc, hexLit, lit, msb, scaleExpr, ubits } from '../units/verilog.js';
 
 /** Emitted lines stay within this many columns (headers included). */
 export const MAX_COLUMNS = 100;
@@ -184,7 +184,7 @@ function topView(c: ResolvedConfig, d: Derived, ae: number, we: number): View {
     nExt: extendExpr('n_q', d.nBits, macIncBits, false),
     skipDesc: 'no zero-skip configured: always 0',
     skipCounter: `  assign cnt_skipped_o = ${d.macBits}'d0;`,
-    macIncExt: extendExpr('mac_inc', macIncBits, d.macBits, false),
+    macIncExt: scaleExpr(extendExpr('mac_inc', macIncBits, d.macBits, false), d.macBits, d.macsPerProduct),
     cmdBad: cmdBadExpr(c, d),
     // Output-stationary PEs accumulate only real operand pairs, so a valid bit travels with each
     // skewed activation; weight-stationary PEs add padding zeros and need none.
@@ -248,6 +248,7 @@ export function moduleSpecs(c: ResolvedConfig): ModuleSpec[] {
     we: unit.wgtEncBits,
     accBits: d.accBits,
     macBits: d.macBits,
+    macsPerProduct: d.macsPerProduct,
     mBits: d.mBits,
     nBits: d.nBits,
     header,

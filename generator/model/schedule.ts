@@ -16,7 +16,7 @@ export interface Command {
   n0: number;
   nLen: number;
   k: number;
-  /** Expected counter values at the end of the command. */
+  /** Expected counter values at the end of the command (MACs of the user's GEMM: Derived.macsPerProduct per PE product). */
   cycles: number;
   macs: number;
   /** Real products the zero-skip logic skips (0 without zero-skip). */
@@ -110,8 +110,8 @@ export function schedule(c: ResolvedConfig, d: Derived, A: number[][], W: number
         nLen,
         k: K,
         cycles: commandCycles(shape, mLen, K),
-        macs: mLen * K * nLen,
-        skipped,
+        macs: mLen * K * nLen * d.macsPerProduct,
+        skipped: skipped * d.macsPerProduct,
         refused: false,
       });
       const wLane = (k: number, col: number) => (k < K && col < nLen ? at(Wm, k, n0 + col) : 0);

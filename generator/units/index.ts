@@ -4,7 +4,7 @@
  * representative parameter sets (for suites, tests and benchmarks) and the DSL builders.
  */
 import { units } from './registry.js';
-import type { OperandSpec, UnitDef, UnitSample } from './types.js';
+import type { OperandSpec, UnitDef, UnitSample, UnitSamples } from './types.js';
 
 export { units };
 
@@ -26,6 +26,8 @@ export interface ResolvedSamples {
   exhaustive: readonly UnitSample[];
   metrics: readonly Record<string, unknown>[];
   area: readonly Record<string, unknown>[];
+  /** The unit's own operand precisions, or undefined for the 8-bit defaults of each consumer. */
+  operands: UnitSamples['operands'];
 }
 
 const U8: OperandSpec = { bits: 8, signed: false };
@@ -38,9 +40,13 @@ export function samplesOf(u: { samples?: UnitDef['samples'] }): ResolvedSamples 
   return {
     regress,
     exhaustive:
-      s.exhaustive ?? regress.flatMap((params) => [U8, S8].map((op) => ({ activation: op, weight: op, params }))),
+      s.exhaustive ??
+      regress.flatMap((params) =>
+        (s.operands ?? [U8, S8].map((op) => ({ activation: op, weight: op }))).map((ops) => ({ ...ops, params })),
+      ),
     metrics: s.metrics ?? regress,
     area: s.area ?? regress,
+    operands: s.operands,
   };
 }
 

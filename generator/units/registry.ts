@@ -6,6 +6,7 @@
  */
 import { almSoaUnit } from './alm-soa.js';
 import { asmUnit } from './asm.js';
+import { binaryUnit } from './binary.js';
 import { exactUnit } from './exact.js';
 import { flintUnit } from './flint.js';
 import { ilmUnit } from './ilm.js';
@@ -26,4 +27,5 @@ export const units = [
   almSoaUnit,
   potUnit,
   flintUnit,
+  binaryUnit,
 ] as const;

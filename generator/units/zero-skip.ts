@@ -27,7 +27,7 @@
  */
 import type { FromSchema } from 'json-schema-to-ts';
 import { operandRange } from './common.js';
-import { dec, extendExpr, msb, ubits } from './verilog.js';
+import { dec, extendExpr, msb, scaleExpr, ubits } from './verilog.js';
 import type { ArrayFeature, ArrayRtlContext, FeatureRtl } from './feature.js';
 import type { ModuleSpec, OperandSpec, RuleIssue, UnitContext, View } from './types.js';
 
@@ -201,7 +201,7 @@ export function zeroSkipRtl(zs: ResolvedZeroSkip | undefined, x: ZeroSkipRtlCont
     mIncExtZs: x.ws ? '' : extendExpr('m_q', x.mBits, incBits, false),
     aCntIncExt: extendExpr('acnt_beat', acntBits, incBits, false),
     wCntIncExt: extendExpr('wcnt_beat', wcntBits, incBits, false),
-    skipIncExt: extendExpr('skip_inc_q', incBits, x.macBits, false),
+    skipIncExt: scaleExpr(extendExpr('skip_inc_q', incBits, x.macBits, false), x.macBits, x.macsPerProduct),
     // The skipped count of the beat entering this cycle (registered, added on the next clock).
     skipIncNext: x.ws ? `adv ? skip_sum : ${incBits}'d0` : `(adv && inject) ? skip_inc : ${incBits}'d0`,
   };

@@ -1,6 +1,7 @@
 /**
  * The fast GEMM path is the golden model: fast == gemmModel on random GEMMs for every registered
- * unit (default parameters, signed and unsigned operands, 8 and 9 bits), with and without
+ * unit (default parameters, signed and unsigned operands, 8 and 9 bits, or a unit's own declared
+ * operands), with and without
  * zero-skip, wrapping and saturating, including accumulators narrow enough to wrap or saturate.
  */
 import { describe, expect, it } from 'vitest';
@@ -9,7 +10,7 @@ import { fastGemm, fromRows } from '../../generator/model/fast-gemm.js';
 import { gemmModel, mapWeights } from '../../generator/model/gemm.js';
 import { rng } from '../../generator/model/rng.js';
 import { operandRange } from '../../generator/units/common.js';
-import { units } from '../../generator/units/index.js';
+import { samplesOf, units } from '../../generator/units/index.js';
 import { config, written } from '../helpers/configs.js';
 import { resolveConfig } from '../../generator/config/resolve.js';
 
@@ -35,9 +36,20 @@ function d0(s: (typeof shapes)[number], kind: string): { min: number; max: numbe
   return d.unit.productRange(c.multiplier, d.ctx);
 }
 
+/**
+ * The default shapes, or the first operand precisions a unit declares as its own (UnitSamples.operands:
+ * binary, whose tiny products need K in the tens of thousands to overflow an 18-bit accumulator).
+ */
+const shapesOf = (u: (typeof units)[number]): (typeof shapes)[number][] => {
+  const o = samplesOf(u).operands?.[0];
+  return o
+    ? [{ aBits: o.activation.bits, wBits: o.weight.bits, aSigned: o.activation.signed, wSigned: o.weight.signed }]
+    : shapes;
+};
+
 describe('fastGemm equals gemmModel', () => {
   for (const u of units) {
-    for (const s of shapes) {
+    for (const s of shapesOf(u)) {
       for (const acc of [
         { accBits: 32, overflow: 'wrap' as const },
         { accBits: 18, overflow: 'wrap' as const },
