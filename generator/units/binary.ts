@@ -59,9 +59,10 @@ export function binaryWeightParts(w: number, L: number): { bits: number; n: numb
   return { bits: w % m, n: Math.min(Math.floor(w / m), L) };
 }
 
+/** Set bits of a non-negative integer below 2^31. */
 function popcount(x: number): number {
   let c = 0;
-  for (let v = x; v > 0; v = Math.floor(v / 2)) c += v % 2;
+  for (let v = x; v !== 0; v >>>= 1) c += v & 1;
   return c;
 }
 
@@ -73,19 +74,12 @@ export function binaryMultiply(a: number, w: number, ctx: UnitContext): number {
   return 2 * popcount(~(a ^ bits) & mask) - n;
 }
 
-/** The ±1 lanes of a word, lane i = bit i (1 → +1, 0 → −1). */
-export function unpackLanes(word: number, L: number): number[] {
-  return Array.from({ length: L }, (_, i) => (Math.floor(word / 2 ** i) % 2 === 1 ? 1 : -1));
-}
-
-/** The definition the metrics compare with: Σ_{i<n} a_i·w_i over the unpacked ±1 lanes. */
+/** The definition the metrics compare with: Σ_{i<n} a_i·w_i over the ±1 lanes (lane i = bit i, 1 → +1). */
 export function binaryDot(a: number, w: number, ctx: UnitContext): number {
   const L = binaryLanes(ctx);
   const { bits, n } = binaryWeightParts(w, L);
-  const av = unpackLanes(a, L);
-  const wv = unpackLanes(bits, L);
   let s = 0;
-  for (let i = 0; i < n; i++) s += av[i]! * wv[i]!;
+  for (let i = 0; i < n; i++) s += (((a >> i) & 1) * 2 - 1) * (((bits >> i) & 1) * 2 - 1);
   return s;
 }
 

@@ -55,9 +55,17 @@ export const FLINT_SIGNED_MAGNITUDES = [0, 1, 2, 3, 4, 6, 8, 16] as const;
 /** Largest weight width the unit accepts (the weight edge is a table over all 2^W weights). */
 export const FLINT_MAX_WEIGHT_BITS = 10;
 
-/** The flint levels representable in `weight`'s precision, ascending. */
-export function flintLevels(weight: OperandSpec): number[] {
-  return gridLevels(weight.signed ? FLINT_SIGNED_MAGNITUDES : FLINT_UNSIGNED, weight);
+const levelCache = new Map<string, readonly number[]>();
+
+/** The flint levels representable in `weight`'s precision, ascending (computed once per precision). */
+export function flintLevels(weight: OperandSpec): readonly number[] {
+  const key = `${weight.bits}${weight.signed ? 's' : 'u'}`;
+  let l = levelCache.get(key);
+  if (!l) {
+    l = gridLevels(weight.signed ? FLINT_SIGNED_MAGNITUDES : FLINT_UNSIGNED, weight);
+    levelCache.set(key, l);
+  }
+  return l;
 }
 
 /** Host mapping: the level nearest to w, ties to the smaller magnitude (levels.ts). */
