@@ -28,7 +28,7 @@ export const binarySchema = {
   type: 'object',
   title: 'binary XNOR-popcount',
   description:
-    'Packed ±1 vectors (bit 1 = +1; XNOR-Net / BNN): the activation is L lanes (L = its width, unsigned), the weight ' +
+    'Packed ±1 vectors (bit 1 = +1; XNOR-Net / BNN): the activation is L lanes (L = its width, unsigned, 2..16), the weight ' +
     '{n, lanes} with n = the valid lanes counted from bit 0 (weight width L + ceil(log2(L+1)), unsigned). The product is ' +
     '2·popcount(XNOR(a, w) & mask(n)) − n: L binary MACs per PE per cycle; an all-zero weight word contributes 0.',
   additionalProperties: false,
@@ -116,10 +116,18 @@ export function packBinaryGemm(A: number[][], W: number[][], L: number): { A: nu
   return { A: Ap, W: Wp };
 }
 
-/** Operand rules: unsigned L-lane activations and unsigned {n, lanes} weights. */
+/** Most lanes per word: the weight word {n, lanes} then has 21 bits. */
+export const BINARY_MAX_LANES = 16;
+
+/** Operand rules: unsigned L-lane activations (L ≤ 16) and unsigned {n, lanes} weights. */
 export function binaryRules(ctx: UnitContext): RuleIssue[] {
   const L = binaryLanes(ctx);
   const out: RuleIssue[] = [];
+  if (L > BINARY_MAX_LANES)
+    out.push({
+      path: 'precision.activation.bits',
+      message: `at most ${BINARY_MAX_LANES} lanes with multiplier.kind "binary" (a ${binaryWeightBits(BINARY_MAX_LANES)}-bit weight word)`,
+    });
   if (ctx.activation.signed)
     out.push({ path: 'precision.activation.signed', message: 'false with multiplier.kind "binary" (packed ±1 lanes)' });
   if (ctx.weight.signed)
@@ -143,11 +151,13 @@ export const binaryUnit = defineUnit({
   kind: 'binary',
   schema: binarySchema,
   dsl: binary,
+  // 16 lanes: a 21-bit weight word; products and sums stay small, operands fit the int32 matrices.
+  maxOperandBits: binaryWeightBits(BINARY_MAX_LANES),
   samples: {
     regress: [{}],
     // 8 lanes: 8 + 12 = 20 operand bits, every pair; 4 and 2 lanes for the small corners.
     exhaustive: [8, 4, 2].map((L) => ({ ...lanesOf(L), params: {} })),
-    operands: [lanesOf(8), lanesOf(4), lanesOf(12)],
+    operands: [lanesOf(8), lanesOf(4), lanesOf(16)],
   },
   describe: () => 'binary',
   rules: (_p: BinaryResolved, ctx: UnitContext) => binaryRules(ctx),

@@ -4,7 +4,13 @@
  * representative parameter sets (for suites, tests and benchmarks) and the DSL builders.
  */
 import { units } from './registry.js';
-import type { OperandSpec, UnitDef, UnitSample, UnitSamples } from './types.js';
+import {
+  DEFAULT_MAX_OPERAND_BITS,
+  type OperandSpec,
+  type UnitDef,
+  type UnitSample,
+  type UnitSamples,
+} from './types.js';
 
 export { units };
 
@@ -66,3 +72,8 @@ export const unitBuilders = Object.fromEntries(
     return [u.kind, own ?? ((p: Record<string, unknown> = {}) => ({ kind: u.kind, ...p }))];
   }),
 ) as unknown as UnitBuilders;
+
+/** The widest operand a unit accepts (UnitDef.maxOperandBits, default DEFAULT_MAX_OPERAND_BITS). */
+export function maxOperandBits(u: { maxOperandBits?: number }): number {
+  return u.maxOperandBits ?? DEFAULT_MAX_OPERAND_BITS;
+}

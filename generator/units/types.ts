@@ -89,6 +89,9 @@ export interface UnitSamples {
   operands?: readonly { activation: OperandSpec; weight: OperandSpec }[];
 }
 
+/** The widest activation or weight a unit accepts unless it declares `maxOperandBits`. */
+export const DEFAULT_MAX_OPERAND_BITS = 16;
+
 export interface UnitDef<
   Kind extends string = string,
   Schema extends JSONSchema = JSONSchema,
@@ -101,6 +104,12 @@ export interface UnitDef<
    * Optional: a unit without one gets `(p = {}) => ({ kind, ...p })`.
    */
   dsl?: Dsl;
+  /**
+   * The widest activation and weight this unit accepts (the config refuses wider operands naming
+   * the path). Optional: DEFAULT_MAX_OPERAND_BITS (16). Wider only where products and GEMM sums stay
+   * exact in the golden model (binary: packed words, products in [−L, L]).
+   */
+  maxOperandBits?: number;
   /** Representative parameter sets (see UnitSamples); optional, with the defaults given there. */
   samples?: UnitSamples;
   /** The closed schema branch for `multiplier` (with `kind: {const}`), merged into the config schema. */

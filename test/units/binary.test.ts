@@ -20,7 +20,7 @@ import { binary, binaryUnit, binaryWeightBits, packBinaryGemm } from '../../gene
 import type { UnitContext } from '../../generator/units/types.js';
 import { cosim, type CosimResult } from '../../sim/cosim.js';
 import { lintFiles, lintProblems } from '../../sim/lint.js';
-import { unitVariant } from '../../sim/unit-harness.js';
+import { checkUnits, describeFailures, unitVariant } from '../../sim/unit-harness.js';
 import { describeSweepAxes, itLintsClean } from '../helpers/units.js';
 
 const U = (bits: number) => ({ bits, signed: false });
@@ -107,6 +107,8 @@ describe('binary config, counters and metrics', () => {
       [{ activation: { bits: 8, signed: true }, weight: U(12) }, /precision\.activation\.signed/],
       [{ activation: U(8), weight: { bits: 12, signed: true } }, /precision\.weight\.signed/],
       [{ activation: U(8), weight: U(8) }, /precision\.weight\.bits[\s\S]*12 with multiplier\.kind "binary"[\s\S]*8/],
+      [{ activation: U(17), weight: U(21) }, /precision\.activation\.bits[\s\S]*at most 16 lanes/],
+      [{ activation: U(16), weight: U(22) }, /precision\.weight\.bits[\s\S]*from 2 to 21[\s\S]*22/],
     ] as const) {
       let msg = '';
       try {
@@ -117,6 +119,12 @@ describe('binary config, counters and metrics', () => {
       }
       expect(msg).toMatch(re);
     }
+  });
+  it('operands above 16 bits are only for binary: other units refuse them, naming the path, before anything reads them', () => {
+    expect(() =>
+      resolveConfig({ ...written({ activation: U(17), weight: U(8) }), multiplier: { kind: 'exact' } }),
+    ).toThrow(/precision\.activation\.bits[\s\S]*at most 16 with multiplier\.kind "exact"[\s\S]*17/);
+    expect(derive(resolveConfig(written(precisionOf(16)))).product).toMatchObject({ bits: 6, signed: true });
   });
   it('the MAC counter counts binary MACs: L per PE product, the counter wide enough', () => {
     const c = resolveConfig(written(precisionOf(8)));
@@ -141,9 +149,16 @@ describe('binary RTL', () => {
   const cases = [
     unitVariant('bn_a', U(8), U(12), B),
     unitVariant('bn_b', U(2), U(4), B),
-    unitVariant('bn_c', U(12), U(16), B),
+    unitVariant('bn_c', U(16), U(21), B),
   ];
   itLintsClean(cases);
+  it('16 lanes (37 operand bits): corners and 20,000 seeded pairs in Icarus', async () => {
+    const r = await checkUnits([cases[2]!], 'icarus');
+    expect(describeFailures(r)).toBe('');
+    expect(r.passed).toBe(true);
+    expect(r.variants[0]!.exhaustive).toBe(false);
+    expect(r.variants[0]!.checked).toBeGreaterThan(20_000);
+  }, 120_000);
   it('the PE is an XNOR, a mask and a popcount: no multiplier; the weight edge decodes the mask', () => {
     const f = emitUnit(cases[0]!);
     const mul = f.find((x) => x.module === 'bn_a_mul')!.text;
