@@ -12,12 +12,12 @@ import { derive, type Derived } from '../config/derive.js';
 import { resolveConfig, type ResolvedConfig } from '../config/resolve.js';
 import { agreement, argmax, top1Accuracy, type AccuracySummary } from '../data/accuracy.js';
 import { IMAGE_PIXELS, type LabeledImages } from '../data/dataset.js';
-import { commandCycles } from '../config/cycles.js';
 import { checkNetwork, type NetworkIssue } from '../onnx/check.js';
 import { importModel, type GemmLayer, type Network } from '../onnx/import.js';
 import { decodeModel, intRange, sizeOf, type Tensor } from '../onnx/read.js';
 import { imageInput, prepareFloat, runFloat } from './float.js';
 import { im2col, infer, weightMat } from './run.js';
+import { gemmCycles } from '../model/schedule.js';
 
 /** Error of one layer's int8 outputs on the configured array against exact int8 (docs/accuracy.md). */
 export interface LayerError {
@@ -78,15 +78,15 @@ export function exactConfig(c: ResolvedConfig): ResolvedConfig {
   return resolveConfig(w, `${c.name} (exact counterpart)`);
 }
 
-/** Cycles of one image on the array: every layer's GEMM cut into commands as the host schedule does. */
+/**
+ * Cycles of one image on the array: every layer's GEMM cut into commands as the host schedule
+ * does, each layer one stream of back-to-back commands (the next layer waits for its results).
+ */
 export function cyclesPerImage(net: Network, c: ResolvedConfig, d: Derived, rowsOf: (L: GemmLayer) => number): number {
-  const shape = { rows: d.rows, cols: d.cols, dataflow: c.dataflow };
-  const mStep = c.dataflow === 'weight-stationary' ? c.array.accDepth : d.rows;
   let cycles = 0;
   for (const L of net.layers) {
     const M = rowsOf(L);
-    for (let m0 = 0; m0 < M; m0 += mStep)
-      cycles += Math.ceil(L.N / d.cols) * commandCycles(shape, Math.min(mStep, M - m0), L.K);
+    if (M > 0) cycles += gemmCycles(c, d, M, L.K, L.N).total;
   }
   return cycles;
 }

@@ -265,6 +265,21 @@ function counterRegs(base: number, name: string, what: string, bits: number): Re
   ];
 }
 
+/** Free-running totals since reset (32 bits, wrapping), over every command, overlapped or not. */
+function totalRegs(): Register[] {
+  const reg = (name: string, offset: number, what: string): Register => ({
+    name,
+    offset,
+    access: 'ro',
+    description: `${what} since reset (32 bits, wrapping; not cleared by START).`,
+    fields: [{ name: 'VALUE', lsb: 0, width: 32, kind: 'value', description: what }],
+  });
+  return [
+    reg('TOT_CYCLES', 0x50, 'Advancing cycles with a command unfinished (busy cycles that are not stalls)'),
+    reg('TOT_MACS', 0x54, 'MACs issued by every command'),
+  ];
+}
+
 export function regMap(c: ResolvedConfig, d: Derived): RegMap {
   const regs: Register[] = [
     ...controlRegs(),
@@ -274,6 +289,7 @@ export function regMap(c: ResolvedConfig, d: Derived): RegMap {
     ...counterRegs(0x24, 'SKIPPED', 'MACs skipped by zero-skip in the last command', d.macBits),
     ...errorRegs(),
     ...identityRegs(c, d),
+    ...totalRegs(),
   ];
   return { name: c.name, dataBits: 32, addrBits: 8, registers: regs };
 }

@@ -78,7 +78,7 @@ export function throughputOf(c: ResolvedConfig, gemm: { m: number; k: number; n:
   // golden-model work it also does trivial.
   const zeros = (r: number, k: number) => Array.from({ length: r }, () => new Array<number>(k).fill(0));
   const s = schedule(c, derive(c), zeros(gemm.m, gemm.k), zeros(gemm.k, gemm.n));
-  const cycles = s.commands.reduce((a, x) => a + x.cycles, 0);
+  const cycles = s.totalCycles;
   const macs = gemm.m * gemm.k * gemm.n * perProduct;
   return {
     peakMacsPerCycle: peak,

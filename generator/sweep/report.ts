@@ -123,7 +123,7 @@ export function reportMarkdown(r: SweepResults): string {
   return lines.join('\n');
 }
 
-interface PlotDatum {
+export interface PlotDatum {
   x: number;
   y: number;
   unit: string;
@@ -133,7 +133,7 @@ interface PlotDatum {
   group: string;
 }
 
-function plotSpec(
+export function plotSpec(
   title: string,
   xTitle: string,
   yTitle: string,
@@ -187,7 +187,7 @@ function plotSpec(
   };
 }
 
-async function renderSvg(spec: Record<string, unknown>): Promise<string> {
+export async function renderSvg(spec: Record<string, unknown>): Promise<string> {
   const vega = await import('vega');
   const vl = await import('vega-lite');
   const compiled = vl.compile(spec as never).spec;

@@ -316,7 +316,8 @@ export function expandGrid(sweep: Sweep): { points: GridPoint[]; dropped: number
     let error: string | undefined;
     let problems: ConfigProblem[] | undefined;
     try {
-      config = resolveConfig(written, name);
+      // Paths in the config (an imported circuit's files) are relative to the sweep file.
+      config = resolveConfig(written, name, { baseDir: sweep.source ? dirname(resolvePath(sweep.source)) : undefined });
     } catch (e) {
       if (!(e instanceof ConfigError)) throw e;
       problems = e.problems;

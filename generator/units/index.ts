@@ -32,7 +32,7 @@ export interface ResolvedSamples {
   exhaustive: readonly UnitSample[];
   metrics: readonly Record<string, unknown>[];
   area: readonly Record<string, unknown>[];
-  /** The unit's own operand precisions, or undefined for the 8-bit defaults of each consumer. */
+  /** Operand formats the unit is restricted to, or undefined for each consumer's 8-bit defaults (types.ts UnitSamples.operands). */
   operands: UnitSamples['operands'];
 }
 

@@ -8,6 +8,7 @@ import { almSoaUnit } from './alm-soa.js';
 import { asmUnit } from './asm.js';
 import { binaryUnit } from './binary.js';
 import { exactUnit } from './exact.js';
+import { externalUnit } from './external.js';
 import { flintUnit } from './flint.js';
 import { ilmUnit } from './ilm.js';
 import { drumUnit } from './drum.js';
@@ -28,4 +29,5 @@ export const units = [
   potUnit,
   flintUnit,
   binaryUnit,
+  externalUnit,
 ] as const;

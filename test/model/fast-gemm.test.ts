@@ -1,7 +1,7 @@
 /**
  * The fast GEMM path is the golden model: fast == gemmModel on random GEMMs for every registered
- * unit (default parameters, signed and unsigned operands, 8 and 9 bits, or a unit's own declared
- * operands), with and without
+ * unit (default parameters, signed and unsigned operands, 8 and 9 bits; a unit with fixed operand
+ * formats, an imported circuit or binary's packed words, at those, with its first regress set), with and without
  * zero-skip, wrapping and saturating, including accumulators narrow enough to wrap or saturate.
  */
 import { describe, expect, it } from 'vitest';
@@ -26,30 +26,40 @@ function randomMat(r: () => number, rows: number, cols: number, lo: number, hi: 
   );
 }
 
-/** The product range of a unit (default parameters) on these operands. */
-function d0(s: (typeof shapes)[number], kind: string): { min: number; max: number } {
+/**
+ * A unit's shapes and parameters: the shapes above with its defaults, or, for a unit with fixed
+ * operand formats (`samples.operands`: an imported circuit; binary, whose tiny products need K in the
+ * tens of thousands to overflow an 18-bit accumulator), those formats with its first regress set.
+ */
+function casesOf(u: (typeof units)[number]): { shapes: (typeof shapes)[number][]; params: Record<string, unknown> } {
+  const s = samplesOf(u);
+  if (!s.operands) return { shapes, params: {} };
+  return {
+    shapes: s.operands.map((o) => ({
+      aBits: o.activation.bits,
+      wBits: o.weight.bits,
+      aSigned: o.activation.signed,
+      wSigned: o.weight.signed,
+    })),
+    params: s.regress[0] ?? {},
+  };
+}
+
+/** The product range of a unit (its parameters `multiplier`) on these operands. */
+function d0(s: (typeof shapes)[number], multiplier: Record<string, unknown>): { min: number; max: number } {
   const c = resolveConfig(
-    written({ rows: 1, cols: 1, maxK: 256, ...s, accBits: 32, overflow: 'saturate', multiplier: { kind } }),
+    written({ rows: 1, cols: 1, maxK: 256, ...s, accBits: 32, overflow: 'saturate', multiplier }),
     'test',
   );
   const d = derive(c);
   return d.unit.productRange(c.multiplier, d.ctx);
 }
 
-/**
- * The default shapes, or the first operand precisions a unit declares as its own (UnitSamples.operands:
- * binary, whose tiny products need K in the tens of thousands to overflow an 18-bit accumulator).
- */
-const shapesOf = (u: (typeof units)[number]): (typeof shapes)[number][] => {
-  const o = samplesOf(u).operands?.[0];
-  return o
-    ? [{ aBits: o.activation.bits, wBits: o.weight.bits, aSigned: o.activation.signed, wSigned: o.weight.signed }]
-    : shapes;
-};
-
 describe('fastGemm equals gemmModel', () => {
   for (const u of units) {
-    for (const s of shapesOf(u)) {
+    const own = casesOf(u);
+    const multiplier = { kind: u.kind, ...own.params };
+    for (const s of own.shapes) {
       for (const acc of [
         { accBits: 32, overflow: 'wrap' as const },
         { accBits: 18, overflow: 'wrap' as const },
@@ -64,7 +74,7 @@ describe('fastGemm equals gemmModel', () => {
             const wrapNarrow = acc.overflow === 'wrap' && acc.accBits < 32;
             // K large enough that an 18-bit accumulator can overflow even for units with small
             // products (ternary: at most |a| per product), so the narrow cases really happen.
-            const maxProduct = Math.max(...[d0(s, u.kind)].map((p) => Math.max(Math.abs(p.min), Math.abs(p.max))));
+            const maxProduct = Math.max(...[d0(s, multiplier)].map((p) => Math.max(Math.abs(p.min), Math.abs(p.max))));
             const K = Math.max(200, Math.ceil((1.5 * 2 ** 17) / maxProduct));
             const w = written({
               rows: 4,
@@ -73,7 +83,7 @@ describe('fastGemm equals gemmModel', () => {
               ...s,
               ...(wrapNarrow ? { accBits: 32 } : acc),
               overflow: acc.overflow,
-              multiplier: { kind: u.kind },
+              multiplier,
             });
             if (zs) (w as Record<string, unknown>).zeroSkip = { activation: 2, weight: 1 };
             const c = resolveConfig(w, 'test');
