@@ -88,7 +88,7 @@ function entryFor(pt: Point, index: number): SuiteEntry {
   const written: Record<string, unknown> = {
     name,
     description:
-      `regression: ${p.kind} ${JSON.stringify(p.params)}, ${p.dataflow}, ${p.rows}x${p.cols}, ${p.sign}${p.zeroSkip ? `, zeroSkip ${JSON.stringify(p.zeroSkip)}` : ''}${p.overflow === 'saturate' ? ', saturating' : ''}${p.pipeline ? `, pipeline ${p.pipeline.multiplier}+${p.pipeline.macc}` : ''}`.slice(
+      `regression: ${p.kind} ${JSON.stringify(p.params)}, ${p.dataflow}, ${p.rows}x${p.cols}, ${fixed ? `${operands.activation.bits}x${operands.weight.bits}-bit ` : ''}${p.sign}${p.zeroSkip ? `, zeroSkip ${JSON.stringify(p.zeroSkip)}` : ''}${p.overflow === 'saturate' ? ', saturating' : ''}${p.pipeline ? `, pipeline ${p.pipeline.multiplier}+${p.pipeline.macc}` : ''}`.slice(
         0,
         200,
       ), // the schema's limit (file paths in params are long)

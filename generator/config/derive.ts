@@ -39,6 +39,8 @@ export interface Derived {
   /** Performance counter widths: wide enough for the largest command. */
   cycBits: number;
   macBits: number;
+  /** MACs one PE product counts for (UnitDef.macsPerProduct; 1 except for packed units such as binary). */
+  macsPerProduct: number;
   /**
    * Zero-skip predicate on an activation and a (mapped) weight, or null without zero-skip.
    * A skipped product contributes 0 and is counted by cnt_skipped_o.
@@ -86,6 +88,7 @@ function compute(c: ResolvedConfig): Derived {
   const maxK = c.array.maxK;
   const peStages = peStagesOf(c.pipeline);
   const shape = { rows: R, cols: C, dataflow: c.dataflow, peStages };
+  const macsPerProduct = unit.macsPerProduct?.(c.multiplier, ctx) ?? 1;
   return {
     unit,
     ctx,
@@ -105,7 +108,8 @@ function compute(c: ResolvedConfig): Derived {
     kBits: ubits(Math.max(maxK, R + 1)),
     nBits: ubits(C),
     cycBits: ubits(commandCyclesBound(shape, maxM, maxK)),
-    macBits: ubits(maxM * maxK * C),
+    macBits: ubits(maxM * maxK * C * macsPerProduct),
+    macsPerProduct,
     skip: skipOf(c),
     mulStages: mulStagesOf(c.pipeline),
     peStages,

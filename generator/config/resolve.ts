@@ -7,7 +7,7 @@ import type { DefaultedConfig } from './schema.js';
 import { ConfigError, type ConfigProblem, show } from '../infra/errors.js';
 import { configDefaulter, schemaProblems } from './validate.js';
 import { bitsFor } from '../units/common.js';
-import { cutsOf, unitFor } from '../units/index.js';
+import { cutsOf, maxOperandBits, unitFor } from '../units/index.js';
 import { pipelineRules } from '../units/pipeline.js';
 import type { UnitContext } from '../units/types.js';
 import { ARRAY_FEATURES } from './features.js';
@@ -158,6 +158,16 @@ export function resolveConfig(written: unknown, source = 'config', opts: { baseD
   if (!configDefaulter()(copy)) throw new ConfigError(source, schemaProblems(copy));
   const d = copy as unknown as DefaultedConfig;
   const unit = unitFor(d.multiplier.kind);
+  // The unit's operand limit, before its normalizer or product range sees the operands.
+  const widest = maxOperandBits(unit);
+  const tooWide = (['activation', 'weight'] as const)
+    .filter((o) => d.precision[o].bits > widest)
+    .map((o) => ({
+      path: `precision.${o}.bits`,
+      expected: `at most ${widest} with multiplier.kind "${d.multiplier.kind}"`,
+      received: show(d.precision[o].bits),
+    }));
+  if (tooWide.length > 0) throw new ConfigError(source, tooWide);
   if (unit.normalize)
     (copy as { multiplier: unknown }).multiplier = unit.normalize(d.multiplier, unitContext(d), {
       baseDir: opts.baseDir ?? process.cwd(),

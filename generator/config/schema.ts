@@ -7,10 +7,22 @@
  * defaults that depend on other fields (the accumulator width) are computed in normalize.ts.
  */
 import type { FromSchema } from 'json-schema-to-ts';
-import { unitSchemas } from '../units/index.js';
+import { maxOperandBits, unitSchemas, units } from '../units/index.js';
+import { DEFAULT_MAX_OPERAND_BITS } from '../units/types.js';
 import { zeroSkipSchema } from '../units/zero-skip.js';
 import { pipelineSchema } from '../units/pipeline.js';
 import { VERILOG_KEYWORDS } from './keywords.js';
+
+/**
+ * The schema's operand limit: the widest any registered unit accepts (UnitDef.maxOperandBits). Each
+ * unit's own limit (DEFAULT_MAX_OPERAND_BITS unless it declares another) is a rule of
+ * config/resolve.ts, checked before anything else reads the operands.
+ */
+const MAX_OPERAND_BITS = Math.max(DEFAULT_MAX_OPERAND_BITS, ...units.map((u) => maxOperandBits(u)));
+const WIDER_UNITS = units
+  .filter((u) => maxOperandBits(u) > DEFAULT_MAX_OPERAND_BITS)
+  .map((u) => `${u.kind} ${maxOperandBits(u)}`)
+  .join(', ');
 
 const operand = (what: string) =>
   ({
@@ -19,7 +31,12 @@ const operand = (what: string) =>
     additionalProperties: false,
     required: ['bits'],
     properties: {
-      bits: { type: 'integer', minimum: 2, maximum: 16, description: `Width of one ${what} in bits.` },
+      bits: {
+        type: 'integer',
+        minimum: 2,
+        maximum: MAX_OPERAND_BITS,
+        description: `Width of one ${what} in bits: at most ${DEFAULT_MAX_OPERAND_BITS}${WIDER_UNITS ? ` (with multiplier.kind ${WIDER_UNITS})` : ''}.`,
+      },
       signed: {
         type: 'boolean',
         default: true,

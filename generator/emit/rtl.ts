@@ -21,7 +21,7 @@ export interface EmittedFile {
   text: string;
 }
 
-import { dec as s, extendExpr, formatDesc, hexLit, lit, msb, ubits } from '../units/verilog.js';
+import { dec as s, extendExpr, formatDesc, hexLit, lit, msb, scaleExpr, ubits } from '../units/verilog.js';
 
 /** Emitted lines stay within this many columns (headers included). */
 export const MAX_COLUMNS = 100;
@@ -208,7 +208,7 @@ function topView(c: ResolvedConfig, d: Derived, ae: number, we: number): View {
     nExt: extendExpr('n_q', d.nBits, macIncBits, false),
     skipDesc: 'no zero-skip configured: always 0',
     skipCounter: `  assign cnt_skipped_o = ${d.macBits}'d0;`,
-    macIncExt: extendExpr('mac_inc', macIncBits, d.macBits, false),
+    macIncExt: scaleExpr(extendExpr('mac_inc', macIncBits, d.macBits, false), d.macBits, d.macsPerProduct),
     cmdBad: cmdBadExpr(c, d),
   };
   if (ws) {
@@ -238,7 +238,7 @@ function topView(c: ResolvedConfig, d: Derived, ae: number, we: number): View {
       kvRows: lit(kvBits, R),
       kvExt: extendExpr('cur_kv', kvBits, macIncBits, false),
       nExt: extendExpr('cur_n', d.nBits, macIncBits, false),
-      macIncTot: extendExpr('mac_inc', macIncBits, tot, false),
+      macIncTot: scaleExpr(extendExpr('mac_inc', macIncBits, tot, false), tot, d.macsPerProduct),
       rowIdxBits: s(rowIdxBits),
       rowIdxMsb: msb(rowIdxBits),
       rowIdxLast: lit(rowIdxBits, R - 1),
@@ -264,7 +264,7 @@ function topView(c: ResolvedConfig, d: Derived, ae: number, we: number): View {
     holdMsb: msb(holdBits),
     holdSet: `${lit(holdBits, R + C - 2 + S)} + ${extendExpr('m_q', d.mBits, holdBits, false)}`,
     mIncExt: extendExpr('m_q', d.mBits, macIncBits, false),
-    macIncTot: extendExpr('mac_inc', macIncBits, 32, false),
+    macIncTot: scaleExpr(extendExpr('mac_inc', macIncBits, 32, false), 32, d.macsPerProduct),
   };
 }
 
@@ -284,6 +284,7 @@ export function moduleSpecs(c: ResolvedConfig): ModuleSpec[] {
     we: unit.wgtEncBits,
     accBits: d.accBits,
     macBits: d.macBits,
+    macsPerProduct: d.macsPerProduct,
     mBits: d.mBits,
     nBits: d.nBits,
     header,

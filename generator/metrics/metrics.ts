@@ -1,7 +1,7 @@
 /**
  * Error metrics of a configured multiplier, EvoApproxLib conventions (docs/units.md): over the input set
  * I, e = approx − exact with O = a·w the exact product of the activation and the weight as the user
- * gave it; approx is what the hardware computes: the unit's product of the activation and the
+ * gave it (or the unit's own `exact`, e.g. binary's ±1 dot product); approx is what the hardware computes: the unit's product of the activation and the
  * host-mapped weight (unit.mapWeight), or 0 when zero-skip skips the pair (derive(c).skip).
  */
 import { derive } from '../config/derive.js';
@@ -73,7 +73,7 @@ export function errorMetrics(c: ResolvedConfig, opts: MetricsOptions = {}): Erro
       mapped.set(w, wm);
     }
     const approx = skip?.(a, wm) ? 0 : unit.multiply(a, wm, p, d.ctx);
-    const exact = a * w;
+    const exact = unit.exact ? unit.exact(a, w, p, d.ctx) : a * w;
     const e = approx - exact;
     const ae = Math.abs(e);
     n++;

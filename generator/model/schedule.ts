@@ -26,7 +26,8 @@ export interface Command {
   /**
    * Expected counter values at the end of the command. `cycles` with the commands of the stream
    * sent back to back (timeStream); `alone` when the command runs on an idle array (the AXI
-   * wrapper's driver starts one at a time).
+   * wrapper's driver starts one at a time). `macs` are MACs of the user's GEMM:
+   * Derived.macsPerProduct per PE product.
    */
   cycles: number;
   alone: number;
@@ -161,8 +162,8 @@ export function schedule(c: ResolvedConfig, d: Derived, A: number[][], W: number
         k: K,
         cycles: 0,
         alone: commandCycles(shape, mLen, K),
-        macs: mLen * K * nLen,
-        skipped,
+        macs: mLen * K * nLen * d.macsPerProduct,
+        skipped: skipped * d.macsPerProduct,
         refused: false,
       });
       const wLane = (k: number, col: number) => (k < K && col < nLen ? at(Wm, k, n0 + col) : 0);

@@ -89,7 +89,9 @@ export function hardwareHash(c: ResolvedConfig): string {
 }
 
 export function throughputOf(c: ResolvedConfig, gemm: { m: number; k: number; n: number }): Throughput {
-  const peak = c.array.rows * c.array.cols;
+  // MACs of the user's GEMM: a packed unit (binary) does Derived.macsPerProduct per PE product.
+  const perProduct = derive(c).macsPerProduct;
+  const peak = c.array.rows * c.array.cols * perProduct;
   if (gemm.k > c.array.maxK)
     return { peakMacsPerCycle: peak, gemm, cycles: null, commands: null, macsPerCycle: null, utilisation: null };
   // The host schedule is the one definition of how a GEMM becomes commands; zero operands keep the
@@ -97,7 +99,7 @@ export function throughputOf(c: ResolvedConfig, gemm: { m: number; k: number; n:
   const zeros = (r: number, k: number) => Array.from({ length: r }, () => new Array<number>(k).fill(0));
   const s = schedule(c, derive(c), zeros(gemm.m, gemm.k), zeros(gemm.k, gemm.n));
   const cycles = s.totalCycles;
-  const macs = gemm.m * gemm.k * gemm.n;
+  const macs = gemm.m * gemm.k * gemm.n * perProduct;
   return {
     peakMacsPerCycle: peak,
     gemm,

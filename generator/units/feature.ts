@@ -34,6 +34,8 @@ export interface ArrayRtlContext {
   we: number;
   accBits: number;
   macBits: number;
+  /** MACs one PE product counts for (Derived.macsPerProduct): the MAC counters' increments are scaled by it. */
+  macsPerProduct: number;
   mBits: number;
   nBits: number;
   header: (template: string) => string;

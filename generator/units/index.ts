@@ -4,7 +4,14 @@
  * representative parameter sets (for suites, tests and benchmarks) and the DSL builders.
  */
 import { units } from './registry.js';
-import type { OperandSpec, UnitContext, UnitDef, UnitSample } from './types.js';
+import {
+  DEFAULT_MAX_OPERAND_BITS,
+  type OperandSpec,
+  type UnitContext,
+  type UnitDef,
+  type UnitSample,
+  type UnitSamples,
+} from './types.js';
 
 export { units };
 
@@ -33,8 +40,8 @@ export interface ResolvedSamples {
   area: readonly Record<string, unknown>[];
   /** The pipeline settings to run parameter set `params` with (8-bit operands), see UnitSamples.pipeline. */
   pipeline(params: Record<string, unknown>): { multiplier: number; macc: 0 | 1 }[];
-  /** Operand formats the unit is restricted to, or undefined (types.ts UnitSamples.operands). */
-  operands?: readonly { activation: OperandSpec; weight: OperandSpec }[];
+  /** Operand formats the unit is restricted to, or undefined for each consumer's 8-bit defaults (types.ts UnitSamples.operands). */
+  operands: UnitSamples['operands'];
 }
 
 const U8: OperandSpec = { bits: 8, signed: false };
@@ -47,7 +54,10 @@ export function samplesOf(u: { kind: string; samples?: UnitDef['samples'] }): Re
   return {
     regress,
     exhaustive:
-      s.exhaustive ?? regress.flatMap((params) => [U8, S8].map((op) => ({ activation: op, weight: op, params }))),
+      s.exhaustive ??
+      regress.flatMap((params) =>
+        (s.operands ?? [U8, S8].map((op) => ({ activation: op, weight: op }))).map((ops) => ({ ...ops, params })),
+      ),
     metrics: s.metrics ?? regress,
     area: s.area ?? regress,
     pipeline: (params) => {
@@ -77,3 +87,8 @@ export const unitBuilders = Object.fromEntries(
     return [u.kind, own ?? ((p: Record<string, unknown> = {}) => ({ kind: u.kind, ...p }))];
   }),
 ) as unknown as UnitBuilders;
+
+/** The widest operand a unit accepts (UnitDef.maxOperandBits, default DEFAULT_MAX_OPERAND_BITS). */
+export function maxOperandBits(u: { maxOperandBits?: number }): number {
+  return u.maxOperandBits ?? DEFAULT_MAX_OPERAND_BITS;
+}

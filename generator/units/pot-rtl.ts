@@ -1,8 +1,9 @@
 /** View models of the PoT / APoT unit's modules (templates/units/pot_wgt.v.hbs, pot_mul.v.hbs). */
 import { cutLines, stagePorts } from './pipeline.js';
-import { bitsFor, identityPre, toBits } from './common.js';
+import { bitsFor, identityPre } from './common.js';
+import { levelCaseLines } from './levels.js';
 import { leadingOne } from './logcore.js';
-import { potLevels, potMapWeight, type PotResolved } from './pot.js';
+import { potLevels, type PotResolved } from './pot.js';
 import type { ProductRange, UnitContext, UnitRtl } from './types.js';
 import { extendExpr, formatDesc, lit, msb, ubits } from './verilog.js';
 
@@ -49,12 +50,7 @@ export function potRtl(
     if (signed && v < 0) c += 2 ** (WE - 1);
     return c;
   };
-  const caseLines: string[] = [];
-  const lo = signed ? -(2 ** (W - 1)) : 0;
-  for (let w = lo; w < lo + 2 ** W; w++) {
-    const v = potMapWeight(w, p, ctx);
-    if (v !== 0) caseLines.push(`${lit(W, toBits(w, W))}: code = ${lit(WE, code(v))};  // ${w} -> ${v}`);
-  }
+  const caseLines = levelCaseLines(ctx.weight, levels, WE, code);
   const pf = bitsFor(range.min, range.max);
   const P = pf.bits;
   const sl = (hi: number, lo2: number) => (hi === lo2 ? `w_enc_i[${hi}]` : `w_enc_i[${hi}:${lo2}]`);

@@ -13,6 +13,7 @@
  */
 import type { FromSchema } from 'json-schema-to-ts';
 import { operandRange } from './common.js';
+import { gridLevels, gridProductRange, nearestLevel } from './levels.js';
 import { POT_CUTS, potRtl } from './pot-rtl.js';
 import { defineUnit, type ProductRange, type UnitContext } from './types.js';
 
@@ -57,20 +58,12 @@ export function potLevels(p: PotResolved, ctx: UnitContext): number[] {
   const big = Math.max(-r.min, r.max);
   const mags: number[] = p.levels === 'apot' ? [...APOT_LEVELS] : [0];
   if (p.levels === 'pot') for (let m = 1; m <= big; m *= 2) mags.push(m);
-  const out = new Set<number>();
-  for (const m of mags) for (const v of [m, -m]) if (v >= r.min && v <= r.max) out.add(v);
-  return [...out].sort((x, y) => x - y);
+  return gridLevels(mags, ctx.weight);
 }
 
-/** Host mapping: the representable level nearest to w; on a tie the one of smaller magnitude. */
+/** Host mapping: the representable level nearest to w; on a tie the one of smaller magnitude (levels.ts). */
 export function potMapWeight(w: number, p: PotResolved, ctx: UnitContext): number {
-  let best = 0;
-  for (const v of potLevels(p, ctx)) {
-    const d = Math.abs(w - v);
-    const db = Math.abs(w - best);
-    if (d < db || (d === db && Math.abs(v) < Math.abs(best))) best = v;
-  }
-  return best;
+  return nearestLevel(w, potLevels(p, ctx));
 }
 
 /** Golden model: a times the weight's level (the weight mapped as above; a level maps to itself). */
@@ -80,10 +73,7 @@ export function potMultiply(a: number, w: number, p: PotResolved, ctx: UnitConte
 
 /** Product range: the extremes of a·v over the activation's ends and the smallest and largest level (bilinear, so exact). */
 export function potRange(p: PotResolved, ctx: UnitContext): ProductRange {
-  const a = operandRange(ctx.activation);
-  const L = potLevels(p, ctx);
-  const corners = [a.min, a.max].flatMap((x) => [L[0]!, L[L.length - 1]!].map((v) => x * v + 0));
-  return { min: Math.min(0, ...corners), max: Math.max(0, ...corners) };
+  return gridProductRange(ctx.activation, potLevels(p, ctx));
 }
 
 const U = (bits: number) => ({ bits, signed: false });

@@ -6,8 +6,10 @@
  */
 import { almSoaUnit } from './alm-soa.js';
 import { asmUnit } from './asm.js';
+import { binaryUnit } from './binary.js';
 import { exactUnit } from './exact.js';
 import { externalUnit } from './external.js';
+import { flintUnit } from './flint.js';
 import { ilmUnit } from './ilm.js';
 import { drumUnit } from './drum.js';
 import { mitchellUnit } from './mitchell.js';
@@ -25,5 +27,7 @@ export const units = [
   ternaryUnit,
   almSoaUnit,
   potUnit,
+  flintUnit,
+  binaryUnit,
   externalUnit,
 ] as const;

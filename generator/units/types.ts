@@ -88,7 +88,7 @@ export interface UnitSample {
 export interface UnitSamples {
   /** Sets run by `axgen regress` (each on both dataflows) and the full matrix; the first is the everyday set. Default `[{}]`. */
   regress?: readonly Record<string, unknown>[];
-  /** Standalone co-simulation variants. Default: every `regress` set at 8×8 unsigned and 8×8 signed. */
+  /** Standalone co-simulation variants. Default: every `regress` set at 8×8 unsigned and 8×8 signed (or at each of `operands`). */
   exhaustive?: readonly UnitSample[];
   /** Rows of `npm run bench:metrics` (each unsigned and signed, 8×8). Default: the `regress` sets. */
   metrics?: readonly Record<string, unknown>[];
@@ -101,12 +101,18 @@ export interface UnitSamples {
    */
   pipeline?: readonly { multiplier?: number; macc?: 0 | 1 }[];
   /**
-   * Operand formats the regress, metrics and area sets run at, for a unit that supports only some
-   * (an imported circuit has fixed port widths). Default: the suites' own rotation (signed,
-   * unsigned, mixed) and 8×8 unsigned and signed for metrics, 8×8 signed for area.
+   * Operand formats the regress, exhaustive, metrics and area sets run at, for a unit that
+   * supports only some: an imported circuit has fixed port widths, binary takes packed weight
+   * words. The regression suites rotate over them instead of their 8-bit signed / unsigned / mixed
+   * sets, the metrics benchmark runs each, the area benchmark and the fast-GEMM test the first.
+   * Default: the suites' own rotation (signed, unsigned, mixed), 8×8 unsigned and signed for
+   * metrics and exhaustive, 8×8 signed for area.
    */
   operands?: readonly { activation: OperandSpec; weight: OperandSpec }[];
 }
+
+/** The widest activation or weight a unit accepts unless it declares `maxOperandBits`. */
+export const DEFAULT_MAX_OPERAND_BITS = 16;
 
 export interface UnitDef<
   Kind extends string = string,
@@ -120,6 +126,12 @@ export interface UnitDef<
    * Optional: a unit without one gets `(p = {}) => ({ kind, ...p })`.
    */
   dsl?: Dsl;
+  /**
+   * The widest activation and weight this unit accepts (the config refuses wider operands naming
+   * the path). Optional: DEFAULT_MAX_OPERAND_BITS (16). Wider only where products and GEMM sums stay
+   * exact in the golden model (binary: packed words, products in [−L, L]).
+   */
+  maxOperandBits?: number;
   /** Representative parameter sets (see UnitSamples); optional, with the defaults given there. */
   samples?: UnitSamples;
   /** The closed schema branch for `multiplier` (with `kind: {const}`), merged into the config schema. */
@@ -142,6 +154,17 @@ export interface UnitDef<
   mapWeight(w: number, p: Params, ctx: UnitContext): number;
   /** Golden model: the product of activation a and (mapped) weight w, both as integer values. */
   multiply(a: number, w: number, p: Params, ctx: UnitContext): number;
+  /**
+   * The exact value a product stands for, against which the error metrics measure `multiply`.
+   * Optional: a·w for units that multiply integers; binary returns the ±1 dot product of the
+   * packed words.
+   */
+  exact?(a: number, w: number, p: Params, ctx: UnitContext): number;
+  /**
+   * How many MACs of the user's GEMM one PE product performs (the MAC counters and throughput
+   * count these). Optional: 1; binary XNOR-popcount does L (the word width) per product.
+   */
+  macsPerProduct?(p: Params, ctx: UnitContext): number;
   /** Smallest and largest product the unit can output (sizes p_o and the accumulator rule). */
   productRange(p: Params, ctx: UnitContext): ProductRange;
   /**

@@ -48,3 +48,8 @@ export function resizeExpr(sig: string, bits: number, to: number): string {
   if (bits < to) return extendExpr(sig, bits, to, false);
   return `${sig}[${to - 1}:0]`;
 }
+
+/** `expr` ([bits-1:0]) times the constant k, modulo 2^bits; `expr` itself when k = 1 (a MAC counter's increment, Derived.macsPerProduct). */
+export function scaleExpr(expr: string, bits: number, k: number): string {
+  return k === 1 ? expr : `(${expr} * ${lit(bits, k)})`;
+}

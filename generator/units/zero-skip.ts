@@ -27,7 +27,7 @@
  */
 import type { FromSchema } from 'json-schema-to-ts';
 import { operandRange } from './common.js';
-import { dec, extendExpr, msb, ubits } from './verilog.js';
+import { dec, extendExpr, msb, scaleExpr, ubits } from './verilog.js';
 import type { ArrayFeature, ArrayRtlContext, FeatureRtl } from './feature.js';
 import type { ModuleSpec, OperandSpec, RuleIssue, UnitContext, View } from './types.js';
 
@@ -197,12 +197,12 @@ export function zeroSkipRtl(zs: ResolvedZeroSkip | undefined, x: ZeroSkipRtlCont
     acntOneExt: extendExpr('a_cnt[si]', 1, acntBits, false),
     wcntIncExt: extendExpr('wcnt_use', wcntBits, incBits, false),
     nIncExt: extendExpr(x.ws ? 'nrow_use' : 'n_q', x.nBits, incBits, false),
-    skAddExt: extendExpr(`sk_link[${R}]`, incBits, x.macBits, false),
+    skAddExt: scaleExpr(extendExpr(`sk_link[${R}]`, incBits, x.macBits, false), x.macBits, x.macsPerProduct),
     // Output-stationary only (M <= R there); unused in weight-stationary, where M is the buffer depth.
     mIncExtZs: x.ws ? '' : extendExpr('m_q', x.mBits, incBits, false),
     aCntIncExt: extendExpr('acnt_beat', acntBits, incBits, false),
     wCntIncExt: extendExpr('wcnt_beat', wcntBits, incBits, false),
-    skipIncExt: extendExpr('skip_inc_q', incBits, x.macBits, false),
+    skipIncExt: scaleExpr(extendExpr('skip_inc_q', incBits, x.macBits, false), x.macBits, x.macsPerProduct),
     // Output-stationary: the skipped count of the beat entering this cycle (registered, added on the
     // next clock). Weight-stationary counts per row as a beat passes (top_ws.v.hbs).
     skipIncNext: `(adv && inject) ? skip_inc : ${incBits}'d0`,

@@ -1,7 +1,7 @@
 /**
  * The fast GEMM path is the golden model: fast == gemmModel on random GEMMs for every registered
  * unit (default parameters, signed and unsigned operands, 8 and 9 bits; a unit with fixed operand
- * formats at those, with its first regress set), with and without
+ * formats, an imported circuit or binary's packed words, at those, with its first regress set), with and without
  * zero-skip, wrapping and saturating, including accumulators narrow enough to wrap or saturate.
  */
 import { describe, expect, it } from 'vitest';
@@ -28,7 +28,8 @@ function randomMat(r: () => number, rows: number, cols: number, lo: number, hi: 
 
 /**
  * A unit's shapes and parameters: the shapes above with its defaults, or, for a unit with fixed
- * operand formats (an imported circuit, `samples.operands`), those formats with its first regress set.
+ * operand formats (`samples.operands`: an imported circuit; binary, whose tiny products need K in the
+ * tens of thousands to overflow an 18-bit accumulator), those formats with its first regress set.
  */
 function casesOf(u: (typeof units)[number]): { shapes: (typeof shapes)[number][]; params: Record<string, unknown> } {
   const s = samplesOf(u);

@@ -29,6 +29,7 @@ describe('array features', () => {
       we: 8,
       accBits: d.accBits,
       macBits: d.macBits,
+      macsPerProduct: d.macsPerProduct,
       mBits: d.mBits,
       nBits: d.nBits,
       header: () => '//',

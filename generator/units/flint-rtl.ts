@@ -1,0 +1,83 @@
+/** View models of the flint unit's modules (templates/units/flint_wgt.v.hbs, flint_mul.v.hbs). */
+import { bitsFor, identityPre } from './common.js';
+import { flintDecode, flintLevels } from './flint.js';
+import { gridProductRange, levelCaseLines } from './levels.js';
+import type { UnitContext, UnitRtl } from './types.js';
+import { extendExpr, formatDesc, lit, msb, resizeExpr, ubits } from './verilog.js';
+
+/**
+ * The flint unit's modules: identity activation edge; the weight edge maps the weight to its flint
+ * level (the host mapping, as a table over every weight value) and decodes it into
+ * {neg?, shift[SB], mantissa[MB]} with level = ±mantissa·2^shift; the PE forms the small exact
+ * product a·mantissa, shifts it and negates it for a negative weight, modulo 2^P.
+ */
+export function flintRtl(ctx: UnitContext, prefix: string, header: (t: string) => string): UnitRtl {
+  const A = ctx.activation.bits;
+  const W = ctx.weight.bits;
+  const signed = ctx.weight.signed;
+  const levels = flintLevels(ctx.weight);
+  const parts = levels.map((v) => flintDecode(Math.abs(v)));
+  const MB = ubits(Math.max(...parts.map((x) => x.mantissa)));
+  const SB = ubits(Math.max(...parts.map((x) => x.shift)));
+  const WE = MB + SB + (signed ? 1 : 0);
+  const code = (v: number): number => {
+    const t = flintDecode(Math.abs(v));
+    return t.mantissa + t.shift * 2 ** MB + (signed && v < 0 ? 2 ** (WE - 1) : 0);
+  };
+  const range = gridProductRange(ctx.activation, levels);
+  const pf = bitsFor(range.min, range.max);
+  const P = pf.bits;
+  // a·mantissa fits A + MB bits, and never more than the product's own P bits.
+  const AM = Math.min(A + MB, P);
+  const aSigned = ctx.activation.signed;
+  const wgt = `${prefix}_wgt_pre`;
+  const mul = `${prefix}_mul`;
+  return {
+    actEncBits: A,
+    wgtEncBits: WE,
+    modules: [
+      identityPre(`${prefix}_act_pre`, 'a_i', 'a_enc_o', A, 'activation', header),
+      {
+        module: wgt,
+        template: 'units/flint_wgt.v.hbs',
+        view: {
+          header: header('units/flint_wgt.v.hbs'),
+          module: wgt,
+          wDesc: formatDesc(W, signed),
+          grid: signed ? 'signed' : 'unsigned',
+          levels: levels.join(', '),
+          layout: `{${signed ? 'neg, ' : ''}shift[${SB}], mantissa[${MB}]}`,
+          wMsb: msb(W),
+          encMsb: msb(WE),
+          caseLines: levelCaseLines(ctx.weight, levels, WE, code),
+          zero: lit(WE, 0),
+        },
+      },
+      {
+        module: mul,
+        template: 'units/flint_mul.v.hbs',
+        view: {
+          header: header('units/flint_mul.v.hbs'),
+          module: mul,
+          aDesc: formatDesc(A, aSigned),
+          pDesc: formatDesc(P, pf.signed),
+          mbBits: String(MB),
+          aMsb: msb(A),
+          weMsb: msb(WE),
+          pMsb: msb(P),
+          mMsb: msb(MB),
+          sMsb: msb(SB),
+          amMsb: msb(AM),
+          mant: MB === 1 ? 'w_enc_i[0]' : `w_enc_i[${MB - 1}:0]`,
+          shift: SB === 1 ? `w_enc_i[${MB}]` : `w_enc_i[${MB + SB - 1}:${MB}]`,
+          aAm: extendExpr('a_enc_i', A, AM, aSigned),
+          mAm: resizeExpr('mant', MB, AM),
+          amP: extendExpr('am', AM, P, aSigned),
+          signed,
+          neg: `w_enc_i[${WE - 1}]`,
+          pZero: lit(P, 0),
+        },
+      },
+    ],
+  };
+}
