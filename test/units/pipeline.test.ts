@@ -87,13 +87,17 @@ interface Case {
   dataflow: Flow;
   aSigned: boolean;
   wSigned: boolean;
+  /** Fixed operand formats of a unit that supports only some (UnitSamples.operands). */
+  operands?: { activation: { bits: number; signed: boolean }; weight: { bits: number; signed: boolean } };
   zeroSkip?: Record<string, unknown>;
 }
 
 // Every kind's everyday set and its first parameter set with share=false (if any), with the full
-// pipeline; both dataflows; signedness rotating; zero-skip on output-stationary.
+// pipeline; both dataflows; signedness rotating (a unit with fixed operand formats runs at its
+// first); zero-skip on output-stationary.
 const cases: Case[] = units.flatMap((u, ui) => {
   const s = samplesOf(u);
+  const operands = s.operands?.[0];
   const sets = [s.regress[0]!, ...s.regress.slice(1).filter((p) => p.share === false)].slice(0, 2);
   return sets.flatMap((params, pi) =>
     (['weight-stationary', 'output-stationary'] as const).map((dataflow, di) => ({
@@ -104,6 +108,7 @@ const cases: Case[] = units.flatMap((u, ui) => {
       dataflow,
       aSigned: (ui + di) % 2 === 0,
       wSigned: (ui + pi) % 3 !== 1,
+      ...(operands ? { operands } : {}),
       ...(dataflow === 'output-stationary' ? { zeroSkip: { activation: 1, weight: 0, gating: 'enable' } } : {}),
     })),
   );
@@ -115,7 +120,10 @@ const configOf = (cs: Case) =>
       name: cs.name,
       array: { rows: 3, cols: 4, maxK: 32, accDepth: 8 },
       dataflow: cs.dataflow,
-      precision: { activation: { bits: 8, signed: cs.aSigned }, weight: { bits: 8, signed: cs.wSigned } },
+      precision: cs.operands ?? {
+        activation: { bits: 8, signed: cs.aSigned },
+        weight: { bits: 8, signed: cs.wSigned },
+      },
       multiplier: { kind: cs.kind, ...cs.params },
       pipeline: cs.pipeline,
       ...(cs.zeroSkip ? { zeroSkip: cs.zeroSkip } : {}),
