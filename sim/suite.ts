@@ -6,9 +6,11 @@
  *
  *   smoke    two small exact configs (one per dataflow): what the default test command runs
  *   default  every unit kind × both dataflows, signed / unsigned / mixed operands, shapes from
- *            1×1 to 4×4 including non-square, both simulators (`axgen regress`)
+ *            1×1 to 4×4 including non-square, and each kind with its first pipeline setting on
+ *            both dataflows, both simulators (`axgen regress`)
  *   full     the cartesian product of kinds × parameter sets × dataflows × signedness × shapes up
- *            to 16×16 × wrap/saturate (`npm run regress:full`, tens of minutes on 2 cores)
+ *            to 16×16 × wrap/saturate, and every pipeline setting of each set (UnitSamples.pipeline)
+ *            on both dataflows at 2×3 and 4×4 (the first setting also 8×8) (`npm run regress:full`, tens of minutes on 2 cores)
  */
 import { samplesOf, units } from '../generator/units/index.js';
 import type { GemmShape } from './cases.js';
@@ -45,7 +47,13 @@ interface Point {
   overflow?: 'wrap' | 'saturate';
   /** The zeroSkip field. */
   zeroSkip?: Record<string, unknown>;
+  /** The pipeline field (units/pipeline.ts). */
+  pipeline?: { multiplier: number; macc: 0 | 1 };
 }
+
+/** The pipeline settings a kind's parameter set runs with (UnitSamples.pipeline). */
+const pipelinesOf = (kind: string, params: Record<string, unknown>) =>
+  samplesOf(units.find((u) => u.kind === kind)!).pipeline(params);
 
 function entryFor(pt: Point, index: number): SuiteEntry {
   // A unit that supports only some operand formats (samples.operands) runs at those, in turn; the
@@ -65,7 +73,7 @@ function entryFor(pt: Point, index: number): SuiteEntry {
     : pt;
   const df = p.dataflow === 'weight-stationary' ? 'ws' : 'os';
   const name =
-    `r${index}_${p.kind.replace(/[^a-z0-9]/g, '')}${p.paramIndex}_${df}_${p.rows}x${p.cols}_${p.sign[0]}${p.zeroSkip ? '_zs' : ''}${p.overflow === 'saturate' ? '_sat' : ''}`.slice(
+    `r${index}_${p.kind.replace(/[^a-z0-9]/g, '')}${p.paramIndex}_${df}_${p.rows}x${p.cols}_${p.sign[0]}${p.zeroSkip ? '_zs' : ''}${p.overflow === 'saturate' ? '_sat' : ''}${p.pipeline ? `_p${p.pipeline.multiplier}${p.pipeline.macc}` : ''}`.slice(
       0,
       40,
     );
@@ -80,7 +88,7 @@ function entryFor(pt: Point, index: number): SuiteEntry {
   const written: Record<string, unknown> = {
     name,
     description:
-      `regression: ${p.kind} ${JSON.stringify(p.params)}, ${p.dataflow}, ${p.rows}x${p.cols}, ${fixed ? `${operands.activation.bits}x${operands.weight.bits}-bit ` : ''}${p.sign}${p.zeroSkip ? `, zeroSkip ${JSON.stringify(p.zeroSkip)}` : ''}${p.overflow === 'saturate' ? ', saturating' : ''}`.slice(
+      `regression: ${p.kind} ${JSON.stringify(p.params)}, ${p.dataflow}, ${p.rows}x${p.cols}, ${fixed ? `${operands.activation.bits}x${operands.weight.bits}-bit ` : ''}${p.sign}${p.zeroSkip ? `, zeroSkip ${JSON.stringify(p.zeroSkip)}` : ''}${p.overflow === 'saturate' ? ', saturating' : ''}${p.pipeline ? `, pipeline ${p.pipeline.multiplier}+${p.pipeline.macc}` : ''}`.slice(
         0,
         200,
       ), // the schema's limit (file paths in params are long)
@@ -90,6 +98,7 @@ function entryFor(pt: Point, index: number): SuiteEntry {
     multiplier: { kind: p.kind, ...p.params },
   };
   if (p.zeroSkip) written.zeroSkip = p.zeroSkip;
+  if (p.pipeline) written.pipeline = p.pipeline;
   return { written, fallbackMultiplier: { kind: p.kind } };
 }
 
@@ -163,6 +172,31 @@ function defaultPoints(): Point[] {
         sign: 'unsigned',
         zeroSkip: ZS_NEAR,
       });
+      // PE pipeline stages: the kind's first pipeline setting on both dataflows, with zero-skip on
+      // output-stationary (the valid bit and the skip flag travel with the product).
+      const params = paramsOf(kind)[0]!;
+      const pipeline = pipelinesOf(kind, params)[0]!;
+      pts.push({
+        kind,
+        params,
+        paramIndex: 0,
+        dataflow: 'weight-stationary',
+        rows: 2,
+        cols: 3,
+        sign: 'mixed',
+        pipeline,
+      });
+      pts.push({
+        kind,
+        params,
+        paramIndex: 0,
+        dataflow: 'output-stationary',
+        rows: 3,
+        cols: 2,
+        sign: 'signed',
+        zeroSkip: ZS_ZERO,
+        pipeline,
+      });
     }
   }
   return pts;
@@ -200,6 +234,27 @@ function fullPoints(): Point[] {
                 zeroSkip: sign === 'unsigned' ? ZS_NEAR : ZS_ZERO,
               });
           }
+      // Every pipeline setting of every parameter set, on both dataflows, at 2×3 (with zero-skip)
+      // and 4×4; the first setting (every cut + macc) also at 8×8.
+      pipelinesOf(kind, params).forEach((pipeline, pipeIndex) => {
+        for (const dataflow of ['weight-stationary', 'output-stationary'] as const)
+          for (const [rows, cols, sign] of [
+            [2, 3, 'signed'],
+            [4, 4, 'mixed'],
+            ...(pipeIndex === 0 ? ([[8, 8, 'unsigned']] as const) : []),
+          ] as const)
+            pts.push({
+              kind,
+              params,
+              paramIndex,
+              dataflow,
+              rows,
+              cols,
+              sign,
+              pipeline,
+              ...(rows === 2 ? { zeroSkip: ZS_NEAR } : {}),
+            });
+      });
     });
   return pts;
 }

@@ -6,7 +6,8 @@
  * and every layer that calls derive(c) on it gets the same Derived, computed once. A ResolvedConfig
  * is never mutated after resolveConfig returns it, so the cached value cannot go stale.
  */
-import { unitFor } from '../units/index.js';
+import { cutsOf, unitFor } from '../units/index.js';
+import { describePipeline, mulStagesOf, peStagesOf } from '../units/pipeline.js';
 import type { UnitContext, UnitDef } from '../units/types.js';
 import { commandCyclesBound } from './cycles.js';
 import { ubits } from '../units/verilog.js';
@@ -35,11 +36,6 @@ export interface Derived {
   mBits: number;
   kBits: number;
   nBits: number;
-  /**
-   * Extra cycles between a PE's operand registers and its partial-sum (accumulator) update: a
-   * uniform PE pipeline, which only adds latency (0: the PE multiplies and adds in one cycle).
-   */
-  peStages: number;
   /** Performance counter widths: wide enough for the largest command. */
   cycBits: number;
   macBits: number;
@@ -50,6 +46,14 @@ export interface Derived {
    * A skipped product contributes 0 and is counted by cnt_skipped_o.
    */
   skip: ((a: number, w: number) => boolean) | null;
+  /** Registers inside `<prefix>_mul` (config `pipeline.multiplier`, units/pipeline.ts). */
+  mulStages: number;
+  /**
+   * Extra advancing cycles between a PE's operand registers and its partial-sum / accumulator
+   * update: `pipeline.multiplier + pipeline.macc` (0 without the field). The top and the cycle
+   * model add it to the fill / drain latency.
+   */
+  peStages: number;
 }
 
 /** Every feature's skip predicate combined (a MAC is skipped when any feature skips it), or null. */
@@ -82,7 +86,7 @@ function compute(c: ResolvedConfig): Derived {
   const ws = c.dataflow === 'weight-stationary';
   const maxM = ws ? c.array.accDepth : R;
   const maxK = c.array.maxK;
-  const peStages = 0;
+  const peStages = peStagesOf(c.pipeline);
   const shape = { rows: R, cols: C, dataflow: c.dataflow, peStages };
   const macsPerProduct = unit.macsPerProduct?.(c.multiplier, ctx) ?? 1;
   return {
@@ -103,11 +107,12 @@ function compute(c: ResolvedConfig): Derived {
     // Wide enough for R + 1, so that "the fold is the last one" is never constant in the RTL.
     kBits: ubits(Math.max(maxK, R + 1)),
     nBits: ubits(C),
-    peStages,
     cycBits: ubits(commandCyclesBound(shape, maxM, maxK)),
     macBits: ubits(maxM * maxK * C * macsPerProduct),
     macsPerProduct,
     skip: skipOf(c),
+    mulStages: mulStagesOf(c.pipeline),
+    peStages,
   };
 }
 
@@ -116,5 +121,10 @@ function compute(c: ResolvedConfig): Derived {
  * then each configured array feature, e.g. `mitchell(fractionBits=4), zeroSkip(activation<=0, ...)`.
  */
 export function unitLabel(c: ResolvedConfig, d: Derived = derive(c)): string {
-  return [d.unit.describe(c.multiplier), ...ARRAY_FEATURES.filter((f) => f.on(c)).map((f) => f.describe(c))].join(', ');
+  const pipe = describePipeline(c.pipeline, cutsOf(d.unit, c.multiplier, d.ctx));
+  return [
+    d.unit.describe(c.multiplier),
+    ...ARRAY_FEATURES.filter((f) => f.on(c)).map((f) => f.describe(c)),
+    ...(pipe ? [pipe] : []),
+  ].join(', ');
 }

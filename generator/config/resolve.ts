@@ -7,7 +7,8 @@ import type { DefaultedConfig } from './schema.js';
 import { ConfigError, type ConfigProblem, show } from '../infra/errors.js';
 import { configDefaulter, schemaProblems } from './validate.js';
 import { bitsFor } from '../units/common.js';
-import { maxOperandBits, unitFor } from '../units/index.js';
+import { cutsOf, maxOperandBits, unitFor } from '../units/index.js';
+import { pipelineRules } from '../units/pipeline.js';
 import type { UnitContext } from '../units/types.js';
 import { ARRAY_FEATURES } from './features.js';
 
@@ -114,6 +115,17 @@ const rules: { name: string; check(c: ResolvedConfig, p: ProductFormat): ConfigP
         path: i.path,
         expected: i.message,
         received: show(i.path.split('.').reduce<unknown>((o, k) => (o as Record<string, unknown> | undefined)?.[k], c)),
+      }));
+    },
+  },
+  {
+    name: 'pipeline-cuts',
+    check(c) {
+      const cuts = cutsOf(unitFor(c.multiplier.kind), c.multiplier, unitContext(c));
+      return pipelineRules(c.pipeline, c.multiplier.kind, cuts).map((i) => ({
+        path: i.path,
+        expected: i.message,
+        received: show(c.pipeline?.multiplier),
       }));
     },
   },

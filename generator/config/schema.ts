@@ -10,6 +10,7 @@ import type { FromSchema } from 'json-schema-to-ts';
 import { maxOperandBits, unitSchemas, units } from '../units/index.js';
 import { DEFAULT_MAX_OPERAND_BITS } from '../units/types.js';
 import { zeroSkipSchema } from '../units/zero-skip.js';
+import { pipelineSchema } from '../units/pipeline.js';
 import { VERILOG_KEYWORDS } from './keywords.js';
 
 /**
@@ -137,6 +138,7 @@ export const acceleratorSchema = {
       oneOf: unitSchemas,
     },
     zeroSkip: zeroSkipSchema,
+    pipeline: pipelineSchema,
     interface: {
       enum: ['stream', 'axi'],
       default: 'stream',

@@ -10,6 +10,7 @@ import { ARRAY_FEATURES } from '../config/features.js';
 import { commandLimits } from '../model/schedule.js';
 import { CMD_SLOTS, EDGE_STAGES } from '../config/cycles.js';
 import { alignDeclarations } from './align.js';
+import { pipelinePeView } from '../units/pipeline.js';
 import { render } from './handlebars.js';
 
 export interface EmittedFile {
@@ -271,7 +272,7 @@ function topView(c: ResolvedConfig, d: Derived, ae: number, we: number): View {
 export function moduleSpecs(c: ResolvedConfig): ModuleSpec[] {
   const d = derive(c);
   const header = (t: string) => headerFor(c, d, t);
-  const unit = d.unit.rtl(c.multiplier, d.ctx, c.name, header);
+  const unit = d.unit.rtl(c.multiplier, d.ctx, c.name, header, d.mulStages);
   const ws = c.dataflow === 'weight-stationary';
   const rtlContext = {
     prefix: c.name,
@@ -332,7 +333,18 @@ export function moduleSpecs(c: ResolvedConfig): ModuleSpec[] {
   specs.push({
     module: `${c.name}_pe`,
     template: `pe_${flow}.v.hbs`,
-    view: { header: header(`pe_${flow}.v.hbs`), ...grid, ...features.pe },
+    view: {
+      header: header(`pe_${flow}.v.hbs`),
+      ...grid,
+      ...features.pe,
+      ...pipelinePeView({
+        ws,
+        zeroSkip: features.pe.zeroSkip === true,
+        mulStages: d.mulStages,
+        peStages: d.peStages,
+        pBits: d.product.bits,
+      }),
+    },
   });
   specs.push({
     module: `${c.name}_array`,

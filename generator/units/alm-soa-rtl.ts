@@ -1,7 +1,8 @@
 /** View model of the ALM-SOA core (templates/units/alm_soa_core.v.hbs); the encoders are Mitchell's. */
 import { almSoaCoreMax, almSoaFraction, type AlmSoaResolved } from './alm-soa.js';
 import { bitsFor } from './common.js';
-import { logUnitModules, signedOutLines } from './logrtl.js';
+import { logUnitModules, signedOutCut } from './logrtl.js';
+import { cutLines } from './pipeline.js';
 import { encView, layout } from './mitchell-rtl.js';
 import type { ProductRange, UnitContext, UnitRtl, View } from './types.js';
 import { dec, formatDesc, lit, msb, resizeExpr, ubits } from './verilog.js';
@@ -10,7 +11,9 @@ import { dec, formatDesc, lit, msb, resizeExpr, ubits } from './verilog.js';
  * The ALM-SOA unit's modules: Mitchell's per-operand encoder with the full fraction (F = N−1 bits,
  * packed {sign?, zero, k[KB], x[F]}) and a core that adds the log words {k, x} with the set-one
  * adder (exact upper part plus carry-in a[M−1] & w[M−1], low M bits forced to 1), then takes
- * Mitchell's antilog; composed by logUnitModules for share=true/false. `range` sizes p_o.
+ * Mitchell's antilog; composed by logUnitModules for share=true/false. `range` sizes p_o. Cut
+ * points (logCuts): `antilog`, between the set-one adder and the shifter; with share=false also
+ * `encode`.
  */
 export function almSoaRtl(
   p: AlmSoaResolved,
@@ -18,6 +21,7 @@ export function almSoaRtl(
   range: ProductRange,
   prefix: string,
   header: (t: string) => string,
+  cutStages = 0,
 ): UnitRtl {
   const N = Math.max(ctx.activation.bits, ctx.weight.bits);
   const F = almSoaFraction(ctx);
@@ -31,6 +35,15 @@ export function almSoaRtl(
   const pf = bitsFor(range.min, range.max);
   const WW = Math.max(F + Pc, F + 1);
   const unusedWide = WW > F + Pc ? `^{wide[${WW - 1}:${F + Pc}], wide[${F - 1}:0]}` : `^wide[${F - 1}:0]`;
+  const out = signedOutCut(
+    'sign-magnitude',
+    La.sign === null ? null : `a_enc_i[${La.sign}]`,
+    Lw.sign === null ? null : `w_enc_i[${Lw.sign}]`,
+    "1'b0",
+    "1'b0",
+    Pc,
+    pf.bits,
+  );
   const core: View = {
     unitDesc: `ALM-SOA, M = ${M}`,
     fBits: dec(F),
@@ -54,21 +67,23 @@ export function almSoaRtl(
     fMsb: msb(F),
     mantMsb: dec(F),
     wideMsb: msb(WW),
-    mantExt: resizeExpr('mant', F + 1, WW),
+    mantExt: resizeExpr('mant_c', F + 1, WW),
     pcMsb: msb(Pc),
     pcZero: lit(Pc, 0),
     wideTop: msb(F + Pc),
     unusedLow:
       M >= 2 ? `  wire unused_low = ^{la[${M - 2}:0], lw[${M - 2}:0]};  // below bit M-1 only the ones are kept` : '',
     unusedWide,
-    outLogic: signedOutLines(
-      'sign-magnitude',
-      La.sign === null ? null : `a_enc_i[${La.sign}]`,
-      Lw.sign === null ? null : `w_enc_i[${Lw.sign}]`,
-      "1'b0",
-      "1'b0",
-      Pc,
-      pf.bits,
+    outLogic: out.outLogic,
+    antilogCut: cutLines(
+      'antilog',
+      [
+        { name: 'mant_c', bits: F + 1, expr: 'mant' },
+        { name: 'sh_c', bits: LW + 1 - F, expr: 'sh' },
+        { name: 'zero_c', bits: 1, expr: 'a_zero | w_zero' },
+        ...out.signals,
+      ],
+      cutStages >= 1,
     ),
   };
   return logUnitModules(
@@ -81,6 +96,8 @@ export function almSoaRtl(
       coreTemplate: 'units/alm_soa_core.v.hbs',
       core,
       unitDesc: 'ALM-SOA multiplier',
+      coreStages: cutStages >= 1 ? 1 : 0,
+      encodeCut: !p.share && cutStages >= 2,
     },
     p.share,
     ctx,

@@ -7,6 +7,7 @@
  * gives 0. Signed operands are sign-magnitude. The per-operand work (leading one, fraction) is
  * Mitchell's encoder, so with share=true it sits at the array edge.
  */
+import { logCuts } from './logrtl.js';
 import type { FromSchema } from 'json-schema-to-ts';
 import { almSoaRtl } from './alm-soa-rtl.js';
 import { coreMax, leadingOne, rangeFromCore, shareSchema, signedProduct, unitRange } from './logcore.js';
@@ -131,6 +132,7 @@ export const almSoaUnit = defineUnit({
   mapWeight: (w: number) => w,
   multiply: (a: number, w: number, p: AlmSoaResolved, ctx: UnitContext) => almSoaMultiply(a, w, p, ctx),
   productRange: (p: AlmSoaResolved, ctx: UnitContext) => almSoaRange(p, ctx),
-  rtl: (p: AlmSoaResolved, ctx: UnitContext, prefix: string, header: (t: string) => string) =>
-    almSoaRtl(p, ctx, almSoaRange(p, ctx), prefix, header),
+  cuts: (p: AlmSoaResolved) => logCuts(p.share, 'antilog'),
+  rtl: (p: AlmSoaResolved, ctx: UnitContext, prefix: string, header: (t: string) => string, stages?: number) =>
+    almSoaRtl(p, ctx, almSoaRange(p, ctx), prefix, header, stages),
 });

@@ -4,6 +4,7 @@
  * and the product (select, shift, add, restore the sign). With share=true the bank is the array's
  * `<p>_act_pre` and the decode its `<p>_wgt_pre`; with share=false both sit inside `<p>_mul`.
  */
+import { cutLines, stagePorts } from './pipeline.js';
 import type { AsmParams } from './asm.js';
 import { alphabetOf, factor, floorQuartetValue, quartetWidths } from './asm.js';
 import { bitsFor, identityPre, operandRange } from './common.js';
@@ -204,10 +205,27 @@ interface MulShape {
   prod: { bits: number; signed: boolean };
 }
 
-function mulView(x: MulShape, ctx: UnitContext, header: (template: string) => string): View {
+/** ASM's pipeline cut points (UnitDef.cuts): `select`, between the quartets' select-and-shift and their sum. */
+export const ASM_CUTS = ['select'] as const;
+
+function mulView(x: MulShape, ctx: UnitContext, header: (template: string) => string, stages: number): View {
   const P = x.prod.bits;
   const wS = ctx.weight.signed;
+  const cut = stages >= 1;
+  const negBit = `dec[${x.decBits - 1}]`;
+  const sel = (n: string) => (cut ? `${n}_c` : n);
   return {
+    stagePorts: stagePorts(stages),
+    selectCut: cut
+      ? cutLines(
+          'select',
+          [
+            ...x.quartets.map((q) => ({ name: `${q.termName}_c`, bits: P, expr: q.termName })),
+            ...(wS ? [{ name: 'neg_c', bits: 1, expr: negBit }] : []),
+          ],
+          true,
+        )
+      : false,
     header: header('units/asm_mul.v.hbs'),
     module: `${x.prefix}_mul`,
     where: x.share
@@ -233,8 +251,8 @@ function mulView(x: MulShape, ctx: UnitContext, header: (template: string) => st
       // quartet q sits 4q bits up (no shift for quartet 0)
       termExpr: `(${q.selName} << dec[${q.shHi}:${q.shLo}])${q.qShift === '0' ? '' : ` << ${q.qShift}`}`,
     })),
-    sumExpr: x.quartets.map((q) => q.termName).join(' + '),
-    outExpr: wS ? `dec[${x.decBits - 1}] ? (${P}'d0 - mag) : mag` : 'mag',
+    sumExpr: x.quartets.map((q) => sel(q.termName)).join(' + '),
+    outExpr: wS ? `${cut ? 'neg_c' : negBit} ? (${P}'d0 - mag) : mag` : 'mag',
   };
 }
 
@@ -248,6 +266,7 @@ export function asmRtl(
   range: ProductRange,
   prefix: string,
   header: (template: string) => string,
+  stages = 0,
 ): UnitRtl {
   const A = ctx.activation.bits;
   const W = ctx.weight.bits;
@@ -274,7 +293,7 @@ export function asmRtl(
   const mul: ModuleSpec = {
     module: `${prefix}_mul`,
     template: 'units/asm_mul.v.hbs',
-    view: mulView({ prefix, share, lanes, quartets, bankBits, decBits, prod }, ctx, header),
+    view: mulView({ prefix, share, lanes, quartets, bankBits, decBits, prod }, ctx, header, stages),
   };
   const modules: ModuleSpec[] = share
     ? [bank(`${prefix}_act_pre`), decode(`${prefix}_wgt_pre`), mul]

@@ -21,7 +21,7 @@
  */
 import type { FromSchema } from 'json-schema-to-ts';
 import { operandRange } from './common.js';
-import { asmRtl } from './asm-rtl.js';
+import { ASM_CUTS, asmRtl } from './asm-rtl.js';
 import { defineUnit, type RuleIssue, type UnitContext } from './types.js';
 
 export const ASM_MEMBERS = [1, 3, 5, 7, 9, 11, 13, 15] as const;
@@ -260,6 +260,7 @@ export const asmUnit = defineUnit({
   mapWeight: asmMapWeight,
   multiply: asmMultiply,
   productRange: asmRange,
-  rtl: (p: AsmParams, ctx: UnitContext, prefix: string, header: (template: string) => string) =>
-    asmRtl(p, ctx, asmRange(p, ctx), prefix, header),
+  cuts: () => ASM_CUTS,
+  rtl: (p: AsmParams, ctx: UnitContext, prefix: string, header: (template: string) => string, stages?: number) =>
+    asmRtl(p, ctx, asmRange(p, ctx), prefix, header, stages),
 });

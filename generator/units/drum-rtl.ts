@@ -2,7 +2,8 @@
 import { bitsFor } from './common.js';
 import { drumCoreMax, type DrumResolved } from './drum.js';
 import { frontEnd } from './logcore.js';
-import { logUnitModules, signedOutLines } from './logrtl.js';
+import { logUnitModules, signedOutCut } from './logrtl.js';
+import { cutLines } from './pipeline.js';
 import type { OperandSpec, ProductRange, UnitContext, UnitRtl, View } from './types.js';
 import { formatDesc, lit, msb, resizeExpr, ubits } from './verilog.js';
 
@@ -60,6 +61,7 @@ export function drumRtl(
   range: ProductRange,
   prefix: string,
   header: (t: string) => string,
+  cutStages = 0,
 ): UnitRtl {
   const La = layout(ctx.activation, p.k);
   const Lw = layout(ctx.weight, p.k);
@@ -69,6 +71,15 @@ export function drumRtl(
   const MP = Math.min(La.kBits + Lw.kBits, Pc);
   const SS = ubits(La.magBits - La.kBits + (Lw.magBits - Lw.kBits));
   const pf = bitsFor(range.min, range.max);
+  const out = signedOutCut(
+    'sign-magnitude',
+    La.sign === null ? null : `a_enc_i[${La.sign}]`,
+    Lw.sign === null ? null : `w_enc_i[${Lw.sign}]`,
+    "1'b0",
+    "1'b0",
+    Pc,
+    pf.bits,
+  );
   const core: View = {
     unitDesc: `DRUM with k = ${p.k}`,
     pDesc: formatDesc(pf.bits, pf.signed),
@@ -89,15 +100,12 @@ export function drumRtl(
     ssMsb: msb(SS),
     ssExpr: `${resizeExpr('sa', La.sBits, SS)} + ${resizeExpr('sw', Lw.sBits, SS)}`,
     pcMsb: msb(Pc),
-    mpExt: resizeExpr('mp', MP, Pc),
-    outLogic: signedOutLines(
-      'sign-magnitude',
-      La.sign === null ? null : `a_enc_i[${La.sign}]`,
-      Lw.sign === null ? null : `w_enc_i[${Lw.sign}]`,
-      "1'b0",
-      "1'b0",
-      Pc,
-      pf.bits,
+    mpExt: resizeExpr('mp_c', MP, Pc),
+    outLogic: out.outLogic,
+    shiftCut: cutLines(
+      'shift',
+      [{ name: 'mp_c', bits: MP, expr: 'mp' }, { name: 'ss_c', bits: SS, expr: 'ss' }, ...out.signals],
+      cutStages >= 1,
     ),
   };
   return logUnitModules(
@@ -110,6 +118,8 @@ export function drumRtl(
       coreTemplate: 'units/drum_core.v.hbs',
       core,
       unitDesc: 'DRUM multiplier',
+      coreStages: cutStages >= 1 ? 1 : 0,
+      encodeCut: !p.share && cutStages >= 2,
     },
     p.share,
     ctx,

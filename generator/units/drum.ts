@@ -6,6 +6,7 @@
  * operands are sign-magnitude. Every per-operand step depends on one operand only, so with
  * share=true it is done at the array edge and each PE keeps a k×k multiplier and a shifter.
  */
+import { logCuts } from './logrtl.js';
 import type { FromSchema } from 'json-schema-to-ts';
 import { drumRtl } from './drum-rtl.js';
 import { leadingOne, maxMagnitude, rangeFromCore, shareSchema, signedProduct, unitRange } from './logcore.js';
@@ -116,6 +117,7 @@ export const drumUnit = defineUnit({
   mapWeight: (w: number) => w,
   multiply: (a: number, w: number, p: DrumResolved) => drumMultiply(a, w, p),
   productRange: (p: DrumResolved, ctx: UnitContext) => drumRange(p, ctx),
-  rtl: (p: DrumResolved, ctx: UnitContext, prefix: string, header: (t: string) => string) =>
-    drumRtl(p, ctx, drumRange(p, ctx), prefix, header),
+  cuts: (p: DrumResolved) => logCuts(p.share, 'shift'),
+  rtl: (p: DrumResolved, ctx: UnitContext, prefix: string, header: (t: string) => string, stages?: number) =>
+    drumRtl(p, ctx, drumRange(p, ctx), prefix, header, stages),
 });

@@ -1,7 +1,8 @@
 /** View models of the exact unit's modules: identity edge modules and templates/units/exact_mul.v.hbs. */
 import { bitsFor, identityPre } from './common.js';
 import type { ProductRange, UnitContext, UnitRtl } from './types.js';
-import { formatDesc, msb } from './verilog.js';
+import { cutLines, stagePorts } from './pipeline.js';
+import { dec, formatDesc, msb } from './verilog.js';
 
 /**
  * The product as one Verilog multiply of the operands at their own widths and signedness (an
@@ -17,12 +18,43 @@ export function exactProductExpr(ctx: UnitContext): string {
   return `${op('a_enc_i', ctx.activation.signed)} * ${op('w_enc_i', ctx.weight.signed)}`;
 }
 
-/** The exact unit's modules; `range` is the product range (the output width). */
+/** The exact unit's pipeline cut points (UnitDef.cuts). */
+export const EXACT_CUTS = ['partial-products'] as const;
+
+/**
+ * The `partial-products` cut: the weight split into w_lo (its low floor(W/2) bits, unsigned) and
+ * w_hi (the rest, with the weight's signedness), so a*w = a*w_lo + 2^h * (a*w_hi); both partial
+ * products, computed modulo 2^P (P holds every product), cross the cut.
+ */
+function splitCut(ctx: UnitContext, P: number, registered: boolean): { cut: string; loBits: string } {
+  const W = ctx.weight.bits;
+  const h = Math.floor(W / 2);
+  const anySigned = ctx.activation.signed || ctx.weight.signed;
+  const op = (sig: string, signed: boolean) =>
+    !anySigned ? sig : signed ? `$signed(${sig})` : `$signed({1'b0, ${sig}})`;
+  const a = op('a_enc_i', ctx.activation.signed);
+  const wLo = op(`w_enc_i[${h - 1}:0]`, false);
+  const wHi = op(W - h === 1 ? `w_enc_i[${W - 1}]` : `w_enc_i[${W - 1}:${h}]`, ctx.weight.signed);
+  return {
+    cut: cutLines(
+      'partial-products',
+      [
+        { name: 'pp_lo', bits: P, expr: `${a} * ${wLo}` },
+        { name: 'pp_hi', bits: P, expr: `${a} * ${wHi}` },
+      ],
+      registered,
+    ),
+    loBits: dec(h),
+  };
+}
+
+/** The exact unit's modules; `range` is the product range (the output width); `stages` 0 or 1. */
 export function exactRtl(
   ctx: UnitContext,
   range: ProductRange,
   prefix: string,
   header: (template: string) => string,
+  stages = 0,
 ): UnitRtl {
   const prod = bitsFor(range.min, range.max);
   const A = ctx.activation.bits;
@@ -48,6 +80,9 @@ export function exactRtl(
           wDesc: formatDesc(W, ctx.weight.signed),
           pDesc: formatDesc(P, prod.signed),
           product: exactProductExpr(ctx),
+          stagePorts: stagePorts(stages),
+          split: stages > 0,
+          ...(stages > 0 ? splitCut(ctx, P, true) : {}),
         },
       },
     ],

@@ -1,7 +1,7 @@
 /** Exact multiplier: the reference every approximate unit is measured against. */
 import type { FromSchema } from 'json-schema-to-ts';
 import { operandRange } from './common.js';
-import { exactRtl } from './exact-rtl.js';
+import { EXACT_CUTS, exactRtl } from './exact-rtl.js';
 import { defineUnit, type UnitContext } from './types.js';
 
 export const exactSchema = {
@@ -37,6 +37,7 @@ export const exactUnit = defineUnit({
   mapWeight: (w: number) => w,
   multiply: (a: number, w: number) => a * w,
   productRange: (_p: ExactParams, ctx: UnitContext) => range(ctx),
-  rtl: (_p: ExactParams, ctx: UnitContext, prefix: string, header: (template: string) => string) =>
-    exactRtl(ctx, range(ctx), prefix, header),
+  cuts: () => EXACT_CUTS,
+  rtl: (_p: ExactParams, ctx: UnitContext, prefix: string, header: (template: string) => string, stages?: number) =>
+    exactRtl(ctx, range(ctx), prefix, header, stages),
 });

@@ -3,7 +3,8 @@ import { bitsFor } from './common.js';
 import type { IlmResolved } from './ilm.js';
 import { ilmCoreMax } from './ilm.js';
 import { frontEnd, leadingOneExpr, type SignedMode } from './logcore.js';
-import { logUnitModules, signedOutLines } from './logrtl.js';
+import { logUnitModules, signedOutCut } from './logrtl.js';
+import { cutLines } from './pipeline.js';
 import type { OperandSpec, ProductRange, UnitContext, UnitRtl, View } from './types.js';
 import { dec, formatDesc, msb, resizeExpr, ubits } from './verilog.js';
 
@@ -78,7 +79,8 @@ function encView(spec: OperandSpec, mode: SignedMode, port: string, stages: numb
 /**
  * The ILM unit's modules: encoders (leading-one chain of every stage, per operand) and the core
  * (one basic block per stage, summed), composed by logUnitModules for share=true/false.
- * `range` is the unit's product range (the output width).
+ * `range` is the unit's product range (the output width). Cut points (logCuts): `blocks`, after the
+ * basic blocks' terms and before their sum and the sign restore; with share=false also `encode`.
  */
 export function ilmRtl(
   p: IlmResolved,
@@ -86,6 +88,7 @@ export function ilmRtl(
   range: ProductRange,
   prefix: string,
   header: (t: string) => string,
+  cutStages = 0,
 ): UnitRtl {
   const mode = p.signedMode;
   const stages = p.corrections + 1;
@@ -111,6 +114,15 @@ export function ilmRtl(
     };
   });
   const slice = (enc: string, b: number | null) => (b === null ? null : `${enc}[${b}]`);
+  const out = signedOutCut(
+    mode,
+    slice('a_enc_i', La.sign),
+    slice('w_enc_i', Lw.sign),
+    slice('a_enc_i', La.opZero) ?? 'za0',
+    slice('w_enc_i', Lw.opZero) ?? 'zw0',
+    Pc,
+    pf.bits,
+  );
   const core: View = {
     unitDesc: `ILM with ${p.corrections} correction${p.corrections === 1 ? '' : 's'}`,
     pDesc: formatDesc(pf.bits, pf.signed),
@@ -126,15 +138,12 @@ export function ilmRtl(
     pcZero: `${Pc}'d0`,
     pcOne: `${Pc}'d1`,
     blockList: blocks,
-    sumExpr: blocks.map((b) => `t${b.j}`).join(' + '),
-    outLogic: signedOutLines(
-      mode,
-      slice('a_enc_i', La.sign),
-      slice('w_enc_i', Lw.sign),
-      slice('a_enc_i', La.opZero) ?? 'za0',
-      slice('w_enc_i', Lw.opZero) ?? 'zw0',
-      Pc,
-      pf.bits,
+    sumExpr: blocks.map((b) => `t${b.j}_c`).join(' + '),
+    outLogic: out.outLogic,
+    blocksCut: cutLines(
+      'blocks',
+      [...blocks.map((b) => ({ name: `t${b.j}_c`, bits: Pc, expr: `t${b.j}` })), ...out.signals],
+      cutStages >= 1,
     ),
   };
   return logUnitModules(
@@ -147,6 +156,8 @@ export function ilmRtl(
       coreTemplate: 'units/ilm_core.v.hbs',
       core,
       unitDesc: 'ILM multiplier',
+      coreStages: cutStages >= 1 ? 1 : 0,
+      encodeCut: !p.share && cutStages >= 2,
     },
     p.share,
     ctx,

@@ -5,6 +5,7 @@
  * chain (k, m, then k and m of m, …) depends on one operand only, so with share=true the whole chain
  * is formed at the array edge and each PE keeps the shifters and adders of the i+1 basic blocks.
  */
+import { logCuts } from './logrtl.js';
 import type { FromSchema } from 'json-schema-to-ts';
 import {
   coreMax,
@@ -131,6 +132,7 @@ export const ilmUnit = defineUnit({
   mapWeight: (w: number) => w,
   multiply: (a: number, w: number, p: Resolved) => ilmMultiply(a, w, p),
   productRange: (p: Resolved, ctx: UnitContext) => ilmRange(p, ctx),
-  rtl: (p: Resolved, ctx: UnitContext, prefix: string, header: (t: string) => string) =>
-    ilmRtl(p, ctx, ilmRange(p, ctx), prefix, header),
+  cuts: (p: Resolved) => logCuts(p.share, 'blocks'),
+  rtl: (p: Resolved, ctx: UnitContext, prefix: string, header: (t: string) => string, stages?: number) =>
+    ilmRtl(p, ctx, ilmRange(p, ctx), prefix, header, stages),
 });

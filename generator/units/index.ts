@@ -7,6 +7,7 @@ import { units } from './registry.js';
 import {
   DEFAULT_MAX_OPERAND_BITS,
   type OperandSpec,
+  type UnitContext,
   type UnitDef,
   type UnitSample,
   type UnitSamples,
@@ -26,12 +27,19 @@ export function unitFor(kind: string): UnitDef<string, object, unknown> {
   return u as unknown as UnitDef<string, object, unknown>;
 }
 
+/** The unit's pipeline cut points (UnitDef.cuts), [] when it declares none. */
+export function cutsOf(u: UnitDef<string, object, unknown>, p: unknown, ctx: UnitContext): readonly string[] {
+  return u.cuts?.(p, ctx) ?? [];
+}
+
 /** Every list of UnitSamples, filled with its documented default. */
 export interface ResolvedSamples {
   regress: readonly Record<string, unknown>[];
   exhaustive: readonly UnitSample[];
   metrics: readonly Record<string, unknown>[];
   area: readonly Record<string, unknown>[];
+  /** The pipeline settings to run parameter set `params` with (8-bit operands), see UnitSamples.pipeline. */
+  pipeline(params: Record<string, unknown>): { multiplier: number; macc: 0 | 1 }[];
   /** Operand formats the unit is restricted to, or undefined for each consumer's 8-bit defaults (types.ts UnitSamples.operands). */
   operands: UnitSamples['operands'];
 }
@@ -40,7 +48,7 @@ const U8: OperandSpec = { bits: 8, signed: false };
 const S8: OperandSpec = { bits: 8, signed: true };
 
 /** A unit's representative parameter sets (types.ts UnitSamples), defaults filled in. */
-export function samplesOf(u: { samples?: UnitDef['samples'] }): ResolvedSamples {
+export function samplesOf(u: { kind: string; samples?: UnitDef['samples'] }): ResolvedSamples {
   const s = u.samples ?? {};
   const regress = s.regress ?? [{}];
   return {
@@ -52,6 +60,13 @@ export function samplesOf(u: { samples?: UnitDef['samples'] }): ResolvedSamples 
       ),
     metrics: s.metrics ?? regress,
     area: s.area ?? regress,
+    pipeline: (params) => {
+      const unit = u as UnitDef<string, object, unknown>;
+      const n = cutsOf(unit, { kind: unit.kind, ...params }, { activation: S8, weight: S8 }).length;
+      const listed =
+        s.pipeline ?? (n > 0 ? [{ multiplier: n, macc: 1 as const }, { macc: 1 as const }] : [{ macc: 1 as const }]);
+      return listed.map((x) => ({ multiplier: Math.min(x.multiplier ?? 0, n), macc: x.macc ?? 0 }));
+    },
     operands: s.operands,
   };
 }

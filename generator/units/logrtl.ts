@@ -6,6 +6,7 @@
 import type { ModuleSpec, UnitContext, UnitRtl, View } from './types.js';
 import { identityPre } from './common.js';
 import { msb, resizeExpr } from './verilog.js';
+import { cutLines, stagePorts, type CutSignal } from './pipeline.js';
 
 export interface LogUnitParts {
   /** Encoder template and its view minus module / port names. */
@@ -18,6 +19,10 @@ export interface LogUnitParts {
   core: View;
   /** What the composed module says about itself. */
   unitDesc: string;
+  /** Registered cuts inside the core (its view already holds them); 0 when omitted. */
+  coreStages?: number;
+  /** share=false only: register the encoded operands between the encoders and the core (the `encode` cut). */
+  encodeCut?: boolean;
 }
 
 export function logUnitModules(
@@ -32,10 +37,11 @@ export function logUnitModules(
     template: parts.encTemplate,
     view: { ...view, header: header(parts.encTemplate), module, inPort, outPort, what },
   });
+  const coreStages = parts.coreStages ?? 0;
   const core = (module: string): ModuleSpec => ({
     module,
     template: parts.coreTemplate,
-    view: { ...parts.core, header: header(parts.coreTemplate), module },
+    view: { ...parts.core, header: header(parts.coreTemplate), module, stagePorts: stagePorts(coreStages) },
   });
   if (share) {
     return {
@@ -74,6 +80,20 @@ export function logUnitModules(
           encAct: `${prefix}_enc_act`,
           encWgt: `${prefix}_enc_wgt`,
           core: `${prefix}_core`,
+          stagePorts: stagePorts(coreStages + (parts.encodeCut ? 1 : 0)),
+          coreClocked: coreStages > 0,
+          encodeCut: parts.encodeCut
+            ? cutLines(
+                'encode',
+                [
+                  { name: 'a_code_q', bits: parts.actEncBits, expr: 'a_code_e' },
+                  { name: 'w_code_q', bits: parts.wgtEncBits, expr: 'w_code_e' },
+                ],
+                true,
+              )
+            : false,
+          aCodeOut: parts.encodeCut ? 'a_code_e' : 'a_code',
+          wCodeOut: parts.encodeCut ? 'w_code_e' : 'w_code',
         },
       },
     ],
@@ -106,4 +126,46 @@ export function signedOutLines(
     out.push(`  assign p_o = neg ? ~mag_p : mag_p;`);
   }
   return out.join('\n');
+}
+
+/**
+ * The sign restore of signedOutLines after a cut: the sign and zero-operand flags it reads become
+ * cut signals (`a_sign_c`, `w_sign_c`, `opz_c`, only those the mode reads), to be registered with
+ * the unit's other cut signals; `outLogic` reads them. Arguments as for signedOutLines.
+ */
+export function signedOutCut(
+  mode: 'sign-magnitude' | 'ones-complement',
+  aSign: string | null,
+  wSign: string | null,
+  aOpZero: string,
+  wOpZero: string,
+  pc: number,
+  p: number,
+): { signals: CutSignal[]; outLogic: string } {
+  const signals: CutSignal[] = [];
+  if (aSign !== null) signals.push({ name: 'a_sign_c', bits: 1, expr: aSign });
+  if (wSign !== null) signals.push({ name: 'w_sign_c', bits: 1, expr: wSign });
+  const opz = mode === 'ones-complement' && (aSign !== null || wSign !== null);
+  if (opz) signals.push({ name: 'opz_c', bits: 1, expr: `${aOpZero} | ${wOpZero}` });
+  return {
+    signals,
+    outLogic: signedOutLines(
+      mode,
+      aSign === null ? null : 'a_sign_c',
+      wSign === null ? null : 'w_sign_c',
+      opz ? 'opz_c' : aOpZero,
+      opz ? "1'b0" : wOpZero,
+      pc,
+      p,
+    ),
+  };
+}
+
+/**
+ * Cut points of a log-family unit (UnitDef.cuts): its core's own cut, then with share=false
+ * `encode` (the PE's encoders, logUnitModules `encodeCut`). `share` may be unresolved (undefined:
+ * the schema default, true).
+ */
+export function logCuts(share: boolean | undefined, coreCut: string): readonly string[] {
+  return share !== false ? [coreCut] : [coreCut, 'encode'];
 }

@@ -1,7 +1,8 @@
 /** View models of the Mitchell unit's modules (templates/units/mitchell_*.v.hbs). */
 import type { OperandSpec, ProductRange, UnitContext, UnitRtl, View } from './types.js';
 import { frontEnd, leadingOneExpr, type FrontEnd, type SignedMode } from './logcore.js';
-import { logUnitModules, signedOutLines } from './logrtl.js';
+import { logCuts, logUnitModules, signedOutCut } from './logrtl.js';
+import { cutLines } from './pipeline.js';
 import { dec, formatDesc, msb, resizeExpr, ubits } from './verilog.js';
 import type { MitchellResolved } from './mitchell.js';
 import { compensationConstant, mitchellCoreMax, workingFraction } from './mitchell.js';
@@ -71,12 +72,22 @@ export function encView(spec: OperandSpec, mode: SignedMode, port: string, t: nu
   };
 }
 
+/**
+ * Mitchell's pipeline cut points (UnitDef.cuts): `antilog`, between the sum of the logarithms and
+ * the antilog shifter (mantissa, shift amount, zero and sign flags cross it); with share=false also
+ * `encode`, between the PE's own encoders and the core.
+ */
+export function mitchellCuts(share: boolean | undefined): readonly string[] {
+  return logCuts(share, 'antilog');
+}
+
 export function mitchellRtl(
   p: MitchellResolved,
   ctx: UnitContext,
   range: ProductRange,
   prefix: string,
   header: (t: string) => string,
+  stages = 0,
 ): UnitRtl {
   const mode = p.signedMode as SignedMode;
   const N = Math.max(ctx.activation.bits, ctx.weight.bits);
@@ -101,7 +112,7 @@ export function mitchellRtl(
   const frac = (x: string) => (p.unbias ? `{${x}, 1'b1}` : x);
   const aSign = sl('a_enc_i', La, 'sign');
   const wSign = sl('w_enc_i', Lw, 'sign');
-  const outLogic = signedOutLines(
+  const out = signedOutCut(
     mode,
     aSign,
     wSign,
@@ -109,6 +120,16 @@ export function mitchellRtl(
     sl('w_enc_i', Lw, 'opZero') ?? 'w_zero',
     Pc,
     P,
+  );
+  const antilogCut = cutLines(
+    'antilog',
+    [
+      { name: 'mant_c', bits: MW, expr: 'mant' },
+      { name: 'sh_c', bits: SB, expr: 'sh' },
+      { name: 'zero_c', bits: 1, expr: 'a_zero | w_zero' },
+      ...out.signals,
+    ],
+    stages >= 1,
   );
   const unusedWide = WW > F + Pc ? `^{wide[${WW - 1}:${F + Pc}], wide[${F - 1}:0]}` : `^wide[${F - 1}:0]`;
   const core: View = {
@@ -143,12 +164,13 @@ export function mitchellRtl(
     kbExt: resizeExpr('w_k', KB, SB),
     carryExt: resizeExpr('carry', 1, SB),
     wideMsb: msb(WW),
-    mantExt: resizeExpr('mant', MW, WW),
+    mantExt: resizeExpr('mant_c', MW, WW),
     pcMsb: msb(Pc),
     pcZero: `${Pc}'d0`,
     wideTop: msb(F + Pc),
     unusedWide,
-    outLogic,
+    outLogic: out.outLogic,
+    antilogCut,
   };
   return logUnitModules(
     {
@@ -160,6 +182,8 @@ export function mitchellRtl(
       coreTemplate: 'units/mitchell_core.v.hbs',
       core,
       unitDesc: 'Mitchell multiplier',
+      coreStages: stages >= 1 ? 1 : 0,
+      encodeCut: !p.share && stages >= 2,
     },
     p.share,
     ctx,

@@ -15,7 +15,7 @@ import {
   unitRange,
   type SignedMode,
 } from './logcore.js';
-import { mitchellRtl } from './mitchell-rtl.js';
+import { mitchellCuts, mitchellRtl } from './mitchell-rtl.js';
 
 export const mitchellSchema = {
   type: 'object',
@@ -243,8 +243,9 @@ export const mitchellUnit = defineUnit({
   mapWeight: (w: number) => w,
   multiply: (a: number, w: number, p: Resolved, ctx: UnitContext) => mitchellMultiply(a, w, p, ctx),
   productRange: (p: Resolved, ctx: UnitContext) => mitchellRange(p, ctx),
-  rtl: (p: Resolved, ctx: UnitContext, prefix: string, header: (t: string) => string) =>
-    mitchellRtl(p, ctx, mitchellRange(p, ctx), prefix, header),
+  cuts: (p: Resolved) => mitchellCuts(p.share),
+  rtl: (p: Resolved, ctx: UnitContext, prefix: string, header: (t: string) => string, stages?: number) =>
+    mitchellRtl(p, ctx, mitchellRange(p, ctx), prefix, header, stages),
 });
 
 export type MitchellResolved = Resolved;

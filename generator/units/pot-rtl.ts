@@ -1,4 +1,5 @@
 /** View models of the PoT / APoT unit's modules (templates/units/pot_wgt.v.hbs, pot_mul.v.hbs). */
+import { cutLines, stagePorts } from './pipeline.js';
 import { bitsFor, identityPre } from './common.js';
 import { levelCaseLines } from './levels.js';
 import { leadingOne } from './logcore.js';
@@ -17,6 +18,9 @@ export function shiftTerms(m: number): { e1: number; s1: number; e2: number; s2:
   return { e1: 1, s1, e2: 1, s2 };
 }
 
+/** PoT/APoT's pipeline cut points (UnitDef.cuts): `terms`, between the shifted terms and their sum and sign. */
+export const POT_CUTS = ['terms'] as const;
+
 /**
  * The unit's modules: identity activation edge; the weight edge maps the weight to its level (the
  * host mapping, as a table over every weight value) and packs it from the LSB as
@@ -29,6 +33,7 @@ export function potRtl(
   range: ProductRange,
   prefix: string,
   header: (t: string) => string,
+  stages = 0,
 ): UnitRtl {
   const A = ctx.activation.bits;
   const W = ctx.weight.bits;
@@ -93,8 +98,23 @@ export function potRtl(
           s2: sl(termBits + SB - 1, termBits),
           e2: `w_enc_i[${termBits + SB}]`,
           signed,
-          neg: `w_enc_i[${WE - 1}]`,
           pZero: lit(P, 0),
+          stagePorts: stagePorts(stages),
+          termsCut:
+            stages >= 1
+              ? cutLines(
+                  'terms',
+                  [
+                    { name: 't1_c', bits: P, expr: 't1' },
+                    ...(apot ? [{ name: 't2_c', bits: P, expr: 't2' }] : []),
+                    ...(signed ? [{ name: 'neg_c', bits: 1, expr: `w_enc_i[${WE - 1}]` }] : []),
+                  ],
+                  true,
+                )
+              : false,
+          t1: stages >= 1 ? 't1_c' : 't1',
+          t2: stages >= 1 ? 't2_c' : 't2',
+          negUse: stages >= 1 ? 'neg_c' : `w_enc_i[${WE - 1}]`,
         },
       },
     ],

@@ -14,7 +14,7 @@
 import type { FromSchema } from 'json-schema-to-ts';
 import { operandRange } from './common.js';
 import { gridLevels, gridProductRange, nearestLevel } from './levels.js';
-import { potRtl } from './pot-rtl.js';
+import { POT_CUTS, potRtl } from './pot-rtl.js';
 import { defineUnit, type ProductRange, type UnitContext } from './types.js';
 
 export const potSchema = {
@@ -107,6 +107,7 @@ export const potUnit = defineUnit({
   mapWeight: (w: number, p: PotResolved, ctx: UnitContext) => potMapWeight(w, p, ctx),
   multiply: (a: number, w: number, p: PotResolved, ctx: UnitContext) => potMultiply(a, w, p, ctx),
   productRange: (p: PotResolved, ctx: UnitContext) => potRange(p, ctx),
-  rtl: (p: PotResolved, ctx: UnitContext, prefix: string, header: (t: string) => string) =>
-    potRtl(p, ctx, potRange(p, ctx), prefix, header),
+  cuts: () => POT_CUTS,
+  rtl: (p: PotResolved, ctx: UnitContext, prefix: string, header: (t: string) => string, stages?: number) =>
+    potRtl(p, ctx, potRange(p, ctx), prefix, header, stages),
 });

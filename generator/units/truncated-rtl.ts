@@ -1,7 +1,8 @@
 /** View models of the truncated multiplier's modules: identity edges and templates/units/truncated_mul.v.hbs. */
 import { bitsFor, identityPre } from './common.js';
 import { coreMax, frontEnd } from './logcore.js';
-import { signedOutLines } from './logrtl.js';
+import { signedOutCut, signedOutLines } from './logrtl.js';
+import { cutLines, stagePorts } from './pipeline.js';
 import type { ProductRange, UnitContext, UnitRtl } from './types.js';
 import { magWidths, truncCorrection, truncatedCore, truncatedCoreBound, type TruncatedResolved } from './truncated.js';
 import { formatDesc, lit, msb, resizeExpr, ubits } from './verilog.js';
@@ -10,14 +11,18 @@ import { formatDesc, lit, msb, resizeExpr, ubits } from './verilog.js';
  * The truncated multiplier's modules. Identity edge modules (the per-operand work is only the
  * magnitude); `<p>_mul` forms one partial-product row per activation-magnitude bit with the weight
  * magnitude's bits below column t cleared (a row wholly below t is left out), adds the rows and the
- * correction, and restores the sign. `range` is the unit's product range (the output width).
+ * correction, and restores the sign. `range` is the unit's product range (the output width). Cut
+ * point (TRUNCATED_CUTS): `partial-sums`, the rows summed in two registered halves.
  */
+export const TRUNCATED_CUTS = ['partial-sums'] as const;
+
 export function truncatedRtl(
   p: TruncatedResolved,
   ctx: UnitContext,
   range: ProductRange,
   prefix: string,
   header: (t: string) => string,
+  cutStages = 0,
 ): UnitRtl {
   const A = ctx.activation.bits;
   const W = ctx.weight.bits;
@@ -56,6 +61,29 @@ export function truncatedRtl(
   if (terms.length === 0) terms.push(lit(Pc, 0));
   const module = `${prefix}_mul`;
   const template = 'units/truncated_mul.v.hbs';
+  const aSign = ctx.activation.signed ? `a_enc_i[${A - 1}]` : null;
+  const wSign = ctx.weight.signed ? `w_enc_i[${W - 1}]` : null;
+  // The `partial-sums` cut: the rows (and the correction) summed in two halves, registered with
+  // the signs; the halves are added and the sign restored after it.
+  const half = Math.ceil(terms.length / 2);
+  const halves = [terms.slice(0, half), terms.slice(half)].filter((h) => h.length > 0);
+  const out = signedOutCut('sign-magnitude', aSign, wSign, "1'b0", "1'b0", Pc, pf.bits);
+  const sumView =
+    cutStages >= 1
+      ? {
+          sumCut: cutLines(
+            'partial-sums',
+            [...halves.map((h, i) => ({ name: `psum${i}_c`, bits: Pc, expr: h.join(' + ') })), ...out.signals],
+            true,
+          ),
+          sumExpr: halves.map((_, i) => `psum${i}_c`).join(' + '),
+          outLogic: out.outLogic,
+        }
+      : {
+          sumCut: false,
+          sumExpr: terms.join(' + '),
+          outLogic: signedOutLines('sign-magnitude', aSign, wSign, "1'b0", "1'b0", Pc, pf.bits),
+        };
   return {
     actEncBits: A,
     wgtEncBits: W,
@@ -82,16 +110,8 @@ export function truncatedRtl(
           unusedLines: unused('ma', na, usedA) + unused('mw', nw, usedW),
           pcMsb: msb(Pc),
           rowList: rows,
-          sumExpr: terms.join(' + '),
-          outLogic: signedOutLines(
-            'sign-magnitude',
-            ctx.activation.signed ? `a_enc_i[${A - 1}]` : null,
-            ctx.weight.signed ? `w_enc_i[${W - 1}]` : null,
-            "1'b0",
-            "1'b0",
-            Pc,
-            pf.bits,
-          ),
+          stagePorts: stagePorts(cutStages),
+          ...sumView,
         },
       },
     ],

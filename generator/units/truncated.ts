@@ -7,7 +7,7 @@
  */
 import type { FromSchema } from 'json-schema-to-ts';
 import { frontEnd, maxMagnitude, rangeFromCore, signedProduct, unitRange } from './logcore.js';
-import { truncatedRtl } from './truncated-rtl.js';
+import { TRUNCATED_CUTS, truncatedRtl } from './truncated-rtl.js';
 import { defineUnit, type ProductRange, type UnitContext } from './types.js';
 
 export const truncatedSchema = {
@@ -124,6 +124,7 @@ export const truncatedUnit = defineUnit({
   mapWeight: (w: number) => w,
   multiply: (a: number, w: number, p: TruncatedResolved, ctx: UnitContext) => truncatedMultiply(a, w, p, ctx),
   productRange: (p: TruncatedResolved, ctx: UnitContext) => truncatedRange(p, ctx),
-  rtl: (p: TruncatedResolved, ctx: UnitContext, prefix: string, header: (t: string) => string) =>
-    truncatedRtl(p, ctx, truncatedRange(p, ctx), prefix, header),
+  cuts: () => TRUNCATED_CUTS,
+  rtl: (p: TruncatedResolved, ctx: UnitContext, prefix: string, header: (t: string) => string, stages?: number) =>
+    truncatedRtl(p, ctx, truncatedRange(p, ctx), prefix, header, stages),
 });

@@ -11,6 +11,11 @@
  * edge (where a stationary weight is loaded, or a streamed weight enters); the encoded operands
  * travel through the array and each PE instantiates only <prefix>_mul. p_o is two's complement
  * when `productSigned`, unsigned otherwise.
+ *
+ * Pipelining (generator/units/pipeline.ts): a unit may declare cut points inside `<prefix>_mul`
+ * (`cuts`); `rtl` is then asked for `stages` of them, registers the first `stages` cuts, and
+ * gives `<prefix>_mul` the extra inputs clk_i, rst_ni, en_i (the array's advance) ahead of its
+ * operands. With stages = 0 the module is combinational and has no such port.
  */
 import type { JSONSchema } from 'json-schema-to-ts';
 
@@ -90,6 +95,12 @@ export interface UnitSamples {
   /** Rows of `npm run bench:unit-area` (each with share true/false when the unit has `share`). Default: the `regress` sets. */
   area?: readonly Record<string, unknown>[];
   /**
+   * `pipeline` settings (units/pipeline.ts) the suites run each `regress` set with, besides none.
+   * Default (per parameter set): every cut point the unit declares with `macc: 1`, and `macc: 1`
+   * alone when the unit declares cuts; a value of `multiplier` above a set's cuts is capped.
+   */
+  pipeline?: readonly { multiplier?: number; macc?: 0 | 1 }[];
+  /**
    * Operand formats the regress, exhaustive, metrics and area sets run at, for a unit that
    * supports only some: an imported circuit has fixed port widths, binary takes packed weight
    * words. The regression suites rotate over them instead of their 8-bit signed / unsigned / mixed
@@ -156,8 +167,17 @@ export interface UnitDef<
   macsPerProduct?(p: Params, ctx: UnitContext): number;
   /** Smallest and largest product the unit can output (sizes p_o and the accumulator rule). */
   productRange(p: Params, ctx: UnitContext): ProductRange;
-  /** Modules to emit. `prefix` is the config name (a safe Verilog identifier). */
-  rtl(p: Params, ctx: UnitContext, prefix: string, header: (template: string) => string): UnitRtl;
+  /**
+   * Names of the places inside `<prefix>_mul` where a pipeline register can go, in the order
+   * `pipeline.multiplier` takes them (e.g. Mitchell: `antilog`, before the shifter). Optional: a
+   * unit without cuts can still be pipelined after its product (`pipeline.macc`).
+   */
+  cuts?(p: Params, ctx: UnitContext): readonly string[];
+  /**
+   * Modules to emit. `prefix` is the config name (a safe Verilog identifier); `stages` (at most
+   * `cuts(p, ctx).length`, 0 when omitted) is how many cuts to register.
+   */
+  rtl(p: Params, ctx: UnitContext, prefix: string, header: (template: string) => string, stages?: number): UnitRtl;
 }
 
 /** Keeps a unit's literal schema type (for FromSchema) while checking it against UnitDef. */

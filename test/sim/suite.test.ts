@@ -1,7 +1,10 @@
 /** The regression suites cover what they claim, and every entry is a valid config (no simulation). */
 import { describe, expect, it } from 'vitest';
 import { resolveConfig } from '../../generator/config/resolve.js';
-import { units } from '../../generator/units/index.js';
+import { cutsOf, samplesOf, units } from '../../generator/units/index.js';
+import { derive } from '../../generator/config/derive.js';
+
+const S8CTX = { activation: { bits: 8, signed: true }, weight: { bits: 8, signed: true } };
 import { SUITES, suite } from '../../sim/suite.js';
 
 describe.each(SUITES)('suite %s', (name) => {
@@ -38,5 +41,42 @@ describe('default suite coverage', () => {
           configs.some((c) => c.multiplier.kind === u.kind && c.dataflow === df && c.zeroSkip !== undefined),
           `${u.kind} ${df}`,
         ).toBe(true);
+  });
+  it('PE pipeline stages on every unit kind, on both dataflows', () => {
+    for (const u of units)
+      for (const df of ['weight-stationary', 'output-stationary'])
+        expect(
+          configs.some((c) => c.multiplier.kind === u.kind && c.dataflow === df && derive(c).peStages > 0),
+          `${u.kind} ${df}`,
+        ).toBe(true);
+  });
+});
+
+describe('full suite: pipeline settings', () => {
+  const configs = suite('full').map((e) => resolveConfig(e.written, 'suite'));
+  it('every pipeline setting of every parameter set of every kind, on both dataflows', () => {
+    for (const u of units)
+      for (const params of samplesOf(u).regress)
+        for (const p of samplesOf(u).pipeline(params))
+          for (const df of ['weight-stationary', 'output-stationary'])
+            expect(
+              configs.some(
+                (c) =>
+                  c.multiplier.kind === u.kind &&
+                  c.dataflow === df &&
+                  Object.entries(params).every(
+                    ([k, v]) => JSON.stringify((c.multiplier as Record<string, unknown>)[k]) === JSON.stringify(v),
+                  ) &&
+                  c.pipeline?.multiplier === p.multiplier &&
+                  c.pipeline.macc === p.macc,
+              ),
+              `${u.kind} ${JSON.stringify(params)} ${JSON.stringify(p)} ${df}`,
+            ).toBe(true);
+  });
+  it('the full pipeline of each unit registers every cut it declares', () => {
+    for (const u of units) {
+      const n = cutsOf(u as never, { kind: u.kind, ...samplesOf(u).regress[0] }, S8CTX).length;
+      expect(samplesOf(u).pipeline(samplesOf(u).regress[0]!)[0]!.multiplier, u.kind).toBe(n);
+    }
   });
 });
