@@ -21,6 +21,7 @@ export { asm } from './units/asm.js';
 export { mitchell } from './units/mitchell.js';
 export { ilm } from './units/ilm.js';
 export { zeroSkip } from './units/zero-skip.js';
+export { outputStage } from './units/output-stage.js';
 export { defineSweep } from './sweep/define.js';
 
 /** Identity with types: returns the config unchanged, for `export default`. */

@@ -43,6 +43,14 @@ export interface Derived {
    * A skipped product contributes 0 and is counted by cnt_skipped_o.
    */
   skip: ((a: number, w: number) => boolean) | null;
+  /**
+   * The requantizing output stage's output format (units/output-stage.ts), or null: the result
+   * lanes then carry raw accumulators.
+   */
+  out: { bits: number; signed: boolean } | null;
+  /** A result lane of y_data_o: the output format with the stage, the accumulator's without. */
+  yBits: number;
+  ySigned: boolean;
 }
 
 /** Every feature's skip predicate combined (a MAC is skipped when any feature skips it), or null. */
@@ -76,6 +84,7 @@ function compute(c: ResolvedConfig): Derived {
   const maxM = ws ? c.array.accDepth : R;
   const maxK = c.array.maxK;
   const shape = { rows: R, cols: C, dataflow: c.dataflow };
+  const out = ARRAY_FEATURES.map((f) => f.model(c).output).find((o) => o !== undefined) ?? null;
   return {
     unit,
     ctx,
@@ -97,6 +106,9 @@ function compute(c: ResolvedConfig): Derived {
     cycBits: ubits(commandCycles(shape, maxM, maxK)),
     macBits: ubits(maxM * maxK * C),
     skip: skipOf(c),
+    out,
+    yBits: out ? out.bits : c.precision.accumulator.bits,
+    ySigned: out ? out.signed : p.signed,
   };
 }
 

@@ -9,6 +9,7 @@
 import type { FromSchema } from 'json-schema-to-ts';
 import { unitSchemas } from '../units/index.js';
 import { zeroSkipSchema } from '../units/zero-skip.js';
+import { outputStageSchema } from '../units/output-stage.js';
 import { VERILOG_KEYWORDS } from './keywords.js';
 
 const operand = (what: string) =>
@@ -120,6 +121,7 @@ export const acceleratorSchema = {
       oneOf: unitSchemas,
     },
     zeroSkip: zeroSkipSchema,
+    outputStage: outputStageSchema,
     interface: {
       enum: ['stream', 'axi'],
       default: 'stream',
