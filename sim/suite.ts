@@ -8,7 +8,9 @@
  *   default  every unit kind × both dataflows, signed / unsigned / mixed operands, shapes from
  *            1×1 to 4×4 including non-square, both simulators (`axgen regress`)
  *   full     the cartesian product of kinds × parameter sets × dataflows × signedness × shapes up
- *            to 16×16 × wrap/saturate (`npm run regress:full`, tens of minutes on 2 cores)
+ *            to 16×16 × wrap/saturate, and the requantizing output stage on every kind × parameter set ×
+ *            dataflow (int8 and uint8 outputs; widths 2, 12 and 16 on exact) (`npm run regress:full`,
+ *            tens of minutes on 2 cores)
  */
 import { samplesOf, units } from '../generator/units/index.js';
 import type { GemmShape } from './cases.js';
@@ -45,12 +47,14 @@ interface Point {
   overflow?: 'wrap' | 'saturate';
   /** The zeroSkip field. */
   zeroSkip?: Record<string, unknown>;
+  /** The outputStage field (requantizing output stage). */
+  outputStage?: { bits: number; signed: boolean };
 }
 
 function entryFor(p: Point, index: number): SuiteEntry {
   const df = p.dataflow === 'weight-stationary' ? 'ws' : 'os';
   const name =
-    `r${index}_${p.kind.replace(/[^a-z0-9]/g, '')}${p.paramIndex}_${df}_${p.rows}x${p.cols}_${p.sign[0]}${p.zeroSkip ? '_zs' : ''}${p.overflow === 'saturate' ? '_sat' : ''}`.slice(
+    `r${index}_${p.kind.replace(/[^a-z0-9]/g, '')}${p.paramIndex}_${df}_${p.rows}x${p.cols}_${p.sign[0]}${p.zeroSkip ? '_zs' : ''}${p.outputStage ? '_st' : ''}${p.overflow === 'saturate' ? '_sat' : ''}`.slice(
       0,
       40,
     );
@@ -63,13 +67,14 @@ function entryFor(p: Point, index: number): SuiteEntry {
   const accumulator = p.overflow === 'saturate' ? { bits: 18, overflow: 'saturate' } : { overflow: 'wrap' };
   const written: Record<string, unknown> = {
     name,
-    description: `regression: ${p.kind} ${JSON.stringify(p.params)}, ${p.dataflow}, ${p.rows}x${p.cols}, ${p.sign}${p.zeroSkip ? `, zeroSkip ${JSON.stringify(p.zeroSkip)}` : ''}${p.overflow === 'saturate' ? ', saturating' : ''}`,
+    description: `regression: ${p.kind} ${JSON.stringify(p.params)}, ${p.dataflow}, ${p.rows}x${p.cols}, ${p.sign}${p.zeroSkip ? `, zeroSkip ${JSON.stringify(p.zeroSkip)}` : ''}${p.outputStage ? `, outputStage ${JSON.stringify(p.outputStage)}` : ''}${p.overflow === 'saturate' ? ', saturating' : ''}`,
     array: { rows: p.rows, cols: p.cols, maxK: 64, accDepth: 16 },
     dataflow: p.dataflow,
     precision: { ...operands, accumulator },
     multiplier: { kind: p.kind, ...p.params },
   };
   if (p.zeroSkip) written.zeroSkip = p.zeroSkip;
+  if (p.outputStage) written.outputStage = p.outputStage;
   return { written, fallbackMultiplier: { kind: p.kind } };
 }
 
@@ -180,7 +185,27 @@ function fullPoints(): Point[] {
                 zeroSkip: sign === 'unsigned' ? ZS_NEAR : ZS_ZERO,
               });
           }
+      // The requantizing output stage: every parameter set × dataflow, int8 and uint8 outputs.
+      for (const dataflow of ['weight-stationary', 'output-stationary'] as const)
+        for (const sign of ['signed', 'unsigned'] as const)
+          pts.push({
+            kind,
+            params,
+            paramIndex,
+            dataflow,
+            rows: 3,
+            cols: 4,
+            sign,
+            outputStage: { bits: 8, signed: sign === 'signed' },
+          });
     });
+  // Output widths at the ends of 2..16 and a saturating accumulator under the stage.
+  for (const dataflow of ['weight-stationary', 'output-stationary'] as const) {
+    const base = { kind: 'exact', params: {}, paramIndex: 0, dataflow, rows: 4, cols: 3 };
+    pts.push({ ...base, sign: 'signed', outputStage: { bits: 2, signed: true } });
+    pts.push({ ...base, sign: 'mixed', outputStage: { bits: 16, signed: false } });
+    pts.push({ ...base, sign: 'signed', overflow: 'saturate', outputStage: { bits: 12, signed: true } });
+  }
   return pts;
 }
 
