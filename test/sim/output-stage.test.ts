@@ -1,7 +1,8 @@
 /**
  * The requantizing output stage through the generated RTL: every registered unit kind on both
  * dataflows in Icarus (int8 and uint8 outputs alternating, signed and unsigned operands, wrap and
- * saturate), and two configs in Verilator (one build each). Every run uses the co-simulation's own
+ * saturate), and two configs in Verilator (one build each; the Mitchell one is
+ * examples/mitchell-net-stage.json, whose build the inference test shares). Every run uses the co-simulation's own
  * cases: a random GEMM and the directed tiles with random stage parameters, plus the stage corners
  * (rounding ties of both signs, shift 0, the largest shift, ReLU at both ends of the zero-point
  * range), with stream stalls on every input (the parameter stream too). Also: every emitted file
@@ -10,6 +11,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { derive } from '../../generator/config/derive.js';
+import { loadConfig } from '../../generator/config/load.js';
 import { resolveConfig, type ResolvedConfig } from '../../generator/config/resolve.js';
 import { emitRtl } from '../../generator/emit/rtl.js';
 import { samplesOf, units } from '../../generator/units/index.js';
@@ -73,8 +75,9 @@ describe('output stage co-simulation in Icarus: every unit kind, both dataflows'
 
 describe('output stage co-simulation in Verilator', () => {
   it(
-    'mitchell, weight-stationary',
-    async () => check(stageConfig('st_v_mit', 'mitchell', 'weight-stationary', 1), 'verilator', 4),
+    // The same build test/inference/infer-rtl.test.ts runs the CNN on.
+    'mitchell, weight-stationary (examples/mitchell-net-stage.json)',
+    async () => check(await loadConfig('examples/mitchell-net-stage.json'), 'verilator', 4),
     120_000,
   );
   it(
