@@ -13,6 +13,9 @@
  *
  * Output-stationary: K + R + C - 2 cycles to stream and flush (SCALE-Sim's per-fold figure), then
  * M cycles to shift the results out of row 0.
+ *
+ * The requantizing output stage (units/output-stage.ts) adds OUT_STAGE_LATENCY = 0 cycles: it is
+ * combinational after the de-skew, and a late parameter beat is a result-stream stall (not counted).
  */
 export type Dataflow = 'weight-stationary' | 'output-stationary';
 
