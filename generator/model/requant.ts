@@ -168,15 +168,6 @@ export function applyOutputStage(d: Derived, Y: readonly (readonly bigint[])[], 
   return Y.map((row) => row.map((acc, n) => BigInt(requantFixed(acc, n0 + n, st, d))));
 }
 
-/** applyOutputStage on fastGemm's row-major M×N doubles (exact integers), into a new array. */
-export function applyOutputStageFast(d: Derived, Y: Float64Array, N: number, p: StageParams): Float64Array {
-  if (!d.out) throw new Error('internal error: applyOutputStageFast on a config without an output stage');
-  const st: OutputStage = { ...p, out: d.out };
-  const r = new Float64Array(Y.length);
-  for (let i = 0; i < Y.length; i++) r[i] = requantFixed(BigInt(Y[i]!), i % N, st, d);
-  return r;
-}
-
 /**
  * The parameter beat of one command covering output channels n0..n0+nLen−1 on a C-column array
  * (lanes past nLen carry zeros: bias 0, multiplier 0, shift 0, so they read the zero point).

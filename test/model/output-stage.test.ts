@@ -9,7 +9,6 @@ import { derive } from '../../generator/config/derive.js';
 import { resolveConfig } from '../../generator/config/resolve.js';
 import {
   applyOutputStage,
-  applyOutputStageFast,
   checkStageParams,
   paramBeatOf,
   ROUNDING_RULE,
@@ -17,6 +16,7 @@ import {
 } from '../../generator/model/requant.js';
 import { MULT_BITS, OUTPUT_ROUNDING, packParamBeat, paramBeatBits } from '../../generator/units/output-stage.js';
 import { written } from '../helpers/configs.js';
+import { applyOutputStageFast } from '../../generator/model/fast-gemm.js';
 
 const cfg = (out: { bits?: number; signed?: boolean }, acc?: { bits: number; overflow: 'wrap' | 'saturate' }) =>
   derive(
