@@ -2,24 +2,28 @@
  * Accuracy of the trained reference networks on approximate arrays (printed, not asserted).
  *   npx tsx bench/accuracy.ts [--images N]            images/s of the configured-array run
  *                                                     (golden model) on the CNN, per unit kind
- *   npx tsx bench/accuracy.ts --table [--limit N]     the README table: int8 top-1 accuracy of
- *                                                     both networks per unit, beside the PE area
+ *   npx tsx bench/accuracy.ts --table [--limit N] [--match TEXT]
+ *                                                     the README table: int8 top-1 accuracy of
+ *                                                     both networks per unit (only the units whose
+ *                                                     label matches the regular expression TEXT), beside the PE area
  * The array is 8×8 weight-stationary, uint8 activations × int8 weights (the networks' operands),
- * 32-bit wrapping accumulator, no zero-skip. Runs go through the axgen cache (sim/cache.ts).
+ * 32-bit wrapping accumulator, no zero-skip unless the row names one. Runs go through the axgen
+ * cache (generator/inference/accuracy-run.ts).
  */
 import { resolveConfig, type ResolvedConfig } from '../generator/config/resolve.js';
 import { unitLabel } from '../generator/config/derive.js';
 import { loadDataset } from '../generator/data/dataset.js';
-import { runAccuracy } from '../generator/commands/accuracy.js';
+import { runAccuracy } from '../generator/inference/accuracy-run.js';
 import { arrayRun, loadNetwork } from '../generator/inference/accuracy.js';
 
 const arg = (name: string) => {
   const i = process.argv.indexOf(name);
   return i < 0 ? undefined : process.argv[i + 1];
 };
-const cfg = (multiplier: Record<string, unknown>): ResolvedConfig =>
+const cfg = (multiplier: Record<string, unknown>, zeroSkip?: Record<string, unknown>): ResolvedConfig =>
   resolveConfig(
     {
+      ...(zeroSkip ? { zeroSkip } : {}),
       name: 'bench_acc',
       array: { rows: 8, cols: 8, maxK: 2048, accDepth: 64 },
       dataflow: 'weight-stationary',
@@ -34,18 +38,29 @@ const cfg = (multiplier: Record<string, unknown>): ResolvedConfig =>
   );
 
 /** PE LUT6 from the README's "Area of one PE" table (8-bit signed operands, shared encoders), or null when it is not listed there. */
-const UNITS: [Record<string, unknown>, number | null][] = [
-  [{ kind: 'exact' }, 241],
+const UNITS: [Record<string, unknown>, number | null, Record<string, unknown>?][] = [
+  [{ kind: 'exact' }, 202],
   [{ kind: 'mitchell', fractionBits: 3 }, null],
-  [{ kind: 'mitchell', fractionBits: 4, unbias: true }, 79],
-  [{ kind: 'mitchell', fractionBits: 7 }, 92],
-  [{ kind: 'mitchell', fractionBits: 7, compensation: 'bias' }, 121],
-  [{ kind: 'ilm', corrections: 0 }, 143],
-  [{ kind: 'ilm', corrections: 1 }, 261],
-  [{ kind: 'ilm', corrections: 2 }, 376],
+  [{ kind: 'mitchell', fractionBits: 4, unbias: true }, 88],
+  [{ kind: 'mitchell', fractionBits: 7 }, 103],
+  [{ kind: 'mitchell', fractionBits: 7, compensation: 'bias' }, 130],
+  [{ kind: 'ilm', corrections: 0 }, 156],
+  [{ kind: 'ilm', corrections: 1 }, 283],
+  [{ kind: 'ilm', corrections: 2 }, 408],
   [{ kind: 'asm', alphabet: [1] }, null],
   [{ kind: 'asm', alphabet: [1, 3] }, null],
-  [{ kind: 'asm', alphabet: [1, 3, 5, 7] }, 128],
+  [{ kind: 'asm', alphabet: [1, 3, 5, 7] }, 140],
+  [{ kind: 'asm', alphabet: [1], rounding: 'floor-quartet' }, null],
+  [{ kind: 'asm', alphabet: [1, 3], rounding: 'floor-quartet' }, null],
+  [{ kind: 'asm', alphabet: [1, 3, 5, 7], rounding: 'floor-quartet' }, null],
+  [{ kind: 'mitchell', fractionBits: 4, unbias: true, signedMode: 'ones-complement' }, null],
+  [{ kind: 'mitchell', fractionBits: 7, signedMode: 'ones-complement' }, null],
+  // Zero-skip thresholds: products with |activation| ≤ t are skipped (the PE's area is the unit's plus the predicate).
+  [{ kind: 'mitchell', fractionBits: 4, unbias: true }, null, { activation: 0 }],
+  [{ kind: 'mitchell', fractionBits: 4, unbias: true }, null, { activation: 2 }],
+  [{ kind: 'mitchell', fractionBits: 4, unbias: true }, null, { activation: 4 }],
+  [{ kind: 'mitchell', fractionBits: 4, unbias: true }, null, { activation: 8 }],
+  [{ kind: 'exact' }, null, { activation: 4, weight: 2 }],
 ];
 
 const ds = await loadDataset('fashion-mnist', 'test');
@@ -55,8 +70,10 @@ if (process.argv.includes('--table')) {
   const rows: string[] = [];
   const exactAcc: Record<string, number> = {};
   const floatAcc: Record<string, number> = {};
-  for (const [m, area] of UNITS) {
-    const c = cfg(m);
+  const match = arg('--match');
+  for (const [m, area, zs] of UNITS) {
+    const c = cfg(m, zs);
+    if (match !== undefined && !new RegExp(match).test(unitLabel(c))) continue;
     const cells: string[] = [];
     for (const n of nets) {
       const t0 = performance.now();

@@ -76,6 +76,11 @@ async function main() {
   }
   let netMacsMeasured = 0;
   for (const u of units) {
+    // A unit with fixed operand formats (an imported circuit) cannot take the network's u8 × s8.
+    if (u.samples && 'operands' in u.samples) {
+      console.log(`  ${u.kind.padEnd(9)} skipped: its operand formats are fixed (samples.operands)`);
+      continue;
+    }
     const c = resolveConfig(written(u.kind), 'bench');
     const d = derive(c);
     const Wm = mapWeights(c, d, Wraw);

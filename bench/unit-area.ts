@@ -25,6 +25,7 @@ import { parseStat } from '../generator/estimate/stat.js';
 import { jobPool } from '../generator/infra/pool.js';
 import { tool } from '../generator/infra/tools.js';
 import { areaConfigs } from './configs.js';
+import { lutsOf, peArea as area, synthCmd } from './pe-area.js';
 
 interface Row {
   c?: ResolvedConfig;
@@ -34,8 +35,6 @@ interface Row {
   lut4: number[];
 }
 
-const TOPS = ['pe', 'act_pre', 'wgt_pre'] as const;
-
 const HANDS = [
   { top: 'exact_pe_hand', label: 'exact, hand-written control (bench/exact_pe_hand.v)' },
   {
@@ -44,14 +43,6 @@ const HANDS = [
   },
 ].map((h) => ({ ...h, file: fileURLToPath(new URL(`${h.top}.v`, import.meta.url)) }));
 type Hand = (typeof HANDS)[number];
-
-const synthCmd = (target: 'xilinx' | 'ice40', top: string) =>
-  target === 'xilinx' ? `synth_xilinx -nodsp -noiopad -flatten -top ${top}` : `synth_ice40 -top ${top}`;
-
-const lutsOf = (cells: Record<string, number>, target: 'xilinx' | 'ice40') =>
-  Object.entries(cells)
-    .filter(([k]) => (target === 'xilinx' ? /^LUT\d$/.test(k) : k === 'SB_LUT4'))
-    .reduce((s, [, n]) => s + n, 0);
 
 /** LUTs of a hand-written control PE. */
 async function handArea(h: Hand, target: 'xilinx' | 'ice40'): Promise<number> {
@@ -104,28 +95,6 @@ async function proveHandEqual(h: Hand, c: ResolvedConfig): Promise<void> {
     ];
     const r = await jobPool.run(() => runTool('yosys', ['-q', '-p', script.join('; ')], { cwd: dir }));
     if (r.exitCode !== 0) throw new Error(`the hand-written PE is not proved equal to ${pe}:\n${r.all}`);
-  } finally {
-    await rm(dir, { recursive: true, force: true });
-  }
-}
-
-async function area(c: ResolvedConfig, target: 'xilinx' | 'ice40'): Promise<number[]> {
-  const dir = await mkdtemp(join(tmpdir(), 'axgen-area-'));
-  try {
-    const files = emitRtl(c);
-    for (const f of files) await writeFile(join(dir, f.name), f.text);
-    const synth = (top: string) => synthCmd(target, top);
-    const script = [`read_verilog ${files.map((f) => f.name).join(' ')}`, 'design -save src'];
-    for (const t of TOPS) script.push('design -load src', synth(`${c.name}_${t}`), `tee -q -o ${t}.stat stat`);
-    const r = await jobPool.run(() => runTool('yosys', ['-q', '-p', script.join('; ')], { cwd: dir }));
-    if (r.exitCode !== 0) throw new Error(`yosys failed on ${c.name}:\n${r.all}`);
-    const out: number[] = [];
-    for (const t of TOPS) {
-      const mods = parseStat(await readFile(join(dir, `${t}.stat`), 'utf8'));
-      const top = mods.find((m) => m.name === `${c.name}_${t}`) ?? mods[0]!;
-      out.push(lutsOf(top.cells, target));
-    }
-    return out;
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

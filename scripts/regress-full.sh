@@ -21,6 +21,11 @@ mkdir -p "$out"
 AXGEN_NAME_SEED="${AXGEN_NAME_SEED:-$RANDOM$RANDOM}" AXGEN_NAME_RUNS="${AXGEN_NAME_RUNS:-30}" npx vitest run test/properties/names.test.ts
 status=0
 node bin/axgen.js regress --suite full --junit "$out/full.junit.xml" --json "$out/full.json" "$@" || status=$?
+# The utilisation table (bench/utilisation.ts): GEMMs up to 256x256x256 on 4x4 and 8x8 arrays of
+# both dataflows in Verilator, every command's counters and the totals equal to the cycle model.
+if [[ " $* " != *" --list "* ]]; then
+  npx tsx bench/utilisation.ts | tee "$out/utilisation.txt" || { us=$?; [[ $status -eq 0 ]] && status=$us; }
+fi
 if [[ "${AXGEN_SKIP_GATE:-0}" != 1 && " $* " != *" --list "* ]]; then
   npx tsx scripts/gate-matrix.ts "$out" || { gs=$?; [[ $status -eq 0 ]] && status=$gs; }
 fi

@@ -248,7 +248,7 @@ function scheduleRun(p: Program): void {
     p.waitDone();
     const last = cmds[group[group.length - 1]!]!;
     for (const [name, v] of [
-      ['CYCLES', last.cycles],
+      ['CYCLES', last.alone],
       ['MACS', last.macs],
       ['SKIPPED', last.skipped],
     ] as const) {

@@ -9,7 +9,7 @@
  */
 import type { Derived } from '../generator/config/derive.js';
 import type { ResolvedConfig } from '../generator/config/resolve.js';
-import { commandLimits, refusedSchedule, schedule, type Schedule } from '../generator/model/schedule.js';
+import { commandLimits, refusedSchedule, schedule, timeStream, type Schedule } from '../generator/model/schedule.js';
 import { operandRange } from '../generator/units/common.js';
 import type { StageParams } from '../generator/model/requant.js';
 import { MULT_BITS, SHIFT_BITS } from '../generator/units/output-stage.js';
@@ -270,13 +270,22 @@ export interface MultiSchedule {
 
 /** Schedules every case and concatenates the streams, keeping the map back to each case. */
 export function scheduleCases(c: ResolvedConfig, d: Derived, cases: GemmCase[]): MultiSchedule {
-  const all: Schedule = { commands: [], wBeats: [], aBeats: [], yBeats: [], pBeats: [], yRefs: [], Y: [] };
+  const all: Schedule = {
+    commands: [],
+    wBeats: [],
+    aBeats: [],
+    yBeats: [],
+    pBeats: [],
+    yRefs: [],
+    Y: [],
+    totalCycles: 0,
+  };
   const parts: MultiSchedule['parts'] = [];
   for (const gc of cases) {
     if (gc.refuse) {
       const s = refusedSchedule(c, gc.refuse.m, gc.refuse.k, gc.refuse.n);
       parts.push({ case: gc, schedule: s, Wm: [], firstCommand: all.commands.length, firstBeat: all.yBeats.length });
-      all.commands.push(s.commands[0]!);
+      all.commands.push({ ...s.commands[0]! });
       continue;
     }
     if (gc.W.length > c.array.maxK)
@@ -286,13 +295,15 @@ export function scheduleCases(c: ResolvedConfig, d: Derived, cases: GemmCase[]):
     parts.push({ case: gc, schedule: s, Wm, firstCommand: all.commands.length, firstBeat: all.yBeats.length });
     const off = all.commands.length;
     // Loops rather than push(...x): a large GEMM has more beats than the call stack has room for.
-    for (const x of s.commands) all.commands.push(x);
+    for (const x of s.commands) all.commands.push({ ...x });
     for (const x of s.wBeats) all.wBeats.push(x);
     for (const x of s.aBeats) all.aBeats.push(x);
     for (const x of s.yBeats) all.yBeats.push(x);
     for (const x of s.pBeats) all.pBeats.push(x);
     for (const r of s.yRefs) all.yRefs.push({ cmd: r.cmd + off, lanes: r.lanes });
   }
+  // The cases run back to back: the counters of the whole stream, commands overlapping.
+  timeStream(c, d, all);
   return { all, parts };
 }
 

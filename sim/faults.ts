@@ -83,12 +83,19 @@ export const faults: Fault[] = [
   {
     name: 'dropped-zero-flag',
     describe:
-      'weight-stationary: the flag that zeroes the partial sums entering the first fold of a command (first_q) is ignored, ' +
+      "weight-stationary: the flag that zeroes the partial sums entering the first fold of a command (the first-fold bit of the beat's tag) is ignored, " +
       "so the previous command's sums leak in. (Output-stationary exact arrays have no observable equivalent: their clear " +
       'and operand-valid flags are redundant because padding operands are zero and the drain empties every accumulator.)',
     appliesTo: ws,
     inject: (files, c) =>
-      edit(files, c, 'top', /first_q \? (?:\d+'d0|\{ACC_BITS\{1'b0\}\}) : buf_q/, 'buf_q', 'dropped-zero-flag'),
+      edit(
+        files,
+        c,
+        'top',
+        /tags\[\(TAP_RD\+1\)\*TAG_W \+ T_FIRST\] \? \{ACC_BITS\{1'b0\}\} : buf_q/,
+        'buf_q',
+        'dropped-zero-flag',
+      ),
   },
   {
     name: 'dropped-zero-flag-mitchell',
@@ -193,7 +200,9 @@ export const faults: Fault[] = [
     name: 'wrong-skew',
     describe: 'the activation skew of every row but the first is one cycle too long',
     appliesTo: (c) => c.array.rows >= 2,
-    inject: (files, c) => edit(files, c, 'top', /\.DEPTH\(r\)\) u_skew/, '.DEPTH(r + 1)) u_skew', 'wrong-skew'),
+    // Every row's edge is registered, then skewed: depth r + 1.
+    inject: (files, c) =>
+      edit(files, c, 'top', /\.DEPTH\(r \+ 1\)\) u_skew/, '.DEPTH(r + 1 + (r > 0 ? 1 : 0))) u_skew', 'wrong-skew'),
   },
 ];
 

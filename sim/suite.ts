@@ -51,15 +51,31 @@ interface Point {
   outputStage?: { bits: number; signed: boolean };
 }
 
-function entryFor(p: Point, index: number): SuiteEntry {
+function entryFor(pt: Point, index: number): SuiteEntry {
+  // A unit that supports only some operand formats (samples.operands) runs at those, in turn; the
+  // entry's name and description then give the signedness it really has.
+  const formats = samplesOf(units.find((u) => u.kind === pt.kind)!).operands;
+  const fixed = formats?.[index % formats.length];
+  const p: Point = fixed
+    ? {
+        ...pt,
+        sign:
+          fixed.activation.signed && fixed.weight.signed
+            ? 'signed'
+            : !fixed.activation.signed && !fixed.weight.signed
+              ? 'unsigned'
+              : 'mixed',
+      }
+    : pt;
   const df = p.dataflow === 'weight-stationary' ? 'ws' : 'os';
   const name =
     `r${index}_${p.kind.replace(/[^a-z0-9]/g, '')}${p.paramIndex}_${df}_${p.rows}x${p.cols}_${p.sign[0]}${p.zeroSkip ? '_zs' : ''}${p.outputStage ? '_st' : ''}${p.overflow === 'saturate' ? '_sat' : ''}`.slice(
       0,
       40,
     );
-  const operands =
-    p.sign === 'signed'
+  const operands = fixed
+    ? { activation: fixed.activation, weight: fixed.weight }
+    : p.sign === 'signed'
       ? { activation: { bits: 8, signed: true }, weight: { bits: 8, signed: true } }
       : p.sign === 'unsigned'
         ? { activation: { bits: 8, signed: false }, weight: { bits: 8, signed: false } }
@@ -67,7 +83,11 @@ function entryFor(p: Point, index: number): SuiteEntry {
   const accumulator = p.overflow === 'saturate' ? { bits: 18, overflow: 'saturate' } : { overflow: 'wrap' };
   const written: Record<string, unknown> = {
     name,
-    description: `regression: ${p.kind} ${JSON.stringify(p.params)}, ${p.dataflow}, ${p.rows}x${p.cols}, ${p.sign}${p.zeroSkip ? `, zeroSkip ${JSON.stringify(p.zeroSkip)}` : ''}${p.outputStage ? `, outputStage ${JSON.stringify(p.outputStage)}` : ''}${p.overflow === 'saturate' ? ', saturating' : ''}`,
+    description:
+      `regression: ${p.kind} ${JSON.stringify(p.params)}, ${p.dataflow}, ${p.rows}x${p.cols}, ${p.sign}${p.zeroSkip ? `, zeroSkip ${JSON.stringify(p.zeroSkip)}` : ''}${p.outputStage ? `, outputStage ${JSON.stringify(p.outputStage)}` : ''}${p.overflow === 'saturate' ? ', saturating' : ''}`.slice(
+        0,
+        200,
+      ), // the schema's limit (file paths in params are long)
     array: { rows: p.rows, cols: p.cols, maxK: 64, accDepth: 16 },
     dataflow: p.dataflow,
     precision: { ...operands, accumulator },

@@ -21,11 +21,13 @@ export function vectorTexts(d: Derived, s: Schedule): Record<string, string> {
   const beatsPerCmd = s.commands.map((_, i) => s.yRefs.filter((r) => r.cmd === i).length);
   return {
     'cmd.hex': file(s.commands.map((c) => `${hex(c.mLen)} ${hex(c.k)} ${hex(c.nLen)}`)),
-    'cnt.hex': file(
-      s.commands.map(
-        (c, i) => `${hex(beatsPerCmd[i]!)} ${hex(c.cycles)} ${hex(c.macs)} ${hex(c.skipped)} ${c.refused ? 1 : 0}`,
-      ),
-    ),
+    // Per command, then the totals (tot_cycles_o, tot_macs_o wrap at 32 bits).
+    'cnt.hex':
+      file(
+        s.commands.map(
+          (c, i) => `${hex(beatsPerCmd[i]!)} ${hex(c.cycles)} ${hex(c.macs)} ${hex(c.skipped)} ${c.refused ? 1 : 0}`,
+        ),
+      ) + `${hex(s.totalCycles % 2 ** 32)} ${hex(s.commands.reduce((n, c) => n + c.macs, 0) % 2 ** 32)}\n`,
     'w.hex': file(s.wBeats.map((b) => packBeat(b, d.wBits))),
     'a.hex': file(s.aBeats.map((b) => packBeat(b, d.aBits))),
     'y.hex': file(s.yBeats.map((b) => packBeat(b, d.yBits))),

@@ -74,6 +74,8 @@ function csrSpec(c: ResolvedConfig, d: Derived, m: RegMap, header: (t: string) =
     ...counterSources('CYCLES', 'cycles64', d.cycBits),
     ...counterSources('MACS', 'macs64', d.macBits),
     ...counterSources('SKIPPED', 'skipped64', d.macBits),
+    'TOT_CYCLES.VALUE': 'tot_cycles_i',
+    'TOT_MACS.VALUE': 'tot_macs_i',
     'ERR_ADDR.ADDR': 'err_addr_q',
   };
   const cv = csrView(m, src);

@@ -1,29 +1,16 @@
 /** `axgen accuracy <config> --model net.onnx --dataset …`: what the configured array does to a network's accuracy. */
 import { existsSync } from 'node:fs';
-import { availableParallelism } from 'node:os';
-import { readFile, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import type { CommandModule } from 'yargs';
 import { ConfigError, show } from '../infra/errors.js';
-import type { ResolvedConfig } from '../config/resolve.js';
 import { unitLabel } from '../config/derive.js';
 import { formatAccuracy } from '../data/accuracy.js';
-import { loadDataset, loadLabeledImages, type LabeledImages } from '../data/dataset.js';
-import {
-  accuracyReport,
-  arrayRunParallel,
-  datasetHash,
-  exactPredictions,
-  fileHash,
-  floatPredictions,
-  loadNetwork,
-  type AccuracyReport,
-} from '../inference/accuracy.js';
-import { networkConfigError } from '../onnx/check.js';
+import { loadDataset, loadLabeledImages } from '../data/dataset.js';
+import type { AccuracyReport } from '../inference/accuracy.js';
+import { DEFAULT_LAYER_IMAGES, runAccuracy } from '../inference/accuracy-run.js';
 import { GENERATOR_VERSION } from '../version.js';
-import { cached, contentKey, sourceHash } from '../infra/cache.js';
 import { checkReportFile, writeFileAtomically } from '../infra/files.js';
-import { countBar, progressWanted } from '../infra/progress.js';
+import { outputArg } from '../infra/write.js';
+import { progressWanted } from '../infra/progress.js';
 import { ConfigSession, forceOption, runCommand } from './common.js';
 import { USAGE } from './usage.js';
 
@@ -46,33 +33,10 @@ interface Args {
 const argError = (path: string, expected: string, received: unknown) =>
   new ConfigError('axgen accuracy', [{ path, expected, received: show(received) }]);
 
-/** Processes for the array run: AXGEN_JOBS, or the number of cores. */
-function defaultJobs(): number {
-  const env = Number(process.env.AXGEN_JOBS);
-  return Number.isInteger(env) && env > 0 ? env : availableParallelism();
-}
-
-/** Per-layer errors are computed on this many images (the first ones) by default. */
-export const DEFAULT_LAYER_IMAGES = 200;
-
 /** The float model of `x-int8.onnx` is `x.onnx` beside it, when that file exists. */
 export function knownFloatModel(model: string): string | undefined {
   const f = model.replace(/-int8\.onnx$/i, '.onnx');
   return f !== model && existsSync(f) ? f : undefined;
-}
-
-/** Predictions cached under the axgen cache by content key. */
-async function cachedPredictions(
-  kind: string,
-  key: string,
-  compute: () => Uint8Array,
-): Promise<{ pred: Uint8Array; hit: boolean }> {
-  let made: Uint8Array | undefined;
-  const { dir, hit } = await cached(kind, key, async (tmp) => {
-    made = compute();
-    await writeFile(join(tmp, 'predictions.bin'), made);
-  });
-  return { pred: made ?? new Uint8Array(await readFile(join(dir, 'predictions.bin'))), hit };
 }
 
 const pct = (x: number) => `${(100 * x).toFixed(2)} %`;
@@ -97,101 +61,6 @@ export function formatAccuracyReport(r: AccuracyReport, label: string, clockMHz:
       `    ${l.layer.padEnd(48)} mean |e| ${l.meanAbs.toFixed(4)}  worst ${l.worstAbs}  MRE ${Number.isNaN(l.meanRel) ? '-' : pct(l.meanRel)}  SNR ${Number.isFinite(l.snrDb) ? `${l.snrDb.toFixed(1)} dB` : '∞ (equal)'}`,
     );
   return lines.join('\n') + '\n';
-}
-
-/**
- * Runs the three models (float from the cache when present, exact int8 likewise, the configured
- * array likewise keyed by its config) and returns the report. Progress bars on stderr when `show`.
- */
-export async function runAccuracy(
-  c: ResolvedConfig,
-  model: string,
-  ds: LabeledImages,
-  opts: { limit?: number; floatModel?: string; layerImages?: number; progress?: boolean; jobs?: number },
-): Promise<{ report: AccuracyReport; cache: { float?: boolean; exact: boolean; array: boolean } }> {
-  const { net, issues } = loadNetwork(model, c);
-  // A config that cannot run the model is bad input (exit 1), as for axgen infer.
-  if (issues.length > 0) throw networkConfigError(model, c.name, issues);
-  const n = Math.min(opts.limit ?? ds.count, ds.count);
-  const layerImages = Math.min(n, opts.layerImages ?? DEFAULT_LAYER_IMAGES);
-  const dsHash = datasetHash(ds, n);
-  const mHash = fileHash(model);
-  const src = sourceHash([
-    'generator/config',
-    'generator/inference',
-    'generator/model',
-    'generator/onnx',
-    'generator/units',
-  ]);
-  const show = opts.progress ?? false;
-  let floatPred: Uint8Array | null = null;
-  let floatHit: boolean | undefined;
-  if (opts.floatModel) {
-    const fm = opts.floatModel;
-    const r = await cachedPredictions(
-      'accuracy-float',
-      contentKey(['float', fileHash(fm), dsHash, String(n), src]),
-      () => {
-        const bar = countBar('float', n, show);
-        try {
-          return floatPredictions(fm, ds, n, bar.tick);
-        } finally {
-          bar.stop();
-        }
-      },
-    );
-    floatPred = r.pred;
-    floatHit = r.hit;
-  }
-  const exact = await cachedPredictions(
-    'accuracy-exact',
-    contentKey([
-      'exact',
-      mHash,
-      dsHash,
-      String(n),
-      src,
-      String(c.precision.activation.bits),
-      String(c.precision.weight.bits),
-    ]),
-    () => {
-      const bar = countBar('int8 exact', n, show);
-      try {
-        return exactPredictions(net, c, ds, n, bar.tick);
-      } finally {
-        bar.stop();
-      }
-    },
-  );
-  let report: AccuracyReport | undefined;
-  const key = contentKey([
-    'array',
-    c.hash,
-    mHash,
-    dsHash,
-    String(n),
-    String(layerImages),
-    src,
-    floatPred ? Buffer.from(floatPred).toString('base64') : '',
-  ]);
-  const { dir, hit } = await cached('accuracy', key, async (tmp) => {
-    const bar = countBar('array', n, show);
-    let run;
-    try {
-      run = await arrayRunParallel(net, model, c, ds, n, layerImages, opts.jobs ?? defaultJobs(), bar.tick);
-    } finally {
-      bar.stop();
-    }
-    report = accuracyReport(net, c, ds, n, floatPred, exact.pred, run, layerImages);
-    await writeFile(
-      join(tmp, 'report.json'),
-      JSON.stringify(report, (_k, v: unknown) => (v === Infinity ? 'Infinity' : v)),
-    );
-  });
-  report ??= JSON.parse(await readFile(join(dir, 'report.json'), 'utf8'), (_k, v: unknown) =>
-    v === 'Infinity' ? Infinity : v,
-  ) as AccuracyReport;
-  return { report, cache: { float: floatHit, exact: exact.hit, array: hit } };
 }
 
 export const accuracyCommand: CommandModule<object, Args> = {
@@ -247,9 +116,9 @@ export const accuracyCommand: CommandModule<object, Args> = {
         throw argError('--dataset', 'either --dataset or --images with --labels', argv.dataset ?? 'neither');
       if (argv.images !== undefined && argv.labels === undefined)
         throw argError('--labels', 'the labels file of --images', 'nothing');
-      if (argv.json !== undefined && argv.json.trim() === '') throw argError('--json', 'a file name', argv.json);
+      const json = outputArg(argv.json, '--json');
       const jsonOpts = { arg: '--json', force: argv.force, kind: 'accuracy' } as const;
-      if (argv.json !== undefined) await checkReportFile(argv.json, jsonOpts);
+      if (json !== undefined) await checkReportFile(json, jsonOpts);
       if (argv['float-model'] !== undefined && !existsSync(argv['float-model']))
         throw argError('--float-model', 'an existing float ONNX file', argv['float-model']);
       const c = await s.load(argv.config);
@@ -273,7 +142,7 @@ export const accuracyCommand: CommandModule<object, Args> = {
       process.stdout.write(
         `  (${((performance.now() - t0) / 1000).toFixed(1)} s${cacheNote.length ? `; from the cache: ${cacheNote.join(', ')}` : ''})\n`,
       );
-      if (argv.json !== undefined) {
+      if (json !== undefined) {
         const doc = {
           generatorVersion: GENERATOR_VERSION,
           config: c.name,
@@ -292,11 +161,11 @@ export const accuracyCommand: CommandModule<object, Args> = {
           },
         };
         await writeFileAtomically(
-          argv.json,
+          json,
           JSON.stringify(doc, (_k, v: unknown) => (v === Infinity ? 'Infinity' : v), 2) + '\n',
           jsonOpts,
         );
-        process.stdout.write(`✔ wrote ${argv.json}\n`);
+        process.stdout.write(`✔ wrote ${json}\n`);
       }
     }, s.hash);
   },

@@ -1,5 +1,6 @@
 /** What every command shares: loading a config, and turning errors into exit codes and messages. */
-import { ConfigError, InternalError } from '../infra/errors.js';
+import { CircuitMismatchError, ConfigError, InternalError } from '../infra/errors.js';
+import { unitFor } from '../units/index.js';
 import { loadConfig } from '../config/load.js';
 import type { ResolvedConfig } from '../config/resolve.js';
 import { SimulatorCompileError, ToolMissingError } from '../infra/tools.js';
@@ -13,8 +14,9 @@ export const EXIT_USER = 1;
 export const EXIT_TOOL = 2;
 export const EXIT_INTERNAL = 3;
 /**
- * A check ran and found a difference (sim, unit, regress), a design does not fit (fpga), or the
- * simulator could not compile Verilog read from the user's folder (`sim --rtl`).
+ * A check ran and found a difference (sim, unit, regress, an imported circuit against its table), a
+ * design does not fit (fpga), or the simulator could not compile Verilog read from the user's folder
+ * (`sim --rtl`) or an imported circuit.
  */
 export const EXIT_CHECK_FAILED = 4;
 /** A sweep finished but some of its points failed (their errors are in the results). */
@@ -101,6 +103,7 @@ export function describeFailure(e: unknown, hash: string | undefined): { exitCod
   if (e instanceof ConfigError) return { exitCode: EXIT_USER, text: `${e.message}\nNothing was written.\n` };
   if (e instanceof ToolMissingError) return { exitCode: EXIT_TOOL, text: `✖ ${e.message}\n` };
   if (e instanceof SimulatorCompileError && e.userRtl) return { exitCode: EXIT_CHECK_FAILED, text: `✖ ${e.message}\n` };
+  if (e instanceof CircuitMismatchError) return { exitCode: EXIT_CHECK_FAILED, text: `✖ ${e.message}\n` };
   const fs = fsErrorLine(e);
   if (fs) return { exitCode: EXIT_USER, text: `${fs}\n` };
   if (e instanceof InternalError)
@@ -125,11 +128,20 @@ export async function runCommand(body: () => Promise<number | void>, hashOf?: ()
   }
 }
 
-/** Loads and resolves a config, remembering its hash for internal-error reports. */
+/**
+ * Loads and resolves a config, remembering its hash for internal-error reports. A unit whose RTL
+ * the user supplied (an imported circuit) is checked against its golden model here, before any
+ * command uses it (sim/external-check.ts; the verdict is cached).
+ */
 export class ConfigSession {
   config?: ResolvedConfig;
   async load(file: string): Promise<ResolvedConfig> {
     this.config = await loadConfig(file);
+    if (unitFor(this.config.multiplier.kind).checkBeforeUse) {
+      // Loaded only for such a unit: the simulation harness is not part of every command's start-up.
+      const { checkBeforeUse } = await import('../../sim/external-check.js');
+      await checkBeforeUse(this.config);
+    }
     return this.config;
   }
   hash = (): string | undefined => this.config?.hash;

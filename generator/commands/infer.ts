@@ -7,7 +7,7 @@ import { formatNetworkReport, NetworkRunFailed, simulateNetwork, type NetworkRep
 import { SIMULATOR_TOOL } from '../../sim/simulators.js';
 import { requireTools } from '../infra/tools.js';
 import { ConfigSession, EXIT_CHECK_FAILED, forceOption, runCommand } from './common.js';
-import { checkJobs, simulatorsOf } from './sim.js';
+import { checkJobs, simulatorsOf } from './checks.js';
 import { USAGE } from './usage.js';
 
 interface Args {
@@ -62,8 +62,8 @@ export const inferCommand: CommandModule<object, Args> = {
         throw argError('--model', 'an ONNX model file (.onnx)', argv.model);
       const inputs = (argv.input ?? []).map(String);
       if (inputs.length === 0) throw argError('--input', 'one or more input files (.pb or .npy)', 'nothing');
-      const simulators = simulatorsOf(argv.simulator);
-      checkJobs(argv.jobs);
+      const simulators = simulatorsOf(argv.simulator, 'axgen infer');
+      checkJobs(argv.jobs, 'axgen infer');
       const json = outputArg(argv.json, '--json');
       if (json !== undefined) await checkReportFile(json, { arg: '--json', force: argv.force, kind: 'infer' });
       const c = await s.load(argv.config);

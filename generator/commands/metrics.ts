@@ -8,6 +8,7 @@ import { GENERATOR_VERSION } from '../version.js';
 import { formatDesc } from '../units/verilog.js';
 import { ConfigSession, runCommand } from './common.js';
 import { USAGE } from './usage.js';
+import { checkSamples, checkSeed } from './checks.js';
 
 interface Args {
   config: string;
@@ -19,20 +20,6 @@ interface Args {
 
 const argError = (path: string, expected: string, received: unknown) =>
   new ConfigError('axgen metrics', [{ path, expected, received: show(received) }]);
-
-export function checkSeedArg(seed: number | undefined, cmd: string): number {
-  if (seed === undefined) return 1;
-  if (!Number.isSafeInteger(seed) || seed < 0 || seed > 0xffffffff)
-    throw new ConfigError(cmd, [{ path: '--seed', expected: 'an integer from 0 to 4294967295', received: show(seed) }]);
-  return seed;
-}
-
-export function checkSamplesArg(n: number | undefined, dflt: number, cmd: string): number {
-  if (n === undefined) return dflt;
-  if (!Number.isSafeInteger(n) || n < 1 || n > 100_000_000)
-    throw new ConfigError(cmd, [{ path: '--samples', expected: 'an integer from 1 to 100000000', received: show(n) }]);
-  return n;
-}
 
 const f = (v: number, d: number) => v.toFixed(d);
 
@@ -81,8 +68,8 @@ export const metricsCommand: CommandModule<object, Args> = {
   handler: async (argv) => {
     const s = new ConfigSession();
     await runCommand(async () => {
-      const seed = checkSeedArg(argv.seed, 'axgen metrics');
-      const samples = checkSamplesArg(argv.samples, 1_000_000, 'axgen metrics');
+      const seed = checkSeed(argv.seed, 'axgen metrics', 1);
+      const samples = checkSamples(argv.samples, 1_000_000, 'axgen metrics');
       if (argv.json !== undefined && argv.json.trim() === '') throw argError('--json', 'a file name', argv.json);
       if (argv.json !== undefined)
         await checkReportFile(argv.json, { arg: '--json', force: argv.force, kind: 'metrics' });

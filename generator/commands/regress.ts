@@ -9,7 +9,7 @@ import { outputArg } from '../infra/write.js';
 import { SIMULATOR_TOOL } from '../../sim/simulators.js';
 import { requireTools } from '../infra/tools.js';
 import { forceOption, runCommand, EXIT_CHECK_FAILED } from './common.js';
-import { checkJobs, checkSeed, checkStall, simulatorsOf } from './sim.js';
+import { checkJobs, checkSeed, checkStall, simulatorsOf } from './checks.js';
 import { USAGE } from './usage.js';
 
 interface Args {
@@ -58,10 +58,10 @@ export const regressCommand: CommandModule<object, Args> = {
           { path: '--suite', expected: SUITES.map((s) => `"${s}"`).join(', '), received: show(argv.suite) },
         ]);
       }
-      const simulators = simulatorsOf(argv.simulator);
-      const seed = checkSeed(argv.seed);
-      const stall = checkStall(argv.stall);
-      checkJobs(argv.jobs);
+      const simulators = simulatorsOf(argv.simulator, 'axgen regress');
+      const seed = checkSeed(argv.seed, 'axgen regress', 'random');
+      const stall = checkStall(argv.stall, 'axgen regress');
+      checkJobs(argv.jobs, 'axgen regress');
       const junit = outputArg(argv.junit, '--junit');
       const json = outputArg(argv.json, '--json');
       if (junit !== undefined) await checkReportFile(junit, { arg: '--junit', force: argv.force, kind: 'junit' });

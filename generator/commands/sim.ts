@@ -1,19 +1,17 @@
 import type { CommandModule } from 'yargs';
-import { randomInt } from 'node:crypto';
-import { ConfigError, show } from '../infra/errors.js';
 import type { ResolvedConfig } from '../config/resolve.js';
 import type { EmittedFile } from '../emit/rtl.js';
 import { parseGemm, type GemmShape } from '../../sim/cases.js';
 import { checkReportFile, writeFileAtomically, toJson } from '../infra/files.js';
 import { moveAside, outputArg } from '../infra/write.js';
-import { setJobs } from '../infra/pool.js';
 import { activity, progressWanted } from '../infra/progress.js';
 import { loadRtlFolder } from '../../sim/rtl-dir.js';
-import { formatReport, SIMULATORS, simulate, SimRunFailed, waveFile, type SimReport } from '../../sim/run.js';
-import { SIMULATOR_TOOL, type SimulatorName } from '../../sim/simulators.js';
+import { formatReport, simulate, SimRunFailed, waveFile, type SimReport } from '../../sim/run.js';
+import { SIMULATOR_TOOL } from '../../sim/simulators.js';
 import { requireTools } from '../infra/tools.js';
 import { ConfigSession, forceOption, runCommand, EXIT_CHECK_FAILED } from './common.js';
 import { USAGE } from './usage.js';
+import { argError, checkJobs, checkSeed, checkStall, simulatorsOf } from './checks.js';
 
 interface Args {
   config?: string;
@@ -29,44 +27,18 @@ interface Args {
   progress?: boolean;
 }
 
-function argError(path: string, expected: string, received: unknown): ConfigError {
-  return new ConfigError('axgen sim', [{ path, expected, received: show(received) }]);
-}
-
-export function simulatorsOf(arg: string): SimulatorName[] {
-  if (arg === 'both') return [...SIMULATORS];
-  if (arg === 'icarus' || arg === 'verilator') return [arg];
-  throw argError('--simulator', '"icarus", "verilator" or "both"', arg);
-}
+const CMD = 'axgen sim';
+const simArgError = (path: string, expected: string, received: unknown) => argError(CMD, path, expected, received);
 
 export function checkGemm(c: ResolvedConfig, text: string | undefined): GemmShape | undefined {
   if (text === undefined) return undefined;
   const g = parseGemm(text);
-  if (!g) throw argError('--gemm', 'MxKxN with three positive integers, e.g. 64x128x32', text);
+  if (!g) throw simArgError('--gemm', 'MxKxN with three positive integers, e.g. 64x128x32', text);
   if (g.k > c.array.maxK)
-    throw argError('--gemm', `K at most array.maxK=${c.array.maxK} (one command reduces over all of K)`, text);
+    throw simArgError('--gemm', `K at most array.maxK=${c.array.maxK} (one command reduces over all of K)`, text);
   // Keep one run within reason: the checker's files and the simulators scale with M·K·N.
-  if (g.m * g.k * g.n > 50_000_000) throw argError('--gemm', 'at most 50,000,000 MACs (M·K·N) in one run', text);
+  if (g.m * g.k * g.n > 50_000_000) throw simArgError('--gemm', 'at most 50,000,000 MACs (M·K·N) in one run', text);
   return g;
-}
-
-export function checkSeed(seed: number | undefined): number {
-  if (seed === undefined) return randomInt(0, 2 ** 31);
-  if (!Number.isSafeInteger(seed) || seed < 0 || seed > 0xffffffff)
-    throw argError('--seed', 'an integer from 0 to 4294967295', seed);
-  return seed;
-}
-
-export function checkStall(p: number): number {
-  if (!Number.isFinite(p) || p < 0 || p >= 1)
-    throw argError('--stall', 'a probability from 0 (no stalls) up to, not including, 1', p);
-  return p;
-}
-
-export function checkJobs(n: number | undefined): void {
-  if (n === undefined) return;
-  if (!Number.isInteger(n) || n < 1 || n > 256) throw argError('--jobs', 'an integer from 1 to 256', n);
-  setJobs(n);
 }
 
 export const simCommand: CommandModule<object, Args> = {
@@ -112,13 +84,16 @@ export const simCommand: CommandModule<object, Args> = {
     const s = new ConfigSession();
     await runCommand(async () => {
       if (argv.config !== undefined && argv.rtl !== undefined)
-        throw argError('--rtl', 'either a config file or --rtl DIR, not both', { config: argv.config, rtl: argv.rtl });
+        throw simArgError('--rtl', 'either a config file or --rtl DIR, not both', {
+          config: argv.config,
+          rtl: argv.rtl,
+        });
       if (argv.config === undefined && argv.rtl === undefined)
-        throw argError('config', 'a config file, or --rtl DIR naming a generated folder', 'nothing');
-      const simulators = simulatorsOf(argv.simulator);
-      const seed = checkSeed(argv.seed);
-      const stall = checkStall(argv.stall);
-      checkJobs(argv.jobs);
+        throw simArgError('config', 'a config file, or --rtl DIR naming a generated folder', 'nothing');
+      const simulators = simulatorsOf(argv.simulator, CMD);
+      const seed = checkSeed(argv.seed, CMD, 'random');
+      const stall = checkStall(argv.stall, CMD);
+      checkJobs(argv.jobs, CMD);
       // Report paths are checked before anything runs; with --force a file axgen did not write is
       // moved aside once the arguments are known good (the simulator copies the VCD in place).
       const json = outputArg(argv.json, '--json');

@@ -2,16 +2,16 @@
 import type { CommandModule } from 'yargs';
 import { join } from 'node:path';
 import cliProgress from 'cli-progress';
-import { ConfigError } from '../infra/errors.js';
-import { isTarget, TARGETS, type Target } from '../estimate/targets.js';
+import { TARGETS, type Target } from '../estimate/targets.js';
 import { jobPool } from '../infra/pool.js';
-import { loadSweep, parseShard, type Sweep } from '../sweep/spec.js';
+import { expandGrid, loadSweep, parseShard, type Sweep } from '../sweep/spec.js';
+import { unitFor } from '../units/index.js';
 import { runSweep, SweepInterrupted, type RunEvents, type RunOptions, type RunStats } from '../sweep/run.js';
 import { mergeResults, type SweepResults } from '../sweep/results.js';
 import { readResults, writeOutputs } from '../sweep/output.js';
 import { checkOutFolder, outputArg, OUT_EXISTING_HELP } from '../infra/write.js';
 import { forceOption, runCommand, EXIT_POINTS_FAILED } from './common.js';
-import { checkJobs } from './sim.js';
+import { checkJobs, checkTarget } from './checks.js';
 import { USAGE } from './usage.js';
 
 interface SweepArgs {
@@ -41,17 +41,9 @@ async function planSweep(argv: SweepArgs): Promise<SweepPlan> {
   const given = outputArg(argv.out, '--out');
   let target: Target | undefined;
   if (argv.target !== undefined) {
-    if (!isTarget(argv.target))
-      throw new ConfigError('--target', [
-        {
-          path: '--target',
-          expected: `one of ${TARGETS.map((t) => `"${t}"`).join(', ')}`,
-          received: JSON.stringify(argv.target),
-        },
-      ]);
-    target = argv.target;
+    target = checkTarget(argv.target, 'axgen sweep');
   }
-  checkJobs(argv.jobs);
+  checkJobs(argv.jobs, 'axgen sweep');
   const shard = argv.shard !== undefined ? parseShard(argv.shard) : null;
   if (argv.cache) process.env.AXGEN_CACHE = argv.cache;
   const sweep = await loadSweep(argv.spec, target ? { target } : {});
@@ -59,7 +51,25 @@ async function planSweep(argv: SweepArgs): Promise<SweepPlan> {
   const out = given ?? join('rtl-out', `sweep-${s.name}${shard ? `-shard-${shard.index}-of-${shard.count}` : ''}`);
   // Refused before any point runs, not after the sweep.
   await checkOutFolder(out, { force: argv.force });
+  await checkUserUnits(sweep);
   return { sweep, shard, out };
+}
+
+/**
+ * Imported circuits among the points are checked against their tables before any point runs, as a
+ * command does for its config (sim/external-check.ts; verdicts cached): exit 4 naming the pair.
+ */
+async function checkUserUnits(sweep: Sweep): Promise<void> {
+  const seen = new Set<string>();
+  for (const p of expandGrid(sweep).points) {
+    const c = p.config;
+    if (!c || !unitFor(c.multiplier.kind).checkBeforeUse) continue;
+    const key = JSON.stringify([c.multiplier, c.precision.activation, c.precision.weight]);
+    if (seen.has(key)) continue;
+    seen.add(key);
+    const { checkBeforeUse } = await import('../../sim/external-check.js');
+    await checkBeforeUse(c);
+  }
 }
 
 /** The progress of a running sweep: runSweep's hooks, and stop() for the bar. */

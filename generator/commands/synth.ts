@@ -1,13 +1,13 @@
 import type { CommandModule } from 'yargs';
 import { checkReportFile, toJson, writeFileAtomically } from '../infra/files.js';
 import { flowsOf, formatGateReport, gateCosim, gateSummary, type GateReport } from '../../sim/gate.js';
-import { ConfigError } from '../infra/errors.js';
 import { synthesize, formatSynth } from '../estimate/synth.js';
-import { isTarget, TARGETS } from '../estimate/targets.js';
+import { TARGETS } from '../estimate/targets.js';
 import { outputArg } from '../infra/write.js';
 import { activity, progressWanted } from '../infra/progress.js';
 import { ConfigSession, EXIT_CHECK_FAILED, forceOption, runCommand } from './common.js';
-import { checkGemm, checkSeed, checkStall, simulatorsOf } from './sim.js';
+import { checkGemm } from './sim.js';
+import { checkSeed, checkStall, checkTarget, simulatorsOf } from './checks.js';
 import { USAGE } from './usage.js';
 
 interface Args {
@@ -62,20 +62,12 @@ export const synthCommand: CommandModule<object, Args> = {
   handler: async (argv) => {
     const s = new ConfigSession();
     await runCommand(async () => {
-      if (!isTarget(argv.target)) {
-        throw new ConfigError('--target', [
-          {
-            path: '--target',
-            expected: `one of ${TARGETS.map((t) => `"${t}"`).join(', ')}`,
-            received: JSON.stringify(argv.target),
-          },
-        ]);
-      }
+      const target = checkTarget(argv.target, 'axgen synth');
       const json = outputArg(argv.json, '--json');
       if (json !== undefined) await checkReportFile(json, { arg: '--json', force: argv.force, kind: 'synth' });
-      const simulators = simulatorsOf(argv.simulator);
-      const seed = checkSeed(argv.seed);
-      const stall = checkStall(argv.stall);
+      const simulators = simulatorsOf(argv.simulator, 'axgen synth');
+      const seed = checkSeed(argv.seed, 'axgen synth', 'random');
+      const stall = checkStall(argv.stall, 'axgen synth');
       const c = await s.load(argv.config);
       const gemm = checkGemm(c, argv.gemm);
       const steps = activity(progressWanted(argv.progress));
@@ -83,12 +75,12 @@ export const synthCommand: CommandModule<object, Args> = {
         const end = steps.start(label);
         return (hit: boolean) => end(hit ? 'cached' : 'done');
       };
-      const r = await synthesize(c, argv.target, { onRun }).finally(() => steps.stop());
+      const r = await synthesize(c, target, { onRun }).finally(() => steps.stop());
       process.stdout.write(formatSynth(c.name, r));
       let verification: GateReport[] | undefined;
       if (argv.verify) {
         verification = [];
-        for (const flow of flowsOf(argv.target)) {
+        for (const flow of flowsOf(target)) {
           const g = await gateCosim(c, { flow, simulators, seed, gemm, stall, source: argv.config });
           process.stdout.write(formatGateReport(g));
           verification.push(g);

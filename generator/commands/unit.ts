@@ -12,7 +12,7 @@ import { checkUnits, describeFailures } from '../../sim/unit-harness.js';
 import { SIMULATOR_TOOL, type SimulatorName } from '../../sim/simulators.js';
 import { requireTools } from '../infra/tools.js';
 import { ConfigSession, forceOption, runCommand, EXIT_CHECK_FAILED } from './common.js';
-import { checkSamplesArg, checkSeedArg } from './metrics.js';
+import { checkSamples, checkSeed } from './checks.js';
 import { USAGE } from './usage.js';
 
 interface Args {
@@ -53,8 +53,8 @@ export const unitCommand: CommandModule<object, Args> = {
       const given = outputArg(argv.out, '--out');
       if (given !== undefined) await checkOutFolder(given, { force: argv.force });
       const sims = simulators(argv.check);
-      const seed = checkSeedArg(argv.seed, 'axgen unit');
-      const samples = checkSamplesArg(argv.samples, 20_000, 'axgen unit');
+      const seed = checkSeed(argv.seed, 'axgen unit', 1);
+      const samples = checkSamples(argv.samples, 20_000, 'axgen unit');
       const c = await s.load(argv.config);
       await requireTools(sims.map((x) => SIMULATOR_TOOL[x]));
       const files = emitUnit(c);

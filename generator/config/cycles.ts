@@ -1,21 +1,41 @@
 /**
- * Cycle model: the busy cycles one command takes on the generated array when no stream stalls,
- * equal to the RTL's cnt_cycles_o, which counts every busy cycle that is not a stall (a cycle
- * spent waiting for an input beat, for the result stream, or for a later fold's weights). With no
- * stall, busy_o is high for exactly this many cycles. See README "Cycle model".
+ * Cycle model: the cycles a stream of commands takes on the generated array when no stream stalls,
+ * equal to the RTL's counters (README "Cycle model"). The top advances in lockstep: a cycle in
+ * which a beat it needs is missing (an activation, a weight, or a free result slot) freezes the
+ * whole top and is a stall; every other cycle is one step of the deterministic schedule below, so
+ * the counters, which count only advancing cycles, do not depend on stalls.
  *
- * Weight-stationary, F = ceil(K/R) folds: R cycles to load the first fold's weights (the fold
- * starts in the cycle its last weight row arrives), then per fold M + R + C - 1 cycles (M beats
- * in, R + C - 1 to fill and drain the skewed pipeline). Later folds' weights load into shadow
- * registers during the previous fold, so their R cycles are hidden. A refused command (a
- * dimension of 0 or past the limits, model/schedule.ts refusedCommand) takes 0 cycles.
- * SCALE-Sim v2 counts 2R + C + M - 2 per fold (its preload included).
+ * Counters: cnt_cycles_o of a command = advancing cycles after the cycle it is accepted up to and
+ * including the cycle its last result beat leaves (0 for a refused command); tot_cycles_o = every
+ * advancing cycle in which at least one accepted command has not finished (busy_o high).
  *
- * Output-stationary: K + R + C - 2 cycles to stream and flush (SCALE-Sim's per-fold figure), then
- * M cycles to shift the results out of row 0.
+ * Weight-stationary (top_ws.v.hbs), with E = 1 (the registered array edge) and S = peStages (the
+ * PE's extra latency between its operand registers and its partial-sum update), F = ceil(K/R)
+ * folds per command, folds numbered g over the whole stream:
+ * - a command is accepted when the weight loader is done with the previous command, fewer than
+ *   CMD_SLOTS accepted commands are unfinished, and (refused commands only) none is unfinished;
+ * - fold g's R weight rows load one per cycle from L_g into weight bank g mod 2, at the earliest
+ *   the cycle after its command's acceptance, after fold g-1's rows, and once fold g-2 (same
+ *   bank) has passed: L_g >= t_(g-2) + M_(g-2) - 1 + E + C - 1 + S;
+ * - fold g's M activation beats enter on t_g .. t_g + M - 1 with t_g >= L_g + 1, after fold g-1's
+ *   beats, and, when it accumulates onto fold g-1 (same command), t_g >= t_(g-1) + R + 1 (fold
+ *   g-1's partial sum of row m is written to the accumulator buffer before fold g reads it);
+ * - a last fold's result beat m leaves R + E + S + C - 1 cycles after activation beat m entered.
+ * With M >= max(R + 1, C + S), folds stream back to back: one command takes F·M + R + C + S + 1 cycles
+ * alone, and a following command's weight load and first fold overlap its drain.
+ *
+ * Output-stationary (top_os.v.hbs): a command is accepted once the previous one's beats have
+ * entered; its K beats enter from the next cycle, except that its last beat waits until the
+ * previous command's results have drained (R + C - 1 + S + M_prev cycles after the previous last
+ * beat, since each PE moves its result to an output register when the last beat passes); M
+ * result beats leave from E + R + C - 1 + S cycles after the last beat. Alone: K + M + R + C + S - 1;
+ * back to back, a tile costs K + 1 cycles when K >= R + C + S + M_prev - 2.
+ *
+ * SCALE-Sim v2 counts 2R + C + M - 2 per fold (its preload included), R + C + K - 2 per OS tile.
  *
  * The requantizing output stage (units/output-stage.ts) adds OUT_STAGE_LATENCY = 0 cycles: it is
- * combinational after the de-skew, and a late parameter beat is a result-stream stall (not counted).
+ * combinational after the de-skew, and a late parameter beat freezes the top like any other
+ * missing beat (a stall, not counted).
  */
 export type Dataflow = 'weight-stationary' | 'output-stationary';
 
@@ -23,17 +43,163 @@ export interface ArrayShape {
   rows: number;
   cols: number;
   dataflow: Dataflow;
+  /** Extra PE latency (derive(c).peStages); 0 when absent. */
+  peStages?: number;
 }
+
+/** Cycles from the top's control to the array: the registered edge stage (weight-stationary). */
+export const EDGE_STAGES = 1;
+
+/** Commands accepted but not finished, at most (weight-stationary top, per-command counter slots). */
+export const CMD_SLOTS = 4;
 
 export function foldsOf(k: number, rows: number): number {
   return Math.ceil(k / rows);
 }
 
-/** Cycles of one command computing an M×K×N tile (M, N within one command's limits). */
-export function commandCycles(s: ArrayShape, m: number, k: number): number {
+/** One command of a stream: M×K (N does not change the timing); refused commands move no beat. */
+export interface StreamCommand {
+  m: number;
+  k: number;
+  refused?: boolean;
+}
+
+export interface StreamCycles {
+  /** cnt_cycles_o of each command, in order (0 for a refused one). */
+  perCommand: number[];
+  /** tot_cycles_o after the stream: cycles with an unfinished command (busy_o high). */
+  total: number;
+  /** Cycle of each command's acceptance and of its last result (no stalls, first acceptance 0). */
+  accepted: number[];
+  finished: number[];
+}
+
+/**
+ * The counters of a stream of commands sent back to back (each command offered as soon as the
+ * previous one was accepted). Weight-stationary follows the rules in this file's header;
+ * output-stationary commands do not overlap.
+ */
+export function streamCycles(s: ArrayShape, cmds: readonly StreamCommand[]): StreamCycles {
+  return s.dataflow === 'weight-stationary' ? wsStream(s, cmds) : osStream(s, cmds);
+}
+
+function osStream(s: ArrayShape, cmds: readonly StreamCommand[]): StreamCycles {
   const { rows: R, cols: C } = s;
-  if (s.dataflow === 'weight-stationary') return R + foldsOf(k, R) * (m + R + C - 1);
-  return k + R + C - 2 + m;
+  const S = s.peStages ?? 0;
+  const E = EDGE_STAGES;
+  const accepted: number[] = [];
+  const finished: number[] = [];
+  const perCommand: number[] = [];
+  let injFree = 0; // first cycle the injector takes a command
+  let nextOffer = 0;
+  let lastBeat = -Infinity; // previous command's last beat
+  let hold = 0; // cycles after it before the next last beat
+  for (const x of cmds) {
+    const live = finished.filter((_, j) => !cmds[j]!.refused);
+    let a = Math.max(nextOffer, injFree);
+    if (live.length >= CMD_SLOTS) a = Math.max(a, live[live.length - CMD_SLOTS]! + 1);
+    if (x.refused) {
+      if (live.length) a = Math.max(a, live[live.length - 1]! + 1);
+      accepted.push(a);
+      finished.push(a);
+      perCommand.push(0);
+      nextOffer = a + 1;
+      continue;
+    }
+    // Beats 0..K-2 on a+1..a+K-1; the last waits until the previous results have drained.
+    const last = Math.max(a + x.k, lastBeat + hold);
+    const done = last + E + R + C - 1 + S + x.m - 1;
+    accepted.push(a);
+    finished.push(done);
+    perCommand.push(done - a);
+    injFree = last + 1;
+    nextOffer = a + 1;
+    lastBeat = last;
+    hold = R + C - 1 + S + x.m;
+  }
+  return { perCommand, total: busyUnion(cmds, accepted, finished), accepted, finished };
+}
+
+/** Busy cycles: the union of (accepted, finished] over the commands that were not refused. */
+function busyUnion(cmds: readonly StreamCommand[], accepted: number[], finished: number[]): number {
+  let total = 0;
+  let covered = -Infinity;
+  for (const [i, x] of cmds.entries()) {
+    if (x.refused) continue;
+    const from = Math.max(accepted[i]! + 1, covered + 1);
+    if (finished[i]! >= from) total += finished[i]! - from + 1;
+    covered = Math.max(covered, finished[i]!);
+  }
+  return total;
+}
+
+function wsStream(s: ArrayShape, cmds: readonly StreamCommand[]): StreamCycles {
+  const { rows: R, cols: C } = s;
+  const S = s.peStages ?? 0;
+  const E = EDGE_STAGES;
+  const release = E + C - 1 + S;
+  const resultLag = R + E + S + C - 1;
+  const accepted: number[] = [];
+  const finished: number[] = [];
+  const perCommand: number[] = [];
+  // Per fold over the stream: row-0 load cycle, first beat, beats.
+  const L: number[] = [];
+  const T: number[] = [];
+  const Ms: number[] = [];
+  let loaderFree = 0; // first cycle the loader takes a command
+  let nextOffer = 0; // first cycle the next command is offered
+  for (const x of cmds) {
+    // Finished cycles of the unfinished commands still holding a slot.
+    const live = finished.filter((_, j) => !cmds[j]!.refused);
+    let a = Math.max(nextOffer, loaderFree);
+    if (live.length >= CMD_SLOTS) a = Math.max(a, live[live.length - CMD_SLOTS]! + 1);
+    if (x.refused) {
+      if (live.length) a = Math.max(a, live[live.length - 1]! + 1);
+      accepted.push(a);
+      finished.push(a);
+      perCommand.push(0);
+      nextOffer = a + 1;
+      continue;
+    }
+    const F = foldsOf(x.k, R);
+    let tLast = 0;
+    for (let f = 0; f < F; f++) {
+      const g = L.length;
+      let l = f === 0 ? a + 1 : L[g - 1]! + R;
+      if (f === 0 && g > 0) l = Math.max(l, L[g - 1]! + R);
+      if (g >= 2) l = Math.max(l, T[g - 2]! + Ms[g - 2]! - 1 + release);
+      let t = l + 1;
+      if (g > 0) t = Math.max(t, T[g - 1]! + Ms[g - 1]!);
+      if (f > 0) t = Math.max(t, T[g - 1]! + R + 1);
+      L.push(l);
+      T.push(t);
+      Ms.push(x.m);
+      tLast = t;
+    }
+    // The loader is busy through the last fold's last row; the command is offered next cycle.
+    loaderFree = L[L.length - 1]! + R;
+    const done = tLast + x.m - 1 + resultLag;
+    accepted.push(a);
+    finished.push(done);
+    perCommand.push(done - a);
+    nextOffer = a + 1;
+  }
+  return { perCommand, total: busyUnion(cmds, accepted, finished), accepted, finished };
+}
+
+/** Cycles of one command alone on an idle array (an M×K tile, M and N within one command's limits). */
+export function commandCycles(s: ArrayShape, m: number, k: number): number {
+  return streamCycles(s, [{ m, k }]).perCommand[0]!;
+}
+
+/**
+ * Upper bound of cnt_cycles_o for commands up to maxM×maxK: alone, plus waiting at most two folds
+ * and a drain behind the previous command (sizes the counter).
+ */
+export function commandCyclesBound(s: ArrayShape, maxM: number, maxK: number): number {
+  const { rows: R, cols: C } = s;
+  const S = s.peStages ?? 0;
+  return commandCycles(s, maxM, maxK) + 2 * Math.max(maxM, R + 1) + 2 * (R + C + S + EDGE_STAGES) + 4;
 }
 
 /** SCALE-Sim v2's figure for the same command (no stalls), for comparison in reports. */

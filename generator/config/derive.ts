@@ -8,7 +8,7 @@
  */
 import { unitFor } from '../units/index.js';
 import type { UnitContext, UnitDef } from '../units/types.js';
-import { commandCycles } from './cycles.js';
+import { commandCyclesBound } from './cycles.js';
 import { ubits } from '../units/verilog.js';
 import { ARRAY_FEATURES } from './features.js';
 import { productFormat, unitContext, type ProductFormat, type ResolvedConfig } from './resolve.js';
@@ -35,6 +35,11 @@ export interface Derived {
   mBits: number;
   kBits: number;
   nBits: number;
+  /**
+   * Extra cycles between a PE's operand registers and its partial-sum (accumulator) update: a
+   * uniform PE pipeline, which only adds latency (0: the PE multiplies and adds in one cycle).
+   */
+  peStages: number;
   /** Performance counter widths: wide enough for the largest command. */
   cycBits: number;
   macBits: number;
@@ -83,7 +88,8 @@ function compute(c: ResolvedConfig): Derived {
   const ws = c.dataflow === 'weight-stationary';
   const maxM = ws ? c.array.accDepth : R;
   const maxK = c.array.maxK;
-  const shape = { rows: R, cols: C, dataflow: c.dataflow };
+  const peStages = 0;
+  const shape = { rows: R, cols: C, dataflow: c.dataflow, peStages };
   const out = ARRAY_FEATURES.map((f) => f.model(c).output).find((o) => o !== undefined) ?? null;
   return {
     unit,
@@ -103,7 +109,8 @@ function compute(c: ResolvedConfig): Derived {
     // Wide enough for R + 1, so that "the fold is the last one" is never constant in the RTL.
     kBits: ubits(Math.max(maxK, R + 1)),
     nBits: ubits(C),
-    cycBits: ubits(commandCycles(shape, maxM, maxK)),
+    peStages,
+    cycBits: ubits(commandCyclesBound(shape, maxM, maxK)),
     macBits: ubits(maxM * maxK * C),
     skip: skipOf(c),
     out,

@@ -1,7 +1,7 @@
 /** Reads a written config from a `.ts` (default export) or `.json` file. */
 import { readFile } from 'node:fs/promises';
 import { existsSync, statSync } from 'node:fs';
-import { resolve as resolvePath, extname } from 'node:path';
+import { dirname, resolve as resolvePath, extname } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { ConfigError, type ConfigProblem } from '../infra/errors.js';
 import { resolveConfig, type ResolvedConfig } from './resolve.js';
@@ -96,5 +96,5 @@ function importProblem(e: unknown, path: string): ConfigProblem {
 }
 
 export async function loadConfig(file: string): Promise<ResolvedConfig> {
-  return resolveConfig(await loadWritten(file), file);
+  return resolveConfig(await loadWritten(file), file, { baseDir: dirname(resolvePath(file)) });
 }

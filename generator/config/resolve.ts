@@ -135,9 +135,10 @@ const rules: { name: string; check(c: ResolvedConfig, p: ProductFormat): ConfigP
 
 /**
  * Validates and resolves a written config. Throws ConfigError listing every problem.
- * `source` names where the config came from, for messages.
+ * `source` names where the config came from, for messages; `opts.baseDir` is the folder paths in it
+ * are relative to (a unit's files: the imported circuit), default the working folder.
  */
-export function resolveConfig(written: unknown, source = 'config'): ResolvedConfig {
+export function resolveConfig(written: unknown, source = 'config', opts: { baseDir?: string } = {}): ResolvedConfig {
   const problems = schemaProblems(written);
   if (problems.length > 0) throw new ConfigError(source, problems);
 
@@ -145,7 +146,11 @@ export function resolveConfig(written: unknown, source = 'config'): ResolvedConf
   if (!configDefaulter()(copy)) throw new ConfigError(source, schemaProblems(copy));
   const d = copy as unknown as DefaultedConfig;
   const unit = unitFor(d.multiplier.kind);
-  if (unit.normalize) (copy as { multiplier: unknown }).multiplier = unit.normalize(d.multiplier, unitContext(d));
+  if (unit.normalize)
+    (copy as { multiplier: unknown }).multiplier = unit.normalize(d.multiplier, unitContext(d), {
+      baseDir: opts.baseDir ?? process.cwd(),
+      source,
+    });
   const accumulator = d.precision.accumulator as { bits?: number; overflow: Overflow };
   // The unit's normalized parameters decide the product format; the rules and the default share it.
   const product = productFormat(d);

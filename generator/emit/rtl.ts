@@ -8,6 +8,7 @@ import type { ResolvedConfig } from '../config/resolve.js';
 import type { ModuleSpec, View } from '../units/types.js';
 import { ARRAY_FEATURES } from '../config/features.js';
 import { commandLimits } from '../model/schedule.js';
+import { CMD_SLOTS, EDGE_STAGES } from '../config/cycles.js';
 import { alignDeclarations } from './align.js';
 import { render } from './handlebars.js';
 
@@ -157,6 +158,28 @@ function cmdBadExpr(c: ResolvedConfig, d: Derived): string {
   return lines.join(` ||\n${' '.repeat(17)}`);
 }
 
+/** The per-command counter slots and the tag line shared by both tops (`tapLast`: the last tap). */
+function streamView(tapLast: number, tagW: number): View {
+  const slotBits = ubits(CMD_SLOTS - 1);
+  const inflBits = ubits(CMD_SLOTS);
+  return {
+    slots: s(CMD_SLOTS),
+    slotsLast: s(CMD_SLOTS - 1),
+    slotBits: s(slotBits),
+    slotMsb: msb(slotBits),
+    inflBits: s(inflBits),
+    inflMsb: msb(inflBits),
+    slotsLit: lit(inflBits, CMD_SLOTS),
+    inflExt: extendExpr('cmd_take', 1, inflBits, false),
+    inflDoneExt: extendExpr('cmd_end', 1, inflBits, false),
+    tagW: s(tagW),
+    tagLineBits: s(tapLast * tagW),
+    tagLineMsb: msb(tapLast * tagW),
+    tagsMsb: msb((tapLast + 1) * tagW),
+    tagShift: tapLast === 1 ? 'tag_in' : `{tag_q[${(tapLast - 1) * tagW - 1}:0], tag_in}`,
+  };
+}
+
 function topView(c: ResolvedConfig, d: Derived, ae: number, we: number): View {
   const R = d.rows;
   const C = d.cols;
@@ -193,41 +216,59 @@ function topView(c: ResolvedConfig, d: Derived, ae: number, we: number): View {
     skewOut: ws ? 'a_row[r*AE_BITS +: AE_BITS]' : '{av_row[r], a_row[r*AE_BITS +: AE_BITS]}',
   };
   if (ws) {
+    const S = d.peStages;
+    const E = EDGE_STAGES;
+    const tapY = R + E + S + C - 1;
+    const tagW = 5 + d.mBits + ubits(CMD_SLOTS - 1);
+    const sinceBits = ubits(R + 1);
+    const tot = 32;
     return {
       ...common,
-      foldOverhead: s(R + C - 1),
+      ...streamView(tapY, tagW),
+      rowsPlus1: s(R + 1),
+      aloneOverhead: s(R + C + S + E),
+      backToBackM: s(Math.max(R + 1, C + S)),
+      peStages: s(S),
+      tapRel: s(E + C - 1 + S),
+      tapY: s(tapY),
+      tapRd0: s(E + S - 1),
+      tapWr0: s(R + E + S),
+      addrBits: s(addrBits),
+      tagSlotLo: s(5 + d.mBits),
+      tapSk: s(E + R),
       kRows: lit(d.kBits, R),
-      mExt: extendExpr('m_q', d.mBits, idxBits, false),
-      mExtWire: idxBits !== d.mBits,
-      mIdx: idxBits !== d.mBits ? 'm_ext' : 'm_q',
-      idxYFirst: lit(idxBits, R + C - 1),
-      idxLastOffset: lit(idxBits, R + C - 2),
+      kvBits: s(kvBits),
       kvMsb: msb(kvBits),
       kvRows: lit(kvBits, R),
-      kvExt: extendExpr('kv', kvBits, macIncBits, false),
+      kvExt: extendExpr('cur_kv', kvBits, macIncBits, false),
+      nExt: extendExpr('cur_n', d.nBits, macIncBits, false),
+      macIncTot: extendExpr('mac_inc', macIncBits, tot, false),
       rowIdxBits: s(rowIdxBits),
       rowIdxMsb: msb(rowIdxBits),
       rowIdxLast: lit(rowIdxBits, R - 1),
+      sinceBits: s(sinceBits),
+      sinceMsb: msb(sinceBits),
+      sinceMin: lit(sinceBits, R + 1),
       addrMsb: msb(addrBits),
-      unusedOffsetHigh:
-        idxBits > addrBits
-          ? `      // Offsets outside 0..${c.array.accDepth - 1} only occur on cycles whose read or write is ignored.\n` +
-            `      wire unused_off_high = ^{rd_off[${idxBits - 1}:${addrBits}], wr_off[${idxBits - 1}:${addrBits}]};`
-          : '',
     };
   }
-  const last = R + C - 3;
+  // The PE's extra stages delay when its result reaches the output register (derive(c).peStages).
+  const E = EDGE_STAGES;
+  const S = d.peStages;
+  const tapDrain = E + R + C - 1 + S;
+  const holdBits = ubits(R + C - 2 + S + R);
   return {
     ...common,
-    runOverhead: s(R + C - 2),
-    kExt: extendExpr('k_q', d.kBits, idxBits, false),
-    kExtWire: idxBits !== d.kBits,
-    kIdx: idxBits !== d.kBits ? 'k_ext' : 'k_q',
-    idxLastExpr:
-      last >= 0
-        ? `${idxBits !== d.kBits ? 'k_ext' : 'k_q'} + ${idxBits}'d${last}`
-        : `${idxBits !== d.kBits ? 'k_ext' : 'k_q'} - ${idxBits}'d1`,
+    ...streamView(tapDrain, 2 + d.mBits),
+    aloneOverhead: s(R + C + S - 1),
+    holdDesc: `${R + C - 1 + S} + M`,
+    tapDrain: s(tapDrain),
+    tapDrainMinus1: s(tapDrain - 1),
+    holdBits: s(holdBits),
+    holdMsb: msb(holdBits),
+    holdSet: `${lit(holdBits, R + C - 2 + S)} + ${extendExpr('m_q', d.mBits, holdBits, false)}`,
     mIncExt: extendExpr('m_q', d.mBits, macIncBits, false),
+    macIncTot: extendExpr('mac_inc', macIncBits, 32, false),
   };
 }
 
@@ -272,13 +313,12 @@ export function moduleSpecs(c: ResolvedConfig): ModuleSpec[] {
     template: 'acc_add.v.hbs',
     view: accAddView(c, d, header('acc_add.v.hbs')),
   });
-  // Skew and de-skew lines exist only when there is more than one row or column.
-  if (d.rows > 1 || d.cols > 1)
-    specs.push({
-      module: `${c.name}_delay`,
-      template: 'delay.v.hbs',
-      view: { header: header('delay.v.hbs'), module: `${c.name}_delay` },
-    });
+  // Skew and de-skew lines; the registered array edge is one too.
+  specs.push({
+    module: `${c.name}_delay`,
+    template: 'delay.v.hbs',
+    view: { header: header('delay.v.hbs'), module: `${c.name}_delay` },
+  });
   if (ws) {
     const addrBits = ubits(c.array.accDepth - 1);
     specs.push({

@@ -5,14 +5,13 @@
  * unit-mapped weight (ASM's mapping), 0 when the zero-skip predicate skips the pair — the same
  * values generator/model/fast-gemm.ts tabulates for the golden model.
  *
- * Layouts (docs/accuracy.md, "Exported tables"):
- *   tfapprox  8-bit unsigned × 8-bit unsigned: 65,536 uint16 little-endian, entry a·256 + w — the
- *             binary multiplier table TFApprox (ehw-fit/tf-approximate, ApproxConv2DWithMinMaxVars'
- *             `mul_map_file`) loads for an 8×8 unsigned multiplier.
- *   adapt     8-bit signed × 8-bit signed: a C++ header with `int16_t lut[256][256]`, indexed by
- *             the operands' two's-complement bytes, lut[(uint8_t)a][(uint8_t)w] — AdaPT's LUT
- *             header for 8-bit signed multipliers (its LUT conversion notebook: "only 8bit signed
- *             multipliers ... a 256x256 C-array").
+ * Layouts (docs/accuracy.md, "Exported tables", where the readers' code is cited):
+ *   tfapprox  8-bit unsigned × 8-bit unsigned: 65,536 uint16 little-endian, no header, entry
+ *             a·256 + w — TFApprox reads its `mul_map_file` raw into a uint16 vector and fetches
+ *             entry (input << 8) | filter: the activation is the high byte.
+ *   adapt     8-bit signed × 8-bit signed: a C++ header defining `const int16_t lut[256][256]`,
+ *             indexed by the operands' two's-complement bytes, lut[(uint8_t)a][(uint8_t)w] —
+ *             AdaPT's kernels include axx_mults/<name>.h and add lut[(uint8_t)act][(uint8_t)wt].
  *   npy       any operands up to 8 bits: int32 array [A, W] (A, W: the operand ranges' sizes), entry
  *             [a − a_min][w − w_min], NumPy .npy v1.
  */

@@ -12,12 +12,12 @@ import { derive, type Derived } from '../config/derive.js';
 import { resolveConfig, type ResolvedConfig } from '../config/resolve.js';
 import { agreement, argmax, top1Accuracy, type AccuracySummary } from '../data/accuracy.js';
 import { IMAGE_PIXELS, type LabeledImages } from '../data/dataset.js';
-import { commandCycles } from '../config/cycles.js';
 import { checkNetwork, type NetworkIssue } from '../onnx/check.js';
 import { importModel, type GemmLayer, type Network } from '../onnx/import.js';
 import { decodeModel, intRange, sizeOf, type Tensor } from '../onnx/read.js';
 import { imageInput, prepareFloat, runFloat } from './float.js';
-import { im2col, infer, weightMat } from './run.js';
+import { infer, weightMat, type InferOptions } from './run.js';
+import { gemmCycles } from '../model/schedule.js';
 
 /** Error of one layer's int8 outputs on the configured array against exact int8 (docs/accuracy.md). */
 export interface LayerError {
@@ -78,15 +78,15 @@ export function exactConfig(c: ResolvedConfig): ResolvedConfig {
   return resolveConfig(w, `${c.name} (exact counterpart)`);
 }
 
-/** Cycles of one image on the array: every layer's GEMM cut into commands as the host schedule does. */
+/**
+ * Cycles of one image on the array: every layer's GEMM cut into commands as the host schedule
+ * does, each layer one stream of back-to-back commands (the next layer waits for its results).
+ */
 export function cyclesPerImage(net: Network, c: ResolvedConfig, d: Derived, rowsOf: (L: GemmLayer) => number): number {
-  const shape = { rows: d.rows, cols: d.cols, dataflow: c.dataflow };
-  const mStep = c.dataflow === 'weight-stationary' ? c.array.accDepth : d.rows;
   let cycles = 0;
   for (const L of net.layers) {
     const M = rowsOf(L);
-    for (let m0 = 0; m0 < M; m0 += mStep)
-      cycles += Math.ceil(L.N / d.cols) * commandCycles(shape, Math.min(mStep, M - m0), L.K);
+    if (M > 0) cycles += gemmCycles(c, d, M, L.K, L.N).total;
   }
   return cycles;
 }
@@ -105,11 +105,23 @@ function skipTables(
     const amin = r.min - L.inZeroPoint;
     const span = r.max - r.min + 1;
     const W = weightMat(L, 0, c, d);
+    // The predicate on every (activation, weight) pair once, then counted per weight row.
+    let wmin = 0;
+    let wmax = 0;
+    for (const w of W.data) {
+      if (w < wmin) wmin = w;
+      if (w > wmax) wmax = w;
+    }
+    const wspan = wmax - wmin + 1;
+    const skipAW = new Uint8Array(span * wspan);
+    for (let a = 0; a < span; a++)
+      for (let w = 0; w < wspan; w++) skipAW[a * wspan + w] = d.skip(a + amin, w + wmin) ? 1 : 0;
     const table = new Int32Array(L.K * span);
     for (let k = 0; k < L.K; k++)
       for (let a = 0; a < span; a++) {
         let n = 0;
-        for (let j = 0; j < L.N; j++) if (d.skip(a + amin, W.data[k * L.N + j]!)) n++;
+        const row = a * wspan - wmin;
+        for (let j = 0; j < L.N; j++) n += skipAW[row + W.data[k * L.N + j]!]!;
         table[k * span + a] = n;
       }
     out.set(L, { table, amin, span });
@@ -223,22 +235,22 @@ export function arrayRun(
   const index = new Map(net.layers.map((L, i) => [L, i]));
   let skipped = 0;
   let macs = 0;
+  // Skipped products counted on the centred activations each GEMM ran (its im2col rows for a Conv).
+  const countSkips: InferOptions = {};
+  if (skip.size > 0)
+    countSkips.onGemm = (L, gemms) => {
+      const st = skip.get(L)!;
+      for (const { A } of gemms)
+        for (let m = 0; m < A.rows; m++)
+          for (let k = 0; k < A.cols; k++) skipped += st.table[k * st.span + A.data[m * A.cols + k]! - st.amin]!;
+    };
   for (let i = start; i < end; i++) {
     const input = inputOf(net, ds, i);
-    const r = infer(net, c, d, input);
+    const r = infer(net, c, d, input, countSkips);
     predictions[i - start] = predict(net, r.tensors);
     for (const l of r.layers) {
       macs += l.macs;
       rows[index.get(l.layer)!] = l.M;
-      const st = skip.get(l.layer);
-      if (st) {
-        const x = r.tensors.get(l.layer.input)!;
-        const A = l.layer.conv
-          ? im2col(l.layer, x)
-          : { rows: l.M, cols: l.layer.K, data: Int32Array.from(x.data, (v) => v - l.layer.inZeroPoint) };
-        for (let m = 0; m < A.rows; m++)
-          for (let k = 0; k < A.cols; k++) skipped += st.table[k * st.span + A.data[m * A.cols + k]! - st.amin]!;
-      }
     }
     if (i < layerImages) {
       const x = infer(net, e, de, input).tensors;
@@ -350,15 +362,26 @@ export interface ShardJob {
   layerImages: number;
 }
 
-/** Images per shard below which a run stays in this process (a shard's start-up costs about a second). */
+/** Images per shard below which a run stays in this process (a shard's start-up costs about half a second). */
 export const MIN_SHARD_IMAGES = 250;
 
+export interface ParallelOptions {
+  /** Shard processes at most (each takes a slot of the job pool while it runs). */
+  jobs: number;
+  /** Images per shard below which the run stays in this process (default MIN_SHARD_IMAGES). */
+  minShard?: number;
+  /** Called once per image finished. */
+  tick?: () => void;
+}
+
 /**
- * The configured-array run over the first `n` images, split into consecutive ranges run by
- * `jobs` processes in parallel (each a node process running accuracy-shard with this process's
- * loader flags) when there are at least MIN_SHARD_IMAGES per shard; else in this process. Same
- * result either way (ranges put together in order; sums added).
- * @throws Error naming the shard when a shard process fails
+ * The configured-array run over the first `n` images, split into consecutive ranges run by up to
+ * `jobs` shard processes in parallel when each gets at least `minShard` images; else in this
+ * process. A shard is a node process running accuracy-shard (with this process's loader flags),
+ * started through runTool, so it is tracked and ended with axgen like every other tool, and it
+ * takes a slot of the job pool (generator/infra/pool.ts). Same result either way (ranges put
+ * together in order, sums added; test/inference/accuracy.test.ts checks it).
+ * @throws Error naming the shard and its images when a shard process fails
  */
 export async function arrayRunParallel(
   net: Network,
@@ -367,15 +390,22 @@ export async function arrayRunParallel(
   ds: LabeledImages,
   n: number,
   layerImages: number,
-  jobs: number,
-  tick: () => void = () => undefined,
+  o: ParallelOptions,
 ): Promise<ArrayRun> {
-  const shards = Math.max(1, Math.min(jobs, Math.floor(n / MIN_SHARD_IMAGES)));
+  const tick = o.tick ?? (() => undefined);
+  const shards = Math.max(1, Math.min(o.jobs, Math.floor(n / Math.max(1, o.minShard ?? MIN_SHARD_IMAGES))));
   if (shards < 2) return arrayRun(net, c, ds, n, layerImages, tick);
-  const { spawn } = await import('node:child_process');
-  const { fileURLToPath } = await import('node:url');
-  const here = fileURLToPath(import.meta.url);
-  const entry = here.replace(/accuracy\.(ts|js)$/, 'accuracy-shard.$1');
+  const [{ fileURLToPath }, { runTool }, { jobPool }] = await Promise.all([
+    import('node:url'),
+    import('../infra/children.js'),
+    import('../infra/pool.js'),
+  ]);
+  const entry = fileURLToPath(import.meta.url).replace(/accuracy\.(ts|js)$/, 'accuracy-shard.$1');
+  // From the TypeScript sources (tsx, vitest), the shard needs tsx's loader too.
+  const loader =
+    entry.endsWith('.ts') && !process.execArgv.some((a) => a.includes('tsx'))
+      ? ['--import', import.meta.resolve('tsx')]
+      : [];
   const runs = await Promise.all(
     Array.from({ length: shards }, (_, s) => {
       const start = Math.floor((s * n) / shards);
@@ -389,31 +419,23 @@ export async function arrayRunParallel(
         end,
         layerImages,
       };
-      return new Promise<ArrayRun>((resolve, reject) => {
-        // From the TypeScript sources (tsx), the shard needs tsx's loader too.
-        const loader =
-          entry.endsWith('.ts') && !process.execArgv.some((a) => a.includes('tsx'))
-            ? ['--import', import.meta.resolve('tsx')]
-            : [];
-        const child = spawn(process.execPath, [...process.execArgv, ...loader, entry], {
-          stdio: ['pipe', 'pipe', 'pipe'],
+      return jobPool.run(async () => {
+        const r = await runTool(process.execPath, [...process.execArgv, ...loader, entry], {
+          input: JSON.stringify(job),
+          onStderr: (chunk) => {
+            for (const ch of chunk) if (ch === '\x01') tick();
+          },
         });
-        let out = '';
-        let err = '';
-        child.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
-        child.stderr.setEncoding('utf8').on('data', (d: string) => {
-          for (const ch of d)
-            if (ch === '\x01') tick();
-            else err += ch;
-        });
-        child.on('error', reject);
-        child.on('close', (code) => {
-          if (code !== 0)
-            return reject(new Error(`accuracy shard ${s} (images ${start}..${end - 1}) exited ${code}: ${err.trim()}`));
-          const r = JSON.parse(out) as ArrayRun & { predictions: number[] };
-          resolve({ ...r, predictions: Uint8Array.from(r.predictions) });
-        });
-        child.stdin.end(JSON.stringify(job));
+        if (r.exitCode !== 0 || r.failed) {
+          const err = String(r.stderr ?? '')
+            .replaceAll('\x01', '')
+            .trim();
+          throw new Error(
+            `accuracy shard ${s} (images ${start}..${end - 1}) ${r.exitCode === undefined ? 'could not start' : `exited ${r.exitCode}`}: ${err || r.message}`,
+          );
+        }
+        const out = JSON.parse(String(r.stdout)) as ArrayRun & { predictions: number[] };
+        return { ...out, predictions: Uint8Array.from(out.predictions) };
       });
     }),
   );

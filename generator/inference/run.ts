@@ -24,10 +24,11 @@ import { accumulateNum, fastGemm, type Mat } from '../model/fast-gemm.js';
 import {
   clampTo,
   dequantizeLinear,
-  quantizeLinear,
+  quantizeLinearIn,
   quantizeScale,
   requantFixed,
-  requantFloat,
+  outRange,
+  requantFloatIn,
   type OutFormat,
   type OutputStage,
 } from '../model/requant.js';
@@ -267,32 +268,43 @@ function runGemm(
   }
   // Y rows in batch order, M×N overall.
   const N = L.N;
-  const accs = new Float64Array(M * N);
-  let o = 0;
-  for (const y of Y) {
-    accs.set(y, o);
-    o += y.length;
+  let accs = Y[0]!;
+  if (Y.length > 1) {
+    accs = new Float64Array(M * N);
+    let o = 0;
+    for (const y of Y) {
+      accs.set(y, o);
+      o += y.length;
+    }
   }
   const outLen = M * N;
   const res = new Float64Array(outLen);
   let diffs = 0;
+  // acc + bias in the accumulator's format: the plain sum while it lies in the accumulator's range
+  // (and is a safe integer), else accumulateNum, which wraps or saturates it.
+  const bias = L.bias;
+  const accLo = Math.max(d.accSigned ? -(2 ** (d.accBits - 1)) : 0, -Number.MAX_SAFE_INTEGER);
+  const accHi = Math.min(d.accSigned ? 2 ** (d.accBits - 1) - 1 : 2 ** d.accBits - 1, Number.MAX_SAFE_INTEGER);
+  const withBias = (v: number, n: number): number => {
+    if (!bias) return v;
+    const s = v + bias[n]!;
+    return s >= accLo && s <= accHi ? s : accumulateNum(d, v, bias[n]!);
+  };
   if (L.output_.kind === 'int32') {
-    for (let i = 0; i < outLen; i++) res[i] = L.bias ? accumulateNum(d, accs[i]!, L.bias[i % N]!) : accs[i]!;
+    for (let i = 0; i < outLen; i++) res[i] = withBias(accs[i]!, i % N);
   } else {
     const q = L.output_;
     const st = rule === 'fixed-point' || compare ? outputStage(L) : null;
-    const fmt = formatOf(q.dtype);
-    for (let i = 0; i < outLen; i++) {
-      const n = i % N;
-      const fixed = st ? requantFixed(BigInt(accs[i]!), n, st, d) : 0;
-      let flt = 0;
-      if (rule === 'onnx-float' || compare) {
-        const withBias = L.bias ? accumulateNum(d, accs[i]!, L.bias[n]!) : accs[i]!;
-        flt = requantFloat(withBias, q.scale[n]!, q.zeroPoint, q.relu, fmt);
+    const { min, max } = outRange(formatOf(q.dtype));
+    for (let m = 0, i = 0; m < M; m++)
+      for (let n = 0; n < N; n++, i++) {
+        const fixed = st ? requantFixed(BigInt(accs[i]!), n, st, d) : 0;
+        let flt = 0;
+        if (rule === 'onnx-float' || compare)
+          flt = requantFloatIn(withBias(accs[i]!, n), q.scale[n]!, q.zeroPoint, q.relu, min, max);
+        if (compare && fixed !== flt) diffs++;
+        res[i] = rule === 'fixed-point' ? fixed : flt;
       }
-      if (compare && fixed !== flt) diffs++;
-      res[i] = rule === 'fixed-point' ? fixed : flt;
-    }
   }
   if (inStage) {
     // Results the RTL's output stage produced replace the model's, batch by batch.
@@ -375,7 +387,7 @@ function runHost(s: Exclude<Step, { kind: 'gemm' }>, x: Tensor): Tensor {
     case 'clip':
       return { ...x, data: x.data.map((v) => Math.fround(clampTo(v, { min: s.min, max: s.max }))) };
     case 'quantize': {
-      const fmt = formatOf(s.dtype);
+      const { min, max } = outRange(formatOf(s.dtype));
       if (s.axisScales) {
         const inner = sizeOf(x.dims.slice(s.axis! + 1));
         const chans = x.dims[s.axis!]!;
@@ -384,11 +396,15 @@ function runHost(s: Exclude<Step, { kind: 'gemm' }>, x: Tensor): Tensor {
           dims: x.dims,
           data: x.data.map((v, i) => {
             const ch = Math.floor(i / inner) % chans;
-            return quantizeLinear(v, s.axisScales![ch]!, s.axisZps![ch]!, fmt);
+            return quantizeLinearIn(v, s.axisScales![ch]!, s.axisZps![ch]!, min, max);
           }),
         };
       }
-      return { dtype: s.dtype, dims: x.dims, data: x.data.map((v) => quantizeLinear(v, s.scale, s.zeroPoint, fmt)) };
+      return {
+        dtype: s.dtype,
+        dims: x.dims,
+        data: x.data.map((v) => quantizeLinearIn(v, s.scale, s.zeroPoint, min, max)),
+      };
     }
     case 'dequantize': {
       const inner = sizeOf(x.dims.slice(s.axis + 1));

@@ -1,6 +1,6 @@
 /**
  * Every external program axgen starts (simulators and their builds, Yosys, nextpnr, icepack, the
- * version probes) goes through runTool, which
+ * version probes, the shard processes of `axgen accuracy`) goes through runTool, which
  *  - starts it in its own process group (execa `detached: true`), so a Ctrl-C typed in the terminal
  *    reaches only axgen, and axgen decides: the sweep finishes its points in flight on the first
  *    Ctrl-C and stops on the second; every other command ends its tools and exits 130;
@@ -47,6 +47,10 @@ export interface ToolRunOptions {
   env?: NodeJS.ProcessEnv;
   /** Milliseconds; the result then has `timedOut` set. */
   timeout?: number;
+  /** Text written to the program's stdin (then closed). */
+  input?: string;
+  /** Called with each chunk of the program's stderr as it arrives (progress reports); `all` still has it. */
+  onStderr?: (chunk: string) => void;
 }
 
 /**
@@ -57,7 +61,9 @@ export interface ToolRunOptions {
 export async function runTool(cmd: string, args: readonly string[], o: ToolRunOptions = {}) {
   const { execa } = await import('execa');
   install();
-  const sub = execa(cmd, args, { ...o, reject: false, all: true, detached: true });
+  const { onStderr, ...opts } = o;
+  const sub = execa(cmd, args, { ...opts, reject: false, all: true, detached: true });
+  if (onStderr) sub.stderr?.on('data', (b: Buffer | string) => onStderr(b.toString()));
   const pid = sub.pid;
   if (pid !== undefined) live.add(pid);
   try {

@@ -26,6 +26,17 @@ export class ConfigError extends Error {
   }
 }
 
+/**
+ * A circuit the user supplied (an imported multiplier) disagrees with its golden model, or does not
+ * compile, in the check run before first use (sim/external-check.ts): the CLI exits 4.
+ */
+export class CircuitMismatchError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'CircuitMismatchError';
+  }
+}
+
 /** A failure on a valid config: a bug in axgen, reported with the config hash so it can be replayed. */
 export class InternalError extends Error {
   constructor(

@@ -145,12 +145,12 @@ export function fastGemm(c: ResolvedConfig, d: Derived, A: Mat, W: Mat): Float64
     for (let k = 0; k < K; k++) aBase[k] = (Ad[aRow + k]! - aMin) * wSpan;
     const yRow = m * N;
     if (intTable && !stepClamp) {
-      for (let n = 0; n < N; n++) {
-        const wRow = n * K;
-        let s = 0;
-        for (let k = 0; k < K; k++) s = (s + intTable[aBase[k]! + wT[wRow + k]!]!) | 0;
-        Y[yRow + n] = d.saturate || (s >= accLo && s <= accHi) ? s : wrapTo(s, d.accBits, d.accSigned);
-      }
+      intRow(intTable, aBase, wT, K, N, Y, yRow);
+      if (!d.saturate)
+        for (let n = 0; n < N; n++) {
+          const s = Y[yRow + n]!;
+          if (s < accLo || s > accHi) Y[yRow + n] = wrapTo(s, d.accBits, d.accSigned);
+        }
     } else if (table) {
       for (let n = 0; n < N; n++) {
         const wRow = n * K;
@@ -178,6 +178,28 @@ export function fastGemm(c: ResolvedConfig, d: Derived, A: Mat, W: Mat): Float64
     }
   }
   return Y;
+}
+
+/**
+ * One output row of the int32 path: Y[yRow + n] = Σ_k table[aBase[k] + wT[n·K + k]], k ascending,
+ * in int32 arithmetic (the caller checked that no sum leaves ±2^31). A small monomorphic function,
+ * so V8 compiles its loop on its own.
+ */
+function intRow(
+  table: Int32Array,
+  aBase: Int32Array,
+  wT: Int32Array,
+  K: number,
+  N: number,
+  Y: Float64Array,
+  yRow: number,
+): void {
+  for (let n = 0; n < N; n++) {
+    const wRow = n * K;
+    let s = 0;
+    for (let k = 0; k < K; k++) s = (s + table[aBase[k]! + wT[wRow + k]!]!) | 0;
+    Y[yRow + n] = s;
+  }
 }
 
 /**

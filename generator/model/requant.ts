@@ -201,14 +201,37 @@ export function onnxScale(sa: number, sw: number, sy: number): number {
  * zero point. `acc` already includes the bias; `scale` is an fp32 value (onnxScale).
  */
 export function requantFloat(acc: number, scale: number, zeroPoint: number, relu: boolean, out: OutFormat): number {
+  const r = outRange(out);
+  return requantFloatIn(acc, scale, zeroPoint, relu, r.min, r.max);
+}
+
+/**
+ * requantFloat with the output range given as [min, max] (outRange of the output format), for
+ * loops over a layer's outputs that compute the range once.
+ */
+export function requantFloatIn(
+  acc: number,
+  scale: number,
+  zeroPoint: number,
+  relu: boolean,
+  min: number,
+  max: number,
+): number {
   let y = roundHalfEven(Math.fround(Math.fround(acc) * scale)) + zeroPoint;
   if (relu && y < zeroPoint) y = zeroPoint;
-  return clampTo(y, outRange(out));
+  return y < min ? min : y > max ? max : y;
 }
 
 /** ONNX QuantizeLinear of an fp32 value: saturate(roundHalfEven(fp32(x / scale)) + zeroPoint). */
 export function quantizeLinear(x: number, scale: number, zeroPoint: number, out: OutFormat): number {
-  return clampTo(roundHalfEven(Math.fround(x / scale)) + zeroPoint, outRange(out));
+  const r = outRange(out);
+  return quantizeLinearIn(x, scale, zeroPoint, r.min, r.max);
+}
+
+/** quantizeLinear with the output range given as [min, max] (for loops that compute it once). */
+export function quantizeLinearIn(x: number, scale: number, zeroPoint: number, min: number, max: number): number {
+  const y = roundHalfEven(Math.fround(x / scale)) + zeroPoint;
+  return y < min ? min : y > max ? max : y;
 }
 
 /** ONNX DequantizeLinear: fp32((q − zeroPoint) · scale). */

@@ -5,7 +5,14 @@
  */
 import type { Derived } from '../config/derive.js';
 import type { ResolvedConfig } from '../config/resolve.js';
-import { commandCycles, foldsOf } from '../config/cycles.js';
+import {
+  commandCycles,
+  foldsOf,
+  streamCycles,
+  type ArrayShape,
+  type StreamCommand,
+  type StreamCycles,
+} from '../config/cycles.js';
 import { fastGemm, fromRows } from './fast-gemm.js';
 import { mapWeights } from './gemm.js';
 import { applyOutputStage, checkStageParams, paramBeatOf, type StageParams } from './requant.js';
@@ -18,8 +25,13 @@ export interface Command {
   n0: number;
   nLen: number;
   k: number;
-  /** Expected counter values at the end of the command. */
+  /**
+   * Expected counter values at the end of the command. `cycles` with the commands of the stream
+   * sent back to back (timeStream); `alone` when the command runs on an idle array (the AXI
+   * wrapper's driver starts one at a time).
+   */
   cycles: number;
+  alone: number;
   macs: number;
   /** Real products the zero-skip logic skips (0 without zero-skip). */
   skipped: number;
@@ -51,6 +63,43 @@ export interface Schedule {
   yRefs: { cmd: number; lanes: (LaneRef | null)[] }[];
   /** The full expected result: the raw accumulators (before any output stage). */
   Y: bigint[][];
+  /** tot_cycles_o after the stream (cycles with an unfinished command), commands back to back. */
+  totalCycles: number;
+}
+
+/** The cycle model's shape of a config (generator/config/cycles.ts). */
+export function shapeOf(c: ResolvedConfig, d: Derived): ArrayShape {
+  return { rows: d.rows, cols: d.cols, dataflow: c.dataflow, peStages: d.peStages };
+}
+
+/**
+ * The commands an M×K×N GEMM becomes, in schedule() order (M cut by commandLimits(c).m, N by the
+ * columns; each command carries the whole K), as the cycle model takes them.
+ */
+export function gemmCommands(c: ResolvedConfig, d: Derived, M: number, K: number, N: number): StreamCommand[] {
+  const mStep = commandLimits(c).m;
+  const out: StreamCommand[] = [];
+  for (let m0 = 0; m0 < M; m0 += mStep)
+    for (let n0 = 0; n0 < N; n0 += d.cols) out.push({ m: Math.min(mStep, M - m0), k: K });
+  return out;
+}
+
+/** The cycle model of an M×K×N GEMM sent as one stream of commands (no stalls; see cycles.ts). */
+export function gemmCycles(c: ResolvedConfig, d: Derived, M: number, K: number, N: number): StreamCycles {
+  return streamCycles(shapeOf(c, d), gemmCommands(c, d, M, K, N));
+}
+
+/**
+ * Sets `cycles` of every command and `totalCycles` for the stream sent back to back, as the cycle
+ * model predicts (commands overlap on the weight-stationary top).
+ */
+export function timeStream(c: ResolvedConfig, d: Derived, s: Schedule): void {
+  const t = streamCycles(
+    shapeOf(c, d),
+    s.commands.map((x) => ({ m: x.mLen, k: x.k, refused: x.refused })),
+  );
+  s.commands.forEach((x, i) => (x.cycles = t.perCommand[i]!));
+  s.totalCycles = t.total;
 }
 
 /**
@@ -92,13 +141,14 @@ export function refusedCommand(c: ResolvedConfig, m: number, k: number, n: numbe
 export function refusedSchedule(c: ResolvedConfig, m: number, k: number, n: number): Schedule {
   if (!refusedCommand(c, m, k, n)) throw new Error(`internal error: command ${m}x${k}x${n} is within the limits`);
   return {
-    commands: [{ m0: 0, mLen: m, n0: 0, nLen: n, k, cycles: 0, macs: 0, skipped: 0, refused: true }],
+    commands: [{ m0: 0, mLen: m, n0: 0, nLen: n, k, cycles: 0, alone: 0, macs: 0, skipped: 0, refused: true }],
     wBeats: [],
     aBeats: [],
     yBeats: [],
     pBeats: [],
     yRefs: [],
     Y: [],
+    totalCycles: 0,
   };
 }
 
@@ -120,14 +170,23 @@ export function schedule(c: ResolvedConfig, d: Derived, A: number[][], W: number
   const Y = Array.from({ length: M }, (_, m) => Array.from(Yf.subarray(m * N, (m + 1) * N), (v) => BigInt(v)));
   const ws = c.dataflow === 'weight-stationary';
   const mStep = ws ? c.array.accDepth : R;
-  const shape = { rows: R, cols: C, dataflow: c.dataflow };
+  const shape = shapeOf(c, d);
   const at = (mat: number[][], i: number, j: number) => mat[i]?.[j] ?? 0;
   const st = d.out ? (stage ?? unityStage(N)) : undefined;
   if (st) checkStageParams(d, st, N, d.out!);
   // What leaves the array: the accumulators, or the output stage's results.
   const Yout = st ? applyOutputStage(d, Y, st) : Y;
   const pad = st ? BigInt(st.zeroPoint) : 0n;
-  const s: Schedule = { commands: [], wBeats: [], aBeats: [], yBeats: [], pBeats: [], yRefs: [], Y };
+  const s: Schedule = {
+    commands: [],
+    wBeats: [],
+    aBeats: [],
+    yBeats: [],
+    pBeats: [],
+    yRefs: [],
+    Y,
+    totalCycles: 0,
+  };
   if (st) s.stage = st;
   if (K > c.array.maxK) throw new Error(`K=${K} exceeds array.maxK=${c.array.maxK}`);
   for (let m0 = 0; m0 < M; m0 += mStep) {
@@ -146,7 +205,8 @@ export function schedule(c: ResolvedConfig, d: Derived, A: number[][], W: number
         n0,
         nLen,
         k: K,
-        cycles: commandCycles(shape, mLen, K),
+        cycles: 0,
+        alone: commandCycles(shape, mLen, K),
         macs: mLen * K * nLen,
         skipped,
         refused: false,
@@ -174,5 +234,6 @@ export function schedule(c: ResolvedConfig, d: Derived, A: number[][], W: number
       }
     }
   }
+  timeStream(c, d, s);
   return s;
 }

@@ -288,6 +288,25 @@ export function importModel(model: ModelProto, opts: ImportOptions = {}): Networ
       if (!isInt8(t)) fail(label, `${what} of type int8 or uint8`, t);
     };
     const newName = (suffix: string) => `${out}::${suffix}`;
+    /**
+     * An integer-valued op (Relu, MaxPool, Reshape) between DequantizeLinear and its consumer runs
+     * on the quantized tensor `q` (already pushed as a step) and is dequantized again with the same
+     * scale and zero point, so the QDQ pattern continues after it.
+     */
+    const dequantizeAgain = (x: Desc, q: string, shape: number[]) => {
+      const dq = x.dq!;
+      desc.set(q, { ...desc.get(dq.of)!, shape });
+      desc.set(out, { dtype: 'float', shape, dq: { ...dq, of: q } });
+      steps.push({
+        kind: 'dequantize',
+        name: nodeName,
+        input: q,
+        output: out,
+        scale: Float64Array.of(dq.scale),
+        zeroPoint: Float64Array.of(dq.zeroPoint),
+        axis: 1,
+      });
+    };
 
     switch (op) {
       case 'Constant': {
@@ -516,17 +535,7 @@ export function importModel(model: ModelProto, opts: ImportOptions = {}): Networ
         if (x.dq) {
           const q = newName('relu');
           steps.push({ kind: 'relu', name: nodeName, input: x.dq.of, output: q, floor: x.dq.zeroPoint });
-          desc.set(q, { ...desc.get(x.dq.of)!, shape: x.shape });
-          desc.set(out, { dtype: 'float', shape: x.shape, dq: { ...x.dq, of: q } });
-          steps.push({
-            kind: 'dequantize',
-            name: nodeName,
-            input: q,
-            output: out,
-            scale: Float64Array.of(x.dq.scale),
-            zeroPoint: Float64Array.of(x.dq.zeroPoint),
-            axis: 1,
-          });
+          dequantizeAgain(x, q, x.shape);
           continue;
         }
         if (x.dtype !== 'float') fail(label, 'a Relu on a dequantized or float tensor', x.dtype);
@@ -557,17 +566,7 @@ export function importModel(model: ModelProto, opts: ImportOptions = {}): Networ
         if (max && x.dq) {
           const q = newName('maxpool');
           steps.push({ ...step, input: x.dq.of, output: q, float: false });
-          desc.set(q, { ...desc.get(x.dq.of)!, shape: outShape });
-          desc.set(out, { dtype: 'float', shape: outShape, dq: { ...x.dq, of: q } });
-          steps.push({
-            kind: 'dequantize',
-            name: nodeName,
-            input: q,
-            output: out,
-            scale: Float64Array.of(x.dq.scale),
-            zeroPoint: Float64Array.of(x.dq.zeroPoint),
-            axis: 1,
-          });
+          dequantizeAgain(x, q, outShape);
           continue;
         }
         if (x.dtype !== 'float') fail(label, 'a pooling on a dequantized (QDQ) tensor', x.dtype);
@@ -596,19 +595,8 @@ export function importModel(model: ModelProto, opts: ImportOptions = {}): Networ
         const src = x.dq ? x.dq.of : ins[0]!;
         const q = x.dq ? newName(op.toLowerCase()) : out;
         steps.push({ kind: 'reshape', name: nodeName, input: src, output: q, shape });
-        if (x.dq) {
-          desc.set(q, { ...desc.get(x.dq.of)!, shape });
-          desc.set(out, { dtype: 'float', shape, dq: { ...x.dq, of: q } });
-          steps.push({
-            kind: 'dequantize',
-            name: nodeName,
-            input: q,
-            output: out,
-            scale: Float64Array.of(x.dq.scale),
-            zeroPoint: Float64Array.of(x.dq.zeroPoint),
-            axis: 1,
-          });
-        } else desc.set(out, { ...x, shape });
+        if (x.dq) dequantizeAgain(x, q, shape);
+        else desc.set(out, { ...x, shape });
         continue;
       }
       case 'Clip': {

@@ -177,7 +177,10 @@ function errorRegs(): Register[] {
   ];
 }
 
-/** ID_* at 0x30..0x50: magic, generator version, config hash, shape, format and output-stage parameter beat (constants). */
+/**
+ * ID_* at 0x30..0x4C and ID_PARAM at 0x58 (after the totals at 0x50, 0x54): magic, generator
+ * version, config hash, shape, format and output-stage parameter beat (constants).
+ */
 function identityRegs(c: ResolvedConfig, d: Derived): Register[] {
   const hashWords = [0, 1, 2, 3].map((i) => parseInt(c.hash.slice(i * 8, i * 8 + 8), 16));
   return [
@@ -267,7 +270,7 @@ function identityRegs(c: ResolvedConfig, d: Derived): Register[] {
     },
     {
       name: 'ID_PARAM',
-      offset: 0x50,
+      offset: 0x58,
       access: 'ro',
       description:
         'Output stage parameter beat: its width in bits (s_axis_p TDATA holds it, rounded up to bytes) and the width of one column lane {shift[6:0], multiplier[30:0], bias}; 0 without a stage.',
@@ -316,6 +319,21 @@ function counterRegs(base: number, name: string, what: string, bits: number): Re
   ];
 }
 
+/** Free-running totals since reset (32 bits, wrapping), over every command, overlapped or not. */
+function totalRegs(): Register[] {
+  const reg = (name: string, offset: number, what: string): Register => ({
+    name,
+    offset,
+    access: 'ro',
+    description: `${what} since reset (32 bits, wrapping; not cleared by START).`,
+    fields: [{ name: 'VALUE', lsb: 0, width: 32, kind: 'value', description: what }],
+  });
+  return [
+    reg('TOT_CYCLES', 0x50, 'Advancing cycles with a command unfinished (busy cycles that are not stalls)'),
+    reg('TOT_MACS', 0x54, 'MACs issued by every command'),
+  ];
+}
+
 export function regMap(c: ResolvedConfig, d: Derived): RegMap {
   const regs: Register[] = [
     ...controlRegs(),
@@ -325,7 +343,10 @@ export function regMap(c: ResolvedConfig, d: Derived): RegMap {
     ...counterRegs(0x24, 'SKIPPED', 'MACs skipped by zero-skip in the last command', d.macBits),
     ...errorRegs(),
     ...identityRegs(c, d),
+    ...totalRegs(),
   ];
+  // In address order (ID_PARAM at 0x58 follows the totals).
+  regs.sort((a, b) => a.offset - b.offset);
   return { name: c.name, dataBits: 32, addrBits: 8, registers: regs };
 }
 

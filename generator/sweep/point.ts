@@ -18,6 +18,9 @@ import { schedule } from '../model/schedule.js';
 import { GENERATOR_VERSION } from '../version.js';
 import { SYNTH_NAME, SYNTH_SCRIPT_VERSION, synthesisRtl, synthesize, type SynthResult } from '../estimate/synth.js';
 import type { Target } from '../estimate/targets.js';
+import { loadDataset, type LabeledImages } from '../data/dataset.js';
+import { runAccuracy } from '../inference/accuracy-run.js';
+import type { AccuracyFigure } from './spec.js';
 
 export interface Throughput {
   /** R×C: one MAC per PE per cycle at best. */
@@ -42,12 +45,27 @@ export interface Fmax {
   nextpnr: string;
 }
 
+/** A point's accuracy on the sweep's network and images (spec.accuracy; docs/accuracy.md). */
+export interface PointAccuracy {
+  images: number;
+  /** Top-1 accuracy of the point's array (fraction). */
+  top1: number;
+  /** Top-1 accuracy of the same network in int8 with the exact multiplier (fraction). */
+  exactTop1: number;
+  /** Fraction of images where the array predicts the class exact int8 predicts. */
+  agreement: number;
+  /** Skipped MACs / all MACs on these images, or null without zero-skip. */
+  zeroSkipRate: number | null;
+}
+
 /** What a point's cache entry holds: everything but the point's name and place in the grid. */
 export interface PointFigures {
   synth: SynthResult;
   metrics: ErrorMetrics;
   throughput: Throughput;
   fmax?: Fmax;
+  /** With spec.accuracy (cached apart from the rest, by accuracy-run.ts). */
+  accuracy?: PointAccuracy;
 }
 
 export interface PointOptions {
@@ -55,6 +73,8 @@ export interface PointOptions {
   gemm: { m: number; k: number; n: number };
   metrics: { samples: number; seed: number };
   placeAndRoute?: { device: string; clockMHz: number; seed: number };
+  /** The accuracy figure (not part of the point's own cache key: its runs have their own entries). */
+  accuracy?: AccuracyFigure;
 }
 
 /** Bumped when what a point entry holds changes. */
@@ -76,7 +96,7 @@ export function throughputOf(c: ResolvedConfig, gemm: { m: number; k: number; n:
   // golden-model work it also does trivial.
   const zeros = (r: number, k: number) => Array.from({ length: r }, () => new Array<number>(k).fill(0));
   const s = schedule(c, derive(c), zeros(gemm.m, gemm.k), zeros(gemm.k, gemm.n));
-  const cycles = s.commands.reduce((a, x) => a + x.cycles, 0);
+  const cycles = s.totalCycles;
   const macs = gemm.m * gemm.k * gemm.n;
   return {
     peakMacsPerCycle: peak,
@@ -118,7 +138,7 @@ export async function pointKey(c: ResolvedConfig, o: PointOptions): Promise<stri
     yosys.version,
     SYNTH_SCRIPT_VERSION,
     pnr,
-    canonicalJson(o),
+    canonicalJson({ ...o, accuracy: undefined }),
   ]);
 }
 
@@ -147,5 +167,35 @@ export async function pointFigures(
     entry = await cached('sweep-point', key, compute);
     figures = JSON.parse(await readFile(join(entry.dir, 'point.json'), 'utf8')) as PointFigures;
   }
-  return { figures, hit: entry.hit };
+  if (!o.accuracy) return { figures, hit: entry.hit };
+  const acc = await pointAccuracy(c, o.accuracy);
+  return { figures: { ...figures, accuracy: acc.figure }, hit: entry.hit && acc.hit };
+}
+
+const datasets = new Map<string, Promise<LabeledImages>>();
+
+/**
+ * The accuracy figure of one point through runAccuracy (its cache: config hash, model hash,
+ * dataset hash, N); the dataset is read once per process. The array run's shards take job-pool
+ * slots like the synthesis jobs.
+ * @throws ConfigError when the config cannot run the model (the point then fails with the reason)
+ */
+export async function pointAccuracy(
+  c: ResolvedConfig,
+  a: AccuracyFigure,
+): Promise<{ figure: PointAccuracy; hit: boolean }> {
+  let ds = datasets.get(a.dataset);
+  if (!ds) datasets.set(a.dataset, (ds = loadDataset(a.dataset, 'test')));
+  const images = await ds;
+  const { report, cache } = await runAccuracy(c, a.model, images, { limit: a.images, layerImages: 1 });
+  return {
+    figure: {
+      images: report.images,
+      top1: report.array.accuracy,
+      exactTop1: report.exact.accuracy,
+      agreement: report.agreement,
+      zeroSkipRate: report.zeroSkipRate,
+    },
+    hit: cache.array,
+  };
 }

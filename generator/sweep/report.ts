@@ -4,7 +4,7 @@
  * HTML; Pareto-optimal points are ringed and joined by the dashed front line.
  */
 import { TARGET_DEFS } from '../estimate/targets.js';
-import { areaOf, fmaxOf, mreOf, paretoGroup, type PointResult, type SweepResults } from './results.js';
+import { accuracyOf, areaOf, fmaxOf, mreOf, paretoGroup, type PointResult, type SweepResults } from './results.js';
 
 const fmt = (v: number | null | undefined, digits = 2): string =>
   v === null || v === undefined || !Number.isFinite(v) ? '—' : Number.isInteger(v) ? String(v) : v.toFixed(digits);
@@ -25,6 +25,7 @@ interface Row {
 function table(r: SweepResults): { head: string[]; rows: Row[] } {
   const def = TARGET_DEFS[r.sweep.target];
   const fmaxCol = r.sweep.placeAndRoute !== null;
+  const accCol = Boolean(r.sweep.accuracy);
   const head = [
     '#',
     ...r.sweep.axes,
@@ -37,11 +38,12 @@ function table(r: SweepResults): { head: string[]; rows: Row[] } {
     'MACs/cycle',
     `cycles ${r.sweep.gemm.m}×${r.sweep.gemm.k}×${r.sweep.gemm.n}`,
     ...(fmaxCol ? ['fmax MHz'] : []),
+    ...(accCol ? ['top-1 %', 'agreement %'] : []),
     'Pareto',
     'status',
   ];
   const rows = r.points.map((p) => ({
-    pareto: p.pareto?.areaMre === true || p.pareto?.areaFmax === true,
+    pareto: p.pareto?.areaMre === true || p.pareto?.areaFmax === true || p.pareto?.areaAccuracy === true,
     cells: [
       String(p.index),
       ...r.sweep.axes.map((a) => p.tokens[a] ?? ''),
@@ -54,7 +56,14 @@ function table(r: SweepResults): { head: string[]; rows: Row[] } {
       fmt(p.throughput?.macsPerCycle, 2),
       fmt(p.throughput?.cycles),
       ...(fmaxCol ? [p.fmax ? (p.fmax.fits ? fmt(p.fmax.fmaxMHz) : 'does not fit') : '—'] : []),
-      [p.pareto?.areaMre ? 'area/MRE' : '', p.pareto?.areaFmax ? 'area/fmax' : ''].filter(Boolean).join(', ') || '',
+      ...(accCol ? [fmt(accuracyOf(p)), fmt(p.accuracy ? 100 * p.accuracy.agreement : NaN, 1)] : []),
+      [
+        p.pareto?.areaMre ? 'area/MRE' : '',
+        p.pareto?.areaFmax ? 'area/fmax' : '',
+        p.pareto?.areaAccuracy ? 'area/accuracy' : '',
+      ]
+        .filter(Boolean)
+        .join(', ') || '',
       p.status === 'ok' ? 'ok' : `${p.status}: ${(p.error ?? '').split('\n')[0]}`,
     ],
   }));
@@ -79,9 +88,22 @@ function notes(r: SweepResults): string[] {
       ? `fmax: nextpnr-ice40 on ${r.sweep.placeAndRoute.device} (clock constraint ${r.sweep.placeAndRoute.clockMHz} MHz, seed ${r.sweep.placeAndRoute.seed}) ` +
         'of the whole accelerator synthesized flat without DSPs inside the timing harness of generator/fpga (not hierarchical); a point that does not fit has no fmax.'
       : 'fmax: not measured (the sweep has no `placeAndRoute`).',
+    ...(r.sweep.accuracy
+      ? [
+          `Accuracy: top-1 of each point's array (golden model of its unit, zero-skip and accumulator, as \`axgen accuracy\`) with ` +
+            `${r.sweep.accuracy.model} on the first ${r.sweep.accuracy.images} ${r.sweep.accuracy.dataset} test images` +
+            `${exactTop1(r)}; agreement: images where the array predicts the class exact int8 predicts.`,
+        ]
+      : []),
     `Tools: ${r.tools.yosys}${r.tools.nextpnr ? `; ${r.tools.nextpnr}` : ''}; axgen ${r.generatorVersion}.`,
   ];
   return out;
+}
+
+/** ", int8 with the exact multiplier: x %" from the first point that has it. */
+function exactTop1(r: SweepResults): string {
+  const p = r.points.find((q) => q.accuracy);
+  return p?.accuracy ? `; int8 with the exact multiplier: ${fmt(100 * p.accuracy.exactTop1)} %` : '';
 }
 
 export function reportMarkdown(r: SweepResults): string {
@@ -104,7 +126,7 @@ export function reportMarkdown(r: SweepResults): string {
       (row) => `| ${row.cells.map((c, i) => (i === 0 && row.pareto ? `**${c}**` : mdEscape(c))).join(' | ')} |`,
     ),
     '',
-    'Bold: Pareto-optimal among the points of the same array shape and dataflow (area vs MRE, or area vs fmax).',
+    'Bold: Pareto-optimal among the points of the same array shape and dataflow (area vs MRE, area vs fmax, or area vs accuracy).',
     '',
   ];
   const bad = r.points.filter((p) => p.status !== 'ok');
@@ -123,7 +145,7 @@ export function reportMarkdown(r: SweepResults): string {
   return lines.join('\n');
 }
 
-interface PlotDatum {
+export interface PlotDatum {
   x: number;
   y: number;
   unit: string;
@@ -133,7 +155,7 @@ interface PlotDatum {
   group: string;
 }
 
-function plotSpec(
+export function plotSpec(
   title: string,
   xTitle: string,
   yTitle: string,
@@ -187,7 +209,7 @@ function plotSpec(
   };
 }
 
-async function renderSvg(spec: Record<string, unknown>): Promise<string> {
+export async function renderSvg(spec: Record<string, unknown>): Promise<string> {
   const vega = await import('vega');
   const vl = await import('vega-lite');
   const compiled = vl.compile(spec as never).spec;
@@ -199,7 +221,7 @@ async function renderSvg(spec: Record<string, unknown>): Promise<string> {
 
 const sizeOf = (p: PointResult) => (p.config ? `${p.config.array.rows}×${p.config.array.cols}` : '?');
 
-/** The plots of the report as SVG strings (area vs MRE; area vs fmax when any point has one). */
+/** The plots of the report as SVG strings (area vs MRE; area vs accuracy and area vs fmax when any point has one). */
 export async function reportPlots(r: SweepResults): Promise<{ title: string; svg: string }[]> {
   const def = TARGET_DEFS[r.sweep.target];
   const ok = r.points.filter((p) => p.status === 'ok');
@@ -219,6 +241,27 @@ export async function reportPlots(r: SweepResults): Promise<{ title: string; svg
   if (mre.length > 0) {
     const title = 'Area vs mean relative error';
     plots.push({ title, svg: await renderSvg(plotSpec(title, 'MRE % (symlog)', areaTitle, mre, true)) });
+  }
+  const acc = ok
+    .filter((p) => Number.isFinite(areaOf(p)) && Number.isFinite(accuracyOf(p)))
+    .map((p) => ({
+      x: accuracyOf(p),
+      y: areaOf(p),
+      unit: p.unit ?? '?',
+      size: sizeOf(p),
+      pareto: p.pareto?.areaAccuracy === true,
+      name: p.name,
+      group: paretoGroup(p),
+    }));
+  if (acc.length > 0) {
+    const a = r.sweep.accuracy!;
+    const title = 'Area vs top-1 accuracy';
+    plots.push({
+      title,
+      svg: await renderSvg(
+        plotSpec(title, `top-1 % (${a.model}, ${a.images} ${a.dataset} test images)`, areaTitle, acc, false),
+      ),
+    });
   }
   const fm = ok
     .filter((p) => Number.isFinite(areaOf(p)) && Number.isFinite(fmaxOf(p)))

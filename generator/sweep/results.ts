@@ -20,8 +20,11 @@ export interface PointResult extends Partial<PointFigures> {
   configHash: string | null;
   unit: string | null;
   config: ResolvedConfig | null;
-  /** Pareto-optimal among the ok points of the same array shape and dataflow: area vs MRE (both minimised); area vs fmax (null without fmax). */
-  pareto?: { areaMre: boolean; areaFmax: boolean | null };
+  /**
+   * Pareto-optimal among the ok points of the same array shape and dataflow: area vs MRE (both
+   * minimised); area vs fmax (null without fmax); area vs accuracy (null without spec.accuracy).
+   */
+  pareto?: { areaMre: boolean; areaFmax: boolean | null; areaAccuracy?: boolean | null };
 }
 
 export interface SweepResults {
@@ -36,6 +39,8 @@ export interface SweepResults {
     gemm: { m: number; k: number; n: number };
     metrics: { samples: number; seed: number };
     placeAndRoute: { device: string; clockMHz: number; seed: number } | null;
+    /** spec.accuracy as written (absent in results written before it existed). */
+    accuracy?: { model: string; dataset: string; images: number } | null;
     gridPoints: number;
     droppedByFilters: number;
     points: number;
@@ -69,6 +74,8 @@ export function paretoFront<T>(items: readonly T[], objectives: readonly Objecti
 export const areaOf = (p: PointResult) => p.synth?.area.total ?? NaN;
 export const mreOf = (p: PointResult) => p.metrics?.mrePct ?? NaN;
 export const fmaxOf = (p: PointResult) => (p.fmax?.fits && p.fmax.fmaxMHz !== null ? p.fmax.fmaxMHz : NaN);
+/** Top-1 accuracy of the point's array in %, NaN without the accuracy figure. */
+export const accuracyOf = (p: PointResult) => (p.accuracy ? 100 * p.accuracy.top1 : NaN);
 
 /**
  * The group a point competes in for Pareto marks: its array shape and dataflow, i.e. points with the
@@ -84,6 +91,7 @@ export function finalize(r: SweepResults): SweepResults {
   const groups = new Map<string, PointResult[]>();
   for (const p of ok) groups.set(paretoGroup(p), [...(groups.get(paretoGroup(p)) ?? []), p]);
   const hasFmax = ok.some((p) => Number.isFinite(fmaxOf(p)));
+  const hasAccuracy = ok.some((p) => Number.isFinite(accuracyOf(p)));
   for (const g of groups.values()) {
     const am = paretoFront(g, [
       { value: areaOf, sense: 'min' },
@@ -95,8 +103,14 @@ export function finalize(r: SweepResults): SweepResults {
           { value: fmaxOf, sense: 'max' },
         ])
       : null;
+    const aa = hasAccuracy
+      ? paretoFront(g, [
+          { value: areaOf, sense: 'min' },
+          { value: accuracyOf, sense: 'max' },
+        ])
+      : null;
     g.forEach((p, i) => {
-      p.pareto = { areaMre: am[i]!, areaFmax: af ? af[i]! : null };
+      p.pareto = { areaMre: am[i]!, areaFmax: af ? af[i]! : null, ...(aa ? { areaAccuracy: aa[i]! } : {}) };
     });
   }
   return r;
@@ -224,11 +238,23 @@ function columns(r: SweepResults): [string, (p: PointResult) => unknown][] {
     ['gemm_cycles', (p) => p.throughput?.cycles],
     ['gemm_macs_per_cycle', (p) => p.throughput?.macsPerCycle],
     ['gemm_utilisation', (p) => p.throughput?.utilisation],
+    ...(r.sweep.accuracy
+      ? ([
+          ['accuracy_images', (p) => p.accuracy?.images],
+          ['top1_pct', (p) => (p.accuracy ? 100 * p.accuracy.top1 : undefined)],
+          ['exact_int8_top1_pct', (p) => (p.accuracy ? 100 * p.accuracy.exactTop1 : undefined)],
+          ['agreement_pct', (p) => (p.accuracy ? 100 * p.accuracy.agreement : undefined)],
+          ['zero_skip_rate_pct', (p) => (p.accuracy?.zeroSkipRate != null ? 100 * p.accuracy.zeroSkipRate : undefined)],
+        ] as [string, (p: PointResult) => unknown][])
+      : []),
     ['pnr_device', (p) => p.fmax?.device],
     ['pnr_fits', (p) => p.fmax?.fits],
     ['fmax_mhz', (p) => p.fmax?.fmaxMHz],
     ['pareto_area_mre', (p) => p.pareto?.areaMre],
     ['pareto_area_fmax', (p) => p.pareto?.areaFmax],
+    ...(r.sweep.accuracy
+      ? ([['pareto_area_accuracy', (p) => p.pareto?.areaAccuracy]] as [string, (p: PointResult) => unknown][])
+      : []),
     ['config_hash', (p) => p.configHash],
     ['generator_version', () => r.generatorVersion],
     ['yosys', (p) => p.synth?.tool ?? r.tools.yosys],

@@ -44,6 +44,7 @@ export function pointOptions(s: Sweep): PointOptions {
     gemm: { m: sp.gemm.m, k: sp.gemm.k, n: sp.gemm.n },
     metrics: { samples: sp.metrics.samples, seed: sp.metrics.seed },
     ...(pnr ? { placeAndRoute: { device: pnr.device, clockMHz: pnr.clockMHz ?? 50, seed: pnr.seed ?? 1 } } : {}),
+    ...(s.accuracy ? { accuracy: s.accuracy } : {}),
   };
 }
 
@@ -130,6 +131,8 @@ export async function runSweep(sweep: Sweep, o: RunOptions = {}): Promise<{ resu
       gemm: opts.gemm,
       metrics: opts.metrics,
       placeAndRoute: opts.placeAndRoute ?? null,
+      // As written in the spec (paths relative to the sweep file), so results do not depend on where it ran.
+      accuracy: s.accuracy ? { model: s.accuracy.model, dataset: s.accuracy.dataset, images: s.accuracy.images } : null,
       gridPoints: grid.total,
       droppedByFilters: grid.dropped,
       points: grid.points.length,

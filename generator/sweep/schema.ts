@@ -141,6 +141,37 @@ export const sweepSchema = {
         },
       },
     },
+    accuracy: {
+      type: 'object',
+      description:
+        "Optional: each point's top-1 accuracy on labelled test images, as `axgen accuracy` computes it (the point's array through its golden model: unit, zero-skip, accumulator), " +
+        'with the agreement with exact int8; the report then plots area against accuracy. Cached by content (config, model, images, N). ' +
+        'A point whose config cannot run the model (operand types, array.maxK) fails with the reason.',
+      additionalProperties: false,
+      required: ['model'],
+      properties: {
+        model: {
+          type: 'string',
+          minLength: 1,
+          description:
+            'int8 ONNX model (QDQ or operator form), relative to the sweep file, e.g. `models/fashion-cnn-int8.onnx`.',
+        },
+        dataset: {
+          type: 'string',
+          minLength: 1,
+          default: 'fashion-mnist',
+          description:
+            'Its test split: `fashion-mnist`, or a folder in the MNIST layout (relative to the sweep file), as `axgen accuracy --dataset`.',
+        },
+        images: {
+          type: 'integer',
+          minimum: 1,
+          maximum: 1000000,
+          default: 1000,
+          description: 'The first N test images (all of them when the split is smaller).',
+        },
+      },
+    },
     placeAndRoute: {
       type: 'object',
       description:

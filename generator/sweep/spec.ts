@@ -6,7 +6,9 @@
  */
 import { Ajv, type ValidateFunction } from 'ajv';
 import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { dirname, resolve as resolvePath } from 'node:path';
+import { NAMED_DATASETS } from '../data/dataset.js';
 import { ConfigError, type ConfigProblem, formatProblem, show } from '../infra/errors.js';
 import { loadWritten } from '../config/load.js';
 import { canonicalJson, resolveConfig, type ResolvedConfig } from '../config/resolve.js';
@@ -47,6 +49,17 @@ export interface Sweep {
   hash: string;
   /** The sweep file (for messages). */
   source?: string;
+  /** spec.accuracy with its model file and dataset folder resolved against the sweep file. */
+  accuracy?: AccuracyFigure;
+}
+
+/** What a sweep's accuracy figure runs (generator/inference/accuracy-run.ts). */
+export interface AccuracyFigure {
+  /** The int8 ONNX model's path. */
+  model: string;
+  /** A dataset name (NAMED_DATASETS) or a folder path. */
+  dataset: string;
+  images: number;
 }
 
 /** Value at a dotted path of a plain object (undefined when absent). */
@@ -216,7 +229,26 @@ export async function resolveSweep(
   }
   const spec = { ...d, base, target: overrides.target ?? d.target };
   const hash = createHash('sha256').update(canonicalJson(spec)).digest('hex');
-  return { spec, baseSource, hash, source };
+  return { spec, baseSource, hash, source, ...(d.accuracy ? { accuracy: accuracyFigure(d.accuracy, source) } : {}) };
+}
+
+/**
+ * The accuracy figure's files resolved against the sweep file's folder.
+ * @throws ConfigError naming `accuracy.model` when the model file does not exist
+ */
+function accuracyFigure(a: NonNullable<DefaultedSweep['accuracy']>, source: string): AccuracyFigure {
+  const dir = dirname(resolvePath(source));
+  const model = resolvePath(dir, a.model);
+  if (!existsSync(model))
+    throw new ConfigError(source, [
+      {
+        path: 'accuracy.model',
+        expected: 'an int8 ONNX file (relative to the sweep file)',
+        received: `${a.model} (no such file: ${model})`,
+      },
+    ]);
+  const named = NAMED_DATASETS.some((n) => n.name === a.dataset);
+  return { model, dataset: named ? a.dataset : resolvePath(dir, a.dataset), images: a.images };
 }
 
 /** Loads and validates a sweep file (.ts default export or .json). */
@@ -316,7 +348,8 @@ export function expandGrid(sweep: Sweep): { points: GridPoint[]; dropped: number
     let error: string | undefined;
     let problems: ConfigProblem[] | undefined;
     try {
-      config = resolveConfig(written, name);
+      // Paths in the config (an imported circuit's files) are relative to the sweep file.
+      config = resolveConfig(written, name, { baseDir: sweep.source ? dirname(resolvePath(sweep.source)) : undefined });
     } catch (e) {
       if (!(e instanceof ConfigError)) throw e;
       problems = e.problems;

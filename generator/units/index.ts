@@ -26,6 +26,8 @@ export interface ResolvedSamples {
   exhaustive: readonly UnitSample[];
   metrics: readonly Record<string, unknown>[];
   area: readonly Record<string, unknown>[];
+  /** Operand formats the unit is restricted to, or undefined (types.ts UnitSamples.operands). */
+  operands?: readonly { activation: OperandSpec; weight: OperandSpec }[];
 }
 
 const U8: OperandSpec = { bits: 8, signed: false };
@@ -41,6 +43,7 @@ export function samplesOf(u: { samples?: UnitDef['samples'] }): ResolvedSamples 
       s.exhaustive ?? regress.flatMap((params) => [U8, S8].map((op) => ({ activation: op, weight: op, params }))),
     metrics: s.metrics ?? regress,
     area: s.area ?? regress,
+    operands: s.operands,
   };
 }
 

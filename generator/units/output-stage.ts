@@ -13,8 +13,9 @@
  * rounding rule by the one name OUTPUT_ROUNDING.
  *
  * Parameters reach the hardware on a fourth input stream, the parameter stream (p_valid_i /
- * p_ready_o / p_data_i): one beat per accepted command, taken any time while the command is busy;
- * the command's result beats wait for it (a missing beat is a result-stream stall, not a counted
+ * p_ready_o / p_data_i): one beat per accepted command, taken any time after its acceptance without
+ * waiting for earlier results, queued in command order (up to PARAM_SLOTS); a command's result beats
+ * wait for its beat (a missing one freezes the top like any missing beat: a stall, not a counted
  * cycle). Beat layout, lane 0 in the low bits (paramBeat):
  *   lane c (c = 0..C−1), PARAM_LANE(acc) = acc + 31 + 7 bits: {shift[6:0], multiplier[30:0], bias[acc−1:0]}
  *   then zeroPoint (bits wide, the output's format), then relu (1 bit), at the top.
@@ -109,6 +110,14 @@ export function outputStageRules(_o: OutputStageConfig | undefined, _ctx: UnitCo
   return [];
 }
 
+/**
+ * Parameter beats the stage queues: one per unfinished command, so the top's CMD_SLOTS
+ * (config/cycles.ts, 4; a lower layer cannot import it, test/sim/output-stage.test.ts checks they
+ * agree). A power of two: the queue's pointers wrap.
+ */
+export const PARAM_SLOTS = 4;
+const PTR_BITS = 2;
+
 // ---------------------------------------------------------------------------------------------
 // RTL view (used by generator/emit/rtl.ts through the feature seam)
 
@@ -164,6 +173,15 @@ export function outputStageRtl(o: ResolvedOutputStage | undefined, x: ArrayRtlCo
     accDesc: `${A}-bit ${x.accSigned ? "two's complement" : 'unsigned'}`,
     overflowDesc: x.saturate ? 'saturating at the accumulator range' : `wrapping modulo 2^${A}`,
     outDesc: `${B}-bit ${o.signed ? 'signed' : 'unsigned'}`,
+    slots: dec(PARAM_SLOTS),
+    slotsLast: dec(PARAM_SLOTS - 1),
+    ptrBits: dec(PTR_BITS),
+    ptrMsb: msb(PTR_BITS),
+    cntBits: dec(PTR_BITS + 1),
+    cntMsb: msb(PTR_BITS + 1),
+    p_fire_ext: `{${PTR_BITS}'d0, p_fire}`,
+    end_ext: `{${PTR_BITS}'d0, cmd_end_i}`,
+    take_ext: `{${PTR_BITS}'d0, cmd_take_i}`,
     rounding: OUTPUT_ROUNDING,
     latency: dec(OUT_STAGE_LATENCY),
     accColMsb: msb(C * A),

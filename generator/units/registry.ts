@@ -7,6 +7,7 @@
 import { almSoaUnit } from './alm-soa.js';
 import { asmUnit } from './asm.js';
 import { exactUnit } from './exact.js';
+import { externalUnit } from './external.js';
 import { ilmUnit } from './ilm.js';
 import { drumUnit } from './drum.js';
 import { mitchellUnit } from './mitchell.js';
@@ -24,4 +25,5 @@ export const units = [
   ternaryUnit,
   almSoaUnit,
   potUnit,
+  externalUnit,
 ] as const;

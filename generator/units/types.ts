@@ -25,6 +25,14 @@ export interface UnitContext {
   weight: OperandSpec;
 }
 
+/** Where a config came from, for units that read files it names (the imported circuit). */
+export interface UnitWhere {
+  /** Folder that relative paths in the config are relative to: the config file's, else the working folder. */
+  baseDir: string;
+  /** Names the config in error messages (its file, or a label). */
+  source: string;
+}
+
 /** A problem found by a cross-field rule; `path` is a JSON path such as `multiplier.fractionBits`. */
 export interface RuleIssue {
   path: string;
@@ -81,6 +89,12 @@ export interface UnitSamples {
   metrics?: readonly Record<string, unknown>[];
   /** Rows of `npm run bench:unit-area` (each with share true/false when the unit has `share`). Default: the `regress` sets. */
   area?: readonly Record<string, unknown>[];
+  /**
+   * Operand formats the regress, metrics and area sets run at, for a unit that supports only some
+   * (an imported circuit has fixed port widths). Default: the suites' own rotation (signed,
+   * unsigned, mixed) and 8×8 unsigned and signed for metrics, 8×8 signed for area.
+   */
+  operands?: readonly { activation: OperandSpec; weight: OperandSpec }[];
 }
 
 export interface UnitDef<
@@ -103,7 +117,12 @@ export interface UnitDef<
    * Defaults that depend on the operand precisions (e.g. Mitchell's fractionBits = N-1), filled in
    * by the config normalizer after ajv applied the schema's static defaults. Returns new params.
    */
-  normalize?(p: Params, ctx: UnitContext): Params;
+  normalize?(p: Params, ctx: UnitContext, where: UnitWhere): Params;
+  /**
+   * The unit's RTL comes from the user (an imported circuit), so a command checks it against the
+   * golden model on every input pair before first use (sim/external-check.ts).
+   */
+  checkBeforeUse?: boolean;
   /** One-line summary used in headers and reports, e.g. `mitchell(fractionBits=4)`. */
   describe(p: Params): string;
   /** Cross-field rules that need the operand precisions. */

@@ -172,9 +172,9 @@ export function zeroSkipRtl(zs: ResolvedZeroSkip | undefined, x: ZeroSkipRtlCont
     aFlag: dec(x.ae),
     wFlag: dec(x.we),
     mulA: on ? 'mul_a' : 'a_i',
-    mulW: on ? 'mul_w' : x.ws ? 'w_active_q' : 'w_i',
+    mulW: on ? 'mul_w' : x.ws ? 'w_use' : 'w_i',
     /** The weight the PE multiplies: the active stored weight (WS) or the one passing by (OS). */
-    wOperand: x.ws ? 'w_active_q' : 'w_i',
+    wOperand: x.ws ? 'w_use' : 'w_i',
     psNext: on ? 'ps_keep' : 'ps_d',
     accEnable: on ? 'av_i && !skip' : 'av_i',
   };
@@ -195,15 +195,17 @@ export function zeroSkipRtl(zs: ResolvedZeroSkip | undefined, x: ZeroSkipRtlCont
     acntMsb: msb(acntBits),
     wcntOneExt: extendExpr('w_cnt[si]', 1, wcntBits, false),
     acntOneExt: extendExpr('a_cnt[si]', 1, acntBits, false),
-    wcntIncExt: extendExpr('wcnt_active_q', wcntBits, incBits, false),
-    nIncExt: extendExpr('n_q', x.nBits, incBits, false),
+    wcntIncExt: extendExpr('wcnt_use', wcntBits, incBits, false),
+    nIncExt: extendExpr(x.ws ? 'nrow_use' : 'n_q', x.nBits, incBits, false),
+    skAddExt: extendExpr(`sk_link[${R}]`, incBits, x.macBits, false),
     // Output-stationary only (M <= R there); unused in weight-stationary, where M is the buffer depth.
     mIncExtZs: x.ws ? '' : extendExpr('m_q', x.mBits, incBits, false),
     aCntIncExt: extendExpr('acnt_beat', acntBits, incBits, false),
     wCntIncExt: extendExpr('wcnt_beat', wcntBits, incBits, false),
     skipIncExt: extendExpr('skip_inc_q', incBits, x.macBits, false),
-    // The skipped count of the beat entering this cycle (registered, added on the next clock).
-    skipIncNext: x.ws ? `adv ? skip_sum : ${incBits}'d0` : `(adv && inject) ? skip_inc : ${incBits}'d0`,
+    // Output-stationary: the skipped count of the beat entering this cycle (registered, added on the
+    // next clock). Weight-stationary counts per row as a beat passes (top_ws.v.hbs).
+    skipIncNext: `(adv && inject) ? skip_inc : ${incBits}'d0`,
   };
   const modules: ModuleSpec[] = on
     ? [

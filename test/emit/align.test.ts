@@ -53,8 +53,9 @@ describe('emitted top and array', () => {
       expect(top).toMatch(/localparam integer ROWS +=  ?3;/);
       expect(top).toMatch(/localparam integer COLS +=  ?5;/);
       expect(array).toContain('[0:ROWS*(COLS+1)-1]');
-      expect(top).toMatch(/always @\* begin\n +state_d *= state_q;/);
-      expect(top).toMatch(/state_q +<= state_d;/);
+      // Next state in a combinational block, defaults first; registers only take it.
+      expect(top).toMatch(/always @\* begin\n +\w+_d *= \w+_q;/);
+      expect(top).toMatch(/inflight_q +<= inflight_d;/);
       expect(top).not.toMatch(/_next\b/);
       for (const f of files) {
         const header = f.text.split('`resetall')[0]!;

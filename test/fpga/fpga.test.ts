@@ -71,16 +71,17 @@ describe('axgen fpga', () => {
     expect(txt).toMatch(/Max frequency for clock/);
     expect(txt).toMatch(/harness: timing harness/);
     expect(txt).toMatch(/fits: yes; fmax \d+\.\d\d MHz/);
-    // The core's netlist (synth_ice40 -dsp as for the bitstream) was co-simulated before writing.
+    // The IP's netlist (AXI top, synth_ice40 -dsp as for the bitstream) was co-simulated before writing.
     expect(txt).toMatch(
-      /gate-level check: passed \(tiny_axi_top netlist, synth_ice40 -dsp -top tiny_axi_top, seed 1, \d+ cases\)/,
+      /gate-level check: passed \(tiny_axi_axi_top netlist, synth_ice40 -dsp -top tiny_axi_axi_top, seed 1, \d+ cases\)/,
     );
     const v = (
       j as unknown as { verification: { passed: boolean; runs: { commands: number; mismatches: unknown[] }[] } }
     ).verification;
     expect(v.passed).toBe(true);
     expect(v.runs[0]!.commands).toBeGreaterThan(8);
-    expect(r.all).toMatch(/gate-level ice40 dsp: tiny_axi_top netlist/);
+    expect(r.all).toMatch(/gate-level ice40 dsp: tiny_axi_axi_top netlist/);
+    expect(r.all).toMatch(/through its AXI4-Lite and AXI4-Stream ports/);
     for (const f of ['tiny_axi_axi_top.v', 'regmap.h', `${HARNESS_MODULE}.v`, 'nextpnr.log', 'report.json'])
       expect(existsSync(join(out, f)), f).toBe(true);
   });

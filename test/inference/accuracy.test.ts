@@ -2,25 +2,26 @@
  * `axgen accuracy` on the shipped int8 MLP and a few hundred Fashion-MNIST test images: exact int8
  * predictions equal onnxruntime's, an exact array agrees with exact int8 everywhere with zero layer
  * error, an approximate array is measured (not equal), the zero-skip rate equals a brute-force
- * count, and a second run comes from the cache.
+ * count, a second run comes from the cache, and the parallel path (shard processes) equals the
+ * in-process run.
  */
 import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { describe, expect, it } from 'vitest';
-import { runAccuracy } from '../../generator/commands/accuracy.js';
+import { runAccuracy } from '../../generator/inference/accuracy-run.js';
 import { derive } from '../../generator/config/derive.js';
 import { resolveConfig } from '../../generator/config/resolve.js';
 import { argmax } from '../../generator/data/accuracy.js';
 import { loadDataset } from '../../generator/data/dataset.js';
 import {
   arrayRun,
+  arrayRunParallel,
   exactConfig,
   exactPredictions,
   finishLayers,
   loadNetwork,
-  mergeRuns,
 } from '../../generator/inference/accuracy.js';
 import { im2col, infer, weightMat } from '../../generator/inference/run.js';
 import { written } from '../helpers/configs.js';
@@ -105,18 +106,33 @@ describe.skipIf(!hasData)('axgen accuracy (MLP, 300 images)', () => {
     expect(exactConfig(mitchell).multiplier).toEqual({ kind: 'exact' });
   });
 
-  it('shards put together equal one run (the parallel path merges consecutive ranges)', async () => {
+  it('the parallel path (shard processes through runTool) equals the in-process run on 40 images', async () => {
     const ds = await loadDataset('fashion-mnist', 'test');
     const { net } = loadNetwork(MODEL, mitchell);
-    const one = arrayRun(net, mitchell, ds, 30, 20);
-    const parts = mergeRuns([arrayRun(net, mitchell, ds, 11, 20), arrayRun(net, mitchell, ds, 30, 20, undefined, 11)]);
-    expect(Array.from(parts.predictions)).toEqual(Array.from(one.predictions));
-    expect([parts.skipped, parts.macs, parts.rows]).toEqual([one.skipped, one.macs, one.rows]);
-    const [a, b] = [finishLayers(net, parts.sums), finishLayers(net, one.sums)];
+    const one = arrayRun(net, mitchell, ds, 40, 25);
+    let ticks = 0;
+    const par = await arrayRunParallel(net, MODEL, mitchell, ds, 40, 25, {
+      jobs: 2,
+      minShard: 10,
+      tick: () => ticks++,
+    });
+    expect(ticks).toBe(40);
+    expect(Array.from(par.predictions)).toEqual(Array.from(one.predictions));
+    expect([par.skipped, par.macs, par.rows]).toEqual([one.skipped, one.macs, one.rows]);
+    const [a, b] = [finishLayers(net, par.sums), finishLayers(net, one.sums)];
     a.forEach((l, i) => {
+      expect(l.outputs).toBe(b[i]!.outputs);
       expect(l.worstAbs).toBe(b[i]!.worstAbs);
       expect(l.meanAbs).toBeCloseTo(b[i]!.meanAbs, 12);
       expect(l.snrDb).toBeCloseTo(b[i]!.snrDb, 9);
     });
+    // Fewer images than minShard per shard: stays in this process (no shard started, same result).
+    const inProc = await arrayRunParallel(net, 'no-such-model.onnx', mitchell, ds, 40, 25, { jobs: 2, minShard: 30 });
+    expect(Array.from(inProc.predictions)).toEqual(Array.from(one.predictions));
+    // Only the shard processes read the model file: a missing one proves the shards ran, and a
+    // failed shard is reported by number, image range and its error.
+    await expect(
+      arrayRunParallel(net, 'no-such-model.onnx', mitchell, ds, 40, 25, { jobs: 2, minShard: 10 }),
+    ).rejects.toThrow(/accuracy shard 0 \(images 0\.\.19\) exited 1: .*no-such-model\.onnx/s);
   });
 });

@@ -1,6 +1,7 @@
 /**
  * The fast GEMM path is the golden model: fast == gemmModel on random GEMMs for every registered
- * unit (default parameters, signed and unsigned operands, 8 and 9 bits), with and without
+ * unit (default parameters, signed and unsigned operands, 8 and 9 bits; a unit with fixed operand
+ * formats at those, with its first regress set), with and without
  * zero-skip, wrapping and saturating, including accumulators narrow enough to wrap or saturate.
  */
 import { describe, expect, it } from 'vitest';
@@ -9,7 +10,7 @@ import { fastGemm, fromRows } from '../../generator/model/fast-gemm.js';
 import { gemmModel, mapWeights } from '../../generator/model/gemm.js';
 import { rng } from '../../generator/model/rng.js';
 import { operandRange } from '../../generator/units/common.js';
-import { units } from '../../generator/units/index.js';
+import { samplesOf, units } from '../../generator/units/index.js';
 import { config, written } from '../helpers/configs.js';
 import { resolveConfig } from '../../generator/config/resolve.js';
 
@@ -25,10 +26,28 @@ function randomMat(r: () => number, rows: number, cols: number, lo: number, hi: 
   );
 }
 
-/** The product range of a unit (default parameters) on these operands. */
-function d0(s: (typeof shapes)[number], kind: string): { min: number; max: number } {
+/**
+ * A unit's shapes and parameters: the shapes above with its defaults, or, for a unit with fixed
+ * operand formats (an imported circuit, `samples.operands`), those formats with its first regress set.
+ */
+function casesOf(u: (typeof units)[number]): { shapes: (typeof shapes)[number][]; params: Record<string, unknown> } {
+  const s = samplesOf(u);
+  if (!s.operands) return { shapes, params: {} };
+  return {
+    shapes: s.operands.map((o) => ({
+      aBits: o.activation.bits,
+      wBits: o.weight.bits,
+      aSigned: o.activation.signed,
+      wSigned: o.weight.signed,
+    })),
+    params: s.regress[0] ?? {},
+  };
+}
+
+/** The product range of a unit (its parameters `multiplier`) on these operands. */
+function d0(s: (typeof shapes)[number], multiplier: Record<string, unknown>): { min: number; max: number } {
   const c = resolveConfig(
-    written({ rows: 1, cols: 1, maxK: 256, ...s, accBits: 32, overflow: 'saturate', multiplier: { kind } }),
+    written({ rows: 1, cols: 1, maxK: 256, ...s, accBits: 32, overflow: 'saturate', multiplier }),
     'test',
   );
   const d = derive(c);
@@ -37,7 +56,9 @@ function d0(s: (typeof shapes)[number], kind: string): { min: number; max: numbe
 
 describe('fastGemm equals gemmModel', () => {
   for (const u of units) {
-    for (const s of shapes) {
+    const own = casesOf(u);
+    const multiplier = { kind: u.kind, ...own.params };
+    for (const s of own.shapes) {
       for (const acc of [
         { accBits: 32, overflow: 'wrap' as const },
         { accBits: 18, overflow: 'wrap' as const },
@@ -52,7 +73,7 @@ describe('fastGemm equals gemmModel', () => {
             const wrapNarrow = acc.overflow === 'wrap' && acc.accBits < 32;
             // K large enough that an 18-bit accumulator can overflow even for units with small
             // products (ternary: at most |a| per product), so the narrow cases really happen.
-            const maxProduct = Math.max(...[d0(s, u.kind)].map((p) => Math.max(Math.abs(p.min), Math.abs(p.max))));
+            const maxProduct = Math.max(...[d0(s, multiplier)].map((p) => Math.max(Math.abs(p.min), Math.abs(p.max))));
             const K = Math.max(200, Math.ceil((1.5 * 2 ** 17) / maxProduct));
             const w = written({
               rows: 4,
@@ -61,7 +82,7 @@ describe('fastGemm equals gemmModel', () => {
               ...s,
               ...(wrapNarrow ? { accBits: 32 } : acc),
               overflow: acc.overflow,
-              multiplier: { kind: u.kind },
+              multiplier,
             });
             if (zs) (w as Record<string, unknown>).zeroSkip = { activation: 2, weight: 1 };
             const c = resolveConfig(w, 'test');

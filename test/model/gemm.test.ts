@@ -50,17 +50,19 @@ describe('gemmModel', () => {
 });
 
 describe('cycle model', () => {
-  it('weight-stationary: R to load the first fold, then M + R + C - 1 per fold', () => {
+  it('weight-stationary: folds back to back, F·M + R + C + 1 alone when M >= max(R + 1, C)', () => {
     const s = { rows: 4, cols: 3, dataflow: 'weight-stationary' as const };
-    expect(commandCycles(s, 10, 4)).toBe(4 + 1 * (10 + 4 + 3 - 1));
-    expect(commandCycles(s, 10, 9)).toBe(4 + 3 * 16);
-    // SCALE-Sim v2 counts the preload in every fold: the shadow weights hide it after the first
+    expect(commandCycles(s, 10, 4)).toBe(1 * 10 + 4 + 3 + 1);
+    expect(commandCycles(s, 10, 9)).toBe(3 * 10 + 4 + 3 + 1);
+    // SCALE-Sim v2 counts the preload and the fill in every fold
     expect(scaleSimCycles(s, 10, 9)).toBe(3 * (8 + 3 + 10 - 2));
     expect(commandCycles(s, 10, 9)).toBeLessThan(scaleSimCycles(s, 10, 9));
+    // A PE pipeline of S stages adds S once, not per fold
+    expect(commandCycles({ ...s, peStages: 2 }, 10, 9)).toBe(commandCycles(s, 10, 9) + 2);
   });
-  it("output-stationary: SCALE-Sim's R + C + K - 2 plus M drain cycles", () => {
+  it("output-stationary: alone, SCALE-Sim's R + C + K - 2 plus the registered edge and M drain cycles", () => {
     const s = { rows: 4, cols: 3, dataflow: 'output-stationary' as const };
-    expect(commandCycles(s, 4, 20)).toBe(20 + 4 + 3 - 2 + 4);
+    expect(commandCycles(s, 4, 20)).toBe(20 + 4 + 3 - 2 + 1 + 4);
     expect(scaleSimCycles(s, 4, 20)).toBe(4 + 3 + 20 - 2);
   });
 });

@@ -15,6 +15,7 @@ import { derive } from '../../generator/config/derive.js';
 import { resolveConfig } from '../../generator/config/resolve.js';
 import { emitRtl } from '../../generator/emit/rtl.js';
 import { emitUnit } from '../../generator/emit/unit.js';
+import { interfaceOf } from '../../generator/interface/index.js';
 import { casesFor } from '../../sim/cases.js';
 import { cosim } from '../../sim/cosim.js';
 import { faultNamed } from '../../sim/faults.js';
@@ -121,6 +122,27 @@ describe('the sign-extended exact multiplier (issue 11) as an injected fault', (
     expect(text).toMatch(/gate-level ice40 dsp: fpga_s8_top netlist \(synth_ice40 -dsp -top fpga_s8_top; .*4 SB_MAC16/);
     expect(text).toMatch(/mismatch: .* row \d+, column \d+: expected -?\d+, actual -?\d+, cycle \d+/);
     expect(text).toMatch(/replay: axgen synth fpga_s8\.json --target ice40 --verify/);
+  });
+});
+
+describe('the whole AXI IP at gate level (what axgen fpga puts in the bitstream)', () => {
+  const flow = { target: 'ice40', dsp: true } as const;
+  it('synthesizes <name>_axi_top with its CSR block and drives the netlist through the AXI ports', async () => {
+    const r = await gateCosim(s8, { ...opts, flow, ip: true, replay: 'axgen fpga fpga_s8.json --device up5k' });
+    expect(r.passed, formatGateReport(r)).toBe(true);
+    expect(r.gate.top).toBe('fpga_s8_axi_top');
+    expect(r.dut.interface).toBe('axi');
+    expect(r.gate.cells.SB_MAC16).toBe(4);
+    expect(r.runs[0]!.commands).toBeGreaterThan(8);
+    expect(r.replay).toBe('axgen fpga fpga_s8.json --device up5k');
+    expect(formatGateReport(r)).toMatch(/through its AXI4-Lite and AXI4-Stream ports/);
+  });
+
+  it('refuses the IP netlist with the sign-extended multiplier fault', async () => {
+    const rtl = [...fault.inject(emitRtl(s8), s8), ...interfaceOf(s8).rtl(s8)];
+    const r = await gateCosim(s8, { ...opts, flow, ip: true, rtl });
+    expect(r.passed).toBe(false);
+    expect(r.runs[0]!.mismatches.length + r.runs[0]!.problems.length).toBeGreaterThan(0);
   });
 });
 

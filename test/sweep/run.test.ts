@@ -10,10 +10,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { resolveSweep, type Sweep } from '../../generator/sweep/spec.js';
-import { pointFigures } from '../../generator/sweep/point.js';
+import { pointAccuracy, pointFigures } from '../../generator/sweep/point.js';
 import { runSweep } from '../../generator/sweep/run.js';
 import { mergeResults, type SweepResults } from '../../generator/sweep/results.js';
 import { renderOutputs } from '../../generator/sweep/output.js';
+import { resolveConfig } from '../../generator/config/resolve.js';
 
 const base = {
   name: 'b',
@@ -251,4 +252,61 @@ describe('sweep runs', () => {
     expect(files.find((f) => f.name === 'report.html')!.text.match(/<svg/g)).toHaveLength(2);
     expect(files.find((f) => f.name === 'results.csv')!.text.split('\n')[1]).toContain(',hx1k,true,');
   });
+
+  it.skipIf(!existsSync('/usr/share/datasets/fashion-mnist/t10k-images-idx3-ubyte.gz'))(
+    "reports each point's accuracy on a network (cached), marks area/accuracy Pareto points and plots them",
+    async () => {
+      freshCache();
+      const acc8 = {
+        name: 'acc',
+        array: { rows: 1, cols: 1, maxK: 1024, accDepth: 2 },
+        precision: {
+          activation: { bits: 8, signed: false },
+          weight: { bits: 8, signed: true },
+          accumulator: { bits: 32, overflow: 'wrap' },
+        },
+        multiplier: { kind: 'exact' },
+      };
+      const written = {
+        name: 'acc',
+        base: acc8,
+        axes: { multiplier: [{ kind: 'exact' }, { kind: 'mitchell', fractionBits: 3 }] },
+        target: 'generic',
+        gemm: { m: 4, k: 8, n: 4 },
+        accuracy: { model: 'models/fashion-mlp-int8.onnx', images: 20 },
+      };
+      // The model path is relative to the sweep file; a missing one names accuracy.model.
+      await expect(resolveSweep(written, 'spec.json')).rejects.toThrow(/accuracy\.model/);
+      const s = await resolveSweep(written, 'examples/acc-sweep.json');
+      const a = await runSweep(s);
+      expect(a.stats).toMatchObject({ points: 2, computed: 2, failed: 0 });
+      const [exact, mitchell] = a.results.points;
+      expect(a.results.sweep.accuracy).toEqual({
+        model: 'models/fashion-mlp-int8.onnx',
+        dataset: 'fashion-mnist',
+        images: 20,
+      });
+      expect(exact!.accuracy).toMatchObject({ images: 20, agreement: 1, zeroSkipRate: null });
+      expect(exact!.accuracy!.top1).toBe(exact!.accuracy!.exactTop1);
+      expect(mitchell!.accuracy!.exactTop1).toBe(exact!.accuracy!.exactTop1);
+      expect(mitchell!.accuracy!.agreement).toBeLessThanOrEqual(1);
+      const files = await renderOutputs(a.results);
+      expect(a.results.points.every((p) => typeof p.pareto?.areaAccuracy === 'boolean')).toBe(true);
+      const csv = files.find((f) => f.name === 'results.csv')!.text.split('\n');
+      const head = csv[0]!.split(',');
+      expect(Number(csv[1]!.split(',')[head.indexOf('top1_pct')])).toBeCloseTo(100 * exact!.accuracy!.top1, 9);
+      expect(head).toContain('pareto_area_accuracy');
+      const html = files.find((f) => f.name === 'report.html')!.text;
+      expect(html.match(/<svg/g)).toHaveLength(2);
+      expect(html).toContain('Area vs top-1 accuracy');
+      // Second run: synthesis and accuracy both from the cache, same results.
+      const b = await runSweep(s);
+      expect(b.stats).toMatchObject({ computed: 0, cached: 2 });
+      await renderOutputs(b.results);
+      expect(b.results).toEqual(a.results);
+      // A config that cannot run the model fails with the reason (K = 784 > maxK).
+      const small = resolveConfig({ ...acc8, array: { rows: 1, cols: 1, maxK: 64, accDepth: 2 } }, 'small');
+      await expect(pointAccuracy(small, s.accuracy!)).rejects.toThrow(/maxK/);
+    },
+  );
 });

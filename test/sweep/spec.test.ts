@@ -200,4 +200,15 @@ describe('example sweeps', () => {
       new Set(['exact', 'mitchell', 'ilm', 'asm']),
     );
   });
+
+  it('examples/sweep-fashion-accuracy.json: every point is a valid config that can run the int8 CNN, the model resolved beside it', async () => {
+    const { loadSweep } = await import('../../generator/sweep/spec.js');
+    const { loadNetwork } = await import('../../generator/inference/accuracy.js');
+    const s = await loadSweep('examples/sweep-fashion-accuracy.json');
+    expect(s.accuracy).toMatchObject({ dataset: 'fashion-mnist', images: 1000 });
+    expect(s.accuracy!.model).toMatch(/examples\/models\/fashion-cnn-int8\.onnx$/);
+    const g = expandGrid(s);
+    expect(g.points.filter((p) => p.error)).toEqual([]);
+    for (const p of g.points) expect(loadNetwork(s.accuracy!.model, p.config!).issues).toEqual([]);
+  });
 });

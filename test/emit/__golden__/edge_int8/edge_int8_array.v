@@ -11,10 +11,11 @@ module edge_int8_array (
   input  wire         clk_i,
   input  wire         rst_ni,
   input  wire         adv_i,
-  input  wire [7:0]   w_row_we_i,  // one-hot: which row's shadow weights to write
+  input  wire [7:0]   w_row_we_i,  // one-hot: which row's weights to write
+  input  wire         w_bank_i,    // into which bank
   input  wire [63:0]  w_col_i,     // encoded weights, one lane per column
-  input  wire         wswap_i,
   input  wire [63:0]  a_row_i,     // encoded activations, one lane per row
+  input  wire [7:0]   a_bank_i,    // the weight bank of each row's activation
   input  wire [255:0] ps_top_i,    // partial sums entering each column
   output wire [255:0] ps_bot_o     // partial sums leaving each column
 );
@@ -26,6 +27,7 @@ module edge_int8_array (
 
   // a_link[r*(COLS+1) + c] enters PE(r,c) from the west; column COLS is the east edge.
   wire [AE_BITS-1:0] a_link [0:ROWS*(COLS+1)-1];
+  wire               b_link [0:ROWS*(COLS+1)-1];  // the bank bit beside each activation
   // ps_link[r*COLS + c] enters PE(r,c) from the north; row ROWS is the south edge.
   wire [ACC_BITS-1:0] ps_link [0:(ROWS+1)*COLS-1];
 
@@ -33,22 +35,25 @@ module edge_int8_array (
   generate
     for (r = 0; r < ROWS; r = r + 1) begin : gen_row
       assign a_link[r*(COLS+1)]  = a_row_i[r*AE_BITS +: AE_BITS];
+      assign b_link[r*(COLS+1)]  = a_bank_i[r];
       for (c = 0; c < COLS; c = c + 1) begin : gen_col
         edge_int8_pe u_pe (
           .clk_i   (clk_i),
           .rst_ni  (rst_ni),
           .adv_i   (adv_i),
           .w_we_i  (w_row_we_i[r]),
+          .w_bank_i (w_bank_i),
           .w_i     (w_col_i[c*WE_BITS +: WE_BITS]),
-          .wswap_i (wswap_i),
           .a_i     (a_link[r*(COLS+1) + c]),
+          .b_i     (b_link[r*(COLS+1) + c]),
           .a_o     (a_link[r*(COLS+1) + c + 1]),
+          .b_o     (b_link[r*(COLS+1) + c + 1]),
           .ps_i    (ps_link[r*COLS + c]),
           .ps_o    (ps_link[(r+1)*COLS + c])
         );
       end
       // The activations leaving the east edge go nowhere.
-      wire unused_east = ^a_link[r*(COLS+1) + COLS];
+      wire unused_east = ^{b_link[r*(COLS+1) + COLS], a_link[r*(COLS+1) + COLS]};
     end
     for (c = 0; c < COLS; c = c + 1) begin : gen_edge
       assign ps_link[c] = ps_top_i[c*ACC_BITS +: ACC_BITS];

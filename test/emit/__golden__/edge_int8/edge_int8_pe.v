@@ -4,33 +4,37 @@
 `resetall
 `default_nettype none
 
-// Weight-stationary processing element. It holds an active weight and a shadow weight: the
-// shadow is written while the array computes with the active one, and wswap_i copies it over
-// between folds (or takes w_i directly when the shadow is written in the same cycle, so a fold
-// can start on its last weight beat). Each advancing cycle it passes its activation east and adds
-// its product to the partial sum coming from the north, passing the sum south.
+// Weight-stationary processing element. It holds two weight banks: one is written while the
+// array computes with the other. The bank bit travels with each activation (b_i), so the PE
+// multiplies by the weight of the activation's own fold. Each advancing cycle it passes its
+// activation and bank bit east and adds its product to the partial sum coming from the north,
+// passing the sum south.
 module edge_int8_pe (
   input  wire        clk_i,
   input  wire        rst_ni,
-  input  wire        adv_i,    // the array advances this cycle
-  input  wire        w_we_i,   // write w_i into the shadow weight
-  input  wire [7:0]  w_i,      // encoded weight, broadcast down the column
-  input  wire        wswap_i,  // active weight <= shadow weight
-  input  wire [7:0]  a_i,      // encoded activation from the west
-  output wire [7:0]  a_o,      // to the east
-  input  wire [31:0] ps_i,     // partial sum from the north
-  output wire [31:0] ps_o      // to the south
+  input  wire        adv_i,   // the array advances this cycle
+  input  wire        w_we_i,  // write w_i into bank w_bank_i
+  input  wire        w_bank_i,
+  input  wire [7:0]  w_i,     // encoded weight, broadcast down the column
+  input  wire [7:0]  a_i,     // encoded activation from the west
+  input  wire        b_i,     // its weight bank
+  output wire [7:0]  a_o,     // to the east
+  output wire        b_o,
+  input  wire [31:0] ps_i,    // partial sum from the north
+  output wire [31:0] ps_o     // to the south
 );
-  reg  [7:0]  w_shadow_q;
-  reg  [7:0]  w_active_q;
+  reg  [7:0]  w0_q;
+  reg  [7:0]  w1_q;
   reg  [7:0]  a_q;
+  reg         b_q;
+  wire [7:0]  w_use = b_i ? w1_q : w0_q;
   reg  [31:0] ps_q;
   wire [15:0] prod;
   wire [31:0] ps_d;
 
   edge_int8_mul u_mul (
     .a_enc_i (a_i),
-    .w_enc_i (w_active_q),
+    .w_enc_i (w_use),
     .p_o     (prod)
   );
 
@@ -42,21 +46,24 @@ module edge_int8_pe (
 
   always @(posedge clk_i) begin
     if (!rst_ni) begin
-      w_shadow_q <= 8'd0;
-      w_active_q <= 8'd0;
+      w0_q       <= 8'd0;
+      w1_q       <= 8'd0;
       a_q        <= 8'd0;
+      b_q        <= 1'b0;
       ps_q       <= 32'd0;
     end else begin
-      if (w_we_i) w_shadow_q <= w_i;
-      if (wswap_i) w_active_q <= w_we_i ? w_i : w_shadow_q;
+      if (w_we_i && !w_bank_i) w0_q <= w_i;
+      if (w_we_i && w_bank_i) w1_q <= w_i;
       if (adv_i) begin
         a_q  <= a_i;
+        b_q  <= b_i;
         ps_q <= ps_d;
       end
     end
   end
 
   assign a_o  = a_q;
+  assign b_o  = b_q;
   assign ps_o = ps_q;
 endmodule
 

@@ -10,18 +10,32 @@
 // The reduction is cut into F = ceil(K/8) folds. For each fold the host sends 8 weight
 // beats (beat r: W[f*8+r][0..7], zero past K or N), and M activation beats
 // (beat m: A[m][f*8..f*8+7], zero past K). After the last fold, M result beats leave
-// (beat m: Y[m][0..7]), each element fully reduced. Weights of the next fold load into
-// shadow registers while the current fold computes; a fold starts in the cycle its last weight
-// beat is accepted.
+// (beat m: Y[m][0..7]), each element fully reduced.
 //
-// A command with M, K or N of 0 or above the limits is refused: it is accepted, moves no beat,
-// leaves the counters at 0 and sets err_o, which stays set until the next command is accepted.
+// Overlap: every PE holds two weight banks. A fold's weights load into one bank while the previous
+// fold computes with the other, and the bank bit travels with each activation along the skewed
+// path, so PE(r,c) switches weights exactly when the new fold's first activation reaches it. Folds
+// stream back to back; the next command is accepted once the previous one's weights are loaded,
+// and its weight load and pipeline fill run during the previous command's drain. A fold that
+// accumulates onto the previous one starts at least 9 cycles after it, so the
+// accumulator buffer is written before it is read (generator/config/cycles.ts).
 //
-// Counters (cleared when a command is accepted, held after it ends):
-//   cnt_cycles_o = 8 + F*(M + 15) busy cycles that are not stalls (a stall: waiting for a
-//                  beat, for the result stream, or for a later fold's weights)
-//   cnt_macs_o   = M*K*N real products
+// Lockstep: in a cycle where a beat the schedule needs is missing (an activation, a weight or a
+// free result slot) the whole top stands still (a stall); every other cycle advances it, so the
+// schedule and the counters do not depend on stalls.
+// An accepted command's beats must not wait for earlier results (hold back the command instead).
+//
+// A command with M, K or N of 0 or above the limits is refused once every earlier command has
+// finished: it moves no beat, pulses done_o with the counters at 0 and sets err_o, which stays
+// set until the next command is accepted.
+//
+// Counters (per command, updated with the done_o pulse after its last result beat, held after):
+//   cnt_cycles_o  = advancing cycles after the command's acceptance up to its last result beat
+//                   (alone: F*M + 17 when M >= 9, see README "Cycle model")
+//   cnt_macs_o    = M*K*N real products
 //   cnt_skipped_o = real products skipped by zero-skip units (no zero-skip configured: always 0)
+// Free-running totals (since reset, wrapping): tot_cycles_o = advancing cycles with busy_o high,
+// tot_macs_o = real products of every command.
 module edge_int8_top (
   input  wire clk_i,
   input  wire rst_ni,
@@ -45,15 +59,14 @@ module edge_int8_top (
   output wire [255:0] y_data_o,
   // status and performance counters
   output wire        busy_o,
-  output wire        err_o,  // the last command was refused (dimension out of range)
+  output wire        err_o,         // the last command was refused (dimension out of range)
+  output wire        done_o,        // pulse: a command finished, its counters are below
   output wire [13:0] cnt_cycles_o,
   output wire [19:0] cnt_macs_o,
-  output wire [19:0] cnt_skipped_o
+  output wire [19:0] cnt_skipped_o,
+  output wire [31:0] tot_cycles_o,  // busy cycles that are not stalls, since reset (wraps)
+  output wire [31:0] tot_macs_o     // real products, since reset (wraps)
 );
-  localparam [1:0] ST_IDLE = 2'd0;  // waiting for a command
-  localparam [1:0] ST_WAIT = 2'd1;  // waiting for a fold's weights to finish loading
-  localparam [1:0] ST_RUN  = 2'd2;  // streaming one fold through the array
-
   localparam integer ROWS     = 8;
   localparam integer COLS     = 8;
   localparam integer A_BITS   = 8;   // activation lane of a_data_i
@@ -62,175 +75,347 @@ module edge_int8_top (
   localparam integer WE_BITS  = 8;   // encoded weight lane
   localparam integer ACC_BITS = 32;  // result lane of y_data_o
 
-  localparam [10:0] K_FOLD       = 11'd8;  // ROWS: reduction elements per fold
-  localparam [3:0]  KV_FOLD      = 4'd8;   // ROWS, as a row count
-  localparam [2:0]  WROW_LAST    = 3'd7;   // ROWS - 1: last shadow row
-  localparam [6:0]  IDX_Y_FIRST  = 7'd15;  // ROWS + COLS - 1: first result beat
-  localparam [6:0]  IDX_RUN_TAIL = 7'd14;  // ROWS + COLS - 2: cycles after the last beat
+  // Latencies after an activation beat enters (cycles), from the registered edge (1) and the PE's
+  // extra stages (0, derive(c).peStages): the tag line below carries each beat's tag
+  // this far.
+  localparam integer TAP_REL = 8;   // the beat has passed the last column: its bank is free
+  localparam integer TAP_Y   = 16;  // its result beat is at y_data_o
+  localparam integer TAG_W   = 14;  // tag: {slot, m, bank, last beat, last fold, first fold, valid}
+  localparam integer T_VALID = 0;   // a beat entered (else a bubble)
+  localparam integer T_FIRST = 1;   // of its command's first fold
+  localparam integer T_LAST  = 2;   // of its command's last fold
+  localparam integer T_LBEAT = 3;   // the fold's last beat
+  localparam integer T_BANK  = 4;   // weight bank
+  localparam integer T_M     = 5;   // beat index m (7 bits)
 
-  reg [1:0]  state_q;
-  reg [6:0]  m_q;
-  reg [3:0]  n_q;
-  reg [10:0] krem_q;   // reduction length left, this fold included
-  reg [10:0] wkrem_q;  // reduction length whose weights are still to load
-  reg [2:0]  wrow_q;   // next shadow row to write
-  reg        wfull_q;  // the shadow weights hold a complete fold
-  reg        first_q;  // the fold in the array is the first of the command
-  reg [6:0]  idx_q;    // advancing cycle within the fold
-  reg [13:0] cyc_q;
-  reg [19:0] macs_q;
-  reg        err_q;    // the last command was refused
-  reg [1:0]  state_d;
-  reg [6:0]  m_d;
-  reg [3:0]  n_d;
-  reg [10:0] krem_d;
-  reg [10:0] wkrem_d;
-  reg [2:0]  wrow_d;
-  reg        wfull_d;
-  reg        first_d;
-  reg [6:0]  idx_d;
-  reg [13:0] cyc_d;
-  reg [19:0] macs_d;
-  reg        err_d;
+  localparam [10:0] K_FOLD    = 11'd8;  // ROWS: reduction elements per fold
+  localparam [3:0]  KV_FOLD   = 4'd8;   // ROWS, as a row count
+  localparam [2:0]  WROW_LAST = 3'd7;   // ROWS - 1: last weight row of a fold
+  localparam [3:0]  SINCE_MIN = 4'd9;   // ROWS + 1: accumulating folds' spacing
 
-  // ---- command ----
-  wire cmd_fire = cmd_valid_i && cmd_ready_o;
-  assign cmd_ready_o = (state_q == ST_IDLE);
-  assign busy_o      = (state_q != ST_IDLE);
-  assign err_o       = err_q;
+  // ---- lockstep advance ----
+  wire adv;
+  wire a_need;  // an activation beat enters this cycle
+  wire w_need;  // a weight row loads this cycle
+  wire y_need;  // a result beat leaves this cycle
+  wire a_ok = !a_need || a_valid_i;
+  wire w_ok = !w_need || w_valid_i;
+  wire y_ok = !y_need || y_ready_i;
+  assign adv = a_ok && w_ok && y_ok;
+  assign a_ready_o = a_need && w_ok && y_ok;
+  assign w_ready_o = w_need && a_ok && y_ok;
+  assign y_valid_o = y_need && a_ok && w_ok;
+
+  // ---- tag line: one tag per cycle, shifted along with the activations ----
+  wire [TAG_W-1:0] tag_in;
+  reg  [223:0]     tag_q;                   // tags of the last TAP_Y cycles, newest first
+  wire [237:0]     tags = {tag_q, tag_in};  // tap j: tags[j*TAG_W +: TAG_W]
+  // Each tap reads some fields; together they read every bit.
+  wire unused_tags = ^tags;
+  always @(posedge clk_i) begin
+    if (!rst_ni) tag_q <= 224'd0;
+    else if (adv) tag_q <= {tag_q[209:0], tag_in};
+  end
+
+  // ---- command slots: per-command counters of the accepted, unfinished commands ----
+  reg [1:0]  acc_slot_q;   // slot of the next accepted command
+  reg [1:0]  done_slot_q;  // slot of the oldest unfinished command
+  reg [2:0]  inflight_q;   // accepted, unfinished commands
+  reg [13:0] now_q;        // advancing cycles, wrapping: stamps are differences
+  reg [13:0] stamp_q [0:3];
+  reg [19:0] cmd_macs_q [0:3];
+  reg [13:0] cnt_cycles_q;
+  reg [19:0] cnt_macs_q;
+  reg        done_q;
+  reg        err_q;
+  reg [31:0] tot_cycles_q;
+  reg [31:0] tot_macs_q;
+
+  // ---- weight loader: one row per cycle into a bank, fold after fold ----
+  reg        ld_act_q;    // a command's weights are still to load
+  reg [6:0]  ld_m_q;
+  reg [3:0]  ld_n_q;
+  reg [10:0] ld_krem_q;   // reduction length whose weights are still to load
+  reg        ld_first_q;  // the next fold is its command's first
+  reg [1:0]  ld_slot_q;
+  reg [2:0]  ld_row_q;    // next weight row
+  reg        ld_bank_q;   // bank the next fold loads into
+  reg [1:0]  inuse_q;     // bank holds a fold that has not passed the array yet
+  reg [1:0]  ready_q;     // bank holds a fold whose activations have not started
+  // Fold descriptors, one per bank: written when the fold's first weight row loads.
+  reg [6:0] fd_m_q [0:1];
+  reg [3:0] fd_n_q [0:1];
+  reg [3:0] fd_kv_q [0:1];  // rows holding real reduction elements
+  reg [1:0] fd_first_q;
+  reg [1:0] fd_last_q;
+  reg [1:0] fd_slot_q [0:1];
+
+  // ---- activation injector ----
+  reg       inj_on_q;  // a fold's beats are entering
+  reg       ibank_q;   // bank of the fold entering (or next to enter)
+  reg [6:0] idx_q;     // its next beat
+  reg [3:0] since_q;   // cycles since the last fold started (saturating)
+
+  // ---- command acceptance ----
   // Refused: a dimension of 0 (the AXI registers' reset value) or past its limit
   // (M <= 64, K <= 1024, N <= 8).
   wire cmd_bad = (cmd_m_i == 7'd0) || (cmd_m_i > 7'd64) ||
                  (cmd_k_i == 11'd0) || (cmd_k_i > 11'd1024) ||
                  (cmd_n_i == 4'd0) || (cmd_n_i > 4'd8);
+  wire cmd_free = !ld_act_q && (inflight_q < 3'd4) && (!cmd_bad || (inflight_q == 3'd0));
+  assign cmd_ready_o = cmd_free && adv;
+  wire cmd_fire = cmd_valid_i && cmd_ready_o;
+  wire cmd_take = cmd_fire && !cmd_bad;
+  assign busy_o = (inflight_q != 3'd0);
+  assign err_o  = err_q;
 
-  // ---- weight loading into the shadow registers, one row per beat ----
-  wire        load_on    = (state_q != ST_IDLE) && (wkrem_q != 11'd0) && !wfull_q;
-  wire        w_fire     = w_valid_i && load_on;
-  wire [10:0] wkrem_fold = (wkrem_q > K_FOLD) ? (wkrem_q - K_FOLD) : 11'd0;
-  assign w_ready_o = load_on;
+  // ---- loader ----
+  // A fold's last beat passes its last column: its bank is free from the next cycle.
+  wire rel_now   = tags[TAP_REL*TAG_W + T_VALID] && tags[TAP_REL*TAG_W + T_LBEAT];
+  wire rel_bank  = tags[TAP_REL*TAG_W + T_BANK];
+  wire bank_free = !inuse_q[ld_bank_q] || (rel_now && (rel_bank == ld_bank_q));
+  assign w_need = ld_act_q && ((ld_row_q != 3'd0) || bank_free);
+  wire       w_fire   = w_need && adv;
+  wire       ld_start = w_fire && (ld_row_q == 3'd0);
+  wire       ld_end   = w_fire && (ld_row_q == WROW_LAST);
+  wire       ld_last  = (ld_krem_q <= K_FOLD);
+  wire [3:0] ld_kv    = ld_last ? ld_krem_q[3:0] : KV_FOLD;
 
-  // ---- fold sequencing ----
-  wire running   = (state_q == ST_RUN);
-  wire inject    = running && (idx_q < m_q);
-  wire last_fold = (krem_q <= K_FOLD);
-  wire y_due     = running && last_fold && (idx_q >= IDX_Y_FIRST);
-  wire a_ok      = !inject || a_valid_i;
-  wire y_ok      = !y_due || y_ready_i;
-  wire adv       = running && a_ok && y_ok;
-  wire run_end   = adv && (idx_q == m_q + IDX_RUN_TAIL);
-  // The next fold's weights are complete, or their last row arrives this cycle (the PEs then take
-  // that row from the weight lanes directly).
-  wire w_last     = w_fire && (wrow_q == WROW_LAST);
-  wire fold_ready = wfull_q || w_last;
-  wire start_fold = ((state_q == ST_WAIT) || (run_end && !last_fold)) && fold_ready;
+  // ---- injector ----
+  wire [6:0] cur_m     = fd_m_q[ibank_q];
+  wire [3:0] cur_n     = fd_n_q[ibank_q];
+  wire [3:0] cur_kv    = fd_kv_q[ibank_q];
+  wire [1:0] cur_slot  = fd_slot_q[ibank_q];
+  wire       inj_start = !inj_on_q && ready_q[ibank_q] && (fd_first_q[ibank_q] || (since_q >= SINCE_MIN));
+  wire       inject    = inj_on_q || inj_start;
+  assign a_need = inject;
+  wire [6:0] beat      = inj_start ? 7'd0 : idx_q;
+  wire       beat_last = (beat == cur_m - 7'd1);
+  assign tag_in = {cur_slot, beat, ibank_q, beat_last, fd_last_q[ibank_q], fd_first_q[ibank_q], inject};
+  wire [6:0] mac_inc = {3'd0, cur_kv} * {3'd0, cur_n};
 
-  assign a_ready_o = inject && y_ok;
-  assign y_valid_o = y_due && a_ok;
+  // ---- results ----
+  assign y_need = tags[TAP_Y*TAG_W + T_VALID] && tags[TAP_Y*TAG_W + T_LAST];
+  // The last result beat of a command leaves.
+  wire cmd_end = y_need && adv && tags[TAP_Y*TAG_W + T_LBEAT];
 
-  // Rows of this fold that hold real reduction elements (the rest are padding).
-  wire [3:0] kv      = last_fold ? krem_q[3:0] : KV_FOLD;
-  wire [6:0] mac_inc = {3'd0, kv} * {3'd0, n_q};
+  reg        ld_act_d;
+  reg [6:0]  ld_m_d;
+  reg [3:0]  ld_n_d;
+  reg [10:0] ld_krem_d;
+  reg        ld_first_d;
+  reg [1:0]  ld_slot_d;
+  reg [2:0]  ld_row_d;
+  reg        ld_bank_d;
+  reg [1:0]  inuse_d;
+  reg [1:0]  ready_d;
+  reg        inj_on_d;
+  reg        ibank_d;
+  reg [6:0]  idx_d;
+  reg [3:0]  since_d;
+  reg [1:0]  acc_slot_d;
+  reg [1:0]  done_slot_d;
+  reg [2:0]  inflight_d;
+  reg [13:0] now_d;
+  reg [13:0] cnt_cycles_d;
+  reg [19:0] cnt_macs_d;
+  reg        done_d;
+  reg        err_d;
+  reg [31:0] tot_cycles_d;
+  reg [31:0] tot_macs_d;
+  // The oldest unfinished command's stamp and MAC count.
+  wire [13:0] stamp_done = stamp_q[done_slot_q];
+  wire [19:0] macs_done  = cmd_macs_q[done_slot_q];
 
-  // ---- next state: defaults first; a later condition overrides an earlier one ----
+  // ---- next state: defaults first (done_d is a pulse); everything moves only when adv ----
   always @* begin
-    state_d = state_q;
-    m_d = m_q;
-    n_d = n_q;
-    krem_d = krem_q;
-    wkrem_d = wkrem_q;
-    wrow_d = wrow_q;
-    wfull_d = wfull_q;
-    first_d = first_q;
+    ld_act_d = ld_act_q;
+    ld_m_d = ld_m_q;
+    ld_n_d = ld_n_q;
+    ld_krem_d = ld_krem_q;
+    ld_first_d = ld_first_q;
+    ld_slot_d = ld_slot_q;
+    ld_row_d = ld_row_q;
+    ld_bank_d = ld_bank_q;
+    inuse_d = inuse_q;
+    ready_d = ready_q;
+    inj_on_d = inj_on_q;
+    ibank_d = ibank_q;
     idx_d = idx_q;
-    cyc_d = cyc_q;
-    macs_d = macs_q;
+    since_d = since_q;
+    acc_slot_d = acc_slot_q;
+    done_slot_d = done_slot_q;
+    inflight_d = inflight_q;
+    now_d = now_q;
+    cnt_cycles_d = cnt_cycles_q;
+    cnt_macs_d = cnt_macs_q;
+    done_d = 1'b0;
     err_d = err_q;
-    if (cmd_fire) begin
-      err_d = cmd_bad;
-      m_d = cmd_m_i;
-      n_d = cmd_n_i;
-      krem_d = cmd_k_i;
-      wkrem_d = cmd_k_i;
-      wrow_d = 3'd0;
-      wfull_d = 1'b0;
-      first_d = 1'b1;
-      cyc_d = 14'd0;
-      macs_d = 20'd0;
-      if (!cmd_bad) state_d = ST_WAIT;
-    end
-    if (w_fire) begin
-      if (wrow_q == WROW_LAST) begin
-        wrow_d = 3'd0;
-        wfull_d = 1'b1;
-        wkrem_d = wkrem_fold;
-      end else begin
-        wrow_d = wrow_q + 3'd1;
+    tot_cycles_d = tot_cycles_q;
+    tot_macs_d = tot_macs_q;
+    if (adv) begin
+      now_d = now_q + 14'd1;
+      if (busy_o) tot_cycles_d = tot_cycles_q + 32'd1;
+      // acceptance
+      if (cmd_fire) begin
+        err_d = cmd_bad;
+        if (cmd_bad) begin
+          cnt_cycles_d = 14'd0;
+          cnt_macs_d = 20'd0;
+          done_d = 1'b1;
+        end else begin
+          ld_act_d = 1'b1;
+          ld_m_d = cmd_m_i;
+          ld_n_d = cmd_n_i;
+          ld_krem_d = cmd_k_i;
+          ld_first_d = 1'b1;
+          ld_slot_d = acc_slot_q;
+          acc_slot_d = acc_slot_q + 2'd1;
+        end
       end
-    end
-    if (start_fold) begin
-      wfull_d = 1'b0;
-      idx_d = 7'd0;
-      state_d = ST_RUN;
-    end
-    if (adv && !run_end) idx_d = idx_q + 7'd1;
-    if (run_end) begin
-      if (last_fold) begin
-        state_d = ST_IDLE;
-      end else begin
-        krem_d = krem_q - K_FOLD;
-        first_d = 1'b0;
-        if (!fold_ready) state_d = ST_WAIT;
+      // weight rows
+      if (rel_now) inuse_d[rel_bank] = 1'b0;
+      if (ld_start) begin
+        inuse_d[ld_bank_q] = 1'b1;
+        ready_d[ld_bank_q] = 1'b1;
       end
+      if (w_fire) ld_row_d = ld_end ? 3'd0 : ld_row_q + 3'd1;
+      if (ld_end) begin
+        ld_bank_d = !ld_bank_q;
+        ld_first_d = 1'b0;
+        ld_krem_d = ld_last ? 11'd0 : ld_krem_q - K_FOLD;
+        if (ld_last) ld_act_d = 1'b0;
+      end
+      // activation beats
+      since_d = inj_start ? 4'd1 : ((since_q >= SINCE_MIN) ? SINCE_MIN : since_q + 4'd1);
+      if (inj_start) ready_d[ibank_q] = 1'b0;
+      if (inject) begin
+        tot_macs_d = tot_macs_q + {25'd0, mac_inc};
+        if (beat_last) begin
+          inj_on_d = 1'b0;
+          ibank_d = !ibank_q;
+        end else begin
+          inj_on_d = 1'b1;
+          idx_d = beat + 7'd1;
+        end
+      end
+      // a command's last result beat
+      if (cmd_end) begin
+        cnt_cycles_d = now_q + 14'd1 - stamp_done;
+        cnt_macs_d = macs_done;
+        done_slot_d = done_slot_q + 2'd1;
+        done_d = 1'b1;
+      end
+      inflight_d = inflight_q + {2'd0, cmd_take} - {2'd0, cmd_end};
     end
-    if (adv || (w_fire && first_q && (state_q == ST_WAIT))) cyc_d = cyc_q + 14'd1;
-    if (adv && inject) macs_d = macs_q + {13'd0, mac_inc};
   end
 
   // ---- registers ----
   always @(posedge clk_i) begin
     if (!rst_ni) begin
-      state_q <= ST_IDLE;
-      m_q     <= 7'd0;
-      n_q     <= 4'd0;
-      krem_q  <= 11'd0;
-      wkrem_q <= 11'd0;
-      wrow_q  <= 3'd0;
-      wfull_q <= 1'b0;
-      first_q <= 1'b0;
-      idx_q   <= 7'd0;
-      cyc_q   <= 14'd0;
-      macs_q  <= 20'd0;
-      err_q   <= 1'b0;
+      ld_act_q <= 1'b0;
+      ld_m_q <= 7'd0;
+      ld_n_q <= 4'd0;
+      ld_krem_q <= 11'd0;
+      ld_first_q <= 1'b0;
+      ld_slot_q <= 2'd0;
+      ld_row_q <= 3'd0;
+      ld_bank_q <= 1'b0;
+      inuse_q <= 2'b00;
+      ready_q <= 2'b00;
+      inj_on_q <= 1'b0;
+      ibank_q <= 1'b0;
+      idx_q <= 7'd0;
+      since_q <= SINCE_MIN;
+      acc_slot_q <= 2'd0;
+      done_slot_q <= 2'd0;
+      inflight_q <= 3'd0;
+      now_q <= 14'd0;
+      cnt_cycles_q <= 14'd0;
+      cnt_macs_q <= 20'd0;
+      done_q <= 1'b0;
+      err_q <= 1'b0;
+      tot_cycles_q <= 32'd0;
+      tot_macs_q <= 32'd0;
     end else begin
-      state_q <= state_d;
-      m_q     <= m_d;
-      n_q     <= n_d;
-      krem_q  <= krem_d;
-      wkrem_q <= wkrem_d;
-      wrow_q  <= wrow_d;
-      wfull_q <= wfull_d;
-      first_q <= first_d;
-      idx_q   <= idx_d;
-      cyc_q   <= cyc_d;
-      macs_q  <= macs_d;
-      err_q   <= err_d;
+      ld_act_q <= ld_act_d;
+      ld_m_q <= ld_m_d;
+      ld_n_q <= ld_n_d;
+      ld_krem_q <= ld_krem_d;
+      ld_first_q <= ld_first_d;
+      ld_slot_q <= ld_slot_d;
+      ld_row_q <= ld_row_d;
+      ld_bank_q <= ld_bank_d;
+      inuse_q <= inuse_d;
+      ready_q <= ready_d;
+      inj_on_q <= inj_on_d;
+      ibank_q <= ibank_d;
+      idx_q <= idx_d;
+      since_q <= since_d;
+      acc_slot_q <= acc_slot_d;
+      done_slot_q <= done_slot_d;
+      inflight_q <= inflight_d;
+      now_q <= now_d;
+      cnt_cycles_q <= cnt_cycles_d;
+      cnt_macs_q <= cnt_macs_d;
+      done_q <= done_d;
+      err_q <= err_d;
+      tot_cycles_q <= tot_cycles_d;
+      tot_macs_q <= tot_macs_d;
     end
   end
 
-  assign cnt_cycles_o = cyc_q;
-  assign cnt_macs_o   = macs_q;
+  // ---- register files, written with enables: fold descriptors (per bank), command slots ----
+  integer ri;
+  always @(posedge clk_i) begin
+    if (!rst_ni) begin
+      fd_first_q <= 2'b00;
+      fd_last_q <= 2'b00;
+      for (ri = 0; ri < 2; ri = ri + 1) begin
+        fd_m_q[ri] <= 7'd0;
+        fd_n_q[ri] <= 4'd0;
+        fd_kv_q[ri] <= 4'd0;
+        fd_slot_q[ri] <= 2'd0;
+      end
+      for (ri = 0; ri < 4; ri = ri + 1) begin
+        stamp_q[ri] <= 14'd0;
+        cmd_macs_q[ri] <= 20'd0;
+      end
+    end else if (adv) begin
+      if (ld_start) begin
+        fd_m_q[ld_bank_q] <= ld_m_q;
+        fd_n_q[ld_bank_q] <= ld_n_q;
+        fd_kv_q[ld_bank_q] <= ld_kv;
+        fd_first_q[ld_bank_q] <= ld_first_q;
+        fd_last_q[ld_bank_q] <= ld_last;
+        fd_slot_q[ld_bank_q] <= ld_slot_q;
+      end
+      if (inject) cmd_macs_q[cur_slot] <= cmd_macs_q[cur_slot] + {13'd0, mac_inc};
+      if (cmd_take) begin
+        stamp_q[acc_slot_q] <= now_q + 14'd1;
+        cmd_macs_q[acc_slot_q] <= 20'd0;
+      end
+    end
+  end
+
+  assign cnt_cycles_o = cnt_cycles_q;
+  assign cnt_macs_o   = cnt_macs_q;
+  assign done_o       = done_q;
+  assign tot_cycles_o = tot_cycles_q;
+  assign tot_macs_o   = tot_macs_q;
   assign cnt_skipped_o = 20'd0;
 
   // ---- array edges ----
   wire [7:0]   w_row_we;
   wire [63:0]  w_col;
   wire [63:0]  a_row;
+  wire [7:0]   a_bank;
   wire [255:0] ps_top;
   wire [255:0] ps_bot;
 
-  // Activations: encoded once per row, then skewed by r cycles so that row r meets the partial
-  // sum of the same beat. Outside a fold's M beats, zeros are injected.
+  // Activations: encoded once per row, registered (the array edge), then skewed by r cycles so
+  // that row r meets the partial sum of the same beat; each carries its fold's weight bank.
+  // Outside a fold's beats, zeros enter.
   genvar r, c;
   generate
     for (r = 0; r < ROWS; r = r + 1) begin : gen_row_edge
@@ -241,49 +426,41 @@ module edge_int8_top (
         .a_i     (a_raw),
         .a_enc_o (a_enc)
       );
-      if (r == 0) begin : gen_noskew
-        assign a_row[r*AE_BITS +: AE_BITS] = a_enc;
-      end else begin : gen_skew
-        edge_int8_delay #(.WIDTH(AE_BITS), .DEPTH(r)) u_skew (
-          .clk_i  (clk_i),
-          .rst_ni (rst_ni),
-          .en_i   (adv),
-          .d_i    (a_enc),
-          .q_o    (a_row[r*AE_BITS +: AE_BITS])
-        );
-      end
-      assign w_row_we[r] = w_fire && (wrow_q == ROW_IDX);
+      edge_int8_delay #(.WIDTH(AE_BITS + 1), .DEPTH(r + 1)) u_skew (
+        .clk_i  (clk_i),
+        .rst_ni (rst_ni),
+        .en_i   (adv),
+        .d_i    ({ibank_q, a_enc}),
+        .q_o    ({a_bank[r], a_row[r*AE_BITS +: AE_BITS]})
+      );
+      assign w_row_we[r] = w_fire && (ld_row_q == ROW_IDX);
     end
 
-    // Weights: encoded once per column as they are loaded into the shadow registers.
+    // Weights: encoded once per column as they are loaded into a bank.
     // Partial sums: each column reads the previous folds' sums from its accumulator buffer at the
-    // top (zero in the first fold) and writes them back from the bottom; in the last fold the
-    // bottom is de-skewed into the result beat instead.
+    // top (zero in a command's first fold) and writes them back from the bottom; in the last fold
+    // the bottom is de-skewed into the result beat instead. Each access follows its beat's tag.
     for (c = 0; c < COLS; c = c + 1) begin : gen_col_edge
-      localparam [6:0] COL      = c;
-      localparam [6:0] COL_ROWS = c + 8;
+      localparam integer TAP_RD = 0 + c;  // read: one cycle before the sum enters row 0
+      localparam integer TAP_WR = 9 + c;  // write: the sum leaves the last row
       edge_int8_wgt_pre u_wgt_pre (
         .w_i     (w_data_i[c*W_BITS +: W_BITS]),
         .w_enc_o (w_col[c*WE_BITS +: WE_BITS])
       );
 
-      wire [6:0]  rd_idx = start_fold ? 7'd0 : (idx_q + 7'd1);
-      wire [6:0]  rd_off = rd_idx - COL;
-      wire [6:0]  wr_off = idx_q - COL_ROWS;
-      wire        buf_we = adv && !last_fold && (idx_q >= COL_ROWS) && (idx_q < m_q + COL_ROWS);
+      wire        buf_we = adv && tags[TAP_WR*TAG_W + T_VALID] && !tags[TAP_WR*TAG_W + T_LAST];
       wire [31:0] buf_q;
       edge_int8_accbuf u_accbuf (
         .clk_i   (clk_i),
         .we_i    (buf_we),
-        .waddr_i (wr_off[5:0]),
+        .waddr_i (tags[TAP_WR*TAG_W + T_M +: 6]),
         .wdata_i (ps_bot[c*ACC_BITS +: ACC_BITS]),
-        .re_i    (start_fold || adv),
-        .raddr_i (rd_off[5:0]),
+        .re_i    (adv),
+        .raddr_i (tags[TAP_RD*TAG_W + T_M +: 6]),
         .rdata_o (buf_q)
       );
-      // Offsets outside 0..63 only occur on cycles whose read or write is ignored.
-      wire unused_off_high = ^{rd_off[6:6], wr_off[6:6]};
-      assign ps_top[c*ACC_BITS +: ACC_BITS] = first_q ? {ACC_BITS{1'b0}} : buf_q;
+      // Zero instead of the buffer in a command's first fold (the tag of the beat entering row 0).
+      assign ps_top[c*ACC_BITS +: ACC_BITS] = tags[(TAP_RD+1)*TAG_W + T_FIRST] ? {ACC_BITS{1'b0}} : buf_q;
 
       if (c == COLS - 1) begin : gen_nodeskew
         assign y_data_o[c*ACC_BITS +: ACC_BITS] = ps_bot[c*ACC_BITS +: ACC_BITS];
@@ -304,9 +481,10 @@ module edge_int8_top (
     .rst_ni     (rst_ni),
     .adv_i      (adv),
     .w_row_we_i (w_row_we),
+    .w_bank_i   (ld_bank_q),
     .w_col_i    (w_col),
-    .wswap_i    (start_fold),
     .a_row_i    (a_row),
+    .a_bank_i   (a_bank),
     .ps_top_i   (ps_top),
     .ps_bot_o   (ps_bot)
   );

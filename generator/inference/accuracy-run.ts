@@ -1,0 +1,150 @@
+/**
+ * `axgen accuracy`'s computation with its cache: the float, exact-int8 and configured-array
+ * predictions, each cached by content (model hash, dataset hash, N, the sources of the golden
+ * models; the array run also by the config hash), so a second run, or a sweep point that repeats
+ * a config, reads them back. Used by the command and by sweeps with an accuracy figure.
+ */
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { ResolvedConfig } from '../config/resolve.js';
+import type { LabeledImages } from '../data/dataset.js';
+import { cached, contentKey, sourceHash } from '../infra/cache.js';
+import { jobPool } from '../infra/pool.js';
+import { countBar } from '../infra/progress.js';
+import { networkConfigError } from '../onnx/check.js';
+import {
+  accuracyReport,
+  arrayRunParallel,
+  datasetHash,
+  exactPredictions,
+  fileHash,
+  floatPredictions,
+  loadNetwork,
+  type AccuracyReport,
+} from './accuracy.js';
+
+/** Per-layer errors are computed on this many images (the first ones) by default. */
+export const DEFAULT_LAYER_IMAGES = 200;
+
+/** Predictions cached under the axgen cache by content key. */
+async function cachedPredictions(
+  kind: string,
+  key: string,
+  compute: () => Uint8Array,
+): Promise<{ pred: Uint8Array; hit: boolean }> {
+  let made: Uint8Array | undefined;
+  const { dir, hit } = await cached(kind, key, async (tmp) => {
+    made = compute();
+    await writeFile(join(tmp, 'predictions.bin'), made);
+  });
+  return { pred: made ?? new Uint8Array(await readFile(join(dir, 'predictions.bin'))), hit };
+}
+
+/**
+ * Runs the three models (float from the cache when present, exact int8 likewise, the configured
+ * array likewise keyed by its config) and returns the report. Progress bars on stderr when `opts.progress`.
+ * @throws ConfigError (exit 1) when the config cannot run the model, one problem per layer
+ */
+export async function runAccuracy(
+  c: ResolvedConfig,
+  model: string,
+  ds: LabeledImages,
+  opts: {
+    limit?: number;
+    floatModel?: string;
+    layerImages?: number;
+    progress?: boolean;
+    /** Shard processes at most (default: the job pool's size, AXGEN_JOBS or the cores). */
+    jobs?: number;
+    /** Images per shard below which the array run stays in this process (MIN_SHARD_IMAGES). */
+    minShard?: number;
+  },
+): Promise<{ report: AccuracyReport; cache: { float?: boolean; exact: boolean; array: boolean } }> {
+  const { net, issues } = loadNetwork(model, c);
+  // A config that cannot run the model is bad input (exit 1), as for axgen infer.
+  if (issues.length > 0) throw networkConfigError(model, c.name, issues);
+  const n = Math.min(opts.limit ?? ds.count, ds.count);
+  const layerImages = Math.min(n, opts.layerImages ?? DEFAULT_LAYER_IMAGES);
+  const dsHash = datasetHash(ds, n);
+  const mHash = fileHash(model);
+  const src = sourceHash([
+    'generator/config',
+    'generator/inference',
+    'generator/model',
+    'generator/onnx',
+    'generator/units',
+  ]);
+  const show = opts.progress ?? false;
+  let floatPred: Uint8Array | null = null;
+  let floatHit: boolean | undefined;
+  if (opts.floatModel) {
+    const fm = opts.floatModel;
+    const r = await cachedPredictions(
+      'accuracy-float',
+      contentKey(['float', fileHash(fm), dsHash, String(n), src]),
+      () => {
+        const bar = countBar('float', n, show);
+        try {
+          return floatPredictions(fm, ds, n, bar.tick);
+        } finally {
+          bar.stop();
+        }
+      },
+    );
+    floatPred = r.pred;
+    floatHit = r.hit;
+  }
+  const exact = await cachedPredictions(
+    'accuracy-exact',
+    contentKey([
+      'exact',
+      mHash,
+      dsHash,
+      String(n),
+      src,
+      String(c.precision.activation.bits),
+      String(c.precision.weight.bits),
+    ]),
+    () => {
+      const bar = countBar('int8 exact', n, show);
+      try {
+        return exactPredictions(net, c, ds, n, bar.tick);
+      } finally {
+        bar.stop();
+      }
+    },
+  );
+  let report: AccuracyReport | undefined;
+  const key = contentKey([
+    'array',
+    c.hash,
+    mHash,
+    dsHash,
+    String(n),
+    String(layerImages),
+    src,
+    floatPred ? Buffer.from(floatPred).toString('base64') : '',
+  ]);
+  const { dir, hit } = await cached('accuracy', key, async (tmp) => {
+    const bar = countBar('array', n, show);
+    let run;
+    try {
+      run = await arrayRunParallel(net, model, c, ds, n, layerImages, {
+        jobs: opts.jobs ?? jobPool.size,
+        minShard: opts.minShard,
+        tick: bar.tick,
+      });
+    } finally {
+      bar.stop();
+    }
+    report = accuracyReport(net, c, ds, n, floatPred, exact.pred, run, layerImages);
+    await writeFile(
+      join(tmp, 'report.json'),
+      JSON.stringify(report, (_k, v: unknown) => (v === Infinity ? 'Infinity' : v)),
+    );
+  });
+  report ??= JSON.parse(await readFile(join(dir, 'report.json'), 'utf8'), (_k, v: unknown) =>
+    v === 'Infinity' ? Infinity : v,
+  ) as AccuracyReport;
+  return { report, cache: { float: floatHit, exact: exact.hit, array: hit } };
+}
