@@ -14,6 +14,8 @@ import { derive } from '../../generator/config/derive.js';
 import { loadConfig } from '../../generator/config/load.js';
 import { resolveConfig, type ResolvedConfig } from '../../generator/config/resolve.js';
 import { emitRtl } from '../../generator/emit/rtl.js';
+import { CMD_SLOTS } from '../../generator/config/cycles.js';
+import { PARAM_SLOTS } from '../../generator/units/output-stage.js';
 import { samplesOf, units } from '../../generator/units/index.js';
 import { casesFor } from '../../sim/cases.js';
 import { cosim } from '../../sim/cosim.js';
@@ -88,6 +90,10 @@ describe('output stage co-simulation in Verilator', () => {
 });
 
 describe('output stage RTL', () => {
+  it('queues one parameter beat per command the top can hold unfinished (PARAM_SLOTS = CMD_SLOTS)', () => {
+    expect(PARAM_SLOTS).toBe(CMD_SLOTS);
+  });
+
   it.each([
     ['int8 out, wrapping signed accumulator, ws', stageConfig('st_lint_ws', 'exact', 'weight-stationary', 0)],
     [
