@@ -202,7 +202,14 @@ export const faults: Fault[] = [
     appliesTo: (c) => c.array.rows >= 2,
     // Every row's edge is registered, then skewed: depth r + 1.
     inject: (files, c) =>
-      edit(files, c, 'top', /\.DEPTH\(r \+ 1\)\) u_skew/, '.DEPTH(r + 1 + (r > 0 ? 1 : 0))) u_skew', 'wrong-skew'),
+      edit(
+        files,
+        c,
+        'top',
+        /\.DEPTH\(r \+ 1\)(, \.RESET\(\d\))?\) u_skew/,
+        '.DEPTH(r + 1 + (r > 0 ? 1 : 0))$1) u_skew',
+        'wrong-skew',
+      ),
   },
 ];
 

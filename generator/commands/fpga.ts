@@ -1,5 +1,6 @@
 /**
- * `axgen fpga <config> --device up5k|hx8k|hx1k|lp8k|… [--clock MHz] [--out DIR] [--json FILE]`:
+ * `axgen fpga <config> --device up5k|hx8k|hx1k|lp8k|… [--clock MHz] [--seeds 1,2,3|N]
+ * [--pnr-time-limit S] [--out DIR] [--json FILE]`:
  * place and route the generated IP on an iCE40 (generator/fpga/pnr.ts): Yosys synth_ice40,
  * nextpnr-ice40 with the clock constraint, icepack. The top is `<name>_axi_top` when the config
  * sets `interface: "axi"`, else `<name>_top`, wrapped in the serial-in / XOR-out timing harness
@@ -8,9 +9,14 @@
  * Writes, atomically, to --out (default rtl-out/<name>-<device>/): the emitted RTL, the harness,
  * fpga.json (the PnrResult), fpga.txt (the text report), the bitstream <top>_<device>.bin when the
  * design fits, nextpnr.log, yosys.log and nextpnr's report.json. --json FILE also writes fpga.json
- * there. Exit codes: 0 fits, 4 does not fit (the report names the resource and the overflow) or the
- * gate-level check refused the netlist (nothing written), 1 bad input (nothing written), 2 missing
- * tool, 3 internal error.
+ * there. Exit codes: 0 fits, 4 does not fit (the report names the resource and the overflow), did
+ * not route or ran past --pnr-time-limit with every seed (the report names the seeds and what to
+ * try), or the gate-level check refused the netlist (nothing written), 1 bad input (nothing
+ * written), 2 missing tool, 3 internal error.
+ *
+ * --seeds runs nextpnr with each seed in parallel (the job pool: --jobs / AXGEN_JOBS) and keeps the
+ * routed run of highest fmax; the report lists every seed. Progress (each step and nextpnr's stage
+ * per seed, with seconds) goes to stderr on a terminal, or with --progress.
  *
  * Before anything is written, the IP's stream core (`<name>_top`, synthesized flattened with the
  * same `synth_ice40 [-dsp]` as the bitstream, without the timing harness) is co-simulated at gate
@@ -26,7 +32,8 @@ import { generate } from '../emit/generate.js';
 import { checkOutFolder, outputArg, OUT_EXISTING_HELP, replaceFolderAtomically } from '../infra/write.js';
 import { interfaceOf } from '../interface/index.js';
 import { DEVICE_NAMES, iceDevice } from '../fpga/devices.js';
-import { formatPnr, placeAndRoute } from '../fpga/pnr.js';
+import { DEFAULT_PNR_TIME_LIMIT_S, formatPnr, formatSeeds, placeAndRouteSeeds } from '../fpga/pnr.js';
+import { activity, progressWanted } from '../infra/progress.js';
 import { formatGateReport, gateCosim, gateSummary } from '../../sim/gate.js';
 import { fitHints } from '../fpga/hints.js';
 import { ConfigSession, EXIT_USER, forceOption, runCommand, EXIT_CHECK_FAILED } from './common.js';
@@ -40,7 +47,10 @@ interface Args {
   json?: string;
   dsp: boolean;
   harness: boolean;
-  seed: number;
+  seed?: number;
+  seeds?: string;
+  pnrTimeLimit: number;
+  progress?: boolean;
   verify: boolean;
   force: boolean;
 }
@@ -77,7 +87,22 @@ export const fpgaCommand: CommandModule<object, Args> = {
         default: true,
         describe: 'wrap the top in the 4-pin timing harness (--no-harness: its ports become pins)',
       })
-      .option('seed', { type: 'number', default: 1, describe: 'nextpnr placement seed' })
+      .option('seed', { type: 'number', describe: 'nextpnr placement seed (default 1); --seeds tries several' })
+      .option('seeds', {
+        type: 'string',
+        describe:
+          'nextpnr seeds to try in parallel, keeping the highest fmax: a list (1,2,3) or a count N (seeds 1..N)',
+      })
+      .option('pnr-time-limit', {
+        type: 'number',
+        default: DEFAULT_PNR_TIME_LIMIT_S,
+        describe: 'seconds each nextpnr run may take; past it the run is stopped and reported as timed out',
+      })
+      .option('progress', {
+        type: 'boolean',
+        describe:
+          "show each step and nextpnr's stage per seed on stderr (default: on a terminal only; --no-progress: never)",
+      })
       .option('verify', {
         type: 'boolean',
         default: true,
@@ -99,9 +124,14 @@ export const fpgaCommand: CommandModule<object, Args> = {
         );
         return EXIT_USER;
       }
-      if (!Number.isInteger(argv.seed) || argv.seed < 0) {
+      const seeds = seedsOf(argv.seed, argv.seeds);
+      if (typeof seeds === 'string') {
+        process.stderr.write(`✖ ${seeds}\nNothing was written.\n`);
+        return EXIT_USER;
+      }
+      if (!(Number.isFinite(argv.pnrTimeLimit) && argv.pnrTimeLimit > 0)) {
         process.stderr.write(
-          `✖ --seed: expected a non-negative integer, received ${show(argv.seed)}\nNothing was written.\n`,
+          `✖ --pnr-time-limit: expected a positive number of seconds, received ${show(argv.pnrTimeLimit)}\nNothing was written.\n`,
         );
         return EXIT_USER;
       }
@@ -118,7 +148,9 @@ export const fpgaCommand: CommandModule<object, Args> = {
       const dsp = argv.dsp && iceDevice(argv.device)!.dsp;
       let verification: ReturnType<typeof gateSummary> | string =
         'skipped (--no-verify): the netlist was not co-simulated';
+      const steps = activity(progressWanted(argv.progress));
       if (argv.verify) {
+        const endGate = steps.start('gate-level check (synth_ice40 netlist, Icarus)');
         const gate = await gateCosim(c, {
           flow: { target: 'ice40', dsp },
           simulators: ['icarus'],
@@ -127,7 +159,7 @@ export const fpgaCommand: CommandModule<object, Args> = {
           source: argv.config,
           ip: true,
           replay: `axgen fpga ${argv.config} --device ${argv.device}${dsp ? '' : ' --no-dsp'}`,
-        });
+        }).finally(() => endGate());
         const text = formatGateReport(gate);
         if (!gate.passed) {
           process.stderr.write(
@@ -147,18 +179,38 @@ export const fpgaCommand: CommandModule<object, Args> = {
         out,
         async (tmp) => {
           for (const f of g.out) await writeFile(join(tmp, f.name), f.text);
-          const r = await placeAndRoute({
-            files: g.files,
-            top,
-            device: argv.device,
-            clockMHz: argv.clock,
-            dsp: argv.dsp,
-            harness: argv.harness,
-            seed: argv.seed,
-            outDir: tmp,
+          const stage = new Map<number, (note?: string) => void>();
+          let endSynth: ((note?: string) => void) | undefined = steps.start('synthesis (synth_ice40)');
+          const { best: r, runs } = await placeAndRouteSeeds(
+            {
+              files: g.files,
+              top,
+              device: argv.device,
+              clockMHz: argv.clock,
+              dsp: argv.dsp,
+              harness: argv.harness,
+              timeLimitS: argv.pnrTimeLimit,
+              outDir: tmp,
+            },
+            seeds,
+            (seed, name) => {
+              endSynth?.();
+              endSynth = undefined;
+              stage.get(seed)?.();
+              stage.set(seed, steps.start(`nextpnr seed ${seed}: ${name}`));
+            },
+          ).finally(() => {
+            endSynth?.('cached');
+            for (const end of stage.values()) end();
+            steps.stop();
           });
           const final = {
             ...r,
+            ...(runs.length > 1
+              ? {
+                  seeds: runs.map((x) => ({ seed: x.seed, status: x.status, fmaxMHz: x.fmaxMHz, failure: x.failure })),
+                }
+              : {}),
             bitstream: r.bitstream ? join(out, basename(r.bitstream)) : null,
             config: { name: c.name, hash: c.hash },
             verification,
@@ -166,7 +218,7 @@ export const fpgaCommand: CommandModule<object, Args> = {
           // Timings and cache state stay out of the files, so the same input writes the same bytes.
           const { cacheDir: _cacheDir, cacheHit: _cacheHit, seconds: _seconds, ...stable } = final;
           const json = JSON.stringify(stable, null, 2) + '\n';
-          const text = formatPnr(final) + verifiedLine;
+          const text = formatPnr(final) + formatSeeds({ best: r, runs }) + verifiedLine;
           await writeFile(join(tmp, 'fpga.json'), json);
           await writeFile(join(tmp, 'fpga.txt'), text);
           return { r, json, text };
@@ -179,9 +231,35 @@ export const fpgaCommand: CommandModule<object, Args> = {
         text +
           `synthesis ${r.seconds.synth.toFixed(1)} s, place and route ${r.seconds.pnr.toFixed(1)} s${r.cacheHit ? ' (cached)' : ''} → ${out}/\n`,
       );
-      for (const h of fitHints(r, { rows: c.array.rows, cols: c.array.cols, dsp: argv.dsp, harness: argv.harness }))
+      for (const h of fitHints(r, {
+        rows: c.array.rows,
+        cols: c.array.cols,
+        dsp: argv.dsp,
+        harness: argv.harness,
+        seeds,
+      }))
         process.stdout.write(`hint: ${h}\n`);
       return r.fits ? 0 : EXIT_CHECK_FAILED;
     }, s.hash);
   },
 };
+
+/** The seeds to try: --seeds (a list "1,2,3" or a count "N" meaning 1..N), else --seed, else [1]; a message on bad input. */
+export function seedsOf(seed: number | undefined, seeds: string | undefined): number[] | string {
+  if (seed !== undefined && seeds !== undefined) return `--seed and --seeds: expected one of them, received both`;
+  if (seeds === undefined) {
+    if (seed === undefined) return [1];
+    return Number.isInteger(seed) && seed >= 0
+      ? [seed]
+      : `--seed: expected a non-negative integer, received ${show(seed)}`;
+  }
+  const text = String(seeds).trim();
+  const bad = `--seeds: expected a comma-separated list of distinct non-negative integers (1,2,3) or a count N from 1 to 64 (seeds 1..N), received ${show(seeds)}`;
+  if (/^\d+$/.test(text)) {
+    const n = Number(text);
+    return n >= 1 && n <= 64 ? Array.from({ length: n }, (_, i) => i + 1) : bad;
+  }
+  if (!/^\d+(\s*,\s*\d+)+$/.test(text)) return bad;
+  const list = text.split(',').map((x) => Number(x.trim()));
+  return new Set(list).size === list.length && list.length <= 64 && list.every(Number.isSafeInteger) ? list : bad;
+}

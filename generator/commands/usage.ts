@@ -25,7 +25,7 @@ export const USAGE = {
   fpga: {
     command: 'fpga <config>',
     describe:
-      'Synthesize, place and route the IP on an iCE40 (Yosys, nextpnr-ice40, icepack); report utilisation and fmax',
+      'Synthesize, place and route the IP on an iCE40 (Yosys, nextpnr-ice40, icepack); report utilisation and fmax (--seeds tries several in parallel and keeps the best; --pnr-time-limit stops a run that does not route)',
   },
   synth: {
     command: 'synth <config>',

@@ -208,12 +208,6 @@ function topView(c: ResolvedConfig, d: Derived, ae: number, we: number): View {
     skipCounter: `  assign cnt_skipped_o = ${d.macBits}'d0;`,
     macIncExt: extendExpr('mac_inc', macIncBits, d.macBits, false),
     cmdBad: cmdBadExpr(c, d),
-    // Output-stationary PEs accumulate only real operand pairs, so a valid bit travels with each
-    // skewed activation; weight-stationary PEs add padding zeros and need none.
-    actValid: !ws,
-    skewWidth: ws ? 'AE_BITS' : 'AE_BITS + 1',
-    skewIn: ws ? 'a_enc' : '{a_real, a_enc}',
-    skewOut: ws ? 'a_row[r*AE_BITS +: AE_BITS]' : '{av_row[r], a_row[r*AE_BITS +: AE_BITS]}',
   };
   if (ws) {
     const S = d.peStages;

@@ -15,18 +15,20 @@ export interface IceDevice {
   /** SB_RAM40_4K and SB_MAC16 blocks as nextpnr models the device (checked before placement). */
   brams: number;
   dsps: number;
+  /** Logic cells (ICESTORM_LC: LUT4 + flip-flop + carry) as nextpnr counts them. */
+  logicCells: number;
 }
 
 export const ICE40_DEVICES: readonly IceDevice[] = [
-  { name: 'lp384', package: 'qn32', dsp: false, brams: 0, dsps: 0 },
-  { name: 'lp1k', package: 'cm81', dsp: false, brams: 16, dsps: 0 },
-  { name: 'lp4k', package: 'cm81', dsp: false, brams: 32, dsps: 0 },
-  { name: 'lp8k', package: 'cm81', dsp: false, brams: 32, dsps: 0 },
-  { name: 'hx1k', package: 'tq144', dsp: false, brams: 16, dsps: 0 },
-  { name: 'hx4k', package: 'tq144', dsp: false, brams: 32, dsps: 0 },
-  { name: 'hx8k', package: 'ct256', dsp: false, brams: 32, dsps: 0 },
-  { name: 'up5k', package: 'sg48', dsp: true, brams: 30, dsps: 8 },
-  { name: 'u4k', package: 'sg48', dsp: true, brams: 20, dsps: 4 },
+  { name: 'lp384', package: 'qn32', dsp: false, brams: 0, dsps: 0, logicCells: 384 },
+  { name: 'lp1k', package: 'cm81', dsp: false, brams: 16, dsps: 0, logicCells: 1280 },
+  { name: 'lp4k', package: 'cm81', dsp: false, brams: 32, dsps: 0, logicCells: 7680 },
+  { name: 'lp8k', package: 'cm81', dsp: false, brams: 32, dsps: 0, logicCells: 7680 },
+  { name: 'hx1k', package: 'tq144', dsp: false, brams: 16, dsps: 0, logicCells: 1280 },
+  { name: 'hx4k', package: 'tq144', dsp: false, brams: 32, dsps: 0, logicCells: 7680 },
+  { name: 'hx8k', package: 'ct256', dsp: false, brams: 32, dsps: 0, logicCells: 7680 },
+  { name: 'up5k', package: 'sg48', dsp: true, brams: 30, dsps: 8, logicCells: 5280 },
+  { name: 'u4k', package: 'sg48', dsp: true, brams: 20, dsps: 4, logicCells: 3520 },
 ];
 
 export const DEVICE_NAMES = ICE40_DEVICES.map((d) => d.name);

@@ -1,7 +1,8 @@
 /**
  * What to try when a design does not fit an iCE40: `axgen fpga` prints these after a report with
  * `fits: NO`. Each hint follows from the overflow figures of that run (PnrResult.overflow) and the
- * config's array; none is a promise that the alternative fits.
+ * config's array, or, for a run that did not route or timed out, from its seed and time limit;
+ * none is a promise that the alternative fits.
  *
  * Logic cells per device as nextpnr-ice40 models them: the ICESTORM_LC "available" figure of its
  * utilisation report, read from nextpnr-ice40 0.4 (`--pack-only` on a one-LUT design, each device
@@ -10,17 +11,8 @@
 import type { PnrResult } from './pnr.js';
 import { ICE40_DEVICES, iceDevice } from './devices.js';
 
-const LOGIC_CELLS: Record<string, number> = {
-  lp384: 384,
-  lp1k: 1280,
-  hx1k: 1280,
-  lp4k: 7680,
-  hx4k: 7680,
-  lp8k: 7680,
-  hx8k: 7680,
-  up5k: 5280,
-  u4k: 3520,
-};
+/** Logic cells of a device by name (0 for an unknown one). */
+const logicCells = (name: string) => iceDevice(name)?.logicCells ?? 0;
 
 export interface HintContext {
   rows: number;
@@ -29,6 +21,14 @@ export interface HintContext {
   dsp: boolean;
   /** Whether the timing harness wrapped the top (false with --no-harness). */
   harness: boolean;
+  /** The nextpnr seeds tried (default: the result's own seed). */
+  seeds?: readonly number[];
+}
+
+/** The next `n` seeds after the largest one tried, as a --seeds list. */
+function nextSeeds(tried: readonly number[], n = 3): string {
+  const from = Math.max(...tried) + 1;
+  return Array.from({ length: n }, (_, i) => from + i).join(',');
 }
 
 /** The largest rows×cols with rows ≤ `rows`, cols ≤ `cols` and at most `pes` PEs (largest area first, squarer first), or null. */
@@ -52,6 +52,21 @@ function smallerArray(rows: number, cols: number, pes: number): string | null {
 export function fitHints(r: PnrResult, x: HintContext): string[] {
   if (r.fits) return [];
   const hints: string[] = [];
+  if (r.status === 'timeout' || r.status === 'unroutable') {
+    const seeds = x.seeds ?? [r.seed];
+    const what =
+      r.status === 'timeout'
+        ? `place and route did not finish within ${r.timeLimitS} s with seed${seeds.length > 1 ? 's' : ''} ${seeds.join(', ')}`
+        : `the design did not route with seed${seeds.length > 1 ? 's' : ''} ${seeds.join(', ')}`;
+    const bigger = ICE40_DEVICES.map((d) => d.name).filter((n) => logicCells(n) > logicCells(r.device));
+    hints.push(
+      `${what}: try other seeds (--seeds ${nextSeeds(seeds)}, run in parallel, the best fmax kept)` +
+        (r.status === 'timeout' ? `, a longer --pnr-time-limit (seconds; now ${r.timeLimitS})` : '') +
+        `, a lower --clock (now ${r.clockMHz} MHz)` +
+        (bigger.length ? `, or a bigger device: ${bigger.join(', ')}` : ''),
+    );
+    return hints;
+  }
   const pes = x.rows * x.cols;
   const dev = iceDevice(r.device);
   const over = (name: string) => r.overflow.find((o) => o.resource === name);
@@ -65,7 +80,7 @@ export function fitHints(r: PnrResult, x: HintContext): string[] {
     const arr = smallerArray(x.rows, x.cols, fitPes);
     // Each logic cell holds one LUT4 and one flip-flop: the larger count is a floor on the cells needed.
     const floor = Math.max(r.utilisation?.ff ?? 0, r.utilisation?.lut4 ?? 0);
-    const cells = LOGIC_CELLS[r.device] ?? 0;
+    const cells = logicCells(r.device);
     const crowded = cells > 0 && floor >= 0.8 * cells;
     hints.push(
       `the multipliers need ${dsp.used} SB_MAC16 blocks and the ${r.device} has ${dsp.available}: ` +
@@ -87,7 +102,7 @@ export function fitHints(r: PnrResult, x: HintContext): string[] {
   }
   const lc = over('ICESTORM_LC');
   if (lc) {
-    const more = bigger((n) => (LOGIC_CELLS[n] ?? 0) >= lc.used);
+    const more = bigger((n) => logicCells(n) >= lc.used);
     const fitPes = Math.floor((pes * lc.available) / lc.used);
     const arr = smallerArray(x.rows, x.cols, fitPes);
     const parts = [`the design needs ${lc.used} logic cells and the ${r.device} has ${lc.available}`];
@@ -106,7 +121,7 @@ export function fitHints(r: PnrResult, x: HintContext): string[] {
       `the top needs ${io.used} pins and the ${r.device} package has ${io.available}${x.harness ? '' : ': drop --no-harness (the timing harness needs 4 pins)'}`,
     );
   if (hints.length === 0) {
-    const more = bigger((n) => (LOGIC_CELLS[n] ?? 0) > (LOGIC_CELLS[r.device] ?? 0));
+    const more = bigger((n) => logicCells(n) > logicCells(r.device));
     hints.push(
       `placement failed without an overflowing resource (see nextpnr.log)${more.length ? `; try a bigger device: ${more.join(', ')}` : ''}, or a smaller array`,
     );

@@ -16,16 +16,27 @@
  *   clock     the top's clock port (default `clk_i`)
  *   dsp       map multipliers to SB_MAC16 (`synth_ice40 -dsp`); default: when the device has them
  *   seed      nextpnr seed (default 1); same inputs give the same result
+ *   timeLimitS  wall-time limit of nextpnr in seconds (default 600): past it nextpnr is ended and
+ *             the result has status 'timeout' (seed and stage named), never an exception
+ *   onStage   called with each stage nextpnr reaches (packing, placing, routing, …) as its log
+ *             arrives: progress
  *   outDir    when given, the bitstream (.bin), the nextpnr report and logs are copied there
  *
- *   PnrResult: { fits, overflow[], fmaxMHz, meetsTiming, utilisation{lut4,carry,ff,bram,mac16,lc,io},
- *                capacity{resource:{used,available}}, harness{used,description}, toolVersions,
- *                timingReport (text), bitstream?, cacheHit, … } — see the interface below.
+ *   PnrResult: { status, fits, overflow[], fmaxMHz, meetsTiming, failure,
+ *                utilisation{lut4,carry,ff,bram,mac16,lc,io}, capacity{resource:{used,available}},
+ *                harness{used,description}, toolVersions, timingReport (text), bitstream?, cacheHit, … }
+ *                — see the interface below.
  *
- * A design that does not fit has fits=false, fmaxMHz=null, and `overflow` names each resource whose
- * use exceeds the device (used, available, over). Results are cached by content hash (RTL, top,
- * options, tool versions) in the shared build cache, so a sweep asking twice pays once.
- * Every tool run goes through the shared job pool.
+ *   placeAndRouteSeeds(req, seeds) runs one request with several seeds in parallel (the job pool
+ *   bounds how many nextpnr processes run at once) and keeps the routed run of highest fmax.
+ *
+ * status: 'routed' (fits=true); 'overflow' (a resource exceeds the device: `overflow` names each,
+ * used, available, over); 'unroutable' (nextpnr stopped with an error, e.g. the router gave up, or
+ * was ended by a signal: `failure` quotes it); 'timeout' (the time limit passed: `failure` names
+ * the stage). Only 'routed' has an fmax. Synthesis and place and route are cached separately by
+ * content hash (RTL, top, options, tool versions) in the shared build cache, so a sweep asking
+ * twice pays once and several seeds share one synthesis; a timeout is not cached (a longer limit
+ * may route). Every tool run goes through the shared job pool.
  */
 import { runTool } from '../infra/children.js';
 import { copyFile, mkdir, readFile, writeFile } from 'node:fs/promises';
@@ -51,8 +62,16 @@ export interface PnrRequest {
   clock?: string;
   dsp?: boolean;
   seed?: number;
+  timeLimitS?: number;
+  onStage?: (stage: string) => void;
   outDir?: string;
 }
+
+/** The default wall-time limit of one nextpnr run, in seconds. */
+export const DEFAULT_PNR_TIME_LIMIT_S = 600;
+
+/** What became of one place-and-route run; see the file header. */
+export type PnrStatus = 'routed' | 'overflow' | 'unroutable' | 'timeout';
 
 export interface Utilisation {
   /** Yosys cell counts after synth_ice40. */
@@ -80,8 +99,13 @@ export interface PnrResult {
   clockMHz: number;
   dsp: boolean;
   seed: number;
+  /** nextpnr's wall-time limit in seconds. */
+  timeLimitS: number;
+  status: PnrStatus;
   fits: boolean;
   overflow: Overflow[];
+  /** Why an unroutable or timed-out run stopped (nextpnr's error line, or the stage reached), else null. */
+  failure: string | null;
   /** Achieved register-to-register fmax of the clock, null when the design was not routed. */
   fmaxMHz: number | null;
   meetsTiming: boolean | null;
@@ -145,6 +169,7 @@ function timingLines(log: string): string {
 }
 
 interface Stored {
+  status: PnrStatus;
   fits: boolean;
   overflow: Overflow[];
   fmaxMHz: number | null;
@@ -165,12 +190,16 @@ function settings(req: PnrRequest): {
   clock: string;
   dsp: boolean;
   seed: number;
+  timeLimitS: number;
 } {
   const dev = iceDevice(req.device);
   if (!dev) throw new PnrInputError(`--device: expected one of ${DEVICE_NAMES.join(', ')}, received "${req.device}"`);
   const clockMHz = req.clockMHz ?? 50;
   if (!(clockMHz > 0 && clockMHz <= 1000))
     throw new PnrInputError(`--clock: expected a frequency in MHz between 0 and 1000, received ${req.clockMHz}`);
+  const timeLimitS = req.timeLimitS ?? DEFAULT_PNR_TIME_LIMIT_S;
+  if (!(timeLimitS > 0))
+    throw new PnrInputError(`--pnr-time-limit: expected a positive number of seconds, received ${req.timeLimitS}`);
   return {
     dev,
     clockMHz,
@@ -178,6 +207,7 @@ function settings(req: PnrRequest): {
     clock: req.clock ?? 'clk_i',
     dsp: (req.dsp ?? dev.dsp) && dev.dsp,
     seed: req.seed ?? 1,
+    timeLimitS,
   };
 }
 
@@ -223,30 +253,92 @@ function hardBlockOverflow(stat: Omit<Utilisation, 'lc' | 'io'>, dev: Device): O
   ].filter((o) => o.over > 0);
 }
 
-interface Flow {
-  files: PnrFile[];
-  top: string;
-  dev: Device;
-  ysScript: string;
-  pnrArgs: string[];
+/** nextpnr's stage from one line of its log, or null when the line starts none. */
+export function nextpnrStage(line: string): string | null {
+  if (/^Info: Packing /.test(line)) return 'packing';
+  if (/^Info: Creating initial analytic placement|^Info: Running main analytical placer/.test(line))
+    return 'placing (analytic)';
+  if (/^Info: Running simulated annealing placer/.test(line)) return 'placing (annealing)';
+  if (/^Info: Routing\.\./.test(line)) return 'routing';
+  if (/^Info: Critical path report/.test(line)) return 'timing report';
+  return null;
 }
 
-/** Place, route and pack in `tmp` (design.json already there); the figures to store. */
+/** A nextpnr run past its time limit: not cached, reported as status 'timeout'. */
+class PnrTimeout extends Error {
+  constructor(
+    readonly stage: string,
+    readonly capacity: Record<string, { used: number; available: number }>,
+  ) {
+    super(`nextpnr timed out while ${stage}`);
+  }
+}
+
+interface Synthesized {
+  dir: string;
+  hit: boolean;
+  stat: Omit<Utilisation, 'lc' | 'io'>;
+  seconds: number;
+}
+
+/** Yosys synth_ice40 of the design, cached: design.json, stat.txt, yosys.log and seconds.json in `dir`. */
+async function synthesize(files: PnrFile[], top: string, ysScript: string, key: string): Promise<Synthesized> {
+  const { dir, hit } = await cached('pnr-synth', key, async (tmp) => {
+    for (const f of files) await writeFile(join(tmp, f.name), f.text);
+    const t0 = Date.now();
+    const ys = await jobPool.run(() => runTool('yosys', ['-q', '-l', 'yosys.log', '-p', ysScript], { cwd: tmp }));
+    if (ys.exitCode !== 0) throw new Error(`yosys synth_ice40 failed on ${top}:\n${(ys.all ?? '').slice(-4000)}`);
+    await writeFile(join(tmp, 'seconds.json'), JSON.stringify((Date.now() - t0) / 1000));
+  });
+  const stat = parseYosysStat(await readFile(join(dir, 'stat.txt'), 'utf8'));
+  const seconds = JSON.parse(await readFile(join(dir, 'seconds.json'), 'utf8')) as number;
+  return { dir, hit, stat, seconds };
+}
+
+/**
+ * nextpnr-ice40 (and icepack) in `tmp` on the synthesized design.json; writes result.json. Throws
+ * PnrTimeout past the time limit; an error of nextpnr is a stored 'unroutable' result.
+ */
 async function placeRouteAndPack(
   tmp: string,
-  flow: Flow,
-  req: PnrRequest,
-): Promise<Omit<Stored, 'utilisation' | 'seconds'> & { lc: number | null; io: number | null }> {
-  const np = await jobPool.run(() => runTool('nextpnr-ice40', flow.pnrArgs, { cwd: tmp }));
+  synth: Synthesized,
+  dev: Device,
+  pnrArgs: string[],
+  timeLimitS: number,
+  onStage: ((stage: string) => void) | undefined,
+): Promise<void> {
+  await copyFile(join(synth.dir, 'design.json'), join(tmp, 'design.json'));
+  const t0 = Date.now();
+  let stage = 'starting';
+  let partial = '';
+  const np = await jobPool.run(() =>
+    runTool('nextpnr-ice40', pnrArgs, {
+      cwd: tmp,
+      timeout: timeLimitS * 1000,
+      onOutput: (text) => {
+        const lines = (partial + text).split('\n');
+        partial = lines.pop() ?? '';
+        for (const l of lines) {
+          const s = nextpnrStage(l);
+          if (s && s !== stage) {
+            stage = s;
+            onStage?.(s);
+          }
+        }
+      },
+    }),
+  );
   const log = np.all ?? '';
   await writeFile(join(tmp, 'nextpnr.log'), log);
   const capacity = parseNextpnrUtilisation(log);
+  if (np.timedOut) throw new PnrTimeout(stage, capacity);
   const overflow: Overflow[] = Object.entries(capacity)
     .filter(([, v]) => v.used > v.available)
     .map(([resource, v]) => ({ resource, used: v.used, available: v.available, over: v.used - v.available }));
   const fits = np.exitCode === 0 && overflow.length === 0 && existsSync(join(tmp, 'design.asc'));
   let failure: string | null = null;
   let fmaxMHz: number | null = null;
+  let status: PnrStatus = 'routed';
   if (fits) {
     const rep = JSON.parse(await readFile(join(tmp, 'report.json'), 'utf8')) as {
       fmax?: Record<string, { achieved: number }>;
@@ -255,119 +347,174 @@ async function placeRouteAndPack(
     fmaxMHz = clocks.length > 0 ? Math.min(...clocks.map((c) => c.achieved)) : null;
     const pk = await jobPool.run(() => runTool('icepack', ['design.asc', 'design.bin'], { cwd: tmp }));
     if (pk.exitCode !== 0) throw new Error(`icepack failed:\n${pk.all}`);
+  } else if (overflow.length > 0) {
+    status = 'overflow';
   } else {
+    // The router gave up, the placer found no legal placement, or nextpnr crashed or was ended by
+    // a signal: the design did not route with this seed. Not an axgen error.
+    status = 'unroutable';
+    const error = log.split('\n').find((l) => /^ERROR/.test(l));
     failure =
-      overflow.length > 0
-        ? null
-        : (log.split('\n').find((l) => /^ERROR/.test(l)) ?? `nextpnr exited with ${np.exitCode}`);
-    if (failure && !/Unable to place|no BELs remaining|not enough|exceed/i.test(failure)) {
-      throw new Error(`nextpnr-ice40 failed on ${req.top} (${flow.dev.name}):\n${log.slice(-4000)}`);
-    }
+      error?.replace(/^ERROR: /, '') ??
+      (np.signal
+        ? `nextpnr was ended by ${np.signal} while ${stage}`
+        : `nextpnr exited with ${np.exitCode} while ${stage}`);
   }
-  return {
+  const stored: Stored = {
+    status,
     fits,
     overflow,
     fmaxMHz,
+    utilisation: { ...synth.stat, lc: capacity.ICESTORM_LC?.used ?? null, io: capacity.SB_IO?.used ?? null },
     capacity,
     timingReport: timingLines(log),
+    seconds: { synth: synth.seconds, pnr: (Date.now() - t0) / 1000 },
     failure,
-    lc: capacity.ICESTORM_LC?.used ?? null,
-    io: capacity.SB_IO?.used ?? null,
   };
-}
-
-/** The whole flow in the cache folder `tmp`: writes result.json (and the logs and bitstream). */
-async function runFlow(tmp: string, flow: Flow, req: PnrRequest): Promise<void> {
-  for (const f of flow.files) await writeFile(join(tmp, f.name), f.text);
-  const t0 = Date.now();
-  const ys = await jobPool.run(() => runTool('yosys', ['-q', '-l', 'yosys.log', '-p', flow.ysScript], { cwd: tmp }));
-  if (ys.exitCode !== 0) throw new Error(`yosys synth_ice40 failed on ${req.top}:\n${(ys.all ?? '').slice(-4000)}`);
-  const t1 = Date.now();
-  const stat = parseYosysStat(await readFile(join(tmp, 'stat.txt'), 'utf8'));
-  const hard = hardBlockOverflow(stat, flow.dev);
-  let stored: Stored;
-  if (hard.length > 0) {
-    stored = {
-      fits: false,
-      overflow: hard,
-      fmaxMHz: null,
-      utilisation: { ...stat, lc: null, io: null },
-      capacity: {},
-      timingReport: '',
-      seconds: { synth: (t1 - t0) / 1000, pnr: 0 },
-      failure: null,
-    };
-  } else {
-    const r = await placeRouteAndPack(tmp, flow, req);
-    const t2 = Date.now();
-    stored = {
-      fits: r.fits,
-      overflow: r.overflow,
-      fmaxMHz: r.fmaxMHz,
-      utilisation: { ...stat, lc: r.lc, io: r.io },
-      capacity: r.capacity,
-      timingReport: r.timingReport,
-      seconds: { synth: (t1 - t0) / 1000, pnr: (t2 - t1) / 1000 },
-      failure: r.failure,
-    };
-  }
   await writeFile(join(tmp, 'result.json'), JSON.stringify(stored, null, 2) + '\n');
 }
 
-/** Copies the logs, report and bitstream of a cache folder to outDir; the bitstream's path, or null. */
-async function copyArtifacts(dir: string, outDir: string, top: string, dev: Device): Promise<string | null> {
+/** Copies the logs, report and bitstream of the cache folders to outDir; the bitstream's path, or null. */
+async function copyArtifacts(dirs: string[], outDir: string, top: string, dev: Device): Promise<string | null> {
   await mkdir(outDir, { recursive: true });
-  for (const f of ['nextpnr.log', 'yosys.log', 'report.json', 'design.bin', `${HARNESS_MODULE}.v`]) {
-    if (existsSync(join(dir, f)))
-      await copyFile(join(dir, f), join(outDir, f === 'design.bin' ? `${top}_${dev.name}.bin` : f));
+  let bitstream: string | null = null;
+  for (const dir of dirs) {
+    for (const f of ['nextpnr.log', 'yosys.log', 'report.json', 'design.bin', `${HARNESS_MODULE}.v`]) {
+      if (!existsSync(join(dir, f))) continue;
+      const to = join(outDir, f === 'design.bin' ? `${top}_${dev.name}.bin` : f);
+      await copyFile(join(dir, f), to);
+      if (f === 'design.bin') bitstream = to;
+    }
   }
-  return existsSync(join(dir, 'design.bin')) ? join(outDir, `${top}_${dev.name}.bin`) : null;
+  return bitstream;
+}
+
+/** The request's settings, tool versions and (cached) synthesis: what every seed shares. */
+async function synthesized(req: PnrRequest) {
+  const set = settings(req);
+  const [yosys, nextpnr, icepack] = await Promise.all([tool('yosys'), tool('nextpnr-ice40'), icepackTool()]);
+  const { files, top } = designFiles(req, set.useHarness, set.clock);
+  const ysScript = `read_verilog ${files.map((f) => f.name).join(' ')}; synth_ice40 -top ${top}${set.dsp ? ' -dsp' : ''} -json design.json; tee -q -o stat.txt stat`;
+  const synthKey = contentKey(['pnr-synth-v1', yosys.version, ysScript, ...files.flatMap((f) => [f.name, f.text])]);
+  const synth = await synthesize(files, top, ysScript, synthKey);
+  return { ...set, yosys, nextpnr, icepack, synthKey, synth };
 }
 
 /** Yosys synth_ice40 → nextpnr-ice40 → icepack; see the file header. */
 export async function placeAndRoute(req: PnrRequest): Promise<PnrResult> {
-  const { dev, clockMHz, useHarness, clock, dsp, seed } = settings(req);
-  const [yosys, nextpnr, icepack] = await Promise.all([tool('yosys'), tool('nextpnr-ice40'), icepackTool()]);
-  const { files, top } = designFiles(req, useHarness, clock);
-  const ysScript = `read_verilog ${files.map((f) => f.name).join(' ')}; synth_ice40 -top ${top}${dsp ? ' -dsp' : ''} -json design.json; tee -q -o stat.txt stat`;
+  const { dev, clockMHz, useHarness, dsp, seed, timeLimitS, yosys, nextpnr, icepack, synthKey, synth } =
+    await synthesized(req);
   const pnrArgs = pnrArguments(dev, clockMHz, seed);
-  const key = contentKey([
-    'pnr-v1',
-    yosys.version,
-    nextpnr.version,
-    icepack,
-    ysScript,
-    pnrArgs.join(' '),
-    ...files.flatMap((f) => [f.name, f.text]),
-  ]);
-  const { dir, hit } = await cached('pnr', key, (tmp) => runFlow(tmp, { files, top, dev, ysScript, pnrArgs }, req));
 
-  const stored = JSON.parse(await readFile(join(dir, 'result.json'), 'utf8')) as Stored;
-  const bitstream = req.outDir ? await copyArtifacts(dir, req.outDir, req.top, dev) : null;
-  return {
+  const common = {
     top: req.top,
     device: dev.name,
     package: dev.package,
     clockMHz,
     dsp,
     seed,
-    fits: stored.fits,
-    overflow: stored.overflow,
-    fmaxMHz: stored.fmaxMHz,
-    meetsTiming: stored.fmaxMHz === null ? null : stored.fmaxMHz >= clockMHz,
-    utilisation: stored.utilisation,
-    capacity: stored.capacity,
+    timeLimitS,
     harness: {
       used: useHarness,
       description: useHarness ? HARNESS_DESCRIPTION : 'none: the top-level ports are placed on pins',
     },
     toolVersions: { yosys: yosys.version, nextpnr: nextpnr.version, icepack },
+  };
+  const notRouted = (status: PnrStatus, overflow: Overflow[], failure: string | null, capacity = {}) => ({
+    ...common,
+    status,
+    fits: false,
+    overflow,
+    failure,
+    fmaxMHz: null,
+    meetsTiming: null,
+    utilisation: { ...synth.stat, lc: null, io: null },
+    capacity,
+    timingReport: failure ?? '',
+    bitstream: null,
+    cacheDir: synth.dir,
+    cacheHit: synth.hit,
+    seconds: { synth: synth.seconds, pnr: 0 },
+  });
+
+  const hard = hardBlockOverflow(synth.stat, dev);
+  if (hard.length > 0) {
+    if (req.outDir) await copyArtifacts([synth.dir], req.outDir, req.top, dev);
+    return notRouted('overflow', hard, null);
+  }
+  const key = contentKey(['pnr-v2', synthKey, nextpnr.version, icepack, pnrArgs.join(' ')]);
+  const t0 = Date.now();
+  let run: { dir: string; hit: boolean };
+  try {
+    run = await cached('pnr', key, (tmp) => placeRouteAndPack(tmp, synth, dev, pnrArgs, timeLimitS, req.onStage));
+  } catch (e) {
+    if (!(e instanceof PnrTimeout)) throw e;
+    if (req.outDir) await copyArtifacts([synth.dir], req.outDir, req.top, dev);
+    const r = notRouted(
+      'timeout',
+      [],
+      `seed ${seed} did not finish within ${timeLimitS} s (stopped while ${e.stage})`,
+      e.capacity,
+    );
+    return { ...r, seconds: { synth: synth.seconds, pnr: (Date.now() - t0) / 1000 } };
+  }
+  const stored = JSON.parse(await readFile(join(run.dir, 'result.json'), 'utf8')) as Stored;
+  const bitstream = req.outDir ? await copyArtifacts([synth.dir, run.dir], req.outDir, req.top, dev) : null;
+  return {
+    ...common,
+    status: stored.status,
+    fits: stored.fits,
+    overflow: stored.overflow,
+    failure: stored.failure,
+    fmaxMHz: stored.fmaxMHz,
+    meetsTiming: stored.fmaxMHz === null ? null : stored.fmaxMHz >= clockMHz,
+    utilisation: stored.utilisation,
+    capacity: stored.capacity,
     timingReport: stored.timingReport + (stored.failure ? `\n${stored.failure}` : ''),
     bitstream,
-    cacheDir: dir,
-    cacheHit: hit,
+    cacheDir: run.dir,
+    cacheHit: run.hit,
     seconds: stored.seconds,
   };
+}
+
+/** Every seed's run and the best of them (the routed run of highest fmax, else the first run). */
+export interface SeedsResult {
+  best: PnrResult;
+  runs: PnrResult[];
+}
+
+/**
+ * placeAndRoute with each of `seeds` (a non-empty list of distinct non-negative integers), in
+ * parallel through the job pool; one synthesis serves all. Only the best run's files go to
+ * `req.outDir`. `onStage(seed, stage)` reports each run's progress.
+ */
+export async function placeAndRouteSeeds(
+  req: Omit<PnrRequest, 'seed' | 'onStage'>,
+  seeds: readonly number[],
+  onStage?: (seed: number, stage: string) => void,
+): Promise<SeedsResult> {
+  if (seeds.length === 0) throw new PnrInputError('--seeds: expected at least one seed, received none');
+  const { outDir, ...rest } = req;
+  // Synthesis first (cached), so the parallel runs share it rather than each starting Yosys.
+  await synthesized(rest);
+  const runs = await Promise.all(
+    seeds.map((seed) => placeAndRoute({ ...rest, seed, onStage: (s) => onStage?.(seed, s) })),
+  );
+  const routed = runs.filter((r) => r.status === 'routed');
+  const pick = routed.length > 0 ? routed.reduce((a, b) => ((b.fmaxMHz ?? 0) > (a.fmaxMHz ?? 0) ? b : a)) : runs[0]!;
+  // The chosen run again, from the cache, to copy its files (a timed-out run reruns only its copy).
+  const best =
+    outDir === undefined
+      ? pick
+      : pick.status === 'timeout'
+        ? { ...pick, bitstream: await copyArtifacts([pick.cacheDir], outDir, req.top, iceDevice(pick.device)!) }
+        : {
+            ...(await placeAndRoute({ ...rest, seed: pick.seed, outDir })),
+            seconds: pick.seconds,
+            cacheHit: pick.cacheHit,
+          };
+  return { best, runs: runs.map((r) => (r === pick ? best : r)) };
 }
 
 /** Human-readable summary of one result (the text report of `axgen fpga`). */
@@ -387,11 +534,30 @@ export function formatPnr(r: PnrResult): string {
     L.push(
       `fits: NO — ${r.overflow.map((o) => `${o.resource} ${o.used}/${o.available} (over by ${o.over}, ${Math.round((100 * o.over) / o.available)} %)`).join('; ')}`,
     );
+  } else if (r.status === 'timeout') {
+    L.push(`fits: not known — place and route timed out: ${r.failure}`);
   } else {
-    L.push('fits: NO — placement failed');
+    L.push(`fits: NO — did not route with seed ${r.seed}: ${r.failure ?? 'placement failed'}`);
   }
-  if (r.timingReport) L.push('timing (nextpnr):', ...r.timingReport.split('\n').map((l) => `  ${l.trim()}`));
+  if (r.timingReport && r.fits) L.push('timing (nextpnr):', ...r.timingReport.split('\n').map((l) => `  ${l.trim()}`));
   L.push(`tools: ${r.toolVersions.yosys}; ${r.toolVersions.nextpnr}; ${r.toolVersions.icepack}`);
   if (r.bitstream) L.push(`bitstream: ${r.bitstream}`);
   return L.join('\n') + '\n';
+}
+
+/** One line per seed of a multi-seed run: its fmax or why it has none, and which was kept. */
+export function formatSeeds(s: SeedsResult): string {
+  if (s.runs.length < 2) return '';
+  const one = (r: PnrResult) =>
+    r.status === 'routed'
+      ? `${r.fmaxMHz === null ? 'n/a' : `${r.fmaxMHz.toFixed(2)} MHz`}`
+      : r.status === 'timeout'
+        ? `timed out (${r.timeLimitS} s)`
+        : r.status === 'overflow'
+          ? 'does not fit'
+          : 'did not route';
+  return (
+    `seeds: ${s.runs.map((r) => `${r.seed} → ${one(r)}`).join('; ')}; ` +
+    `${s.best.status === 'routed' ? `kept seed ${s.best.seed} (highest fmax)` : 'none routed'}\n`
+  );
 }

@@ -45,12 +45,14 @@ function install(): void {
 export interface ToolRunOptions {
   cwd?: string;
   env?: NodeJS.ProcessEnv;
-  /** Milliseconds; the result then has `timedOut` set. */
+  /** Milliseconds; the tool's group is then ended with SIGTERM and the result has `timedOut` set. */
   timeout?: number;
   /** Text written to the program's stdin (then closed). */
   input?: string;
   /** Called with each chunk of the program's stderr as it arrives (progress reports); `all` still has it. */
   onStderr?: (chunk: string) => void;
+  /** Called with each chunk of the tool's output (stdout and stderr) as it arrives: progress. */
+  onOutput?: (text: string) => void;
 }
 
 /**
@@ -61,14 +63,30 @@ export interface ToolRunOptions {
 export async function runTool(cmd: string, args: readonly string[], o: ToolRunOptions = {}) {
   const { execa } = await import('execa');
   install();
-  const { onStderr, ...opts } = o;
-  const sub = execa(cmd, args, { ...opts, reject: false, all: true, detached: true });
+  const { onStderr, onOutput, timeout, ...execaOptions } = o;
+  const sub = execa(cmd, args, { ...execaOptions, reject: false, all: true, detached: true });
   if (onStderr) sub.stderr?.on('data', (b: Buffer | string) => onStderr(b.toString()));
   const pid = sub.pid;
   if (pid !== undefined) live.add(pid);
+  if (onOutput) sub.all?.on('data', (chunk: Buffer) => onOutput(chunk.toString()));
+  // The limit ends the tool's whole group (execa's own timeout would reach only the tool itself).
+  let timedOut = false;
+  const timer =
+    timeout !== undefined && pid !== undefined
+      ? setTimeout(() => {
+          timedOut = true;
+          try {
+            process.kill(-pid, 'SIGTERM');
+          } catch {
+            // Already gone.
+          }
+        }, timeout)
+      : undefined;
   try {
-    return await sub;
+    const r = await sub;
+    return timedOut ? { ...r, timedOut: true } : r;
   } finally {
+    if (timer) clearTimeout(timer);
     if (pid !== undefined) live.delete(pid);
   }
 }

@@ -13,7 +13,9 @@ import { resolveConfig } from '../../generator/config/resolve.js';
 import { generate } from '../../generator/emit/generate.js';
 import { axiTopModule } from '../../generator/axi/emit.js';
 import { harnessVerilog, HARNESS_MODULE, parsePorts } from '../../generator/fpga/harness.js';
-import { parseNextpnrUtilisation, placeAndRoute, type PnrResult } from '../../generator/fpga/pnr.js';
+import { nextpnrStage, parseNextpnrUtilisation, placeAndRoute, type PnrResult } from '../../generator/fpga/pnr.js';
+import { seedsOf } from '../../generator/commands/fpga.js';
+import { ICE40_DEVICES } from '../../generator/fpga/devices.js';
 import { lintFiles, lintProblems } from '../../sim/lint.js';
 
 const tiny = {
@@ -86,13 +88,89 @@ describe('axgen fpga', () => {
       expect(existsSync(join(out, f)), f).toBe(true);
   });
 
-  it('--no-verify skips the gate-level check and the report says so', async () => {
+  it('--no-verify skips the gate-level check; --seeds runs each seed and keeps the highest fmax', async () => {
     const out = join(work, 'out-noverify');
-    const r = await axgen(['fpga', cfgFile, '--device', 'up5k', '--clock', '12', '--out', out, '--no-verify']);
+    const r = await axgen([
+      'fpga',
+      cfgFile,
+      '--device',
+      'up5k',
+      '--clock',
+      '12',
+      '--out',
+      out,
+      '--no-verify',
+      '--seeds',
+      '1,2',
+      '--progress',
+    ]);
     expect(r.exitCode, r.all).toBe(0);
     expect(r.all).not.toMatch(/gate-level ice40/);
-    expect(readFileSync(join(out, 'fpga.txt'), 'utf8')).toMatch(/gate-level check: skipped \(--no-verify\)/);
-    expect(JSON.parse(readFileSync(join(out, 'fpga.json'), 'utf8')).verification).toMatch(/^skipped \(--no-verify\)/);
+    const txt = readFileSync(join(out, 'fpga.txt'), 'utf8');
+    expect(txt).toMatch(/gate-level check: skipped \(--no-verify\)/);
+    const j = JSON.parse(readFileSync(join(out, 'fpga.json'), 'utf8')) as PnrResult & {
+      verification: string;
+      seeds: { seed: number; status: string; fmaxMHz: number }[];
+    };
+    expect(j.verification).toMatch(/^skipped \(--no-verify\)/);
+    expect(j.seeds.map((x) => [x.seed, x.status])).toEqual([
+      [1, 'routed'],
+      [2, 'routed'],
+    ]);
+    const best = j.seeds.reduce((a, b) => (b.fmaxMHz > a.fmaxMHz ? b : a));
+    expect(j.seed).toBe(best.seed);
+    expect(j.fmaxMHz).toBe(best.fmaxMHz);
+    expect(txt).toContain(`kept seed ${best.seed} (highest fmax)`);
+    expect(txt).toMatch(/seeds: 1 → \d+\.\d\d MHz; 2 → \d+\.\d\d MHz/);
+    // Progress on stderr: nextpnr's stages per seed, with seconds (seed 1 may come from the cache).
+    expect(r.stderr).toMatch(/nextpnr seed 2: routing: \d+\.\d s/);
+  });
+
+  it('a run past --pnr-time-limit is reported as not routed: exit 4, the seed and what to try', async () => {
+    const out = join(work, 'out-timeout');
+    const r = await axgen([
+      'fpga',
+      cfgFile,
+      '--device',
+      'up5k',
+      '--clock',
+      '12',
+      '--out',
+      out,
+      '--no-verify',
+      '--seed',
+      '7',
+      '--pnr-time-limit',
+      '0.001',
+    ]);
+    expect(r.exitCode, r.all).toBe(4);
+    expect(r.all).not.toMatch(/internal error|\n {4}at /);
+    expect(r.stdout).toMatch(/fits: not known — place and route timed out: seed 7 did not finish within 0\.001 s/);
+    expect(r.stdout).toMatch(
+      /hint: place and route did not finish within 0\.001 s with seed 7: try other seeds \(--seeds 8,9,10, run in parallel, the best fmax kept\), a longer --pnr-time-limit/,
+    );
+    const j = JSON.parse(readFileSync(join(out, 'fpga.json'), 'utf8')) as PnrResult;
+    expect([j.status, j.fits, j.fmaxMHz, j.seed]).toEqual(['timeout', false, null, 7]);
+    expect(existsSync(join(out, 'tiny_axi_axi_top_up5k.bin'))).toBe(false);
+  });
+
+  it('reads --seeds as a list or a count, and refuses bad ones', () => {
+    expect(seedsOf(undefined, undefined)).toEqual([1]);
+    expect(seedsOf(5, undefined)).toEqual([5]);
+    expect(seedsOf(undefined, '3')).toEqual([1, 2, 3]);
+    expect(seedsOf(undefined, '4, 9,2')).toEqual([4, 9, 2]);
+    for (const bad of ['0', '1,1', '1,-2', 'a', '65', '1,'])
+      expect(seedsOf(undefined, bad), bad).toMatch(/^--seeds: expected .*received/);
+    expect(seedsOf(1, '2')).toMatch(/received both/);
+    expect(seedsOf(-1, undefined)).toMatch(/^--seed: expected a non-negative integer/);
+  });
+
+  it("names nextpnr's stages from its log lines", () => {
+    expect(nextpnrStage('Info: Packing constants..')).toBe('packing');
+    expect(nextpnrStage('Info: Running main analytical placer.')).toBe('placing (analytic)');
+    expect(nextpnrStage('Info: Running simulated annealing placer for refinement.')).toBe('placing (annealing)');
+    expect(nextpnrStage('Info: Routing..')).toBe('routing');
+    expect(nextpnrStage('Info: Routing 606 arcs.')).toBeNull();
   });
 
   it('says which resource overflowed and by how much when the design does not fit', async () => {
@@ -115,7 +193,11 @@ describe('axgen fpga', () => {
     const cli = await axgen(['fpga', file, '--device', 'lp384', '--clock', '12', '--out', join(work, 'big')]);
     expect(cli.exitCode, cli.all).toBe(4);
     expect(cli.stdout).toContain(
-      `hint: the design needs ${lc!.used} logic cells and the lp384 has 384; a bigger device: lp1k, lp4k, lp8k, hx1k, hx4k, hx8k, up5k, u4k`,
+      `hint: the design needs ${lc!.used} logic cells and the lp384 has 384; a bigger device: ${ICE40_DEVICES.filter(
+        (d) => d.logicCells >= lc!.used,
+      )
+        .map((d) => d.name)
+        .join(', ')}`,
     );
   });
 

@@ -4,12 +4,24 @@
 `resetall
 `default_nettype none
 
-// A chain of DEPTH registers that advance together when en_i is high: the skew and de-skew
-// lines at the array edges. Reset clears it. The chain is one shift register, so a simulator
-// moves it with a single assignment per cycle.
+// DEPTH cycles of delay that advance together when en_i is high: the skew and de-skew lines at
+// the array edges. q_o is the d_i of DEPTH enabled cycles ago.
+//   RESET = 1: a register chain that reset clears (for lines whose contents after reset are read
+//              as data, e.g. a skewed valid bit).
+//   RESET = 0: the line's contents need no reset; from RAM_DEPTH stages on it is then a circular
+//              buffer of DEPTH words with a registered read, which Yosys maps to block RAM
+//              (SB_RAM40_4K) on iCE40 and to LUT RAM (RAM32M/RAM64M) on Xilinx instead of
+//              WIDTH*DEPTH flip-flops. It holds undefined values until DEPTH beats have entered:
+//              only for lines whose first DEPTH outputs after reset are never used as data (the
+//              instantiating top says why for each). Shorter lines stay register chains with reset:
+//              a chain without reset would be Xilinx SRL16E/SRLC32E material, but Yosys 0.23's
+//              synth_xilinx maps such a chain to SRLs whose clock enable is tied high (its netlist
+//              disagrees with the RTL; test/emit/delay.test.ts), so axgen does not emit that form.
 module edge_int8_delay #(
-  parameter integer WIDTH = 1,
-  parameter integer DEPTH = 1
+  parameter integer WIDTH     = 1,
+  parameter integer DEPTH     = 1,
+  parameter integer RESET     = 1,
+  parameter integer RAM_DEPTH = 16
 ) (
   input  wire             clk_i,
   input  wire             rst_ni,
@@ -17,23 +29,45 @@ module edge_int8_delay #(
   input  wire [WIDTH-1:0] d_i,
   output wire [WIDTH-1:0] q_o
 );
-  reg [WIDTH*DEPTH-1:0] chain_q;
-
   generate
-    if (DEPTH == 1) begin : gen_one
+    if (RESET == 0 && DEPTH >= RAM_DEPTH && DEPTH >= 2) begin : gen_ram
+      // Word k is written at the k-th enabled cycle (mod DEPTH) and read one cycle before it is
+      // overwritten: read and write addresses differ, so no read-during-write case arises.
+      localparam integer             AW     = $clog2(DEPTH);
+      localparam integer             LAST_I = DEPTH - 1;
+      localparam         [AW-1:0]    LAST   = LAST_I[AW-1:0];
+      reg                [WIDTH-1:0] mem_q [0:DEPTH-1];
+      reg                [AW-1:0]    wa_q;
+      reg                [WIDTH-1:0] q_q;
+      wire               [AW-1:0]    ra     = (wa_q == LAST) ? {AW{1'b0}} : wa_q + 1'b1;
       always @(posedge clk_i) begin
-        if (!rst_ni) chain_q <= {WIDTH{1'b0}};
-        else if (en_i) chain_q <= d_i;
+        if (!rst_ni) wa_q <= {AW{1'b0}};
+        else if (en_i) wa_q <= ra;
       end
-    end else begin : gen_many
       always @(posedge clk_i) begin
-        if (!rst_ni) chain_q <= {(WIDTH*DEPTH){1'b0}};
-        else if (en_i) chain_q <= {chain_q[WIDTH*(DEPTH-1)-1:0], d_i};
+        if (en_i) begin
+          mem_q[wa_q] <= d_i;
+          q_q         <= mem_q[ra];
+        end
       end
+      assign q_o = q_q;
+      wire unused_rst = rst_ni;
+    end else begin : gen_chain
+      reg [WIDTH*DEPTH-1:0] chain_q;
+      if (DEPTH == 1) begin : gen_one
+        always @(posedge clk_i) begin
+          if (!rst_ni) chain_q <= {WIDTH{1'b0}};
+          else if (en_i) chain_q <= d_i;
+        end
+      end else begin : gen_many
+        always @(posedge clk_i) begin
+          if (!rst_ni) chain_q <= {(WIDTH*DEPTH){1'b0}};
+          else if (en_i) chain_q <= {chain_q[WIDTH*(DEPTH-1)-1:0], d_i};
+        end
+      end
+      assign q_o = chain_q[WIDTH*DEPTH-1 -: WIDTH];
     end
   endgenerate
-
-  assign q_o = chain_q[WIDTH*DEPTH-1 -: WIDTH];
 endmodule
 
 `resetall

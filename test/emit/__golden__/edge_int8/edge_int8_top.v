@@ -426,7 +426,11 @@ module edge_int8_top (
         .a_i     (a_raw),
         .a_enc_o (a_enc)
       );
-      edge_int8_delay #(.WIDTH(AE_BITS + 1), .DEPTH(r + 1)) u_skew (
+      // No reset: what the line holds after reset reaches the PEs ahead of the first command's first
+      // beat and meets only partial sums that no tag takes (no accumulator-buffer write, no result
+      // beat), so from 16 stages on the line is a RAM circular buffer (templates/delay.v.hbs). With
+      // zero-skip the line carries the valid bit that the skipped-MAC count reads: it keeps its reset.
+      edge_int8_delay #(.WIDTH(AE_BITS + 1), .DEPTH(r + 1), .RESET(0)) u_skew (
         .clk_i  (clk_i),
         .rst_ni (rst_ni),
         .en_i   (adv),
@@ -465,7 +469,8 @@ module edge_int8_top (
       if (c == COLS - 1) begin : gen_nodeskew
         assign y_data_o[c*ACC_BITS +: ACC_BITS] = ps_bot[c*ACC_BITS +: ACC_BITS];
       end else begin : gen_deskew
-        edge_int8_delay #(.WIDTH(ACC_BITS), .DEPTH(COLS - 1 - c)) u_deskew (
+        // No reset: y_data_o is taken only with y_valid_o, when every stage holds a result beat.
+        edge_int8_delay #(.WIDTH(ACC_BITS), .DEPTH(COLS - 1 - c), .RESET(0)) u_deskew (
           .clk_i  (clk_i),
           .rst_ni (rst_ni),
           .en_i   (adv),
