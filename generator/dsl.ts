@@ -22,6 +22,7 @@ export { mitchell } from './units/mitchell.js';
 export { ilm } from './units/ilm.js';
 export { zeroSkip } from './units/zero-skip.js';
 export { pipeline } from './units/pipeline.js';
+export { outputStage } from './units/output-stage.js';
 export { defineSweep } from './sweep/define.js';
 
 /** Identity with types: returns the config unchanged, for `export default`. */

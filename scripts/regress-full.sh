@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # Long regression: `axgen regress --suite full` — every registered unit kind × its representative
 # parameter sets × both dataflows × signed/unsigned/mixed operands × shapes from 1x1 to 16x16 (plus
-# saturating accumulators and zero-skip when the schema has it), plus every unit's PE pipeline settings
-# (UnitSamples.pipeline: all cut points + macc, and macc alone) on both dataflows at 2x3 and 4x4 (the
-# first setting also at 8x8; 172 configs more),
-# on Icarus and Verilator.
+# saturating accumulators, zero-skip, and the requantizing output stage on every kind × parameter set ×
+# dataflow with int8/uint8 outputs), plus every unit's PE pipeline settings (UnitSamples.pipeline: all
+# cut points + macc, and macc alone) on both dataflows at 2x3 and 4x4 (the first setting also at 8x8;
+# 172 configs more), on Icarus and Verilator.
 # Before it: 30 random valid config names through every tool (test/properties/names.test.ts, AXGEN_NAME_RUNS).
 # Not part of `npm test`: it builds one Verilator model per config (~5 s each with ccache, more the
-# first time); 480 configs, 960 jobs: 18 minutes on 2 cores from an empty build cache, ccache warm (all passed, seed 7). Reports go to .ci-out/regress-full/ (JUnit XML,
+# first time); 480 configs, 960 jobs: 18 minutes on 2 cores from an empty build cache, ccache warm (all passed, seed 7;
+# measured before the 78 output-stage configs were added). Reports go to .ci-out/regress-full/ (JUnit XML,
 # JSON for tools). Extra arguments are passed on, e.g.:
 #   npm run regress:full -- --seed 7 --simulator verilator --jobs 4
 #   npm run regress:full -- --list            # what it would run

@@ -20,6 +20,8 @@
  *      N of 0 and each past its limit (sim/cases.ts refusedCases): each sets DONE and
  *      STATUS.ERR_DIM, moves no beat and leaves the counters at 0; the next valid command clears
  *      ERR_DIM (step 2 checks it).
+ * With an output stage, the parameter stream (one beat per command, TLAST on each) is released and
+ * dropped with the command's other beats.
  * Seeded random TVALID gaps on both input streams, TREADY stalls on the result stream and
  * BREADY/RREADY stalls (+stall, +seed); every result beat and its TLAST are compared, and at the
  * end every beat was exchanged exactly once or deliberately dropped by the abort.
@@ -39,6 +41,7 @@ import { refusedCases, type MultiSchedule } from './cases.js';
 import { copyWave } from './cosim.js';
 import { buildSim, runSim, VERILATOR_CLASS, type SimulatorName } from './simulators.js';
 import { packBeat } from './vectors.js';
+import { packParamBeat } from '../generator/units/output-stage.js';
 
 export interface AxiCosimRequest {
   simulator: SimulatorName;
@@ -98,21 +101,28 @@ function bit(m: RegMap, r: string, f: string): number {
 }
 
 /** Beats per command on each stream, in schedule order. */
-export function beatsPerCommand(c: ResolvedConfig, d: Derived, s: Schedule): { w: number; a: number; y: number }[] {
+export function beatsPerCommand(c: ResolvedConfig, d: Derived, s: Schedule): Beats[] {
   const ws = c.dataflow === 'weight-stationary';
+  const p = d.out ? 1 : 0;
   const out = s.commands.map((cmd) => {
-    if (cmd.refused) return { w: 0, a: 0, y: 0 };
+    if (cmd.refused) return { w: 0, a: 0, y: 0, p: 0 };
     const F = foldsOf(cmd.k, d.rows);
-    return ws ? { w: F * d.rows, a: F * cmd.mLen, y: cmd.mLen } : { w: cmd.k, a: cmd.k, y: cmd.mLen };
+    return ws ? { w: F * d.rows, a: F * cmd.mLen, y: cmd.mLen, p } : { w: cmd.k, a: cmd.k, y: cmd.mLen, p };
   });
-  const sum = (k: 'w' | 'a' | 'y') => out.reduce((x, b) => x + b[k], 0);
-  if (sum('w') !== s.wBeats.length || sum('a') !== s.aBeats.length || sum('y') !== s.yBeats.length) {
+  const sum = (k: 'w' | 'a' | 'y' | 'p') => out.reduce((x, b) => x + b[k], 0);
+  if (
+    sum('w') !== s.wBeats.length ||
+    sum('a') !== s.aBeats.length ||
+    sum('y') !== s.yBeats.length ||
+    sum('p') !== s.pBeats.length
+  ) {
     throw new Error('internal error: per-command beat counts disagree with the schedule');
   }
   return out;
 }
 
-type Beats = { w: number; a: number; y: number };
+/** Beats of one command per stream (p: the output stage's parameter beat, 1 or 0). */
+type Beats = { w: number; a: number; y: number; p: number };
 
 /**
  * The CSR program under construction: the ops, and the commands whose beats the program releases
@@ -148,7 +158,7 @@ class Program {
   }
   /** Lets the stream drivers send command i's beats (and records the order). */
   release(i: number): void {
-    this.ops.push([OP.release, 0, this.per[i]!.w, this.per[i]!.a, this.per[i]!.y]);
+    this.ops.push([OP.release, this.per[i]!.p, this.per[i]!.w, this.per[i]!.a, this.per[i]!.y]);
     this.order.push(i);
   }
   waitDone(): void {
@@ -275,12 +285,13 @@ function errorFlags(p: Program): void {
 }
 
 /** Stream beats ("<tlast> <hex>") in the order the program releases them (command 0 first: the aborted copy). */
-function beatLines(p: Program, d: Derived): { w: string[]; a: string[]; y: string[] } {
+function beatLines(p: Program, d: Derived): { w: string[]; a: string[]; y: string[]; p: string[] } {
   const { s, per } = p;
   const wd = axisWidths(d);
-  const out = { w: [] as string[], a: [] as string[], y: [] as string[] };
-  const starts = { w: [0], a: [0], y: [0] };
+  const out = { w: [] as string[], a: [] as string[], y: [] as string[], p: [] as string[] };
+  const starts = { w: [0], a: [0], y: [0], p: [0] };
   per.forEach((b, i) => {
+    starts.p[i + 1] = starts.p[i]! + b.p;
     starts.w[i + 1] = starts.w[i]! + b.w;
     starts.a[i + 1] = starts.a[i]! + b.a;
     starts.y[i + 1] = starts.y[i]! + b.y;
@@ -292,9 +303,10 @@ function beatLines(p: Program, d: Derived): { w: string[]; a: string[]; y: strin
     for (let k = 0; k < b.a; k++)
       out.a.push(`${k === b.a - 1 ? 1 : 0} ${packBeat(s.aBeats[starts.a[i]! + k]!, d.aBits)}`);
     for (let k = 0; k < b.y; k++)
-      out.y.push(
-        `${k === b.y - 1 ? 1 : 0} ${packBeat(s.yBeats[starts.y[i]! + k]!, d.accBits).padStart(wd.y / 4, '0')}`,
-      );
+      out.y.push(`${k === b.y - 1 ? 1 : 0} ${packBeat(s.yBeats[starts.y[i]! + k]!, d.yBits).padStart(wd.y / 4, '0')}`);
+    // Each parameter beat is a whole command's: TLAST on every one.
+    for (let k = 0; k < b.p; k++)
+      out.p.push(`1 ${packParamBeat(s.pBeats[starts.p[i]! + k]!, d.accBits, d.cols, d.out!.bits).toString(16)}`);
   });
   return out;
 }
@@ -314,6 +326,7 @@ export function axiVectorTexts(c: ResolvedConfig, d: Derived, s: Schedule, abort
     'w.hex': file(beats.w),
     'a.hex': file(beats.a),
     'y.hex': file(beats.y),
+    ...(d.out ? { 'par.hex': file(beats.p) } : {}),
   };
 }
 
@@ -334,6 +347,10 @@ export function axiTestbenchFiles(c: ResolvedConfig) {
     yTdataMsb: String(wd.y - 1),
     wTdataExpr: pad(wd.wLanes, wd.w, 'w_lanes'),
     aTdataExpr: pad(wd.aLanes, wd.a, 'a_lanes'),
+    outStage: d.out !== null,
+    pLanesBits: String(Math.max(wd.pLanes, 1)),
+    pLanesMsb: String(Math.max(wd.pLanes, 1) - 1),
+    pTdataExpr: pad(wd.pLanes, wd.p, 'par_lanes'),
     ctrlAddr: reg(m, 'CTRL').offset.toString(16).padStart(2, '0'),
     startBit: String(reg(m, 'CTRL').fields.find((f) => f.name === 'START')!.lsb),
   };

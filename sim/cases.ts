@@ -11,6 +11,8 @@ import type { Derived } from '../generator/config/derive.js';
 import type { ResolvedConfig } from '../generator/config/resolve.js';
 import { commandLimits, refusedSchedule, schedule, timeStream, type Schedule } from '../generator/model/schedule.js';
 import { operandRange } from '../generator/units/common.js';
+import type { StageParams } from '../generator/model/requant.js';
+import { MULT_BITS, SHIFT_BITS } from '../generator/units/output-stage.js';
 import { randomMatrix, rng } from './stimulus.js';
 
 export interface GemmShape {
@@ -25,6 +27,8 @@ export interface GemmCase {
   A: number[][];
   /** Weights as the user gives them (the unit's host mapping is applied by the schedule). */
   W: number[][];
+  /** With an output stage: its parameters per output channel (random ones are drawn when absent). */
+  stage?: StageParams;
   /** Instead of a GEMM: one command with these dimensions, which the hardware must refuse (A, W empty). */
   refuse?: GemmShape;
 }
@@ -112,6 +116,107 @@ export function refusedCases(c: ResolvedConfig, d: Derived): GemmCase[] {
   return shapes.map(([name, refuse]) => ({ name: `refused ${name}`, A: [], W: [], refuse }));
 }
 
+/**
+ * Seeded output-stage parameters for a K-deep GEMM with N output channels that keep most results
+ * inside the output range (multiplier in [2^30, 2^31), shift around the typical sum's size, −1..+2),
+ * with a bias, a zero point and ReLU drawn too.
+ */
+export function randomStage(d: Derived, K: number, N: number, next: () => number): StageParams {
+  const out = d.out!;
+  const int = (lo: number, hi: number) => lo + Math.floor(next() * (hi - lo + 1));
+  const a = operandRange(d.ctx.activation);
+  const w = operandRange(d.ctx.weight);
+  const pMax = Math.max(Math.abs(a.min), a.max) * Math.max(Math.abs(w.min), w.max);
+  const typical = Math.max(1, (pMax * Math.sqrt(Math.max(K, 1))) / 2);
+  const accLo = d.accSigned ? -(2 ** (d.accBits - 1)) : 0;
+  const accHi = d.accSigned ? 2 ** (d.accBits - 1) - 1 : 2 ** d.accBits - 1;
+  const base = 31 + Math.round(Math.log2(typical)) - (out.bits - 1);
+  const bLim = Math.min(Math.floor(typical / 2), 2 ** 40);
+  const outLo = out.signed ? -(2 ** (out.bits - 1)) : 0;
+  const outHi = out.signed ? 2 ** (out.bits - 1) - 1 : 2 ** out.bits - 1;
+  return {
+    bias: Array.from({ length: N }, () => Math.max(accLo, Math.min(accHi, int(d.accSigned ? -bLim : 0, bLim)))),
+    scales: Array.from({ length: N }, () => ({
+      multiplier: int(2 ** 30, 2 ** MULT_BITS - 1),
+      shift: Math.max(0, Math.min(2 ** SHIFT_BITS - 1, base + int(-1, 2))),
+    })),
+    zeroPoint: int(outLo + ((outHi - outLo) >> 2), outHi - ((outHi - outLo) >> 2)),
+    relu: next() < 0.5,
+  };
+}
+
+/**
+ * Directed output-stage corners on one array-sized tile each: rounding ties of both signs
+ * (multiplier 1 or 3 over a shift of 1 or 2, odd biases), shift 0 (results saturate both ways),
+ * the largest shift with the largest multiplier (every result is the zero point), ReLU at the
+ * lowest and the highest zero point.
+ */
+export function stageCases(c: ResolvedConfig, d: Derived, next: () => number): GemmCase[] {
+  const out = d.out!;
+  const { m, k, n } = directedShape(c);
+  const outLo = out.signed ? -(2 ** (out.bits - 1)) : 0;
+  const outHi = out.signed ? 2 ** (out.bits - 1) - 1 : 2 ** out.bits - 1;
+  const A = () => randomMatrix(m, k, d.ctx.activation, next);
+  const W = () => randomMatrix(k, n, d.ctx.weight, next);
+  // Operands of magnitude at most 1 (0..1 unsigned), so sums stay small enough for ties to show.
+  const small = (rows: number, cs: number, signed: boolean) =>
+    Array.from({ length: rows }, () =>
+      Array.from({ length: cs }, () => Math.floor(next() * (signed ? 3 : 2)) - (signed ? 1 : 0)),
+    );
+  const As = () => small(m, k, d.ctx.activation.signed);
+  const Ws = () => small(k, n, d.ctx.weight.signed);
+  const cols = (f: (j: number) => { multiplier: number; shift: number }) => Array.from({ length: n }, (_, j) => f(j));
+  const odd = Array.from({ length: n }, (_, j) => (d.accSigned ? (j % 2 ? -1 : 1) * (2 * j + 1) : 2 * j + 1));
+  const st = (p: Partial<StageParams> & Pick<StageParams, 'scales'>): StageParams => ({
+    bias: null,
+    zeroPoint: 0,
+    relu: false,
+    ...p,
+  });
+  return [
+    {
+      name: 'stage ties',
+      A: As(),
+      W: Ws(),
+      stage: st({
+        bias: odd,
+        scales: cols((j) => (j % 2 ? { multiplier: 3, shift: 2 } : { multiplier: 1, shift: 1 })),
+      }),
+    },
+    {
+      name: 'stage shift-0',
+      A: As(),
+      W: Ws(),
+      // Biases at the output range's ends push some results past it, others stay inside.
+      stage: st({
+        bias: Array.from({ length: n }, (_, j) => [outHi, d.accSigned ? outLo : 0, 0][j % 3]!),
+        scales: cols(() => ({ multiplier: 1, shift: 0 })),
+      }),
+    },
+    {
+      name: 'stage shift-max',
+      A: A(),
+      W: W(),
+      stage: st({
+        scales: cols(() => ({ multiplier: 2 ** MULT_BITS - 1, shift: 2 ** SHIFT_BITS - 1 })),
+        zeroPoint: outHi,
+      }),
+    },
+    {
+      name: 'stage relu low zero point',
+      A: A(),
+      W: W(),
+      stage: { ...randomStage(d, k, n, next), relu: true, zeroPoint: outLo },
+    },
+    {
+      name: 'stage relu high zero point',
+      A: A(),
+      W: W(),
+      stage: { ...randomStage(d, k, n, next), relu: true, zeroPoint: outHi },
+    },
+  ];
+}
+
 export interface CaseOptions {
   seed: number;
   gemm?: GemmShape;
@@ -128,12 +233,17 @@ export function casesFor(c: ResolvedConfig, d: Derived, o: CaseOptions): GemmCas
     A: randomMatrix(g.m, g.k, d.ctx.activation, next),
     W: randomMatrix(g.k, g.n, d.ctx.weight, next),
   };
+  if (d.out) random.stage = randomStage(d, g.k, g.n, next);
   if (o.directed === false) return [random];
   // Each refused command sits between two GEMMs: one that took a beat would shift later results.
   const directed = directedCases(c, d, next);
   const refused = refusedCases(c, d);
   const out: GemmCase[] = [random];
   directed.forEach((t, i) => out.push(...(i === 0 ? refused.slice(0, 3) : i === 1 ? refused.slice(3) : []), t));
+  if (d.out) {
+    for (const t of directed) t.stage = randomStage(d, t.W.length, t.W[0]?.length ?? 0, next);
+    out.push(...stageCases(c, d, next));
+  }
   return out;
 }
 
@@ -160,7 +270,16 @@ export interface MultiSchedule {
 
 /** Schedules every case and concatenates the streams, keeping the map back to each case. */
 export function scheduleCases(c: ResolvedConfig, d: Derived, cases: GemmCase[]): MultiSchedule {
-  const all: Schedule = { commands: [], wBeats: [], aBeats: [], yBeats: [], yRefs: [], Y: [], totalCycles: 0 };
+  const all: Schedule = {
+    commands: [],
+    wBeats: [],
+    aBeats: [],
+    yBeats: [],
+    pBeats: [],
+    yRefs: [],
+    Y: [],
+    totalCycles: 0,
+  };
   const parts: MultiSchedule['parts'] = [];
   for (const gc of cases) {
     if (gc.refuse) {
@@ -171,7 +290,7 @@ export function scheduleCases(c: ResolvedConfig, d: Derived, cases: GemmCase[]):
     }
     if (gc.W.length > c.array.maxK)
       throw new RangeError(`${gc.name}: K=${gc.W.length} exceeds array.maxK=${c.array.maxK}`);
-    const s = schedule(c, d, gc.A, gc.W);
+    const s = schedule(c, d, gc.A, gc.W, gc.stage);
     const Wm = gc.W.map((row) => row.map((x) => d.unit.mapWeight(x, c.multiplier, d.ctx)));
     parts.push({ case: gc, schedule: s, Wm, firstCommand: all.commands.length, firstBeat: all.yBeats.length });
     const off = all.commands.length;
@@ -180,6 +299,7 @@ export function scheduleCases(c: ResolvedConfig, d: Derived, cases: GemmCase[]):
     for (const x of s.wBeats) all.wBeats.push(x);
     for (const x of s.aBeats) all.aBeats.push(x);
     for (const x of s.yBeats) all.yBeats.push(x);
+    for (const x of s.pBeats) all.pBeats.push(x);
     for (const r of s.yRefs) all.yRefs.push({ cmd: r.cmd + off, lanes: r.lanes });
   }
   // The cases run back to back: the counters of the whole stream, commands overlapping.
@@ -211,11 +331,18 @@ export function laneOrigin(ms: MultiSchedule, beat: number, lane: number): LaneO
 
 /** `A[m][k]*W'[k][n]` terms of an element (W' the mapped weights), abbreviated past 16 terms. */
 export function operandsOf(ms: MultiSchedule, o: LaneOrigin): string {
-  if (o.m === null || o.n === null) return 'padding lane (expected 0)';
+  if (o.m === null || o.n === null) return 'padding lane (expected 0; the zero point with an output stage)';
   const p = ms.parts[o.caseIndex]!;
   const K = p.Wm.length;
   const terms = Array.from({ length: Math.min(K, 16) }, (_, k) => `${p.case.A[o.m!]![k]}*${p.Wm[k]![o.n!]}`);
-  return terms.join(' + ') + (K > 16 ? ` + … (${K} terms)` : '');
+  const sum = terms.join(' + ') + (K > 16 ? ` + … (${K} terms)` : '');
+  const st = p.schedule.stage;
+  if (!st) return sum;
+  const sc = st.scales[o.n]!;
+  return (
+    `${sum} = acc ${p.schedule.Y[o.m]![o.n]}; output stage: bias ${st.bias?.[o.n] ?? 0}, ` +
+    `× ${sc.multiplier} / 2^${sc.shift}, zero point ${st.zeroPoint}, relu ${st.relu ? 'on' : 'off'}`
+  );
 }
 
 export function totalMacs(ms: MultiSchedule): number {

@@ -34,7 +34,10 @@ export interface Mismatch {
   /** Decimal, or the simulator's hex with x/z digits. */
   actual: string;
   cycle: number;
-  /** The operands that feed the element: A[m][k]*W'[k][n] for every k (W' mapped weights). */
+  /**
+   * The operands that feed the element: A[m][k]*W'[k][n] for every k (W' mapped weights), and with
+   * an output stage the accumulator and the lane's stage parameters.
+   */
   operands: string;
 }
 
@@ -67,7 +70,7 @@ export interface CosimResult {
   output: string;
   /**
    * With `collect`: every result beat the checker received, lane by lane (lane 0 first), decoded in
-   * the accumulator's format; null for a lane with X/Z bits. Absent without `collect`.
+   * the result lane's format (the accumulator's, or the output stage's); null for a lane with X/Z bits. Absent without `collect`.
    */
   received?: (bigint | null)[][];
 }
@@ -135,8 +138,8 @@ export function parseRun(output: string, ms: MultiSchedule, c: ResolvedConfig): 
         n0: o?.n0 ?? -1,
         m: o?.m ?? null,
         n: o?.n ?? null,
-        expected: fromHex(mm[3]!, d.accBits, d.accSigned),
-        actual: /^[0-9a-fA-F]+$/.test(mm[4]!) ? String(fromHex(mm[4]!, d.accBits, d.accSigned)) : mm[4]!,
+        expected: fromHex(mm[3]!, d.yBits, d.ySigned),
+        actual: /^[0-9a-fA-F]+$/.test(mm[4]!) ? String(fromHex(mm[4]!, d.yBits, d.ySigned)) : mm[4]!,
         cycle: Number(mm[5]),
         operands: o ? operandsOf(ms, o) : '',
       });
@@ -186,7 +189,7 @@ async function readReceived(
     problems.push('the checker wrote no y_out.hex (+ydump)');
     return [];
   }
-  const mask = (1n << BigInt(d.accBits)) - 1n;
+  const mask = (1n << BigInt(d.yBits)) - 1n;
   return text
     .split('\n')
     .filter((l) => l.trim() !== '')
@@ -196,8 +199,8 @@ async function readReceived(
       // A beat with X or Z bits anywhere counts as unknown in every lane (the checker reports which).
       return Array.from({ length: d.cols }, (_, lane) => {
         if (word === null) return null;
-        let v = (word >> BigInt(lane * d.accBits)) & mask;
-        if (d.accSigned && v >> BigInt(d.accBits - 1) === 1n) v -= 1n << BigInt(d.accBits);
+        let v = (word >> BigInt(lane * d.yBits)) & mask;
+        if (d.ySigned && v >> BigInt(d.yBits - 1) === 1n) v -= 1n << BigInt(d.yBits);
         return v;
       });
     });

@@ -174,6 +174,29 @@ export const faults: Fault[] = [
     },
   },
   {
+    name: 'stage-rounding-truncates',
+    describe:
+      'output stage: the rounding constant 2^(shift-1) is never added, so s*m/2^shift is truncated (rounded toward ' +
+      '-infinity on the magnitude) instead of rounded half away from zero',
+    appliesTo: (c) => c.outputStage !== undefined,
+    inject: (files, c) =>
+      edit(
+        files,
+        c,
+        'out_stage',
+        /wire(\s*\[\d+:0\]\s*)half(\s*)= [^;]+;/,
+        'wire$1half$2= 0;',
+        'stage-rounding-truncates',
+      ),
+  },
+  {
+    name: 'stage-dropped-bias',
+    describe: 'output stage: the bias of the parameter beat is never added to the accumulator',
+    appliesTo: (c) => c.outputStage !== undefined,
+    inject: (files, c) =>
+      edit(files, c, 'out_stage', /wire(\s*\[\d+:0\]\s*)bias(\s*)= [^;]+;/, 'wire$1bias$2= 0;', 'stage-dropped-bias'),
+  },
+  {
     name: 'wrong-skew',
     describe: 'the activation skew of every row but the first is one cycle too long',
     appliesTo: (c) => c.array.rows >= 2,

@@ -22,6 +22,10 @@
  *    one simulation of the one build (cached by content hash). The checker compares every lane of
  *    every result beat with the golden accumulator for those operands (an X is a mismatch) and
  *    writes the beats it received (+ydump), which become the layer's accumulators on the host.
+ *    With an output stage in the config (`outputStage`), a requantized layer's cases carry the
+ *    layer's stage parameters (bias, fixed-point scales, zero point, ReLU; one parameter beat per
+ *    command), the checker compares the stage's result words, and those words are the layer's
+ *    outputs on the host (InferOptions.stageOutputs): the host no longer requantizes.
  * 4. The outputs are computed on the host from the RTL's results of every layer; when every word
  *    matched they equal the golden outputs (checked). A mismatch names the layer, the input, the
  *    tile, the element, its operands, expected and actual values and the cycle; the later layers
@@ -32,7 +36,7 @@ import { ConfigError } from '../generator/infra/errors.js';
 import type { ResolvedConfig } from '../generator/config/resolve.js';
 import { emitRtl, topModule, type EmittedFile } from '../generator/emit/rtl.js';
 import { toRows } from '../generator/model/fast-gemm.js';
-import { infer, type InferResult, type LayerGemm } from '../generator/inference/run.js';
+import { infer, outputStage, type InferResult, type LayerGemm } from '../generator/inference/run.js';
 import { checkNetwork, networkConfigError } from '../generator/onnx/check.js';
 import { importModel, type GemmLayer, type Network } from '../generator/onnx/import.js';
 import { readInput, readModel } from '../generator/onnx/read.js';
@@ -127,7 +131,9 @@ export interface NetworkReport {
   model: string;
   dut: { top: string; rtl: 'emitted' | 'given' };
   /** Requantization on the host: the fixed-point output stage's rule. */
-  requant: 'fixed-point (round half away from zero, requant.ts), on the host';
+  requant:
+    | 'fixed-point (round half away from zero, requant.ts), on the host'
+    | "fixed-point (round half away from zero, requant.ts), in the RTL's output stage";
   /** GEMM layers in step order, with the first input's M (batch × output pixels for a Conv). */
   layers: { name: string; op: string; k: number; n: number; m: number; macs: number }[];
   /** The golden model's outputs per input file (each run's own, from the RTL's words, are in runs[].outputs). */
@@ -243,17 +249,24 @@ export async function simulateNetwork(
       // The RTL's accumulators per input, layer and weight batch: what the host continues from.
       const rtlAccs = inputFiles.map(() => new Map<GemmLayer, Float64Array[]>());
       const fromRtl = (i: number) => (L: GemmLayer, b: number) => rtlAccs[i]!.get(L)?.[b];
+      // With an output stage: the RTL's requantized words per input, layer and weight batch.
+      const rtlOuts = inputFiles.map(() => new Map<GemmLayer, Float64Array[]>());
+      const fromRtlOuts = (i: number) => (L: GemmLayer, b: number) => rtlOuts[i]!.get(L)?.[b];
       for (const [li, L] of order.entries()) {
         // This layer's operands for every input, computed by the host from the RTL's results of the layers before.
         const cases: GemmCase[] = [];
         const caseMeta: NetworkCase[] = [];
         const expected: Float64Array[] = [];
+        const expectedOuts: (Float64Array | undefined)[] = [];
+        // The array's output stage requantizes this layer (else the host does, from raw accumulators).
+        const inStage = d.out !== null && L.output_.kind === 'requant';
+        const stage = inStage ? (({ out: _out, ...p }) => p)(outputStage(L)) : undefined;
         inputFiles.forEach((file, i) => {
           const onGemm = (layer: GemmLayer, gemms: LayerGemm[]) => {
             if (layer !== L) return;
             for (const g of gemms) {
               const name = caseName(L, i, g.batch, gemms.length);
-              cases.push({ name, A: toRows(g.A), W: centredWeights(L, g.batch) });
+              cases.push({ name, A: toRows(g.A), W: centredWeights(L, g.batch), ...(stage ? { stage } : {}) });
               caseMeta.push({
                 name,
                 layer: L.name,
@@ -265,9 +278,15 @@ export async function simulateNetwork(
                 n: L.N,
               });
               expected.push(g.accs);
+              expectedOuts.push(g.outs);
             }
           };
-          infer(net, c, d, tensors[i]!, { requant: 'fixed-point', onGemm, accumulators: fromRtl(i) });
+          infer(net, c, d, tensors[i]!, {
+            requant: 'fixed-point',
+            onGemm,
+            accumulators: fromRtl(i),
+            stageOutputs: fromRtlOuts(i),
+          });
         });
         const scheduled = scheduleCases(c, d, cases);
         // The schedule's expected words come from the same golden GEMM (fastGemm) as the layer's accumulators.
@@ -282,6 +301,17 @@ export async function simulateNetwork(
                 );
             }),
           );
+          // With the stage, the result words are the layer's requantized outputs.
+          const outs = expectedOuts[j];
+          if (outs)
+            p.schedule.yRefs.forEach((ref, b) =>
+              ref.lanes.forEach((el, lane) => {
+                if (el && Number(p.schedule.yBeats[b]![lane]) !== outs[el.m * N + el.n])
+                  throw new Error(
+                    `internal error: ${p.case.name}: schedule expects output ${p.schedule.yBeats[b]![lane]} at (${el.m}, ${el.n}), the golden layer computed ${outs[el.m * N + el.n]}`,
+                  );
+              }),
+            );
         });
         const end = o.progress?.start(
           `${sim}: layer ${L.name}, ${scheduled.all.commands.length} tiles${li === 0 ? ' (and the build)' : ''}`,
@@ -307,18 +337,25 @@ export async function simulateNetwork(
           );
           break;
         }
+        const into = inStage ? rtlOuts : rtlAccs;
         caseMeta.forEach((x, j) => {
           const i = inputFiles.indexOf(x.input);
-          const per = rtlAccs[i]!.get(L) ?? [];
+          const per = into[i]!.get(L) ?? [];
           per[x.batch] = got[j]!;
-          rtlAccs[i]!.set(L, per);
+          into[i]!.set(L, per);
         });
       }
       run.passed = run.passed && run.layersRun === order.length;
       if (run.layersRun === order.length)
         run.outputs = inputFiles.map((file, i) => ({
           file,
-          ...output(infer(net, c, d, tensors[i]!, { requant: 'fixed-point', accumulators: fromRtl(i) })),
+          ...output(
+            infer(net, c, d, tensors[i]!, {
+              requant: 'fixed-point',
+              accumulators: fromRtl(i),
+              stageOutputs: fromRtlOuts(i),
+            }),
+          ),
         }));
       // Every word equal to the golden model's must give the golden outputs: anything else is a bug here.
       if (run.passed && run.outputs.some((x, i) => x.scores.some((v, j) => !Object.is(v, inputs[i]!.scores[j]))))
@@ -341,7 +378,9 @@ export async function simulateNetwork(
     },
     model: modelFile,
     dut: { top: topModule(c), rtl: o.rtl ? 'given' : 'emitted' },
-    requant: 'fixed-point (round half away from zero, requant.ts), on the host',
+    requant: d.out
+      ? "fixed-point (round half away from zero, requant.ts), in the RTL's output stage"
+      : 'fixed-point (round half away from zero, requant.ts), on the host',
     layers: [...layerSizes.values()],
     inputs,
     cases: meta,
@@ -507,7 +546,7 @@ export function formatNetworkReport(r: NetworkReport, maxShown = 10): string {
   else
     lines.push(
       `  simulated ${r.dut.top} (${r.dut.rtl === 'emitted' ? 'emitted RTL' : 'given RTL'}) through its streams, layer by layer, each layer's input computed on the host ` +
-        `from the RTL's results: ${r.cases.length} GEMMs, ${r.elements} result words, ${r.macs} MACs; raw accumulators, requantized on the host (fixed point, round half away from zero)`,
+        `from the RTL's results: ${r.cases.length} GEMMs, ${r.elements} result words, ${r.macs} MACs; ${r.requant.endsWith('on the host') ? 'raw accumulators, requantized on the host' : "requantized in the RTL's output stage"} (fixed point, round half away from zero)`,
     );
   for (const run of r.runs) {
     if (run.error !== undefined) {

@@ -9,8 +9,10 @@
  *            1×1 to 4×4 including non-square, and each kind with its first pipeline setting on
  *            both dataflows, both simulators (`axgen regress`)
  *   full     the cartesian product of kinds × parameter sets × dataflows × signedness × shapes up
- *            to 16×16 × wrap/saturate, and every pipeline setting of each set (UnitSamples.pipeline)
- *            on both dataflows at 2×3 and 4×4 (the first setting also 8×8) (`npm run regress:full`, tens of minutes on 2 cores)
+ *            to 16×16 × wrap/saturate, every pipeline setting of each set (UnitSamples.pipeline)
+ *            on both dataflows at 2×3 and 4×4 (the first setting also 8×8), and the requantizing
+ *            output stage on every kind × parameter set × dataflow (int8 and uint8 outputs; widths
+ *            2, 12 and 16 on exact) (`npm run regress:full`, tens of minutes on 2 cores)
  */
 import { samplesOf, units } from '../generator/units/index.js';
 import type { GemmShape } from './cases.js';
@@ -49,6 +51,8 @@ interface Point {
   zeroSkip?: Record<string, unknown>;
   /** The pipeline field (units/pipeline.ts). */
   pipeline?: { multiplier: number; macc: 0 | 1 };
+  /** The outputStage field (requantizing output stage). */
+  outputStage?: { bits: number; signed: boolean };
 }
 
 /** The pipeline settings a kind's parameter set runs with (UnitSamples.pipeline). */
@@ -73,7 +77,7 @@ function entryFor(pt: Point, index: number): SuiteEntry {
     : pt;
   const df = p.dataflow === 'weight-stationary' ? 'ws' : 'os';
   const name =
-    `r${index}_${p.kind.replace(/[^a-z0-9]/g, '')}${p.paramIndex}_${df}_${p.rows}x${p.cols}_${p.sign[0]}${p.zeroSkip ? '_zs' : ''}${p.overflow === 'saturate' ? '_sat' : ''}${p.pipeline ? `_p${p.pipeline.multiplier}${p.pipeline.macc}` : ''}`.slice(
+    `r${index}_${p.kind.replace(/[^a-z0-9]/g, '')}${p.paramIndex}_${df}_${p.rows}x${p.cols}_${p.sign[0]}${p.zeroSkip ? '_zs' : ''}${p.outputStage ? '_st' : ''}${p.overflow === 'saturate' ? '_sat' : ''}${p.pipeline ? `_p${p.pipeline.multiplier}${p.pipeline.macc}` : ''}`.slice(
       0,
       40,
     );
@@ -88,7 +92,7 @@ function entryFor(pt: Point, index: number): SuiteEntry {
   const written: Record<string, unknown> = {
     name,
     description:
-      `regression: ${p.kind} ${JSON.stringify(p.params)}, ${p.dataflow}, ${p.rows}x${p.cols}, ${fixed ? `${operands.activation.bits}x${operands.weight.bits}-bit ` : ''}${p.sign}${p.zeroSkip ? `, zeroSkip ${JSON.stringify(p.zeroSkip)}` : ''}${p.overflow === 'saturate' ? ', saturating' : ''}${p.pipeline ? `, pipeline ${p.pipeline.multiplier}+${p.pipeline.macc}` : ''}`.slice(
+      `regression: ${p.kind} ${JSON.stringify(p.params)}, ${p.dataflow}, ${p.rows}x${p.cols}, ${fixed ? `${operands.activation.bits}x${operands.weight.bits}-bit ` : ''}${p.sign}${p.zeroSkip ? `, zeroSkip ${JSON.stringify(p.zeroSkip)}` : ''}${p.outputStage ? `, outputStage ${JSON.stringify(p.outputStage)}` : ''}${p.overflow === 'saturate' ? ', saturating' : ''}${p.pipeline ? `, pipeline ${p.pipeline.multiplier}+${p.pipeline.macc}` : ''}`.slice(
         0,
         200,
       ), // the schema's limit (file paths in params are long)
@@ -99,6 +103,7 @@ function entryFor(pt: Point, index: number): SuiteEntry {
   };
   if (p.zeroSkip) written.zeroSkip = p.zeroSkip;
   if (p.pipeline) written.pipeline = p.pipeline;
+  if (p.outputStage) written.outputStage = p.outputStage;
   return { written, fallbackMultiplier: { kind: p.kind } };
 }
 
@@ -255,7 +260,27 @@ function fullPoints(): Point[] {
               ...(rows === 2 ? { zeroSkip: ZS_NEAR } : {}),
             });
       });
+      // The requantizing output stage: every parameter set × dataflow, int8 and uint8 outputs.
+      for (const dataflow of ['weight-stationary', 'output-stationary'] as const)
+        for (const sign of ['signed', 'unsigned'] as const)
+          pts.push({
+            kind,
+            params,
+            paramIndex,
+            dataflow,
+            rows: 3,
+            cols: 4,
+            sign,
+            outputStage: { bits: 8, signed: sign === 'signed' },
+          });
     });
+  // Output widths at the ends of 2..16 and a saturating accumulator under the stage.
+  for (const dataflow of ['weight-stationary', 'output-stationary'] as const) {
+    const base = { kind: 'exact', params: {}, paramIndex: 0, dataflow, rows: 4, cols: 3 };
+    pts.push({ ...base, sign: 'signed', outputStage: { bits: 2, signed: true } });
+    pts.push({ ...base, sign: 'mixed', outputStage: { bits: 16, signed: false } });
+    pts.push({ ...base, sign: 'signed', overflow: 'saturate', outputStage: { bits: 12, signed: true } });
+  }
   return pts;
 }
 

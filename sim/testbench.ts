@@ -4,6 +4,7 @@ import type { ResolvedConfig } from '../generator/config/resolve.js';
 import { headerFor, portView } from '../generator/emit/rtl.js';
 import { render } from '../generator/emit/handlebars.js';
 import { VERILATOR_CLASS } from './simulators.js';
+import { paramBeatBits } from '../generator/units/output-stage.js';
 
 export interface TbFile {
   name: string;
@@ -18,14 +19,18 @@ export function testbenchFiles(c: ResolvedConfig): { check: TbFile; icarus: TbFi
   const view = {
     prefix: c.name,
     cols: String(d.cols),
-    accBits: String(d.accBits),
-    accMsb: msb(d.accBits),
+    // A result lane: the accumulator, or the output stage's format.
+    accBits: String(d.yBits),
+    accMsb: msb(d.yBits),
     ...portView(d),
     wDataBits: String(d.cols * d.wBits),
     wDataMsb: msb(d.cols * d.wBits),
     aDataBits: String(d.rows * d.aBits),
     aDataMsb: msb(d.rows * d.aBits),
-    yDataMsb: msb(d.cols * d.accBits),
+    yDataMsb: msb(d.cols * d.yBits),
+    outStage: d.out !== null,
+    pDataMsb: d.out ? msb(paramBeatBits(d.accBits, d.cols, d.out.bits)) : '0',
+    pDataBits: d.out ? String(paramBeatBits(d.accBits, d.cols, d.out.bits)) : '1',
   };
   return {
     check: {

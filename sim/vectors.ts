@@ -3,6 +3,7 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Derived } from '../generator/config/derive.js';
 import type { Schedule } from '../generator/model/schedule.js';
+import { packParamBeat, paramBeatBits } from '../generator/units/output-stage.js';
 
 /** Packs lanes (two's complement for negatives) into one hex word. */
 export function packBeat(lanes: readonly (number | bigint)[], laneBits: number): string {
@@ -29,7 +30,19 @@ export function vectorTexts(d: Derived, s: Schedule): Record<string, string> {
       ) + `${hex(s.totalCycles % 2 ** 32)} ${hex(s.commands.reduce((n, c) => n + c.macs, 0) % 2 ** 32)}\n`,
     'w.hex': file(s.wBeats.map((b) => packBeat(b, d.wBits))),
     'a.hex': file(s.aBeats.map((b) => packBeat(b, d.aBits))),
-    'y.hex': file(s.yBeats.map((b) => packBeat(b, d.accBits))),
+    'y.hex': file(s.yBeats.map((b) => packBeat(b, d.yBits))),
+    // The output stage's parameter beats (one per command), only with an output stage.
+    ...(d.out
+      ? {
+          'p.hex': file(
+            s.pBeats.map((p) =>
+              packParamBeat(p, d.accBits, d.cols, d.out!.bits)
+                .toString(16)
+                .padStart(Math.ceil(paramBeatBits(d.accBits, d.cols, d.out!.bits) / 4), '0'),
+            ),
+          ),
+        }
+      : {}),
   };
 }
 

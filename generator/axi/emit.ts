@@ -11,25 +11,33 @@ import { dec as s, extendExpr, msb, ubits } from '../units/verilog.js';
 import type { OutFile } from '../infra/write.js';
 import { csrView, regMap, regmapHeader, regmapJson, regmapMarkdown, type RegMap } from '../regmap/regmap.js';
 import type { InterfacePlugin } from '../interface/plugin.js';
+import { paramBeatBits } from '../units/output-stage.js';
 
 const bytes = (b: number) => Math.ceil(b / 8) * 8;
 
 export const isAxi = (c: ResolvedConfig) => c.interface === 'axi';
 export const axiTopModule = (c: ResolvedConfig) => `${c.name}_axi_top`;
 
-/** TDATA widths of the three streams: lanes rounded up to whole bytes. */
+/**
+ * TDATA widths of the streams: lanes rounded up to whole bytes. Result lanes are in the result
+ * format (the output stage's with one); `p`/`pLanes` is the output stage's parameter beat (0
+ * without a stage).
+ */
 export function axisWidths(d: Derived): {
   w: number;
   a: number;
   y: number;
+  p: number;
   wLanes: number;
   aLanes: number;
   yLanes: number;
+  pLanes: number;
 } {
   const wLanes = d.cols * d.wBits;
   const aLanes = d.rows * d.aBits;
-  const yLanes = d.cols * d.accBits;
-  return { w: bytes(wLanes), a: bytes(aLanes), y: bytes(yLanes), wLanes, aLanes, yLanes };
+  const yLanes = d.cols * d.yBits;
+  const pLanes = d.out ? paramBeatBits(d.accBits, d.cols, d.out.bits) : 0;
+  return { w: bytes(wLanes), a: bytes(aLanes), y: bytes(yLanes), p: bytes(pLanes), wLanes, aLanes, yLanes, pLanes };
 }
 
 const regWord = (m: RegMap, name: string) => {
@@ -107,7 +115,9 @@ function axiTopSpec(c: ResolvedConfig, d: Derived, header: (t: string) => string
   const unusedPad = [
     wd.w > wd.wLanes ? `w_tdata[${wd.w - 1}:${wd.wLanes}]` : '',
     wd.a > wd.aLanes ? `a_tdata[${wd.a - 1}:${wd.aLanes}]` : '',
+    wd.p > wd.pLanes ? `p_tdata[${wd.p - 1}:${wd.pLanes}]` : '',
   ].filter(Boolean);
+  const stage = d.out !== null;
   const wiBits = ws ? ubits(R - 1) : 1;
   const aiBits = ws ? d.mBits : 1;
   return {
@@ -120,7 +130,13 @@ function axiTopSpec(c: ResolvedConfig, d: Derived, header: (t: string) => string
       cols: s(d.cols),
       wBits: s(d.wBits),
       aBits: s(d.aBits),
-      accBits: s(d.accBits),
+      yLaneBits: s(d.yBits),
+      outStage: stage,
+      pTdataBits: s(wd.p),
+      pTdataMsb: msb(Math.max(wd.p, 1)),
+      pLanesMsb: msb(Math.max(wd.pLanes, 1)),
+      pPadDesc: pad(wd.pLanes, wd.p, 'ignored'),
+      pSkidBits: s(wd.p + 1),
       wTdataBits: s(wd.w),
       aTdataBits: s(wd.a),
       yTdataBits: s(wd.y),

@@ -32,6 +32,10 @@
  * back to back, a tile costs K + 1 cycles when K >= R + C + S + M_prev - 2.
  *
  * SCALE-Sim v2 counts 2R + C + M - 2 per fold (its preload included), R + C + K - 2 per OS tile.
+ *
+ * The requantizing output stage (units/output-stage.ts) adds OUT_STAGE_LATENCY = 0 cycles: it is
+ * combinational after the de-skew, and a late parameter beat freezes the top like any other
+ * missing beat (a stall, not counted).
  */
 export type Dataflow = 'weight-stationary' | 'output-stationary';
 

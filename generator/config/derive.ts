@@ -54,6 +54,14 @@ export interface Derived {
    * model add it to the fill / drain latency.
    */
   peStages: number;
+  /**
+   * The requantizing output stage's output format (units/output-stage.ts), or null: the result
+   * lanes then carry raw accumulators.
+   */
+  out: { bits: number; signed: boolean } | null;
+  /** A result lane of y_data_o: the output format with the stage, the accumulator's without. */
+  yBits: number;
+  ySigned: boolean;
 }
 
 /** Every feature's skip predicate combined (a MAC is skipped when any feature skips it), or null. */
@@ -89,6 +97,7 @@ function compute(c: ResolvedConfig): Derived {
   const peStages = peStagesOf(c.pipeline);
   const shape = { rows: R, cols: C, dataflow: c.dataflow, peStages };
   const macsPerProduct = unit.macsPerProduct?.(c.multiplier, ctx) ?? 1;
+  const out = ARRAY_FEATURES.map((f) => f.model(c).output).find((o) => o !== undefined) ?? null;
   return {
     unit,
     ctx,
@@ -113,6 +122,9 @@ function compute(c: ResolvedConfig): Derived {
     skip: skipOf(c),
     mulStages: mulStagesOf(c.pipeline),
     peStages,
+    out,
+    yBits: out ? out.bits : c.precision.accumulator.bits,
+    ySigned: out ? out.signed : p.signed,
   };
 }
 

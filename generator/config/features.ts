@@ -6,6 +6,7 @@
 import type { ArrayFeature, ArrayRtlContext, FeatureModel, FeatureRtl } from '../units/feature.js';
 import type { RuleIssue, UnitContext } from '../units/types.js';
 import { zeroSkipFeature } from '../units/zero-skip.js';
+import { outputStageFeature } from '../units/output-stage.js';
 import type { ResolvedConfig } from './resolve.js';
 
 /** A feature with its config field: every hook takes the whole resolved config. */
@@ -31,4 +32,7 @@ function bind<Cfg>(f: ArrayFeature<Cfg>, field: (c: ResolvedConfig) => Cfg | und
 }
 
 /** Every array feature, in the order their labels, modules and view keys are emitted. */
-export const ARRAY_FEATURES: readonly ConfiguredFeature[] = [bind(zeroSkipFeature, (c) => c.zeroSkip)];
+export const ARRAY_FEATURES: readonly ConfiguredFeature[] = [
+  bind(zeroSkipFeature, (c) => c.zeroSkip),
+  bind(outputStageFeature, (c) => c.outputStage),
+];

@@ -11,6 +11,7 @@ import { maxOperandBits, unitSchemas, units } from '../units/index.js';
 import { DEFAULT_MAX_OPERAND_BITS } from '../units/types.js';
 import { zeroSkipSchema } from '../units/zero-skip.js';
 import { pipelineSchema } from '../units/pipeline.js';
+import { outputStageSchema } from '../units/output-stage.js';
 import { VERILOG_KEYWORDS } from './keywords.js';
 
 /**
@@ -139,6 +140,7 @@ export const acceleratorSchema = {
     },
     zeroSkip: zeroSkipSchema,
     pipeline: pipelineSchema,
+    outputStage: outputStageSchema,
     interface: {
       enum: ['stream', 'axi'],
       default: 'stream',

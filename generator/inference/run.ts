@@ -12,6 +12,9 @@
  * output is requantized by the chosen rule (requant.ts):
  *   'onnx-float'  ONNX's definition as ONNX Runtime computes it (fp32 scale, round half to even);
  *   'fixed-point' the output stage's integer multiplier and shift (round half away from zero).
+ * With an output stage in the config (`outputStage`), a requantized layer leaves the array through
+ * it: that layer always uses the fixed-point rule (the stage's, applyOutputStage), whatever
+ * `requant` says, because that is what the hardware computes.
  * Host steps (pooling, ReLU, reshapes, (de)quantization, Softmax) run in plain integer code, or
  * in fp32 where ONNX defines them on dequantized values (AveragePool, Clip, Softmax).
  */
@@ -58,6 +61,12 @@ export interface InferOptions {
    * requantization and the following steps run on it.
    */
   accumulators?: (layer: GemmLayer, batch: number) => Float64Array | undefined;
+  /**
+   * With an output stage: a requantized layer's results computed elsewhere (the RTL's output-stage
+   * words, sim/network.ts), M×N per weight batch; when given for every batch they are the layer's
+   * outputs and the following steps run on them.
+   */
+  stageOutputs?: (layer: GemmLayer, batch: number) => Float64Array | undefined;
 }
 
 /** One GEMM a layer ran: centred activations and the golden accumulators (see InferOptions.onGemm). */
@@ -65,6 +74,8 @@ export interface LayerGemm {
   batch: number;
   A: Mat;
   accs: Float64Array;
+  /** With an output stage on a requantized layer: the stage's results for these accumulators (M×N). */
+  outs?: Float64Array;
 }
 
 /** What one GEMM layer did: its size and, for requantized layers, both rules' outputs compared. */
@@ -141,6 +152,7 @@ export function infer(
         opts.compareRules ?? false,
         opts.onGemm,
         opts.accumulators,
+        opts.stageOutputs,
       );
       T.set(s.layer.output, out);
       env.set(s.layer.output, opts.feed?.get(s.layer.output) ?? out);
@@ -219,11 +231,15 @@ function runGemm(
   x: Tensor,
   c: ResolvedConfig,
   d: Derived,
-  rule: RequantRule,
+  ruleIn: RequantRule,
   compare: boolean,
   onGemm?: InferOptions['onGemm'],
   given?: InferOptions['accumulators'],
+  givenOuts?: InferOptions['stageOutputs'],
 ): { out: Tensor; run: LayerRun } {
+  // The array's output stage requantizes this layer: its rule is the stage's.
+  const inStage = d.out !== null && L.output_.kind === 'requant';
+  const rule: RequantRule = inStage ? 'fixed-point' : ruleIn;
   const gemm = (b: number, A: Mat): Float64Array => {
     const y = given?.(L, b);
     if (y && y.length !== A.rows * L.N)
@@ -250,7 +266,6 @@ function runGemm(
       if (onGemm) gemms.push({ batch: b, A: { rows: per, cols: L.K, data }, accs: Y[b]! });
     }
   }
-  onGemm?.(L, gemms);
   // Y rows in batch order, M×N overall.
   const N = L.N;
   let accs = Y[0]!;
@@ -291,6 +306,21 @@ function runGemm(
         res[i] = rule === 'fixed-point' ? fixed : flt;
       }
   }
+  if (inStage) {
+    // Results the RTL's output stage produced replace the model's, batch by batch.
+    let at = 0;
+    Y.forEach((y, b) => {
+      const got = givenOuts?.(L, b);
+      if (got) {
+        if (got.length !== y.length)
+          throw new Error(`internal error: ${L.name}: ${got.length} given stage outputs for ${y.length} results`);
+        res.set(got, at);
+      }
+      if (onGemm) gemms[b]!.outs = res.slice(at, at + y.length);
+      at += y.length;
+    });
+  }
+  onGemm?.(L, gemms);
   // Back to the output layout: Conv rows (b, oy, ox) → NCHW.
   let data = res;
   if (L.conv) {

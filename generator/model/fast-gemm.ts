@@ -16,11 +16,14 @@
  *   sum is the answer; otherwise the sum is clamped after every addition, k ascending, the
  *   hardware's order.
  * - Otherwise (sums that may pass 2^53) it falls back to `gemmModel` itself.
+ * With an output stage in the config, `applyOutputStageFast` turns its accumulators into the stage's
+ * results through requant.ts `requantFixed`, the one definition the RTL is checked against.
  */
 import type { Derived } from '../config/derive.js';
 import type { ResolvedConfig } from '../config/resolve.js';
 import { operandRange } from '../units/common.js';
 import { gemmModel } from './gemm.js';
+import { requantFixed, type OutputStage, type StageParams } from './requant.js';
 
 /** A row-major integer matrix. */
 export interface Mat {
@@ -210,6 +213,15 @@ export function accumulateNum(d: Pick<Derived, 'accBits' | 'accSigned' | 'satura
   const lo = d.accSigned ? -(2 ** (d.accBits - 1)) : 0;
   const hi = d.accSigned ? 2 ** (d.accBits - 1) - 1 : 2 ** d.accBits - 1;
   return s < lo ? lo : s > hi ? hi : s;
+}
+
+/** applyOutputStage on fastGemm's row-major M×N doubles (exact integers), into a new array. */
+export function applyOutputStageFast(d: Derived, Y: Float64Array, N: number, p: StageParams): Float64Array {
+  if (!d.out) throw new Error('internal error: applyOutputStageFast on a config without an output stage');
+  const st: OutputStage = { ...p, out: d.out };
+  const r = new Float64Array(Y.length);
+  for (let i = 0; i < Y.length; i++) r[i] = requantFixed(BigInt(Y[i]!), i % N, st, d);
+  return r;
 }
 
 /** A Mat from nested rows (test and schedule convenience). */

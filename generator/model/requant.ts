@@ -9,10 +9,13 @@
  *                                                        (its width, wrap or saturate: gemm.ts)
  *      r = roundHalfAwayFromZero(s · multiplier[n] / 2^shift[n])   exact rational, one rounding
  *      y = r + zeroPoint;  relu: y = max(y, zeroPoint);  y = saturate(y, out.bits, out.signed)
- *    Rounding rule, by name: **round half away from zero** of the exact product s·m/2^shift
+ *    Rounding rule, by name (ROUNDING_RULE, the one name units/output-stage.ts gives the RTL):
+ *    **round half away from zero** of the exact product s·m/2^shift
  *    (computed as sign(s)·⌊(|s|·m + 2^(shift−1)) / 2^shift⌋; integer only, as gemmlowp / TFLite
  *    style integer-only inference engines do it with a 31-bit multiplier, Jacob et al., CVPR 2018).
- *    `multiplier` is an integer in [0, 2^31), `shift` an integer in [0, 94].
+ *    `multiplier` is an integer in [0, 2^31), `shift` an integer in [0, 127] (quantizeScale gives
+ *    at most 94). The hardware stage (`outputStage` in a config) computes exactly this; with raw
+ *    accumulators the host does (applyOutputStage).
  *
  * 2. ONNX's floating-point definition (QuantizeLinear of the real-valued result), as ONNX Runtime's
  *    CPU kernels compute it (MLAS MlasRequantizeOutput): scale = fp32(fp32(s_a·s_w) / s_y),
@@ -24,7 +27,12 @@
  * product acc·scale to 24 bits before rounding to an integer, the fixed-point rule does not.
  * `test/model/requant.test.ts` and bench/infer.ts count how often on the example networks' layers.
  */
+import type { Derived } from '../config/derive.js';
+import { MULT_BITS, OUTPUT_ROUNDING, SHIFT_BITS, type ParamBeat } from '../units/output-stage.js';
 import { accumulate } from './gemm.js';
+
+/** The output stage's rounding rule, by name (the same constant the RTL view reads). */
+export const ROUNDING_RULE = OUTPUT_ROUNDING;
 
 /** The output format of the stage: 2..16 bits, two's complement or unsigned. */
 export interface OutFormat {
@@ -111,6 +119,69 @@ export function requantFixed(acc: bigint, n: number, st: OutputStage, accFmt: Ac
   let y = Number(roundedScale(withBias, st.scales[n]!)) + st.zeroPoint;
   if (st.relu && y < st.zeroPoint) y = st.zeroPoint;
   return clampTo(y, outRange(st.out));
+}
+
+/** The parameters of an output stage for a GEMM with N output channels (the format is the config's). */
+export type StageParams = Omit<OutputStage, 'out'>;
+
+/**
+ * Checks that a GEMM's stage parameters fit the hardware's parameter beat (units/output-stage.ts):
+ * N scales, N biases in the accumulator's range, multiplier 0..2^31−1, shift 0..127, zero point in
+ * the output range. Throws a RangeError naming the field, the channel, the range and the value.
+ */
+export function checkStageParams(d: Derived, p: StageParams, N: number, out: OutFormat): void {
+  if (p.scales.length !== N) throw new RangeError(`output stage: ${p.scales.length} scales for ${N} output channels`);
+  if (p.bias && p.bias.length !== N)
+    throw new RangeError(`output stage: ${p.bias.length} biases for ${N} output channels`);
+  const accLo = d.accSigned ? -(2 ** (d.accBits - 1)) : 0;
+  const accHi = d.accSigned ? 2 ** (d.accBits - 1) - 1 : 2 ** d.accBits - 1;
+  for (let n = 0; n < N; n++) {
+    const { multiplier: m, shift: sh } = p.scales[n]!;
+    if (!Number.isInteger(m) || m < 0 || m >= 2 ** MULT_BITS)
+      throw new RangeError(
+        `output stage: multiplier of channel ${n} must be an integer 0..${2 ** MULT_BITS - 1}, got ${m}`,
+      );
+    if (!Number.isInteger(sh) || sh < 0 || sh >= 2 ** SHIFT_BITS)
+      throw new RangeError(
+        `output stage: shift of channel ${n} must be an integer 0..${2 ** SHIFT_BITS - 1}, got ${sh}`,
+      );
+    const b = p.bias?.[n] ?? 0;
+    if (!Number.isInteger(b) || b < accLo || b > accHi)
+      throw new RangeError(
+        `output stage: bias of channel ${n} must lie in the ${d.accBits}-bit ${d.accSigned ? 'signed' : 'unsigned'} accumulator range ${accLo}..${accHi}, got ${b}`,
+      );
+  }
+  const r = outRange(out);
+  if (!Number.isInteger(p.zeroPoint) || p.zeroPoint < r.min || p.zeroPoint > r.max)
+    throw new RangeError(`output stage: zero point must lie in ${r.min}..${r.max}, got ${p.zeroPoint}`);
+}
+
+/**
+ * The configured output stage applied to a GEMM's accumulators: Y (M×N, accumulator format) →
+ * M×N results in the output format, element (m, n) = requantFixed(Y[m][n], n0 + n). `n0` is the
+ * tile's first output channel (the parameters cover the whole GEMM). Throws when the config has
+ * no output stage (d.out null).
+ */
+export function applyOutputStage(d: Derived, Y: readonly (readonly bigint[])[], p: StageParams, n0 = 0): bigint[][] {
+  if (!d.out) throw new Error('internal error: applyOutputStage on a config without an output stage');
+  const st: OutputStage = { ...p, out: d.out };
+  return Y.map((row) => row.map((acc, n) => BigInt(requantFixed(acc, n0 + n, st, d))));
+}
+
+/**
+ * The parameter beat of one command covering output channels n0..n0+nLen−1 on a C-column array
+ * (lanes past nLen carry zeros: bias 0, multiplier 0, shift 0, so they read the zero point).
+ */
+export function paramBeatOf(p: StageParams, n0: number, nLen: number, cols: number): ParamBeat {
+  const lane = <T>(f: (n: number) => T, zero: T) =>
+    Array.from({ length: cols }, (_, c) => (c < nLen ? f(n0 + c) : zero));
+  return {
+    bias: lane((n) => p.bias?.[n] ?? 0, 0),
+    multiplier: lane((n) => p.scales[n]!.multiplier, 0),
+    shift: lane((n) => p.scales[n]!.shift, 0),
+    zeroPoint: p.zeroPoint,
+    relu: p.relu,
+  };
 }
 
 /** Round half to even (IEEE roundTiesToEven, C's nearbyint in the default mode). */

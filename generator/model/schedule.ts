@@ -15,6 +15,8 @@ import {
 } from '../config/cycles.js';
 import { fastGemm, fromRows } from './fast-gemm.js';
 import { mapWeights } from './gemm.js';
+import { applyOutputStage, checkStageParams, paramBeatOf, type StageParams } from './requant.js';
+import type { ParamBeat } from '../units/output-stage.js';
 
 /** One command: an mLen×K×nLen tile at (m0, n0). */
 export interface Command {
@@ -49,10 +51,18 @@ export interface Schedule {
   /** Beats in stream order; each beat is one value per lane. */
   wBeats: number[][];
   aBeats: number[][];
+  /**
+   * The result beats as the top sends them: raw accumulators, or with an output stage
+   * (config `outputStage`) the requantized results, padding lanes at the zero point.
+   */
   yBeats: bigint[][];
+  /** With an output stage: one parameter beat per command (not for a refused one); else empty. */
+  pBeats: ParamBeat[];
+  /** With an output stage: the GEMM's stage parameters (per output channel). */
+  stage?: StageParams;
   /** For each result beat: the command it belongs to and the GEMM element of each lane. */
   yRefs: { cmd: number; lanes: (LaneRef | null)[] }[];
-  /** The full expected result. */
+  /** The full expected result: the raw accumulators (before any output stage). */
   Y: bigint[][];
   /** tot_cycles_o after the stream (cycles with an unfinished command), commands back to back. */
   totalCycles: number;
@@ -94,6 +104,20 @@ export function timeStream(c: ResolvedConfig, d: Derived, s: Schedule): void {
 }
 
 /**
+ * The stage parameters used when a config has an output stage and the caller gives none: unity
+ * scale (multiplier 1, shift 0), no bias, zero point 0, no ReLU, so a result is its accumulator
+ * saturated to the output format.
+ */
+export function unityStage(N: number): StageParams {
+  return {
+    bias: null,
+    scales: Array.from({ length: N }, () => ({ multiplier: 1, shift: 0 })),
+    zeroPoint: 0,
+    relu: false,
+  };
+}
+
+/**
  * The dimensions one command may have (README "Dataflow contract"): 1 ≤ M ≤ `m`, 1 ≤ K ≤ `k`,
  * 1 ≤ N ≤ `n`. Weight-stationary: M ≤ array.accDepth, K ≤ array.maxK, N ≤ C; output-stationary:
  * M ≤ R, K ≤ array.maxK, N ≤ C. The top refuses any other command (emit/rtl.ts prints the same
@@ -122,13 +146,20 @@ export function refusedSchedule(c: ResolvedConfig, m: number, k: number, n: numb
     wBeats: [],
     aBeats: [],
     yBeats: [],
+    pBeats: [],
     yRefs: [],
     Y: [],
     totalCycles: 0,
   };
 }
 
-export function schedule(c: ResolvedConfig, d: Derived, A: number[][], W: number[][]): Schedule {
+/**
+ * The commands and beats of Y = A·W (A: M×K activations, W: K×N weights as the user gives them).
+ * With an output stage, `stage` holds its per-output-channel parameters (unityStage when omitted;
+ * RangeError when they do not fit the parameter beat, requant.ts checkStageParams) and the
+ * result beats hold the requantized values.
+ */
+export function schedule(c: ResolvedConfig, d: Derived, A: number[][], W: number[][], stage?: StageParams): Schedule {
   const M = A.length;
   const K = W.length;
   const N = K > 0 ? W[0]!.length : 0;
@@ -142,7 +173,22 @@ export function schedule(c: ResolvedConfig, d: Derived, A: number[][], W: number
   const mStep = ws ? c.array.accDepth : R;
   const shape = shapeOf(c, d);
   const at = (mat: number[][], i: number, j: number) => mat[i]?.[j] ?? 0;
-  const s: Schedule = { commands: [], wBeats: [], aBeats: [], yBeats: [], yRefs: [], Y, totalCycles: 0 };
+  const st = d.out ? (stage ?? unityStage(N)) : undefined;
+  if (st) checkStageParams(d, st, N, d.out!);
+  // What leaves the array: the accumulators, or the output stage's results.
+  const Yout = st ? applyOutputStage(d, Y, st) : Y;
+  const pad = st ? BigInt(st.zeroPoint) : 0n;
+  const s: Schedule = {
+    commands: [],
+    wBeats: [],
+    aBeats: [],
+    yBeats: [],
+    pBeats: [],
+    yRefs: [],
+    Y,
+    totalCycles: 0,
+  };
+  if (st) s.stage = st;
   if (K > c.array.maxK) throw new Error(`K=${K} exceeds array.maxK=${c.array.maxK}`);
   for (let m0 = 0; m0 < M; m0 += mStep) {
     const mLen = Math.min(mStep, M - m0);
@@ -166,6 +212,7 @@ export function schedule(c: ResolvedConfig, d: Derived, A: number[][], W: number
         skipped: skipped * d.macsPerProduct,
         refused: false,
       });
+      if (st) s.pBeats.push(paramBeatOf(st, n0, nLen, C));
       const wLane = (k: number, col: number) => (k < K && col < nLen ? at(Wm, k, n0 + col) : 0);
       const aLane = (m: number, k: number) => (m < mLen && k < K ? at(A, m0 + m, k) : 0);
       if (ws) {
@@ -180,7 +227,7 @@ export function schedule(c: ResolvedConfig, d: Derived, A: number[][], W: number
         }
       }
       for (let m = 0; m < mLen; m++) {
-        s.yBeats.push(Array.from({ length: C }, (_, col) => (col < nLen ? Y[m0 + m]![n0 + col]! : 0n)));
+        s.yBeats.push(Array.from({ length: C }, (_, col) => (col < nLen ? Yout[m0 + m]![n0 + col]! : pad)));
         s.yRefs.push({
           cmd,
           lanes: Array.from({ length: C }, (_, col) => (col < nLen ? { m: m0 + m, n: n0 + col } : null)),

@@ -8,6 +8,12 @@
  *   precision.accumulator.bits               the sum of K products of the configured unit plus the
  *                                            bias without overflow (ONNX accumulates in int32 and
  *                                            never wraps), unless the accumulator saturates.
+ *   outputStage (when the config has one)    a requantized layer's output type (int8 → bits 8,
+ *                                            signed; uint8 → bits 8, unsigned) and a bias inside
+ *                                            the accumulator's range; a layer whose output is the
+ *                                            int32 accumulator (MatMulInteger, ConvInteger) cannot
+ *                                            pass a requantizing stage: such a model needs a
+ *                                            config without outputStage.
  * Every problem names the layer, the config field, what it needs and what the config has.
  */
 import type { Derived } from '../config/derive.js';
@@ -16,6 +22,7 @@ import { bitsFor, operandRange } from '../units/common.js';
 import { ConfigError } from '../infra/errors.js';
 import { intRange } from './read.js';
 import type { GemmLayer, Network } from './import.js';
+import { quantizeScale } from '../model/requant.js';
 
 export interface NetworkIssue {
   layer: string;
@@ -81,6 +88,43 @@ export function checkNetwork(net: Network, c: ResolvedConfig, d: Derived): Netwo
           needed: `${b} bits (K = ${L.K} products of ${pr.min}..${pr.max}${bias ? ` plus a bias up to ${bias}` : ''}), or overflow "saturate"`,
           have: `${d.accBits}`,
         });
+    }
+    if (d.out) {
+      const o = L.output_;
+      if (o.kind !== 'requant')
+        issues.push({
+          layer: name,
+          path: 'outputStage',
+          needed: 'no output stage: the layer outputs its int32 accumulators, which the stage would requantize',
+          have: `outputStage ${d.out.bits}-bit ${d.out.signed ? 'signed' : 'unsigned'}`,
+        });
+      else {
+        const want = { bits: o.dtype.endsWith('16') ? 16 : 8, signed: o.dtype.startsWith('int') };
+        if (want.bits !== d.out.bits || want.signed !== d.out.signed)
+          issues.push({
+            layer: name,
+            path: want.bits !== d.out.bits ? 'outputStage.bits' : 'outputStage.signed',
+            needed: `a ${want.bits}-bit ${want.signed ? 'signed' : 'unsigned'} output (the layer outputs ${o.dtype})`,
+            have: `${d.out.bits}-bit ${d.out.signed ? 'signed' : 'unsigned'}`,
+          });
+        const accLo = d.accSigned ? -(2 ** (d.accBits - 1)) : 0;
+        const accHi = d.accSigned ? 2 ** (d.accBits - 1) - 1 : 2 ** d.accBits - 1;
+        const bias = L.bias ? Array.from(L.bias) : [];
+        if (bias.some((b) => b < accLo || b > accHi))
+          issues.push({
+            layer: name,
+            path: 'precision.accumulator.bits',
+            needed: `a bias of ${Math.min(...bias)}..${Math.max(...bias)} inside the accumulator (the output stage adds it in the accumulator's format)`,
+            have: `${d.accBits} bits ${d.accSigned ? 'signed' : 'unsigned'}`,
+          });
+        for (const sc of o.scale)
+          try {
+            quantizeScale(sc);
+          } catch (e) {
+            issues.push({ layer: name, path: 'outputStage', needed: (e as Error).message, have: `scale ${sc}` });
+            break;
+          }
+      }
     }
   }
   return issues;

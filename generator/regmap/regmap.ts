@@ -13,6 +13,7 @@
 import { GENERATOR_VERSION } from '../version.js';
 import type { Derived } from '../config/derive.js';
 import type { ResolvedConfig } from '../config/resolve.js';
+import { paramBeatBits, paramLaneBits } from '../units/output-stage.js';
 
 export type Access = 'rw' | 'ro' | 'wo';
 
@@ -176,7 +177,10 @@ function errorRegs(): Register[] {
   ];
 }
 
-/** ID_* at 0x30..0x4c: magic, generator version, config hash, shape and format (constants). */
+/**
+ * ID_* at 0x30..0x4C and ID_PARAM at 0x58 (after the totals at 0x50, 0x54): magic, generator
+ * version, config hash, shape, format and output-stage parameter beat (constants).
+ */
 function identityRegs(c: ResolvedConfig, d: Derived): Register[] {
   const hashWords = [0, 1, 2, 3].map((i) => parseInt(c.hash.slice(i * 8, i * 8 + 8), 16));
   return [
@@ -228,7 +232,7 @@ function identityRegs(c: ResolvedConfig, d: Derived): Register[] {
       access: 'ro',
       description: 'Result lane width and dataflow.',
       fields: [
-        { name: 'ACC_BITS', lsb: 0, width: 8, kind: 'const', value: d.accBits, description: 'result lane bits' },
+        { name: 'ACC_BITS', lsb: 0, width: 8, kind: 'const', value: d.accBits, description: 'accumulator bits' },
         {
           name: 'OUTPUT_STATIONARY',
           lsb: 8,
@@ -236,6 +240,56 @@ function identityRegs(c: ResolvedConfig, d: Derived): Register[] {
           kind: 'const',
           value: c.dataflow === 'output-stationary' ? 1 : 0,
           description: '0: weight-stationary, 1: output-stationary',
+        },
+        {
+          name: 'OUT_STAGE',
+          lsb: 9,
+          width: 1,
+          kind: 'const',
+          value: d.out ? 1 : 0,
+          description:
+            '1: results leave through the requantizing output stage (s_axis_p parameter stream); 0: raw accumulators',
+        },
+        {
+          name: 'OUT_SIGNED',
+          lsb: 10,
+          width: 1,
+          kind: 'const',
+          value: d.out?.signed ? 1 : 0,
+          description: "output stage: 1 two's complement, 0 unsigned results (0 without a stage)",
+        },
+        {
+          name: 'Y_BITS',
+          lsb: 16,
+          width: 8,
+          kind: 'const',
+          value: d.yBits,
+          description: 'result lane bits (the output width with a stage, ACC_BITS without)',
+        },
+      ],
+    },
+    {
+      name: 'ID_PARAM',
+      offset: 0x58,
+      access: 'ro',
+      description:
+        'Output stage parameter beat: its width in bits (s_axis_p TDATA holds it, rounded up to bytes) and the width of one column lane {shift[6:0], multiplier[30:0], bias}; 0 without a stage.',
+      fields: [
+        {
+          name: 'BEAT_BITS',
+          lsb: 0,
+          width: 16,
+          kind: 'const',
+          value: d.out ? paramBeatBits(d.accBits, d.cols, d.out.bits) : 0,
+          description: 'parameter beat bits',
+        },
+        {
+          name: 'LANE_BITS',
+          lsb: 16,
+          width: 8,
+          kind: 'const',
+          value: d.out ? paramLaneBits(d.accBits) : 0,
+          description: 'bits of one column lane',
         },
       ],
     },
@@ -291,6 +345,8 @@ export function regMap(c: ResolvedConfig, d: Derived): RegMap {
     ...identityRegs(c, d),
     ...totalRegs(),
   ];
+  // In address order (ID_PARAM at 0x58 follows the totals).
+  regs.sort((a, b) => a.offset - b.offset);
   return { name: c.name, dataBits: 32, addrBits: 8, registers: regs };
 }
 

@@ -1,6 +1,6 @@
 /**
- * The array-feature seam: an optional feature of the whole array (zero-skip today; the output
- * stage and the interface are meant to plug in the same way) is one module that owns a top-level
+ * The array-feature seam: an optional feature of the whole array (zero-skip, the requantizing output
+ * stage; the interface is meant to plug in the same way) is one module that owns a top-level
  * config field and is reached only through this interface. Units are the other seam
  * (generator/units/types.ts): a unit is the multiplier inside each PE, a feature changes what the
  * array does around it.
@@ -20,6 +20,8 @@ import type { ModuleSpec, RuleIssue, UnitContext, View } from './types.js';
 export interface FeatureModel {
   /** A MAC skipped on this activation and (mapped) weight contributes 0 and is counted as skipped. */
   skip?: (a: number, w: number) => boolean;
+  /** The result lanes leave through a requantizing output stage with this output format. */
+  output?: { bits: number; signed: boolean };
 }
 
 /** What the array RTL knows when a feature builds its part (widths in bits). */
@@ -33,6 +35,8 @@ export interface ArrayRtlContext {
   ae: number;
   we: number;
   accBits: number;
+  accSigned: boolean;
+  saturate: boolean;
   macBits: number;
   /** MACs one PE product counts for (Derived.macsPerProduct): the MAC counters' increments are scaled by it. */
   macsPerProduct: number;

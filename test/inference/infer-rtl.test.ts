@@ -128,6 +128,39 @@ describe('axgen infer: example networks on the RTL', () => {
   });
 });
 
+describe('axgen infer through the output stage (examples/mitchell-net-stage.json)', () => {
+  it('the CNN through Verilator, every layer requantized in the RTL: scores equal to the host-requantized golden model', async () => {
+    const c = await loadConfig('examples/mitchell-net-stage.json');
+    const r = await simulateNetwork(c, CNN, [PB], { simulators: ['verilator'] });
+    expectEqualsGolden(c, CNN, [PB], r, 290080);
+    expect(r.requant).toMatch(/in the RTL's output stage/);
+    expect(formatNetworkReport(r)).toMatch(/requantized in the RTL's output stage/);
+    expect(r.runs[0]!.outputs).toEqual(r.inputs);
+    // The same scores as the array without the stage, whose host requantizes with the same rule.
+    const host = goldenInference(await loadConfig('examples/mitchell-net.json'), CNN, [PB], 'fixed-point');
+    expect(r.inputs.map((i) => i.scores)).toEqual(host.inputs.map((i) => i.scores));
+  });
+
+  it('a dropped bias in the output stage is caught on the MLP in Icarus, naming layer, element and the stage parameters', async () => {
+    const c = await loadConfig('examples/mitchell-net-stage.json');
+    const rtl = faultNamed('stage-dropped-bias').inject(emitRtl(c), c);
+    const r = await simulateNetwork(c, MLP, [PB], { simulators: ['icarus'], rtl });
+    expect(r.passed).toBe(false);
+    const m = r.runs[0]!.mismatches[0]!;
+    expect(m.layer).toMatch(/^fc1 \(/);
+    expect(m.column).not.toBeNull();
+    expect(m.operands).toMatch(/= acc -?\d+; output stage: bias -?\d+, × \d+ \/ 2\^\d+, zero point \d+, relu (on|off)/);
+  });
+
+  it('a layer whose output type differs from the stage, or which outputs int32, names the outputStage field', async () => {
+    const c = await loadConfig('examples/mitchell-net-stage.json');
+    const signed = { ...c, outputStage: { bits: 8, signed: true } } as ResolvedConfig;
+    const g = goldenInference(signed, CNN, [PB], 'fixed-point');
+    expect(g.issues.map((i) => i.path)).toContain('outputStage.signed');
+    expect(g.issues[0]!.needed).toMatch(/8-bit unsigned output \(the layer outputs uint8\)/);
+  });
+});
+
 describe('axgen infer (CLI)', () => {
   it("prints the golden model's class scores from the RTL, writes --json, and refuses a foreign --json file", async () => {
     const json = join(dir, 'infer.json');

@@ -137,9 +137,11 @@ describe('register map outputs', () => {
       w: 16,
       a: 16,
       y: Math.ceil((2 * d.accBits) / 8) * 8,
+      p: 0,
       wLanes: 16,
       aLanes: 15,
       yLanes: 2 * d.accBits,
+      pLanes: 0,
     });
     expect(out.get('rm_axi_top.v')).toContain('TDATA 16 bits = 3 lanes x 5 bits, TDATA[15:15] ignored');
   });

@@ -11,6 +11,9 @@ import { describe, expect, it } from 'vitest';
 import { resolveConfig } from '../../generator/config/resolve.js';
 import { written } from '../helpers/configs.js';
 import { axiCosim } from '../../sim/axi.js';
+import { randomStage, scheduleCases } from '../../sim/cases.js';
+import { rng } from '../../sim/stimulus.js';
+import { derive } from '../../generator/config/derive.js';
 import { emitAxiRtl } from '../../generator/axi/emit.js';
 import { emitRtl } from '../../generator/emit/rtl.js';
 import { faultNamed } from '../../sim/faults.js';
@@ -38,9 +41,14 @@ function operands(seed: number, M: number, K: number, N: number, aBits: number, 
 
 const configs = [
   {
-    label: 'exact WS 3x2 int8, zero-skip',
+    label: 'exact WS 3x2 int8, zero-skip, output stage',
     c: resolveConfig(
-      { ...written({ name: 'axe', rows: 3, cols: 2 }), interface: 'axi', zeroSkip: { activation: 0 } },
+      {
+        ...written({ name: 'axe', rows: 3, cols: 2 }),
+        interface: 'axi',
+        zeroSkip: { activation: 0 },
+        outputStage: { bits: 8, signed: true },
+      },
       'test',
     ),
     M: 6,
@@ -92,6 +100,20 @@ describe.each(configs)('AXI co-simulation: $label', ({ c, M, K, N, aBits, wBits 
       expect(r.starts).toBeGreaterThan(3);
     },
   );
+});
+
+describe('AXI co-simulation with random output-stage parameters', () => {
+  it('icarus: the parameter stream carries bias, scale, zero point and ReLU per command', async () => {
+    const { c, M, K, N, aBits, wBits } = configs[0]!;
+    const d = derive(c);
+    const { A, W } = operands(9, M, K, N, aBits, wBits);
+    const stage = randomStage(d, K, N, rng(9));
+    const scheduled = scheduleCases(c, d, [{ name: 'stage', A, W, stage }]);
+    expect(scheduled.all.pBeats.length).toBe(scheduled.all.commands.length);
+    const r = await axiCosim(c, { simulator: 'icarus', scheduled, seed: 9, stall: 60 });
+    expect(r.problems, r.output.slice(0, 2000)).toEqual([]);
+    expect(r.passed).toBe(true);
+  });
 });
 
 describe('AXI checker self-test', () => {

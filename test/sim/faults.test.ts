@@ -37,6 +37,7 @@ const configs = [
   mk('flt_os', 'output-stationary', 3, 2),
   mk('flt_mit', 'output-stationary', 2, 3, 'mitchell', false),
   mk('flt_zs', 'weight-stationary', 2, 3, 'exact', true, { zeroSkip: { activation: 3, weight: 2, gating: 'enable' } }),
+  mk('flt_st', 'weight-stationary', 3, 2, 'exact', true, { outputStage: { bits: 8, signed: true } }),
 ];
 
 const run = (c: ResolvedConfig, extra: Partial<Parameters<typeof cosim>[1]> = {}) =>
@@ -83,9 +84,12 @@ describe('faults injected into the emitted RTL are caught', () => {
     expect(r.mismatches.length + r.counters.length, pretty(r)).toBeGreaterThan(0);
     const m = r.mismatches[0];
     if (m) {
-      expect(m.caseName).toMatch(/random|directed/);
+      expect(m.caseName).toMatch(/random|directed|stage/);
       expect(m.cycle).toBeGreaterThan(0);
       if (m.m !== null) expect(m.operands).toMatch(/\*/);
+      // With an output stage the report names the accumulator and the lane's parameters too.
+      if (m.m !== null && c.outputStage)
+        expect(m.operands).toMatch(/= acc -?\d+; output stage: bias -?\d+, × \d+ \/ 2\^\d+/);
     }
   });
 });

@@ -80,3 +80,24 @@ describe('full suite: pipeline settings', () => {
     }
   });
 });
+
+describe('full suite coverage of the output stage', () => {
+  const configs = suite('full').map((e) => resolveConfig(e.written, 'suite'));
+  it('every registered unit kind × both dataflows with int8 and uint8 outputs; widths 2 and 16', () => {
+    for (const u of units)
+      for (const df of ['weight-stationary', 'output-stationary'])
+        for (const signed of [true, false])
+          expect(
+            configs.some(
+              (c) =>
+                c.multiplier.kind === u.kind &&
+                c.dataflow === df &&
+                c.outputStage?.bits === 8 &&
+                c.outputStage.signed === signed,
+            ),
+            `${u.kind} ${df} ${signed}`,
+          ).toBe(true);
+    expect(configs.some((c) => c.outputStage?.bits === 2)).toBe(true);
+    expect(configs.some((c) => c.outputStage?.bits === 16)).toBe(true);
+  });
+});

@@ -5,6 +5,7 @@ import { acceleratorSchema } from '../../generator/config/schema.js';
 import { derive, unitLabel } from '../../generator/config/derive.js';
 import { resolveConfig } from '../../generator/config/resolve.js';
 import { zeroSkipFeature } from '../../generator/units/zero-skip.js';
+import { outputStageFeature } from '../../generator/units/output-stage.js';
 import type { ArrayRtlContext } from '../../generator/units/feature.js';
 import { written } from '../helpers/configs.js';
 
@@ -12,8 +13,9 @@ const props = acceleratorSchema.properties as Record<string, unknown>;
 
 describe('array features', () => {
   it('each registered feature owns a top-level config field with its own schema fragment', () => {
-    expect(ARRAY_FEATURES.map((f) => f.key)).toEqual(['zeroSkip']);
+    expect(ARRAY_FEATURES.map((f) => f.key)).toEqual(['zeroSkip', 'outputStage']);
     expect(props.zeroSkip).toBe(zeroSkipFeature.schema);
+    expect(props.outputStage).toBe(outputStageFeature.schema);
   });
 
   it('the RTL hook gives the same view keys with the feature off as on, and nothing else when off', () => {
@@ -28,12 +30,21 @@ describe('array features', () => {
       ae: 8,
       we: 8,
       accBits: d.accBits,
+      accSigned: d.accSigned,
+      saturate: d.saturate,
       macBits: d.macBits,
       macsPerProduct: d.macsPerProduct,
       mBits: d.mBits,
       nBits: d.nBits,
       header: () => '//',
     };
+    const stageOn = outputStageFeature.rtl({ bits: 8, signed: true }, x);
+    const stageOff = outputStageFeature.rtl(undefined, x);
+    expect(Object.keys(stageOff.top).sort()).toEqual(Object.keys(stageOn.top).sort());
+    expect(stageOff).toMatchObject({ extraBits: 0, modules: [] });
+    expect(stageOn.modules.map((m) => m.module)).toEqual(['ft_out_stage']);
+    expect(stageOn.top.yDataMsb).toBe('23');
+    expect(stageOff.top.yDataMsb).toBe(String(3 * d.accBits - 1));
     const on = zeroSkipFeature.rtl(c.zeroSkip, x);
     const off = zeroSkipFeature.rtl(undefined, x);
     expect(Object.keys(off.pe).sort()).toEqual(Object.keys(on.pe).sort());
