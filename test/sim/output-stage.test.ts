@@ -29,6 +29,8 @@ function stageConfig(
 ): ResolvedConfig {
   const u = units.find((x) => x.kind === kind)!;
   const signed = i % 2 === 0;
+  // A unit with fixed operand formats (binary's packed words, an imported circuit's ports) runs at its own.
+  const fixed = samplesOf(u).operands?.[0];
   return resolveConfig(
     {
       name,
@@ -38,8 +40,8 @@ function stageConfig(
           : { rows: 3, cols: 2, maxK: 16, accDepth: 8 },
       dataflow,
       precision: {
-        activation: { bits: 8, signed },
-        weight: { bits: 8, signed: true },
+        activation: fixed?.activation ?? { bits: 8, signed },
+        weight: fixed?.weight ?? { bits: 8, signed: true },
         accumulator: i % 3 === 2 ? { bits: 20, overflow: 'saturate' } : { overflow: 'wrap' },
       },
       multiplier: { kind, ...samplesOf(u).regress[0] },
