@@ -161,12 +161,17 @@ describe('standalone multipliers of every unit kind at gate level (ice40 -dsp, o
     unitVariant('g_mitchell', s6, s6, { kind: 'mitchell', fractionBits: 3, unbias: true }),
     unitVariant('g_ilm', u6, u6, { kind: 'ilm', corrections: 1 }),
     unitVariant('g_asm', s6, s6, { kind: 'asm', alphabet: [1, 3, 5, 7] }),
-    // Every other registered kind: its first declared exhaustive sample, operands cut to 6 bits.
+    // Every other registered kind: its first declared exhaustive sample, operands cut to 6 bits; a
+    // unit with fixed operand formats (binary's packed words, an imported circuit's ports) instead
+    // runs its narrowest exhaustive sample as declared.
     ...units
       .filter((u) => !['exact', 'mitchell', 'ilm', 'asm'].includes(u.kind))
       .map((u) => {
-        const x = samplesOf(u).exhaustive[0]!;
-        const six = (o: { bits: number; signed: boolean }) => ({ bits: Math.min(o.bits, 6), signed: o.signed });
+        const sm = samplesOf(u);
+        const width = (x: (typeof sm.exhaustive)[number]) => x.activation.bits + x.weight.bits;
+        const x = sm.operands ? [...sm.exhaustive].sort((p, q) => width(p) - width(q))[0]! : sm.exhaustive[0]!;
+        const six = (o: { bits: number; signed: boolean }) =>
+          sm.operands ? o : { bits: Math.min(o.bits, 6), signed: o.signed };
         return unitVariant(`g_${u.kind.replace(/[^a-z0-9]/g, '_')}`, six(x.activation), six(x.weight), {
           kind: u.kind,
           ...x.params,
