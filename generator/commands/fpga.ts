@@ -36,6 +36,7 @@ import { DEFAULT_PNR_TIME_LIMIT_S, formatPnr, formatSeeds, placeAndRouteSeeds } 
 import { activity, progressWanted } from '../infra/progress.js';
 import { formatGateReport, gateCosim, gateSummary } from '../../sim/gate.js';
 import { fitHints } from '../fpga/hints.js';
+import { derive } from '../config/derive.js';
 import { ConfigSession, EXIT_USER, forceOption, runCommand, EXIT_CHECK_FAILED } from './common.js';
 import { USAGE } from './usage.js';
 
@@ -237,6 +238,7 @@ export const fpgaCommand: CommandModule<object, Args> = {
         dsp: argv.dsp,
         harness: argv.harness,
         seeds,
+        outputStage: derive(c).out !== null,
       }))
         process.stdout.write(`hint: ${h}\n`);
       return r.fits ? 0 : EXIT_CHECK_FAILED;

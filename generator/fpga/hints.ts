@@ -23,6 +23,11 @@ export interface HintContext {
   harness: boolean;
   /** The nextpnr seeds tried (default: the result's own seed). */
   seeds?: readonly number[];
+  /**
+   * The config has a requantizing output stage, whose per-column multipliers may use SB_MAC16
+   * blocks too: the DSP count is then not proportional to the PEs.
+   */
+  outputStage?: boolean;
 }
 
 /** The next `n` seeds after the largest one tried, as a --seeds list. */
@@ -77,13 +82,14 @@ export function fitHints(r: PnrResult, x: HintContext): string[] {
   if (dsp) {
     const perPe = dsp.used / pes;
     const fitPes = perPe > 0 ? Math.floor(dsp.available / perPe) : 0;
-    const arr = smallerArray(x.rows, x.cols, fitPes);
+    // With an output stage the blocks are not all in PEs: no array size follows from the count.
+    const arr = x.outputStage ? null : smallerArray(x.rows, x.cols, fitPes);
     // Each logic cell holds one LUT4 and one flip-flop: the larger count is a floor on the cells needed.
     const floor = Math.max(r.utilisation?.ff ?? 0, r.utilisation?.lut4 ?? 0);
     const cells = logicCells(r.device);
     const crowded = cells > 0 && floor >= 0.8 * cells;
     hints.push(
-      `the multipliers need ${dsp.used} SB_MAC16 blocks and the ${r.device} has ${dsp.available}: ` +
+      `the multipliers${x.outputStage ? " (the PEs' and the output stage's per-column requantization multipliers)" : ''} need ${dsp.used} SB_MAC16 blocks and the ${r.device} has ${dsp.available}: ` +
         (crowded
           ? `--no-dsp maps them to LUTs, but the design already needs at least ${floor} of the ${cells} logic cells without them, so it is unlikely to fit`
           : '--no-dsp maps them to LUTs instead (place and route did not run, so whether that fits is not known yet)') +

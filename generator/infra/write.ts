@@ -52,7 +52,7 @@ export const FORCE_HELP =
 
 /** The help-text sentence saying what `--out` does to an existing folder. */
 export const OUT_EXISTING_HELP =
-  'an existing folder is replaced only if it is empty or axgen wrote it (its .axgen-output.json lists every file in it); anything else is refused unless --force, and the current folder or a folder holding it always';
+  'an existing folder is replaced only if it is empty or axgen wrote it (its .axgen-output.json lists every file in it); anything else is refused unless --force, and the current folder or a folder holding it is always refused';
 
 /**
  * Checks a path argument given on the command line: undefined stays undefined (the command's
