@@ -2,8 +2,9 @@
  * AXI co-simulation (sim/axi.ts): the AXI IP driven through its AXI ports only, from the same golden
  * model, in both simulators, on an exact weight-stationary config with zero-skip (so the skipped-MAC
  * counter is non-zero) and a Mitchell output-stationary config. Each run: ID/illegal/read-only CSR
- * accesses, a soft reset mid-run followed by clean runs, back-to-back tiles, counters read over
- * AXI4-Lite and compared with the model, TLAST on every stream, ERR_START/ERR_TLAST flags, refused
+ * accesses, a soft reset mid-run followed by clean runs, back-to-back tiles, counters and the totals
+ * TOT_CYCLES/TOT_MACS read over AXI4-Lite and compared with the model, TLAST on every stream,
+ * ERR_START/ERR_TLAST flags, refused
  * commands (zero and over-limit dimensions: ERR_DIM, no beats, counters 0); several
  * seeds of random TVALID gaps and TREADY/BREADY/RREADY stalls. Two Verilator builds.
  */
