@@ -9,7 +9,14 @@
  */
 import type { Derived } from '../generator/config/derive.js';
 import type { ResolvedConfig } from '../generator/config/resolve.js';
-import { commandLimits, refusedSchedule, schedule, timeStream, type Schedule } from '../generator/model/schedule.js';
+import {
+  commandLimits,
+  emptySchedule,
+  refusedSchedule,
+  schedule,
+  timeStream,
+  type Schedule,
+} from '../generator/model/schedule.js';
 import { operandRange } from '../generator/units/common.js';
 import type { StageParams } from '../generator/model/requant.js';
 import { MULT_BITS, SHIFT_BITS } from '../generator/units/output-stage.js';
@@ -270,16 +277,7 @@ export interface MultiSchedule {
 
 /** Schedules every case and concatenates the streams, keeping the map back to each case. */
 export function scheduleCases(c: ResolvedConfig, d: Derived, cases: GemmCase[]): MultiSchedule {
-  const all: Schedule = {
-    commands: [],
-    wBeats: [],
-    aBeats: [],
-    yBeats: [],
-    pBeats: [],
-    yRefs: [],
-    Y: [],
-    totalCycles: 0,
-  };
+  const all: Schedule = emptySchedule();
   const parts: MultiSchedule['parts'] = [];
   for (const gc of cases) {
     if (gc.refuse) {
