@@ -154,6 +154,20 @@ describe('AXI checker self-test', () => {
       /AXGEN_CSR .*addr=14/,
     ],
     [
+      'a wrong TOT_MACS (the last read of the totals)',
+      (t) => {
+        const reads = [...t['prog.hex']!.matchAll(/^2 54 ([0-9a-f]+)/gm)];
+        expect(reads.length).toBeGreaterThan(2);
+        const last = reads[reads.length - 1]!;
+        const at = last.index;
+        t['prog.hex'] =
+          t['prog.hex']!.slice(0, at) +
+          `2 54 ${(parseInt(last[1]!, 16) + 1).toString(16)}` +
+          t['prog.hex']!.slice(at + last[0].length);
+      },
+      /AXGEN_CSR .*addr=54/,
+    ],
+    [
       'a missing result beat',
       (t) => (t['y.hex'] = t['y.hex']!.replace(/^(\d+)/, (x) => String(Number(x) + 1)) + '1 0\n'),
       /AXGEN_(STREAMS|TIMEOUT)/,
