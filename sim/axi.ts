@@ -13,7 +13,8 @@
  *      STATUS.BUSY must then read 0.
  *   3. Every command of the schedule, in pairs started back to back (the second START queued while
  *      the first runs), DONE polled, the last command's counters read (cycles, MACs, skipped) and
- *      compared with the model, and no error flag set.
+ *      compared with the model, the totals TOT_CYCLES and TOT_MACS since the soft reset too (each
+ *      command alone: the AXI top issues one at a time), and no error flag set.
  *   4. Error flags: a START refused while another is queued (ERR_START), a wrong TLAST on a weight
  *      beat (ERR_TLAST; results still exact), both cleared by CTRL.CLEAR_ERR.
  *   0. (before 1) Refused commands: START with the DIM registers at their reset value 0, then M, K,
@@ -193,6 +194,8 @@ function refusedCommands(p: Program, c: ResolvedConfig, d: Derived): void {
     p.write('CTRL', start);
     check();
   }
+  // A refused command adds neither cycles nor MACs to the totals.
+  readTotals(p, []);
 }
 
 /** 1. Identification, unmapped and read-only accesses, byte strobes. */
@@ -235,7 +238,19 @@ function abortedTile(p: Program, abortAfter: number): void {
 const errMaskOf = (p: Program) =>
   p.bit('STATUS', 'ERR_RO_WRITE') | p.bit('STATUS', 'ERR_START') | p.bit('STATUS', 'ERR_TLAST');
 
-/** 3. The schedule, two commands back to back at a time; the counters after each pair. */
+/**
+ * The totals since the soft reset of step 2: the AXI top issues one command at a time, so
+ * TOT_CYCLES adds each command's cycles alone (0 for a refused one) and TOT_MACS its MACs.
+ */
+function readTotals(p: Program, ran: readonly number[]): void {
+  const cmds = p.s.commands;
+  const cycles = ran.reduce((t, i) => t + cmds[i]!.alone, 0);
+  const macs = ran.reduce((t, i) => t + cmds[i]!.macs, 0);
+  p.read('TOT_CYCLES', cycles % 2 ** 32);
+  p.read('TOT_MACS', macs % 2 ** 32);
+}
+
+/** 3. The schedule, two commands back to back at a time; the counters and totals after each pair. */
 function scheduleRun(p: Program): void {
   const cmds = p.s.commands;
   for (let i = 0; i < cmds.length; i += 2) {
@@ -246,6 +261,8 @@ function scheduleRun(p: Program): void {
       p.release(j);
     }
     p.waitDone();
+    // order[0] is the aborted copy of command 0: the soft reset cleared the totals after it.
+    readTotals(p, p.order.slice(1));
     const last = cmds[group[group.length - 1]!]!;
     for (const [name, v] of [
       ['CYCLES', last.alone],
@@ -280,6 +297,7 @@ function errorFlags(p: Program): void {
   p.waitDone();
   p.read('STATUS', flagged, flagged | p.bit('STATUS', 'BUSY'));
   p.read('MACS_LO', p.s.commands[0]!.macs % 2 ** 32);
+  readTotals(p, p.order.slice(1));
   p.write('CTRL', p.bit('CTRL', 'CLEAR_ERR'));
   p.read('STATUS', 0, errMaskOf(p));
 }

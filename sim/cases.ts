@@ -9,7 +9,14 @@
  */
 import type { Derived } from '../generator/config/derive.js';
 import type { ResolvedConfig } from '../generator/config/resolve.js';
-import { commandLimits, refusedSchedule, schedule, timeStream, type Schedule } from '../generator/model/schedule.js';
+import {
+  commandLimits,
+  emptySchedule,
+  refusedSchedule,
+  schedule,
+  timeStream,
+  type Schedule,
+} from '../generator/model/schedule.js';
 import { operandRange } from '../generator/units/common.js';
 import type { StageParams } from '../generator/model/requant.js';
 import { MULT_BITS, SHIFT_BITS } from '../generator/units/output-stage.js';
@@ -128,12 +135,10 @@ export function randomStage(d: Derived, K: number, N: number, next: () => number
   const w = operandRange(d.ctx.weight);
   const pMax = Math.max(Math.abs(a.min), a.max) * Math.max(Math.abs(w.min), w.max);
   const typical = Math.max(1, (pMax * Math.sqrt(Math.max(K, 1))) / 2);
-  const accLo = d.accSigned ? -(2 ** (d.accBits - 1)) : 0;
-  const accHi = d.accSigned ? 2 ** (d.accBits - 1) - 1 : 2 ** d.accBits - 1;
+  const { min: accLo, max: accHi } = operandRange({ bits: d.accBits, signed: d.accSigned });
   const base = 31 + Math.round(Math.log2(typical)) - (out.bits - 1);
   const bLim = Math.min(Math.floor(typical / 2), 2 ** 40);
-  const outLo = out.signed ? -(2 ** (out.bits - 1)) : 0;
-  const outHi = out.signed ? 2 ** (out.bits - 1) - 1 : 2 ** out.bits - 1;
+  const { min: outLo, max: outHi } = operandRange(out);
   return {
     bias: Array.from({ length: N }, () => Math.max(accLo, Math.min(accHi, int(d.accSigned ? -bLim : 0, bLim)))),
     scales: Array.from({ length: N }, () => ({
@@ -154,8 +159,7 @@ export function randomStage(d: Derived, K: number, N: number, next: () => number
 export function stageCases(c: ResolvedConfig, d: Derived, next: () => number): GemmCase[] {
   const out = d.out!;
   const { m, k, n } = directedShape(c);
-  const outLo = out.signed ? -(2 ** (out.bits - 1)) : 0;
-  const outHi = out.signed ? 2 ** (out.bits - 1) - 1 : 2 ** out.bits - 1;
+  const { min: outLo, max: outHi } = operandRange(out);
   const A = () => randomMatrix(m, k, d.ctx.activation, next);
   const W = () => randomMatrix(k, n, d.ctx.weight, next);
   // Operands of magnitude at most 1 (0..1 unsigned), so sums stay small enough for ties to show.
@@ -270,16 +274,7 @@ export interface MultiSchedule {
 
 /** Schedules every case and concatenates the streams, keeping the map back to each case. */
 export function scheduleCases(c: ResolvedConfig, d: Derived, cases: GemmCase[]): MultiSchedule {
-  const all: Schedule = {
-    commands: [],
-    wBeats: [],
-    aBeats: [],
-    yBeats: [],
-    pBeats: [],
-    yRefs: [],
-    Y: [],
-    totalCycles: 0,
-  };
+  const all: Schedule = emptySchedule();
   const parts: MultiSchedule['parts'] = [];
   for (const gc of cases) {
     if (gc.refuse) {

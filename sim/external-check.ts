@@ -78,6 +78,13 @@ export async function checkBeforeUse(c: ResolvedConfig): Promise<boolean> {
   const res = r.variants[0]!;
   if (!r.passed) {
     const first = res.mismatches[0];
+    // No differing pair: the check itself did not finish (a problem, not a disagreement).
+    if (!first && res.errors <= 0)
+      throw new CircuitMismatchError(
+        `multiplier: the check of the imported circuit ${m.module} (${m.verilog}) against its table ${m.table} did not ` +
+          `finish in Icarus (${res.vectors} input pairs, ${res.checked < 0 ? 'none' : res.checked} compared): ` +
+          `${r.problems.join('; ')}. Nothing was written; run again, and report it if it repeats.`,
+      );
     const where = first
       ? `first at A = ${hex(first.a, a.bits)} (activation ${first.a}), B = ${hex(first.w, w.bits)} (weight ${first.w}): ` +
         `table ${first.expected}, circuit ${first.actual}`
@@ -87,6 +94,11 @@ export async function checkBeforeUse(c: ResolvedConfig): Promise<boolean> {
         `at ${res.errors} of ${res.vectors} input pairs; ${where}. Fix the circuit or the table; nothing was written.`,
     );
   }
+  // The cached verdict stands for every input pair: never for a sampled check.
+  if (!res.exhaustive || res.vectors !== 2 ** (a.bits + w.bits))
+    throw new Error(
+      `internal error: the check of ${m.module} compared ${res.vectors} sampled pairs, not all ${2 ** (a.bits + w.bits)}`,
+    );
   await mkdir(dir, { recursive: true });
   const part = `${file}.${process.pid}.tmp`;
   await writeFile(part, `passed ${res.vectors} pairs in Icarus ${r.toolVersion}\n`);

@@ -29,6 +29,7 @@
  */
 import type { Derived } from '../config/derive.js';
 import { MULT_BITS, OUTPUT_ROUNDING, SHIFT_BITS, type ParamBeat } from '../units/output-stage.js';
+import { operandRange } from '../units/common.js';
 import { accumulate } from './gemm.js';
 
 /** The output stage's rounding rule, by name (the same constant the RTL view reads). */
@@ -133,8 +134,7 @@ export function checkStageParams(d: Derived, p: StageParams, N: number, out: Out
   if (p.scales.length !== N) throw new RangeError(`output stage: ${p.scales.length} scales for ${N} output channels`);
   if (p.bias && p.bias.length !== N)
     throw new RangeError(`output stage: ${p.bias.length} biases for ${N} output channels`);
-  const accLo = d.accSigned ? -(2 ** (d.accBits - 1)) : 0;
-  const accHi = d.accSigned ? 2 ** (d.accBits - 1) - 1 : 2 ** d.accBits - 1;
+  const { min: accLo, max: accHi } = operandRange({ bits: d.accBits, signed: d.accSigned });
   for (let n = 0; n < N; n++) {
     const { multiplier: m, shift: sh } = p.scales[n]!;
     if (!Number.isInteger(m) || m < 0 || m >= 2 ** MULT_BITS)

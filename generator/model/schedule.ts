@@ -141,16 +141,14 @@ export function refusedCommand(c: ResolvedConfig, m: number, k: number, n: numbe
  */
 export function refusedSchedule(c: ResolvedConfig, m: number, k: number, n: number): Schedule {
   if (!refusedCommand(c, m, k, n)) throw new Error(`internal error: command ${m}x${k}x${n} is within the limits`);
-  return {
-    commands: [{ m0: 0, mLen: m, n0: 0, nLen: n, k, cycles: 0, alone: 0, macs: 0, skipped: 0, refused: true }],
-    wBeats: [],
-    aBeats: [],
-    yBeats: [],
-    pBeats: [],
-    yRefs: [],
-    Y: [],
-    totalCycles: 0,
-  };
+  const s = emptySchedule();
+  s.commands.push({ m0: 0, mLen: m, n0: 0, nLen: n, k, cycles: 0, alone: 0, macs: 0, skipped: 0, refused: true });
+  return s;
+}
+
+/** A schedule with no command and no beat (`Y` empty, `totalCycles` 0), to fill or concatenate into. */
+export function emptySchedule(): Schedule {
+  return { commands: [], wBeats: [], aBeats: [], yBeats: [], pBeats: [], yRefs: [], Y: [], totalCycles: 0 };
 }
 
 /**
@@ -178,16 +176,7 @@ export function schedule(c: ResolvedConfig, d: Derived, A: number[][], W: number
   // What leaves the array: the accumulators, or the output stage's results.
   const Yout = st ? applyOutputStage(d, Y, st) : Y;
   const pad = st ? BigInt(st.zeroPoint) : 0n;
-  const s: Schedule = {
-    commands: [],
-    wBeats: [],
-    aBeats: [],
-    yBeats: [],
-    pBeats: [],
-    yRefs: [],
-    Y,
-    totalCycles: 0,
-  };
+  const s: Schedule = { ...emptySchedule(), Y };
   if (st) s.stage = st;
   if (K > c.array.maxK) throw new Error(`K=${K} exceeds array.maxK=${c.array.maxK}`);
   for (let m0 = 0; m0 < M; m0 += mStep) {

@@ -107,8 +107,7 @@ export function checkNetwork(net: Network, c: ResolvedConfig, d: Derived): Netwo
             needed: `a ${want.bits}-bit ${want.signed ? 'signed' : 'unsigned'} output (the layer outputs ${o.dtype})`,
             have: `${d.out.bits}-bit ${d.out.signed ? 'signed' : 'unsigned'}`,
           });
-        const accLo = d.accSigned ? -(2 ** (d.accBits - 1)) : 0;
-        const accHi = d.accSigned ? 2 ** (d.accBits - 1) - 1 : 2 ** d.accBits - 1;
+        const { min: accLo, max: accHi } = operandRange({ bits: d.accBits, signed: d.accSigned });
         const bias = L.bias ? Array.from(L.bias) : [];
         if (bias.some((b) => b < accLo || b > accHi))
           issues.push({

@@ -2,8 +2,9 @@
  * AXI co-simulation (sim/axi.ts): the AXI IP driven through its AXI ports only, from the same golden
  * model, in both simulators, on an exact weight-stationary config with zero-skip (so the skipped-MAC
  * counter is non-zero) and a Mitchell output-stationary config. Each run: ID/illegal/read-only CSR
- * accesses, a soft reset mid-run followed by clean runs, back-to-back tiles, counters read over
- * AXI4-Lite and compared with the model, TLAST on every stream, ERR_START/ERR_TLAST flags, refused
+ * accesses, a soft reset mid-run followed by clean runs, back-to-back tiles, counters and the totals
+ * TOT_CYCLES/TOT_MACS read over AXI4-Lite and compared with the model, TLAST on every stream,
+ * ERR_START/ERR_TLAST flags, refused
  * commands (zero and over-limit dimensions: ERR_DIM, no beats, counters 0); several
  * seeds of random TVALID gaps and TREADY/BREADY/RREADY stalls. Two Verilator builds.
  */
@@ -151,6 +152,20 @@ describe('AXI checker self-test', () => {
           (_x, v: string) => `2 14 ${(parseInt(v, 16) + 1).toString(16)}`,
         )),
       /AXGEN_CSR .*addr=14/,
+    ],
+    [
+      'a wrong TOT_MACS (the last read of the totals)',
+      (t) => {
+        const reads = [...t['prog.hex']!.matchAll(/^2 54 ([0-9a-f]+)/gm)];
+        expect(reads.length).toBeGreaterThan(2);
+        const last = reads[reads.length - 1]!;
+        const at = last.index;
+        t['prog.hex'] =
+          t['prog.hex']!.slice(0, at) +
+          `2 54 ${(parseInt(last[1]!, 16) + 1).toString(16)}` +
+          t['prog.hex']!.slice(at + last[0].length);
+      },
+      /AXGEN_CSR .*addr=54/,
     ],
     [
       'a missing result beat',
