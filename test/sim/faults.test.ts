@@ -9,7 +9,7 @@ import { resolveConfig, type ResolvedConfig } from '../../generator/config/resol
 import { emitRtl } from '../../generator/emit/rtl.js';
 import { casesFor } from '../../sim/cases.js';
 import { cosim } from '../../sim/cosim.js';
-import { faults } from '../../sim/faults.js';
+import { faultNamed, faults } from '../../sim/faults.js';
 
 const mk = (
   name: string,
@@ -48,6 +48,8 @@ const run = (c: ResolvedConfig, extra: Partial<Parameters<typeof cosim>[1]> = {}
     stall: 32,
     ...extra,
   });
+
+const STAGE_OPERANDS = /= acc -?\d+; output stage: bias -?\d+, × \d+ \/ 2\^\d+/;
 
 const pretty = (r: Awaited<ReturnType<typeof cosim>>) =>
   JSON.stringify(
@@ -88,9 +90,15 @@ describe('faults injected into the emitted RTL are caught', () => {
       expect(m.cycle).toBeGreaterThan(0);
       if (m.m !== null) expect(m.operands).toMatch(/\*/);
       // With an output stage the report names the accumulator and the lane's parameters too.
-      if (m.m !== null && c.outputStage)
-        expect(m.operands).toMatch(/= acc -?\d+; output stage: bias -?\d+, × \d+ \/ 2\^\d+/);
+      if (m.m !== null && c.outputStage) expect(m.operands).toMatch(STAGE_OPERANDS);
     }
+  });
+  // The branch above runs only if some fault on flt_st mismatches a real element: make sure one does.
+  it('a stage fault on flt_st reports an element with the accumulator and the stage parameters', async () => {
+    const c = configs.find((x) => x.name === 'flt_st')!;
+    const r = await run(c, { rtl: faultNamed('stage-dropped-bias').inject(emitRtl(c), c), watchdog: 2000 });
+    const m = r.mismatches.find((x) => x.m !== null);
+    expect(m?.operands, pretty(r)).toMatch(STAGE_OPERANDS);
   });
 });
 
