@@ -26,3 +26,11 @@ export function expectCosimPassed(r: CosimResult): void {
   expect(explainCosim(r)).toBe('');
   expect(r.passed).toBe(true);
 }
+
+/** The verdict with the first problems, counters and mismatches as JSON (bigints as strings), for an expect message. */
+export function cosimSummary(r: CosimResult): string {
+  return JSON.stringify(
+    { passed: r.passed, problems: r.problems, counters: r.counters.slice(0, 2), mismatches: r.mismatches.slice(0, 2) },
+    (_k, v: unknown) => (typeof v === 'bigint' ? String(v) : v),
+  );
+}

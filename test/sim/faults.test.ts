@@ -9,6 +9,7 @@ import { resolveConfig, type ResolvedConfig } from '../../generator/config/resol
 import { emitRtl } from '../../generator/emit/rtl.js';
 import { casesFor } from '../../sim/cases.js';
 import { cosim } from '../../sim/cosim.js';
+import { cosimSummary } from '../helpers/cosim.js';
 import { faultNamed, faults } from '../../sim/faults.js';
 
 const mk = (
@@ -51,16 +52,10 @@ const run = (c: ResolvedConfig, extra: Partial<Parameters<typeof cosim>[1]> = {}
 
 const STAGE_OPERANDS = /= acc -?\d+; output stage: bias -?\d+, × \d+ \/ 2\^\d+/;
 
-const pretty = (r: Awaited<ReturnType<typeof cosim>>) =>
-  JSON.stringify(
-    { passed: r.passed, problems: r.problems, counters: r.counters.slice(0, 2), mismatches: r.mismatches.slice(0, 2) },
-    (_k, v) => (typeof v === 'bigint' ? String(v) : v),
-  );
-
 describe('the checker passes the unmodified RTL', () => {
   it.each(configs.map((c) => [c.name, c] as const))('%s', async (_n, c) => {
     const r = await run(c);
-    expect(r.passed, pretty(r)).toBe(true);
+    expect(r.passed, cosimSummary(r)).toBe(true);
     expect(r.commands).toBeGreaterThan(8);
   });
 });
@@ -81,9 +76,9 @@ describe('faults injected into the emitted RTL are caught', () => {
   it.each(matrix)('%s', async (_n, c, f) => {
     // A short watchdog: a fault may hang the array (refusal-removed with K = 0 does).
     const r = await run(c, { rtl: f.inject(emitRtl(c), c), watchdog: 2000 });
-    expect(r.passed, pretty(r)).toBe(false);
+    expect(r.passed, cosimSummary(r)).toBe(false);
     // Caught by the comparison itself (an element or a counter), not by a crash or a time-out.
-    expect(r.mismatches.length + r.counters.length, pretty(r)).toBeGreaterThan(0);
+    expect(r.mismatches.length + r.counters.length, cosimSummary(r)).toBeGreaterThan(0);
     const m = r.mismatches[0];
     if (m) {
       expect(m.caseName).toMatch(/random|directed|stage/);
@@ -98,7 +93,7 @@ describe('faults injected into the emitted RTL are caught', () => {
     const c = configs.find((x) => x.name === 'flt_st')!;
     const r = await run(c, { rtl: faultNamed('stage-dropped-bias').inject(emitRtl(c), c), watchdog: 2000 });
     const m = r.mismatches.find((x) => x.m !== null);
-    expect(m?.operands, pretty(r)).toMatch(STAGE_OPERANDS);
+    expect(m?.operands, cosimSummary(r)).toMatch(STAGE_OPERANDS);
   });
 });
 
