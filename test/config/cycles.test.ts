@@ -8,7 +8,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { derive } from '../../generator/config/derive.js';
-import { resolveConfig } from '../../generator/config/resolve.js';
+import { resolveConfig, type ResolvedConfig } from '../../generator/config/resolve.js';
 import { commandCycles, scaleSimCycles, streamCycles } from '../../generator/config/cycles.js';
 import { commandM, refusedCases, scheduleCases, type GemmCase } from '../../sim/cases.js';
 import { cosim } from '../../sim/cosim.js';
@@ -196,6 +196,40 @@ describe('busy cycles equal the cycle counters when nothing stalls', () => {
  * tiles whose K is too short to hide the previous drain, a refused command between them, with and
  * without stalls; the checker compares every command's counters and the totals.
  */
+/**
+ * Schedules `shapes` (name, M, K, N; random operands with zeros from `seed`) with refused case
+ * number `refused` inserted at `refusedAt`, expects the overlap to save cycles, and co-simulates the
+ * run in Verilator (stimulus seed `simSeed`) without and with stalls: every command's counters,
+ * every element.
+ */
+async function backToBack(
+  c: ResolvedConfig,
+  seed: number,
+  shapes: [string, number, number, number][],
+  refused: number,
+  refusedAt: number,
+  simSeed: number,
+): Promise<void> {
+  const d = derive(c);
+  const next = rng(seed);
+  const cases: GemmCase[] = shapes.map(([name, m, k, n]) => ({
+    name,
+    A: randomMatrix(m, k, d.ctx.activation, next, 0.3),
+    W: randomMatrix(k, n, d.ctx.weight, next, 0.3),
+  }));
+  cases.splice(refusedAt, 0, refusedCases(c, d)[refused]!);
+  const ms = scheduleCases(c, d, cases);
+  // Overlap: the run takes fewer cycles than its commands alone.
+  const alone = ms.all.commands.reduce((n, x) => n + x.alone, 0);
+  expect(ms.all.totalCycles).toBeLessThan(alone);
+  for (const stall of [0, 100]) {
+    const r = await cosim(c, { simulator: 'verilator', scheduled: ms, seed: simSeed, stall });
+    expect(r.counters, `stall ${stall}`).toEqual([]);
+    expect(r.mismatches, `stall ${stall}`).toEqual([]);
+    expect(r.passed, r.problems.join('\n')).toBe(true);
+  }
+}
+
 describe('commands and folds back to back in the RTL', () => {
   it('weight-stationary 4x3: long, short, M < R, refused, in Verilator', async () => {
     const c = resolveConfig(
@@ -208,31 +242,14 @@ describe('commands and folds back to back in the RTL', () => {
       },
       'test',
     );
-    const d = derive(c);
-    const next = rng(11);
-    const g = (name: string, m: number, k: number, n: number): GemmCase => ({
-      name,
-      A: randomMatrix(m, k, d.ctx.activation, next, 0.3),
-      W: randomMatrix(k, n, d.ctx.weight, next, 0.3),
-    });
-    const cases: GemmCase[] = [
-      g('long', 16, 32, 3),
-      g('short after long', 2, 3, 3),
-      g('M < R, three folds', 2, 12, 2),
-      refusedCases(c, d)[0]!,
-      g('one row', 1, 5, 3),
-      g('long again', 16, 17, 3),
+    const shapes: [string, number, number, number][] = [
+      ['long', 16, 32, 3],
+      ['short after long', 2, 3, 3],
+      ['M < R, three folds', 2, 12, 2],
+      ['one row', 1, 5, 3],
+      ['long again', 16, 17, 3],
     ];
-    const ms = scheduleCases(c, d, cases);
-    // Overlap: the run takes fewer cycles than its commands alone.
-    const alone = ms.all.commands.reduce((n, x) => n + x.alone, 0);
-    expect(ms.all.totalCycles).toBeLessThan(alone);
-    for (const stall of [0, 100]) {
-      const r = await cosim(c, { simulator: 'verilator', scheduled: ms, seed: 5, stall });
-      expect(r.counters, `stall ${stall}`).toEqual([]);
-      expect(r.mismatches, `stall ${stall}`).toEqual([]);
-      expect(r.passed, r.problems.join('\n')).toBe(true);
-    }
+    await backToBack(c, 11, shapes, 0, 3, 5);
   }, 300_000);
 
   it('output-stationary 3x4: long K, short K (waits for the drain), refused, in Verilator', async () => {
@@ -247,29 +264,13 @@ describe('commands and folds back to back in the RTL', () => {
       },
       'test',
     );
-    const d = derive(c);
-    const next = rng(12);
-    const g = (name: string, m: number, k: number, n: number): GemmCase => ({
-      name,
-      A: randomMatrix(m, k, d.ctx.activation, next, 0.3),
-      W: randomMatrix(k, n, d.ctx.weight, next, 0.3),
-    });
-    const cases: GemmCase[] = [
-      g('long', 3, 32, 4),
-      g('short after long', 3, 1, 4),
-      g('short again', 2, 2, 3),
-      refusedCases(c, d)[2]!,
-      g('one row', 1, 7, 4),
-      g('several tiles', 7, 20, 9),
+    const shapes: [string, number, number, number][] = [
+      ['long', 3, 32, 4],
+      ['short after long', 3, 1, 4],
+      ['short again', 2, 2, 3],
+      ['one row', 1, 7, 4],
+      ['several tiles', 7, 20, 9],
     ];
-    const ms = scheduleCases(c, d, cases);
-    const alone = ms.all.commands.reduce((n, x) => n + x.alone, 0);
-    expect(ms.all.totalCycles).toBeLessThan(alone);
-    for (const stall of [0, 100]) {
-      const r = await cosim(c, { simulator: 'verilator', scheduled: ms, seed: 6, stall });
-      expect(r.counters, `stall ${stall}`).toEqual([]);
-      expect(r.mismatches, `stall ${stall}`).toEqual([]);
-      expect(r.passed, r.problems.join('\n')).toBe(true);
-    }
+    await backToBack(c, 12, shapes, 2, 3, 6);
   }, 300_000);
 });

@@ -1,7 +1,8 @@
 /**
  * The skew / de-skew line (templates/delay.v.hbs) in each of its forms — register chain with reset,
- * chain without reset (Xilinx SRL inference), circular buffer (block RAM on iCE40, LUT RAM on
- * Xilinx) — against a reference shift register: RTL in Icarus and the synth_ice40 and synth_xilinx
+ * circular buffer (block RAM on iCE40, LUT RAM on Xilinx), and a line below RAM_DEPTH with RESET = 0,
+ * which stays a register chain (Yosys 0.23 maps a chain without reset to SRLs that ignore the
+ * enable, see the template) — against a reference shift register: RTL in Icarus and the synth_ice40 and synth_xilinx
  * netlists with Yosys' cell models, random data and enables, every cycle compared once the line
  * holds defined data. The array co-simulations (test/sim, both simulators) cover the chain forms at
  * the depths small arrays use; the buffer form starts at RAM_DEPTH (16) stages, past them.
@@ -28,6 +29,7 @@ interface Form {
 }
 const FORMS: Form[] = [
   { label: 'chain with reset', depth: 3, reset: 1 },
+  { label: 'short line with RESET 0, kept a register chain', depth: 5, reset: 0 },
   { label: 'circular buffer at RAM_DEPTH', depth: 16, reset: 0 },
   { label: 'circular buffer', depth: 21, reset: 0 },
 ];

@@ -38,22 +38,14 @@ afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 const axgen = (args: string[]) =>
   runAxgen(args, { cwd: work, env: { ...process.env, AXGEN_CACHE: join(work, 'cache') } });
+/** `axgen fpga` on the tiny config for an up5k at 12 MHz into `out`, with `extra` arguments. */
+const fpgaUp5k = (out: string, ...extra: string[]) =>
+  axgen(['fpga', cfgFile, '--device', 'up5k', '--clock', '12', '--out', out, ...extra]);
 
 describe('axgen fpga', () => {
   it('places and routes a small AXI config on an up5k: bitstream, utilisation, fmax, timing report', async () => {
     const out = join(work, 'out');
-    const r = await axgen([
-      'fpga',
-      cfgFile,
-      '--device',
-      'up5k',
-      '--clock',
-      '12',
-      '--out',
-      out,
-      '--json',
-      join(work, 'r.json'),
-    ]);
+    const r = await fpgaUp5k(out, '--json', join(work, 'r.json'));
     expect(r.exitCode, r.all).toBe(0);
     const bin = join(out, 'tiny_axi_axi_top_up5k.bin');
     expect(existsSync(bin)).toBe(true);
@@ -90,20 +82,7 @@ describe('axgen fpga', () => {
 
   it('--no-verify skips the gate-level check; --seeds runs each seed and keeps the highest fmax', async () => {
     const out = join(work, 'out-noverify');
-    const r = await axgen([
-      'fpga',
-      cfgFile,
-      '--device',
-      'up5k',
-      '--clock',
-      '12',
-      '--out',
-      out,
-      '--no-verify',
-      '--seeds',
-      '1,2',
-      '--progress',
-    ]);
+    const r = await fpgaUp5k(out, '--no-verify', '--seeds', '1,2', '--progress');
     expect(r.exitCode, r.all).toBe(0);
     expect(r.all).not.toMatch(/gate-level ice40/);
     const txt = readFileSync(join(out, 'fpga.txt'), 'utf8');
@@ -128,21 +107,7 @@ describe('axgen fpga', () => {
 
   it('a run past --pnr-time-limit is reported as not routed: exit 4, the seed and what to try', async () => {
     const out = join(work, 'out-timeout');
-    const r = await axgen([
-      'fpga',
-      cfgFile,
-      '--device',
-      'up5k',
-      '--clock',
-      '12',
-      '--out',
-      out,
-      '--no-verify',
-      '--seed',
-      '7',
-      '--pnr-time-limit',
-      '0.001',
-    ]);
+    const r = await fpgaUp5k(out, '--no-verify', '--seed', '7', '--pnr-time-limit', '0.001');
     expect(r.exitCode, r.all).toBe(4);
     expect(r.all).not.toMatch(/internal error|\n {4}at /);
     expect(r.stdout).toMatch(/fits: not known — place and route timed out: seed 7 did not finish within 0\.001 s/);

@@ -9,7 +9,8 @@ import { resolveConfig, type ResolvedConfig } from '../../generator/config/resol
 import { emitRtl } from '../../generator/emit/rtl.js';
 import { casesFor } from '../../sim/cases.js';
 import { cosim } from '../../sim/cosim.js';
-import { faults } from '../../sim/faults.js';
+import { cosimSummary } from '../helpers/cosim.js';
+import { faultNamed, faults } from '../../sim/faults.js';
 
 const mk = (
   name: string,
@@ -49,16 +50,12 @@ const run = (c: ResolvedConfig, extra: Partial<Parameters<typeof cosim>[1]> = {}
     ...extra,
   });
 
-const pretty = (r: Awaited<ReturnType<typeof cosim>>) =>
-  JSON.stringify(
-    { passed: r.passed, problems: r.problems, counters: r.counters.slice(0, 2), mismatches: r.mismatches.slice(0, 2) },
-    (_k, v) => (typeof v === 'bigint' ? String(v) : v),
-  );
+const STAGE_OPERANDS = /= acc -?\d+; output stage: bias -?\d+, × \d+ \/ 2\^\d+/;
 
 describe('the checker passes the unmodified RTL', () => {
   it.each(configs.map((c) => [c.name, c] as const))('%s', async (_n, c) => {
     const r = await run(c);
-    expect(r.passed, pretty(r)).toBe(true);
+    expect(r.passed, cosimSummary(r)).toBe(true);
     expect(r.commands).toBeGreaterThan(8);
   });
 });
@@ -79,18 +76,24 @@ describe('faults injected into the emitted RTL are caught', () => {
   it.each(matrix)('%s', async (_n, c, f) => {
     // A short watchdog: a fault may hang the array (refusal-removed with K = 0 does).
     const r = await run(c, { rtl: f.inject(emitRtl(c), c), watchdog: 2000 });
-    expect(r.passed, pretty(r)).toBe(false);
+    expect(r.passed, cosimSummary(r)).toBe(false);
     // Caught by the comparison itself (an element or a counter), not by a crash or a time-out.
-    expect(r.mismatches.length + r.counters.length, pretty(r)).toBeGreaterThan(0);
+    expect(r.mismatches.length + r.counters.length, cosimSummary(r)).toBeGreaterThan(0);
     const m = r.mismatches[0];
     if (m) {
       expect(m.caseName).toMatch(/random|directed|stage/);
       expect(m.cycle).toBeGreaterThan(0);
       if (m.m !== null) expect(m.operands).toMatch(/\*/);
       // With an output stage the report names the accumulator and the lane's parameters too.
-      if (m.m !== null && c.outputStage)
-        expect(m.operands).toMatch(/= acc -?\d+; output stage: bias -?\d+, × \d+ \/ 2\^\d+/);
+      if (m.m !== null && c.outputStage) expect(m.operands).toMatch(STAGE_OPERANDS);
     }
+  });
+  // The branch above runs only if some fault on flt_st mismatches a real element: make sure one does.
+  it('a stage fault on flt_st reports an element with the accumulator and the stage parameters', async () => {
+    const c = configs.find((x) => x.name === 'flt_st')!;
+    const r = await run(c, { rtl: faultNamed('stage-dropped-bias').inject(emitRtl(c), c), watchdog: 2000 });
+    const m = r.mismatches.find((x) => x.m !== null);
+    expect(m?.operands, cosimSummary(r)).toMatch(STAGE_OPERANDS);
   });
 });
 

@@ -3,9 +3,9 @@ import { describe, expect, it } from 'vitest';
 import { resolveConfig } from '../../generator/config/resolve.js';
 import { cutsOf, samplesOf, units } from '../../generator/units/index.js';
 import { derive } from '../../generator/config/derive.js';
+import { SUITES, suite } from '../../sim/suite.js';
 
 const S8CTX = { activation: { bits: 8, signed: true }, weight: { bits: 8, signed: true } };
-import { SUITES, suite } from '../../sim/suite.js';
 
 describe.each(SUITES)('suite %s', (name) => {
   const entries = suite(name);

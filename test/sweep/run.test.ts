@@ -88,7 +88,7 @@ describe('sweep runs', () => {
     expect(a.results.points[0]!.metrics!.mrePct).toBe(0);
     expect(a.results.points[1]!.metrics!.mrePct).toBeGreaterThan(0);
     const b = await runSweep(s1);
-    expect(b.stats).toMatchObject({ computed: 0, cached: 2 });
+    expect(b.stats).toMatchObject({ computed: 0, cached: 3 });
     expect(b.results).toEqual(a.results);
     // A renamed sweep reaches the same hardware: still cached. A new value computes one point.
     const s2 = await resolveSweep(spec({ 'multiplier.kind': ['exact', 'mitchell', 'ilm'] }, 'renamed'), 'spec.json');
@@ -270,7 +270,7 @@ describe('sweep runs', () => {
       const written = {
         name: 'acc',
         base: acc8,
-        axes: { multiplier: [{ kind: 'exact' }, { kind: 'mitchell', fractionBits: 3 }] },
+        axes: { multiplier: [{ kind: 'exact' }, { kind: 'mitchell', fractionBits: 3 }, { kind: 'truncated', t: 11 }] },
         target: 'generic',
         gemm: { m: 4, k: 8, n: 4 },
         accuracy: { model: 'models/fashion-mlp-int8.onnx', images: 20 },
@@ -279,7 +279,7 @@ describe('sweep runs', () => {
       await expect(resolveSweep(written, 'spec.json')).rejects.toThrow(/accuracy\.model/);
       const s = await resolveSweep(written, 'examples/acc-sweep.json');
       const a = await runSweep(s);
-      expect(a.stats).toMatchObject({ points: 2, computed: 2, failed: 0 });
+      expect(a.stats).toMatchObject({ points: 3, computed: 3, failed: 0 });
       const [exact, mitchell] = a.results.points;
       expect(a.results.sweep.accuracy).toEqual({
         model: 'models/fashion-mlp-int8.onnx',
@@ -290,8 +290,21 @@ describe('sweep runs', () => {
       expect(exact!.accuracy!.top1).toBe(exact!.accuracy!.exactTop1);
       expect(mitchell!.accuracy!.exactTop1).toBe(exact!.accuracy!.exactTop1);
       expect(mitchell!.accuracy!.agreement).toBeLessThanOrEqual(1);
+      // The heavily truncated point trades accuracy for area, so the marks depend on accuracy's sense.
+      expect(a.results.points[2]!.accuracy!.top1).toBeLessThan(exact!.accuracy!.top1);
       const files = await renderOutputs(a.results);
-      expect(a.results.points.every((p) => typeof p.pareto?.areaAccuracy === 'boolean')).toBe(true);
+      // Pareto marks against the definition (not sweep/results.ts's paretoFront): a point is marked
+      // exactly when no other point has no more area and no less top-1, and is better in one.
+      const pts = a.results.points;
+      const fig = (p: (typeof pts)[number]) => [p.synth!.area.total, p.accuracy!.top1] as const;
+      const dominates = (q: (typeof pts)[number], p: (typeof pts)[number]) => {
+        const [[qa, qt], [pa, pt]] = [fig(q), fig(p)];
+        return qa <= pa && qt >= pt && (qa < pa || qt > pt);
+      };
+      expect(pts.map((p) => p.pareto?.areaAccuracy)).toEqual(
+        pts.map((p) => !pts.some((q) => q !== p && dominates(q, p))),
+      );
+      expect(pts.some((p) => p.pareto?.areaAccuracy)).toBe(true);
       const csv = files.find((f) => f.name === 'results.csv')!.text.split('\n');
       const head = csv[0]!.split(',');
       expect(Number(csv[1]!.split(',')[head.indexOf('top1_pct')])).toBeCloseTo(100 * exact!.accuracy!.top1, 9);
@@ -301,7 +314,7 @@ describe('sweep runs', () => {
       expect(html).toContain('Area vs top-1 accuracy');
       // Second run: synthesis and accuracy both from the cache, same results.
       const b = await runSweep(s);
-      expect(b.stats).toMatchObject({ computed: 0, cached: 2 });
+      expect(b.stats).toMatchObject({ computed: 0, cached: 3 });
       await renderOutputs(b.results);
       expect(b.results).toEqual(a.results);
       // A config that cannot run the model fails with the reason (K = 784 > maxK).

@@ -7,7 +7,8 @@
 import { describe, expect, it } from 'vitest';
 import { rng } from '../../generator/metrics/inputs.js';
 import { emitRtl, topModule } from '../../generator/emit/rtl.js';
-import { cosim, type CosimResult } from '../../sim/cosim.js';
+import { cosim } from '../../sim/cosim.js';
+import { expectCosimPassed } from '../helpers/cosim.js';
 import { lintFiles, lintProblems } from '../../sim/lint.js';
 import { config } from '../helpers/configs.js';
 
@@ -17,14 +18,6 @@ function matrix(rows: number, cols: number, lo: number, hi: number, next: () => 
   return Array.from({ length: rows }, () =>
     Array.from({ length: cols }, () => lo + Math.floor(next() * (hi - lo + 1))),
   );
-}
-
-function explain(r: CosimResult): string {
-  return [
-    ...r.problems,
-    ...r.mismatches.slice(0, 5).map((m) => `Y[${m.m}][${m.n}] expected ${m.expected}, got ${m.actual} (${m.operands})`),
-    ...r.counters.map((c) => `${c.name}: ${c.expected} vs ${c.actual}`),
-  ].join('\n');
 }
 
 interface Case {
@@ -102,16 +95,14 @@ describe('GEMM co-simulation of 3×4 arrays with log-family units', () => {
 
   it.each(cases.map((c, i) => [c.name, c, i] as const))('icarus %s', async (_n, cs, i) => {
     const r = await run(cs, 'icarus', 100 + i);
-    expect(explain(r)).toBe('');
-    expect(r.passed).toBe(true);
+    expectCosimPassed(r);
   });
 
   it.each(cases.filter((c) => c.verilator).map((c, i) => [c.name, c, i] as const))(
     'verilator %s',
     async (_n, cs, i) => {
       const r = await run(cs, 'verilator', 200 + i);
-      expect(explain(r)).toBe('');
-      expect(r.passed).toBe(true);
+      expectCosimPassed(r);
     },
   );
 });

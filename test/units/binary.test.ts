@@ -18,7 +18,8 @@ import { gemmModel } from '../../generator/model/gemm.js';
 import { schedule } from '../../generator/model/schedule.js';
 import { binary, binaryUnit, binaryWeightBits, packBinaryGemm } from '../../generator/units/binary.js';
 import type { UnitContext } from '../../generator/units/types.js';
-import { cosim, type CosimResult } from '../../sim/cosim.js';
+import { cosim } from '../../sim/cosim.js';
+import { expectCosimPassed } from '../helpers/cosim.js';
 import { lintFiles, lintProblems } from '../../sim/lint.js';
 import { checkUnits, describeFailures, unitVariant } from '../../sim/unit-harness.js';
 import { describeSweepAxes, itLintsClean } from '../helpers/units.js';
@@ -171,14 +172,6 @@ describe('binary RTL', () => {
 });
 
 describe('binary arrays: packed ±1 GEMMs on 3×4 arrays of both dataflows, element by element and counters', () => {
-  const explain = (r: CosimResult) =>
-    [
-      ...r.problems,
-      ...r.mismatches
-        .slice(0, 5)
-        .map((m) => `Y[${m.m}][${m.n}] expected ${m.expected}, got ${m.actual} (${m.operands})`),
-      ...r.counters.map((c) => `${c.name}: ${c.expected} vs ${c.actual}`),
-    ].join('\n');
   const flows = [
     { name: 'bn_ws', dataflow: 'weight-stationary' },
     { name: 'bn_os', dataflow: 'output-stationary' },
@@ -219,13 +212,11 @@ describe('binary arrays: packed ±1 GEMMs on 3×4 arrays of both dataflows, elem
   });
   it.each(flows.map((f, i) => [f.name, f, i] as const))('icarus %s', async (_n, f, i) => {
     const r = await run(f, 'icarus', 600 + i);
-    expect(explain(r)).toBe('');
-    expect(r.passed).toBe(true);
+    expectCosimPassed(r);
   });
   it('verilator bn_os', async () => {
     const r = await run(flows[1], 'verilator', 610);
-    expect(explain(r)).toBe('');
-    expect(r.passed).toBe(true);
+    expectCosimPassed(r);
   });
   // The skipped-product counters (weight-stationary: the per-row column beside the array) count L
   // binary MACs per skipped product, as cnt_macs_o does; the schedule predicts them (macsPerProduct).
@@ -254,8 +245,7 @@ describe('binary arrays: packed ±1 GEMMs on 3×4 arrays of both dataflows, elem
       expect(skipped).toBeGreaterThan(0);
       expect(skipped % 8).toBe(0);
       const r = await cosim(c, { simulator: 'icarus', A, W, seed: 620 + i, stall: 40 });
-      expect(explain(r)).toBe('');
-      expect(r.passed).toBe(true);
+      expectCosimPassed(r);
       // The counters the checker compares (sim/vectors.ts: cycles, MACs, skipped per command) scale by 8.
       const top = emitRtl(c).find((x) => x.module === topModule(c))!.text;
       expect(top).toMatch(f.dataflow === 'weight-stationary' ? /sk_add += .* \* \d+'d8\)/ : /skip_inc_q\} \* \d+'d8\)/);
