@@ -120,11 +120,9 @@ function gridView(c: ResolvedConfig, d: Derived, ae: number, we: number): Record
     cols: s(C),
     rowsMinus1: s(R - 1),
     colsMinus1: s(C - 1),
-    colsPlus1: s(C + 1),
     rowsMsb: msb(R),
     aeBits: s(ae),
     aeMsb: msb(ae),
-    aeBitsPlus1: s(ae + 1),
     weBits: s(we),
     weMsb: msb(we),
     pMsb: msb(d.product.bits),
@@ -133,8 +131,6 @@ function gridView(c: ResolvedConfig, d: Derived, ae: number, we: number): Record
     aRowMsb: msb(R * ae),
     wColMsb: msb(C * we),
     psColMsb: msb(C * d.accBits),
-    aLinkLast: s(R * (C + 1) - 1),
-    psLinkLast: s((R + 1) * C - 1),
   };
 }
 
@@ -185,7 +181,6 @@ function topView(c: ResolvedConfig, d: Derived, ae: number, we: number): View {
   const R = d.rows;
   const C = d.cols;
   const ws = c.dataflow === 'weight-stationary';
-  const idxBits = ws ? ubits(d.maxM + R + C) : ubits(d.maxK + R + C);
   const kvBits = ubits(R);
   const macIncBits = ubits(R * C);
   const addrBits = ubits(c.array.accDepth - 1);
@@ -201,8 +196,6 @@ function topView(c: ResolvedConfig, d: Derived, ae: number, we: number): View {
     aDataMsb: msb(R * d.aBits),
     wDataMsb: msb(C * d.wBits),
     ...portView(d),
-    idxBits: s(idxBits),
-    idxMsb: msb(idxBits),
     macIncMsb: msb(macIncBits),
     nExt: extendExpr('n_q', d.nBits, macIncBits, false),
     skipDesc: 'no zero-skip configured: always 0',
