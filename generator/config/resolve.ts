@@ -180,7 +180,9 @@ export function resolveConfig(written: unknown, source = 'config', opts: { baseD
   delete (copy as { $schema?: unknown }).$schema;
 
   const body = copy as unknown as Omit<ResolvedConfig, 'hash'>;
-  const hash = createHash('sha256').update(canonicalJson(body)).digest('hex');
+  // The unit decides what of its params the hash sees (UnitDef.hashed; external: file names, not folders).
+  const hashed = unit.hashed ? { ...body, multiplier: unit.hashed(body.multiplier) } : body;
+  const hash = createHash('sha256').update(canonicalJson(hashed)).digest('hex');
   const resolved: ResolvedConfig = { ...body, hash };
 
   const ruleProblems = rules.flatMap((r) => r.check(resolved, product));
