@@ -2,6 +2,11 @@
 import type { ModuleSpec, OperandSpec } from './types.js';
 import { msb } from './verilog.js';
 
+/** An unsigned operand of `bits` bits (units' sample formats). */
+export const unsignedOp = (bits: number): OperandSpec => ({ bits, signed: false });
+/** A two's complement operand of `bits` bits. */
+export const signedOp = (bits: number): OperandSpec => ({ bits, signed: true });
+
 /** Smallest and largest value of an operand. */
 export function operandRange(spec: OperandSpec): { min: number; max: number } {
   return spec.signed

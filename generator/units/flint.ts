@@ -24,6 +24,7 @@ import type { FromSchema } from 'json-schema-to-ts';
 import { flintRtl } from './flint-rtl.js';
 import { gridLevels, gridProductRange, nearestLevel } from './levels.js';
 import { defineUnit, type OperandSpec, type UnitContext } from './types.js';
+import { signedOp as S, unsignedOp as U } from './common.js';
 
 export const flintSchema = {
   type: 'object',
@@ -101,9 +102,6 @@ export function flintValue(code: number, signed: boolean): number {
   const m = FLINT_SIGNED_MAGNITUDES[code & 7]!;
   return code & 8 ? -m + 0 : m;
 }
-
-const U = (bits: number) => ({ bits, signed: false });
-const S = (bits: number) => ({ bits, signed: true });
 
 export const flintUnit = defineUnit({
   kind: 'flint',

@@ -12,7 +12,7 @@
  * terms, so the RTL and the golden model agree on every weight, mapped or not.
  */
 import type { FromSchema } from 'json-schema-to-ts';
-import { operandRange } from './common.js';
+import { operandRange, signedOp as S, unsignedOp as U } from './common.js';
 import { gridLevels, gridProductRange, nearestLevel } from './levels.js';
 import { POT_CUTS, potRtl } from './pot-rtl.js';
 import { defineUnit, type ProductRange, type UnitContext } from './types.js';
@@ -75,9 +75,6 @@ export function potMultiply(a: number, w: number, p: PotResolved, ctx: UnitConte
 export function potRange(p: PotResolved, ctx: UnitContext): ProductRange {
   return gridProductRange(ctx.activation, potLevels(p, ctx));
 }
-
-const U = (bits: number) => ({ bits, signed: false });
-const S = (bits: number) => ({ bits, signed: true });
 
 export const potUnit = defineUnit({
   kind: 'pot',
