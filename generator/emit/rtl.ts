@@ -21,7 +21,7 @@ export interface EmittedFile {
   text: string;
 }
 
-import { dec as s, extendExpr, formatDesc, hexLit, lit, msb, scaleExpr, ubits } from '../units/verilog.js';
+import { dec as s, extendExpr, formatDesc, lit, msb, saturation, scaleExpr, ubits } from '../units/verilog.js';
 
 /** Emitted lines stay within this many columns (headers included). */
 export const MAX_COLUMNS = 100;
@@ -57,16 +57,6 @@ export function headerFor(c: ResolvedConfig, d: Derived, template: string): stri
   }).trimEnd();
 }
 
-function hexAll(bits: number, top: boolean | 'ones'): string {
-  // A literal of `bits` bits: all ones, or only the top bit set (top=true), or all but the top (top=false).
-  let v: bigint;
-  const all = (1n << BigInt(bits)) - 1n;
-  if (top === 'ones') v = all;
-  else if (top) v = 1n << BigInt(bits - 1);
-  else v = all >> 1n;
-  return hexLit(bits, v);
-}
-
 function accAddView(c: ResolvedConfig, d: Derived, header: string): View {
   const A = d.accBits;
   const P = d.product.bits;
@@ -85,8 +75,7 @@ function accAddView(c: ResolvedConfig, d: Derived, header: string): View {
     accExtFull: extendExpr('acc_i', A, A + 1, d.accSigned),
     pExtFull: extendExpr('p_i', P, A + 1, d.product.signed),
     pExtAcc: extendExpr('p_i', P, A, d.product.signed),
-    overflowExpr: d.accSigned ? `sum_full[${A}] ^ sum_full[${A - 1}]` : `sum_full[${A}]`,
-    satValue: d.accSigned ? `(sum_full[${A}] ? ${hexAll(A, true)} : ${hexAll(A, false)})` : hexAll(A, 'ones'),
+    ...saturation(A, d.accSigned),
   };
 }
 

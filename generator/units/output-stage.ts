@@ -23,7 +23,7 @@
  * cycle model (config/cycles.ts) and the counters are unchanged.
  */
 import type { FromSchema } from 'json-schema-to-ts';
-import { dec, extendExpr, hexLit, msb } from './verilog.js';
+import { dec, extendExpr, msb, saturation } from './verilog.js';
 import type { ArrayFeature, ArrayRtlContext, FeatureRtl } from './feature.js';
 import type { ModuleSpec, RuleIssue, UnitContext, View } from './types.js';
 
@@ -159,11 +159,6 @@ export function outputStageRtl(o: ResolvedOutputStage | undefined, x: ArrayRtlCo
   const outMin = o.signed ? -(2 ** (B - 1)) : 0;
   const outMax = o.signed ? 2 ** (B - 1) - 1 : 2 ** B - 1;
   const sLit = (v: number) => (v < 0 ? `-${YW}'sd${-v}` : `${YW}'sd${v}`);
-  const allOnes = (b: number) => hexLit(b, (1n << BigInt(b)) - 1n);
-  const topOnly = (b: number) => hexLit(b, 1n << BigInt(b - 1));
-  const satValue = x.accSigned
-    ? `(sum_full[${A}] ? ${topOnly(A)} : ${hexLit(A, (1n << BigInt(A - 1)) - 1n)})`
-    : allOnes(A);
   const view: View = {
     header: x.header('out_stage.v.hbs'),
     module,
@@ -201,8 +196,7 @@ export function outputStageRtl(o: ResolvedOutputStage | undefined, x: ArrayRtlCo
     accExt: sx('acc', A),
     biasExt: sx('bias', A),
     saturate: x.saturate,
-    overflowExpr: x.accSigned ? `sum_full[${A}] ^ sum_full[${A - 1}]` : `sum_full[${A}]`,
-    satValue,
+    ...saturation(A, x.accSigned),
     negExpr: x.accSigned ? `s[${A - 1}]` : "1'b0",
     magExpr: x.accSigned ? `s[${A - 1}] ? (~s + ${A}'d1) : s` : 's',
     pbMsb: msb(PB),
