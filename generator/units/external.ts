@@ -203,6 +203,9 @@ int main(int argc, char **argv) {
 `;
 }
 
+/** How long the compiled C model may run to fill its table. */
+const MODEL_TIMEOUT_MS = 60_000;
+
 /**
  * Fills the table from a C model: compiled with $CC (default gcc) next to a driver, run once, the
  * result cached under .axgen-cache/external-table by the model's sha256, the function name and the
@@ -235,13 +238,16 @@ function compileTable(p: ExternalParams, bytes: Buffer, ctx: UnitContext, source
           },
         ]);
       const out = join(tmp, 'table.bin');
-      const r = spawnSync(exe, [out], { encoding: 'utf8', timeout: 60_000 });
+      const r = spawnSync(exe, [out], { encoding: 'utf8', timeout: MODEL_TIMEOUT_MS });
       if (r.status !== 0 || !existsSync(out))
         fail(source, [
           {
             path: 'multiplier.table',
-            expected: `a C model that returns for every operand pair`,
-            received: `the model program ended with ${r.signal ?? `status ${r.status}`}`,
+            expected: `a C model that returns for every operand pair within ${MODEL_TIMEOUT_MS / 1000} s`,
+            received:
+              (r.error as NodeJS.ErrnoException | undefined)?.code === 'ETIMEDOUT'
+                ? `the model program still running after ${MODEL_TIMEOUT_MS / 1000} s (a loop that does not end?)`
+                : `the model program ended with ${r.signal ?? `status ${r.status}`}`,
           },
         ]);
       mkdirSync(dir, { recursive: true });
