@@ -24,6 +24,7 @@
  */
 import type { FromSchema } from 'json-schema-to-ts';
 import { dec, extendExpr, msb, saturation } from './verilog.js';
+import { CMD_SLOTS } from '../config/cycles.js';
 import type { ArrayFeature, ArrayRtlContext, FeatureRtl } from './feature.js';
 import type { ModuleSpec, RuleIssue, UnitContext, View } from './types.js';
 
@@ -112,11 +113,11 @@ export function outputStageRules(_o: OutputStageConfig | undefined, _ctx: UnitCo
 
 /**
  * Parameter beats the stage queues: one per unfinished command, so the top's CMD_SLOTS
- * (config/cycles.ts, 4; a lower layer cannot import it, test/sim/output-stage.test.ts checks they
- * agree). A power of two: the queue's pointers wrap.
+ * (config/cycles.ts). A power of two: the queue's pointers wrap.
  */
-export const PARAM_SLOTS = 4;
-const PTR_BITS = 2;
+export const PARAM_SLOTS = CMD_SLOTS;
+const PTR_BITS = Math.log2(PARAM_SLOTS);
+if (!Number.isInteger(PTR_BITS)) throw new Error(`internal error: PARAM_SLOTS ${PARAM_SLOTS} is not a power of two`);
 
 // ---------------------------------------------------------------------------------------------
 // RTL view (used by generator/emit/rtl.ts through the feature seam)
