@@ -272,7 +272,8 @@ export function moduleSpecs(c: ResolvedConfig): ModuleSpec[] {
     nBits: d.nBits,
     header,
   };
-  // Array features (zero-skip): each adds bits to the operands, modules, and PE / top view keys.
+  // Array features (config/features.ts: zero-skip, output stage): each may add operand bits, modules,
+  // and PE / top view keys.
   const feats = ARRAY_FEATURES.map((f) => f.rtl(c, rtlContext));
   const features = {
     extraBits: feats.reduce((n, f) => n + f.extraBits, 0),
