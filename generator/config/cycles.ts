@@ -95,14 +95,9 @@ function osStream(s: ArrayShape, cmds: readonly StreamCommand[]): StreamCycles {
   let lastBeat = -Infinity; // previous command's last beat
   let hold = 0; // cycles after it before the next last beat
   for (const x of cmds) {
-    const live = finished.filter((_, j) => !cmds[j]!.refused);
-    let a = Math.max(nextOffer, injFree);
-    if (live.length >= CMD_SLOTS) a = Math.max(a, live[live.length - CMD_SLOTS]! + 1);
+    const a = acceptance(cmds, finished, Math.max(nextOffer, injFree), x.refused === true);
     if (x.refused) {
-      if (live.length) a = Math.max(a, live[live.length - 1]! + 1);
-      accepted.push(a);
-      finished.push(a);
-      perCommand.push(0);
+      refuse(a, accepted, finished, perCommand);
       nextOffer = a + 1;
       continue;
     }
@@ -118,6 +113,27 @@ function osStream(s: ArrayShape, cmds: readonly StreamCommand[]): StreamCycles {
     hold = R + C - 1 + S + x.m;
   }
   return { perCommand, total: busyUnion(cmds, accepted, finished), accepted, finished };
+}
+
+/**
+ * Cycle the next command is accepted, both dataflows: at `earliest` (offered and the front end
+ * free) once one of the CMD_SLOTS counter slots is free, i.e. the command CMD_SLOTS back among the
+ * accepted ones has finished; a refused command also waits until every accepted one has finished.
+ * `finished` holds the commands before it (refused ones finish when accepted and hold no slot).
+ */
+function acceptance(cmds: readonly StreamCommand[], finished: number[], earliest: number, refused: boolean): number {
+  const live = finished.filter((_, j) => !cmds[j]!.refused);
+  let a = earliest;
+  if (live.length >= CMD_SLOTS) a = Math.max(a, live[live.length - CMD_SLOTS]! + 1);
+  if (refused && live.length) a = Math.max(a, live[live.length - 1]! + 1);
+  return a;
+}
+
+/** Records a refused command accepted at cycle `a`: finished on the same cycle, counting 0. */
+function refuse(a: number, accepted: number[], finished: number[], perCommand: number[]): void {
+  accepted.push(a);
+  finished.push(a);
+  perCommand.push(0);
 }
 
 /** Busy cycles: the union of (accepted, finished] over the commands that were not refused. */
@@ -149,15 +165,9 @@ function wsStream(s: ArrayShape, cmds: readonly StreamCommand[]): StreamCycles {
   let loaderFree = 0; // first cycle the loader takes a command
   let nextOffer = 0; // first cycle the next command is offered
   for (const x of cmds) {
-    // Finished cycles of the unfinished commands still holding a slot.
-    const live = finished.filter((_, j) => !cmds[j]!.refused);
-    let a = Math.max(nextOffer, loaderFree);
-    if (live.length >= CMD_SLOTS) a = Math.max(a, live[live.length - CMD_SLOTS]! + 1);
+    const a = acceptance(cmds, finished, Math.max(nextOffer, loaderFree), x.refused === true);
     if (x.refused) {
-      if (live.length) a = Math.max(a, live[live.length - 1]! + 1);
-      accepted.push(a);
-      finished.push(a);
-      perCommand.push(0);
+      refuse(a, accepted, finished, perCommand);
       nextOffer = a + 1;
       continue;
     }

@@ -37,6 +37,17 @@ export function canonicalJson(v: unknown): string {
   return JSON.stringify(v);
 }
 
+/**
+ * sha256 (hex) of a resolved config body (without `hash`): its canonical JSON, the multiplier as
+ * its unit's `hashed` gives it (UnitDef.hashed; an imported circuit: file names and contents, not
+ * the checkout's folders), so the same config hashes the same in every checkout.
+ */
+export function configHash(body: Omit<ResolvedConfig, 'hash'>): string {
+  const unit = unitFor(body.multiplier.kind);
+  const hashed = unit.hashed ? { ...body, multiplier: unit.hashed(body.multiplier) } : body;
+  return createHash('sha256').update(canonicalJson(hashed)).digest('hex');
+}
+
 export function unitContext(c: { precision: DefaultedConfig['precision'] }): UnitContext {
   return {
     activation: { bits: c.precision.activation.bits, signed: c.precision.activation.signed },
@@ -180,8 +191,7 @@ export function resolveConfig(written: unknown, source = 'config', opts: { baseD
   delete (copy as { $schema?: unknown }).$schema;
 
   const body = copy as unknown as Omit<ResolvedConfig, 'hash'>;
-  const hash = createHash('sha256').update(canonicalJson(body)).digest('hex');
-  const resolved: ResolvedConfig = { ...body, hash };
+  const resolved: ResolvedConfig = { ...body, hash: configHash(body) };
 
   const ruleProblems = rules.flatMap((r) => r.check(resolved, product));
   if (ruleProblems.length > 0) throw new ConfigError(source, ruleProblems);

@@ -157,4 +157,3 @@ export const acceleratorSchema = {
 export type AcceleratorConfig = FromSchema<typeof acceleratorSchema, { keepDefaultedPropertiesOptional: true }>;
 /** A config after ajv applied the schema's defaults (computed defaults still optional). */
 export type DefaultedConfig = FromSchema<typeof acceleratorSchema>;
-export type MultiplierConfig = AcceleratorConfig['multiplier'];

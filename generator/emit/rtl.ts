@@ -21,7 +21,7 @@ export interface EmittedFile {
   text: string;
 }
 
-import { dec as s, extendExpr, formatDesc, hexLit, lit, msb, scaleExpr, ubits } from '../units/verilog.js';
+import { dec as s, extendExpr, formatDesc, lit, msb, saturation, scaleExpr, ubits } from '../units/verilog.js';
 
 /** Emitted lines stay within this many columns (headers included). */
 export const MAX_COLUMNS = 100;
@@ -57,16 +57,6 @@ export function headerFor(c: ResolvedConfig, d: Derived, template: string): stri
   }).trimEnd();
 }
 
-function hexAll(bits: number, top: boolean | 'ones'): string {
-  // A literal of `bits` bits: all ones, or only the top bit set (top=true), or all but the top (top=false).
-  let v: bigint;
-  const all = (1n << BigInt(bits)) - 1n;
-  if (top === 'ones') v = all;
-  else if (top) v = 1n << BigInt(bits - 1);
-  else v = all >> 1n;
-  return hexLit(bits, v);
-}
-
 function accAddView(c: ResolvedConfig, d: Derived, header: string): View {
   const A = d.accBits;
   const P = d.product.bits;
@@ -85,8 +75,7 @@ function accAddView(c: ResolvedConfig, d: Derived, header: string): View {
     accExtFull: extendExpr('acc_i', A, A + 1, d.accSigned),
     pExtFull: extendExpr('p_i', P, A + 1, d.product.signed),
     pExtAcc: extendExpr('p_i', P, A, d.product.signed),
-    overflowExpr: d.accSigned ? `sum_full[${A}] ^ sum_full[${A - 1}]` : `sum_full[${A}]`,
-    satValue: d.accSigned ? `(sum_full[${A}] ? ${hexAll(A, true)} : ${hexAll(A, false)})` : hexAll(A, 'ones'),
+    ...saturation(A, d.accSigned),
   };
 }
 
@@ -120,11 +109,9 @@ function gridView(c: ResolvedConfig, d: Derived, ae: number, we: number): Record
     cols: s(C),
     rowsMinus1: s(R - 1),
     colsMinus1: s(C - 1),
-    colsPlus1: s(C + 1),
     rowsMsb: msb(R),
     aeBits: s(ae),
     aeMsb: msb(ae),
-    aeBitsPlus1: s(ae + 1),
     weBits: s(we),
     weMsb: msb(we),
     pMsb: msb(d.product.bits),
@@ -133,8 +120,6 @@ function gridView(c: ResolvedConfig, d: Derived, ae: number, we: number): Record
     aRowMsb: msb(R * ae),
     wColMsb: msb(C * we),
     psColMsb: msb(C * d.accBits),
-    aLinkLast: s(R * (C + 1) - 1),
-    psLinkLast: s((R + 1) * C - 1),
   };
 }
 
@@ -185,7 +170,6 @@ function topView(c: ResolvedConfig, d: Derived, ae: number, we: number): View {
   const R = d.rows;
   const C = d.cols;
   const ws = c.dataflow === 'weight-stationary';
-  const idxBits = ws ? ubits(d.maxM + R + C) : ubits(d.maxK + R + C);
   const kvBits = ubits(R);
   const macIncBits = ubits(R * C);
   const addrBits = ubits(c.array.accDepth - 1);
@@ -201,8 +185,6 @@ function topView(c: ResolvedConfig, d: Derived, ae: number, we: number): View {
     aDataMsb: msb(R * d.aBits),
     wDataMsb: msb(C * d.wBits),
     ...portView(d),
-    idxBits: s(idxBits),
-    idxMsb: msb(idxBits),
     macIncMsb: msb(macIncBits),
     nExt: extendExpr('n_q', d.nBits, macIncBits, false),
     skipDesc: 'no zero-skip configured: always 0',
@@ -290,7 +272,8 @@ export function moduleSpecs(c: ResolvedConfig): ModuleSpec[] {
     nBits: d.nBits,
     header,
   };
-  // Array features (zero-skip): each adds bits to the operands, modules, and PE / top view keys.
+  // Array features (config/features.ts: zero-skip, output stage): each may add operand bits, modules,
+  // and PE / top view keys.
   const feats = ARRAY_FEATURES.map((f) => f.rtl(c, rtlContext));
   const features = {
     extraBits: feats.reduce((n, f) => n + f.extraBits, 0),

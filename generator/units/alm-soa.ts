@@ -13,6 +13,7 @@ import { almSoaRtl } from './alm-soa-rtl.js';
 import { coreMax, leadingOne, rangeFromCore, shareSchema, signedProduct, unitRange } from './logcore.js';
 import { antilog } from './mitchell.js';
 import { defineUnit, type ProductRange, type UnitContext } from './types.js';
+import { signedOp as S, unsignedOp as U } from './common.js';
 
 export const almSoaSchema = {
   type: 'object',
@@ -105,9 +106,6 @@ function almSoaRange(p: AlmSoaResolved, ctx: UnitContext): ProductRange {
     () => rangeFromCore(almSoaCoreMax(p, ctx), ctx, 'sign-magnitude'),
   );
 }
-
-const U = (bits: number) => ({ bits, signed: false });
-const S = (bits: number) => ({ bits, signed: true });
 
 export const almSoaUnit = defineUnit({
   kind: 'alm-soa',

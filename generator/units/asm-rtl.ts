@@ -298,8 +298,8 @@ export function asmRtl(
   const modules: ModuleSpec[] = share
     ? [bank(`${prefix}_act_pre`), decode(`${prefix}_wgt_pre`), mul]
     : [
-        identityPre(`${prefix}_act_pre`, 'a_i', 'a_enc_o', A, 'activation', header),
-        identityPre(`${prefix}_wgt_pre`, 'w_i', 'w_enc_o', W, 'weight', header),
+        identityPre(prefix, 'act', A, header),
+        identityPre(prefix, 'wgt', W, header),
         bank(`${prefix}_asm_bank`),
         decode(`${prefix}_asm_dec`),
         mul,

@@ -133,13 +133,6 @@ export function supportedMagnitudes(alphabet: readonly number[], bits: number, m
   return out;
 }
 
-/** Nearest supported magnitude; a tie goes to the smaller one; above the largest, the largest. */
-export function nearestSupported(mag: number, supported: readonly number[]): number {
-  let best = supported[0]!;
-  for (const s of supported) if (Math.abs(s - mag) < Math.abs(best - mag)) best = s;
-  return best;
-}
-
 /** Magnitude bound of a weight of this sign: unsigned 2^n−1, signed 2^(n−1) (negative) or 2^(n−1)−1. */
 function maxMagnitude(ctx: UnitContext, negative: boolean): number {
   const n = ctx.weight.bits;

@@ -22,7 +22,7 @@ export function binaryRtl(ctx: UnitContext, prefix: string, header: (t: string) 
     actEncBits: L,
     wgtEncBits: WE,
     modules: [
-      identityPre(`${prefix}_act_pre`, 'a_i', 'a_enc_o', L, 'activation (packed +-1 lanes)', header),
+      identityPre(prefix, 'act', L, header, 'activation (packed +-1 lanes)'),
       {
         module: wgt,
         template: 'units/binary_wgt.v.hbs',

@@ -23,6 +23,7 @@ import type { FromSchema } from 'json-schema-to-ts';
 import { binaryRtl } from './binary-rtl.js';
 import { defineUnit, type RuleIssue, type UnitContext } from './types.js';
 import { ubits } from './verilog.js';
+import { unsignedOp as U } from './common.js';
 
 export const binarySchema = {
   type: 'object',
@@ -143,7 +144,6 @@ export function binaryRules(ctx: UnitContext): RuleIssue[] {
   return out;
 }
 
-const U = (bits: number) => ({ bits, signed: false });
 /** Operand precisions of an L-lane binary unit. */
 const lanesOf = (L: number) => ({ activation: U(L), weight: U(binaryWeightBits(L)) });
 

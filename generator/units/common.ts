@@ -2,6 +2,11 @@
 import type { ModuleSpec, OperandSpec } from './types.js';
 import { msb } from './verilog.js';
 
+/** An unsigned operand of `bits` bits (units' sample formats). */
+export const unsignedOp = (bits: number): OperandSpec => ({ bits, signed: false });
+/** A two's complement operand of `bits` bits. */
+export const signedOp = (bits: number): OperandSpec => ({ bits, signed: true });
+
 /** Smallest and largest value of an operand. */
 export function operandRange(spec: OperandSpec): { min: number; max: number } {
   return spec.signed
@@ -36,18 +41,20 @@ export function toBits(v: number, bits: number): number {
 }
 
 /**
- * The identity edge module (`<p>_act_pre` or `<p>_wgt_pre`) of a unit that forms nothing at the
- * array edge: exact, and the shared-encoder units with share=false. Ports `inPort` → `outPort`,
- * both [bits-1:0].
+ * The identity edge module of a unit that forms nothing at the array edge (exact, and the
+ * shared-encoder units with share=false): `<prefix>_act_pre` (a_i → a_enc_o) for side `act`,
+ * `<prefix>_wgt_pre` (w_i → w_enc_o) for `wgt`, both [bits-1:0]. `what` defaults to the side's
+ * operand name ("activation", "weight").
  */
 export function identityPre(
-  module: string,
-  inPort: string,
-  outPort: string,
+  prefix: string,
+  side: 'act' | 'wgt',
   bits: number,
-  what: string,
   header: (template: string) => string,
+  what: string = side === 'act' ? 'activation' : 'weight',
 ): ModuleSpec {
   const template = 'units/identity_pre.v.hbs';
+  const module = `${prefix}_${side}_pre`;
+  const [inPort, outPort] = side === 'act' ? ['a_i', 'a_enc_o'] : ['w_i', 'w_enc_o'];
   return { module, template, view: { header: header(template), module, what, inPort, outPort, msb: msb(bits) } };
 }

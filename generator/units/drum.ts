@@ -11,6 +11,7 @@ import type { FromSchema } from 'json-schema-to-ts';
 import { drumRtl } from './drum-rtl.js';
 import { leadingOne, maxMagnitude, rangeFromCore, shareSchema, signedProduct, unitRange } from './logcore.js';
 import { defineUnit, type OperandSpec, type ProductRange, type UnitContext } from './types.js';
+import { signedOp as S, unsignedOp as U } from './common.js';
 
 export const drumSchema = {
   type: 'object',
@@ -84,9 +85,6 @@ function drumRange(p: DrumResolved, ctx: UnitContext): ProductRange {
     () => rangeFromCore(drumCoreMax(p, ctx), ctx, 'sign-magnitude'),
   );
 }
-
-const U = (bits: number) => ({ bits, signed: false });
-const S = (bits: number) => ({ bits, signed: true });
 
 export const drumUnit = defineUnit({
   kind: 'drum',

@@ -15,7 +15,7 @@
  *     complement when either operand is signed;
  *   - any other file: raw little-endian int32, 4·2^(n_a+n_w) bytes.
  * Paths are relative to the config file's folder; the resolved config holds them absolute with the
- * files' sha256 (`sha256`), so the config hash, every cache key and the determinism checks follow
+ * files' sha256 (`sha256`), so every cache key and the determinism checks follow
  * the files' content. A file that changed after resolution is refused when it is read again.
  *
  * The circuit is checked against the table on every input pair before first use
@@ -26,7 +26,7 @@ import { createHash } from 'node:crypto';
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { extname, join, resolve } from 'node:path';
+import { basename, extname, join, resolve } from 'node:path';
 import type { FromSchema } from 'json-schema-to-ts';
 import { cacheRoot, contentKey } from '../infra/cache.js';
 import { ConfigError, type ConfigProblem } from '../infra/errors.js';
@@ -203,6 +203,9 @@ int main(int argc, char **argv) {
 `;
 }
 
+/** How long the compiled C model may run to fill its table. */
+const MODEL_TIMEOUT_MS = 60_000;
+
 /**
  * Fills the table from a C model: compiled with $CC (default gcc) next to a driver, run once, the
  * result cached under .axgen-cache/external-table by the model's sha256, the function name and the
@@ -235,13 +238,16 @@ function compileTable(p: ExternalParams, bytes: Buffer, ctx: UnitContext, source
           },
         ]);
       const out = join(tmp, 'table.bin');
-      const r = spawnSync(exe, [out], { encoding: 'utf8', timeout: 60_000 });
+      const r = spawnSync(exe, [out], { encoding: 'utf8', timeout: MODEL_TIMEOUT_MS });
       if (r.status !== 0 || !existsSync(out))
         fail(source, [
           {
             path: 'multiplier.table',
-            expected: `a C model that returns for every operand pair`,
-            received: `the model program ended with ${r.signal ?? `status ${r.status}`}`,
+            expected: `a C model that returns for every operand pair within ${MODEL_TIMEOUT_MS / 1000} s`,
+            received:
+              (r.error as NodeJS.ErrnoException | undefined)?.code === 'ETIMEDOUT'
+                ? `the model program still running after ${MODEL_TIMEOUT_MS / 1000} s (a loop that does not end?)`
+                : `the model program ended with ${r.signal ?? `status ${r.status}`}`,
           },
         ]);
       mkdirSync(dir, { recursive: true });
@@ -420,6 +426,8 @@ export const externalUnit = defineUnit({
   },
   checkBeforeUse: true,
   normalize: (p: ExternalParams, ctx: UnitContext, where: UnitWhere) => normalizeExternal(p, ctx, where),
+  // The files' contents (sha256) and names decide every output; their folder is the checkout's.
+  hashed: (p: ExternalParams) => ({ ...p, verilog: basename(p.verilog), table: basename(p.table) }),
   describe: (p: ExternalParams) => `external(${p.module})`,
   rules: () => [],
   mapWeight: (w: number) => w,

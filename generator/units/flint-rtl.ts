@@ -36,7 +36,7 @@ export function flintRtl(ctx: UnitContext, prefix: string, header: (t: string) =
     actEncBits: A,
     wgtEncBits: WE,
     modules: [
-      identityPre(`${prefix}_act_pre`, 'a_i', 'a_enc_o', A, 'activation', header),
+      identityPre(prefix, 'act', A, header),
       {
         module: wgt,
         template: 'units/flint_wgt.v.hbs',

@@ -22,8 +22,9 @@
  */
 import type { FromSchema } from 'json-schema-to-ts';
 import { flintRtl } from './flint-rtl.js';
-import { gridLevels, gridProductRange, nearestLevel } from './levels.js';
+import { gridLevels, gridProductRange, gridWeightRules, nearestLevel } from './levels.js';
 import { defineUnit, type OperandSpec, type UnitContext } from './types.js';
+import { signedOp as S, unsignedOp as U } from './common.js';
 
 export const flintSchema = {
   type: 'object',
@@ -51,9 +52,6 @@ export function flint(p: Omit<FlintParams, 'kind'> = {}): FlintParams {
 export const FLINT_UNSIGNED = [0, 1, 2, 3, 4, 5, 6, 7, 8, 10, 12, 14, 16, 24, 32, 64] as const;
 /** The 3-bit magnitude grid of signed flint, in code order. */
 export const FLINT_SIGNED_MAGNITUDES = [0, 1, 2, 3, 4, 6, 8, 16] as const;
-
-/** Largest weight width the unit accepts (the weight edge is a table over all 2^W weights). */
-export const FLINT_MAX_WEIGHT_BITS = 10;
 
 const levelCache = new Map<string, readonly number[]>();
 
@@ -102,9 +100,6 @@ export function flintValue(code: number, signed: boolean): number {
   return code & 8 ? -m + 0 : m;
 }
 
-const U = (bits: number) => ({ bits, signed: false });
-const S = (bits: number) => ({ bits, signed: true });
-
 export const flintUnit = defineUnit({
   kind: 'flint',
   schema: flintSchema,
@@ -119,15 +114,7 @@ export const flintUnit = defineUnit({
     ],
   },
   describe: () => 'flint',
-  rules: (_p: FlintResolved, ctx: UnitContext) =>
-    ctx.weight.bits > FLINT_MAX_WEIGHT_BITS
-      ? [
-          {
-            path: 'precision.weight.bits',
-            message: `at most ${FLINT_MAX_WEIGHT_BITS} with multiplier.kind "flint" (the weight edge is a table over every weight value)`,
-          },
-        ]
-      : [],
+  rules: (_p: FlintResolved, ctx: UnitContext) => gridWeightRules('flint', ctx),
   mapWeight: (w: number, _p: FlintResolved, ctx: UnitContext) => flintMapWeight(w, ctx),
   multiply: (a: number, w: number, _p: FlintResolved, ctx: UnitContext) => flintMultiply(a, w, ctx),
   productRange: (_p: FlintResolved, ctx: UnitContext) => gridProductRange(ctx.activation, flintLevels(ctx.weight)),

@@ -19,6 +19,7 @@ import {
 } from './logcore.js';
 import { ilmRtl } from './ilm-rtl.js';
 import { defineUnit, type ProductRange, type UnitContext } from './types.js';
+import { signedOp as S, unsignedOp as U } from './common.js';
 
 export const ilmSchema = {
   type: 'object',
@@ -97,9 +98,6 @@ function ilmRange(p: Resolved, ctx: UnitContext): ProductRange {
     () => rangeFromCore(ilmCoreMax(p, ctx), ctx, p.signedMode),
   );
 }
-
-const U = (bits: number) => ({ bits, signed: false });
-const S = (bits: number) => ({ bits, signed: true });
 
 export const ilmUnit = defineUnit({
   kind: 'ilm',

@@ -10,7 +10,7 @@
  *   values, so the RTL and the golden model agree on every weight, mapped by the host or not.
  */
 import { operandRange, toBits } from './common.js';
-import type { OperandSpec, ProductRange } from './types.js';
+import type { OperandSpec, ProductRange, RuleIssue, UnitContext } from './types.js';
 import { lit } from './verilog.js';
 
 /** ± each magnitude in `mags` that lies in the range of `weight`, ascending, without repeats. */
@@ -58,4 +58,18 @@ export function gridProductRange(activation: OperandSpec, levels: readonly numbe
   const ends = [levels[0]!, levels[levels.length - 1]!];
   const corners = [a.min, a.max].flatMap((x) => ends.map((v) => x * v + 0));
   return { min: Math.min(0, ...corners), max: Math.max(0, ...corners) };
+}
+
+/** Widest weight a weight-grid unit accepts: its weight edge is a table over every weight value. */
+export const GRID_MAX_WEIGHT_BITS = 10;
+
+/** The weight-grid units' rule: a weight of at most GRID_MAX_WEIGHT_BITS bits, naming the path. */
+export function gridWeightRules(kind: string, ctx: UnitContext): RuleIssue[] {
+  if (ctx.weight.bits <= GRID_MAX_WEIGHT_BITS) return [];
+  return [
+    {
+      path: 'precision.weight.bits',
+      message: `at most ${GRID_MAX_WEIGHT_BITS} with multiplier.kind "${kind}" (the weight edge is a table over every weight value)`,
+    },
+  ];
 }

@@ -60,8 +60,8 @@ export function logUnitModules(
     actEncBits: A,
     wgtEncBits: W,
     modules: [
-      identityPre(`${prefix}_act_pre`, 'a_i', 'a_enc_o', A, 'activation (share=false: the PE encodes it)', header),
-      identityPre(`${prefix}_wgt_pre`, 'w_i', 'w_enc_o', W, 'weight (share=false: the PE encodes it)', header),
+      identityPre(prefix, 'act', A, header, 'activation (share=false: the PE encodes it)'),
+      identityPre(prefix, 'wgt', W, header, 'weight (share=false: the PE encodes it)'),
       enc(`${prefix}_enc_act`, parts.encAct, 'a_i', 'a_enc_o', 'activation, inside every PE (share=false)'),
       enc(`${prefix}_enc_wgt`, parts.encWgt, 'w_i', 'w_enc_o', 'weight, inside every PE (share=false)'),
       core(`${prefix}_core`),

@@ -16,6 +16,7 @@ import {
   type SignedMode,
 } from './logcore.js';
 import { mitchellCuts, mitchellRtl } from './mitchell-rtl.js';
+import { signedOp as S, unsignedOp as U } from './common.js';
 
 export const mitchellSchema = {
   type: 'object',
@@ -147,9 +148,6 @@ export function mitchellRange(r: Resolved, ctx: UnitContext): ProductRange {
 export function mitchellMultiply(a: number, w: number, p: Resolved, ctx: UnitContext): number {
   return signedProduct(a, w, p.signedMode, (x, y) => mitchellCore(x, y, p, ctx));
 }
-
-const U = (bits: number) => ({ bits, signed: false });
-const S = (bits: number) => ({ bits, signed: true });
 
 export const mitchellUnit = defineUnit({
   kind: 'mitchell',

@@ -23,7 +23,8 @@
  * cycle model (config/cycles.ts) and the counters are unchanged.
  */
 import type { FromSchema } from 'json-schema-to-ts';
-import { dec, extendExpr, hexLit, msb } from './verilog.js';
+import { dec, extendExpr, msb, saturation } from './verilog.js';
+import { CMD_SLOTS } from '../config/cycles.js';
 import type { ArrayFeature, ArrayRtlContext, FeatureRtl } from './feature.js';
 import type { ModuleSpec, RuleIssue, UnitContext, View } from './types.js';
 
@@ -112,11 +113,11 @@ export function outputStageRules(_o: OutputStageConfig | undefined, _ctx: UnitCo
 
 /**
  * Parameter beats the stage queues: one per unfinished command, so the top's CMD_SLOTS
- * (config/cycles.ts, 4; a lower layer cannot import it, test/sim/output-stage.test.ts checks they
- * agree). A power of two: the queue's pointers wrap.
+ * (config/cycles.ts). A power of two: the queue's pointers wrap.
  */
-export const PARAM_SLOTS = 4;
-const PTR_BITS = 2;
+export const PARAM_SLOTS = CMD_SLOTS;
+const PTR_BITS = Math.log2(PARAM_SLOTS);
+if (!Number.isInteger(PTR_BITS)) throw new Error(`internal error: PARAM_SLOTS ${PARAM_SLOTS} is not a power of two`);
 
 // ---------------------------------------------------------------------------------------------
 // RTL view (used by generator/emit/rtl.ts through the feature seam)
@@ -159,11 +160,6 @@ export function outputStageRtl(o: ResolvedOutputStage | undefined, x: ArrayRtlCo
   const outMin = o.signed ? -(2 ** (B - 1)) : 0;
   const outMax = o.signed ? 2 ** (B - 1) - 1 : 2 ** B - 1;
   const sLit = (v: number) => (v < 0 ? `-${YW}'sd${-v}` : `${YW}'sd${v}`);
-  const allOnes = (b: number) => hexLit(b, (1n << BigInt(b)) - 1n);
-  const topOnly = (b: number) => hexLit(b, 1n << BigInt(b - 1));
-  const satValue = x.accSigned
-    ? `(sum_full[${A}] ? ${topOnly(A)} : ${hexLit(A, (1n << BigInt(A - 1)) - 1n)})`
-    : allOnes(A);
   const view: View = {
     header: x.header('out_stage.v.hbs'),
     module,
@@ -201,15 +197,10 @@ export function outputStageRtl(o: ResolvedOutputStage | undefined, x: ArrayRtlCo
     accExt: sx('acc', A),
     biasExt: sx('bias', A),
     saturate: x.saturate,
-    overflowExpr: x.accSigned ? `sum_full[${A}] ^ sum_full[${A - 1}]` : `sum_full[${A}]`,
-    satValue,
-    wrapUnused: !x.saturate,
-    accSigned: x.accSigned,
+    ...saturation(A, x.accSigned),
     negExpr: x.accSigned ? `s[${A - 1}]` : "1'b0",
     magExpr: x.accSigned ? `s[${A - 1}] ? (~s + ${A}'d1) : s` : 's',
-    pbBits: dec(PB),
     pbMsb: msb(PB),
-    rwBits: dec(RW),
     rwMsb: msb(RW),
     ywMsb: msb(YW),
     magPad: `${MULT_BITS}'d0`,

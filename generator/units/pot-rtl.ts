@@ -61,7 +61,7 @@ export function potRtl(
     actEncBits: A,
     wgtEncBits: WE,
     modules: [
-      identityPre(`${prefix}_act_pre`, 'a_i', 'a_enc_o', A, 'activation', header),
+      identityPre(prefix, 'act', A, header),
       {
         module: wgt,
         template: 'units/pot_wgt.v.hbs',

@@ -12,8 +12,8 @@
  * terms, so the RTL and the golden model agree on every weight, mapped or not.
  */
 import type { FromSchema } from 'json-schema-to-ts';
-import { operandRange } from './common.js';
-import { gridLevels, gridProductRange, nearestLevel } from './levels.js';
+import { operandRange, signedOp as S, unsignedOp as U } from './common.js';
+import { gridLevels, gridProductRange, gridWeightRules, nearestLevel } from './levels.js';
 import { POT_CUTS, potRtl } from './pot-rtl.js';
 import { defineUnit, type ProductRange, type UnitContext } from './types.js';
 
@@ -49,9 +49,6 @@ export function pot(p: Omit<PotParams, 'kind'> = {}): PotParams {
 /** APoT integer magnitudes, 4 bits (Li, Dong, Wang, ICLR 2020, levels ×48). */
 export const APOT_LEVELS = [0, 1, 2, 3, 4, 6, 8, 9, 12, 16, 18, 24, 32, 33, 36, 48] as const;
 
-/** Largest weight width the unit accepts (the weight edge is a table over all 2^W weights). */
-export const POT_MAX_WEIGHT_BITS = 10;
-
 /** The representable weight values for this precision, ascending: ± each level magnitude that lies in the weight's range. */
 export function potLevels(p: PotResolved, ctx: UnitContext): number[] {
   const r = operandRange(ctx.weight);
@@ -76,9 +73,6 @@ export function potRange(p: PotResolved, ctx: UnitContext): ProductRange {
   return gridProductRange(ctx.activation, potLevels(p, ctx));
 }
 
-const U = (bits: number) => ({ bits, signed: false });
-const S = (bits: number) => ({ bits, signed: true });
-
 export const potUnit = defineUnit({
   kind: 'pot',
   schema: potSchema,
@@ -95,15 +89,7 @@ export const potUnit = defineUnit({
     area: [{}, { levels: 'apot' }],
   },
   describe: (p: PotResolved) => (p.levels === 'apot' ? 'pot(levels=apot)' : 'pot'),
-  rules: (_p: PotResolved, ctx: UnitContext) =>
-    ctx.weight.bits > POT_MAX_WEIGHT_BITS
-      ? [
-          {
-            path: 'precision.weight.bits',
-            message: `at most ${POT_MAX_WEIGHT_BITS} with multiplier.kind "pot" (the weight edge is a table over every weight value)`,
-          },
-        ]
-      : [],
+  rules: (_p: PotResolved, ctx: UnitContext) => gridWeightRules('pot', ctx),
   mapWeight: (w: number, p: PotResolved, ctx: UnitContext) => potMapWeight(w, p, ctx),
   multiply: (a: number, w: number, p: PotResolved, ctx: UnitContext) => potMultiply(a, w, p, ctx),
   productRange: (p: PotResolved, ctx: UnitContext) => potRange(p, ctx),

@@ -23,7 +23,7 @@ export function ternaryRtl(
     actEncBits: A,
     wgtEncBits: 2,
     modules: [
-      identityPre(`${prefix}_act_pre`, 'a_i', 'a_enc_o', A, 'activation', header),
+      identityPre(prefix, 'act', A, header),
       {
         module: wgt,
         template: 'units/ternary_wgt.v.hbs',

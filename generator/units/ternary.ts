@@ -10,7 +10,7 @@
  * The RTL computes sign(w)·a for any weight that reaches it (threshold 0).
  */
 import type { FromSchema } from 'json-schema-to-ts';
-import { operandRange } from './common.js';
+import { operandRange, signedOp as S, unsignedOp as U } from './common.js';
 import { ternaryRtl } from './ternary-rtl.js';
 import { defineUnit, type ProductRange, type UnitContext } from './types.js';
 
@@ -62,9 +62,6 @@ export function ternaryRange(ctx: UnitContext): ProductRange {
   const hi = ctx.weight.signed ? Math.max(a.max, -a.min) : a.max;
   return { min: lo, max: hi };
 }
-
-const U = (bits: number) => ({ bits, signed: false });
-const S = (bits: number) => ({ bits, signed: true });
 
 export const ternaryUnit = defineUnit({
   kind: 'ternary',

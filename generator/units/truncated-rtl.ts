@@ -88,8 +88,8 @@ export function truncatedRtl(
     actEncBits: A,
     wgtEncBits: W,
     modules: [
-      identityPre(`${prefix}_act_pre`, 'a_i', 'a_enc_o', A, 'activation', header),
-      identityPre(`${prefix}_wgt_pre`, 'w_i', 'w_enc_o', W, 'weight', header),
+      identityPre(prefix, 'act', A, header),
+      identityPre(prefix, 'wgt', W, header),
       {
         module,
         template,

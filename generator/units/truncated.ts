@@ -9,6 +9,7 @@ import type { FromSchema } from 'json-schema-to-ts';
 import { frontEnd, maxMagnitude, rangeFromCore, signedProduct, unitRange } from './logcore.js';
 import { TRUNCATED_CUTS, truncatedRtl } from './truncated-rtl.js';
 import { defineUnit, type ProductRange, type UnitContext } from './types.js';
+import { signedOp as S, unsignedOp as U } from './common.js';
 
 export const truncatedSchema = {
   type: 'object',
@@ -95,9 +96,6 @@ function truncatedRange(p: TruncatedResolved, ctx: UnitContext): ProductRange {
     () => rangeFromCore(truncatedCoreBound(p, ctx), ctx, 'sign-magnitude'),
   );
 }
-
-const U = (bits: number) => ({ bits, signed: false });
-const S = (bits: number) => ({ bits, signed: true });
 
 export const truncatedUnit = defineUnit({
   kind: 'truncated',

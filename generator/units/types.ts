@@ -142,6 +142,13 @@ export interface UnitDef<
    */
   normalize?(p: Params, ctx: UnitContext, where: UnitWhere): Params;
   /**
+   * The normalized params as the config hash sees them. Optional: the params themselves. A unit
+   * whose params hold something that changes with the checkout but no output (the absolute path
+   * of an imported file) leaves it out, so the hash, and the RTL headers and register map that print
+   * it, are the same in every checkout.
+   */
+  hashed?(p: Params): unknown;
+  /**
    * The unit's RTL comes from the user (an imported circuit), so a command checks it against the
    * golden model on every input pair before first use (sim/external-check.ts).
    */

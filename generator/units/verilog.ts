@@ -53,3 +53,17 @@ export function resizeExpr(sig: string, bits: number, to: number): string {
 export function scaleExpr(expr: string, bits: number, k: number): string {
   return k === 1 ? expr : `(${expr} * ${lit(bits, k)})`;
 }
+
+/**
+ * Saturation of an `bits`-bit accumulator sum held in `sum_full` ([bits:0], one carry bit above):
+ * the overflow test and the value it saturates to (the signed bound matching the overflow's
+ * direction, or all ones unsigned). Shared by the accumulator adder and the output stage's bias add.
+ */
+export function saturation(bits: number, signed: boolean): { overflowExpr: string; satValue: string } {
+  const all = (1n << BigInt(bits)) - 1n;
+  if (!signed) return { overflowExpr: `sum_full[${bits}]`, satValue: hexLit(bits, all) };
+  return {
+    overflowExpr: `sum_full[${bits}] ^ sum_full[${bits - 1}]`,
+    satValue: `(sum_full[${bits}] ? ${hexLit(bits, 1n << BigInt(bits - 1))} : ${hexLit(bits, all >> 1n)})`,
+  };
+}

@@ -187,7 +187,6 @@ export function zeroSkipRtl(zs: ResolvedZeroSkip | undefined, x: ZeroSkipRtlCont
     wgtPreOutOs: on ? 'w_enc_u' : 'w_enc',
     incBits: dec(incBits),
     incMsb: msb(incBits),
-    rowTermsMsb: msb(R * incBits),
     colsMsb: msb(C),
     wcntBits: dec(wcntBits),
     wcntMsb: msb(wcntBits),

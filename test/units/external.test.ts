@@ -75,6 +75,11 @@ describe('an imported circuit', () => {
     // The resolved config resolves again to itself (synthesis and sim --rtl re-resolve it).
     const { hash: _hash, ...body } = c;
     expect(resolveConfig(structuredClone(body)).hash).toBe(c.hash);
+    // The same files in another folder (another checkout): the same hash, so the same RTL.
+    const other = await loadConfig(workspace({ verilog: 'mul8u_trunc.v', table: 'mul8u_trunc.c' }));
+    expect((other.multiplier as ExternalParams).verilog).not.toBe(m.verilog);
+    expect(other.hash).toBe(c.hash);
+    expect(emitRtl(other).map((f) => f.text)).toEqual(emitRtl(c).map((f) => f.text));
     writeFileSync(join(cfg, '..', 'mul8u_trunc.c'), readFileSync(join(cfg, '..', 'mul8u_trunc.c'), 'utf8') + '\n');
     expect((await loadConfig(cfg)).hash).not.toBe(c.hash);
   });
