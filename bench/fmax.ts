@@ -15,10 +15,10 @@
  * every run and table.md are written under --out (default /tmp/axgen-fmax); --resume takes the
  * runs already in --out (their fpga.json) instead of running them again. Not a test.
  */
-import { spawn } from 'node:child_process';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { runTool } from '../generator/infra/children.js';
 import { cutsOf, samplesOf, units } from '../generator/units/index.js';
 import type { UnitContext, UnitDef } from '../generator/units/types.js';
 
@@ -83,53 +83,27 @@ function written(r: Row): Record<string, unknown> {
   };
 }
 
-/** Process group of the running `axgen fpga`, stopped with the bench on SIGINT / SIGTERM. */
-let current: number | null = null;
-for (const sig of ['SIGINT', 'SIGTERM'] as const)
-  process.on(sig, () => {
-    if (current !== null)
-      try {
-        process.kill(-current, 'SIGKILL');
-      } catch {
-        /* already gone */
-      }
-    process.exit(130);
-  });
-
-/** Runs one `axgen fpga` in its own process group; stops the group after limitMs. */
-function runFpga(
+/**
+ * Runs one `axgen fpga` through runTool (its own process group, ended with the bench on Ctrl-C or
+ * SIGTERM); past limitMs its group gets SIGTERM, on which axgen ends its nextpnr and exits.
+ */
+async function runFpga(
   cfg: string,
   out: string,
   seed: number,
   verify: boolean,
 ): Promise<{ code: number | null; log: string }> {
-  return new Promise((done) => {
-    const args = ['tsx', 'generator/cli.ts', 'fpga', cfg, '--device', 'hx8k', '--clock', '70'];
-    args.push('--seed', String(seed), '--out', out, '--force', ...(verify ? [] : ['--no-verify']));
-    const p = spawn('npx', args, {
-      cwd: root,
-      env: { ...process.env, AXGEN_FROM_SOURCE: '1' },
-      detached: true,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    current = p.pid ?? null;
-    let log = '';
-    p.stdout.on('data', (d: Buffer) => (log += d.toString()));
-    p.stderr.on('data', (d: Buffer) => (log += d.toString()));
-    const timer = setTimeout(() => {
-      log += `\n[bench:fmax] stopped after ${limitMs / 1000} s\n`;
-      try {
-        process.kill(-p.pid!, 'SIGKILL');
-      } catch {
-        /* already gone */
-      }
-    }, limitMs);
-    p.on('close', (code) => {
-      current = null;
-      clearTimeout(timer);
-      done({ code, log });
-    });
+  const args = ['tsx', 'generator/cli.ts', 'fpga', cfg, '--device', 'hx8k', '--clock', '70'];
+  args.push('--seed', String(seed), '--out', out, '--force', ...(verify ? [] : ['--no-verify']));
+  const r = await runTool('npx', args, {
+    cwd: root,
+    env: { ...process.env, AXGEN_FROM_SOURCE: '1' },
+    timeout: limitMs,
   });
+  // A run stopped at the limit reports code null (counted as "timeout"), whatever it exited with.
+  if ('timedOut' in r && r.timedOut)
+    return { code: null, log: `${r.all ?? ''}\n[bench:fmax] stopped after ${limitMs / 1000} s\n` };
+  return { code: r.exitCode ?? -1, log: r.all ?? '' };
 }
 
 /**

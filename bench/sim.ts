@@ -12,6 +12,7 @@ import { resolveConfig } from '../generator/config/resolve.js';
 import { casesFor } from '../sim/cases.js';
 import { cosim } from '../sim/cosim.js';
 import { tool } from '../generator/infra/tools.js';
+import { markdownTable } from './table.js';
 
 const sizes = [4, 8, 16];
 const rows: string[][] = [];
@@ -84,9 +85,5 @@ const head = [
   'Verilator build cold / ccache',
   'outside sim (Icarus / Verilator)',
 ];
-const widths = head.map((h, k) => Math.max(h.length, ...rows.map((r) => r[k]!.length)));
-const line = (r: string[]) => `| ${r.map((x, k) => x.padEnd(widths[k]!)).join(' | ')} |`;
 console.log(`${(await tool('iverilog')).version}; ${(await tool('verilator')).version}`);
-console.log(line(head));
-console.log(`|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`);
-for (const r of rows) console.log(line(r));
+console.log(markdownTable(head, rows));

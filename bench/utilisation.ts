@@ -14,6 +14,7 @@ import { resolveConfig, type ResolvedConfig } from '../generator/config/resolve.
 import { gemmCycles, shapeOf } from '../generator/model/schedule.js';
 import { casesFor } from '../sim/cases.js';
 import { cosim } from '../sim/cosim.js';
+import { markdownTable } from './table.js';
 
 interface Shape {
   n: number;
@@ -104,11 +105,7 @@ const head = [
   'utilisation',
   'RTL (Verilator)',
 ];
-const width = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-const line = (r: string[]) => `| ${r.map((x, i) => x.padEnd(width[i]!)).join(' | ')} |`;
 console.log(`bench:utilisation ${new Date().toISOString().slice(0, 10)} (int8 exact, default maxK 1024, accDepth 64)`);
-console.log(line(head));
-console.log(`|${width.map((w) => '-'.repeat(w + 2)).join('|')}|`);
-for (const r of rows) console.log(line(r));
+console.log(markdownTable(head, rows));
 // A co-simulation whose counters disagree with the model is a verification failure (exit 4).
 if (failed > 0) process.exitCode = 4;

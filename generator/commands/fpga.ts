@@ -230,7 +230,10 @@ export const fpgaCommand: CommandModule<object, Args> = {
         await writeFileAtomically(jsonFile, json, { arg: '--json', force: argv.force, kind: 'fpga' });
       process.stdout.write(
         text +
-          `synthesis ${r.seconds.synth.toFixed(1)} s, place and route ${r.seconds.pnr.toFixed(1)} s${r.cacheHit ? ' (cached)' : ''} → ${out}/\n`,
+          (r.seconds.pnr === null
+            ? `synthesis ${r.seconds.synth.toFixed(1)} s${r.cacheHit ? ' (cached)' : ''}, place and route not run (the hard blocks overflow before placement)`
+            : `synthesis ${r.seconds.synth.toFixed(1)} s, place and route ${r.seconds.pnr.toFixed(1)} s${r.cacheHit ? ' (cached)' : ''}`) +
+          ` → ${out}/\n`,
       );
       for (const h of fitHints(r, {
         rows: c.array.rows,

@@ -42,7 +42,7 @@ export function formatMetrics(m: ErrorMetrics): string {
   ];
   const op = (o: { bits: number; signed: boolean }) => formatDesc(o.bits, o.signed);
   return (
-    `${m.unit}: a ${op(m.activation)} × w ${op(m.weight)}, ${set}\n` +
+    `${m.unit}: activation ${op(m.activation)} × weight ${op(m.weight)}, ${set}\n` +
     rows.map(([k, v]) => `  ${k.padEnd(26)}${v}`).join('\n') +
     `\n  worst case: a=${m.wcePair.a} w=${m.wcePair.w} → ${m.wcePair.approx} (exact ${m.wcePair.exact})\n`
   );

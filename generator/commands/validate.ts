@@ -27,7 +27,7 @@ export const validateCommand: CommandModule<object, Args> = {
       process.stdout.write(
         `✔ ${argv.config}: ${c.name} is valid (sha256:${c.hash.slice(0, 12)})\n` +
           `  ${c.array.rows}x${c.array.cols} ${c.dataflow}, ${unitLabel(c, d)}, ` +
-          `a ${d.aBits}-bit ${d.ctx.activation.signed ? 'signed' : 'unsigned'} × w ${d.wBits}-bit ${d.ctx.weight.signed ? 'signed' : 'unsigned'} → ` +
+          `activation ${d.aBits}-bit ${d.ctx.activation.signed ? 'signed' : 'unsigned'} × weight ${d.wBits}-bit ${d.ctx.weight.signed ? 'signed' : 'unsigned'} → ` +
           `${d.product.bits}-bit product, ${d.accBits}-bit accumulator (${c.precision.accumulator.overflow}), ${c.interface} interface\n`,
       );
     }, s.hash);

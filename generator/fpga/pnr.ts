@@ -120,9 +120,13 @@ export interface PnrResult {
   bitstream: string | null;
   /** Cache folder holding design.bin, report.json, yosys.log, nextpnr.log. */
   cacheDir: string;
+  /** Whether the place and route was a cache hit; the synthesis' when place and route did not run. */
   cacheHit: boolean;
-  /** Wall time of synthesis + place and route (0 on a cache hit… of this call). */
-  seconds: { synth: number; pnr: number };
+  /**
+   * Wall time of synthesis and of place and route (0 on a cache hit… of this call); pnr is null when
+   * place and route did not run (a hard-block overflow found before placement).
+   */
+  seconds: { synth: number; pnr: number | null };
 }
 
 export class PnrInputError extends Error {}
@@ -434,7 +438,7 @@ export async function placeAndRoute(req: PnrRequest): Promise<PnrResult> {
     bitstream: null,
     cacheDir: synth.dir,
     cacheHit: synth.hit,
-    seconds: { synth: synth.seconds, pnr: 0 },
+    seconds: { synth: synth.seconds, pnr: null as number | null },
   });
 
   const hard = hardBlockOverflow(synth.stat, dev);
@@ -517,12 +521,20 @@ export async function placeAndRouteSeeds(
   return { best, runs: runs.map((r) => (r === pick ? best : r)) };
 }
 
+/** What the DSP mapping did: `-dsp` asked for may still leave every multiplier in LUTs. */
+function dspMapping(r: PnrResult): string {
+  if (!r.dsp) return 'no DSP mapping';
+  return r.utilisation.mac16 > 0
+    ? 'multipliers on SB_MAC16'
+    : 'DSP mapping on (synth_ice40 -dsp), no multiplier mapped to SB_MAC16';
+}
+
 /** Human-readable summary of one result (the text report of `axgen fpga`). */
 export function formatPnr(r: PnrResult): string {
   const u = r.utilisation;
   const cap = (k: string) => (r.capacity[k] ? `/${r.capacity[k]!.available}` : '');
   const L = [
-    `${r.top} on iCE40 ${r.device} (${r.package}), clock constraint ${r.clockMHz} MHz, seed ${r.seed}${r.dsp ? ', multipliers on SB_MAC16' : ', no DSP mapping'}`,
+    `${r.top} on iCE40 ${r.device} (${r.package}), clock constraint ${r.clockMHz} MHz, seed ${r.seed}, ${dspMapping(r)}`,
     `harness: ${r.harness.description}`,
     `utilisation: LUT4 ${u.lut4}, carry ${u.carry}, FF ${u.ff}, BRAM ${u.bram}${cap('ICESTORM_RAM')}, SB_MAC16 ${u.mac16}${cap('ICESTORM_DSP')}, logic cells ${u.lc ?? '-'}${cap('ICESTORM_LC')}`,
   ];

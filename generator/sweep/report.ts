@@ -3,6 +3,7 @@
  * to SVG in Node by Vega (no browser, no canvas: text widths are Vega's estimate), inlined in the
  * HTML; Pareto-optimal points are ringed and joined by the dashed front line.
  */
+import { aOrAn } from '../infra/text.js';
 import { TARGET_DEFS } from '../estimate/targets.js';
 import { accuracyOf, areaOf, fmaxOf, mreOf, paretoGroup, type PointResult, type SweepResults } from './results.js';
 
@@ -83,7 +84,7 @@ function notes(r: SweepResults): string[] {
       'its own hierarchy kept. No optimisation crosses a module boundary, so the counts are a little above a flattened synthesis (measured +3 to +6.4 % LUT4 for 4×4 int8 arrays on ice40).',
     `Error metrics: EvoApproxLib conventions over all operand pairs when the operands have at most 20 bits together, else ` +
       `${r.sweep.metrics.samples} seeded pairs (seed ${r.sweep.metrics.seed}). MRE is over pairs with a non-zero exact product.`,
-    `Throughput: cycles of a ${r.sweep.gemm.m}×${r.sweep.gemm.k}×${r.sweep.gemm.n} GEMM from the cycle model, commands back to back; MACs/cycle = M·K·N / cycles.`,
+    `Throughput: cycles of ${aOrAn(r.sweep.gemm.m)} ${r.sweep.gemm.m}×${r.sweep.gemm.k}×${r.sweep.gemm.n} GEMM from the cycle model, commands back to back; MACs/cycle = M·K·N / cycles.`,
     r.sweep.placeAndRoute
       ? `fmax: nextpnr-ice40 on ${r.sweep.placeAndRoute.device} (clock constraint ${r.sweep.placeAndRoute.clockMHz} MHz, seed ${r.sweep.placeAndRoute.seed}) ` +
         'of the whole accelerator synthesized flat without DSPs inside the timing harness of generator/fpga (not hierarchical); a point that does not fit has no fmax.'
@@ -221,38 +222,37 @@ export async function renderSvg(spec: Record<string, unknown>): Promise<string> 
 
 const sizeOf = (p: PointResult) => (p.config ? `${p.config.array.rows}×${p.config.array.cols}` : '?');
 
+/** The points of one area-against-`figure` plot: every ok point with both figures, its Pareto mark from `pareto`. */
+function plotPoints(
+  ok: readonly PointResult[],
+  figure: (p: PointResult) => number,
+  pareto: 'areaMre' | 'areaAccuracy' | 'areaFmax',
+) {
+  return ok
+    .filter((p) => Number.isFinite(areaOf(p)) && Number.isFinite(figure(p)))
+    .map((p) => ({
+      x: figure(p),
+      y: areaOf(p),
+      unit: p.unit ?? '?',
+      size: sizeOf(p),
+      pareto: p.pareto?.[pareto] === true,
+      name: p.name,
+      group: paretoGroup(p),
+    }));
+}
+
 /** The plots of the report as SVG strings (area vs MRE; area vs accuracy and area vs fmax when any point has one). */
 export async function reportPlots(r: SweepResults): Promise<{ title: string; svg: string }[]> {
   const def = TARGET_DEFS[r.sweep.target];
   const ok = r.points.filter((p) => p.status === 'ok');
   const plots: { title: string; svg: string }[] = [];
   const areaTitle = `area (${def.areaUnit}, whole array, hierarchical)`;
-  const mre = ok
-    .filter((p) => Number.isFinite(areaOf(p)) && Number.isFinite(mreOf(p)))
-    .map((p) => ({
-      x: mreOf(p),
-      y: areaOf(p),
-      unit: p.unit ?? '?',
-      size: sizeOf(p),
-      pareto: p.pareto?.areaMre === true,
-      name: p.name,
-      group: paretoGroup(p),
-    }));
+  const mre = plotPoints(ok, mreOf, 'areaMre');
   if (mre.length > 0) {
     const title = 'Area vs mean relative error';
     plots.push({ title, svg: await renderSvg(plotSpec(title, 'MRE % (symlog)', areaTitle, mre, true)) });
   }
-  const acc = ok
-    .filter((p) => Number.isFinite(areaOf(p)) && Number.isFinite(accuracyOf(p)))
-    .map((p) => ({
-      x: accuracyOf(p),
-      y: areaOf(p),
-      unit: p.unit ?? '?',
-      size: sizeOf(p),
-      pareto: p.pareto?.areaAccuracy === true,
-      name: p.name,
-      group: paretoGroup(p),
-    }));
+  const acc = plotPoints(ok, accuracyOf, 'areaAccuracy');
   if (acc.length > 0) {
     const a = r.sweep.accuracy!;
     const title = 'Area vs top-1 accuracy';
@@ -263,17 +263,7 @@ export async function reportPlots(r: SweepResults): Promise<{ title: string; svg
       ),
     });
   }
-  const fm = ok
-    .filter((p) => Number.isFinite(areaOf(p)) && Number.isFinite(fmaxOf(p)))
-    .map((p) => ({
-      x: fmaxOf(p),
-      y: areaOf(p),
-      unit: p.unit ?? '?',
-      size: sizeOf(p),
-      pareto: p.pareto?.areaFmax === true,
-      name: p.name,
-      group: paretoGroup(p),
-    }));
+  const fm = plotPoints(ok, fmaxOf, 'areaFmax');
   if (fm.length > 0) {
     const title = `Area vs fmax (nextpnr-ice40, ${r.sweep.placeAndRoute?.device ?? ''})`;
     plots.push({ title, svg: await renderSvg(plotSpec(title, 'fmax MHz', areaTitle, fm, false)) });

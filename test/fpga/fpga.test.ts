@@ -166,6 +166,19 @@ describe('axgen fpga', () => {
     );
   });
 
+  it('a DSP overflow found before placement says place and route did not run (not "0.0 s (cached)")', async () => {
+    // 4×4 exact 8-bit PEs need 16 SB_MAC16 and the up5k has 8: refused after synthesis, before nextpnr.
+    const file = join(work, 'dsp.json');
+    const cfg = { ...tiny, name: 'dsp_over', interface: 'stream', array: { rows: 4, cols: 4, maxK: 16, accDepth: 8 } };
+    writeFileSync(file, JSON.stringify({ ...cfg, precision: { activation: { bits: 8 }, weight: { bits: 8 } } }));
+    const r = await axgen(['fpga', file, '--device', 'up5k', '--no-verify', '--out', join(work, 'dsp')]);
+    expect(r.exitCode, r.all).toBe(4);
+    expect(r.stdout).toMatch(/fits: NO — ICESTORM_DSP 16\/8/);
+    expect(r.stdout).toMatch(/, multipliers on SB_MAC16\n/);
+    expect(r.stdout).toMatch(/place and route not run \(the hard blocks overflow before placement\)/);
+    expect(r.stdout).not.toMatch(/place and route \d/);
+  });
+
   it('rejects a bad device or clock naming the argument, and writes nothing', async () => {
     const out = join(work, 'bad');
     const r = await axgen(['fpga', cfgFile, '--device', 'xc7a35t', '--out', out]);
