@@ -7,10 +7,15 @@
  *  - tracks it, and ends its whole group (the tool and whatever it started: make, the C++ compiler)
  *    with SIGTERM when axgen exits, whether normally, through process.exit, or on SIGTERM, SIGHUP or
  *    a SIGINT that no command handles itself.
+ * runToolSync is the one exception, for the caller that cannot wait (config resolution compiling an
+ * imported circuit's C model): it blocks, so the tool stays in axgen's process group and a Ctrl-C
+ * reaches both; it has a time limit and reports a program that cannot be started.
  * What no process can handle: a SIGKILL of axgen. Its tools are in their own groups, so they then
  * run to the end of their current job (seconds for Yosys on one design, up to the 10-minute limit for
  * a simulation) and exit; kill axgen with SIGTERM or Ctrl-C to stop them at once.
  */
+import { spawnSync } from 'node:child_process';
+
 const live = new Set<number>();
 let installed = false;
 
@@ -89,4 +94,36 @@ export async function runTool(cmd: string, args: readonly string[], o: ToolRunOp
     if (timer) clearTimeout(timer);
     if (pid !== undefined) live.delete(pid);
   }
+}
+
+/** What runToolSync returns: the exit, the output, and why a program did not run or finish. */
+export interface SyncToolResult {
+  exitCode: number | null;
+  signal: NodeJS.Signals | null;
+  /** stderr then stdout. */
+  all: string;
+  /** The program could not be started (not found, not executable): the error code, e.g. ENOENT. */
+  notStarted: string | null;
+  /** The time limit ended it (SIGKILL). */
+  timedOut: boolean;
+}
+
+/**
+ * Runs `cmd args` to its end, blocking (see the header: for synchronous callers only), with a time
+ * limit in milliseconds after which the program is killed.
+ */
+export function runToolSync(
+  cmd: string,
+  args: readonly string[],
+  o: { timeout: number; cwd?: string },
+): SyncToolResult {
+  const r = spawnSync(cmd, args, { encoding: 'utf8', timeout: o.timeout, killSignal: 'SIGKILL', cwd: o.cwd });
+  const code = (r.error as NodeJS.ErrnoException | undefined)?.code ?? null;
+  return {
+    exitCode: r.status,
+    signal: r.signal,
+    all: `${r.stderr ?? ''}${r.stdout ?? ''}`,
+    notStarted: code !== null && code !== 'ETIMEDOUT' ? code : null,
+    timedOut: code === 'ETIMEDOUT',
+  };
 }

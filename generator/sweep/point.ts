@@ -5,13 +5,12 @@
  * everything that determines these figures, so an unchanged point is never recomputed and an
  * interrupted sweep resumes where it stopped.
  */
-import { createHash } from 'node:crypto';
 import { readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { cached, contentKey, sourceHash } from '../infra/cache.js';
 import { tool } from '../infra/tools.js';
 import { derive } from '../config/derive.js';
-import { canonicalJson, type ResolvedConfig } from '../config/resolve.js';
+import { canonicalJson, configHash, type ResolvedConfig } from '../config/resolve.js';
 import { placeAndRoute } from '../fpga/pnr.js';
 import { errorMetrics, type ErrorMetrics } from '../metrics/metrics.js';
 import { schedule } from '../model/schedule.js';
@@ -82,10 +81,10 @@ export const POINT_FORMAT = 'axgen-sweep-point-1';
 
 /** sha256 of the config without its name and description (they only prefix module names and comments). */
 export function hardwareHash(c: ResolvedConfig): string {
-  const o: Record<string, unknown> = { ...c, name: SYNTH_NAME };
-  delete o.hash;
-  delete o.description;
-  return createHash('sha256').update(canonicalJson(o)).digest('hex');
+  // configHash: what the unit says its parameters hash as (an imported circuit's file contents, not
+  // its folder), so the cache is shared across checkouts.
+  const { hash: _hash, description: _description, ...body } = { ...c, name: SYNTH_NAME };
+  return configHash(body);
 }
 
 export function throughputOf(c: ResolvedConfig, gemm: { m: number; k: number; n: number }): Throughput {

@@ -23,7 +23,6 @@
  * validates the files.
  */
 import { createHash } from 'node:crypto';
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, extname, join, resolve } from 'node:path';
@@ -31,6 +30,7 @@ import type { FromSchema } from 'json-schema-to-ts';
 import { cacheRoot, contentKey } from '../infra/cache.js';
 import { ConfigError, type ConfigProblem } from '../infra/errors.js';
 import { ToolMissingError } from '../infra/tools.js';
+import { runToolSync } from '../infra/children.js';
 import { ROOT_DIR } from '../root.js';
 import { parseNpy } from '../data/npy.js';
 import { fromBits, toBits } from './common.js';
@@ -209,7 +209,7 @@ const MODEL_TIMEOUT_MS = 60_000;
 /**
  * Fills the table from a C model: compiled with $CC (default gcc) next to a driver, run once, the
  * result cached under .axgen-cache/external-table by the model's sha256, the function name and the
- * operand formats. Synchronous (spawnSync) because config resolution is: the golden model must be
+ * operand formats. Synchronous (infra/children.ts runToolSync) because config resolution is: the golden model must be
  * known when the product range is. A missing compiler is a ToolMissingError (exit 2); a model that
  * does not compile or run is bad input at `multiplier.table` (exit 1).
  */
@@ -217,37 +217,47 @@ function compileTable(p: ExternalParams, bytes: Buffer, ctx: UnitContext, source
   const fn = p.function ?? p.module;
   const n = 2 ** (ctx.activation.bits + ctx.weight.bits);
   const P = ctx.activation.bits + ctx.weight.bits;
-  const key = contentKey(['external-table v1', sha(bytes), fn, JSON.stringify([ctx.activation, ctx.weight])]);
+  const cc = process.env.CC || 'gcc';
+  // The table depends on the model, the driver that calls it, the operand formats and the compiler.
+  const key = contentKey(['external-table v2', sha(bytes), sha(Buffer.from(driverSource(fn, ctx))), cc]);
   const dir = join(cacheRoot(), 'external-table');
   const file = join(dir, `${key.slice(0, 24)}.i32`);
   if (!existsSync(file)) {
-    const cc = process.env.CC || 'gcc';
     const tmp = mkdtempSync(join(tmpdir(), 'axgen-cmodel-'));
     try {
       writeFileSync(join(tmp, 'driver.c'), driverSource(fn, ctx));
       const exe = join(tmp, 'model');
-      const c = spawnSync(cc, ['-O1', '-o', exe, join(tmp, 'driver.c'), resolve(p.table)], { encoding: 'utf8' });
-      if (c.error && (c.error as NodeJS.ErrnoException).code === 'ENOENT')
-        throw new ToolMissingError(cc, 'gcc', `needed to compile the C model ${p.table}; not found on PATH`);
-      if (c.status !== 0)
+      const c = runToolSync(cc, ['-O1', '-o', exe, join(tmp, 'driver.c'), resolve(p.table)], {
+        timeout: MODEL_TIMEOUT_MS,
+      });
+      if (c.notStarted)
+        throw new ToolMissingError(
+          cc,
+          'gcc',
+          `needed to compile the C model ${p.table}; ${c.notStarted === 'ENOENT' ? 'not found on PATH' : `cannot be started (${c.notStarted})`}${process.env.CC ? ' (from $CC)' : ''}`,
+        );
+      if (c.exitCode !== 0)
         fail(source, [
           {
             path: 'multiplier.table',
             expected: `a C model that compiles with ${cc} and defines uint64_t ${fn}(uint64_t B, uint64_t A)`,
-            received: JSON.stringify(`${c.stderr}${c.stdout}`.trim().split('\n').slice(0, 4).join(' | ')),
+            received: JSON.stringify(
+              c.timedOut
+                ? `${cc} still running after ${MODEL_TIMEOUT_MS / 1000} s`
+                : c.all.trim().split('\n').slice(0, 4).join(' | '),
+            ),
           },
         ]);
       const out = join(tmp, 'table.bin');
-      const r = spawnSync(exe, [out], { encoding: 'utf8', timeout: MODEL_TIMEOUT_MS });
-      if (r.status !== 0 || !existsSync(out))
+      const r = runToolSync(exe, [out], { timeout: MODEL_TIMEOUT_MS });
+      if (r.exitCode !== 0 || !existsSync(out))
         fail(source, [
           {
             path: 'multiplier.table',
             expected: `a C model that returns for every operand pair within ${MODEL_TIMEOUT_MS / 1000} s`,
-            received:
-              (r.error as NodeJS.ErrnoException | undefined)?.code === 'ETIMEDOUT'
-                ? `the model program still running after ${MODEL_TIMEOUT_MS / 1000} s (a loop that does not end?)`
-                : `the model program ended with ${r.signal ?? `status ${r.status}`}`,
+            received: r.timedOut
+              ? `the model program still running after ${MODEL_TIMEOUT_MS / 1000} s (a loop that does not end?)`
+              : `the model program ended with ${r.signal ?? `status ${r.exitCode}`}`,
           },
         ]);
       mkdirSync(dir, { recursive: true });
