@@ -120,7 +120,7 @@ export function infer(
       throw new ConfigError('input', [
         {
           path: `input "${i.name}"`,
-          expected: `a ${i.dtype} tensor of shape [${i.shape.join(',')}]`,
+          expected: `${/^[aeiou]/.test(i.dtype) ? 'an' : 'a'} ${i.dtype} tensor of shape [${i.shape.join(',')}]`,
           received: 'nothing',
         },
       ]);
@@ -128,7 +128,7 @@ export function infer(
       throw new ConfigError('input', [
         {
           path: `input "${i.name}"`,
-          expected: `a ${i.dtype} tensor of shape [${i.shape.join(',')}]`,
+          expected: `${/^[aeiou]/.test(i.dtype) ? 'an' : 'a'} ${i.dtype} tensor of shape [${i.shape.join(',')}]`,
           received: `${t.dtype} [${t.dims.join(',')}]`,
         },
       ]);

@@ -16,6 +16,7 @@
  *                                            config without outputStage.
  * Every problem names the layer, the config field, what it needs and what the config has.
  */
+import { aOrAn } from '../infra/text.js';
 import type { Derived } from '../config/derive.js';
 import type { ResolvedConfig } from '../config/resolve.js';
 import { bitsFor, operandRange } from '../units/common.js';
@@ -104,7 +105,7 @@ export function checkNetwork(net: Network, c: ResolvedConfig, d: Derived): Netwo
           issues.push({
             layer: name,
             path: want.bits !== d.out.bits ? 'outputStage.bits' : 'outputStage.signed',
-            needed: `a ${want.bits}-bit ${want.signed ? 'signed' : 'unsigned'} output (the layer outputs ${o.dtype})`,
+            needed: `${aOrAn(want.bits)} ${want.bits}-bit ${want.signed ? 'signed' : 'unsigned'} output (the layer outputs ${o.dtype})`,
             have: `${d.out.bits}-bit ${d.out.signed ? 'signed' : 'unsigned'}`,
           });
         const { min: accLo, max: accHi } = operandRange({ bits: d.accBits, signed: d.accSigned });

@@ -19,6 +19,7 @@
  * Counters: cnt_macs_o counts binary MACs, L per PE product (`macsPerProduct`), the masked tail
  * lanes of a partial last word included (the hardware sees words, not K).
  */
+import { aOrAn } from '../infra/text.js';
 import type { FromSchema } from 'json-schema-to-ts';
 import { binaryRtl } from './binary-rtl.js';
 import { defineUnit, type RuleIssue, type UnitContext } from './types.js';
@@ -127,7 +128,7 @@ export function binaryRules(ctx: UnitContext): RuleIssue[] {
   if (L > BINARY_MAX_LANES)
     out.push({
       path: 'precision.activation.bits',
-      message: `at most ${BINARY_MAX_LANES} lanes with multiplier.kind "binary" (a ${binaryWeightBits(BINARY_MAX_LANES)}-bit weight word)`,
+      message: `at most ${BINARY_MAX_LANES} lanes with multiplier.kind "binary" (${aOrAn(binaryWeightBits(BINARY_MAX_LANES))} ${binaryWeightBits(BINARY_MAX_LANES)}-bit weight word)`,
     });
   if (ctx.activation.signed)
     out.push({ path: 'precision.activation.signed', message: 'false with multiplier.kind "binary" (packed ±1 lanes)' });
@@ -139,7 +140,7 @@ export function binaryRules(ctx: UnitContext): RuleIssue[] {
   if (ctx.weight.bits !== binaryWeightBits(L))
     out.push({
       path: 'precision.weight.bits',
-      message: `${binaryWeightBits(L)} with multiplier.kind "binary" and ${L}-lane activations: ${L} lanes and a ${binaryCountBits(L)}-bit valid-lane count`,
+      message: `${binaryWeightBits(L)} with multiplier.kind "binary" and ${L}-lane activations: ${L} lanes and ${aOrAn(binaryCountBits(L))} ${binaryCountBits(L)}-bit valid-lane count`,
     });
   return out;
 }

@@ -3,6 +3,7 @@
  * unbias (half-LSB after truncation), bias compensation (MBM constant), signed operands in
  * sign-magnitude or one's complement.
  */
+import { aOrAn } from '../infra/text.js';
 import type { FromSchema } from 'json-schema-to-ts';
 import { defineUnit, type ProductRange, type RuleIssue, type UnitContext } from './types.js';
 import {
@@ -215,7 +216,7 @@ export const mitchellUnit = defineUnit({
     if (r.fractionBits > Ffull) {
       out.push({
         path: 'multiplier.fractionBits',
-        message: `at most ${Ffull} (N−1 with N = max(activation.bits, weight.bits) = ${Ffull + 1}): a ${Ffull + 1}-bit operand has only ${Ffull} fraction bits`,
+        message: `at most ${Ffull} (N−1 with N = max(activation.bits, weight.bits) = ${Ffull + 1}): ${aOrAn(Ffull + 1)} ${Ffull + 1}-bit operand has only ${Ffull} fraction bits`,
       });
       return out;
     }

@@ -25,6 +25,7 @@
  * The per-beat count is registered once and added on the next clock, so the counter is exact one
  * clock after the command's last activation beat, long before its last result.
  */
+import { aOrAn } from '../infra/text.js';
 import type { FromSchema } from 'json-schema-to-ts';
 import { operandRange } from './common.js';
 import { dec, extendExpr, msb, scaleExpr, ubits } from './verilog.js';
@@ -109,7 +110,7 @@ export function zeroSkipRules(zs: ZeroSkipConfig | undefined, ctx: UnitContext):
     if (t !== false && t > max)
       issues.push({
         path: `zeroSkip.${side}`,
-        message: `at most ${max}, the largest magnitude of a ${ctx[side].bits}-bit ${ctx[side].signed ? 'signed' : 'unsigned'} ${side} (a larger threshold skips every MAC the same way)`,
+        message: `at most ${max}, the largest magnitude of ${aOrAn(ctx[side].bits)} ${ctx[side].bits}-bit ${ctx[side].signed ? 'signed' : 'unsigned'} ${side} (a larger threshold skips every MAC the same way)`,
       });
   }
   return issues;
