@@ -56,14 +56,31 @@ export function argsAsTyped(args: readonly string[]): (argv: Record<string, unkn
         }) as Record<string, unknown>;
         const typed = raw[key];
         const text = Array.isArray(typed) ? typed[typed.length - 1] : typed;
-        if (typeof text === 'string') argv[key] = text;
+        if (typeof text === 'string') setBoth(argv, key, text);
       }
       for (const v of Array.isArray(value) ? value : [value]) {
         if (typeof v === 'string' && v !== '') paths.push({ option: label(key, args), path: v });
       }
     }
+    // A number option typed without a value (`--clock` last, or before another option) would get
+    // its default from yargs, or none, and pass silently: it becomes "", which the option's check
+    // refuses (a boolean flag has a boolean value, a string option is "" already).
+    args.forEach((tok, i) => {
+      const m = /^--([a-z][a-z0-9-]*)$/.exec(tok);
+      const next = args[i + 1];
+      const v = m ? argv[m[1]!] : null;
+      if (m && (next === undefined || next.startsWith('--')) && (typeof v === 'number' || v === undefined))
+        setBoth(argv, m[1]!, '');
+    });
     given = paths;
   };
+}
+
+/** Sets an option's value under its name and under yargs' camel-case alias (`pnr-time-limit`, `pnrTimeLimit`). */
+function setBoth(argv: Record<string, unknown>, key: string, value: unknown): void {
+  argv[key] = value;
+  const camel = key.replace(/-([a-z0-9])/g, (_, ch: string) => ch.toUpperCase());
+  if (camel !== key) argv[camel] = value;
 }
 
 /** Remembers the paths of a command run in-process (tests); the CLI does it through argsAsTyped. */

@@ -56,6 +56,9 @@ interface Args {
   force: boolean;
 }
 
+/** The longest --pnr-time-limit: Node's timer limit, 2^31 - 1 ms, in whole seconds. */
+const MAX_PNR_TIME_LIMIT_S = Math.floor((2 ** 31 - 1) / 1000);
+
 export const fpgaCommand: CommandModule<object, Args> = {
   command: USAGE.fpga.command,
   describe: USAGE.fpga.describe,
@@ -130,9 +133,10 @@ export const fpgaCommand: CommandModule<object, Args> = {
         process.stderr.write(`✖ ${seeds}\nNothing was written.\n`);
         return EXIT_USER;
       }
-      if (!(Number.isFinite(argv.pnrTimeLimit) && argv.pnrTimeLimit > 0)) {
+      // Node's timers hold at most 2^31 - 1 ms (about 24.8 days); a longer limit would fire at once.
+      if (!(Number.isFinite(argv.pnrTimeLimit) && argv.pnrTimeLimit > 0 && argv.pnrTimeLimit <= MAX_PNR_TIME_LIMIT_S)) {
         process.stderr.write(
-          `✖ --pnr-time-limit: expected a positive number of seconds, received ${show(argv.pnrTimeLimit)}\nNothing was written.\n`,
+          `✖ --pnr-time-limit: expected a number of seconds, 0 < s <= ${MAX_PNR_TIME_LIMIT_S}, received ${show(argv.pnrTimeLimit)}\nNothing was written.\n`,
         );
         return EXIT_USER;
       }

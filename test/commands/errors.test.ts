@@ -253,6 +253,23 @@ describe('arguments as typed', () => {
     );
     expect(c.text).toMatch(/^✖ <config> "c\.json": /);
   });
+
+  it('a camel-case alias gets the text too, and a number option typed without a value becomes "" (refused by its check, not defaulted)', () => {
+    const args = ['fpga', 'c.json', '--pnr-time-limit', '10s', '--clock', '--no-verify', '--seed'];
+    const argv: Record<string, unknown> = {
+      _: ['fpga'],
+      $0: 'axgen',
+      config: 'c.json',
+      'pnr-time-limit': NaN,
+      pnrTimeLimit: NaN,
+      clock: 50,
+      verify: false,
+      seed: undefined,
+      out: '',
+    };
+    argsAsTyped(args)(argv);
+    expect(argv).toMatchObject({ 'pnr-time-limit': '10s', pnrTimeLimit: '10s', clock: '', seed: '', verify: false });
+  });
 });
 
 describe('schema messages', () => {
