@@ -19,6 +19,8 @@ import { SYNTH_NAME, SYNTH_SCRIPT_VERSION, synthesisRtl, synthesize, type SynthR
 import type { Target } from '../estimate/targets.js';
 import { loadDataset, type LabeledImages } from '../data/dataset.js';
 import { runAccuracy } from '../inference/accuracy-run.js';
+import { loadNetwork } from '../inference/accuracy.js';
+import { networkConfigError } from '../onnx/check.js';
 import type { AccuracyFigure } from './spec.js';
 
 export interface Throughput {
@@ -148,6 +150,12 @@ export async function pointFigures(
   c: ResolvedConfig,
   o: PointOptions,
 ): Promise<{ figures: PointFigures; hit: boolean }> {
+  // A config that cannot run the sweep's network fails before its synthesis, not after (the same
+  // check as axgen accuracy; the message names the config field per layer).
+  if (o.accuracy) {
+    const { issues } = loadNetwork(o.accuracy.model, c);
+    if (issues.length > 0) throw networkConfigError(o.accuracy.model, c.name, issues);
+  }
   const key = await pointKey(c, o);
   const compute = async (dir: string) => {
     const [synth, fmax] = await Promise.all([

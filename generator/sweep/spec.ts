@@ -6,7 +6,7 @@
  */
 import { Ajv, type ValidateFunction } from 'ajv';
 import { createHash } from 'node:crypto';
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { dirname, resolve as resolvePath } from 'node:path';
 import { NAMED_DATASETS } from '../data/dataset.js';
 import { ConfigError, type ConfigProblem, formatProblem, show } from '../infra/errors.js';
@@ -248,7 +248,18 @@ function accuracyFigure(a: NonNullable<DefaultedSweep['accuracy']>, source: stri
       },
     ]);
   const named = NAMED_DATASETS.some((n) => n.name === a.dataset);
-  return { model, dataset: named ? a.dataset : resolvePath(dir, a.dataset), images: a.images };
+  const folder = resolvePath(dir, a.dataset);
+  // A mistyped name or a missing folder is refused before any point runs (the files in a folder are
+  // read, and checked, by the first point).
+  if (!named && !(existsSync(folder) && statSync(folder).isDirectory()))
+    throw new ConfigError(source, [
+      {
+        path: 'accuracy.dataset',
+        expected: `a dataset name (${NAMED_DATASETS.map((n) => n.name).join(', ')}) or a folder of IDX files (relative to the sweep file)`,
+        received: `${JSON.stringify(a.dataset)} (no such folder: ${folder})`,
+      },
+    ]);
+  return { model, dataset: named ? a.dataset : folder, images: a.images };
 }
 
 /** Loads and validates a sweep file (.ts default export or .json). */

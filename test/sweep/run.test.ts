@@ -88,7 +88,7 @@ describe('sweep runs', () => {
     expect(a.results.points[0]!.metrics!.mrePct).toBe(0);
     expect(a.results.points[1]!.metrics!.mrePct).toBeGreaterThan(0);
     const b = await runSweep(s1);
-    expect(b.stats).toMatchObject({ computed: 0, cached: 3 });
+    expect(b.stats).toMatchObject({ computed: 0, cached: 2 });
     expect(b.results).toEqual(a.results);
     // A renamed sweep reaches the same hardware: still cached. A new value computes one point.
     const s2 = await resolveSweep(spec({ 'multiplier.kind': ['exact', 'mitchell', 'ilm'] }, 'renamed'), 'spec.json');
@@ -277,6 +277,10 @@ describe('sweep runs', () => {
       };
       // The model path is relative to the sweep file; a missing one names accuracy.model.
       await expect(resolveSweep(written, 'spec.json')).rejects.toThrow(/accuracy\.model/);
+      // A mistyped dataset name is refused up front too, naming accuracy.dataset (not --dataset).
+      await expect(
+        resolveSweep({ ...written, accuracy: { ...written.accuracy, dataset: 'fashon' } }, 'examples/acc-sweep.json'),
+      ).rejects.toThrow(/accuracy\.dataset: expected a dataset name \(fashion-mnist\)/);
       const s = await resolveSweep(written, 'examples/acc-sweep.json');
       const a = await runSweep(s);
       expect(a.stats).toMatchObject({ points: 3, computed: 3, failed: 0 });
