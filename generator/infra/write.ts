@@ -174,7 +174,11 @@ export async function checkOutFolder(dir: string, opts: OutputOptions = {}): Pro
  */
 export async function checkOutFile(
   file: string,
-  opts: OutputOptions & { sameKind?: (old: string) => boolean },
+  opts: OutputOptions & {
+    sameKind?: (old: string) => boolean;
+    /** Why a file not recognised is refused, when "is not a report axgen wrote" would be wrong. */
+    foreignWhy?: string;
+  },
 ): Promise<'absent' | 'ours' | 'foreign'> {
   const arg = opts.arg ?? '--json';
   const target = resolve(file);
@@ -189,7 +193,7 @@ export async function checkOutFile(
   else if (!st.isFile()) why = 'is not a regular file';
   else if (st.size > 0) {
     const old = st.size <= 8 << 20 ? await readFile(target, 'utf8') : await head(target, 64 << 10);
-    if (!(opts.sameKind ?? (() => false))(old)) why = 'exists and is not a report axgen wrote';
+    if (!(opts.sameKind ?? (() => false))(old)) why = opts.foreignWhy ?? 'exists and is not a report axgen wrote';
   }
   if (why === undefined) return 'ours';
   if (st.isDirectory() || !opts.force) {

@@ -63,5 +63,13 @@ describe('quantize / accuracy / export-lut at the command line', () => {
     const ok = await runAxgen(['export-lut', 'examples/fashion-mitchell.ts', '--out', join(dir, 't.npy')]);
     expect(ok.exitCode).toBe(0);
     expect(readFileSync(join(dir, 't.npy')).subarray(0, 6).toString('latin1')).toBe('\x93NUMPY');
+    // A second run: an .npy carries no mark of its writer, and the refusal says so (not "not axgen's").
+    const again = await runAxgen(['export-lut', 'examples/fashion-mitchell.ts', '--out', join(dir, 't.npy')]);
+    expect(again.exitCode).toBe(1);
+    expect(again.all).toMatch(/carries no mark of its writer/);
+    // The AdaPT header starts with axgen's GENERATED line: writing it again replaces it.
+    const h = ['export-lut', 'examples/mitchell-int8.ts', '--format', 'adapt', '--out', join(dir, 'm.h')];
+    expect((await runAxgen(h)).exitCode).toBe(0);
+    expect((await runAxgen(h)).exitCode).toBe(0);
   });
 });
