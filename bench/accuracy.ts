@@ -37,7 +37,11 @@ const cfg = (multiplier: Record<string, unknown>, zeroSkip?: Record<string, unkn
     'bench',
   );
 
-/** PE LUT6 from the README's "Area of one PE" table (8-bit signed operands, shared encoders), or null when it is not listed there. */
+/**
+ * PE LUT6 from the README's "Area of one PE" table of 2026-11-30 (8-bit signed operands, shared
+ * encoders, single-bank PEs before command overlap), or null when it is not listed there. Copied, not
+ * measured: refresh from `npm run bench:unit-area` when that table is re-run in full.
+ */
 const UNITS: [Record<string, unknown>, number | null, Record<string, unknown>?][] = [
   [{ kind: 'exact' }, 202],
   [{ kind: 'mitchell', fractionBits: 3 }, null],
