@@ -162,7 +162,8 @@ module edge_int8_top (
   wire cmd_bad = (cmd_m_i == 7'd0) || (cmd_m_i > 7'd64) ||
                  (cmd_k_i == 11'd0) || (cmd_k_i > 11'd1024) ||
                  (cmd_n_i == 4'd0) || (cmd_n_i > 4'd8);
-  wire cmd_free = !ld_act_q && (inflight_q < 3'd4) && (!cmd_bad || (inflight_q == 3'd0));
+  wire slot_free = (inflight_q < 3'd4);  // slot acc_slot_q holds no accepted command
+  wire cmd_free  = !ld_act_q && slot_free && (!cmd_bad || (inflight_q == 3'd0));
   assign cmd_ready_o = cmd_free && adv;
   wire cmd_fire = cmd_valid_i && cmd_ready_o;
   wire cmd_take = cmd_fire && !cmd_bad;
@@ -256,7 +257,16 @@ module edge_int8_top (
     if (adv) begin
       now_d = now_q + 14'd1;
       if (busy_o) tot_cycles_d = tot_cycles_q + 32'd1;
-      // acceptance
+      // acceptance. While the loader is idle its registers follow the command ports, so that a
+      // command, when taken, is already in them: the handshake enables one flip-flop (ld_act),
+      // not the whole command (a short path from the ports; the loader reads none of them idle).
+      if (!ld_act_q) begin
+        ld_m_d = cmd_m_i;
+        ld_n_d = cmd_n_i;
+        ld_krem_d = cmd_k_i;
+        ld_first_d = 1'b1;
+        ld_slot_d = acc_slot_q;
+      end
       if (cmd_fire) begin
         err_d = cmd_bad;
         if (cmd_bad) begin
@@ -265,11 +275,6 @@ module edge_int8_top (
           done_d = 1'b1;
         end else begin
           ld_act_d = 1'b1;
-          ld_m_d = cmd_m_i;
-          ld_n_d = cmd_n_i;
-          ld_krem_d = cmd_k_i;
-          ld_first_d = 1'b1;
-          ld_slot_d = acc_slot_q;
           acc_slot_d = acc_slot_q + 2'd1;
         end
       end
@@ -391,7 +396,10 @@ module edge_int8_top (
         fd_slot_q[ld_bank_q] <= ld_slot_q;
       end
       if (inject) cmd_macs_q[cur_slot] <= cmd_macs_q[cur_slot] + {13'd0, mac_inc};
-      if (cmd_take) begin
+      // The next command's slot is prepared while it is free (no accepted command uses it):
+      // stamped every cycle, so that it holds the acceptance stamp once a command is taken,
+      // without the handshake enabling these registers.
+      if (slot_free) begin
         stamp_q[acc_slot_q] <= now_q + 14'd1;
         cmd_macs_q[acc_slot_q] <= 20'd0;
       end
