@@ -126,6 +126,7 @@ module edge_int8_top (
   reg [19:0] cmd_macs_q [0:3];
   reg [13:0] cnt_cycles_q;
   reg [19:0] cnt_macs_q;
+  reg        cnt_clr_q;    // the last command was refused: the counters read 0
   reg        done_q;
   reg        err_q;
   reg [31:0] tot_cycles_q;
@@ -144,8 +145,7 @@ module edge_int8_top (
   reg [1:0]  ready_q;     // bank holds a fold whose activations have not started
   // Fold descriptors, one per bank: written when the fold's first weight row loads.
   reg [6:0] fd_m_q [0:1];
-  reg [3:0] fd_n_q [0:1];
-  reg [3:0] fd_kv_q [0:1];  // rows holding real reduction elements
+  reg [6:0] fd_inc_q [0:1];  // real products of one beat: real rows × N
   reg [1:0] fd_first_q;
   reg [1:0] fd_last_q;
   reg [1:0] fd_slot_q [0:1];
@@ -162,7 +162,8 @@ module edge_int8_top (
   wire cmd_bad = (cmd_m_i == 7'd0) || (cmd_m_i > 7'd64) ||
                  (cmd_k_i == 11'd0) || (cmd_k_i > 11'd1024) ||
                  (cmd_n_i == 4'd0) || (cmd_n_i > 4'd8);
-  wire cmd_free = !ld_act_q && (inflight_q < 3'd4) && (!cmd_bad || (inflight_q == 3'd0));
+  wire slot_free = (inflight_q < 3'd4);  // slot acc_slot_q holds no accepted command
+  wire cmd_free  = !ld_act_q && slot_free && (!cmd_bad || (inflight_q == 3'd0));
   assign cmd_ready_o = cmd_free && adv;
   wire cmd_fire = cmd_valid_i && cmd_ready_o;
   wire cmd_take = cmd_fire && !cmd_bad;
@@ -183,8 +184,6 @@ module edge_int8_top (
 
   // ---- injector ----
   wire [6:0] cur_m     = fd_m_q[ibank_q];
-  wire [3:0] cur_n     = fd_n_q[ibank_q];
-  wire [3:0] cur_kv    = fd_kv_q[ibank_q];
   wire [1:0] cur_slot  = fd_slot_q[ibank_q];
   wire       inj_start = !inj_on_q && ready_q[ibank_q] && (fd_first_q[ibank_q] || (since_q >= SINCE_MIN));
   wire       inject    = inj_on_q || inj_start;
@@ -192,7 +191,9 @@ module edge_int8_top (
   wire [6:0] beat      = inj_start ? 7'd0 : idx_q;
   wire       beat_last = (beat == cur_m - 7'd1);
   assign tag_in = {cur_slot, beat, ibank_q, beat_last, fd_last_q[ibank_q], fd_first_q[ibank_q], inject};
-  wire [6:0] mac_inc = {3'd0, cur_kv} * {3'd0, cur_n};
+  // Computed when the fold's descriptor is written, not in the cycle its beats count.
+  wire [6:0] ld_inc  = {3'd0, ld_kv} * {3'd0, ld_n_q};
+  wire [6:0] mac_inc = fd_inc_q[ibank_q];
 
   // ---- results ----
   assign y_need = tags[TAP_Y*TAG_W + T_VALID] && tags[TAP_Y*TAG_W + T_LAST];
@@ -219,6 +220,7 @@ module edge_int8_top (
   reg [13:0] now_d;
   reg [13:0] cnt_cycles_d;
   reg [19:0] cnt_macs_d;
+  reg        cnt_clr_d;
   reg        done_d;
   reg        err_d;
   reg [31:0] tot_cycles_d;
@@ -249,6 +251,7 @@ module edge_int8_top (
     now_d = now_q;
     cnt_cycles_d = cnt_cycles_q;
     cnt_macs_d = cnt_macs_q;
+    cnt_clr_d = cnt_clr_q;
     done_d = 1'b0;
     err_d = err_q;
     tot_cycles_d = tot_cycles_q;
@@ -256,20 +259,24 @@ module edge_int8_top (
     if (adv) begin
       now_d = now_q + 14'd1;
       if (busy_o) tot_cycles_d = tot_cycles_q + 32'd1;
-      // acceptance
+      // acceptance. While the loader is idle its registers follow the command ports, so that a
+      // command, when taken, is already in them: the handshake enables one flip-flop (ld_act),
+      // not the whole command (a short path from the ports; the loader reads none of them idle).
+      if (!ld_act_q) begin
+        ld_m_d = cmd_m_i;
+        ld_n_d = cmd_n_i;
+        ld_krem_d = cmd_k_i;
+        ld_first_d = 1'b1;
+        ld_slot_d = acc_slot_q;
+      end
       if (cmd_fire) begin
         err_d = cmd_bad;
         if (cmd_bad) begin
-          cnt_cycles_d = 14'd0;
-          cnt_macs_d = 20'd0;
+          // (a refused command is taken only with nothing in flight: no cmd_end in this cycle)
+          cnt_clr_d = 1'b1;
           done_d = 1'b1;
         end else begin
           ld_act_d = 1'b1;
-          ld_m_d = cmd_m_i;
-          ld_n_d = cmd_n_i;
-          ld_krem_d = cmd_k_i;
-          ld_first_d = 1'b1;
-          ld_slot_d = acc_slot_q;
           acc_slot_d = acc_slot_q + 2'd1;
         end
       end
@@ -303,6 +310,7 @@ module edge_int8_top (
       if (cmd_end) begin
         cnt_cycles_d = now_q + 14'd1 - stamp_done;
         cnt_macs_d = macs_done;
+        cnt_clr_d = 1'b0;
         done_slot_d = done_slot_q + 2'd1;
         done_d = 1'b1;
       end
@@ -333,6 +341,7 @@ module edge_int8_top (
       now_q <= 14'd0;
       cnt_cycles_q <= 14'd0;
       cnt_macs_q <= 20'd0;
+      cnt_clr_q <= 1'b0;
       done_q <= 1'b0;
       err_q <= 1'b0;
       tot_cycles_q <= 32'd0;
@@ -358,6 +367,7 @@ module edge_int8_top (
       now_q <= now_d;
       cnt_cycles_q <= cnt_cycles_d;
       cnt_macs_q <= cnt_macs_d;
+      cnt_clr_q <= cnt_clr_d;
       done_q <= done_d;
       err_q <= err_d;
       tot_cycles_q <= tot_cycles_d;
@@ -373,8 +383,7 @@ module edge_int8_top (
       fd_last_q <= 2'b00;
       for (ri = 0; ri < 2; ri = ri + 1) begin
         fd_m_q[ri] <= 7'd0;
-        fd_n_q[ri] <= 4'd0;
-        fd_kv_q[ri] <= 4'd0;
+        fd_inc_q[ri] <= 7'd0;
         fd_slot_q[ri] <= 2'd0;
       end
       for (ri = 0; ri < 4; ri = ri + 1) begin
@@ -384,22 +393,25 @@ module edge_int8_top (
     end else if (adv) begin
       if (ld_start) begin
         fd_m_q[ld_bank_q] <= ld_m_q;
-        fd_n_q[ld_bank_q] <= ld_n_q;
-        fd_kv_q[ld_bank_q] <= ld_kv;
+        fd_inc_q[ld_bank_q] <= ld_inc;
         fd_first_q[ld_bank_q] <= ld_first_q;
         fd_last_q[ld_bank_q] <= ld_last;
         fd_slot_q[ld_bank_q] <= ld_slot_q;
       end
       if (inject) cmd_macs_q[cur_slot] <= cmd_macs_q[cur_slot] + {13'd0, mac_inc};
-      if (cmd_take) begin
+      // The next command's slot is prepared while it is free (no accepted command uses it):
+      // stamped every cycle, so that it holds the acceptance stamp once a command is taken,
+      // without the handshake enabling these registers.
+      if (slot_free) begin
         stamp_q[acc_slot_q] <= now_q + 14'd1;
         cmd_macs_q[acc_slot_q] <= 20'd0;
       end
     end
   end
 
-  assign cnt_cycles_o = cnt_cycles_q;
-  assign cnt_macs_o   = cnt_macs_q;
+  // Cleared by a refused command through one flag, not by the handshake enabling every counter bit.
+  assign cnt_cycles_o = cnt_clr_q ? 14'd0 : cnt_cycles_q;
+  assign cnt_macs_o   = cnt_clr_q ? 20'd0 : cnt_macs_q;
   assign done_o       = done_q;
   assign tot_cycles_o = tot_cycles_q;
   assign tot_macs_o   = tot_macs_q;
