@@ -9,3 +9,13 @@ export function aOrAn(n: number): 'a' | 'an' {
   while (x >= 1000) x = Math.floor(x / 1000);
   return String(x).startsWith('8') || x === 11 || x === 18 ? 'an' : 'a';
 }
+
+/**
+ * `desc` with its English article: "an 8-bit signed", "a 16-bit unsigned", "an unsigned": by
+ * {@link aOrAn} when it starts with a number, else by its first letter (a vowel takes "an").
+ */
+export function withArticle(desc: string): string {
+  const n = /^\d+/.exec(desc);
+  const article = n ? aOrAn(Number(n[0])) : /^[aeiou]/i.test(desc) ? 'an' : 'a';
+  return `${article} ${desc}`;
+}

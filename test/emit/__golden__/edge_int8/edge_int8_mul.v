@@ -4,7 +4,7 @@
 `resetall
 `default_nettype none
 
-// Exact multiplier: p_o = a * w for a 8-bit signed activation and a 8-bit signed weight,
+// Exact multiplier: p_o = a * w for an 8-bit signed activation and an 8-bit signed weight,
 // giving a 16-bit signed product. Written as one plain `*` of the operands at their own
 // widths and signedness, so FPGA synthesis maps it to a DSP block correctly.
 module edge_int8_mul (

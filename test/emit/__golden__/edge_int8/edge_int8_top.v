@@ -4,7 +4,7 @@
 `resetall
 `default_nettype none
 
-// edge_int8: a 8x8 weight-stationary systolic array with valid/ready streams.
+// edge_int8: an 8x8 weight-stationary systolic array with valid/ready streams.
 //
 // One command computes Y[M x N] = A[M x K] * W[K x N] for M <= 64, K <= 1024, N <= 8.
 // The reduction is cut into F = ceil(K/8) folds. For each fold the host sends 8 weight
