@@ -97,7 +97,8 @@ module edge_int8_top (
   // adv enables every register of the array, so it is one LUT level from flip-flops and the
   // ports: each need is a register holding its definition (the *_need_of functions below) on the
   // state of its cycle, computed from the next state (the _d signals) one cycle ahead, instead of
-  // the bank and descriptor muxes that define it sitting in front of that fan-out.
+  // the bank and descriptor muxes that define it sitting in front of that fan-out. Cycle behaviour is unchanged:
+  // test/emit/need-reg.test.ts proves by induction that each equals its definition in every cycle.
   wire adv;
   reg  a_need_q;  // an activation beat enters this cycle
   reg  w_need_q;  // a weight row loads this cycle
@@ -133,7 +134,7 @@ module edge_int8_top (
   wire [TAG_W-1:0] tag_in;
   reg  [223:0]     tag_q;                                         // tags of the last TAP_Y cycles, newest first
   wire [237:0]     tags  = {tag_q, tag_in};                       // tap j: tags[j*TAG_W +: TAG_W]
-  wire [223:0]     tag_d = adv ? {tag_q[209:0], tag_in} : tag_q;  // next tag_q: tap j >= 1 of the next cycle
+  wire [223:0]     tag_d = adv ? {tag_q[209:0], tag_in} : tag_q;  // next tag_q
   // Each tap reads some fields; together they read every bit.
   wire unused_tags = ^tags;
   always @(posedge clk_i) begin
@@ -170,7 +171,7 @@ module edge_int8_top (
   // Fold descriptors, one per bank: written when the fold's first weight row loads.
   reg [6:0] fd_m_q [0:1];
   reg [6:0] fd_inc_q [0:1];  // real products of one beat: real rows × N
-  reg [1:0] fd_first_q;      // (with the loader's registers: a_need_q reads its next value)
+  reg [1:0] fd_first_q;      // loaded with the loader's registers: a_need_d reads fd_first_d
   reg [1:0] fd_last_q;
   reg [1:0] fd_slot_q [0:1];
 
