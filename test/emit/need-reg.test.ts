@@ -14,6 +14,7 @@ import { describe, expect, it } from 'vitest';
 import { resolveConfig } from '../../generator/config/resolve.js';
 import { emitRtl, topModule } from '../../generator/emit/rtl.js';
 import { runTool } from '../../generator/infra/children.js';
+import { jobPool } from '../../generator/infra/pool.js';
 import { written, type Shape } from '../helpers/configs.js';
 
 /** Each need against its definition on the current state (the comments beside their uses). */
@@ -99,7 +100,8 @@ describe('registered needs equal their definitions in every cycle (Yosys inducti
         'dffunmap',
         `sat -tempinduct -prove-asserts -verify ${top}`,
       ].join('; ');
-      const r = await runTool('yosys', ['-p', script], { cwd: dir });
+      // Through the job pool, like every external tool in the tests (vitest.config.ts).
+      const r = await jobPool.run(() => runTool('yosys', ['-p', script], { cwd: dir }));
       const log = r.all ?? '';
       // Every check was imported, and the induction (not only a bounded base case) succeeded.
       expect(log.match(/Import proof for assert/g)?.length ?? 0).toBeGreaterThanOrEqual(checks[dataflow].length);
