@@ -94,27 +94,52 @@ module edge_int8_top (
   localparam [3:0]  SINCE_MIN = 4'd9;   // ROWS + 1: accumulating folds' spacing
 
   // ---- lockstep advance ----
+  // adv enables every register of the array, so it is one LUT level from flip-flops and the
+  // ports: each need is a register holding its definition (the *_need_of functions below) on the
+  // state of its cycle, computed from the next state (the _d signals) one cycle ahead, instead of
+  // the bank and descriptor muxes that define it sitting in front of that fan-out. Cycle behaviour is unchanged:
+  // test/emit/need-reg.test.ts proves by induction that each equals its definition in every cycle.
   wire adv;
-  wire a_need;  // an activation beat enters this cycle
-  wire w_need;  // a weight row loads this cycle
-  wire y_need;  // a result beat leaves this cycle
-  wire a_ok = !a_need || a_valid_i;
-  wire w_ok = !w_need || w_valid_i;
-  wire y_ok = !y_need || y_ready_i;
+  reg  a_need_q;  // an activation beat enters this cycle
+  reg  w_need_q;  // a weight row loads this cycle
+  reg  y_need_q;  // a result beat leaves this cycle
+  wire a_need = a_need_q;
+  wire w_need = w_need_q;
+  wire y_need = y_need_q;
+  wire a_ok   = !a_need || a_valid_i;
+  wire w_ok   = !w_need || w_valid_i;
+  wire y_ok   = !y_need || y_ready_i;
   assign adv = a_ok && w_ok && y_ok;
   assign a_ready_o = a_need && w_ok && y_ok;
   assign w_ready_o = w_need && a_ok && y_ok;
   assign y_valid_o = y_need && a_ok && w_ok;
 
+  // The needs' definitions. An activation beat enters: a fold's beats are entering, or the next
+  // fold (bank ibank) is loaded and may start: its command's first fold, or SINCE_MIN cycles after
+  // the previous fold started (accumulating folds' spacing).
+  function automatic a_need_of(input inj_on, input ready, input first, input [3:0] since);
+    a_need_of = inj_on || (ready && (first || (since >= SINCE_MIN)));
+  endfunction
+  // A weight row loads: a command's weights are loading, past the fold's first row, or into a bank
+  // that is free (not in use, or released by the fold whose last beat passes it).
+  function automatic w_need_of(input act, input [2:0] row, input inuse, input released);
+    w_need_of = act && ((row != 3'd0) || !inuse || released);
+  endfunction
+  // A result beat leaves: the tag at TAP_Y is a beat of its command's last fold.
+  function automatic y_need_of(input valid, input last);
+    y_need_of = valid && last;
+  endfunction
+
   // ---- tag line: one tag per cycle, shifted along with the activations ----
   wire [TAG_W-1:0] tag_in;
-  reg  [223:0]     tag_q;                   // tags of the last TAP_Y cycles, newest first
-  wire [237:0]     tags = {tag_q, tag_in};  // tap j: tags[j*TAG_W +: TAG_W]
+  reg  [223:0]     tag_q;                                         // tags of the last TAP_Y cycles, newest first
+  wire [237:0]     tags  = {tag_q, tag_in};                       // tap j: tags[j*TAG_W +: TAG_W]
+  wire [223:0]     tag_d = adv ? {tag_q[209:0], tag_in} : tag_q;  // next tag_q
   // Each tap reads some fields; together they read every bit.
   wire unused_tags = ^tags;
   always @(posedge clk_i) begin
     if (!rst_ni) tag_q <= 224'd0;
-    else if (adv) tag_q <= {tag_q[209:0], tag_in};
+    else tag_q <= tag_d;
   end
 
   // ---- command slots: per-command counters of the accepted, unfinished commands ----
@@ -146,7 +171,7 @@ module edge_int8_top (
   // Fold descriptors, one per bank: written when the fold's first weight row loads.
   reg [6:0] fd_m_q [0:1];
   reg [6:0] fd_inc_q [0:1];  // real products of one beat: real rows × N
-  reg [1:0] fd_first_q;
+  reg [1:0] fd_first_q;      // loaded with the loader's registers: a_need_d reads fd_first_d
   reg [1:0] fd_last_q;
   reg [1:0] fd_slot_q [0:1];
 
@@ -172,10 +197,8 @@ module edge_int8_top (
 
   // ---- loader ----
   // A fold's last beat passes its last column: its bank is free from the next cycle.
-  wire rel_now   = tags[TAP_REL*TAG_W + T_VALID] && tags[TAP_REL*TAG_W + T_LBEAT];
-  wire rel_bank  = tags[TAP_REL*TAG_W + T_BANK];
-  wire bank_free = !inuse_q[ld_bank_q] || (rel_now && (rel_bank == ld_bank_q));
-  assign w_need = ld_act_q && ((ld_row_q != 3'd0) || bank_free);
+  wire       rel_now  = tags[TAP_REL*TAG_W + T_VALID] && tags[TAP_REL*TAG_W + T_LBEAT];
+  wire       rel_bank = tags[TAP_REL*TAG_W + T_BANK];
   wire       w_fire   = w_need && adv;
   wire       ld_start = w_fire && (ld_row_q == 3'd0);
   wire       ld_end   = w_fire && (ld_row_q == WROW_LAST);
@@ -185,9 +208,8 @@ module edge_int8_top (
   // ---- injector ----
   wire [6:0] cur_m     = fd_m_q[ibank_q];
   wire [1:0] cur_slot  = fd_slot_q[ibank_q];
-  wire       inj_start = !inj_on_q && ready_q[ibank_q] && (fd_first_q[ibank_q] || (since_q >= SINCE_MIN));
-  wire       inject    = inj_on_q || inj_start;
-  assign a_need = inject;
+  wire       inject    = a_need;               // a_need_of(inj_on_q, ready_q[ibank_q], fd_first_q[ibank_q], since_q)
+  wire       inj_start = inject && !inj_on_q;  // the fold's first beat
   wire [6:0] beat      = inj_start ? 7'd0 : idx_q;
   wire       beat_last = (beat == cur_m - 7'd1);
   assign tag_in = {cur_slot, beat, ibank_q, beat_last, fd_last_q[ibank_q], fd_first_q[ibank_q], inject};
@@ -196,7 +218,7 @@ module edge_int8_top (
   wire [6:0] mac_inc = fd_inc_q[ibank_q];
 
   // ---- results ----
-  assign y_need = tags[TAP_Y*TAG_W + T_VALID] && tags[TAP_Y*TAG_W + T_LAST];
+  // y_need: y_need_of(tags[TAP_Y*TAG_W + T_VALID], tags[TAP_Y*TAG_W + T_LAST])
   // The last result beat of a command leaves.
   wire cmd_end = y_need && adv && tags[TAP_Y*TAG_W + T_LBEAT];
 
@@ -210,6 +232,7 @@ module edge_int8_top (
   reg        ld_bank_d;
   reg [1:0]  inuse_d;
   reg [1:0]  ready_d;
+  reg [1:0]  fd_first_d;
   reg        inj_on_d;
   reg        ibank_d;
   reg [6:0]  idx_d;
@@ -225,6 +248,9 @@ module edge_int8_top (
   reg        err_d;
   reg [31:0] tot_cycles_d;
   reg [31:0] tot_macs_d;
+  reg        a_need_d;
+  reg        w_need_d;
+  reg        y_need_d;
   // The oldest unfinished command's stamp and MAC count.
   wire [13:0] stamp_done = stamp_q[done_slot_q];
   wire [19:0] macs_done  = cmd_macs_q[done_slot_q];
@@ -241,6 +267,7 @@ module edge_int8_top (
     ld_bank_d = ld_bank_q;
     inuse_d = inuse_q;
     ready_d = ready_q;
+    fd_first_d = fd_first_q;
     inj_on_d = inj_on_q;
     ibank_d = ibank_q;
     idx_d = idx_q;
@@ -285,6 +312,7 @@ module edge_int8_top (
       if (ld_start) begin
         inuse_d[ld_bank_q] = 1'b1;
         ready_d[ld_bank_q] = 1'b1;
+        fd_first_d[ld_bank_q] = ld_first_q;
       end
       if (w_fire) ld_row_d = ld_end ? 3'd0 : ld_row_q + 3'd1;
       if (ld_end) begin
@@ -316,6 +344,12 @@ module edge_int8_top (
       end
       inflight_d = inflight_q + {2'd0, cmd_take} - {2'd0, cmd_end};
     end
+    // the next cycle's needs, by their definitions on the next state (tap j >= 1 is in tag_d)
+    a_need_d = a_need_of(inj_on_d, ready_d[ibank_d], fd_first_d[ibank_d], since_d);
+    w_need_d = w_need_of(ld_act_d, ld_row_d, inuse_d[ld_bank_d],
+                         tag_d[(TAP_REL-1)*TAG_W + T_VALID] && tag_d[(TAP_REL-1)*TAG_W + T_LBEAT] &&
+                         (tag_d[(TAP_REL-1)*TAG_W + T_BANK] == ld_bank_d));
+    y_need_d = y_need_of(tag_d[(TAP_Y-1)*TAG_W + T_VALID], tag_d[(TAP_Y-1)*TAG_W + T_LAST]);
   end
 
   // ---- registers ----
@@ -331,6 +365,7 @@ module edge_int8_top (
       ld_bank_q <= 1'b0;
       inuse_q <= 2'b00;
       ready_q <= 2'b00;
+      fd_first_q <= 2'b00;
       inj_on_q <= 1'b0;
       ibank_q <= 1'b0;
       idx_q <= 7'd0;
@@ -346,6 +381,9 @@ module edge_int8_top (
       err_q <= 1'b0;
       tot_cycles_q <= 32'd0;
       tot_macs_q <= 32'd0;
+      a_need_q <= 1'b0;  // the definitions on the reset state
+      w_need_q <= 1'b0;
+      y_need_q <= 1'b0;
     end else begin
       ld_act_q <= ld_act_d;
       ld_m_q <= ld_m_d;
@@ -357,6 +395,7 @@ module edge_int8_top (
       ld_bank_q <= ld_bank_d;
       inuse_q <= inuse_d;
       ready_q <= ready_d;
+      fd_first_q <= fd_first_d;
       inj_on_q <= inj_on_d;
       ibank_q <= ibank_d;
       idx_q <= idx_d;
@@ -372,6 +411,9 @@ module edge_int8_top (
       err_q <= err_d;
       tot_cycles_q <= tot_cycles_d;
       tot_macs_q <= tot_macs_d;
+      a_need_q <= a_need_d;
+      w_need_q <= w_need_d;
+      y_need_q <= y_need_d;
     end
   end
 
@@ -379,7 +421,6 @@ module edge_int8_top (
   integer ri;
   always @(posedge clk_i) begin
     if (!rst_ni) begin
-      fd_first_q <= 2'b00;
       fd_last_q <= 2'b00;
       for (ri = 0; ri < 2; ri = ri + 1) begin
         fd_m_q[ri] <= 7'd0;
@@ -394,7 +435,6 @@ module edge_int8_top (
       if (ld_start) begin
         fd_m_q[ld_bank_q] <= ld_m_q;
         fd_inc_q[ld_bank_q] <= ld_inc;
-        fd_first_q[ld_bank_q] <= ld_first_q;
         fd_last_q[ld_bank_q] <= ld_last;
         fd_slot_q[ld_bank_q] <= ld_slot_q;
       end

@@ -1,0 +1,114 @@
+/**
+ * The stream tops' registered needs (issue 11, "Timing"): a_need_q, w_need_q and y_need_q feed adv,
+ * which enables every register of the array, so they are flip-flops loaded with their definitions
+ * (the *_need_of functions of templates/top_ws.v.hbs and top_os.v.hbs) on the next state. This proves,
+ * by induction in Yosys (sat -tempinduct), that after any clock edge each register equals its
+ * definition on the current state: the behaviour of the combinational needs they replace, cycle for
+ * cycle. The checks are added to the emitted top before its endmodule; a wrong next-state term (say a
+ * tag tap off by one) fails the induction step.
+ */
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { resolveConfig } from '../../generator/config/resolve.js';
+import { emitRtl, topModule } from '../../generator/emit/rtl.js';
+import { runTool } from '../../generator/infra/children.js';
+import { jobPool } from '../../generator/infra/pool.js';
+import { written, type Shape } from '../helpers/configs.js';
+
+/** Each need against its definition on the current state (the comments beside their uses). */
+const checks = {
+  'weight-stationary': [
+    'a_need_q == a_need_of(inj_on_q, ready_q[ibank_q], fd_first_q[ibank_q], since_q)',
+    'w_need_q == w_need_of(ld_act_q, ld_row_q, inuse_q[ld_bank_q], rel_now && (rel_bank == ld_bank_q))',
+    'y_need_q == y_need_of(tags[TAP_Y*TAG_W + T_VALID], tags[TAP_Y*TAG_W + T_LAST])',
+  ],
+  'output-stationary': [
+    'a_need_q == a_need_of(inj_act_q, beat_last, hold_q)',
+    'y_need_q == y_need_of(drain_q, tags[TAP_D*TAG_W + T_VALID], tags[TAP_D*TAG_W + T_LAST])',
+  ],
+};
+
+/** The top with the checks, armed after the first clock edge (the invariant needs no reset). */
+function withChecks(top: string, dataflow: keyof typeof checks): string {
+  const at = top.lastIndexOf('endmodule');
+  expect(at).toBeGreaterThan(0);
+  const body = [
+    "  reg chk_q = 1'b0;",
+    "  always @(posedge clk_i) chk_q <= 1'b1;",
+    '  always @* if (chk_q) begin',
+    ...checks[dataflow].map((e) => `    assert (${e});`),
+    '  end',
+    '',
+  ].join('\n');
+  return top.slice(0, at) + body + top.slice(at);
+}
+
+type Extra = { zeroSkip?: unknown; pipeline?: unknown; outputStage?: unknown };
+const cases: [string, Shape & Extra][] = [
+  ['WS 2x3', { rows: 2, cols: 3, aBits: 4, wBits: 4, dataflow: 'weight-stationary' }],
+  ['OS 2x3', { rows: 2, cols: 3, aBits: 4, wBits: 4, dataflow: 'output-stationary' }],
+  [
+    'WS 3x2, PE pipeline stage, zero-skip, output stage',
+    {
+      rows: 3,
+      cols: 2,
+      aBits: 4,
+      wBits: 4,
+      dataflow: 'weight-stationary',
+      pipeline: { macc: 1 },
+      zeroSkip: { activation: 0, weight: 0 },
+      outputStage: { bits: 8, signed: true },
+    },
+  ],
+  [
+    'OS 3x2, PE pipeline stage, zero-skip, output stage',
+    {
+      rows: 3,
+      cols: 2,
+      aBits: 4,
+      wBits: 4,
+      dataflow: 'output-stationary',
+      pipeline: { macc: 1 },
+      zeroSkip: { activation: 0, weight: 0 },
+      outputStage: { bits: 8, signed: true },
+    },
+  ],
+];
+
+describe('registered needs equal their definitions in every cycle (Yosys induction)', () => {
+  it.each(cases)('%s', { timeout: 120_000 }, async (_label, s) => {
+    const w: Record<string, unknown> = written({ ...s, name: 'need_cfg' });
+    for (const k of ['zeroSkip', 'pipeline', 'outputStage'] as const) if (s[k] !== undefined) w[k] = s[k];
+    const c = resolveConfig(w, 'test');
+    const top = topModule(c);
+    const dataflow = s.dataflow ?? 'weight-stationary';
+    const dir = await mkdtemp(join(tmpdir(), 'axgen-need-'));
+    try {
+      const files = emitRtl(c);
+      expect(files.some((f) => f.name === `${top}.v`)).toBe(true);
+      for (const f of files) {
+        await writeFile(join(dir, f.name), f.name === `${top}.v` ? withChecks(f.text, dataflow) : f.text);
+      }
+      const script = [
+        `read_verilog -formal ${files.map((f) => f.name).join(' ')}`,
+        `prep -flatten -top ${top}`,
+        'memory_map',
+        'opt -fast',
+        'async2sync',
+        'dffunmap',
+        `sat -tempinduct -prove-asserts -verify ${top}`,
+      ].join('; ');
+      // Through the job pool, like every external tool in the tests (vitest.config.ts).
+      const r = await jobPool.run(() => runTool('yosys', ['-p', script], { cwd: dir }));
+      const log = r.all ?? '';
+      // Every check was imported, and the induction (not only a bounded base case) succeeded.
+      expect(log.match(/Import proof for assert/g)?.length ?? 0).toBeGreaterThanOrEqual(checks[dataflow].length);
+      expect(log).toMatch(/Induction step proven: SUCCESS!/);
+      expect(r.exitCode, log.slice(-2000)).toBe(0);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
