@@ -1,6 +1,7 @@
 /**
  * The README's fmax table (issue 11, "Timing"): `npm run bench:fmax [-- --seeds 1,2 --budget MIN
  * --limit SEC --out DIR --kinds exact,mitchell --verify --resume]` places and routes 4×4 int8 weight-stationary
+ * (a unit restricted to other formats, `samples.operands`: its first one, e.g. binary's lane words)
  * arrays with the stream top on an iCE40 hx8k, for every unit kind (its everyday parameter set,
  * `samples.regress[0]`) without pipelining and with its full pipeline (`pipeline.multiplier` = every
  * cut point the unit declares, `pipeline.macc` = 1), each with several nextpnr seeds; it prints a
@@ -17,7 +18,7 @@
  */
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import { runTool } from '../generator/infra/children.js';
 import { cutsOf, samplesOf, units } from '../generator/units/index.js';
 import type { UnitContext, UnitDef } from '../generator/units/types.js';
@@ -36,7 +37,7 @@ const kinds = arg('kinds', units.map((u) => u.kind).join(',')).split(',');
 const root = resolve(import.meta.dirname, '..');
 
 const S8 = { bits: 8, signed: true };
-const ctx: UnitContext = { activation: S8, weight: S8 };
+const S8_PAIR: UnitContext = { activation: S8, weight: S8 };
 
 interface Row {
   label: string;
@@ -44,6 +45,8 @@ interface Row {
   kind: string;
   params: Record<string, unknown>;
   pipeline: { multiplier: number; macc: 0 | 1 } | null;
+  /** int8 signed, or the unit's first `samples.operands` format (binary lanes, unsigned imported circuits). */
+  ctx: UnitContext;
   runs: { seed: number; fmax: number | null; lut4: number; carry: number; ff: number; path: string; note: string }[];
 }
 
@@ -53,18 +56,21 @@ function rows(): Row[] {
     const u = units.find((x) => x.kind === kind);
     if (!u) throw new Error(`--kinds: expected registered unit kinds, received "${kind}"`);
     const params = samplesOf(u).regress[0] ?? {};
+    const ctx: UnitContext = samplesOf(u).operands?.[0] ?? S8_PAIR;
     const n = cutsOf(u as unknown as UnitDef<string, object, unknown>, { kind: u.kind, ...params }, ctx).length;
     const short = u.kind.replace(/[^a-z0-9]/g, '');
+    // Files (an imported circuit's Verilog and table) by their names only.
     const desc = Object.entries(params)
-      .map(([k, v]) => `${k}=${JSON.stringify(v)}`)
+      .map(([k, v]) => `${k}=${typeof v === 'string' && v.includes('/') ? basename(v) : JSON.stringify(v)}`)
       .join(' ');
     const base = `${u.kind}${desc ? ` (${desc})` : ''}`;
-    out.push({ label: base, name: `fx_${short}`, kind: u.kind, params, pipeline: null, runs: [] });
+    out.push({ label: base, name: `fx_${short}`, kind: u.kind, params, ctx, pipeline: null, runs: [] });
     out.push({
       label: `${base}, pipeline multiplier=${n} macc=1`,
       name: `fx_${short}_p`,
       kind: u.kind,
       params,
+      ctx,
       pipeline: { multiplier: n, macc: 1 },
       runs: [],
     });
@@ -77,7 +83,7 @@ function written(r: Row): Record<string, unknown> {
     name: r.name,
     array: { rows: 4, cols: 4, maxK: 64, accDepth: 16 },
     dataflow: 'weight-stationary',
-    precision: { activation: { bits: 8 }, weight: { bits: 8 } },
+    precision: { activation: r.ctx.activation, weight: r.ctx.weight },
     multiplier: { kind: r.kind, ...r.params },
     ...(r.pipeline ? { pipeline: r.pipeline } : {}),
   };

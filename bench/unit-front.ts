@@ -2,7 +2,8 @@
  * axgen's own Pareto front of units: PE LUTs against MRE for every registered unit and every
  * parameter set it declares for the metrics and area benchmarks (`samples.metrics` ∪
  * `samples.area`, types.ts UnitSamples; the unit's default `share`), measured as issue 14 frames
- * it: 8-bit unsigned operands (or the formats a unit is restricted to, `samples.operands`), a
+ * it (multipliers only: units with `macsPerProduct`, i.e. binary, are left out): 8-bit unsigned
+ * operands (or the formats a unit is restricted to, `samples.operands`), a
  * weight-stationary PE with the exact-sum accumulator of K = 256 (24 bits for the exact unit),
  * Yosys 0.23 `synth_xilinx -nodsp` LUTs of the flattened PE plus the edge encoders amortised over
  * an 8×8 array ((8·act_pre + 8·wgt_pre) / 64 per PE); MRE over all 65,536 operand pairs
@@ -39,6 +40,9 @@ function frontConfigs(): ResolvedConfig[] {
   const out: ResolvedConfig[] = [];
   let i = 0;
   for (const u of units) {
+    // A unit that does several MACs per product (binary: L lanes of ±1) is not an 8-bit multiplier:
+    // its MRE, 0 against its own definition, says nothing on this plot's axis.
+    if (u.macsPerProduct) continue;
     const s = samplesOf(u);
     const seen = new Set<string>();
     const f = s.operands?.[0] ?? { activation: U8, weight: U8 };
