@@ -210,11 +210,15 @@ export interface ArrayRun {
   macs: number;
   /** Per GEMM layer: its M (rows of the GEMM) for one image. */
   rows: number[];
+  /** Exact-int8 predicted class of each image of the range, when asked for (arrayRun's `withExact`). */
+  exact?: Uint8Array;
 }
 
 /**
  * Runs the configured array over images [start, end): predictions, zero-skip counts, and the
- * per-layer error sums against exact int8 on the images with index < `layerImages`.
+ * per-layer error sums against exact int8 on the images with index < `layerImages`; with
+ * `withExact`, also exact int8's predictions of the range (what {@link exactPredictions} gives,
+ * from the same exact-int8 inference the layer errors use).
  */
 export function arrayRun(
   net: Network,
@@ -224,6 +228,7 @@ export function arrayRun(
   layerImages: number,
   tick: () => void = () => undefined,
   start = 0,
+  withExact = false,
 ): ArrayRun {
   const d = derive(c);
   const e = exactConfig(c);
@@ -231,6 +236,7 @@ export function arrayRun(
   const skip = skipTables(net, c, d);
   const sums = net.layers.map(() => ({ outputs: 0, sumAbs: 0, worst: 0, sumRel: 0, rels: 0, sig: 0, noise: 0 }));
   const predictions = new Uint8Array(end - start);
+  const exact = withExact ? new Uint8Array(end - start) : undefined;
   const rows = net.layers.map(() => 0);
   const index = new Map(net.layers.map((L, i) => [L, i]));
   let skipped = 0;
@@ -252,8 +258,9 @@ export function arrayRun(
       macs += l.macs;
       rows[index.get(l.layer)!] = l.M;
     }
-    if (i < layerImages) {
-      const x = infer(net, e, de, input).tensors;
+    const x = i < layerImages || exact ? infer(net, e, de, input).tensors : null;
+    if (exact) exact[i - start] = predict(net, x!);
+    if (x && i < layerImages) {
       net.layers.forEach((L, li) => {
         const a = r.tensors.get(L.output)!.data;
         const ex = x.get(L.output)!.data;
@@ -276,16 +283,19 @@ export function arrayRun(
     }
     tick();
   }
-  return { predictions, sums, skipped, macs, rows };
+  return { predictions, sums, skipped, macs, rows, ...(exact ? { exact } : {}) };
 }
 
 /** Runs over consecutive image ranges put together (shards of one run, in order). */
 export function mergeRuns(runs: ArrayRun[]): ArrayRun {
   const total = runs.reduce((a, r) => a + r.predictions.length, 0);
   const predictions = new Uint8Array(total);
+  const withExact = runs.every((r) => r.exact);
+  const exact = withExact ? new Uint8Array(total) : undefined;
   let o = 0;
   for (const r of runs) {
     predictions.set(r.predictions, o);
+    exact?.set(r.exact!, o);
     o += r.predictions.length;
   }
   const sums = runs[0]!.sums.map((_, li) => {
@@ -306,6 +316,7 @@ export function mergeRuns(runs: ArrayRun[]): ArrayRun {
     skipped: runs.reduce((a, r) => a + r.skipped, 0),
     macs: runs.reduce((a, r) => a + r.macs, 0),
     rows: runs.find((r) => r.predictions.length > 0)?.rows ?? runs[0]!.rows,
+    ...(exact ? { exact } : {}),
   };
 }
 
@@ -360,6 +371,8 @@ export interface ShardJob {
   start: number;
   end: number;
   layerImages: number;
+  /** Also exact int8's predictions of the range (ArrayRun.exact). */
+  withExact: boolean;
 }
 
 /** Images per shard below which a run stays in this process (a shard's start-up costs about half a second). */
@@ -372,10 +385,12 @@ export interface ParallelOptions {
   minShard?: number;
   /** Called once per image finished. */
   tick?: () => void;
+  /** Also exact int8's predictions (ArrayRun.exact), computed in the same processes. */
+  withExact?: boolean;
 }
 
 /**
- * The configured-array run over the first `n` images, split into consecutive ranges run by up to
+ * The configured-array run (and, with `o.withExact`, exact int8's predictions) over the first `n` images, split into consecutive ranges run by up to
  * `jobs` shard processes in parallel when each gets at least `minShard` images; else in this
  * process. A shard is a node process running accuracy-shard (with this process's loader flags),
  * started through runTool, so it is tracked and ended with axgen like every other tool, and it
@@ -394,7 +409,8 @@ export async function arrayRunParallel(
 ): Promise<ArrayRun> {
   const tick = o.tick ?? (() => undefined);
   const shards = Math.max(1, Math.min(o.jobs, Math.floor(n / Math.max(1, o.minShard ?? MIN_SHARD_IMAGES))));
-  if (shards < 2) return arrayRun(net, c, ds, n, layerImages, tick);
+  const withExact = o.withExact ?? false;
+  if (shards < 2) return arrayRun(net, c, ds, n, layerImages, tick, 0, withExact);
   const [{ fileURLToPath }, { runTool }, { jobPool }] = await Promise.all([
     import('node:url'),
     import('../infra/children.js'),
@@ -418,6 +434,7 @@ export async function arrayRunParallel(
         start,
         end,
         layerImages,
+        withExact,
       };
       return jobPool.run(async () => {
         const r = await runTool(process.execPath, [...process.execArgv, ...loader, entry], {
@@ -434,8 +451,16 @@ export async function arrayRunParallel(
             `accuracy shard ${s} (images ${start}..${end - 1}) ${r.exitCode === undefined ? 'could not start' : `exited ${r.exitCode}`}: ${err || r.message}`,
           );
         }
-        const out = JSON.parse(String(r.stdout)) as ArrayRun & { predictions: number[] };
-        return { ...out, predictions: Uint8Array.from(out.predictions) };
+        const out = JSON.parse(String(r.stdout)) as Omit<ArrayRun, 'predictions' | 'exact'> & {
+          predictions: number[];
+          exact?: number[];
+        };
+        const { exact, ...rest } = out;
+        return {
+          ...rest,
+          predictions: Uint8Array.from(out.predictions),
+          ...(exact ? { exact: Uint8Array.from(exact) } : {}),
+        };
       });
     }),
   );

@@ -3,7 +3,7 @@
  * predictions equal onnxruntime's, an exact array agrees with exact int8 everywhere with zero layer
  * error, an approximate array is measured (not equal), the zero-skip rate equals a brute-force
  * count, a second run comes from the cache, and the parallel path (shard processes) equals the
- * in-process run.
+ * in-process run, exact int8's predictions computed in the shards included.
  */
 import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -62,6 +62,8 @@ describe.skipIf(!hasData)('axgen accuracy (MLP, 300 images)', () => {
       layerImages: 50,
       floatModel: 'examples/models/fashion-mlp.onnx',
     });
+    // Nothing cached yet: exact int8 was computed (alongside the array run) and cached.
+    expect([e.cache.float, e.cache.exact, e.cache.array]).toEqual([false, false, false]);
     expect(e.report.agreement).toBe(1);
     expect(e.report.array.correct).toBe(e.report.exact.correct);
     for (const l of e.report.layers) expect([l.meanAbs, l.worstAbs, l.snrDb]).toEqual([0, 0, Infinity]);
@@ -118,6 +120,13 @@ describe.skipIf(!hasData)('axgen accuracy (MLP, 300 images)', () => {
     });
     expect(ticks).toBe(40);
     expect(Array.from(par.predictions)).toEqual(Array.from(one.predictions));
+    expect(par.exact).toBeUndefined();
+    // Exact int8's predictions computed in the shards (and in this process) equal exactPredictions.
+    const exactRef = Array.from(exactPredictions(net, mitchell, ds, 40));
+    const parEx = await arrayRunParallel(net, MODEL, mitchell, ds, 40, 25, { jobs: 2, minShard: 10, withExact: true });
+    expect(Array.from(parEx.exact!)).toEqual(exactRef);
+    expect(Array.from(parEx.predictions)).toEqual(Array.from(one.predictions));
+    expect(Array.from(arrayRun(net, mitchell, ds, 40, 25, undefined, 0, true).exact!)).toEqual(exactRef);
     expect([par.skipped, par.macs, par.rows]).toEqual([one.skipped, one.macs, one.rows]);
     const [a, b] = [finishLayers(net, par.sums), finishLayers(net, one.sums)];
     a.forEach((l, i) => {
