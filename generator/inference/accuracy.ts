@@ -14,8 +14,8 @@ import { agreement, argmax, top1Accuracy, type AccuracySummary } from '../data/a
 import { IMAGE_PIXELS, type LabeledImages } from '../data/dataset.js';
 import { checkNetwork, type NetworkIssue } from '../onnx/check.js';
 import { importModel, type GemmLayer, type Network } from '../onnx/import.js';
-import { decodeModel, intRange, sizeOf, type Tensor } from '../onnx/read.js';
-import { imageInput, prepareFloat, runFloat } from './float.js';
+import { decodeModel, intRange, sizeOf, toNum, type Tensor } from '../onnx/read.js';
+import { ConfigError } from '../infra/errors.js';
 import { infer, weightMat, type InferOptions } from './run.js';
 import { gemmCycles } from '../model/schedule.js';
 
@@ -139,19 +139,73 @@ function predict(net: Network, tensors: Map<string, Tensor>): number {
   return argmax(tensors.get(net.outputs[0]!.name)!.data);
 }
 
-/** Float model predictions for the first `n` images; `tick` after each. */
-export function floatPredictions(
+/** Images per ONNX Runtime run when the float model's batch dimension is free. */
+const FLOAT_BATCH = 250;
+
+/**
+ * Float model predictions (argmax of the first graph output) for the first `n` images, computed
+ * by ONNX Runtime (onnxruntime-node, CPU, one intra-op thread): the reference runtime for a float
+ * ONNX model, so the float accuracy is what a user's own ORT would give. The model's one graph input
+ * takes pixel / 255 in fp32, 784 values per image: a fixed shape (e.g. [1, 784] or [1, 1, 28, 28])
+ * runs one image per run; a free first (batch) dimension runs FLOAT_BATCH images per run. ORT is
+ * imported here, on first use, so that axgen's start-up does not load it. `tick` after each image.
+ * @throws ConfigError naming the file when it does not decode, its input is not a float tensor of
+ *   784 values per image, or ONNX Runtime cannot load or run it (with ORT's message)
+ */
+export async function floatPredictions(
   floatFile: string,
   ds: LabeledImages,
   n: number,
   tick: () => void = () => undefined,
-): Uint8Array {
-  const fm = prepareFloat(decodeModel(readFileSync(floatFile), floatFile), floatFile);
+): Promise<Uint8Array> {
+  const bytes = readFileSync(floatFile);
+  const g = decodeModel(bytes, floatFile).graph!;
+  const inits = new Set((g.initializer ?? []).map((t) => t.name));
+  const ins = (g.input ?? []).filter((i) => !inits.has(i.name));
+  const bad = (path: string, expected: string, received: string): never => {
+    throw new ConfigError(floatFile, [{ path, expected, received }]);
+  };
+  if (ins.length !== 1) bad('graph.input', 'one graph input (the image)', String(ins.length));
+  const inp = ins[0]!;
+  const tt = inp.type?.tensorType;
+  const dims = (tt?.shape?.dim ?? []).map((d) => (d.dimValue == null ? NaN : toNum(d.dimValue)));
+  const shape = `[${dims.map((d) => (Number.isNaN(d) ? '?' : d)).join(',')}]`;
+  if (tt?.elemType !== 1) bad(`input "${inp.name}"`, 'a float (fp32) tensor', `element type ${tt?.elemType ?? 'none'}`);
+  const batched = dims.length > 1 && Number.isNaN(dims[0]!) && dims.slice(1).every((d) => d > 0);
+  if (
+    !(batched || (dims.length > 0 && dims.every((d) => d > 0))) ||
+    sizeOf(batched ? dims.slice(1) : dims) !== IMAGE_PIXELS
+  )
+    bad(`input "${inp.name}"`, `${IMAGE_PIXELS} values per image (fixed dimensions, or a free first one)`, shape);
+  const ort = await import('onnxruntime-node');
+  let session: Awaited<ReturnType<typeof ort.InferenceSession.create>>;
+  try {
+    session = await ort.InferenceSession.create(bytes, { intraOpNumThreads: 1, interOpNumThreads: 1 });
+  } catch (e) {
+    return bad('(file)', 'a float ONNX model ONNX Runtime can load', (e as Error).message.split('\n')[0]!);
+  }
+  const outName = session.outputNames[0]!;
   const out = new Uint8Array(n);
-  for (let i = 0; i < n; i++) {
-    const t = runFloat(fm, imageInput(fm, ds.images, i * IMAGE_PIXELS));
-    out[i] = argmax(t.get(fm.outputs[0]!)!.data);
-    tick();
+  const per = batched ? FLOAT_BATCH : 1;
+  try {
+    for (let i0 = 0; i0 < n; i0 += per) {
+      const b = Math.min(per, n - i0);
+      const x = new Float32Array(b * IMAGE_PIXELS);
+      for (let j = 0; j < x.length; j++) x[j] = ds.images[i0 * IMAGE_PIXELS + j]! / 255;
+      const r = await session.run({
+        [inp.name!]: new ort.Tensor('float32', x, batched ? [b, ...dims.slice(1)] : dims),
+      });
+      const y = r[outName]!.data as Float32Array;
+      const classes = y.length / b;
+      for (let j = 0; j < b; j++) {
+        out[i0 + j] = argmax(y.subarray(j * classes, (j + 1) * classes));
+        tick();
+      }
+    }
+  } catch (e) {
+    return bad('(file)', 'a float ONNX model ONNX Runtime can run on the images', (e as Error).message.split('\n')[0]!);
+  } finally {
+    await session.release();
   }
   return out;
 }
