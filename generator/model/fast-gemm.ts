@@ -181,10 +181,12 @@ export function fastGemm(c: ResolvedConfig, d: Derived, A: Mat, W: Mat): Float64
     const intTable = K * pMax < 2 ** 31 ? plan.intTable : null;
     if (intTable && !stepClamp) {
       const acc = new Int32Array(N);
+      const kN = new Int32Array(K);
+      const av = new Int32Array(K);
       for (let m = 0; m < M; m++) {
         acc.fill(0);
-        if (plan.plain) plainRow(Ad, m * K, aMin, zeroRow, W.data, K, N, acc);
-        else intTableRow(Ad, m * K, aMin, wSpan, zeroRow, intTable, off, K, N, acc);
+        if (plan.plain) plainRow(Ad, m * K, aMin, zeroRow, W.data, K, N, acc, kN, av);
+        else intTableRow(Ad, m * K, aMin, wSpan, zeroRow, intTable, off, K, N, acc, kN, av);
         const yRow = m * N;
         for (let n = 0; n < N; n++) {
           const s = acc[n]!;
@@ -264,7 +266,34 @@ function weightOffsets(W: Mat, wMin: number, wr: { min: number; max: number }): 
  * on its own. The int32 ones are called only when no partial sum can leave ±2^31 (K·max|p| < 2^31).
  */
 
-/** Products a·w computed (the table equals a·w on every pair): Math.imul is exact below 2^31. */
+/**
+ * The k of row aRow of A whose table row is not all zeros, in ascending order: kN[j] = k·N (the
+ * start of W's row k) and av[j] = A[aRow + k] − aMin. Returns how many.
+ */
+function liveKs(
+  Ad: Int32Array,
+  aRow: number,
+  aMin: number,
+  zeroRow: Uint8Array,
+  K: number,
+  N: number,
+  kN: Int32Array,
+  av: Int32Array,
+): number {
+  let j = 0;
+  for (let k = 0; k < K; k++) {
+    const ai = Ad[aRow + k]! - aMin;
+    if (zeroRow[ai] === 1) continue;
+    kN[j] = k * N;
+    av[j++] = ai;
+  }
+  return j;
+}
+
+/**
+ * Products a·w computed (the table equals a·w on every pair): Math.imul is exact below 2^31.
+ * Four k at a time (one load and store of the running sum per four products), then the rest.
+ */
 function plainRow(
   Ad: Int32Array,
   aRow: number,
@@ -274,16 +303,37 @@ function plainRow(
   K: number,
   N: number,
   acc: Int32Array,
+  kN: Int32Array,
+  av: Int32Array,
 ): void {
-  for (let k = 0; k < K; k++) {
-    const a = Ad[aRow + k]!;
-    if (zeroRow[a - aMin] === 1) continue;
-    const wk = k * N;
-    for (let n = 0; n < N; n++) acc[n] = (acc[n]! + Math.imul(a, Wd[wk + n]!)) | 0;
+  const live = liveKs(Ad, aRow, aMin, zeroRow, K, N, kN, av);
+  let j = 0;
+  for (; j + 3 < live; j += 4) {
+    const a0 = av[j]! + aMin;
+    const a1 = av[j + 1]! + aMin;
+    const a2 = av[j + 2]! + aMin;
+    const a3 = av[j + 3]! + aMin;
+    const w0 = kN[j]!;
+    const w1 = kN[j + 1]!;
+    const w2 = kN[j + 2]!;
+    const w3 = kN[j + 3]!;
+    for (let n = 0; n < N; n++)
+      acc[n] =
+        (acc[n]! +
+          Math.imul(a0, Wd[w0 + n]!) +
+          Math.imul(a1, Wd[w1 + n]!) +
+          Math.imul(a2, Wd[w2 + n]!) +
+          Math.imul(a3, Wd[w3 + n]!)) |
+        0;
+  }
+  for (; j < live; j++) {
+    const a0 = av[j]! + aMin;
+    const w0 = kN[j]!;
+    for (let n = 0; n < N; n++) acc[n] = (acc[n]! + Math.imul(a0, Wd[w0 + n]!)) | 0;
   }
 }
 
-/** Products read from the int32 table. */
+/** Products read from the int32 table, four k at a time as in plainRow. */
 function intTableRow(
   Ad: Int32Array,
   aRow: number,
@@ -295,13 +345,33 @@ function intTableRow(
   K: number,
   N: number,
   acc: Int32Array,
+  kN: Int32Array,
+  av: Int32Array,
 ): void {
-  for (let k = 0; k < K; k++) {
-    const ai = Ad[aRow + k]! - aMin;
-    if (zeroRow[ai] === 1) continue;
-    const t = ai * wSpan;
-    const wk = k * N;
-    for (let n = 0; n < N; n++) acc[n] = (acc[n]! + table[t + off[wk + n]!]!) | 0;
+  const live = liveKs(Ad, aRow, aMin, zeroRow, K, N, kN, av);
+  let j = 0;
+  for (; j + 3 < live; j += 4) {
+    const t0 = av[j]! * wSpan;
+    const t1 = av[j + 1]! * wSpan;
+    const t2 = av[j + 2]! * wSpan;
+    const t3 = av[j + 3]! * wSpan;
+    const w0 = kN[j]!;
+    const w1 = kN[j + 1]!;
+    const w2 = kN[j + 2]!;
+    const w3 = kN[j + 3]!;
+    for (let n = 0; n < N; n++)
+      acc[n] =
+        (acc[n]! +
+          table[t0 + off[w0 + n]!]! +
+          table[t1 + off[w1 + n]!]! +
+          table[t2 + off[w2 + n]!]! +
+          table[t3 + off[w3 + n]!]!) |
+        0;
+  }
+  for (; j < live; j++) {
+    const t0 = av[j]! * wSpan;
+    const w0 = kN[j]!;
+    for (let n = 0; n < N; n++) acc[n] = (acc[n]! + table[t0 + off[w0 + n]!]!) | 0;
   }
 }
 
