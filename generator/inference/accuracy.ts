@@ -237,7 +237,7 @@ export function exactPredictions(
   const de = derive(e);
   const out = new Uint8Array(n);
   for (let i = 0; i < n; i++) {
-    out[i] = predict(net, infer(net, e, de, inputOf(net, ds, i)).tensors);
+    out[i] = predict(net, infer(net, e, de, inputOf(net, ds, i), { liveOnly: true }).tensors);
     tick();
   }
   return out;
@@ -296,7 +296,7 @@ export function arrayRun(
   let skipped = 0;
   let macs = 0;
   // Skipped products counted on the centred activations each GEMM ran (its im2col rows for a Conv).
-  const countSkips: InferOptions = {};
+  const countSkips: InferOptions = { liveOnly: true };
   if (skip.size > 0)
     countSkips.onGemm = (L, gemms) => {
       const st = skip.get(L)!;
@@ -312,7 +312,7 @@ export function arrayRun(
       macs += l.macs;
       rows[index.get(l.layer)!] = l.M;
     }
-    const x = i < layerImages || exact ? infer(net, e, de, input).tensors : null;
+    const x = i < layerImages || exact ? infer(net, e, de, input, { liveOnly: true }).tensors : null;
     if (exact) exact[i - start] = predict(net, x!);
     if (x && i < layerImages) {
       net.layers.forEach((L, li) => {

@@ -67,6 +67,14 @@ export interface InferOptions {
    * outputs and the following steps run on them.
    */
   stageOutputs?: (layer: GemmLayer, batch: number) => Float64Array | undefined;
+  /**
+   * Skip the host steps whose output nothing needs: neither a graph output nor read (directly or
+   * through other steps) by a graph output or a GEMM layer (e.g. a DequantizeLinear of a layer's
+   * output that only the float graph would read). Every GEMM layer still runs; result.tensors
+   * then lacks the skipped steps' tensors. What `axgen accuracy` uses: its runs read the graph
+   * output and the layers' outputs only.
+   */
+  liveOnly?: boolean;
 }
 
 /** One GEMM a layer ran: centred activations and the golden accumulators (see InferOptions.onGemm). */
@@ -141,7 +149,9 @@ export function infer(
     if (!t) throw new Error(`internal error: tensor "${n}" not computed`);
     return t;
   };
+  const live = opts.liveOnly ? liveSteps(net) : null;
   for (const s of net.steps) {
+    if (live && !live.has(s)) continue;
     if (s.kind === 'gemm') {
       const { out, run } = runGemm(
         s.layer,
@@ -164,6 +174,26 @@ export function infer(
     }
   }
   return { tensors: T, layers };
+}
+
+const liveCache = new WeakMap<Network, Set<Step>>();
+
+/** The steps a graph output or a GEMM layer needs (every GEMM step included), see InferOptions.liveOnly. */
+function liveSteps(net: Network): Set<Step> {
+  let live = liveCache.get(net);
+  if (live) return live;
+  live = new Set();
+  const needed = new Set(net.outputs.map((o) => o.name));
+  for (let i = net.steps.length - 1; i >= 0; i--) {
+    const s = net.steps[i]!;
+    const [input, output] = s.kind === 'gemm' ? [s.layer.input, s.layer.output] : [s.input, s.output];
+    if (s.kind === 'gemm' || needed.has(output)) {
+      live.add(s);
+      needed.add(input);
+    }
+  }
+  liveCache.set(net, live);
+  return live;
 }
 
 /** im2col of an NCHW input, centred on the zero point: rows (b, oy, ox), columns (ci, i, j). */

@@ -83,6 +83,23 @@ describe.skipIf(!hasData)('axgen accuracy (MLP, 300 images)', () => {
     expect(again.report).toEqual(m.report);
   });
 
+  it('liveOnly inference (what the accuracy runs use) gives the same graph output and layer outputs, skipping dead steps', async () => {
+    const ds = await loadDataset('fashion-mnist', 'test');
+    const cnn = 'examples/models/fashion-cnn-int8.onnx';
+    const { net } = loadNetwork(cnn, exact);
+    const d = derive(exact);
+    for (let i = 0; i < 3; i++) {
+      const x = Float64Array.from(ds.images.subarray(i * 784, (i + 1) * 784), (p) => Math.fround(p / 255));
+      const input = new Map([['input', { dtype: 'float' as const, dims: [1, 1, 28, 28], data: x }]]);
+      const all = infer(net, exact, d, input).tensors;
+      const live = infer(net, exact, d, input, { liveOnly: true }).tensors;
+      for (const name of [...net.outputs.map((o) => o.name), ...net.layers.map((L) => L.output)])
+        expect(live.get(name)).toEqual(all.get(name));
+      // the DequantizeLinear steps only the float graph reads were skipped
+      expect(live.size).toBeLessThan(all.size);
+    }
+  });
+
   it('the zero-skip rate equals a brute-force count over every product of two images', async () => {
     const ds = await loadDataset('fashion-mnist', 'test');
     const { net } = loadNetwork(MODEL, mitchell);
