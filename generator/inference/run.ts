@@ -379,10 +379,30 @@ function pool(s: Extract<Step, { kind: 'maxpool' | 'avgpool' }>, x: Tensor): Ten
   const OH = Math.floor((H + g.pads[0] + g.pads[2] - g.dilations[0] * (g.kernel[0] - 1) - 1) / g.strides[0]) + 1;
   const OW = Math.floor((W + g.pads[1] + g.pads[3] - g.dilations[1] * (g.kernel[1] - 1) - 1) / g.strides[1]) + 1;
   const data = new Float64Array(B * C * OH * OW);
+  if (s.kind === 'maxpool') {
+    // The maximum alone (padding never wins: it is not a value).
+    for (let bc = 0; bc < B * C; bc++)
+      for (let oy = 0; oy < OH; oy++)
+        for (let ox = 0; ox < OW; ox++) {
+          let best = -Infinity;
+          for (let i = 0; i < g.kernel[0]; i++) {
+            const y = oy * g.strides[0] - g.pads[0] + i * g.dilations[0];
+            if (y < 0 || y >= H) continue;
+            for (let j = 0; j < g.kernel[1]; j++) {
+              const xx = ox * g.strides[1] - g.pads[1] + j * g.dilations[1];
+              if (xx < 0 || xx >= W) continue;
+              const v = x.data[(bc * H + y) * W + xx]!;
+              if (v > best) best = v;
+            }
+          }
+          data[(bc * OH + oy) * OW + ox] = best;
+        }
+    return { dtype: x.dtype, dims: [B, C, OH, OW], data };
+  }
+  // AveragePool: fp32 sum, divided by the count (with or without the padding, count_include_pad).
   for (let bc = 0; bc < B * C; bc++)
     for (let oy = 0; oy < OH; oy++)
       for (let ox = 0; ox < OW; ox++) {
-        let best = -Infinity;
         let sum = 0;
         let count = 0;
         for (let i = 0; i < g.kernel[0]; i++)
@@ -394,11 +414,10 @@ function pool(s: Extract<Step, { kind: 'maxpool' | 'avgpool' }>, x: Tensor): Ten
               continue;
             }
             const v = x.data[(bc * H + y) * W + xx]!;
-            if (v > best) best = v;
             sum = Math.fround(sum + v);
             count++;
           }
-        data[(bc * OH + oy) * OW + ox] = s.kind === 'maxpool' ? best : Math.fround(sum / count);
+        data[(bc * OH + oy) * OW + ox] = Math.fround(sum / count);
       }
   return { dtype: x.dtype, dims: [B, C, OH, OW], data };
 }

@@ -164,12 +164,15 @@ export function fastGemm(c: ResolvedConfig, d: Derived, A: Mat, W: Mat): Float64
   const { aMin, wMin, wSpan, table, zeroRow } = plan;
   const ar = operandRange(d.ctx.activation);
   const wr = operandRange(d.ctx.weight);
-  for (let i = 0; i < A.data.length; i++) {
-    const a = A.data[i]!;
-    if (a < ar.min || a > ar.max)
-      throw new RangeError(`fastGemm: activation ${a} outside the configured ${ar.min}..${ar.max}`);
-  }
   const Ad = A.data;
+  const intTable = table && !stepClamp && K * pMax < 2 ** 31 ? plan.intTable : null;
+  // The int32 loops check each activation as they list a row's live k; the others here.
+  if (!intTable)
+    for (let i = 0; i < Ad.length; i++) {
+      const a = Ad[i]!;
+      if (a < ar.min || a > ar.max)
+        throw new RangeError(`fastGemm: activation ${a} outside the configured ${ar.min}..${ar.max}`);
+    }
   if (table && zeroRow) {
     // Row by row of A, k ascending, each k adding a_k's products with row k of W into the N
     // running sums (every sum still runs k ascending, as the array adds them). The table's row
@@ -178,8 +181,7 @@ export function fastGemm(c: ResolvedConfig, d: Derived, A: Mat, W: Mat): Float64
     // zero-skip skips) adds nothing, so its k is passed over: exact, since adding 0 to a sum
     // inside the accumulator's range changes nothing, even when it is clamped after each step.
     const off = weightOffsets(W, wMin, wr);
-    const intTable = K * pMax < 2 ** 31 ? plan.intTable : null;
-    if (intTable && !stepClamp) {
+    if (intTable) {
       const acc = new Int32Array(N);
       const kN = new Int32Array(K);
       const av = new Int32Array(K);
@@ -268,7 +270,8 @@ function weightOffsets(W: Mat, wMin: number, wr: { min: number; max: number }): 
 
 /**
  * The k of row aRow of A whose table row is not all zeros, in ascending order: kN[j] = k·N (the
- * start of W's row k) and av[j] = A[aRow + k] − aMin. Returns how many.
+ * start of W's row k) and av[j] = A[aRow + k] − aMin. Returns how many. RangeError for an
+ * activation outside the table's rows (the configured range).
  */
 function liveKs(
   Ad: Int32Array,
@@ -283,6 +286,10 @@ function liveKs(
   let j = 0;
   for (let k = 0; k < K; k++) {
     const ai = Ad[aRow + k]! - aMin;
+    if (!(ai >= 0 && ai < zeroRow.length))
+      throw new RangeError(
+        `fastGemm: activation ${ai + aMin} outside the configured ${aMin}..${aMin + zeroRow.length - 1}`,
+      );
     if (zeroRow[ai] === 1) continue;
     kN[j] = k * N;
     av[j++] = ai;
