@@ -118,7 +118,8 @@ export async function runAccuracy(
   const exactEntry = cachedEntry('accuracy-exact', exactKey);
   let exactPred: Uint8Array | null = exactEntry
     ? new Uint8Array(await readFile(join(exactEntry, 'predictions.bin')))
-    : ((await exactInFlight.get(exactKey)) ?? null);
+    : // another run's failure is not this one's: it then computes them itself
+      ((await exactInFlight.get(exactKey)?.catch(() => null)) ?? null);
   const exactHit = exactPred !== null;
   let report: AccuracyReport | undefined;
   const key = contentKey([
