@@ -14,8 +14,8 @@ import { agreement, argmax, top1Accuracy, type AccuracySummary } from '../data/a
 import { IMAGE_PIXELS, type LabeledImages } from '../data/dataset.js';
 import { checkNetwork, type NetworkIssue } from '../onnx/check.js';
 import { importModel, type GemmLayer, type Network } from '../onnx/import.js';
-import { decodeModel, intRange, sizeOf, type Tensor } from '../onnx/read.js';
-import { imageInput, prepareFloat, runFloat } from './float.js';
+import { decodeModel, intRange, sizeOf, toNum, type Tensor } from '../onnx/read.js';
+import { ConfigError } from '../infra/errors.js';
 import { infer, weightMat, type InferOptions } from './run.js';
 import { gemmCycles } from '../model/schedule.js';
 
@@ -139,19 +139,73 @@ function predict(net: Network, tensors: Map<string, Tensor>): number {
   return argmax(tensors.get(net.outputs[0]!.name)!.data);
 }
 
-/** Float model predictions for the first `n` images; `tick` after each. */
-export function floatPredictions(
+/** Images per ONNX Runtime run when the float model's batch dimension is free. */
+const FLOAT_BATCH = 250;
+
+/**
+ * Float model predictions (argmax of the first graph output) for the first `n` images, computed
+ * by ONNX Runtime (onnxruntime-node, CPU, one intra-op thread): the reference runtime for a float
+ * ONNX model, so the float accuracy is what a user's own ORT would give. The model's one graph input
+ * takes pixel / 255 in fp32, 784 values per image: a fixed shape (e.g. [1, 784] or [1, 1, 28, 28])
+ * runs one image per run; a free first (batch) dimension runs FLOAT_BATCH images per run. ORT is
+ * imported here, on first use, so that axgen's start-up does not load it. `tick` after each image.
+ * @throws ConfigError naming the file when it does not decode, its input is not a float tensor of
+ *   784 values per image, or ONNX Runtime cannot load or run it (with ORT's message)
+ */
+export async function floatPredictions(
   floatFile: string,
   ds: LabeledImages,
   n: number,
   tick: () => void = () => undefined,
-): Uint8Array {
-  const fm = prepareFloat(decodeModel(readFileSync(floatFile), floatFile), floatFile);
+): Promise<Uint8Array> {
+  const bytes = readFileSync(floatFile);
+  const g = decodeModel(bytes, floatFile).graph!;
+  const inits = new Set((g.initializer ?? []).map((t) => t.name));
+  const ins = (g.input ?? []).filter((i) => !inits.has(i.name));
+  const bad = (path: string, expected: string, received: string): never => {
+    throw new ConfigError(floatFile, [{ path, expected, received }]);
+  };
+  if (ins.length !== 1) bad('graph.input', 'one graph input (the image)', String(ins.length));
+  const inp = ins[0]!;
+  const tt = inp.type?.tensorType;
+  const dims = (tt?.shape?.dim ?? []).map((d) => (d.dimValue == null ? NaN : toNum(d.dimValue)));
+  const shape = `[${dims.map((d) => (Number.isNaN(d) ? '?' : d)).join(',')}]`;
+  if (tt?.elemType !== 1) bad(`input "${inp.name}"`, 'a float (fp32) tensor', `element type ${tt?.elemType ?? 'none'}`);
+  const batched = dims.length > 1 && Number.isNaN(dims[0]!) && dims.slice(1).every((d) => d > 0);
+  if (
+    !(batched || (dims.length > 0 && dims.every((d) => d > 0))) ||
+    sizeOf(batched ? dims.slice(1) : dims) !== IMAGE_PIXELS
+  )
+    bad(`input "${inp.name}"`, `${IMAGE_PIXELS} values per image (fixed dimensions, or a free first one)`, shape);
+  const ort = await import('onnxruntime-node');
+  let session: Awaited<ReturnType<typeof ort.InferenceSession.create>>;
+  try {
+    session = await ort.InferenceSession.create(bytes, { intraOpNumThreads: 1, interOpNumThreads: 1 });
+  } catch (e) {
+    return bad('(file)', 'a float ONNX model ONNX Runtime can load', (e as Error).message.split('\n')[0]!);
+  }
+  const outName = session.outputNames[0]!;
   const out = new Uint8Array(n);
-  for (let i = 0; i < n; i++) {
-    const t = runFloat(fm, imageInput(fm, ds.images, i * IMAGE_PIXELS));
-    out[i] = argmax(t.get(fm.outputs[0]!)!.data);
-    tick();
+  const per = batched ? FLOAT_BATCH : 1;
+  try {
+    for (let i0 = 0; i0 < n; i0 += per) {
+      const b = Math.min(per, n - i0);
+      const x = new Float32Array(b * IMAGE_PIXELS);
+      for (let j = 0; j < x.length; j++) x[j] = ds.images[i0 * IMAGE_PIXELS + j]! / 255;
+      const r = await session.run({
+        [inp.name!]: new ort.Tensor('float32', x, batched ? [b, ...dims.slice(1)] : dims),
+      });
+      const y = r[outName]!.data as Float32Array;
+      const classes = y.length / b;
+      for (let j = 0; j < b; j++) {
+        out[i0 + j] = argmax(y.subarray(j * classes, (j + 1) * classes));
+        tick();
+      }
+    }
+  } catch (e) {
+    return bad('(file)', 'a float ONNX model ONNX Runtime can run on the images', (e as Error).message.split('\n')[0]!);
+  } finally {
+    await session.release();
   }
   return out;
 }
@@ -183,7 +237,7 @@ export function exactPredictions(
   const de = derive(e);
   const out = new Uint8Array(n);
   for (let i = 0; i < n; i++) {
-    out[i] = predict(net, infer(net, e, de, inputOf(net, ds, i)).tensors);
+    out[i] = predict(net, infer(net, e, de, inputOf(net, ds, i), { liveOnly: true }).tensors);
     tick();
   }
   return out;
@@ -210,11 +264,15 @@ export interface ArrayRun {
   macs: number;
   /** Per GEMM layer: its M (rows of the GEMM) for one image. */
   rows: number[];
+  /** Exact-int8 predicted class of each image of the range, when asked for (arrayRun's `withExact`). */
+  exact?: Uint8Array;
 }
 
 /**
  * Runs the configured array over images [start, end): predictions, zero-skip counts, and the
- * per-layer error sums against exact int8 on the images with index < `layerImages`.
+ * per-layer error sums against exact int8 on the images with index < `layerImages`; with
+ * `withExact`, also exact int8's predictions of the range (what {@link exactPredictions} gives,
+ * from the same exact-int8 inference the layer errors use).
  */
 export function arrayRun(
   net: Network,
@@ -224,6 +282,7 @@ export function arrayRun(
   layerImages: number,
   tick: () => void = () => undefined,
   start = 0,
+  withExact = false,
 ): ArrayRun {
   const d = derive(c);
   const e = exactConfig(c);
@@ -231,12 +290,13 @@ export function arrayRun(
   const skip = skipTables(net, c, d);
   const sums = net.layers.map(() => ({ outputs: 0, sumAbs: 0, worst: 0, sumRel: 0, rels: 0, sig: 0, noise: 0 }));
   const predictions = new Uint8Array(end - start);
+  const exact = withExact ? new Uint8Array(end - start) : undefined;
   const rows = net.layers.map(() => 0);
   const index = new Map(net.layers.map((L, i) => [L, i]));
   let skipped = 0;
   let macs = 0;
   // Skipped products counted on the centred activations each GEMM ran (its im2col rows for a Conv).
-  const countSkips: InferOptions = {};
+  const countSkips: InferOptions = { liveOnly: true };
   if (skip.size > 0)
     countSkips.onGemm = (L, gemms) => {
       const st = skip.get(L)!;
@@ -252,8 +312,9 @@ export function arrayRun(
       macs += l.macs;
       rows[index.get(l.layer)!] = l.M;
     }
-    if (i < layerImages) {
-      const x = infer(net, e, de, input).tensors;
+    const x = i < layerImages || exact ? infer(net, e, de, input, { liveOnly: true }).tensors : null;
+    if (exact) exact[i - start] = predict(net, x!);
+    if (x && i < layerImages) {
       net.layers.forEach((L, li) => {
         const a = r.tensors.get(L.output)!.data;
         const ex = x.get(L.output)!.data;
@@ -276,16 +337,19 @@ export function arrayRun(
     }
     tick();
   }
-  return { predictions, sums, skipped, macs, rows };
+  return { predictions, sums, skipped, macs, rows, ...(exact ? { exact } : {}) };
 }
 
 /** Runs over consecutive image ranges put together (shards of one run, in order). */
 export function mergeRuns(runs: ArrayRun[]): ArrayRun {
   const total = runs.reduce((a, r) => a + r.predictions.length, 0);
   const predictions = new Uint8Array(total);
+  const withExact = runs.every((r) => r.exact);
+  const exact = withExact ? new Uint8Array(total) : undefined;
   let o = 0;
   for (const r of runs) {
     predictions.set(r.predictions, o);
+    exact?.set(r.exact!, o);
     o += r.predictions.length;
   }
   const sums = runs[0]!.sums.map((_, li) => {
@@ -306,6 +370,7 @@ export function mergeRuns(runs: ArrayRun[]): ArrayRun {
     skipped: runs.reduce((a, r) => a + r.skipped, 0),
     macs: runs.reduce((a, r) => a + r.macs, 0),
     rows: runs.find((r) => r.predictions.length > 0)?.rows ?? runs[0]!.rows,
+    ...(exact ? { exact } : {}),
   };
 }
 
@@ -360,6 +425,8 @@ export interface ShardJob {
   start: number;
   end: number;
   layerImages: number;
+  /** Also exact int8's predictions of the range (ArrayRun.exact). */
+  withExact: boolean;
 }
 
 /** Images per shard below which a run stays in this process (a shard's start-up costs about half a second). */
@@ -372,10 +439,12 @@ export interface ParallelOptions {
   minShard?: number;
   /** Called once per image finished. */
   tick?: () => void;
+  /** Also exact int8's predictions (ArrayRun.exact), computed in the same processes. */
+  withExact?: boolean;
 }
 
 /**
- * The configured-array run over the first `n` images, split into consecutive ranges run by up to
+ * The configured-array run (and, with `o.withExact`, exact int8's predictions) over the first `n` images, split into consecutive ranges run by up to
  * `jobs` shard processes in parallel when each gets at least `minShard` images; else in this
  * process. A shard is a node process running accuracy-shard (with this process's loader flags),
  * started through runTool, so it is tracked and ended with axgen like every other tool, and it
@@ -394,7 +463,8 @@ export async function arrayRunParallel(
 ): Promise<ArrayRun> {
   const tick = o.tick ?? (() => undefined);
   const shards = Math.max(1, Math.min(o.jobs, Math.floor(n / Math.max(1, o.minShard ?? MIN_SHARD_IMAGES))));
-  if (shards < 2) return arrayRun(net, c, ds, n, layerImages, tick);
+  const withExact = o.withExact ?? false;
+  if (shards < 2) return arrayRun(net, c, ds, n, layerImages, tick, 0, withExact);
   const [{ fileURLToPath }, { runTool }, { jobPool }] = await Promise.all([
     import('node:url'),
     import('../infra/children.js'),
@@ -418,6 +488,7 @@ export async function arrayRunParallel(
         start,
         end,
         layerImages,
+        withExact,
       };
       return jobPool.run(async () => {
         const r = await runTool(process.execPath, [...process.execArgv, ...loader, entry], {
@@ -434,8 +505,16 @@ export async function arrayRunParallel(
             `accuracy shard ${s} (images ${start}..${end - 1}) ${r.exitCode === undefined ? 'could not start' : `exited ${r.exitCode}`}: ${err || r.message}`,
           );
         }
-        const out = JSON.parse(String(r.stdout)) as ArrayRun & { predictions: number[] };
-        return { ...out, predictions: Uint8Array.from(out.predictions) };
+        const out = JSON.parse(String(r.stdout)) as Omit<ArrayRun, 'predictions' | 'exact'> & {
+          predictions: number[];
+          exact?: number[];
+        };
+        const { exact, ...rest } = out;
+        return {
+          ...rest,
+          predictions: Uint8Array.from(out.predictions),
+          ...(exact ? { exact: Uint8Array.from(exact) } : {}),
+        };
       });
     }),
   );

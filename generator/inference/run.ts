@@ -67,6 +67,14 @@ export interface InferOptions {
    * outputs and the following steps run on them.
    */
   stageOutputs?: (layer: GemmLayer, batch: number) => Float64Array | undefined;
+  /**
+   * Skip the host steps whose output nothing needs: neither a graph output nor read (directly or
+   * through other steps) by a graph output or a GEMM layer (e.g. a DequantizeLinear of a layer's
+   * output that only the float graph would read). Every GEMM layer still runs; result.tensors
+   * then lacks the skipped steps' tensors. What `axgen accuracy` uses: its runs read the graph
+   * output and the layers' outputs only.
+   */
+  liveOnly?: boolean;
 }
 
 /** One GEMM a layer ran: centred activations and the golden accumulators (see InferOptions.onGemm). */
@@ -141,7 +149,9 @@ export function infer(
     if (!t) throw new Error(`internal error: tensor "${n}" not computed`);
     return t;
   };
+  const live = opts.liveOnly ? liveSteps(net) : null;
   for (const s of net.steps) {
+    if (live && !live.has(s)) continue;
     if (s.kind === 'gemm') {
       const { out, run } = runGemm(
         s.layer,
@@ -164,6 +174,26 @@ export function infer(
     }
   }
   return { tensors: T, layers };
+}
+
+const liveCache = new WeakMap<Network, Set<Step>>();
+
+/** The steps a graph output or a GEMM layer needs (every GEMM step included), see InferOptions.liveOnly. */
+function liveSteps(net: Network): Set<Step> {
+  let live = liveCache.get(net);
+  if (live) return live;
+  live = new Set();
+  const needed = new Set(net.outputs.map((o) => o.name));
+  for (let i = net.steps.length - 1; i >= 0; i--) {
+    const s = net.steps[i]!;
+    const [input, output] = s.kind === 'gemm' ? [s.layer.input, s.layer.output] : [s.input, s.output];
+    if (s.kind === 'gemm' || needed.has(output)) {
+      live.add(s);
+      needed.add(input);
+    }
+  }
+  liveCache.set(net, live);
+  return live;
 }
 
 /** im2col of an NCHW input, centred on the zero point: rows (b, oy, ox), columns (ci, i, j). */
@@ -349,10 +379,30 @@ function pool(s: Extract<Step, { kind: 'maxpool' | 'avgpool' }>, x: Tensor): Ten
   const OH = Math.floor((H + g.pads[0] + g.pads[2] - g.dilations[0] * (g.kernel[0] - 1) - 1) / g.strides[0]) + 1;
   const OW = Math.floor((W + g.pads[1] + g.pads[3] - g.dilations[1] * (g.kernel[1] - 1) - 1) / g.strides[1]) + 1;
   const data = new Float64Array(B * C * OH * OW);
+  if (s.kind === 'maxpool') {
+    // The maximum alone (padding never wins: it is not a value).
+    for (let bc = 0; bc < B * C; bc++)
+      for (let oy = 0; oy < OH; oy++)
+        for (let ox = 0; ox < OW; ox++) {
+          let best = -Infinity;
+          for (let i = 0; i < g.kernel[0]; i++) {
+            const y = oy * g.strides[0] - g.pads[0] + i * g.dilations[0];
+            if (y < 0 || y >= H) continue;
+            for (let j = 0; j < g.kernel[1]; j++) {
+              const xx = ox * g.strides[1] - g.pads[1] + j * g.dilations[1];
+              if (xx < 0 || xx >= W) continue;
+              const v = x.data[(bc * H + y) * W + xx]!;
+              if (v > best) best = v;
+            }
+          }
+          data[(bc * OH + oy) * OW + ox] = best;
+        }
+    return { dtype: x.dtype, dims: [B, C, OH, OW], data };
+  }
+  // AveragePool: fp32 sum, divided by the count (with or without the padding, count_include_pad).
   for (let bc = 0; bc < B * C; bc++)
     for (let oy = 0; oy < OH; oy++)
       for (let ox = 0; ox < OW; ox++) {
-        let best = -Infinity;
         let sum = 0;
         let count = 0;
         for (let i = 0; i < g.kernel[0]; i++)
@@ -364,11 +414,10 @@ function pool(s: Extract<Step, { kind: 'maxpool' | 'avgpool' }>, x: Tensor): Ten
               continue;
             }
             const v = x.data[(bc * H + y) * W + xx]!;
-            if (v > best) best = v;
             sum = Math.fround(sum + v);
             count++;
           }
-        data[(bc * OH + oy) * OW + ox] = s.kind === 'maxpool' ? best : Math.fround(sum / count);
+        data[(bc * OH + oy) * OW + ox] = Math.fround(sum / count);
       }
   return { dtype: x.dtype, dims: [B, C, OH, OW], data };
 }

@@ -16,6 +16,12 @@ export function contentKey(parts: readonly string[]): string {
   return h.digest('hex');
 }
 
+/** The complete cache folder for `key` when there is one (nothing is built), else null. */
+export function cachedEntry(kind: string, key: string): string | null {
+  const dir = join(cacheRoot(), kind, key.slice(0, 24));
+  return existsSync(join(dir, '.complete')) ? dir : null;
+}
+
 /**
  * Returns the cache folder for `key`, building it with `build(tmpDir)` when absent. The build
  * happens in a temporary folder renamed into place, so an interrupted build leaves no entry.

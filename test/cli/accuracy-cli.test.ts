@@ -3,6 +3,7 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { onnx, readModel } from '../../generator/onnx/read.js';
 import { runAxgen } from '../helpers/cli.js';
 
 const hasData = existsSync('/usr/share/datasets/fashion-mnist/t10k-images-idx3-ubyte.gz');
@@ -44,6 +45,35 @@ describe('quantize / accuracy / export-lut at the command line', () => {
       expect(r.exitCode).toBe(1);
       expect(r.all).toMatch(/layer .*: array\.maxK/);
       expect(r.all).toMatch(/precision\.activation/);
+    },
+  );
+
+  it.skipIf(!hasData)(
+    'accuracy exits 1 naming the float model when ONNX Runtime cannot load it (an op it does not know)',
+    async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'axgen-f-'));
+      const bad = join(dir, 'bad-float.onnx');
+      const m = readModel('examples/models/fashion-mlp.onnx');
+      m.graph!.node![1]!.opType = 'NoSuchOp';
+      writeFileSync(bad, onnx.ModelProto.encode(m).finish());
+      const r = await runAxgen(
+        [
+          'accuracy',
+          'examples/fashion-mitchell.ts',
+          '--model',
+          'examples/models/fashion-mlp-int8.onnx',
+          '--dataset',
+          'fashion-mnist',
+          '--limit',
+          '5',
+          '--float-model',
+          bad,
+        ],
+        { env: { AXGEN_CACHE: join(dir, 'cache') } },
+      );
+      expect(r.exitCode).toBe(1);
+      expect(r.all).toContain(bad);
+      expect(r.all).toMatch(/ONNX Runtime can load.*NoSuchOp/s);
     },
   );
 

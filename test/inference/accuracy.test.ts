@@ -3,7 +3,7 @@
  * predictions equal onnxruntime's, an exact array agrees with exact int8 everywhere with zero layer
  * error, an approximate array is measured (not equal), the zero-skip rate equals a brute-force
  * count, a second run comes from the cache, and the parallel path (shard processes) equals the
- * in-process run.
+ * in-process run, exact int8's predictions computed in the shards included.
  */
 import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -62,6 +62,8 @@ describe.skipIf(!hasData)('axgen accuracy (MLP, 300 images)', () => {
       layerImages: 50,
       floatModel: 'examples/models/fashion-mlp.onnx',
     });
+    // Nothing cached yet: exact int8 was computed (alongside the array run) and cached.
+    expect([e.cache.float, e.cache.exact, e.cache.array]).toEqual([false, false, false]);
     expect(e.report.agreement).toBe(1);
     expect(e.report.array.correct).toBe(e.report.exact.correct);
     for (const l of e.report.layers) expect([l.meanAbs, l.worstAbs, l.snrDb]).toEqual([0, 0, Infinity]);
@@ -79,6 +81,23 @@ describe.skipIf(!hasData)('axgen accuracy (MLP, 300 images)', () => {
     const again = await runAccuracy(mitchell, MODEL, ds, { limit: 300, layerImages: 50 });
     expect(again.cache.array).toBe(true);
     expect(again.report).toEqual(m.report);
+  });
+
+  it('liveOnly inference (what the accuracy runs use) gives the same graph output and layer outputs, skipping dead steps', async () => {
+    const ds = await loadDataset('fashion-mnist', 'test');
+    const cnn = 'examples/models/fashion-cnn-int8.onnx';
+    const { net } = loadNetwork(cnn, exact);
+    const d = derive(exact);
+    for (let i = 0; i < 3; i++) {
+      const x = Float64Array.from(ds.images.subarray(i * 784, (i + 1) * 784), (p) => Math.fround(p / 255));
+      const input = new Map([['input', { dtype: 'float' as const, dims: [1, 1, 28, 28], data: x }]]);
+      const all = infer(net, exact, d, input).tensors;
+      const live = infer(net, exact, d, input, { liveOnly: true }).tensors;
+      for (const name of [...net.outputs.map((o) => o.name), ...net.layers.map((L) => L.output)])
+        expect(live.get(name)).toEqual(all.get(name));
+      // the DequantizeLinear steps only the float graph reads were skipped
+      expect(live.size).toBeLessThan(all.size);
+    }
   });
 
   it('the zero-skip rate equals a brute-force count over every product of two images', async () => {
@@ -118,6 +137,13 @@ describe.skipIf(!hasData)('axgen accuracy (MLP, 300 images)', () => {
     });
     expect(ticks).toBe(40);
     expect(Array.from(par.predictions)).toEqual(Array.from(one.predictions));
+    expect(par.exact).toBeUndefined();
+    // Exact int8's predictions computed in the shards (and in this process) equal exactPredictions.
+    const exactRef = Array.from(exactPredictions(net, mitchell, ds, 40));
+    const parEx = await arrayRunParallel(net, MODEL, mitchell, ds, 40, 25, { jobs: 2, minShard: 10, withExact: true });
+    expect(Array.from(parEx.exact!)).toEqual(exactRef);
+    expect(Array.from(parEx.predictions)).toEqual(Array.from(one.predictions));
+    expect(Array.from(arrayRun(net, mitchell, ds, 40, 25, undefined, 0, true).exact!)).toEqual(exactRef);
     expect([par.skipped, par.macs, par.rows]).toEqual([one.skipped, one.macs, one.rows]);
     const [a, b] = [finishLayers(net, par.sums), finishLayers(net, one.sums)];
     a.forEach((l, i) => {

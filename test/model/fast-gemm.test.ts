@@ -3,10 +3,14 @@
  * unit (default parameters, signed and unsigned operands, 8 and 9 bits; a unit with fixed operand
  * formats, an imported circuit or binary's packed words, at those, with its first regress set), with and without
  * zero-skip, wrapping and saturating, including accumulators narrow enough to wrap or saturate.
+ * Which loop fastGemm takes is checked too: products computed as a·w exactly when the unit's
+ * table equals a·w on every pair (exact, alone or with zero-skip of zero operands only), else read
+ * from the table; each such case again fast == gemmModel, on activations with many zeros (the
+ * rows the loops pass over).
  */
 import { describe, expect, it } from 'vitest';
 import { derive } from '../../generator/config/derive.js';
-import { fastGemm, fromRows } from '../../generator/model/fast-gemm.js';
+import { fastGemm, fastGemmPath, fromRows } from '../../generator/model/fast-gemm.js';
 import { gemmModel, mapWeights } from '../../generator/model/gemm.js';
 import { rng } from '../../generator/model/rng.js';
 import { operandRange } from '../../generator/units/common.js';
@@ -146,4 +150,49 @@ describe('fastGemm equals gemmModel', () => {
     const c = config({ rows: 2, cols: 2 });
     expect(() => fastGemm(c, derive(c), fromRows([[200]]), fromRows([[1]]))).toThrow(/activation 200 outside/);
   });
+});
+
+describe('fastGemm picks its loop by the product table, and each loop equals gemmModel', () => {
+  const cases: [string, Record<string, unknown>, Record<string, unknown> | undefined, 'wrap' | 'saturate', string][] = [
+    ['exact', { kind: 'exact' }, undefined, 'wrap', 'plain'],
+    // zero-skip of zero operands skips only zero products: the table is still a·w
+    ['exact, zero-skip of zeros', { kind: 'exact' }, { activation: 0, weight: 0 }, 'wrap', 'plain'],
+    // skipping |a| ≤ 2 drops nonzero products: not a·w any more
+    ['exact, zero-skip |a| ≤ 2', { kind: 'exact' }, { activation: 2 }, 'wrap', 'table-int'],
+    ['mitchell', { kind: 'mitchell', fractionBits: 4, unbias: true }, undefined, 'wrap', 'table-int'],
+    // an 18-bit saturating accumulator that K products can overflow: clamped after every step
+    ['exact, saturating acc18', { kind: 'exact' }, undefined, 'saturate', 'table'],
+  ];
+  for (const [label, multiplier, zeroSkip, overflow, path] of cases) {
+    it(`${label}: ${path}`, () => {
+      const narrow = overflow === 'saturate';
+      const K = 300;
+      const w = written({
+        rows: 4,
+        cols: 4,
+        maxK: 512,
+        aBits: 8,
+        aSigned: false,
+        wBits: 8,
+        accBits: narrow ? 18 : 32,
+        overflow,
+        multiplier,
+      });
+      if (zeroSkip) (w as Record<string, unknown>).zeroSkip = zeroSkip;
+      const c = resolveConfig(w, 'test');
+      const d = derive(c);
+      expect(fastGemmPath(c, d, K)).toBe(path);
+      const r = rng(0x10095 ^ label.length);
+      // Half the activations zero (ReLU outputs), a few rows all zero, the rest up to the range's ends.
+      const A = randomMat(r, 6, K, 0, 255, 0.5).map((row, m) => (m === 2 ? row.map(() => 0) : row));
+      A[0] = A[0]!.map((v) => (v === 0 ? 0 : 255));
+      const W = mapWeights(c, d, randomMat(r, K, 9, -128, 127, 0.1));
+      W.forEach((row) => (row[0] = 127));
+      const naive = gemmModel(c, d, A, W);
+      const fast = fastGemm(c, d, fromRows(A), fromRows(W));
+      expect(Array.from(fast, (v) => BigInt(v))).toEqual(naive.flat());
+      // the narrow case really saturated somewhere
+      if (narrow) expect(naive.flat().some((v) => v === BigInt(2 ** 17 - 1))).toBe(true);
+    });
+  }
 });
