@@ -5,16 +5,22 @@
  *   npx tsx bench/accuracy.ts --table [--limit N] [--match TEXT]
  *                                                     the README table: int8 top-1 accuracy of
  *                                                     both networks per unit (only the units whose
- *                                                     label matches the regular expression TEXT), beside the PE area
+ *                                                     label matches the regular expression TEXT), beside the
+ *                                                     LUT6 per PE of the very config that ran
  * The array is 8×8 weight-stationary, uint8 activations × int8 weights (the networks' operands),
  * 32-bit wrapping accumulator, no zero-skip unless the row names one. Runs go through the axgen
- * cache (generator/inference/accuracy-run.ts).
+ * cache (generator/inference/accuracy-run.ts). The area column is measured here on each row's own
+ * config (bench/pe-area.ts: Yosys 0.23 `synth_xilinx -nodsp`, the PE flattened, plus its share of
+ * the edge encoders over the 8×8 array, (8 act_pre + 8 wgt_pre) / 64, as bench/unit-front.ts counts
+ * it), so accuracy and area describe the same hardware: the unit, its zero-skip predicate and
+ * operand isolation, the two weight banks and the 32-bit accumulator of today's PE.
  */
 import { resolveConfig, type ResolvedConfig } from '../generator/config/resolve.js';
 import { unitLabel } from '../generator/config/derive.js';
 import { loadDataset } from '../generator/data/dataset.js';
 import { runAccuracy } from '../generator/inference/accuracy-run.js';
 import { arrayRun, loadNetwork } from '../generator/inference/accuracy.js';
+import { peArea } from './pe-area.js';
 
 const arg = (name: string) => {
   const i = process.argv.indexOf(name);
@@ -37,34 +43,30 @@ const cfg = (multiplier: Record<string, unknown>, zeroSkip?: Record<string, unkn
     'bench',
   );
 
-/**
- * PE LUT6 from the README's "Area of one PE" table of 2026-11-30 (8-bit signed operands, shared
- * encoders, single-bank PEs before command overlap), or null when it is not listed there. Copied, not
- * measured: refresh from `npm run bench:unit-area` when that table is re-run in full.
- */
-const UNITS: [Record<string, unknown>, number | null, Record<string, unknown>?][] = [
-  [{ kind: 'exact' }, 202],
-  [{ kind: 'mitchell', fractionBits: 3 }, null],
-  [{ kind: 'mitchell', fractionBits: 4, unbias: true }, 88],
-  [{ kind: 'mitchell', fractionBits: 7 }, 103],
-  [{ kind: 'mitchell', fractionBits: 7, compensation: 'bias' }, 130],
-  [{ kind: 'ilm', corrections: 0 }, 156],
-  [{ kind: 'ilm', corrections: 1 }, 283],
-  [{ kind: 'ilm', corrections: 2 }, 408],
-  [{ kind: 'asm', alphabet: [1] }, null],
-  [{ kind: 'asm', alphabet: [1, 3] }, null],
-  [{ kind: 'asm', alphabet: [1, 3, 5, 7] }, 140],
-  [{ kind: 'asm', alphabet: [1], rounding: 'floor-quartet' }, null],
-  [{ kind: 'asm', alphabet: [1, 3], rounding: 'floor-quartet' }, null],
-  [{ kind: 'asm', alphabet: [1, 3, 5, 7], rounding: 'floor-quartet' }, null],
-  [{ kind: 'mitchell', fractionBits: 4, unbias: true, signedMode: 'ones-complement' }, null],
-  [{ kind: 'mitchell', fractionBits: 7, signedMode: 'ones-complement' }, null],
+/** The rows: multiplier, and the zero-skip predicate when the row has one. */
+const UNITS: [Record<string, unknown>, Record<string, unknown>?][] = [
+  [{ kind: 'exact' }],
+  [{ kind: 'mitchell', fractionBits: 3 }],
+  [{ kind: 'mitchell', fractionBits: 4, unbias: true }],
+  [{ kind: 'mitchell', fractionBits: 7 }],
+  [{ kind: 'mitchell', fractionBits: 7, compensation: 'bias' }],
+  [{ kind: 'ilm', corrections: 0 }],
+  [{ kind: 'ilm', corrections: 1 }],
+  [{ kind: 'ilm', corrections: 2 }],
+  [{ kind: 'asm', alphabet: [1] }],
+  [{ kind: 'asm', alphabet: [1, 3] }],
+  [{ kind: 'asm', alphabet: [1, 3, 5, 7] }],
+  [{ kind: 'asm', alphabet: [1], rounding: 'floor-quartet' }],
+  [{ kind: 'asm', alphabet: [1, 3], rounding: 'floor-quartet' }],
+  [{ kind: 'asm', alphabet: [1, 3, 5, 7], rounding: 'floor-quartet' }],
+  [{ kind: 'mitchell', fractionBits: 4, unbias: true, signedMode: 'ones-complement' }],
+  [{ kind: 'mitchell', fractionBits: 7, signedMode: 'ones-complement' }],
   // Zero-skip thresholds: products with |activation| ≤ t are skipped (the PE's area is the unit's plus the predicate).
-  [{ kind: 'mitchell', fractionBits: 4, unbias: true }, null, { activation: 0 }],
-  [{ kind: 'mitchell', fractionBits: 4, unbias: true }, null, { activation: 2 }],
-  [{ kind: 'mitchell', fractionBits: 4, unbias: true }, null, { activation: 4 }],
-  [{ kind: 'mitchell', fractionBits: 4, unbias: true }, null, { activation: 8 }],
-  [{ kind: 'exact' }, null, { activation: 4, weight: 2 }],
+  [{ kind: 'mitchell', fractionBits: 4, unbias: true }, { activation: 0 }],
+  [{ kind: 'mitchell', fractionBits: 4, unbias: true }, { activation: 2 }],
+  [{ kind: 'mitchell', fractionBits: 4, unbias: true }, { activation: 4 }],
+  [{ kind: 'mitchell', fractionBits: 4, unbias: true }, { activation: 8 }],
+  [{ kind: 'exact' }, { activation: 4, weight: 2 }],
 ];
 
 const ds = await loadDataset('fashion-mnist', 'test');
@@ -75,7 +77,7 @@ if (process.argv.includes('--table')) {
   const exactAcc: Record<string, number> = {};
   const floatAcc: Record<string, number> = {};
   const match = arg('--match');
-  for (const [m, area, zs] of UNITS) {
+  for (const [m, zs] of UNITS) {
     const c = cfg(m, zs);
     if (match !== undefined && !new RegExp(match).test(unitLabel(c))) continue;
     const cells: string[] = [];
@@ -94,7 +96,9 @@ if (process.argv.includes('--table')) {
         `${unitLabel(c)} ${n}: ${(100 * r.report.array.accuracy).toFixed(2)} % (${((performance.now() - t0) / 1000).toFixed(1)} s)\n`,
       );
     }
-    rows.push(`| ${unitLabel(c)} | ${area ?? '—'} | ${cells.join(' | ')} |`);
+    const [pe, act, wgt] = await peArea(c, 'xilinx');
+    const perPe = pe! + (8 * act! + 8 * wgt!) / 64;
+    rows.push(`| ${unitLabel(c)} | ${perPe.toFixed(1)} (${pe} + ${(perPe - pe!).toFixed(1)}) | ${cells.join(' | ')} |`);
   }
   const pct = (x: number) => `${(100 * x).toFixed(2)} %`;
   console.log(
@@ -104,7 +108,7 @@ if (process.argv.includes('--table')) {
     `Float: MLP ${pct(floatAcc['fashion-mlp']!)}, CNN ${pct(floatAcc['fashion-cnn']!)}; int8 exact: MLP ${pct(exactAcc['fashion-mlp']!)}, CNN ${pct(exactAcc['fashion-cnn']!)}.\n`,
   );
   console.log(
-    '| unit | PE LUT6 | MLP int8 top-1 | MLP agreement with exact | CNN int8 top-1 | CNN agreement with exact |',
+    '| unit | LUT6 per PE (PE + edge share) | MLP int8 top-1 | MLP agreement with exact | CNN int8 top-1 | CNN agreement with exact |',
   );
   console.log('| --- | --- | --- | --- | --- | --- |');
   for (const r of rows) console.log(r);
