@@ -5,6 +5,14 @@ import { GENERATOR_VERSION } from './version.js';
 import { commandsFor } from './commands/index.js';
 import { argsAsTyped, attachDashValues } from './commands/args.js';
 
+// A reader that stops early (`axgen … | head`) closes the pipe: the command goes on without its
+// console output (a --json or --out file is still written) and exits with its own code, instead
+// of dying on an unhandled EPIPE with a stack trace.
+for (const stream of [process.stdout, process.stderr])
+  stream.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code !== 'EPIPE') throw e;
+  });
+
 const args = attachDashValues(hideBin(process.argv));
 
 await yargs(args)

@@ -4,9 +4,9 @@
  * anything else is refused (ConfigError naming the file and --force) or, with --force, moved aside
  * to `<file>.old-<n>`. Modes follow the umask (0644 under umask 022).
  */
-import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import { rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
-import { checkOutFile, moveAside, cleanStaleTempFiles, tempFileFor, type OutputOptions } from './write.js';
+import { checkOutFile, makeFolders, moveAside, cleanStaleTempFiles, tempFileFor, type OutputOptions } from './write.js';
 
 const jsonWith =
   (fields: string[]) =>
@@ -74,7 +74,7 @@ export async function checkReportFile(file: string, opts: ReportOptions): Promis
 export async function writeFileAtomically(file: string, text: string | Uint8Array, opts: ReportOptions): Promise<void> {
   const target = resolve(file);
   const state = await checkReportFile(target, opts);
-  await mkdir(dirname(target), { recursive: true });
+  await makeFolders(dirname(target));
   await cleanStaleTempFiles(target);
   const tmp = tempFileFor(target);
   try {

@@ -85,6 +85,32 @@ export async function writeFolderAtomically(dir: string, files: OutFile[], opts:
 }
 
 /**
+ * Creates `dir` and its missing parents, one level at a time from the nearest existing ancestor.
+ * Not `mkdir(dir, { recursive: true })`: under a pseudo file system such as /proc, Node 20's
+ * recursive mkdir never returns (measured: `mkdirSync('/proc/x', { recursive: true })` spins at
+ * full CPU), where a plain mkdir fails at once with the system's error (ENOENT, EACCES, ENOTDIR),
+ * which the command reports as bad output path (exit 1).
+ */
+export async function makeFolders(dir: string): Promise<void> {
+  const missing: string[] = [];
+  let d = resolve(dir);
+  while (!existsSync(d)) {
+    missing.push(d);
+    const up = dirname(d);
+    if (up === d) break;
+    d = up;
+  }
+  for (const m of missing.reverse()) {
+    try {
+      await mkdir(m);
+    } catch (e) {
+      // Another process may have made it meanwhile: only an existing folder is fine.
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+    }
+  }
+}
+
+/**
  * Replaces `dir` with the folder `fill` writes into a temporary sibling; on any failure of `fill`
  * the temporary folder is removed and `dir` is left as it was. `dir` is checked with
  * checkOutFolder before `fill` runs (so a refusal costs no work) and again before the rename.
@@ -99,7 +125,7 @@ export async function replaceFolderAtomically<T>(
   const target = resolve(dir);
   await checkOutFolder(target, opts);
   const parent = dirname(target);
-  await mkdir(parent, { recursive: true });
+  await makeFolders(parent);
   const prefix = `.${basename(target)}.tmp-`;
   await cleanStaleTemps(parent, prefix);
   const tmp = await makeTemp(parent, prefix);

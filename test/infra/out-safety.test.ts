@@ -27,6 +27,7 @@ import {
   cleanStaleTemps,
   FORCE_HELP,
   OUT_EXISTING_HELP,
+  makeFolders,
   OUTPUT_MARKER,
   writeFolderAtomically,
 } from '../../generator/infra/write.js';
@@ -470,5 +471,19 @@ describe('report files (--json, --junit) are never overwritten unless axgen wrot
         .filter((n) => !n.startsWith('.cache-for-test'))
         .sort(),
     ).toEqual(['m.json', 'user.json', 'user.json.old-1']);
+  });
+});
+
+describe('makeFolders', () => {
+  it('creates missing parents one level at a time', async () => {
+    const base = mkdtempSync(join(tmpdir(), 'axgen-mk-'));
+    await makeFolders(join(base, 'a', 'b', 'c'));
+    expect(existsSync(join(base, 'a', 'b', 'c'))).toBe(true);
+    await makeFolders(join(base, 'a', 'b', 'c')); // already there: nothing to do
+  });
+  it('fails at once under /proc, where Node 20 recursive mkdir never returns', async () => {
+    const t0 = performance.now();
+    await expect(makeFolders('/proc/axgen-no-such/x')).rejects.toMatchObject({ code: 'ENOENT' });
+    expect(performance.now() - t0).toBeLessThan(5000);
   });
 });
