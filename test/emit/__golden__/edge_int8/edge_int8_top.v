@@ -288,8 +288,9 @@ module edge_int8_top (
       now_d = now_q + 14'd1;
       if (busy_o) tot_cycles_d = tot_cycles_q + 32'd1;
       // acceptance. While the loader is idle its registers follow the command ports, so that a
-      // command, when taken, is already in them: the handshake enables one flip-flop (ld_act),
-      // not the whole command (a short path from the ports; the loader reads none of them idle).
+      // command, when taken, is already in them: the handshake enables a few flags and the slot
+      // pointer (ld_act, acc_slot, err, done, cnt_clr), not the whole command (a short path from
+      // the ports; the loader reads none of them idle).
       if (!ld_act_q) begin
         ld_m_d = cmd_m_i;
         ld_n_d = cmd_n_i;
