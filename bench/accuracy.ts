@@ -20,7 +20,7 @@ import { unitLabel } from '../generator/config/derive.js';
 import { loadDataset } from '../generator/data/dataset.js';
 import { runAccuracy } from '../generator/inference/accuracy-run.js';
 import { arrayRun, loadNetwork } from '../generator/inference/accuracy.js';
-import { peArea } from './pe-area.js';
+import { edgeShare8x8, peArea } from './pe-area.js';
 
 const arg = (name: string) => {
   const i = process.argv.indexOf(name);
@@ -96,9 +96,10 @@ if (process.argv.includes('--table')) {
         `${unitLabel(c)} ${n}: ${(100 * r.report.array.accuracy).toFixed(2)} % (${((performance.now() - t0) / 1000).toFixed(1)} s)\n`,
       );
     }
-    const [pe, act, wgt] = await peArea(c, 'xilinx');
-    const perPe = pe! + (8 * act! + 8 * wgt!) / 64;
-    rows.push(`| ${unitLabel(c)} | ${perPe.toFixed(1)} (${pe} + ${(perPe - pe!).toFixed(1)}) | ${cells.join(' | ')} |`);
+    const area = await peArea(c, 'xilinx');
+    const pe = area[0]!;
+    const edge = edgeShare8x8(area);
+    rows.push(`| ${unitLabel(c)} | ${(pe + edge).toFixed(1)} (${pe} + ${edge.toFixed(1)}) | ${cells.join(' | ')} |`);
   }
   const pct = (x: number) => `${(100 * x).toFixed(2)} %`;
   console.log(

@@ -1,17 +1,18 @@
 /**
  * The README's fmax table (issue 11, "Timing"): `npm run bench:fmax [-- --seeds 1,2 --budget MIN
- * --limit SEC --out DIR --kinds exact,mitchell --verify --resume]` places and routes 4×4 int8 weight-stationary
- * (a unit restricted to other formats, `samples.operands`: its first one, e.g. binary's lane words)
- * arrays with the stream top on an iCE40 hx8k, for every unit kind (its everyday parameter set,
- * `samples.regress[0]`) without pipelining and with its full pipeline (`pipeline.multiplier` = every
+ * --limit SEC --out DIR --kinds exact,mitchell --verify --resume]` places and routes 4×4
+ * weight-stationary arrays with the stream top on an iCE40 hx8k, int8 signed operands (a unit
+ * restricted to other formats, `samples.operands`: its first one, e.g. binary's lane words), for
+ * every unit kind (its everyday parameter set, `samples.regress[0]`) without pipelining and with its full pipeline (`pipeline.multiplier` = every
  * cut point the unit declares, `pipeline.macc` = 1), each with several nextpnr seeds; it prints a
  * Markdown table of LUT4 / carry / FF and the best fmax over the seeds, and for each row the start
  * and end of nextpnr's critical path.
  *
  * It drives `axgen fpga <config> --device hx8k --clock 70 --seed N` as a child process (one at a
  * time: the machine is shared) with --no-verify, or with --verify the gate-level check (the
- * synthesized netlist co-simulated against the golden model) on each pipelined row's first seed; a run that takes longer than --limit seconds (default 240) is stopped (its process
- * group) and counted as "timeout". --budget (minutes, default 45) stops starting new runs; runs go
+ * synthesized netlist co-simulated against the golden model) on each pipelined row's first seed;
+ * a run that takes longer than --limit seconds (default 240) is stopped (its process group) and
+ * counted as "timeout". --budget (minutes, default 45) stops starting new runs; runs go
  * seed by seed, so every row gets its first seed before any gets a second. The configs, the logs of
  * every run and table.md are written under --out (default /tmp/axgen-fmax); --resume takes the
  * runs already in --out (their fpga.json) instead of running them again. Not a test.

@@ -1,6 +1,7 @@
 /**
  * Yosys LUT counts of a config's PE and edge encoders, shared by bench/unit-area.ts (the PE area
- * table) and bench/unit-front.ts (the LUT/MRE front of the units).
+ * table), bench/unit-front.ts (the LUT/MRE front of the units) and bench/accuracy.ts (the area
+ * column of the accuracy table).
  */
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -22,6 +23,13 @@ export const lutsOf = (cells: Record<string, number>, target: 'xilinx' | 'ice40'
   Object.entries(cells)
     .filter(([k]) => (target === 'xilinx' ? /^LUT\d$/.test(k) : k === 'SB_LUT4'))
     .reduce((s, [, n]) => s + n, 0);
+
+/**
+ * The edge encoders' LUTs one PE of an 8×8 array carries, (8·act_pre + 8·wgt_pre) / 64, from
+ * peArea's [pe, act_pre, wgt_pre]: the amortisation bench/unit-front.ts and bench/accuracy.ts add
+ * to the PE's own LUTs.
+ */
+export const edgeShare8x8 = ([, act, wgt]: number[]): number => (8 * act! + 8 * wgt!) / 64;
 
 /**
  * LUTs of `<name>_pe`, `<name>_act_pre` and `<name>_wgt_pre` of the config's emitted RTL, each

@@ -29,7 +29,7 @@ import { ROOT_DIR } from '../generator/root.js';
 import { plotSpec, renderSvg, type PlotDatum } from '../generator/sweep/report.js';
 import { paretoFront } from '../generator/sweep/results.js';
 import { samplesOf, units } from '../generator/units/index.js';
-import { peArea } from './pe-area.js';
+import { edgeShare8x8, peArea } from './pe-area.js';
 
 const outArg = process.argv.indexOf('--out');
 const outDir = outArg >= 0 ? process.argv[outArg + 1]! : join(ROOT_DIR, 'docs');
@@ -84,14 +84,14 @@ const t0 = performance.now();
 const configs = frontConfigs();
 const points = await Promise.all(
   configs.map(async (c) => {
-    const [pe, act, wgt] = await luts(c, y.version);
+    const r = await luts(c, y.version);
     const label = derive(c).unit.describe(c.multiplier);
     return {
       kind: c.multiplier.kind,
       label,
-      pe: pe!,
-      edge: (8 * act! + 8 * wgt!) / 64,
-      cost: pe! + (8 * act! + 8 * wgt!) / 64,
+      pe: r[0]!,
+      edge: edgeShare8x8(r),
+      cost: r[0]! + edgeShare8x8(r),
       mre: errorMetrics(c).mrePct,
     };
   }),

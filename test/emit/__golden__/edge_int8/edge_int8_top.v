@@ -94,11 +94,12 @@ module edge_int8_top (
   localparam [3:0]  SINCE_MIN = 4'd9;   // ROWS + 1: accumulating folds' spacing
 
   // ---- lockstep advance ----
-  // adv enables every register of the array, so it is one LUT level from flip-flops and the
-  // ports: each need is a register holding its definition (the *_need_of functions below) on the
-  // state of its cycle, computed from the next state (the _d signals) one cycle ahead, instead of
-  // the bank and descriptor muxes that define it sitting in front of that fan-out. Cycle behaviour is unchanged:
-  // test/emit/need-reg.test.ts proves by induction that each equals its definition in every cycle.
+  // adv enables every register of the array, so it is kept a small function of flip-flops and the
+  // ports alone: each need is a register holding its definition (the *_need_of functions below) on
+  // the state of its cycle, computed from the next state (the _d signals) one cycle ahead, instead
+  // of the bank and descriptor muxes that define it sitting in front of that fan-out. Cycle
+  // behaviour is unchanged: test/emit/need-reg.test.ts proves by induction that each equals its
+  // definition in every cycle.
   wire adv;
   reg  a_need_q;  // an activation beat enters this cycle
   reg  w_need_q;  // a weight row loads this cycle
@@ -287,8 +288,9 @@ module edge_int8_top (
       now_d = now_q + 14'd1;
       if (busy_o) tot_cycles_d = tot_cycles_q + 32'd1;
       // acceptance. While the loader is idle its registers follow the command ports, so that a
-      // command, when taken, is already in them: the handshake enables one flip-flop (ld_act),
-      // not the whole command (a short path from the ports; the loader reads none of them idle).
+      // command, when taken, is already in them: the handshake enables a few flags and the slot
+      // pointer (ld_act, acc_slot, err, done, cnt_clr), not the whole command (a short path from
+      // the ports; the loader reads none of them idle).
       if (!ld_act_q) begin
         ld_m_d = cmd_m_i;
         ld_n_d = cmd_n_i;
