@@ -127,6 +127,16 @@ export function checkNetwork(net: Network, c: ResolvedConfig, d: Derived): Netwo
       }
     }
   }
+  // An outputStage has one output format: when the network's requantized layers need several
+  // (the shipped Fashion networks: uint8 hidden layers, an int8 last layer), no setting of it fits,
+  // so the message says what does: no outputStage, and the host requantizes every layer.
+  if (d.out) {
+    const formats = new Set(net.layers.flatMap((L) => (L.output_.kind === 'requant' ? [L.output_.dtype] : [])));
+    if (formats.size > 1)
+      for (const i of issues)
+        if (i.path === 'outputStage.bits' || i.path === 'outputStage.signed')
+          i.needed += `; the network's layers output ${[...formats].sort().join(' and ')}, and an outputStage has one format: remove outputStage, and the host requantizes every layer`;
+  }
   return issues;
 }
 

@@ -13,6 +13,7 @@ import { loadConfig } from '../../generator/config/load.js';
 import type { ResolvedConfig } from '../../generator/config/resolve.js';
 import { encodeNpy } from '../../generator/data/npy.js';
 import { emitRtl } from '../../generator/emit/rtl.js';
+import { loadNetwork } from '../../generator/inference/accuracy.js';
 import { goldenInference } from '../../generator/inference/golden.js';
 import { readInput } from '../../generator/onnx/read.js';
 import { faultNamed } from '../../sim/faults.js';
@@ -158,6 +159,14 @@ describe('axgen infer through the output stage (examples/mitchell-net-stage.json
     const g = goldenInference(signed, CNN, [PB], 'fixed-point');
     expect(g.issues.map((i) => i.path)).toContain('outputStage.signed');
     expect(g.issues[0]!.needed).toMatch(/8-bit unsigned output \(the layer outputs uint8\)/);
+  });
+
+  it('a network whose layers output several formats is told to drop the outputStage', async () => {
+    const c = await loadConfig('examples/fashion-mitchell.ts');
+    const staged = { ...c, outputStage: { bits: 8, signed: false } } as ResolvedConfig;
+    const { issues } = loadNetwork('examples/models/fashion-cnn-int8.onnx', staged);
+    const fc2 = issues.find((i) => i.path === 'outputStage.signed');
+    expect(fc2?.needed).toMatch(/output int8 and uint8, and an outputStage has one format: remove outputStage/);
   });
 });
 
