@@ -143,9 +143,10 @@ export function fastGemm(c: ResolvedConfig, d: Derived, A: Mat, W: Mat): Float64
   if (W.rows !== K) throw new RangeError(`fastGemm: A is ${M}×${K} but W is ${W.rows}×${N}`);
   const plan = planFor(c, d);
   const pr = d.unit.productRange(c.multiplier, d.ctx);
-  const pMax = Math.max(Math.abs(pr.min), Math.abs(pr.max));
   const Y = new Float64Array(M * N);
-  if (K * pMax >= 2 ** 53) {
+  // The loop is chosen by fastGemmPath alone, so what the tests ask of it is what runs here.
+  const path = fastGemmPath(c, d, K);
+  if (path === 'bigint') {
     const Yb = gemmModel(c, d, toRows(A), toRows(W));
     for (let m = 0; m < M; m++)
       for (let n = 0; n < N; n++) {
@@ -165,7 +166,7 @@ export function fastGemm(c: ResolvedConfig, d: Derived, A: Mat, W: Mat): Float64
   const ar = operandRange(d.ctx.activation);
   const wr = operandRange(d.ctx.weight);
   const Ad = A.data;
-  const intTable = table && !stepClamp && K * pMax < 2 ** 31 ? plan.intTable : null;
+  const intTable = path === 'plain' || path === 'table-int' ? plan.intTable : null;
   // The int32 loops check each activation as they list a row's live k; the others here.
   if (!intTable)
     for (let i = 0; i < Ad.length; i++) {
@@ -173,7 +174,7 @@ export function fastGemm(c: ResolvedConfig, d: Derived, A: Mat, W: Mat): Float64
       if (a < ar.min || a > ar.max)
         throw new RangeError(`fastGemm: activation ${a} outside the configured ${ar.min}..${ar.max}`);
     }
-  if (table && zeroRow) {
+  if (path !== 'per-product' && table && zeroRow) {
     // Row by row of A, k ascending, each k adding a_k's products with row k of W into the N
     // running sums (every sum still runs k ascending, as the array adds them). The table's row
     // of a_k is one contiguous run (cache-resident, where the column order read it at random),
@@ -187,7 +188,7 @@ export function fastGemm(c: ResolvedConfig, d: Derived, A: Mat, W: Mat): Float64
       const av = new Int32Array(K);
       for (let m = 0; m < M; m++) {
         acc.fill(0);
-        if (plan.plain) plainRow(Ad, m * K, aMin, zeroRow, W.data, K, N, acc, kN, av);
+        if (path === 'plain') plainRow(Ad, m * K, aMin, zeroRow, W.data, K, N, acc, kN, av);
         else intTableRow(Ad, m * K, aMin, wSpan, zeroRow, intTable, off, K, N, acc, kN, av);
         const yRow = m * N;
         for (let n = 0; n < N; n++) {
