@@ -56,9 +56,10 @@ interface Plan {
 }
 
 const planCache = new WeakMap<ResolvedConfig, Plan>();
-const wtCache = new WeakMap<Int32Array, Int32Array>();
+/** Weights transposed (N×K), with the weight range they were checked against (a hit needs the same range). */
+const wtCache = new WeakMap<Int32Array, { min: number; max: number; wT: Int32Array }>();
 /** Weights as offsets w − wMin into a table row, K×N like W, checked against the range once. */
-const wOffCache = new WeakMap<Int32Array, { wMin: number; off: Int32Array }>();
+const wOffCache = new WeakMap<Int32Array, { min: number; max: number; off: Int32Array }>();
 
 function planFor(c: ResolvedConfig, d: Derived): Plan {
   const hit = planCache.get(c);
@@ -214,7 +215,8 @@ export function fastGemm(c: ResolvedConfig, d: Derived, A: Mat, W: Mat): Float64
   // so that one output element is a sum over k in a register, k ascending. Cached per weight
   // array (a network's layers pass the same one on every input; W must not be changed after it
   // was used).
-  let wT = wtCache.get(W.data);
+  const wtHit = wtCache.get(W.data);
+  let wT = wtHit && wtHit.min === wr.min && wtHit.max === wr.max ? wtHit.wT : undefined;
   if (!wT || wT.length !== K * N) {
     wT = new Int32Array(K * N);
     for (let k = 0; k < K; k++)
@@ -224,7 +226,7 @@ export function fastGemm(c: ResolvedConfig, d: Derived, A: Mat, W: Mat): Float64
           throw new RangeError(`fastGemm: weight ${w} outside the configured ${wr.min}..${wr.max}`);
         wT[n * K + k] = w;
       }
-    wtCache.set(W.data, wT);
+    wtCache.set(W.data, { min: wr.min, max: wr.max, wT });
   }
   for (let m = 0; m < M; m++) {
     const aRow = m * K;
@@ -251,7 +253,8 @@ export function fastGemm(c: ResolvedConfig, d: Derived, A: Mat, W: Mat): Float64
  */
 function weightOffsets(W: Mat, wMin: number, wr: { min: number; max: number }): Int32Array {
   const hit = wOffCache.get(W.data);
-  if (hit && hit.wMin === wMin && hit.off.length === W.data.length) return hit.off;
+  // Checked against this range (the same array under a narrower config must be checked again)
+  if (hit && hit.min === wr.min && hit.max === wr.max && hit.off.length === W.data.length) return hit.off;
   const off = new Int32Array(W.data.length);
   for (let i = 0; i < W.data.length; i++) {
     const w = W.data[i]!;
@@ -259,7 +262,7 @@ function weightOffsets(W: Mat, wMin: number, wr: { min: number; max: number }): 
       throw new RangeError(`fastGemm: weight ${w} outside the configured ${wr.min}..${wr.max}`);
     off[i] = w - wMin;
   }
-  wOffCache.set(W.data, { wMin, off });
+  wOffCache.set(W.data, { min: wr.min, max: wr.max, off });
   return off;
 }
 

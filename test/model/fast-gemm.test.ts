@@ -150,6 +150,24 @@ describe('fastGemm equals gemmModel', () => {
     const c = config({ rows: 2, cols: 2 });
     expect(() => fastGemm(c, derive(c), fromRows([[200]]), fromRows([[1]]))).toThrow(/activation 200 outside/);
   });
+  it('checks a cached weight array again under a config with a narrower weight range', () => {
+    // Unsigned 9-bit and 8-bit weights share wMin = 0: a cache keyed by wMin alone let 300 through
+    // as an offset into the next activation's table row.
+    for (const wBits of [12, 9]) {
+      const wide = resolveConfig(
+        written({ rows: 2, cols: 2, aBits: 8, aSigned: false, wBits, wSigned: false }),
+        'test',
+      );
+      const narrow = resolveConfig(
+        written({ rows: 2, cols: 2, aBits: 8, aSigned: false, wBits: 8, wSigned: false }),
+        'test',
+      );
+      const W = fromRows([[300]]);
+      const A = fromRows([[3]]);
+      expect(Array.from(fastGemm(wide, derive(wide), A, W))).toEqual([900]);
+      expect(() => fastGemm(narrow, derive(narrow), A, W)).toThrow(/weight 300 outside/);
+    }
+  });
 });
 
 describe('fastGemm picks its loop by the product table, and each loop equals gemmModel', () => {
