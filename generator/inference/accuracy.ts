@@ -139,6 +139,9 @@ function predict(net: Network, tensors: Map<string, Tensor>): number {
   return argmax(tensors.get(net.outputs[0]!.name)!.data);
 }
 
+/** What to do when ONNX Runtime refuses the float model (said in its ConfigError). */
+const FLOAT_FIX = ' (give another with --float-model, or --no-float to leave the float reference out)';
+
 /** Images per ONNX Runtime run when the float model's batch dimension is free. */
 const FLOAT_BATCH = 250;
 
@@ -182,7 +185,7 @@ export async function floatPredictions(
   try {
     session = await ort.InferenceSession.create(bytes, { intraOpNumThreads: 1, interOpNumThreads: 1 });
   } catch (e) {
-    return bad('(file)', 'a float ONNX model ONNX Runtime can load', (e as Error).message.split('\n')[0]!);
+    return bad('(file)', `a float ONNX model ONNX Runtime can load${FLOAT_FIX}`, (e as Error).message.split('\n')[0]!);
   }
   const outName = session.outputNames[0]!;
   const out = new Uint8Array(n);
@@ -203,7 +206,11 @@ export async function floatPredictions(
       }
     }
   } catch (e) {
-    return bad('(file)', 'a float ONNX model ONNX Runtime can run on the images', (e as Error).message.split('\n')[0]!);
+    return bad(
+      '(file)',
+      `a float ONNX model ONNX Runtime can run on the images${FLOAT_FIX}`,
+      (e as Error).message.split('\n')[0]!,
+    );
   } finally {
     await session.release();
   }

@@ -1,10 +1,10 @@
 /** Content-addressed build cache: a folder per sha256 of everything that determines the build. */
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { lstat, mkdir, readdir, rename, rm, writeFile } from 'node:fs/promises';
+import { lstat, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { ROOT_DIR } from '../root.js';
-import { cleanStaleTemps, finishTemp, makeTemp } from './write.js';
+import { cleanStaleTemps, finishTemp, makeFolders, makeTemp } from './write.js';
 
 export function cacheRoot(): string {
   return resolve(process.env.AXGEN_CACHE ?? join(ROOT_DIR, '.axgen-cache'));
@@ -50,7 +50,8 @@ async function buildOnce(
   const dir = join(cacheRoot(), kind, key.slice(0, 24));
   if (existsSync(join(dir, '.complete'))) return { dir, hit: true };
   const parent = join(cacheRoot(), kind);
-  await mkdir(parent, { recursive: true });
+  // AXGEN_CACHE is the user's path: makeFolders, as for output folders (recursive mkdir hangs under /proc)
+  await makeFolders(parent);
   await cleanOnce(parent);
   const tmp = await makeTemp(parent, '.tmp-');
   try {

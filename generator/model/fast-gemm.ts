@@ -56,9 +56,10 @@ interface Plan {
 }
 
 const planCache = new WeakMap<ResolvedConfig, Plan>();
-const wtCache = new WeakMap<Int32Array, Int32Array>();
+/** Weights transposed (N×K), with the weight range they were checked against (a hit needs the same range). */
+const wtCache = new WeakMap<Int32Array, { min: number; max: number; wT: Int32Array }>();
 /** Weights as offsets w − wMin into a table row, K×N like W, checked against the range once. */
-const wOffCache = new WeakMap<Int32Array, { wMin: number; off: Int32Array }>();
+const wOffCache = new WeakMap<Int32Array, { min: number; max: number; off: Int32Array }>();
 
 function planFor(c: ResolvedConfig, d: Derived): Plan {
   const hit = planCache.get(c);
@@ -143,9 +144,10 @@ export function fastGemm(c: ResolvedConfig, d: Derived, A: Mat, W: Mat): Float64
   if (W.rows !== K) throw new RangeError(`fastGemm: A is ${M}×${K} but W is ${W.rows}×${N}`);
   const plan = planFor(c, d);
   const pr = d.unit.productRange(c.multiplier, d.ctx);
-  const pMax = Math.max(Math.abs(pr.min), Math.abs(pr.max));
   const Y = new Float64Array(M * N);
-  if (K * pMax >= 2 ** 53) {
+  // The loop is chosen by fastGemmPath alone, so what the tests ask of it is what runs here.
+  const path = fastGemmPath(c, d, K);
+  if (path === 'bigint') {
     const Yb = gemmModel(c, d, toRows(A), toRows(W));
     for (let m = 0; m < M; m++)
       for (let n = 0; n < N; n++) {
@@ -165,7 +167,7 @@ export function fastGemm(c: ResolvedConfig, d: Derived, A: Mat, W: Mat): Float64
   const ar = operandRange(d.ctx.activation);
   const wr = operandRange(d.ctx.weight);
   const Ad = A.data;
-  const intTable = table && !stepClamp && K * pMax < 2 ** 31 ? plan.intTable : null;
+  const intTable = path === 'plain' || path === 'table-int' ? plan.intTable : null;
   // The int32 loops check each activation as they list a row's live k; the others here.
   if (!intTable)
     for (let i = 0; i < Ad.length; i++) {
@@ -173,7 +175,7 @@ export function fastGemm(c: ResolvedConfig, d: Derived, A: Mat, W: Mat): Float64
       if (a < ar.min || a > ar.max)
         throw new RangeError(`fastGemm: activation ${a} outside the configured ${ar.min}..${ar.max}`);
     }
-  if (table && zeroRow) {
+  if (path !== 'per-product' && table && zeroRow) {
     // Row by row of A, k ascending, each k adding a_k's products with row k of W into the N
     // running sums (every sum still runs k ascending, as the array adds them). The table's row
     // of a_k is one contiguous run (cache-resident, where the column order read it at random),
@@ -187,7 +189,7 @@ export function fastGemm(c: ResolvedConfig, d: Derived, A: Mat, W: Mat): Float64
       const av = new Int32Array(K);
       for (let m = 0; m < M; m++) {
         acc.fill(0);
-        if (plan.plain) plainRow(Ad, m * K, aMin, zeroRow, W.data, K, N, acc, kN, av);
+        if (path === 'plain') plainRow(Ad, m * K, aMin, zeroRow, W.data, K, N, acc, kN, av);
         else intTableRow(Ad, m * K, aMin, wSpan, zeroRow, intTable, off, K, N, acc, kN, av);
         const yRow = m * N;
         for (let n = 0; n < N; n++) {
@@ -213,7 +215,8 @@ export function fastGemm(c: ResolvedConfig, d: Derived, A: Mat, W: Mat): Float64
   // so that one output element is a sum over k in a register, k ascending. Cached per weight
   // array (a network's layers pass the same one on every input; W must not be changed after it
   // was used).
-  let wT = wtCache.get(W.data);
+  const wtHit = wtCache.get(W.data);
+  let wT = wtHit && wtHit.min === wr.min && wtHit.max === wr.max ? wtHit.wT : undefined;
   if (!wT || wT.length !== K * N) {
     wT = new Int32Array(K * N);
     for (let k = 0; k < K; k++)
@@ -223,7 +226,7 @@ export function fastGemm(c: ResolvedConfig, d: Derived, A: Mat, W: Mat): Float64
           throw new RangeError(`fastGemm: weight ${w} outside the configured ${wr.min}..${wr.max}`);
         wT[n * K + k] = w;
       }
-    wtCache.set(W.data, wT);
+    wtCache.set(W.data, { min: wr.min, max: wr.max, wT });
   }
   for (let m = 0; m < M; m++) {
     const aRow = m * K;
@@ -250,7 +253,8 @@ export function fastGemm(c: ResolvedConfig, d: Derived, A: Mat, W: Mat): Float64
  */
 function weightOffsets(W: Mat, wMin: number, wr: { min: number; max: number }): Int32Array {
   const hit = wOffCache.get(W.data);
-  if (hit && hit.wMin === wMin && hit.off.length === W.data.length) return hit.off;
+  // Checked against this range (the same array under a narrower config must be checked again)
+  if (hit && hit.min === wr.min && hit.max === wr.max && hit.off.length === W.data.length) return hit.off;
   const off = new Int32Array(W.data.length);
   for (let i = 0; i < W.data.length; i++) {
     const w = W.data[i]!;
@@ -258,7 +262,7 @@ function weightOffsets(W: Mat, wMin: number, wr: { min: number; max: number }): 
       throw new RangeError(`fastGemm: weight ${w} outside the configured ${wr.min}..${wr.max}`);
     off[i] = w - wMin;
   }
-  wOffCache.set(W.data, { wMin, off });
+  wOffCache.set(W.data, { min: wr.min, max: wr.max, off });
   return off;
 }
 

@@ -74,6 +74,8 @@ describe('quantize / accuracy / export-lut at the command line', () => {
       expect(r.exitCode).toBe(1);
       expect(r.all).toContain(bad);
       expect(r.all).toMatch(/ONNX Runtime can load.*NoSuchOp/s);
+      // and says what to do
+      expect(r.all).toMatch(/--float-model, or --no-float/);
     },
   );
 

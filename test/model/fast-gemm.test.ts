@@ -150,6 +150,24 @@ describe('fastGemm equals gemmModel', () => {
     const c = config({ rows: 2, cols: 2 });
     expect(() => fastGemm(c, derive(c), fromRows([[200]]), fromRows([[1]]))).toThrow(/activation 200 outside/);
   });
+  it('checks a cached weight array again under a config with a narrower weight range', () => {
+    // Unsigned 9-bit and 8-bit weights share wMin = 0: a cache keyed by wMin alone let 300 through
+    // as an offset into the next activation's table row.
+    for (const wBits of [12, 9]) {
+      const wide = resolveConfig(
+        written({ rows: 2, cols: 2, aBits: 8, aSigned: false, wBits, wSigned: false }),
+        'test',
+      );
+      const narrow = resolveConfig(
+        written({ rows: 2, cols: 2, aBits: 8, aSigned: false, wBits: 8, wSigned: false }),
+        'test',
+      );
+      const W = fromRows([[300]]);
+      const A = fromRows([[3]]);
+      expect(Array.from(fastGemm(wide, derive(wide), A, W))).toEqual([900]);
+      expect(() => fastGemm(narrow, derive(narrow), A, W)).toThrow(/weight 300 outside/);
+    }
+  });
 });
 
 describe('fastGemm picks its loop by the product table, and each loop equals gemmModel', () => {
@@ -193,6 +211,45 @@ describe('fastGemm picks its loop by the product table, and each loop equals gem
       expect(Array.from(fast, (v) => BigInt(v))).toEqual(naive.flat());
       // the narrow case really saturated somewhere
       if (narrow) expect(naive.flat().some((v) => v === BigInt(2 ** 17 - 1))).toBe(true);
+    });
+  }
+});
+
+describe('fastGemm without a product table (operands too wide) equals gemmModel', () => {
+  // 12-bit operands: 2^24 pairs, over the table's 2^18, so the unit's model is called per product.
+  const cases: [string, Record<string, unknown>, boolean, number, 'wrap' | 'saturate'][] = [
+    ['exact acc48 wrap', { kind: 'exact' }, false, 48, 'wrap'],
+    ['mitchell zero-skip acc32 saturate', { kind: 'mitchell', fractionBits: 4 }, true, 32, 'saturate'],
+    ['exact narrow acc24 wrap', { kind: 'exact' }, false, 24, 'wrap'],
+  ];
+  for (const [label, multiplier, zs, accBits, overflow] of cases) {
+    it(`${label}: per-product`, () => {
+      const K = 64;
+      // A wrapping accumulator the config rules refuse (it can overflow) is narrowed after derive.
+      const wrapNarrow = overflow === 'wrap' && accBits < 48;
+      const w = written({
+        rows: 4,
+        cols: 4,
+        maxK: 256,
+        aBits: 12,
+        wBits: 12,
+        accBits: wrapNarrow ? 48 : accBits,
+        overflow,
+        multiplier,
+      });
+      if (zs) (w as Record<string, unknown>).zeroSkip = { activation: 2, weight: 1 };
+      const c = resolveConfig(w, 'test');
+      const d = wrapNarrow ? { ...derive(c), accBits } : derive(c);
+      expect(fastGemmPath(c, d, K)).toBe('per-product');
+      const r = rng(0x12b ^ label.length);
+      const A = randomMat(r, 5, K, -2048, 2047, 0.2);
+      A[0] = A[0]!.map(() => 2047);
+      const W = mapWeights(c, d, randomMat(r, K, 6, -2048, 2047, 0.2));
+      W.forEach((row) => (row[0] = 2047));
+      const naive = gemmModel(c, d, A, W);
+      expect(Array.from(fastGemm(c, d, fromRows(A), fromRows(W)), (v) => BigInt(v))).toEqual(naive.flat());
+      // row 0 × column 0 is 64 · 2047² ≈ 2^28: over a 24-bit accumulator (wrapped), within 32 bits
+      if (accBits === 24) expect(naive[0]![0]).not.toBe(BigInt(64 * 2047 * 2047));
     });
   }
 });
