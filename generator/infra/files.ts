@@ -45,9 +45,9 @@ export const REPORT_KINDS = {
 } satisfies Record<string, (old: string) => boolean>;
 export type ReportKind = keyof typeof REPORT_KINDS;
 
-/** Why an existing raw or .npy product table is refused: nothing in it says who wrote it. */
+/** Why an existing product table is refused: an AdaPT header without axgen's GENERATED line, or a raw or .npy table, which carries no mark of its writer. */
 const LUT_WHY =
-  'exists, and a raw or .npy product table carries no mark of its writer, so axgen cannot tell whether it wrote it';
+  "exists and is not a table axgen marked as its own (axgen's AdaPT headers start with its GENERATED line; a raw or .npy table carries no mark of its writer, so axgen cannot tell whether it wrote it)";
 
 export interface ReportOptions extends OutputOptions {
   /** What the file holds: an existing file is replaced only if it is empty or of this kind. */

@@ -222,13 +222,17 @@ export async function checkOutFile(
     if (!(opts.sameKind ?? (() => false))(old)) why = opts.foreignWhy ?? 'exists and is not a report axgen wrote';
   }
   if (why === undefined) return 'ours';
-  if (st.isDirectory() || !opts.force) {
+  // A folder, a link, a device or a pipe (e.g. /dev/stdout) is never moved aside, even with --force.
+  const special = !st.isFile();
+  if (special || !opts.force) {
     throw new ConfigError(arg, [
       {
         path: arg,
         expected: st.isDirectory()
           ? 'a file path, not a folder'
-          : `a new file, or a report axgen wrote there; name another file, or add --force to move the existing one aside to ${target}.old-<n>`,
+          : special
+            ? 'a path to a regular file: name a new file (axgen does not write through links, devices or pipes)'
+            : `a new file, or a report axgen wrote there; name another file, or add --force to move the existing one aside to ${target}.old-<n>`,
         received: `${show(target)}, which ${why}`,
       },
     ]);

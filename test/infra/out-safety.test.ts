@@ -12,6 +12,7 @@ import { createHash } from 'node:crypto';
 import {
   existsSync,
   lstatSync,
+  symlinkSync,
   mkdirSync,
   mkdtempSync,
   readdirSync,
@@ -31,7 +32,7 @@ import {
   OUTPUT_MARKER,
   writeFolderAtomically,
 } from '../../generator/infra/write.js';
-import { REPORT_KINDS } from '../../generator/infra/files.js';
+import { REPORT_KINDS, writeFileAtomically } from '../../generator/infra/files.js';
 import { COMMANDS as COMMAND_ENTRIES } from '../../generator/commands/index.js';
 
 const commands = await Promise.all(COMMAND_ENTRIES.map((e) => e.load()));
@@ -497,5 +498,18 @@ describe('makeFolders', () => {
       if (cache === undefined) delete process.env.AXGEN_CACHE;
       else process.env.AXGEN_CACHE = cache;
     }
+  });
+});
+
+describe('an output path that is a link, device or pipe', () => {
+  it('is refused even with --force, and never moved aside', async () => {
+    const base = mkdtempSync(join(tmpdir(), 'axgen-link-'));
+    const link = join(base, 'out.json');
+    symlinkSync('/dev/null', link);
+    await expect(writeFileAtomically(link, '{}\n', { arg: '--json', force: true, kind: 'metrics' })).rejects.toThrow(
+      /a path to a regular file/,
+    );
+    expect(lstatSync(link).isSymbolicLink()).toBe(true);
+    expect(readdirSync(base)).toEqual(['out.json']);
   });
 });
