@@ -1,9 +1,10 @@
 /** Reads a written config from a `.ts` (default export) or `.json` file. */
 import { readFile } from 'node:fs/promises';
 import { existsSync, statSync } from 'node:fs';
-import { dirname, resolve as resolvePath, extname } from 'node:path';
+import { dirname, join, resolve as resolvePath, extname } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { ConfigError, type ConfigProblem } from '../infra/errors.js';
+import { ROOT_DIR } from '../root.js';
 import { resolveConfig, type ResolvedConfig } from './resolve.js';
 
 /**
@@ -88,9 +89,13 @@ function importProblem(e: unknown, path: string): ConfigProblem {
   if (/^Cannot find module/.test(msg)) msg = msg.split('\n')[0]!;
   msg = msg.replace(/^Transform failed with \d+ errors?:\n/, '').replace(/\?namespace=[\w-]+/g, '');
   const kind = err?.name === 'TransformError' ? 'it does not compile' : 'importing it threw';
+  // A copy of an example outside the checkout keeps its relative '../generator/dsl.js' import.
+  const dsl = /^Cannot find module '[^']*generator\/dsl(\.js)?'/.test(msg)
+    ? `; import the DSL by its absolute path, '${join(ROOT_DIR, 'generator', 'dsl.js')}', or write the config as JSON`
+    : '';
   return {
     path: '(file)',
-    expected: `a module that loads and default-exports a config (${kind}: fix ${path})`,
+    expected: `a module that loads and default-exports a config (${kind}: fix ${path}${dsl})`,
     received: `${err?.name && err.name !== 'TransformError' && !msg.startsWith(err.name) ? `${err.name}: ` : ''}${msg.split('\n').slice(0, 6).join(' | ')}`,
   };
 }

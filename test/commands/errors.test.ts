@@ -65,6 +65,11 @@ describe('config files that are not configs (exit 1)', () => {
         'import x from "./nope.js";\nexport default x;\n',
         /received Error: Cannot find module '\.\/nope\.js'$/,
       ],
+      [
+        'copied-example.ts',
+        'import { defineAccelerator } from "../generator/dsl.js";\nexport default defineAccelerator({});\n',
+        /import the DSL by its absolute path, '.*\/generator\/dsl\.js', or write the config as JSON\), received Error: Cannot find module '\.\.\/generator\/dsl\.js'$/,
+      ],
     ];
     for (const [name, text, re] of cases) {
       writeFileSync(join(dir, name), text);
