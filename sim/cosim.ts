@@ -3,13 +3,14 @@
  * (cached by content hash), write the golden model's stimulus and expected results for every case,
  * run, and map every reported mismatch back to the case, tile, GEMM element and its operands.
  */
-import { copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { copyFile, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { derive } from '../generator/config/derive.js';
 import type { ResolvedConfig } from '../generator/config/resolve.js';
 import { emitRtl, type EmittedFile } from '../generator/emit/rtl.js';
+import { makeFolders } from '../generator/infra/write.js';
 import type { Schedule } from '../generator/model/schedule.js';
 import { laneOrigin, operandsOf, scheduleCases, totalMacs, type GemmCase, type MultiSchedule } from './cases.js';
 import { buildSim, runSim, type SimulatorName } from './simulators.js';
@@ -217,7 +218,7 @@ export async function copyWave(
     problems.push(`${simulator} wrote no wave.vcd`);
     return false;
   }
-  await mkdir(dirname(resolve(to)), { recursive: true });
+  await makeFolders(dirname(resolve(to)));
   await copyFile(join(runDir, 'wave.vcd'), to);
   return true;
 }
