@@ -8,7 +8,8 @@ import { cutLines, stagePorts } from './pipeline.js';
 import type { AsmParams } from './asm.js';
 import { alphabetOf, factor, floorQuartetValue, quartetWidths } from './asm.js';
 import { bitsFor, identityPre, operandRange } from './common.js';
-import type { ModuleSpec, ProductRange, UnitContext, UnitRtl, View } from './types.js';
+import type { ModuleSpec, ProductRange, SplitProduct, UnitContext, UnitRtl, View } from './types.js';
+import { splitPorts } from './logrtl.js';
 import { dec, extendExpr, formatDesc, msb } from './verilog.js';
 
 /** Bank members that some quartet of the weight magnitude can select. */
@@ -213,6 +214,8 @@ function mulView(x: MulShape, ctx: UnitContext, header: (template: string) => st
   const wS = ctx.weight.signed;
   const cut = stages >= 1;
   const negBit = `dec[${x.decBits - 1}]`;
+  const neg = cut ? 'neg_c' : negBit;
+  const split = asmSplit(ctx, P);
   const sel = (n: string) => (cut ? `${n}_c` : n);
   return {
     stagePorts: stagePorts(stages),
@@ -252,8 +255,26 @@ function mulView(x: MulShape, ctx: UnitContext, header: (template: string) => st
       termExpr: `(${q.selName} << dec[${q.shHi}:${q.shLo}])${q.qShift === '0' ? '' : ` << ${q.qShift}`}`,
     })),
     sumExpr: x.quartets.map((q) => sel(q.termName)).join(' + '),
-    outExpr: wS ? `${cut ? 'neg_c' : negBit} ? (${P}'d0 - mag) : mag` : 'mag',
+    outExpr: wS ? `${neg} ? (${P}'d0 - mag) : mag` : 'mag',
+    splitPorts: splitPorts(split),
+    splitLines: split
+      ? [
+          `  // Split form: sext(px_o) + pc_o = p_o; the PE's accumulator adds pc_o as its carry-in.`,
+          `  assign px_o = ${extendExpr('mag', P, split.pxBits, ctx.activation.signed)} ^ {${split.pxBits}{${neg}}};`,
+          `  assign pc_o = ${neg};`,
+        ].join('\n')
+      : false,
   };
+}
+
+/**
+ * ASM's split product (types.ts SplitProduct) with a signed weight, whose sign negates `mag`:
+ * px = mag ^ {neg} over P bits when mag is two's complement (a signed activation: ~mag = −mag − 1
+ * exactly), over P + 1 when it is an unsigned P-bit magnitude.
+ */
+export function asmSplit(ctx: UnitContext, P: number): SplitProduct | null {
+  if (!ctx.weight.signed) return null;
+  return { pxBits: ctx.activation.signed ? P : P + 1 };
 }
 
 /**
@@ -304,5 +325,11 @@ export function asmRtl(
         decode(`${prefix}_asm_dec`),
         mul,
       ];
-  return { actEncBits: share ? bankBits : A, wgtEncBits: share ? decBits : W, modules };
+  const split = asmSplit(ctx, prod.bits);
+  return {
+    actEncBits: share ? bankBits : A,
+    wgtEncBits: share ? decBits : W,
+    ...(split ? { split } : {}),
+    modules,
+  };
 }
