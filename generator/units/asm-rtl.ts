@@ -9,7 +9,7 @@ import type { AsmParams } from './asm.js';
 import { alphabetOf, factor, floorQuartetValue, quartetWidths } from './asm.js';
 import { bitsFor, identityPre, operandRange } from './common.js';
 import type { ModuleSpec, ProductRange, SplitProduct, UnitContext, UnitRtl, View } from './types.js';
-import { splitPorts } from './logrtl.js';
+import { negatedSplit, negatedSplitLines, splitPorts } from './logrtl.js';
 import { dec, extendExpr, formatDesc, msb } from './verilog.js';
 
 /** Bank members that some quartet of the weight magnitude can select. */
@@ -204,6 +204,8 @@ interface MulShape {
   bankBits: number;
   decBits: number;
   prod: { bits: number; signed: boolean };
+  /** The split product when a signed weight negates (logrtl.ts negatedSplit). */
+  split: SplitProduct | null;
 }
 
 /** ASM's pipeline cut points (UnitDef.cuts): `select`, between the quartets' select-and-shift and their sum. */
@@ -215,7 +217,7 @@ function mulView(x: MulShape, ctx: UnitContext, header: (template: string) => st
   const cut = stages >= 1;
   const negBit = `dec[${x.decBits - 1}]`;
   const neg = cut ? 'neg_c' : negBit;
-  const split = asmSplit(ctx, P);
+  const split = x.split;
   const sel = (n: string) => (cut ? `${n}_c` : n);
   return {
     stagePorts: stagePorts(stages),
@@ -257,24 +259,8 @@ function mulView(x: MulShape, ctx: UnitContext, header: (template: string) => st
     sumExpr: x.quartets.map((q) => sel(q.termName)).join(' + '),
     outExpr: wS ? `${neg} ? (${P}'d0 - mag) : mag` : 'mag',
     splitPorts: splitPorts(split),
-    splitLines: split
-      ? [
-          `  // Split form: sext(px_o) + pc_o = p_o; the PE's accumulator adds pc_o as its carry-in.`,
-          `  assign px_o = ${extendExpr('mag', P, split.pxBits, ctx.activation.signed)} ^ {${split.pxBits}{${neg}}};`,
-          `  assign pc_o = ${neg};`,
-        ].join('\n')
-      : false,
+    splitLines: split ? negatedSplitLines('mag', P, ctx.activation.signed, neg, split) : false,
   };
-}
-
-/**
- * ASM's split product (types.ts SplitProduct) with a signed weight, whose sign negates `mag`:
- * px = mag ^ {neg} over P bits when mag is two's complement (a signed activation: ~mag = −mag − 1
- * exactly), over P + 1 when it is an unsigned P-bit magnitude.
- */
-export function asmSplit(ctx: UnitContext, P: number): SplitProduct | null {
-  if (!ctx.weight.signed) return null;
-  return { pxBits: ctx.activation.signed ? P : P + 1 };
 }
 
 /**
@@ -311,10 +297,12 @@ export function asmRtl(
     template: 'units/asm_dec.v.hbs',
     view: decView(module, alphabet, members, quartets, decBits, ctx, header),
   });
+  // A signed weight negates a·|w| (two's complement when the activation is signed).
+  const split = ctx.weight.signed ? negatedSplit(ctx.activation.signed, range, prod.bits) : null;
   const mul: ModuleSpec = {
     module: `${prefix}_mul`,
     template: 'units/asm_mul.v.hbs',
-    view: mulView({ prefix, share, lanes, quartets, bankBits, decBits, prod }, ctx, header, stages),
+    view: mulView({ prefix, share, lanes, quartets, bankBits, decBits, prod, split }, ctx, header, stages),
   };
   const modules: ModuleSpec[] = share
     ? [bank(`${prefix}_act_pre`), decode(`${prefix}_wgt_pre`), mul]
@@ -325,7 +313,6 @@ export function asmRtl(
         decode(`${prefix}_asm_dec`),
         mul,
       ];
-  const split = asmSplit(ctx, prod.bits);
   return {
     actEncBits: share ? bankBits : A,
     wgtEncBits: share ? decBits : W,

@@ -3,9 +3,9 @@
  * array's `<p>_act_pre` / `<p>_wgt_pre` and the core is `<p>_mul`; with share=false the edge modules
  * are identity and `<p>_mul` instantiates `<p>_enc_act`, `<p>_enc_wgt` and `<p>_core` itself.
  */
-import type { ModuleSpec, SplitProduct, UnitContext, UnitRtl, View } from './types.js';
+import type { ModuleSpec, ProductRange, SplitProduct, UnitContext, UnitRtl, View } from './types.js';
 import { identityPre } from './common.js';
-import { msb, resizeExpr } from './verilog.js';
+import { extendExpr, msb, resizeExpr } from './verilog.js';
 import { cutLines, stagePorts, type CutSignal } from './pipeline.js';
 
 export interface LogUnitParts {
@@ -136,6 +136,35 @@ export function splitPorts(split: SplitProduct | null | undefined): string {
   return `,\n  output wire [${split.pxBits - 1}:0] px_o,\n  output wire pc_o`;
 }
 
+const SPLIT_NOTE = `  // Split form: sext(px_o) + pc_o = p_o; the PE's accumulator adds pc_o as its carry-in.`;
+
+/**
+ * The split form of `p_o = neg ? P'd0 - mag : mag` for a P-bit `mag` that is not a core magnitude
+ * (ASM, flint: a·|w|, two's complement when the activation is signed): px = ext(mag) ^ {neg},
+ * pc = neg. ~mag = −mag − 1 exactly for a two's-complement mag; an unsigned mag needs a sign bit
+ * above it unless the product never reaches −2^(P−1) (`range`), since then a negated mag is below
+ * 2^(P−1), as a non-negated one always is.
+ */
+export function negatedSplit(magSigned: boolean, range: ProductRange, P: number): SplitProduct {
+  return { pxBits: magSigned || range.min > -(2 ** (P - 1)) ? P : P + 1 };
+}
+
+/** Lines assigning negatedSplit's px_o and pc_o from `mag` ([P-1:0]) and the negation flag `neg`. */
+export function negatedSplitLines(
+  mag: string,
+  P: number,
+  magSigned: boolean,
+  neg: string,
+  split: SplitProduct,
+): string {
+  const x = split.pxBits;
+  return [
+    SPLIT_NOTE,
+    `  assign px_o = ${extendExpr(mag, P, x, magSigned)} ^ {${x}{${neg}}};`,
+    `  assign pc_o = ${neg};`,
+  ].join('\n');
+}
+
 /**
  * Lines that turn the core's unsigned magnitude `mag` ([pc-1:0]) into p_o ([p-1:0]) under the
  * signed convention, and, when the restore negates (signSplit), into the split form px_o, pc_o.
@@ -158,7 +187,7 @@ export function signedOutLines(
     const x = signSplit(mode, aSign, wSign, pc, p)!.pxBits;
     out.push(`  wire neg = ${aSign ?? "1'b0"} ^ ${wSign ?? "1'b0"};`);
     out.push(`  assign p_o = neg ? (${p}'d0 - mag_p) : mag_p;  // sign-magnitude: negate`);
-    out.push(`  // Split form: sext(px_o) + pc_o = p_o; the PE's accumulator adds pc_o as its carry-in.`);
+    out.push(SPLIT_NOTE);
     out.push(`  assign px_o = {1'b0, ${resizeExpr('mag', pc, x - 1)}} ^ {${x}{neg}};`);
     out.push(`  assign pc_o = neg;`);
   } else {
