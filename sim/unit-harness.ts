@@ -33,7 +33,9 @@ import type { EmittedFile } from '../generator/emit/rtl.js';
 import { emitUnit, unitTopModule } from '../generator/emit/unit.js';
 import { pairSet } from '../generator/metrics/inputs.js';
 import { fromBits, toBits } from '../generator/units/common.js';
+import { extendExpr } from '../generator/units/verilog.js';
 import { samplesOf, units } from '../generator/units/index.js';
+import type { View } from '../generator/units/types.js';
 import { GENERATOR_VERSION } from '../generator/version.js';
 import { buildSim, runSim, VERILATOR_CLASS, type SimulatorName } from './simulators.js';
 
@@ -130,6 +132,8 @@ interface Prepared {
   aSigned: boolean;
   wSigned: boolean;
   pSigned: boolean;
+  /** Width of px_o when the unit outputs its product in split form (units/types.ts SplitProduct), else null. */
+  pxBits: number | null;
 }
 
 /** Vector files of recent variants, so checking the same variants in both simulators computes them once. */
@@ -170,6 +174,23 @@ function prepareNow(c: ResolvedConfig, i: number, opts: UnitCheckOptions): Prepa
     aSigned: d.ctx.activation.signed,
     wSigned: d.ctx.weight.signed,
     pSigned: d.product.signed,
+    pxBits: d.unit.rtl(c.multiplier, d.ctx, c.name, () => '').split?.pxBits ?? null,
+  };
+}
+
+/**
+ * Checker keys of a split product: both sides of sext(px_o) + pc_o = p_o as integers, each
+ * extended to one bit more than the wider of px_o and p_o, so no sum wraps; `split` false without one.
+ */
+function splitCheck(pBits: number, pSigned: boolean, pxBits: number | null, idx: number): View {
+  if (pxBits === null) return { split: false };
+  const n = Math.max(pBits, pxBits) + 1;
+  return {
+    split: true,
+    pxMsb: String(pxBits - 1),
+    chkMsb: String(n - 1),
+    pxSum: `${extendExpr(`px_${idx}`, pxBits, n, true)} + ${extendExpr(`pc_${idx}`, 1, n, false)}`,
+    pExt: extendExpr(`p_${idx}`, pBits, n, pSigned),
   };
 }
 
@@ -178,7 +199,9 @@ function header(template: string, count: number): string {
 }
 
 /** Checker, Icarus clock and Verilator main for a list of variants. */
-export function harnessFiles(preps: readonly Pick<Prepared, 'c' | 'file' | 'aBits' | 'wBits' | 'pBits'>[]) {
+export function harnessFiles(
+  preps: readonly Pick<Prepared, 'c' | 'file' | 'aBits' | 'wBits' | 'pBits' | 'pSigned' | 'pxBits'>[],
+) {
   const s = String;
   const n = preps.length;
   const check = render('sim/templates/unit_check.v.hbs', {
@@ -197,6 +220,7 @@ export function harnessFiles(preps: readonly Pick<Prepared, 'c' | 'file' | 'aBit
       aMsb: s(p.aBits - 1),
       wMsb: s(p.wBits - 1),
       pMsb: s(p.pBits - 1),
+      ...splitCheck(p.pBits, p.pSigned, p.pxBits, i),
     })),
   });
   const icarus = render('sim/templates/tb_icarus.v.hbs', {

@@ -5,7 +5,7 @@
 import { GENERATOR_VERSION } from '../version.js';
 import { derive, unitLabel, type Derived } from '../config/derive.js';
 import type { ResolvedConfig } from '../config/resolve.js';
-import type { ModuleSpec, View } from '../units/types.js';
+import type { ModuleSpec, SplitProduct, View } from '../units/types.js';
 import { ARRAY_FEATURES } from '../config/features.js';
 import { commandLimits } from '../model/schedule.js';
 import { CMD_SLOTS, EDGE_STAGES } from '../config/cycles.js';
@@ -57,24 +57,37 @@ export function headerFor(c: ResolvedConfig, d: Derived, template: string): stri
   }).trimEnd();
 }
 
-function accAddView(c: ResolvedConfig, d: Derived, header: string): View {
+/**
+ * View of templates/acc_add.v.hbs. With a split product (units/types.ts SplitProduct) p_i is px
+ * (pxBits, two's complement) and the extra input pc_i is added as the carry-in of the same sum,
+ * so the adder stays one carry chain; px is extended to the sum's width, or cut to it (modular,
+ * wrap mode only: an accumulator as narrow as the product) with its dropped bits read as unused.
+ */
+function accAddView(c: ResolvedConfig, d: Derived, header: string, split: SplitProduct | undefined): View {
   const A = d.accBits;
-  const P = d.product.bits;
+  const P = split ? split.pxBits : d.product.bits;
+  const pSigned = split ? true : d.product.signed;
   const sign = d.accSigned ? "two's complement" : 'unsigned';
+  const fit = (to: number) => (P > to ? `p_i[${to - 1}:0]` : extendExpr('p_i', P, to, pSigned));
+  const carry = (to: number) => (split ? ` + ${extendExpr('pc_i', 1, to, false)}` : '');
+  const above = P === A + 1 ? `p_i[${A}]` : `^p_i[${P - 1}:${A}]`;
+  const dropped = !d.saturate && P > A ? `  wire unused_p = ${above};  // above the wrapping sum\n` : '';
   return {
     header,
     module: `${c.name}_acc_add`,
     overflowDesc: d.saturate ? 'saturating at the accumulator range after the addition' : `wrapping modulo 2^${A}`,
     accDesc: `${A}-bit ${sign}`,
-    pDesc: formatDesc(P, d.product.signed),
+    pDesc: formatDesc(P, pSigned),
+    split: split !== undefined,
     accMsb: msb(A),
     pMsb: msb(P),
     accBits: s(A),
     sumBits: s(A + 1),
     saturate: d.saturate,
     accExtFull: extendExpr('acc_i', A, A + 1, d.accSigned),
-    pExtFull: extendExpr('p_i', P, A + 1, d.product.signed),
-    pExtAcc: extendExpr('p_i', P, A, d.product.signed),
+    pExtFull: fit(A + 1) + carry(A + 1),
+    pExtAcc: fit(A) + carry(A),
+    dropped,
     ...saturation(A, d.accSigned),
   };
 }
@@ -290,7 +303,7 @@ export function moduleSpecs(c: ResolvedConfig): ModuleSpec[] {
   specs.push({
     module: `${c.name}_acc_add`,
     template: 'acc_add.v.hbs',
-    view: accAddView(c, d, header('acc_add.v.hbs')),
+    view: accAddView(c, d, header('acc_add.v.hbs'), unit.split),
   });
   // Skew and de-skew lines; the registered array edge is one too.
   specs.push({
@@ -327,6 +340,7 @@ export function moduleSpecs(c: ResolvedConfig): ModuleSpec[] {
         mulStages: d.mulStages,
         peStages: d.peStages,
         pBits: d.product.bits,
+        split: unit.split,
       }),
     },
   });

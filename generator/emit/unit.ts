@@ -1,6 +1,7 @@
 /**
  * The standalone unit: `<prefix>_unit` = act_pre → wgt_pre → mul of the configured multiplier, with
- * no array around it. Used by `axgen unit`, the unit harness (sim/unit-harness.ts) and the
+ * no array around it; a unit with a split product (units/types.ts SplitProduct) also has its
+ * outputs px_o and pc_o, so the unit checks can hold them to p_o. Used by `axgen unit`, the unit harness (sim/unit-harness.ts) and the
  * per-PE area benchmark.
  */
 import { derive } from '../config/derive.js';
@@ -29,6 +30,8 @@ export function unitModuleSpecs(c: ResolvedConfig): ModuleSpec[] {
       aDesc: desc(d.aBits, d.ctx.activation.signed),
       wDesc: desc(d.wBits, d.ctx.weight.signed),
       pDesc: desc(d.product.bits, d.product.signed),
+      split: u.split !== undefined,
+      pxMsb: msb(u.split?.pxBits ?? 1),
     },
   };
   return [...u.modules, top];

@@ -94,6 +94,7 @@ export function almSoaRtl(
       actEncBits: La.bits,
       wgtEncBits: Lw.bits,
       coreTemplate: 'units/alm_soa_core.v.hbs',
+      split: out.split,
       core,
       unitDesc: 'ALM-SOA multiplier',
       coreStages: cutStages >= 1 ? 1 : 0,

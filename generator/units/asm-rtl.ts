@@ -8,7 +8,8 @@ import { cutLines, stagePorts } from './pipeline.js';
 import type { AsmParams } from './asm.js';
 import { alphabetOf, factor, floorQuartetValue, quartetWidths } from './asm.js';
 import { bitsFor, identityPre, operandRange } from './common.js';
-import type { ModuleSpec, ProductRange, UnitContext, UnitRtl, View } from './types.js';
+import type { ModuleSpec, ProductRange, SplitProduct, UnitContext, UnitRtl, View } from './types.js';
+import { negatedSplit, negatedSplitLines, splitPorts } from './logrtl.js';
 import { dec, extendExpr, formatDesc, msb } from './verilog.js';
 
 /** Bank members that some quartet of the weight magnitude can select. */
@@ -203,6 +204,8 @@ interface MulShape {
   bankBits: number;
   decBits: number;
   prod: { bits: number; signed: boolean };
+  /** The split product when a signed weight negates (logrtl.ts negatedSplit). */
+  split: SplitProduct | null;
 }
 
 /** ASM's pipeline cut points (UnitDef.cuts): `select`, between the quartets' select-and-shift and their sum. */
@@ -213,6 +216,8 @@ function mulView(x: MulShape, ctx: UnitContext, header: (template: string) => st
   const wS = ctx.weight.signed;
   const cut = stages >= 1;
   const negBit = `dec[${x.decBits - 1}]`;
+  const neg = cut ? 'neg_c' : negBit;
+  const split = x.split;
   const sel = (n: string) => (cut ? `${n}_c` : n);
   return {
     stagePorts: stagePorts(stages),
@@ -252,7 +257,9 @@ function mulView(x: MulShape, ctx: UnitContext, header: (template: string) => st
       termExpr: `(${q.selName} << dec[${q.shHi}:${q.shLo}])${q.qShift === '0' ? '' : ` << ${q.qShift}`}`,
     })),
     sumExpr: x.quartets.map((q) => sel(q.termName)).join(' + '),
-    outExpr: wS ? `${cut ? 'neg_c' : negBit} ? (${P}'d0 - mag) : mag` : 'mag',
+    outExpr: wS ? `${neg} ? (${P}'d0 - mag) : mag` : 'mag',
+    splitPorts: splitPorts(split),
+    splitLines: split ? negatedSplitLines('mag', P, ctx.activation.signed, neg, split) : false,
   };
 }
 
@@ -290,10 +297,12 @@ export function asmRtl(
     template: 'units/asm_dec.v.hbs',
     view: decView(module, alphabet, members, quartets, decBits, ctx, header),
   });
+  // A signed weight negates a·|w| (two's complement when the activation is signed).
+  const split = ctx.weight.signed ? negatedSplit(ctx.activation.signed, range, prod.bits) : null;
   const mul: ModuleSpec = {
     module: `${prefix}_mul`,
     template: 'units/asm_mul.v.hbs',
-    view: mulView({ prefix, share, lanes, quartets, bankBits, decBits, prod }, ctx, header, stages),
+    view: mulView({ prefix, share, lanes, quartets, bankBits, decBits, prod, split }, ctx, header, stages),
   };
   const modules: ModuleSpec[] = share
     ? [bank(`${prefix}_act_pre`), decode(`${prefix}_wgt_pre`), mul]
@@ -304,5 +313,10 @@ export function asmRtl(
         decode(`${prefix}_asm_dec`),
         mul,
       ];
-  return { actEncBits: share ? bankBits : A, wgtEncBits: share ? decBits : W, modules };
+  return {
+    actEncBits: share ? bankBits : A,
+    wgtEncBits: share ? decBits : W,
+    ...(split ? { split } : {}),
+    modules,
+  };
 }

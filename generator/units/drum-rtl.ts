@@ -116,6 +116,7 @@ export function drumRtl(
       actEncBits: La.bits,
       wgtEncBits: Lw.bits,
       coreTemplate: 'units/drum_core.v.hbs',
+      split: out.split,
       core,
       unitDesc: 'DRUM multiplier',
       coreStages: cutStages >= 1 ? 1 : 0,

@@ -2,6 +2,7 @@
 import { bitsFor, identityPre } from './common.js';
 import { flintDecode, flintLevels } from './flint.js';
 import { gridProductRange, levelCaseLines } from './levels.js';
+import { negatedSplit, negatedSplitLines, splitPorts } from './logrtl.js';
 import type { UnitContext, UnitRtl } from './types.js';
 import { extendExpr, formatDesc, lit, msb, resizeExpr, ubits } from './verilog.js';
 
@@ -9,7 +10,8 @@ import { extendExpr, formatDesc, lit, msb, resizeExpr, ubits } from './verilog.j
  * The flint unit's modules: identity activation edge; the weight edge maps the weight to its flint
  * level (the host mapping, as a table over every weight value) and decodes it into
  * {neg?, shift[SB], mantissa[MB]} with level = ±mantissa·2^shift; the PE forms the small exact
- * product a·mantissa, shifts it and negates it for a negative weight, modulo 2^P.
+ * product a·mantissa, shifts it and negates it for a negative weight, modulo 2^P (with signed
+ * weights also in split form, logrtl.ts negatedSplit, which the PE adds).
  */
 export function flintRtl(ctx: UnitContext, prefix: string, header: (t: string) => string): UnitRtl {
   const A = ctx.activation.bits;
@@ -32,9 +34,13 @@ export function flintRtl(ctx: UnitContext, prefix: string, header: (t: string) =
   const aSigned = ctx.activation.signed;
   const wgt = `${prefix}_wgt_pre`;
   const mul = `${prefix}_mul`;
+  // A negative weight negates mag = a·mantissa·2^shift (two's complement when the activation is signed).
+  const split = signed ? negatedSplit(aSigned, range, P) : null;
+  const neg = `w_enc_i[${WE - 1}]`;
   return {
     actEncBits: A,
     wgtEncBits: WE,
+    ...(split ? { split } : {}),
     modules: [
       identityPre(prefix, 'act', A, header),
       {
@@ -74,8 +80,10 @@ export function flintRtl(ctx: UnitContext, prefix: string, header: (t: string) =
           mAm: resizeExpr('mant', MB, AM),
           amP: extendExpr('am', AM, P, aSigned),
           signed,
-          neg: `w_enc_i[${WE - 1}]`,
+          neg,
           pZero: lit(P, 0),
+          splitPorts: splitPorts(split),
+          splitLines: split ? negatedSplitLines('mag', P, aSigned, neg, split) : '',
         },
       },
     ],

@@ -154,6 +154,7 @@ export function ilmRtl(
       actEncBits: La.bits,
       wgtEncBits: Lw.bits,
       coreTemplate: 'units/ilm_core.v.hbs',
+      split: out.split,
       core,
       unitDesc: 'ILM multiplier',
       coreStages: cutStages >= 1 ? 1 : 0,

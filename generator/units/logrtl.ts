@@ -3,9 +3,9 @@
  * array's `<p>_act_pre` / `<p>_wgt_pre` and the core is `<p>_mul`; with share=false the edge modules
  * are identity and `<p>_mul` instantiates `<p>_enc_act`, `<p>_enc_wgt` and `<p>_core` itself.
  */
-import type { ModuleSpec, UnitContext, UnitRtl, View } from './types.js';
+import type { ModuleSpec, ProductRange, SplitProduct, UnitContext, UnitRtl, View } from './types.js';
 import { identityPre } from './common.js';
-import { msb, resizeExpr } from './verilog.js';
+import { extendExpr, msb, resizeExpr } from './verilog.js';
 import { cutLines, stagePorts, type CutSignal } from './pipeline.js';
 
 export interface LogUnitParts {
@@ -23,6 +23,8 @@ export interface LogUnitParts {
   coreStages?: number;
   /** share=false only: register the encoded operands between the encoders and the core (the `encode` cut). */
   encodeCut?: boolean;
+  /** The core's split product ports (signSplit), or null / omitted when its sign restore does not negate. */
+  split?: SplitProduct | null;
 }
 
 export function logUnitModules(
@@ -41,12 +43,20 @@ export function logUnitModules(
   const core = (module: string): ModuleSpec => ({
     module,
     template: parts.coreTemplate,
-    view: { ...parts.core, header: header(parts.coreTemplate), module, stagePorts: stagePorts(coreStages) },
+    view: {
+      ...parts.core,
+      header: header(parts.coreTemplate),
+      module,
+      stagePorts: stagePorts(coreStages),
+      splitPorts: splitPorts(parts.split),
+    },
   });
+  const split = parts.split ? { split: parts.split } : {};
   if (share) {
     return {
       actEncBits: parts.actEncBits,
       wgtEncBits: parts.wgtEncBits,
+      ...split,
       modules: [
         enc(`${prefix}_act_pre`, parts.encAct, 'a_i', 'a_enc_o', 'activation, once per row at the array edge'),
         enc(`${prefix}_wgt_pre`, parts.encWgt, 'w_i', 'w_enc_o', 'weight, once per column where it enters the array'),
@@ -59,6 +69,7 @@ export function logUnitModules(
   return {
     actEncBits: A,
     wgtEncBits: W,
+    ...split,
     modules: [
       identityPre(prefix, 'act', A, header, 'activation (share=false: the PE encodes it)'),
       identityPre(prefix, 'wgt', W, header, 'weight (share=false: the PE encodes it)'),
@@ -81,6 +92,8 @@ export function logUnitModules(
           encWgt: `${prefix}_enc_wgt`,
           core: `${prefix}_core`,
           stagePorts: stagePorts(coreStages + (parts.encodeCut ? 1 : 0)),
+          splitPorts: splitPorts(parts.split),
+          split: !!parts.split,
           coreClocked: coreStages > 0,
           encodeCut: parts.encodeCut
             ? cutLines(
@@ -101,9 +114,62 @@ export function logUnitModules(
 }
 
 /**
+ * The split form (types.ts SplitProduct) of the product signedOutLines restores, or null when the
+ * restore does not negate (no signed operand, or one's complement, where p_o = ~mag is already
+ * the split form with pc = 0). px_o = {0, mag} ^ {neg}: the magnitude (at most p bits, as p_o keeps
+ * them) and a sign bit, so sext(px_o) + neg = ±mag exactly. Arguments as for signedOutLines.
+ */
+export function signSplit(
+  mode: 'sign-magnitude' | 'ones-complement',
+  aSign: string | null,
+  wSign: string | null,
+  pc: number,
+  p: number,
+): SplitProduct | null {
+  if (mode !== 'sign-magnitude' || (aSign === null && wSign === null)) return null;
+  return { pxBits: Math.min(pc, p) + 1 };
+}
+
+/** Declarations of the split product's output ports, to follow p_o's (leading comma); '' without one. */
+export function splitPorts(split: SplitProduct | null | undefined): string {
+  if (!split) return '';
+  return `,\n  output wire [${split.pxBits - 1}:0] px_o,\n  output wire pc_o`;
+}
+
+const SPLIT_NOTE = `  // Split form: sext(px_o) + pc_o = p_o; the PE's accumulator adds pc_o as its carry-in.`;
+
+/**
+ * The split form of `p_o = neg ? P'd0 - mag : mag` for a P-bit `mag` that is not a core magnitude
+ * (ASM, flint: a·|w|, two's complement when the activation is signed): px = ext(mag) ^ {neg},
+ * pc = neg. ~mag = −mag − 1 exactly for a two's-complement mag; an unsigned mag needs a sign bit
+ * above it unless the product never reaches −2^(P−1) (`range`), since then a negated mag is below
+ * 2^(P−1), as a non-negated one always is.
+ */
+export function negatedSplit(magSigned: boolean, range: ProductRange, P: number): SplitProduct {
+  return { pxBits: magSigned || range.min > -(2 ** (P - 1)) ? P : P + 1 };
+}
+
+/** Lines assigning negatedSplit's px_o and pc_o from `mag` ([P-1:0]) and the negation flag `neg`. */
+export function negatedSplitLines(
+  mag: string,
+  P: number,
+  magSigned: boolean,
+  neg: string,
+  split: SplitProduct,
+): string {
+  const x = split.pxBits;
+  return [
+    SPLIT_NOTE,
+    `  assign px_o = ${extendExpr(mag, P, x, magSigned)} ^ {${x}{${neg}}};`,
+    `  assign pc_o = ${neg};`,
+  ].join('\n');
+}
+
+/**
  * Lines that turn the core's unsigned magnitude `mag` ([pc-1:0]) into p_o ([p-1:0]) under the
- * signed convention. `aSign` / `wSign` are null for an unsigned operand; `aOpZero` / `wOpZero` are
- * the "operand is zero" flags (one's complement needs them: ~(−1) = 0 is not a zero operand).
+ * signed convention, and, when the restore negates (signSplit), into the split form px_o, pc_o.
+ * `aSign` / `wSign` are null for an unsigned operand; `aOpZero` / `wOpZero` are the "operand is
+ * zero" flags (one's complement needs them: ~(−1) = 0 is not a zero operand).
  */
 export function signedOutLines(
   mode: 'sign-magnitude' | 'ones-complement',
@@ -118,8 +184,12 @@ export function signedOutLines(
   if (aSign === null && wSign === null) return `  assign p_o = ${magP};`;
   const out = [`  wire [${p - 1}:0] mag_p = ${magP};`];
   if (mode === 'sign-magnitude') {
+    const x = signSplit(mode, aSign, wSign, pc, p)!.pxBits;
     out.push(`  wire neg = ${aSign ?? "1'b0"} ^ ${wSign ?? "1'b0"};`);
     out.push(`  assign p_o = neg ? (${p}'d0 - mag_p) : mag_p;  // sign-magnitude: negate`);
+    out.push(SPLIT_NOTE);
+    out.push(`  assign px_o = {1'b0, ${resizeExpr('mag', pc, x - 1)}} ^ {${x}{neg}};`);
+    out.push(`  assign pc_o = neg;`);
   } else {
     out.push(`  // One's complement: ~P when the signs differ, but a true zero operand still gives 0.`);
     out.push(`  wire neg = (${aSign ?? "1'b0"} ^ ${wSign ?? "1'b0"}) & ~(${aOpZero} | ${wOpZero});`);
@@ -131,7 +201,8 @@ export function signedOutLines(
 /**
  * The sign restore of signedOutLines after a cut: the sign and zero-operand flags it reads become
  * cut signals (`a_sign_c`, `w_sign_c`, `opz_c`, only those the mode reads), to be registered with
- * the unit's other cut signals; `outLogic` reads them. Arguments as for signedOutLines.
+ * the unit's other cut signals; `outLogic` reads them; `split` is signSplit's. Arguments as for
+ * signedOutLines.
  */
 export function signedOutCut(
   mode: 'sign-magnitude' | 'ones-complement',
@@ -141,7 +212,7 @@ export function signedOutCut(
   wOpZero: string,
   pc: number,
   p: number,
-): { signals: CutSignal[]; outLogic: string } {
+): { signals: CutSignal[]; outLogic: string; split: SplitProduct | null } {
   const signals: CutSignal[] = [];
   if (aSign !== null) signals.push({ name: 'a_sign_c', bits: 1, expr: aSign });
   if (wSign !== null) signals.push({ name: 'w_sign_c', bits: 1, expr: wSign });
@@ -158,6 +229,7 @@ export function signedOutCut(
       pc,
       p,
     ),
+    split: signSplit(mode, aSign, wSign, pc, p),
   };
 }
 

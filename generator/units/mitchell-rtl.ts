@@ -180,6 +180,7 @@ export function mitchellRtl(
       actEncBits: La.bits,
       wgtEncBits: Lw.bits,
       coreTemplate: 'units/mitchell_core.v.hbs',
+      split: out.split,
       core,
       unitDesc: 'Mitchell multiplier',
       coreStages: stages >= 1 ? 1 : 0,

@@ -23,7 +23,7 @@
  * no stage.
  */
 import type { FromSchema } from 'json-schema-to-ts';
-import type { RuleIssue, View } from './types.js';
+import type { RuleIssue, SplitProduct, View } from './types.js';
 import { lit, msb } from './verilog.js';
 
 /** Most cut points any unit may declare (the schema's bound on `pipeline.multiplier`). */
@@ -138,6 +138,8 @@ export interface PipelinePeContext {
   peStages: number;
   /** Product width. */
   pBits: number;
+  /** The unit's split product (types.ts SplitProduct), which the PE then adds instead of p_o. */
+  split?: SplitProduct;
 }
 
 const CTL_DESC: Record<string, string> = {
@@ -148,7 +150,8 @@ const CTL_DESC: Record<string, string> = {
 
 /**
  * Keys of the PE templates (templates/pe_*.v.hbs, partials/pe_pipeline.hbs): the clocked
- * multiplier's ports, the product register, and the delay line of the control bits that must meet
+ * multiplier's ports, the product the PE adds (`prod`, and with a split product its carry-in
+ * `prod_c`, both through the product register), and the delay line of the control bits that must meet
  * the product at the adder (OS: the valid bit and the last-beat flag, which moves the finished
  * sum to the output register; with zero-skip: the skip flag). With no stage the
  * keys leave the PE as it was (skip, av_i and l_i used where they are formed).
@@ -162,8 +165,11 @@ export function pipelinePeView(x: PipelinePeContext): View {
   const view: Record<string, string | boolean> = {
     mulClocked: x.mulStages > 0,
     mulOut: macc ? 'prod_mul' : 'prod',
+    mulOutC: macc ? 'prod_c_mul' : 'prod_c',
     macc,
-    pBits: String(x.pBits),
+    split: x.split !== undefined,
+    prodBits: String(x.split?.pxBits ?? x.pBits),
+    prodMsb: msb(x.split?.pxBits ?? x.pBits),
     ctlPipe: piped,
     peStages: String(S),
     ctlBits: String(ctl.length),

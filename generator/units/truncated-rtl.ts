@@ -1,7 +1,7 @@
 /** View models of the truncated multiplier's modules: identity edges and templates/units/truncated_mul.v.hbs. */
 import { bitsFor, identityPre } from './common.js';
 import { coreMax, frontEnd } from './logcore.js';
-import { signedOutCut, signedOutLines } from './logrtl.js';
+import { signedOutCut, signedOutLines, splitPorts } from './logrtl.js';
 import { cutLines, stagePorts } from './pipeline.js';
 import type { ProductRange, UnitContext, UnitRtl } from './types.js';
 import { magWidths, truncCorrection, truncatedCore, truncatedCoreBound, type TruncatedResolved } from './truncated.js';
@@ -87,6 +87,7 @@ export function truncatedRtl(
   return {
     actEncBits: A,
     wgtEncBits: W,
+    ...(out.split ? { split: out.split } : {}),
     modules: [
       identityPre(prefix, 'act', A, header),
       identityPre(prefix, 'wgt', W, header),
@@ -96,6 +97,7 @@ export function truncatedRtl(
         view: {
           header: header(template),
           module,
+          splitPorts: splitPorts(out.split),
           t: String(p.t),
           corrDesc: C > 0 ? `, plus ${C} (the expected loss) when both operands are non-zero` : '',
           pDesc: formatDesc(pf.bits, pf.signed),

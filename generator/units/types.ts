@@ -10,7 +10,8 @@
  * The array places act_pre once per row at its left edge and wgt_pre once per column at its top
  * edge (where a stationary weight is loaded, or a streamed weight enters); the encoded operands
  * travel through the array and each PE instantiates only <prefix>_mul. p_o is two's complement
- * when `productSigned`, unsigned otherwise.
+ * when `productSigned`, unsigned otherwise. A unit whose sign restore negates also outputs the
+ * product in split form (px_o, pc_o; see SplitProduct), which is what the PE adds.
  *
  * Pipelining (generator/units/pipeline.ts): a unit may declare cut points inside `<prefix>_mul`
  * (`cuts`); `rtl` is then asked for `stages` of them, registers the first `stages` cuts, and
@@ -57,6 +58,20 @@ export interface ModuleSpec {
   view: View;
 }
 
+/**
+ * The split form of a product (UnitRtl.split): besides p_o, `<prefix>_mul` outputs
+ *   px_o [pxBits-1:0]  two's complement
+ *   pc_o               one bit
+ * with sext(px_o) + pc_o = p_o as integers (so also modulo 2^P). A sign-magnitude unit gives
+ * px_o = mag ^ {neg}, pc_o = neg: the +1 of its negation becomes the carry-in of the PE's
+ * accumulator adder, which then adds acc + sext(px) + pc in one carry chain instead of negating
+ * and adding in two chains in series. pxBits may differ from P (the magnitude's width plus one
+ * sign bit).
+ */
+export interface SplitProduct {
+  pxBits: number;
+}
+
 export interface UnitRtl {
   /** Width of the encoded activation that travels along a row. */
   actEncBits: number;
@@ -64,6 +79,12 @@ export interface UnitRtl {
   wgtEncBits: number;
   /** act_pre, wgt_pre, mul and any helper modules, all named from `prefix`. */
   modules: ModuleSpec[];
+  /**
+   * Present when `<prefix>_mul` also outputs its product in split form (SplitProduct): the PE then
+   * adds px_o with pc_o as the accumulator adder's carry-in and leaves p_o unread. Absent: the
+   * PE adds p_o (the split form with pc = 0). Only units whose sign restore negates declare it.
+   */
+  split?: SplitProduct;
 }
 
 export interface ProductRange {

@@ -51,4 +51,32 @@ describe('unit harness', () => {
     expect(r.variants[0]!.errors).toBe(16);
     expect(r.variants[0]!.mismatches[0]!.actual).toMatch(/x/i);
   });
+
+  describe('a split product (px_o, pc_o) is held to p_o', () => {
+    // Mitchell at 4×4 signed, sign-magnitude: p_o negates, so the unit also outputs px_o and pc_o.
+    const mit = unitVariant('hx_mit', { bits: 4, signed: true }, { bits: 4, signed: true }, { kind: 'mitchell' });
+
+    it('the standalone unit exposes px_o and pc_o, and a correct one passes with every pair checked', async () => {
+      const top = emitUnit(mit).find((f) => f.module === 'hx_mit_unit')!;
+      expect(top.text).toMatch(/output wire \[\d+:0\] px_o,/);
+      expect(top.text).toMatch(/output wire +pc_o/);
+      const r = await checkUnits([mit], 'icarus');
+      expect(describeFailures(r)).toBe('');
+      expect(r.variants[0]!.checked).toBe(256);
+    });
+
+    it('fails when px_o + pc_o differs from p_o though p_o is right (the carry-in dropped)', async () => {
+      const files = emitUnit(mit).map((f) =>
+        f.module === 'hx_mit_mul' ? { ...f, text: f.text.replace('assign pc_o = neg;', "assign pc_o = 1'b0;") } : f,
+      );
+      expect(files.some((f) => f.text.includes("assign pc_o = 1'b0;"))).toBe(true);
+      const r = await checkUnits([mit], 'icarus', { rtl: { hx_mit: files } });
+      expect(r.passed).toBe(false);
+      // neg = sign(a) ^ sign(w): 8 negative × 8 non-negative values, both ways round.
+      expect(r.variants[0]!.errors).toBe(128);
+      const m = r.variants[0]!.mismatches[0]!;
+      expect(m.actual).toMatch(/^split_px_[0-9a-f]+_pc_0$/);
+      expect(Math.sign(m.a) * Math.sign(m.w)).not.toBe(1);
+    });
+  });
 });
