@@ -11,8 +11,8 @@
  * smaller magnitude: the weight-grid rule shared with PoT / APoT (levels.ts). The weight edge of
  * the array applies the same mapping (a table over the weight's 2^W values) while decoding the
  * level into (mantissa, shift) with level = mantissa·2^shift, mantissa ≤ 7; the PE forms
- * (a·mantissa) << shift, a small exact multiply (A × 3 bits) and a shift, negated for a negative
- * weight.
+ * a·mantissa·2^shift as the sum of one row of the shifted activation per mantissa bit, for a
+ * negative weight from the inverted activation plus mantissa·2^shift (−a·m = (~a)·m + m).
  *
  * The 4-bit code of a level (`flintCode`, for a host that stores weights as flint): codes in
  * increasing order of value (unsigned: code i is the i-th grid value; signed: {sign, index of the
@@ -21,7 +21,7 @@
  * 1110 = 32, 1111 = 64).
  */
 import type { FromSchema } from 'json-schema-to-ts';
-import { flintRtl } from './flint-rtl.js';
+import { FLINT_CUTS, flintRtl } from './flint-rtl.js';
 import { gridLevels, gridProductRange, gridWeightRules, nearestLevel } from './levels.js';
 import { defineUnit, type OperandSpec, type UnitContext } from './types.js';
 import { signedOp as S, unsignedOp as U } from './common.js';
@@ -118,6 +118,7 @@ export const flintUnit = defineUnit({
   mapWeight: (w: number, _p: FlintResolved, ctx: UnitContext) => flintMapWeight(w, ctx),
   multiply: (a: number, w: number, _p: FlintResolved, ctx: UnitContext) => flintMultiply(a, w, ctx),
   productRange: (_p: FlintResolved, ctx: UnitContext) => gridProductRange(ctx.activation, flintLevels(ctx.weight)),
-  rtl: (_p: FlintResolved, ctx: UnitContext, prefix: string, header: (t: string) => string) =>
-    flintRtl(ctx, prefix, header),
+  cuts: () => FLINT_CUTS,
+  rtl: (_p: FlintResolved, ctx: UnitContext, prefix: string, header: (t: string) => string, stages?: number) =>
+    flintRtl(ctx, prefix, header, stages),
 });
