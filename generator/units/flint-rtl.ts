@@ -6,17 +6,18 @@ import { cutLines, stagePorts } from './pipeline.js';
 import type { UnitContext, UnitRtl } from './types.js';
 import { extendExpr, formatDesc, lit, msb, resizeExpr, ubits } from './verilog.js';
 
-/** flint's pipeline cut points (UnitDef.cuts): `shift`, after the shifted activation, before the mantissa rows and their sum. */
-export const FLINT_CUTS = ['shift'] as const;
+/**
+ * flint's pipeline cut points (UnitDef.cuts): `product`, after the small product a·mantissa, before
+ * the shift and the negation.
+ */
+export const FLINT_CUTS = ['product'] as const;
 
 /**
  * The flint unit's modules: identity activation edge; the weight edge maps the weight to its flint
  * level (the host mapping, as a table over every weight value) and decodes it into
- * {neg?, shift[SB], mantissa[MB]} with level = ±mantissa·2^shift. The PE shifts the activation
- * (inverted for a negative weight) left by shift, forms one row per mantissa bit and adds the rows
- * and, for a negative weight, mantissa·2^shift, in one sum modulo 2^P: −a·m = (~a)·m + m, so no
- * negation follows the sum (on iCE40 a sum and a negation are two carry chains in series, and the
- * accumulator adder a third). `stages` 0 or 1: the `shift` cut (FLINT_CUTS) registered.
+ * {neg?, shift[SB], mantissa[MB]} with level = ±mantissa·2^shift; the PE forms the small exact
+ * product a·mantissa, shifts it and negates it for a negative weight, modulo 2^P. `stages` 0 or 1:
+ * with 1 the `product` cut (FLINT_CUTS) is registered: a·mantissa, the shift and the sign cross it.
  */
 export function flintRtl(ctx: UnitContext, prefix: string, header: (t: string) => string, stages = 0): UnitRtl {
   const A = ctx.activation.bits;
@@ -34,26 +35,23 @@ export function flintRtl(ctx: UnitContext, prefix: string, header: (t: string) =
   const range = gridProductRange(ctx.activation, levels);
   const pf = bitsFor(range.min, range.max);
   const P = pf.bits;
+  // a·mantissa fits A + MB bits, and never more than the product's own P bits.
+  const AM = Math.min(A + MB, P);
   const aSigned = ctx.activation.signed;
   const cut = stages >= 1;
-  // Below the cut: the shifted activation, the mantissa, and (signed weight) the shift and the sign
-  // for the correction term.
-  const cutSignals = [
-    { name: 'a_s_c', bits: P, expr: 'a_s' },
-    { name: 'mant_c', bits: MB, expr: 'mant' },
-    ...(signed
-      ? [
+  const productCut = cut
+    ? cutLines(
+        'product',
+        [
+          { name: 'am_c', bits: AM, expr: 'am' },
           { name: 'shift_c', bits: SB, expr: 'shift' },
-          { name: 'neg_c', bits: 1, expr: 'neg' },
-        ]
-      : []),
-  ];
-  const [aS, mantU, shiftU, negU] = cut ? ['a_s_c', 'mant_c', 'shift_c', 'neg_c'] : ['a_s', 'mant', 'shift', 'neg'];
-  const rowList = Array.from({ length: MB }, (_, j) => ({
-    j: String(j),
-    expr: `${MB === 1 ? mantU : `${mantU}[${j}]`} ? ${j === 0 ? aS : `(${aS} << ${j})`} : ${lit(P, 0)}`,
-  }));
-  const terms = [...rowList.map((r) => `t${r.j}`), ...(signed ? ['corr'] : [])];
+          ...(signed ? [{ name: 'neg_c', bits: 1, expr: `w_enc_i[${WE - 1}]` }] : []),
+        ],
+        true,
+      )
+    : false;
+  // The sign as the negation reads it: below the cut, its registered copy.
+  const neg = cut ? 'neg_c' : `w_enc_i[${WE - 1}]`;
   const wgt = `${prefix}_wgt_pre`;
   const mul = `${prefix}_mul`;
   return {
@@ -91,17 +89,18 @@ export function flintRtl(ctx: UnitContext, prefix: string, header: (t: string) =
           pMsb: msb(P),
           mMsb: msb(MB),
           sMsb: msb(SB),
+          amMsb: msb(AM),
           mant: MB === 1 ? 'w_enc_i[0]' : `w_enc_i[${MB - 1}:0]`,
           shift: SB === 1 ? `w_enc_i[${MB}]` : `w_enc_i[${MB + SB - 1}:${MB}]`,
-          aP: extendExpr('a_enc_i', A, P, aSigned),
-          pOnes: `{${P}{neg}}`,
-          corrExpr: `${negU} ? (${resizeExpr(mantU, MB, P)} << ${shiftU}) : ${lit(P, 0)}`,
-          signed,
-          neg: `w_enc_i[${WE - 1}]`,
+          aAm: extendExpr('a_enc_i', A, AM, aSigned),
+          mAm: resizeExpr('mant', MB, AM),
+          amP: extendExpr(cut ? 'am_c' : 'am', AM, P, aSigned),
+          shiftUse: cut ? 'shift_c' : 'shift',
           stagePorts: stagePorts(stages),
-          shiftCut: cut ? cutLines('shift', cutSignals, true) : false,
-          rowList,
-          sumExpr: terms.join(' + '),
+          productCut,
+          signed,
+          neg,
+          pZero: lit(P, 0),
         },
       },
     ],

@@ -11,8 +11,8 @@
  * smaller magnitude: the weight-grid rule shared with PoT / APoT (levels.ts). The weight edge of
  * the array applies the same mapping (a table over the weight's 2^W values) while decoding the
  * level into (mantissa, shift) with level = mantissa·2^shift, mantissa ≤ 7; the PE forms
- * a·mantissa·2^shift as the sum of one row of the shifted activation per mantissa bit, for a
- * negative weight from the inverted activation plus mantissa·2^shift (−a·m = (~a)·m + m).
+ * (a·mantissa) << shift, a small exact multiply (A × 3 bits) and a shift, negated for a negative
+ * weight.
  *
  * The 4-bit code of a level (`flintCode`, for a host that stores weights as flint): codes in
  * increasing order of value (unsigned: code i is the i-th grid value; signed: {sign, index of the
