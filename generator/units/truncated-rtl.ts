@@ -13,9 +13,9 @@ import { formatDesc, lit, msb, resizeExpr, ubits } from './verilog.js';
 /**
  * The edge module of one operand side: for a signed operand `<p>_act_pre` / `<p>_wgt_pre` packs
  * {sign, |x|} (n + 1 bits; |−2^(n−1)| = 2^(n−1) fits n), formed once per row / column, so the PEs
- * hold the magnitude and never take an absolute value (an n-bit carry chain in front of the
- * partial-product sum in every PE, the longest part of the unit's path on iCE40); an unsigned
- * operand is its own magnitude and passes unchanged.
+ * hold the magnitude and never take an absolute value (on iCE40 an n-bit carry chain in series in
+ * front of the partial-product sum in every PE); an unsigned operand is its own magnitude and
+ * passes unchanged.
  */
 function signMagPre(prefix: string, side: 'act' | 'wgt', spec: OperandSpec, header: (t: string) => string): ModuleSpec {
   const what =
