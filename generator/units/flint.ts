@@ -21,7 +21,7 @@
  * 1110 = 32, 1111 = 64).
  */
 import type { FromSchema } from 'json-schema-to-ts';
-import { flintRtl } from './flint-rtl.js';
+import { FLINT_CUTS, flintRtl } from './flint-rtl.js';
 import { gridLevels, gridProductRange, gridWeightRules, nearestLevel } from './levels.js';
 import { defineUnit, type OperandSpec, type UnitContext } from './types.js';
 import { signedOp as S, unsignedOp as U } from './common.js';
@@ -118,6 +118,7 @@ export const flintUnit = defineUnit({
   mapWeight: (w: number, _p: FlintResolved, ctx: UnitContext) => flintMapWeight(w, ctx),
   multiply: (a: number, w: number, _p: FlintResolved, ctx: UnitContext) => flintMultiply(a, w, ctx),
   productRange: (_p: FlintResolved, ctx: UnitContext) => gridProductRange(ctx.activation, flintLevels(ctx.weight)),
-  rtl: (_p: FlintResolved, ctx: UnitContext, prefix: string, header: (t: string) => string) =>
-    flintRtl(ctx, prefix, header),
+  cuts: () => FLINT_CUTS,
+  rtl: (_p: FlintResolved, ctx: UnitContext, prefix: string, header: (t: string) => string, stages?: number) =>
+    flintRtl(ctx, prefix, header, stages),
 });

@@ -182,6 +182,14 @@ describe('flint RTL', () => {
     expect(mul).toMatch(/wire \[2:0\] +shift += w_enc_i\[5:3\];/);
     expect(mul).toMatch(/am += \{3'd0, a_enc_i\} \* \{8'd0, mant\}/);
     expect(mul).toMatch(/<< shift/);
+    // pipeline.multiplier 1: a·mantissa, the shift and the sign are registered at the `product` cut
+    expect(flintUnit.cuts!({ kind: 'flint' }, ctx(8, true))).toEqual(['product']);
+    const piped = flintUnit
+      .rtl({ kind: 'flint' }, ctx(8, true), 'fp', () => '', 1)
+      .modules.find((m) => m.module === 'fp_mul')!;
+    expect(piped.view.productCut).toMatch(/am_c <= am;[\s\S]*shift_c <= shift;[\s\S]*neg_c <= w_enc_i\[5\];/);
+    expect(piped.view.neg).toBe('neg_c');
+    expect(piped.view.amP).toMatch(/am_c/);
     // 49 → 64 = 4·2^4: {shift 100, mantissa 100}
     expect(/8'd49: code = 6'd(\d+);/.exec(f.find((x) => x.module === 'fl_b_wgt_pre')!.text)![1]).toBe(String(0b100100));
     // signed: −13 → −16 = −(4·2^2): {neg 1, shift 10, mantissa 100} (the signed grid needs 2 shift bits)

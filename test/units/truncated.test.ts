@@ -107,6 +107,19 @@ describe('truncated multiplier RTL', () => {
     expect(mul).not.toMatch(/ r1 /);
     expect(mul).toMatch(/r2 += ma\[2\] \?/);
   });
+  it('a signed operand arrives as {sign, magnitude} from the edge: no absolute value in the PE', () => {
+    const f = emitUnit(cases[1]!);
+    const act = f.find((x) => x.module === 'tr_b_act_pre')!.text;
+    expect(act).toMatch(/output wire \[8:0\] a_enc_o/);
+    expect(act).toMatch(/wire \[7:0\] mag = a_i\[7\] \? \(8'd0 - a_i\) : a_i;/);
+    expect(act).toMatch(/assign a_enc_o = \{a_i\[7\], mag\};/);
+    // the unsigned weight passes unchanged
+    expect(f.find((x) => x.module === 'tr_b_wgt_pre')!.text).toMatch(/assign w_enc_o = w_i;/);
+    const mul = f.find((x) => x.module === 'tr_b_mul')!.text;
+    expect(mul).toMatch(/wire \[7:0\] +ma += a_enc_i\[7:0\];/);
+    expect(mul).toMatch(/wire +neg += a_enc_i\[8\] \^ 1'b0;/);
+    expect(mul).not.toMatch(/'d0 - a_enc_i/);
+  });
 });
 
 describeSweepAxes(
