@@ -204,6 +204,7 @@ function topView(c: ResolvedConfig, d: Derived, ae: number, we: number): View {
       ...common,
       ...streamView(tapY, tagW),
       rowsPlus1: s(R + 1),
+      rowsBits: s(R),
       aloneOverhead: s(R + C + S + E),
       backToBackM: s(Math.max(R + 1, C + S)),
       peStages: s(S),

@@ -185,14 +185,31 @@ module edge_int8_top (
   // ---- command acceptance ----
   // Refused: a dimension of 0 (the AXI registers' reset value) or past its limit
   // (M <= 64, K <= 1024, N <= 8).
+  // The check reads the ports registered, so that its compares stay off the handshake's path: a
+  // command is taken at the earliest one cycle after it is offered (the ports hold it while
+  // cmd_valid_i is high), when cmd_bad_q is its own check.
+  // cmd_bad_q: cmd_bad of the ports one cycle ago; cmd_seen_q: one cycle ago a command was offered
+  // and not taken, so the ports still hold it.
   wire cmd_bad = (cmd_m_i == 7'd0) || (cmd_m_i > 7'd64) ||
                  (cmd_k_i == 11'd0) || (cmd_k_i > 11'd1024) ||
                  (cmd_n_i == 4'd0) || (cmd_n_i > 4'd8);
-  wire slot_free = (inflight_q < 3'd4);  // slot acc_slot_q holds no accepted command
-  wire cmd_free  = !ld_act_q && slot_free && (!cmd_bad || (inflight_q == 3'd0));
+  reg  cmd_bad_q;
+  reg  cmd_seen_q;
+  wire slot_free = (inflight_q < 3'd4);                 // slot acc_slot_q holds no accepted command
+  wire cmd_ok    = !cmd_bad_q || (inflight_q == 3'd0);  // refused: once nothing is in flight
+  wire cmd_free  = cmd_seen_q && !ld_act_q && slot_free && cmd_ok;
   assign cmd_ready_o = cmd_free && adv;
   wire cmd_fire = cmd_valid_i && cmd_ready_o;
-  wire cmd_take = cmd_fire && !cmd_bad;
+  wire cmd_take = cmd_fire && !cmd_bad_q;
+  always @(posedge clk_i) begin
+    if (!rst_ni) begin
+      cmd_bad_q <= 1'b0;
+      cmd_seen_q <= 1'b0;
+    end else begin
+      cmd_bad_q <= cmd_bad;
+      cmd_seen_q <= cmd_valid_i && !cmd_fire;
+    end
+  end
   assign busy_o = (inflight_q != 3'd0);
   assign err_o  = err_q;
 
@@ -299,8 +316,8 @@ module edge_int8_top (
         ld_slot_d = acc_slot_q;
       end
       if (cmd_fire) begin
-        err_d = cmd_bad;
-        if (cmd_bad) begin
+        err_d = cmd_bad_q;
+        if (cmd_bad_q) begin
           // (a refused command is taken only with nothing in flight: no cmd_end in this cycle)
           cnt_clr_d = 1'b1;
           done_d = 1'b1;
@@ -462,6 +479,9 @@ module edge_int8_top (
   // ---- array edges ----
   wire [7:0]   w_row_we;
   wire [63:0]  w_col;
+  reg  [7:0]   w_row_we_q;
+  reg  [63:0]  w_col_q;
+  reg          w_bank_q;
   wire [63:0]  a_row;
   wire [7:0]   a_bank;
   wire [255:0] ps_top;
@@ -494,7 +514,8 @@ module edge_int8_top (
       assign w_row_we[r] = w_fire && (ld_row_q == ROW_IDX);
     end
 
-    // Weights: encoded once per column as they are loaded into a bank.
+    // Weights: encoded once per column as they are loaded, then registered (the weight edge,
+    // below), so that no encoder lies in front of the column's bank registers.
     // Partial sums: each column reads the previous folds' sums from its accumulator buffer at the
     // top (zero in a command's first fold) and writes them back from the bottom; in the last fold
     // the bottom is de-skewed into the result beat instead. Each access follows its beat's tag.
@@ -535,13 +556,32 @@ module edge_int8_top (
     end
   endgenerate
 
+  // The weight edge: a loaded row's encoded weights, its row enable and bank reach the PEs' bank
+  // registers one cycle after it loads (in a stall cycle too: the write needs no advance). That is
+  // within the schedule's slack, so it costs no cycle: row r of a fold loaded from cycle L is
+  // written at the end of cycle L + r + 1, and the fold's first activation beat, which enters at
+  // L + 1 at the earliest (ready_q is set by the row-0 load), reaches row r at L + r + 2 (the
+  // registered activation edge and r skew stages). A bank still starts loading only once the fold
+  // that used it has passed (generator/config/cycles.ts): a later write is safe too.
+  always @(posedge clk_i) begin
+    if (!rst_ni) begin
+      w_row_we_q <= 8'd0;
+      w_bank_q <= 1'b0;
+    end else begin
+      w_row_we_q <= w_row_we;
+      w_bank_q <= ld_bank_q;
+    end
+  end
+  // No reset: the PEs read it only with w_row_we_q.
+  always @(posedge clk_i) w_col_q <= w_col;
+
   edge_int8_array u_array (
     .clk_i      (clk_i),
     .rst_ni     (rst_ni),
     .adv_i      (adv),
-    .w_row_we_i (w_row_we),
-    .w_bank_i   (ld_bank_q),
-    .w_col_i    (w_col),
+    .w_row_we_i (w_row_we_q),
+    .w_bank_i   (w_bank_q),
+    .w_col_i    (w_col_q),
     .a_row_i    (a_row),
     .a_bank_i   (a_bank),
     .ps_top_i   (ps_top),
