@@ -450,17 +450,20 @@ module edge_int8_top (
         stamp_q[ri] <= 14'd0;
         cmd_macs_q[ri] <= 20'd0;
       end
-    end else if (adv) begin
-      if (ld_start) begin
-        fd_m_q[ld_bank_q] <= ld_m_q;
-        fd_inc_q[ld_bank_q] <= ld_inc;
-        fd_last_q[ld_bank_q] <= ld_last;
-        fd_slot_q[ld_bank_q] <= ld_slot_q;
+    end else begin
+      if (adv) begin
+        if (ld_start) begin
+          fd_m_q[ld_bank_q] <= ld_m_q;
+          fd_inc_q[ld_bank_q] <= ld_inc;
+          fd_last_q[ld_bank_q] <= ld_last;
+          fd_slot_q[ld_bank_q] <= ld_slot_q;
+        end
+        if (inject) cmd_macs_q[cur_slot] <= cmd_macs_q[cur_slot] + {13'd0, mac_inc};
       end
-      if (inject) cmd_macs_q[cur_slot] <= cmd_macs_q[cur_slot] + {13'd0, mac_inc};
       // The next command's slot is prepared while it is free (no accepted command uses it):
-      // stamped every cycle, so that it holds the acceptance stamp once a command is taken,
-      // without the handshake enabling these registers.
+      // stamped every cycle, stalls included (now_q holds then), so that it holds the acceptance
+      // stamp once a command is taken, without the handshake (adv, cmd_fire) enabling these
+      // registers. Written last: it wins over the beat count of a slot that holds no command.
       if (slot_free) begin
         stamp_q[acc_slot_q] <= now_q + 14'd1;
         cmd_macs_q[acc_slot_q] <= 20'd0;
