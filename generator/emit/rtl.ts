@@ -216,6 +216,7 @@ function topView(c: ResolvedConfig, d: Derived, ae: number, we: number): View {
       tagSlotLo: s(5 + d.mBits),
       tapSk: s(E + R),
       kRows: lit(d.kBits, R),
+      kvBits: s(kvBits),
       kvMsb: msb(kvBits),
       kvRows: lit(kvBits, R),
       kvExt: extendExpr('ld_kv', kvBits, macIncBits, false),

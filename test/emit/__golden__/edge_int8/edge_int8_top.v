@@ -163,6 +163,8 @@ module edge_int8_top (
   reg [6:0]  ld_m_q;
   reg [3:0]  ld_n_q;
   reg [10:0] ld_krem_q;   // reduction length whose weights are still to load
+  reg        ld_last_q;   // ld_last_of(ld_krem_q): the next fold is its command's last
+  reg [3:0]  ld_kv_q;     // ld_kv_of(ld_krem_q): its real rows
   reg        ld_first_q;  // the next fold is its command's first
   reg [1:0]  ld_slot_q;
   reg [2:0]  ld_row_q;    // next weight row
@@ -215,13 +217,24 @@ module edge_int8_top (
 
   // ---- loader ----
   // A fold's last beat passes its last column: its bank is free from the next cycle.
-  wire       rel_now  = tags[TAP_REL*TAG_W + T_VALID] && tags[TAP_REL*TAG_W + T_LBEAT];
-  wire       rel_bank = tags[TAP_REL*TAG_W + T_BANK];
-  wire       w_fire   = w_need && adv;
-  wire       ld_start = w_fire && (ld_row_q == 3'd0);
-  wire       ld_end   = w_fire && (ld_row_q == WROW_LAST);
-  wire       ld_last  = (ld_krem_q <= K_FOLD);
-  wire [3:0] ld_kv    = ld_last ? ld_krem_q[3:0] : KV_FOLD;
+  wire rel_now  = tags[TAP_REL*TAG_W + T_VALID] && tags[TAP_REL*TAG_W + T_LBEAT];
+  wire rel_bank = tags[TAP_REL*TAG_W + T_BANK];
+  wire w_fire   = w_need && adv;
+  wire ld_start = w_fire && (ld_row_q == 3'd0);
+  wire ld_end   = w_fire && (ld_row_q == WROW_LAST);
+  // Whether the next fold is the command's last, and its real rows, of the reduction length
+  // still to load. Registers holding them (ld_last_q, ld_kv_q) are loaded with them wherever
+  // ld_krem_q is, so that neither the compare nor the fold's MAC count (ld_inc) runs from ld_krem_q
+  // in the cycle they are used (test/emit/need-reg.test.ts proves they equal their definitions).
+  function automatic ld_last_of(input [10:0] krem);
+    ld_last_of = (krem <= K_FOLD);
+  endfunction
+  function automatic [3:0] ld_kv_of(input [10:0] krem);
+    ld_kv_of = (krem <= K_FOLD) ? krem[3:0] : KV_FOLD;
+  endfunction
+  wire        ld_last      = ld_last_q;
+  wire [3:0]  ld_kv        = ld_kv_q;
+  wire [10:0] ld_krem_rest = ld_krem_q - K_FOLD;  // after a fold that is not the last
 
   // ---- injector ----
   wire [6:0] cur_m     = fd_m_q[ibank_q];
@@ -244,6 +257,8 @@ module edge_int8_top (
   reg [6:0]  ld_m_d;
   reg [3:0]  ld_n_d;
   reg [10:0] ld_krem_d;
+  reg        ld_last_d;
+  reg [3:0]  ld_kv_d;
   reg        ld_first_d;
   reg [1:0]  ld_slot_d;
   reg [2:0]  ld_row_d;
@@ -279,6 +294,8 @@ module edge_int8_top (
     ld_m_d = ld_m_q;
     ld_n_d = ld_n_q;
     ld_krem_d = ld_krem_q;
+    ld_last_d = ld_last_q;
+    ld_kv_d = ld_kv_q;
     ld_first_d = ld_first_q;
     ld_slot_d = ld_slot_q;
     ld_row_d = ld_row_q;
@@ -312,6 +329,8 @@ module edge_int8_top (
         ld_m_d = cmd_m_i;
         ld_n_d = cmd_n_i;
         ld_krem_d = cmd_k_i;
+        ld_last_d = ld_last_of(cmd_k_i);
+        ld_kv_d = ld_kv_of(cmd_k_i);
         ld_first_d = 1'b1;
         ld_slot_d = acc_slot_q;
       end
@@ -337,7 +356,9 @@ module edge_int8_top (
       if (ld_end) begin
         ld_bank_d = !ld_bank_q;
         ld_first_d = 1'b0;
-        ld_krem_d = ld_last ? 11'd0 : ld_krem_q - K_FOLD;
+        ld_krem_d = ld_last ? 11'd0 : ld_krem_rest;
+        ld_last_d = ld_last ? 1'b1 : ld_last_of(ld_krem_rest);
+        ld_kv_d = ld_last ? 4'd0 : ld_kv_of(ld_krem_rest);
         if (ld_last) ld_act_d = 1'b0;
       end
       // activation beats
@@ -378,6 +399,8 @@ module edge_int8_top (
       ld_m_q <= 7'd0;
       ld_n_q <= 4'd0;
       ld_krem_q <= 11'd0;
+      ld_last_q <= 1'b1;  // of ld_krem_q = 0
+      ld_kv_q <= 4'd0;
       ld_first_q <= 1'b0;
       ld_slot_q <= 2'd0;
       ld_row_q <= 3'd0;
@@ -408,6 +431,8 @@ module edge_int8_top (
       ld_m_q <= ld_m_d;
       ld_n_q <= ld_n_d;
       ld_krem_q <= ld_krem_d;
+      ld_last_q <= ld_last_d;
+      ld_kv_q <= ld_kv_d;
       ld_first_q <= ld_first_d;
       ld_slot_q <= ld_slot_d;
       ld_row_q <= ld_row_d;
