@@ -287,6 +287,21 @@ module edge_int8_top (
   // The oldest unfinished command's stamp and MAC count.
   wire [13:0] stamp_done = stamp_q[done_slot_q];
   wire [19:0] macs_done  = cmd_macs_q[done_slot_q];
+  // A beat's real products are added to its slot's count one cycle after it enters, from
+  // registers, so that adv does not enable the count (the last beat's are in long before its
+  // command's last result leaves: at least TAP_Y advancing cycles later).
+  reg        macs_add_q;  // a beat entered in the last cycle
+  reg [1:0]  macs_slot_q;
+  reg [19:0] macs_inc_q;
+  always @(posedge clk_i) begin
+    if (!rst_ni) macs_add_q <= 1'b0;
+    else macs_add_q <= inject && adv;
+  end
+  // No reset: read only with macs_add_q.
+  always @(posedge clk_i) begin
+    macs_slot_q <= cur_slot;
+    macs_inc_q <= {13'd0, mac_inc};
+  end
 
   // ---- next state: defaults first (done_d is a pulse); everything moves only when adv ----
   always @* begin
@@ -483,8 +498,8 @@ module edge_int8_top (
           fd_last_q[ld_bank_q] <= ld_last;
           fd_slot_q[ld_bank_q] <= ld_slot_q;
         end
-        if (inject) cmd_macs_q[cur_slot] <= cmd_macs_q[cur_slot] + {13'd0, mac_inc};
       end
+      if (macs_add_q) cmd_macs_q[macs_slot_q] <= cmd_macs_q[macs_slot_q] + macs_inc_q;
       // The next command's slot is prepared while it is free (no accepted command uses it):
       // stamped every cycle, stalls included (now_q holds then), so that it holds the acceptance
       // stamp once a command is taken, without the handshake (adv, cmd_fire) enabling these
