@@ -13,7 +13,10 @@
  * PE's extra latency between its operand registers and its partial-sum update), F = ceil(K/R)
  * folds per command, folds numbered g over the whole stream:
  * - a command is accepted when the weight loader is done with the previous command, fewer than
- *   CMD_SLOTS accepted commands are unfinished, and (refused commands only) none is unfinished;
+ *   CMD_SLOTS accepted commands are unfinished, (refused commands only) none is unfinished, and
+ *   at the earliest CMD_CHECK_STAGES = 1 cycle after it is offered (both tops);
+ * - fold g's row r reaches the PEs' bank registers one cycle after it loads (the registered weight
+ *   edge), within the slack between the row-0 load and the fold's first beat: no cycle;
  * - fold g's R weight rows load one per cycle from L_g into weight bank g mod 2, at the earliest
  *   the cycle after its command's acceptance, after fold g-1's rows, and once fold g-2 (same
  *   bank) has passed: L_g >= t_(g-2) + M_(g-2) - 1 + E + C - 1 + S;
@@ -50,6 +53,16 @@ export interface ArrayShape {
 /** Cycles from the top's control to the array: the registered edge stage (weight-stationary). */
 export const EDGE_STAGES = 1;
 
+/**
+ * Cycles from a command's offer (cmd_valid_i rising) to its earliest acceptance, both tops: the
+ * refusal check reads the command ports registered (cmd_bad_q), so that its compares are off the
+ * handshake's path. It delays only a command offered to an idle front end (a stream's first, a
+ * refused one, one after a refused one): the next command is offered the cycle after the previous
+ * one's acceptance, and the front end is busy at least until then, so a stream's counters
+ * (measured from acceptance) do not change.
+ */
+export const CMD_CHECK_STAGES = 1;
+
 /** Commands accepted but not finished, at most (weight-stationary top, per-command counter slots). */
 export const CMD_SLOTS = 4;
 
@@ -69,7 +82,7 @@ export interface StreamCycles {
   perCommand: number[];
   /** tot_cycles_o after the stream: cycles with an unfinished command (busy_o high). */
   total: number;
-  /** Cycle of each command's acceptance and of its last result (no stalls, first acceptance 0). */
+  /** Cycle of each command's acceptance and of its last result (no stalls, first offer at 0). */
   accepted: number[];
   finished: number[];
 }
@@ -95,7 +108,7 @@ function osStream(s: ArrayShape, cmds: readonly StreamCommand[]): StreamCycles {
   let lastBeat = -Infinity; // previous command's last beat
   let hold = 0; // cycles after it before the next last beat
   for (const x of cmds) {
-    const a = acceptance(cmds, finished, Math.max(nextOffer, injFree), x.refused === true);
+    const a = acceptance(cmds, finished, Math.max(nextOffer + CMD_CHECK_STAGES, injFree), x.refused === true);
     if (x.refused) {
       refuse(a, accepted, finished, perCommand);
       nextOffer = a + 1;
@@ -163,9 +176,9 @@ function wsStream(s: ArrayShape, cmds: readonly StreamCommand[]): StreamCycles {
   const T: number[] = [];
   const Ms: number[] = [];
   let loaderFree = 0; // first cycle the loader takes a command
-  let nextOffer = 0; // first cycle the next command is offered
+  let nextOffer = 0; // cycle the next command is offered
   for (const x of cmds) {
-    const a = acceptance(cmds, finished, Math.max(nextOffer, loaderFree), x.refused === true);
+    const a = acceptance(cmds, finished, Math.max(nextOffer + CMD_CHECK_STAGES, loaderFree), x.refused === true);
     if (x.refused) {
       refuse(a, accepted, finished, perCommand);
       nextOffer = a + 1;

@@ -5,7 +5,8 @@
  * by induction in Yosys (sat -tempinduct), that after any clock edge each register equals its
  * definition on the current state: the behaviour of the combinational needs they replace, cycle for
  * cycle. The checks are added to the emitted top before its endmodule; a wrong next-state term (say a
- * tag tap off by one) fails the induction step.
+ * tag tap off by one) fails the induction step. The same run proves the registered refusal check
+ * (cmd_bad_q) is the check of the command the top may take, under the valid/ready rule.
  */
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -30,6 +31,35 @@ const checks = {
   ],
 };
 
+/**
+ * Registers loaded with their definitions wherever their argument is loaded (not every cycle): each
+ * equals its definition from the first reset on (the WS loader's ld_last_q and ld_kv_q).
+ */
+const afterReset = {
+  'weight-stationary': ['ld_last_q == ld_last_of(ld_krem_q)', 'ld_kv_q == ld_kv_of(ld_krem_q)'],
+  'output-stationary': [],
+};
+
+/**
+ * The registered refusal check: under the valid/ready rule (assumed: the command ports hold while
+ * cmd_valid_i is high and the command is not taken), whenever the top may take a command
+ * (cmd_seen_q), cmd_bad_q is the check of the ports now, so a command is refused exactly when its
+ * own dimensions are out of range.
+ */
+const refusalCheck = [
+  "  reg chk_valid_q = 1'b0;",
+  "  reg chk_fire_q = 1'b0;",
+  '  reg [$bits(cmd_m_i)+$bits(cmd_k_i)+$bits(cmd_n_i)-1:0] chk_cmd_q;',
+  '  always @(posedge clk_i) begin',
+  '    chk_valid_q <= cmd_valid_i;',
+  '    chk_fire_q <= cmd_fire;',
+  '    chk_cmd_q <= {cmd_m_i, cmd_k_i, cmd_n_i};',
+  '  end',
+  '  always @* if (chk_q && chk_valid_q && !chk_fire_q)',
+  '    assume (cmd_valid_i && ({cmd_m_i, cmd_k_i, cmd_n_i} == chk_cmd_q));',
+  '  always @* if (chk_q && cmd_seen_q) assert (cmd_bad_q == cmd_bad);',
+];
+
 /** The top with the checks, armed after the first clock edge (the invariant needs no reset). */
 function withChecks(top: string, dataflow: keyof typeof checks): string {
   const at = top.lastIndexOf('endmodule');
@@ -40,6 +70,10 @@ function withChecks(top: string, dataflow: keyof typeof checks): string {
     '  always @* if (chk_q) begin',
     ...checks[dataflow].map((e) => `    assert (${e});`),
     '  end',
+    "  reg chk_rst_q = 1'b0;",
+    "  always @(posedge clk_i) if (!rst_ni) chk_rst_q <= 1'b1;",
+    ...afterReset[dataflow].map((e) => `  always @* if (chk_rst_q) assert (${e});`),
+    ...refusalCheck,
     '',
   ].join('\n');
   return top.slice(0, at) + body + top.slice(at);
@@ -98,13 +132,16 @@ describe('registered needs equal their definitions in every cycle (Yosys inducti
         'opt -fast',
         'async2sync',
         'dffunmap',
-        `sat -tempinduct -prove-asserts -verify ${top}`,
+        `sat -tempinduct -prove-asserts -set-assumes -verify ${top}`,
       ].join('; ');
       // Through the job pool, like every external tool in the tests (vitest.config.ts).
       const r = await jobPool.run(() => runTool('yosys', ['-p', script], { cwd: dir }));
       const log = r.all ?? '';
       // Every check was imported, and the induction (not only a bounded base case) succeeded.
-      expect(log.match(/Import proof for assert/g)?.length ?? 0).toBeGreaterThanOrEqual(checks[dataflow].length);
+      expect(log.match(/Import proof for assert/g)?.length ?? 0).toBeGreaterThanOrEqual(
+        checks[dataflow].length + afterReset[dataflow].length + 1,
+      );
+      expect(log).toMatch(/Import constraint from assume cell/);
       expect(log).toMatch(/Induction step proven: SUCCESS!/);
       expect(r.exitCode, log.slice(-2000)).toBe(0);
     } finally {

@@ -163,6 +163,8 @@ module edge_int8_top (
   reg [6:0]  ld_m_q;
   reg [3:0]  ld_n_q;
   reg [10:0] ld_krem_q;   // reduction length whose weights are still to load
+  reg        ld_last_q;   // ld_last_of(ld_krem_q): the next fold is its command's last
+  reg [3:0]  ld_kv_q;     // ld_kv_of(ld_krem_q): its real rows
   reg        ld_first_q;  // the next fold is its command's first
   reg [1:0]  ld_slot_q;
   reg [2:0]  ld_row_q;    // next weight row
@@ -185,26 +187,54 @@ module edge_int8_top (
   // ---- command acceptance ----
   // Refused: a dimension of 0 (the AXI registers' reset value) or past its limit
   // (M <= 64, K <= 1024, N <= 8).
+  // The check reads the ports registered, so that its compares stay off the handshake's path: a
+  // command is taken at the earliest one cycle after it is offered (the ports hold it while
+  // cmd_valid_i is high), when cmd_bad_q is its own check.
+  // cmd_bad_q: cmd_bad of the ports one cycle ago; cmd_seen_q: one cycle ago a command was offered
+  // and not taken, so the ports still hold it.
   wire cmd_bad = (cmd_m_i == 7'd0) || (cmd_m_i > 7'd64) ||
                  (cmd_k_i == 11'd0) || (cmd_k_i > 11'd1024) ||
                  (cmd_n_i == 4'd0) || (cmd_n_i > 4'd8);
-  wire slot_free = (inflight_q < 3'd4);  // slot acc_slot_q holds no accepted command
-  wire cmd_free  = !ld_act_q && slot_free && (!cmd_bad || (inflight_q == 3'd0));
+  reg  cmd_bad_q;
+  reg  cmd_seen_q;
+  wire slot_free = (inflight_q < 3'd4);                 // slot acc_slot_q holds no accepted command
+  wire cmd_ok    = !cmd_bad_q || (inflight_q == 3'd0);  // refused: once nothing is in flight
+  wire cmd_free  = cmd_seen_q && !ld_act_q && slot_free && cmd_ok;
   assign cmd_ready_o = cmd_free && adv;
   wire cmd_fire = cmd_valid_i && cmd_ready_o;
-  wire cmd_take = cmd_fire && !cmd_bad;
+  wire cmd_take = cmd_fire && !cmd_bad_q;
+  always @(posedge clk_i) begin
+    if (!rst_ni) begin
+      cmd_bad_q <= 1'b0;
+      cmd_seen_q <= 1'b0;
+    end else begin
+      cmd_bad_q <= cmd_bad;
+      cmd_seen_q <= cmd_valid_i && !cmd_fire;
+    end
+  end
   assign busy_o = (inflight_q != 3'd0);
   assign err_o  = err_q;
 
   // ---- loader ----
   // A fold's last beat passes its last column: its bank is free from the next cycle.
-  wire       rel_now  = tags[TAP_REL*TAG_W + T_VALID] && tags[TAP_REL*TAG_W + T_LBEAT];
-  wire       rel_bank = tags[TAP_REL*TAG_W + T_BANK];
-  wire       w_fire   = w_need && adv;
-  wire       ld_start = w_fire && (ld_row_q == 3'd0);
-  wire       ld_end   = w_fire && (ld_row_q == WROW_LAST);
-  wire       ld_last  = (ld_krem_q <= K_FOLD);
-  wire [3:0] ld_kv    = ld_last ? ld_krem_q[3:0] : KV_FOLD;
+  wire rel_now  = tags[TAP_REL*TAG_W + T_VALID] && tags[TAP_REL*TAG_W + T_LBEAT];
+  wire rel_bank = tags[TAP_REL*TAG_W + T_BANK];
+  wire w_fire   = w_need && adv;
+  wire ld_start = w_fire && (ld_row_q == 3'd0);
+  wire ld_end   = w_fire && (ld_row_q == WROW_LAST);
+  // Whether the next fold is the command's last, and its real rows, of the reduction length
+  // still to load. Registers holding them (ld_last_q, ld_kv_q) are loaded with them wherever
+  // ld_krem_q is, so that neither the compare nor the fold's MAC count (ld_inc) runs from ld_krem_q
+  // in the cycle they are used (test/emit/need-reg.test.ts proves they equal their definitions).
+  function automatic ld_last_of(input [10:0] krem);
+    ld_last_of = (krem <= K_FOLD);
+  endfunction
+  function automatic [3:0] ld_kv_of(input [10:0] krem);
+    ld_kv_of = (krem <= K_FOLD) ? krem[3:0] : KV_FOLD;
+  endfunction
+  wire        ld_last      = ld_last_q;
+  wire [3:0]  ld_kv        = ld_kv_q;
+  wire [10:0] ld_krem_rest = ld_krem_q - K_FOLD;  // after a fold that is not the last
 
   // ---- injector ----
   wire [6:0] cur_m     = fd_m_q[ibank_q];
@@ -227,6 +257,8 @@ module edge_int8_top (
   reg [6:0]  ld_m_d;
   reg [3:0]  ld_n_d;
   reg [10:0] ld_krem_d;
+  reg        ld_last_d;
+  reg [3:0]  ld_kv_d;
   reg        ld_first_d;
   reg [1:0]  ld_slot_d;
   reg [2:0]  ld_row_d;
@@ -255,6 +287,21 @@ module edge_int8_top (
   // The oldest unfinished command's stamp and MAC count.
   wire [13:0] stamp_done = stamp_q[done_slot_q];
   wire [19:0] macs_done  = cmd_macs_q[done_slot_q];
+  // A beat's real products are added to its slot's count one cycle after it enters, from
+  // registers, so that adv does not enable the count (the last beat's are in long before its
+  // command's last result leaves: at least TAP_Y advancing cycles later).
+  reg        macs_add_q;  // a beat entered in the last cycle
+  reg [1:0]  macs_slot_q;
+  reg [19:0] macs_inc_q;
+  always @(posedge clk_i) begin
+    if (!rst_ni) macs_add_q <= 1'b0;
+    else macs_add_q <= inject && adv;
+  end
+  // No reset: read only with macs_add_q.
+  always @(posedge clk_i) begin
+    macs_slot_q <= cur_slot;
+    macs_inc_q <= {13'd0, mac_inc};
+  end
 
   // ---- next state: defaults first (done_d is a pulse); everything moves only when adv ----
   always @* begin
@@ -262,6 +309,8 @@ module edge_int8_top (
     ld_m_d = ld_m_q;
     ld_n_d = ld_n_q;
     ld_krem_d = ld_krem_q;
+    ld_last_d = ld_last_q;
+    ld_kv_d = ld_kv_q;
     ld_first_d = ld_first_q;
     ld_slot_d = ld_slot_q;
     ld_row_d = ld_row_q;
@@ -295,12 +344,14 @@ module edge_int8_top (
         ld_m_d = cmd_m_i;
         ld_n_d = cmd_n_i;
         ld_krem_d = cmd_k_i;
+        ld_last_d = ld_last_of(cmd_k_i);
+        ld_kv_d = ld_kv_of(cmd_k_i);
         ld_first_d = 1'b1;
         ld_slot_d = acc_slot_q;
       end
       if (cmd_fire) begin
-        err_d = cmd_bad;
-        if (cmd_bad) begin
+        err_d = cmd_bad_q;
+        if (cmd_bad_q) begin
           // (a refused command is taken only with nothing in flight: no cmd_end in this cycle)
           cnt_clr_d = 1'b1;
           done_d = 1'b1;
@@ -320,7 +371,9 @@ module edge_int8_top (
       if (ld_end) begin
         ld_bank_d = !ld_bank_q;
         ld_first_d = 1'b0;
-        ld_krem_d = ld_last ? 11'd0 : ld_krem_q - K_FOLD;
+        ld_krem_d = ld_last ? 11'd0 : ld_krem_rest;
+        ld_last_d = ld_last ? 1'b1 : ld_last_of(ld_krem_rest);
+        ld_kv_d = ld_last ? 4'd0 : ld_kv_of(ld_krem_rest);
         if (ld_last) ld_act_d = 1'b0;
       end
       // activation beats
@@ -361,6 +414,8 @@ module edge_int8_top (
       ld_m_q <= 7'd0;
       ld_n_q <= 4'd0;
       ld_krem_q <= 11'd0;
+      ld_last_q <= 1'b1;  // of ld_krem_q = 0
+      ld_kv_q <= 4'd0;
       ld_first_q <= 1'b0;
       ld_slot_q <= 2'd0;
       ld_row_q <= 3'd0;
@@ -391,6 +446,8 @@ module edge_int8_top (
       ld_m_q <= ld_m_d;
       ld_n_q <= ld_n_d;
       ld_krem_q <= ld_krem_d;
+      ld_last_q <= ld_last_d;
+      ld_kv_q <= ld_kv_d;
       ld_first_q <= ld_first_d;
       ld_slot_q <= ld_slot_d;
       ld_row_q <= ld_row_d;
@@ -433,17 +490,20 @@ module edge_int8_top (
         stamp_q[ri] <= 14'd0;
         cmd_macs_q[ri] <= 20'd0;
       end
-    end else if (adv) begin
-      if (ld_start) begin
-        fd_m_q[ld_bank_q] <= ld_m_q;
-        fd_inc_q[ld_bank_q] <= ld_inc;
-        fd_last_q[ld_bank_q] <= ld_last;
-        fd_slot_q[ld_bank_q] <= ld_slot_q;
+    end else begin
+      if (adv) begin
+        if (ld_start) begin
+          fd_m_q[ld_bank_q] <= ld_m_q;
+          fd_inc_q[ld_bank_q] <= ld_inc;
+          fd_last_q[ld_bank_q] <= ld_last;
+          fd_slot_q[ld_bank_q] <= ld_slot_q;
+        end
       end
-      if (inject) cmd_macs_q[cur_slot] <= cmd_macs_q[cur_slot] + {13'd0, mac_inc};
+      if (macs_add_q) cmd_macs_q[macs_slot_q] <= cmd_macs_q[macs_slot_q] + macs_inc_q;
       // The next command's slot is prepared while it is free (no accepted command uses it):
-      // stamped every cycle, so that it holds the acceptance stamp once a command is taken,
-      // without the handshake enabling these registers.
+      // stamped every cycle, stalls included (now_q holds then), so that it holds the acceptance
+      // stamp once a command is taken, without the handshake (adv, cmd_fire) enabling these
+      // registers. Written last: it wins over the beat count of a slot that holds no command.
       if (slot_free) begin
         stamp_q[acc_slot_q] <= now_q + 14'd1;
         cmd_macs_q[acc_slot_q] <= 20'd0;
@@ -462,6 +522,9 @@ module edge_int8_top (
   // ---- array edges ----
   wire [7:0]   w_row_we;
   wire [63:0]  w_col;
+  reg  [7:0]   w_row_we_q;
+  reg  [63:0]  w_col_q;
+  reg          w_bank_q;
   wire [63:0]  a_row;
   wire [7:0]   a_bank;
   wire [255:0] ps_top;
@@ -494,7 +557,8 @@ module edge_int8_top (
       assign w_row_we[r] = w_fire && (ld_row_q == ROW_IDX);
     end
 
-    // Weights: encoded once per column as they are loaded into a bank.
+    // Weights: encoded once per column as they are loaded, then registered (the weight edge,
+    // below), so that no encoder lies in front of the column's bank registers.
     // Partial sums: each column reads the previous folds' sums from its accumulator buffer at the
     // top (zero in a command's first fold) and writes them back from the bottom; in the last fold
     // the bottom is de-skewed into the result beat instead. Each access follows its beat's tag.
@@ -535,13 +599,32 @@ module edge_int8_top (
     end
   endgenerate
 
+  // The weight edge: a loaded row's encoded weights, its row enable and bank reach the PEs' bank
+  // registers one cycle after it loads (in a stall cycle too: the write needs no advance). That is
+  // within the schedule's slack, so it costs no cycle: row r of a fold loaded from cycle L is
+  // written at the end of cycle L + r + 1, and the fold's first activation beat, which enters at
+  // L + 1 at the earliest (ready_q is set by the row-0 load), reaches row r at L + r + 2 (the
+  // registered activation edge and r skew stages). A bank still starts loading only once the fold
+  // that used it has passed (generator/config/cycles.ts): a later write is safe too.
+  always @(posedge clk_i) begin
+    if (!rst_ni) begin
+      w_row_we_q <= 8'd0;
+      w_bank_q <= 1'b0;
+    end else begin
+      w_row_we_q <= w_row_we;
+      w_bank_q <= ld_bank_q;
+    end
+  end
+  // No reset: the PEs read it only with w_row_we_q.
+  always @(posedge clk_i) w_col_q <= w_col;
+
   edge_int8_array u_array (
     .clk_i      (clk_i),
     .rst_ni     (rst_ni),
     .adv_i      (adv),
-    .w_row_we_i (w_row_we),
-    .w_bank_i   (ld_bank_q),
-    .w_col_i    (w_col),
+    .w_row_we_i (w_row_we_q),
+    .w_bank_i   (w_bank_q),
+    .w_col_i    (w_col_q),
     .a_row_i    (a_row),
     .a_bank_i   (a_bank),
     .ps_top_i   (ps_top),
