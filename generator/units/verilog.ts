@@ -70,13 +70,13 @@ export function saturation(bits: number, signed: boolean): { overflowExpr: strin
 
 /**
  * A left shift `out` ([outBits-1:0]) = `data` ([dataBits-1:0]) << (sum of `amounts`), modulo
- * 2^outBits (0 when the optional `zero` is set), written as an AND-OR array: data bit i lands at
- * bit sum + i, selected by the one-hot `hot` of the sum, which is 1 shifted by each amount in turn
- * (no adder, so no carry chain on iCE40). For amounts that are ready before the data (the log
- * units' characteristics against the fraction adder's output, DRUM's dropped-bit counts against its
- * k×k product) the data passes one dataBits-input AND-OR (two LUT4 levels up to 8 bits) instead of
- * the log2 levels of a barrel shifter; `rev` names the reversed data. Returns the
- * declaration lines (a generate loop labelled gen_<out>); `what` starts their comment.
+ * 2^outBits, written as an AND-OR array (DRUM's shift back by s_A + s_B): data bit i lands at bit
+ * sum + i, selected by the one-hot `hot` of the sum, which is 1 shifted by each amount in turn (no
+ * adder, so no carry chain on iCE40). For amounts ready before the data (DRUM's dropped-bit counts
+ * against its k×k product) the data passes one dataBits-input AND-OR (two LUT4 levels up to 8
+ * bits) instead of the log2 levels of a barrel shifter, at about twice the LUT4 of the barrel
+ * shifter. `rev` names the reversed data. Returns the declaration lines (a generate loop labelled
+ * gen_<out>); `what` starts their comment.
  */
 export function shiftArray(o: {
   out: string;
@@ -87,19 +87,17 @@ export function shiftArray(o: {
   amounts: readonly string[];
   hot: string;
   rev: string;
-  zero?: string;
   what: string;
 }): string {
   const n = o.dataBits;
-  const sh = o.amounts.reduce((e, a, i) => (i === 0 ? `${e} << ${a}` : `(${e}) << ${a}`), lit(o.outBits, 1));
-  const one = o.zero === undefined ? sh : `${o.zero} ? ${lit(o.outBits, 0)} : ${sh}`;
+  const one = o.amounts.reduce((e, a, i) => (i === 0 ? `${e} << ${a}` : `(${e}) << ${a}`), lit(o.outBits, 1));
   const sum = o.amounts.join(' + ');
   const hot = n > 1 ? `{${one}, ${lit(n - 1, 0)}}` : one;
   const rev = Array.from({ length: n }, (_, p) => `${o.data}[${p}]`).join(', ');
   return [
     '',
     `  // ${o.what} as an AND-OR array: ${o.data} bit i lands at bit ${sum} + i, picked by the`,
-    `  // one-hot ${o.hot} of that sum${o.zero === undefined ? '' : ` (all zero when ${o.zero})`}, ready before ${o.data}. ${o.rev}[p] = ${o.data}[${n - 1} - p].`,
+    `  // one-hot ${o.hot} of that sum, ready before ${o.data}. ${o.rev}[p] = ${o.data}[${n - 1} - p].`,
     `  wire [${o.outBits + n - 2}:0] ${o.hot} = ${hot};`,
     `  wire [${n - 1}:0] ${o.rev} = {${rev}};`,
     `  wire [${o.outBits - 1}:0] ${o.out};`,
