@@ -5,7 +5,7 @@ import { frontEnd } from './logcore.js';
 import { logUnitModules, signedOutCut } from './logrtl.js';
 import { cutLines } from './pipeline.js';
 import type { OperandSpec, ProductRange, UnitContext, UnitRtl, View } from './types.js';
-import { formatDesc, lit, msb, resizeExpr, shiftArray, ubits } from './verilog.js';
+import { formatDesc, lit, msb, resizeExpr, ubits } from './verilog.js';
 
 /** Encoded operand, from the LSB: kept [kBits], shift s [sBits], then the sign when signed. */
 interface Layout {
@@ -69,6 +69,7 @@ export function drumRtl(
   // The k×k product never exceeds the core's largest output, so it is formed in at most Pc bits
   // (fewer than ka + kw when a signed operand's largest magnitude is 2^(n−1)).
   const MP = Math.min(La.kBits + Lw.kBits, Pc);
+  const SS = ubits(La.magBits - La.kBits + (Lw.magBits - Lw.kBits));
   const pf = bitsFor(range.min, range.max);
   const out = signedOutCut(
     'sign-magnitude',
@@ -96,26 +97,14 @@ export function drumRtl(
     mpMsb: msb(MP),
     kaExt: resizeExpr('ka', La.kBits, MP),
     kwExt: resizeExpr('kw', Lw.kBits, MP),
+    ssMsb: msb(SS),
+    ssExpr: `${resizeExpr('sa', La.sBits, SS)} + ${resizeExpr('sw', Lw.sBits, SS)}`,
     pcMsb: msb(Pc),
-    shift: shiftArray({
-      out: 'mag',
-      outBits: Pc,
-      data: 'mp_c',
-      dataBits: MP,
-      amounts: ['sa_c', 'sw_c'],
-      hot: 'ss_hot',
-      rev: 'mp_r',
-      what: 'Shift back',
-    }),
+    mpExt: resizeExpr('mp_c', MP, Pc),
     outLogic: out.outLogic,
     shiftCut: cutLines(
       'shift',
-      [
-        { name: 'mp_c', bits: MP, expr: 'mp' },
-        { name: 'sa_c', bits: La.sBits, expr: 'sa' },
-        { name: 'sw_c', bits: Lw.sBits, expr: 'sw' },
-        ...out.signals,
-      ],
+      [{ name: 'mp_c', bits: MP, expr: 'mp' }, { name: 'ss_c', bits: SS, expr: 'ss' }, ...out.signals],
       cutStages >= 1,
     ),
   };
