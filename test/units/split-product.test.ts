@@ -2,7 +2,9 @@
  * The split product (units/types.ts SplitProduct): a unit whose sign restore negates gives the PE
  * px + pc, and the accumulator adder adds pc as its carry-in. The PE reads the split ports only for
  * such units; saturation (whose overflow test sees the carry-in) matches the golden model in both
- * directions, on both dataflows, with and without the `macc` product register.
+ * directions, on both dataflows, with and without the `macc` product register, and with a
+ * multiplier cut that registers the sign the split reads (ASM's `select`: neg_c). In wrap mode a px
+ * one bit wider than the accumulator is cut to it.
  * (The unit-level invariant px + pc = p on every pair is in exhaustive.test.ts and harness.test.ts.)
  */
 import { describe, expect, it } from 'vitest';
@@ -11,13 +13,14 @@ import { emitRtl } from '../../generator/emit/rtl.js';
 import { gemmModel } from '../../generator/model/gemm.js';
 import { resolveConfig, type ResolvedConfig } from '../../generator/config/resolve.js';
 import { cosim } from '../../sim/cosim.js';
+import { lintFiles, lintProblems } from '../../sim/lint.js';
 import { expectCosimPassed } from '../helpers/cosim.js';
 
 interface Case {
   name: string;
   dataflow: 'weight-stationary' | 'output-stationary';
   multiplier: Record<string, unknown>;
-  pipeline?: { macc: 0 | 1 };
+  pipeline?: { macc?: 0 | 1; multiplier?: number };
 }
 
 /** 4-bit signed operands into a saturating accumulator as wide as one product. */
@@ -45,6 +48,8 @@ const cases: Case[] = [
   { name: 'sp_mit_ws', dataflow: 'weight-stationary', multiplier: { kind: 'mitchell' }, pipeline: { macc: 1 } },
   { name: 'sp_drum_os', dataflow: 'output-stationary', multiplier: { kind: 'drum', k: 3 } },
   { name: 'sp_flint_ws', dataflow: 'weight-stationary', multiplier: { kind: 'flint' } },
+  // The split reads the sign registered at the multiplier's cut (neg_c), with px and pc after it.
+  { name: 'sp_asm_ws', dataflow: 'weight-stationary', multiplier: { kind: 'asm' }, pipeline: { multiplier: 1 } },
 ];
 
 // Runs of large products of one sign, then of the other: sums saturate, come back from the bound
@@ -93,5 +98,36 @@ describe('the PE adds a split product with its carry-in', () => {
     expect([Y.includes(max), Y.includes(-max - 1n)]).toEqual([true, true]);
     const r = await cosim(c, { simulator: 'icarus', A, W, seed: 7, stall: 30 });
     expectCosimPassed(r);
+  });
+
+  it('wrap: a px one bit wider than the accumulator is cut to it, lint-clean and exact', async () => {
+    // 6-bit unsigned × 10-bit signed Mitchell: a 16-bit product whose core magnitude fills 16 bits,
+    // so px is 17 bits; maxK 1 lets a wrapping accumulator be as narrow as the product.
+    const c = resolveConfig(
+      {
+        name: 'sp_wrap_narrow',
+        array: { rows: 2, cols: 2, maxK: 1, accDepth: 8 },
+        dataflow: 'weight-stationary',
+        precision: {
+          activation: { bits: 6, signed: false },
+          weight: { bits: 10, signed: true },
+          accumulator: { bits: 16, overflow: 'wrap' },
+        },
+        multiplier: { kind: 'mitchell', fractionBits: 4, compensation: 'bias' },
+      },
+      'sp_wrap_narrow',
+    );
+    expect([derive(c).product.bits, derive(c).accBits]).toEqual([16, 16]);
+    const add = text(c, 'acc_add');
+    expect(add).toMatch(/input {2}wire \[16:0\] p_i,/);
+    expect(add).toMatch(/wire unused_p = p_i\[16\];/);
+    expect(add).toMatch(/assign sum_o = acc_i \+ p_i\[15:0\] \+ \{15'd0, pc_i\};/);
+    expect(lintProblems(await lintFiles(emitRtl(c), `${c.name}_top`))).toBe('');
+    // Extreme operands, so every product's magnitude and sign are at their corners.
+    const A = [[63], [0], [1], [62], [33]];
+    const W = [[-512, 511, 0]];
+    const r = await cosim(c, { simulator: 'icarus', A, W, seed: 5, stall: 20 });
+    expectCosimPassed(r);
+    expect(r.results).toBeGreaterThan(0);
   });
 });
