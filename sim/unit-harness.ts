@@ -30,7 +30,7 @@ import { derive } from '../generator/config/derive.js';
 import { resolveConfig, type ResolvedConfig } from '../generator/config/resolve.js';
 import { render } from '../generator/emit/handlebars.js';
 import type { EmittedFile } from '../generator/emit/rtl.js';
-import { emitUnit, unitTopModule } from '../generator/emit/unit.js';
+import { emitUnit, standaloneUnitRtl, unitTopModule } from '../generator/emit/unit.js';
 import { pairSet } from '../generator/metrics/inputs.js';
 import { fromBits, toBits } from '../generator/units/common.js';
 import { extendExpr } from '../generator/units/verilog.js';
@@ -63,6 +63,8 @@ export interface UnitVariantResult {
   unit: string;
   exhaustive: boolean;
   seed: number | null;
+  /** The unit outputs a split product (px_o, pc_o), and each vector also held sext(px_o) + pc_o to p_o. */
+  split: boolean;
   /** Vectors written for the variant. */
   vectors: number;
   /** Vectors the checker reports it compared (-1 when it never reported). */
@@ -174,7 +176,7 @@ function prepareNow(c: ResolvedConfig, i: number, opts: UnitCheckOptions): Prepa
     aSigned: d.ctx.activation.signed,
     wSigned: d.ctx.weight.signed,
     pSigned: d.product.signed,
-    pxBits: d.unit.rtl(c.multiplier, d.ctx, c.name, () => '').split?.pxBits ?? null,
+    pxBits: standaloneUnitRtl(c).split?.pxBits ?? null,
   };
 }
 
@@ -248,6 +250,7 @@ function parse(
     unit: derive(p.c).unit.describe(p.c.multiplier),
     exhaustive: p.exhaustive,
     seed: p.seed,
+    split: p.pxBits !== null,
     vectors: p.vectors,
     checked: -1,
     errors: 0,

@@ -74,7 +74,10 @@ export const unitCommand: CommandModule<object, Args> = {
         const v = r.variants[0]!;
         const how = v.exhaustive ? 'exhaustive' : `corners + ${samples} random pairs, seed ${v.seed}`;
         if (r.passed) {
-          process.stdout.write(`✔ ${sim} (${r.toolVersion}): ${v.checked} vectors (${how}) match the golden model\n`);
+          const split = v.split ? '; on each, sext(px_o) + pc_o = p_o (the split product the PE adds)' : '';
+          process.stdout.write(
+            `✔ ${sim} (${r.toolVersion}): ${v.checked} vectors (${how}) match the golden model${split}\n`,
+          );
         } else {
           failed = true;
           process.stdout.write(`✖ ${sim} (${r.toolVersion}): ${describeFailures(r)}\n`);

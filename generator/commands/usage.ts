@@ -46,7 +46,7 @@ export const USAGE = {
   unit: {
     command: 'unit <config>',
     describe:
-      'Emit the configured multiplier as a standalone <name>_unit module (edge preprocessing + PE multiplier) and optionally check it',
+      'Emit the configured multiplier as a standalone, combinational <name>_unit module (edge preprocessing + PE multiplier; ports a_i, w_i, p_o, and px_o/pc_o where the product is split) and optionally check it',
   },
   metrics: {
     command: 'metrics <config>',

@@ -46,14 +46,18 @@ export function wrapComment(label: string, text: string): string {
   return lines.join('\n');
 }
 
-/** The provenance header of every emitted file: no timestamp, so output is byte-identical. */
-export function headerFor(c: ResolvedConfig, d: Derived, template: string): string {
+/**
+ * The provenance header of every emitted file: no timestamp, so output is byte-identical. `label`
+ * is what the file holds of the config (default unitLabel: the unit, the array features and the
+ * pipeline).
+ */
+export function headerFor(c: ResolvedConfig, d: Derived, template: string, label = unitLabel(c, d)): string {
   return render('partials/header.hbs', {
     version: GENERATOR_VERSION,
     template,
     configName: c.name,
     hashShort: c.hash.slice(0, 12),
-    unitLines: wrapComment('unit', unitLabel(c, d)),
+    unitLines: wrapComment('unit', label),
   }).trimEnd();
 }
 

@@ -4,6 +4,7 @@
  * (The exhaustive checks of every registered unit are in exhaustive.test.ts.)
  */
 import { describe, expect, it } from 'vitest';
+import { resolveConfig } from '../../generator/config/resolve.js';
 import { emitUnit, unitTopModule } from '../../generator/emit/unit.js';
 import { lintFiles, lintProblems } from '../../sim/lint.js';
 import { checkUnits, describeFailures, unitVariant } from '../../sim/unit-harness.js';
@@ -63,6 +64,26 @@ describe('unit harness', () => {
       const r = await checkUnits([mit], 'icarus');
       expect(describeFailures(r)).toBe('');
       expect(r.variants[0]!.checked).toBe(256);
+      expect(r.variants[0]!.split).toBe(true);
+    });
+
+    it('headers name the unit alone: the pipeline and array features of the config are not in it', () => {
+      const piped = resolveConfig(
+        {
+          name: 'hx_pp',
+          array: { rows: 2, cols: 2 },
+          precision: { activation: { bits: 4, signed: true }, weight: { bits: 4, signed: true } },
+          multiplier: { kind: 'mitchell' },
+          zeroSkip: { activation: 0 },
+          pipeline: { multiplier: 1, macc: 1 },
+        },
+        'hx_pp',
+      );
+      for (const f of emitUnit(piped)) {
+        expect([f.name, /pipeline\(/.test(f.text)]).toEqual([f.name, false]);
+        expect(f.text).toMatch(/standalone unit: combinational/);
+        expect(f.text).not.toMatch(/posedge|clk_i/);
+      }
     });
 
     it('fails when px_o + pc_o differs from p_o though p_o is right (the carry-in dropped)', async () => {
