@@ -78,6 +78,12 @@ describe('the PE adds a split product with its carry-in', () => {
     expect(text(mit, 'mul')).toMatch(/output wire +pc_o/);
     expect(text(mit, 'pe')).toMatch(/\.px_o +\(prod_mul\),\n +\.pc_o +\(prod_c_mul\)/);
     expect(text(mit, 'pe')).toMatch(/prod_c_q <= prod_c_mul;/);
+    // Declared before the multiplier's instance connects them (no use before declaration).
+    const pe = text(mit, 'pe');
+    for (const w of ['prod_mul', 'prod_c_mul']) {
+      const declared = pe.search(new RegExp(`wire +(\\[\\d+:0\\] +)?${w};`));
+      expect([w, declared >= 0 && declared < pe.indexOf(`(${w})`)]).toEqual([w, true]);
+    }
     expect(text(mit, 'acc_add')).toMatch(/\+ \{16'd0, pc_i\}/);
     for (const multiplier of [
       { kind: 'exact' },
