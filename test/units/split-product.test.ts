@@ -7,7 +7,12 @@
  * one bit wider than the accumulator is cut to it.
  * (The unit-level invariant px + pc = p on every pair is in exhaustive.test.ts and harness.test.ts.)
  */
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { parseStat } from '../../generator/estimate/stat.js';
+import { runTool } from '../../generator/infra/children.js';
 import { derive } from '../../generator/config/derive.js';
 import { emitRtl } from '../../generator/emit/rtl.js';
 import { gemmModel } from '../../generator/model/gemm.js';
@@ -104,6 +109,39 @@ describe('the PE adds a split product with its carry-in', () => {
     expect([Y.includes(max), Y.includes(-max - 1n)]).toEqual([true, true]);
     const r = await cosim(c, { simulator: 'icarus', A, W, seed: 7, stall: 30 });
     expectCosimPassed(r);
+  });
+
+  it('Yosys builds acc + px + pc as ONE carry chain on iCE40 (the point of the split form)', async () => {
+    // int8 signed Mitchell into a 24-bit accumulator: px is 16 bits, the sum 24. Two chains in
+    // series (the negation, then the addition) would take about 16 + 23 SB_CARRY; one takes < 24.
+    const c = resolveConfig(
+      {
+        name: 'sp_chain',
+        array: { rows: 2, cols: 2, maxK: 256 },
+        precision: { activation: { bits: 8, signed: true }, weight: { bits: 8, signed: true } },
+        multiplier: { kind: 'mitchell' },
+      },
+      'sp_chain',
+    );
+    const d = derive(c);
+    expect(d.accBits).toBe(24);
+    const dir = await mkdtemp(join(tmpdir(), 'axgen-chain-'));
+    try {
+      await writeFile(join(dir, 'add.v'), text(c, 'acc_add'));
+      const r = await runTool(
+        'yosys',
+        ['-q', '-p', 'read_verilog add.v; synth_ice40 -top sp_chain_acc_add; tee -o s.txt stat'],
+        {
+          cwd: dir,
+        },
+      );
+      expect(r.exitCode, r.all).toBe(0);
+      const cells = parseStat(await readFile(join(dir, 's.txt'), 'utf8'))[0]!.cells;
+      expect(cells.SB_CARRY ?? 0).toBeGreaterThan(0);
+      expect(cells.SB_CARRY).toBeLessThan(d.accBits);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 
   it('wrap: a px one bit wider than the accumulator is cut to it, lint-clean and exact', async () => {
