@@ -15,11 +15,15 @@
  * counted as "timeout". --budget (minutes, default 45) stops starting new runs; runs go
  * seed by seed, so every row gets its first seed before any gets a second. The configs, the logs of
  * every run and table.md are written under --out (default /tmp/axgen-fmax); --resume takes the
- * runs already in --out (their fpga.json) instead of running them again. Not a test.
+ * runs already in --out (their fpga.json, when they placed the RTL the generator emits today; a run
+ * without one, e.g. a timeout, or of older RTL runs again) instead of running them again, budget
+ * or not. Not a test.
  */
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
+import { resolveConfig } from '../generator/config/resolve.js';
+import { emitRtl } from '../generator/emit/rtl.js';
 import { runTool } from '../generator/infra/children.js';
 import { cutsOf, samplesOf, units } from '../generator/units/index.js';
 import type { UnitContext, UnitDef } from '../generator/units/types.js';
@@ -147,6 +151,18 @@ export function criticalPath(nextpnrLog: string): string {
 }
 
 /** One run's figures from its `axgen fpga --out` folder (fpga.json, nextpnr.log). */
+/**
+ * Whether a finished run in `out` placed the RTL today's generator emits for the row's config (its
+ * IP files byte for byte): --resume must not take a run of older RTL left in the same --out.
+ */
+async function placedCurrentRtl(r: Row, out: string): Promise<boolean> {
+  for (const f of emitRtl(resolveConfig(written(r), r.name))) {
+    const path = join(out, f.name);
+    if (!existsSync(path) || (await readFile(path, 'utf8')) !== f.text) return false;
+  }
+  return true;
+}
+
 async function readRun(out: string, seed: number, note: string): Promise<Row['runs'][number]> {
   const j = JSON.parse(await readFile(join(out, 'fpga.json'), 'utf8')) as {
     fmaxMHz: number | null;
@@ -163,15 +179,16 @@ async function main() {
   const date = new Date().toISOString().slice(0, 10);
   for (const [si, seed] of seeds.entries()) {
     for (const r of table) {
-      if (Date.now() - t0 > budgetMs) break;
       const cfg = join(outDir, `${r.name}.json`);
-      await writeFile(cfg, JSON.stringify(written(r), null, 2) + '\n');
       const out = join(outDir, `${r.name}-s${seed}`);
       const jsonPath = join(out, 'fpga.json');
-      if (resume && existsSync(jsonPath)) {
+      // A finished run is taken whatever the budget left: the budget limits new runs only.
+      if (resume && existsSync(jsonPath) && (await placedCurrentRtl(r, out))) {
         r.runs.push(await readRun(out, seed, ''));
         continue;
       }
+      if (Date.now() - t0 > budgetMs) continue;
+      await writeFile(cfg, JSON.stringify(written(r), null, 2) + '\n');
       const t1 = Date.now();
       // With --verify, the gate-level check runs once per pipelined row (the unpipelined RTL is checked elsewhere).
       const { code, log } = await runFpga(cfg, out, seed, verify && si === 0 && r.pipeline !== null);
@@ -185,7 +202,7 @@ async function main() {
       }
       const last = r.runs[r.runs.length - 1]!;
       process.stderr.write(
-        `[bench:fmax] ${r.label} seed ${seed}: ${last.fmax?.toFixed(1) ?? last.note} MHz (${((Date.now() - t1) / 1000).toFixed(0)} s)\n`,
+        `[bench:fmax] ${r.label} seed ${seed}: ${last.fmax !== null ? `${last.fmax.toFixed(1)} MHz` : last.note} (${((Date.now() - t1) / 1000).toFixed(0)} s)\n`,
       );
       await writeFile(join(outDir, 'table.md'), render(table, date));
     }
