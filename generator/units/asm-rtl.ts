@@ -258,6 +258,7 @@ function mulView(x: MulShape, ctx: UnitContext, header: (template: string) => st
     })),
     sumExpr: x.quartets.map((q) => sel(q.termName)).join(' + '),
     outExpr: wS ? `${neg} ? (${P}'d0 - mag) : mag` : 'mag',
+    aSigned: ctx.activation.signed,
     splitPorts: splitPorts(split),
     splitLines: split ? negatedSplitLines('mag', P, ctx.activation.signed, neg, split) : false,
   };
