@@ -61,7 +61,7 @@ function encView(spec: OperandSpec, mode: SignedMode, port: string, stages: numb
   return {
     opDesc: `${n}-bit ${spec.signed ? `signed, ${mode}` : 'unsigned'}`,
     stages: dec(stages),
-    layout: `{${[...(L.opZero !== null ? ['op_zero'] : []), ...(L.sign !== null ? ['sign'] : []), `(z, k[${L.kBits}], m[${L.mBits}]) × ${stages}, last stage first`].join(', ')}}`,
+    layout: `{${[...(L.opZero !== null ? ['op_zero'] : []), ...(L.sign !== null ? ['sign'] : []), `(z, k[${L.kBits}], m[${L.mBits}]) x ${stages}, last stage first`].join(', ')}}`,
     inMsb: msb(n),
     encMsb: msb(L.bits),
     magMsb: msb(L.magBits),

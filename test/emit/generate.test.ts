@@ -6,6 +6,8 @@ import { join } from 'node:path';
 import { loadConfig } from '../../generator/config/load.js';
 import { generate, generateTo } from '../../generator/emit/generate.js';
 import { emitRtl } from '../../generator/emit/rtl.js';
+import { emitUnit } from '../../generator/emit/unit.js';
+import { registryVariants } from '../../sim/unit-harness.js';
 import { config } from '../helpers/configs.js';
 import { runAxgen } from '../helpers/cli.js';
 
@@ -40,6 +42,17 @@ describe('emitted RTL', () => {
       // one module per file, named like the file
       expect(f.text.match(/^module (\w+)/gm)).toEqual([`module ${f.module}`]);
     }
+  });
+
+  it('is ASCII: every unit kind, signed and unsigned, array and standalone unit', () => {
+    // Some Verilog tools reject or mangle non-ASCII bytes, even in comments.
+    const bad: string[] = [];
+    for (const c of registryVariants())
+      for (const f of [...emitRtl(c), ...emitUnit(c)]) {
+        const i = [...f.text].findIndex((ch) => ch.charCodeAt(0) > 0x7f);
+        if (i >= 0) bad.push(`${f.name}: ${JSON.stringify(f.text.slice(Math.max(0, i - 30), i + 10))}`);
+      }
+    expect(bad).toEqual([]);
   });
 
   it('the array source does not grow with the array (generate loops, not unrolled PEs)', () => {

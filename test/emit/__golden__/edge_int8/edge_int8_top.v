@@ -173,7 +173,7 @@ module edge_int8_top (
   reg [1:0]  ready_q;     // bank holds a fold whose activations have not started
   // Fold descriptors, one per bank: written when the fold's first weight row loads.
   reg [6:0] fd_m_q [0:1];
-  reg [6:0] fd_inc_q [0:1];  // real products of one beat: real rows × N
+  reg [6:0] fd_inc_q [0:1];  // real products of one beat: real rows * N
   reg [1:0] fd_first_q;      // loaded with the loader's registers: a_need_d reads fd_first_d
   reg [1:0] fd_last_q;
   reg [1:0] fd_slot_q [0:1];
