@@ -36,6 +36,7 @@ import { DEFAULT_PNR_TIME_LIMIT_S, formatPnr, formatSeeds, placeAndRouteSeeds } 
 import { activity, progressWanted } from '../infra/progress.js';
 import { formatGateReport, gateCosim, gateSummary } from '../../sim/gate.js';
 import { fitHints } from '../fpga/hints.js';
+import { requireTools } from '../infra/tools.js';
 import { derive } from '../config/derive.js';
 import { ConfigSession, EXIT_USER, forceOption, runCommand, EXIT_CHECK_FAILED } from './common.js';
 import { USAGE } from './usage.js';
@@ -145,6 +146,8 @@ export const fpgaCommand: CommandModule<object, Args> = {
       if (given !== undefined) await checkOutFolder(given, { force: argv.force });
       if (jsonFile !== undefined) await checkReportFile(jsonFile, { arg: '--json', force: argv.force, kind: 'fpga' });
       const c = await s.load(argv.config);
+      // Every tool the run needs, checked before any work, so one message names all that are missing.
+      await requireTools(['yosys', 'nextpnr-ice40', 'icepack', ...(argv.verify ? (['iverilog'] as const) : [])]);
       const g = generate(c);
       const top = interfaceOf(c).top(c);
       const out = resolve(given ?? join('rtl-out', `${c.name}-${argv.device}`));

@@ -218,6 +218,25 @@ describe('missing tools', () => {
   });
 });
 
+describe('missing tools for fpga', () => {
+  it('yosys and iverilog present, nextpnr and icepack missing: exit 2 naming both before any work', async () => {
+    const bin = mkdtempSync(join(dir, 'path-fpga-'));
+    for (const n of ['yosys', 'yosys-abc', 'iverilog', 'vvp']) symlinkSync(`/usr/bin/${n}`, join(bin, n));
+    const out = join(dir, 'fpga-none');
+    const t0 = Date.now();
+    const r = await runAxgen(['fpga', cfg, '--device', 'hx8k', '--out', out], {
+      env: { PATH: bin, AXGEN_CACHE: join(dir, 'cache') },
+      extendEnv: false,
+    });
+    expect(r.exitCode, r.all).toBe(2);
+    expect(r.stderr).toMatch(/nextpnr-ice40 is not available .*; icepack is not available /);
+    // Refused up front: no gate-level check ran, nothing was written.
+    expect(r.stdout).not.toMatch(/gate-level/);
+    expect(Date.now() - t0).toBeLessThan(20_000);
+    expect(existsSync(out)).toBe(false);
+  });
+});
+
 describe('arguments reported as typed', () => {
   it('--seed abc says received "abc"; --gemm -1x2x2 names --gemm (more in errors.test.ts)', async () => {
     const seed = await runAxgen(['sim', cfg, '--seed', 'abc']);
