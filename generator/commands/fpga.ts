@@ -239,7 +239,10 @@ export const fpgaCommand: CommandModule<object, Args> = {
         text +
           (r.seconds.pnr === null
             ? `synthesis ${r.seconds.synth.toFixed(1)} s${r.cacheHit ? ' (cached)' : ''}, place and route not run (the hard blocks overflow before placement)`
-            : `synthesis ${r.seconds.synth.toFixed(1)} s, place and route ${r.seconds.pnr.toFixed(1)} s${r.cacheHit ? ' (cached)' : ''}`) +
+            : r.status === 'routed'
+              ? `synthesis ${r.seconds.synth.toFixed(1)} s, place and route ${r.seconds.pnr.toFixed(1)} s${r.cacheHit ? ' (cached)' : ''}`
+              : // Not routed (timeout, unroutable): never cached, so cacheHit is the synthesis'.
+                `synthesis ${r.seconds.synth.toFixed(1)} s${r.cacheHit ? ' (cached)' : ''}, place and route ${r.seconds.pnr.toFixed(1)} s`) +
           ` → ${out}/\n`,
       );
       for (const h of fitHints(r, {

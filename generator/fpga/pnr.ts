@@ -120,7 +120,10 @@ export interface PnrResult {
   bitstream: string | null;
   /** Cache folder holding design.bin, report.json, yosys.log, nextpnr.log. */
   cacheDir: string;
-  /** Whether the place and route was a cache hit; the synthesis' when place and route did not run. */
+  /**
+   * Whether the place and route was a cache hit; for a run that did not route (overflow before
+   * placement, timeout, unroutable: never cached) the synthesis'.
+   */
   cacheHit: boolean;
   /**
    * Wall time of synthesis and of place and route (0 on a cache hit… of this call); pnr is null when

@@ -116,6 +116,8 @@ describe('axgen fpga', () => {
     );
     const j = JSON.parse(readFileSync(join(out, 'fpga.json'), 'utf8')) as PnrResult;
     expect([j.status, j.fits, j.fmaxMHz, j.seed]).toEqual(['timeout', false, null, 7]);
+    // A timeout is never cached: a "(cached)" can only belong to the synthesis.
+    expect(r.stdout).toMatch(/place and route \d+\.\d s → /);
     expect(existsSync(join(out, 'tiny_axi_axi_top_up5k.bin'))).toBe(false);
   });
 
