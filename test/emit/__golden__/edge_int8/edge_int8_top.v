@@ -39,7 +39,8 @@
 module edge_int8_top (
   input  wire clk_i,
   input  wire rst_ni,
-  // command: tile dimensions
+  // command: tile dimensions. Hold them while cmd_valid_i is high; cmd_ready_o rises only after a
+  // command has been offered for a cycle (its check reads the ports registered): do not wait for it.
   input  wire        cmd_valid_i,
   output wire        cmd_ready_o,
   input  wire [6:0]  cmd_m_i,
