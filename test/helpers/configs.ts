@@ -15,6 +15,7 @@ export interface Shape {
   maxK?: number;
   accDepth?: number;
   multiplier?: Record<string, unknown>;
+  pipeline?: { multiplier?: number; macc?: 0 | 1 };
 }
 
 /** The written (plain JSON) config for a shape. */
@@ -31,6 +32,7 @@ export function written(s: Shape): Record<string, unknown> {
       accumulator: acc,
     },
     multiplier: s.multiplier ?? { kind: 'exact' },
+    ...(s.pipeline ? { pipeline: s.pipeline } : {}),
   };
 }
 

@@ -16,7 +16,8 @@ import { runTool } from '../../generator/infra/children.js';
 import { derive } from '../../generator/config/derive.js';
 import { emitRtl } from '../../generator/emit/rtl.js';
 import { gemmModel } from '../../generator/model/gemm.js';
-import { resolveConfig, type ResolvedConfig } from '../../generator/config/resolve.js';
+import type { ResolvedConfig } from '../../generator/config/resolve.js';
+import { config } from '../helpers/configs.js';
 import { cosim } from '../../sim/cosim.js';
 import { lintFiles, lintProblems } from '../../sim/lint.js';
 import { expectCosimPassed } from '../helpers/cosim.js';
@@ -30,21 +31,20 @@ interface Case {
 
 /** 4-bit signed operands into a saturating accumulator as wide as one product. */
 const configOf = (cs: Case, accBits: number): ResolvedConfig =>
-  resolveConfig(
-    {
-      name: cs.name,
-      array: { rows: 2, cols: 2, maxK: 16, accDepth: 8 },
-      dataflow: cs.dataflow,
-      precision: {
-        activation: { bits: 4, signed: true },
-        weight: { bits: 4, signed: true },
-        accumulator: { bits: accBits, overflow: 'saturate' },
-      },
-      multiplier: cs.multiplier,
-      ...(cs.pipeline ? { pipeline: cs.pipeline } : {}),
-    },
-    cs.name,
-  );
+  config({
+    name: cs.name,
+    rows: 2,
+    cols: 2,
+    maxK: 16,
+    accDepth: 8,
+    dataflow: cs.dataflow,
+    aBits: 4,
+    wBits: 4,
+    accBits,
+    overflow: 'saturate',
+    multiplier: cs.multiplier,
+    ...(cs.pipeline ? { pipeline: cs.pipeline } : {}),
+  });
 
 const productBits = (cs: Case) => derive(configOf(cs, 16)).product.bits;
 const text = (c: ResolvedConfig, module: string) => emitRtl(c).find((f) => f.module === `${c.name}_${module}`)!.text;
@@ -114,15 +114,7 @@ describe('the PE adds a split product with its carry-in', () => {
   it('Yosys builds acc + px + pc as ONE carry chain on iCE40 (the point of the split form)', async () => {
     // int8 signed Mitchell into a 24-bit accumulator: px is 16 bits, the sum 24. Two chains in
     // series (the negation, then the addition) would take about 16 + 23 SB_CARRY; one takes < 24.
-    const c = resolveConfig(
-      {
-        name: 'sp_chain',
-        array: { rows: 2, cols: 2, maxK: 256 },
-        precision: { activation: { bits: 8, signed: true }, weight: { bits: 8, signed: true } },
-        multiplier: { kind: 'mitchell' },
-      },
-      'sp_chain',
-    );
+    const c = config({ name: 'sp_chain', rows: 2, cols: 2, maxK: 256, multiplier: { kind: 'mitchell' } });
     const d = derive(c);
     expect(d.accBits).toBe(24);
     const dir = await mkdtemp(join(tmpdir(), 'axgen-chain-'));
@@ -147,20 +139,18 @@ describe('the PE adds a split product with its carry-in', () => {
   it('wrap: a px one bit wider than the accumulator is cut to it, lint-clean and exact', async () => {
     // 6-bit unsigned × 10-bit signed Mitchell: a 16-bit product whose core magnitude fills 16 bits,
     // so px is 17 bits; maxK 1 lets a wrapping accumulator be as narrow as the product.
-    const c = resolveConfig(
-      {
-        name: 'sp_wrap_narrow',
-        array: { rows: 2, cols: 2, maxK: 1, accDepth: 8 },
-        dataflow: 'weight-stationary',
-        precision: {
-          activation: { bits: 6, signed: false },
-          weight: { bits: 10, signed: true },
-          accumulator: { bits: 16, overflow: 'wrap' },
-        },
-        multiplier: { kind: 'mitchell', fractionBits: 4, compensation: 'bias' },
-      },
-      'sp_wrap_narrow',
-    );
+    const c = config({
+      name: 'sp_wrap_narrow',
+      rows: 2,
+      cols: 2,
+      maxK: 1,
+      accDepth: 8,
+      aBits: 6,
+      aSigned: false,
+      wBits: 10,
+      accBits: 16,
+      multiplier: { kind: 'mitchell', fractionBits: 4, compensation: 'bias' },
+    });
     expect([derive(c).product.bits, derive(c).accBits]).toEqual([16, 16]);
     const add = text(c, 'acc_add');
     expect(add).toMatch(/input {2}wire \[16:0\] p_i,/);
