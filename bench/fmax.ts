@@ -49,7 +49,7 @@ interface Row {
   name: string;
   kind: string;
   params: Record<string, unknown>;
-  pipeline: { multiplier: number; macc: 0 | 1 } | null;
+  pipeline: { multiplier: number; macc: 0 | 1; edge: 0 | 1 } | null;
   /** int8 signed, or the unit's first `samples.operands` format (binary lanes, unsigned imported circuits). */
   ctx: UnitContext;
   runs: { seed: number; fmax: number | null; lut4: number; carry: number; ff: number; path: string; note: string }[];
@@ -71,12 +71,12 @@ function rows(): Row[] {
     const base = `${u.kind}${desc ? ` (${desc})` : ''}`;
     out.push({ label: base, name: `fx_${short}`, kind: u.kind, params, ctx, pipeline: null, runs: [] });
     out.push({
-      label: `${base}, pipeline multiplier=${n} macc=1`,
+      label: `${base}, pipeline multiplier=${n} macc=1 edge=1`,
       name: `fx_${short}_p`,
       kind: u.kind,
       params,
       ctx,
-      pipeline: { multiplier: n, macc: 1 },
+      pipeline: { multiplier: n, macc: 1, edge: 1 },
       runs: [],
     });
   }
