@@ -80,7 +80,8 @@ function encView(spec: OperandSpec, mode: SignedMode, port: string, stages: numb
  * The ILM unit's modules: encoders (leading-one chain of every stage, per operand) and the core
  * (one basic block per stage, summed), composed by logUnitModules for share=true/false.
  * `range` is the unit's product range (the output width). Cut points (logCuts): `blocks`, after the
- * basic blocks' terms and before their sum and the sign restore; with share=false also `encode`.
+ * basic blocks' shifted addends (two per block) and before their sum and the sign restore; with
+ * share=false also `encode`.
  */
 export function ilmRtl(
   p: IlmResolved,
@@ -138,11 +139,17 @@ export function ilmRtl(
     pcZero: `${Pc}'d0`,
     pcOne: `${Pc}'d1`,
     blockList: blocks,
-    sumExpr: blocks.map((b) => `t${b.j}_c`).join(' + '),
+    sumExpr: blocks.map((b) => `tl${b.j}_c + tr${b.j}_c`).join(' + '),
     outLogic: out.outLogic,
     blocksCut: cutLines(
       'blocks',
-      [...blocks.map((b) => ({ name: `t${b.j}_c`, bits: Pc, expr: `t${b.j}` })), ...out.signals],
+      [
+        ...blocks.flatMap((b) => [
+          { name: `tl${b.j}_c`, bits: Pc, expr: `tl${b.j}` },
+          { name: `tr${b.j}_c`, bits: Pc, expr: `tr${b.j}` },
+        ]),
+        ...out.signals,
+      ],
       cutStages >= 1,
     ),
   };
