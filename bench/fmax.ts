@@ -4,7 +4,7 @@
  * weight-stationary arrays with the stream top on an iCE40 hx8k, int8 signed operands (a unit
  * restricted to other formats, `samples.operands`: its first one, e.g. binary's lane words), for
  * every unit kind (its everyday parameter set, `samples.regress[0]`) without pipelining and with its full pipeline (`pipeline.multiplier` = every
- * cut point the unit declares, `pipeline.macc` = 1), each with several nextpnr seeds; it prints a
+ * cut point the unit declares, `pipeline.macc` = 1, `pipeline.edge` = 1), each with several nextpnr seeds; it prints a
  * Markdown table of LUT4 / carry / FF and the best fmax over the seeds, and for each row the start
  * and end of nextpnr's critical path.
  *
