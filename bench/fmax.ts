@@ -4,7 +4,7 @@
  * weight-stationary arrays with the stream top on an iCE40 hx8k, int8 signed operands (a unit
  * restricted to other formats, `samples.operands`: its first one, e.g. binary's lane words), for
  * every unit kind (its everyday parameter set, `samples.regress[0]`) without pipelining and with its full pipeline (`pipeline.multiplier` = every
- * cut point the unit declares, `pipeline.macc` = 1), each with several nextpnr seeds; it prints a
+ * cut point the unit declares, `pipeline.macc` = 1, `pipeline.edge` = 1), each with several nextpnr seeds; it prints a
  * Markdown table of LUT4 / carry / FF and the best fmax over the seeds, and for each row the start
  * and end of nextpnr's critical path.
  *
@@ -49,7 +49,7 @@ interface Row {
   name: string;
   kind: string;
   params: Record<string, unknown>;
-  pipeline: { multiplier: number; macc: 0 | 1 } | null;
+  pipeline: { multiplier: number; macc: 0 | 1; edge: 0 | 1 } | null;
   /** int8 signed, or the unit's first `samples.operands` format (binary lanes, unsigned imported circuits). */
   ctx: UnitContext;
   runs: { seed: number; fmax: number | null; lut4: number; carry: number; ff: number; path: string; note: string }[];
@@ -71,12 +71,12 @@ function rows(): Row[] {
     const base = `${u.kind}${desc ? ` (${desc})` : ''}`;
     out.push({ label: base, name: `fx_${short}`, kind: u.kind, params, ctx, pipeline: null, runs: [] });
     out.push({
-      label: `${base}, pipeline multiplier=${n} macc=1`,
+      label: `${base}, pipeline multiplier=${n} macc=1 edge=1`,
       name: `fx_${short}_p`,
       kind: u.kind,
       params,
       ctx,
-      pipeline: { multiplier: n, macc: 1 },
+      pipeline: { multiplier: n, macc: 1, edge: 1 },
       runs: [],
     });
   }

@@ -50,7 +50,7 @@ interface Point {
   /** The zeroSkip field. */
   zeroSkip?: Record<string, unknown>;
   /** The pipeline field (units/pipeline.ts). */
-  pipeline?: { multiplier: number; macc: 0 | 1 };
+  pipeline?: { multiplier: number; macc: 0 | 1; edge?: 0 | 1 };
   /** The outputStage field (requantizing output stage). */
   outputStage?: { bits: number; signed: boolean };
 }
@@ -77,7 +77,7 @@ function entryFor(pt: Point, index: number): SuiteEntry {
     : pt;
   const df = p.dataflow === 'weight-stationary' ? 'ws' : 'os';
   const name =
-    `r${index}_${p.kind.replace(/[^a-z0-9]/g, '')}${p.paramIndex}_${df}_${p.rows}x${p.cols}_${p.sign[0]}${p.zeroSkip ? '_zs' : ''}${p.outputStage ? '_st' : ''}${p.overflow === 'saturate' ? '_sat' : ''}${p.pipeline ? `_p${p.pipeline.multiplier}${p.pipeline.macc}` : ''}`.slice(
+    `r${index}_${p.kind.replace(/[^a-z0-9]/g, '')}${p.paramIndex}_${df}_${p.rows}x${p.cols}_${p.sign[0]}${p.zeroSkip ? '_zs' : ''}${p.outputStage ? '_st' : ''}${p.overflow === 'saturate' ? '_sat' : ''}${p.pipeline ? `_p${p.pipeline.multiplier}${p.pipeline.macc}${p.pipeline.edge ? 'e' : ''}` : ''}`.slice(
       0,
       40,
     );
@@ -92,7 +92,7 @@ function entryFor(pt: Point, index: number): SuiteEntry {
   const written: Record<string, unknown> = {
     name,
     description:
-      `regression: ${p.kind} ${JSON.stringify(p.params)}, ${p.dataflow}, ${p.rows}x${p.cols}, ${fixed ? `${operands.activation.bits}x${operands.weight.bits}-bit ` : ''}${p.sign}${p.zeroSkip ? `, zeroSkip ${JSON.stringify(p.zeroSkip)}` : ''}${p.outputStage ? `, outputStage ${JSON.stringify(p.outputStage)}` : ''}${p.overflow === 'saturate' ? ', saturating' : ''}${p.pipeline ? `, pipeline ${p.pipeline.multiplier}+${p.pipeline.macc}` : ''}`.slice(
+      `regression: ${p.kind} ${JSON.stringify(p.params)}, ${p.dataflow}, ${p.rows}x${p.cols}, ${fixed ? `${operands.activation.bits}x${operands.weight.bits}-bit ` : ''}${p.sign}${p.zeroSkip ? `, zeroSkip ${JSON.stringify(p.zeroSkip)}` : ''}${p.outputStage ? `, outputStage ${JSON.stringify(p.outputStage)}` : ''}${p.overflow === 'saturate' ? ', saturating' : ''}${p.pipeline ? `, pipeline ${p.pipeline.multiplier}+${p.pipeline.macc}${p.pipeline.edge ? ' edge' : ''}` : ''}`.slice(
         0,
         200,
       ), // the schema's limit (file paths in params are long)
@@ -178,7 +178,8 @@ function defaultPoints(): Point[] {
         zeroSkip: ZS_NEAR,
       });
       // PE pipeline stages: the kind's first pipeline setting on both dataflows, with zero-skip on
-      // output-stationary (the valid bit and the skip flag travel with the product).
+      // output-stationary (the valid bit and the skip flag travel with the product), and with the
+      // edge register (pipeline.edge) on weight-stationary.
       const params = paramsOf(kind)[0]!;
       const pipeline = pipelinesOf(kind, params)[0]!;
       pts.push({
@@ -189,7 +190,7 @@ function defaultPoints(): Point[] {
         rows: 2,
         cols: 3,
         sign: 'mixed',
-        pipeline,
+        pipeline: { ...pipeline, edge: 1 },
       });
       pts.push({
         kind,
@@ -240,26 +241,31 @@ function fullPoints(): Point[] {
               });
           }
       // Every pipeline setting of every parameter set, on both dataflows, at 2×3 (with zero-skip)
-      // and 4×4; the first setting (every cut + macc) also at 8×8.
-      pipelinesOf(kind, params).forEach((pipeline, pipeIndex) => {
-        for (const dataflow of ['weight-stationary', 'output-stationary'] as const)
-          for (const [rows, cols, sign] of [
-            [2, 3, 'signed'],
-            [4, 4, 'mixed'],
-            ...(pipeIndex === 0 ? ([[8, 8, 'unsigned']] as const) : []),
-          ] as const)
-            pts.push({
-              kind,
-              params,
-              paramIndex,
-              dataflow,
-              rows,
-              cols,
-              sign,
-              pipeline,
-              ...(rows === 2 ? { zeroSkip: ZS_NEAR } : {}),
-            });
-      });
+      // and 4×4; the first setting (every cut + macc) also at 8×8, and with the edge register.
+      pipelinesOf(kind, params)
+        .flatMap((pipeline, pipeIndex) => [
+          [pipeline, pipeIndex] as const,
+          ...(pipeIndex === 0 ? [[{ ...pipeline, edge: 1 as const }, pipeIndex] as const] : []),
+        ])
+        .forEach(([pipeline, pipeIndex]) => {
+          for (const dataflow of ['weight-stationary', 'output-stationary'] as const)
+            for (const [rows, cols, sign] of [
+              [2, 3, 'signed'],
+              [4, 4, 'mixed'],
+              ...(pipeIndex === 0 ? ([[8, 8, 'unsigned']] as const) : []),
+            ] as const)
+              pts.push({
+                kind,
+                params,
+                paramIndex,
+                dataflow,
+                rows,
+                cols,
+                sign,
+                pipeline,
+                ...(rows === 2 ? { zeroSkip: ZS_NEAR } : {}),
+              });
+        });
       // The requantizing output stage: every parameter set × dataflow, int8 and uint8 outputs.
       for (const dataflow of ['weight-stationary', 'output-stationary'] as const)
         for (const sign of ['signed', 'unsigned'] as const)

@@ -9,14 +9,16 @@
  * including the cycle its last result beat leaves (0 for a refused command); tot_cycles_o = every
  * advancing cycle in which at least one accepted command has not finished (busy_o high).
  *
- * Weight-stationary (top_ws.v.hbs), with E = 1 (the registered array edge) and S = peStages (the
+ * Weight-stationary (top_ws.v.hbs), with E = edgeStages (1, the registered array edge, plus
+ * pipeline.edge's register before the encoders) and S = peStages (the
  * PE's extra latency between its operand registers and its partial-sum update), F = ceil(K/R)
  * folds per command, folds numbered g over the whole stream:
  * - a command is accepted when the weight loader is done with the previous command, fewer than
  *   CMD_SLOTS accepted commands are unfinished, (refused commands only) none is unfinished, and
  *   at the earliest CMD_CHECK_STAGES = 1 cycle after it is offered (both tops);
- * - fold g's row r reaches the PEs' bank registers one cycle after it loads (the registered weight
- *   edge), within the slack between the row-0 load and the fold's first beat: no cycle;
+ * - fold g's row r reaches the PEs' bank registers E cycles after it loads (the registered weight
+ *   edge, and pipeline.edge's register), within the slack between the row-0 load and the fold's
+ *   first beat, which reaches row r E + r cycles after it enters at L + 1 at the earliest: no cycle;
  * - fold g's R weight rows load one per cycle from L_g into weight bank g mod 2, at the earliest
  *   the cycle after its command's acceptance, after fold g-1's rows, and once fold g-2 (same
  *   bank) has passed: L_g >= t_(g-2) + M_(g-2) - 1 + E + C - 1 + S;
@@ -24,14 +26,14 @@
  *   beats, and, when it accumulates onto fold g-1 (same command), t_g >= t_(g-1) + R + 1 (fold
  *   g-1's partial sum of row m is written to the accumulator buffer before fold g reads it);
  * - a last fold's result beat m leaves R + E + S + C - 1 cycles after activation beat m entered.
- * With M >= max(R + 1, C + S), folds stream back to back: one command takes F·M + R + C + S + 1 cycles
+ * With M >= max(R + 1, C + S), folds stream back to back: one command takes F·M + R + C + S + E cycles
  * alone, and a following command's weight load and first fold overlap its drain.
  *
  * Output-stationary (top_os.v.hbs): a command is accepted once the previous one's beats have
  * entered; its K beats enter from the next cycle, except that its last beat waits until the
  * previous command's results have drained (R + C - 1 + S + M_prev cycles after the previous last
  * beat, since each PE moves its result to an output register when the last beat passes); M
- * result beats leave from E + R + C - 1 + S cycles after the last beat. Alone: K + M + R + C + S - 1;
+ * result beats leave from E + R + C - 1 + S cycles after the last beat. Alone: K + M + R + C + S + E - 2;
  * back to back, a tile costs K + 1 cycles when K >= R + C + S + M_prev - 2.
  *
  * SCALE-Sim v2 counts 2R + C + M - 2 per fold (its preload included), R + C + K - 2 per OS tile.
@@ -48,9 +50,11 @@ export interface ArrayShape {
   dataflow: Dataflow;
   /** Extra PE latency (derive(c).peStages); 0 when absent. */
   peStages?: number;
+  /** Register stages from the top's control to the array (derive(c).edgeStages); EDGE_STAGES when absent. */
+  edgeStages?: number;
 }
 
-/** Cycles from the top's control to the array: the registered edge stage (weight-stationary). */
+/** Cycles from the top's control to the array without pipeline.edge: the registered edge stage. */
 export const EDGE_STAGES = 1;
 
 /**
@@ -99,7 +103,7 @@ export function streamCycles(s: ArrayShape, cmds: readonly StreamCommand[]): Str
 function osStream(s: ArrayShape, cmds: readonly StreamCommand[]): StreamCycles {
   const { rows: R, cols: C } = s;
   const S = s.peStages ?? 0;
-  const E = EDGE_STAGES;
+  const E = s.edgeStages ?? EDGE_STAGES;
   const accepted: number[] = [];
   const finished: number[] = [];
   const perCommand: number[] = [];
@@ -165,7 +169,7 @@ function busyUnion(cmds: readonly StreamCommand[], accepted: number[], finished:
 function wsStream(s: ArrayShape, cmds: readonly StreamCommand[]): StreamCycles {
   const { rows: R, cols: C } = s;
   const S = s.peStages ?? 0;
-  const E = EDGE_STAGES;
+  const E = s.edgeStages ?? EDGE_STAGES;
   const release = E + C - 1 + S;
   const resultLag = R + E + S + C - 1;
   const accepted: number[] = [];
@@ -222,7 +226,8 @@ export function commandCycles(s: ArrayShape, m: number, k: number): number {
 export function commandCyclesBound(s: ArrayShape, maxM: number, maxK: number): number {
   const { rows: R, cols: C } = s;
   const S = s.peStages ?? 0;
-  return commandCycles(s, maxM, maxK) + 2 * Math.max(maxM, R + 1) + 2 * (R + C + S + EDGE_STAGES) + 4;
+  const E = s.edgeStages ?? EDGE_STAGES;
+  return commandCycles(s, maxM, maxK) + 2 * Math.max(maxM, R + 1) + 2 * (R + C + S + E) + 4;
 }
 
 /** SCALE-Sim v2's figure for the same command (no stalls), for comparison in reports. */

@@ -7,7 +7,7 @@
  * is never mutated after resolveConfig returns it, so the cached value cannot go stale.
  */
 import { cutsOf, unitFor } from '../units/index.js';
-import { describePipeline, mulStagesOf, peStagesOf } from '../units/pipeline.js';
+import { describePipeline, edgeStagesOf, mulStagesOf, peStagesOf } from '../units/pipeline.js';
 import type { UnitContext, UnitDef } from '../units/types.js';
 import { commandCyclesBound } from './cycles.js';
 import { ubits } from '../units/verilog.js';
@@ -55,6 +55,12 @@ export interface Derived {
    */
   peStages: number;
   /**
+   * Register stages from the top's stream ports and control to the array's edge: 1 (the
+   * registered edge after the encoders), plus `pipeline.edge` (a register before them). The top
+   * and the cycle model add it to the fill / drain latency.
+   */
+  edgeStages: number;
+  /**
    * The requantizing output stage's output format (units/output-stage.ts), or null: the result
    * lanes then carry raw accumulators.
    */
@@ -95,7 +101,8 @@ function compute(c: ResolvedConfig): Derived {
   const maxM = ws ? c.array.accDepth : R;
   const maxK = c.array.maxK;
   const peStages = peStagesOf(c.pipeline);
-  const shape = { rows: R, cols: C, dataflow: c.dataflow, peStages };
+  const edgeStages = edgeStagesOf(c.pipeline);
+  const shape = { rows: R, cols: C, dataflow: c.dataflow, peStages, edgeStages };
   const macsPerProduct = unit.macsPerProduct?.(c.multiplier, ctx) ?? 1;
   const out = ARRAY_FEATURES.map((f) => f.model(c).output).find((o) => o !== undefined) ?? null;
   return {
@@ -122,6 +129,7 @@ function compute(c: ResolvedConfig): Derived {
     skip: skipOf(c),
     mulStages: mulStagesOf(c.pipeline),
     peStages,
+    edgeStages,
     out,
     yBits: out ? out.bits : c.precision.accumulator.bits,
     ySigned: out ? out.signed : p.signed,

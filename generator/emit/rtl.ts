@@ -8,7 +8,7 @@ import type { ResolvedConfig } from '../config/resolve.js';
 import type { ModuleSpec, SplitProduct, View } from '../units/types.js';
 import { ARRAY_FEATURES } from '../config/features.js';
 import { commandLimits } from '../model/schedule.js';
-import { CMD_SLOTS, EDGE_STAGES } from '../config/cycles.js';
+import { CMD_SLOTS } from '../config/cycles.js';
 import { alignDeclarations } from './align.js';
 import { pipelinePeView } from '../units/pipeline.js';
 import { render } from './handlebars.js';
@@ -193,6 +193,8 @@ function topView(c: ResolvedConfig, d: Derived, ae: number, we: number): View {
   const rowIdxBits = ubits(R - 1);
   const common: View = {
     ...gridView(c, d, ae, we),
+    // pipeline.edge: a register in front of the edge encoders (units/pipeline.ts).
+    edgeIn: d.edgeStages > 1,
     maxK: s(d.maxK),
     accDepth: s(c.array.accDepth),
     aBits: s(d.aBits),
@@ -212,7 +214,7 @@ function topView(c: ResolvedConfig, d: Derived, ae: number, we: number): View {
   };
   if (ws) {
     const S = d.peStages;
-    const E = EDGE_STAGES;
+    const E = d.edgeStages;
     const tapY = R + E + S + C - 1;
     const tagW = 5 + d.mBits + ubits(CMD_SLOTS - 1);
     const sinceBits = ubits(R + 1);
@@ -249,14 +251,14 @@ function topView(c: ResolvedConfig, d: Derived, ae: number, we: number): View {
     };
   }
   // The PE's extra stages delay when its result reaches the output register (derive(c).peStages).
-  const E = EDGE_STAGES;
+  const E = d.edgeStages;
   const S = d.peStages;
   const tapDrain = E + R + C - 1 + S;
   const holdBits = ubits(R + C - 2 + S + R);
   return {
     ...common,
     ...streamView(tapDrain, 2 + d.mBits),
-    aloneOverhead: s(R + C + S - 1),
+    aloneOverhead: s(R + C + S + E - 2),
     holdDesc: `${R + C - 1 + S} + M`,
     tapDrain: s(tapDrain),
     tapDrainMinus1: s(tapDrain - 1),

@@ -70,7 +70,7 @@ export interface Schedule {
 
 /** The cycle model's shape of a config (generator/config/cycles.ts). */
 export function shapeOf(c: ResolvedConfig, d: Derived): ArrayShape {
-  return { rows: d.rows, cols: d.cols, dataflow: c.dataflow, peStages: d.peStages };
+  return { rows: d.rows, cols: d.cols, dataflow: c.dataflow, peStages: d.peStages, edgeStages: d.edgeStages };
 }
 
 /**

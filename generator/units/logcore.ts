@@ -146,6 +146,43 @@ export function rangeFromCore(coreMaxValue: number, ctx: UnitContext, mode: Sign
  * Verilog text pieces (strings for views; decisions here, templates only print).
  * -------------------------------------------------------------------------------------------- */
 
+/**
+ * Verilog lines declaring `k` ([kBits-1:0], the position of the leading one of the N-bit value
+ * `expr`, 0 for 0) and `norm` ([N-1:0], expr << (N-1-k): the leading one at the top), as a
+ * leading-one normalizer: kBits stages shift by 2^j (j = kBits-1 down to 0) when the top 2^j bits
+ * of the previous stage are all zero, and the total shift s gives k = N-1-s. It computes what a
+ * priority encoder followed by a shift by N-1-k computes, but each stage's decision reads only the
+ * previous stage's top bits, so on a LUT FPGA the shift is decided in a few levels instead of
+ * waiting for the encoder. A width that is not a power of two is padded with zeros at the
+ * bottom to 2^kBits bits (they never rise into the kept top N bits of a non-zero value); there a
+ * zero value would give s = 2^kBits - 1, which no non-zero value reaches, and k is set to 0.
+ * Requires N >= 2 and 2^kBits >= N.
+ */
+export function normalizerLines(expr: string, N: number, kBits: number): string {
+  const P = 2 ** kBits;
+  const pad = P - N;
+  const v = (j: number) => `nrm${j}`;
+  const out = [`  wire [${P - 1}:0] ${v(kBits)} = ${pad > 0 ? `{${expr}, ${pad}'d0}` : expr};`];
+  const z: string[] = [];
+  for (let j = kBits - 1; j >= 0; j--) {
+    const sh = 2 ** j;
+    const cur = v(j + 1);
+    const zj = `z${j}`;
+    z.push(zj);
+    out.push(`  wire ${zj} = (${cur}[${P - 1}:${P - sh}] == ${sh}'d0);`);
+    out.push(`  wire [${P - 1}:0] ${v(j)} = ${zj} ? {${cur}[${P - sh - 1}:0], ${sh}'d0} : ${cur};`);
+  }
+  const shift = `{${z.join(', ')}}`;
+  out.push(
+    pad > 0
+      ? `  wire [${kBits - 1}:0] k = (&${shift}) ? ${kBits}'d0 : ${kBits}'d${N - 1} - ${shift};`
+      : `  wire [${kBits - 1}:0] k = ~${shift};`,
+  );
+  out.push(pad > 0 ? `  wire [${N - 1}:0] norm = ${v(0)}[${P - 1}:${pad}];` : `  wire [${N - 1}:0] norm = ${v(0)};`);
+  if (pad > 0) out.push(`  wire unused_pad = |${v(0)}[${pad - 1}:0];  // the padding stays below the kept bits`);
+  return out.join('\n');
+}
+
 /** Priority chain giving the position of the leading one of `sig` ([width-1:0]) as a `kBits` literal; 0 for 0. */
 export function leadingOneExpr(sig: string, width: number, kBits: number): string {
   if (width === 1) return `${kBits}'d0`;

@@ -1,6 +1,6 @@
 /** View models of the Mitchell unit's modules (templates/units/mitchell_*.v.hbs). */
 import type { OperandSpec, ProductRange, UnitContext, UnitRtl, View } from './types.js';
-import { frontEnd, leadingOneExpr, type FrontEnd, type SignedMode } from './logcore.js';
+import { frontEnd, normalizerLines, type FrontEnd, type SignedMode } from './logcore.js';
 import { logCuts, logUnitModules, signedOutCut } from './logrtl.js';
 import { cutLines } from './pipeline.js';
 import { dec, formatDesc, msb, resizeExpr, ubits } from './verilog.js';
@@ -61,11 +61,7 @@ export function encView(spec: OperandSpec, mode: SignedMode, port: string, t: nu
     magMsb: msb(L.fe.magBits),
     magExpr: L.fe.magExpr,
     magZero: `${L.fe.magBits}'d0`,
-    kMsb: msb(KB),
-    lodExpr: leadingOneExpr('mag', L.fe.magBits, KB),
-    nMsb: msb(N),
-    magToN: resizeExpr('mag', L.fe.magBits, N),
-    kTop: `${KB}'d${N - 1}`,
+    normLines: normalizerLines(resizeExpr('mag', L.fe.magBits, N), N, KB),
     flagLines: flag.join('\n'),
     encExpr: `{${fields.join(', ')}}`,
     unusedNorm: lo > 0 ? `^{norm[${N - 1}], norm[${lo - 1}:0]}` : `norm[${N - 1}]`,

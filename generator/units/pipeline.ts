@@ -2,13 +2,20 @@
  * PE pipelining: the optional top-level config field `pipeline`. Owns its schema fragment, the DSL
  * helper, the cross-field rule, the label and the Verilog helpers that put a register at a cut.
  *
- *   pipeline: { multiplier: n, macc: 0 | 1 }
+ *   pipeline: { multiplier: n, macc: 0 | 1, edge: 0 | 1 }
  *
  * - `multiplier: n` registers the first n of the unit's own cut points (UnitDef.cuts, in the
  *   order the unit lists them; docs/units.md names each unit's). A unit that declares none
  *   accepts only 0. Each cut is one register stage inside `<prefix>_mul`, which then has the
  *   ports clk_i, rst_ni and en_i (the array's advance).
  * - `macc: 1` registers the product between `<prefix>_mul` and the accumulator adder in the PE.
+ * - `edge: 1` registers each edge encoder's input (`<prefix>_act_pre` per row, `<prefix>_wgt_pre`
+ *   per column, with what travels beside the operand: its valid bit, bank, zero-skip flag, row
+ *   enable), so that an encoder runs from a register of its own rather than from the stream ports
+ *   and the injector's control, whose nets span the array. It is not a PE stage: it adds one cycle
+ *   to the array edge (edgeStagesOf, config/cycles.ts `ArrayShape.edgeStages`), so each command's
+ *   results leave one cycle later and a weight bank is released one cycle later; the weights'
+ *   extra cycle lies within the slack that the activations' extra cycle opens (top_ws.v.hbs).
  *
  * peStages = n + macc (config/derive.ts `Derived.peStages`): the extra advancing cycles between a
  * PE's operand registers and its partial-sum / accumulator update. The stages advance with the
@@ -51,6 +58,13 @@ export const pipelineSchema = {
       default: 0,
       description: '1: a product register between the multiplier and the accumulator adder.',
     },
+    edge: {
+      enum: [0, 1],
+      default: 0,
+      description:
+        "1: a register in front of each edge encoder (activation per row, weight per column), so that no encoder lies on a path from the stream ports or the top's control; " +
+        "adds one cycle of latency to each command's results, not a PE stage.",
+    },
   },
 } as const;
 
@@ -60,7 +74,7 @@ export type PipelineConfig = FromSchema<typeof pipelineSchema, { keepDefaultedPr
 export type ResolvedPipeline = FromSchema<typeof pipelineSchema>;
 
 /** DSL helper: `pipeline: pipeline({ multiplier: 1, macc: 1 })`. */
-export function pipeline(p: { multiplier?: number; macc?: 0 | 1 } = {}): PipelineConfig {
+export function pipeline(p: { multiplier?: number; macc?: 0 | 1; edge?: 0 | 1 } = {}): PipelineConfig {
   return { ...p };
 }
 
@@ -70,11 +84,17 @@ export const mulStagesOf = (p: ResolvedPipeline | undefined): number => p?.multi
 /** Stages between the operand registers and the accumulator update: multiplier + macc. */
 export const peStagesOf = (p: ResolvedPipeline | undefined): number => (p ? p.multiplier + p.macc : 0);
 
-/** `pipeline(multiplier=1: antilog, macc=1)`, for headers and reports; null without stages. */
+/** Register stages between the top's stream ports / control and the array: 1, plus `pipeline.edge`. */
+export const edgeStagesOf = (p: ResolvedPipeline | undefined): number => 1 + (p?.edge ?? 0);
+
+/**
+ * `pipeline(multiplier=1: antilog, macc=1)` (`, edge=1` appended when set), for headers and
+ * reports; null without any stage.
+ */
 export function describePipeline(p: ResolvedPipeline | undefined, cuts: readonly string[]): string | null {
-  if (!p || peStagesOf(p) === 0) return null;
+  if (!p || peStagesOf(p) + p.edge === 0) return null;
   const m = p.multiplier > 0 ? `multiplier=${p.multiplier}: ${cuts.slice(0, p.multiplier).join(' ')}` : 'multiplier=0';
-  return `pipeline(${m}, macc=${p.macc})`;
+  return `pipeline(${m}, macc=${p.macc}${p.edge ? ', edge=1' : ''})`;
 }
 
 /** `pipeline.multiplier` within the unit's cut points. */

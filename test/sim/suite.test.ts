@@ -50,6 +50,15 @@ describe('default suite coverage', () => {
           `${u.kind} ${df}`,
         ).toBe(true);
   });
+  it('the edge register (pipeline.edge) on every unit kind, weight-stationary', () => {
+    for (const u of units)
+      expect(
+        configs.some(
+          (c) => c.multiplier.kind === u.kind && c.dataflow === 'weight-stationary' && derive(c).edgeStages === 2,
+        ),
+        u.kind,
+      ).toBe(true);
+  });
 });
 
 describe('full suite: pipeline settings', () => {
@@ -72,6 +81,14 @@ describe('full suite: pipeline settings', () => {
               ),
               `${u.kind} ${JSON.stringify(params)} ${JSON.stringify(p)} ${df}`,
             ).toBe(true);
+  });
+  it('the edge register (pipeline.edge) with the full pipeline of every kind, on both dataflows', () => {
+    for (const u of units)
+      for (const df of ['weight-stationary', 'output-stationary'])
+        expect(
+          configs.some((c) => c.multiplier.kind === u.kind && c.dataflow === df && c.pipeline?.edge === 1),
+          `${u.kind} ${df}`,
+        ).toBe(true);
   });
   it('the full pipeline of each unit registers every cut it declares', () => {
     for (const u of units) {

@@ -4,7 +4,12 @@
  * the schema and rules, and lint of the emitted modules. (RTL vs model, exhaustively at 8 bits in
  * both simulators: test/units/exhaustive.test.ts, from the unit's declared samples.)
  */
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { runTool } from '../../generator/infra/children.js';
+import { jobPool } from '../../generator/infra/pool.js';
 import { ConfigError } from '../../generator/infra/errors.js';
 import { resolveConfig } from '../../generator/config/resolve.js';
 import { emitUnit } from '../../generator/emit/unit.js';
@@ -116,3 +121,101 @@ describe('DRUM RTL', () => {
 });
 
 describeSweepAxes('drum', { 'multiplier.k': [3, 4, 6], 'multiplier.share': [true, false] }, { 'multiplier.k': [2] });
+
+/**
+ * The multiplier with share=false (both encoders and the core, raw operands in) against a
+ * reference written straight from the definition: each magnitude's kept value by a loop over its
+ * bits, the two multiplied, the sign restored. Yosys' SAT solver proves p_o equal for every
+ * operand pair, so widths past the exhaustive 8 bits are covered too (the split of the shift
+ * between the weight encoder and the PE must not change a product).
+ */
+describe('DRUM multiplier equals the definition (Yosys SAT)', () => {
+  const S = (bits: number) => ({ bits, signed: true });
+  const U = (bits: number) => ({ bits, signed: false });
+  const cases = [
+    unitVariant('sat_a', S(8), S(8), { kind: 'drum', k: 4, share: false }),
+    unitVariant('sat_b', U(8), U(8), { kind: 'drum', k: 3, share: false }),
+    unitVariant('sat_c', S(12), U(10), { kind: 'drum', k: 5, share: false }),
+    unitVariant('sat_d', S(2), S(16), { kind: 'drum', k: 3, share: false }),
+  ];
+
+  /** Reference module `ref_<name>` with the emitted multiplier's operand and product ports. */
+  function reference(name: string, mul: string, k: number, aSigned: boolean, wSigned: boolean): string {
+    const width = (port: string) => Number(new RegExp(`\\[(\\d+):0\\]\\s+${port}\\b`).exec(mul)![1]) + 1;
+    const [A, W, P] = [width('a_enc_i'), width('w_enc_i'), width('p_o')];
+    const keep = (M: number, fn: string) => [
+      `  function [${M - 1}:0] ${fn};`,
+      `    input [${M - 1}:0] m;`,
+      '    integer i, t;',
+      '    begin',
+      '      t = 0;',
+      `      for (i = 0; i < ${M}; i = i + 1) if (m[i]) t = i;`,
+      `      if (t < ${k}) ${fn} = m;`,
+      `      else ${fn} = ((m >> (t - ${k - 1})) | 1) << (t - ${k - 1});`,
+      '    end',
+      '  endfunction',
+    ];
+    const mag = (x: string, n: number, signed: boolean) => (signed ? `(${x}[${n - 1}] ? -${x} : ${x})` : x);
+    const neg = [aSigned ? `a_enc_i[${A - 1}]` : '', wSigned ? `w_enc_i[${W - 1}]` : ''].filter(Boolean);
+    return [
+      `module ref_${name} (input wire [${A - 1}:0] a_enc_i, input wire [${W - 1}:0] w_enc_i, output wire [${P - 1}:0] p_o, output wire split_ok);`,
+      ...keep(A, 'keep_a'),
+      ...keep(W, 'keep_w'),
+      `  wire [${A - 1}:0] ma = ${mag('a_enc_i', A, aSigned)};`,
+      `  wire [${W - 1}:0] mw = ${mag('w_enc_i', W, wSigned)};`,
+      `  wire [${P - 1}:0] prod = keep_a(ma) * keep_w(mw);`,
+      `  assign p_o = ${neg.length ? `(${neg.join(' ^ ')}) ? -prod : prod` : 'prod'};`,
+      "  assign split_ok = 1'b1;",
+      'endmodule',
+      '',
+    ].join('\n');
+  }
+
+  /**
+   * The emitted multiplier wrapped as `dut_<name>` with the reference's ports: p_o, and split_ok
+   * for its split form (sext(px_o) + pc_o = p_o modulo 2^P; 1 when it has none).
+   */
+  function dut(name: string, mul: string): string {
+    const width = (port: string) => Number(new RegExp(`\\[(\\d+):0\\]\\s+${port}\\b`).exec(mul)?.[1] ?? -1) + 1;
+    const [A, W, P, X] = [width('a_enc_i'), width('w_enc_i'), width('p_o'), width('px_o')];
+    const split = X > 0;
+    const pxP = X >= P ? `px[${P - 1}:0]` : `{{${P - X}{px[${X - 1}]}}, px}`;
+    return [
+      `module dut_${name} (input wire [${A - 1}:0] a_enc_i, input wire [${W - 1}:0] w_enc_i, output wire [${P - 1}:0] p_o, output wire split_ok);`,
+      ...(split ? [`  wire [${X - 1}:0] px;`, '  wire pc;'] : []),
+      `  ${name}_mul u_mul (.a_enc_i(a_enc_i), .w_enc_i(w_enc_i), .p_o(p_o)${split ? ', .px_o(px), .pc_o(pc)' : ''});`,
+      `  assign split_ok = ${split ? `(${pxP} + {${P - 1}'d0, pc}) == p_o` : "1'b1"};`,
+      'endmodule',
+      '',
+    ].join('\n');
+  }
+
+  it(`proves p_o for ${cases.map((c) => c.name).join(', ')}`, async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'axgen-drum-sat-'));
+    try {
+      const proofs: string[] = [];
+      for (const c of cases) {
+        const files = emitUnit(c);
+        const mul = files.find((f) => f.module === `${c.name}_mul`)!.text;
+        const m = c.multiplier as { k: number };
+        const src = [
+          ...files.filter((f) => /_(mul|core|enc_act|enc_wgt)$/.test(f.module)).map((f) => f.text),
+          reference(c.name, mul, m.k, c.precision.activation.signed, c.precision.weight.signed),
+          dut(c.name, mul),
+        ];
+        await writeFile(join(dir, `${c.name}.v`), src.join('\n'));
+        proofs.push(
+          `design -reset; read_verilog ${c.name}.v; prep; flatten`,
+          `miter -equiv -flatten -make_assert -ignore_gold_x ref_${c.name} dut_${c.name} miter`,
+          'sat -verify -prove-asserts miter',
+        );
+      }
+      const r = await jobPool.run(() => runTool('yosys', ['-p', proofs.join('; ')], { cwd: dir }));
+      const log = r.all ?? '';
+      expect(r.exitCode, log.slice(-2000)).toBe(0);
+      expect(log.match(/SAT proof finished - no model found: SUCCESS!/g)?.length ?? 0).toBe(cases.length);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});

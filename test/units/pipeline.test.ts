@@ -47,6 +47,18 @@ describe('pipeline config', () => {
     expect(derive(resolveConfig(cfg({ kind: 'ternary' }, { macc: 1 }))).peStages).toBe(1);
   });
 
+  it('edge = 1 adds an edge stage, not a PE stage; absent or 0 leaves one', () => {
+    expect(derive(resolveConfig(cfg({ kind: 'exact' }))).edgeStages).toBe(1);
+    expect(derive(resolveConfig(cfg({ kind: 'exact' }, { macc: 1 }))).edgeStages).toBe(1);
+    const d = derive(resolveConfig(cfg({ kind: 'exact' }, { edge: 1 })));
+    expect([d.peStages, d.edgeStages]).toEqual([0, 2]);
+    expect(unitLabel(resolveConfig(cfg({ kind: 'exact' }, { edge: 1 })))).toContain(
+      'pipeline(multiplier=0, macc=0, edge=1)',
+    );
+    expect(unitLabel(resolveConfig(cfg({ kind: 'exact' }, { macc: 1 })))).not.toContain('edge');
+    expect(problems(cfg({ kind: 'exact' }, { edge: 2 }))[0]).toMatch(/^pipeline\.edge: /);
+  });
+
   it('refuses more multiplier stages than the unit declares cut points, naming them', () => {
     expect(problems(cfg({ kind: 'ternary' }, { multiplier: 1 }))).toEqual([
       'pipeline.multiplier: expected 0: the ternary unit declares no cut point inside its multiplier (use pipeline.macc)',
@@ -70,13 +82,22 @@ describe('pipeline config', () => {
     expect(commandCycles({ ...ws, peStages: 2 }, 5, 9)).toBe(3 * 5 + 4 + 3 + 2 + 1);
     expect(commandCycles({ ...os, peStages: 2 }, 4, 9) - commandCycles(os, 4, 9)).toBe(2);
   });
+
+  it('the cycle model adds one cycle per command for pipeline.edge', () => {
+    const ws = { rows: 4, cols: 3, dataflow: 'weight-stationary' as const };
+    const os = { rows: 4, cols: 3, dataflow: 'output-stationary' as const };
+    expect(commandCycles({ ...ws, edgeStages: 2 }, 5, 9)).toBe(3 * 5 + 4 + 3 + 0 + 2);
+    expect(commandCycles({ ...ws, edgeStages: 2 }, 5, 9) - commandCycles(ws, 5, 9)).toBe(1);
+    expect(commandCycles({ ...os, edgeStages: 2 }, 4, 9)).toBe(9 + 4 + 4 + 3 + 0 + 2 - 2);
+    expect(commandCycles({ ...os, edgeStages: 2 }, 4, 9) - commandCycles(os, 4, 9)).toBe(1);
+  });
 });
 
 interface Case {
   name: string;
   kind: string;
   params: Record<string, unknown>;
-  pipeline: { multiplier: number; macc: 0 | 1 };
+  pipeline: { multiplier: number; macc: 0 | 1; edge: 0 | 1 };
   dataflow: Flow;
   aSigned: boolean;
   wSigned: boolean;
@@ -87,7 +108,9 @@ interface Case {
 
 // Every kind's everyday set and its first parameter set with share=false (if any), with the full
 // pipeline; both dataflows; signedness rotating (a unit with fixed operand formats runs at its
-// first); zero-skip on output-stationary.
+// first); zero-skip on output-stationary; pipeline.edge on one dataflow per kind, alternating
+// (the Verilator case has it), and on a weight-stationary array with zero-skip (EDGE_ZS).
+const withEdge = (ui: number, pi: number, di: number) => (ui + pi + di) % 2 === 0;
 const cases: Case[] = units.flatMap((u, ui) => {
   const s = samplesOf(u);
   const operands = s.operands?.[0];
@@ -97,7 +120,7 @@ const cases: Case[] = units.flatMap((u, ui) => {
       name: `pl_${u.kind.replace(/[^a-z0-9]/g, '')}${pi}_${dataflow === 'weight-stationary' ? 'ws' : 'os'}`,
       kind: u.kind,
       params,
-      pipeline: s.pipeline(params)[0]!,
+      pipeline: { ...s.pipeline(params)[0]!, edge: withEdge(ui, pi, di) ? 1 : 0 },
       dataflow,
       aSigned: (ui + di) % 2 === 0,
       wSigned: (ui + pi) % 3 !== 1,
@@ -106,6 +129,18 @@ const cases: Case[] = units.flatMap((u, ui) => {
     })),
   );
 });
+
+const EDGE_ZS: Case = {
+  name: 'pl_edge_zs_ws',
+  kind: 'mitchell',
+  params: {},
+  pipeline: { multiplier: 1, macc: 1, edge: 1 },
+  dataflow: 'weight-stationary',
+  aSigned: true,
+  wSigned: true,
+  zeroSkip: { activation: 1, weight: 1, gating: 'enable' },
+};
+cases.push(EDGE_ZS);
 
 const configOf = (cs: Case) =>
   resolveConfig(
@@ -146,6 +181,12 @@ describe('co-simulation with PE pipeline stages, every unit kind, both dataflows
           `${u.kind} ${df}`,
         ).toBe(true);
     expect(cases.map((c) => c.name)).toContain(VERILATOR_CASE);
+    expect(cases.find((c) => c.name === VERILATOR_CASE)!.pipeline.edge).toBe(1);
+    for (const df of ['weight-stationary', 'output-stationary'])
+      expect(
+        cases.some((c) => c.dataflow === df && c.pipeline.edge === 1 && c.zeroSkip),
+        df,
+      ).toBe(true);
   });
 
   const run = (cs: Case, simulator: 'icarus' | 'verilator', seed: number) => {
