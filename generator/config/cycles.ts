@@ -26,7 +26,7 @@
  *   beats, and, when it accumulates onto fold g-1 (same command), t_g >= t_(g-1) + R + 1 (fold
  *   g-1's partial sum of row m is written to the accumulator buffer before fold g reads it);
  * - a last fold's result beat m leaves R + E + S + C - 1 cycles after activation beat m entered.
- * With M >= max(R + 1, C + S), folds stream back to back: one command takes F·M + R + C + S + E cycles
+ * With M >= max(R + 1, C + S + E - 1), folds stream back to back: one command takes F·M + R + C + S + E cycles
  * alone, and a following command's weight load and first fold overlap its drain.
  *
  * Output-stationary (top_os.v.hbs): a command is accepted once the previous one's beats have

@@ -195,6 +195,8 @@ function topView(c: ResolvedConfig, d: Derived, ae: number, we: number): View {
     ...gridView(c, d, ae, we),
     // pipeline.edge: a register in front of the edge encoders (units/pipeline.ts).
     edgeIn: d.edgeStages > 1,
+    edgeStages: s(d.edgeStages),
+    edgeWeightSlack: d.edgeStages > 1 ? 'E = 2 cycles' : 'one cycle',
     maxK: s(d.maxK),
     accDepth: s(c.array.accDepth),
     aBits: s(d.aBits),
@@ -225,7 +227,7 @@ function topView(c: ResolvedConfig, d: Derived, ae: number, we: number): View {
       rowsPlus1: s(R + 1),
       rowsBits: s(R),
       aloneOverhead: s(R + C + S + E),
-      backToBackM: s(Math.max(R + 1, C + S)),
+      backToBackM: s(Math.max(R + 1, C + S + E - 1)),
       peStages: s(S),
       tapRel: s(E + C - 1 + S),
       tapY: s(tapY),

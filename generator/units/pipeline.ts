@@ -39,8 +39,8 @@ export const MAX_MUL_STAGES = 4;
 export const pipelineSchema = {
   type: 'object',
   description:
-    "Pipeline registers inside each PE: each stage adds one cycle of latency to each command's results " +
-    '(and to the weight-bank release that paces short folds), never changes a result, and shortens the path from the operand registers to the accumulator. ' +
+    "Pipeline registers: multiplier and macc inside each PE, shortening the path from the operand registers to the accumulator; edge in front of the array's edge encoders. " +
+    "Each stage adds one cycle of latency to each command's results (and to the weight-bank release that paces short folds) and never changes a result. " +
     'Absent: no stage.',
   additionalProperties: false,
   properties: {

@@ -2,17 +2,13 @@
  * The leading-one normalizer of the log-family encoders (generator/units/logcore.ts
  * normalizerLines, used by Mitchell's and ALM-SOA's encoder): Yosys' SAT solver proves it equal,
  * for every input, to the form it replaced (a priority encoder for k, then norm = x << (N-1-k)),
- * for power-of-two widths and for padded ones, in one Yosys run. The 8-bit encoders are also
+ * for power-of-two widths and for padded ones, in one Yosys run (test/helpers/sat.ts). The 8-bit encoders are also
  * checked exhaustively through the units in both simulators (exhaustive.test.ts).
  */
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runTool } from '../../generator/infra/children.js';
-import { jobPool } from '../../generator/infra/pool.js';
 import { leadingOneExpr, normalizerLines } from '../../generator/units/logcore.js';
 import { ubits } from '../../generator/units/verilog.js';
+import { expectEquivalent } from '../helpers/sat.js';
 
 const WIDTHS = [1, 2, 3, 5, 6, 8, 12, 16];
 
@@ -44,23 +40,6 @@ describe('leading-one normalizer', () => {
   });
 
   it(`is equal to the priority encoder and shift for N = ${WIDTHS.join(', ')} (Yosys SAT)`, async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'axgen-norm-'));
-    try {
-      await writeFile(join(dir, 'norm.v'), WIDTHS.map(pair).join(''));
-      const proofs = WIDTHS.map((N) =>
-        [
-          `design -reset; read_verilog norm.v; prep`,
-          `miter -equiv -flatten -make_assert old_${N} new_${N} miter_${N}`,
-          `sat -verify -prove-asserts miter_${N}`,
-        ].join('; '),
-      );
-      const r = await jobPool.run(() => runTool('yosys', ['-p', proofs.join('; ')], { cwd: dir }));
-      const log = r.all ?? '';
-      expect(r.exitCode, log.slice(-2000)).toBe(0);
-      // One successful proof per width (a failed one exits non-zero with a counterexample).
-      expect(log.match(/SAT proof finished - no model found: SUCCESS!/g)?.length ?? 0).toBe(WIDTHS.length);
-    } finally {
-      await rm(dir, { recursive: true, force: true });
-    }
+    await expectEquivalent(WIDTHS.map((N) => ({ source: pair(N), gold: `old_${N}`, gate: `new_${N}` })));
   });
 });

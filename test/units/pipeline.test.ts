@@ -90,6 +90,10 @@ describe('pipeline config', () => {
     expect(commandCycles({ ...ws, edgeStages: 2 }, 5, 9) - commandCycles(ws, 5, 9)).toBe(1);
     expect(commandCycles({ ...os, edgeStages: 2 }, 4, 9)).toBe(9 + 4 + 4 + 3 + 0 + 2 - 2);
     expect(commandCycles({ ...os, edgeStages: 2 }, 4, 9) - commandCycles(os, 4, 9)).toBe(1);
+    // Back to back from M >= max(R + 1, C + S + E - 1) (README "Cycle model"): here 8, not C + S = 7.
+    const ws2 = { rows: 4, cols: 5, dataflow: 'weight-stationary' as const, peStages: 2, edgeStages: 2 };
+    expect(commandCycles(ws2, 8, 12)).toBe(3 * 8 + 4 + 5 + 2 + 2);
+    expect(commandCycles(ws2, 7, 12)).toBeGreaterThan(3 * 7 + 4 + 5 + 2 + 2);
   });
 });
 

@@ -131,6 +131,11 @@ describe('zero-skip RTL', () => {
     expect(zs.find((f) => f.module === 't_top')!.text).toMatch(
       /unit: exact, zeroSkip\(activation<=0, weight off, isolate\)/,
     );
+    // The counter's description says what it counts, not "always 0".
+    expect(zs.find((f) => f.module === 't_top')!.text).toMatch(
+      /cnt_skipped_o = real products skipped by zero-skip units \(zeroSkip\(activation<=0, weight off, isolate\): a product/,
+    );
+    expect(plain.find((f) => f.module === 't_top')!.text).toMatch(/no zero-skip configured: always 0/);
     expect(zs.map((f) => f.module)).toEqual(expect.arrayContaining(['t_skip_act', 't_skip_wgt']));
     // isolate: hold registers feed the multiplier while skipping; enable: the inputs pass straight through.
     const pe = (gating: string, dataflow: 'weight-stationary' | 'output-stationary') =>

@@ -76,9 +76,9 @@ module edge_int8_top (
   localparam integer WE_BITS  = 8;   // encoded weight lane
   localparam integer ACC_BITS = 32;  // result lane of y_data_o
 
-  // Latencies after an activation beat enters (cycles), from the registered edge (1) and the PE's
-  // extra stages (0, derive(c).peStages): the tag line below carries each beat's tag
-  // this far.
+  // Latencies after an activation beat enters (cycles), from the edge registers (1,
+  // derive(c).edgeStages) and the PE's extra stages (0, derive(c).peStages): the tag line
+  // below carries each beat's tag this far.
   localparam integer TAP_REL = 8;   // the beat has passed the last column: its bank is free
   localparam integer TAP_Y   = 16;  // its result beat is at y_data_o
   localparam integer TAG_W   = 14;  // tag: {slot, m, bank, last beat, last fold, first fold, valid}
@@ -601,12 +601,13 @@ module edge_int8_top (
   endgenerate
 
   // The weight edge: a loaded row's encoded weights, its row enable and bank reach the PEs' bank
-  // registers one cycle after it loads (in a stall cycle too: the write needs no advance). That is
-  // within the schedule's slack, so it costs no cycle: row r of a fold loaded from cycle L is
-  // written at the end of cycle L + r + 1, and the fold's first activation beat, which enters at
-  // L + 1 at the earliest (ready_q is set by the row-0 load), reaches row r at L + r + 2 (the
-  // registered activation edge and r skew stages). A bank still starts loading only once the fold
-  // that used it has passed (generator/config/cycles.ts): a later write is safe too.
+  // registers one cycle after it loads (in a stall cycle too: the write needs no
+  // advance). That is within the schedule's slack, so it costs no cycle: row r of a fold loaded
+  // from cycle L is written at the end of cycle L + r + E, and the fold's first activation beat,
+  // which enters at L + 1 at the earliest (ready_q is set by the row-0 load), reaches row r at
+  // L + r + E + 1 (the E = 1 edge registers and r skew stages). A bank still starts
+  // loading only once the fold that used it has passed (generator/config/cycles.ts): a later
+  // write is safe too.
   always @(posedge clk_i) begin
     if (!rst_ni) begin
       w_row_we_q <= 8'd0;
