@@ -209,7 +209,6 @@ function topView(c: ResolvedConfig, d: Derived, ae: number, we: number): View {
     macIncBits: s(macIncBits),
     macIncMsb: msb(macIncBits),
     nExt: extendExpr('n_q', d.nBits, macIncBits, false),
-    skipDesc: 'no zero-skip configured: always 0',
     skipCounter: `  assign cnt_skipped_o = ${d.macBits}'d0;`,
     macIncExt: scaleExpr(extendExpr('mac_inc', macIncBits, d.macBits, false), d.macBits, d.macsPerProduct),
     cmdBad: cmdBadExpr(c, d),

@@ -181,8 +181,8 @@ export function zeroSkipRtl(zs: ResolvedZeroSkip | undefined, x: ZeroSkipRtlCont
   };
   const top: View = {
     zeroSkip: on,
-    // What the top's header says cnt_skipped_o counts (the default says: no zero-skip, always 0).
-    ...(on ? { skipDesc: `${describeZeroSkip(zs)}: a product with a skipped operand` } : {}),
+    // What the top's header says cnt_skipped_o counts.
+    skipDesc: on ? `${describeZeroSkip(zs)}: a product with a skipped operand` : 'no zero-skip configured: always 0',
     unitAeMsb: msb(x.ae),
     unitWeMsb: msb(x.we),
     actPreOut: on ? 'a_enc_u' : 'a_enc',
