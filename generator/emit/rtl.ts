@@ -196,7 +196,7 @@ function topView(c: ResolvedConfig, d: Derived, ae: number, we: number): View {
     // pipeline.edge: a register in front of the edge encoders (units/pipeline.ts).
     edgeIn: d.edgeStages > 1,
     edgeStages: s(d.edgeStages),
-    edgeWeightSlack: d.edgeStages > 1 ? 'E = 2 cycles' : 'one cycle',
+    edgeWeightSlack: d.edgeStages > 1 ? `E = ${d.edgeStages} cycles` : 'one cycle',
     maxK: s(d.maxK),
     accDepth: s(c.array.accDepth),
     aBits: s(d.aBits),

@@ -122,8 +122,8 @@ describeSweepAxes('drum', { 'multiplier.k': [3, 4, 6], 'multiplier.share': [true
  * The multiplier with share=false (both encoders and the core, raw operands in) against a
  * reference written straight from the definition: each magnitude's kept value by a loop over its
  * bits, the two multiplied, the sign restored. Yosys' SAT solver proves p_o equal for every
- * operand pair, so widths past the exhaustive 8 bits are covered too (the split of the shift
- * between the weight encoder and the PE must not change a product).
+ * operand pair, so widths past the exhaustive 8 bits are covered too, with the split product
+ * (split_ok: sext(px_o) + pc_o = p_o) where the multiplier has one.
  */
 describe('DRUM multiplier equals the definition (Yosys SAT)', () => {
   const S = (bits: number) => ({ bits, signed: true });
