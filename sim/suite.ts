@@ -222,23 +222,14 @@ function fullPoints(): Point[] {
   ];
   for (const kind of unitKinds())
     paramsOf(kind).forEach((params, paramIndex) => {
+      const unit = { kind, params, paramIndex };
       for (const dataflow of ['weight-stationary', 'output-stationary'] as const)
         for (const sign of ['signed', 'unsigned', 'mixed'] as const)
           for (const [rows, cols] of shapes) {
-            pts.push({ kind, params, paramIndex, dataflow, rows, cols, sign });
-            if (rows === 4 && cols === 4)
-              pts.push({ kind, params, paramIndex, dataflow, rows, cols, sign, overflow: 'saturate' });
-            if (rows === 3)
-              pts.push({
-                kind,
-                params,
-                paramIndex,
-                dataflow,
-                rows,
-                cols,
-                sign,
-                zeroSkip: sign === 'unsigned' ? ZS_NEAR : ZS_ZERO,
-              });
+            const at = { ...unit, dataflow, rows, cols, sign };
+            pts.push(at);
+            if (rows === 4 && cols === 4) pts.push({ ...at, overflow: 'saturate' });
+            if (rows === 3) pts.push({ ...at, zeroSkip: sign === 'unsigned' ? ZS_NEAR : ZS_ZERO });
           }
       // Every pipeline setting of every parameter set, on both dataflows, at 2×3 (with zero-skip)
       // and 4×4; the first setting (every cut + macc) also at 8×8, and with the edge register.
@@ -254,31 +245,12 @@ function fullPoints(): Point[] {
               [4, 4, 'mixed'],
               ...(pipeIndex === 0 ? ([[8, 8, 'unsigned']] as const) : []),
             ] as const)
-              pts.push({
-                kind,
-                params,
-                paramIndex,
-                dataflow,
-                rows,
-                cols,
-                sign,
-                pipeline,
-                ...(rows === 2 ? { zeroSkip: ZS_NEAR } : {}),
-              });
+              pts.push({ ...unit, dataflow, rows, cols, sign, pipeline, ...(rows === 2 ? { zeroSkip: ZS_NEAR } : {}) });
         });
       // The requantizing output stage: every parameter set × dataflow, int8 and uint8 outputs.
       for (const dataflow of ['weight-stationary', 'output-stationary'] as const)
         for (const sign of ['signed', 'unsigned'] as const)
-          pts.push({
-            kind,
-            params,
-            paramIndex,
-            dataflow,
-            rows: 3,
-            cols: 4,
-            sign,
-            outputStage: { bits: 8, signed: sign === 'signed' },
-          });
+          pts.push({ ...unit, dataflow, rows: 3, cols: 4, sign, outputStage: { bits: 8, signed: sign === 'signed' } });
     });
   // Output widths at the ends of 2..16 and a saturating accumulator under the stage.
   for (const dataflow of ['weight-stationary', 'output-stationary'] as const) {
