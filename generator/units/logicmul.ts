@@ -7,10 +7,11 @@
  * (Xilinx), and ABC, which maps the LUT logic around them, sees a carry chain's outputs as inputs
  * arriving at time 0. The logic after the product (DRUM's shifter) is then mapped as if the product
  * were early. Written as logic, the product, the shifter and the sign form one cone that ABC maps
- * for depth. Measured on the 4×4 int8 DRUM(k = 4) array, stream top, hx8k (2026-12-06): fmax
- * 65.4 / 64.1 MHz (seeds 1 / 2) with `*`, 68.7 / 67.7 MHz with this form, 46 more logic cells in
- * the whole array. It does not pay for adders: Mitchell's fraction adder as logic fell from 69.7 to
- * 56.2 MHz (seed 1), so everything else keeps `+` and its carry chain.
+ * for depth. Measured on the 4×4 int8 DRUM(k = 4) array, stream top, hx8k (2026-12-06, best of
+ * seeds 1–3, README "fmax per unit kind"): 64.3 MHz with `*`, 71.9 MHz with this form, 50 more
+ * LUT4 in the array; the PE LUT6 count on Xilinx grows (README area table). It does not pay for
+ * adders: Mitchell's fraction adder as logic fell from 69.7 to 56.2 MHz (seed 1), so everything
+ * else keeps `+` and its carry chain.
  */
 
 /** Verilog lines declaring `out` ([outBits-1:0]) = a ([aBits-1:0]) × b ([bBits-1:0]) mod 2^outBits, unsigned. */
