@@ -2,6 +2,7 @@
 import { bitsFor } from './common.js';
 import { drumCoreMax, type DrumResolved } from './drum.js';
 import { frontEnd } from './logcore.js';
+import { logicMulLines } from './logicmul.js';
 import { logUnitModules, signedOutCut } from './logrtl.js';
 import { cutLines } from './pipeline.js';
 import type { OperandSpec, ProductRange, UnitContext, UnitRtl, View } from './types.js';
@@ -94,9 +95,7 @@ export function drumRtl(
     wKept: `w_enc_i[${Lw.kBits - 1}:0]`,
     aS: `a_enc_i[${La.kBits + La.sBits - 1}:${La.kBits}]`,
     wS: `w_enc_i[${Lw.kBits + Lw.sBits - 1}:${Lw.kBits}]`,
-    mpMsb: msb(MP),
-    kaExt: resizeExpr('ka', La.kBits, MP),
-    kwExt: resizeExpr('kw', Lw.kBits, MP),
+    mpLines: logicMulLines('ka', La.kBits, 'kw', Lw.kBits, 'mp', MP),
     ssMsb: msb(SS),
     ssExpr: `${resizeExpr('sa', La.sBits, SS)} + ${resizeExpr('sw', Lw.sBits, SS)}`,
     pcMsb: msb(Pc),

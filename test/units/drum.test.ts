@@ -111,7 +111,10 @@ describe('DRUM RTL', () => {
     const f = emitUnit(cases[0]!);
     expect(f.find((x) => x.module === 'dr_a_act_pre')!.text).toMatch(/mag\[7\] \? 3'd4 :/);
     const mul = f.find((x) => x.module === 'dr_a_mul')!.text;
-    expect(mul).toMatch(/wire \[7:0\] +mp += \{4'd0, ka\} \* \{4'd0, kw\};/);
+    // The 4×4 product as logic (logicmul.ts): 16 partial products, no `*`.
+    expect(mul).toMatch(/wire \[7:0\] +mp += \{mp_/);
+    expect(mul.match(/wire +mp_pp\d+ += ka\[\d\] & kw\[\d\];/g)).toHaveLength(16);
+    expect(mul).not.toContain(' * ');
     expect(mul).not.toMatch(/mag\[7\] \?/);
   });
 });

@@ -1,0 +1,76 @@
+/**
+ * A small unsigned multiplier written as plain AND/XOR/OR logic (a Wallace tree of full and half
+ * adders, then a ripple of the last two rows), for cores whose product feeds more logic in the same
+ * cycle (DRUM's k×k product, then its shifter).
+ *
+ * Why not `a * b`: Yosys maps `*` to an array of adders on SB_CARRY chains (iCE40) or CARRY4
+ * (Xilinx), and ABC, which maps the LUT logic around them, sees a carry chain's outputs as inputs
+ * arriving at time 0. The logic after the product (DRUM's shifter) is then mapped as if the product
+ * were early. Written as logic, the product, the shifter and the sign form one cone that ABC maps
+ * for depth. Measured on the 4×4 int8 DRUM(k = 4) array, stream top, hx8k (2026-12-06, best of
+ * seeds 1–3, README "fmax per unit kind"): 64.3 MHz with `*`, 71.9 MHz with this form, 50 more
+ * LUT4 in the array; the PE LUT6 count on Xilinx grows (README area table). It does not pay for
+ * adders: Mitchell's fraction adder as logic fell from 69.7 to 56.2 MHz (seed 1), so everything
+ * else keeps `+` and its carry chain.
+ */
+
+/** Verilog lines declaring `out` ([outBits-1:0]) = a ([aBits-1:0]) × b ([bBits-1:0]) mod 2^outBits, unsigned. */
+export function logicMulLines(
+  a: string,
+  aBits: number,
+  b: string,
+  bBits: number,
+  out: string,
+  outBits: number,
+): string {
+  const lines: string[] = [];
+  let n = 0;
+  const wire = (prefix: string, expr: string): string => {
+    const name = `${out}_${prefix}${n++}`;
+    lines.push(`  wire ${name} = ${expr};`);
+    return name;
+  };
+  // Column k holds the bits of weight 2^k still to be added; columns at or above outBits are dropped.
+  let cols: string[][] = Array.from({ length: outBits }, () => []);
+  for (let i = 0; i < bBits; i++)
+    for (let j = 0; j < aBits; j++) if (i + j < outBits) cols[i + j]!.push(wire('pp', `${a}[${j}] & ${b}[${i}]`));
+  const add = (bits: string[], k: number, next: string[][]): void => {
+    const [x, y, z] = bits;
+    const xy = z === undefined ? `${x} ^ ${y}` : `${x} ^ ${y} ^ ${z}`;
+    next[k]!.push(wire('s', xy));
+    if (k + 1 < outBits)
+      next[k + 1]!.push(wire('c', z === undefined ? `${x} & ${y}` : `(${x} & ${y}) | (${z} & (${x} ^ ${y}))`));
+  };
+  // Wallace reduction: full adders on every three bits of a column; a half adder on a leftover pair
+  // only in a column that was taller than two.
+  while (cols.some((c) => c.length > 2)) {
+    const next: string[][] = Array.from({ length: outBits }, () => []);
+    cols.forEach((c, k) => {
+      let rest = c;
+      while (rest.length >= 3) {
+        add(rest.slice(0, 3), k, next);
+        rest = rest.slice(3);
+      }
+      if (rest.length === 2 && c.length > 2) add(rest, k, next);
+      else next[k]!.push(...rest);
+    });
+    cols = next;
+  }
+  // Ripple of the last two rows.
+  const bits: string[] = [];
+  let carry: string | null = null;
+  cols.forEach((c, k) => {
+    const col = carry === null ? c : [...c, carry];
+    carry = null;
+    if (col.length === 0) bits.push("1'b0");
+    else if (col.length === 1) bits.push(col[0]!);
+    else {
+      const next: string[][] = Array.from({ length: outBits + 1 }, () => []);
+      add(col, k, next);
+      bits.push(next[k]![0]!);
+      carry = next[k + 1]?.[0] ?? null;
+    }
+  });
+  lines.push(`  wire [${outBits - 1}:0] ${out} = {${bits.reverse().join(', ')}};`);
+  return lines.join('\n');
+}
