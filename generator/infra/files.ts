@@ -4,9 +4,12 @@
  * anything else is refused (ConfigError naming the file and --force) or, with --force, moved aside
  * to `<file>.old-<n>`. Modes follow the umask (0644 under umask 022).
  */
+import { createReadStream, createWriteStream } from 'node:fs';
 import { rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
+import { pipeline } from 'node:stream/promises';
 import { checkOutFile, makeFolders, moveAside, cleanStaleTempFiles, tempFileFor, type OutputOptions } from './write.js';
+import { GENERATOR_VERSION } from '../version.js';
 
 const jsonWith =
   (fields: string[]) =>
@@ -20,9 +23,22 @@ const jsonWith =
   };
 
 /**
+ * The first section of every VCD axgen writes (`sim --wave`): a `$comment` naming axgen, the mark
+ * by which a later run recognises the file as its own. IEEE 1364 §18.2 allows `$comment` sections
+ * anywhere among the header's declarations, so the file stays a valid VCD for any viewer.
+ */
+export const VCD_MARK = '$comment written by axgen';
+
+/** The `$comment … $end` section axgen puts before a simulator's VCD (VCD_MARK, then the version). */
+export function vcdHeader(): string {
+  return `${VCD_MARK} ${GENERATOR_VERSION} (axgen sim --wave); axgen overwrites this file only while it starts with this comment $end\n`;
+}
+
+/**
  * The report files axgen writes, each with how an existing file of that kind is recognised (the
- * fields every such report has; the root element of axgen's JUnit XML; a VCD's `$` section keyword,
- * IEEE 1364 §18.2). A file that is not recognised is not overwritten.
+ * fields every such report has; the root element of axgen's JUnit XML; the VCD_MARK comment that
+ * heads axgen's VCDs). A file that is not recognised is not overwritten: a VCD a simulator or a user
+ * wrote (even one of an axgen before VCD_MARK existed) has no such mark and is refused.
  */
 export const REPORT_KINDS = {
   sim: jsonWith(['config', 'seed', 'gemm', 'runs', 'replay']),
@@ -33,7 +49,7 @@ export const REPORT_KINDS = {
   metrics: jsonWith(['generatorVersion', 'config', 'configHash']),
   fpga: jsonWith(['top', 'device', 'fits', 'utilisation', 'config']),
   gate: jsonWith(['seed', 'jobs', 'failed', 'results']),
-  wave: (old: string): boolean => /^\s*\$(date|version|timescale|comment|scope)\b/.test(old),
+  wave: (old: string): boolean => old.startsWith(VCD_MARK),
   accuracy: jsonWith(['generatorVersion', 'config', 'configHash', 'model', 'dataset', 'images', 'accuracy']),
   // An ONNX model axgen quantize wrote: ModelProto field 1 (ir_version, varint) then field 2
   // (producer_name) "axgen" — the first bytes protobufjs writes for the model quantize.ts makes.
@@ -80,6 +96,27 @@ export async function writeFileAtomically(file: string, text: string | Uint8Arra
   try {
     await writeFile(tmp, text);
     if (state === 'foreign') await moveAside(target);
+    await rename(tmp, target);
+  } catch (e) {
+    await rm(tmp, { force: true });
+    throw e;
+  }
+}
+
+/**
+ * Copies the VCD a simulator wrote (`from`) to `to` with vcdHeader() in front, through a temporary
+ * sibling renamed into place. The caller has checked `to` (checkReportFile, kind `wave`) before the
+ * simulation ran; `to` is then absent, an axgen VCD, or was moved aside (--force).
+ */
+export async function writeMarkedVcd(from: string, to: string): Promise<void> {
+  const target = resolve(to);
+  await makeFolders(dirname(target));
+  await cleanStaleTempFiles(target);
+  const tmp = tempFileFor(target);
+  try {
+    const out = createWriteStream(tmp);
+    out.write(vcdHeader());
+    await pipeline(createReadStream(from), out);
     await rename(tmp, target);
   } catch (e) {
     await rm(tmp, { force: true });

@@ -32,7 +32,7 @@ import {
   OUTPUT_MARKER,
   writeFolderAtomically,
 } from '../../generator/infra/write.js';
-import { REPORT_KINDS, writeFileAtomically } from '../../generator/infra/files.js';
+import { REPORT_KINDS, vcdHeader, writeFileAtomically } from '../../generator/infra/files.js';
 import { COMMANDS as COMMAND_ENTRIES } from '../../generator/commands/index.js';
 
 const commands = await Promise.all(COMMAND_ENTRIES.map((e) => e.load()));
@@ -420,7 +420,10 @@ describe('the rules in process', () => {
       true,
     );
     expect(REPORT_KINDS.metrics(JSON.stringify({ config: 'x' }))).toBe(false);
-    expect(REPORT_KINDS.wave('$date\n  today\n$end\n')).toBe(true);
+    expect(REPORT_KINDS.wave(`${vcdHeader()}$date\n  today\n$end\n`)).toBe(true);
+    // A VCD a simulator or a user wrote has no axgen mark: it is not axgen's to overwrite.
+    expect(REPORT_KINDS.wave('$date\n  today\n$end\n')).toBe(false);
+    expect(REPORT_KINDS.wave('$comment my own trace $end\n$date today $end\n')).toBe(false);
     expect(REPORT_KINDS.wave('my notes')).toBe(false);
   });
 });
@@ -447,6 +450,19 @@ describe('report files (--json, --junit) are never overwritten unless axgen wrot
       expect(tree(cwd)).toEqual(before);
     });
   }
+
+  it("sim --wave refuses a VCD axgen did not write (a simulator's or the user's own) before simulating", async () => {
+    const cwd = fresh('wave');
+    const mine = '$date\n  Sat Dec  5 2026\n$end\n$version\n  Icarus Verilog\n$end\n$timescale\n  1s\n$end\n';
+    write(cwd, { 'mine.vcd': mine });
+    const before = tree(cwd);
+    const r = await inProcess(['sim', ILM, '--simulator', 'icarus', '--wave', 'mine.vcd'], cwd);
+    expect(r.code, r.stderr).toBe(1);
+    expect(r.stderr).toContain(`"${join(cwd, 'mine.vcd')}", which exists and is not a report axgen wrote`);
+    expect(r.stderr).toContain('--force');
+    expect(r.stdout).not.toContain('seed');
+    expect(tree(cwd)).toEqual(before);
+  });
 
   it("synth --json '' is a user error", async () => {
     const cwd = fresh('synth');
