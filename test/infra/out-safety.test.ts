@@ -491,6 +491,84 @@ describe('report files (--json, --junit) are never overwritten unless axgen wrot
   });
 });
 
+/**
+ * Every output path argument of every command (`--out`, `--json`, `--junit`, `--wave`), as called
+ * with `path` there; the other arguments are just enough to reach the command's up-front checks.
+ */
+const OUTPUT_PATHS: Record<string, (path: string) => string[]> = {
+  'generate --out': (p) => ['generate', ILM, '--out', p],
+  'unit --out': (p) => ['unit', ILM, '--out', p],
+  'sweep --out': (p) => ['sweep', SWEEP, '--no-progress', '--out', p],
+  'sweep-merge --out': (p) => ['sweep-merge', 'no-such-shard', '--out', p],
+  'fpga --out': (p) => ['fpga', ILM, '--device', 'up5k', '--out', p],
+  // The trial's case: the --out folder is fine, the --json file is not; neither may be written.
+  'fpga --json': (p) => ['fpga', ILM, '--device', 'up5k', '--out', 'f', '--json', p],
+  'sim --json': (p) => ['sim', ILM, '--simulator', 'icarus', '--json', p],
+  'sim --wave': (p) => ['sim', ILM, '--simulator', 'icarus', '--wave', p],
+  'regress --junit': (p) => ['regress', '--only', 'nothing', '--junit', p],
+  'regress --json': (p) => ['regress', '--only', 'nothing', '--json', p],
+  'synth --json': (p) => ['synth', ILM, '--json', p],
+  'metrics --json': (p) => ['metrics', ILM, '--json', p],
+  'infer --json': (p) => ['infer', ILM, '--model', 'no-such.onnx', '--input', 'no-such.npy', '--json', p],
+  'quantize --out': (p) => ['quantize', 'no-such.onnx', '--dataset', 'fashion-mnist', '--out', p],
+  'accuracy --json': (p) => ['accuracy', ILM, '--model', 'no-such.onnx', '--dataset', 'fashion-mnist', '--json', p],
+  'export-lut --out': (p) => ['export-lut', ILM, '--out', p],
+};
+
+/** `<command> --<option>` for every string option named out, json, junit or wave that a command's builder declares. */
+async function declaredOutputPaths(): Promise<string[]> {
+  const found: string[] = [];
+  for (const entry of COMMAND_ENTRIES) {
+    const mod = await entry.load();
+    const name = String(mod.command).split(' ')[0]!;
+    const y: unknown = new Proxy(
+      {},
+      {
+        get:
+          (_t, method) =>
+          (opt: unknown, spec?: { type?: string }): unknown => {
+            if (
+              method === 'option' &&
+              ['out', 'json', 'junit', 'wave'].includes(String(opt)) &&
+              spec?.type === 'string'
+            )
+              found.push(`${name} --${String(opt)}`);
+            return y;
+          },
+      },
+    );
+    (mod.builder as (y: unknown) => unknown)(y);
+  }
+  return found.sort();
+}
+
+describe('every output path is checked before any work', () => {
+  it('the table below names every output path option of every command', async () => {
+    expect(await declaredOutputPaths()).toEqual(Object.keys(OUTPUT_PATHS).sort());
+  });
+
+  for (const [name, cmd] of Object.entries(OUTPUT_PATHS)) {
+    const file = name.endsWith('--out') && !/^(quantize|export-lut)/.test(name) ? 'out' : 'r.json';
+    it(`${name} under /proc (cannot be created) or inside a file: exit 1 naming it, nothing written`, async () => {
+      const cwd = fresh('unwritable');
+      write(cwd, { 'notes.txt': 'mine\n' });
+      const before = tree(cwd);
+      const proc = await inProcess(cmd(`/proc/axgen-no-such/${file}`), cwd);
+      expect(proc.code, proc.stderr + proc.stdout).toBe(1);
+      expect(proc.stderr).toContain(`✖ ${name.split(' ')[1]}:`);
+      expect(proc.stderr).toContain(
+        `"/proc/axgen-no-such/${file}", which cannot be written: creating a file in "/proc" fails: no such file or folder (ENOENT)`,
+      );
+      expect(proc.stdout).not.toMatch(/seed|✔/);
+      expect(tree(cwd)).toEqual(before);
+      const inFile = await inProcess(cmd(`notes.txt/${file}`), cwd);
+      expect(inFile.code, inFile.stderr).toBe(1);
+      expect(inFile.stderr).toContain(`lies inside "${join(cwd, 'notes.txt')}", which is a file`);
+      expect(tree(cwd)).toEqual(before);
+    });
+  }
+});
+
 describe('makeFolders', () => {
   it('creates missing parents one level at a time', async () => {
     const base = mkdtempSync(join(tmpdir(), 'axgen-mk-'));
