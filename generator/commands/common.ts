@@ -10,6 +10,12 @@ import { optionForPath } from './args.js';
 /** The `--force` option of every command that writes an output folder or file (generator/infra/write.ts). */
 export const forceOption = { type: 'boolean', default: false, describe: FORCE_HELP } as const;
 
+/** Every command's `--jobs` (checked and applied to the job pool by checks.ts checkJobs). */
+export const jobsOption = {
+  type: 'number',
+  describe: 'parallel tool jobs (the shared job pool; default: AXGEN_JOBS or the number of cores)',
+} as const;
+
 export const EXIT_USER = 1;
 export const EXIT_TOOL = 2;
 export const EXIT_INTERNAL = 3;

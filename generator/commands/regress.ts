@@ -8,7 +8,7 @@ import { checkReportFile, toJson, writeFileAtomically } from '../infra/files.js'
 import { outputArg } from '../infra/write.js';
 import { SIMULATOR_TOOL } from '../../sim/simulators.js';
 import { requireTools } from '../infra/tools.js';
-import { forceOption, runCommand, EXIT_CHECK_FAILED } from './common.js';
+import { forceOption, runCommand, EXIT_CHECK_FAILED, jobsOption } from './common.js';
 import { checkJobs, checkSeed, checkStall, simulatorsOf } from './checks.js';
 import { USAGE } from './usage.js';
 
@@ -36,7 +36,7 @@ export const regressCommand: CommandModule<object, Args> = {
         describe: `${SUITES.join(' | ')} (full: npm run regress:full)`,
       })
       .option('simulator', { type: 'string', default: 'both', describe: 'icarus | verilator | both' })
-      .option('jobs', { type: 'number', describe: 'parallel tool jobs (default: AXGEN_JOBS or the number of cores)' })
+      .option('jobs', jobsOption)
       .option('seed', { type: 'number', default: 1, describe: 'stimulus and stall seed of every job' })
       .option('stall', {
         type: 'number',

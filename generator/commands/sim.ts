@@ -9,7 +9,7 @@ import { loadRtlFolder } from '../../sim/rtl-dir.js';
 import { formatReport, simulate, SimRunFailed, waveFile, type SimReport } from '../../sim/run.js';
 import { SIMULATOR_TOOL } from '../../sim/simulators.js';
 import { requireTools } from '../infra/tools.js';
-import { ConfigSession, forceOption, runCommand, EXIT_CHECK_FAILED } from './common.js';
+import { ConfigSession, forceOption, runCommand, EXIT_CHECK_FAILED, jobsOption } from './common.js';
 import { USAGE } from './usage.js';
 import { argError, checkJobs, checkSeed, checkStall, simulatorsOf } from './checks.js';
 
@@ -75,7 +75,7 @@ export const simCommand: CommandModule<object, Args> = {
         describe: 'write the JSON report here (an existing file only if it is an axgen sim report, unless --force)',
       })
       .option('force', forceOption)
-      .option('jobs', { type: 'number', describe: 'parallel tool jobs (default: AXGEN_JOBS or the number of cores)' })
+      .option('jobs', jobsOption)
       .option('progress', {
         type: 'boolean',
         describe:

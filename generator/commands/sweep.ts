@@ -10,7 +10,7 @@ import { runSweep, SweepInterrupted, type RunEvents, type RunOptions, type RunSt
 import { mergeResults, type SweepResults } from '../sweep/results.js';
 import { readResults, writeOutputs } from '../sweep/output.js';
 import { checkOutFolder, outputArg, OUT_EXISTING_HELP } from '../infra/write.js';
-import { forceOption, runCommand, EXIT_POINTS_FAILED } from './common.js';
+import { forceOption, runCommand, EXIT_POINTS_FAILED, jobsOption } from './common.js';
 import { checkJobs, checkTarget } from './checks.js';
 import { USAGE } from './usage.js';
 
@@ -178,10 +178,7 @@ export const sweepCommand: CommandModule<object, SweepArgs> = {
       })
       .option('force', forceOption)
       .option('target', { type: 'string', describe: `override the sweep's synthesis target: ${TARGETS.join(', ')}` })
-      .option('jobs', {
-        type: 'number',
-        describe: 'parallel tool runs (the shared job pool; default: AXGEN_JOBS or the number of cores)',
-      })
+      .option('jobs', jobsOption)
       .option('shard', {
         type: 'string',
         describe: 'run only shard i of N ("i/N", 1 ≤ i ≤ N): every N-th point; combine with `axgen sweep-merge`',
