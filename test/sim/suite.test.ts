@@ -1,5 +1,6 @@
 /** The regression suites cover what they claim, and every entry is a valid config (no simulation). */
 import { describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
 import { resolveConfig } from '../../generator/config/resolve.js';
 import { cutsOf, samplesOf, units } from '../../generator/units/index.js';
 import { derive } from '../../generator/config/derive.js';
@@ -116,5 +117,16 @@ describe('full suite coverage of the output stage', () => {
           ).toBe(true);
     expect(configs.some((c) => c.outputStage?.bits === 2)).toBe(true);
     expect(configs.some((c) => c.outputStage?.bits === 16)).toBe(true);
+  });
+});
+
+describe("the README's suite sizes", () => {
+  it('are the sizes `axgen regress --suite default|full --list` shows today', () => {
+    const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8').replace(/\s+/g, ' ');
+    const count = (re: RegExp) => Number(re.exec(readme)?.[1]?.replace(/,/g, ''));
+    expect(count(/([\d,]+) configs × 2 simulators today \(`axgen regress --suite default --list`/)).toBe(
+      suite('default').length,
+    );
+    expect(count(/([\d,]+) configs today \(`axgen regress --suite full --list`/)).toBe(suite('full').length);
   });
 });
