@@ -82,7 +82,9 @@ export const regressCommand: CommandModule<object, Args> = {
       }
       if (argv.list) {
         for (const e of entries)
-          process.stdout.write(`${String(e.written.name).padEnd(40)} ${String(e.written.description ?? '')}\n`);
+          process.stdout.write(
+            `${String(e.written.name).padEnd(40)} ${e.about ?? String(e.written.description ?? '')}\n`,
+          );
         return 0;
       }
       await requireTools(simulators.map((x) => SIMULATOR_TOOL[x]));
