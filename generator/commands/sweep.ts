@@ -9,6 +9,7 @@ import { unitFor } from '../units/index.js';
 import { runSweep, SweepInterrupted, type RunEvents, type RunOptions, type RunStats } from '../sweep/run.js';
 import { mergeResults, type SweepResults } from '../sweep/results.js';
 import { readResults, writeOutputs } from '../sweep/output.js';
+import { count } from '../infra/text.js';
 import { checkOutFolder, outputArg, OUT_EXISTING_HELP } from '../infra/write.js';
 import { forceOption, runCommand, EXIT_POINTS_FAILED, jobsOption } from './common.js';
 import { checkJobs, checkTarget } from './checks.js';
@@ -150,12 +151,12 @@ function summarize(plan: SweepPlan, results: SweepResults, stats: RunStats): num
   const ok = results.points.filter((p) => p.status === 'ok').length;
   const bad = stats.invalid + stats.failed;
   process.stdout.write(
-    `${bad > 0 ? '✖' : '✔'} sweep ${name}: ${results.points.length} points (${ok} ok, ${stats.invalid} invalid, ${stats.failed} failed; ${stats.cached} from the cache, ${stats.computed} computed) ` +
+    `${bad > 0 ? '✖' : '✔'} sweep ${name}: ${count(results.points.length, 'point')} (${ok} ok, ${stats.invalid} invalid, ${stats.failed} failed; ${stats.cached} from the cache, ${stats.computed} computed) ` +
       `in ${stats.seconds.toFixed(1)} s → ${out}/ (results.json, results.csv, report.md, report.html)\n`,
   );
   if (bad > 0) {
     process.stdout.write(
-      `  ${bad} of ${results.points.length} points have no figures (${stats.invalid} invalid config${stats.invalid === 1 ? '' : 's'}, ${stats.failed} failed run${stats.failed === 1 ? '' : 's'}); ` +
+      `  ${bad} of ${count(results.points.length, 'point')} ${bad === 1 ? 'has' : 'have'} no figures (${stats.invalid} invalid config${stats.invalid === 1 ? '' : 's'}, ${stats.failed} failed run${stats.failed === 1 ? '' : 's'}); ` +
         `their errors are in the "status" and "error" columns of ${out}/results.csv\n`,
     );
   }
@@ -250,7 +251,7 @@ export const sweepMergeCommand: CommandModule<object, MergeArgs> = {
       const merged = mergeResults(parts);
       await writeOutputs(out, merged, { force: argv.force });
       process.stdout.write(
-        `✔ merged ${parts.length} shard${parts.length === 1 ? '' : 's'} of sweep ${merged.sweep.name}: ${merged.points.length} points → ${out}/\n`,
+        `✔ merged ${parts.length} shard${parts.length === 1 ? '' : 's'} of sweep ${merged.sweep.name}: ${count(merged.points.length, 'point')} → ${out}/\n`,
       );
     });
   },

@@ -30,3 +30,8 @@ export function cutAtWord(text: string, max: number): string {
   const kept = space > 0 ? text.slice(0, space).replace(/[\s,;:]+$/, '') : text.slice(0, max - 1);
   return `${kept}…`;
 }
+
+/** `n` and the noun, plural unless n is 1: "1 point", "3 points", "0 points". */
+export function count(n: number, noun: string, plural = `${noun}s`): string {
+  return `${n} ${n === 1 ? noun : plural}`;
+}
