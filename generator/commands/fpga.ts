@@ -146,8 +146,8 @@ export const fpgaCommand: CommandModule<object, Args> = {
       }
       // --seeds run nextpnr in parallel through the job pool; --jobs sizes it (as for sim, regress, sweep).
       checkJobs(argv.jobs, 'axgen fpga');
-      const given = outputArg(argv.out, '--out');
-      const jsonFile = outputArg(argv.json, '--json');
+      const given = outputArg(argv.out, '--out', 'default');
+      const jsonFile = outputArg(argv.json, '--json', 'none');
       if (given !== undefined) await checkOutFolder(given, { force: argv.force });
       if (jsonFile !== undefined) await checkReportFile(jsonFile, { arg: '--json', force: argv.force, kind: 'fpga' });
       const c = await s.load(argv.config);

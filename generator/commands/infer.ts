@@ -64,7 +64,7 @@ export const inferCommand: CommandModule<object, Args> = {
       if (inputs.length === 0) throw argError('--input', 'one or more input files (.pb or .npy)', 'nothing');
       const simulators = simulatorsOf(argv.simulator, 'axgen infer');
       checkJobs(argv.jobs, 'axgen infer');
-      const json = outputArg(argv.json, '--json');
+      const json = outputArg(argv.json, '--json', 'none');
       if (json !== undefined) await checkReportFile(json, { arg: '--json', force: argv.force, kind: 'infer' });
       const c = await s.load(argv.config);
       const goldenOnly = argv['golden-only'];

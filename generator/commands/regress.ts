@@ -62,8 +62,8 @@ export const regressCommand: CommandModule<object, Args> = {
       const seed = checkSeed(argv.seed, 'axgen regress', 'random');
       const stall = checkStall(argv.stall, 'axgen regress');
       checkJobs(argv.jobs, 'axgen regress');
-      const junit = outputArg(argv.junit, '--junit');
-      const json = outputArg(argv.json, '--json');
+      const junit = outputArg(argv.junit, '--junit', 'none');
+      const json = outputArg(argv.json, '--json', 'none');
       if (junit !== undefined) await checkReportFile(junit, { arg: '--junit', force: argv.force, kind: 'junit' });
       if (json !== undefined) await checkReportFile(json, { arg: '--json', force: argv.force, kind: 'regress' });
       let entries = suite(argv.suite as SuiteName);

@@ -97,8 +97,8 @@ export const simCommand: CommandModule<object, Args> = {
       checkJobs(argv.jobs, CMD);
       // Report paths are checked before anything runs; with --force a file axgen did not write is
       // moved aside once the arguments are known good (the simulator copies the VCD in place).
-      const json = outputArg(argv.json, '--json');
-      const wave = outputArg(argv.wave, '--wave');
+      const json = outputArg(argv.json, '--json', 'none');
+      const wave = outputArg(argv.wave, '--wave', 'none');
       if (json !== undefined) await checkReportFile(json, { arg: '--json', force: argv.force, kind: 'sim' });
       const wavesAside: string[] = [];
       for (const w of wave === undefined ? [] : simulators.map((sim) => waveFile(wave, sim, simulators.length > 1))) {

@@ -39,7 +39,7 @@ interface SweepPlan {
  * @throws ConfigError naming the argument or the sweep file's JSON path
  */
 async function planSweep(argv: SweepArgs): Promise<SweepPlan> {
-  const given = outputArg(argv.out, '--out');
+  const given = outputArg(argv.out, '--out', 'default');
   let target: Target | undefined;
   if (argv.target !== undefined) {
     target = checkTarget(argv.target, 'axgen sweep');
@@ -244,7 +244,7 @@ export const sweepMergeCommand: CommandModule<object, MergeArgs> = {
       .option('force', forceOption) as never,
   handler: async (argv) => {
     await runCommand(async () => {
-      const out = outputArg(argv.out, '--out')!;
+      const out = outputArg(argv.out, '--out', 'required')!;
       await checkOutFolder(out, { force: argv.force });
       const parts = [];
       for (const dir of argv.shards) parts.push({ source: dir, results: await readResults(dir) });

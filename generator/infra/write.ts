@@ -57,16 +57,27 @@ export const OUT_EXISTING_HELP =
   'an existing folder is replaced only if it is empty or axgen wrote it (its .axgen-output.json lists every file in it); anything else is refused unless --force, and the current folder or a folder holding it is always refused';
 
 /**
+ * What leaving an output path argument out does: the command writes to its default path
+ * (`generate --out`), writes no such file (`sim --json`), or refuses (`sweep-merge --out`).
+ */
+export type WhenOmitted = 'default' | 'none' | 'required';
+
+const OMITTED_HINT: Record<WhenOmitted, (arg: string) => string> = {
+  default: (arg) => ` (omit ${arg} for the default)`,
+  none: (arg) => ` (omit ${arg} to write none)`,
+  required: () => '',
+};
+
+/**
  * Checks a path argument given on the command line: undefined stays undefined (the command's
- * default applies); an empty or blank string (`--out ''`, an unset shell variable) is a user error.
+ * default applies, or nothing is written); an empty or blank string (`--out ''`, an unset shell
+ * variable) is a user error, whose message says what leaving the argument out does (`omitted`).
  * @throws ConfigError naming `arg`
  */
-export function outputArg(value: string | undefined, arg: string): string | undefined {
+export function outputArg(value: string | undefined, arg: string, omitted: WhenOmitted): string | undefined {
   if (value === undefined) return undefined;
   if (typeof value !== 'string' || value.trim() === '') {
-    throw new ConfigError(arg, [
-      { path: arg, expected: `a path (omit ${arg} for the default)`, received: show(value) },
-    ]);
+    throw new ConfigError(arg, [{ path: arg, expected: `a path${OMITTED_HINT[omitted](arg)}`, received: show(value) }]);
   }
   return value;
 }

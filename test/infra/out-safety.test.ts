@@ -174,7 +174,9 @@ describe('--out of every command that writes a folder', () => {
       const before = tree(cwd);
       const r = await inProcess(cmd(['--out', '']), cwd);
       expect(r.code, r.stderr).toBe(1);
-      expect(r.stderr).toContain('✖ --out: expected a path (omit --out for the default), received ""');
+      // sweep-merge has no default folder: its --out is required.
+      const hint = name === 'sweep-merge' ? '' : ' (omit --out for the default)';
+      expect(r.stderr).toContain(`✖ --out: expected a path${hint}, received ""`);
       expect(r.stderr).not.toMatch(/bug in axgen/);
       expect(tree(cwd)).toEqual(before);
     });
@@ -464,14 +466,6 @@ describe('report files (--json, --junit) are never overwritten unless axgen wrot
     expect(tree(cwd)).toEqual(before);
   });
 
-  it("synth --json '' is a user error", async () => {
-    const cwd = fresh('synth');
-    const r = await inProcess(['synth', ILM, '--json', ''], cwd);
-    expect(r.code, r.stderr).toBe(1);
-    expect(r.stderr).toContain('✖ --json: expected a path (omit --json for the default), received ""');
-    expect(readdirSync(cwd).filter((n) => !n.startsWith('.cache-for-test'))).toEqual([]);
-  });
-
   it('metrics --json rewrites its own report and, with --force, moves a user file aside', async () => {
     const cwd = fresh('metrics');
     write(cwd, { 'user.json': NOTES });
@@ -548,6 +542,22 @@ describe('every output path is checked before any work', () => {
   });
 
   for (const [name, cmd] of Object.entries(OUTPUT_PATHS)) {
+    it(`${name} '' (an unset shell variable) is a user error that says what omitting it does`, async () => {
+      const cwd = fresh('blank');
+      const r = await inProcess(cmd(''), cwd);
+      expect(r.code, r.stderr).toBe(1);
+      const arg = name.split(' ')[1]!;
+      // Only --out has a default path (sweep-merge's is required); a report or a VCD is written only when asked for.
+      const hint =
+        name === 'sweep-merge --out'
+          ? ''
+          : arg === '--out'
+            ? ' (omit --out for the default)'
+            : ` (omit ${arg} to write none)`;
+      expect(r.stderr).toContain(`✖ ${arg}: expected a path${hint}, received ""`);
+      expect(readdirSync(cwd).filter((n) => !n.startsWith('.cache-for-test'))).toEqual([]);
+    });
+
     const file = name.endsWith('--out') && !/^(quantize|export-lut)/.test(name) ? 'out' : 'r.json';
     it(`${name} under /proc (cannot be created) or inside a file: exit 1 naming it, nothing written`, async () => {
       const cwd = fresh('unwritable');
