@@ -61,6 +61,28 @@ export const REPORT_KINDS = {
 } satisfies Record<string, (old: string) => boolean>;
 export type ReportKind = keyof typeof REPORT_KINDS;
 
+/** What each kind is called in a refusal ("…, which exists and is an axgen regress report, not an axgen sim report"). */
+const KIND_NAMES: Record<ReportKind, string> = {
+  sim: 'an axgen sim report',
+  regress: 'an axgen regress report',
+  infer: 'an axgen infer report',
+  junit: "axgen regress's JUnit XML",
+  synth: 'an axgen synth report',
+  metrics: 'an axgen metrics report',
+  fpga: 'an axgen fpga report',
+  gate: 'an axgen gate-level report',
+  wave: 'a VCD axgen wrote',
+  accuracy: 'an axgen accuracy report',
+  onnx: 'an ONNX model axgen quantize wrote',
+  lut: 'a product table axgen export-lut wrote',
+};
+
+/** Why `old` may not be replaced by a file of `kind`: it is axgen's file of another kind, or (undefined) not axgen's. */
+function otherKind(kind: ReportKind, old: string): string | undefined {
+  const other = (Object.keys(REPORT_KINDS) as ReportKind[]).find((k) => k !== kind && REPORT_KINDS[k](old));
+  return other && `exists and is ${KIND_NAMES[other]}, not ${KIND_NAMES[kind]}`;
+}
+
 /** Why an existing product table is refused: an AdaPT header without axgen's GENERATED line, or a raw or .npy table, which carries no mark of its writer. */
 const LUT_WHY =
   "exists and is not a table axgen marked as its own (axgen's AdaPT headers start with its GENERATED line; a raw or .npy table carries no mark of its writer, so axgen cannot tell whether it wrote it)";
@@ -79,7 +101,7 @@ export async function checkReportFile(file: string, opts: ReportOptions): Promis
     arg: opts.arg,
     force: opts.force,
     sameKind: REPORT_KINDS[opts.kind],
-    ...(opts.kind === 'lut' ? { foreignWhy: LUT_WHY } : {}),
+    foreignWhy: (old) => otherKind(opts.kind, old) ?? (opts.kind === 'lut' ? LUT_WHY : undefined),
   });
 }
 

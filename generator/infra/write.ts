@@ -260,8 +260,8 @@ export async function checkOutFile(
   file: string,
   opts: OutputOptions & {
     sameKind?: (old: string) => boolean;
-    /** Why a file not recognised is refused, when "is not a report axgen wrote" would be wrong. */
-    foreignWhy?: string;
+    /** Why a file not recognised (given its text) is refused, when "is not a report axgen wrote" would be wrong. */
+    foreignWhy?: (old: string) => string | undefined;
   },
 ): Promise<'absent' | 'ours' | 'foreign'> {
   const arg = opts.arg ?? '--json';
@@ -278,7 +278,8 @@ export async function checkOutFile(
   else if (!st.isFile()) why = 'is not a regular file';
   else if (st.size > 0) {
     const old = st.size <= 8 << 20 ? await readFile(target, 'utf8') : await head(target, 64 << 10);
-    if (!(opts.sameKind ?? (() => false))(old)) why = opts.foreignWhy ?? 'exists and is not a report axgen wrote';
+    if (!(opts.sameKind ?? (() => false))(old))
+      why = opts.foreignWhy?.(old) ?? 'exists and is not a report axgen wrote';
   }
   if (why === undefined) {
     await checkCreatable(target, arg);

@@ -453,6 +453,23 @@ describe('report files (--json, --junit) are never overwritten unless axgen wrot
     });
   }
 
+  it('a report of another kind is refused as what it is, not as a file axgen did not write', async () => {
+    const cwd = fresh('other-kind');
+    const metrics = JSON.stringify({ generatorVersion: '0.1.0', config: 'x', configHash: 'ab' }) + '\n';
+    write(cwd, { 'm.json': metrics });
+    const before = tree(cwd);
+    const sim = await inProcess(['sim', ILM, '--simulator', 'icarus', '--json', 'm.json'], cwd);
+    expect(sim.code, sim.stderr).toBe(1);
+    expect(sim.stderr).toContain(
+      `"${join(cwd, 'm.json')}", which exists and is an axgen metrics report, not an axgen sim report`,
+    );
+    expect(sim.stderr).toContain('--force');
+    const junit = await inProcess(['regress', '--only', 'nothing', '--junit', 'm.json'], cwd);
+    expect(junit.code, junit.stderr).toBe(1);
+    expect(junit.stderr).toContain("which exists and is an axgen metrics report, not axgen regress's JUnit XML");
+    expect(tree(cwd)).toEqual(before);
+  });
+
   it("sim --wave refuses a VCD axgen did not write (a simulator's or the user's own) before simulating", async () => {
     const cwd = fresh('wave');
     const mine = '$date\n  Sat Dec  5 2026\n$end\n$version\n  Icarus Verilog\n$end\n$timescale\n  1s\n$end\n';
