@@ -3,14 +3,14 @@
  * (cached by content hash), write the golden model's stimulus and expected results for every case,
  * run, and map every reported mismatch back to the case, tile, GEMM element and its operands.
  */
-import { copyFile, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { derive } from '../generator/config/derive.js';
 import type { ResolvedConfig } from '../generator/config/resolve.js';
 import { emitRtl, type EmittedFile } from '../generator/emit/rtl.js';
-import { makeFolders } from '../generator/infra/write.js';
+import { writeMarkedVcd } from '../generator/infra/files.js';
 import type { Schedule } from '../generator/model/schedule.js';
 import { laneOrigin, operandsOf, scheduleCases, totalMacs, type GemmCase, type MultiSchedule } from './cases.js';
 import { buildSim, runSim, type SimulatorName } from './simulators.js';
@@ -207,7 +207,7 @@ async function readReceived(
     });
 }
 
-/** Copies a run's wave.vcd to `to`; when the simulator wrote none, adds a problem and returns false. */
+/** Copies a run's wave.vcd to `to` under axgen's mark (writeMarkedVcd); when the simulator wrote none, adds a problem and returns false. */
 export async function copyWave(
   runDir: string,
   to: string,
@@ -218,8 +218,7 @@ export async function copyWave(
     problems.push(`${simulator} wrote no wave.vcd`);
     return false;
   }
-  await makeFolders(dirname(resolve(to)));
-  await copyFile(join(runDir, 'wave.vcd'), to);
+  await writeMarkedVcd(join(runDir, 'wave.vcd'), to);
   return true;
 }
 

@@ -16,6 +16,7 @@
  */
 import { samplesOf, units } from '../generator/units/index.js';
 import type { GemmShape } from './cases.js';
+import { cutAtWord } from '../generator/infra/text.js';
 
 export type SuiteName = 'smoke' | 'default' | 'full';
 export const SUITES: readonly SuiteName[] = ['smoke', 'default', 'full'];
@@ -26,6 +27,11 @@ export interface SuiteEntry {
   /** Fallback multiplier when `written.multiplier` does not validate (a unit renamed a parameter). */
   fallbackMultiplier?: Record<string, unknown>;
   gemm?: GemmShape;
+  /**
+   * The whole description, when `written.description` had to be cut to the schema's 200 characters
+   * (a unit's file paths in its parameters are long): what `regress --list` shows.
+   */
+  about?: string;
 }
 
 export function unitKinds(): string[] {
@@ -89,13 +95,11 @@ function entryFor(pt: Point, index: number): SuiteEntry {
         ? { activation: { bits: 8, signed: false }, weight: { bits: 8, signed: false } }
         : { activation: { bits: 6, signed: false }, weight: { bits: 8, signed: true } };
   const accumulator = p.overflow === 'saturate' ? { bits: 18, overflow: 'saturate' } : { overflow: 'wrap' };
+  const about = `regression: ${p.kind} ${JSON.stringify(p.params)}, ${p.dataflow}, ${p.rows}x${p.cols}, ${fixed ? `${operands.activation.bits}x${operands.weight.bits}-bit ` : ''}${p.sign}${p.zeroSkip ? `, zeroSkip ${JSON.stringify(p.zeroSkip)}` : ''}${p.outputStage ? `, outputStage ${JSON.stringify(p.outputStage)}` : ''}${p.overflow === 'saturate' ? ', saturating' : ''}${p.pipeline ? `, pipeline ${p.pipeline.multiplier}+${p.pipeline.macc}${p.pipeline.edge ? ' edge' : ''}` : ''}`;
   const written: Record<string, unknown> = {
     name,
-    description:
-      `regression: ${p.kind} ${JSON.stringify(p.params)}, ${p.dataflow}, ${p.rows}x${p.cols}, ${fixed ? `${operands.activation.bits}x${operands.weight.bits}-bit ` : ''}${p.sign}${p.zeroSkip ? `, zeroSkip ${JSON.stringify(p.zeroSkip)}` : ''}${p.outputStage ? `, outputStage ${JSON.stringify(p.outputStage)}` : ''}${p.overflow === 'saturate' ? ', saturating' : ''}${p.pipeline ? `, pipeline ${p.pipeline.multiplier}+${p.pipeline.macc}${p.pipeline.edge ? ' edge' : ''}` : ''}`.slice(
-        0,
-        200,
-      ), // the schema's limit (file paths in params are long)
+    // The schema's limit is 200 characters: cut at a word, with an ellipsis; `about` keeps it whole.
+    description: cutAtWord(about, 200),
     array: { rows: p.rows, cols: p.cols, maxK: 64, accDepth: 16 },
     dataflow: p.dataflow,
     precision: { ...operands, accumulator },
@@ -104,7 +108,7 @@ function entryFor(pt: Point, index: number): SuiteEntry {
   if (p.zeroSkip) written.zeroSkip = p.zeroSkip;
   if (p.pipeline) written.pipeline = p.pipeline;
   if (p.outputStage) written.outputStage = p.outputStage;
-  return { written, fallbackMultiplier: { kind: p.kind } };
+  return { written, fallbackMultiplier: { kind: p.kind }, ...(about.length > 200 ? { about } : {}) };
 }
 
 const ZS_ZERO = { activation: 0, weight: 0, gating: 'isolate' };

@@ -116,7 +116,7 @@ export const accuracyCommand: CommandModule<object, Args> = {
         throw argError('--dataset', 'either --dataset or --images with --labels', argv.dataset ?? 'neither');
       if (argv.images !== undefined && argv.labels === undefined)
         throw argError('--labels', 'the labels file of --images', 'nothing');
-      const json = outputArg(argv.json, '--json');
+      const json = outputArg(argv.json, '--json', 'none');
       const jsonOpts = { arg: '--json', force: argv.force, kind: 'accuracy' } as const;
       if (json !== undefined) await checkReportFile(json, jsonOpts);
       if (argv['float-model'] !== undefined && !existsSync(argv['float-model']))

@@ -1,5 +1,5 @@
 /** What every command shares: loading a config, and turning errors into exit codes and messages. */
-import { CircuitMismatchError, ConfigError, InternalError } from '../infra/errors.js';
+import { CircuitMismatchError, ConfigError, FS_ERRORS, InternalError } from '../infra/errors.js';
 import { unitFor } from '../units/index.js';
 import { loadConfig } from '../config/load.js';
 import type { ResolvedConfig } from '../config/resolve.js';
@@ -9,6 +9,12 @@ import { optionForPath } from './args.js';
 
 /** The `--force` option of every command that writes an output folder or file (generator/infra/write.ts). */
 export const forceOption = { type: 'boolean', default: false, describe: FORCE_HELP } as const;
+
+/** Every command's `--jobs` (checked and applied to the job pool by checks.ts checkJobs). */
+export const jobsOption = {
+  type: 'number',
+  describe: 'parallel tool jobs (the shared job pool; default: AXGEN_JOBS or the number of cores)',
+} as const;
 
 export const EXIT_USER = 1;
 export const EXIT_TOOL = 2;
@@ -21,41 +27,6 @@ export const EXIT_INTERNAL = 3;
 export const EXIT_CHECK_FAILED = 4;
 /** A sweep finished but some of its points failed (their errors are in the results). */
 export const EXIT_POINTS_FAILED = 5;
-
-/** What a filesystem error code means, and what the user can do about it. */
-const FS_ERRORS: Record<string, { reason: string; advice: string; environment?: boolean }> = {
-  ENOENT: {
-    reason: 'no such file or folder',
-    advice: 'check the path (a file to read must exist; a file or folder to write needs its parent folder)',
-  },
-  ENOTDIR: { reason: 'a part of the path is a file, not a folder', advice: 'choose a path whose folders are folders' },
-  EISDIR: { reason: 'it is a folder, not a file', advice: 'give a file name' },
-  EEXIST: { reason: 'it already exists', advice: 'choose another path' },
-  ENOTEMPTY: { reason: 'the folder is not empty', advice: 'choose another path' },
-  ELOOP: { reason: 'too many symbolic links', advice: 'check the links on the path' },
-  ENAMETOOLONG: { reason: 'the name is too long', advice: 'choose a shorter path' },
-  EXDEV: {
-    reason: 'it is on another file system than its temporary sibling',
-    advice: 'choose a path on one file system',
-  },
-  EACCES: {
-    reason: 'permission denied',
-    advice: 'choose a location you can write (and read), or change its permissions',
-    environment: true,
-  },
-  EPERM: {
-    reason: 'operation not permitted',
-    advice: 'choose a location you can write (and read), or change its permissions',
-    environment: true,
-  },
-  EROFS: { reason: 'the file system is read-only', advice: 'choose a writable location', environment: true },
-  ENOSPC: {
-    reason: 'no space left on the device',
-    advice: 'free some space or choose another disk',
-    environment: true,
-  },
-  EDQUOT: { reason: 'disk quota exceeded', advice: 'free some space or choose another disk', environment: true },
-};
 
 const SYSCALL_VERB: Record<string, string> = {
   open: 'open',

@@ -1,6 +1,7 @@
 /** `axgen export-lut <config>`: the configured multiplier's product table for TFApprox, AdaPT or NumPy. */
 import type { CommandModule } from 'yargs';
 import { ConfigError, show } from '../infra/errors.js';
+import { outputArg } from '../infra/write.js';
 import { encodeLut, LUT_FORMATS, type LutFormat } from '../export/lut.js';
 import { checkReportFile, writeFileAtomically } from '../infra/files.js';
 import { ConfigSession, forceOption, runCommand } from './common.js';
@@ -43,14 +44,11 @@ export const exportLutCommand: CommandModule<object, Args> = {
         throw new ConfigError('axgen export-lut', [
           { path: '--format', expected: LUT_FORMATS.join(', '), received: show(argv.format) },
         ]);
-      if (argv.out !== undefined && argv.out.trim() === '')
-        throw new ConfigError('axgen export-lut', [
-          { path: '--out', expected: 'a file name', received: show(argv.out) },
-        ]);
+      const given = outputArg(argv.out, '--out', 'default');
       const opts = { arg: '--out', force: argv.force, kind: 'lut' } as const;
-      if (argv.out !== undefined) await checkReportFile(argv.out, opts);
+      if (given !== undefined) await checkReportFile(given, opts);
       const c = await s.load(argv.config);
-      const out = argv.out ?? `${c.name}-lut${EXT[format]}`;
+      const out = given ?? `${c.name}-lut${EXT[format]}`;
       const bytes = encodeLut(c, format);
       await writeFileAtomically(out, bytes, opts);
       process.stdout.write(`✔ ${c.name}: ${format} product table → ${out} (${bytes.length} bytes)\n`);

@@ -38,7 +38,8 @@ import { formatGateReport, gateCosim, gateSummary } from '../../sim/gate.js';
 import { fitHints } from '../fpga/hints.js';
 import { requireTools } from '../infra/tools.js';
 import { derive } from '../config/derive.js';
-import { ConfigSession, EXIT_USER, forceOption, runCommand, EXIT_CHECK_FAILED } from './common.js';
+import { ConfigSession, EXIT_USER, forceOption, jobsOption, runCommand, EXIT_CHECK_FAILED } from './common.js';
+import { checkJobs } from './checks.js';
 import { USAGE } from './usage.js';
 
 interface Args {
@@ -52,6 +53,7 @@ interface Args {
   seed?: number;
   seeds?: string;
   pnrTimeLimit: number;
+  jobs?: number;
   progress?: boolean;
   verify: boolean;
   force: boolean;
@@ -98,6 +100,7 @@ export const fpgaCommand: CommandModule<object, Args> = {
         describe:
           'nextpnr seeds to try in parallel, keeping the highest fmax: a list (1,2,3) or a count N (seeds 1..N)',
       })
+      .option('jobs', jobsOption)
       .option('pnr-time-limit', {
         type: 'number',
         default: DEFAULT_PNR_TIME_LIMIT_S,
@@ -141,8 +144,10 @@ export const fpgaCommand: CommandModule<object, Args> = {
         );
         return EXIT_USER;
       }
-      const given = outputArg(argv.out, '--out');
-      const jsonFile = outputArg(argv.json, '--json');
+      // --seeds run nextpnr in parallel through the job pool; --jobs sizes it (as for sim, regress, sweep).
+      checkJobs(argv.jobs, 'axgen fpga');
+      const given = outputArg(argv.out, '--out', 'default');
+      const jsonFile = outputArg(argv.json, '--json', 'none');
       if (given !== undefined) await checkOutFolder(given, { force: argv.force });
       if (jsonFile !== undefined) await checkReportFile(jsonFile, { arg: '--json', force: argv.force, kind: 'fpga' });
       const c = await s.load(argv.config);

@@ -22,7 +22,7 @@ export const generateCommand: CommandModule<object, Args> = {
   handler: async (argv) => {
     const s = new ConfigSession();
     await runCommand(async () => {
-      const given = outputArg(argv.out, '--out');
+      const given = outputArg(argv.out, '--out', 'default');
       if (given !== undefined) await checkOutFolder(given, { force: argv.force });
       const c = await s.load(argv.config);
       const out = given ?? join('rtl-out', c.name);

@@ -6,7 +6,7 @@ import { activity, progressWanted } from '../infra/progress.js';
 import { formatNetworkReport, NetworkRunFailed, simulateNetwork, type NetworkReport } from '../../sim/network.js';
 import { SIMULATOR_TOOL } from '../../sim/simulators.js';
 import { requireTools } from '../infra/tools.js';
-import { ConfigSession, EXIT_CHECK_FAILED, forceOption, runCommand } from './common.js';
+import { ConfigSession, EXIT_CHECK_FAILED, forceOption, runCommand, jobsOption } from './common.js';
 import { checkJobs, simulatorsOf } from './checks.js';
 import { USAGE } from './usage.js';
 
@@ -49,7 +49,7 @@ export const inferCommand: CommandModule<object, Args> = {
         describe: 'write the JSON report here (an existing file only if it is an axgen infer report, unless --force)',
       })
       .option('force', forceOption)
-      .option('jobs', { type: 'number', describe: 'parallel tool jobs (default: AXGEN_JOBS or the number of cores)' })
+      .option('jobs', jobsOption)
       .option('progress', {
         type: 'boolean',
         describe:
@@ -64,7 +64,7 @@ export const inferCommand: CommandModule<object, Args> = {
       if (inputs.length === 0) throw argError('--input', 'one or more input files (.pb or .npy)', 'nothing');
       const simulators = simulatorsOf(argv.simulator, 'axgen infer');
       checkJobs(argv.jobs, 'axgen infer');
-      const json = outputArg(argv.json, '--json');
+      const json = outputArg(argv.json, '--json', 'none');
       if (json !== undefined) await checkReportFile(json, { arg: '--json', force: argv.force, kind: 'infer' });
       const c = await s.load(argv.config);
       const goldenOnly = argv['golden-only'];

@@ -1,6 +1,6 @@
 /** `axgen metrics <config>`: EvoApproxLib-convention error metrics of the configured multiplier. */
 import type { CommandModule } from 'yargs';
-import { ConfigError, show } from '../infra/errors.js';
+import { outputArg } from '../infra/write.js';
 import { errorMetrics, type ErrorMetrics } from '../metrics/metrics.js';
 import { checkReportFile, writeFileAtomically } from '../infra/files.js';
 import { forceOption } from './common.js';
@@ -17,9 +17,6 @@ interface Args {
   samples?: number;
   force: boolean;
 }
-
-const argError = (path: string, expected: string, received: unknown) =>
-  new ConfigError('axgen metrics', [{ path, expected, received: show(received) }]);
 
 const f = (v: number, d: number) => v.toFixed(d);
 
@@ -70,20 +67,19 @@ export const metricsCommand: CommandModule<object, Args> = {
     await runCommand(async () => {
       const seed = checkSeed(argv.seed, 'axgen metrics', 1);
       const samples = checkSamples(argv.samples, 1_000_000, 'axgen metrics');
-      if (argv.json !== undefined && argv.json.trim() === '') throw argError('--json', 'a file name', argv.json);
-      if (argv.json !== undefined)
-        await checkReportFile(argv.json, { arg: '--json', force: argv.force, kind: 'metrics' });
+      const json = outputArg(argv.json, '--json', 'none');
+      if (json !== undefined) await checkReportFile(json, { arg: '--json', force: argv.force, kind: 'metrics' });
       const c = await s.load(argv.config);
       const m = errorMetrics(c, { seed, samples });
       process.stdout.write(formatMetrics(m));
-      if (argv.json !== undefined) {
+      if (json !== undefined) {
         const doc = { generatorVersion: GENERATOR_VERSION, config: c.name, configHash: c.hash, ...m };
-        await writeFileAtomically(argv.json, JSON.stringify(doc, null, 2) + '\n', {
+        await writeFileAtomically(json, JSON.stringify(doc, null, 2) + '\n', {
           arg: '--json',
           force: argv.force,
           kind: 'metrics',
         });
-        process.stdout.write(`✔ wrote ${argv.json}\n`);
+        process.stdout.write(`✔ wrote ${json}\n`);
       }
     }, s.hash);
   },

@@ -1,6 +1,7 @@
 /** `axgen quantize <model>`: post-training static quantization of a float ONNX model to int8 QDQ. */
 import type { CommandModule } from 'yargs';
 import { ConfigError, show } from '../infra/errors.js';
+import { outputArg } from '../infra/write.js';
 import { IMAGE_PIXELS, loadDataset } from '../data/dataset.js';
 import { imageInput, prepareFloat } from '../inference/float.js';
 import { quantizeModel } from '../onnx/quantize.js';
@@ -77,9 +78,7 @@ export const quantizeCommand: CommandModule<object, Args> = {
         throw new ConfigError('axgen quantize', [
           { path: '--calibration', expected: 'a positive integer', received: show(n) },
         ]);
-      if (argv.out !== undefined && argv.out.trim() === '')
-        throw new ConfigError('axgen quantize', [{ path: '--out', expected: 'a file name', received: show(argv.out) }]);
-      const out = argv.out ?? defaultQuantizedPath(argv.model);
+      const out = outputArg(argv.out, '--out', 'default') ?? defaultQuantizedPath(argv.model);
       const opts = { arg: '--out', force: argv.force, kind: 'onnx' } as const;
       await checkReportFile(out, opts);
       const bytes = await quantizeFile(argv.model, argv.dataset, n);

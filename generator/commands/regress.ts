@@ -8,7 +8,7 @@ import { checkReportFile, toJson, writeFileAtomically } from '../infra/files.js'
 import { outputArg } from '../infra/write.js';
 import { SIMULATOR_TOOL } from '../../sim/simulators.js';
 import { requireTools } from '../infra/tools.js';
-import { forceOption, runCommand, EXIT_CHECK_FAILED } from './common.js';
+import { forceOption, runCommand, EXIT_CHECK_FAILED, jobsOption } from './common.js';
 import { checkJobs, checkSeed, checkStall, simulatorsOf } from './checks.js';
 import { USAGE } from './usage.js';
 
@@ -36,7 +36,7 @@ export const regressCommand: CommandModule<object, Args> = {
         describe: `${SUITES.join(' | ')} (full: npm run regress:full)`,
       })
       .option('simulator', { type: 'string', default: 'both', describe: 'icarus | verilator | both' })
-      .option('jobs', { type: 'number', describe: 'parallel tool jobs (default: AXGEN_JOBS or the number of cores)' })
+      .option('jobs', jobsOption)
       .option('seed', { type: 'number', default: 1, describe: 'stimulus and stall seed of every job' })
       .option('stall', {
         type: 'number',
@@ -62,8 +62,8 @@ export const regressCommand: CommandModule<object, Args> = {
       const seed = checkSeed(argv.seed, 'axgen regress', 'random');
       const stall = checkStall(argv.stall, 'axgen regress');
       checkJobs(argv.jobs, 'axgen regress');
-      const junit = outputArg(argv.junit, '--junit');
-      const json = outputArg(argv.json, '--json');
+      const junit = outputArg(argv.junit, '--junit', 'none');
+      const json = outputArg(argv.json, '--json', 'none');
       if (junit !== undefined) await checkReportFile(junit, { arg: '--junit', force: argv.force, kind: 'junit' });
       if (json !== undefined) await checkReportFile(json, { arg: '--json', force: argv.force, kind: 'regress' });
       let entries = suite(argv.suite as SuiteName);
@@ -82,7 +82,9 @@ export const regressCommand: CommandModule<object, Args> = {
       }
       if (argv.list) {
         for (const e of entries)
-          process.stdout.write(`${String(e.written.name).padEnd(40)} ${String(e.written.description ?? '')}\n`);
+          process.stdout.write(
+            `${String(e.written.name).padEnd(40)} ${e.about ?? String(e.written.description ?? '')}\n`,
+          );
         return 0;
       }
       await requireTools(simulators.map((x) => SIMULATOR_TOOL[x]));

@@ -9,7 +9,7 @@ import { loadRtlFolder } from '../../sim/rtl-dir.js';
 import { formatReport, simulate, SimRunFailed, waveFile, type SimReport } from '../../sim/run.js';
 import { SIMULATOR_TOOL } from '../../sim/simulators.js';
 import { requireTools } from '../infra/tools.js';
-import { ConfigSession, forceOption, runCommand, EXIT_CHECK_FAILED } from './common.js';
+import { ConfigSession, forceOption, runCommand, EXIT_CHECK_FAILED, jobsOption } from './common.js';
 import { USAGE } from './usage.js';
 import { argError, checkJobs, checkSeed, checkStall, simulatorsOf } from './checks.js';
 
@@ -67,14 +67,15 @@ export const simCommand: CommandModule<object, Args> = {
       })
       .option('wave', {
         type: 'string',
-        describe: 'write a VCD here (with both simulators: FILE.icarus.vcd and FILE.verilator.vcd)',
+        describe:
+          "write a VCD here (with both simulators: FILE.icarus.vcd and FILE.verilator.vcd); an existing file only if axgen wrote it (its first line is axgen's $comment), unless --force",
       })
       .option('json', {
         type: 'string',
         describe: 'write the JSON report here (an existing file only if it is an axgen sim report, unless --force)',
       })
       .option('force', forceOption)
-      .option('jobs', { type: 'number', describe: 'parallel tool jobs (default: AXGEN_JOBS or the number of cores)' })
+      .option('jobs', jobsOption)
       .option('progress', {
         type: 'boolean',
         describe:
@@ -96,8 +97,8 @@ export const simCommand: CommandModule<object, Args> = {
       checkJobs(argv.jobs, CMD);
       // Report paths are checked before anything runs; with --force a file axgen did not write is
       // moved aside once the arguments are known good (the simulator copies the VCD in place).
-      const json = outputArg(argv.json, '--json');
-      const wave = outputArg(argv.wave, '--wave');
+      const json = outputArg(argv.json, '--json', 'none');
+      const wave = outputArg(argv.wave, '--wave', 'none');
       if (json !== undefined) await checkReportFile(json, { arg: '--json', force: argv.force, kind: 'sim' });
       const wavesAside: string[] = [];
       for (const w of wave === undefined ? [] : simulators.map((sim) => waveFile(wave, sim, simulators.length > 1))) {

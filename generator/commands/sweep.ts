@@ -9,8 +9,9 @@ import { unitFor } from '../units/index.js';
 import { runSweep, SweepInterrupted, type RunEvents, type RunOptions, type RunStats } from '../sweep/run.js';
 import { mergeResults, type SweepResults } from '../sweep/results.js';
 import { readResults, writeOutputs } from '../sweep/output.js';
+import { count } from '../infra/text.js';
 import { checkOutFolder, outputArg, OUT_EXISTING_HELP } from '../infra/write.js';
-import { forceOption, runCommand, EXIT_POINTS_FAILED } from './common.js';
+import { forceOption, runCommand, EXIT_POINTS_FAILED, jobsOption } from './common.js';
 import { checkJobs, checkTarget } from './checks.js';
 import { USAGE } from './usage.js';
 
@@ -38,7 +39,7 @@ interface SweepPlan {
  * @throws ConfigError naming the argument or the sweep file's JSON path
  */
 async function planSweep(argv: SweepArgs): Promise<SweepPlan> {
-  const given = outputArg(argv.out, '--out');
+  const given = outputArg(argv.out, '--out', 'default');
   let target: Target | undefined;
   if (argv.target !== undefined) {
     target = checkTarget(argv.target, 'axgen sweep');
@@ -150,12 +151,12 @@ function summarize(plan: SweepPlan, results: SweepResults, stats: RunStats): num
   const ok = results.points.filter((p) => p.status === 'ok').length;
   const bad = stats.invalid + stats.failed;
   process.stdout.write(
-    `${bad > 0 ? '✖' : '✔'} sweep ${name}: ${results.points.length} points (${ok} ok, ${stats.invalid} invalid, ${stats.failed} failed; ${stats.cached} from the cache, ${stats.computed} computed) ` +
+    `${bad > 0 ? '✖' : '✔'} sweep ${name}: ${count(results.points.length, 'point')} (${ok} ok, ${stats.invalid} invalid, ${stats.failed} failed; ${stats.cached} from the cache, ${stats.computed} computed) ` +
       `in ${stats.seconds.toFixed(1)} s → ${out}/ (results.json, results.csv, report.md, report.html)\n`,
   );
   if (bad > 0) {
     process.stdout.write(
-      `  ${bad} of ${results.points.length} points have no figures (${stats.invalid} invalid config${stats.invalid === 1 ? '' : 's'}, ${stats.failed} failed run${stats.failed === 1 ? '' : 's'}); ` +
+      `  ${bad} of ${count(results.points.length, 'point')} ${bad === 1 ? 'has' : 'have'} no figures (${stats.invalid} invalid config${stats.invalid === 1 ? '' : 's'}, ${stats.failed} failed run${stats.failed === 1 ? '' : 's'}); ` +
         `their errors are in the "status" and "error" columns of ${out}/results.csv\n`,
     );
   }
@@ -178,10 +179,7 @@ export const sweepCommand: CommandModule<object, SweepArgs> = {
       })
       .option('force', forceOption)
       .option('target', { type: 'string', describe: `override the sweep's synthesis target: ${TARGETS.join(', ')}` })
-      .option('jobs', {
-        type: 'number',
-        describe: 'parallel tool runs (the shared job pool; default: AXGEN_JOBS or the number of cores)',
-      })
+      .option('jobs', jobsOption)
       .option('shard', {
         type: 'string',
         describe: 'run only shard i of N ("i/N", 1 ≤ i ≤ N): every N-th point; combine with `axgen sweep-merge`',
@@ -246,14 +244,14 @@ export const sweepMergeCommand: CommandModule<object, MergeArgs> = {
       .option('force', forceOption) as never,
   handler: async (argv) => {
     await runCommand(async () => {
-      const out = outputArg(argv.out, '--out')!;
+      const out = outputArg(argv.out, '--out', 'required')!;
       await checkOutFolder(out, { force: argv.force });
       const parts = [];
       for (const dir of argv.shards) parts.push({ source: dir, results: await readResults(dir) });
       const merged = mergeResults(parts);
       await writeOutputs(out, merged, { force: argv.force });
       process.stdout.write(
-        `✔ merged ${parts.length} shard${parts.length === 1 ? '' : 's'} of sweep ${merged.sweep.name}: ${merged.points.length} points → ${out}/\n`,
+        `✔ merged ${parts.length} shard${parts.length === 1 ? '' : 's'} of sweep ${merged.sweep.name}: ${count(merged.points.length, 'point')} → ${out}/\n`,
       );
     });
   },

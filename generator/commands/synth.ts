@@ -63,7 +63,7 @@ export const synthCommand: CommandModule<object, Args> = {
     const s = new ConfigSession();
     await runCommand(async () => {
       const target = checkTarget(argv.target, 'axgen synth');
-      const json = outputArg(argv.json, '--json');
+      const json = outputArg(argv.json, '--json', 'none');
       if (json !== undefined) await checkReportFile(json, { arg: '--json', force: argv.force, kind: 'synth' });
       const simulators = simulatorsOf(argv.simulator, 'axgen synth');
       const seed = checkSeed(argv.seed, 'axgen synth', 'random');

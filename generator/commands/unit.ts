@@ -50,7 +50,7 @@ export const unitCommand: CommandModule<object, Args> = {
   handler: async (argv) => {
     const s = new ConfigSession();
     await runCommand(async () => {
-      const given = outputArg(argv.out, '--out');
+      const given = outputArg(argv.out, '--out', 'default');
       if (given !== undefined) await checkOutFolder(given, { force: argv.force });
       const sims = simulators(argv.check);
       const seed = checkSeed(argv.seed, 'axgen unit', 1);

@@ -11,6 +11,7 @@ import { cutsOf, maxOperandBits, unitFor } from '../units/index.js';
 import { pipelineRules } from '../units/pipeline.js';
 import type { UnitContext } from '../units/types.js';
 import { ARRAY_FEATURES } from './features.js';
+import { acceleratorSchema } from './schema.js';
 
 type Overflow = 'wrap' | 'saturate';
 
@@ -22,6 +23,26 @@ export type ResolvedConfig = Omit<DefaultedConfig, 'precision'> & {
   /** sha256 of the canonical JSON of everything above (keys sorted, `$schema` dropped). */
   hash: string;
 };
+
+/**
+ * Optional config objects whose every field at its schema default means the same as the object
+ * absent (the schema says "Absent: no stage"): `pipeline: {}` or all stages 0 is the same hardware
+ * as no `pipeline`. The normalizer drops such an object after ajv filled its defaults, so the
+ * resolved config, its hash and every emitted file are those of the config without it, as a field
+ * left at its default (`interface: "stream"`) hashes as the field omitted. Not zeroSkip or
+ * outputStage: present with defaults, they switch a feature on.
+ */
+export const ABSENT_WHEN_DEFAULT = ['pipeline'] as const;
+
+/** Deletes each ABSENT_WHEN_DEFAULT object of `c` whose every field equals its schema default. */
+function dropNeutral(c: Record<string, unknown>): void {
+  for (const field of ABSENT_WHEN_DEFAULT) {
+    const v = c[field] as Record<string, unknown> | undefined;
+    if (v === undefined) continue;
+    const props: Record<string, { default?: unknown }> = acceleratorSchema.properties[field].properties;
+    if (Object.entries(props).every(([k, p]) => p.default !== undefined && v[k] === p.default)) delete c[field];
+  }
+}
 
 /** Canonical JSON: keys sorted at every level, no whitespace. */
 export function canonicalJson(v: unknown): string {
@@ -189,6 +210,7 @@ export function resolveConfig(written: unknown, source = 'config', opts: { baseD
   const product = productFormat(d);
   accumulator.bits ??= exactSumBits(product, d.array.maxK);
   delete (copy as { $schema?: unknown }).$schema;
+  dropNeutral(copy);
 
   const body = copy as unknown as Omit<ResolvedConfig, 'hash'>;
   const resolved: ResolvedConfig = { ...body, hash: configHash(body) };

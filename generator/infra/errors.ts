@@ -98,3 +98,38 @@ export function didYouMean(typed: unknown, options: readonly string[]): string {
   const c = closest(typed, options);
   return c === undefined ? '' : ` (did you mean ${JSON.stringify(c)}?)`;
 }
+
+/** What a filesystem error code means, and what the user can do about it. */
+export const FS_ERRORS: Record<string, { reason: string; advice: string; environment?: boolean }> = {
+  ENOENT: {
+    reason: 'no such file or folder',
+    advice: 'check the path (a file to read must exist; a file or folder to write needs its parent folder)',
+  },
+  ENOTDIR: { reason: 'a part of the path is a file, not a folder', advice: 'choose a path whose folders are folders' },
+  EISDIR: { reason: 'it is a folder, not a file', advice: 'give a file name' },
+  EEXIST: { reason: 'it already exists', advice: 'choose another path' },
+  ENOTEMPTY: { reason: 'the folder is not empty', advice: 'choose another path' },
+  ELOOP: { reason: 'too many symbolic links', advice: 'check the links on the path' },
+  ENAMETOOLONG: { reason: 'the name is too long', advice: 'choose a shorter path' },
+  EXDEV: {
+    reason: 'it is on another file system than its temporary sibling',
+    advice: 'choose a path on one file system',
+  },
+  EACCES: {
+    reason: 'permission denied',
+    advice: 'choose a location you can write (and read), or change its permissions',
+    environment: true,
+  },
+  EPERM: {
+    reason: 'operation not permitted',
+    advice: 'choose a location you can write (and read), or change its permissions',
+    environment: true,
+  },
+  EROFS: { reason: 'the file system is read-only', advice: 'choose a writable location', environment: true },
+  ENOSPC: {
+    reason: 'no space left on the device',
+    advice: 'free some space or choose another disk',
+    environment: true,
+  },
+  EDQUOT: { reason: 'disk quota exceeded', advice: 'free some space or choose another disk', environment: true },
+};

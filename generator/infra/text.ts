@@ -19,3 +19,19 @@ export function withArticle(desc: string): string {
   const article = n ? aOrAn(Number(n[0])) : /^[aeiou]/i.test(desc) ? 'an' : 'a';
   return `${article} ${desc}`;
 }
+
+/**
+ * `text` cut to at most `max` characters: whole when it fits, else at the last space that leaves
+ * room for an ellipsis, with "…" appended (a single word longer than that is cut inside it).
+ */
+export function cutAtWord(text: string, max: number): string {
+  if (text.length <= max) return text;
+  const space = text.slice(0, max).lastIndexOf(' ');
+  const kept = space > 0 ? text.slice(0, space).replace(/[\s,;:]+$/, '') : text.slice(0, max - 1);
+  return `${kept}…`;
+}
+
+/** `n` and the noun, plural unless n is 1: "1 point", "3 points", "0 points". */
+export function count(n: number, noun: string, plural = `${noun}s`): string {
+  return `${n} ${n === 1 ? noun : plural}`;
+}

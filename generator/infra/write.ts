@@ -12,7 +12,9 @@
  * Anything else (a folder with other files, a regular file, a symbolic link) is refused with a
  * ConfigError naming the folder and `--force`. `--force` never deletes either: it moves the
  * existing path aside to `<path>.old-<n>` and writes a fresh folder. The current folder, the
- * repository, the home folder and their ancestors are refused even with `--force`.
+ * repository, the home folder and their ancestors are refused even with `--force`. A path axgen
+ * could not create (its nearest existing folder is a file, or not writable: checkCreatable) is
+ * refused too, by the same up-front check, so a command never does its work only to fail at the end.
  *
  * Old content of a folder axgen wrote is removed file by file from its list, never recursively,
  * so a file that appears there meanwhile survives. Folders are created with mode 0777 and files
@@ -21,12 +23,12 @@
  * Temporaries are named `.<name>.tmp-<host>-<pid>-<random>`; one left by a killed run is removed
  * by the next run writing beside it (cleanStaleTemps) once its process is gone.
  */
-import { lstat, mkdir, open, readdir, readFile, rename, rm, rmdir, writeFile } from 'node:fs/promises';
+import { lstat, mkdir, open, readdir, readFile, rename, rm, rmdir, stat, writeFile } from 'node:fs/promises';
 import { existsSync, type Stats } from 'node:fs';
 import { createHash, randomBytes } from 'node:crypto';
 import { homedir, hostname } from 'node:os';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
-import { ConfigError, show } from './errors.js';
+import { ConfigError, FS_ERRORS, show } from './errors.js';
 import { GENERATOR_VERSION } from '../version.js';
 import { ROOT_DIR } from '../root.js';
 
@@ -55,16 +57,27 @@ export const OUT_EXISTING_HELP =
   'an existing folder is replaced only if it is empty or axgen wrote it (its .axgen-output.json lists every file in it); anything else is refused unless --force, and the current folder or a folder holding it is always refused';
 
 /**
+ * What leaving an output path argument out does: the command writes to its default path
+ * (`generate --out`), writes no such file (`sim --json`), or refuses (`sweep-merge --out`).
+ */
+export type WhenOmitted = 'default' | 'none' | 'required';
+
+const OMITTED_HINT: Record<WhenOmitted, (arg: string) => string> = {
+  default: (arg) => ` (omit ${arg} for the default)`,
+  none: (arg) => ` (omit ${arg} to write none)`,
+  required: () => '',
+};
+
+/**
  * Checks a path argument given on the command line: undefined stays undefined (the command's
- * default applies); an empty or blank string (`--out ''`, an unset shell variable) is a user error.
+ * default applies, or nothing is written); an empty or blank string (`--out ''`, an unset shell
+ * variable) is a user error, whose message says what leaving the argument out does (`omitted`).
  * @throws ConfigError naming `arg`
  */
-export function outputArg(value: string | undefined, arg: string): string | undefined {
+export function outputArg(value: string | undefined, arg: string, omitted: WhenOmitted): string | undefined {
   if (value === undefined) return undefined;
   if (typeof value !== 'string' || value.trim() === '') {
-    throw new ConfigError(arg, [
-      { path: arg, expected: `a path (omit ${arg} for the default)`, received: show(value) },
-    ]);
+    throw new ConfigError(arg, [{ path: arg, expected: `a path${OMITTED_HINT[omitted](arg)}`, received: show(value) }]);
   }
   return value;
 }
@@ -190,20 +203,65 @@ export async function checkOutFolder(dir: string, opts: OutputOptions = {}): Pro
       },
     ]);
   }
+  await checkCreatable(target, arg);
   return state;
 }
 
 /**
+ * Checks that axgen can create `target` (a file or a folder): its nearest existing ancestor must be
+ * a folder in which this process can create entries (missing folders between are made when the
+ * output is written). Probed by creating and at once removing an empty file there, because
+ * `access(W_OK)` is no test: it succeeds for root under /proc, where creating anything fails.
+ * Called by checkOutFolder and checkOutFile, so every command's up-front check of its output
+ * paths also refuses one it could not write, before any work.
+ * @throws ConfigError naming `arg`, the path and the system's reason
+ */
+export async function checkCreatable(target: string, arg: string): Promise<void> {
+  let d = dirname(resolve(target));
+  for (;;) {
+    const st = await stat(d).catch((e: NodeJS.ErrnoException) => e);
+    if (!(st instanceof Error)) {
+      if (!st.isDirectory()) refuse(`lies inside ${show(d)}, which is a file`);
+      break;
+    }
+    if (st.code !== 'ENOENT') refuse(`cannot be reached: ${st.code ?? st.message} at ${show(d)}`);
+    const up = dirname(d);
+    if (up === d) break;
+    d = up;
+  }
+  const probe = join(d, `.axgen-probe-${HOST}-${process.pid}-${randomBytes(4).toString('hex')}`);
+  try {
+    await (await open(probe, 'wx')).close();
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code ?? String(e);
+    const reason = FS_ERRORS[code]?.reason;
+    refuse(`cannot be written: creating a file in ${show(d)} fails: ${reason ? `${reason} (${code})` : code}`);
+  }
+  await rm(probe, { force: true });
+
+  function refuse(why: string): never {
+    throw new ConfigError(arg, [
+      {
+        path: arg,
+        expected: 'a path axgen can write (in an existing folder, or under one, that this user may write to)',
+        received: `${show(resolve(target))}, which ${why}`,
+      },
+    ]);
+  }
+}
+
+/**
  * Checks a report file path (`--json FILE`, `--junit FILE`, `--wave FILE`) before a command does
- * its work: it may be new, empty, or a file of the same kind axgen writes there (`sameKind`).
+ * its work: it may be new, empty, or a file of the same kind axgen writes there (`sameKind`), and
+ * its folder must be one axgen can write in (checkCreatable).
  * @throws ConfigError naming the file and `--force`
  */
 export async function checkOutFile(
   file: string,
   opts: OutputOptions & {
     sameKind?: (old: string) => boolean;
-    /** Why a file not recognised is refused, when "is not a report axgen wrote" would be wrong. */
-    foreignWhy?: string;
+    /** Why a file not recognised (given its text) is refused, when "is not a report axgen wrote" would be wrong. */
+    foreignWhy?: (old: string) => string | undefined;
   },
 ): Promise<'absent' | 'ours' | 'foreign'> {
   const arg = opts.arg ?? '--json';
@@ -212,6 +270,7 @@ export async function checkOutFile(
   try {
     st = await lstat(target);
   } catch {
+    await checkCreatable(target, arg);
     return 'absent';
   }
   let why: string | undefined;
@@ -219,9 +278,13 @@ export async function checkOutFile(
   else if (!st.isFile()) why = 'is not a regular file';
   else if (st.size > 0) {
     const old = st.size <= 8 << 20 ? await readFile(target, 'utf8') : await head(target, 64 << 10);
-    if (!(opts.sameKind ?? (() => false))(old)) why = opts.foreignWhy ?? 'exists and is not a report axgen wrote';
+    if (!(opts.sameKind ?? (() => false))(old))
+      why = opts.foreignWhy?.(old) ?? 'exists and is not a report axgen wrote';
   }
-  if (why === undefined) return 'ours';
+  if (why === undefined) {
+    await checkCreatable(target, arg);
+    return 'ours';
+  }
   // A folder, a link, a device or a pipe (e.g. /dev/stdout) is never moved aside, even with --force.
   const special = !st.isFile();
   if (special || !opts.force) {
@@ -237,6 +300,7 @@ export async function checkOutFile(
       },
     ]);
   }
+  await checkCreatable(target, arg);
   return 'foreign';
 }
 

@@ -3,7 +3,7 @@
  * to SVG in Node by Vega (no browser, no canvas: text widths are Vega's estimate), inlined in the
  * HTML; Pareto-optimal points are ringed and joined by the dashed front line.
  */
-import { aOrAn } from '../infra/text.js';
+import { aOrAn, count } from '../infra/text.js';
 import { TARGET_DEFS } from '../estimate/targets.js';
 import { accuracyOf, areaOf, fmaxOf, mreOf, paretoGroup, type PointResult, type SweepResults } from './results.js';
 
@@ -115,7 +115,7 @@ export function reportMarkdown(r: SweepResults): string {
     `# Sweep ${s.name}`,
     '',
     ...(s.description ? [s.description, ''] : []),
-    `${s.points} points (${s.gridPoints} in the grid, ${s.droppedByFilters} dropped by filters)${r.shard ? `; this is shard ${r.shard.index}/${r.shard.count}: ${r.points.length} points` : ''}; ` +
+    `${count(s.points, 'point')} (${s.gridPoints} in the grid, ${s.droppedByFilters} dropped by filters)${r.shard ? `; this is shard ${r.shard.index}/${r.shard.count}: ${count(r.points.length, 'point')}` : ''}; ` +
       `${ok} ok, ${r.points.filter((p) => p.status === 'invalid').length} invalid, ${r.points.filter((p) => p.status === 'failed').length} failed. ` +
       `Sweep sha256:${s.hash.slice(0, 12)}, base: ${s.base}.`,
     '',
@@ -292,7 +292,7 @@ export async function reportHtml(r: SweepResults): Promise<string> {
     '<body>',
     `<h1>Sweep ${htmlEscape(s.name)}</h1>`,
     s.description ? `<p>${htmlEscape(s.description)}</p>` : '',
-    `<p>${s.points} points (${s.gridPoints} in the grid, ${s.droppedByFilters} dropped by filters)${r.shard ? `; shard ${r.shard.index}/${r.shard.count}` : ''}. Sweep sha256:${s.hash.slice(0, 12)}.</p>`,
+    `<p>${count(s.points, 'point')} (${s.gridPoints} in the grid, ${s.droppedByFilters} dropped by filters)${r.shard ? `; shard ${r.shard.index}/${r.shard.count}` : ''}. Sweep sha256:${s.hash.slice(0, 12)}.</p>`,
     '<ul>',
     ...notes(r).map((n) => `<li>${htmlEscape(n).replace(/`([^`]*)`/g, '<code>$1</code>')}</li>`),
     '</ul>',

@@ -103,9 +103,27 @@ describe('axgen sim', () => {
     expect(r.exitCode, r.all).toBe(0);
     for (const sim of ['icarus', 'verilator']) {
       const vcd = await readFile(join(dir, `w.${sim}.vcd`), 'utf8');
-      expect(vcd).toMatch(/\$enddefinitions/);
+      // axgen's mark heads the file, and the header is still a valid VCD (IEEE 1364 §18.2): only
+      // declaration sections, each closed by $end, up to $enddefinitions.
+      expect(vcd.startsWith('$comment written by axgen ')).toBe(true);
+      expect(vcdHeaderKeywords(vcd), sim).toContain('$enddefinitions');
       expect(vcd).toMatch(/cnt_cycles/);
     }
+    // The same command again overwrites the VCDs it wrote.
+    const again = await axgen([
+      'sim',
+      join(dir, 'os.json'),
+      '--simulator',
+      'icarus',
+      '--gemm',
+      '2x2x1',
+      '--seed',
+      '1',
+      '--wave',
+      join(dir, 'w.icarus.vcd'),
+    ]);
+    expect(again.exitCode, again.all).toBe(0);
+    expect((await readFile(join(dir, 'w.icarus.vcd'), 'utf8')).startsWith('$comment written by axgen ')).toBe(true);
   });
 
   it('--rtl simulates a generated folder as edited on disk, against the config in its manifest', async () => {
@@ -179,3 +197,27 @@ describe('axgen regress', () => {
     expect(r.all).toMatch(/--suite: expected "smoke", "default", "full", received "nightly"/);
   });
 });
+
+/**
+ * The keywords of a VCD's header sections up to and including `$enddefinitions`; throws if the
+ * header holds anything but the declaration sections of IEEE 1364 §18.2, each closed by `$end`.
+ */
+function vcdHeaderKeywords(vcd: string): string[] {
+  const SECTIONS = ['$comment', '$date', '$version', '$timescale', '$scope', '$var', '$upscope'];
+  const tokens = vcd.split(/\s+/).filter((t) => t !== '');
+  const keywords: string[] = [];
+  let i = 0;
+  while (i < tokens.length) {
+    const k = tokens[i]!;
+    if (k === '$enddefinitions') {
+      if (tokens[i + 1] !== '$end') throw new Error('$enddefinitions without $end');
+      return [...keywords, k];
+    }
+    if (!SECTIONS.includes(k)) throw new Error(`unexpected ${k} in the VCD header (token ${i})`);
+    keywords.push(k);
+    const end = tokens.indexOf('$end', i + 1);
+    if (end < 0) throw new Error(`${k} without $end`);
+    i = end + 1;
+  }
+  throw new Error('no $enddefinitions');
+}

@@ -2,7 +2,8 @@
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { ConfigError } from '../../generator/infra/errors.js';
-import { resolveConfig } from '../../generator/config/resolve.js';
+import { resolveConfig, type ResolvedConfig } from '../../generator/config/resolve.js';
+import { generate } from '../../generator/emit/generate.js';
 import { generatedDocs } from '../../generator/docs.js';
 import { written } from '../helpers/configs.js';
 
@@ -131,6 +132,27 @@ describe('normalization, rules and hash', () => {
     const b = resolveConfig({ ...shuffled, $schema: '../schemas/accelerator.schema.json' });
     expect(b.hash).toBe(a.hash);
     expect(resolveConfig(written({ rows: 2, cols: 3 })).hash).not.toBe(a.hash);
+  });
+  it('a pipeline with every stage 0 is the config without one: same resolved config, hash and emitted bytes', () => {
+    const without = written({ rows: 2, cols: 2 }) as Record<string, unknown>;
+    const forms = [
+      without,
+      { ...without, pipeline: {} },
+      { ...without, pipeline: { multiplier: 0, macc: 0, edge: 0 } },
+    ];
+    const [a, ...rest] = forms.map((f) => resolveConfig(f));
+    const files = (c: ResolvedConfig) => generate(c).out.map((f) => [f.name, f.text]);
+    expect(a!.pipeline).toBeUndefined();
+    expect(files(a!).some(([n]) => n === 'manifest.json')).toBe(true);
+    for (const c of rest) {
+      expect(c).toEqual(a);
+      expect(c.hash).toBe(a!.hash);
+      expect(files(c)).toEqual(files(a!));
+    }
+    // Any stage set is kept, and is another config.
+    const edge = resolveConfig({ ...without, pipeline: { edge: 1 } });
+    expect(edge.pipeline).toEqual({ multiplier: 0, macc: 0, edge: 1 });
+    expect(edge.hash).not.toBe(a!.hash);
   });
   it('an accumulator too narrow for the sum says how many bits are needed, unless saturating', () => {
     const narrow = withField('precision.accumulator', { bits: 16, overflow: 'wrap' });

@@ -2,9 +2,10 @@
  * `axgen fpga` end to end on a small AXI config (Yosys synth_ice40 → nextpnr-ice40 → icepack): a
  * bitstream and a timing report, in a fresh cache so the tools really run (~15 s). Also: a design
  * too big for the device names the overflowing resource and by how much (and the CLI says what to
- * try, exit 4); bad arguments write nothing; the timing harness is lint-clean.
+ * try, exit 4); bad arguments write nothing; --jobs sizes the job pool; the timing harness is lint-clean.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import yargs from 'yargs';
 import { runAxgen } from '../helpers/cli.js';
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -14,7 +15,8 @@ import { generate } from '../../generator/emit/generate.js';
 import { axiTopModule } from '../../generator/axi/emit.js';
 import { harnessVerilog, HARNESS_MODULE, parsePorts } from '../../generator/fpga/harness.js';
 import { nextpnrStage, parseNextpnrUtilisation, placeAndRoute, type PnrResult } from '../../generator/fpga/pnr.js';
-import { seedsOf } from '../../generator/commands/fpga.js';
+import { fpgaCommand, seedsOf } from '../../generator/commands/fpga.js';
+import { jobPool } from '../../generator/infra/pool.js';
 import { ICE40_DEVICES } from '../../generator/fpga/devices.js';
 import { lintFiles, lintProblems } from '../../sim/lint.js';
 
@@ -189,7 +191,36 @@ describe('axgen fpga', () => {
     const k = await axgen(['fpga', cfgFile, '--device', 'up5k', '--clock', '-3', '--out', out]);
     expect(k.exitCode).toBe(1);
     expect(k.all).toMatch(/--clock/);
+    const j = await axgen(['fpga', cfgFile, '--device', 'up5k', '--jobs', '0', '--out', out]);
+    expect(j.exitCode).toBe(1);
+    expect(j.all).toMatch(/--jobs: expected an integer from 1 to 256, received 0/);
     expect(existsSync(out)).toBe(false);
+  });
+
+  it('--jobs is accepted and sizes the job pool that runs nextpnr once per --seeds seed', async () => {
+    // In process, refused at its --out (a file) right after the arguments are applied: no tool runs.
+    const file = join(work, 'a-file');
+    writeFileSync(file, 'mine\n');
+    const before = jobPool.size;
+    const exit = process.exitCode;
+    const err = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    try {
+      await yargs(['fpga', cfgFile, '--device', 'up5k', '--seeds', '1,2,3', '--jobs', '1', '--out', file])
+        .command(fpgaCommand as never)
+        .strict()
+        .exitProcess(false)
+        .fail((msg, e) => {
+          throw e ?? new Error(msg);
+        })
+        .parseAsync();
+      expect(err.mock.calls.join('')).toMatch(/which is a file, not a folder/);
+      expect(jobPool.size).toBe(1);
+    } finally {
+      err.mockRestore();
+      jobPool.size = before;
+      process.exitCode = exit;
+    }
+    expect(readFileSync(file, 'utf8')).toBe('mine\n');
   });
 });
 

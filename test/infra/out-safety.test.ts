@@ -32,7 +32,7 @@ import {
   OUTPUT_MARKER,
   writeFolderAtomically,
 } from '../../generator/infra/write.js';
-import { REPORT_KINDS, writeFileAtomically } from '../../generator/infra/files.js';
+import { REPORT_KINDS, vcdHeader, writeFileAtomically } from '../../generator/infra/files.js';
 import { COMMANDS as COMMAND_ENTRIES } from '../../generator/commands/index.js';
 
 const commands = await Promise.all(COMMAND_ENTRIES.map((e) => e.load()));
@@ -174,7 +174,9 @@ describe('--out of every command that writes a folder', () => {
       const before = tree(cwd);
       const r = await inProcess(cmd(['--out', '']), cwd);
       expect(r.code, r.stderr).toBe(1);
-      expect(r.stderr).toContain('✖ --out: expected a path (omit --out for the default), received ""');
+      // sweep-merge has no default folder: its --out is required.
+      const hint = name === 'sweep-merge' ? '' : ' (omit --out for the default)';
+      expect(r.stderr).toContain(`✖ --out: expected a path${hint}, received ""`);
       expect(r.stderr).not.toMatch(/bug in axgen/);
       expect(tree(cwd)).toEqual(before);
     });
@@ -420,7 +422,10 @@ describe('the rules in process', () => {
       true,
     );
     expect(REPORT_KINDS.metrics(JSON.stringify({ config: 'x' }))).toBe(false);
-    expect(REPORT_KINDS.wave('$date\n  today\n$end\n')).toBe(true);
+    expect(REPORT_KINDS.wave(`${vcdHeader()}$date\n  today\n$end\n`)).toBe(true);
+    // A VCD a simulator or a user wrote has no axgen mark: it is not axgen's to overwrite.
+    expect(REPORT_KINDS.wave('$date\n  today\n$end\n')).toBe(false);
+    expect(REPORT_KINDS.wave('$comment my own trace $end\n$date today $end\n')).toBe(false);
     expect(REPORT_KINDS.wave('my notes')).toBe(false);
   });
 });
@@ -448,12 +453,34 @@ describe('report files (--json, --junit) are never overwritten unless axgen wrot
     });
   }
 
-  it("synth --json '' is a user error", async () => {
-    const cwd = fresh('synth');
-    const r = await inProcess(['synth', ILM, '--json', ''], cwd);
+  it('a report of another kind is refused as what it is, not as a file axgen did not write', async () => {
+    const cwd = fresh('other-kind');
+    const metrics = JSON.stringify({ generatorVersion: '0.1.0', config: 'x', configHash: 'ab' }) + '\n';
+    write(cwd, { 'm.json': metrics });
+    const before = tree(cwd);
+    const sim = await inProcess(['sim', ILM, '--simulator', 'icarus', '--json', 'm.json'], cwd);
+    expect(sim.code, sim.stderr).toBe(1);
+    expect(sim.stderr).toContain(
+      `"${join(cwd, 'm.json')}", which exists and is an axgen metrics report, not an axgen sim report`,
+    );
+    expect(sim.stderr).toContain('--force');
+    const junit = await inProcess(['regress', '--only', 'nothing', '--junit', 'm.json'], cwd);
+    expect(junit.code, junit.stderr).toBe(1);
+    expect(junit.stderr).toContain("which exists and is an axgen metrics report, not axgen regress's JUnit XML");
+    expect(tree(cwd)).toEqual(before);
+  });
+
+  it("sim --wave refuses a VCD axgen did not write (a simulator's or the user's own) before simulating", async () => {
+    const cwd = fresh('wave');
+    const mine = '$date\n  Sat Dec  5 2026\n$end\n$version\n  Icarus Verilog\n$end\n$timescale\n  1s\n$end\n';
+    write(cwd, { 'mine.vcd': mine });
+    const before = tree(cwd);
+    const r = await inProcess(['sim', ILM, '--simulator', 'icarus', '--wave', 'mine.vcd'], cwd);
     expect(r.code, r.stderr).toBe(1);
-    expect(r.stderr).toContain('✖ --json: expected a path (omit --json for the default), received ""');
-    expect(readdirSync(cwd).filter((n) => !n.startsWith('.cache-for-test'))).toEqual([]);
+    expect(r.stderr).toContain(`"${join(cwd, 'mine.vcd')}", which exists and is not a report axgen wrote`);
+    expect(r.stderr).toContain('--force');
+    expect(r.stdout).not.toContain('seed');
+    expect(tree(cwd)).toEqual(before);
   });
 
   it('metrics --json rewrites its own report and, with --force, moves a user file aside', async () => {
@@ -473,6 +500,100 @@ describe('report files (--json, --junit) are never overwritten unless axgen wrot
         .sort(),
     ).toEqual(['m.json', 'user.json', 'user.json.old-1']);
   });
+});
+
+/**
+ * Every output path argument of every command (`--out`, `--json`, `--junit`, `--wave`), as called
+ * with `path` there; the other arguments are just enough to reach the command's up-front checks.
+ */
+const OUTPUT_PATHS: Record<string, (path: string) => string[]> = {
+  'generate --out': (p) => ['generate', ILM, '--out', p],
+  'unit --out': (p) => ['unit', ILM, '--out', p],
+  'sweep --out': (p) => ['sweep', SWEEP, '--no-progress', '--out', p],
+  'sweep-merge --out': (p) => ['sweep-merge', 'no-such-shard', '--out', p],
+  'fpga --out': (p) => ['fpga', ILM, '--device', 'up5k', '--out', p],
+  // The trial's case: the --out folder is fine, the --json file is not; neither may be written.
+  'fpga --json': (p) => ['fpga', ILM, '--device', 'up5k', '--out', 'f', '--json', p],
+  'sim --json': (p) => ['sim', ILM, '--simulator', 'icarus', '--json', p],
+  'sim --wave': (p) => ['sim', ILM, '--simulator', 'icarus', '--wave', p],
+  'regress --junit': (p) => ['regress', '--only', 'nothing', '--junit', p],
+  'regress --json': (p) => ['regress', '--only', 'nothing', '--json', p],
+  'synth --json': (p) => ['synth', ILM, '--json', p],
+  'metrics --json': (p) => ['metrics', ILM, '--json', p],
+  'infer --json': (p) => ['infer', ILM, '--model', 'no-such.onnx', '--input', 'no-such.npy', '--json', p],
+  'quantize --out': (p) => ['quantize', 'no-such.onnx', '--dataset', 'fashion-mnist', '--out', p],
+  'accuracy --json': (p) => ['accuracy', ILM, '--model', 'no-such.onnx', '--dataset', 'fashion-mnist', '--json', p],
+  'export-lut --out': (p) => ['export-lut', ILM, '--out', p],
+};
+
+/** `<command> --<option>` for every string option named out, json, junit or wave that a command's builder declares. */
+async function declaredOutputPaths(): Promise<string[]> {
+  const found: string[] = [];
+  for (const entry of COMMAND_ENTRIES) {
+    const mod = await entry.load();
+    const name = String(mod.command).split(' ')[0]!;
+    const y: unknown = new Proxy(
+      {},
+      {
+        get:
+          (_t, method) =>
+          (opt: unknown, spec?: { type?: string }): unknown => {
+            if (
+              method === 'option' &&
+              ['out', 'json', 'junit', 'wave'].includes(String(opt)) &&
+              spec?.type === 'string'
+            )
+              found.push(`${name} --${String(opt)}`);
+            return y;
+          },
+      },
+    );
+    (mod.builder as (y: unknown) => unknown)(y);
+  }
+  return found.sort();
+}
+
+describe('every output path is checked before any work', () => {
+  it('the table below names every output path option of every command', async () => {
+    expect(await declaredOutputPaths()).toEqual(Object.keys(OUTPUT_PATHS).sort());
+  });
+
+  for (const [name, cmd] of Object.entries(OUTPUT_PATHS)) {
+    it(`${name} '' (an unset shell variable) is a user error that says what omitting it does`, async () => {
+      const cwd = fresh('blank');
+      const r = await inProcess(cmd(''), cwd);
+      expect(r.code, r.stderr).toBe(1);
+      const arg = name.split(' ')[1]!;
+      // Only --out has a default path (sweep-merge's is required); a report or a VCD is written only when asked for.
+      const hint =
+        name === 'sweep-merge --out'
+          ? ''
+          : arg === '--out'
+            ? ' (omit --out for the default)'
+            : ` (omit ${arg} to write none)`;
+      expect(r.stderr).toContain(`✖ ${arg}: expected a path${hint}, received ""`);
+      expect(readdirSync(cwd).filter((n) => !n.startsWith('.cache-for-test'))).toEqual([]);
+    });
+
+    const file = name.endsWith('--out') && !/^(quantize|export-lut)/.test(name) ? 'out' : 'r.json';
+    it(`${name} under /proc (cannot be created) or inside a file: exit 1 naming it, nothing written`, async () => {
+      const cwd = fresh('unwritable');
+      write(cwd, { 'notes.txt': 'mine\n' });
+      const before = tree(cwd);
+      const proc = await inProcess(cmd(`/proc/axgen-no-such/${file}`), cwd);
+      expect(proc.code, proc.stderr + proc.stdout).toBe(1);
+      expect(proc.stderr).toContain(`✖ ${name.split(' ')[1]}:`);
+      expect(proc.stderr).toContain(
+        `"/proc/axgen-no-such/${file}", which cannot be written: creating a file in "/proc" fails: no such file or folder (ENOENT)`,
+      );
+      expect(proc.stdout).not.toMatch(/seed|✔/);
+      expect(tree(cwd)).toEqual(before);
+      const inFile = await inProcess(cmd(`notes.txt/${file}`), cwd);
+      expect(inFile.code, inFile.stderr).toBe(1);
+      expect(inFile.stderr).toContain(`lies inside "${join(cwd, 'notes.txt')}", which is a file`);
+      expect(tree(cwd)).toEqual(before);
+    });
+  }
 });
 
 describe('makeFolders', () => {

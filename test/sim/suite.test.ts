@@ -1,5 +1,8 @@
 /** The regression suites cover what they claim, and every entry is a valid config (no simulation). */
 import { describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { runAxgen } from '../helpers/cli.js';
+import { cutAtWord } from '../../generator/infra/text.js';
 import { resolveConfig } from '../../generator/config/resolve.js';
 import { cutsOf, samplesOf, units } from '../../generator/units/index.js';
 import { derive } from '../../generator/config/derive.js';
@@ -116,5 +119,45 @@ describe('full suite coverage of the output stage', () => {
           ).toBe(true);
     expect(configs.some((c) => c.outputStage?.bits === 2)).toBe(true);
     expect(configs.some((c) => c.outputStage?.bits === 16)).toBe(true);
+  });
+});
+
+describe("the README's suite sizes", () => {
+  it('are the sizes `axgen regress --suite default|full --list` shows today', () => {
+    const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8').replace(/\s+/g, ' ');
+    const count = (re: RegExp) => Number(re.exec(readme)?.[1]?.replace(/,/g, ''));
+    expect(count(/([\d,]+) configs × 2 simulators today \(`axgen regress --suite default --list`/)).toBe(
+      suite('default').length,
+    );
+    expect(count(/([\d,]+) configs today \(`axgen regress --suite full --list`/)).toBe(suite('full').length);
+  });
+});
+
+describe('long entry descriptions', () => {
+  it('cutAtWord keeps text that fits and cuts longer text at a word, with an ellipsis', () => {
+    expect(cutAtWord('a b c', 5)).toBe('a b c');
+    expect(cutAtWord('alpha beta, gamma', 12)).toBe('alpha beta…');
+    expect(cutAtWord('abcdefghij', 5)).toBe('abcd…');
+  });
+
+  it('fit the schema cut at a word; regress --list shows them whole (the pipeline setting of an external unit at the end)', async () => {
+    const entries = [...suite('default'), ...suite('full')];
+    const long = entries.filter((e) => e.about !== undefined);
+    expect(long.some((e) => /, pipeline \d\+\d( edge)?$/.test(e.about!))).toBe(true);
+    for (const e of entries) {
+      const d = String(e.written.description);
+      expect(d.length).toBeLessThanOrEqual(200);
+      if (e.about === undefined) continue;
+      expect(e.about.length).toBeGreaterThan(200);
+      expect(d.endsWith('…')).toBe(true);
+      expect(e.about.startsWith(d.slice(0, -1))).toBe(true);
+      expect(e.about[d.length - 1]).toMatch(/[\s,;:]/);
+    }
+    const r = await runAxgen(['regress', '--suite', 'default', '--list']);
+    expect(r.exitCode, r.all).toBe(0);
+    const shown = r.stdout.trimEnd().split('\n');
+    expect(shown).toEqual(
+      suite('default').map((e) => `${String(e.written.name).padEnd(40)} ${e.about ?? String(e.written.description)}`),
+    );
   });
 });

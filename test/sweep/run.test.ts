@@ -14,6 +14,7 @@ import { pointAccuracy, pointFigures } from '../../generator/sweep/point.js';
 import { runSweep } from '../../generator/sweep/run.js';
 import { mergeResults, type SweepResults } from '../../generator/sweep/results.js';
 import { renderOutputs } from '../../generator/sweep/output.js';
+import { reportMarkdown } from '../../generator/sweep/report.js';
 import { resolveConfig } from '../../generator/config/resolve.js';
 
 const base = {
@@ -139,6 +140,10 @@ describe('sweep runs', () => {
     for (const i of [2, 1, 3])
       shards.push({ source: `shard ${i}`, results: (await runSweep(s, { shard: { index: i, count: 3 } })).results });
     expect(shards.map((x) => x.results.points.length).sort()).toEqual([1, 1, 2]);
+    // A shard of one point says so in the singular.
+    const one = shards.find((x) => x.results.points.length === 1)!.results;
+    expect(reportMarkdown(one)).toMatch(/; this is shard \d\/3: 1 point; /);
+    expect(reportMarkdown(one)).not.toMatch(/\b1 points\b/);
     const merged = mergeResults(shards);
     const a = await renderOutputs(whole.results);
     const b = await renderOutputs(merged);

@@ -168,7 +168,7 @@ describe('a sweep with some invalid points', () => {
     });
     expect(r.exitCode, r.all).toBe(5);
     expect(r.all).toMatch(/✖ sweep somebad: 2 points \(1 ok, 1 invalid, 0 failed/);
-    expect(r.all).toMatch(/1 of 2 points have no figures \(1 invalid config, 0 failed runs\)/);
+    expect(r.all).toMatch(/1 of 2 points has no figures \(1 invalid config, 0 failed runs\)/);
     expect(existsSync(join(out, 'results.csv'))).toBe(true);
   });
 });
