@@ -31,9 +31,11 @@ export const EXACT_CUTS = ['partial-products'] as const;
  * leaves the register's top bits as copies of the product's sign bit, xilinx_dsp packs the low bits
  * into the DSP48E1's MREG and leaves the copies reading the multiplier's output, which no longer
  * exists (x, then 0): off by multiples of 2^13 for int8. sim/faults.ts keeps that form as the
- * `wide-cut-exact-mul` fault. Each register's width is at least its operands' (so the Verilog
- * multiply, evaluated at the register's width, is exact), and a*w_hi fits P - h bits because
- * 2^h * (a*w_hi) is itself a product of the range (w_lo = 0).
+ * `wide-cut-exact-mul` fault. A register is widened to its widest operand where the range is
+ * narrower (tiny formats: lint), still no wider than the multiply (the sum of the operand widths);
+ * the Verilog multiply, evaluated at the register's width, is exact modulo 2^width, which holds
+ * the range. a*w_hi fits P - h bits because 2^h * (a*w_hi) is itself a product of the range
+ * (w_lo = 0), and P = A + W holds every register for A, W >= 2.
  */
 function splitCut(ctx: UnitContext, P: number, registered: boolean): { cut: string; sum: string } {
   const W = ctx.weight.bits;
@@ -49,9 +51,17 @@ function splitCut(ctx: UnitContext, P: number, registered: boolean): { cut: stri
     const c = [ar.min * min, ar.min * max, ar.max * min, ar.max * max];
     return bitsFor(Math.min(...c), Math.max(...c));
   };
+  // Operand widths as written ($signed({1'b0, x}) is one bit wider than x): a register as narrow
+  // as the range but narrower than an operand would truncate the multiply in Verilator's eyes.
+  const opBits = (bits: number, signed: boolean) => bits + (anySigned && !signed ? 1 : 0);
+  const aBits = opBits(ctx.activation.bits, ctx.activation.signed);
+  const atLeast = (r: { bits: number; signed: boolean }, wBits: number) => ({
+    ...r,
+    bits: Math.max(r.bits, aBits, wBits),
+  });
   const hiR = operandRange({ bits: W - h, signed: ctx.weight.signed });
-  const lo = rangeOf(0, 2 ** h - 1);
-  const hi = rangeOf(hiR.min, hiR.max);
+  const lo = atLeast(rangeOf(0, 2 ** h - 1), opBits(h, false));
+  const hi = atLeast(rangeOf(hiR.min, hiR.max), opBits(W - h, ctx.weight.signed));
   if (lo.bits > P || hi.bits > P - h)
     throw new Error(`internal error: exact partial products of ${lo.bits} and ${hi.bits}+${h} bits exceed ${P}`);
   const hiExt = extendExpr('pp_hi', hi.bits, P - h, hi.signed);
