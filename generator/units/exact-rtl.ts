@@ -24,9 +24,9 @@ export const EXACT_CUTS = ['partial-products'] as const;
 /**
  * The `partial-products` cut: the weight split into w_lo (its low h = floor(W/2) bits, unsigned)
  * and w_hi (the rest, with the weight's signedness), so a*w = a*w_lo + 2^h * (a*w_hi). Each
- * partial product crosses the cut in a register exactly as wide as its own range needs (bitsFor:
- * two's complement when it can be negative), and is sign- or zero-extended to the product width P
- * only after the cut, in the sum. A register wider than its multiply (the earlier form: both at P
+ * partial product crosses the cut in a register as wide as its own range needs (bitsFor: two's
+ * complement when it can be negative; h >= 1 as W >= 2), and is sign- or zero-extended to the
+ * product width P only after the cut, in the sum. A register wider than its multiply (the earlier form: both at P
  * bits, sign-extended in the register) is mis-mapped by Yosys 0.23's xilinx_dsp: when wreduce
  * leaves the register's top bits as copies of the product's sign bit, xilinx_dsp packs the low bits
  * into the DSP48E1's MREG and leaves the copies reading the multiplier's output, which no longer
@@ -74,7 +74,7 @@ function splitCut(ctx: UnitContext, P: number, registered: boolean): { cut: stri
       ],
       registered,
     ),
-    sum: `${extendExpr('pp_lo', lo.bits, P, lo.signed)} + ${h === 0 ? hiExt : `{${hiExt}, ${h}'d0}`}`,
+    sum: `${extendExpr('pp_lo', lo.bits, P, lo.signed)} + {${hiExt}, ${h}'d0}`,
   };
 }
 
