@@ -1,6 +1,6 @@
 /**
  * Gate-level matrix (part of `npm run regress:full`, not of `npm test`): larger arrays of every unit
- * kind, both dataflows, signed, unsigned and mixed operands, synthesized for every flow of
+ * kind, both dataflows, signed, unsigned and mixed operands, with and without PE pipelining, synthesized for every flow of
  * sim/gate.ts (ice40 and xilinx with and without DSPs, generic gates) and co-simulated in Icarus
  * with Yosys' cell models against the golden model. Prints one line per job and writes
  * `<out>/gate.json`; exits 4 when any netlist disagrees.
@@ -35,9 +35,17 @@ const mk = (
   activation: object,
   weight: object,
   multiplier: object,
+  pipeline?: object,
 ): ResolvedConfig =>
   resolveConfig(
-    { name, array: { rows, cols, maxK: 64, accDepth: 16 }, dataflow, precision: { activation, weight }, multiplier },
+    {
+      name,
+      array: { rows, cols, maxK: 64, accDepth: 16 },
+      dataflow,
+      precision: { activation, weight },
+      multiplier,
+      ...(pipeline ? { pipeline } : {}),
+    },
     `gate matrix ${name}`,
   );
 
@@ -49,6 +57,22 @@ const all = [
   mk('gm_mitchell', 4, 4, 'weight-stationary', s8, s8, { kind: 'mitchell', fractionBits: 3 }),
   mk('gm_ilm', 4, 4, 'output-stationary', u8, u8, { kind: 'ilm', corrections: 1 }),
   mk('gm_asm', 4, 4, 'weight-stationary', s8, s8, { kind: 'asm', alphabet: [1, 3, 5, 7] }),
+  // Pipelined PEs: the exact unit's split product (its cut registers are what Yosys 0.23's
+  // xilinx_dsp mis-packed when wider than their multiply), mixed signedness, and approximate units.
+  mk('gm_exact_p', 4, 4, 'weight-stationary', s8, s8, { kind: 'exact' }, { multiplier: 1, macc: 1, edge: 1 }),
+  mk('gm_exact_p_us', 4, 4, 'output-stationary', u8, s8, { kind: 'exact' }, { multiplier: 1 }),
+  mk('gm_exact_p_su', 3, 3, 'weight-stationary', s8, u8, { kind: 'exact' }, { multiplier: 1 }),
+  mk(
+    'gm_mitchell_p',
+    4,
+    4,
+    'weight-stationary',
+    s8,
+    s8,
+    { kind: 'mitchell', fractionBits: 3 },
+    { multiplier: 1, macc: 1 },
+  ),
+  mk('gm_truncated_p', 4, 4, 'output-stationary', s8, s8, { kind: 'truncated', t: 6 }, { multiplier: 1, macc: 1 }),
 ];
 const configs = only ? all.filter((c) => c.name === only) : all;
 if (configs.length === 0)

@@ -174,6 +174,37 @@ export const faults: Fault[] = [
     },
   },
   {
+    name: 'wide-cut-exact-mul',
+    describe:
+      'the pipelined exact multiplier holds both partial products in registers of the full product width (the form axgen ' +
+      'emitted before the pipelined xilinx fix): right in RTL simulation, but Yosys 0.23 packs the low bits of such a ' +
+      "register into the DSP48E1's MREG and leaves the copies of its sign bit undriven (synth_xilinx), so only the " +
+      'gate-level check sees it',
+    gateOnly: true,
+    appliesTo: (c) =>
+      c.multiplier.kind === 'exact' &&
+      (c.pipeline?.multiplier ?? 0) > 0 &&
+      (c.precision.activation.signed || c.precision.weight.signed),
+    inject: (files, c) => {
+      const f = files.find((x) => x.module === `${c.name}_mul`);
+      const m = f && /output wire \[(\d+):0\] +p_o\b/.exec(f.text);
+      if (!m) throw new FaultNotApplicable(`wide-cut-exact-mul: no port p_o in ${c.name}_mul`);
+      const P = Number(m[1]) + 1;
+      const h = Math.floor(c.precision.weight.bits / 2);
+      const name = 'wide-cut-exact-mul';
+      let out = edit(
+        files,
+        c,
+        'mul',
+        /reg +\[\d+:0\] pp_(lo|hi);/g,
+        (_x, s: string) => `reg  [${P - 1}:0] pp_${s};`,
+        name,
+      );
+      out = edit(out, c, 'mul', /pp_(lo|hi) <= \d+'d0;/g, (_x, s: string) => `pp_${s} <= ${P}'d0;`, name);
+      return edit(out, c, 'mul', /assign p_o = .+;/, `assign p_o = pp_lo + (pp_hi << ${h});`, name);
+    },
+  },
+  {
     name: 'stage-rounding-truncates',
     describe:
       'output stage: the rounding constant 2^(shift-1) is never added, so s*m/2^shift is truncated (rounded toward ' +

@@ -146,6 +146,41 @@ describe('the whole AXI IP at gate level (what axgen fpga puts in the bitstream)
   });
 });
 
+describe('the pipelined exact array (pipeline.multiplier=1) with DSP48E1', () => {
+  // The split product's cut registers, packed by xilinx_dsp into the DSP48E1's MREG: Yosys 0.23
+  // dropped the sign-bit copies of a register wider than its multiply (off by multiples of 2^13).
+  // The other flows of this config run in scripts/gate-matrix.ts (regress:full).
+  const p8 = resolveConfig({ ...s8Written, name: 'fpga_p8', pipeline: { multiplier: 1 } }, 'pipelined exact');
+  const flow = { target: 'xilinx', dsp: true } as const;
+  const wide = faultNamed('wide-cut-exact-mul');
+
+  it('the netlist matches the golden model', async () => {
+    const r = await gateCosim(p8, { ...opts, flow });
+    expect(r.passed, formatGateReport(r)).toBe(true);
+    expect(r.runs[0]!.resultBeats).toBeGreaterThan(30);
+    expect(r.gate.cells.DSP48E1, JSON.stringify(r.gate.cells)).toBe(8);
+  });
+
+  it('the wide-register form (the wide-cut-exact-mul fault) is right in RTL and refused at gate level', async () => {
+    const bad = wide.inject(emitRtl(p8), p8);
+    expect(bad.find((f) => f.module === 'fpga_p8_mul')!.text).toMatch(
+      /reg +\[15:0\] pp_lo;[^]*assign p_o = pp_lo \+ \(pp_hi << 4\);/,
+    );
+    const [gate, rtl] = await Promise.all([
+      gateCosim(p8, { ...opts, flow, rtl: bad }),
+      cosim(p8, { simulator: 'icarus', cases: casesFor(p8, derive(p8), { seed: 3 }), seed: 3, stall: 26, rtl: bad }),
+    ]);
+    expect(rtl.passed).toBe(true);
+    expect(gate.passed).toBe(false);
+    expect(gate.gate.cells.DSP48E1).toBe(8);
+    const m = gate.runs[0]!.mismatches[0]!;
+    expect(m.row).not.toBeNull();
+    expect(m.cycle).toBeGreaterThan(0);
+    // Off by a multiple of 2^13: the copies of pp_lo's sign bit (product bits 13..15) read 0.
+    expect((BigInt(m.actual) - BigInt(m.expected)) % 8192n).toBe(0n);
+  });
+});
+
 describe('standalone multipliers of every unit kind at gate level (ice40 -dsp, one batched build)', () => {
   // Gate-level Icarus runs about 1,000 times slower than RTL: int8 for the issue's signed exact
   // case, 6-bit operands (4,096 pairs each, still exhaustive) for the rest.
