@@ -1,6 +1,7 @@
 /** View models of the binary XNOR-popcount unit's modules (templates/units/binary_wgt.v.hbs, binary_mul.v.hbs). */
 import { bitsFor, identityPre } from './common.js';
 import { binaryCountBits, binaryLanes } from './binary.js';
+import { columnSumLines } from './logicmul.js';
 import type { UnitContext, UnitRtl } from './types.js';
 import { extendExpr, lit, msb } from './verilog.js';
 
@@ -56,7 +57,7 @@ export function binaryRtl(ctx: UnitContext, prefix: string, header: (t: string) 
           wLanes: `w_enc_i[${L - 1}:0]`,
           wMask: `w_enc_i[${2 * L - 1}:${L}]`,
           wCount: NB === 1 ? `w_enc_i[${2 * L}]` : `w_enc_i[${WE - 1}:${2 * L}]`,
-          popcount: lanes.map((i) => extendExpr(`x[${i}]`, 1, NB, false)).join(' + '),
+          pcLines: columnSumLines([lanes.map((i) => `x[${i}]`)], 'pc', NB),
           twice: `{pc, 1'b0}`,
           count: extendExpr('nv', NB, P, false),
         },

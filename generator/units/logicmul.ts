@@ -14,15 +14,12 @@
  * else keeps `+` and its carry chain.
  */
 
-/** Verilog lines declaring `out` ([outBits-1:0]) = a ([aBits-1:0]) × b ([bBits-1:0]) mod 2^outBits, unsigned. */
-export function logicMulLines(
-  a: string,
-  aBits: number,
-  b: string,
-  bBits: number,
-  out: string,
-  outBits: number,
-): string {
+/**
+ * Verilog lines declaring `out` ([outBits-1:0]) = the sum of the bits in `cols` (column k: 1-bit
+ * signals of weight 2^k) mod 2^outBits, as AND/XOR/OR logic: a Wallace reduction of full and half
+ * adders to two rows, then a ripple of the two. Names of the internal wires start with `out`_.
+ */
+export function columnSumLines(columns: readonly (readonly string[])[], out: string, outBits: number): string {
   const lines: string[] = [];
   let n = 0;
   const wire = (prefix: string, expr: string): string => {
@@ -31,9 +28,7 @@ export function logicMulLines(
     return name;
   };
   // Column k holds the bits of weight 2^k still to be added; columns at or above outBits are dropped.
-  let cols: string[][] = Array.from({ length: outBits }, () => []);
-  for (let i = 0; i < bBits; i++)
-    for (let j = 0; j < aBits; j++) if (i + j < outBits) cols[i + j]!.push(wire('pp', `${a}[${j}] & ${b}[${i}]`));
+  let cols: string[][] = Array.from({ length: outBits }, (_, k) => [...(columns[k] ?? [])]);
   const add = (bits: string[], k: number, next: string[][]): void => {
     const [x, y, z] = bits;
     const xy = z === undefined ? `${x} ^ ${y}` : `${x} ^ ${y} ^ ${z}`;
@@ -73,4 +68,25 @@ export function logicMulLines(
   });
   lines.push(`  wire [${outBits - 1}:0] ${out} = {${bits.reverse().join(', ')}};`);
   return lines.join('\n');
+}
+
+/** Verilog lines declaring `out` ([outBits-1:0]) = a ([aBits-1:0]) × b ([bBits-1:0]) mod 2^outBits, unsigned. */
+export function logicMulLines(
+  a: string,
+  aBits: number,
+  b: string,
+  bBits: number,
+  out: string,
+  outBits: number,
+): string {
+  const cols: string[][] = Array.from({ length: outBits }, () => []);
+  const pp: string[] = [];
+  for (let i = 0; i < bBits; i++)
+    for (let j = 0; j < aBits; j++)
+      if (i + j < outBits) {
+        const name = `${out}_pp${pp.length}`;
+        pp.push(`  wire ${name} = ${a}[${j}] & ${b}[${i}];`);
+        cols[i + j]!.push(name);
+      }
+  return [...pp, columnSumLines(cols, `${out}`, outBits)].join('\n');
 }

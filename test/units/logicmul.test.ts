@@ -1,11 +1,12 @@
 /**
- * The multiplier written as logic (generator/units/logicmul.ts, DRUM's k×k product): Yosys' SAT
- * solver proves it equal to `a * b` for every input, for square, mixed and single-bit widths and
- * for a product cut below its full width, in one Yosys run (test/helpers/sat.ts). DRUM's whole core
+ * The multiplier written as logic (generator/units/logicmul.ts, DRUM's k×k product) and the
+ * popcount (binary's XNOR-popcount): Yosys' SAT solver proves them equal to `a * b` and to a sum of
+ * `+` for every input, for square, mixed and single-bit widths, a product cut below its full width
+ * and popcounts of 1 to 16 bits, in one Yosys run (test/helpers/sat.ts). DRUM's whole core
  * is also proved against the definition (drum.test.ts) and simulated exhaustively (exhaustive.test.ts).
  */
 import { describe, expect, it } from 'vitest';
-import { logicMulLines } from '../../generator/units/logicmul.js';
+import { columnSumLines, logicMulLines } from '../../generator/units/logicmul.js';
 import { expectEquivalent } from '../helpers/sat.js';
 
 /** [a bits, b bits, product bits] */
@@ -35,11 +36,40 @@ function pair([A, B, P]: readonly [number, number, number]): string {
   ].join('\n');
 }
 
+/** Popcount widths [bits, count bits]. */
+const POPCOUNTS: readonly [number, number][] = [
+  [1, 1],
+  [2, 2],
+  [3, 2],
+  [7, 3],
+  [8, 4],
+  [16, 5],
+];
+
+function popPair([L, NB]: readonly [number, number]): string {
+  const ports = `(input wire [${L - 1}:0] x, output wire [${NB - 1}:0] pc_o)`;
+  const sum = Array.from({ length: L }, (_, i) => `{${NB > 1 ? `${NB - 1}'d0, ` : ''}x[${i}]}`).join(' + ');
+  return [
+    `module plus_${L} ${ports};`,
+    `  assign pc_o = ${sum};`,
+    'endmodule',
+    `module logic_${L} ${ports};`,
+    columnSumLines([Array.from({ length: L }, (_, i) => `x[${i}]`)], 'pc', NB),
+    '  assign pc_o = pc;',
+    'endmodule',
+    '',
+  ].join('\n');
+}
+
 describe('multiplier as logic', () => {
   it('uses neither * nor + (Yosys would map them to carry chains)', () => {
     const text = logicMulLines('ka', 4, 'kw', 4, 'mp', 8);
     expect(text).not.toMatch(/[*+]/);
     expect(text).toContain('wire [7:0] mp = {');
+  });
+
+  it(`popcount equals a sum of + for ${POPCOUNTS.map(([L]) => L).join(', ')} bits (Yosys SAT)`, async () => {
+    await expectEquivalent(POPCOUNTS.map((p) => ({ source: popPair(p), gold: `plus_${p[0]}`, gate: `logic_${p[0]}` })));
   });
 
   it(`equals a * b for ${SHAPES.map((s) => s.join('×').replace(/×(\d+)$/, ' → $1')).join(', ')} (Yosys SAT)`, async () => {
