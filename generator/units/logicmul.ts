@@ -1,7 +1,8 @@
 /**
- * A small unsigned multiplier written as plain AND/XOR/OR logic (a Wallace tree of full and half
- * adders, then a ripple of the last two rows), for cores whose product feeds more logic in the same
- * cycle (DRUM's k×k product, then its shifter).
+ * Sums of bits written as plain AND/XOR/OR logic (a Wallace tree of full and half adders, then a
+ * ripple of the last two rows): a small unsigned multiplier (logicMulLines: DRUM's k×k product,
+ * then its shifter) and any column sum (columnSumLines: binary's popcount, after its XNOR), for
+ * cores whose sum feeds or follows more logic in the same cycle.
  *
  * Why not `a * b`: Yosys maps `*` to an array of adders on SB_CARRY chains (iCE40) or CARRY4
  * (Xilinx), and ABC, which maps the LUT logic around them, sees a carry chain's outputs as inputs
@@ -9,9 +10,10 @@
  * were early. Written as logic, the product, the shifter and the sign form one cone that ABC maps
  * for depth. Measured on the 4×4 int8 DRUM(k = 4) array, stream top, hx8k (2026-12-06, best of
  * seeds 1–3, README "fmax per unit kind"): 64.3 MHz with `*`, 71.9 MHz with this form, 50 more
- * LUT4 in the array; the PE LUT6 count on Xilinx grows (README area table). It does not pay for
- * adders: Mitchell's fraction adder as logic fell from 69.7 to 56.2 MHz (seed 1), so everything
- * else keeps `+` and its carry chain.
+ * LUT4 in the array; the PE LUT6 count on Xilinx grows (README area table). Binary's popcount the
+ * same way: 82.5 → 87.2 MHz without stages, 99.3 → 110.9 with them (seeds 1–5). It does not pay
+ * for two-operand adders: Mitchell's fraction adder as logic fell from 69.6 to 56.2 MHz (seed 1),
+ * so everything else keeps `+` and its carry chain.
  */
 
 /**
