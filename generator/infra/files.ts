@@ -102,6 +102,7 @@ export async function checkReportFile(file: string, opts: ReportOptions): Promis
     force: opts.force,
     sameKind: REPORT_KINDS[opts.kind],
     foreignWhy: (old) => otherKind(opts.kind, old) ?? (opts.kind === 'lut' ? LUT_WHY : undefined),
+    what: opts.kind === 'wave' ? KIND_NAMES.wave : undefined,
   });
 }
 

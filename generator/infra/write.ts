@@ -262,9 +262,12 @@ export async function checkOutFile(
     sameKind?: (old: string) => boolean;
     /** Why a file not recognised (given its text) is refused, when "is not a report axgen wrote" would be wrong. */
     foreignWhy?: (old: string) => string | undefined;
+    /** What axgen writes there, for messages (default "a report axgen wrote"; a VCD is not a report). */
+    what?: string;
   },
 ): Promise<'absent' | 'ours' | 'foreign'> {
   const arg = opts.arg ?? '--json';
+  const what = opts.what ?? 'a report axgen wrote';
   const target = resolve(file);
   let st: Stats;
   try {
@@ -278,8 +281,7 @@ export async function checkOutFile(
   else if (!st.isFile()) why = 'is not a regular file';
   else if (st.size > 0) {
     const old = st.size <= 8 << 20 ? await readFile(target, 'utf8') : await head(target, 64 << 10);
-    if (!(opts.sameKind ?? (() => false))(old))
-      why = opts.foreignWhy?.(old) ?? 'exists and is not a report axgen wrote';
+    if (!(opts.sameKind ?? (() => false))(old)) why = opts.foreignWhy?.(old) ?? `exists and is not ${what}`;
   }
   if (why === undefined) {
     await checkCreatable(target, arg);
@@ -295,7 +297,7 @@ export async function checkOutFile(
           ? 'a file path, not a folder'
           : special
             ? 'a path to a regular file: name a new file (axgen does not write through links, devices or pipes)'
-            : `a new file, or a report axgen wrote there; name another file, or add --force to move the existing one aside to ${target}.old-<n>`,
+            : `a new file, or ${what} there; name another file, or add --force to move the existing one aside to ${target}.old-<n>`,
         received: `${show(target)}, which ${why}`,
       },
     ]);

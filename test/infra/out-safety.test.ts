@@ -447,7 +447,8 @@ describe('report files (--json, --junit) are never overwritten unless axgen wrot
       const before = tree(cwd);
       const r = await inProcess(args, cwd);
       expect(r.code, r.stderr).toBe(1);
-      expect(r.stderr).toContain(`"${join(cwd, 'user.json')}", which exists and is not a report axgen wrote`);
+      const what = name === 'sim --wave' ? 'a VCD axgen wrote' : 'a report axgen wrote';
+      expect(r.stderr).toContain(`"${join(cwd, 'user.json')}", which exists and is not ${what}`);
       expect(r.stderr).toContain('--force');
       expect(tree(cwd)).toEqual(before);
     });
@@ -477,7 +478,8 @@ describe('report files (--json, --junit) are never overwritten unless axgen wrot
     const before = tree(cwd);
     const r = await inProcess(['sim', ILM, '--simulator', 'icarus', '--wave', 'mine.vcd'], cwd);
     expect(r.code, r.stderr).toBe(1);
-    expect(r.stderr).toContain(`"${join(cwd, 'mine.vcd')}", which exists and is not a report axgen wrote`);
+    expect(r.stderr).toContain(`"${join(cwd, 'mine.vcd')}", which exists and is not a VCD axgen wrote`);
+    expect(r.stderr).toContain('a new file, or a VCD axgen wrote there');
     expect(r.stderr).toContain('--force');
     expect(r.stdout).not.toContain('seed');
     expect(tree(cwd)).toEqual(before);
