@@ -33,6 +33,7 @@
  */
 import { derive, unitLabel } from '../generator/config/derive.js';
 import { ConfigError } from '../generator/infra/errors.js';
+import { count } from '../generator/infra/text.js';
 import type { ResolvedConfig } from '../generator/config/resolve.js';
 import { emitRtl, topModule, type EmittedFile } from '../generator/emit/rtl.js';
 import { toRows } from '../generator/model/fast-gemm.js';
@@ -206,7 +207,7 @@ export async function simulateNetwork(
   };
   // The golden model alone: the reference outputs, and every GEMM the network runs.
   const golden = o.progress?.start(
-    `golden model: ${net.layers.length} GEMM layers × ${inputFiles.length} input${inputFiles.length === 1 ? '' : 's'}`,
+    `golden model: ${net.layers.length} GEMM layers × ${count(inputFiles.length, 'input')}`,
   );
   const meta: NetworkCase[] = [];
   const layerSizes = new Map<string, NetworkReport['layers'][number]>();
@@ -534,9 +535,7 @@ export function formatNetworkReport(r: NetworkReport, maxShown = 10): string {
   const lines: string[] = [];
   const cfg = `${r.config.name} (${r.config.rows}x${r.config.cols} ${r.config.dataflow}, ${r.config.unit}, sha256:${r.config.hash.slice(0, 12)})`;
   const verdict = r.goldenOnly ? '•' : r.passed ? '✔' : '✖';
-  lines.push(
-    `${verdict} ${r.model} on ${cfg}: ${r.layers.length} GEMM layers, ${r.inputs.length} input${r.inputs.length === 1 ? '' : 's'}`,
-  );
+  lines.push(`${verdict} ${r.model} on ${cfg}: ${r.layers.length} GEMM layers, ${count(r.inputs.length, 'input')}`);
   for (const l of r.layers)
     lines.push(`  layer ${l.name} (${l.op}): GEMM ${l.m}x${l.k}x${l.n}, ${l.macs} MACs per input`);
   if (r.goldenOnly)

@@ -93,7 +93,7 @@ function sweepProgress(plan: SweepPlan, tty: boolean): SweepProgress {
       onStart(n: number) {
         total = n;
         process.stderr.write(
-          `sweep ${s.name}: ${n} point${n === 1 ? '' : 's'}${shard ? ` (shard ${shard.index}/${shard.count})` : ''}, target ${s.target}, ${jobPool.size} job${jobPool.size === 1 ? '' : 's'}\n`,
+          `sweep ${s.name}: ${count(n, 'point')}${shard ? ` (shard ${shard.index}/${shard.count})` : ''}, target ${s.target}, ${count(jobPool.size, 'job')}\n`,
         );
         if (tty) {
           bar = new cliProgress.SingleBar(
@@ -156,7 +156,7 @@ function summarize(plan: SweepPlan, results: SweepResults, stats: RunStats): num
   );
   if (bad > 0) {
     process.stdout.write(
-      `  ${bad} of ${count(results.points.length, 'point')} ${bad === 1 ? 'has' : 'have'} no figures (${stats.invalid} invalid config${stats.invalid === 1 ? '' : 's'}, ${stats.failed} failed run${stats.failed === 1 ? '' : 's'}); ` +
+      `  ${bad} of ${count(results.points.length, 'point')} ${bad === 1 ? 'has' : 'have'} no figures (${count(stats.invalid, 'invalid config')}, ${count(stats.failed, 'failed run')}); ` +
         `their errors are in the "status" and "error" columns of ${out}/results.csv\n`,
     );
   }
@@ -251,7 +251,7 @@ export const sweepMergeCommand: CommandModule<object, MergeArgs> = {
       const merged = mergeResults(parts);
       await writeOutputs(out, merged, { force: argv.force });
       process.stdout.write(
-        `✔ merged ${parts.length} shard${parts.length === 1 ? '' : 's'} of sweep ${merged.sweep.name}: ${count(merged.points.length, 'point')} → ${out}/\n`,
+        `✔ merged ${count(parts.length, 'shard')} of sweep ${merged.sweep.name}: ${count(merged.points.length, 'point')} → ${out}/\n`,
       );
     });
   },

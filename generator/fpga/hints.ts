@@ -10,6 +10,7 @@
  */
 import type { PnrResult } from './pnr.js';
 import { ICE40_DEVICES, iceDevice } from './devices.js';
+import { count } from '../infra/text.js';
 
 /** Logic cells of a device by name (0 for an unknown one). */
 const logicCells = (name: string) => iceDevice(name)?.logicCells ?? 0;
@@ -94,7 +95,7 @@ export function fitHints(r: PnrResult, x: HintContext): string[] {
           ? `--no-dsp maps them to LUTs, but the design already needs at least ${floor} of the ${cells} logic cells without them, so it is unlikely to fit`
           : '--no-dsp maps them to LUTs instead (place and route did not run, so whether that fits is not known yet)') +
         (arr
-          ? `; a smaller array: with DSPs at most ${fitPes} PE${fitPes === 1 ? '' : 's'} (e.g. ${arr} instead of ${x.rows}×${x.cols})`
+          ? `; a smaller array: with DSPs at most ${count(fitPes, 'PE')} (e.g. ${arr} instead of ${x.rows}×${x.cols})`
           : ''),
     );
   }

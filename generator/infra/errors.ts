@@ -1,4 +1,5 @@
 /** User errors (bad input: exit 1, nothing written) versus internal errors (a generator bug). */
+import { count } from './text.js';
 
 export interface ConfigProblem {
   /** JSON path in dotted form, e.g. `array.rows` or `multiplier.kind`; `(root)` for the whole config. */
@@ -19,9 +20,7 @@ export class ConfigError extends Error {
     readonly source: string,
     readonly problems: ConfigProblem[],
   ) {
-    super(
-      `${source}: ${problems.length} problem${problems.length === 1 ? '' : 's'}\n${problems.map(formatProblem).join('\n')}`,
-    );
+    super(`${source}: ${count(problems.length, 'problem')}\n${problems.map(formatProblem).join('\n')}`);
     this.name = 'ConfigError';
   }
 }

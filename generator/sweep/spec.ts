@@ -16,6 +16,7 @@ import { acceleratorSchema } from '../config/schema.js';
 import { ajvProblems, otherFileKind } from '../config/validate.js';
 import type { Target } from '../estimate/targets.js';
 import { sweepSchema, type DefaultedSweep, type SweepFilter } from './schema.js';
+import { count } from '../infra/text.js';
 
 let checker: ValidateFunction | undefined;
 let defaulter: ValidateFunction | undefined;
@@ -430,7 +431,7 @@ export function checkGrid(points: readonly GridPoint[], source: string): void {
     {
       path: 'base + axes',
       expected: 'at least one point that is a valid config',
-      received: `all ${points.length} points are invalid, with ${all.length} distinct problem${all.length === 1 ? '' : 's'}${more > 0 ? ` (the first ${MAX_DISTINCT} follow)` : ''}`,
+      received: `all ${points.length} points are invalid, with ${count(all.length, 'distinct problem')}${more > 0 ? ` (the first ${MAX_DISTINCT} follow)` : ''}`,
     },
     ...shown,
   ]);

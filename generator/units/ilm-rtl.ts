@@ -7,6 +7,7 @@ import { logUnitModules, signedOutCut } from './logrtl.js';
 import { cutLines } from './pipeline.js';
 import type { OperandSpec, ProductRange, UnitContext, UnitRtl, View } from './types.js';
 import { dec, formatDesc, msb, resizeExpr, ubits } from './verilog.js';
+import { count } from '../infra/text.js';
 
 interface Layout {
   magBits: number;
@@ -126,7 +127,7 @@ export function ilmRtl(
     pf.bits,
   );
   const core: View = {
-    unitDesc: `ILM with ${p.corrections} correction${p.corrections === 1 ? '' : 's'}`,
+    unitDesc: `ILM with ${count(p.corrections, 'correction')}`,
     pDesc: formatDesc(pf.bits, pf.signed),
     aeMsb: msb(La.bits),
     weMsb: msb(Lw.bits),
