@@ -17,9 +17,11 @@
  */
 
 /**
- * Verilog lines declaring `out` ([outBits-1:0]) = the sum of the bits in `cols` (column k: 1-bit
+ * Verilog lines declaring `out` ([outBits-1:0]) = the sum of the bits in `columns` (column k: 1-bit
  * signals of weight 2^k) mod 2^outBits, as AND/XOR/OR logic: a Wallace reduction of full and half
- * adders to two rows, then a ripple of the two. Names of the internal wires start with `out`_.
+ * adders to two rows, then a ripple of the two. Columns at or above outBits are dropped. The
+ * internal wires are named `<out>_s<n>` and `<out>_c<n>` (sum and carry), so `out` must not be
+ * the prefix of another name in the module that is followed by those letters and a number.
  */
 export function columnSumLines(columns: readonly (readonly string[])[], out: string, outBits: number): string {
   const lines: string[] = [];
@@ -90,5 +92,5 @@ export function logicMulLines(
         pp.push(`  wire ${name} = ${a}[${j}] & ${b}[${i}];`);
         cols[i + j]!.push(name);
       }
-  return [...pp, columnSumLines(cols, `${out}`, outBits)].join('\n');
+  return [...pp, columnSumLines(cols, out, outBits)].join('\n');
 }

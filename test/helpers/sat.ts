@@ -20,6 +20,20 @@ export interface EquivPair {
 }
 
 /**
+ * One pair from two module bodies with the same port list: `module <gold.name> <ports>; <gold.body>
+ * endmodule`, then the same for `gate` (ports: the parenthesised list, e.g. "(input wire [3:0] a,
+ * output wire [7:0] p_o)").
+ */
+export function modulePair(
+  ports: string,
+  gold: { name: string; body: string },
+  gate: { name: string; body: string },
+): EquivPair {
+  const mod = (m: { name: string; body: string }) => [`module ${m.name} ${ports};`, m.body, 'endmodule'];
+  return { source: [...mod(gold), ...mod(gate), ''].join('\n'), gold: gold.name, gate: gate.name };
+}
+
+/**
  * Proves every pair equal and asserts it: Yosys exits 0 and prints one SAT success per pair (a
  * failed proof exits non-zero with a counterexample, shown in the assertion message).
  */

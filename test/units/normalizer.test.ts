@@ -8,27 +8,23 @@
 import { describe, expect, it } from 'vitest';
 import { leadingOneExpr, normalizerLines } from '../../generator/units/logcore.js';
 import { ubits } from '../../generator/units/verilog.js';
-import { expectEquivalent } from '../helpers/sat.js';
+import { expectEquivalent, modulePair, type EquivPair } from '../helpers/sat.js';
 
 const WIDTHS = [1, 2, 3, 5, 6, 8, 12, 16];
 
 /** The two forms of width N as modules old_N and new_N with the same ports. */
-function pair(N: number): string {
+function pair(N: number): EquivPair {
   const KB = ubits(N - 1);
   const ports = `(input wire [${N - 1}:0] x, output wire [${KB - 1}:0] k_o, output wire [${N - 1}:0] norm_o)`;
-  return [
-    `module old_${N} ${ports};`,
-    `  wire [${KB - 1}:0] k = ${leadingOneExpr('x', N, KB)};`,
-    `  assign k_o = k;`,
-    `  assign norm_o = x << (${KB}'d${N - 1} - k);`,
-    'endmodule',
-    `module new_${N} ${ports};`,
-    normalizerLines('x', N, KB),
-    '  assign k_o = k;',
-    '  assign norm_o = norm;',
-    'endmodule',
-    '',
-  ].join('\n');
+  const outs = (k: string, norm: string) => `  assign k_o = ${k};\n  assign norm_o = ${norm};`;
+  return modulePair(
+    ports,
+    {
+      name: `old_${N}`,
+      body: `  wire [${KB - 1}:0] k = ${leadingOneExpr('x', N, KB)};\n${outs('k', `x << (${KB}'d${N - 1} - k)`)}`,
+    },
+    { name: `new_${N}`, body: `${normalizerLines('x', N, KB)}\n${outs('k', 'norm')}` },
+  );
 }
 
 describe('leading-one normalizer', () => {
@@ -40,6 +36,6 @@ describe('leading-one normalizer', () => {
   });
 
   it(`is equal to the priority encoder and shift for N = ${WIDTHS.join(', ')} (Yosys SAT)`, async () => {
-    await expectEquivalent(WIDTHS.map((N) => ({ source: pair(N), gold: `old_${N}`, gate: `new_${N}` })));
+    await expectEquivalent(WIDTHS.map(pair));
   });
 });
