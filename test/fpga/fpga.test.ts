@@ -202,10 +202,12 @@ describe('axgen fpga', () => {
     const file = join(work, 'a-file');
     writeFileSync(file, 'mine\n');
     const before = jobPool.size;
+    // A size the pool does not have already, so the assertion can fail.
+    const jobs = before === 1 ? 2 : 1;
     const exit = process.exitCode;
     const err = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
     try {
-      await yargs(['fpga', cfgFile, '--device', 'up5k', '--seeds', '1,2,3', '--jobs', '1', '--out', file])
+      await yargs(['fpga', cfgFile, '--device', 'up5k', '--seeds', '1,2,3', '--jobs', String(jobs), '--out', file])
         .command(fpgaCommand as never)
         .strict()
         .exitProcess(false)
@@ -214,7 +216,7 @@ describe('axgen fpga', () => {
         })
         .parseAsync();
       expect(err.mock.calls.join('')).toMatch(/which is a file, not a folder/);
-      expect(jobPool.size).toBe(1);
+      expect(jobPool.size).toBe(jobs);
     } finally {
       err.mockRestore();
       jobPool.size = before;
