@@ -5,7 +5,7 @@ import { progress } from '../infra/progress.js';
 import { junitXml, regress, summaryTable } from '../../sim/regress.js';
 import { SUITES, suite, type SuiteName } from '../../sim/suite.js';
 import { checkReportFile, toJson, writeFileAtomically } from '../infra/files.js';
-import { outputArg } from '../infra/write.js';
+import { checkDistinctOutputs, outputArg } from '../infra/write.js';
 import { SIMULATOR_TOOL } from '../../sim/simulators.js';
 import { requireTools } from '../infra/tools.js';
 import { forceOption, runCommand, EXIT_CHECK_FAILED, jobsOption } from './common.js';
@@ -64,6 +64,10 @@ export const regressCommand: CommandModule<object, Args> = {
       checkJobs(argv.jobs, 'axgen regress');
       const junit = outputArg(argv.junit, '--junit', 'none');
       const json = outputArg(argv.json, '--json', 'none');
+      checkDistinctOutputs([
+        { arg: '--junit', file: junit },
+        { arg: '--json', file: json },
+      ]);
       if (junit !== undefined) await checkReportFile(junit, { arg: '--junit', force: argv.force, kind: 'junit' });
       if (json !== undefined) await checkReportFile(json, { arg: '--json', force: argv.force, kind: 'regress' });
       let entries = suite(argv.suite as SuiteName);

@@ -3,7 +3,7 @@ import type { ResolvedConfig } from '../config/resolve.js';
 import type { EmittedFile } from '../emit/rtl.js';
 import { parseGemm, type GemmShape } from '../../sim/cases.js';
 import { checkReportFile, writeFileAtomically, toJson } from '../infra/files.js';
-import { moveAside, outputArg } from '../infra/write.js';
+import { checkDistinctOutputs, moveAside, outputArg } from '../infra/write.js';
 import { activity, progressWanted } from '../infra/progress.js';
 import { loadRtlFolder } from '../../sim/rtl-dir.js';
 import { formatReport, simulate, SimRunFailed, waveFile, type SimReport } from '../../sim/run.js';
@@ -99,9 +99,11 @@ export const simCommand: CommandModule<object, Args> = {
       // moved aside once the arguments are known good (the simulator copies the VCD in place).
       const json = outputArg(argv.json, '--json', 'none');
       const wave = outputArg(argv.wave, '--wave', 'none');
+      const waves = wave === undefined ? [] : simulators.map((sim) => waveFile(wave, sim, simulators.length > 1));
+      checkDistinctOutputs([{ arg: '--json', file: json }, ...waves.map((file) => ({ arg: '--wave', file }))]);
       if (json !== undefined) await checkReportFile(json, { arg: '--json', force: argv.force, kind: 'sim' });
       const wavesAside: string[] = [];
-      for (const w of wave === undefined ? [] : simulators.map((sim) => waveFile(wave, sim, simulators.length > 1))) {
+      for (const w of waves) {
         if ((await checkReportFile(w, { arg: '--wave', force: argv.force, kind: 'wave' })) === 'foreign')
           wavesAside.push(w);
       }

@@ -69,6 +69,31 @@ const OMITTED_HINT: Record<WhenOmitted, (arg: string) => string> = {
 };
 
 /**
+ * Refuses two output arguments of one command that name the same file (after resolving): the
+ * second write would replace the first one's output, and the up-front checks of each path alone
+ * cannot see that (`sim --wave x.vcd --json x.vcd`). `outputs` lists each argument with the file it
+ * will write (undefined: not given).
+ * @throws ConfigError naming both arguments
+ */
+export function checkDistinctOutputs(outputs: readonly { arg: string; file: string | undefined }[]): void {
+  const seen = new Map<string, string>();
+  for (const { arg, file } of outputs) {
+    if (file === undefined) continue;
+    const target = resolve(file);
+    const other = seen.get(target);
+    if (other !== undefined)
+      throw new ConfigError(arg, [
+        {
+          path: arg,
+          expected: `a file other than the one ${other} writes (each output needs its own path)`,
+          received: show(target),
+        },
+      ]);
+    seen.set(target, arg);
+  }
+}
+
+/**
  * Checks a path argument given on the command line: undefined stays undefined (the command's
  * default applies, or nothing is written); an empty or blank string (`--out ''`, an unset shell
  * variable) is a user error, whose message says what leaving the argument out does (`omitted`).

@@ -471,6 +471,22 @@ describe('report files (--json, --junit) are never overwritten unless axgen wrot
     expect(tree(cwd)).toEqual(before);
   });
 
+  it('two outputs of one command on the same file are refused before any work (sim --wave/--json, regress --junit/--json)', async () => {
+    const cwd = fresh('same');
+    const before = tree(cwd);
+    for (const [args, arg] of [
+      [['sim', ILM, '--simulator', 'icarus', '--wave', 'x.vcd', '--json', 'x.vcd'], '--wave'],
+      [['sim', ILM, '--wave', 'q', '--json', 'q.icarus.vcd'], '--wave'],
+      [['regress', '--only', 'nothing', '--junit', 'r.xml', '--json', 'r.xml'], '--json'],
+    ] as const) {
+      const r = await inProcess([...args], cwd);
+      expect(r.code, r.stderr).toBe(1);
+      expect(r.stderr).toContain(`${arg}: expected a file other than the one`);
+      expect(r.stdout).not.toContain('seed');
+    }
+    expect(tree(cwd)).toEqual(before);
+  });
+
   it("sim --wave refuses a VCD axgen did not write (a simulator's or the user's own) before simulating", async () => {
     const cwd = fresh('wave');
     const mine = '$date\n  Sat Dec  5 2026\n$end\n$version\n  Icarus Verilog\n$end\n$timescale\n  1s\n$end\n';
