@@ -68,7 +68,7 @@ export const simCommand: CommandModule<object, Args> = {
       .option('wave', {
         type: 'string',
         describe:
-          "write a VCD here (with both simulators: FILE.icarus.vcd and FILE.verilator.vcd); an existing file only if axgen wrote it (its first line is axgen's $comment), unless --force",
+          "write a VCD here (with both simulators the simulator's name goes before the extension: w.vcd gives w.icarus.vcd and w.verilator.vcd); an existing file only if axgen wrote it (its first line is axgen's $comment), unless --force",
       })
       .option('json', {
         type: 'string',
