@@ -85,6 +85,13 @@ export interface UnitRtl {
    * PE adds p_o (the split form with pc = 0). Only units whose sign restore negates declare it.
    */
   split?: SplitProduct;
+  /**
+   * Carry chains of the weight-stationary PE's accumulator adder (units/carry-save.ts); absent: 1.
+   * A unit whose product bits all settle at once (Mitchell's and ALM-SOA's antilog shifter)
+   * declares 3: its product then waits for a third of the sum's carry chain. Ignored with a
+   * saturating accumulator and in output-stationary, which keep one chain.
+   */
+  sumChains?: number;
 }
 
 export interface ProductRange {
