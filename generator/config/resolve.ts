@@ -39,8 +39,10 @@ function dropNeutral(c: Record<string, unknown>): void {
   for (const field of ABSENT_WHEN_DEFAULT) {
     const v = c[field] as Record<string, unknown> | undefined;
     if (v === undefined) continue;
-    const props: Record<string, { default?: unknown }> = acceleratorSchema.properties[field].properties;
-    if (Object.entries(props).every(([k, p]) => p.default !== undefined && v[k] === p.default)) delete c[field];
+    const props = acceleratorSchema.properties[field].properties as Record<string, { default?: unknown }>;
+    // A field without a default (pipeline.sumChains) is neutral only when absent.
+    if (Object.entries(props).every(([k, p]) => (p.default !== undefined ? v[k] === p.default : v[k] === undefined)))
+      delete c[field];
   }
 }
 
@@ -154,10 +156,14 @@ const rules: { name: string; check(c: ResolvedConfig, p: ProductFormat): ConfigP
     name: 'pipeline-cuts',
     check(c) {
       const cuts = cutsOf(unitFor(c.multiplier.kind), c.multiplier, unitContext(c));
-      return pipelineRules(c.pipeline, c.multiplier.kind, cuts).map((i) => ({
+      const flow = {
+        ws: c.dataflow === 'weight-stationary',
+        saturate: c.precision.accumulator.overflow === 'saturate',
+      };
+      return pipelineRules(c.pipeline, c.multiplier.kind, cuts, flow).map((i) => ({
         path: i.path,
         expected: i.message,
-        received: show(c.pipeline?.multiplier),
+        received: show(i.path === 'pipeline.sumChains' ? c.pipeline?.sumChains : c.pipeline?.multiplier),
       }));
     },
   },

@@ -294,12 +294,14 @@ function carryTerms(c: string, accBits: number, chains: number): string {
 }
 
 /**
- * Carry chains of the PE's accumulator adder: the unit's UnitRtl.sumChains in weight-stationary
- * with a wrapping accumulator, else 1 (units/carry-save.ts says why).
+ * Carry chains of the PE's accumulator adder: `pipeline.sumChains`, else the unit's
+ * UnitRtl.sumChains, in weight-stationary with a wrapping accumulator (config validation refuses
+ * a sumChains above 1 elsewhere), else 1 (units/carry-save.ts says why); at most one chain per
+ * accumulator bit.
  */
 export function sumChainsOf(c: ResolvedConfig, d: Derived, unit: UnitRtl): number {
   if (c.dataflow !== 'weight-stationary' || d.saturate) return 1;
-  return Math.min(unit.sumChains ?? 1, d.accBits);
+  return Math.min(c.pipeline?.sumChains ?? unit.sumChains ?? 1, d.accBits);
 }
 
 /** sumChainsOf for a config alone (derives it and asks its unit). */

@@ -130,6 +130,56 @@ describe('the carry-save adder keeps the partial sum (Yosys SAT, every input)', 
   });
 });
 
+describe('pipeline.sumChains overrides the unit', () => {
+  const mk = (kind: string, pipeline: object, extra: object = {}) =>
+    resolveConfig(
+      { ...written({ name: 'cs_knob', rows: 2, cols: 2, multiplier: { kind }, ...extra }), pipeline },
+      'test',
+    );
+
+  it('1 turns it off, 2 turns it on for the exact unit, and the label says so', () => {
+    const off = mk('mitchell', { sumChains: 1 });
+    expect(sumChainsFor(off)).toBe(1);
+    expect(text(off, 'pe')).not.toMatch(/psc/);
+    const ex = mk('exact', { sumChains: 2 });
+    expect(sumChainsFor(ex)).toBe(2);
+    expect(text(ex, 'array')).toMatch(/\+ \{\d+'d0, psc_bot\[0\], \d+'d0\};/);
+    expect(text(ex, 'pe')).toMatch(/unit: exact, pipeline\(multiplier=0, macc=0, sumChains=2\)/);
+  });
+
+  it('is refused above 1 in output-stationary and with a saturating accumulator, naming the field', () => {
+    expect(() => mk('mitchell', { sumChains: 3 }, { dataflow: 'output-stationary' })).toThrow(
+      /pipeline\.sumChains: expected 1 in output-stationary .*received 3/,
+    );
+    expect(() => mk('mitchell', { sumChains: 2 }, { overflow: 'saturate' })).toThrow(
+      /pipeline\.sumChains: expected 1 with a saturating accumulator .*received 2/,
+    );
+    expect(() => mk('mitchell', { sumChains: 5 })).toThrow(/pipeline\.sumChains/);
+    // 1 is allowed everywhere (it is the one-chain adder).
+    expect(sumChainsFor(mk('mitchell', { sumChains: 1 }, { dataflow: 'output-stationary' }))).toBe(1);
+  });
+
+  it('the exact unit in two chains keeps the partial sum (Yosys SAT) and co-simulates, icarus', async () => {
+    const c = mk('exact', { sumChains: 2 });
+    await expectEquivalent([adderPair(c)]);
+    const r = await cosim(c, {
+      simulator: 'icarus',
+      A: [
+        [127, -128, 127],
+        [-128, -128, 1],
+      ],
+      W: [
+        [127, -128],
+        [127, -128],
+        [-128, 127],
+      ],
+      seed: 9,
+      stall: 10,
+    });
+    expectCosimPassed(r);
+  });
+});
+
 describe('co-simulation of carry-save arrays', () => {
   it('Mitchell with zero-skip (a skipped MAC passes the carries on) and both pipeline registers, icarus', async () => {
     const w = written({ name: 'cs_mit_zs', rows: 3, cols: 2, maxK: 16, accDepth: 8, multiplier: { kind: 'mitchell' } });
