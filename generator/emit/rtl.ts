@@ -5,7 +5,7 @@
 import { GENERATOR_VERSION } from '../version.js';
 import { derive, unitLabel, type Derived } from '../config/derive.js';
 import type { ResolvedConfig } from '../config/resolve.js';
-import type { ModuleSpec, SplitProduct, UnitRtl, View } from '../units/types.js';
+import type { ModuleSpec, SplitProduct, View } from '../units/types.js';
 import { carrySaveAdderLines, carryVectorExpr, chainBoundaries, describeChains } from '../units/carry-save.js';
 import { ARRAY_FEATURES } from '../config/features.js';
 import { commandLimits } from '../model/schedule.js';
@@ -293,25 +293,9 @@ function carryTerms(c: string, accBits: number, chains: number): string {
   return b.length === 1 ? `${c} * 2^${b[0]}` : b.map((x, i) => `${c}[${i}] * 2^${x}`).join(' + ');
 }
 
-/**
- * Carry chains of the PE's accumulator adder: `pipeline.sumChains`, else the unit's
- * UnitRtl.sumChains, in weight-stationary with a wrapping accumulator (config validation refuses
- * a sumChains above 1 elsewhere), else 1 (units/carry-save.ts says why); at most one chain per
- * accumulator bit.
- */
-export function sumChainsOf(c: ResolvedConfig, d: Derived, unit: UnitRtl): number {
-  if (c.dataflow !== 'weight-stationary' || d.saturate) return 1;
-  return Math.min(c.pipeline?.sumChains ?? unit.sumChains ?? 1, d.accBits);
-}
-
-/** sumChainsOf for a config alone (derives it and asks its unit). */
+/** Carry chains of the config's PE accumulator adder (config/derive.ts `Derived.sumChains`). */
 export function sumChainsFor(c: ResolvedConfig): number {
-  const d = derive(c);
-  return sumChainsOf(
-    c,
-    d,
-    d.unit.rtl(c.multiplier, d.ctx, c.name, () => '', d.mulStages),
-  );
+  return derive(c).sumChains;
 }
 
 /** Every module of the configured accelerator, in a stable order. */
@@ -320,7 +304,7 @@ export function moduleSpecs(c: ResolvedConfig): ModuleSpec[] {
   const header = (t: string) => headerFor(c, d, t);
   const unit = d.unit.rtl(c.multiplier, d.ctx, c.name, header, d.mulStages);
   const ws = c.dataflow === 'weight-stationary';
-  const chains = sumChainsOf(c, d, unit);
+  const chains = d.sumChains;
   const rtlContext = {
     prefix: c.name,
     ctx: d.ctx,

@@ -94,8 +94,6 @@ export function almSoaRtl(
       wgtEncBits: Lw.bits,
       coreTemplate: 'units/alm_soa_core.v.hbs',
       split: out.split,
-      // Carry-save partial sum (units/carry-save.ts): its product leaves the antilog shifter with every bit at once.
-      sumChains: 3,
       core,
       unitDesc: 'ALM-SOA multiplier',
       coreStages: cutStages >= 1 ? 1 : 0,

@@ -1,6 +1,6 @@
 /**
- * The weight-stationary partial sum in carry-save form: a unit may ask (UnitRtl.sumChains) for the
- * PE's accumulator adder as n carry chains instead of one. The partial sum that travels down a
+ * The weight-stationary partial sum in carry-save form: a unit may ask (UnitDef.sumChains), and a
+ * config may set (`pipeline.sumChains`), the PE's accumulator adder as n carry chains instead of one. The partial sum that travels down a
  * column is then an A-bit vector plus n − 1 carry bits, each of weight 2^b at a chain boundary b:
  *
  *   value = ps + Σ_i psc[i] · 2^b_i   (modulo 2^A)
@@ -23,6 +23,28 @@
  * need resolving in every PE).
  */
 import { lit, msb } from './verilog.js';
+
+/**
+ * The chains a config's PEs get without `pipeline.sumChains`: the unit's (UnitDef.sumChains, else
+ * 1) in weight-stationary with a wrapping accumulator, else 1.
+ */
+export function defaultSumChains(unitChains: number | undefined, ws: boolean, saturate: boolean): number {
+  return ws && !saturate ? (unitChains ?? 1) : 1;
+}
+
+/**
+ * The chains a config's PEs have (config/derive.ts `Derived.sumChains`): `pipeline.sumChains`, else
+ * the default above; 1 outside weight-stationary with a wrapping accumulator (config validation
+ * refuses more there); at most one chain per accumulator bit.
+ */
+export function sumChainsIn(
+  configured: number | undefined,
+  unitChains: number | undefined,
+  x: { ws: boolean; saturate: boolean; accBits: number },
+): number {
+  if (!x.ws || x.saturate) return 1;
+  return Math.min(configured ?? defaultSumChains(unitChains, x.ws, x.saturate), x.accBits);
+}
 
 /**
  * The chain boundaries b_1 < … < b_(n−1) for n chains over an A-bit sum: b_i = ⌈A·i/n⌉, so the
@@ -80,8 +102,8 @@ export function carryVectorExpr(c: string, accBits: number, chains: number): str
   return `{${parts.join(', ')}}`;
 }
 
-/** `bits 0-10 and 11-21` style description of the chains, for comments. */
+/** `bits 0-10 and 11-21` style description of the chains (a one-bit chain as `bit 3`), for comments. */
 export function describeChains(accBits: number, chains: number): string {
-  const r = chainRanges(accBits, chains).map(([lo, hi]) => `${lo}-${hi}`);
-  return r.length === 1 ? `bits ${r[0]}` : `bits ${r.slice(0, -1).join(', ')} and ${r[r.length - 1]}`;
+  const r = chainRanges(accBits, chains).map(([lo, hi]) => (lo === hi ? `bit ${lo}` : `bits ${lo}-${hi}`));
+  return r.length === 1 ? r[0]! : `${r.slice(0, -1).join(', ')} and ${r[r.length - 1]}`;
 }

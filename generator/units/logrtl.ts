@@ -25,8 +25,6 @@ export interface LogUnitParts {
   encodeCut?: boolean;
   /** The core's split product ports (signSplit), or null / omitted when its sign restore does not negate. */
   split?: SplitProduct | null;
-  /** UnitRtl.sumChains: carry chains of the PE's accumulator adder (omitted: 1). */
-  sumChains?: number;
 }
 
 export function logUnitModules(
@@ -53,10 +51,7 @@ export function logUnitModules(
       splitPorts: splitPorts(parts.split),
     },
   });
-  const split = {
-    ...(parts.split ? { split: parts.split } : {}),
-    ...(parts.sumChains ? { sumChains: parts.sumChains } : {}),
-  };
+  const split = parts.split ? { split: parts.split } : {};
   if (share) {
     return {
       actEncBits: parts.actEncBits,

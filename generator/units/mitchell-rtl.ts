@@ -176,8 +176,6 @@ export function mitchellRtl(
       wgtEncBits: Lw.bits,
       coreTemplate: 'units/mitchell_core.v.hbs',
       split: out.split,
-      // Carry-save partial sum (units/carry-save.ts): its product leaves the antilog shifter with every bit at once.
-      sumChains: 3,
       core,
       unitDesc: 'Mitchell multiplier',
       coreStages: stages >= 1 ? 1 : 0,

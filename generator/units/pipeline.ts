@@ -106,10 +106,9 @@ export const edgeStagesOf = (p: ResolvedPipeline | undefined): number => 1 + (p?
  * reports; null without any stage.
  */
 export function describePipeline(p: ResolvedPipeline | undefined, cuts: readonly string[]): string | null {
-  if (!p || (peStagesOf(p) + p.edge === 0 && p.sumChains === undefined)) return null;
+  if (!p || peStagesOf(p) + p.edge === 0) return null;
   const m = p.multiplier > 0 ? `multiplier=${p.multiplier}: ${cuts.slice(0, p.multiplier).join(' ')}` : 'multiplier=0';
-  const chains = p.sumChains !== undefined ? `, sumChains=${p.sumChains}` : '';
-  return `pipeline(${m}, macc=${p.macc}${p.edge ? ', edge=1' : ''}${chains})`;
+  return `pipeline(${m}, macc=${p.macc}${p.edge ? ', edge=1' : ''})`;
 }
 
 /**

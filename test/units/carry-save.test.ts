@@ -10,7 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { derive } from '../../generator/config/derive.js';
 import type { ResolvedConfig } from '../../generator/config/resolve.js';
 import { emitRtl, sumChainsFor } from '../../generator/emit/rtl.js';
-import { carryVectorExpr, chainBoundaries, chainRanges } from '../../generator/units/carry-save.js';
+import { carryVectorExpr, chainBoundaries, chainRanges, describeChains } from '../../generator/units/carry-save.js';
 import { extendExpr } from '../../generator/units/verilog.js';
 import { cosim } from '../../sim/cosim.js';
 import { config, written } from '../helpers/configs.js';
@@ -39,6 +39,8 @@ describe('chain boundaries', () => {
     expect(carryVectorExpr('c', 22, 3)).toBe("{6'd0, c[1], 6'd0, c[0], 8'd0}");
     expect(carryVectorExpr('c', 22, 2)).toBe("{10'd0, c[0], 11'd0}");
     expect(carryVectorExpr('c', 3, 3)).toBe("{c[1], c[0], 1'd0}");
+    expect(describeChains(22, 3)).toBe('bits 0-7, bits 8-14 and bits 15-21');
+    expect(describeChains(3, 3)).toBe('bit 0, bit 1 and bit 2');
   });
 });
 
@@ -144,7 +146,24 @@ describe('pipeline.sumChains overrides the unit', () => {
     const ex = mk('exact', { sumChains: 2 });
     expect(sumChainsFor(ex)).toBe(2);
     expect(text(ex, 'array')).toMatch(/\+ \{\d+'d0, psc_bot\[0\], \d+'d0\};/);
-    expect(text(ex, 'pe')).toMatch(/unit: exact, pipeline\(multiplier=0, macc=0, sumChains=2\)/);
+    // The label (file headers, reports) shows the carry-save sum, the unit's own choice included.
+    expect(text(ex, 'pe')).toMatch(/\/\/ unit: exact, carry-save sum \(2 chains\)\n/);
+    expect(text(mk('mitchell', {}), 'pe')).toMatch(
+      /\/\/ unit: mitchell\(fractionBits=7\), carry-save sum \(3 chains\)\n/,
+    );
+    expect(text(off, 'pe')).toMatch(/\/\/ unit: mitchell\(fractionBits=7\)\n/);
+  });
+
+  it("the unit's own choice written out hashes as the field absent; another value does not", () => {
+    const hash = (kind: string, pipeline: object, extra: object = {}) => mk(kind, pipeline, extra).hash;
+    expect(hash('mitchell', { sumChains: 3 })).toBe(hash('mitchell', {}));
+    expect(hash('exact', { sumChains: 1 })).toBe(hash('exact', {}));
+    expect(hash('mitchell', { sumChains: 1 }, { dataflow: 'output-stationary' })).toBe(
+      hash('mitchell', {}, { dataflow: 'output-stationary' }),
+    );
+    expect(hash('mitchell', { sumChains: 2 })).not.toBe(hash('mitchell', {}));
+    expect(hash('exact', { sumChains: 2, macc: 1 })).not.toBe(hash('exact', { macc: 1 }));
+    expect(mk('mitchell', { sumChains: 3 }).pipeline).toBeUndefined();
   });
 
   it('is refused above 1 in output-stationary and with a saturating accumulator, naming the field', () => {
