@@ -4,7 +4,7 @@
  * throws, so a template change cannot silently turn a fault test into a no-op.
  */
 import type { ResolvedConfig } from '../generator/config/resolve.js';
-import type { EmittedFile } from '../generator/emit/rtl.js';
+import { sumChainsFor, type EmittedFile } from '../generator/emit/rtl.js';
 import { extendExpr } from '../generator/units/verilog.js';
 
 export interface Fault {
@@ -46,8 +46,30 @@ export const faults: Fault[] = [
     name: 'acc-off-by-one',
     describe: 'the accumulator adder adds one to every sum',
     appliesTo: (c) => c.precision.accumulator.overflow === 'wrap',
+    // One chain (`assign sum_o = acc_i + ...`) or, in carry-save form, its lowest chain (chain0).
     inject: (files, c) =>
-      edit(files, c, 'acc_add', /assign sum_o = acc_i \+ (.+);/, "assign sum_o = acc_i + $1 + 1'b1;", 'acc-off-by-one'),
+      edit(
+        files,
+        c,
+        'acc_add',
+        /(assign sum_o = acc_i \+ .+|wire \[\d+:0\] chain0 = .+);/,
+        "$1 + 1'b1;",
+        'acc-off-by-one',
+      ),
+  },
+  {
+    name: 'carry-save-dropped',
+    describe: 'the array forgets the carries of a carry-save partial sum below the bottom row',
+    appliesTo: (c) => sumChainsFor(c) > 1,
+    inject: (files, c) =>
+      edit(
+        files,
+        c,
+        'array',
+        /(assign ps_bot_o\[c\*ACC_BITS \+: ACC_BITS\] = ps_link\[ROWS\*COLS \+ c\]) \+ \{.+\};/,
+        '$1;',
+        'carry-save-dropped',
+      ),
   },
   {
     name: 'swapped-operand',

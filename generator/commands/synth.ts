@@ -5,9 +5,9 @@ import { synthesize, formatSynth } from '../estimate/synth.js';
 import { TARGETS } from '../estimate/targets.js';
 import { outputArg } from '../infra/write.js';
 import { activity, progressWanted } from '../infra/progress.js';
-import { ConfigSession, EXIT_CHECK_FAILED, forceOption, runCommand } from './common.js';
+import { ConfigSession, EXIT_CHECK_FAILED, forceOption, jobsOption, runCommand } from './common.js';
 import { checkGemm } from './sim.js';
-import { checkSeed, checkStall, checkTarget, simulatorsOf } from './checks.js';
+import { checkJobs, checkSeed, checkStall, checkTarget, simulatorsOf } from './checks.js';
 import { USAGE } from './usage.js';
 
 interface Args {
@@ -19,6 +19,7 @@ interface Args {
   gemm?: string;
   seed: number;
   stall: number;
+  jobs?: number;
   force: boolean;
   progress?: boolean;
 }
@@ -36,6 +37,7 @@ export const synthCommand: CommandModule<object, Args> = {
           'also write the full result (figures per part and variant, cell counts, tool version) to this file (an existing file only if it is an axgen synth report, unless --force)',
       })
       .option('force', forceOption)
+      .option('jobs', jobsOption)
       .option('progress', {
         type: 'boolean',
         describe:
@@ -68,6 +70,7 @@ export const synthCommand: CommandModule<object, Args> = {
       const simulators = simulatorsOf(argv.simulator, 'axgen synth');
       const seed = checkSeed(argv.seed, 'axgen synth', 'random');
       const stall = checkStall(argv.stall, 'axgen synth');
+      checkJobs(argv.jobs, 'axgen synth');
       const c = await s.load(argv.config);
       const gemm = checkGemm(c, argv.gemm);
       const steps = activity(progressWanted(argv.progress));

@@ -8,6 +8,7 @@
  */
 import { cutsOf, unitFor } from '../units/index.js';
 import { describePipeline, edgeStagesOf, mulStagesOf, peStagesOf } from '../units/pipeline.js';
+import { sumChainsIn } from '../units/carry-save.js';
 import type { UnitContext, UnitDef } from '../units/types.js';
 import { commandCyclesBound } from './cycles.js';
 import { ubits } from '../units/verilog.js';
@@ -41,6 +42,8 @@ export interface Derived {
   macBits: number;
   /** MACs one PE product counts for (UnitDef.macsPerProduct; 1 except for packed units such as binary). */
   macsPerProduct: number;
+  /** Carry chains of the PE's accumulator adder: > 1 is the carry-save partial sum (units/carry-save.ts `sumChainsIn`). */
+  sumChains: number;
   /**
    * Zero-skip predicate on an activation and a (mapped) weight, or null without zero-skip.
    * A skipped product contributes 0 and is counted by cnt_skipped_o.
@@ -126,6 +129,11 @@ function compute(c: ResolvedConfig): Derived {
     cycBits: ubits(commandCyclesBound(shape, maxM, maxK)),
     macBits: ubits(maxM * maxK * C * macsPerProduct),
     macsPerProduct,
+    sumChains: sumChainsIn(c.pipeline?.sumChains, unit.sumChains, {
+      ws,
+      saturate: c.precision.accumulator.overflow === 'saturate',
+      accBits: c.precision.accumulator.bits,
+    }),
     skip: skipOf(c),
     mulStages: mulStagesOf(c.pipeline),
     peStages,
@@ -146,5 +154,7 @@ export function unitLabel(c: ResolvedConfig, d: Derived = derive(c)): string {
     d.unit.describe(c.multiplier),
     ...ARRAY_FEATURES.filter((f) => f.on(c)).map((f) => f.describe(c)),
     ...(pipe ? [pipe] : []),
+    // The unit's choice or pipeline.sumChains: shown whenever the PE adds in carry-save form.
+    ...(d.sumChains > 1 ? [`carry-save sum (${d.sumChains} chains)`] : []),
   ].join(', ');
 }

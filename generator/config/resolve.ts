@@ -9,6 +9,7 @@ import { configDefaulter, schemaProblems } from './validate.js';
 import { bitsFor } from '../units/common.js';
 import { cutsOf, maxOperandBits, unitFor } from '../units/index.js';
 import { pipelineRules } from '../units/pipeline.js';
+import { defaultSumChains } from '../units/carry-save.js';
 import type { UnitContext } from '../units/types.js';
 import { ARRAY_FEATURES } from './features.js';
 import { acceleratorSchema } from './schema.js';
@@ -29,8 +30,9 @@ export type ResolvedConfig = Omit<DefaultedConfig, 'precision'> & {
  * absent (the schema says "Absent: no stage"): `pipeline: {}` or all stages 0 is the same hardware
  * as no `pipeline`. The normalizer drops such an object after ajv filled its defaults, so the
  * resolved config, its hash and every emitted file are those of the config without it, as a field
- * left at its default (`interface: "stream"`) hashes as the field omitted. Not zeroSkip or
- * outputStage: present with defaults, they switch a feature on.
+ * left at its default (`interface: "stream"`) hashes as the field omitted. `pipeline.sumChains`,
+ * which has no schema default, is dropped first when it equals what the config gets without it.
+ * Not zeroSkip or outputStage: present with defaults, they switch a feature on.
  */
 export const ABSENT_WHEN_DEFAULT = ['pipeline'] as const;
 
@@ -39,8 +41,10 @@ function dropNeutral(c: Record<string, unknown>): void {
   for (const field of ABSENT_WHEN_DEFAULT) {
     const v = c[field] as Record<string, unknown> | undefined;
     if (v === undefined) continue;
-    const props: Record<string, { default?: unknown }> = acceleratorSchema.properties[field].properties;
-    if (Object.entries(props).every(([k, p]) => p.default !== undefined && v[k] === p.default)) delete c[field];
+    const props = acceleratorSchema.properties[field].properties as Record<string, { default?: unknown }>;
+    // A field without a default (pipeline.sumChains) is neutral only when absent.
+    if (Object.entries(props).every(([k, p]) => (p.default !== undefined ? v[k] === p.default : v[k] === undefined)))
+      delete c[field];
   }
 }
 
@@ -154,10 +158,14 @@ const rules: { name: string; check(c: ResolvedConfig, p: ProductFormat): ConfigP
     name: 'pipeline-cuts',
     check(c) {
       const cuts = cutsOf(unitFor(c.multiplier.kind), c.multiplier, unitContext(c));
-      return pipelineRules(c.pipeline, c.multiplier.kind, cuts).map((i) => ({
+      const flow = {
+        ws: c.dataflow === 'weight-stationary',
+        saturate: c.precision.accumulator.overflow === 'saturate',
+      };
+      return pipelineRules(c.pipeline, c.multiplier.kind, cuts, flow).map((i) => ({
         path: i.path,
         expected: i.message,
-        received: show(c.pipeline?.multiplier),
+        received: show(i.path === 'pipeline.sumChains' ? c.pipeline?.sumChains : c.pipeline?.multiplier),
       }));
     },
   },
@@ -210,6 +218,12 @@ export function resolveConfig(written: unknown, source = 'config', opts: { baseD
   const product = productFormat(d);
   accumulator.bits ??= exactSumBits(product, d.array.maxK);
   delete (copy as { $schema?: unknown }).$schema;
+  // pipeline.sumChains as the config gets it anyway (the unit's choice, else 1) is the same
+  // hardware as the field absent, so it hashes as absent (a value the rules refuse never equals it).
+  const pipe = (copy as { pipeline?: { sumChains?: number } }).pipeline;
+  const ws = d.dataflow === 'weight-stationary';
+  if (pipe?.sumChains === defaultSumChains(unit.sumChains, ws, accumulator.overflow === 'saturate'))
+    delete pipe.sumChains;
   dropNeutral(copy);
 
   const body = copy as unknown as Omit<ResolvedConfig, 'hash'>;

@@ -6,6 +6,7 @@ import { GENERATOR_VERSION } from '../version.js';
 import { derive, unitLabel, type Derived } from '../config/derive.js';
 import type { ResolvedConfig } from '../config/resolve.js';
 import type { ModuleSpec, SplitProduct, View } from '../units/types.js';
+import { carrySaveAdderLines, carryVectorExpr, chainBoundaries, describeChains } from '../units/carry-save.js';
 import { ARRAY_FEATURES } from '../config/features.js';
 import { commandLimits } from '../model/schedule.js';
 import { CMD_SLOTS } from '../config/cycles.js';
@@ -67,7 +68,13 @@ export function headerFor(c: ResolvedConfig, d: Derived, template: string, label
  * so the adder stays one carry chain; px is extended to the sum's width, or cut to it (modular,
  * wrap mode only: an accumulator as narrow as the product) with its dropped bits read as unused.
  */
-function accAddView(c: ResolvedConfig, d: Derived, header: string, split: SplitProduct | undefined): View {
+function accAddView(
+  c: ResolvedConfig,
+  d: Derived,
+  header: string,
+  split: SplitProduct | undefined,
+  chains: number,
+): View {
   const A = d.accBits;
   const P = split ? split.pxBits : d.product.bits;
   const pSigned = split ? true : d.product.signed;
@@ -92,6 +99,15 @@ function accAddView(c: ResolvedConfig, d: Derived, header: string, split: SplitP
     pExtFull: fit(A + 1) + carry(A + 1),
     pExtAcc: fit(A) + carry(A),
     dropped,
+    // Carry-save form (units/carry-save.ts): chains > 1.
+    cs: chains > 1,
+    chains: s(chains),
+    chainDesc: describeChains(A, chains),
+    csMsb: msb(Math.max(1, chains - 1)),
+    csOut: carryTerms('c_o', A, chains),
+    csIn: carryTerms('acc_c_i', A, chains),
+    pExtPlain: fit(A),
+    chainLines: chains > 1 ? carrySaveAdderLines(A, chains, split !== undefined) : '',
     ...saturation(A, d.accSigned),
   };
 }
@@ -271,12 +287,24 @@ function topView(c: ResolvedConfig, d: Derived, ae: number, we: number): View {
   };
 }
 
+/** `c * 2^11` or `c[0] * 2^8 + c[1] * 2^15`: the carries of a carry-save sum, for comments. */
+function carryTerms(c: string, accBits: number, chains: number): string {
+  const b = chainBoundaries(accBits, chains);
+  return b.length === 1 ? `${c} * 2^${b[0]}` : b.map((x, i) => `${c}[${i}] * 2^${x}`).join(' + ');
+}
+
+/** Carry chains of the config's PE accumulator adder (config/derive.ts `Derived.sumChains`). */
+export function sumChainsFor(c: ResolvedConfig): number {
+  return derive(c).sumChains;
+}
+
 /** Every module of the configured accelerator, in a stable order. */
 export function moduleSpecs(c: ResolvedConfig): ModuleSpec[] {
   const d = derive(c);
   const header = (t: string) => headerFor(c, d, t);
   const unit = d.unit.rtl(c.multiplier, d.ctx, c.name, header, d.mulStages);
   const ws = c.dataflow === 'weight-stationary';
+  const chains = d.sumChains;
   const rtlContext = {
     prefix: c.name,
     ctx: d.ctx,
@@ -312,7 +340,7 @@ export function moduleSpecs(c: ResolvedConfig): ModuleSpec[] {
   specs.push({
     module: `${c.name}_acc_add`,
     template: 'acc_add.v.hbs',
-    view: accAddView(c, d, header('acc_add.v.hbs'), unit.split),
+    view: accAddView(c, d, header('acc_add.v.hbs'), unit.split, chains),
   });
   // Skew and de-skew lines; the registered array edge is one too.
   specs.push({
@@ -336,6 +364,15 @@ export function moduleSpecs(c: ResolvedConfig): ModuleSpec[] {
       },
     });
   }
+  // The partial sum's carries in carry-save form (chains > 1), in the PE and the array.
+  const csView: View = {
+    cs: chains > 1,
+    csBits: s(Math.max(1, chains - 1)),
+    csMsb: msb(Math.max(1, chains - 1)),
+    pscNext: features.pe.zeroSkip === true ? 'psc_keep' : 'psc_d',
+    chainDesc: describeChains(d.accBits, chains),
+    carryVector: chains > 1 ? carryVectorExpr('psc_bot', d.accBits, chains) : '',
+  };
   specs.push({
     module: `${c.name}_pe`,
     template: `pe_${flow}.v.hbs`,
@@ -351,12 +388,13 @@ export function moduleSpecs(c: ResolvedConfig): ModuleSpec[] {
         pBits: d.product.bits,
         split: unit.split,
       }),
+      ...csView,
     },
   });
   specs.push({
     module: `${c.name}_array`,
     template: `array_${flow}.v.hbs`,
-    view: { header: header(`array_${flow}.v.hbs`), ...grid },
+    view: { header: header(`array_${flow}.v.hbs`), ...grid, ...csView },
   });
   specs.push({
     module: `${c.name}_top`,

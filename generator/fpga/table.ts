@@ -47,6 +47,13 @@ export const TABLE_ROWS: TableRow[] = [
     clockMHz: 24,
   },
   {
+    label: 'Mitchell 5×5 int8 (shared edge), sumChains 1',
+    config: cfg('mi5c1', 5, { kind: 'mitchell', fractionBits: 3 }, { pipeline: { sumChains: 1 } }),
+    device: 'up5k',
+    dsp: false,
+    clockMHz: 24,
+  },
+  {
     label: 'Mitchell 4×4 int8 (shared edge)',
     config: cfg('mi4', 4, { kind: 'mitchell', fractionBits: 3 }),
     device: 'hx8k',

@@ -131,6 +131,8 @@ export const almSoaUnit = defineUnit({
   multiply: (a: number, w: number, p: AlmSoaResolved, ctx: UnitContext) => almSoaMultiply(a, w, p, ctx),
   productRange: (p: AlmSoaResolved, ctx: UnitContext) => almSoaRange(p, ctx),
   cuts: (p: AlmSoaResolved) => logCuts(p.share, 'antilog'),
+  // Carry-save partial sum (units/carry-save.ts): the product leaves the antilog shifter with every bit at once.
+  sumChains: 3,
   rtl: (p: AlmSoaResolved, ctx: UnitContext, prefix: string, header: (t: string) => string, stages?: number) =>
     almSoaRtl(p, ctx, almSoaRange(p, ctx), prefix, header, stages),
 });

@@ -243,6 +243,8 @@ export const mitchellUnit = defineUnit({
   multiply: (a: number, w: number, p: Resolved, ctx: UnitContext) => mitchellMultiply(a, w, p, ctx),
   productRange: (p: Resolved, ctx: UnitContext) => mitchellRange(p, ctx),
   cuts: (p: Resolved) => mitchellCuts(p.share),
+  // Carry-save partial sum (units/carry-save.ts): the product leaves the antilog shifter with every bit at once.
+  sumChains: 3,
   rtl: (p: Resolved, ctx: UnitContext, prefix: string, header: (t: string) => string, stages?: number) =>
     mitchellRtl(p, ctx, mitchellRange(p, ctx), prefix, header, stages),
 });

@@ -35,6 +35,8 @@ import { lit, msb } from './verilog.js';
 
 /** Most cut points any unit may declare (the schema's bound on `pipeline.multiplier`). */
 export const MAX_MUL_STAGES = 4;
+/** Most carry chains `pipeline.sumChains` may ask for. */
+export const MAX_SUM_CHAINS = 4;
 
 export const pipelineSchema = {
   type: 'object',
@@ -65,6 +67,16 @@ export const pipelineSchema = {
         "1: a register in front of each edge encoder (activation per row, weight per column), so that no encoder lies on a path from the stream ports or the top's control; " +
         "adds one cycle of latency to each command's results, not a PE stage.",
     },
+    sumChains: {
+      type: 'integer',
+      minimum: 1,
+      maximum: MAX_SUM_CHAINS,
+      description:
+        "Carry chains of the weight-stationary PE's accumulator adder: more than 1 passes the partial sum down each column in carry-save form " +
+        '(one carry bit per extra chain and PE, added in below the array; no latency, no change to any result). ' +
+        "Absent: the unit's choice (3 for Mitchell and ALM-SOA, whose product leaves a shifter with all bits at once; 1 for the others). " +
+        'More than 1 needs weight-stationary and a wrapping accumulator.',
+    },
   },
 } as const;
 
@@ -74,7 +86,9 @@ export type PipelineConfig = FromSchema<typeof pipelineSchema, { keepDefaultedPr
 export type ResolvedPipeline = FromSchema<typeof pipelineSchema>;
 
 /** DSL helper: `pipeline: pipeline({ multiplier: 1, macc: 1 })`. */
-export function pipeline(p: { multiplier?: number; macc?: 0 | 1; edge?: 0 | 1 } = {}): PipelineConfig {
+export function pipeline(
+  p: { multiplier?: number; macc?: 0 | 1; edge?: 0 | 1; sumChains?: number } = {},
+): PipelineConfig {
   return { ...p };
 }
 
@@ -97,10 +111,26 @@ export function describePipeline(p: ResolvedPipeline | undefined, cuts: readonly
   return `pipeline(${m}, macc=${p.macc}${p.edge ? ', edge=1' : ''})`;
 }
 
-/** `pipeline.multiplier` within the unit's cut points. */
-export function pipelineRules(p: ResolvedPipeline | undefined, kind: string, cuts: readonly string[]): RuleIssue[] {
-  if (!p || p.multiplier <= cuts.length) return [];
+/**
+ * `pipeline.multiplier` within the unit's cut points; `pipeline.sumChains` above 1 only in
+ * weight-stationary with a wrapping accumulator (units/carry-save.ts says why).
+ */
+export function pipelineRules(
+  p: ResolvedPipeline | undefined,
+  kind: string,
+  cuts: readonly string[],
+  flow: { ws: boolean; saturate: boolean },
+): RuleIssue[] {
+  if (!p) return [];
+  const issues: RuleIssue[] = [];
+  if ((p.sumChains ?? 1) > 1 && (!flow.ws || flow.saturate))
+    issues.push({
+      path: 'pipeline.sumChains',
+      message: `1 ${flow.ws ? 'with a saturating accumulator' : 'in output-stationary'} (a carry-save partial sum needs weight-stationary and a wrapping accumulator)`,
+    });
+  if (p.multiplier <= cuts.length) return issues;
   return [
+    ...issues,
     {
       path: 'pipeline.multiplier',
       message:

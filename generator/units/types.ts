@@ -202,6 +202,14 @@ export interface UnitDef<
    */
   cuts?(p: Params, ctx: UnitContext): readonly string[];
   /**
+   * Carry chains of the weight-stationary PE's accumulator adder when the config does not set
+   * `pipeline.sumChains` (units/carry-save.ts). Optional: 1. A unit whose product bits all settle
+   * at once (Mitchell's and ALM-SOA's antilog shifter) declares 3: its product then waits for a
+   * third of the sum's carry chain. Not used with a saturating accumulator or in output-stationary,
+   * which keep one chain.
+   */
+  sumChains?: number;
+  /**
    * Modules to emit. `prefix` is the config name (a safe Verilog identifier); `stages` (at most
    * `cuts(p, ctx).length`, 0 when omitted) is how many cuts to register.
    */

@@ -39,6 +39,8 @@ const configs = [
   mk('flt_mit', 'output-stationary', 2, 3, 'mitchell', false),
   mk('flt_zs', 'weight-stationary', 2, 3, 'exact', true, { zeroSkip: { activation: 3, weight: 2, gating: 'enable' } }),
   mk('flt_st', 'weight-stationary', 3, 2, 'exact', true, { outputStage: { bits: 8, signed: true } }),
+  // A carry-save partial sum (units/carry-save.ts).
+  mk('flt_mit_ws', 'weight-stationary', 3, 2, 'mitchell'),
 ];
 
 const run = (c: ResolvedConfig, extra: Partial<Parameters<typeof cosim>[1]> = {}) =>

@@ -114,7 +114,15 @@ describe('the PE adds a split product with its carry-in', () => {
   it('Yosys builds acc + px + pc as ONE carry chain on iCE40 (the point of the split form)', async () => {
     // int8 signed Mitchell into a 24-bit accumulator: px is 16 bits, the sum 24. Two chains in
     // series (the negation, then the addition) would take about 16 + 23 SB_CARRY; one takes < 24.
-    const c = config({ name: 'sp_chain', rows: 2, cols: 2, maxK: 256, multiplier: { kind: 'mitchell' } });
+    // Output-stationary: a weight-stationary Mitchell PE splits the sum into chains (carry-save.test.ts).
+    const c = config({
+      name: 'sp_chain',
+      rows: 2,
+      cols: 2,
+      maxK: 256,
+      dataflow: 'output-stationary',
+      multiplier: { kind: 'mitchell' },
+    });
     const d = derive(c);
     expect(d.accBits).toBe(24);
     const dir = await mkdtemp(join(tmpdir(), 'axgen-chain-'));
@@ -136,32 +144,42 @@ describe('the PE adds a split product with its carry-in', () => {
     }
   });
 
-  it('wrap: a px one bit wider than the accumulator is cut to it, lint-clean and exact', async () => {
-    // 6-bit unsigned × 10-bit signed Mitchell: a 16-bit product whose core magnitude fills 16 bits,
-    // so px is 17 bits; maxK 1 lets a wrapping accumulator be as narrow as the product.
-    const c = config({
-      name: 'sp_wrap_narrow',
-      rows: 2,
-      cols: 2,
-      maxK: 1,
-      accDepth: 8,
-      aBits: 6,
-      aSigned: false,
-      wBits: 10,
-      accBits: 16,
-      multiplier: { kind: 'mitchell', fractionBits: 4, compensation: 'bias' },
-    });
-    expect([derive(c).product.bits, derive(c).accBits]).toEqual([16, 16]);
-    const add = text(c, 'acc_add');
-    expect(add).toMatch(/input {2}wire \[16:0\] p_i,/);
-    expect(add).toMatch(/wire unused_p = p_i\[16\];/);
-    expect(add).toMatch(/assign sum_o = acc_i \+ p_i\[15:0\] \+ \{15'd0, pc_i\};/);
-    expect(lintProblems(await lintFiles(emitRtl(c), `${c.name}_top`))).toBe('');
-    // Extreme operands, so every product's magnitude and sign are at their corners.
-    const A = [[63], [0], [1], [62], [33]];
-    const W = [[-512, 511, 0]];
-    const r = await cosim(c, { simulator: 'icarus', A, W, seed: 5, stall: 20 });
-    expectCosimPassed(r);
-    expect(r.results).toBeGreaterThan(0);
-  });
+  it.each(['output-stationary', 'weight-stationary'] as const)(
+    'wrap, %s: a px one bit wider than the accumulator is cut to it, lint-clean and exact',
+    async (dataflow) => {
+      // 6-bit unsigned × 10-bit signed Mitchell: a 16-bit product whose core magnitude fills 16 bits,
+      // so px is 17 bits; maxK 1 lets a wrapping accumulator be as narrow as the product. In
+      // weight-stationary the adder is in carry-save form (carry-save.test.ts), pc_i its lowest chain's carry-in.
+      const c = config({
+        name: 'sp_wrap_narrow',
+        dataflow,
+        rows: 2,
+        cols: 2,
+        maxK: 1,
+        accDepth: 8,
+        aBits: 6,
+        aSigned: false,
+        wBits: 10,
+        accBits: 16,
+        multiplier: { kind: 'mitchell', fractionBits: 4, compensation: 'bias' },
+      });
+      expect([derive(c).product.bits, derive(c).accBits]).toEqual([16, 16]);
+      const add = text(c, 'acc_add');
+      expect(add).toMatch(/input {2}wire \[16:0\] p_i,/);
+      expect(add).toMatch(/wire +unused_p += p_i\[16\];/);
+      if (dataflow === 'output-stationary') {
+        expect(add).toMatch(/assign sum_o = acc_i \+ p_i\[15:0\] \+ \{15'd0, pc_i\};/);
+      } else {
+        expect(add).toMatch(/wire \[15:0\] p_ext += p_i\[15:0\];/);
+        expect(add).toMatch(/chain0 = \{1'b0, acc_i\[5:0\]\} \+ \{1'b0, p_ext\[5:0\]\} \+ \{6'd0, pc_i\};/);
+      }
+      expect(lintProblems(await lintFiles(emitRtl(c), `${c.name}_top`))).toBe('');
+      // Extreme operands, so every product's magnitude and sign are at their corners.
+      const A = [[63], [0], [1], [62], [33]];
+      const W = [[-512, 511, 0]];
+      const r = await cosim(c, { simulator: 'icarus', A, W, seed: 5, stall: 20 });
+      expectCosimPassed(r);
+      expect(r.results).toBeGreaterThan(0);
+    },
+  );
 });
