@@ -1,7 +1,8 @@
 /**
  * The weight-stationary partial sum in carry-save form: a unit may ask (UnitDef.sumChains), and a
- * config may set (`pipeline.sumChains`), the PE's accumulator adder as n carry chains instead of one. The partial sum that travels down a
- * column is then an A-bit vector plus n − 1 carry bits, each of weight 2^b at a chain boundary b:
+ * config may set (`pipeline.sumChains`), the PE's accumulator adder as n carry chains instead of
+ * one. The partial sum that travels down a column is then an A-bit vector plus n − 1 carry bits,
+ * each of weight 2^b at a chain boundary b:
  *
  *   value = ps + Σ_i psc[i] · 2^b_i   (modulo 2^A)
  *
@@ -14,7 +15,8 @@
  * Why: a product whose bits all settle at once (a shifter's output, as in the log units) enters
  * the one-chain adder at bit 0 and waits for the whole A-bit carry chain; in carry-save form it
  * waits for the longest chain only. An exact multiplier's high product bits settle last, where
- * the chain already is, so it gains nothing (measured, README "Clock frequency"). The technique is
+ * the chain already is, so it gains little (two chains within the seed spread, three slower:
+ * README "fmax per unit kind"). The technique is
  * the carry-save accumulation of multiply-accumulate pipelines (the redundant carry travels beside
  * the sum and is resolved once, at the end).
  *
