@@ -27,11 +27,19 @@
 import { lit, msb } from './verilog.js';
 
 /**
+ * Whether a config's PEs may add in carry-save form: weight-stationary with a wrapping accumulator
+ * (the one condition the default, the derived count and the config rule all use).
+ */
+export function carrySaveAllowed(ws: boolean, saturate: boolean): boolean {
+  return ws && !saturate;
+}
+
+/**
  * The chains a config's PEs get without `pipeline.sumChains`: the unit's (UnitDef.sumChains, else
  * 1) in weight-stationary with a wrapping accumulator, else 1.
  */
 export function defaultSumChains(unitChains: number | undefined, ws: boolean, saturate: boolean): number {
-  return ws && !saturate ? (unitChains ?? 1) : 1;
+  return carrySaveAllowed(ws, saturate) ? (unitChains ?? 1) : 1;
 }
 
 /**
@@ -44,7 +52,7 @@ export function sumChainsIn(
   unitChains: number | undefined,
   x: { ws: boolean; saturate: boolean; accBits: number },
 ): number {
-  if (!x.ws || x.saturate) return 1;
+  if (!carrySaveAllowed(x.ws, x.saturate)) return 1;
   return Math.min(configured ?? defaultSumChains(unitChains, x.ws, x.saturate), x.accBits);
 }
 

@@ -32,6 +32,7 @@
 import type { FromSchema } from 'json-schema-to-ts';
 import type { RuleIssue, SplitProduct, View } from './types.js';
 import { lit, msb } from './verilog.js';
+import { carrySaveAllowed } from './carry-save.js';
 
 /** Most cut points any unit may declare (the schema's bound on `pipeline.multiplier`). */
 export const MAX_MUL_STAGES = 4;
@@ -123,7 +124,7 @@ export function pipelineRules(
 ): RuleIssue[] {
   if (!p) return [];
   const issues: RuleIssue[] = [];
-  if ((p.sumChains ?? 1) > 1 && (!flow.ws || flow.saturate))
+  if ((p.sumChains ?? 1) > 1 && !carrySaveAllowed(flow.ws, flow.saturate))
     issues.push({
       path: 'pipeline.sumChains',
       message: `1 ${flow.ws ? 'with a saturating accumulator' : 'in output-stationary'} (a carry-save partial sum needs weight-stationary and a wrapping accumulator)`,
