@@ -17,7 +17,10 @@
  * every run and table.md are written under --out (default /tmp/axgen-fmax); --resume takes the
  * runs already in --out (their fpga.json, when they placed the RTL the generator emits today; a run
  * without one, e.g. a timeout, or of older RTL runs again) instead of running them again, budget
- * or not. Not a test.
+ * or not. `--chains N` gives every row `pipeline.sumChains: N` (the PE's adder in N carry chains,
+ * units/carry-save.ts; rows named `fx_<kind>_cN`), to compare a unit with and without the
+ * carry-save partial sum on the same flow; `--rows plain` (or `pipelined`) runs only the rows
+ * without (with) the full pipeline. Not a test.
  */
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
@@ -38,6 +41,13 @@ const limitMs = Number(arg('limit', '240')) * 1000;
 const outDir = resolve(arg('out', '/tmp/axgen-fmax'));
 const verify = process.argv.includes('--verify');
 const resume = process.argv.includes('--resume');
+const chainsArg = arg('chains', '');
+const chains = chainsArg === '' ? undefined : Number(chainsArg);
+if (chains !== undefined && !(Number.isInteger(chains) && chains >= 1 && chains <= 4))
+  throw new Error(`--chains: expected an integer from 1 to 4, received "${chainsArg}"`);
+const rowSet = arg('rows', 'both');
+if (!['both', 'plain', 'pipelined'].includes(rowSet))
+  throw new Error(`--rows: expected both, plain or pipelined, received "${rowSet}"`);
 const kinds = arg('kinds', units.map((u) => u.kind).join(',')).split(',');
 const root = resolve(import.meta.dirname, '..');
 
@@ -69,16 +79,27 @@ function rows(): Row[] {
       .map(([k, v]) => `${k}=${typeof v === 'string' && v.includes('/') ? basename(v) : JSON.stringify(v)}`)
       .join(' ');
     const base = `${u.kind}${desc ? ` (${desc})` : ''}`;
-    out.push({ label: base, name: `fx_${short}`, kind: u.kind, params, ctx, pipeline: null, runs: [] });
-    out.push({
-      label: `${base}, pipeline multiplier=${n} macc=1 edge=1`,
-      name: `fx_${short}_p`,
-      kind: u.kind,
-      params,
-      ctx,
-      pipeline: { multiplier: n, macc: 1, edge: 1 },
-      runs: [],
-    });
+    const c = chains === undefined ? { label: '', name: '' } : { label: `, sumChains=${chains}`, name: `_c${chains}` };
+    if (rowSet !== 'pipelined')
+      out.push({
+        label: base + c.label,
+        name: `fx_${short}${c.name}`,
+        kind: u.kind,
+        params,
+        ctx,
+        pipeline: null,
+        runs: [],
+      });
+    if (rowSet !== 'plain')
+      out.push({
+        label: `${base}, pipeline multiplier=${n} macc=1 edge=1${c.label}`,
+        name: `fx_${short}_p${c.name}`,
+        kind: u.kind,
+        params,
+        ctx,
+        pipeline: { multiplier: n, macc: 1, edge: 1 },
+        runs: [],
+      });
   }
   return out;
 }
@@ -90,7 +111,9 @@ function written(r: Row): Record<string, unknown> {
     dataflow: 'weight-stationary',
     precision: { activation: r.ctx.activation, weight: r.ctx.weight },
     multiplier: { kind: r.kind, ...r.params },
-    ...(r.pipeline ? { pipeline: r.pipeline } : {}),
+    ...(r.pipeline || chains !== undefined
+      ? { pipeline: { ...r.pipeline, ...(chains !== undefined ? { sumChains: chains } : {}) } }
+      : {}),
   };
 }
 
@@ -217,7 +240,7 @@ function render(table: Row[], date: string): string {
   const exactOf = (r: Row) =>
     best(table.find((x) => x.kind === 'exact' && (x.pipeline === null) === (r.pipeline === null)));
   const L = [
-    `fmax on iCE40 hx8k, 4×4 int8 weight-stationary, stream top (\`npm run bench:fmax\`, ${date}; seeds ${seeds.join(', ')}, best reported; clock constraint 70 MHz)`,
+    `fmax on iCE40 hx8k, 4×4 int8 weight-stationary, stream top (\`npm run bench:fmax\`, ${date}; seeds ${seeds.join(', ')}, best reported; clock constraint 70 MHz${chains !== undefined ? `; every row with pipeline.sumChains ${chains}` : ''})`,
     '',
     '| Unit | LUT4 | Carry | FF | fmax MHz (best) | seeds run | ≥ exact (same pipelining) | Critical path (best seed) |',
     '|---|---|---|---|---|---|---|---|',
