@@ -29,7 +29,13 @@ import { writeFile } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import { checkReportFile, writeFileAtomically } from '../infra/files.js';
 import { generate } from '../emit/generate.js';
-import { checkOutFolder, outputArg, OUT_EXISTING_HELP, replaceFolderAtomically } from '../infra/write.js';
+import {
+  checkDistinctOutputs,
+  checkOutFolder,
+  outputArg,
+  OUT_EXISTING_HELP,
+  replaceFolderAtomically,
+} from '../infra/write.js';
 import { interfaceOf } from '../interface/index.js';
 import { DEVICE_NAMES, iceDevice } from '../fpga/devices.js';
 import { DEFAULT_PNR_TIME_LIMIT_S, formatPnr, formatSeeds, placeAndRouteSeeds } from '../fpga/pnr.js';
@@ -158,6 +164,11 @@ export const fpgaCommand: CommandModule<object, Args> = {
       const out = resolve(given ?? join('rtl-out', `${c.name}-${argv.device}`));
       // The default folder too is checked before any work (the gate check and place and route are slow).
       if (given === undefined) await checkOutFolder(out, { force: argv.force });
+      // The report may not be the folder or lie in it (the folder is replaced whole).
+      checkDistinctOutputs([
+        { arg: '--out', file: out, folder: true },
+        { arg: '--json', file: jsonFile },
+      ]);
       const dsp = argv.dsp && iceDevice(argv.device)!.dsp;
       let verification: ReturnType<typeof gateSummary> | string =
         'skipped (--no-verify): the netlist was not co-simulated';

@@ -69,27 +69,31 @@ const OMITTED_HINT: Record<WhenOmitted, (arg: string) => string> = {
 };
 
 /**
- * Refuses two output arguments of one command that name the same file (after resolving): the
- * second write would replace the first one's output, and the up-front checks of each path alone
- * cannot see that (`sim --wave x.vcd --json x.vcd`). `outputs` lists each argument with the file it
- * will write (undefined: not given).
+ * Refuses two output arguments of one command that name the same file (after resolving), or a file
+ * inside an output folder (`folder: true`): the second write would replace the first one's output
+ * (`sim --wave x.vcd --json x.vcd`), and a folder axgen writes is replaced whole, so a report
+ * written into it is lost or makes the next run refuse the folder (`fpga --out f --json f/r.json`);
+ * the up-front checks of each path alone cannot see that. `outputs` lists each argument with the
+ * path it will write (undefined: not given).
  * @throws ConfigError naming both arguments
  */
-export function checkDistinctOutputs(outputs: readonly { arg: string; file: string | undefined }[]): void {
-  const seen = new Map<string, string>();
-  for (const { arg, file } of outputs) {
-    if (file === undefined) continue;
-    const target = resolve(file);
-    const other = seen.get(target);
-    if (other !== undefined)
-      throw new ConfigError(arg, [
-        {
-          path: arg,
-          expected: `a file other than the one ${other} writes (each output needs its own path)`,
-          received: show(target),
-        },
-      ]);
-    seen.set(target, arg);
+export function checkDistinctOutputs(
+  outputs: readonly { arg: string; file: string | undefined; folder?: boolean }[],
+): void {
+  const given = outputs.flatMap((o) => (o.file === undefined ? [] : [{ ...o, target: resolve(o.file) }]));
+  for (const [i, o] of given.entries()) {
+    for (const other of given.slice(0, i)) {
+      const inside = (f: typeof o, d: typeof o) => d.folder === true && f.target.startsWith(d.target + sep);
+      const why =
+        o.target === other.target
+          ? `a file other than the one ${other.arg} writes (each output needs its own path)`
+          : inside(o, other)
+            ? `a path outside the folder ${other.arg} writes (axgen replaces that folder whole)`
+            : inside(other, o)
+              ? `a folder that does not hold the file ${other.arg} writes (axgen replaces this folder whole)`
+              : undefined;
+      if (why !== undefined) throw new ConfigError(o.arg, [{ path: o.arg, expected: why, received: show(o.target) }]);
+    }
   }
 }
 

@@ -487,6 +487,21 @@ describe('report files (--json, --junit) are never overwritten unless axgen wrot
     expect(tree(cwd)).toEqual(before);
   });
 
+  it('fpga --json is neither its --out folder nor inside it (the folder is replaced whole), refused before any tool runs', async () => {
+    const cwd = fresh('fpga-json');
+    const before = tree(cwd);
+    for (const [json, expected] of [
+      ['f', 'a file other than the one --out writes'],
+      ['f/r.json', 'a path outside the folder --out writes (axgen replaces that folder whole)'],
+    ] as const) {
+      const r = await inProcess(['fpga', ILM, '--device', 'up5k', '--out', 'f', '--json', json], cwd);
+      expect(r.code, r.stderr).toBe(1);
+      expect(r.stderr).toContain(`--json: expected ${expected}`);
+      expect(r.stdout).not.toMatch(/gate-level|synthesis/);
+    }
+    expect(tree(cwd)).toEqual(before);
+  });
+
   it("sim --wave refuses a VCD axgen did not write (a simulator's or the user's own) before simulating", async () => {
     const cwd = fresh('wave');
     const mine = '$date\n  Sat Dec  5 2026\n$end\n$version\n  Icarus Verilog\n$end\n$timescale\n  1s\n$end\n';
