@@ -268,6 +268,8 @@ export const fpgaCommand: CommandModule<object, Args> = {
         harness: argv.harness,
         seeds,
         outputStage: derive(c).out !== null,
+        unit: c.multiplier.kind,
+        sumChains: derive(c).sumChains,
       }))
         process.stdout.write(`hint: ${h}\n`);
       return r.fits ? 0 : EXIT_CHECK_FAILED;

@@ -29,6 +29,10 @@ export interface HintContext {
    * blocks too: the DSP count is then not proportional to the PEs.
    */
   outputStage?: boolean;
+  /** The configured unit kind, named in the hint to try one with a smaller PE. */
+  unit?: string;
+  /** Carry chains of the PE's adder (config/derive.ts `Derived.sumChains`); > 1 can be given back. */
+  sumChains?: number;
 }
 
 /** The next `n` seeds after the largest one tried, as a --seeds list. */
@@ -119,7 +123,14 @@ export function fitHints(r: PnrResult, x: HintContext): string[] {
       parts.push(
         `a smaller array: scaling by logic cells, about ${fitPes} PEs (e.g. ${arr} instead of ${x.rows}×${x.cols}; the logic outside the PEs does not shrink, so leave some margin)`,
       );
-    parts.push("or an approximate multiplier (the README's table: Mitchell needs about half the LUT4s of exact)");
+    const chains = x.sumChains ?? 1;
+    if (chains > 1)
+      parts.push(
+        `pipeline: { sumChains: 1 } (the one-chain adder: ${chains - 1} flip-flops fewer per PE and no add below each column, at some fmax)`,
+      );
+    parts.push(
+      `or a multiplier whose PE is smaller than ${x.unit ? `${x.unit}'s` : 'this one'} (the README's PE area table: Mitchell's needs about half the LUT4s of exact's)`,
+    );
     hints.push(parts.join('; '));
   }
   const io = over('SB_IO');

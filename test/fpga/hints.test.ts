@@ -50,6 +50,15 @@ describe('fit hints', () => {
     expect(big).not.toMatch(/bigger device/);
     expect(big).not.toMatch(/--no-dsp/);
     expect(big).toMatch(/about 22 PEs \(e\.g\. 4×5 instead of 6×6/);
+    expect(big).not.toMatch(/sumChains/);
+    // A carry-save PE can give its chains back; the unit is named, not assumed exact.
+    const [mit] = fitHints(result('up5k', [{ resource: 'ICESTORM_LC', used: 5294, available: 5280, over: 14 }]), {
+      ...ctx(5, 5, false),
+      unit: 'mitchell',
+      sumChains: 3,
+    });
+    expect(mit).toMatch(/pipeline: \{ sumChains: 1 \} \(the one-chain adder: 2 flip-flops fewer per PE/);
+    expect(mit).toMatch(/a multiplier whose PE is smaller than mitchell's/);
   });
 
   it('block RAM and pins', () => {
