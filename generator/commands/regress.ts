@@ -1,7 +1,7 @@
 import type { CommandModule } from 'yargs';
 import { ConfigError, show } from '../infra/errors.js';
 import { jobPool } from '../infra/pool.js';
-import { progress } from '../infra/progress.js';
+import { progress, silentProgress } from '../infra/progress.js';
 import { junitXml, regress, summaryTable } from '../../sim/regress.js';
 import { SUITES, suite, type SuiteName } from '../../sim/suite.js';
 import { checkReportFile, toJson, writeFileAtomically } from '../infra/files.js';
@@ -23,6 +23,7 @@ interface Args {
   json?: string;
   list?: boolean;
   force: boolean;
+  progress?: boolean;
 }
 
 export const regressCommand: CommandModule<object, Args> = {
@@ -50,6 +51,11 @@ export const regressCommand: CommandModule<object, Args> = {
         describe: 'write the JSON report here (an existing file only if it is an axgen regress report, unless --force)',
       })
       .option('force', forceOption)
+      .option('progress', {
+        type: 'boolean',
+        describe:
+          'the progress of the jobs on stderr: a bar on a terminal, a line per job otherwise (the default); --no-progress for none',
+      })
       .option('list', { type: 'boolean', describe: "list the suite's configs and exit" }) as never,
   handler: async (argv) => {
     await runCommand(async () => {
@@ -92,7 +98,7 @@ export const regressCommand: CommandModule<object, Args> = {
         return 0;
       }
       await requireTools(simulators.map((x) => SIMULATOR_TOOL[x]));
-      const bar = progress();
+      const bar = argv.progress === false ? silentProgress() : progress();
       const report = await regress(entries, {
         suite: argv.suite,
         simulators,

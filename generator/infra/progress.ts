@@ -36,6 +36,11 @@ export function progress(stream: NodeJS.WriteStream = process.stderr): Progress 
   };
 }
 
+/** A Progress that prints nothing (`regress --no-progress`). */
+export function silentProgress(): Progress {
+  return { start: () => undefined, tick: () => undefined, stop: () => undefined };
+}
+
 /**
  * Whether a command shows progress: `--progress` forces it (plain lines when stderr is not a
  * terminal), `--no-progress` turns it off, and by default it shows on a terminal only.

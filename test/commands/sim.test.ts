@@ -168,6 +168,16 @@ describe('axgen sim', () => {
 });
 
 describe('axgen regress', () => {
+  it('--no-progress prints no progress lines, only the summary (--progress is accepted too)', async () => {
+    const r = await axgen(['regress', '--suite', 'smoke', '--simulator', 'icarus', '--no-progress']);
+    expect(r.exitCode, r.all).toBe(0);
+    expect(r.all).not.toMatch(/\[\d+\/\d+\]|regress: \d+ jobs/);
+    expect(r.all).toMatch(/2 passed, 0 failed, 2 jobs/);
+    const p = await axgen(['regress', '--suite', 'smoke', '--simulator', 'icarus', '--progress']);
+    expect(p.exitCode, p.all).toBe(0);
+    expect(p.all).toMatch(/\[2\/2\] pass/);
+  });
+
   it('runs the smoke suite on both simulators in parallel and writes JUnit XML and JSON', async () => {
     const junit = join(dir, 'junit.xml');
     const json = join(dir, 'regress.json');
