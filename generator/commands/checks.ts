@@ -40,9 +40,18 @@ export function checkStall(p: number, cmd: string): number {
   return p;
 }
 
-/** --jobs: parallel tool runs, 1 to 256; sets the job pool's size when given. */
+/**
+ * --jobs: parallel tool runs, 1 to 256; sets the job pool's size when given. Without it the pool
+ * takes AXGEN_JOBS (infra/pool.ts), which is checked here the same way, so a mistyped variable is
+ * refused rather than silently replaced by the number of cores.
+ */
 export function checkJobs(n: number | undefined, cmd: string): void {
-  if (n === undefined) return;
+  if (n === undefined) {
+    const env = process.env.AXGEN_JOBS;
+    if (env !== undefined && env !== '' && !/^(?:[1-9]\d?|1\d\d|2[0-4]\d|25[0-6])$/.test(env.trim()))
+      throw argError(cmd, 'AXGEN_JOBS', 'an integer from 1 to 256 (or the variable unset)', env);
+    return;
+  }
   if (!Number.isInteger(n) || n < 1 || n > 256) throw argError(cmd, '--jobs', 'an integer from 1 to 256', n);
   setJobs(n);
 }

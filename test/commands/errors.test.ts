@@ -353,3 +353,29 @@ describe('the CLI test helper', () => {
     expect(() => expectNoUndeclaredInternalError(['validate', 'x.json'], { ...r, exitCode: 1 })).not.toThrow();
   });
 });
+
+describe('AXGEN_JOBS', () => {
+  it('a value --jobs would refuse is refused too, naming the variable; unset or valid passes', async () => {
+    const { checkJobs } = await import('../../generator/commands/checks.js');
+    const saved = process.env.AXGEN_JOBS;
+    try {
+      for (const bad of ['abc', '0', '1.5', '257', '-2']) {
+        process.env.AXGEN_JOBS = bad;
+        expect(() => checkJobs(undefined, 'axgen sim')).toThrow(
+          new RegExp(
+            `AXGEN_JOBS: expected an integer from 1 to 256 \\(or the variable unset\\), received "${bad.replace('.', '\\.')}"`,
+          ),
+        );
+      }
+      for (const good of ['1', '16', '256', '']) {
+        process.env.AXGEN_JOBS = good;
+        expect(() => checkJobs(undefined, 'axgen sim')).not.toThrow();
+      }
+      delete process.env.AXGEN_JOBS;
+      expect(() => checkJobs(undefined, 'axgen sim')).not.toThrow();
+    } finally {
+      if (saved === undefined) delete process.env.AXGEN_JOBS;
+      else process.env.AXGEN_JOBS = saved;
+    }
+  });
+});
