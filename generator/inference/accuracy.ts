@@ -16,6 +16,7 @@ import { checkNetwork, type NetworkIssue } from '../onnx/check.js';
 import { importModel, type GemmLayer, type Network } from '../onnx/import.js';
 import { decodeModel, intRange, sizeOf, toNum, type Tensor } from '../onnx/read.js';
 import { ConfigError } from '../infra/errors.js';
+import { DependencyMissingError } from '../infra/tools.js';
 import { infer, weightMat, type InferOptions } from './run.js';
 import { gemmCycles } from '../model/schedule.js';
 
@@ -139,6 +140,26 @@ function predict(net: Network, tensors: Map<string, Tensor>): number {
   return argmax(tensors.get(net.outputs[0]!.name)!.data);
 }
 
+/**
+ * onnxruntime-node, imported on first use (axgen's start-up does not load it).
+ * @throws DependencyMissingError (exit 2) when the package or its native CPU library does not load,
+ *   with the command that reinstalls it (its install script is told to skip the CUDA download, README)
+ */
+export async function loadOnnxRuntime(): Promise<typeof import('onnxruntime-node')> {
+  try {
+    return await import('onnxruntime-node');
+  } catch (e) {
+    // The innermost cause is the loader's own message (e.g. the native library it could not open).
+    let cause: unknown = e;
+    while (cause instanceof Error && cause.cause !== undefined) cause = cause.cause;
+    throw new DependencyMissingError(
+      'onnxruntime-node',
+      `it did not load: ${String((cause as Error)?.message ?? cause).split('\n')[0]}`,
+      'ONNXRUNTIME_NODE_INSTALL=skip npm ci (in the axgen checkout; scripts/setup.sh does the same)',
+    );
+  }
+}
+
 /** What to do when ONNX Runtime refuses the float model (said in its ConfigError). */
 const FLOAT_FIX = ' (give another with --float-model, or --no-float to leave the float reference out)';
 
@@ -180,7 +201,7 @@ export async function floatPredictions(
     sizeOf(batched ? dims.slice(1) : dims) !== IMAGE_PIXELS
   )
     bad(`input "${inp.name}"`, `${IMAGE_PIXELS} values per image (fixed dimensions, or a free first one)`, shape);
-  const ort = await import('onnxruntime-node');
+  const ort = await loadOnnxRuntime();
   let session: Awaited<ReturnType<typeof ort.InferenceSession.create>>;
   try {
     session = await ort.InferenceSession.create(bytes, { intraOpNumThreads: 1, interOpNumThreads: 1 });

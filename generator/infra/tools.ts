@@ -28,6 +28,19 @@ export class ToolMissingError extends Error {
 }
 
 /**
+ * An npm dependency that does not load (a partial or broken \`npm ci\`, e.g. onnxruntime-node's native
+ * library missing): exit 2 like a missing tool, with the command that reinstalls it instead of a
+ * Debian package.
+ */
+export class DependencyMissingError extends ToolMissingError {
+  constructor(dependency: string, detail: string, reinstall: string) {
+    super(dependency, '', detail);
+    this.message = `${dependency} is not available (${detail}). Reinstall it with: ${reinstall}`;
+    this.name = 'DependencyMissingError';
+  }
+}
+
+/**
  * A simulator could not compile the Verilog. On emitted RTL that is a bug in axgen (exit 3); on
  * files read from the user's folder (`userRtl`) it is the result of the check (exit 4), shown with
  * the tool's own message.
