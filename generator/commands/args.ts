@@ -41,8 +41,8 @@ let given: { option: string; path: string }[] = [];
 
 /**
  * yargs middleware. A number option whose text did not parse (`--seed abc`) arrives as NaN, which
- * messages would print as "null"; it is replaced by the text as typed, so the option's own range
- * check reports `received "abc"`. Every string value is remembered as a possible path.
+ * messages would print as "null", and one given an empty text (`--jobs ''`) as 0; either is replaced
+ * by the text as typed, so the option's own range check reports `received "abc"` or `received ""`. Every string value is remembered as a possible path.
  */
 export function argsAsTyped(args: readonly string[]): (argv: Record<string, unknown>) => void {
   return (argv) => {
@@ -50,13 +50,15 @@ export function argsAsTyped(args: readonly string[]): (argv: Record<string, unkn
     const paths: { option: string; path: string }[] = [];
     for (const [key, value] of Object.entries(argv)) {
       if (key === '_' || key === '$0' || /[A-Z]/.test(key)) continue;
-      if (typeof value === 'number' && Number.isNaN(value)) {
+      // NaN: the text did not parse. 0: yargs' number of an empty or blank text (`--jobs ''`,
+      // `--seed=`), which would pass a range check that includes 0 or print "received 0".
+      if (typeof value === 'number' && (Number.isNaN(value) || value === 0)) {
         raw ??= Parser(args as string[], {
           configuration: { 'parse-numbers': false, 'parse-positional-numbers': false },
         }) as Record<string, unknown>;
         const typed = raw[key];
         const text = Array.isArray(typed) ? typed[typed.length - 1] : typed;
-        if (typeof text === 'string') setBoth(argv, key, text);
+        if (typeof text === 'string' && (Number.isNaN(value) || text.trim() === '')) setBoth(argv, key, text);
       }
       for (const v of Array.isArray(value) ? value : [value]) {
         if (typeof v === 'string' && v !== '') paths.push({ option: label(key, args), path: v });

@@ -275,6 +275,21 @@ describe('arguments as typed', () => {
     argsAsTyped(args)(argv);
     expect(argv).toMatchObject({ 'pnr-time-limit': '10s', pnrTimeLimit: '10s', clock: '', seed: '', verify: false });
   });
+
+  it('a number option given an empty or blank text is that text, not 0 (yargs gives Number("") = 0); a typed 0 stays 0', () => {
+    const args = ['sim', 'c.json', '--jobs', '', '--seed=', '--stall', ' ', '--samples', '0'];
+    const argv: Record<string, unknown> = {
+      _: ['sim'],
+      $0: 'axgen',
+      config: 'c.json',
+      jobs: 0,
+      seed: 0,
+      stall: 0,
+      samples: 0,
+    };
+    argsAsTyped(args)(argv);
+    expect(argv).toMatchObject({ jobs: '', seed: '', stall: ' ', samples: 0 });
+  });
 });
 
 describe('schema messages', () => {
