@@ -67,8 +67,9 @@ export function almSoaRtl(
     fMsb: msb(F),
     mantMsb: dec(F),
     wideMsb: msb(WW),
-    mantZero: resizeExpr(`(zero_c ? ${lit(F + 1, 0)} : mant_c)`, F + 1, WW),
+    mantExt: resizeExpr('mant_c', F + 1, WW),
     pcMsb: msb(Pc),
+    pcZero: lit(Pc, 0),
     wideTop: msb(F + Pc),
     unusedLow:
       M >= 2 ? `  wire unused_low = ^{la[${M - 2}:0], lw[${M - 2}:0]};  // below bit M-1 only the ones are kept` : '',
