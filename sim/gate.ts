@@ -275,6 +275,8 @@ export function gateSummary(r: GateReport) {
     passed: r.passed,
     seed: r.seed,
     gemm: r.gemm,
+    gemms: r.gemms,
+    refused: r.refused,
     stall: r.stall,
     cases: r.cases,
     runs: r.runs.map(({ buildCacheHit: _h, buildMs: _b, runMs: _r, ...run }) => run),

@@ -285,13 +285,17 @@ export async function simulate(c: ResolvedConfig, o: SimOptions): Promise<SimRep
   return report;
 }
 
+/** What a run sent, e.g. `GEMM 11x9x9 + 7 directed tiles + 6 refused commands` (the random GEMM first). */
+export function describeCases(r: Pick<SimReport, 'gemm' | 'gemms' | 'refused'>): string {
+  const refused = r.refused > 0 ? ` + ${r.refused} refused commands` : '';
+  return `GEMM ${r.gemm.m}x${r.gemm.k}x${r.gemm.n} + ${r.gemms - 1} directed tiles${refused}`;
+}
+
 /** Human-readable report: one line per simulator, then the first mismatches and the replay command. */
 export function formatReport(r: SimReport, maxShown = 10): string {
   const lines: string[] = [];
   const cfg = `${r.config.name} (${r.config.rows}x${r.config.cols} ${r.config.dataflow}, ${r.config.unit}, sha256:${r.config.hash.slice(0, 12)})`;
-  lines.push(
-    `${r.passed ? '✔' : '✖'} ${cfg}: seed ${r.seed}, GEMM ${r.gemm.m}x${r.gemm.k}x${r.gemm.n} + ${r.gemms - 1} directed tiles${r.refused > 0 ? ` + ${r.refused} refused commands` : ''}, stall ${r.stall}`,
-  );
+  lines.push(`${r.passed ? '✔' : '✖'} ${cfg}: seed ${r.seed}, ${describeCases(r)}, stall ${r.stall}`);
   const sims = r.runs.map((x) => x.simulator).join(' and ');
   const through = r.dut.interface === 'axi' ? 'through its AXI4-Lite and AXI4-Stream ports' : 'through its streams';
   lines.push(

@@ -47,7 +47,7 @@ import { derive } from '../config/derive.js';
 import { ConfigSession, EXIT_USER, forceOption, jobsOption, runCommand, EXIT_CHECK_FAILED } from './common.js';
 import { checkJobs } from './checks.js';
 import { USAGE } from './usage.js';
-import { count } from '../infra/text.js';
+import { describeCases } from '../../sim/run.js';
 
 interface Args {
   config: string;
@@ -198,7 +198,7 @@ export const fpgaCommand: CommandModule<object, Args> = {
       const verifiedLine =
         typeof verification === 'string'
           ? `gate-level check: ${verification}\n`
-          : `gate-level check: passed (${verification.netlist} netlist, ${verification.synthesis}, stimulus seed ${verification.seed}, ${count(verification.cases.length, 'case')})\n`;
+          : `gate-level check: passed (${verification.netlist} netlist, ${verification.synthesis}, stimulus seed ${verification.seed}: ${describeCases(verification)})\n`;
       // Everything (RTL, harness, logs, bitstream, reports) goes into a temporary sibling renamed into place.
       const { r, json, text } = await replaceFolderAtomically(
         out,

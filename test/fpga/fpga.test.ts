@@ -69,7 +69,7 @@ describe('axgen fpga', () => {
     expect(txt).toMatch(/fits: yes; fmax \d+\.\d\d MHz/);
     // The IP's netlist (AXI top, synth_ice40 -dsp as for the bitstream) was co-simulated before writing.
     expect(txt).toMatch(
-      /gate-level check: passed \(tiny_axi_axi_top netlist, synth_ice40 -dsp -top tiny_axi_axi_top, stimulus seed 1, \d+ cases\)/,
+      /gate-level check: passed \(tiny_axi_axi_top netlist, synth_ice40 -dsp -top tiny_axi_axi_top, stimulus seed 1: GEMM \d+x\d+x\d+ \+ \d+ directed tiles \+ \d+ refused commands\)/,
     );
     const v = (
       j as unknown as { verification: { passed: boolean; runs: { commands: number; mismatches: unknown[] }[] } }
