@@ -41,8 +41,9 @@ let given: { option: string; path: string }[] = [];
 
 /**
  * yargs middleware. A number option whose text did not parse (`--seed abc`) arrives as NaN, which
- * messages would print as "null", and one given an empty text (`--jobs ''`) as 0; either is replaced
- * by the text as typed, so the option's own range check reports `received "abc"` or `received ""`. Every string value is remembered as a possible path.
+ * messages would print as "null", and one given an empty text (`--jobs ''`) as 0; either is
+ * replaced by the text as typed, so the option's own range check reports `received "abc"` or
+ * `received ""`. Every string value is remembered as a possible path.
  */
 export function argsAsTyped(args: readonly string[]): (argv: Record<string, unknown>) => void {
   return (argv) => {

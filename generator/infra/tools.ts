@@ -28,7 +28,7 @@ export class ToolMissingError extends Error {
 }
 
 /**
- * An npm dependency that does not load (a partial or broken \`npm ci\`, e.g. onnxruntime-node's native
+ * An npm dependency that does not load (a partial or broken `npm ci`, e.g. onnxruntime-node's native
  * library missing): exit 2 like a missing tool, with the command that reinstalls it instead of a
  * Debian package.
  */
