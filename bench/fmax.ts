@@ -29,6 +29,7 @@ import { resolveConfig } from '../generator/config/resolve.js';
 import { emitRtl } from '../generator/emit/rtl.js';
 import { runTool } from '../generator/infra/children.js';
 import { cutsOf, samplesOf, units } from '../generator/units/index.js';
+import { MAX_SUM_CHAINS } from '../generator/units/pipeline.js';
 import type { UnitContext, UnitDef } from '../generator/units/types.js';
 
 const arg = (name: string, dflt: string) => {
@@ -43,8 +44,8 @@ const verify = process.argv.includes('--verify');
 const resume = process.argv.includes('--resume');
 const chainsArg = arg('chains', '');
 const chains = chainsArg === '' ? undefined : Number(chainsArg);
-if (chains !== undefined && !(Number.isInteger(chains) && chains >= 1 && chains <= 4))
-  throw new Error(`--chains: expected an integer from 1 to 4, received "${chainsArg}"`);
+if (chains !== undefined && !(Number.isInteger(chains) && chains >= 1 && chains <= MAX_SUM_CHAINS))
+  throw new Error(`--chains: expected an integer from 1 to ${MAX_SUM_CHAINS}, received "${chainsArg}"`);
 const rowSet = arg('rows', 'both');
 if (!['both', 'plain', 'pipelined'].includes(rowSet))
   throw new Error(`--rows: expected both, plain or pipelined, received "${rowSet}"`);

@@ -4,7 +4,8 @@
  * throws, so a template change cannot silently turn a fault test into a no-op.
  */
 import type { ResolvedConfig } from '../generator/config/resolve.js';
-import { sumChainsFor, type EmittedFile } from '../generator/emit/rtl.js';
+import type { EmittedFile } from '../generator/emit/rtl.js';
+import { derive } from '../generator/config/derive.js';
 import { extendExpr } from '../generator/units/verilog.js';
 
 export interface Fault {
@@ -60,7 +61,7 @@ export const faults: Fault[] = [
   {
     name: 'carry-save-dropped',
     describe: 'the array forgets the carries of a carry-save partial sum below the bottom row',
-    appliesTo: (c) => sumChainsFor(c) > 1,
+    appliesTo: (c) => derive(c).sumChains > 1,
     inject: (files, c) =>
       edit(
         files,

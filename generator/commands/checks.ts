@@ -5,7 +5,7 @@
  */
 import { randomInt } from 'node:crypto';
 import { ConfigError, show } from '../infra/errors.js';
-import { setJobs } from '../infra/pool.js';
+import { jobsFromEnv, MAX_JOBS, setJobs } from '../infra/pool.js';
 import { isTarget, TARGETS, type Target } from '../estimate/targets.js';
 import { SIMULATOR_TOOL, type SimulatorName } from '../../sim/simulators.js';
 
@@ -47,12 +47,17 @@ export function checkStall(p: number, cmd: string): number {
  */
 export function checkJobs(n: number | undefined, cmd: string): void {
   if (n === undefined) {
-    const env = process.env.AXGEN_JOBS;
-    if (env !== undefined && env !== '' && !/^(?:[1-9]\d?|1\d\d|2[0-4]\d|25[0-6])$/.test(env.trim()))
-      throw argError(cmd, 'AXGEN_JOBS', 'an integer from 1 to 256 (or the variable unset)', env);
+    if (jobsFromEnv() === null)
+      throw argError(
+        cmd,
+        'AXGEN_JOBS',
+        `an integer from 1 to ${MAX_JOBS} (or the variable unset)`,
+        process.env.AXGEN_JOBS,
+      );
     return;
   }
-  if (!Number.isInteger(n) || n < 1 || n > 256) throw argError(cmd, '--jobs', 'an integer from 1 to 256', n);
+  if (!Number.isInteger(n) || n < 1 || n > MAX_JOBS)
+    throw argError(cmd, '--jobs', `an integer from 1 to ${MAX_JOBS}`, n);
   setJobs(n);
 }
 

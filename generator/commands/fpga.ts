@@ -43,7 +43,7 @@ import { activity, progressWanted } from '../infra/progress.js';
 import { formatGateReport, gateCosim, gateSummary } from '../../sim/gate.js';
 import { fitHints } from '../fpga/hints.js';
 import { requireTools } from '../infra/tools.js';
-import { derive } from '../config/derive.js';
+import { derive, unitLabel } from '../config/derive.js';
 import { ConfigSession, EXIT_USER, forceOption, jobsOption, runCommand, EXIT_CHECK_FAILED } from './common.js';
 import { checkJobs } from './checks.js';
 import { USAGE } from './usage.js';
@@ -237,13 +237,15 @@ export const fpgaCommand: CommandModule<object, Args> = {
                 }
               : {}),
             bitstream: r.bitstream ? join(out, basename(r.bitstream)) : null,
-            config: { name: c.name, hash: c.hash },
+            config: { name: c.name, unit: unitLabel(c), hash: c.hash },
             verification,
           };
           // Timings and cache state stay out of the files, so the same input writes the same bytes.
           const { cacheDir: _cacheDir, cacheHit: _cacheHit, seconds: _seconds, ...stable } = final;
           const json = JSON.stringify(stable, null, 2) + '\n';
-          const text = formatPnr(final) + formatSeeds({ best: r, runs }) + verifiedLine;
+          // Which design this is: the unit label as sim and synth print it (carry-save sum, pipeline, features).
+          const head = `config: ${c.name} (${unitLabel(c)}, sha256:${c.hash.slice(0, 12)})\n`;
+          const text = head + formatPnr(final) + formatSeeds({ best: r, runs }) + verifiedLine;
           await writeFile(join(tmp, 'fpga.json'), json);
           await writeFile(join(tmp, 'fpga.txt'), text);
           return { r, json, text };

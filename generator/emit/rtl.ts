@@ -293,11 +293,6 @@ function carryTerms(c: string, accBits: number, chains: number): string {
   return b.length === 1 ? `${c} * 2^${b[0]}` : b.map((x, i) => `${c}[${i}] * 2^${x}`).join(' + ');
 }
 
-/** Carry chains of the config's PE accumulator adder (config/derive.ts `Derived.sumChains`). */
-export function sumChainsFor(c: ResolvedConfig): number {
-  return derive(c).sumChains;
-}
-
 /** Every module of the configured accelerator, in a stable order. */
 export function moduleSpecs(c: ResolvedConfig): ModuleSpec[] {
   const d = derive(c);

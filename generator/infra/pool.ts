@@ -22,9 +22,22 @@ class Pool {
   }
 }
 
+/** Most parallel jobs `--jobs` and AXGEN_JOBS may ask for. */
+export const MAX_JOBS = 256;
+
+/**
+ * AXGEN_JOBS as a pool size: an integer from 1 to MAX_JOBS; undefined when unset or empty, null
+ * when set to anything else (the CLI refuses that, commands/checks.ts checkJobs; the pool itself
+ * then takes the number of cores).
+ */
+export function jobsFromEnv(env: string | undefined = process.env.AXGEN_JOBS): number | null | undefined {
+  if (env === undefined || env.trim() === '') return undefined;
+  const n = Number(env);
+  return /^\s*\d+\s*$/.test(env) && n >= 1 && n <= MAX_JOBS ? n : null;
+}
+
 function defaultSize(): number {
-  const env = Number(process.env.AXGEN_JOBS);
-  return Number.isInteger(env) && env > 0 ? env : Math.max(1, availableParallelism());
+  return jobsFromEnv() ?? Math.max(1, availableParallelism());
 }
 
 export const jobPool = new Pool(defaultSize());

@@ -388,6 +388,20 @@ describe('AXGEN_JOBS', () => {
       }
       delete process.env.AXGEN_JOBS;
       expect(() => checkJobs(undefined, 'axgen sim')).not.toThrow();
+      // The job pool reads the variable through the same parser: what the CLI refuses, the pool
+      // does not take either (it falls back to the cores), so the two cannot disagree.
+      const { jobsFromEnv } = await import('../../generator/infra/pool.js');
+      expect(['4', ' 4 ', '256', '300', '1e1', '0', 'abc', '', undefined].map((v) => jobsFromEnv(v))).toEqual([
+        4,
+        4,
+        256,
+        null,
+        null,
+        null,
+        null,
+        undefined,
+        undefined,
+      ]);
     } finally {
       if (saved === undefined) delete process.env.AXGEN_JOBS;
       else process.env.AXGEN_JOBS = saved;

@@ -64,6 +64,8 @@ describe('axgen fpga', () => {
     expect(j.toolVersions.yosys).toMatch(/Yosys/);
     expect(j.toolVersions.nextpnr).toMatch(/nextpnr-ice40/);
     const txt = readFileSync(join(out, 'fpga.txt'), 'utf8');
+    expect(txt).toMatch(/^config: tiny_axi \(exact, sha256:[0-9a-f]{12}\)\n/);
+    expect((j as unknown as { config: { unit: string } }).config.unit).toBe('exact');
     expect(txt).toMatch(/Max frequency for clock/);
     expect(txt).toMatch(/harness: timing harness/);
     expect(txt).toMatch(/fits: yes; fmax \d+\.\d\d MHz/);

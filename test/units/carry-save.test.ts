@@ -8,8 +8,10 @@
  */
 import { describe, expect, it } from 'vitest';
 import { derive } from '../../generator/config/derive.js';
+
+const sumChainsOf = (c: ResolvedConfig) => derive(c).sumChains;
 import type { ResolvedConfig } from '../../generator/config/resolve.js';
-import { emitRtl, sumChainsFor } from '../../generator/emit/rtl.js';
+import { emitRtl } from '../../generator/emit/rtl.js';
 import { carryVectorExpr, chainBoundaries, chainRanges, describeChains } from '../../generator/units/carry-save.js';
 import { extendExpr } from '../../generator/units/verilog.js';
 import { cosim } from '../../sim/cosim.js';
@@ -48,12 +50,12 @@ describe('which PEs add in carry-save form', () => {
   it('weight-stationary Mitchell and ALM-SOA with a wrapping accumulator; nothing else', () => {
     const ws = (kind: string, extra: object = {}) =>
       config({ name: 'cs', rows: 2, cols: 2, multiplier: { kind }, ...extra });
-    for (const kind of ['mitchell', 'alm-soa']) expect([kind, sumChainsFor(ws(kind))]).toEqual([kind, 3]);
+    for (const kind of ['mitchell', 'alm-soa']) expect([kind, sumChainsOf(ws(kind))]).toEqual([kind, 3]);
     // Measured not to help the exact unit (its high product bits settle last) nor DRUM: one chain.
     for (const kind of ['exact', 'drum', 'ilm', 'asm', 'truncated'])
-      expect([kind, sumChainsFor(ws(kind))]).toEqual([kind, 1]);
-    expect(sumChainsFor(ws('mitchell', { dataflow: 'output-stationary' }))).toBe(1);
-    expect(sumChainsFor(ws('mitchell', { overflow: 'saturate' }))).toBe(1);
+      expect([kind, sumChainsOf(ws(kind))]).toEqual([kind, 1]);
+    expect(sumChainsOf(ws('mitchell', { dataflow: 'output-stationary' }))).toBe(1);
+    expect(sumChainsOf(ws('mitchell', { overflow: 'saturate' }))).toBe(1);
     // The PE registers the carries only in carry-save form; the array adds the last row's in.
     const m = ws('mitchell');
     expect(text(m, 'pe')).toMatch(/reg +\[1:0\] +psc_q;/);
@@ -69,7 +71,7 @@ describe('which PEs add in carry-save form', () => {
 function adderPair(c: ResolvedConfig): EquivPair {
   const d = derive(c);
   const A = d.accBits;
-  const n = sumChainsFor(c);
+  const n = sumChainsOf(c);
   const add = text(c, 'acc_add');
   const P = Number(/input +wire \[(\d+):0\] p_i,/.exec(add)![1]) + 1;
   const split = /input +wire +pc_i,/.test(add);
@@ -141,10 +143,10 @@ describe('pipeline.sumChains overrides the unit', () => {
 
   it('1 turns it off, 2 turns it on for the exact unit, and the label says so', () => {
     const off = mk('mitchell', { sumChains: 1 });
-    expect(sumChainsFor(off)).toBe(1);
+    expect(sumChainsOf(off)).toBe(1);
     expect(text(off, 'pe')).not.toMatch(/psc/);
     const ex = mk('exact', { sumChains: 2 });
-    expect(sumChainsFor(ex)).toBe(2);
+    expect(sumChainsOf(ex)).toBe(2);
     expect(text(ex, 'array')).toMatch(/\+ \{\d+'d0, psc_bot\[0\], \d+'d0\};/);
     // The label (file headers, reports) shows the carry-save sum, the unit's own choice included.
     expect(text(ex, 'pe')).toMatch(/\/\/ unit: exact, carry-save sum \(2 chains\)\n/);
@@ -175,7 +177,7 @@ describe('pipeline.sumChains overrides the unit', () => {
     );
     expect(() => mk('mitchell', { sumChains: 5 })).toThrow(/pipeline\.sumChains/);
     // 1 is allowed everywhere (it is the one-chain adder).
-    expect(sumChainsFor(mk('mitchell', { sumChains: 1 }, { dataflow: 'output-stationary' }))).toBe(1);
+    expect(sumChainsOf(mk('mitchell', { sumChains: 1 }, { dataflow: 'output-stationary' }))).toBe(1);
   });
 
   it('the exact unit in two chains keeps the partial sum (Yosys SAT) and co-simulates, icarus', async () => {
@@ -206,7 +208,7 @@ describe('co-simulation of carry-save arrays', () => {
       { ...w, zeroSkip: { activation: 0, weight: 0, gating: 'enable' }, pipeline: { multiplier: 1, macc: 1 } },
       'test',
     );
-    expect(sumChainsFor(c)).toBe(3);
+    expect(sumChainsOf(c)).toBe(3);
     // Sums that cross every chain boundary in both directions, and zeros for the skip.
     const A = [
       [127, -128, 0, 127, -1, 5, 0],
