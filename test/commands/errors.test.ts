@@ -290,6 +290,28 @@ describe('arguments as typed', () => {
     argsAsTyped(args)(argv);
     expect(argv).toMatchObject({ jobs: '', seed: '', stall: ' ', samples: 0 });
   });
+
+  it('an option given twice is its last value, under its camel-case alias too, and as typed if it did not parse; an array option keeps every value', () => {
+    const args = ['fpga', 'c.json', '--jobs', '2', '--jobs', 'x', '--out', 'a', '--out', 'b', '--pnr-time-limit', '5'];
+    const argv: Record<string, unknown> = {
+      _: ['fpga'],
+      $0: 'axgen',
+      config: 'c.json',
+      jobs: [2, NaN],
+      out: ['a', 'b'],
+      only: ['r0', 'r1'],
+      'pnr-time-limit': [5, 9],
+      pnrTimeLimit: [5, 9],
+    };
+    argsAsTyped(args)(argv, { getOptions: () => ({ array: ['only'] }) });
+    expect(argv).toMatchObject({ jobs: 'x', out: 'b', only: ['r0', 'r1'], 'pnr-time-limit': 9, pnrTimeLimit: 9 });
+    // Only the last occurrence decides whether a number option was typed without a value.
+    const empty: Record<string, unknown> = { _: ['sim'], $0: 'axgen', clock: 50, seed: [1, undefined] };
+    argsAsTyped(['sim', '--clock', '--clock', '50', '--seed', '1', '--seed'])(empty, {
+      getOptions: () => ({ array: [] }),
+    });
+    expect(empty).toMatchObject({ clock: 50, seed: '' });
+  });
 });
 
 describe('schema messages', () => {
