@@ -28,6 +28,7 @@ import { basename, join, resolve } from 'node:path';
 import { resolveConfig } from '../generator/config/resolve.js';
 import { emitRtl } from '../generator/emit/rtl.js';
 import { runTool } from '../generator/infra/children.js';
+import { runAsScript } from '../generator/infra/entry.js';
 import { cutsOf, samplesOf, units } from '../generator/units/index.js';
 import { MAX_SUM_CHAINS } from '../generator/units/pipeline.js';
 import type { UnitContext, UnitDef } from '../generator/units/types.js';
@@ -266,4 +267,5 @@ function best(r: Row | undefined) {
   return ok.sort((a, b) => b.fmax! - a.fmax!)[0];
 }
 
-await main();
+// Run by `npm run bench:fmax`; importing the module (criticalPath) starts nothing.
+if (runAsScript(import.meta.url)) await main();

@@ -20,6 +20,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { rng } from '../generator/model/rng.js';
+import { runAsScript } from '../generator/infra/entry.js';
 import { onnx, tensorToProto, type Tensor } from '../generator/onnx/read.js';
 
 const FASHION = '/usr/share/datasets/fashion-mnist/t10k-images-idx3-ubyte.gz';
@@ -242,7 +243,7 @@ export function exampleInput(): Uint8Array {
   return onnx.TensorProto.encode(tensorToProto('input', imageTensor(px, [1, 1, 28, 28]))).finish();
 }
 
-if (process.argv[1]?.endsWith('make-example-models.ts')) {
+if (runAsScript(import.meta.url)) {
   const out = process.argv[2] ?? 'examples/models';
   mkdirSync(out, { recursive: true });
   writeFileSync(join(out, 'mlp-int8.onnx'), buildMlp());

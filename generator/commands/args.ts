@@ -39,18 +39,31 @@ function label(key: string, args: readonly string[]): string {
 
 let given: { option: string; path: string }[] = [];
 
+/** What argsAsTyped reads of the yargs instance: the options declared `array: true`. */
+export interface DeclaredOptions {
+  getOptions(): { array: readonly string[] };
+}
+
 /**
- * yargs middleware. A number option whose text did not parse (`--seed abc`) arrives as NaN, which
- * messages would print as "null", and one given an empty text (`--jobs ''`) as 0; either is
- * replaced by the text as typed, so the option's own range check reports `received "abc"` or
- * `received ""`. Every string value is remembered as a possible path.
+ * yargs middleware. An option given more than once takes its last value (`--jobs 2 --jobs 4` is
+ * `--jobs 4`, as most Unix tools do; yargs would pass `[2, 4]` to the option's check), except an
+ * option declared `array: true` (`--input`, `--only`), whose repeats add to the list. A number
+ * option whose text did not parse (`--seed abc`) arrives as NaN, which messages would print as
+ * "null", and one given an empty text (`--jobs ''`) as 0; either is replaced by the text as typed,
+ * so the option's own range check reports `received "abc"` or `received ""`. Every string value is
+ * remembered as a possible path.
  */
-export function argsAsTyped(args: readonly string[]): (argv: Record<string, unknown>) => void {
-  return (argv) => {
+export function argsAsTyped(args: readonly string[]): (argv: Record<string, unknown>, y?: DeclaredOptions) => void {
+  return (argv, y) => {
     let raw: Record<string, unknown> | undefined;
     const paths: { option: string; path: string }[] = [];
-    for (const [key, value] of Object.entries(argv)) {
+    // Without the declarations (a test calling this directly), no value is taken for a repeat.
+    const arrays = y ? new Set(y.getOptions().array) : undefined;
+    for (const [key, given] of Object.entries(argv)) {
       if (key === '_' || key === '$0' || /[A-Z]/.test(key)) continue;
+      // Repeated: the last value, under the name and its camel-case alias alike.
+      const value = Array.isArray(given) && arrays && !arrays.has(key) ? given[given.length - 1] : given;
+      if (value !== given) setBoth(argv, key, value);
       // NaN: the text did not parse. 0: yargs' number of an empty or blank text (`--jobs ''`,
       // `--seed=`), which would pass a range check that includes 0 or print "received 0".
       if (typeof value === 'number' && (Number.isNaN(value) || value === 0)) {
@@ -67,14 +80,23 @@ export function argsAsTyped(args: readonly string[]): (argv: Record<string, unkn
     }
     // A number option typed without a value (`--clock` last, or before another option) would get
     // its default from yargs, or none, and pass silently: it becomes "", which the option's check
-    // refuses (a boolean flag has a boolean value, a string option is "" already).
+    // refuses (a boolean flag has a boolean value, a string option is "" already). Only the last
+    // time an option is given counts (`--clock --clock 50` is 50).
+    const last = new Map<string, number>();
     args.forEach((tok, i) => {
-      const m = /^--([a-z][a-z0-9-]*)$/.exec(tok);
-      const next = args[i + 1];
-      const v = m ? argv[m[1]!] : null;
-      if (m && (next === undefined || next.startsWith('--')) && (typeof v === 'number' || v === undefined))
-        setBoth(argv, m[1]!, '');
+      const k = /^--([a-z][a-z0-9-]*)(=|$)/.exec(tok)?.[1];
+      if (k !== undefined) last.set(k, i);
     });
+    for (const [key, i] of last) {
+      const next = args[i + 1];
+      const v = argv[key];
+      if (
+        args[i] === `--${key}` &&
+        (next === undefined || next.startsWith('--')) &&
+        (typeof v === 'number' || v === undefined)
+      )
+        setBoth(argv, key, '');
+    }
     given = paths;
   };
 }

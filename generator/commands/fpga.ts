@@ -38,7 +38,7 @@ import {
 } from '../infra/write.js';
 import { interfaceOf } from '../interface/index.js';
 import { DEVICE_NAMES, iceDevice } from '../fpga/devices.js';
-import { DEFAULT_PNR_TIME_LIMIT_S, formatPnr, formatSeeds, placeAndRouteSeeds } from '../fpga/pnr.js';
+import { DEFAULT_PNR_TIME_LIMIT_S, formatPnr, formatSeeds, formatTimings, placeAndRouteSeeds } from '../fpga/pnr.js';
 import { activity, progressWanted } from '../infra/progress.js';
 import { formatGateReport, gateCosim, gateSummary } from '../../sim/gate.js';
 import { fitHints } from '../fpga/hints.js';
@@ -224,11 +224,18 @@ export const fpgaCommand: CommandModule<object, Args> = {
               stage.get(seed)?.();
               stage.set(seed, steps.start(`nextpnr seed ${seed}: ${name}`));
             },
-          ).finally(() => {
-            endSynth?.('cached');
-            for (const end of stage.values()) end();
-            steps.stop();
-          });
+          )
+            .then((x) => {
+              // No nextpnr stage came (place and route not run, or served from the cache): the
+              // synthesis step ends here, "cached" only if it was.
+              endSynth?.(x.best.cached.synth ? 'cached' : undefined);
+              return x;
+            })
+            .finally(() => {
+              endSynth?.();
+              for (const end of stage.values()) end();
+              steps.stop();
+            });
           const final = {
             ...r,
             ...(runs.length > 1
@@ -241,7 +248,7 @@ export const fpgaCommand: CommandModule<object, Args> = {
             verification,
           };
           // Timings and cache state stay out of the files, so the same input writes the same bytes.
-          const { cacheDir: _cacheDir, cacheHit: _cacheHit, seconds: _seconds, ...stable } = final;
+          const { cacheDir: _cacheDir, cached: _cached, seconds: _seconds, ...stable } = final;
           const json = JSON.stringify(stable, null, 2) + '\n';
           // Which design this is: the unit label as sim and synth print it (carry-save sum, pipeline, features).
           const head = `config: ${c.name} (${unitLabel(c)}, sha256:${c.hash.slice(0, 12)})\n`;
@@ -254,16 +261,8 @@ export const fpgaCommand: CommandModule<object, Args> = {
       );
       if (jsonFile !== undefined)
         await writeFileAtomically(jsonFile, json, { arg: '--json', force: argv.force, kind: 'fpga' });
-      process.stdout.write(
-        text +
-          (r.seconds.pnr === null
-            ? `synthesis ${r.seconds.synth.toFixed(1)} s${r.cacheHit ? ' (cached)' : ''}, place and route not run (the hard blocks overflow before placement)`
-            : r.status === 'routed'
-              ? `synthesis ${r.seconds.synth.toFixed(1)} s, place and route ${r.seconds.pnr.toFixed(1)} s${r.cacheHit ? ' (cached)' : ''}`
-              : // Not routed (timeout, unroutable): never cached, so cacheHit is the synthesis'.
-                `synthesis ${r.seconds.synth.toFixed(1)} s${r.cacheHit ? ' (cached)' : ''}, place and route ${r.seconds.pnr.toFixed(1)} s`) +
-          ` → ${out}/\n`,
-      );
+      // The seconds stay out of fpga.txt and fpga.json (see above): on stdout only.
+      process.stdout.write(`${text}${formatTimings(r)} → ${out}/\n`);
       for (const h of fitHints(r, {
         rows: c.array.rows,
         cols: c.array.cols,

@@ -24,7 +24,8 @@
  *
  *   PnrResult: { status, fits, overflow[], fmaxMHz, meetsTiming, failure,
  *                utilisation{lut4,carry,ff,bram,mac16,lc,io}, capacity{resource:{used,available}},
- *                harness{used,description}, toolVersions, timingReport (text), bitstream?, cacheHit, … }
+ *                harness{used,description}, toolVersions, timingReport (text), bitstream?,
+ *                seconds{synth,pnr}, cached{synth,pnr}, … }
  *                — see the interface below.
  *
  *   placeAndRouteSeeds(req, seeds) runs one request with several seeds in parallel (the job pool
@@ -121,15 +122,17 @@ export interface PnrResult {
   /** Cache folder holding design.bin, report.json, yosys.log, nextpnr.log. */
   cacheDir: string;
   /**
-   * Whether the place and route was a cache hit; for a run that did not route (overflow before
-   * placement, timeout, unroutable: never cached) the synthesis'.
-   */
-  cacheHit: boolean;
-  /**
-   * Wall time of synthesis and of place and route (0 on a cache hit… of this call); pnr is null when
-   * place and route did not run (a hard-block overflow found before placement).
+   * Wall time of synthesis and of place and route, in seconds: measured in this call, or, for a step
+   * served from the cache (`cached`), when that step first ran. pnr is null when place and route
+   * did not run (a hard-block overflow found before placement).
    */
   seconds: { synth: number; pnr: number | null };
+  /**
+   * Whether each step was served from the cache, so that its `seconds` are the stored run's: pnr is
+   * false when place and route did not run or timed out (a timeout is never cached); a routed,
+   * unroutable or overflowing nextpnr result is cached.
+   */
+  cached: { synth: boolean; pnr: boolean };
 }
 
 export class PnrInputError extends Error {}
@@ -440,8 +443,8 @@ export async function placeAndRoute(req: PnrRequest): Promise<PnrResult> {
     timingReport: failure ?? '',
     bitstream: null,
     cacheDir: synth.dir,
-    cacheHit: synth.hit,
     seconds: { synth: synth.seconds, pnr: null as number | null },
+    cached: { synth: synth.hit, pnr: false },
   });
 
   const hard = hardBlockOverflow(synth.stat, dev);
@@ -480,8 +483,9 @@ export async function placeAndRoute(req: PnrRequest): Promise<PnrResult> {
     timingReport: stored.timingReport + (stored.failure ? `\n${stored.failure}` : ''),
     bitstream,
     cacheDir: run.dir,
-    cacheHit: run.hit,
-    seconds: stored.seconds,
+    // The synthesis figure is this call's synthesis (run or cached), like its flag.
+    seconds: { synth: synth.seconds, pnr: stored.seconds.pnr },
+    cached: { synth: synth.hit, pnr: run.hit },
   };
 }
 
@@ -503,11 +507,12 @@ export async function placeAndRouteSeeds(
 ): Promise<SeedsResult> {
   if (seeds.length === 0) throw new PnrInputError('--seeds: expected at least one seed, received none');
   const { outDir, ...rest } = req;
-  // Synthesis first (cached), so the parallel runs share it rather than each starting Yosys.
-  await synthesized(rest);
-  const runs = await Promise.all(
-    seeds.map((seed) => placeAndRoute({ ...rest, seed, onStage: (s) => onStage?.(seed, s) })),
-  );
+  // Synthesis first (cached), so the parallel runs share it rather than each starting Yosys: each
+  // run then finds it in the cache, and whether it was cached is this first call's answer.
+  const synthHit = (await synthesized(rest)).synth.hit;
+  const runs = (
+    await Promise.all(seeds.map((seed) => placeAndRoute({ ...rest, seed, onStage: (s) => onStage?.(seed, s) })))
+  ).map((r) => ({ ...r, cached: { ...r.cached, synth: synthHit } }));
   const routed = runs.filter((r) => r.status === 'routed');
   const pick = routed.length > 0 ? routed.reduce((a, b) => ((b.fmaxMHz ?? 0) > (a.fmaxMHz ?? 0) ? b : a)) : runs[0]!;
   // The chosen run again, from the cache, to copy its files (a timed-out run reruns only its copy).
@@ -519,7 +524,7 @@ export async function placeAndRouteSeeds(
         : {
             ...(await placeAndRoute({ ...rest, seed: pick.seed, outDir })),
             seconds: pick.seconds,
-            cacheHit: pick.cacheHit,
+            cached: pick.cached,
           };
   return { best, runs: runs.map((r) => (r === pick ? best : r)) };
 }
@@ -558,6 +563,24 @@ export function formatPnr(r: PnrResult): string {
   L.push(`tools: ${r.toolVersions.yosys}; ${r.toolVersions.nextpnr}; ${r.toolVersions.icepack}`);
   if (r.bitstream) L.push(`bitstream: ${r.bitstream}`);
   return L.join('\n') + '\n';
+}
+
+/**
+ * The seconds of synthesis and of place and route, as `axgen fpga` ends its output with them. A
+ * figure served from the cache is the stored run's, and the line says which: `synthesis 6.4 s
+ * (cached: measured when first run), place and route 2.9 s`, `… place and route 3.4 s (place and
+ * route cached: …)`, or `(both cached: …)` at the end.
+ */
+export function formatTimings(r: PnrResult): string {
+  const stored = 'measured when first run';
+  const synth = `synthesis ${r.seconds.synth.toFixed(1)} s`;
+  if (r.seconds.pnr === null)
+    return `${synth}${r.cached.synth ? ` (cached: ${stored})` : ''}, place and route not run (the hard blocks overflow before placement)`;
+  const pnr = `place and route ${r.seconds.pnr.toFixed(1)} s`;
+  if (r.cached.synth && r.cached.pnr) return `${synth}, ${pnr} (both cached: ${stored})`;
+  if (r.cached.synth) return `${synth} (cached: ${stored}), ${pnr}`;
+  if (r.cached.pnr) return `${synth}, ${pnr} (place and route cached: ${stored})`;
+  return `${synth}, ${pnr}`;
 }
 
 /** One line per seed of a multi-seed run: its fmax or why it has none, and which was kept. */

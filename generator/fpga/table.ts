@@ -7,6 +7,7 @@ import { resolveConfig, type ResolvedConfig } from '../config/resolve.js';
 import { generate } from '../emit/generate.js';
 import { axiTopModule } from '../axi/emit.js';
 import { placeAndRoute, type PnrResult } from './pnr.js';
+import { runAsScript } from '../infra/entry.js';
 
 export interface TableRow {
   label: string;
@@ -92,7 +93,7 @@ export function tableLine(x: { row: TableRow; res: PnrResult }): string {
   return `| ${x.row.label} | ${x.row.device} | ${x.row.dsp ? 'yes' : 'no'} | ${u.lut4} | ${u.carry} | ${u.ff} | ${u.bram} | ${u.mac16} | ${lc ? `${lc.used}/${lc.available}` : '-'} | ${fit} | ${x.res.fmaxMHz === null ? '-' : x.res.fmaxMHz.toFixed(1)} |`;
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
+if (runAsScript(import.meta.url)) {
   const rows = process.argv.includes('--quick') ? TABLE_ROWS.slice(0, 2) : TABLE_ROWS;
   const lines = [
     '| Config (AXI top) | Device | DSP | LUT4 | Carry | FF | BRAM | SB_MAC16 | Logic cells | Fits | fmax MHz |',

@@ -26,9 +26,10 @@ class Pool {
 export const MAX_JOBS = 256;
 
 /**
- * AXGEN_JOBS as a pool size: an integer from 1 to MAX_JOBS; undefined when unset or empty, null
- * when set to anything else (the CLI refuses that, commands/checks.ts checkJobs; the pool itself
- * then takes the number of cores).
+ * AXGEN_JOBS as a pool size: an integer from 1 to MAX_JOBS; undefined when unset, and when empty
+ * or blank (`AXGEN_JOBS=`: shells and CI files often export a variable with no value), so the pool
+ * takes the number of cores; null when set to anything else (the CLI refuses that,
+ * commands/checks.ts checkJobs; the pool itself then takes the number of cores).
  */
 export function jobsFromEnv(env: string | undefined = process.env.AXGEN_JOBS): number | null | undefined {
   if (env === undefined || env.trim() === '') return undefined;

@@ -4,7 +4,8 @@
  * needs a mock: the tests run as root), simulator compile errors, missing tools, arguments as
  * typed, and schema messages without raw ajv wording.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { availableParallelism } from 'node:os';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -290,6 +291,28 @@ describe('arguments as typed', () => {
     argsAsTyped(args)(argv);
     expect(argv).toMatchObject({ jobs: '', seed: '', stall: ' ', samples: 0 });
   });
+
+  it('an option given twice is its last value, under its camel-case alias too, and as typed if it did not parse; an array option keeps every value', () => {
+    const args = ['fpga', 'c.json', '--jobs', '2', '--jobs', 'x', '--out', 'a', '--out', 'b', '--pnr-time-limit', '5'];
+    const argv: Record<string, unknown> = {
+      _: ['fpga'],
+      $0: 'axgen',
+      config: 'c.json',
+      jobs: [2, NaN],
+      out: ['a', 'b'],
+      only: ['r0', 'r1'],
+      'pnr-time-limit': [5, 9],
+      pnrTimeLimit: [5, 9],
+    };
+    argsAsTyped(args)(argv, { getOptions: () => ({ array: ['only'] }) });
+    expect(argv).toMatchObject({ jobs: 'x', out: 'b', only: ['r0', 'r1'], 'pnr-time-limit': 9, pnrTimeLimit: 9 });
+    // Only the last occurrence decides whether a number option was typed without a value.
+    const empty: Record<string, unknown> = { _: ['sim'], $0: 'axgen', clock: 50, seed: [1, undefined] };
+    argsAsTyped(['sim', '--clock', '--clock', '50', '--seed', '1', '--seed'])(empty, {
+      getOptions: () => ({ array: [] }),
+    });
+    expect(empty).toMatchObject({ clock: 50, seed: '' });
+  });
 });
 
 describe('schema messages', () => {
@@ -405,6 +428,28 @@ describe('AXGEN_JOBS', () => {
     } finally {
       if (saved === undefined) delete process.env.AXGEN_JOBS;
       else process.env.AXGEN_JOBS = saved;
+    }
+  });
+
+  it('empty or blank (AXGEN_JOBS=, as shells export it) is unset: the pool takes the number of cores, the CLI accepts it', async () => {
+    const saved = process.env.AXGEN_JOBS;
+    const { checkJobs } = await import('../../generator/commands/checks.js');
+    /** The size of a job pool created in a fresh import of pool.ts under this AXGEN_JOBS. */
+    const poolSize = async (v: string) => {
+      process.env.AXGEN_JOBS = v;
+      vi.resetModules();
+      return (await import('../../generator/infra/pool.js')).jobPool.size;
+    };
+    try {
+      expect(await poolSize('3')).toBe(3);
+      for (const empty of ['', ' ', '\t']) {
+        expect(await poolSize(empty), JSON.stringify(empty)).toBe(Math.max(1, availableParallelism()));
+        expect(() => checkJobs(undefined, 'axgen sim')).not.toThrow();
+      }
+    } finally {
+      if (saved === undefined) delete process.env.AXGEN_JOBS;
+      else process.env.AXGEN_JOBS = saved;
+      vi.resetModules();
     }
   });
 });

@@ -248,4 +248,42 @@ describe('arguments reported as typed', () => {
       '✖ --gemm: expected MxKxN with three positive integers, e.g. 64x128x32, received "-1x2x2"',
     );
   });
+
+  it('an option given twice takes its last value in every command; a list option (--only) keeps every one', async () => {
+    // sim: the last --jobs is checked as typed (not "[2,null]"), the last --seed is the one used.
+    const jobs = await runAxgen(['sim', cfg, '--jobs', '2', '--jobs', 'x', '--json', join(dir, 'twice.json')]);
+    expect(jobs.exitCode, jobs.all).toBe(1);
+    expect(jobs.stderr).toContain('✖ --jobs: expected an integer from 1 to 256, received "x"');
+    expect(existsSync(join(dir, 'twice.json'))).toBe(false);
+    const seed = await runAxgen(['sim', cfg, '--simulator', 'icarus', '--seed', '1', '--seed', '7', '--jobs', '1']);
+    expect(seed.exitCode, seed.all).toBe(0);
+    expect(seed.stdout).toMatch(/replay: axgen sim .* --seed 7 /);
+    // generate: the last --out is written, the first is not touched.
+    const [a, b] = [join(dir, 'twice-a'), join(dir, 'twice-b')];
+    const out = await runAxgen(['generate', cfg, '--out', a, '--out', b]);
+    expect(out.exitCode, out.all).toBe(0);
+    expect(existsSync(join(b, 'manifest.json'))).toBe(true);
+    expect(existsSync(a)).toBe(false);
+    // regress: --only is a list, so a repeat adds to it.
+    const only = await runAxgen([
+      'regress',
+      '--list',
+      '--only',
+      'r0_exact0_ws_1x1_s',
+      '--only',
+      'r3_asm0_os_4x4_s',
+      '--jobs',
+      '2',
+      '--jobs',
+      '1',
+    ]);
+    expect(only.exitCode, only.all).toBe(0);
+    expect(
+      only.stdout
+        .trim()
+        .split('\n')
+        .map((l) => l.split(' ')[0]),
+    ).toEqual(['r0_exact0_ws_1x1_s', 'r3_asm0_os_4x4_s']);
+    userFacing(jobs.all + out.all);
+  });
 });

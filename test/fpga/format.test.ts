@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatPnr, type PnrResult } from '../../generator/fpga/pnr.js';
+import { formatPnr, formatTimings, type PnrResult } from '../../generator/fpga/pnr.js';
 
 /** A routed result as placeAndRoute returns it; only the DSP fields vary below. */
 const routed = (dsp: boolean, mac16: number): PnrResult => ({
@@ -23,8 +23,8 @@ const routed = (dsp: boolean, mac16: number): PnrResult => ({
   timingReport: '',
   bitstream: null,
   cacheDir: '/nonexistent',
-  cacheHit: false,
   seconds: { synth: 1, pnr: 1 },
+  cached: { synth: false, pnr: false },
 });
 
 describe('formatPnr header', () => {
@@ -34,5 +34,34 @@ describe('formatPnr header', () => {
       /, DSP mapping on \(synth_ice40 -dsp\), no multiplier mapped to SB_MAC16$/,
     );
     expect(formatPnr(routed(false, 0)).split('\n')[0]).toMatch(/, no DSP mapping$/);
+  });
+});
+
+describe('formatTimings', () => {
+  const timed = (synth: boolean, pnr: boolean, pnrSeconds: number | null = 40.1): PnrResult => ({
+    ...routed(false, 0),
+    seconds: { synth: 12.34, pnr: pnrSeconds },
+    cached: { synth, pnr },
+  });
+  it("a figure served from the cache says it is the stored run's, and which one it is", () => {
+    expect(formatTimings(timed(false, false))).toBe('synthesis 12.3 s, place and route 40.1 s');
+    expect(formatTimings(timed(true, true))).toBe(
+      'synthesis 12.3 s, place and route 40.1 s (both cached: measured when first run)',
+    );
+    // Another seed on a cached synthesis: only the synthesis figure is the stored one.
+    expect(formatTimings(timed(true, false))).toBe(
+      'synthesis 12.3 s (cached: measured when first run), place and route 40.1 s',
+    );
+    expect(formatTimings(timed(false, true))).toBe(
+      'synthesis 12.3 s, place and route 40.1 s (place and route cached: measured when first run)',
+    );
+  });
+  it('place and route not run (hard blocks overflow before placement): only the synthesis can be cached', () => {
+    expect(formatTimings(timed(false, false, null))).toBe(
+      'synthesis 12.3 s, place and route not run (the hard blocks overflow before placement)',
+    );
+    expect(formatTimings(timed(true, false, null))).toBe(
+      'synthesis 12.3 s (cached: measured when first run), place and route not run (the hard blocks overflow before placement)',
+    );
   });
 });

@@ -172,7 +172,7 @@ describe('axgen fpga', () => {
     );
   });
 
-  it('a DSP overflow found before placement says place and route did not run (not "0.0 s (cached)")', async () => {
+  it('a DSP overflow found before placement says place and route did not run (not "0.0 s (cached)"), and "cached" only for a cached synthesis', async () => {
     // 4×4 exact 8-bit PEs need 16 SB_MAC16 and the up5k has 8: refused after synthesis, before nextpnr.
     const file = join(work, 'dsp.json');
     const cfg = { ...tiny, name: 'dsp_over', interface: 'stream', array: { rows: 4, cols: 4, maxK: 16, accDepth: 8 } };
@@ -183,6 +183,14 @@ describe('axgen fpga', () => {
     expect(r.stdout).toMatch(/, multipliers on SB_MAC16\n/);
     expect(r.stdout).toMatch(/place and route not run \(the hard blocks overflow before placement\)/);
     expect(r.stdout).not.toMatch(/place and route \d/);
+    // This config's first synthesis (the test's own cache): its seconds were measured now. Run again,
+    // the synthesis comes from the cache and its figure says it is the first run's.
+    expect(r.stdout).toMatch(/^synthesis \d+\.\d s, place and route not run/m);
+    const again = await axgen(['fpga', file, '--device', 'up5k', '--no-verify', '--out', join(work, 'dsp2')]);
+    expect(again.exitCode, again.all).toBe(4);
+    expect(again.stdout).toMatch(
+      /^synthesis \d+\.\d s \(cached: measured when first run\), place and route not run \(the hard blocks overflow before placement\)/m,
+    );
   });
 
   it('rejects a bad device or clock naming the argument, and writes nothing', async () => {
