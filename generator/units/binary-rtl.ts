@@ -1,6 +1,6 @@
 /** View models of the binary XNOR-popcount unit's modules (templates/units/binary_wgt.v.hbs, binary_mul.v.hbs). */
 import { bitsFor, identityPre } from './common.js';
-import { binaryCountBits, binaryLanes } from './binary.js';
+import { binaryCountBits, binaryLanes, type BinaryResolved } from './binary.js';
 import { columnSumLines } from './logicmul.js';
 import type { UnitContext, UnitRtl } from './types.js';
 import { extendExpr, lit, msb } from './verilog.js';
@@ -8,9 +8,10 @@ import { extendExpr, lit, msb } from './verilog.js';
 /**
  * The binary unit's modules: identity activation edge (L lanes); the weight edge turns {n, lanes}
  * into {nv, mask, lanes} (nv = min(n, L), mask = the nv low lanes), so the PE holds no comparator;
- * the PE forms 2·popcount(~(a ^ lanes) & mask) − nv, a (NB+1)-bit two's complement value.
+ * the PE forms 2·popcount(~(a ^ lanes) & mask) − nv, a (NB+1)-bit two's complement value, the
+ * popcount as gates or as a sum of `+` (`p.popcount`).
  */
-export function binaryRtl(ctx: UnitContext, prefix: string, header: (t: string) => string): UnitRtl {
+export function binaryRtl(p: BinaryResolved, ctx: UnitContext, prefix: string, header: (t: string) => string): UnitRtl {
   const L = binaryLanes(ctx);
   const NB = binaryCountBits(L);
   const W = L + NB;
@@ -57,7 +58,11 @@ export function binaryRtl(ctx: UnitContext, prefix: string, header: (t: string) 
           wLanes: `w_enc_i[${L - 1}:0]`,
           wMask: `w_enc_i[${2 * L - 1}:${L}]`,
           wCount: NB === 1 ? `w_enc_i[${2 * L}]` : `w_enc_i[${WE - 1}:${2 * L}]`,
-          pcLines: columnSumLines([lanes.map((i) => `x[${i}]`)], 'pc', NB),
+          logicPopcount: p.popcount === 'logic',
+          pcLines:
+            p.popcount === 'logic'
+              ? columnSumLines([lanes.map((i) => `x[${i}]`)], 'pc', NB)
+              : `  wire [${msb(NB)}:0] pc = ${lanes.map((i) => extendExpr(`x[${i}]`, 1, NB, false)).join(' + ')};`,
           twice: `{pc, 1'b0}`,
           count: extendExpr('nv', NB, P, false),
         },

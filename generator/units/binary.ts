@@ -37,6 +37,14 @@ export const binarySchema = {
   required: ['kind'],
   properties: {
     kind: { const: 'binary', description: 'Binary XNOR-popcount on packed ±1 vectors.' },
+    popcount: {
+      enum: ['logic', 'carry-chain'],
+      default: 'logic',
+      description:
+        "How the PE's popcount is written; the function is the same. 'logic': AND/XOR gates (a Wallace reduction), " +
+        'which synthesis maps together with the XNOR for depth: faster on iCE40 LUT4s. ' +
+        "'carry-chain': a sum of `+`, which Yosys builds on carry chains: fewer Xilinx LUT6s (README, Binary XNOR-popcount).",
+    },
   },
 } as const;
 
@@ -156,17 +164,21 @@ export const binaryUnit = defineUnit({
   maxOperandBits: binaryWeightBits(BINARY_MAX_LANES),
   samples: {
     regress: [{}],
+    area: [{}, { popcount: 'carry-chain' }],
     // 8 lanes: 8 + 12 = 20 operand bits, every pair; 4 and 2 lanes for the small corners.
-    exhaustive: [8, 4, 2].map((L) => ({ ...lanesOf(L), params: {} })),
+    exhaustive: [
+      ...[8, 4, 2].map((L) => ({ ...lanesOf(L), params: {} })),
+      { ...lanesOf(8), params: { popcount: 'carry-chain' } },
+    ],
     operands: [lanesOf(8), lanesOf(4), lanesOf(16)],
   },
-  describe: () => 'binary',
+  describe: (p: BinaryResolved) => (p.popcount === 'logic' ? 'binary' : `binary(popcount=${p.popcount})`),
   rules: (_p: BinaryResolved, ctx: UnitContext) => binaryRules(ctx),
   mapWeight: (w: number) => w,
   multiply: (a: number, w: number, _p: BinaryResolved, ctx: UnitContext) => binaryMultiply(a, w, ctx),
   exact: (a: number, w: number, _p: BinaryResolved, ctx: UnitContext) => binaryDot(a, w, ctx),
   macsPerProduct: (_p: BinaryResolved, ctx: UnitContext) => binaryLanes(ctx),
   productRange: (_p: BinaryResolved, ctx: UnitContext) => ({ min: -binaryLanes(ctx), max: binaryLanes(ctx) }),
-  rtl: (_p: BinaryResolved, ctx: UnitContext, prefix: string, header: (t: string) => string) =>
-    binaryRtl(ctx, prefix, header),
+  rtl: (p: BinaryResolved, ctx: UnitContext, prefix: string, header: (t: string) => string) =>
+    binaryRtl(p, ctx, prefix, header),
 });

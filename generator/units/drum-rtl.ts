@@ -95,7 +95,11 @@ export function drumRtl(
     wKept: `w_enc_i[${Lw.kBits - 1}:0]`,
     aS: `a_enc_i[${La.kBits + La.sBits - 1}:${La.kBits}]`,
     wS: `w_enc_i[${Lw.kBits + Lw.sBits - 1}:${Lw.kBits}]`,
-    mpLines: logicMulLines('ka', La.kBits, 'kw', Lw.kBits, 'mp', MP),
+    mpLines:
+      p.product === 'logic'
+        ? logicMulLines('ka', La.kBits, 'kw', Lw.kBits, 'mp', MP)
+        : `  wire [${msb(MP)}:0] mp = ${resizeExpr('ka', La.kBits, MP)} * ${resizeExpr('kw', Lw.kBits, MP)};`,
+    logicProduct: p.product === 'logic',
     ssMsb: msb(SS),
     ssExpr: `${resizeExpr('sa', La.sBits, SS)} + ${resizeExpr('sw', Lw.sBits, SS)}`,
     pcMsb: msb(Pc),

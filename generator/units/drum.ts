@@ -33,6 +33,14 @@ export const drumSchema = {
         'Bits kept per operand, 3..N (N the wider operand width). Larger is more exact and a larger k×k multiplier.',
     },
     share: shareSchema,
+    product: {
+      enum: ['logic', 'carry-chain'],
+      default: 'logic',
+      description:
+        "How the PE's k×k product is written; the function is the same. 'logic': AND/XOR gates (a Wallace tree), " +
+        'which synthesis maps together with the shifter behind it for depth: faster on iCE40 LUT4s. ' +
+        "'carry-chain': a Verilog `*`, which Yosys builds on carry chains: fewer Xilinx LUT6s (README, DRUM).",
+    },
   },
 } as const;
 
@@ -91,7 +99,7 @@ export const drumUnit = defineUnit({
   schema: drumSchema,
   dsl: drum,
   samples: {
-    regress: [{ k: 4 }, { k: 3, share: false }],
+    regress: [{ k: 4 }, { k: 3, share: false, product: 'carry-chain' }],
     exhaustive: [
       { activation: U(8), weight: U(8), params: { k: 3 } },
       { activation: U(8), weight: U(8), params: { k: 4, share: false } },
@@ -99,15 +107,17 @@ export const drumUnit = defineUnit({
       { activation: U(8), weight: U(8), params: { k: 6 } },
       { activation: U(8), weight: U(8), params: { k: 8 } },
       { activation: S(8), weight: S(8), params: { k: 3 } },
+      { activation: S(8), weight: S(8), params: { k: 4, product: 'carry-chain' } },
       { activation: S(8), weight: S(8), params: { k: 6, share: false } },
       { activation: S(8), weight: S(8), params: { k: 8 } },
       { activation: U(6), weight: S(8), params: { k: 4 } },
       { activation: S(3), weight: U(5), params: { k: 3 } },
     ],
     metrics: [{ k: 3 }, { k: 4 }, { k: 5 }, { k: 6 }],
-    area: [{ k: 3 }, { k: 4 }, { k: 6 }],
+    area: [{ k: 3 }, { k: 4 }, { k: 4, product: 'carry-chain' }, { k: 6 }],
   },
-  describe: (p: DrumResolved) => `drum(k=${p.k}${p.share ? '' : ', share=false'})`,
+  describe: (p: DrumResolved) =>
+    `drum(k=${p.k}${p.share ? '' : ', share=false'}${p.product === 'logic' ? '' : `, product=${p.product}`})`,
   rules(p: DrumResolved, ctx: UnitContext) {
     const n = Math.max(ctx.activation.bits, ctx.weight.bits);
     return p.k > n ? [{ path: 'multiplier.k', message: `at most ${n} (the wider operand width)` }] : [];

@@ -10,7 +10,8 @@
  * were early. Written as logic, the product, the shifter and the sign form one cone that ABC maps
  * for depth. Measured on the 4×4 int8 DRUM(k = 4) array, stream top, hx8k (2026-12-06, best of
  * seeds 1–3, README "fmax per unit kind"): 64.3 MHz with `*`, 71.9 MHz with this form, 50 more
- * LUT4 in the array; the PE LUT6 count on Xilinx grows (README area table). Binary's popcount the
+ * LUT4 in the array; the PE LUT6 count on Xilinx grows (README area table), so both units keep the
+ * `*` / `+` form as an option (DRUM's `product`, binary's `popcount`: 'carry-chain'). Binary's popcount the
  * same way: 82.5 → 87.2 MHz without stages, 99.3 → 110.9 with them (seeds 1–5). It does not pay
  * for two-operand adders: Mitchell's fraction adder as logic fell from 69.6 to 56.2 MHz (seed 1),
  * so everything else keeps `+` and its carry chain.

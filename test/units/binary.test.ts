@@ -26,7 +26,7 @@ import { describeSweepAxes, itLintsClean } from '../helpers/units.js';
 
 const U = (bits: number) => ({ bits, signed: false });
 const ctxOf = (L: number): UnitContext => ({ activation: U(L), weight: U(binaryWeightBits(L)) });
-const B = { kind: 'binary' as const };
+const B = { kind: 'binary' as const, popcount: 'logic' as const };
 const precisionOf = (L: number) => ({ activation: U(L), weight: U(binaryWeightBits(L)) });
 
 /** Independent definition, straight from the ±1 vectors: Σ_{i<n} a_i·w_i, lane i = bit i (1 → +1). */
@@ -99,7 +99,7 @@ describe('binary config, counters and metrics', () => {
   });
   it('resolves L-lane operands; the product is 5-bit signed at 8 lanes', () => {
     const c = resolveConfig(written(precisionOf(8)));
-    expect(c.multiplier).toEqual({ kind: 'binary' });
+    expect(c.multiplier).toEqual({ kind: 'binary', popcount: 'logic' });
     expect(derive(c).product).toMatchObject({ bits: 5, signed: true });
     expect(derive(c).macsPerProduct).toBe(8);
   });
@@ -151,6 +151,7 @@ describe('binary RTL', () => {
     unitVariant('bn_a', U(8), U(12), B),
     unitVariant('bn_b', U(2), U(4), B),
     unitVariant('bn_c', U(16), U(21), B),
+    unitVariant('bn_d', U(8), U(12), { kind: 'binary', popcount: 'carry-chain' }),
   ];
   itLintsClean(cases);
   it('16 lanes (37 operand bits): corners and 20,000 seeded pairs in Icarus', async () => {
@@ -168,6 +169,12 @@ describe('binary RTL', () => {
     expect(mul).toMatch(/input +wire \[19:0\] +w_enc_i/);
     const wgt = f.find((x) => x.module === 'bn_a_wgt_pre')!.text;
     expect(wgt).toMatch(/assign mask\[7\] = \(n > 4'd7\);/);
+  });
+  it("with popcount: 'carry-chain' the popcount is one sum of `+` over the lanes, no gates", () => {
+    const mul = emitUnit(cases[3]!).find((x) => x.module === 'bn_d_mul')!.text;
+    expect(mul).toMatch(/wire \[3:0\] +pc += \{3'd0, x\[0\]\} \+ \{3'd0, x\[1\]\}( \+ \{3'd0, x\[\d\]\}){6};/);
+    expect(mul).not.toMatch(/pc_s\d/);
+    expect(mul).toContain('(popcount: carry-chain)');
   });
 });
 
@@ -256,6 +263,10 @@ describe('binary arrays: packed ±1 GEMMs on 3×4 arrays of both dataflows, elem
 // L is the operand width: a sweep over lane counts sweeps the whole precision (activation and weight together).
 describeSweepAxes(
   'binary',
-  { precision: [precisionOf(4), precisionOf(8)], 'array.rows': [1, 2] },
-  { 'multiplier.lanes': [8] },
+  {
+    precision: [precisionOf(4), precisionOf(8)],
+    'array.rows': [1, 2],
+    'multiplier.popcount': ['logic', 'carry-chain'],
+  },
+  { 'multiplier.lanes': [8], 'multiplier.popcount': ['adders'] },
 );

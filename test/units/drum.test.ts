@@ -25,7 +25,7 @@ function keptByString(A: number, k: number): number {
 
 const u8: UnitContext = { activation: { bits: 8, signed: false }, weight: { bits: 8, signed: false } };
 const s8: UnitContext = { activation: { bits: 8, signed: true }, weight: { bits: 8, signed: true } };
-const full = (k: number, share = true) => ({ kind: 'drum' as const, k, share });
+const full = (k: number, share = true) => ({ kind: 'drum' as const, k, share, product: 'logic' as const });
 
 describe('DRUM golden model', () => {
   it('equals the bit-string definition on every 8-bit pair, k = 3..8, unsigned and sign-magnitude', () => {
@@ -78,8 +78,8 @@ describe('DRUM config', () => {
     precision: { activation: { bits }, weight: { bits } },
     multiplier: m,
   });
-  it('defaults: k = 6, shared', () => {
-    expect(resolveConfig(written(drum())).multiplier).toEqual({ kind: 'drum', k: 6, share: true });
+  it('defaults: k = 6, shared, the product as logic', () => {
+    expect(resolveConfig(written(drum())).multiplier).toEqual({ kind: 'drum', k: 6, share: true, product: 'logic' });
   });
   it('rejects k below 3 and k above the operand width, naming the path', () => {
     for (const [m, bits, re] of [
@@ -105,6 +105,7 @@ describe('DRUM RTL', () => {
     unitVariant('dr_a', U(8), U(8), { kind: 'drum', k: 4 }),
     unitVariant('dr_b', S(8), U(5), { kind: 'drum', k: 5, share: false }),
     unitVariant('dr_c', S(2), S(16), { kind: 'drum', k: 3 }),
+    unitVariant('dr_d', S(8), S(8), { kind: 'drum', k: 4, product: 'carry-chain' }),
   ];
   itLintsClean(cases);
   it('with share=true the leading-one logic is at the edge and the PE keeps a k×k multiplier', () => {
@@ -117,9 +118,19 @@ describe('DRUM RTL', () => {
     expect(mul).not.toContain(' * ');
     expect(mul).not.toMatch(/mag\[7\] \?/);
   });
+  it("with product: 'carry-chain' the k×k product is one `*` of the kept values, no gates", () => {
+    const mul = emitUnit(cases[3]!).find((x) => x.module === 'dr_d_mul')!.text;
+    expect(mul).toMatch(/wire \[7:0\] +mp += \{4'd0, ka\} \* \{4'd0, kw\};/);
+    expect(mul).not.toMatch(/mp_pp\d/);
+    expect(mul).toContain('(product: carry-chain)');
+  });
 });
 
-describeSweepAxes('drum', { 'multiplier.k': [3, 4, 6], 'multiplier.share': [true, false] }, { 'multiplier.k': [2] });
+describeSweepAxes(
+  'drum',
+  { 'multiplier.k': [3, 4, 6], 'multiplier.share': [true, false], 'multiplier.product': ['logic', 'carry-chain'] },
+  { 'multiplier.k': [2], 'multiplier.product': ['wallace'] },
+);
 
 /**
  * The multiplier with share=false (both encoders and the core, raw operands in) against a
@@ -136,6 +147,7 @@ describe('DRUM multiplier equals the definition (Yosys SAT)', () => {
     unitVariant('sat_b', U(8), U(8), { kind: 'drum', k: 3, share: false }),
     unitVariant('sat_c', S(12), U(10), { kind: 'drum', k: 5, share: false }),
     unitVariant('sat_d', S(2), S(16), { kind: 'drum', k: 3, share: false }),
+    unitVariant('sat_e', S(12), U(10), { kind: 'drum', k: 5, share: false, product: 'carry-chain' }),
   ];
 
   /** Reference module `ref_<name>` with the emitted multiplier's operand and product ports. */
