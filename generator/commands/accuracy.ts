@@ -11,7 +11,8 @@ import { GENERATOR_VERSION } from '../version.js';
 import { checkReportFile, writeFileAtomically } from '../infra/files.js';
 import { outputArg } from '../infra/write.js';
 import { progressWanted } from '../infra/progress.js';
-import { ConfigSession, forceOption, runCommand } from './common.js';
+import { checkJobs } from './checks.js';
+import { ConfigSession, forceOption, jobsOption, runCommand } from './common.js';
 import { USAGE } from './usage.js';
 
 interface Args {
@@ -27,6 +28,7 @@ interface Args {
   clock?: number;
   json?: string;
   progress?: boolean;
+  jobs?: number;
   force: boolean;
 }
 
@@ -101,6 +103,7 @@ export const accuracyCommand: CommandModule<object, Args> = {
           'also write the report as JSON (an existing file only if it is an axgen accuracy report, unless --force)',
       })
       .option('progress', { type: 'boolean', describe: 'progress bars on stderr (default: on a terminal)' })
+      .option('jobs', jobsOption)
       .option('force', forceOption) as never,
   handler: async (argv) => {
     const s = new ConfigSession();
@@ -108,6 +111,7 @@ export const accuracyCommand: CommandModule<object, Args> = {
       const posInt = (v: number | undefined, p: string) => {
         if (v !== undefined && (!Number.isSafeInteger(v) || v < 1)) throw argError(p, 'a positive integer', v);
       };
+      checkJobs(argv.jobs, 'axgen accuracy');
       posInt(argv.limit, '--limit');
       posInt(argv['layer-images'], '--layer-images');
       if (!(Number.isFinite(argv.clock) && argv.clock! > 0))

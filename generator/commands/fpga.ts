@@ -200,12 +200,13 @@ export const fpgaCommand: CommandModule<object, Args> = {
           ? `gate-level check: ${verification}\n`
           : `gate-level check: passed (${verification.netlist} netlist, ${verification.synthesis}, stimulus seed ${verification.seed}: ${describeCases(verification)})\n`;
       // Everything (RTL, harness, logs, bitstream, reports) goes into a temporary sibling renamed into place.
-      const { r, json, text } = await replaceFolderAtomically(
+      const { r, json, text, all } = await replaceFolderAtomically(
         out,
         async (tmp) => {
           for (const f of g.out) await writeFile(join(tmp, f.name), f.text);
           const stage = new Map<number, (note?: string) => void>();
           let endSynth: ((note?: string) => void) | undefined = steps.start('synthesis (synth_ice40)');
+          const t0 = performance.now();
           const { best: r, runs } = await placeAndRouteSeeds(
             {
               files: g.files,
@@ -255,14 +256,16 @@ export const fpgaCommand: CommandModule<object, Args> = {
           const text = head + formatPnr(final) + formatSeeds({ best: r, runs }) + verifiedLine;
           await writeFile(join(tmp, 'fpga.json'), json);
           await writeFile(join(tmp, 'fpga.txt'), text);
-          return { r, json, text };
+          // Wall time of the whole stage (synthesis and every seed), for a run of several seeds.
+          const all = { seeds: runs.length, seconds: (performance.now() - t0) / 1000 };
+          return { r, json, text, all };
         },
         { force: argv.force },
       );
       if (jsonFile !== undefined)
         await writeFileAtomically(jsonFile, json, { arg: '--json', force: argv.force, kind: 'fpga' });
       // The seconds stay out of fpga.txt and fpga.json (see above): on stdout only.
-      process.stdout.write(`${text}${formatTimings(r)} → ${out}/\n`);
+      process.stdout.write(`${text}${formatTimings(r, all)} → ${out}/\n`);
       for (const h of fitHints(r, {
         rows: c.array.rows,
         cols: c.array.cols,

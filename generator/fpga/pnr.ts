@@ -571,12 +571,16 @@ export function formatPnr(r: PnrResult): string {
  * (cached: measured when first run), place and route 2.9 s`, `… place and route 3.4 s (place and
  * route cached: …)`, or `(both cached: …)` at the end.
  */
-export function formatTimings(r: PnrResult): string {
+export function formatTimings(r: PnrResult, all?: { seeds: number; seconds: number }): string {
   const stored = 'measured when first run';
   const synth = `synthesis ${r.seconds.synth.toFixed(1)} s`;
   if (r.seconds.pnr === null)
     return `${synth}${r.cached.synth ? ` (cached: ${stored})` : ''}, place and route not run (the hard blocks overflow before placement)`;
-  const pnr = `place and route ${r.seconds.pnr.toFixed(1)} s`;
+  const pnr =
+    `place and route ${r.seconds.pnr.toFixed(1)} s` +
+    (all && all.seeds > 1
+      ? ` for seed ${r.seed} (${all.seeds} seeds and the synthesis: ${all.seconds.toFixed(1)} s in all)`
+      : '');
   if (r.cached.synth && r.cached.pnr) return `${synth}, ${pnr} (both cached: ${stored})`;
   if (r.cached.synth) return `${synth} (cached: ${stored}), ${pnr}`;
   if (r.cached.pnr) return `${synth}, ${pnr} (place and route cached: ${stored})`;

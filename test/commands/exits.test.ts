@@ -286,4 +286,17 @@ describe('arguments reported as typed', () => {
     ).toEqual(['r0_exact0_ws_1x1_s', 'r3_asm0_os_4x4_s']);
     userFacing(jobs.all + out.all);
   });
+
+  it('accuracy checks --jobs and AXGEN_JOBS like the other commands, before it reads the model', async () => {
+    const args = ['accuracy', cfg, '--model', join(dir, 'none.onnx'), '--dataset', 'fashion-mnist'];
+    const flag = await runAxgen([...args, '--jobs', '0']);
+    expect(flag.exitCode, flag.all).toBe(1);
+    expect(flag.stderr).toContain('✖ --jobs: expected an integer from 1 to 256, received 0');
+    const env = await runAxgen(args, { env: { AXGEN_JOBS: 'two' } });
+    expect(env.exitCode, env.all).toBe(1);
+    expect(env.stderr).toContain(
+      '✖ AXGEN_JOBS: expected an integer from 1 to 256 (or the variable unset), received "two"',
+    );
+    userFacing(flag.all + env.all);
+  });
 });

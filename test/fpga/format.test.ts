@@ -56,6 +56,14 @@ describe('formatTimings', () => {
       'synthesis 12.3 s, place and route 40.1 s (place and route cached: measured when first run)',
     );
   });
+  it("several seeds: the kept seed's place and route, and the whole stage's wall time beside it", () => {
+    expect(formatTimings(timed(false, false), { seeds: 3, seconds: 61.04 })).toBe(
+      'synthesis 12.3 s, place and route 40.1 s for seed 1 (3 seeds and the synthesis: 61.0 s in all)',
+    );
+    expect(formatTimings(timed(false, false), { seeds: 1, seconds: 52.4 })).toBe(
+      'synthesis 12.3 s, place and route 40.1 s',
+    );
+  });
   it('place and route not run (hard blocks overflow before placement): only the synthesis can be cached', () => {
     expect(formatTimings(timed(false, false, null))).toBe(
       'synthesis 12.3 s, place and route not run (the hard blocks overflow before placement)',
