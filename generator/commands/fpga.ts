@@ -183,7 +183,9 @@ export const fpgaCommand: CommandModule<object, Args> = {
           stall: 0.1,
           source: argv.config,
           ip: true,
-          replay: `axgen fpga ${argv.config} --device ${argv.device}${dsp ? '' : ' --no-dsp'}`,
+          // What the check depends on: the config, the device and its DSP mapping (not --clock or
+          // the seeds, which come after it); --no-dsp only where the device has DSPs to turn off.
+          replay: `axgen fpga ${argv.config} --device ${argv.device}${!dsp && iceDevice(argv.device)!.dsp ? ' --no-dsp' : ''}`,
         }).finally(() => endGate());
         const text = formatGateReport(gate);
         if (!gate.passed) {
@@ -256,8 +258,13 @@ export const fpgaCommand: CommandModule<object, Args> = {
           const text = head + formatPnr(final) + formatSeeds({ best: r, runs }) + verifiedLine;
           await writeFile(join(tmp, 'fpga.json'), json);
           await writeFile(join(tmp, 'fpga.txt'), text);
-          // Wall time of the whole stage (synthesis and every seed), for a run of several seeds.
-          const all = { seeds: runs.length, seconds: (performance.now() - t0) / 1000 };
+          // This run's wall time of synthesis and place and route (every seed), and how many seeds
+          // nextpnr placed now rather than read from the cache: a run of several seeds reports both.
+          const all = {
+            seeds: runs.length,
+            placed: runs.filter((x) => x.seconds.pnr !== null && !x.cached.pnr).length,
+            seconds: (performance.now() - t0) / 1000,
+          };
           return { r, json, text, all };
         },
         { force: argv.force },

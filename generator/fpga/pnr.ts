@@ -566,25 +566,35 @@ export function formatPnr(r: PnrResult): string {
 }
 
 /**
- * The seconds of synthesis and of place and route, as `axgen fpga` ends its output with them. A
- * figure served from the cache is the stored run's, and the line says which: `synthesis 6.4 s
- * (cached: measured when first run), place and route 2.9 s`, `… place and route 3.4 s (place and
- * route cached: …)`, or `(both cached: …)` at the end.
+ * The last stdout line of `axgen fpga`: seconds of synthesis and of place and route of the kept
+ * result, each marked when it was read from the cache (the seconds are then the ones measured when
+ * it first ran). With several seeds, `all` adds what this run took: its wall time for synthesis and
+ * every seed's place and route, and how many seeds nextpnr placed now (the rest came from the cache).
  */
-export function formatTimings(r: PnrResult, all?: { seeds: number; seconds: number }): string {
+export function formatTimings(r: PnrResult, all?: { seeds: number; placed: number; seconds: number }): string {
   const stored = 'measured when first run';
   const synth = `synthesis ${r.seconds.synth.toFixed(1)} s`;
   if (r.seconds.pnr === null)
     return `${synth}${r.cached.synth ? ` (cached: ${stored})` : ''}, place and route not run (the hard blocks overflow before placement)`;
-  const pnr =
-    `place and route ${r.seconds.pnr.toFixed(1)} s` +
-    (all && all.seeds > 1
-      ? ` for seed ${r.seed} (${all.seeds} seeds and the synthesis: ${all.seconds.toFixed(1)} s in all)`
-      : '');
-  if (r.cached.synth && r.cached.pnr) return `${synth}, ${pnr} (both cached: ${stored})`;
-  if (r.cached.synth) return `${synth} (cached: ${stored}), ${pnr}`;
-  if (r.cached.pnr) return `${synth}, ${pnr} (place and route cached: ${stored})`;
-  return `${synth}, ${pnr}`;
+  const pnr = `place and route ${r.seconds.pnr.toFixed(1)} s${all && all.seeds > 1 ? ` for seed ${r.seed}` : ''}`;
+  const kept =
+    r.cached.synth && r.cached.pnr
+      ? `${synth}, ${pnr} (both cached: ${stored})`
+      : r.cached.synth
+        ? `${synth} (cached: ${stored}), ${pnr}`
+        : r.cached.pnr
+          ? `${synth}, ${pnr} (place and route cached: ${stored})`
+          : `${synth}, ${pnr}`;
+  if (!all || all.seeds < 2) return kept;
+  const fromCache = all.seeds - all.placed;
+  return (
+    `${kept}; this run: ${all.seconds.toFixed(1)} s for ${all.seeds} seeds` +
+    (fromCache === 0
+      ? ''
+      : all.placed === 0
+        ? ', all from the cache'
+        : ` (${all.placed} placed, ${fromCache} from the cache)`)
+  );
 }
 
 /** One line per seed of a multi-seed run: its fmax or why it has none, and which was kept. */

@@ -56,11 +56,20 @@ describe('formatTimings', () => {
       'synthesis 12.3 s, place and route 40.1 s (place and route cached: measured when first run)',
     );
   });
-  it("several seeds: the kept seed's place and route, and the whole stage's wall time beside it", () => {
-    expect(formatTimings(timed(false, false), { seeds: 3, seconds: 61.04 })).toBe(
-      'synthesis 12.3 s, place and route 40.1 s for seed 1 (3 seeds and the synthesis: 61.0 s in all)',
+  it("several seeds: the kept seed's figures, then this run's wall time and how many seeds were placed now", () => {
+    expect(formatTimings(timed(false, false), { seeds: 3, placed: 3, seconds: 61.04 })).toBe(
+      'synthesis 12.3 s, place and route 40.1 s for seed 1; this run: 61.0 s for 3 seeds',
     );
-    expect(formatTimings(timed(false, false), { seeds: 1, seconds: 52.4 })).toBe(
+    // A rerun with one new seed: the kept seed's figures are the stored ones, this run placed one.
+    expect(formatTimings(timed(true, true), { seeds: 3, placed: 1, seconds: 15.5 })).toBe(
+      'synthesis 12.3 s, place and route 40.1 s for seed 1 (both cached: measured when first run); ' +
+        'this run: 15.5 s for 3 seeds (1 placed, 2 from the cache)',
+    );
+    expect(formatTimings(timed(true, true), { seeds: 2, placed: 0, seconds: 0.02 })).toBe(
+      'synthesis 12.3 s, place and route 40.1 s for seed 1 (both cached: measured when first run); ' +
+        'this run: 0.0 s for 2 seeds, all from the cache',
+    );
+    expect(formatTimings(timed(false, false), { seeds: 1, placed: 1, seconds: 52.4 })).toBe(
       'synthesis 12.3 s, place and route 40.1 s',
     );
   });
