@@ -45,6 +45,7 @@ import { fitHints } from '../fpga/hints.js';
 import { requireTools } from '../infra/tools.js';
 import { derive, unitLabel } from '../config/derive.js';
 import { ConfigSession, EXIT_USER, forceOption, jobsOption, runCommand, EXIT_CHECK_FAILED } from './common.js';
+import { targetHintsOf } from '../units/index.js';
 import { checkJobs } from './checks.js';
 import { USAGE } from './usage.js';
 import { describeCases } from '../../sim/run.js';
@@ -284,6 +285,7 @@ export const fpgaCommand: CommandModule<object, Args> = {
         sumChains: derive(c).sumChains,
       }))
         process.stdout.write(`hint: ${h}\n`);
+      for (const h of targetHintsOf(c.multiplier, 'ice40')) process.stdout.write(`hint: ${h}\n`);
       return r.fits ? 0 : EXIT_CHECK_FAILED;
     }, s.hash);
   },

@@ -7,6 +7,7 @@ import { outputArg } from '../infra/write.js';
 import { activity, progressWanted } from '../infra/progress.js';
 import { ConfigSession, EXIT_CHECK_FAILED, forceOption, jobsOption, runCommand } from './common.js';
 import { checkGemm } from './sim.js';
+import { targetHintsOf } from '../units/index.js';
 import { checkJobs, checkSeed, checkStall, checkTarget, simulatorsOf } from './checks.js';
 import { USAGE } from './usage.js';
 
@@ -80,6 +81,7 @@ export const synthCommand: CommandModule<object, Args> = {
       };
       const r = await synthesize(c, target, { onRun }).finally(() => steps.stop());
       process.stdout.write(formatSynth(c.name, r));
+      for (const h of targetHintsOf(c.multiplier, target)) process.stdout.write(`hint: ${h}\n`);
       let verification: GateReport[] | undefined;
       if (argv.verify) {
         verification = [];

@@ -27,6 +27,12 @@ export function unitFor(kind: string): UnitDef<string, object, unknown> {
   return u as unknown as UnitDef<string, object, unknown>;
 }
 
+/** The unit's advice for a synthesis target (UnitDef.targetHints), [] when it has none. */
+export function targetHintsOf(multiplier: { kind: string }, target: string): string[] {
+  if (target !== 'ice40' && target !== 'xilinx') return [];
+  return unitFor(multiplier.kind).targetHints?.(multiplier, target) ?? [];
+}
+
 /** The unit's pipeline cut points (UnitDef.cuts), [] when it declares none. */
 export function cutsOf(u: UnitDef<string, object, unknown>, p: unknown, ctx: UnitContext): readonly string[] {
   return u.cuts?.(p, ctx) ?? [];

@@ -176,6 +176,13 @@ export interface UnitDef<
   checkBeforeUse?: boolean;
   /** One-line summary used in headers and reports, e.g. `mitchell(fractionBits=4)`. */
   describe(p: Params): string;
+  /**
+   * Advice for one synthesis target: a parameter whose other value maps better there (DRUM's
+   * `product`, binary's `popcount`), one sentence each naming the JSON path, the value and the
+   * measured reason. `axgen synth --target` and `axgen fpga` (iCE40) print them as `hint:` lines.
+   * Optional: no advice.
+   */
+  targetHints?(p: Params, target: 'ice40' | 'xilinx'): string[];
   /** Cross-field rules that need the operand precisions. */
   rules(p: Params, ctx: UnitContext): RuleIssue[];
   /** Host-side weight mapping applied before a weight reaches hardware (identity for most units). */

@@ -121,4 +121,25 @@ describe('axgen synth', () => {
     expect(bad.stderr).toMatch(/--target: expected one of "ice40", "xilinx", "generic", received "asic"/);
     rmSync(dir, { recursive: true, force: true });
   });
+
+  it("prints the unit's advice for the target: DRUM's carry-chain product on Xilinx, none on generic", async () => {
+    const { writeFileSync } = await import('node:fs');
+    const dir = mkdtempSync(join(tmpdir(), 'axgen-synth-hint-'));
+    const cfg = join(dir, 'drum.json');
+    const w: Record<string, unknown> = {
+      ...structuredClone(tiny),
+      name: 'tiny_drum',
+      multiplier: { kind: 'drum', k: 4 },
+    };
+    delete w.hash;
+    writeFileSync(cfg, JSON.stringify(w));
+    const env = { AXGEN_CACHE: process.env.AXGEN_CACHE! };
+    const x = await runAxgen(['synth', cfg, '--target', 'xilinx'], { env });
+    expect(x.exitCode, x.all).toBe(0);
+    expect(x.stdout).toMatch(/^hint: multiplier\.product: 'carry-chain' maps the k×k product onto CARRY4 chains/m);
+    const g = await runAxgen(['synth', cfg, '--target', 'generic'], { env });
+    expect(g.exitCode, g.all).toBe(0);
+    expect(g.stdout).not.toMatch(/hint:/);
+    rmSync(dir, { recursive: true, force: true });
+  }, 120_000);
 });

@@ -178,6 +178,21 @@ describe('binary RTL', () => {
   });
 });
 
+describe('binary target hints (axgen synth --target, axgen fpga)', () => {
+  it('suggests the carry-chain popcount on Xilinx and the logic popcount on iCE40, only where the other form is set', async () => {
+    const { targetHintsOf } = await import('../../generator/units/index.js');
+    const chain = { ...B, popcount: 'carry-chain' as const };
+    expect(targetHintsOf(B, 'xilinx')).toEqual([
+      expect.stringMatching(/^multiplier\.popcount: 'carry-chain' .*33 against 42 LUT6/),
+    ]);
+    expect(targetHintsOf(chain, 'ice40')).toEqual([
+      expect.stringMatching(/^multiplier\.popcount: 'logic' .*87\.2 against 82\.5 MHz/),
+    ]);
+    expect(targetHintsOf(B, 'ice40')).toEqual([]);
+    expect(targetHintsOf(chain, 'xilinx')).toEqual([]);
+  });
+});
+
 describe('binary arrays: packed ±1 GEMMs on 3×4 arrays of both dataflows, element by element and counters', () => {
   const flows = [
     { name: 'bn_ws', dataflow: 'weight-stationary' },

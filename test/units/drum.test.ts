@@ -126,6 +126,23 @@ describe('DRUM RTL', () => {
   });
 });
 
+describe('DRUM target hints (axgen synth --target, axgen fpga)', () => {
+  it('suggests the carry-chain product on Xilinx and the logic product on iCE40, only where the other form is set', async () => {
+    const { targetHintsOf } = await import('../../generator/units/index.js');
+    const logic = full(4);
+    const chain = { ...logic, product: 'carry-chain' as const };
+    expect(targetHintsOf(logic, 'xilinx')).toEqual([
+      expect.stringMatching(/^multiplier\.product: 'carry-chain' .*90 against 108 LUT6/),
+    ]);
+    expect(targetHintsOf(chain, 'ice40')).toEqual([
+      expect.stringMatching(/^multiplier\.product: 'logic' .*71\.9 against 64\.3 MHz/),
+    ]);
+    expect(targetHintsOf(logic, 'ice40')).toEqual([]);
+    expect(targetHintsOf(chain, 'xilinx')).toEqual([]);
+    expect(targetHintsOf(logic, 'generic')).toEqual([]);
+  });
+});
+
 describeSweepAxes(
   'drum',
   { 'multiplier.k': [3, 4, 6], 'multiplier.share': [true, false], 'multiplier.product': ['logic', 'carry-chain'] },
