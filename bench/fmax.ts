@@ -12,7 +12,8 @@
  * time: the machine is shared) with --no-verify, or with --verify the gate-level check (the
  * synthesized netlist co-simulated against the golden model) on each pipelined row's first seed;
  * a run that takes longer than --limit seconds (default 240) is stopped (its process group) and
- * counted as "timeout". --budget (minutes, default 45) stops starting new runs; runs go
+ * counted as "timeout"; a seed nextpnr's router loops on (nextpnr issue #179) is stopped by axgen
+ * within seconds and counted as "router loop". --budget (minutes, default 45) stops starting new runs; runs go
  * seed by seed, so every row gets its first seed before any gets a second. The configs, the logs of
  * every run and table.md are written under --out (default /tmp/axgen-fmax); --resume takes the
  * runs already in --out (their fpga.json, when they placed the RTL the generator emits today; a run
@@ -219,6 +220,12 @@ async function main() {
       const { code, log } = await runFpga(cfg, out, seed, verify && si === 0 && r.pipeline !== null);
       await writeFile(join(outDir, `${r.name}-s${seed}.log`), log);
       let note = code === 0 ? '' : code === null ? 'timeout' : `exit ${code}`;
+      // Exit 4 with a report: not routed; say whether it was nextpnr's router loop (pnr.ts routerLoopWatch).
+      if (code === 4 && existsSync(jsonPath)) {
+        const j = JSON.parse(await readFile(jsonPath, 'utf8')) as { status?: string; failure?: string | null };
+        if (j.status === 'unroutable')
+          note = j.failure?.startsWith("nextpnr's router looped") ? 'router loop' : 'did not route';
+      }
       if (code === 0 && existsSync(jsonPath)) {
         r.runs.push(await readRun(out, seed, note));
       } else {

@@ -274,6 +274,41 @@ export function nextpnrStage(line: string): string | null {
   return null;
 }
 
+/** Consecutive router progress lines without progress that count as nextpnr's router loop. */
+export const ROUTER_LOOP_LINES = 10;
+
+/**
+ * Watches nextpnr-ice40's router1 progress lines (`Info:  IterCnt | w/ripup wo/ripup | w/r wo/r |
+ * remaining|`, one per 1,000 arcs routed) for its known livelock, nextpnr issue #179 ("Infinite
+ * loop in router1() for some seeds", open since 2018): every arc of each line is re-routed with a
+ * rip-up, none without, and the number of arcs left does not move, for ever. Measured on the 4×4
+ * int8 ASM array of the fmax bench (2026-12-06, seed 1): the remaining count stuck at 8,438 from
+ * iteration 4,000 while seed 3 routed the same netlist in 18.7 s; before this check such a seed
+ * ran until the time limit (600 s by default). Returns a function fed one output line at a time
+ * that gives the loop's description once `lines` consecutive progress lines (default
+ * ROUTER_LOOP_LINES, 10,000 arcs) show it, else null. A converging router routes some arcs without
+ * a rip-up or changes the remaining count on every line.
+ */
+export function routerLoopWatch(lines = ROUTER_LOOP_LINES): (line: string) => string | null {
+  let last: number | null = null;
+  let same = 0;
+  let since = 0;
+  return (line) => {
+    const m = /^Info:\s+(\d+)\s+\|\s+\d+\s+\d+\s+\|\s+\d+\s+(\d+)\s+\|\s+(\d+)\s*\|/.exec(line);
+    if (!m) return null;
+    const [iter, fresh, remaining] = [Number(m[1]), Number(m[2]), Number(m[3])];
+    if (fresh === 0 && remaining > 0 && remaining === last) {
+      if (same === 0) since = iter;
+      same++;
+    } else same = 0;
+    last = remaining;
+    return same >= lines
+      ? `nextpnr's router looped: from iteration ${since - 1000} to ${iter} it re-routed the same ${remaining} arcs ` +
+          `with rip-ups and routed none (nextpnr issue #179, a router bug some seeds hit; another seed usually routes)`
+      : null;
+  };
+}
+
 /** A nextpnr run past its time limit: not cached, reported as status 'timeout'. */
 class PnrTimeout extends Error {
   constructor(
@@ -321,11 +356,13 @@ async function placeRouteAndPack(
   const t0 = Date.now();
   let stage = 'starting';
   let partial = '';
+  const loop = routerLoopWatch();
+  let looped: string | null = null;
   const np = await jobPool.run(() =>
     runTool('nextpnr-ice40', pnrArgs, {
       cwd: tmp,
       timeout: timeLimitS * 1000,
-      onOutput: (text) => {
+      onOutput: (text, stop) => {
         const lines = (partial + text).split('\n');
         partial = lines.pop() ?? '';
         for (const l of lines) {
@@ -334,6 +371,7 @@ async function placeRouteAndPack(
             stage = s;
             onStage?.(s);
           }
+          if (looped === null && (looped = loop(l)) !== null) stop();
         }
       },
     }),
@@ -341,7 +379,7 @@ async function placeRouteAndPack(
   const log = np.all ?? '';
   await writeFile(join(tmp, 'nextpnr.log'), log);
   const capacity = parseNextpnrUtilisation(log);
-  if (np.timedOut) throw new PnrTimeout(stage, capacity);
+  if (np.timedOut && looped === null) throw new PnrTimeout(stage, capacity);
   const overflow: Overflow[] = Object.entries(capacity)
     .filter(([, v]) => v.used > v.available)
     .map(([resource, v]) => ({ resource, used: v.used, available: v.available, over: v.used - v.available }));
@@ -365,6 +403,7 @@ async function placeRouteAndPack(
     status = 'unroutable';
     const error = log.split('\n').find((l) => /^ERROR/.test(l));
     failure =
+      looped ??
       error?.replace(/^ERROR: /, '') ??
       (np.signal
         ? `nextpnr was ended by ${np.signal} while ${stage}`

@@ -56,8 +56,12 @@ export interface ToolRunOptions {
   input?: string;
   /** Called with each chunk of the program's stderr as it arrives (progress reports); `all` still has it. */
   onStderr?: (chunk: string) => void;
-  /** Called with each chunk of the tool's output (stdout and stderr) as it arrives: progress. */
-  onOutput?: (text: string) => void;
+  /**
+   * Called with each chunk of the tool's output (stdout and stderr) as it arrives: progress.
+   * `stop()` ends the tool's group (SIGTERM) when the output shows it will not finish usefully
+   * (nextpnr's router looping); the result then has `stopped` set.
+   */
+  onOutput?: (text: string, stop: () => void) => void;
 }
 
 /**
@@ -73,9 +77,19 @@ export async function runTool(cmd: string, args: readonly string[], o: ToolRunOp
   if (onStderr) sub.stderr?.on('data', (b: Buffer | string) => onStderr(b.toString()));
   const pid = sub.pid;
   if (pid !== undefined) live.add(pid);
-  if (onOutput) sub.all?.on('data', (chunk: Buffer) => onOutput(chunk.toString()));
-  // The limit ends the tool's whole group (execa's own timeout would reach only the tool itself).
+  // The limit and stop() end the tool's whole group (execa's own would reach only the tool itself).
   let timedOut = false;
+  let stopped = false;
+  const stop = () => {
+    if (stopped || pid === undefined) return;
+    stopped = true;
+    try {
+      process.kill(-pid, 'SIGTERM');
+    } catch {
+      // Already gone.
+    }
+  };
+  if (onOutput) sub.all?.on('data', (chunk: Buffer) => onOutput(chunk.toString(), stop));
   const timer =
     timeout !== undefined && pid !== undefined
       ? setTimeout(() => {
@@ -89,7 +103,7 @@ export async function runTool(cmd: string, args: readonly string[], o: ToolRunOp
       : undefined;
   try {
     const r = await sub;
-    return timedOut ? { ...r, timedOut: true } : r;
+    return { ...r, timedOut: timedOut || r.timedOut, stopped };
   } finally {
     if (timer) clearTimeout(timer);
     if (pid !== undefined) live.delete(pid);

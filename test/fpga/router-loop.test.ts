@@ -1,0 +1,97 @@
+/**
+ * nextpnr's router1 livelock (nextpnr issue #179): the watcher on its progress lines, and
+ * `axgen fpga` stopping a looping nextpnr within seconds instead of at the time limit (a stand-in
+ * nextpnr-ice40 on PATH that prints the loop's progress lines until it is ended).
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { chmodSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ROUTER_LOOP_LINES, routerLoopWatch } from '../../generator/fpga/pnr.js';
+import { runAxgen } from '../helpers/cli.js';
+
+/** One router1 progress line as nextpnr-ice40 0.4 prints it. */
+const line = (iter: number, withRipup: number, fresh: number, remaining: number) =>
+  `Info: ${String(iter).padStart(10)} | ${String(iter - 900).padStart(8)} ${String(900).padStart(10)} | ` +
+  `${String(withRipup).padStart(4)} ${String(fresh).padStart(4)} | ${String(remaining).padStart(9)}|       0.05       2.28|`;
+
+describe('routerLoopWatch', () => {
+  it('fires on the tenth line that re-routes only with rip-ups and leaves the remaining count as it was', () => {
+    const watch = routerLoopWatch();
+    // The stuck seed of the ASM array (2026-12-06): remaining 8438 from iteration 4000 on.
+    expect(watch(line(3000, 122, 878, 8944))).toBeNull();
+    expect(watch(line(4000, 470, 464, 8438))).toBeNull();
+    const hits = Array.from({ length: ROUTER_LOOP_LINES }, (_, i) => watch(line(5000 + 1000 * i, 1000, 0, 8438)));
+    expect(hits.slice(0, -1)).toEqual(Array(ROUTER_LOOP_LINES - 1).fill(null));
+    expect(hits.at(-1)).toBe(
+      "nextpnr's router looped: from iteration 4000 to 14000 it re-routed the same 8438 arcs with rip-ups and " +
+        'routed none (nextpnr issue #179, a router bug some seeds hit; another seed usually routes)',
+    );
+  });
+  it('does not fire on a router that converges, or whose stall is broken by progress', () => {
+    const watch = routerLoopWatch();
+    // A converging run (the same netlist, seed 3): arcs routed without rip-up on every line.
+    const seed3 = [10612, 9713, 8839, 7965, 7299, 6558, 5736, 5001, 4407, 3778, 3167, 2400, 1757, 991, 68];
+    seed3.forEach((r, i) => expect(watch(line(1000 * (i + 1), 100, 900, r))).toBeNull());
+    // Nine lines without progress, then one that routes an arc, then nine more: never ten in a row.
+    const stalls = routerLoopWatch();
+    for (let i = 0; i < 9; i++) expect(stalls(line(1000 * (i + 1), 1000, 0, 50))).toBeNull();
+    expect(stalls(line(10000, 999, 1, 49))).toBeNull();
+    for (let i = 0; i < 9; i++) expect(stalls(line(11000 + 1000 * i, 1000, 0, 49))).toBeNull();
+    // All with rip-ups but the queue shrinking: progress, not the loop.
+    const shrinking = routerLoopWatch();
+    for (let i = 0; i < 20; i++) expect(shrinking(line(1000 * (i + 1), 1000, 0, 500 - i))).toBeNull();
+  });
+});
+
+describe('axgen fpga on a looping router', () => {
+  let dir: string;
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'axgen-router-loop-'));
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('stops nextpnr within seconds, reports the seed as not routed (exit 4) with the reason, writes nothing', async () => {
+    const bin = join(dir, 'bin');
+    const { mkdirSync } = await import('node:fs');
+    mkdirSync(bin);
+    // Ahead of the real one on PATH: prints the header, then the loop's progress lines every 20 ms until it is ended.
+    const fake = join(bin, 'nextpnr-ice40');
+    writeFileSync(
+      fake,
+      [
+        '#!/bin/bash',
+        'if [ "$1" = "--version" ]; then echo "nextpnr-ice40 -- Next Generation Place and Route (Version 0.4-1+b1)"; exit 0; fi',
+        'echo "Info: Routing.."',
+        'echo "Info:    IterCnt |  w/ripup   wo/ripup |  w/r  wo/r |      arcs| batch(sec) total(sec)|"',
+        'i=1000',
+        'while true; do',
+        '  printf "Info: %10d | %8d %10d | %4d %4d | %9d|       0.05       2.28|\\n" $i $i 900 1000 0 8438',
+        '  i=$((i+1000)); /bin/sleep 0.02',
+        'done',
+      ].join('\n'),
+    );
+    chmodSync(fake, 0o755);
+    const cfg = join(dir, 'tiny.json');
+    writeFileSync(
+      cfg,
+      JSON.stringify({
+        name: 'tiny_loop',
+        array: { rows: 1, cols: 2, maxK: 8, accDepth: 4 },
+        precision: { activation: { bits: 2, signed: false }, weight: { bits: 2, signed: false } },
+        multiplier: { kind: 'exact' },
+      }),
+    );
+    const out = join(dir, 'out');
+    const t0 = Date.now();
+    const r = await runAxgen(['fpga', cfg, '--device', 'hx8k', '--no-verify', '--seed', '5', '--out', out], {
+      env: { PATH: `${bin}:${process.env.PATH}`, AXGEN_CACHE: join(dir, 'cache') },
+    });
+    expect(r.exitCode, r.all).toBe(4);
+    expect(r.all).toMatch(/nextpnr's router looped: from iteration \d+ to \d+ it re-routed the same 8438 arcs/);
+    expect(r.all).toMatch(/seed 5/);
+    // Stopped by the watcher, not by the 600 s limit (synthesis of the tiny array included).
+    expect(Date.now() - t0).toBeLessThan(60_000);
+    expect(existsSync(join(out, 'tiny_loop_top_hx8k.bin'))).toBe(false);
+  }, 120_000);
+});
