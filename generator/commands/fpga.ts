@@ -38,7 +38,14 @@ import {
 } from '../infra/write.js';
 import { interfaceOf } from '../interface/index.js';
 import { DEVICE_NAMES, iceDevice } from '../fpga/devices.js';
-import { DEFAULT_PNR_TIME_LIMIT_S, formatPnr, formatSeeds, formatTimings, placeAndRouteSeeds } from '../fpga/pnr.js';
+import {
+  DEFAULT_PNR_TIME_LIMIT_S,
+  formatPnr,
+  formatSeeds,
+  formatTimings,
+  isRouterLoop,
+  placeAndRouteSeeds,
+} from '../fpga/pnr.js';
 import { activity, progressWanted } from '../infra/progress.js';
 import { formatGateReport, gateCosim, gateSummary } from '../../sim/gate.js';
 import { fitHints } from '../fpga/hints.js';
@@ -233,6 +240,19 @@ export const fpgaCommand: CommandModule<object, Args> = {
               // No nextpnr stage came (place and route not run, or served from the cache): the
               // synthesis step ends here, "cached" only if it was.
               endSynth?.(x.best.cached.synth ? 'cached' : undefined);
+              // Each seed's last stage ends with how the seed ended when it did not route.
+              for (const run of x.runs) {
+                const note =
+                  run.status === 'routed' || run.status === 'overflow'
+                    ? undefined
+                    : isRouterLoop(run)
+                      ? 'stopped: router loop'
+                      : run.status === 'timeout'
+                        ? 'stopped: time limit'
+                        : 'did not route';
+                stage.get(run.seed)?.(note);
+                stage.delete(run.seed);
+              }
               return x;
             })
             .finally(() => {

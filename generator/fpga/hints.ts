@@ -8,7 +8,7 @@
  * utilisation report, read from nextpnr-ice40 0.4 (`--pack-only` on a one-LUT design, each device
  * with its default package from devices.ts). LP4K/HX4K are modelled on the 8K die (devices.ts).
  */
-import type { PnrResult } from './pnr.js';
+import { isRouterLoop, type PnrResult } from './pnr.js';
 import { ICE40_DEVICES, iceDevice } from './devices.js';
 import { count } from '../infra/text.js';
 
@@ -69,11 +69,16 @@ export function fitHints(r: PnrResult, x: HintContext): string[] {
         ? `place and route did not finish within ${r.timeLimitS} s with seed${seeds.length > 1 ? 's' : ''} ${seeds.join(', ')}`
         : `the design did not route with seed${seeds.length > 1 ? 's' : ''} ${seeds.join(', ')}`;
     const bigger = ICE40_DEVICES.map((d) => d.name).filter((n) => logicCells(n) > logicCells(r.device));
+    // nextpnr's router loop (a router bug, not the design): only another seed helps.
+    const loop = r.status === 'unroutable' && isRouterLoop(r);
     hints.push(
       `${what}: try other seeds (--seeds ${nextSeeds(seeds)}, run in parallel, the best fmax kept)` +
+        (loop
+          ? ` (nextpnr's router looped on ${seeds.length > 1 ? 'them' : 'it'}, a bug of the router, not of the design)`
+          : '') +
         (r.status === 'timeout' ? `, a longer --pnr-time-limit (seconds; now ${r.timeLimitS})` : '') +
-        `, a lower --clock (now ${r.clockMHz} MHz)` +
-        (bigger.length ? `, or a bigger device: ${bigger.join(', ')}` : ''),
+        (loop ? '' : `, a lower --clock (now ${r.clockMHz} MHz)`) +
+        (loop || !bigger.length ? '' : `, or a bigger device: ${bigger.join(', ')}`),
     );
     return hints;
   }

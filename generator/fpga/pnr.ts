@@ -274,7 +274,7 @@ export function nextpnrStage(line: string): string | null {
   return null;
 }
 
-/** Consecutive router progress lines without progress that count as nextpnr's router loop. */
+/** Consecutive router progress lines without progress that count as nextpnr's router loop (in the P&R cache key). */
 export const ROUTER_LOOP_LINES = 10;
 
 /**
@@ -303,11 +303,16 @@ export function routerLoopWatch(lines = ROUTER_LOOP_LINES): (line: string) => st
     } else same = 0;
     last = remaining;
     return same >= lines
-      ? `nextpnr's router looped: from iteration ${since - 1000} to ${iter} it re-routed the same ${remaining} arcs ` +
-          `with rip-ups and routed none (nextpnr issue #179, a router bug some seeds hit; another seed usually routes)`
+      ? `nextpnr's router looped: from iteration ${since - 1000} to ${iter} it only ripped up and re-routed arcs it ` +
+          `had routed before, with ${remaining} arcs still waiting (nextpnr issue #179, a router bug some seeds hit; ` +
+          `another seed usually routes)`
       : null;
   };
 }
+
+/** Whether a result did not route because routerLoopWatch stopped nextpnr's router loop. */
+export const isRouterLoop = (r: Pick<PnrResult, 'status' | 'failure'>): boolean =>
+  r.status === 'unroutable' && (r.failure?.startsWith("nextpnr's router looped") ?? false);
 
 /** A nextpnr run past its time limit: not cached, reported as status 'timeout'. */
 class PnrTimeout extends Error {
@@ -416,7 +421,9 @@ async function placeRouteAndPack(
     fmaxMHz,
     utilisation: { ...synth.stat, lc: capacity.ICESTORM_LC?.used ?? null, io: capacity.SB_IO?.used ?? null },
     capacity,
-    timingReport: timingLines(log),
+    // Only a routed design's: before routing nextpnr prints an estimate that a seed that did not
+    // route would otherwise carry into fpga.json as if it were its timing.
+    timingReport: status === 'routed' ? timingLines(log) : '',
     seconds: { synth: synth.seconds, pnr: (Date.now() - t0) / 1000 },
     failure,
   };
@@ -491,7 +498,8 @@ export async function placeAndRoute(req: PnrRequest): Promise<PnrResult> {
     if (req.outDir) await copyArtifacts([synth.dir], req.outDir, req.top, dev);
     return notRouted('overflow', hard, null);
   }
-  const key = contentKey(['pnr-v2', synthKey, nextpnr.version, icepack, pnrArgs.join(' ')]);
+  // The loop watch's threshold is part of the key: a seed it stopped is stored as unroutable.
+  const key = contentKey(['pnr-v3', synthKey, nextpnr.version, icepack, pnrArgs.join(' '), `loop${ROUTER_LOOP_LINES}`]);
   const t0 = Date.now();
   let run: { dir: string; hit: boolean };
   try {
@@ -596,7 +604,8 @@ export function formatPnr(r: PnrResult): string {
   } else if (r.status === 'timeout') {
     L.push(`fits: not known — place and route timed out: ${r.failure}`);
   } else {
-    L.push(`fits: NO — did not route with seed ${r.seed}: ${r.failure ?? 'placement failed'}`);
+    // Not routed is not "does not fit": the resources fit (utilisation above), the router or placer failed.
+    L.push(`fits: not known — did not route with seed ${r.seed}: ${r.failure ?? 'placement failed'}`);
   }
   if (r.timingReport && r.fits) L.push('timing (nextpnr):', ...r.timingReport.split('\n').map((l) => `  ${l.trim()}`));
   L.push(`tools: ${r.toolVersions.yosys}; ${r.toolVersions.nextpnr}; ${r.toolVersions.icepack}`);
@@ -646,7 +655,9 @@ export function formatSeeds(s: SeedsResult): string {
         ? `timed out (${r.timeLimitS} s)`
         : r.status === 'overflow'
           ? 'does not fit'
-          : 'did not route';
+          : isRouterLoop(r)
+            ? 'did not route (router loop)'
+            : 'did not route';
   return (
     `seeds: ${s.runs.map((r) => `${r.seed} → ${one(r)}`).join('; ')}; ` +
     `${s.best.status === 'routed' ? `kept seed ${s.best.seed} (highest fmax)` : 'none routed'}\n`

@@ -177,12 +177,12 @@ export const binaryUnit = defineUnit({
     target === 'xilinx' && p.popcount === 'logic'
       ? [
           "multiplier.popcount: 'carry-chain' writes the popcount as a sum of `+` on CARRY4 chains, a smaller PE " +
-            'on Xilinx (8 lanes: 33 against 42 LUT6; README "Binary XNOR-popcount")',
+            'on Xilinx (README area table, 8-lane PE: 33 against 42 LUT6)',
         ]
       : target === 'ice40' && p.popcount === 'carry-chain'
         ? [
             "multiplier.popcount: 'logic' (the default) is faster on iCE40 " +
-              '(8 lanes, 4×4 array on the hx8k: 87.2 against 82.5 MHz without stages; README "Binary XNOR-popcount")',
+              '(README "Binary XNOR-popcount", 4×4 8-lane array on the hx8k without stages: 87.2 against 82.5 MHz)',
           ]
         : [],
   rules: (_p: BinaryResolved, ctx: UnitContext) => binaryRules(ctx),

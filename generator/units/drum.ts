@@ -118,16 +118,19 @@ export const drumUnit = defineUnit({
   },
   describe: (p: DrumResolved) =>
     `drum(k=${p.k}${p.share ? '' : ', share=false'}${p.product === 'logic' ? '' : `, product=${p.product}`})`,
+  // Measured (README area and fmax tables, int8): on Xilinx the `*` form is the smaller PE at k = 3
+  // and 4 (57 / 90 LUT6 against 84 / 108) but not at k = 6 (150 against 143), so it is advised up to
+  // k = 4 only; on iCE40 the logic form was faster at k = 4 (71.9 against 64.3 MHz).
   targetHints: (p: DrumResolved, target: 'ice40' | 'xilinx') =>
-    target === 'xilinx' && p.product === 'logic'
+    target === 'xilinx' && p.product === 'logic' && p.k <= 4
       ? [
           "multiplier.product: 'carry-chain' maps the k×k product onto CARRY4 chains, a smaller PE on Xilinx " +
-            '(k = 4, int8: 90 against 108 LUT6; README "DRUM")',
+            'at k ≤ 4 (README area table, int8 PE at k = 4: 90 against 108 LUT6)',
         ]
       : target === 'ice40' && p.product === 'carry-chain'
         ? [
             "multiplier.product: 'logic' (the default) is faster on iCE40 " +
-              '(k = 4, int8, 4×4 array on the hx8k: 71.9 against 64.3 MHz; README "DRUM")',
+              '(README "DRUM", 4×4 int8 array at k = 4 on the hx8k: 71.9 against 64.3 MHz)',
           ]
         : [],
   rules(p: DrumResolved, ctx: UnitContext) {

@@ -140,6 +140,9 @@ describe('DRUM target hints (axgen synth --target, axgen fpga)', () => {
     expect(targetHintsOf(logic, 'ice40')).toEqual([]);
     expect(targetHintsOf(chain, 'xilinx')).toEqual([]);
     expect(targetHintsOf(logic, 'generic')).toEqual([]);
+    // At k = 6 the logic form is the smaller on Xilinx too (README area table): no advice.
+    expect(targetHintsOf(full(6), 'xilinx')).toEqual([]);
+    expect(targetHintsOf(full(3), 'xilinx')).toHaveLength(1);
   });
 });
 
