@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ROUTER_LOOP_LINES, routerLoopWatch } from '../../generator/fpga/pnr.js';
 import { runAxgen } from '../helpers/cli.js';
+import { written } from '../helpers/configs.js';
 
 /** One router1 progress line as nextpnr-ice40 0.4 prints it. */
 const line = (iter: number, withRipup: number, fresh: number, remaining: number) =>
@@ -75,13 +76,21 @@ describe('axgen fpga on a looping router', () => {
     const cfg = join(dir, 'tiny.json');
     writeFileSync(
       cfg,
-      JSON.stringify({
-        name: 'tiny_loop',
-        array: { rows: 1, cols: 2, maxK: 8, accDepth: 4 },
-        precision: { activation: { bits: 2, signed: false }, weight: { bits: 2, signed: false } },
-        multiplier: { kind: 'exact' },
-      }),
+      JSON.stringify(
+        written({
+          name: 'tiny_loop',
+          rows: 1,
+          cols: 2,
+          aBits: 2,
+          wBits: 2,
+          aSigned: false,
+          wSigned: false,
+          maxK: 8,
+          accDepth: 4,
+        }),
+      ),
     );
+
     const out = join(dir, 'out');
     const t0 = Date.now();
     const r = await runAxgen(['fpga', cfg, '--device', 'hx8k', '--no-verify', '--seed', '5', '--out', out], {
