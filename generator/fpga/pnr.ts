@@ -528,7 +528,7 @@ export async function placeAndRoute(req: PnrRequest): Promise<PnrResult> {
     meetsTiming: stored.fmaxMHz === null ? null : stored.fmaxMHz >= clockMHz,
     utilisation: stored.utilisation,
     capacity: stored.capacity,
-    timingReport: stored.timingReport + (stored.failure ? `\n${stored.failure}` : ''),
+    timingReport: [stored.timingReport, stored.failure].filter((x) => x).join('\n'),
     bitstream,
     cacheDir: run.dir,
     // The synthesis figure is this call's synthesis (run or cached), like its flag.
