@@ -30,6 +30,7 @@ import { resolveConfig } from '../generator/config/resolve.js';
 import { emitRtl } from '../generator/emit/rtl.js';
 import { runTool } from '../generator/infra/children.js';
 import { runAsScript } from '../generator/infra/entry.js';
+import { isRouterLoop, type PnrResult } from '../generator/fpga/pnr.js';
 import { cutsOf, samplesOf, units } from '../generator/units/index.js';
 import { MAX_SUM_CHAINS } from '../generator/units/pipeline.js';
 import type { UnitContext, UnitDef } from '../generator/units/types.js';
@@ -222,9 +223,8 @@ async function main() {
       let note = code === 0 ? '' : code === null ? 'timeout' : `exit ${code}`;
       // Exit 4 with a report: not routed; say whether it was nextpnr's router loop (pnr.ts routerLoopWatch).
       if (code === 4 && existsSync(jsonPath)) {
-        const j = JSON.parse(await readFile(jsonPath, 'utf8')) as { status?: string; failure?: string | null };
-        if (j.status === 'unroutable')
-          note = j.failure?.startsWith("nextpnr's router looped") ? 'router loop' : 'did not route';
+        const j = JSON.parse(await readFile(jsonPath, 'utf8')) as Pick<PnrResult, 'status' | 'failure'>;
+        if (j.status === 'unroutable') note = isRouterLoop(j) ? 'router loop' : 'did not route';
       }
       if (code === 0 && existsSync(jsonPath)) {
         r.runs.push(await readRun(out, seed, note));

@@ -51,7 +51,7 @@ export function checkJobs(n: number | undefined, cmd: string): void {
       throw argError(
         cmd,
         'AXGEN_JOBS',
-        `an integer from 1 to ${MAX_JOBS} (or the variable unset)`,
+        `an integer from 1 to ${MAX_JOBS} (or unset, empty or blank)`,
         process.env.AXGEN_JOBS,
       );
     return;

@@ -276,7 +276,27 @@ export const fpgaCommand: CommandModule<object, Args> = {
           const json = JSON.stringify(stable, null, 2) + '\n';
           // Which design this is: the unit label as sim and synth print it (carry-save sum, pipeline, features).
           const head = `config: ${c.name} (${unitLabel(c)}, sha256:${c.hash.slice(0, 12)})\n`;
-          const text = head + formatPnr(final) + formatSeeds({ best: r, runs }) + verifiedLine;
+          // What to try (a fit or routing failure) and the unit's advice for iCE40: in fpga.txt too, so
+          // they outlive the terminal, and ahead of the timings, which stay the last stdout line.
+          const hints = [
+            ...fitHints(r, {
+              rows: c.array.rows,
+              cols: c.array.cols,
+              dsp: argv.dsp,
+              harness: argv.harness,
+              seeds,
+              outputStage: derive(c).out !== null,
+              unit: c.multiplier.kind,
+              sumChains: derive(c).sumChains,
+            }),
+            ...targetHintsOf(c.multiplier, 'ice40'),
+          ];
+          const text =
+            head +
+            formatPnr(final) +
+            formatSeeds({ best: r, runs }) +
+            verifiedLine +
+            hints.map((h) => `hint: ${h}\n`).join('');
           await writeFile(join(tmp, 'fpga.json'), json);
           await writeFile(join(tmp, 'fpga.txt'), text);
           // This run's wall time of synthesis and place and route (every seed), and how many seeds
@@ -294,18 +314,6 @@ export const fpgaCommand: CommandModule<object, Args> = {
         await writeFileAtomically(jsonFile, json, { arg: '--json', force: argv.force, kind: 'fpga' });
       // The seconds stay out of fpga.txt and fpga.json (see above): on stdout only.
       process.stdout.write(`${text}${formatTimings(r, all)} → ${out}/\n`);
-      for (const h of fitHints(r, {
-        rows: c.array.rows,
-        cols: c.array.cols,
-        dsp: argv.dsp,
-        harness: argv.harness,
-        seeds,
-        outputStage: derive(c).out !== null,
-        unit: c.multiplier.kind,
-        sumChains: derive(c).sumChains,
-      }))
-        process.stdout.write(`hint: ${h}\n`);
-      for (const h of targetHintsOf(c.multiplier, 'ice40')) process.stdout.write(`hint: ${h}\n`);
       return r.fits ? 0 : EXIT_CHECK_FAILED;
     }, s.hash);
   },

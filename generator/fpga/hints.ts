@@ -70,7 +70,7 @@ export function fitHints(r: PnrResult, x: HintContext): string[] {
         : `the design did not route with seed${seeds.length > 1 ? 's' : ''} ${seeds.join(', ')}`;
     const bigger = ICE40_DEVICES.map((d) => d.name).filter((n) => logicCells(n) > logicCells(r.device));
     // nextpnr's router loop (a router bug, not the design): only another seed helps.
-    const loop = r.status === 'unroutable' && isRouterLoop(r);
+    const loop = isRouterLoop(r);
     hints.push(
       `${what}: try other seeds (--seeds ${nextSeeds(seeds)}, run in parallel, the best fmax kept)` +
         (loop

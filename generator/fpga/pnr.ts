@@ -279,14 +279,15 @@ export const ROUTER_LOOP_LINES = 10;
 
 /**
  * Watches nextpnr-ice40's router1 progress lines (`Info:  IterCnt | w/ripup wo/ripup | w/r wo/r |
- * remaining|`, one per 1,000 arcs routed) for its known livelock, nextpnr issue #179 ("Infinite
- * loop in router1() for some seeds", open since 2018): every arc of each line is re-routed with a
- * rip-up, none without, and the number of arcs left does not move, for ever. Measured on the 4×4
+ * remaining|`, one per 1,000 router iterations) for its known livelock, nextpnr issue #179 ("Infinite
+ * loop in router1() for some seeds", open since 2018): every arc of each line is one it had routed
+ * before, re-routed with a rip-up, none is routed without one, and the number of arcs left does not
+ * move, for ever. Measured on the 4×4
  * int8 ASM array of the fmax bench (2026-12-06, seed 1): the remaining count stuck at 8,438 from
  * iteration 4,000 while seed 3 routed the same netlist in 18.7 s; before this check such a seed
  * ran until the time limit (600 s by default). Returns a function fed one output line at a time
  * that gives the loop's description once `lines` consecutive progress lines (default
- * ROUTER_LOOP_LINES, 10,000 arcs) show it, else null. A converging router routes some arcs without
+ * ROUTER_LOOP_LINES, 10,000 iterations) show it, else null. A converging router routes some arcs without
  * a rip-up or changes the remaining count on every line.
  */
 export function routerLoopWatch(lines = ROUTER_LOOP_LINES): (line: string) => string | null {
@@ -527,7 +528,7 @@ export async function placeAndRoute(req: PnrRequest): Promise<PnrResult> {
     meetsTiming: stored.fmaxMHz === null ? null : stored.fmaxMHz >= clockMHz,
     utilisation: stored.utilisation,
     capacity: stored.capacity,
-    timingReport: stored.timingReport + (stored.failure ? `\n${stored.failure}` : ''),
+    timingReport: [stored.timingReport, stored.failure].filter((x) => x).join('\n'),
     bitstream,
     cacheDir: run.dir,
     // The synthesis figure is this call's synthesis (run or cached), like its flag.

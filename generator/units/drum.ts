@@ -114,25 +114,42 @@ export const drumUnit = defineUnit({
       { activation: S(3), weight: U(5), params: { k: 3 } },
     ],
     metrics: [{ k: 3 }, { k: 4 }, { k: 5 }, { k: 6 }],
-    area: [{ k: 3 }, { k: 4 }, { k: 4, product: 'carry-chain' }, { k: 6 }],
+    area: [
+      { k: 3 },
+      { k: 3, product: 'carry-chain' },
+      { k: 4 },
+      { k: 4, product: 'carry-chain' },
+      { k: 5 },
+      { k: 5, product: 'carry-chain' },
+      { k: 6 },
+      { k: 6, product: 'carry-chain' },
+    ],
   },
   describe: (p: DrumResolved) =>
     `drum(k=${p.k}${p.share ? '' : ', share=false'}${p.product === 'logic' ? '' : `, product=${p.product}`})`,
-  // Measured (README area and fmax tables, int8): on Xilinx the `*` form is the smaller PE at k = 3
-  // and 4 (57 / 90 LUT6 against 84 / 108) but not at k = 6 (150 against 143), so it is advised up to
-  // k = 4 only; on iCE40 the logic form was faster at k = 4 (71.9 against 64.3 MHz).
-  targetHints: (p: DrumResolved, target: 'ice40' | 'xilinx') =>
-    target === 'xilinx' && p.product === 'logic' && p.k <= 4
-      ? [
-          "multiplier.product: 'carry-chain' maps the k×k product onto CARRY4 chains, a smaller PE on Xilinx " +
-            'at k ≤ 4 (README area table, int8 PE at k = 4: 90 against 108 LUT6)',
-        ]
-      : target === 'ice40' && p.product === 'carry-chain'
-        ? [
-            "multiplier.product: 'logic' (the default) is faster on iCE40 " +
-              '(README "DRUM", 4×4 int8 array at k = 4 on the hx8k: 71.9 against 64.3 MHz)',
-          ]
-        : [],
+  // Measured (README area table, int8 PEs, bench:unit-area 2026-12-07 00:47): on Xilinx the `*`
+  // form is the smaller PE at k = 3, 4, 5 with shared edges (57 / 90 / 111 LUT6 against 84 / 108 /
+  // 119) and at every k without them, but not at k = 6 with shared edges (150 against 143). On iCE40
+  // the logic form was the faster at k = 4 (71.9 against 64.3 MHz) for a few LUT4 more.
+  targetHints: (p: DrumResolved, target: 'ice40' | 'xilinx') => {
+    const chainSmallerOnXilinx = !p.share || p.k <= 5;
+    if (target === 'xilinx' && p.product === 'logic' && chainSmallerOnXilinx)
+      return [
+        "multiplier.product: 'carry-chain' maps the k×k product onto CARRY4 chains, a smaller PE on Xilinx " +
+          'at this k and share (README area table, int8, shared PE at k = 4: 90 against 108 LUT6)',
+      ];
+    if (target === 'xilinx' && p.product === 'carry-chain' && !chainSmallerOnXilinx)
+      return [
+        "multiplier.product: 'logic' (the default) is the smaller PE on Xilinx at k ≥ 6 with shared edges " +
+          '(README area table, int8, k = 6: 143 against 150 LUT6)',
+      ];
+    if (target === 'ice40' && p.product === 'carry-chain')
+      return [
+        "multiplier.product: 'logic' (the default) is faster on iCE40, for a few LUT4 more " +
+          '(README "DRUM", 4×4 int8 array at k = 4 on the hx8k: 71.9 against 64.3 MHz, 2,694 against 2,644 LUT4)',
+      ];
+    return [];
+  },
   rules(p: DrumResolved, ctx: UnitContext) {
     const n = Math.max(ctx.activation.bits, ctx.weight.bits);
     return p.k > n ? [{ path: 'multiplier.k', message: `at most ${n} (the wider operand width)` }] : [];

@@ -3,7 +3,7 @@ import type { OperandSpec, ProductRange, UnitContext, UnitRtl, View } from './ty
 import { frontEnd, normalizerLines, type FrontEnd, type SignedMode } from './logcore.js';
 import { logCuts, logUnitModules, signedOutCut } from './logrtl.js';
 import { cutLines } from './pipeline.js';
-import { dec, formatDesc, msb, resizeExpr, ubits } from './verilog.js';
+import { dec, formatDesc, lit, msb, resizeExpr, ubits } from './verilog.js';
 import type { MitchellResolved } from './mitchell.js';
 import { compensationConstant, mitchellCoreMax, workingFraction } from './mitchell.js';
 import { bitsFor } from './common.js';
@@ -162,7 +162,7 @@ export function mitchellRtl(
     wideMsb: msb(WW),
     mantExt: resizeExpr('mant_c', MW, WW),
     pcMsb: msb(Pc),
-    pcZero: `${Pc}'d0`,
+    pcZero: lit(Pc, 0),
     wideTop: msb(F + Pc),
     unusedWide,
     outLogic: out.outLogic,

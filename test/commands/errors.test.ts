@@ -401,7 +401,7 @@ describe('AXGEN_JOBS', () => {
         process.env.AXGEN_JOBS = bad;
         expect(() => checkJobs(undefined, 'axgen sim')).toThrow(
           new RegExp(
-            `AXGEN_JOBS: expected an integer from 1 to 256 \\(or the variable unset\\), received "${bad.replace('.', '\\.')}"`,
+            `AXGEN_JOBS: expected an integer from 1 to 256 \\(or unset, empty or blank\\), received "${bad.replace('.', '\\.')}"`,
           ),
         );
       }

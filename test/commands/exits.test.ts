@@ -295,7 +295,7 @@ describe('arguments reported as typed', () => {
     const env = await runAxgen(args, { env: { AXGEN_JOBS: 'two' } });
     expect(env.exitCode, env.all).toBe(1);
     expect(env.stderr).toContain(
-      '✖ AXGEN_JOBS: expected an integer from 1 to 256 (or the variable unset), received "two"',
+      '✖ AXGEN_JOBS: expected an integer from 1 to 256 (or unset, empty or blank), received "two"',
     );
     userFacing(flag.all + env.all);
   });

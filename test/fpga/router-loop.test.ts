@@ -4,11 +4,12 @@
  * nextpnr-ice40 on PATH that prints the loop's progress lines until it is ended).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chmodSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ROUTER_LOOP_LINES, routerLoopWatch } from '../../generator/fpga/pnr.js';
 import { runAxgen } from '../helpers/cli.js';
+import { written } from '../helpers/configs.js';
 
 /** One router1 progress line as nextpnr-ice40 0.4 prints it. */
 const line = (iter: number, withRipup: number, fresh: number, remaining: number) =>
@@ -75,13 +76,21 @@ describe('axgen fpga on a looping router', () => {
     const cfg = join(dir, 'tiny.json');
     writeFileSync(
       cfg,
-      JSON.stringify({
-        name: 'tiny_loop',
-        array: { rows: 1, cols: 2, maxK: 8, accDepth: 4 },
-        precision: { activation: { bits: 2, signed: false }, weight: { bits: 2, signed: false } },
-        multiplier: { kind: 'exact' },
-      }),
+      JSON.stringify(
+        written({
+          name: 'tiny_loop',
+          rows: 1,
+          cols: 2,
+          aBits: 2,
+          wBits: 2,
+          aSigned: false,
+          wSigned: false,
+          maxK: 8,
+          accDepth: 4,
+        }),
+      ),
     );
+
     const out = join(dir, 'out');
     const t0 = Date.now();
     const r = await runAxgen(['fpga', cfg, '--device', 'hx8k', '--no-verify', '--seed', '5', '--out', out], {
@@ -95,11 +104,14 @@ describe('axgen fpga on a looping router', () => {
     expect(r.stdout).toMatch(
       /^hint: the design did not route with seed 5: try other seeds .*a bug of the router, not of the design\)$/m,
     );
+    // The hint is in fpga.txt too, and the timings stay the last line on stdout.
+    expect(readFileSync(join(out, 'fpga.txt'), 'utf8')).toMatch(/^hint: the design did not route with seed 5: /m);
+    expect(r.stdout.trimEnd().split('\n').at(-1)).toMatch(/^synthesis \d+\.\d s.*, place and route \d+\.\d s → /);
     // fpga.json has no timing for a seed that did not route (nextpnr's pre-route estimate is not kept).
-    const { readFileSync } = await import('node:fs');
     const j = JSON.parse(readFileSync(join(out, 'fpga.json'), 'utf8')) as { status: string; timingReport: string };
     expect(j.status).toBe('unroutable');
     expect(j.timingReport).not.toMatch(/Max frequency/);
+    expect(j.timingReport).toMatch(/^nextpnr's router looped: /);
     // Stopped by the watcher, not by the 600 s limit (synthesis of the tiny array included).
     expect(Date.now() - t0).toBeLessThan(60_000);
     expect(existsSync(join(out, 'tiny_loop_top_hx8k.bin'))).toBe(false);

@@ -8,8 +8,6 @@
  */
 import { describe, expect, it } from 'vitest';
 import { derive } from '../../generator/config/derive.js';
-
-const sumChainsOf = (c: ResolvedConfig) => derive(c).sumChains;
 import type { ResolvedConfig } from '../../generator/config/resolve.js';
 import { emitRtl } from '../../generator/emit/rtl.js';
 import { carryVectorExpr, chainBoundaries, chainRanges, describeChains } from '../../generator/units/carry-save.js';
@@ -50,12 +48,12 @@ describe('which PEs add in carry-save form', () => {
   it('weight-stationary Mitchell and ALM-SOA with a wrapping accumulator; nothing else', () => {
     const ws = (kind: string, extra: object = {}) =>
       config({ name: 'cs', rows: 2, cols: 2, multiplier: { kind }, ...extra });
-    for (const kind of ['mitchell', 'alm-soa']) expect([kind, sumChainsOf(ws(kind))]).toEqual([kind, 3]);
+    for (const kind of ['mitchell', 'alm-soa']) expect([kind, derive(ws(kind)).sumChains]).toEqual([kind, 3]);
     // Measured not to help the exact unit (its high product bits settle last) nor DRUM: one chain.
     for (const kind of ['exact', 'drum', 'ilm', 'asm', 'truncated'])
-      expect([kind, sumChainsOf(ws(kind))]).toEqual([kind, 1]);
-    expect(sumChainsOf(ws('mitchell', { dataflow: 'output-stationary' }))).toBe(1);
-    expect(sumChainsOf(ws('mitchell', { overflow: 'saturate' }))).toBe(1);
+      expect([kind, derive(ws(kind)).sumChains]).toEqual([kind, 1]);
+    expect(derive(ws('mitchell', { dataflow: 'output-stationary' })).sumChains).toBe(1);
+    expect(derive(ws('mitchell', { overflow: 'saturate' })).sumChains).toBe(1);
     // The PE registers the carries only in carry-save form; the array adds the last row's in.
     const m = ws('mitchell');
     expect(text(m, 'pe')).toMatch(/reg +\[1:0\] +psc_q;/);
@@ -71,7 +69,7 @@ describe('which PEs add in carry-save form', () => {
 function adderPair(c: ResolvedConfig): EquivPair {
   const d = derive(c);
   const A = d.accBits;
-  const n = sumChainsOf(c);
+  const n = d.sumChains;
   const add = text(c, 'acc_add');
   const P = Number(/input +wire \[(\d+):0\] p_i,/.exec(add)![1]) + 1;
   const split = /input +wire +pc_i,/.test(add);
@@ -143,10 +141,10 @@ describe('pipeline.sumChains overrides the unit', () => {
 
   it('1 turns it off, 2 turns it on for the exact unit, and the label says so', () => {
     const off = mk('mitchell', { sumChains: 1 });
-    expect(sumChainsOf(off)).toBe(1);
+    expect(derive(off).sumChains).toBe(1);
     expect(text(off, 'pe')).not.toMatch(/psc/);
     const ex = mk('exact', { sumChains: 2 });
-    expect(sumChainsOf(ex)).toBe(2);
+    expect(derive(ex).sumChains).toBe(2);
     expect(text(ex, 'array')).toMatch(/\+ \{\d+'d0, psc_bot\[0\], \d+'d0\};/);
     // The label (file headers, reports) shows the carry-save sum, the unit's own choice included.
     expect(text(ex, 'pe')).toMatch(/\/\/ unit: exact, carry-save sum \(2 chains\)\n/);
@@ -177,7 +175,7 @@ describe('pipeline.sumChains overrides the unit', () => {
     );
     expect(() => mk('mitchell', { sumChains: 5 })).toThrow(/pipeline\.sumChains/);
     // 1 is allowed everywhere (it is the one-chain adder).
-    expect(sumChainsOf(mk('mitchell', { sumChains: 1 }, { dataflow: 'output-stationary' }))).toBe(1);
+    expect(derive(mk('mitchell', { sumChains: 1 }, { dataflow: 'output-stationary' })).sumChains).toBe(1);
   });
 
   it('the exact unit in two chains keeps the partial sum (Yosys SAT) and co-simulates, icarus', async () => {
@@ -208,7 +206,7 @@ describe('co-simulation of carry-save arrays', () => {
       { ...w, zeroSkip: { activation: 0, weight: 0, gating: 'enable' }, pipeline: { multiplier: 1, macc: 1 } },
       'test',
     );
-    expect(sumChainsOf(c)).toBe(3);
+    expect(derive(c).sumChains).toBe(3);
     // Sums that cross every chain boundary in both directions, and zeros for the skip.
     const A = [
       [127, -128, 0, 127, -1, 5, 0],

@@ -140,9 +140,16 @@ describe('DRUM target hints (axgen synth --target, axgen fpga)', () => {
     expect(targetHintsOf(logic, 'ice40')).toEqual([]);
     expect(targetHintsOf(chain, 'xilinx')).toEqual([]);
     expect(targetHintsOf(logic, 'generic')).toEqual([]);
-    // At k = 6 the logic form is the smaller on Xilinx too (README area table): no advice.
-    expect(targetHintsOf(full(6), 'xilinx')).toEqual([]);
+    // README area table: the carry-chain form is the smaller on Xilinx up to k = 5 with shared edges
+    // and at every k without them; at k = 6 with shared edges the logic form is, and is advised back.
     expect(targetHintsOf(full(3), 'xilinx')).toHaveLength(1);
+    expect(targetHintsOf(full(5), 'xilinx')).toHaveLength(1);
+    expect(targetHintsOf(full(6), 'xilinx')).toEqual([]);
+    expect(targetHintsOf(full(6, false), 'xilinx')).toHaveLength(1);
+    const chain6 = { ...full(6), product: 'carry-chain' as const };
+    expect(targetHintsOf(chain6, 'xilinx')).toEqual([
+      expect.stringMatching(/^multiplier\.product: 'logic' .*143 against 150 LUT6/),
+    ]);
   });
 });
 
