@@ -132,7 +132,8 @@ async function runFpga(
   verify: boolean,
 ): Promise<{ code: number | null; log: string }> {
   const args = ['tsx', 'generator/cli.ts', 'fpga', cfg, '--device', 'hx8k', '--clock', '70'];
-  args.push('--seed', String(seed), '--out', out, '--force', ...(verify ? [] : ['--no-verify']));
+  // --loop-retries 0: each run is the seed it names (a looping seed is a row's result, not retried).
+  args.push('--seed', String(seed), '--loop-retries', '0', '--out', out, '--force', ...(verify ? [] : ['--no-verify']));
   const r = await runTool('npx', args, {
     cwd: root,
     env: { ...process.env, AXGEN_FROM_SOURCE: '1' },

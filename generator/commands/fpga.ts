@@ -1,6 +1,6 @@
 /**
  * `axgen fpga <config> --device up5k|hx8k|hx1k|lp8k|… [--clock MHz] [--seeds 1,2,3|N]
- * [--pnr-time-limit S] [--out DIR] [--json FILE]`:
+ * [--loop-retries N] [--pnr-time-limit S] [--out DIR] [--json FILE]`:
  * place and route the generated IP on an iCE40 (generator/fpga/pnr.ts): Yosys synth_ice40,
  * nextpnr-ice40 with the clock constraint, icepack. The top is `<name>_axi_top` when the config
  * sets `interface: "axi"`, else `<name>_top`, wrapped in the serial-in / XOR-out timing harness
@@ -15,7 +15,8 @@
  * written), 2 missing tool, 3 internal error.
  *
  * --seeds runs nextpnr with each seed in parallel (the job pool: --jobs / AXGEN_JOBS) and keeps the
- * routed run of highest fmax; the report lists every seed. Progress (each step and nextpnr's stage
+ * routed run of highest fmax; the report lists every seed. When nextpnr's router loops on every seed
+ * (pnr.ts routerLoopWatch), up to --loop-retries (default 3) further seeds run one at a time. Progress (each step and nextpnr's stage
  * per seed, with seconds) goes to stderr on a terminal, or with --progress.
  *
  * Before anything is written, the IP's stream core (`<name>_top`, synthesized flattened with the
@@ -41,6 +42,7 @@ import { DEVICE_NAMES, iceDevice } from '../fpga/devices.js';
 import {
   DEFAULT_PNR_TIME_LIMIT_S,
   formatPnr,
+  DEFAULT_LOOP_RETRIES,
   formatSeeds,
   formatTimings,
   isRouterLoop,
@@ -66,6 +68,7 @@ interface Args {
   dsp: boolean;
   harness: boolean;
   seed?: number;
+  loopRetries: number;
   seeds?: string;
   pnrTimeLimit: number;
   jobs?: number;
@@ -115,6 +118,12 @@ export const fpgaCommand: CommandModule<object, Args> = {
         describe:
           'nextpnr seeds to try in parallel, keeping the highest fmax: a list (1,2,3) or a count N (seeds 1..N)',
       })
+      .option('loop-retries', {
+        type: 'number',
+        default: DEFAULT_LOOP_RETRIES,
+        describe:
+          "when nextpnr's router loops on every seed tried (a router bug another seed avoids), try up to this many further seeds, one at a time (0: none)",
+      })
       .option('jobs', jobsOption)
       .option('pnr-time-limit', {
         type: 'number',
@@ -150,6 +159,12 @@ export const fpgaCommand: CommandModule<object, Args> = {
       const seeds = seedsOf(argv.seed, argv.seeds);
       if (typeof seeds === 'string') {
         process.stderr.write(`✖ ${seeds}\nNothing was written.\n`);
+        return EXIT_USER;
+      }
+      if (!(Number.isInteger(argv.loopRetries) && argv.loopRetries >= 0 && argv.loopRetries <= 64)) {
+        process.stderr.write(
+          `✖ --loop-retries: expected an integer from 0 to 64, received ${show(argv.loopRetries)}\nNothing was written.\n`,
+        );
         return EXIT_USER;
       }
       // Node's timers hold at most 2^31 - 1 ms (about 24.8 days); a longer limit would fire at once.
@@ -217,7 +232,11 @@ export const fpgaCommand: CommandModule<object, Args> = {
           const stage = new Map<number, (note?: string) => void>();
           let endSynth: ((note?: string) => void) | undefined = steps.start('synthesis (synth_ice40)');
           const t0 = performance.now();
-          const { best: r, runs } = await placeAndRouteSeeds(
+          const {
+            best: r,
+            runs,
+            retried,
+          } = await placeAndRouteSeeds(
             {
               files: g.files,
               top,
@@ -235,6 +254,7 @@ export const fpgaCommand: CommandModule<object, Args> = {
               stage.get(seed)?.();
               stage.set(seed, steps.start(`nextpnr seed ${seed}: ${name}`));
             },
+            argv.loopRetries,
           )
             .then((x) => {
               // No nextpnr stage came (place and route not run, or served from the cache): the
@@ -267,6 +287,7 @@ export const fpgaCommand: CommandModule<object, Args> = {
                   seeds: runs.map((x) => ({ seed: x.seed, status: x.status, fmaxMHz: x.fmaxMHz, failure: x.failure })),
                 }
               : {}),
+            ...(retried.length > 0 ? { loopRetried: retried } : {}),
             bitstream: r.bitstream ? join(out, basename(r.bitstream)) : null,
             config: { name: c.name, unit: unitLabel(c), hash: c.hash },
             verification,
@@ -284,7 +305,8 @@ export const fpgaCommand: CommandModule<object, Args> = {
               cols: c.array.cols,
               dsp: argv.dsp,
               harness: argv.harness,
-              seeds,
+              // Every seed tried, the loop retries too: the hint suggests seeds above them.
+              seeds: runs.map((x) => x.seed),
               outputStage: derive(c).out !== null,
               unit: c.multiplier.kind,
               sumChains: derive(c).sumChains,
@@ -294,7 +316,7 @@ export const fpgaCommand: CommandModule<object, Args> = {
           const text =
             head +
             formatPnr(final) +
-            formatSeeds({ best: r, runs }) +
+            formatSeeds({ best: r, runs, retried }) +
             verifiedLine +
             hints.map((h) => `hint: ${h}\n`).join('');
           await writeFile(join(tmp, 'fpga.json'), json);

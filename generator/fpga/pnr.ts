@@ -28,8 +28,10 @@
  *                seconds{synth,pnr}, cached{synth,pnr}, … }
  *                — see the interface below.
  *
- *   placeAndRouteSeeds(req, seeds) runs one request with several seeds in parallel (the job pool
- *   bounds how many nextpnr processes run at once) and keeps the routed run of highest fmax.
+ *   placeAndRouteSeeds(req, seeds, onStage?, loopRetries?) runs one request with several seeds in
+ *   parallel (the job pool bounds how many nextpnr processes run at once) and keeps the routed run
+ *   of highest fmax; when every seed ended in nextpnr's router loop it tries up to loopRetries
+ *   further seeds, one at a time.
  *
  * status: 'routed' (fits=true); 'overflow' (a resource exceeds the device: `overflow` names each,
  * used, available, over); 'unroutable' (nextpnr stopped with an error, e.g. the router gave up, or
@@ -540,27 +542,52 @@ export async function placeAndRoute(req: PnrRequest): Promise<PnrResult> {
 /** Every seed's run and the best of them (the routed run of highest fmax, else the first run). */
 export interface SeedsResult {
   best: PnrResult;
+  /** Every seed run, the requested ones first, then the loop retries in the order they ran. */
   runs: PnrResult[];
+  /** Seeds run because every seed before them ended in nextpnr's router loop (`loopRetries`). */
+  retried: number[];
 }
+
+/** How many further seeds `axgen fpga` tries when every seed so far ended in the router loop. */
+export const DEFAULT_LOOP_RETRIES = 3;
 
 /**
  * placeAndRoute with each of `seeds` (a non-empty list of distinct non-negative integers), in
  * parallel through the job pool; one synthesis serves all. Only the best run's files go to
  * `req.outDir`. `onStage(seed, stage)` reports each run's progress.
+ *
+ * When no seed routed and every one ended in nextpnr's router loop (routerLoopWatch: nextpnr issue
+ * #179, a bug of the router that another seed avoids), up to `loopRetries` further seeds run one
+ * after another, the next integers above the largest tried, until one ends otherwise. One at a
+ * time, so which seeds run does not depend on the job pool's size: the same request gives the
+ * same result on any machine. 0 turns this off.
  */
 export async function placeAndRouteSeeds(
   req: Omit<PnrRequest, 'seed' | 'onStage'>,
   seeds: readonly number[],
   onStage?: (seed: number, stage: string) => void,
+  loopRetries = 0,
 ): Promise<SeedsResult> {
   if (seeds.length === 0) throw new PnrInputError('--seeds: expected at least one seed, received none');
+  if (!(Number.isInteger(loopRetries) && loopRetries >= 0))
+    throw new PnrInputError(`--loop-retries: expected a non-negative integer, received ${String(loopRetries)}`);
   const { outDir, ...rest } = req;
   // Synthesis first (cached), so the parallel runs share it rather than each starting Yosys: each
   // run then finds it in the cache, and whether it was cached is this first call's answer.
   const synthHit = (await synthesized(rest)).synth.hit;
-  const runs = (
-    await Promise.all(seeds.map((seed) => placeAndRoute({ ...rest, seed, onStage: (s) => onStage?.(seed, s) })))
-  ).map((r) => ({ ...r, cached: { ...r.cached, synth: synthHit } }));
+  const run = (seed: number) =>
+    placeAndRoute({ ...rest, seed, onStage: (s) => onStage?.(seed, s) }).then((r) => ({
+      ...r,
+      cached: { ...r.cached, synth: synthHit },
+    }));
+  const runs = await Promise.all(seeds.map(run));
+  const retried: number[] = [];
+  let next = Math.max(...seeds) + 1;
+  while (retried.length < loopRetries && runs.every((r) => isRouterLoop(r))) {
+    retried.push(next);
+    runs.push(await run(next));
+    next++;
+  }
   const routed = runs.filter((r) => r.status === 'routed');
   const pick = routed.length > 0 ? routed.reduce((a, b) => ((b.fmaxMHz ?? 0) > (a.fmaxMHz ?? 0) ? b : a)) : runs[0]!;
   // The chosen run again, from the cache, to copy its files (a timed-out run reruns only its copy).
@@ -574,7 +601,7 @@ export async function placeAndRouteSeeds(
             seconds: pick.seconds,
             cached: pick.cached,
           };
-  return { best, runs: runs.map((r) => (r === pick ? best : r)) };
+  return { best, runs: runs.map((r) => (r === pick ? best : r)), retried };
 }
 
 /** What the DSP mapping did: `-dsp` asked for may still leave every multiplier in LUTs. */
@@ -659,8 +686,12 @@ export function formatSeeds(s: SeedsResult): string {
           : isRouterLoop(r)
             ? 'did not route (router loop)'
             : 'did not route';
+  const why =
+    s.retried.length > 0
+      ? `; seed${s.retried.length > 1 ? 's' : ''} ${s.retried.join(', ')} tried because nextpnr's router looped on every seed before (--loop-retries)`
+      : '';
   return (
     `seeds: ${s.runs.map((r) => `${r.seed} → ${one(r)}`).join('; ')}; ` +
-    `${s.best.status === 'routed' ? `kept seed ${s.best.seed} (highest fmax)` : 'none routed'}\n`
+    `${s.best.status === 'routed' ? `kept seed ${s.best.seed} (highest fmax)` : 'none routed'}${why}\n`
   );
 }

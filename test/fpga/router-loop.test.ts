@@ -4,7 +4,8 @@
  * nextpnr-ice40 on PATH that prints the loop's progress lines until it is ended).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ROUTER_LOOP_LINES, routerLoopWatch } from '../../generator/fpga/pnr.js';
@@ -47,22 +48,24 @@ describe('routerLoopWatch', () => {
 
 describe('axgen fpga on a looping router', () => {
   let dir: string;
+  let bin: string;
+  let cfg: string;
   beforeAll(() => {
     dir = mkdtempSync(join(tmpdir(), 'axgen-router-loop-'));
-  });
-  afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-  it('stops nextpnr within seconds, reports the seed as not routed (exit 4) with the reason and a seeds-only hint, no bitstream', async () => {
-    const bin = join(dir, 'bin');
-    const { mkdirSync } = await import('node:fs');
+    bin = join(dir, 'bin');
     mkdirSync(bin);
-    // Ahead of the real one on PATH: prints the header, then the loop's progress lines every 20 ms until it is ended.
+    const real = execFileSync('bash', ['-c', 'command -v nextpnr-ice40'], { encoding: 'utf8' }).trim();
+    // Ahead of the real one on PATH: with --seed 5 or 6 it prints the header, then the loop's
+    // progress lines every 20 ms until it is ended; any other seed runs the real nextpnr-ice40.
     const fake = join(bin, 'nextpnr-ice40');
     writeFileSync(
       fake,
       [
         '#!/bin/bash',
-        'if [ "$1" = "--version" ]; then echo "nextpnr-ice40 -- Next Generation Place and Route (Version 0.4-1+b1)"; exit 0; fi',
+        'seed=',
+        'prev=',
+        'for a in "$@"; do [ "$prev" = "--seed" ] && seed=$a; prev=$a; done',
+        `if [ "$seed" != 5 ] && [ "$seed" != 6 ]; then exec ${real} "$@"; fi`,
         'echo "Info: Routing.."',
         'echo "Info:    IterCnt |  w/ripup   wo/ripup |  w/r  wo/r |      arcs| batch(sec) total(sec)|"',
         'i=1000',
@@ -73,7 +76,7 @@ describe('axgen fpga on a looping router', () => {
       ].join('\n'),
     );
     chmodSync(fake, 0o755);
-    const cfg = join(dir, 'tiny.json');
+    cfg = join(dir, 'tiny.json');
     writeFileSync(
       cfg,
       JSON.stringify(
@@ -90,30 +93,78 @@ describe('axgen fpga on a looping router', () => {
         }),
       ),
     );
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  const env = () => ({ PATH: `${bin}:${process.env.PATH}`, AXGEN_CACHE: join(dir, 'cache') });
 
+  it('stops nextpnr within seconds, reports the seed as not routed (exit 4) with the reason and a seeds-only hint, no bitstream', async () => {
     const out = join(dir, 'out');
     const t0 = Date.now();
-    const r = await runAxgen(['fpga', cfg, '--device', 'hx8k', '--no-verify', '--seed', '5', '--out', out], {
-      env: { PATH: `${bin}:${process.env.PATH}`, AXGEN_CACHE: join(dir, 'cache') },
-    });
+    const r = await runAxgen(
+      ['fpga', cfg, '--device', 'hx8k', '--no-verify', '--seed', '5', '--loop-retries', '0', '--out', out],
+      { env: env() },
+    );
     expect(r.exitCode, r.all).toBe(4);
     expect(r.stdout).toMatch(
       /^fits: not known — did not route with seed 5: nextpnr's router looped: from iteration \d+ to \d+ it only ripped up and re-routed arcs it had routed before, with 8438 arcs still waiting/m,
     );
     // Only another seed helps a router bug: no lower clock or bigger device in the hint.
     expect(r.stdout).toMatch(
-      /^hint: the design did not route with seed 5: try other seeds .*a bug of the router, not of the design\)$/m,
+      /^hint: the design did not route with seed 5: try other seeds \(--seeds 6,7,8, .*a bug of the router, not of the design\)$/m,
     );
+    // One seed, no retry: no seeds line.
+    expect(r.stdout).not.toMatch(/^seeds: /m);
     // The hint is in fpga.txt too, and the timings stay the last line on stdout.
     expect(readFileSync(join(out, 'fpga.txt'), 'utf8')).toMatch(/^hint: the design did not route with seed 5: /m);
     expect(r.stdout.trimEnd().split('\n').at(-1)).toMatch(/^synthesis \d+\.\d s.*, place and route \d+\.\d s → /);
     // fpga.json has no timing for a seed that did not route (nextpnr's pre-route estimate is not kept).
-    const j = JSON.parse(readFileSync(join(out, 'fpga.json'), 'utf8')) as { status: string; timingReport: string };
+    const j = JSON.parse(readFileSync(join(out, 'fpga.json'), 'utf8')) as {
+      status: string;
+      timingReport: string;
+      loopRetried?: number[];
+    };
     expect(j.status).toBe('unroutable');
     expect(j.timingReport).not.toMatch(/Max frequency/);
     expect(j.timingReport).toMatch(/^nextpnr's router looped: /);
+    expect(j.loopRetried).toBeUndefined();
     // Stopped by the watcher, not by the 600 s limit (synthesis of the tiny array included).
     expect(Date.now() - t0).toBeLessThan(60_000);
     expect(existsSync(join(out, 'tiny_loop_top_hx8k.bin'))).toBe(false);
   }, 120_000);
+
+  it('by default tries the next seeds one at a time after a loop and keeps the first that routes (exit 0)', async () => {
+    const out = join(dir, 'out-retry');
+    const r = await runAxgen(['fpga', cfg, '--device', 'hx8k', '--no-verify', '--seed', '5', '--out', out], {
+      env: env(),
+    });
+    expect(r.exitCode, r.all).toBe(0);
+    expect(r.stdout).toMatch(/^fits: yes; fmax \d+\.\d\d MHz/m);
+    expect(r.stdout).toMatch(/, seed 7, /);
+    expect(r.stdout).toMatch(
+      /^seeds: 5 → did not route \(router loop\); 6 → did not route \(router loop\); 7 → \d+\.\d\d MHz; kept seed 7 \(highest fmax\); seeds 6, 7 tried because nextpnr's router looped on every seed before \(--loop-retries\)$/m,
+    );
+    // Seed 8 never ran: the retries stop at the first seed that ends otherwise.
+    expect(r.stdout).not.toMatch(/\b8 → /);
+    const j = JSON.parse(readFileSync(join(out, 'fpga.json'), 'utf8')) as {
+      seed: number;
+      loopRetried: number[];
+      seeds: { seed: number; status: string }[];
+    };
+    expect(j.seed).toBe(7);
+    expect(j.loopRetried).toEqual([6, 7]);
+    expect(j.seeds.map((x) => [x.seed, x.status])).toEqual([
+      [5, 'unroutable'],
+      [6, 'unroutable'],
+      [7, 'routed'],
+    ]);
+    expect(existsSync(join(out, 'tiny_loop_top_hx8k.bin'))).toBe(true);
+  }, 180_000);
+
+  it('refuses a bad --loop-retries before any work (exit 1, nothing written)', async () => {
+    const out = join(dir, 'out-bad');
+    const r = await runAxgen(['fpga', cfg, '--device', 'hx8k', '--loop-retries', '-1', '--out', out], { env: env() });
+    expect(r.exitCode, r.all).toBe(1);
+    expect(r.stderr).toMatch(/--loop-retries: expected an integer from 0 to 64, received -1/);
+    expect(existsSync(out)).toBe(false);
+  });
 });
