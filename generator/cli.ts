@@ -2,7 +2,7 @@
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { GENERATOR_VERSION } from './version.js';
-import { commandsFor } from './commands/index.js';
+import { COMMANDS, commandsFor, namesOf } from './commands/index.js';
 import { argsAsTyped, attachDashValues } from './commands/args.js';
 
 // A reader that stops early (`axgen … | head`) closes the pipe: the command goes on without its
@@ -26,7 +26,10 @@ await yargs(args)
   .wrap(Math.min(110, process.stdout.columns ?? 110))
   .fail((msg, err) => {
     if (err) throw err;
-    process.stderr.write(`✖ ${msg}\nRun \`axgen --help\` for usage.\n`);
+    // The named command's own help lists its options; the top-level help lists the commands.
+    const named = args.map((a) => COMMANDS.find((e) => namesOf(e).includes(a))).find((e) => e !== undefined);
+    const help = named ? `axgen ${namesOf(named)[0]} --help\` for its options` : 'axgen --help` for usage';
+    process.stderr.write(`✖ ${msg}\nNothing was written. Run \`${help}.\n`);
     process.exit(1);
   })
   .parseAsync();

@@ -77,6 +77,19 @@ describe('config files that are not configs', () => {
   });
 });
 
+describe('arguments yargs refuses', () => {
+  it("an unknown option: exit 1 naming it and the command's own help; no command: exit 1 naming the top-level help", async () => {
+    const r = await runAxgen(['sim', 'x.json', '--sead', '3']);
+    expect(r.exitCode, r.all).toBe(1);
+    expect(r.stderr.trimEnd()).toBe(
+      '✖ Unknown argument: sead\nNothing was written. Run `axgen sim --help` for its options.',
+    );
+    const none = await runAxgen([]);
+    expect(none.exitCode, none.all).toBe(1);
+    expect(none.stderr.trimEnd()).toMatch(/Run `axgen --help` for usage\.$/);
+  });
+});
+
 describe('output paths the system refuses', () => {
   it('--out under a regular file (ENOTDIR) and in /proc (ENOENT): exit 1 naming --out, nothing written', async () => {
     const file = join(dir, 'afile');
