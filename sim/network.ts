@@ -40,7 +40,7 @@ import { toRows } from '../generator/model/fast-gemm.js';
 import { infer, outputStage, type InferResult, type LayerGemm } from '../generator/inference/run.js';
 import { checkNetwork, networkConfigError } from '../generator/onnx/check.js';
 import { importModel, type GemmLayer, type Network } from '../generator/onnx/import.js';
-import { readInput, readModel } from '../generator/onnx/read.js';
+import { readInputFor, readModel } from '../generator/onnx/read.js';
 import { scheduleCases, type GemmCase, type MultiSchedule } from './cases.js';
 import { cosim, type CosimResult } from './cosim.js';
 import type { Activity } from '../generator/infra/progress.js';
@@ -200,7 +200,7 @@ export async function simulateNetwork(
       },
     ]);
   const inputName = net.inputs[0]!.name;
-  const tensors = inputFiles.map((f) => new Map([[inputName, readInput(f)]]));
+  const tensors = inputFiles.map((f) => new Map([[inputName, readInputFor(f, net.inputs[0]!)]]));
   const output = (res: InferResult): { scores: number[]; predicted: number } => {
     const scores = Array.from(res.tensors.get(net.outputs[0]!.name)!.data);
     return { scores, predicted: scores.reduce((best, v, j) => (v > scores[best]! ? j : best), 0) };

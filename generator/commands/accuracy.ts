@@ -2,7 +2,7 @@
 import { existsSync } from 'node:fs';
 import type { CommandModule } from 'yargs';
 import { ConfigError, show } from '../infra/errors.js';
-import { unitLabel } from '../config/derive.js';
+import { configSummary, unitLabel } from '../config/derive.js';
 import { formatAccuracy } from '../data/accuracy.js';
 import { loadDataset, loadLabeledImages } from '../data/dataset.js';
 import type { AccuracyReport } from '../inference/accuracy.js';
@@ -139,6 +139,12 @@ export const accuracyCommand: CommandModule<object, Args> = {
         progress: progressWanted(argv.progress),
       });
       const label = unitLabel(c);
+      // What was run, so that two reports (another accumulator, model or image set) tell themselves apart.
+      process.stdout.write(
+        `config: ${c.name} (sha256:${c.hash.slice(0, 12)}): ${configSummary(c)}\n` +
+          `model: ${argv.model}${floatModel ? `; float model: ${floatModel}` : ''}\n` +
+          `images: ${ds.source.images}; labels: ${ds.source.labels}\n`,
+      );
       process.stdout.write(formatAccuracyReport(r.report, label, argv.clock!));
       const cacheNote = Object.entries(r.cache)
         .filter(([, v]) => v)

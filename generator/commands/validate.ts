@@ -1,5 +1,5 @@
 import type { CommandModule } from 'yargs';
-import { derive, unitLabel } from '../config/derive.js';
+import { configSummary, derive } from '../config/derive.js';
 import { ConfigSession, runCommand } from './common.js';
 import { USAGE } from './usage.js';
 
@@ -23,12 +23,8 @@ export const validateCommand: CommandModule<object, Args> = {
         process.stdout.write(JSON.stringify(c, null, 2) + '\n');
         return;
       }
-      const d = derive(c);
       process.stdout.write(
-        `✔ ${argv.config}: ${c.name} is valid (sha256:${c.hash.slice(0, 12)})\n` +
-          `  ${c.array.rows}x${c.array.cols} ${c.dataflow}, ${unitLabel(c, d)}, ` +
-          `activation ${d.aBits}-bit ${d.ctx.activation.signed ? 'signed' : 'unsigned'} × weight ${d.wBits}-bit ${d.ctx.weight.signed ? 'signed' : 'unsigned'} → ` +
-          `${d.product.bits}-bit product, ${d.accBits}-bit accumulator (${c.precision.accumulator.overflow}), ${c.interface} interface\n`,
+        `✔ ${argv.config}: ${c.name} is valid (sha256:${c.hash.slice(0, 12)})\n  ${configSummary(c, derive(c))}\n`,
       );
     }, s.hash);
   },

@@ -145,6 +145,18 @@ function compute(c: ResolvedConfig): Derived {
 }
 
 /**
+ * The whole config in one line, as `axgen validate` and `axgen accuracy` print it: array, dataflow,
+ * unitLabel, operand formats, product and accumulator widths, overflow mode and interface.
+ */
+export function configSummary(c: ResolvedConfig, d: Derived = derive(c)): string {
+  return (
+    `${c.array.rows}x${c.array.cols} ${c.dataflow}, ${unitLabel(c, d)}, ` +
+    `activation ${d.aBits}-bit ${d.ctx.activation.signed ? 'signed' : 'unsigned'} × weight ${d.wBits}-bit ${d.ctx.weight.signed ? 'signed' : 'unsigned'} → ` +
+    `${d.product.bits}-bit product, ${d.accBits}-bit accumulator (${c.precision.accumulator.overflow}), ${c.interface} interface`
+  );
+}
+
+/**
  * The datapath as headers, reports and `axgen validate` print it: the unit's own description,
  * then each configured array feature, e.g. `mitchell(fractionBits=4), zeroSkip(activation<=0, ...)`.
  */

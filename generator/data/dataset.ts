@@ -12,7 +12,7 @@
  */
 import { access, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { ConfigError } from '../infra/errors.js';
+import { ConfigError, withPath } from '../infra/errors.js';
 import { ToolMissingError } from '../infra/tools.js';
 import { maybeGunzip, parseIdx, type NdArray } from './idx.js';
 import { isNpy, parseNpy } from './npy.js';
@@ -122,7 +122,7 @@ export async function readArray(file: string): Promise<NdArray> {
   } catch (e) {
     // A missing or unreadable path goes up as it is: the CLI names the option that gave it (--images,
     // --labels) and what to do (commands/common.ts, describeFailure).
-    if ((e as NodeJS.ErrnoException).code !== undefined) throw e;
+    if ((e as NodeJS.ErrnoException).code !== undefined) throw withPath(e, file);
     throw new ConfigError(file, [
       { path: '(file)', expected: 'a readable IDX or .npy file', received: (e as Error).message },
     ]);
@@ -162,6 +162,11 @@ export function checkLabeledImages(
     throw new ConfigError(source.images, [{ path: 'shape', expected: layout, received: d.join('×') }]);
   }
   const count = d[0]!;
+  // No image: every figure of a run would be 0/0 (accuracy, MACs per image, images/s).
+  if (count === 0)
+    throw new ConfigError(source.images, [
+      { path: 'shape', expected: `at least one image (${layout})`, received: d.join('×') },
+    ]);
   const ld = labels.dims;
   if (!(ld.length === 1 || (ld.length === 2 && ld[1] === 1))) {
     throw new ConfigError(source.labels, [

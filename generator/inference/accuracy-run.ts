@@ -7,6 +7,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ResolvedConfig } from '../config/resolve.js';
+import { ConfigError } from '../infra/errors.js';
 import type { LabeledImages } from '../data/dataset.js';
 import { cached, cachedEntry, contentKey, sourceHash } from '../infra/cache.js';
 import { jobPool } from '../infra/pool.js';
@@ -15,6 +16,8 @@ import { networkConfigError } from '../onnx/check.js';
 import {
   accuracyReport,
   arrayRunParallel,
+  checkFloatModel,
+  checkLabels,
   datasetHash,
   fileHash,
   floatPredictions,
@@ -75,7 +78,17 @@ export async function runAccuracy(
   const { net, issues } = loadNetwork(model, c);
   // A config that cannot run the model is bad input (exit 1), as for axgen infer.
   if (issues.length > 0) throw networkConfigError(model, c.name, issues);
-  const n = Math.min(opts.limit ?? ds.count, ds.count);
+  if (opts.limit !== undefined && opts.limit > ds.count)
+    throw new ConfigError('axgen accuracy', [
+      {
+        path: '--limit',
+        expected: `at most ${ds.count} (the images in ${ds.source.images})`,
+        received: String(opts.limit),
+      },
+    ]);
+  const n = opts.limit ?? ds.count;
+  checkLabels(net, ds, n);
+  if (opts.floatModel) checkFloatModel(opts.floatModel, net);
   const layerImages = Math.min(n, opts.layerImages ?? DEFAULT_LAYER_IMAGES);
   const dsHash = datasetHash(ds, n);
   const mHash = fileHash(model);

@@ -15,7 +15,7 @@ import { IMAGE_PIXELS, type LabeledImages } from '../data/dataset.js';
 import { checkNetwork, type NetworkIssue } from '../onnx/check.js';
 import { importModel, type GemmLayer, type Network } from '../onnx/import.js';
 import { decodeModel, intRange, sizeOf, toNum, type Tensor } from '../onnx/read.js';
-import { ConfigError } from '../infra/errors.js';
+import { ConfigError, withPath } from '../infra/errors.js';
 import { DependencyMissingError } from '../infra/tools.js';
 import { infer, weightMat, type InferOptions } from './run.js';
 import { gemmCycles } from '../model/schedule.js';
@@ -53,7 +53,11 @@ export interface AccuracyReport {
 
 /** sha256 of a file's bytes. */
 export function fileHash(file: string): string {
-  return createHash('sha256').update(readFileSync(file)).digest('hex');
+  try {
+    return createHash('sha256').update(readFileSync(file)).digest('hex');
+  } catch (e) {
+    throw withPath(e, file);
+  }
 }
 
 /** sha256 over the first `n` images and labels. */
@@ -238,9 +242,93 @@ export async function floatPredictions(
   return out;
 }
 
+/** Classes the network predicts among: the size of its (first) output's last dimension. */
+export function classCount(net: Network): number {
+  const shape = net.outputs[0]!.shape;
+  return shape[shape.length - 1]!;
+}
+
+/**
+ * Checks that every label of the first `n` images names one of the network's classes (0 to
+ * classCount − 1): a label the network cannot predict would count as a wrong answer and lower
+ * every accuracy alike, so it is bad input rather than data.
+ * @throws ConfigError naming the labels file, the first such label and its index
+ */
+export function checkLabels(net: Network, ds: LabeledImages, n: number): void {
+  const classes = classCount(net);
+  const bad = ds.labels.subarray(0, n).findIndex((v) => v >= classes);
+  if (bad >= 0)
+    throw new ConfigError(ds.source.labels, [
+      {
+        path: `labels[${bad}]`,
+        expected: `a class label 0..${classes - 1} (the model's output "${net.outputs[0]!.name}" has ${classes} classes)`,
+        received: String(ds.labels[bad]),
+      },
+    ]);
+}
+
+/** Ops that make a model quantized: such a model is not the float reference. */
+const QUANTIZED_OPS = new Set([
+  'QuantizeLinear',
+  'DequantizeLinear',
+  'DynamicQuantizeLinear',
+  'QLinearConv',
+  'QLinearMatMul',
+  'ConvInteger',
+  'MatMulInteger',
+]);
+
+/**
+ * Checks that `floatFile` can be the float reference of the int8 network `net`: no quantization
+ * ops, and the same input shape (the first, batch, dimension aside) and number of classes. A
+ * float model of another network would report its own accuracy as this one's float figure.
+ * @throws ConfigError naming the float model and what differs
+ */
+export function checkFloatModel(floatFile: string, net: Network): void {
+  let bytes: Uint8Array;
+  try {
+    bytes = readFileSync(floatFile);
+  } catch (e) {
+    throw withPath(e, floatFile);
+  }
+  const g = decodeModel(bytes, floatFile).graph!;
+  const bad = (path: string, expected: string, received: string): never => {
+    throw new ConfigError(floatFile, [{ path, expected, received }]);
+  };
+  const q = (g.node ?? []).find((x) => QUANTIZED_OPS.has(x.opType ?? ''));
+  if (q)
+    bad(`node "${q.name ?? ''}" (${q.opType})`, 'a float model (--float-model): no quantization ops', String(q.opType));
+  const inits = new Set((g.initializer ?? []).map((t) => t.name));
+  type ValueInfo = NonNullable<typeof g.input>[number];
+  const dimsOf = (vi: ValueInfo | undefined): string[] =>
+    (vi?.type?.tensorType?.shape?.dim ?? []).map((d) => (d.dimValue == null ? '?' : String(toNum(d.dimValue))));
+  const fin = dimsOf((g.input ?? []).find((i) => !inits.has(i.name)));
+  const want = net.inputs[0]!.shape.map(String);
+  if (fin.slice(1).join('×') !== want.slice(1).join('×'))
+    bad(
+      'graph.input',
+      `the int8 model's input shape ${want.join('×')} (the first, batch, dimension aside): the float model of the same network`,
+      fin.join('×') || 'none',
+    );
+  const fout = dimsOf((g.output ?? [])[0]);
+  const classes = classCount(net);
+  if (fout.at(-1) !== String(classes))
+    bad(
+      'graph.output',
+      `${classes} classes in the last dimension, as the int8 model's output: the float model of the same network`,
+      fout.join('×') || 'none',
+    );
+}
+
 /** Imports an int8 model and checks that config `c` can run it: the issues when it cannot. */
 export function loadNetwork(modelFile: string, c: ResolvedConfig): { net: Network; issues: NetworkIssue[] } {
-  const net = importModel(decodeModel(readFileSync(modelFile), modelFile), { source: modelFile });
+  let bytes: Uint8Array;
+  try {
+    bytes = readFileSync(modelFile);
+  } catch (e) {
+    throw withPath(e, modelFile);
+  }
+  const net = importModel(decodeModel(bytes, modelFile), { source: modelFile });
   return { net, issues: checkNetwork(net, c, derive(c)) };
 }
 

@@ -9,7 +9,7 @@ import { derive } from '../config/derive.js';
 import type { ResolvedConfig } from '../config/resolve.js';
 import { checkNetwork, formatIssues, type NetworkIssue } from '../onnx/check.js';
 import { importModel, type Network } from '../onnx/import.js';
-import { readInput, readModel, type Tensor } from '../onnx/read.js';
+import { readInputFor, readModel, type Tensor } from '../onnx/read.js';
 import { infer, type LayerRun, type RequantRule } from './run.js';
 
 export interface GoldenInput {
@@ -50,7 +50,9 @@ export function goldenInference(
   if (network.inputs.length !== 1)
     throw new Error(`internal error: goldenInference expects one graph input, the model has ${network.inputs.length}`);
   const inputs = inputFiles.map((file) => {
-    const res = infer(network, c, d, new Map([[network.inputs[0]!.name, readInput(file)]]), { requant });
+    const res = infer(network, c, d, new Map([[network.inputs[0]!.name, readInputFor(file, network.inputs[0]!)]]), {
+      requant,
+    });
     const outputs = new Map(network.outputs.map((o) => [o.name, res.tensors.get(o.name)!]));
     const scores = Array.from(outputs.get(network.outputs[0]!.name)!.data);
     const predicted = scores.reduce((best, v, i) => (v > scores[best]! ? i : best), 0);

@@ -132,3 +132,14 @@ export const FS_ERRORS: Record<string, { reason: string; advice: string; environ
   },
   EDQUOT: { reason: 'disk quota exceeded', advice: 'free some space or choose another disk', environment: true },
 };
+
+/**
+ * `e` with `path` set to `file` when it is a filesystem error that names no path: Node's EISDIR
+ * from reading a folder ("illegal operation on a directory, read") carries none, so the CLI could
+ * not tell which option gave it and reported an internal error. Rethrow what this returns.
+ */
+export function withPath(e: unknown, file: string): unknown {
+  if (e instanceof Error && 'code' in e && typeof e.code === 'string' && !('path' in e && e.path))
+    (e as NodeJS.ErrnoException).path = file;
+  return e;
+}

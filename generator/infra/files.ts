@@ -12,7 +12,7 @@ import { checkOutFile, makeFolders, moveAside, cleanStaleTempFiles, tempFileFor,
 import { GENERATOR_VERSION } from '../version.js';
 
 const jsonWith =
-  (fields: string[]) =>
+  (fields: readonly string[]) =>
   (old: string): boolean => {
     try {
       const v = JSON.parse(old) as unknown;
@@ -40,17 +40,35 @@ export function vcdHeader(): string {
  * heads axgen's VCDs). A file that is not recognised is not overwritten: a VCD a simulator or a user
  * wrote (even one of an axgen before VCD_MARK existed) has no such mark and is refused.
  */
+/**
+ * The fields every JSON report of a kind has, by which an existing file is recognised as one. No
+ * kind's fields may all appear in another kind's report (a metrics report's first three fields are
+ * in every accuracy report too, so metrics also needs its own): test/infra/out-safety.test.ts
+ * checks each kind's fields against the others, and checkReportFile treats a file that two kinds
+ * recognise as neither.
+ */
+export const REPORT_FIELDS = {
+  sim: ['config', 'seed', 'gemm', 'runs', 'replay'],
+  regress: ['suite', 'seed', 'results', 'tools'],
+  infer: ['config', 'model', 'inputs', 'cases', 'runs'],
+  synth: ['name', 'configHash', 'target', 'tool', 'scriptVersion'],
+  metrics: ['generatorVersion', 'config', 'configHash', 'samples', 'mrePct', 'wce'],
+  fpga: ['top', 'device', 'fits', 'utilisation', 'config'],
+  gate: ['seed', 'jobs', 'failed', 'results'],
+  accuracy: ['generatorVersion', 'config', 'configHash', 'model', 'dataset', 'images', 'accuracy'],
+} as const;
+
 export const REPORT_KINDS = {
-  sim: jsonWith(['config', 'seed', 'gemm', 'runs', 'replay']),
-  regress: jsonWith(['suite', 'seed', 'results', 'tools']),
-  infer: jsonWith(['config', 'model', 'inputs', 'cases', 'runs']),
+  sim: jsonWith(REPORT_FIELDS.sim),
+  regress: jsonWith(REPORT_FIELDS.regress),
+  infer: jsonWith(REPORT_FIELDS.infer),
   junit: (old: string): boolean => /^<\?xml[^\n]*\n<testsuites name="axgen regress"/.test(old),
-  synth: jsonWith(['name', 'configHash', 'target', 'tool', 'scriptVersion']),
-  metrics: jsonWith(['generatorVersion', 'config', 'configHash']),
-  fpga: jsonWith(['top', 'device', 'fits', 'utilisation', 'config']),
-  gate: jsonWith(['seed', 'jobs', 'failed', 'results']),
+  synth: jsonWith(REPORT_FIELDS.synth),
+  metrics: jsonWith(REPORT_FIELDS.metrics),
+  fpga: jsonWith(REPORT_FIELDS.fpga),
+  gate: jsonWith(REPORT_FIELDS.gate),
   wave: (old: string): boolean => old.startsWith(VCD_MARK),
-  accuracy: jsonWith(['generatorVersion', 'config', 'configHash', 'model', 'dataset', 'images', 'accuracy']),
+  accuracy: jsonWith(REPORT_FIELDS.accuracy),
   // An ONNX model axgen quantize wrote: ModelProto field 1 (ir_version, varint) then field 2
   // (producer_name) "axgen" — the first bytes protobufjs writes for the model quantize.ts makes.
   // eslint-disable-next-line no-control-regex -- matching protobuf tag bytes is the point
@@ -100,7 +118,8 @@ export async function checkReportFile(file: string, opts: ReportOptions): Promis
   return checkOutFile(file, {
     arg: opts.arg,
     force: opts.force,
-    sameKind: REPORT_KINDS[opts.kind],
+    // Recognised by this kind and no other: a file two kinds would claim is neither's.
+    sameKind: (old) => REPORT_KINDS[opts.kind](old) && otherKind(opts.kind, old) === undefined,
     foreignWhy: (old) => otherKind(opts.kind, old) ?? (opts.kind === 'lut' ? LUT_WHY : undefined),
     what: opts.kind === 'wave' ? KIND_NAMES.wave : undefined,
   });

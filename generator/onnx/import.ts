@@ -195,6 +195,23 @@ export function importModel(model: ModelProto, opts: ImportOptions = {}): Networ
         received: `${n.opType}`,
       })),
     );
+  // A float model (GEMMs but no quantization op at all): say so, and how to quantize it, rather
+  // than report its first Conv's input as not coming from DequantizeLinear.
+  const QUANT_OPS = [
+    'QuantizeLinear',
+    'DequantizeLinear',
+    'QLinearConv',
+    'QLinearMatMul',
+    'ConvInteger',
+    'MatMulInteger',
+  ];
+  const ops = new Set((g.node ?? []).map((n) => n.opType ?? ''));
+  if (['Conv', 'MatMul', 'Gemm'].some((o) => ops.has(o)) && !QUANT_OPS.some((o) => ops.has(o)))
+    fail(
+      '(model)',
+      'an int8 model (QDQ or operator form); quantize a float model first: axgen quantize <model.onnx> --dataset fashion-mnist --out <model-int8.onnx>',
+      'a float model (no QuantizeLinear, DequantizeLinear or QLinear op)',
+    );
   const consts = new Map<string, Tensor>(opts.constants ?? []);
   for (const init of g.initializer ?? []) consts.set(init.name!, tensorFromProto(init, source));
   const desc = new Map<string, Desc>();

@@ -7,7 +7,7 @@
  */
 import { readFileSync } from 'node:fs';
 import onnxProto from 'onnx-proto';
-import { ConfigError, show } from '../infra/errors.js';
+import { ConfigError, show, withPath } from '../infra/errors.js';
 import { maybeGunzip, type IdxDtype } from '../data/idx.js';
 import { parseNpy } from '../data/npy.js';
 
@@ -92,7 +92,7 @@ function readBytes(file: string): Uint8Array {
   } catch (e) {
     // A missing or unreadable path goes up as it is: the CLI's error handler names the option that
     // gave it (--model, --input) and the reason (commands/common.ts, describeFailure).
-    if ((e as NodeJS.ErrnoException).code !== undefined) throw e;
+    if ((e as NodeJS.ErrnoException).code !== undefined) throw withPath(e, file);
     return fail(file, '(file)', 'a readable file', (e as Error).message);
   }
 }
@@ -261,6 +261,22 @@ const NPY_DTYPE: Record<IdxDtype, DType> = {
 export function readNpy(file: string): Tensor {
   const a = parseNpy(maybeGunzip(readBytes(file), file), file);
   return { dtype: NPY_DTYPE[a.dtype], dims: a.dims, data: Float64Array.from(a.data) };
+}
+
+/**
+ * Reads the input of a one-input network from `file` (readInput) and checks it against the input
+ * the model declares: the same element type, the same shape (dimension by dimension, not only the
+ * same number of elements) and, for a float input, finite values.
+ * @throws ConfigError naming the file, the input and what differs
+ */
+export function readInputFor(file: string, declared: { name: string; dtype: DType; shape: number[] }): Tensor {
+  const t = readInput(file);
+  const want = `${/^[aeiou]/.test(declared.dtype) ? 'an' : 'a'} ${declared.dtype} tensor of shape [${declared.shape.join(',')}] (model input "${declared.name}")`;
+  if (t.dtype !== declared.dtype || t.dims.join(',') !== declared.shape.join(','))
+    fail(file, '(file)', want, `${t.dtype} [${t.dims.join(',')}]`);
+  const bad = t.data.findIndex((v) => !Number.isFinite(v));
+  if (bad >= 0) fail(file, `(file)[${bad}]`, `${want} with finite values`, String(t.data[bad]));
+  return t;
 }
 
 /** Reads an input tensor from a `.pb` (TensorProto) or `.npy` file, chosen by extension. */

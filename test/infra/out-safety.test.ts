@@ -17,6 +17,7 @@ import {
   mkdtempSync,
   readdirSync,
   readFileSync,
+  rmSync,
   statSync,
   writeFileSync,
 } from 'node:fs';
@@ -32,7 +33,7 @@ import {
   OUTPUT_MARKER,
   writeFolderAtomically,
 } from '../../generator/infra/write.js';
-import { REPORT_KINDS, vcdHeader, writeFileAtomically } from '../../generator/infra/files.js';
+import { REPORT_FIELDS, REPORT_KINDS, vcdHeader, writeFileAtomically } from '../../generator/infra/files.js';
 import { COMMANDS as COMMAND_ENTRIES } from '../../generator/commands/index.js';
 
 const commands = await Promise.all(COMMAND_ENTRIES.map((e) => e.load()));
@@ -413,15 +414,43 @@ describe('the rules in process', () => {
     expect(tree(dir)).toEqual({ 'o.old-1': '/', 'o.old-1/mine.txt': 'mine\n' });
   });
 
+  it("no JSON report kind's fields are all among another kind's (a report recognised by one kind only)", () => {
+    for (const [kind, fields] of Object.entries(REPORT_FIELDS)) {
+      const report = JSON.stringify(Object.fromEntries(fields.map((f) => [f, 1])));
+      const claimed = Object.entries(REPORT_KINDS)
+        .filter(([, is]) => is(report))
+        .map(([k]) => k);
+      expect(claimed, kind).toEqual([kind]);
+    }
+  });
+
+  it('an accuracy report given as a metrics --json is refused (axgen once overwrote it)', async () => {
+    const d = mkdtempSync(join(tmpdir(), 'axgen-kinds-'));
+    try {
+      const f = join(d, 'acc.json');
+      const text = JSON.stringify(Object.fromEntries(REPORT_FIELDS.accuracy.map((k) => [k, 1])));
+      writeFileSync(f, text);
+      await expect(writeFileAtomically(f, '{}\n', { arg: '--json', kind: 'metrics' })).rejects.toThrow(
+        /exists and is an axgen accuracy report, not an axgen metrics report/,
+      );
+      expect(readFileSync(f, 'utf8')).toBe(text);
+    } finally {
+      rmSync(d, { recursive: true, force: true });
+    }
+  });
+
   it('report kinds recognise what axgen writes and nothing else', () => {
     expect(
       REPORT_KINDS.junit('<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="axgen regress" tests="1">'),
     ).toBe(true);
     expect(REPORT_KINDS.junit('<?xml version="1.0"?>\n<project/>')).toBe(false);
-    expect(REPORT_KINDS.metrics(JSON.stringify({ generatorVersion: '0.1.0', config: 'x', configHash: 'ab' }))).toBe(
-      true,
-    );
+    const metrics = { generatorVersion: '0.1.0', config: 'x', configHash: 'ab', samples: 65536, mrePct: 3.8, wce: 9 };
+    expect(REPORT_KINDS.metrics(JSON.stringify(metrics))).toBe(true);
     expect(REPORT_KINDS.metrics(JSON.stringify({ config: 'x' }))).toBe(false);
+    // An accuracy report has a metrics report's identity fields (generatorVersion, config, configHash)
+    // but none of its figures: it is not a metrics report (axgen metrics --json once replaced one).
+    const accuracy = Object.fromEntries(REPORT_FIELDS.accuracy.map((f) => [f, 1]));
+    expect(REPORT_KINDS.metrics(JSON.stringify(accuracy))).toBe(false);
     expect(REPORT_KINDS.wave(`${vcdHeader()}$date\n  today\n$end\n`)).toBe(true);
     // A VCD a simulator or a user wrote has no axgen mark: it is not axgen's to overwrite.
     expect(REPORT_KINDS.wave('$date\n  today\n$end\n')).toBe(false);
@@ -456,7 +485,9 @@ describe('report files (--json, --junit) are never overwritten unless axgen wrot
 
   it('a report of another kind is refused as what it is, not as a file axgen did not write', async () => {
     const cwd = fresh('other-kind');
-    const metrics = JSON.stringify({ generatorVersion: '0.1.0', config: 'x', configHash: 'ab' }) + '\n';
+    const metrics =
+      JSON.stringify({ generatorVersion: '0.1.0', config: 'x', configHash: 'ab', samples: 1, mrePct: 1, wce: 1 }) +
+      '\n';
     write(cwd, { 'm.json': metrics });
     const before = tree(cwd);
     const sim = await inProcess(['sim', ILM, '--simulator', 'icarus', '--json', 'm.json'], cwd);

@@ -175,8 +175,30 @@ describe('import rejects before any work', () => {
     ]);
     expectUserError(() => importModel(m), /ConvInteger/, /group = 1/);
   });
-  it('a float GEMM that is not in QDQ form', () => {
+  it('a float model (a GEMM and no quantization op): says so and how to quantize it', () => {
     const m = oneNode('MatMul', ['x', 'w'], [['w', t('float', [4, 2], [1, 2, 3, 4, 5, 6, 7, 8])]], vi('x', 1, [1, 4]));
+    expectUserError(() => importModel(m), /an int8 model \(QDQ or operator form\)/, /axgen quantize/, /a float model/);
+  });
+
+  it('a float GEMM input in a model with quantization ops: names the GEMM and DequantizeLinear', () => {
+    const m = onnx.ModelProto.create({
+      irVersion: 7,
+      opsetImport: [{ domain: '', version: 13 }],
+      graph: {
+        name: 'g',
+        node: [
+          { name: 'dq', opType: 'DequantizeLinear', input: ['wq', 'ws', 'wz'], output: ['w'] },
+          { name: 'mm', opType: 'MatMul', input: ['x', 'w'], output: ['y'] },
+        ],
+        initializer: [
+          tensorToProto('wq', t('int8', [4, 2], [1, 2, 3, 4, 5, 6, 7, 8])),
+          tensorToProto('ws', t('float', [], [0.5])),
+          tensorToProto('wz', t('int8', [], [0])),
+        ],
+        input: [vi('x', 1, [1, 4])],
+        output: [{ name: 'y' }],
+      },
+    });
     expectUserError(() => importModel(m), /MatMul/, /DequantizeLinear/);
   });
 });
