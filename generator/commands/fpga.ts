@@ -248,20 +248,16 @@ export const fpgaCommand: CommandModule<object, Args> = {
               outDir: tmp,
             },
             seeds,
-            (seed, name) => {
-              endSynth?.();
-              endSynth = undefined;
-              stage.get(seed)?.();
-              stage.set(seed, steps.start(`nextpnr seed ${seed}: ${name}`));
-            },
-            argv.loopRetries,
-          )
-            .then((x) => {
-              // No nextpnr stage came (place and route not run, or served from the cache): the
-              // synthesis step ends here, "cached" only if it was.
-              endSynth?.(x.best.cached.synth ? 'cached' : undefined);
-              // Each seed's last stage ends with how the seed ended when it did not route.
-              for (const run of x.runs) {
+            {
+              loopRetries: argv.loopRetries,
+              onStage: (seed, name) => {
+                endSynth?.();
+                endSynth = undefined;
+                stage.get(seed)?.();
+                stage.set(seed, steps.start(`nextpnr seed ${seed}: ${name}`));
+              },
+              // Each seed's last stage ends as soon as the seed does, saying how when it did not route.
+              onDone: (run) => {
                 const note =
                   run.status === 'routed' || run.status === 'overflow'
                     ? undefined
@@ -270,9 +266,32 @@ export const fpgaCommand: CommandModule<object, Args> = {
                       : run.status === 'timeout'
                         ? 'stopped: time limit'
                         : 'did not route';
-                stage.get(run.seed)?.(note);
+                const end = stage.get(run.seed);
                 stage.delete(run.seed);
-              }
+                if (end) return end(note);
+                // Served from the cache (no nextpnr stage ran): one line saying so.
+                if (run.cached.pnr) {
+                  endSynth?.(run.cached.synth ? 'cached' : undefined);
+                  endSynth = undefined;
+                  steps.start(`nextpnr seed ${run.seed}`)(`from the cache${note ? `: ${note}` : ''}`);
+                }
+              },
+              onRetry: (seed, looped) => {
+                endSynth?.();
+                endSynth = undefined;
+                stage.set(
+                  seed,
+                  steps.start(
+                    `nextpnr seed ${seed}: started because the router looped on seed${looped.length > 1 ? 's' : ''} ${looped.join(', ')} (--loop-retries)`,
+                  ),
+                );
+              },
+            },
+          )
+            .then((x) => {
+              // No nextpnr stage came (place and route not run, or served from the cache): the
+              // synthesis step ends here, "cached" only if it was.
+              endSynth?.(x.best.cached.synth ? 'cached' : undefined);
               return x;
             })
             .finally(() => {

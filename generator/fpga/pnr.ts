@@ -28,7 +28,7 @@
  *                seconds{synth,pnr}, cached{synth,pnr}, … }
  *                — see the interface below.
  *
- *   placeAndRouteSeeds(req, seeds, onStage?, loopRetries?) runs one request with several seeds in
+ *   placeAndRouteSeeds(req, seeds, { onStage, onDone, onRetry, loopRetries }?) runs one request with several seeds in
  *   parallel (the job pool bounds how many nextpnr processes run at once) and keeps the routed run
  *   of highest fmax; when every seed ended in nextpnr's router loop it tries up to loopRetries
  *   further seeds, one at a time.
@@ -548,13 +548,26 @@ export interface SeedsResult {
   retried: number[];
 }
 
+/** Progress and retry options of placeAndRouteSeeds. */
+export interface SeedsOptions {
+  /** Each stage a seed's nextpnr reaches (packing, placing, routing, …), as its log arrives. */
+  onStage?: (seed: number, stage: string) => void;
+  /** Each seed's result as soon as that seed ends (not when every seed has). */
+  onDone?: (r: PnrResult) => void;
+  /** A loop retry about to start: its seed and the seeds that looped before it. */
+  onRetry?: (seed: number, looped: number[]) => void;
+  /** Further seeds to try, one at a time, while every seed so far ended in the router loop (default 0). */
+  loopRetries?: number;
+}
+
 /** How many further seeds `axgen fpga` tries when every seed so far ended in the router loop. */
 export const DEFAULT_LOOP_RETRIES = 3;
 
 /**
  * placeAndRoute with each of `seeds` (a non-empty list of distinct non-negative integers), in
  * parallel through the job pool; one synthesis serves all. Only the best run's files go to
- * `req.outDir`. `onStage(seed, stage)` reports each run's progress.
+ * `req.outDir`. `opts.onStage(seed, stage)` reports each run's progress, `opts.onDone(result)` each
+ * seed's end as it happens, `opts.onRetry(seed, looped)` each loop retry before it starts.
  *
  * When no seed routed and every one ended in nextpnr's router loop (routerLoopWatch: nextpnr issue
  * #179, a bug of the router that another seed avoids), up to `loopRetries` further seeds run one
@@ -565,9 +578,9 @@ export const DEFAULT_LOOP_RETRIES = 3;
 export async function placeAndRouteSeeds(
   req: Omit<PnrRequest, 'seed' | 'onStage'>,
   seeds: readonly number[],
-  onStage?: (seed: number, stage: string) => void,
-  loopRetries = 0,
+  opts: SeedsOptions = {},
 ): Promise<SeedsResult> {
+  const { onStage, onDone, onRetry, loopRetries = 0 } = opts;
   if (seeds.length === 0) throw new PnrInputError('--seeds: expected at least one seed, received none');
   if (!(Number.isInteger(loopRetries) && loopRetries >= 0))
     throw new PnrInputError(`--loop-retries: expected a non-negative integer, received ${String(loopRetries)}`);
@@ -576,14 +589,19 @@ export async function placeAndRouteSeeds(
   // run then finds it in the cache, and whether it was cached is this first call's answer.
   const synthHit = (await synthesized(rest)).synth.hit;
   const run = (seed: number) =>
-    placeAndRoute({ ...rest, seed, onStage: (s) => onStage?.(seed, s) }).then((r) => ({
-      ...r,
-      cached: { ...r.cached, synth: synthHit },
-    }));
+    placeAndRoute({ ...rest, seed, onStage: (s) => onStage?.(seed, s) }).then((r) => {
+      const withSynth = { ...r, cached: { ...r.cached, synth: synthHit } };
+      onDone?.(withSynth);
+      return withSynth;
+    });
   const runs = await Promise.all(seeds.map(run));
   const retried: number[] = [];
   let next = Math.max(...seeds) + 1;
   while (retried.length < loopRetries && runs.every((r) => isRouterLoop(r))) {
+    onRetry?.(
+      next,
+      runs.map((r) => r.seed),
+    );
     retried.push(next);
     runs.push(await run(next));
     next++;

@@ -134,10 +134,26 @@ describe('axgen fpga on a looping router', () => {
 
   it('by default tries the next seeds one at a time after a loop and keeps the first that routes (exit 0)', async () => {
     const out = join(dir, 'out-retry');
-    const r = await runAxgen(['fpga', cfg, '--device', 'hx8k', '--no-verify', '--seed', '5', '--out', out], {
-      env: env(),
-    });
+    const r = await runAxgen(
+      ['fpga', cfg, '--device', 'hx8k', '--no-verify', '--seed', '5', '--progress', '--out', out],
+      {
+        env: env(),
+      },
+    );
+    // Seed 5 comes from the cache the first test filled: progress says so.
     expect(r.exitCode, r.all).toBe(0);
+    // Progress: each looping seed ends when it is stopped, and the retry is announced before it runs.
+    const e = r.stderr;
+    const at = (re: RegExp) => {
+      const i = e.search(re);
+      expect(i, `${re} in:\n${e}`).toBeGreaterThanOrEqual(0);
+      return i;
+    };
+    const loop5 = at(/nextpnr seed 5: from the cache: stopped: router loop, \d+\.\d s/);
+    const retry6 = at(/nextpnr seed 6: started because the router looped on seed 5 \(--loop-retries\)/);
+    const loop6 = at(/nextpnr seed 6: [a-z ()]+: stopped: router loop, \d+\.\d s/);
+    const retry7 = at(/nextpnr seed 7: started because the router looped on seeds 5, 6 \(--loop-retries\)/);
+    expect([loop5 < retry6, retry6 < loop6, loop6 < retry7]).toEqual([true, true, true]);
     expect(r.stdout).toMatch(/^fits: yes; fmax \d+\.\d\d MHz/m);
     expect(r.stdout).toMatch(/, seed 7, /);
     expect(r.stdout).toMatch(
