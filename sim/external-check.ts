@@ -15,7 +15,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ResolvedConfig } from '../generator/config/resolve.js';
-import { cacheRoot, contentKey } from '../generator/infra/cache.js';
+import { contentKey, usableCacheRoot } from '../generator/infra/cache.js';
 import { CircuitMismatchError } from '../generator/infra/errors.js';
 import { SimulatorCompileError } from '../generator/infra/tools.js';
 import { toBits } from '../generator/units/common.js';
@@ -56,7 +56,7 @@ export async function checkBeforeUse(c: ResolvedConfig): Promise<boolean> {
     m.function ?? '',
     JSON.stringify([a.bits, a.signed, w.bits, w.signed]),
   ]);
-  const dir = join(cacheRoot(), 'external-verdict');
+  const dir = join(usableCacheRoot(), 'external-verdict');
   const file = join(dir, key.slice(0, 24));
   if (existsSync(file)) return false;
   const v = unitVariant(

@@ -14,6 +14,7 @@ import { progressWanted } from '../infra/progress.js';
 import { checkJobs } from './checks.js';
 import { ConfigSession, forceOption, jobsOption, runCommand } from './common.js';
 import { USAGE } from './usage.js';
+import { usableCacheRoot } from '../infra/cache.js';
 
 interface Args {
   config: string;
@@ -130,6 +131,8 @@ export const accuracyCommand: CommandModule<object, Args> = {
         argv.dataset !== undefined
           ? await loadDataset(argv.dataset, 'test')
           : await loadLabeledImages(argv.images!, argv.labels!);
+      // The build cache (AXGEN_CACHE): checked, and made when absent, before any build.
+      usableCacheRoot();
       const floatModel = argv.float === false ? undefined : (argv['float-model'] ?? knownFloatModel(argv.model));
       const t0 = performance.now();
       const r = await runAccuracy(c, argv.model, ds, {

@@ -58,6 +58,7 @@ import { targetHintsOf } from '../units/index.js';
 import { checkJobs } from './checks.js';
 import { USAGE } from './usage.js';
 import { describeCases } from '../../sim/run.js';
+import { usableCacheRoot } from '../infra/cache.js';
 
 interface Args {
   config: string;
@@ -193,6 +194,8 @@ export const fpgaCommand: CommandModule<object, Args> = {
         { arg: '--out', file: out, folder: true },
         { arg: '--json', file: jsonFile },
       ]);
+      // The build cache (AXGEN_CACHE): checked, and made when absent, before any build.
+      usableCacheRoot();
       const dsp = argv.dsp && iceDevice(argv.device)!.dsp;
       let verification: ReturnType<typeof gateSummary> | string =
         'skipped (--no-verify): the netlist was not co-simulated';

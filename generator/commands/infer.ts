@@ -9,6 +9,7 @@ import { requireTools } from '../infra/tools.js';
 import { ConfigSession, EXIT_CHECK_FAILED, forceOption, runCommand, jobsOption } from './common.js';
 import { checkJobs, simulatorsOf } from './checks.js';
 import { USAGE } from './usage.js';
+import { usableCacheRoot } from '../infra/cache.js';
 
 interface Args {
   config: string;
@@ -79,6 +80,7 @@ export const inferCommand: CommandModule<object, Args> = {
           ),
         );
         if (!present.some(Boolean)) await requireTools(tools);
+        usableCacheRoot();
       }
       const progress = activity(progressWanted(argv.progress));
       let report: NetworkReport;

@@ -11,6 +11,7 @@ import { requireTools } from '../infra/tools.js';
 import { forceOption, runCommand, EXIT_CHECK_FAILED, jobsOption } from './common.js';
 import { checkJobs, checkSeed, checkStall, simulatorsOf } from './checks.js';
 import { USAGE } from './usage.js';
+import { usableCacheRoot } from '../infra/cache.js';
 
 interface Args {
   suite: string;
@@ -98,6 +99,8 @@ export const regressCommand: CommandModule<object, Args> = {
         return 0;
       }
       await requireTools(simulators.map((x) => SIMULATOR_TOOL[x]));
+      // The build cache (AXGEN_CACHE): checked, and made when absent, before any build.
+      usableCacheRoot();
       const bar = argv.progress === false ? silentProgress() : progress();
       const report = await regress(entries, {
         suite: argv.suite,

@@ -12,6 +12,7 @@ import { requireTools } from '../infra/tools.js';
 import { ConfigSession, forceOption, runCommand, EXIT_CHECK_FAILED, jobsOption } from './common.js';
 import { USAGE } from './usage.js';
 import { argError, checkJobs, checkSeed, checkStall, simulatorsOf } from './checks.js';
+import { usableCacheRoot } from '../infra/cache.js';
 
 interface Args {
   config?: string;
@@ -137,6 +138,8 @@ export const simCommand: CommandModule<object, Args> = {
         ),
       );
       if (!present.some(Boolean)) await requireTools(tools);
+      // The build cache (AXGEN_CACHE): checked, and made when absent, before any build.
+      usableCacheRoot();
       for (const w of wavesAside) await moveAside(w);
       process.stdout.write(`  seed ${seed} (replay with --seed ${seed})\n`);
       const progress = activity(progressWanted(argv.progress));

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import cliProgress from 'cli-progress';
 import { TARGETS, type Target } from '../estimate/targets.js';
 import { jobPool } from '../infra/pool.js';
+import { setCacheFolder, usableCacheRoot } from '../infra/cache.js';
 import { expandGrid, loadSweep, parseShard, type Sweep } from '../sweep/spec.js';
 import { unitFor } from '../units/index.js';
 import { runSweep, SweepInterrupted, type RunEvents, type RunOptions, type RunStats } from '../sweep/run.js';
@@ -46,12 +47,15 @@ async function planSweep(argv: SweepArgs): Promise<SweepPlan> {
   }
   checkJobs(argv.jobs, 'axgen sweep');
   const shard = argv.shard !== undefined ? parseShard(argv.shard) : null;
-  if (argv.cache) process.env.AXGEN_CACHE = argv.cache;
+  const cache = outputArg(argv.cache, '--cache', 'default');
+  setCacheFolder(cache, '--cache');
   const sweep = await loadSweep(argv.spec, target ? { target } : {});
   const s = sweep.spec;
   const out = given ?? join('rtl-out', `sweep-${s.name}${shard ? `-shard-${shard.index}-of-${shard.count}` : ''}`);
   // Refused before any point runs, not after the sweep.
   await checkOutFolder(out, { force: argv.force });
+  // The cache folder too (--cache or AXGEN_CACHE): each point would fail on it, and the results be written.
+  usableCacheRoot();
   await checkUserUnits(sweep);
   return { sweep, shard, out };
 }
@@ -184,7 +188,11 @@ export const sweepCommand: CommandModule<object, SweepArgs> = {
         type: 'string',
         describe: 'run only shard i of N ("i/N", 1 ≤ i ≤ N): every N-th point; combine with `axgen sweep-merge`',
       })
-      .option('cache', { type: 'string', describe: 'cache folder (default: AXGEN_CACHE or .axgen-cache)' })
+      .option('cache', {
+        type: 'string',
+        describe:
+          'build cache folder, created when absent (default: AXGEN_CACHE, else .axgen-cache/ in the root of the axgen checkout the command runs from, not the current folder)',
+      })
       .option('progress', {
         type: 'boolean',
         default: true,

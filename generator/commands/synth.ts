@@ -10,6 +10,7 @@ import { checkGemm } from './sim.js';
 import { targetHintsOf } from '../units/index.js';
 import { checkJobs, checkSeed, checkStall, checkTarget, simulatorsOf } from './checks.js';
 import { USAGE } from './usage.js';
+import { usableCacheRoot } from '../infra/cache.js';
 
 interface Args {
   config: string;
@@ -74,6 +75,8 @@ export const synthCommand: CommandModule<object, Args> = {
       checkJobs(argv.jobs, 'axgen synth');
       const c = await s.load(argv.config);
       const gemm = checkGemm(c, argv.gemm);
+      // The build cache (AXGEN_CACHE): checked, and made when absent, before any build.
+      usableCacheRoot();
       const steps = activity(progressWanted(argv.progress));
       const onRun = (label: string) => {
         const end = steps.start(label);

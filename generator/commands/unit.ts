@@ -14,6 +14,7 @@ import { requireTools } from '../infra/tools.js';
 import { ConfigSession, forceOption, runCommand, EXIT_CHECK_FAILED } from './common.js';
 import { checkSamples, checkSeed } from './checks.js';
 import { USAGE } from './usage.js';
+import { usableCacheRoot } from '../infra/cache.js';
 
 interface Args {
   config: string;
@@ -57,6 +58,8 @@ export const unitCommand: CommandModule<object, Args> = {
       const samples = checkSamples(argv.samples, 20_000, 'axgen unit');
       const c = await s.load(argv.config);
       await requireTools(sims.map((x) => SIMULATOR_TOOL[x]));
+      // The build cache (AXGEN_CACHE): checked, and made when absent, before any build.
+      if (sims.length > 0) usableCacheRoot();
       const files = emitUnit(c);
       const out = given ?? join('rtl-out', `${c.name}_unit`);
       await writeFolderAtomically(

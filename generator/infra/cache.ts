@@ -1,13 +1,134 @@
 /** Content-addressed build cache: a folder per sha256 of everything that determines the build. */
-import { createHash } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { createHash, randomBytes } from 'node:crypto';
+import {
+  closeSync,
+  existsSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  rmdirSync,
+  rmSync,
+  statSync,
+  type Stats,
+} from 'node:fs';
 import { lstat, readdir, rename, rm, writeFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { ROOT_DIR } from '../root.js';
+import { ConfigError, FS_ERRORS, show } from './errors.js';
 import { cleanStaleTemps, finishTemp, makeFolders, makeTemp } from './write.js';
 
+/** The cache folder when AXGEN_CACHE is unset, empty or blank: in the checkout axgen runs from, not the current folder. */
+export const DEFAULT_CACHE = join(ROOT_DIR, '.axgen-cache');
+
+/**
+ * The cache folder: AXGEN_CACHE (relative to the current folder), or DEFAULT_CACHE when it is unset,
+ * empty or blank (shells and CI files often export a variable with no value; that is not the
+ * current folder). Not checked: usableCacheRoot is what a command uses.
+ */
 export function cacheRoot(): string {
-  return resolve(process.env.AXGEN_CACHE ?? join(ROOT_DIR, '.axgen-cache'));
+  const env = process.env.AXGEN_CACHE;
+  return resolve(env === undefined || env.trim() === '' ? DEFAULT_CACHE : env);
+}
+
+/** The option that named the cache folder for this run (`sweep --cache`), for messages. */
+let cacheOption: { option: string; value: string } | undefined;
+
+/**
+ * A command option naming the cache folder (`axgen sweep --cache DIR`): sets AXGEN_CACHE for the
+ * run, and messages about the folder name the option. Undefined (the option not given): AXGEN_CACHE
+ * as it is, named as itself.
+ */
+export function setCacheFolder(dir: string | undefined, option: string): void {
+  if (dir === undefined) {
+    cacheOption = undefined;
+    return;
+  }
+  process.env.AXGEN_CACHE = dir;
+  cacheOption = { option, value: dir };
+}
+
+/** Cache folders found usable in this process. */
+const usable = new Set<string>();
+
+/**
+ * The cache folder, checked once per process (and folder) when a command first needs it: created
+ * when absent, one level at a time as makeFolders does, and a file created and removed in it. A
+ * folder that cannot be used is the user's mistake, named as such before any build, with nothing
+ * left behind (folders this check created are removed again).
+ * @throws ConfigError (exit 1) naming `--cache` or AXGEN_CACHE, the folder, and why it cannot be used
+ */
+export function usableCacheRoot(): string {
+  const root = cacheRoot();
+  if (usable.has(root)) return root;
+  const env = process.env.AXGEN_CACHE;
+  const unset = env === undefined || env.trim() === '';
+  const option = !unset && cacheOption?.value === env ? cacheOption.option : 'AXGEN_CACHE';
+  const refuse = (why: string): never => {
+    throw new ConfigError(option, [
+      {
+        path: option,
+        expected: `a folder for the build cache that axgen can create, or one it can write in (${
+          option === 'AXGEN_CACHE' ? 'unset' : `without ${option}: AXGEN_CACHE, or when that is unset`
+        }: ${show(DEFAULT_CACHE)}, in the checkout axgen runs from)`,
+        received: `${unset ? `unset, so ${show(root)}` : show(root)}, which ${why}`,
+      },
+    ]);
+  };
+  const why = (e: unknown): string => {
+    const code = (e as NodeJS.ErrnoException).code ?? String(e);
+    const reason = FS_ERRORS[code]?.reason;
+    return reason ? `${reason} (${code})` : code;
+  };
+  // The nearest folder that exists: the path itself, or one above it.
+  const missing: string[] = [];
+  for (let d = root; ;) {
+    let st: Stats;
+    try {
+      st = statSync(d);
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code !== 'ENOENT' && code !== 'ENOTDIR') refuse(`cannot be reached: ${why(e)} at ${show(d)}`);
+      missing.push(d);
+      const up = dirname(d);
+      if (up === d) break;
+      d = up;
+      continue;
+    }
+    if (!st.isDirectory()) refuse(d === root ? 'is a file, not a folder' : `lies inside ${show(d)}, which is a file`);
+    break;
+  }
+  const made: string[] = [];
+  try {
+    for (const m of missing.reverse()) {
+      try {
+        mkdirSync(m);
+        made.push(m);
+      } catch (e) {
+        // Another process may have made it meanwhile: only an existing folder is fine.
+        if ((e as NodeJS.ErrnoException).code !== 'EEXIST' || !statSync(m, { throwIfNoEntry: false })?.isDirectory())
+          refuse(`cannot be created: creating ${show(m)} fails: ${why(e)}`);
+      }
+    }
+    const probe = join(root, `.axgen-probe-${process.pid}-${randomBytes(4).toString('hex')}`);
+    try {
+      closeSync(openSync(probe, 'wx'));
+    } catch (e) {
+      refuse(`cannot be written: creating a file in it fails: ${why(e)}`);
+    }
+    rmSync(probe, { force: true });
+  } catch (e) {
+    for (const m of made.reverse()) {
+      try {
+        rmdirSync(m);
+      } catch {
+        // not empty any more: another process uses it
+      }
+    }
+    throw e;
+  }
+  usable.add(root);
+  return root;
 }
 
 export function contentKey(parts: readonly string[]): string {
@@ -47,9 +168,10 @@ async function buildOnce(
   key: string,
   build: (dir: string) => Promise<void>,
 ): Promise<{ dir: string; hit: boolean }> {
-  const dir = join(cacheRoot(), kind, key.slice(0, 24));
+  const root = usableCacheRoot();
+  const dir = join(root, kind, key.slice(0, 24));
   if (existsSync(join(dir, '.complete'))) return { dir, hit: true };
-  const parent = join(cacheRoot(), kind);
+  const parent = join(root, kind);
   // AXGEN_CACHE is the user's path: makeFolders, as for output folders (recursive mkdir hangs under /proc)
   await makeFolders(parent);
   await cleanOnce(parent);

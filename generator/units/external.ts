@@ -27,7 +27,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, s
 import { tmpdir } from 'node:os';
 import { basename, extname, join, resolve } from 'node:path';
 import type { FromSchema } from 'json-schema-to-ts';
-import { cacheRoot, contentKey } from '../infra/cache.js';
+import { contentKey, usableCacheRoot } from '../infra/cache.js';
 import { ConfigError, type ConfigProblem } from '../infra/errors.js';
 import { ToolMissingError } from '../infra/tools.js';
 import { runToolSync } from '../infra/children.js';
@@ -220,7 +220,7 @@ function compileTable(p: ExternalParams, bytes: Buffer, ctx: UnitContext, source
   const cc = process.env.CC || 'gcc';
   // The table depends on the model, the driver that calls it, the operand formats and the compiler.
   const key = contentKey(['external-table v2', sha(bytes), sha(Buffer.from(driverSource(fn, ctx))), cc]);
-  const dir = join(cacheRoot(), 'external-table');
+  const dir = join(usableCacheRoot(), 'external-table');
   const file = join(dir, `${key.slice(0, 24)}.i32`);
   if (!existsSync(file)) {
     const tmp = mkdtempSync(join(tmpdir(), 'axgen-cmodel-'));
