@@ -2,7 +2,7 @@
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { GENERATOR_VERSION } from './version.js';
-import { COMMANDS, commandsFor, namesOf } from './commands/index.js';
+import { COMMANDS, commandsFor, namesOf, type CommandEntry } from './commands/index.js';
 import { argsAsTyped, attachDashValues } from './commands/args.js';
 
 // A reader that stops early (`axgen … | head`) closes the pipe: the command goes on without its
@@ -14,6 +14,22 @@ for (const stream of [process.stdout, process.stderr])
   });
 
 const args = attachDashValues(hideBin(process.argv));
+
+/**
+ * yargs' messages in the project's voice where they leave out what was typed or expected: an
+ * unknown command ("Did you mean fpga?" alone) and a missing positional ("Not enough non-option
+ * arguments: got 0, need at least 1").
+ */
+function reworded(msg: string, named: CommandEntry | undefined): string {
+  const typed = args.find((a) => !a.startsWith('-'));
+  if (!named && /^Did you mean /.test(msg) && typed !== undefined)
+    return `unknown command ${JSON.stringify(typed)}: ${msg.replace(/^Did you mean (\S+?)\??$/, 'did you mean "$1"?')}`;
+  if (!named && /^Unknown argument: /.test(msg) && typed !== undefined && msg.endsWith(typed))
+    return `unknown command ${JSON.stringify(typed)}; \`axgen --help\` lists the commands`;
+  if (named && /^Not enough non-option arguments/.test(msg))
+    return `axgen ${named.command}: expected ${named.command.split(' ').slice(1).join(' ')}, received nothing`;
+  return msg;
+}
 
 await yargs(args)
   .scriptName('axgen')
@@ -29,7 +45,7 @@ await yargs(args)
     // The named command's own help lists its options; the top-level help lists the commands.
     const named = args.map((a) => COMMANDS.find((e) => namesOf(e).includes(a))).find((e) => e !== undefined);
     const help = named ? `axgen ${namesOf(named)[0]} --help\` for its options` : 'axgen --help` for usage';
-    process.stderr.write(`✖ ${msg}\nNothing was written. Run \`${help}.\n`);
+    process.stderr.write(`✖ ${reworded(msg, named)}\nNothing was written. Run \`${help}.\n`);
     process.exit(1);
   })
   .parseAsync();

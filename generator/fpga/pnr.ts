@@ -710,6 +710,6 @@ export function formatSeeds(s: SeedsResult): string {
       : '';
   return (
     `seeds: ${s.runs.map((r) => `${r.seed} → ${one(r)}`).join('; ')}; ` +
-    `${s.best.status === 'routed' ? `kept seed ${s.best.seed} (highest fmax)` : 'none routed'}${why}\n`
+    `${s.best.status === 'routed' ? `kept seed ${s.best.seed} (${s.runs.filter((r) => r.status === 'routed').length > 1 ? 'highest fmax' : 'the only one routed'})` : 'none routed'}${why}\n`
   );
 }

@@ -84,6 +84,12 @@ describe('arguments yargs refuses', () => {
     expect(r.stderr.trimEnd()).toBe(
       '✖ Unknown argument: sead\nNothing was written. Run `axgen sim --help` for its options.',
     );
+    const typo = await runAxgen(['frob']);
+    expect(typo.exitCode, typo.all).toBe(1);
+    expect(typo.stderr).toMatch(/^✖ unknown command "frob": did you mean "fpga"\?$/m);
+    const bare = await runAxgen(['generate']);
+    expect(bare.exitCode, bare.all).toBe(1);
+    expect(bare.stderr).toMatch(/^✖ axgen generate <config>: expected <config>, received nothing$/m);
     const none = await runAxgen([]);
     expect(none.exitCode, none.all).toBe(1);
     expect(none.stderr.trimEnd()).toMatch(/Run `axgen --help` for usage\.$/);
