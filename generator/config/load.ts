@@ -69,7 +69,10 @@ export async function loadWritten(file: string): Promise<unknown> {
         },
       ]);
     }
-    return value;
+    const problems: ConfigProblem[] = [];
+    const data = snapshot(value, [], new Map(), problems, path);
+    if (problems.length > 0) throw new ConfigError(file, problems);
+    return data;
   }
   throw new ConfigError(file, [
     { path: '(file)', expected: 'a file ending in .ts or .json', received: JSON.stringify(ext || file) },
@@ -78,25 +81,105 @@ export async function loadWritten(file: string): Promise<unknown> {
 
 const isObject = (v: unknown): v is object => v !== null && typeof v === 'object';
 
+/** A path in the validator's dotted form: `array.rows`, `axes.multiplier[1]`, `(root)`. */
+function dottedPath(keys: readonly (string | number)[]): string {
+  return keys.length === 0
+    ? '(root)'
+    : keys.map((k, i) => (typeof k === 'number' ? `[${k}]` : i === 0 ? k : `.${k}`)).join('');
+}
+
 /**
- * A config module that did not load (a syntax error, a missing import, an exception thrown by its
- * code) is the user's input at fault: its message, without tsx's stack of data: URLs.
+ * A script's default export as data, as JSON.stringify would see it: lists and objects copied, every
+ * own enumerable property read once (an object's toJSON() applied), so that what throws while
+ * being read (a getter, a toJSON, a Proxy) is the user's error naming its field, worded like a
+ * module that throws on import, and is never run again by the validator, a clone or a hash; and a
+ * value that contains itself is refused by path (JSON has no form for it). Values JSON cannot
+ * hold but the validator names (a function, a Symbol, a BigInt, NaN, Infinity) are kept as they
+ * are, for the schema's messages ("received a function", "received 4n").
  */
-function importProblem(e: unknown, path: string): ConfigProblem {
+function snapshot(
+  value: unknown,
+  keys: (string | number)[],
+  open: Map<object, string>,
+  problems: ConfigProblem[],
+  file: string,
+): unknown {
+  /** Reads `get()`, or records what it threw at `at` (and gives undefined). */
+  const read = <T>(get: () => T, at: (string | number)[]): T | undefined => {
+    try {
+      return get();
+    } catch (e) {
+      problems.push({
+        path: dottedPath(at),
+        expected: `a value that can be read (reading it threw: fix ${file})`,
+        received: thrownText(e),
+      });
+      return undefined;
+    }
+  };
+  if (value === null || typeof value !== 'object') return value;
+  const v = read(() => {
+    const toJSON = (value as { toJSON?: unknown }).toJSON;
+    return typeof toJSON === 'function'
+      ? ((toJSON as (key: string) => unknown).call(value, String(keys.at(-1) ?? '')) as unknown)
+      : value;
+  }, keys);
+  if (v === null || typeof v !== 'object') return v;
+  const back = open.get(v);
+  if (back !== undefined) {
+    problems.push({
+      path: dottedPath(keys),
+      expected: 'a value that does not contain itself (a config is a tree: JSON has no form for a cycle)',
+      received: `a reference back to ${back}`,
+    });
+    return undefined;
+  }
+  const names =
+    read(() => (Array.isArray(v) ? Array.from({ length: v.length }, (_, i) => i) : Object.keys(v)), keys) ?? [];
+  open.set(v, dottedPath(keys));
+  const entries = names.map((k): [string | number, unknown] => {
+    const at = [...keys, k];
+    return [
+      k,
+      snapshot(
+        read(() => (v as Record<string | number, unknown>)[k], at),
+        at,
+        open,
+        problems,
+        file,
+      ),
+    ];
+  });
+  open.delete(v);
+  return Array.isArray(v) ? entries.map(([, x]) => x) : Object.fromEntries(entries);
+}
+
+/** What a config's code threw, as the user should read it: its name and message, no tsx stack of data: URLs. */
+function thrownText(e: unknown): string {
   const err = e as { name?: string; message?: string };
   let msg = String(err?.message ?? e).trim();
   // "Cannot find module './x.js'\nRequire stack:\n- /abs/file.ts?namespace=…": keep the first line.
   if (/^Cannot find module/.test(msg)) msg = msg.split('\n')[0]!;
   msg = msg.replace(/^Transform failed with \d+ errors?:\n/, '').replace(/\?namespace=[\w-]+/g, '');
+  return `${err?.name && err.name !== 'TransformError' && !msg.startsWith(err.name) ? `${err.name}: ` : ''}${msg.split('\n').slice(0, 6).join(' | ')}`;
+}
+
+/**
+ * A config module that did not load (a syntax error, a missing import, an exception thrown by its
+ * code) is the user's input at fault: its message, without tsx's stack of data: URLs.
+ */
+function importProblem(e: unknown, path: string): ConfigProblem {
+  const err = e as { name?: string };
+  const received = thrownText(e);
   const kind = err?.name === 'TransformError' ? 'it does not compile' : 'importing it threw';
   // A copy of an example outside the checkout keeps its relative '../generator/dsl.js' import.
-  const dsl = /^Cannot find module '[^']*generator\/dsl(\.js)?'/.test(msg)
+  const dsl = /^(\w+: )?Cannot find module '[^']*generator\/dsl(\.js)?'/.test(received)
     ? `; import the DSL by its absolute path, '${join(ROOT_DIR, 'generator', 'dsl.js')}', or write the config as JSON`
     : '';
   return {
     path: '(file)',
     expected: `a module that loads and default-exports a config (${kind}: fix ${path}${dsl})`,
-    received: `${err?.name && err.name !== 'TransformError' && !msg.startsWith(err.name) ? `${err.name}: ` : ''}${msg.split('\n').slice(0, 6).join(' | ')}`,
+    received,
   };
 }
 

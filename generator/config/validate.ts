@@ -6,6 +6,7 @@
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import { acceleratorSchema } from './schema.js';
 import { type ConfigProblem, didYouMean, show } from '../infra/errors.js';
+import { count } from '../infra/text.js';
 
 function makeAjv(useDefaults: boolean): Ajv {
   // strictRequired is off because `required: ['kind']` beside `oneOf` is what ajv's discriminator needs.
@@ -140,6 +141,17 @@ export interface ProblemContext {
   configAt: string;
 }
 
+/**
+ * What to do about a function written where a value belongs (a `.ts` config's `mitchell` for
+ * `mitchell()`): call it. A unit's builder is named as a unit (the schema node is the unit union).
+ */
+function callHint(value: unknown, node: Record<string, unknown> | undefined): string {
+  if (typeof value !== 'function') return '';
+  const name = /^[A-Za-z_$][\w$]*$/.test(value.name) && value.name !== 'default' ? value.name : '';
+  const what = node?.oneOf ? 'unit' : 'function';
+  return name ? ` (call the ${what}: ${name}())` : ` (call the ${what} and give what it returns)`;
+}
+
 const CONFIG_CONTEXT: ProblemContext = { root: acceleratorSchema, configAt: '' };
 
 function toProblem(e: ErrorObject, data: unknown, cx: ProblemContext = CONFIG_CONTEXT): ConfigProblem {
@@ -183,10 +195,9 @@ function toProblem(e: ErrorObject, data: unknown, cx: ProblemContext = CONFIG_CO
     case 'type':
       return {
         path: dotted(e.instancePath),
-        expected: describeType(
-          node,
-          node ? describeNode(node) : `a value of type ${(e.params as { type: string }).type}`,
-        ),
+        expected:
+          describeType(node, node ? describeNode(node) : `a value of type ${(e.params as { type: string }).type}`) +
+          callHint(here, node),
         received: show(here),
       };
     case 'minimum':
@@ -217,9 +228,24 @@ function toProblem(e: ErrorObject, data: unknown, cx: ProblemContext = CONFIG_CO
     case 'anyOf':
       return {
         path: dotted(e.instancePath),
-        expected: node ? describeNode({ anyOf: node.anyOf }) : 'one of the allowed forms',
+        expected: (node ? describeNode({ anyOf: node.anyOf }) : 'one of the allowed forms') + callHint(here, node),
         received: show(here),
       };
+    case 'minProperties':
+    case 'maxProperties':
+    case 'minItems':
+    case 'maxItems':
+    case 'minLength':
+    case 'maxLength': {
+      const limit = (e.params as { limit: number }).limit;
+      const bound = e.keyword.startsWith('min') ? 'at least' : 'at most';
+      const [what, noun] = e.keyword.endsWith('Properties')
+        ? ['an object with', 'key']
+        : e.keyword.endsWith('Items')
+          ? ['a list of', 'value']
+          : ['a string of', 'character'];
+      return { path: dotted(e.instancePath), expected: `${what} ${bound} ${count(limit, noun)}`, received: show(here) };
+    }
     case 'const':
       return {
         path: dotted(e.instancePath),

@@ -51,11 +51,57 @@ export class InternalError extends Error {
   }
 }
 
-/** Renders a received value compactly for an error message. */
+/**
+ * Renders a received value compactly for an error message: as JSON, except the values a `.ts`
+ * config can hold but JSON cannot, which are named as written rather than as JSON.stringify turns
+ * them (NaN and Infinity into null, a function into nothing) or refuses them (a BigInt, a cycle):
+ * `a function`, `Symbol(x)`, `4n`, `NaN`, `-Infinity`; inside an object or list, `[function f]`
+ * and `[circular]`.
+ */
 export function show(value: unknown): string {
   if (value === undefined) return 'nothing';
-  const s = JSON.stringify(value);
+  if (typeof value === 'function') return 'a function';
+  let s: string;
+  try {
+    s = render(value, new Set());
+  } catch {
+    // A getter or toJSON that throws: the message about the value must still be printed.
+    s = Object.prototype.toString.call(value);
+  }
   return s.length > 80 ? `${s.slice(0, 77)}...` : s;
+}
+
+/** JSON text of `v`, with JavaScript-only values written as in JavaScript (see show). */
+function render(v: unknown, open: Set<object>): string {
+  switch (typeof v) {
+    case 'function':
+      return v.name ? `[function ${v.name}]` : '[function]';
+    case 'symbol':
+    case 'bigint':
+      return typeof v === 'bigint' ? `${v}n` : String(v);
+    case 'number':
+      return Number.isFinite(v) ? JSON.stringify(v) : String(v);
+    case 'undefined':
+      return 'undefined';
+    case 'object': {
+      if (v === null) return 'null';
+      if (open.has(v)) return '[circular]';
+      const j = (v as { toJSON?: unknown }).toJSON;
+      if (typeof j === 'function') return render((j as () => unknown).call(v), open);
+      open.add(v);
+      let s: string;
+      if (Array.isArray(v)) s = `[${v.map((x) => render(x, open)).join(',')}]`;
+      else
+        s = `{${Object.entries(v)
+          .filter(([, x]) => x !== undefined)
+          .map(([k, x]) => `${JSON.stringify(k)}:${render(x, open)}`)
+          .join(',')}}`;
+      open.delete(v);
+      return s;
+    }
+    default:
+      return JSON.stringify(v);
+  }
 }
 
 /** Edit distance (insertions, deletions, substitutions, adjacent swaps) between two strings. */

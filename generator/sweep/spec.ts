@@ -37,7 +37,13 @@ export function sweepSchemaProblems(data: unknown): ConfigProblem[] {
           expected:
             'a lower-case identifier: a letter, then letters, digits or "_", at most 31 characters (it prefixes every point\'s config name)',
         }
-      : p,
+      : p.path === 'axes' && p.expected.startsWith('an object with at least')
+        ? {
+            ...p,
+            expected:
+              'at least one axis: a config field path and the values to try, e.g. `axes: { "array.rows": [4, 8] }`',
+          }
+        : p,
   );
 }
 
@@ -138,26 +144,65 @@ const nodeValidators = new Map<Node, ValidateFunction>();
 export function axisValueProblems(axes: Record<string, readonly unknown[]>): ConfigProblem[] {
   const out: ConfigProblem[] = [];
   for (const [path, values] of Object.entries(axes)) {
-    const nodes = configSchemaNodes(path);
-    if (nodes.length === 0) continue;
+    if (!isConfigPath(path)) continue;
     values.forEach((value, i) => {
       if (value === null) return;
-      let first: ConfigProblem[] | undefined;
-      for (const node of nodes) {
-        let v = nodeValidators.get(node);
-        if (!v) {
-          v = makeAjv(false, true).compile(node);
-          nodeValidators.set(node, v);
-        }
-        if (v(value)) return;
-        first ??= ajvProblems(v.errors ?? [], value, { root: node, configAt: '/(none)' });
-      }
-      for (const p of first ?? []) {
-        const inner = p.path === '(root)' ? '' : p.path.startsWith('[') ? p.path : `.${p.path}`;
-        out.push({ ...p, path: `axes["${path}"][${i}]${inner}` });
-      }
+      out.push(...fieldValueProblems(path, value, `axes["${path}"][${i}]`));
     });
   }
+  return out;
+}
+
+/**
+ * The problems of `value` checked on its own against the config schema at the config path `path`
+ * (the first branch's, when no branch accepts it), named `at` plus the path inside the value.
+ */
+function fieldValueProblems(path: string, value: unknown, at: string): ConfigProblem[] {
+  let first: ConfigProblem[] | undefined;
+  for (const node of configSchemaNodes(path)) {
+    let v = nodeValidators.get(node);
+    if (!v) {
+      v = makeAjv(false, true).compile(node);
+      nodeValidators.set(node, v);
+    }
+    if (v(value)) return [];
+    first ??= ajvProblems(v.errors ?? [], value, { root: node, configAt: '/(none)' });
+  }
+  return (first ?? []).map((p) => {
+    const inner = p.path === '(root)' ? '' : p.path.startsWith('[') ? p.path : `.${p.path}`;
+    return { ...p, path: `${at}${inner}` };
+  });
+}
+
+/**
+ * Values in a base (inline, or read from a `.ts` file) that no config field takes and that could
+ * not be cloned or hashed: a function (`mitchell` for `mitchell()`), a Symbol or a BigInt. They
+ * are refused before the sweep is built, even where every axis overrides them, with the schema's
+ * message where the path names a config field (the base's other problems are its points'). `name`
+ * turns a dotted path in the base into the path a message gives.
+ */
+function baseValueProblems(base: unknown, name: (path: string) => string): ConfigProblem[] {
+  const out: ConfigProblem[] = [];
+  const walk = (v: unknown, keys: string[], inList: boolean): void => {
+    if (typeof v === 'function' || typeof v === 'symbol' || typeof v === 'bigint') {
+      const path = keys.join('.');
+      const named = name(path.replace(/\.(\d+)(?=\.|$)/g, '[$1]'));
+      const found = inList || !isConfigPath(path) ? [] : fieldValueProblems(path, v, named);
+      out.push(
+        ...(found.length > 0
+          ? found
+          : [
+              {
+                path: named,
+                expected: 'a value a config holds: a string, a number, true or false, null, a list or an object',
+                received: show(v),
+              },
+            ]),
+      );
+    } else if (Array.isArray(v)) v.forEach((x, i) => walk(x, [...keys, String(i)], true));
+    else if (v !== null && typeof v === 'object') for (const [k, x] of Object.entries(v)) walk(x, [...keys, k], inList);
+  };
+  if (base !== null && typeof base === 'object') walk(base, [], false);
   return out;
 }
 
@@ -173,14 +218,12 @@ export async function resolveSweep(
 ): Promise<Sweep> {
   const problems = sweepSchemaProblems(written);
   if (problems.length > 0) throw new ConfigError(source, problems);
-  const copy = structuredClone(written) as Record<string, unknown>;
-  defaulter ??= makeAjv(true).compile(sweepSchema);
-  if (!defaulter(copy))
-    throw new ConfigError(source, ajvProblems(defaulter.errors ?? [], copy, { root: sweepSchema, configAt: '/base' }));
-  delete copy.$schema;
-  const d = copy as unknown as DefaultedSweep;
+  // The axes and the inline base are checked before the spec is cloned and hashed: the schema
+  // leaves their values open, and a .ts sweep's function (`mitchell` for `mitchell()`) can be
+  // neither (a DataCloneError, not the user's message).
+  const w = written as Pick<DefaultedSweep, 'axes' | 'base'> & { filters?: SweepFilter[] };
   const pathProblems: ConfigProblem[] = [];
-  for (const path of Object.keys(d.axes)) {
+  for (const path of Object.keys(w.axes)) {
     if (!isConfigPath(path)) {
       pathProblems.push({
         path: `axes["${path}"]`,
@@ -189,7 +232,7 @@ export async function resolveSweep(
       });
     }
   }
-  d.filters.forEach((f, i) => {
+  (w.filters ?? []).forEach((f, i) => {
     const m =
       (f as { drop?: Record<string, unknown>; keep?: Record<string, unknown> }).drop ??
       (f as { keep: Record<string, unknown> }).keep;
@@ -202,8 +245,14 @@ export async function resolveSweep(
         });
     }
   });
-  pathProblems.push(...axisValueProblems(d.axes));
+  pathProblems.push(...axisValueProblems(w.axes), ...baseValueProblems(w.base, (p) => `base.${p}`));
   if (pathProblems.length > 0) throw new ConfigError(source, pathProblems);
+  const copy = structuredClone(written) as Record<string, unknown>;
+  defaulter ??= makeAjv(true).compile(sweepSchema);
+  if (!defaulter(copy))
+    throw new ConfigError(source, ajvProblems(defaulter.errors ?? [], copy, { root: sweepSchema, configAt: '/base' }));
+  delete copy.$schema;
+  const d = copy as unknown as DefaultedSweep;
   let base: Record<string, unknown>;
   let baseSource = 'inline';
   if (typeof d.base === 'string') {
@@ -223,6 +272,8 @@ export async function resolveSweep(
         { path: 'base', expected: 'a config file whose content is an object', received: show(b) },
       ]);
     }
+    const unfit = baseValueProblems(b, (p) => `base (${d.base as string}): ${p}`);
+    if (unfit.length > 0) throw new ConfigError(source, unfit);
     base = b as Record<string, unknown>;
     baseSource = d.base;
   } else {

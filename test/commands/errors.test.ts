@@ -1,6 +1,7 @@
 /**
  * How errors are classified and worded, in-process (exits.test.ts runs one case of each kind end
- * to end): config files that are not configs, filesystem errors on paths the user gave (EACCES
+ * to end): config files that are not configs, values a .ts config holds that JSON cannot (a function,
+ * a BigInt, NaN, a getter that throws), filesystem errors on paths the user gave (EACCES
  * needs a mock: the tests run as root), simulator compile errors, missing tools, arguments as
  * typed, and schema messages without raw ajv wording.
  */
@@ -9,7 +10,7 @@ import { availableParallelism } from 'node:os';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ConfigError, closest, formatProblem } from '../../generator/infra/errors.js';
+import { ConfigError, closest, formatProblem, show } from '../../generator/infra/errors.js';
 import { loadConfig } from '../../generator/config/load.js';
 import { schemaProblems } from '../../generator/config/validate.js';
 import { loadSweep, sweepSchemaProblems } from '../../generator/sweep/spec.js';
@@ -119,6 +120,138 @@ describe('config files that are not configs (exit 1)', () => {
       `const r: string = 4;\nexport default { ...${JSON.stringify(edge)}, name: 'typed' };\nvoid r;\n`,
     );
     expect((await loadConfig(join(dir, 'typed.ts'))).name).toBe('typed');
+  });
+});
+
+describe('values a .ts config holds that JSON cannot (exit 1 naming the field, never exit 3)', () => {
+  const dsl = JSON.stringify(join(ROOT, 'generator', 'dsl.js'));
+  const kinds = units.map((u) => `"${u.kind}"`).join(', ');
+  /** A .ts config: `edge` with `fields` (TypeScript source text) written over it. */
+  const tsConfig = (name: string, fields: string, prelude = '') => {
+    writeFileSync(
+      join(dir, name),
+      `import { exact, mitchell, zeroSkip } from ${dsl};\nvoid exact; void mitchell; void zeroSkip;\n${prelude}\nexport default { ...${JSON.stringify(edge)}, ${fields} };\n`,
+    );
+    return join(dir, name);
+  };
+  /** The problems of loading `file`, after checking it is a user error (exit 1) as the CLI classifies it. */
+  async function userProblems(p: Promise<unknown>): Promise<string[]> {
+    const e = await p.then(
+      () => undefined,
+      (x: unknown) => x,
+    );
+    expect(describeFailure(e, undefined).exitCode).toBe(EXIT_USER);
+    return problemsOf(Promise.reject(e));
+  }
+
+  it('a function where a value belongs (`mitchell` for `mitchell()`): received a function, with the call to write', async () => {
+    expect(await userProblems(loadConfig(tsConfig('forgotcall.ts', 'multiplier: mitchell')))).toEqual([
+      `✖ multiplier: expected an object whose "kind" is one of ${kinds} (call the unit: mitchell()), received a function`,
+    ]);
+    expect(
+      await userProblems(loadConfig(tsConfig('fields.ts', 'zeroSkip, description: [() => "x"][0], extra: Math.max'))),
+    ).toEqual([
+      expect.stringMatching(/^✖ extra: expected no such key .*, received a function$/),
+      '✖ description: expected a string (call the function and give what it returns), received a function',
+      '✖ zeroSkip: expected an object with keys "activation", "weight", "gating" (call the function: zeroSkip()), received a function',
+    ]);
+    for (const [name, text, received] of [
+      ['fn-export.ts', 'export default function makeConfig() { return {}; }\n', 'a function'],
+      ['symbol-export.ts', 'export default Symbol("config");\n', 'Symbol(config)'],
+    ] as const) {
+      writeFileSync(join(dir, name), text);
+      const p = await userProblems(loadConfig(join(dir, name)));
+      expect(p).toHaveLength(1);
+      expect(p[0]).toMatch(/^✖ \(root\): expected an object with keys "\$schema", "name"/);
+      expect(p[0]).toMatch(
+        name === 'fn-export.ts'
+          ? / \(call the function: makeConfig\(\)\), received a function$/
+          : /received Symbol\(config\)$/,
+      );
+      expect(p[0]!.endsWith(`received ${received}`)).toBe(true);
+    }
+  });
+
+  it('a BigInt, NaN, and Infinity (1e400 in JSON) are named as written, not "null" or a serialization crash', async () => {
+    expect(await userProblems(loadConfig(tsConfig('bigint.ts', 'array: { rows: 4n, cols: 8, maxK: NaN }')))).toEqual([
+      '✖ array.rows: expected an integer from 1 to 64, received 4n',
+      '✖ array.maxK: expected an integer from 1 to 65536, received NaN',
+    ]);
+    writeFileSync(join(dir, 'inf.json'), JSON.stringify(edge).replace('"rows":8', '"rows":1e400'));
+    expect(await userProblems(loadConfig(join(dir, 'inf.json')))).toEqual([
+      '✖ array.rows: expected an integer from 1 to 64, received Infinity',
+    ]);
+    expect(
+      await userProblems(
+        loadConfig(tsConfig('nested.ts', 'multiplier: { kind: "asm", alphabet: [1, 3n, -Infinity] }')),
+      ),
+    ).toEqual([
+      '✖ multiplier.alphabet[1]: expected one of 1, 3, 5, 7, 9, 11, 13, 15, received 3n',
+      '✖ multiplier.alphabet[2]: expected one of 1, 3, 5, 7, 9, 11, 13, 15, received -Infinity',
+    ]);
+  });
+
+  it('show() names every value a .ts config can hold, inside objects and lists too, and never throws', () => {
+    const cyclic: Record<string, unknown> = { a: 1 };
+    cyclic.self = cyclic;
+    expect(show(function mitchell() {})).toBe('a function');
+    expect(show({ a: [1n, NaN, Infinity, Symbol('s'), function f() {}, () => 0], b: undefined })).toBe(
+      '{"a":[1n,NaN,Infinity,Symbol(s),[function f],[function]]}',
+    );
+    expect(show(cyclic)).toBe('{"a":1,"self":[circular]}');
+    expect(show(new Date(0))).toBe('"1970-01-01T00:00:00.000Z"');
+    expect(
+      show({
+        get x() {
+          throw new Error('no');
+        },
+      }),
+    ).toBe('[object Object]');
+  });
+
+  it('a getter that throws is worded like a module that throws on import, naming its field; a cycle names both ends', async () => {
+    const getter = tsConfig('getter.ts', 'get array(): never { throw new RangeError("no array today"); }');
+    expect(await userProblems(loadConfig(getter))).toEqual([
+      `✖ array: expected a value that can be read (reading it threw: fix ${getter}), received RangeError: no array today`,
+    ]);
+    const cycle = tsConfig(
+      'cycle.ts',
+      'multiplier: m',
+      'const m: Record<string, unknown> = { kind: "exact" };\nm.self = [m];',
+    );
+    expect(await userProblems(loadConfig(cycle))).toEqual([
+      '✖ multiplier.self[0]: expected a value that does not contain itself (a config is a tree: JSON has no form for a cycle), received a reference back to multiplier',
+    ]);
+  });
+
+  it('in a sweep: a function among the axis values or in the inline base is refused by path before the spec is cloned', async () => {
+    /** A .ts sweep whose base is `edge` with `fields` written over it. */
+    const sweep = (name: string, axes: string, fields = '') => {
+      writeFileSync(
+        join(dir, name),
+        `import { exact, mitchell } from ${dsl};\nexport default { name: 'sw', base: { ...${JSON.stringify(edge)}, ${fields} }, axes: ${axes} };\n`,
+      );
+      return join(dir, name);
+    };
+    expect(await userProblems(loadSweep(sweep('sw-axes.ts', '{ multiplier: [exact(), mitchell] }')))).toEqual([
+      `✖ axes["multiplier"][1]: expected an object whose "kind" is one of ${kinds} (call the unit: mitchell()), received a function`,
+    ]);
+    // Refused even where an axis overrides the field (array.rows here), as no config holds them.
+    const base = sweep('sw-base.ts', '{ "array.rows": [4] }', 'array: { rows: 4n }, multiplier: mitchell, extra: [1n]');
+    expect(await userProblems(loadSweep(base))).toEqual([
+      '✖ base.array.rows: expected an integer from 1 to 64, received 4n',
+      `✖ base.multiplier: expected an object whose "kind" is one of ${kinds} (call the unit: mitchell()), received a function`,
+      '✖ base.extra[0]: expected a value a config holds: a string, a number, true or false, null, a list or an object, received 1n',
+    ]);
+    // A base read from a .ts file: the same, named as its other problems are.
+    tsConfig('base-fn.ts', 'multiplier: mitchell');
+    writeFileSync(
+      join(dir, 'sw-file.ts'),
+      `export default { name: 'sw', base: './base-fn.ts', axes: { 'array.rows': [4] } };\n`,
+    );
+    expect(await userProblems(loadSweep(join(dir, 'sw-file.ts')))).toEqual([
+      `✖ base (./base-fn.ts): multiplier: expected an object whose "kind" is one of ${kinds} (call the unit: mitchell()), received a function`,
+    ]);
   });
 });
 
@@ -347,6 +480,22 @@ describe('schema messages', () => {
     );
     expect(closest('zzz', ['exact', 'asm'])).toBeUndefined();
     expect(closest('exact', ['exact', 'asm'])).toBeUndefined();
+  });
+
+  it('counts (an empty axes, list or filter) are worded as counts, and an empty axes as "at least one axis"', () => {
+    const s = (x: Record<string, unknown>) =>
+      sweepSchemaProblems({ name: 's', base: edge, axes: { 'array.rows': [4] }, ...x }).map(formatProblem);
+    expect(s({ axes: {} })).toEqual([
+      '✖ axes: expected at least one axis: a config field path and the values to try, e.g. `axes: { "array.rows": [4, 8] }`, received {}',
+    ]);
+    expect(s({ axes: { 'array.rows': [] } })).toEqual([
+      '✖ axes.array.rows: expected a list of at least 1 value, received []',
+    ]);
+    expect(s({ filters: [{}] })).toEqual(['✖ filters[0]: expected an object with at least 1 key, received {}']);
+    expect(s({ description: 'x'.repeat(201) })[0]).toMatch(
+      /^✖ description: expected a string of at most 200 characters/,
+    );
+    for (const m of [...s({ axes: {} }), ...s({ filters: [{ drop: {} }] })]) expect(m).not.toMatch(/must|NOT/);
   });
 
   it('a sweep filter operator typo is one message: unknown operator, did you mean $gt', () => {

@@ -66,6 +66,21 @@ describe('config files that are not configs', () => {
     userFacing(r.all);
   });
 
+  it('a .ts config holding a function (`mitchell` for `mitchell()`): exit 1 naming the field, not an internal error', async () => {
+    const f = join(dir, 'forgotcall.ts');
+    writeFileSync(
+      f,
+      `import { mitchell } from ${JSON.stringify(join(ROOT, 'generator', 'dsl.js'))};\nexport default { ...${JSON.stringify(tiny)}, multiplier: mitchell };\n`,
+    );
+    const out = join(dir, 'forgotcall-out');
+    const r = await runAxgen(['generate', f, '--out', out]);
+    expect(r.exitCode, r.all).toBe(1);
+    expect(r.stderr).toMatch(/^✖ multiplier: expected .* \(call the unit: mitchell\(\)\), received a function$/m);
+    expect(r.stderr).toContain('Nothing was written.');
+    expect(existsSync(out)).toBe(false);
+    userFacing(r.all);
+  });
+
   it('a folder given as the config: exit 1 saying it is a folder', async () => {
     for (const name of ['dir.json']) {
       mkdirSync(join(dir, name));
