@@ -630,6 +630,9 @@ function dspMapping(r: PnrResult): string {
     : 'DSP mapping on (synth_ice40 -dsp), no multiplier mapped to SB_MAC16';
 }
 
+/** Logic cells of the parts nextpnr places on a larger die than the datasheet gives them (devices.ts). */
+const DATASHEET_CELLS: Record<string, number> = { hx4k: 3520, lp4k: 3520 };
+
 /** Human-readable summary of one result (the text report of `axgen fpga`). */
 export function formatPnr(r: PnrResult): string {
   const u = r.utilisation;
@@ -653,6 +656,12 @@ export function formatPnr(r: PnrResult): string {
     // Not routed is not "does not fit": the resources fit (utilisation above), the router or placer failed.
     L.push(`fits: not known — did not route with seed ${r.seed}: ${r.failure ?? 'placement failed'}`);
   }
+  // nextpnr models these parts on the 8k die; the datasheet's figure is what a buyer compares.
+  const part = DATASHEET_CELLS[r.device];
+  if (part !== undefined && (u.lc ?? 0) > part)
+    L.push(
+      `note: ${u.lc} logic cells is more than the ${part} of the ${r.device.toUpperCase()} datasheet: nextpnr places ${r.device} on the 8k die (${r.capacity.ICESTORM_LC?.available ?? 7680} cells), which Lattice sells with ${part} usable`,
+    );
   if (r.timingReport && r.fits) L.push('timing (nextpnr):', ...r.timingReport.split('\n').map((l) => `  ${l.trim()}`));
   L.push(`tools: ${r.toolVersions.yosys}; ${r.toolVersions.nextpnr}; ${r.toolVersions.icepack}`);
   if (r.bitstream) L.push(`bitstream: ${r.bitstream}`);

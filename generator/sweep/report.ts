@@ -84,7 +84,8 @@ function notes(r: SweepResults): string[] {
       'its own hierarchy kept. No optimisation crosses a module boundary, so the counts are a little above a flattened synthesis (measured +3 to +6.4 % LUT4 for 4×4 int8 arrays on ice40).',
     `Error metrics: EvoApproxLib conventions over all operand pairs when the operands have at most 20 bits together, else ` +
       `${r.sweep.metrics.samples} seeded pairs (seed ${r.sweep.metrics.seed}). MRE is over pairs with a non-zero exact product.`,
-    `Throughput: cycles of ${aOrAn(r.sweep.gemm.m)} ${r.sweep.gemm.m}×${r.sweep.gemm.k}×${r.sweep.gemm.n} GEMM from the cycle model, commands back to back; MACs/cycle = M·K·N / cycles.`,
+    `Throughput: cycles of ${aOrAn(r.sweep.gemm.m)} ${r.sweep.gemm.m}×${r.sweep.gemm.k}×${r.sweep.gemm.n} GEMM from the cycle model, commands back to back; MACs/cycle = M·K·N / cycles.` +
+      noThroughput(r),
     r.sweep.placeAndRoute
       ? `fmax: nextpnr-ice40 on ${r.sweep.placeAndRoute.device} (clock constraint ${r.sweep.placeAndRoute.clockMHz} MHz, seed ${r.sweep.placeAndRoute.seed}) ` +
         'of the whole accelerator synthesized flat without DSPs inside the timing harness of generator/fpga (not hierarchical); a point that does not fit has no fmax.'
@@ -99,6 +100,14 @@ function notes(r: SweepResults): string[] {
     `Tools: ${r.tools.yosys}${r.tools.nextpnr ? `; ${r.tools.nextpnr}` : ''}; axgen ${r.generatorVersion}.`,
   ];
   return out;
+}
+
+/** Why a point has no throughput ("—"): the GEMM's K is above its array.maxK (throughputOf). */
+function noThroughput(r: SweepResults): string {
+  const short = r.points.filter((p) => p.config && p.throughput?.cycles === null);
+  if (short.length === 0) return '';
+  const list = short.map((p) => `#${p.index} (maxK ${p.config!.array.maxK})`).join(', ');
+  return ` No throughput for ${list}: the GEMM's K = ${r.sweep.gemm.k} is above their array.maxK (the host schedule does not split K across commands).`;
 }
 
 /** ", int8 with the exact multiplier: x %" from the first point that has it. */

@@ -37,6 +37,22 @@ describe('formatPnr header', () => {
   });
 });
 
+describe('formatPnr on the 4k parts nextpnr places on the 8k die', () => {
+  const on = (device: string, lc: number): PnrResult => ({
+    ...routed(false, 0),
+    device,
+    utilisation: { ...routed(false, 0).utilisation, lc },
+    capacity: { ICESTORM_LC: { used: lc, available: 7680 } },
+  });
+  it('notes a design larger than the datasheet part, and only then', () => {
+    expect(formatPnr(on('hx4k', 3854))).toContain(
+      'note: 3854 logic cells is more than the 3520 of the HX4K datasheet: nextpnr places hx4k on the 8k die (7680 cells), which Lattice sells with 3520 usable',
+    );
+    expect(formatPnr(on('hx4k', 3000))).not.toContain('note:');
+    expect(formatPnr(on('hx8k', 3854))).not.toContain('note:');
+  });
+});
+
 describe('formatTimings', () => {
   const timed = (synth: boolean, pnr: boolean, pnrSeconds: number | null = 40.1): PnrResult => ({
     ...routed(false, 0),

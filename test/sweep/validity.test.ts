@@ -5,7 +5,7 @@
  * points says how many in its summary and exits 5. No synthesis where the refusal comes first.
  */
 import { execa } from 'execa';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -158,7 +158,8 @@ describe('a sweep with some invalid points', () => {
         base,
         axes: { 'precision.accumulator.bits': [2, 12] },
         target: 'generic',
-        gemm: { m: 4, k: 8, n: 4 },
+        // K above the base's maxK (16): the valid point has no throughput, and the notes say why.
+        gemm: { m: 4, k: 20, n: 4 },
       }),
     );
     const out = join(dir, 'out');
@@ -170,5 +171,8 @@ describe('a sweep with some invalid points', () => {
     expect(r.all).toMatch(/✖ sweep somebad: 2 points \(1 ok, 1 invalid, 0 failed/);
     expect(r.all).toMatch(/1 of 2 points has no figures \(1 invalid config, 0 failed runs\)/);
     expect(existsSync(join(out, 'results.csv'))).toBe(true);
+    expect(readFileSync(join(out, 'report.md'), 'utf8')).toMatch(
+      /No throughput for #\d+ \(maxK 16\): the GEMM's K = 20 is above their array\.maxK/,
+    );
   });
 });
