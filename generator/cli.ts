@@ -26,6 +26,15 @@ function reworded(msg: string, named: CommandEntry | undefined): string {
     return `unknown command ${JSON.stringify(typed)}: ${msg.replace(/^Did you mean (\S+?)\??$/, 'did you mean "$1"?')}`;
   if (!named && /^Unknown argument: /.test(msg) && typed !== undefined && msg.endsWith(typed))
     return `unknown command ${JSON.stringify(typed)}; \`axgen --help\` lists the commands`;
+  // yargs lists a kebab-case option twice, as typed and in camel case: keep what was typed.
+  const unknown = /^Unknown arguments: (.*)$/.exec(msg);
+  if (unknown) {
+    const names = unknown[1]!.split(', ');
+    const camel = (n: string) => n.replace(/-([a-z0-9])/g, (_, c: string) => c.toUpperCase());
+    const twins = new Set(names.filter((n) => n.includes('-')).map(camel));
+    const kept = names.filter((n) => n.includes('-') || !twins.has(n));
+    return `${kept.length > 1 ? 'Unknown arguments' : 'Unknown argument'}: ${kept.join(', ')}`;
+  }
   if (named && /^Not enough non-option arguments/.test(msg))
     return `axgen ${named.command}: expected ${named.command.split(' ').slice(1).join(' ')}, received nothing`;
   return msg;

@@ -2,7 +2,7 @@
  * `axgen sim --rtl DIR`: an already generated folder, simulated as it is on disk (a hand edit or a
  * post-processing step is what gets simulated) against the model of the config in its manifest.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ConfigError, show } from '../generator/infra/errors.js';
@@ -22,8 +22,14 @@ export async function loadRtlFolder(dir: string): Promise<RtlFolder> {
   const src = `--rtl ${dir}`;
   const manifestPath = join(dir, 'manifest.json');
   if (!existsSync(manifestPath)) {
+    // Say what is there instead: nothing, a file, or a folder without axgen's manifest.
+    const what = !existsSync(dir)
+      ? `${show(dir)}, which does not exist`
+      : !statSync(dir).isDirectory()
+        ? `${show(dir)}, a file`
+        : `${show(dir)}, a folder without manifest.json`;
     throw new ConfigError(src, [
-      { path: '--rtl', expected: 'a folder written by `axgen generate` (with manifest.json)', received: show(dir) },
+      { path: '--rtl', expected: 'a folder written by `axgen generate` (with manifest.json)', received: what },
     ]);
   }
   let manifest: { config?: Record<string, unknown>; files?: unknown; rtlHash?: string };

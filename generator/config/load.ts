@@ -17,6 +17,19 @@ async function tsImport(url: string, parentURL: string): Promise<unknown> {
   return tsx.tsImport(url, parentURL);
 }
 
+/**
+ * JSON.parse's message with the line and column of its "at position N" (Node 20 gives only the
+ * character offset), e.g. `Unexpected token } in JSON at position 42 (line 3, column 5)`.
+ */
+export function withLineColumn(message: string, text: string): string {
+  const m = /at position (\d+)/.exec(message);
+  if (!m) return message;
+  const before = text.slice(0, Number(m[1]));
+  const line = before.split('\n').length;
+  const column = before.length - before.lastIndexOf('\n');
+  return `${message} (line ${line}, column ${column})`;
+}
+
 /** The plain object a config file describes, before validation. */
 export async function loadWritten(file: string): Promise<unknown> {
   const path = resolvePath(file);
@@ -32,11 +45,14 @@ export async function loadWritten(file: string): Promise<unknown> {
   }
   const ext = extname(path);
   if (ext === '.json') {
-    const text = await readFile(path, 'utf8');
+    // A byte-order mark (editors on Windows write one) is not JSON, but no part of the config either.
+    const text = (await readFile(path, 'utf8')).replace(/^\uFEFF/, '');
     try {
       return JSON.parse(text) as unknown;
     } catch (e) {
-      throw new ConfigError(file, [{ path: '(file)', expected: 'valid JSON', received: (e as Error).message }]);
+      throw new ConfigError(file, [
+        { path: '(file)', expected: 'valid JSON', received: withLineColumn((e as Error).message, text) },
+      ]);
     }
   }
   if (ext === '.ts' || ext === '.mts' || ext === '.js' || ext === '.mjs') {

@@ -123,6 +123,34 @@ describe('config files that are not configs (exit 1)', () => {
   });
 });
 
+describe('JSON configs and --rtl folders: what the message says', () => {
+  it('a JSON syntax error gives its line and column; a byte-order mark is accepted', async () => {
+    const bad = join(dir, 'syntax.json');
+    writeFileSync(bad, '{\n  "name": "x",\n  "array": {"rows": 2,}\n}\n');
+    expect(await problemsOf(loadConfig(bad))).toEqual([
+      expect.stringMatching(/^✖ \(file\): expected valid JSON, received .* at position 39 \(line 3, column 23\)$/),
+    ]);
+    const bom = join(dir, 'bom.json');
+    writeFileSync(bom, '\uFEFF' + JSON.stringify(edge));
+    await expect(loadConfig(bom)).resolves.toMatchObject({ name: edge.name });
+  });
+
+  it('--rtl names what is there instead of a generated folder: nothing, a file, a folder without manifest.json', async () => {
+    const file = join(dir, 'plain.txt');
+    writeFileSync(file, 'x');
+    const empty = join(dir, 'empty-rtl');
+    mkdirSync(empty);
+    for (const [p, tail] of [
+      [join(dir, 'no-such-rtl'), 'which does not exist'],
+      [file, 'a file'],
+      [empty, 'a folder without manifest.json'],
+    ] as const)
+      expect(await problemsOf(loadRtlFolder(p))).toEqual([
+        expect.stringMatching(new RegExp(`received "${p}", ${tail}$`)),
+      ]);
+  });
+});
+
 describe('values a .ts config holds that JSON cannot (exit 1 naming the field, never exit 3)', () => {
   const dsl = JSON.stringify(join(ROOT, 'generator', 'dsl.js'));
   const kinds = units.map((u) => `"${u.kind}"`).join(', ');

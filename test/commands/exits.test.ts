@@ -99,6 +99,9 @@ describe('arguments yargs refuses', () => {
     expect(r.stderr.trimEnd()).toBe(
       '✖ Unknown argument: sead\nNothing was written. Run `axgen sim --help` for its options.',
     );
+    // A kebab-case option once, as typed (yargs lists it in camel case too).
+    const kebab = await runAxgen(['sim', 'x.json', '--bogus-option', '3']);
+    expect(kebab.stderr).toMatch(/^✖ Unknown argument: bogus-option$/m);
     const typo = await runAxgen(['frob']);
     expect(typo.exitCode, typo.all).toBe(1);
     expect(typo.stderr).toMatch(/^✖ unknown command "frob": did you mean "fpga"\?$/m);
