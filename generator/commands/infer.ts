@@ -37,7 +37,7 @@ export const inferCommand: CommandModule<object, Args> = {
         type: 'string',
         array: true,
         describe:
-          'one or more input files (ONNX TensorProto .pb or NumPy .npy) in the type and shape the model input declares',
+          'one or more input files (ONNX TensorProto .pb or NumPy .npy): the element type and number of elements the model input declares',
       })
       .option('simulator', { type: 'string', default: 'verilator', describe: 'icarus | verilator | both' })
       .option('golden-only', {

@@ -265,14 +265,15 @@ export function readNpy(file: string): Tensor {
 
 /**
  * Reads the input of a one-input network from `file` (readInput) and checks it against the input
- * the model declares: the same element type, the same shape (dimension by dimension, not only the
- * same number of elements) and, for a float input, finite values.
+ * the model declares: the same element type, the same number of elements (read in row-major
+ * order, as an ONNX Reshape would: an MNIST image stored as [1,1,28,28] feeds an MLP's [1,784]
+ * input; a batch of two does not fit a one-image input) and finite values.
  * @throws ConfigError naming the file, the input and what differs
  */
 export function readInputFor(file: string, declared: { name: string; dtype: DType; shape: number[] }): Tensor {
   const t = readInput(file);
-  const want = `${/^[aeiou]/.test(declared.dtype) ? 'an' : 'a'} ${declared.dtype} tensor of shape [${declared.shape.join(',')}] (model input "${declared.name}")`;
-  if (t.dtype !== declared.dtype || t.dims.join(',') !== declared.shape.join(','))
+  const want = `${/^[aeiou]/.test(declared.dtype) ? 'an' : 'a'} ${declared.dtype} tensor of shape [${declared.shape.join(',')}] or another shape of ${sizeOf(declared.shape)} elements (model input "${declared.name}")`;
+  if (t.dtype !== declared.dtype || sizeOf(t.dims) !== sizeOf(declared.shape))
     fail(file, '(file)', want, `${t.dtype} [${t.dims.join(',')}]`);
   const bad = t.data.findIndex((v) => !Number.isFinite(v));
   if (bad >= 0) fail(file, `(file)[${bad}]`, `${want} with finite values`, String(t.data[bad]));

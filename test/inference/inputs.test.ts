@@ -3,7 +3,7 @@
  * from a new-user trial: a folder where a model or data file is expected (was exit 3: Node's
  * EISDIR names no path), labels the model cannot predict, no image at all, a --limit above the
  * images there are, a float model of another network or an int8 model as --float-model, a float
- * model as --model, and an --input of the right size but another shape, or holding NaN.
+ * model as --model, and an --input with another number of elements, or holding NaN.
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -107,12 +107,13 @@ describe('infer: --input checked against the model input', () => {
     return f;
   };
 
-  it('the declared shape passes; the same 784 values as [1,784], or a NaN, are refused naming the file', async () => {
+  it('784 values in any shape pass (row-major, as a Reshape); a batch of two or a NaN are refused naming the file', async () => {
     expect(readInputFor(npy('ok.npy', [1, 1, 28, 28], new Float32Array(784)), decl).dims).toEqual([1, 1, 28, 28]);
-    const flat = npy('flat.npy', [1, 784], new Float32Array(784));
-    expect(await refusal(() => readInputFor(flat, decl))).toMatch(
+    expect(readInputFor(npy('flat.npy', [1, 784], new Float32Array(784)), decl).dims).toEqual([1, 784]);
+    const two = npy('two.npy', [2, 1, 28, 28], new Float32Array(2 * 784));
+    expect(await refusal(() => readInputFor(two, decl))).toMatch(
       new RegExp(
-        `^${flat}\\n✖ \\(file\\): expected a float tensor of shape \\[1,1,28,28\\] .*received float \\[1,784\\]`,
+        `^${two}\\n✖ \\(file\\): expected a float tensor of shape \\[1,1,28,28\\] or another shape of 784 elements .*received float \\[2,1,28,28\\]`,
       ),
     );
     const x = new Float32Array(784);
