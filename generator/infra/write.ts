@@ -14,7 +14,8 @@
  * existing path aside to `<path>.old-<n>` and writes a fresh folder. The current folder, the
  * repository, the home folder and their ancestors are refused even with `--force`. A path axgen
  * could not create (its nearest existing folder is a file, or not writable: checkCreatable) is
- * refused too, by the same up-front check, so a command never does its work only to fail at the end.
+ * refused too, by the same up-front check, so a command never does its work only to fail at the
+ * end; --force is not offered there, as it cannot help.
  *
  * Old content of a folder axgen wrote is removed file by file from its list, never recursively,
  * so a file that appears there meanwhile survives. Folders are created with mode 0777 and files
@@ -250,10 +251,14 @@ export async function checkCreatable(target: string, arg: string): Promise<void>
   for (;;) {
     const st = await stat(d).catch((e: NodeJS.ErrnoException) => e);
     if (!(st instanceof Error)) {
-      if (!st.isDirectory()) refuse(`lies inside ${show(d)}, which is a file`);
+      // --force cannot help here: axgen never moves aside or replaces a file on the way.
+      if (!st.isDirectory())
+        refuse(`lies inside ${show(d)}, which is a file`, 'a path under a folder, not under a file');
       break;
     }
-    if (st.code !== 'ENOENT') refuse(`cannot be reached: ${st.code ?? st.message} at ${show(d)}`);
+    // ENOTDIR: a file further up (`notes.txt/a/b`), which the next step up finds and names.
+    if (st.code !== 'ENOENT' && st.code !== 'ENOTDIR')
+      refuse(`cannot be reached: ${st.code ?? st.message} at ${show(d)}`);
     const up = dirname(d);
     if (up === d) break;
     d = up;
@@ -268,11 +273,12 @@ export async function checkCreatable(target: string, arg: string): Promise<void>
   }
   await rm(probe, { force: true });
 
-  function refuse(why: string): never {
+  function refuse(why: string, expected?: string): never {
     throw new ConfigError(arg, [
       {
         path: arg,
-        expected: 'a path axgen can write (in an existing folder, or under one, that this user may write to)',
+        expected:
+          expected ?? 'a path axgen can write (in an existing folder, or under one, that this user may write to)',
         received: `${show(resolve(target))}, which ${why}`,
       },
     ]);
@@ -371,23 +377,17 @@ function protectedBy(target: string): string | null {
   return null;
 }
 
+/**
+ * The state of `target` for an output folder. A path under a file (`--out notes.txt/x`) counts as
+ * absent here: checkCreatable refuses it, saying so (--force could not help).
+ */
 async function folderState(target: string): Promise<OutState> {
   let st: Stats;
   try {
     st = await lstat(target);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT' || code === 'ENOTDIR') {
-      // Absent; but a file on the way (`--out notes.txt/x`) can never hold it.
-      for (let p = dirname(target); p !== dirname(p); p = dirname(p)) {
-        const up = await lstat(p).catch(() => null);
-        if (up)
-          return up.isDirectory() || up.isSymbolicLink()
-            ? { kind: 'absent' }
-            : { kind: 'foreign', why: `lies inside ${show(p)}, which is a file` };
-      }
-      return { kind: 'absent' };
-    }
+    if (code === 'ENOENT' || code === 'ENOTDIR') return { kind: 'absent' };
     throw e;
   }
   if (st.isSymbolicLink()) return { kind: 'foreign', why: 'is a symbolic link' };

@@ -231,6 +231,8 @@ describe('--out of every command that writes a folder', () => {
       expect(inside.code, inside.stderr).toBe(1);
       expect(inside.stderr).toContain(`lies inside "${join(cwd, 'afile.txt')}", which is a file`);
       expect(readFileSync(join(cwd, 'afile.txt'), 'utf8')).toBe('precious\n');
+      // Under a file, --force cannot help: the message must not offer it (the trial's bug 3).
+      expect(inside.stderr).not.toContain('--force');
     });
   }
 });
@@ -456,6 +458,24 @@ describe('the rules in process', () => {
     expect(REPORT_KINDS.wave('$date\n  today\n$end\n')).toBe(false);
     expect(REPORT_KINDS.wave('$comment my own trace $end\n$date today $end\n')).toBe(false);
     expect(REPORT_KINDS.wave('my notes')).toBe(false);
+  });
+});
+
+describe('--out under a regular file (new-user trial)', () => {
+  it('says the parent is a file and offers no --force, with or without it', async () => {
+    const cwd = fresh('under-file');
+    write(cwd, { 'userfile.txt': 'mine\n' });
+    const before = tree(cwd);
+    for (const out of ['userfile.txt/sub', 'userfile.txt/a/b'])
+      for (const force of [[], ['--force']]) {
+        const r = await inProcess(['generate', ILM, '--out', out, ...force], cwd);
+        expect(r.code, r.stderr).toBe(1);
+        expect(r.stderr).toContain(
+          `✖ --out: expected a path under a folder, not under a file, received "${join(cwd, out)}", which lies inside "${join(cwd, 'userfile.txt')}", which is a file`,
+        );
+        expect(r.stderr).not.toContain('.old-<n>');
+      }
+    expect(tree(cwd)).toEqual(before);
   });
 });
 
