@@ -179,7 +179,7 @@ export const fpgaCommand: CommandModule<object, Args> = {
       checkJobs(argv.jobs, 'axgen fpga');
       const given = outputArg(argv.out, '--out', 'default');
       const jsonFile = outputArg(argv.json, '--json', 'none');
-      if (given !== undefined) await checkOutFolder(given, { force: argv.force });
+      if (given !== undefined) await checkOutFolder(given, { force: argv.force, command: 'fpga' });
       if (jsonFile !== undefined) await checkReportFile(jsonFile, { arg: '--json', force: argv.force, kind: 'fpga' });
       const c = await s.load(argv.config);
       // Every tool the run needs, checked before any work, so one message names all that are missing.
@@ -188,7 +188,7 @@ export const fpgaCommand: CommandModule<object, Args> = {
       const top = interfaceOf(c).top(c);
       const out = resolve(given ?? join('rtl-out', `${c.name}-${argv.device}`));
       // The default folder too is checked before any work (the gate check and place and route are slow).
-      if (given === undefined) await checkOutFolder(out, { force: argv.force });
+      if (given === undefined) await checkOutFolder(out, { force: argv.force, command: 'fpga' });
       // The report may not be the folder or lie in it (the folder is replaced whole).
       checkDistinctOutputs([
         { arg: '--out', file: out, folder: true },
@@ -352,7 +352,7 @@ export const fpgaCommand: CommandModule<object, Args> = {
           };
           return { r, json, text, all };
         },
-        { force: argv.force },
+        { force: argv.force, command: 'fpga' },
       );
       if (jsonFile !== undefined)
         await writeFileAtomically(jsonFile, json, { arg: '--json', force: argv.force, kind: 'fpga' });

@@ -23,7 +23,7 @@ export const generateCommand: CommandModule<object, Args> = {
     const s = new ConfigSession();
     await runCommand(async () => {
       const given = outputArg(argv.out, '--out', 'default');
-      if (given !== undefined) await checkOutFolder(given, { force: argv.force });
+      if (given !== undefined) await checkOutFolder(given, { force: argv.force, command: 'generate' });
       const c = await s.load(argv.config);
       const out = given ?? join('rtl-out', c.name);
       const g = await generateTo(c, out, { force: argv.force });

@@ -53,7 +53,7 @@ async function planSweep(argv: SweepArgs): Promise<SweepPlan> {
   const s = sweep.spec;
   const out = given ?? join('rtl-out', `sweep-${s.name}${shard ? `-shard-${shard.index}-of-${shard.count}` : ''}`);
   // Refused before any point runs, not after the sweep.
-  await checkOutFolder(out, { force: argv.force });
+  await checkOutFolder(out, { force: argv.force, command: 'sweep' });
   // The cache folder too (--cache or AXGEN_CACHE): each point would fail on it, and the results be written.
   usableCacheRoot();
   await checkUserUnits(sweep);
@@ -211,7 +211,7 @@ export const sweepCommand: CommandModule<object, SweepArgs> = {
           ...progress.hooks,
         });
         progress.stop();
-        await writeOutputs(plan.out, results, { force: argv.force });
+        await writeOutputs(plan.out, results, { force: argv.force, command: 'sweep' });
         return summarize(plan, results, stats);
       } catch (e) {
         if (e instanceof SweepInterrupted) {
@@ -253,11 +253,11 @@ export const sweepMergeCommand: CommandModule<object, MergeArgs> = {
   handler: async (argv) => {
     await runCommand(async () => {
       const out = outputArg(argv.out, '--out', 'required')!;
-      await checkOutFolder(out, { force: argv.force });
+      await checkOutFolder(out, { force: argv.force, command: 'sweep-merge' });
       const parts = [];
       for (const dir of argv.shards) parts.push({ source: dir, results: await readResults(dir) });
       const merged = mergeResults(parts);
-      await writeOutputs(out, merged, { force: argv.force });
+      await writeOutputs(out, merged, { force: argv.force, command: 'sweep-merge' });
       process.stdout.write(
         `✔ merged ${count(parts.length, 'shard')} of sweep ${merged.sweep.name}: ${count(merged.points.length, 'point')} → ${out}/\n`,
       );

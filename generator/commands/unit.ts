@@ -52,7 +52,7 @@ export const unitCommand: CommandModule<object, Args> = {
     const s = new ConfigSession();
     await runCommand(async () => {
       const given = outputArg(argv.out, '--out', 'default');
-      if (given !== undefined) await checkOutFolder(given, { force: argv.force });
+      if (given !== undefined) await checkOutFolder(given, { force: argv.force, command: 'unit' });
       const sims = simulators(argv.check);
       const seed = checkSeed(argv.seed, 'axgen unit', 1);
       const samples = checkSamples(argv.samples, 20_000, 'axgen unit');
@@ -68,7 +68,7 @@ export const unitCommand: CommandModule<object, Args> = {
           ...files.map((x) => ({ name: x.name, text: x.text })),
           { name: 'files.f', text: files.map((x) => x.name).join('\n') + '\n' },
         ],
-        { force: argv.force },
+        { force: argv.force, command: 'unit' },
       );
       process.stdout.write(`✔ ${c.name}: ${files.length} Verilog files, top ${unitTopModule(c)} → ${out}/\n`);
       let failed = false;

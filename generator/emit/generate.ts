@@ -62,11 +62,11 @@ export function generate(c: ResolvedConfig): Generated {
 
 /**
  * Writes the generated folder to `dir` (generator/infra/write.ts: replaced only when new, empty or
- * written by axgen, else refused unless `opts.force`).
+ * written by `axgen generate` and unchanged since, else refused unless `opts.force`).
  * @throws ConfigError when `dir` may not be replaced
  */
 export async function generateTo(c: ResolvedConfig, dir: string, opts: OutputOptions = {}): Promise<Generated> {
   const g = generate(c);
-  await writeFolderAtomically(dir, g.out, opts);
+  await writeFolderAtomically(dir, g.out, { ...opts, command: 'generate' });
   return g;
 }

@@ -6,25 +6,29 @@
  * the target is checked (checkOutFolder): axgen replaces only
  *   - a path that does not exist yet,
  *   - an empty folder,
- *   - a folder axgen wrote itself: it holds OUTPUT_MARKER (`.axgen-output.json`, the list of the
- *     files axgen put there) and nothing that list does not name (folders of earlier axgen
- *     versions are recognised by their manifest.json, files.f or results.json, see legacyFiles).
- * Anything else (a folder with other files, a regular file, a symbolic link) is refused with a
- * ConfigError naming the folder and `--force`. `--force` never deletes either: it moves the
- * existing path aside to `<path>.old-<n>` and writes a fresh folder. The current folder, the
- * repository, the home folder and their ancestors are refused even with `--force`. A path axgen
- * could not create (its nearest existing folder is a file, or not writable: checkCreatable) is
- * refused too, by the same up-front check, so a command never does its work only to fail at the end.
+ *   - a folder the same command wrote: it holds OUTPUT_MARKER (`.axgen-output.json`: the command
+ *     that wrote the folder, the files it put there and the sha256 of each), nothing that list
+ *     does not name, and each listed file still has the content recorded (a listed file removed
+ *     since is fine: nothing is lost). Markers of earlier versions record no command or no hashes:
+ *     that part of the check is skipped for them. Folders of earlier axgen versions without a
+ *     marker are recognised by their manifest.json, files.f or results.json (see legacyFiles).
+ * Anything else (a folder with other files or an edited file, one another command wrote, a regular
+ * file, a symbolic link) is refused with a ConfigError naming the folder, why, and `--force`.
+ * `--force` never deletes either: it moves the existing path aside to `<path>.old-<n>` and writes
+ * a fresh folder. The current folder, the repository, the home folder and their ancestors are
+ * refused even with `--force`. A path axgen could not create (its nearest existing folder is a
+ * file, or not writable: checkCreatable) is refused too, by the same up-front check, so a command
+ * never does its work only to fail at the end; --force is not offered there, as it cannot help.
  *
  * Old content of a folder axgen wrote is removed file by file from its list, never recursively,
- * so a file that appears there meanwhile survives. Folders are created with mode 0777 and files
+ * so a file that appears (or a listed file that is edited) there meanwhile survives. Folders are created with mode 0777 and files
  * with 0666, both less the user's umask (0755 / 0644 under umask 022).
  *
  * Temporaries are named `.<name>.tmp-<host>-<pid>-<random>`; one left by a killed run is removed
  * by the next run writing beside it (cleanStaleTemps) once its process is gone.
  */
 import { lstat, mkdir, open, readdir, readFile, rename, rm, rmdir, stat, writeFile } from 'node:fs/promises';
-import { existsSync, type Stats } from 'node:fs';
+import { createReadStream, existsSync, type Stats } from 'node:fs';
 import { createHash, randomBytes } from 'node:crypto';
 import { homedir, hostname } from 'node:os';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
@@ -37,8 +41,24 @@ export interface OutFile {
   text: string;
 }
 
-/** The file in every folder axgen writes that lists what it wrote there (sorted relative paths). */
+/**
+ * The file in every folder axgen writes that says which command wrote it and lists what it wrote
+ * there (sorted relative paths, each with its sha256).
+ */
 export const OUTPUT_MARKER = '.axgen-output.json';
+
+/**
+ * The commands that write a folder. The marker records which one wrote it, and a folder is replaced
+ * only by the command that wrote it (as a report file only by a report of its kind, REPORT_KINDS):
+ * `fpga` puts the RTL `generate` writes into its folder too, but a `generate` run must not replace
+ * the bitstream and reports of an `fpga` folder, nor `sweep-merge` a shard that `sweep` wrote.
+ */
+export type FolderCommand = 'generate' | 'unit' | 'fpga' | 'sweep' | 'sweep-merge';
+
+/** What the user asked for about an output folder, and the command writing it. */
+export interface FolderOptions extends OutputOptions {
+  command: FolderCommand;
+}
 
 /** What the user asked for on the command line about one output path. */
 export interface OutputOptions {
@@ -54,7 +74,7 @@ export const FORCE_HELP =
 
 /** The help-text sentence saying what `--out` does to an existing folder. */
 export const OUT_EXISTING_HELP =
-  'an existing folder is replaced only if it is empty or axgen wrote it (its .axgen-output.json lists every file in it); anything else is refused unless --force, and the current folder or a folder holding it is always refused';
+  'an existing folder is replaced only if it is empty or this command wrote it and nothing in it changed since (its .axgen-output.json lists every file in it with its hash); anything else is refused unless --force, and the current folder or a folder holding it is always refused';
 
 /**
  * What leaving an output path argument out does: the command writes to its default path
@@ -112,7 +132,7 @@ export function outputArg(value: string | undefined, arg: string, omitted: WhenO
 }
 
 /** Replaces `dir` with a folder holding exactly `files` (and OUTPUT_MARKER). */
-export async function writeFolderAtomically(dir: string, files: OutFile[], opts: OutputOptions = {}): Promise<void> {
+export async function writeFolderAtomically(dir: string, files: OutFile[], opts: FolderOptions): Promise<void> {
   await replaceFolderAtomically(
     dir,
     async (tmp) => {
@@ -162,7 +182,7 @@ export async function makeFolders(dir: string): Promise<void> {
 export async function replaceFolderAtomically<T>(
   dir: string,
   fill: (tmp: string) => Promise<T>,
-  opts: OutputOptions = {},
+  opts: FolderOptions,
 ): Promise<T> {
   const target = resolve(dir);
   await checkOutFolder(target, opts);
@@ -175,7 +195,9 @@ export async function replaceFolderAtomically<T>(
     const result = await fill(tmp);
     await finishTemp(tmp);
     const files = await listFiles(tmp);
-    await writeFile(join(tmp, OUTPUT_MARKER), markerText(files));
+    const sha256: Record<string, string> = {};
+    for (const f of files) sha256[f] = await fileHash(join(tmp, f));
+    await writeFile(join(tmp, OUTPUT_MARKER), markerText(opts.command, files, sha256));
     const state = await checkOutFolder(target, opts);
     if (state.kind === 'absent') {
       await rename(tmp, target);
@@ -192,7 +214,7 @@ export async function replaceFolderAtomically<T>(
         await rename(old, target).catch(() => undefined);
         throw e;
       }
-      await removeWritten(old, state.files);
+      await removeWritten(old, state.files, state.sha256);
     }
     return result;
   } catch (e) {
@@ -201,15 +223,21 @@ export async function replaceFolderAtomically<T>(
   }
 }
 
-/** What is at an output path: nothing, a folder axgen may replace (with the files it may remove), or something else. */
-export type OutState = { kind: 'absent' } | { kind: 'ours'; files: string[] } | { kind: 'foreign'; why: string };
+/**
+ * What is at an output path: nothing, a folder axgen may replace (with the files it may remove and,
+ * when its marker has them, their hashes), or something else.
+ */
+export type OutState =
+  | { kind: 'absent' }
+  | { kind: 'ours'; files: string[]; sha256?: Record<string, string> }
+  | { kind: 'foreign'; why: string };
 
 /**
  * Checks that `dir` may be replaced by an output folder (module comment); returns its state.
  * @throws ConfigError naming the folder, why it is refused and `--force`; for the current folder,
  *   the repository, the home folder or an ancestor of one of them even with `force`
  */
-export async function checkOutFolder(dir: string, opts: OutputOptions = {}): Promise<OutState> {
+export async function checkOutFolder(dir: string, opts: FolderOptions): Promise<OutState> {
   const arg = opts.arg ?? '--out';
   const target = resolve(dir);
   const held = protectedBy(target);
@@ -222,12 +250,12 @@ export async function checkOutFolder(dir: string, opts: OutputOptions = {}): Pro
       },
     ]);
   }
-  const state = await folderState(target);
+  const state = await folderState(target, opts.command);
   if (state.kind === 'foreign' && !opts.force) {
     throw new ConfigError(arg, [
       {
         path: arg,
-        expected: `a new or empty folder, or one axgen wrote; name another folder, or add --force to move the existing one aside to ${target}.old-<n>`,
+        expected: `a new or empty folder, or one axgen ${opts.command} wrote (unchanged since); name another folder, or add --force to move the existing one aside to ${target}.old-<n>`,
         received: `${show(target)}, which ${state.why}`,
       },
     ]);
@@ -250,10 +278,14 @@ export async function checkCreatable(target: string, arg: string): Promise<void>
   for (;;) {
     const st = await stat(d).catch((e: NodeJS.ErrnoException) => e);
     if (!(st instanceof Error)) {
-      if (!st.isDirectory()) refuse(`lies inside ${show(d)}, which is a file`);
+      // --force cannot help here: axgen never moves aside or replaces a file on the way.
+      if (!st.isDirectory())
+        refuse(`lies inside ${show(d)}, which is a file`, 'a path under a folder, not under a file');
       break;
     }
-    if (st.code !== 'ENOENT') refuse(`cannot be reached: ${st.code ?? st.message} at ${show(d)}`);
+    // ENOTDIR: a file further up (`notes.txt/a/b`), which the next step up finds and names.
+    if (st.code !== 'ENOENT' && st.code !== 'ENOTDIR')
+      refuse(`cannot be reached: ${st.code ?? st.message} at ${show(d)}`);
     const up = dirname(d);
     if (up === d) break;
     d = up;
@@ -268,11 +300,12 @@ export async function checkCreatable(target: string, arg: string): Promise<void>
   }
   await rm(probe, { force: true });
 
-  function refuse(why: string): never {
+  function refuse(why: string, expected?: string): never {
     throw new ConfigError(arg, [
       {
         path: arg,
-        expected: 'a path axgen can write (in an existing folder, or under one, that this user may write to)',
+        expected:
+          expected ?? 'a path axgen can write (in an existing folder, or under one, that this user may write to)',
         received: `${show(resolve(target))}, which ${why}`,
       },
     ]);
@@ -371,35 +404,63 @@ function protectedBy(target: string): string | null {
   return null;
 }
 
-async function folderState(target: string): Promise<OutState> {
+/**
+ * The state of `target` for an output folder of `command`. A path under a file (`--out notes.txt/x`)
+ * counts as absent here: checkCreatable refuses it, saying so (--force could not help).
+ */
+async function folderState(target: string, command: FolderCommand): Promise<OutState> {
   let st: Stats;
   try {
     st = await lstat(target);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT' || code === 'ENOTDIR') {
-      // Absent; but a file on the way (`--out notes.txt/x`) can never hold it.
-      for (let p = dirname(target); p !== dirname(p); p = dirname(p)) {
-        const up = await lstat(p).catch(() => null);
-        if (up)
-          return up.isDirectory() || up.isSymbolicLink()
-            ? { kind: 'absent' }
-            : { kind: 'foreign', why: `lies inside ${show(p)}, which is a file` };
-      }
-      return { kind: 'absent' };
-    }
+    if (code === 'ENOENT' || code === 'ENOTDIR') return { kind: 'absent' };
     throw e;
   }
   if (st.isSymbolicLink()) return { kind: 'foreign', why: 'is a symbolic link' };
   if (!st.isDirectory()) return { kind: 'foreign', why: 'is a file, not a folder' };
   const names = await readdir(target);
   if (names.length === 0) return { kind: 'ours', files: [] };
-  const allowed = (await markerFiles(target)) ?? (await legacyFiles(target, names));
+  const marker = await readMarker(target);
+  const allowed = marker?.files ?? (await legacyFiles(target, names));
   if (!allowed)
     return { kind: 'foreign', why: `holds files axgen did not write (${sample(names)}) and no ${OUTPUT_MARKER}` };
   const extra = await unlisted(target, new Set(allowed));
   if (extra.length > 0) return { kind: 'foreign', why: `holds files axgen did not write there (${sample(extra)})` };
-  return { kind: 'ours', files: allowed };
+  // A marker of an earlier version records no command (or no hashes): that check is skipped.
+  if (marker?.command !== undefined && marker.command !== command)
+    return {
+      kind: 'foreign',
+      why: `exists and is a folder axgen ${marker.command} wrote, not one axgen ${command} writes`,
+    };
+  if (marker?.sha256) {
+    const edited = await changedFiles(target, marker.sha256);
+    if (edited.length > 0)
+      return { kind: 'foreign', why: `holds files edited since axgen wrote them (${sample(edited)})` };
+  }
+  return { kind: 'ours', files: allowed, sha256: marker?.sha256 };
+}
+
+/**
+ * The listed files under `dir` whose content differs from the sha256 `sha256` records for them
+ * (or that are no longer regular files); a listed file that is gone is not counted (nothing of the
+ * user's is lost when it is not there).
+ */
+async function changedFiles(dir: string, sha256: Record<string, string>): Promise<string[]> {
+  const changed: string[] = [];
+  for (const [f, hash] of Object.entries(sha256)) {
+    const st = await lstat(join(dir, f)).catch(() => null);
+    if (st === null) continue;
+    if (!st.isFile() || (await fileHash(join(dir, f))) !== hash) changed.push(f);
+  }
+  return changed;
+}
+
+/** The sha256 of a file's bytes, hex. */
+async function fileHash(path: string): Promise<string> {
+  const h = createHash('sha256');
+  for await (const chunk of createReadStream(path)) h.update(chunk as Buffer);
+  return h.digest('hex');
 }
 
 function sample(names: string[]): string {
@@ -407,14 +468,16 @@ function sample(names: string[]): string {
   return s.slice(0, 3).join(', ') + (s.length > 3 ? `, and ${s.length - 3} more` : '');
 }
 
-function markerText(files: string[]): string {
+function markerText(command: FolderCommand, files: string[], sha256: Record<string, string>): string {
   return (
     JSON.stringify(
       {
         writtenBy: 'axgen',
         generatorVersion: GENERATOR_VERSION,
-        note: 'axgen replaces this folder on its next run with the same output path only while it holds nothing but these files',
+        command,
+        note: `axgen replaces this folder only when axgen ${command} writes to it again and the folder holds nothing but these files, each with the content its sha256 records`,
         files,
+        sha256,
       },
       null,
       2,
@@ -422,17 +485,46 @@ function markerText(files: string[]): string {
   );
 }
 
-/** The files listed by the folder's OUTPUT_MARKER (the marker itself included), or null without a valid marker. */
-async function markerFiles(dir: string): Promise<string[] | null> {
+/** What a folder's OUTPUT_MARKER says; `command` and `sha256` are absent in markers of earlier versions. */
+interface Marker {
+  /** The listed files, the marker itself included. */
+  files: string[];
+  command?: string;
+  sha256?: Record<string, string>;
+}
+
+/** The folder's OUTPUT_MARKER, or null without a valid one. */
+async function readMarker(dir: string): Promise<Marker | null> {
   try {
-    const m = JSON.parse(await readFile(join(dir, OUTPUT_MARKER), 'utf8')) as { writtenBy?: unknown; files?: unknown };
+    const m = JSON.parse(await readFile(join(dir, OUTPUT_MARKER), 'utf8')) as {
+      writtenBy?: unknown;
+      files?: unknown;
+      command?: unknown;
+      sha256?: unknown;
+    };
     if (
       m.writtenBy !== 'axgen' ||
       !Array.isArray(m.files) ||
       !m.files.every((f) => typeof f === 'string' && isInside(f))
     )
       return null;
-    return [...(m.files as string[]), OUTPUT_MARKER];
+    const files = m.files as string[];
+    if (m.command !== undefined && (typeof m.command !== 'string' || !/^[a-z][a-z-]*$/.test(m.command))) return null;
+    let sha256: Record<string, string> | undefined;
+    if (m.sha256 !== undefined) {
+      // A hash for every listed file and nothing else, or the marker is not one axgen wrote.
+      const h = m.sha256 as Record<string, unknown>;
+      if (
+        h === null ||
+        typeof h !== 'object' ||
+        Array.isArray(h) ||
+        Object.keys(h).length !== files.length ||
+        !files.every((f) => Object.hasOwn(h, f) && typeof h[f] === 'string' && /^[0-9a-f]{64}$/.test(h[f]))
+      )
+        return null;
+      sha256 = h as Record<string, string>;
+    }
+    return { files: [...files, OUTPUT_MARKER], command: m.command as string | undefined, sha256 };
   } catch {
     return null;
   }
@@ -517,12 +609,14 @@ async function listFiles(dir: string): Promise<string[]> {
 
 /**
  * Removes the listed files of a folder axgen wrote, then its folders if empty. Anything else found
- * there (a file written meanwhile) is kept: the folder is then moved aside and a warning printed.
+ * there (a file written meanwhile, or a listed file whose content no longer has the hash `sha256`
+ * records: edited meanwhile) is kept: the folder is then moved aside and a warning printed.
  */
-async function removeWritten(dir: string, files: string[]): Promise<void> {
+async function removeWritten(dir: string, files: string[], sha256?: Record<string, string>): Promise<void> {
   const dirs = new Set<string>();
+  const edited = new Set(sha256 ? await changedFiles(dir, sha256) : []);
   for (const f of files) {
-    await rm(join(dir, f), { force: true });
+    if (!edited.has(f)) await rm(join(dir, f), { force: true });
     const parts = f.split('/');
     for (let i = 1; i < parts.length; i++) dirs.add(parts.slice(0, i).join('/'));
   }
@@ -532,7 +626,7 @@ async function removeWritten(dir: string, files: string[]): Promise<void> {
   } catch {
     const aside = await asidePath(dir.replace(/\.tmp-[^/]*-old$/, '').replace(/\/\.([^/]*)$/, '/$1'));
     await rename(dir, aside);
-    process.stderr.write(`⚠ kept files that appeared in the old output meanwhile: moved to ${aside}\n`);
+    process.stderr.write(`⚠ kept files that appeared or changed in the old output meanwhile: moved to ${aside}\n`);
   }
 }
 
@@ -595,9 +689,9 @@ export async function cleanStaleTemps(parent: string, prefix: string): Promise<s
       const stale = m[1] === HOST ? !alive(Number(m[2])) : Date.now() - st.mtimeMs > FOREIGN_HOST_STALE_MS;
       if (!stale) continue;
       if (m[3]) {
-        const files = await markerFiles(path);
-        if (files) {
-          await removeWritten(path, files);
+        const marker = await readMarker(path);
+        if (marker) {
+          await removeWritten(path, marker.files, marker.sha256);
           removed.push(path);
         }
       } else if (existsSync(join(path, TEMP_MARKER))) {

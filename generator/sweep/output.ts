@@ -2,7 +2,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ConfigError } from '../infra/errors.js';
-import { writeFolderAtomically, type OutputOptions } from '../infra/write.js';
+import { writeFolderAtomically, type FolderOptions } from '../infra/write.js';
 import { reportHtml, reportMarkdown } from './report.js';
 import { finalize, resultsCsv, resultsJson, type SweepResults } from './results.js';
 
@@ -18,8 +18,11 @@ export async function renderOutputs(r: SweepResults): Promise<{ name: string; te
   ];
 }
 
-/** @throws ConfigError when `dir` may not be replaced (generator/infra/write.ts) */
-export async function writeOutputs(dir: string, r: SweepResults, opts: OutputOptions = {}): Promise<void> {
+/**
+ * `opts.command` is `sweep` or `sweep-merge`, the command the folder's marker records.
+ * @throws ConfigError when `dir` may not be replaced (generator/infra/write.ts)
+ */
+export async function writeOutputs(dir: string, r: SweepResults, opts: FolderOptions): Promise<void> {
   await writeFolderAtomically(dir, await renderOutputs(r), opts);
 }
 

@@ -345,7 +345,7 @@ describe('filesystem errors', () => {
     expect(describeFailure(e, undefined)).toMatchObject({
       exitCode: EXIT_USER,
       text: expect.stringMatching(
-        /✖ --out: expected a new or empty folder.*received ".*plain\/sub", which lies inside ".*plain", which is a file/,
+        /✖ --out: expected a path under a folder, not under a file, received ".*plain\/sub", which lies inside ".*plain", which is a file/,
       ),
     });
   });

@@ -122,7 +122,7 @@ describe('output paths the system refuses', () => {
     expect(a.exitCode, a.all).toBe(1);
     // Refused by the --out guard (generator/infra/write.ts) before anything is created.
     expect(a.stderr).toMatch(
-      /✖ --out: expected a new or empty folder.*received ".*afile\/sub\/out", which lies inside ".*afile", which is a file/,
+      /✖ --out: expected a path under a folder, not under a file, received ".*afile\/sub\/out", which lies inside ".*afile", which is a file/,
     );
     expect(readFileSync(file, 'utf8')).toBe('keep me\n');
     const b = await runAxgen(['generate', cfg, '--out', '/proc/axgen-exit-test']);

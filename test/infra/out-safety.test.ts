@@ -150,6 +150,9 @@ const COMMANDS: Record<string, (out: string[]) => string[]> = {
   'sweep-merge': (out) => ['sweep-merge', 'no-such-shard', ...out],
 };
 
+/** writeFolderAtomically's options as `axgen generate` passes them. */
+const GEN = { command: 'generate' } as const;
+
 const USER_FILES = { 'notes.txt': 'my notes\n', 'sub/thesis.tex': '\\documentclass{article}\n' };
 
 describe('--out of every command that writes a folder', () => {
@@ -231,6 +234,8 @@ describe('--out of every command that writes a folder', () => {
       expect(inside.code, inside.stderr).toBe(1);
       expect(inside.stderr).toContain(`lies inside "${join(cwd, 'afile.txt')}", which is a file`);
       expect(readFileSync(join(cwd, 'afile.txt'), 'utf8')).toBe('precious\n');
+      // Under a file, --force cannot help: the message must not offer it (the trial's bug 3).
+      expect(inside.stderr).not.toContain('--force');
     });
   }
 });
@@ -346,19 +351,23 @@ describe('the rules in process', () => {
   it('a folder axgen wrote with a file added since is refused; one of its files removed is still replaced', async () => {
     const dir = fresh('inproc');
     const out = join(dir, 'o');
-    await writeFolderAtomically(out, [
-      { name: 'a.v', text: 'a\n' },
-      { name: 'b.v', text: 'b\n' },
-    ]);
+    await writeFolderAtomically(
+      out,
+      [
+        { name: 'a.v', text: 'a\n' },
+        { name: 'b.v', text: 'b\n' },
+      ],
+      GEN,
+    );
     writeFileSync(join(out, 'extra.v'), 'mine\n');
-    await expect(writeFolderAtomically(out, [{ name: 'c.v', text: 'c\n' }])).rejects.toThrow(
+    await expect(writeFolderAtomically(out, [{ name: 'c.v', text: 'c\n' }], GEN)).rejects.toThrow(
       /holds files axgen did not write there \(extra\.v\)/,
     );
     expect(readFileSync(join(out, 'extra.v'), 'utf8')).toBe('mine\n');
-    await writeFolderAtomically(join(dir, 'p'), [{ name: 'a.v', text: 'a\n' }]);
+    await writeFolderAtomically(join(dir, 'p'), [{ name: 'a.v', text: 'a\n' }], GEN);
     const { rmSync } = await import('node:fs');
     rmSync(join(dir, 'p', 'a.v'));
-    await writeFolderAtomically(join(dir, 'p'), [{ name: 'c.v', text: 'c\n' }]);
+    await writeFolderAtomically(join(dir, 'p'), [{ name: 'c.v', text: 'c\n' }], GEN);
     expect(readdirSync(join(dir, 'p')).sort()).toEqual([OUTPUT_MARKER, 'c.v']);
   });
 
@@ -406,7 +415,7 @@ describe('the rules in process', () => {
     try {
       await cleanStaleTemps(dir, '.o.tmp-');
       expect(err.mock.calls.flat().join('')).toContain(
-        `kept files that appeared in the old output meanwhile: moved to ${join(dir, 'o.old-1')}`,
+        `kept files that appeared or changed in the old output meanwhile: moved to ${join(dir, 'o.old-1')}`,
       );
     } finally {
       err.mockRestore();
@@ -456,6 +465,168 @@ describe('the rules in process', () => {
     expect(REPORT_KINDS.wave('$date\n  today\n$end\n')).toBe(false);
     expect(REPORT_KINDS.wave('$comment my own trace $end\n$date today $end\n')).toBe(false);
     expect(REPORT_KINDS.wave('my notes')).toBe(false);
+  });
+});
+
+/** The marker of a folder as JSON. */
+function marker(dir: string): { command?: string; files: string[]; sha256?: Record<string, string> } {
+  return JSON.parse(readFileSync(join(dir, OUTPUT_MARKER), 'utf8')) as ReturnType<typeof marker>;
+}
+
+describe('a folder edited since axgen wrote it, or written by another command (new-user trial)', () => {
+  it('generate records its command and the sha256 of every file; regenerating over a hand-edited file is refused, --force moves the folder aside', async () => {
+    const cwd = fresh('edited');
+    const first = await inProcess(['generate', ILM, '--out', 'gen1'], cwd);
+    expect(first.code, first.stderr).toBe(0);
+    const g = join(cwd, 'gen1');
+    const m = marker(g);
+    expect(m.command).toBe('generate');
+    expect(Object.keys(m.sha256!).sort()).toEqual([...m.files].sort());
+    for (const f of m.files)
+      expect(m.sha256![f], f).toBe(
+        createHash('sha256')
+          .update(readFileSync(join(g, f)))
+          .digest('hex'),
+      );
+    const generated = tree(g);
+
+    const add = join(g, 'edge_ilm_acc_add.v');
+    writeFileSync(add, readFileSync(add, 'utf8') + '// my fix\n');
+    const before = tree(cwd);
+    const r = await inProcess(['generate', ILM, '--out', 'gen1'], cwd);
+    expect(r.code, r.stderr).toBe(1);
+    expect(r.stderr).toContain(
+      '✖ --out: expected a new or empty folder, or one axgen generate wrote (unchanged since)',
+    );
+    expect(r.stderr).toContain(`add --force to move the existing one aside to ${g}.old-<n>`);
+    expect(r.stderr).toContain(`received "${g}", which holds files edited since axgen wrote them (edge_ilm_acc_add.v)`);
+    expect(tree(cwd)).toEqual(before);
+
+    const forced = await inProcess(['generate', ILM, '--out', 'gen1', '--force'], cwd);
+    expect(forced.code, forced.stderr).toBe(0);
+    expect(forced.stderr).toContain(`moved the existing ${g} aside to ${g}.old-1 (--force)`);
+    expect(readFileSync(join(`${g}.old-1`, 'edge_ilm_acc_add.v'), 'utf8')).toMatch(/\/\/ my fix\n$/);
+    expect(tree(g)).toEqual(generated);
+  });
+
+  it('every command checks the hashes: an edited sweep results file is refused; a listed file removed is not an edit', async () => {
+    const dir = fresh('edited-sweep');
+    const out = join(dir, 's');
+    const SWEEP_OUT = { command: 'sweep' } as const;
+    await writeFolderAtomically(
+      out,
+      [
+        { name: 'results.csv', text: 'a,b\n1,2\n' },
+        { name: 'report.md', text: '# r\n' },
+      ],
+      SWEEP_OUT,
+    );
+    expect(marker(out).command).toBe('sweep');
+    writeFileSync(join(out, 'results.csv'), 'a,b\n1,2\n# checked by hand\n');
+    const before = tree(dir);
+    await expect(writeFolderAtomically(out, [{ name: 'results.csv', text: 'x\n' }], SWEEP_OUT)).rejects.toThrow(
+      /--out: expected a new or empty folder, or one axgen sweep wrote \(unchanged since\).*received ".*\/s", which holds files edited since axgen wrote them \(results\.csv\)/,
+    );
+    expect(tree(dir)).toEqual(before);
+    const { rmSync } = await import('node:fs');
+    rmSync(join(out, 'results.csv'));
+    await writeFolderAtomically(out, [{ name: 'results.csv', text: 'x\n' }], SWEEP_OUT);
+    expect(readFileSync(join(out, 'results.csv'), 'utf8')).toBe('x\n');
+  });
+
+  it('a marker of an earlier version (no command, no hashes) keeps the old rule: an edited file is replaced, any command may write', async () => {
+    const dir = fresh('old-marker');
+    const out = join(dir, 'o');
+    await writeFolderAtomically(out, [{ name: 'a.v', text: 'a\n' }], GEN);
+    const { files } = marker(out);
+    writeFileSync(join(out, OUTPUT_MARKER), JSON.stringify({ writtenBy: 'axgen', generatorVersion: '0.1.0', files }));
+    writeFileSync(join(out, 'a.v'), 'a edited\n');
+    await writeFolderAtomically(out, [{ name: 'results.csv', text: 'x\n' }], { command: 'sweep' });
+    expect(readdirSync(out).sort()).toEqual([OUTPUT_MARKER, 'results.csv']);
+    expect(marker(out).command).toBe('sweep');
+  });
+
+  it('a listed file edited between the check and the removal of the old folder is kept (moved aside with a warning)', async () => {
+    const dir = fresh('edited-old');
+    const dead = spawnSync('true').pid!;
+    const old = join(dir, `.o.tmp-${HOST}-${dead}-00000000-old`);
+    await writeFolderAtomically(
+      old,
+      [
+        { name: 'a.v', text: 'a\n' },
+        { name: 'b.v', text: 'b\n' },
+      ],
+      GEN,
+    );
+    writeFileSync(join(old, 'b.v'), 'b edited\n');
+    const err = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    try {
+      await cleanStaleTemps(dir, '.o.tmp-');
+      expect(err.mock.calls.flat().join('')).toContain(
+        `kept files that appeared or changed in the old output meanwhile: moved to ${join(dir, 'o.old-1')}`,
+      );
+    } finally {
+      err.mockRestore();
+    }
+    expect(tree(dir)).toEqual({ 'o.old-1': '/', 'o.old-1/b.v': 'b edited\n' });
+  });
+
+  for (const [name, cmd] of Object.entries(COMMANDS).filter(([n]) => n !== 'generate')) {
+    it(`${name} --out refuses a folder axgen generate wrote, before any work, and leaves it as it was`, async () => {
+      const cwd = fresh('other-cmd');
+      const g = await inProcess(['generate', ILM, '--out', 'gen1'], cwd);
+      expect(g.code, g.stderr).toBe(0);
+      const before = tree(cwd);
+      const r = await inProcess(cmd(['--out', 'gen1']), cwd);
+      expect(r.code, r.stderr).toBe(1);
+      expect(r.stderr).toContain(
+        `✖ --out: expected a new or empty folder, or one axgen ${name} wrote (unchanged since); name another folder, or add --force to move the existing one aside to ${join(cwd, 'gen1')}.old-<n>, received "${join(cwd, 'gen1')}", which exists and is a folder axgen generate wrote, not one axgen ${name} writes`,
+      );
+      expect(r.stdout).not.toContain('✔');
+      expect(tree(cwd)).toEqual(before);
+    });
+  }
+
+  it('generate refuses a folder fpga wrote (it holds the same RTL, and a bitstream); unit --force moves a generate folder aside', async () => {
+    const cwd = fresh('fpga-folder');
+    const f = join(cwd, 'f');
+    await writeFolderAtomically(
+      f,
+      [
+        { name: 'edge_ilm_top.v', text: 'module edge_ilm_top; endmodule\n' },
+        { name: 'edge_ilm.bin', text: 'bitstream' },
+      ],
+      { command: 'fpga' },
+    );
+    const before = tree(cwd);
+    const r = await inProcess(['generate', ILM, '--out', 'f'], cwd);
+    expect(r.code, r.stderr).toBe(1);
+    expect(r.stderr).toContain(`"${f}", which exists and is a folder axgen fpga wrote, not one axgen generate writes`);
+    expect(tree(cwd)).toEqual(before);
+
+    const g = await inProcess(['generate', ILM, '--out', 'gen1'], cwd);
+    expect(g.code, g.stderr).toBe(0);
+    const generated = tree(join(cwd, 'gen1'));
+    const u = await inProcess(['unit', ILM, '--out', 'gen1', '--force'], cwd);
+    expect(u.code, u.stderr).toBe(0);
+    expect(tree(join(cwd, 'gen1.old-1'))).toEqual(generated);
+    expect(marker(join(cwd, 'gen1')).command).toBe('unit');
+  });
+
+  it('--out under a regular file says the parent is a file and offers no --force, with or without it', async () => {
+    const cwd = fresh('under-file');
+    write(cwd, { 'userfile.txt': 'mine\n' });
+    const before = tree(cwd);
+    for (const out of ['userfile.txt/sub', 'userfile.txt/a/b'])
+      for (const force of [[], ['--force']]) {
+        const r = await inProcess(['generate', ILM, '--out', out, ...force], cwd);
+        expect(r.code, r.stderr).toBe(1);
+        expect(r.stderr).toContain(
+          `✖ --out: expected a path under a folder, not under a file, received "${join(cwd, out)}", which lies inside "${join(cwd, 'userfile.txt')}", which is a file`,
+        );
+        expect(r.stderr).not.toContain('.old-<n>');
+      }
+    expect(tree(cwd)).toEqual(before);
   });
 });
 
