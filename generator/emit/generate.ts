@@ -2,8 +2,8 @@
 import { GENERATOR_VERSION } from '../version.js';
 import type { ResolvedConfig } from '../config/resolve.js';
 import { emitRtl, topModule, type EmittedFile } from './rtl.js';
+import { rtlHash } from './rtl-hash.js';
 import { writeFolderAtomically, type OutFile, type OutputOptions } from '../infra/write.js';
-import { createHash } from 'node:crypto';
 import { interfaceOf } from '../interface/index.js';
 
 export interface Manifest {
@@ -20,12 +20,6 @@ export interface Manifest {
   unit: string;
   files: string[];
   config: ResolvedConfig;
-}
-
-export function rtlHash(files: EmittedFile[]): string {
-  const h = createHash('sha256');
-  for (const f of files) h.update(f.name).update('\0').update(f.text).update('\0');
-  return h.digest('hex');
 }
 
 export interface Generated {

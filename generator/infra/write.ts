@@ -35,6 +35,7 @@ import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import { ConfigError, FS_ERRORS, show } from './errors.js';
 import { GENERATOR_VERSION } from '../version.js';
 import { ROOT_DIR } from '../root.js';
+import { rtlHash } from '../emit/rtl-hash.js';
 
 export interface OutFile {
   name: string;
@@ -437,8 +438,37 @@ async function folderState(target: string, command: FolderCommand): Promise<OutS
     const edited = await changedFiles(target, marker.sha256);
     if (edited.length > 0)
       return { kind: 'foreign', why: `holds files edited since axgen wrote them (${sample(edited)})` };
+  } else if (await editedSinceManifest(target)) {
+    // A marker without hashes (an earlier version's), but a generated folder's manifest.json
+    // records the RTL's hash: hand edits made there are not overwritten either.
+    return { kind: 'foreign', why: "holds RTL edited since axgen wrote it (it differs from manifest.json's rtlHash)" };
   }
   return { kind: 'ours', files: allowed, sha256: marker?.sha256 };
+}
+
+/**
+ * Whether `dir`'s manifest.json (a folder `axgen generate` or `fpga` wrote) records an `rtlHash`
+ * that its listed .v files no longer give (emit/rtl-hash.ts). False when there is no such
+ * manifest, or it cannot be read (nothing to compare against).
+ */
+async function editedSinceManifest(dir: string): Promise<boolean> {
+  let m: { files?: unknown; rtlHash?: unknown };
+  try {
+    m = JSON.parse(await readFile(join(dir, 'manifest.json'), 'utf8')) as typeof m;
+  } catch {
+    return false;
+  }
+  if (typeof m.rtlHash !== 'string' || !Array.isArray(m.files) || !m.files.every((f) => typeof f === 'string'))
+    return false;
+  try {
+    const files = await Promise.all(
+      (m.files as string[]).map(async (name) => ({ name, text: await readFile(join(dir, name), 'utf8') })),
+    );
+    return rtlHash(files) !== m.rtlHash;
+  } catch {
+    // A listed file that is gone: nothing of it can be lost.
+    return false;
+  }
 }
 
 /**

@@ -546,6 +546,28 @@ describe('a folder edited since axgen wrote it, or written by another command (n
     expect(marker(out).command).toBe('sweep');
   });
 
+  it("an earlier version's generate folder (marker without hashes): RTL edited since, by manifest.json's rtlHash, is refused", async () => {
+    const cwd = fresh('old-gen');
+    const first = await inProcess(['generate', ILM, '--out', 'gen1'], cwd);
+    expect(first.code, first.stderr).toBe(0);
+    const g = join(cwd, 'gen1');
+    const { files } = marker(g);
+    writeFileSync(join(g, OUTPUT_MARKER), JSON.stringify({ writtenBy: 'axgen', generatorVersion: '0.1.0', files }));
+    // Unedited: replaced as before.
+    const again = await inProcess(['generate', ILM, '--out', 'gen1'], cwd);
+    expect(again.code, again.stderr).toBe(0);
+    writeFileSync(join(g, OUTPUT_MARKER), JSON.stringify({ writtenBy: 'axgen', generatorVersion: '0.1.0', files }));
+    const add = join(g, 'edge_ilm_acc_add.v');
+    writeFileSync(add, readFileSync(add, 'utf8') + '// my fix\n');
+    const before = tree(cwd);
+    const r = await inProcess(['generate', ILM, '--out', 'gen1'], cwd);
+    expect(r.code, r.stderr).toBe(1);
+    expect(r.stderr).toContain(
+      `received "${g}", which holds RTL edited since axgen wrote it (it differs from manifest.json's rtlHash)`,
+    );
+    expect(tree(cwd)).toEqual(before);
+  });
+
   it('a listed file edited between the check and the removal of the old folder is kept (moved aside with a warning)', async () => {
     const dir = fresh('edited-old');
     const dead = spawnSync('true').pid!;
