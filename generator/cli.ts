@@ -3,6 +3,7 @@ import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { GENERATOR_VERSION } from './version.js';
 import { COMMANDS, commandsFor, namesOf, type CommandEntry } from './commands/index.js';
+import { closest } from './infra/errors.js';
 import { argsAsTyped, attachDashValues } from './commands/args.js';
 
 // A reader that stops early (`axgen … | head`) closes the pipe: the command goes on without its
@@ -20,25 +21,56 @@ const args = attachDashValues(hideBin(process.argv));
  * unknown command ("Did you mean fpga?" alone) and a missing positional ("Not enough non-option
  * arguments: got 0, need at least 1").
  */
-function reworded(msg: string, named: CommandEntry | undefined): string {
+function reworded(msg: string, named: CommandEntry | undefined, options: readonly string[]): string {
   const typed = args.find((a) => !a.startsWith('-'));
   if (!named && /^Did you mean /.test(msg) && typed !== undefined)
     return `unknown command ${JSON.stringify(typed)}: ${msg.replace(/^Did you mean (\S+?)\??$/, 'did you mean "$1"?')}`;
   if (!named && /^Unknown argument: /.test(msg) && typed !== undefined && msg.endsWith(typed))
     return `unknown command ${JSON.stringify(typed)}; \`axgen --help\` lists the commands`;
-  // yargs lists a kebab-case option twice, as typed and in camel case: keep what was typed.
-  const unknown = /^Unknown arguments: (.*)$/.exec(msg);
+  // yargs lists a kebab-case option twice, as typed and in camel case: keep what was typed, and
+  // suggest the command's option a typo is closest to.
+  const unknown = /^Unknown arguments?: (.*)$/.exec(msg);
   if (unknown) {
     const names = unknown[1]!.split(', ');
     const camel = (n: string) => n.replace(/-([a-z0-9])/g, (_, c: string) => c.toUpperCase());
     const twins = new Set(names.filter((n) => n.includes('-')).map(camel));
-    const kept = names.filter((n) => n.includes('-') || !twins.has(n));
+    const kept = names
+      .filter((n) => n.includes('-') || !twins.has(n))
+      .map((n) => {
+        const near = closest(n, options);
+        return near === undefined ? n : `${n} (did you mean --${near}?)`;
+      });
     return `${kept.length > 1 ? 'Unknown arguments' : 'Unknown argument'}: ${kept.join(', ')}`;
+  }
+  // A required option missing because it was mistyped: say so rather than only that it is missing.
+  const missing = /^Missing required argument: (\S+)$/.exec(msg);
+  if (missing) {
+    const typo = args
+      .filter((a) => a.startsWith('--'))
+      .map((a) => a.slice(2).split('=')[0]!)
+      .find((a) => !options.includes(a) && closest(a, options) === missing[1]);
+    if (typo !== undefined)
+      return `${msg} (--${typo} is no option${named ? ` of axgen ${namesOf(named)[0]}` : ''}: did you mean --${missing[1]}?)`;
   }
   if (named && /^Not enough non-option arguments/.test(msg))
     return `axgen ${named.command}: expected ${named.command.split(' ').slice(1).join(' ')}, received nothing`;
   return msg;
 }
+
+/** The options of a command as typed (kebab-case): its builder run on a throwaway parser. */
+async function optionsOf(e: CommandEntry): Promise<string[]> {
+  const mod = await e.load();
+  const y = yargs([]);
+  if (typeof mod.builder === 'function') mod.builder(y as never);
+  return Object.keys((y as unknown as { getOptions(): { key: Record<string, unknown> } }).getOptions().key).filter(
+    (k) => !/[A-Z_$]/.test(k),
+  );
+}
+
+// The command named in the arguments and its options, for the messages of a refused argument (the
+// fail handler below must be synchronous, or yargs runs the command meanwhile).
+const named = args.map((a) => COMMANDS.find((e) => namesOf(e).includes(a))).find((e) => e !== undefined);
+const options = named ? await optionsOf(named) : [];
 
 await yargs(args)
   .scriptName('axgen')
@@ -52,9 +84,8 @@ await yargs(args)
   .fail((msg, err) => {
     if (err) throw err;
     // The named command's own help lists its options; the top-level help lists the commands.
-    const named = args.map((a) => COMMANDS.find((e) => namesOf(e).includes(a))).find((e) => e !== undefined);
     const help = named ? `axgen ${namesOf(named)[0]} --help\` for its options` : 'axgen --help` for usage';
-    process.stderr.write(`✖ ${reworded(msg, named)}\nNothing was written. Run \`${help}.\n`);
+    process.stderr.write(`✖ ${reworded(msg, named, options)}\nNothing was written. Run \`${help}.\n`);
     process.exit(1);
   })
   .parseAsync();

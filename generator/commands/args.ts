@@ -119,6 +119,10 @@ export function setGivenPaths(paths: { option: string; path: string }[]): void {
  */
 export function optionForPath(errorPath: string): { option: string; path: string } | undefined {
   const e = resolve(errorPath);
+  // The option whose path it is exactly comes first: `--float-model models/` holds the file that
+  // `--model models/x.onnx` names, and the folder's error is the former's.
+  const exact = given.find((g) => resolve(g.path) === e);
+  if (exact) return exact;
   for (const g of given) {
     const p = resolve(g.path);
     if (e === p || e.startsWith(p + sep) || p.startsWith(e + sep)) return g;

@@ -423,16 +423,23 @@ async function folderState(target: string, command: FolderCommand): Promise<OutS
   const names = await readdir(target);
   if (names.length === 0) return { kind: 'ours', files: [] };
   const marker = await readMarker(target);
-  const allowed = marker?.files ?? (await legacyFiles(target, names));
+  const legacy = marker ? null : await legacyFiles(target, names);
+  const allowed = marker?.files ?? legacy?.files;
   if (!allowed)
     return { kind: 'foreign', why: `holds files axgen did not write (${sample(names)}) and no ${OUTPUT_MARKER}` };
   const extra = await unlisted(target, new Set(allowed));
   if (extra.length > 0) return { kind: 'foreign', why: `holds files axgen did not write there (${sample(extra)})` };
-  // A marker of an earlier version records no command (or no hashes): that check is skipped.
+  // A marker of an earlier version records no command (or no hashes): that check is skipped. A
+  // folder from before markers is known by its files (legacyFiles), and so is its command.
   if (marker?.command !== undefined && marker.command !== command)
     return {
       kind: 'foreign',
       why: `exists and is a folder axgen ${marker.command} wrote, not one axgen ${command} writes`,
+    };
+  if (legacy && !legacy.commands.includes(command))
+    return {
+      kind: 'foreign',
+      why: `exists and is a folder axgen ${legacy.commands[0]} wrote, not one axgen ${command} writes`,
     };
   if (marker?.sha256) {
     const edited = await changedFiles(target, marker.sha256);
@@ -441,15 +448,18 @@ async function folderState(target: string, command: FolderCommand): Promise<OutS
   } else if (await editedSinceManifest(target)) {
     // A marker without hashes (an earlier version's), but a generated folder's manifest.json
     // records the RTL's hash: hand edits made there are not overwritten either.
-    return { kind: 'foreign', why: "holds RTL edited since axgen wrote it (it differs from manifest.json's rtlHash)" };
+    return {
+      kind: 'foreign',
+      why: "holds RTL edited since axgen wrote it, or with a listed file missing (it does not give manifest.json's rtlHash)",
+    };
   }
   return { kind: 'ours', files: allowed, sha256: marker?.sha256 };
 }
 
 /**
  * Whether `dir`'s manifest.json (a folder `axgen generate` or `fpga` wrote) records an `rtlHash`
- * that its listed .v files no longer give (emit/rtl-hash.ts). False when there is no such
- * manifest, or it cannot be read (nothing to compare against).
+ * that its listed .v files no longer give (emit/rtl-hash.ts), or one of them is missing. False
+ * when there is no such manifest, or it cannot be read (nothing to compare against).
  */
 async function editedSinceManifest(dir: string): Promise<boolean> {
   let m: { files?: unknown; rtlHash?: unknown };
@@ -460,14 +470,15 @@ async function editedSinceManifest(dir: string): Promise<boolean> {
   }
   if (typeof m.rtlHash !== 'string' || !Array.isArray(m.files) || !m.files.every((f) => typeof f === 'string'))
     return false;
+  // A listed file that is gone makes the hash uncheckable: the others may have been edited too,
+  // so that counts as edited (--force still moves the folder aside).
   try {
     const files = await Promise.all(
       (m.files as string[]).map(async (name) => ({ name, text: await readFile(join(dir, name), 'utf8') })),
     );
     return rtlHash(files) !== m.rtlHash;
   } catch {
-    // A listed file that is gone: nothing of it can be lost.
-    return false;
+    return true;
   }
 }
 
@@ -572,7 +583,10 @@ const LEGACY_SWEEP = ['results.json', 'results.csv', 'report.md', 'report.html']
  * `generate` (manifest.json with generatorVersion and its file list), `sweep` / `sweep-merge`
  * (results.json of format axgen-sweep-results-1) and `unit` (files.f listing only .v files).
  */
-async function legacyFiles(dir: string, names: string[]): Promise<string[] | null> {
+async function legacyFiles(
+  dir: string,
+  names: string[],
+): Promise<{ files: string[]; commands: FolderCommand[] } | null> {
   const json = async (name: string): Promise<Record<string, unknown> | null> => {
     try {
       return JSON.parse(await readFile(join(dir, name), 'utf8')) as Record<string, unknown>;
@@ -588,17 +602,21 @@ async function legacyFiles(dir: string, names: string[]): Promise<string[] | nul
       Array.isArray(m.files) &&
       m.files.every((f) => typeof f === 'string' && !f.includes('/'))
     ) {
-      return [...(m.files as string[]), ...LEGACY_GENERATE];
+      return { files: [...(m.files as string[]), ...LEGACY_GENERATE], commands: ['generate'] };
     }
     return null;
   }
   if (names.includes('results.json')) {
     const r = await json('results.json');
-    return r && r.format === 'axgen-sweep-results-1' ? LEGACY_SWEEP : null;
+    return r && r.format === 'axgen-sweep-results-1'
+      ? { files: LEGACY_SWEEP, commands: ['sweep', 'sweep-merge'] }
+      : null;
   }
   if (names.includes('files.f')) {
     const listed = (await readFile(join(dir, 'files.f'), 'utf8')).split('\n').filter((l) => l !== '');
-    return listed.length > 0 && listed.every((l) => /^[A-Za-z0-9_]+\.v$/.test(l)) ? [...listed, 'files.f'] : null;
+    return listed.length > 0 && listed.every((l) => /^[A-Za-z0-9_]+\.v$/.test(l))
+      ? { files: [...listed, 'files.f'], commands: ['unit'] }
+      : null;
   }
   return null;
 }

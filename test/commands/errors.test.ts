@@ -16,7 +16,7 @@ import { schemaProblems } from '../../generator/config/validate.js';
 import { loadSweep, sweepSchemaProblems } from '../../generator/sweep/spec.js';
 import { generateTo } from '../../generator/emit/generate.js';
 import { units } from '../../generator/units/index.js';
-import { argsAsTyped, attachDashValues, setGivenPaths } from '../../generator/commands/args.js';
+import { argsAsTyped, attachDashValues, optionForPath, setGivenPaths } from '../../generator/commands/args.js';
 import {
   describeFailure,
   EXIT_CHECK_FAILED,
@@ -120,6 +120,31 @@ describe('config files that are not configs (exit 1)', () => {
       `const r: string = 4;\nexport default { ...${JSON.stringify(edge)}, name: 'typed' };\nvoid r;\n`,
     );
     expect((await loadConfig(join(dir, 'typed.ts'))).name).toBe('typed');
+  });
+});
+
+describe('DSL builders given a bare value (mitchell(4) used to mean mitchell())', () => {
+  it('throw naming the call and the expected object; the .ts config is exit 1', async () => {
+    const { mitchell, asm, unit, zeroSkip } = await import('../../generator/dsl.js');
+    expect(() => (mitchell as (p: unknown) => unknown)(4)).toThrow(
+      /^mitchell\(\): expected nothing or one object of parameters, e\.g\. mitchell\(\{ fractionBits: 4 \}\), received 4$/,
+    );
+    expect(() => (asm as (p: unknown) => unknown)([1, 3])).toThrow(/^asm\(\): .*received \[1,3\]$/);
+    expect(() => (unit.drum as (p: unknown) => unknown)(true)).toThrow(/^unit\.drum\(\): .*received true$/);
+    expect(() => (zeroSkip as (p: unknown) => unknown)(2)).toThrow(/^zeroSkip\(\): .*received 2$/);
+    expect(mitchell({ fractionBits: 4 })).toEqual({ kind: 'mitchell', fractionBits: 4 });
+    expect(unit.drum()).toEqual({ kind: 'drum' });
+    const f = join(dir, 'bare.ts');
+    writeFileSync(
+      f,
+      `import { mitchell } from ${JSON.stringify(join(ROOT, 'generator/dsl.ts'))};\n` +
+        `export default { name: 'b', array: { rows: 2, cols: 2 }, precision: { activation: { bits: 8, signed: true }, weight: { bits: 8, signed: true } }, multiplier: mitchell(4 as never) };\n`,
+    );
+    expect(await problemsOf(loadConfig(f))).toEqual([
+      expect.stringMatching(
+        /importing it threw: fix .*bare\.ts\), received TypeError: mitchell\(\): expected nothing or one object/,
+      ),
+    ]);
   });
 });
 
@@ -289,6 +314,15 @@ function fsError(code: string, syscall: string, path: string): NodeJS.ErrnoExcep
 }
 
 describe('filesystem errors', () => {
+  it("an error on the exact path of one option is that option's, though another option's file lies inside it", () => {
+    setGivenPaths([
+      { option: '--model', path: 'models/x-int8.onnx' },
+      { option: '--float-model', path: 'models' },
+    ]);
+    expect(optionForPath('models')?.option).toBe('--float-model');
+    expect(optionForPath('models/x-int8.onnx')?.option).toBe('--model');
+  });
+
   it('on a path the user gave, its temporary sibling or a folder above it: exit 1 naming the option (EACCES mocked: tests run as root)', () => {
     setGivenPaths([
       { option: '<config>', path: 'c.json' },

@@ -97,11 +97,19 @@ describe('arguments yargs refuses', () => {
     const r = await runAxgen(['sim', 'x.json', '--sead', '3']);
     expect(r.exitCode, r.all).toBe(1);
     expect(r.stderr.trimEnd()).toBe(
-      '✖ Unknown argument: sead\nNothing was written. Run `axgen sim --help` for its options.',
+      '✖ Unknown argument: sead (did you mean --seed?)\nNothing was written. Run `axgen sim --help` for its options.',
     );
     // A kebab-case option once, as typed (yargs lists it in camel case too).
     const kebab = await runAxgen(['sim', 'x.json', '--bogus-option', '3']);
     expect(kebab.stderr).toMatch(/^✖ Unknown argument: bogus-option$/m);
+    // An option typo: the closest option; a required option mistyped: said so.
+    const outt = await runAxgen(['generate', 'x.json', '--outt', 'y']);
+    expect(outt.stderr).toMatch(/^✖ Unknown argument: outt \(did you mean --out\?\)$/m);
+    const devic = await runAxgen(['fpga', 'x.json', '--devic', 'hx8k']);
+    expect(devic.exitCode, devic.all).toBe(1);
+    expect(devic.stderr).toMatch(
+      /^✖ Missing required argument: device \(--devic is no option of axgen fpga: did you mean --device\?\)$/m,
+    );
     const typo = await runAxgen(['frob']);
     expect(typo.exitCode, typo.all).toBe(1);
     expect(typo.stderr).toMatch(/^✖ unknown command "frob": did you mean "fpga"\?$/m);

@@ -563,9 +563,31 @@ describe('a folder edited since axgen wrote it, or written by another command (n
     const r = await inProcess(['generate', ILM, '--out', 'gen1'], cwd);
     expect(r.code, r.stderr).toBe(1);
     expect(r.stderr).toContain(
-      `received "${g}", which holds RTL edited since axgen wrote it (it differs from manifest.json's rtlHash)`,
+      `received "${g}", which holds RTL edited since axgen wrote it, or with a listed file missing (it does not give manifest.json's rtlHash)`,
     );
     expect(tree(cwd)).toEqual(before);
+  });
+
+  it('a folder from before markers: another command is refused; a generate folder with a file deleted and another edited is refused', async () => {
+    const cwd = fresh('no-marker');
+    expect((await inProcess(['generate', ILM, '--out', 'gen1'], cwd)).code).toBe(0);
+    const g = join(cwd, 'gen1');
+    const { files } = marker(g);
+    rmSync(join(g, OUTPUT_MARKER));
+    const before = tree(cwd);
+    const unit = await inProcess(['unit', ILM, '--out', 'gen1'], cwd);
+    expect(unit.code, unit.stderr).toBe(1);
+    expect(unit.stderr).toContain('which exists and is a folder axgen generate wrote, not one axgen unit writes');
+    expect(tree(cwd)).toEqual(before);
+    // One listed .v deleted, another edited: the rtlHash cannot vouch for the rest.
+    const v = files.filter((f) => f.endsWith('.v'));
+    rmSync(join(g, v[0]!));
+    writeFileSync(join(g, v[1]!), readFileSync(join(g, v[1]!), 'utf8') + '// mine\n');
+    const edited = tree(cwd);
+    const again = await inProcess(['generate', ILM, '--out', 'gen1'], cwd);
+    expect(again.code, again.stderr).toBe(1);
+    expect(again.stderr).toContain('or with a listed file missing');
+    expect(tree(cwd)).toEqual(edited);
   });
 
   it('a listed file edited between the check and the removal of the old folder is kept (moved aside with a warning)', async () => {
