@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { ConfigError, show } from '../generator/infra/errors.js';
 import { resolveConfig, type ResolvedConfig } from '../generator/config/resolve.js';
 import type { EmittedFile } from '../generator/emit/rtl.js';
-import { rtlHash } from '../generator/emit/rtl-hash.js';
+import { rtlHash } from '../generator/infra/rtl-hash.js';
 import { FROM_DISK } from './simulators.js';
 
 export interface RtlFolder {

@@ -2,7 +2,7 @@
 import { GENERATOR_VERSION } from '../version.js';
 import type { ResolvedConfig } from '../config/resolve.js';
 import { emitRtl, topModule, type EmittedFile } from './rtl.js';
-import { rtlHash } from './rtl-hash.js';
+import { rtlHash } from '../infra/rtl-hash.js';
 import { writeFolderAtomically, type OutFile, type OutputOptions } from '../infra/write.js';
 import { interfaceOf } from '../interface/index.js';
 

@@ -35,7 +35,7 @@ import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import { ConfigError, FS_ERRORS, show } from './errors.js';
 import { GENERATOR_VERSION } from '../version.js';
 import { ROOT_DIR } from '../root.js';
-import { rtlHash } from '../emit/rtl-hash.js';
+import { rtlHash } from './rtl-hash.js';
 
 export interface OutFile {
   name: string;
@@ -458,7 +458,7 @@ async function folderState(target: string, command: FolderCommand): Promise<OutS
 
 /**
  * Whether `dir`'s manifest.json (a folder `axgen generate` or `fpga` wrote) records an `rtlHash`
- * that its listed .v files no longer give (emit/rtl-hash.ts), or one of them is missing. False
+ * that its listed .v files no longer give (infra/rtl-hash.ts), or one of them is missing. False
  * when there is no such manifest, or it cannot be read (nothing to compare against).
  */
 async function editedSinceManifest(dir: string): Promise<boolean> {
