@@ -57,20 +57,36 @@ function reworded(msg: string, named: CommandEntry | undefined, options: readonl
   return msg;
 }
 
-/** The options of a command as typed (kebab-case): its builder run on a throwaway parser. */
-async function optionsOf(e: CommandEntry): Promise<string[]> {
+/**
+ * The options of a command as typed (kebab-case), and which of them are boolean flags: its builder
+ * run on a throwaway parser.
+ */
+async function optionsOf(e: CommandEntry): Promise<{ names: string[]; booleans: string[] }> {
   const mod = await e.load();
   const y = yargs([]);
   if (typeof mod.builder === 'function') mod.builder(y as never);
-  return Object.keys((y as unknown as { getOptions(): { key: Record<string, unknown> } }).getOptions().key).filter(
-    (k) => !/[A-Z_$]/.test(k),
-  );
+  const o = (y as unknown as { getOptions(): { key: Record<string, unknown>; boolean: string[] } }).getOptions();
+  const kebab = (k: string) => !/[A-Z_$]/.test(k);
+  return { names: Object.keys(o.key).filter(kebab), booleans: o.boolean.filter(kebab) };
 }
 
 // The command named in the arguments and its options, for the messages of a refused argument (the
 // fail handler below must be synchronous, or yargs runs the command meanwhile).
 const named = args.map((a) => COMMANDS.find((e) => namesOf(e).includes(a))).find((e) => e !== undefined);
-const options = named ? await optionsOf(named) : [];
+const { names: options, booleans } = named ? await optionsOf(named) : { names: [], booleans: [] };
+
+// A flag given a value other than true or false (`--force=yes`) would be read as false, and a
+// refusal then tells the user to add the --force they typed: refuse it as typed.
+for (const a of args) {
+  if (a === '--') break;
+  const m = /^--(?:no-)?([a-z][a-z0-9-]*)=(.*)$/.exec(a);
+  if (m && booleans.includes(m[1]!) && m[2] !== 'true' && m[2] !== 'false') {
+    process.stderr.write(
+      `✖ --${m[1]}: expected the flag alone (--${m[1]}, --no-${m[1]}) or =true / =false, received ${JSON.stringify(m[2])}\nNothing was written.\n`,
+    );
+    process.exit(1);
+  }
+}
 
 await yargs(args)
   .scriptName('axgen')

@@ -134,6 +134,16 @@ function snapshot(
     }
   };
   if (value === null || typeof value !== 'object') return value;
+  // A Promise (`export default loadConfig()` without await) has no fields of its own: say what it
+  // is rather than list every required key as missing.
+  if (value instanceof Promise) {
+    problems.push({
+      path: dottedPath(keys),
+      expected: `a value, not a Promise (await it in ${file} before exporting: \`export default await …\`)`,
+      received: 'a Promise',
+    });
+    return undefined;
+  }
   const v = read(() => {
     const toJSON = (value as { toJSON?: unknown }).toJSON;
     return typeof toJSON === 'function'

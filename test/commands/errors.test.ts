@@ -225,6 +225,19 @@ describe('values a .ts config holds that JSON cannot (exit 1 naming the field, n
     }
   });
 
+  it('a Promise as the default export or in a field: "received a Promise", not every required key missing', async () => {
+    const root = join(dir, 'promise.ts');
+    writeFileSync(root, `export default Promise.resolve(${JSON.stringify(edge)});\n`);
+    expect(await userProblems(loadConfig(root))).toEqual([
+      expect.stringMatching(
+        /^✖ \(root\): expected a value, not a Promise \(await it in .*promise\.ts before exporting/,
+      ),
+    ]);
+    expect(
+      await userProblems(loadConfig(tsConfig('promise-field.ts', 'multiplier: Promise.resolve(exact())'))),
+    ).toEqual([expect.stringMatching(/^✖ multiplier: expected a value, not a Promise .*received a Promise$/)]);
+  });
+
   it('a BigInt, NaN, and Infinity (1e400 in JSON) are named as written, not "null" or a serialization crash', async () => {
     expect(await userProblems(loadConfig(tsConfig('bigint.ts', 'array: { rows: 4n, cols: 8, maxK: NaN }')))).toEqual([
       '✖ array.rows: expected an integer from 1 to 64, received 4n',

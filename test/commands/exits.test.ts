@@ -110,6 +110,12 @@ describe('arguments yargs refuses', () => {
     expect(devic.stderr).toMatch(
       /^✖ Missing required argument: device \(--devic is no option of axgen fpga: did you mean --device\?\)$/m,
     );
+    // A flag given a value it would read as false.
+    const yes = await runAxgen(['generate', 'x.json', '--force=yes']);
+    expect(yes.exitCode, yes.all).toBe(1);
+    expect(yes.stderr).toMatch(
+      /^✖ --force: expected the flag alone \(--force, --no-force\) or =true \/ =false, received "yes"$/m,
+    );
     const typo = await runAxgen(['frob']);
     expect(typo.exitCode, typo.all).toBe(1);
     expect(typo.stderr).toMatch(/^✖ unknown command "frob": did you mean "fpga"\?$/m);
