@@ -18,16 +18,116 @@ async function tsImport(url: string, parentURL: string): Promise<unknown> {
 }
 
 /**
- * JSON.parse's message with the line and column of its "at position N" (Node 20 gives only the
- * character offset), e.g. `Unexpected token } in JSON at position 42 (line 3, column 5)`.
+ * The offset of the first character at which `text` stops being JSON (RFC 8259), or the text's
+ * length when it ends too early: a recursive-descent scan, run only after JSON.parse has failed,
+ * for the messages in which Node 20 gives no position (`Unexpected token 'u', "…" is not valid
+ * JSON`).
+ */
+export function jsonErrorOffset(text: string): number {
+  let i = 0;
+  class Stop extends Error {}
+  const fail = (): never => {
+    throw new Stop();
+  };
+  const ws = () => {
+    while (i < text.length && ' \t\n\r'.includes(text[i]!)) i++;
+  };
+  const literal = (w: string) => {
+    for (const ch of w) {
+      if (text[i] !== ch) fail();
+      i++;
+    }
+  };
+  const string = () => {
+    i++;
+    for (;;) {
+      if (i >= text.length) fail();
+      const ch = text[i]!;
+      if (ch === '"') return void i++;
+      if (ch < ' ') fail();
+      if (ch === '\\') {
+        i++;
+        if (text[i] === 'u') {
+          for (let k = 1; k <= 4; k++) {
+            if (!/[0-9a-fA-F]/.test(text[i + k] ?? '')) {
+              i += k;
+              fail();
+            }
+          }
+          i += 5;
+        } else if ('"\\/bfnrt'.includes(text[i] ?? 'x')) i++;
+        else fail();
+      } else i++;
+    }
+  };
+  const number = () => {
+    const m = /^-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?/.exec(text.slice(i));
+    if (!m || m[0] === '-' || m[0] === '') fail();
+    i += m![0].length;
+  };
+  const value = (): void => {
+    ws();
+    const ch = text[i];
+    if (ch === '{') {
+      i++;
+      ws();
+      if (text[i] === '}') return void i++;
+      for (;;) {
+        ws();
+        if (text[i] !== '"') fail();
+        string();
+        ws();
+        if (text[i] !== ':') fail();
+        i++;
+        value();
+        ws();
+        if (text[i] === ',') i++;
+        else if (text[i] === '}') return void i++;
+        else fail();
+      }
+    }
+    if (ch === '[') {
+      i++;
+      ws();
+      if (text[i] === ']') return void i++;
+      for (;;) {
+        value();
+        ws();
+        if (text[i] === ',') i++;
+        else if (text[i] === ']') return void i++;
+        else fail();
+      }
+    }
+    if (ch === '"') return string();
+    if (ch === 't') return literal('true');
+    if (ch === 'f') return literal('false');
+    if (ch === 'n') return literal('null');
+    if (ch === '-' || (ch !== undefined && ch >= '0' && ch <= '9')) return number();
+    fail();
+  };
+  try {
+    value();
+    ws();
+    if (i < text.length) fail();
+  } catch (e) {
+    if (!(e instanceof Stop)) throw e;
+  }
+  return Math.min(i, text.length);
+}
+
+/**
+ * JSON.parse's message with the line and column of the error: of its "at position N", or, when
+ * Node 20 gives none, of jsonErrorOffset; e.g. `Unexpected token } in JSON at position 42 (line
+ * 3, column 5)`.
  */
 export function withLineColumn(message: string, text: string): string {
   const m = /at position (\d+)/.exec(message);
-  if (!m) return message;
-  const before = text.slice(0, Number(m[1]));
+  const at = m ? Number(m[1]) : jsonErrorOffset(text);
+  const before = text.slice(0, at);
   const line = before.split('\n').length;
   const column = before.length - before.lastIndexOf('\n');
-  return `${message} (line ${line}, column ${column})`;
+  // Node's quoted excerpt can span lines: one line of message.
+  return `${message.replace(/\s*\n\s*/g, ' ')} (line ${line}, column ${column})`;
 }
 
 /** The plain object a config file describes, before validation. */
@@ -51,7 +151,11 @@ export async function loadWritten(file: string): Promise<unknown> {
       return JSON.parse(text) as unknown;
     } catch (e) {
       throw new ConfigError(file, [
-        { path: '(file)', expected: 'valid JSON', received: withLineColumn((e as Error).message, text) },
+        {
+          path: '(file)',
+          expected: 'valid JSON',
+          received: text.trim() === '' ? 'an empty file' : withLineColumn((e as Error).message, text),
+        },
       ]);
     }
   }

@@ -11,7 +11,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConfigError, closest, formatProblem, show } from '../../generator/infra/errors.js';
-import { loadConfig } from '../../generator/config/load.js';
+import { jsonErrorOffset, loadConfig } from '../../generator/config/load.js';
 import { schemaProblems } from '../../generator/config/validate.js';
 import { loadSweep, sweepSchemaProblems } from '../../generator/sweep/spec.js';
 import { generateTo } from '../../generator/emit/generate.js';
@@ -155,6 +155,22 @@ describe('JSON configs and --rtl folders: what the message says', () => {
     expect(await problemsOf(loadConfig(bad))).toEqual([
       expect.stringMatching(/^✖ \(file\): expected valid JSON, received .* at position 39 \(line 3, column 23\)$/),
     ]);
+    // Messages in which Node gives no position: located by jsonErrorOffset; an empty file said so.
+    const typo = join(dir, 'typo.json');
+    writeFileSync(typo, '{\n  "a": {"signed": ture },\n  "b": 1\n}\n');
+    expect(await problemsOf(loadConfig(typo))).toEqual([
+      expect.stringMatching(
+        /^✖ \(file\): expected valid JSON, received Unexpected token 'u', .* \(line 2, column 20\)$/,
+      ),
+    ]);
+    expect(
+      ['{"x":}', 'tru', '{"a":1} x', '[1, 2', '{"a": "b\nc"}', '{"a": [1, {"b": null}], "d": 1.5e3}'].map(
+        jsonErrorOffset,
+      ),
+    ).toEqual([5, 3, 8, 5, 8, 35]);
+    const empty = join(dir, 'empty.json');
+    writeFileSync(empty, '\n');
+    expect(await problemsOf(loadConfig(empty))).toEqual(['✖ (file): expected valid JSON, received an empty file']);
     const bom = join(dir, 'bom.json');
     writeFileSync(bom, '\uFEFF' + JSON.stringify(edge));
     await expect(loadConfig(bom)).resolves.toMatchObject({ name: edge.name });
