@@ -7,15 +7,14 @@
  * docs/accuracy.md.
  */
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { derive, type Derived } from '../config/derive.js';
 import { resolveConfig, type ResolvedConfig } from '../config/resolve.js';
 import { agreement, argmax, top1Accuracy, type AccuracySummary } from '../data/accuracy.js';
 import { IMAGE_PIXELS, type LabeledImages } from '../data/dataset.js';
 import { checkNetwork, type NetworkIssue } from '../onnx/check.js';
-import { importModel, type GemmLayer, type Network } from '../onnx/import.js';
-import { decodeModel, intRange, sizeOf, toNum, type Tensor } from '../onnx/read.js';
-import { ConfigError, withPath } from '../infra/errors.js';
+import { importModel, QUANTIZED_OPS, type GemmLayer, type Network } from '../onnx/import.js';
+import { decodeModel, intRange, readBytes, readModel, sizeOf, toNum, type Tensor } from '../onnx/read.js';
+import { ConfigError } from '../infra/errors.js';
 import { DependencyMissingError } from '../infra/tools.js';
 import { infer, weightMat, type InferOptions } from './run.js';
 import { gemmCycles } from '../model/schedule.js';
@@ -53,11 +52,7 @@ export interface AccuracyReport {
 
 /** sha256 of a file's bytes. */
 export function fileHash(file: string): string {
-  try {
-    return createHash('sha256').update(readFileSync(file)).digest('hex');
-  } catch (e) {
-    throw withPath(e, file);
-  }
+  return createHash('sha256').update(readBytes(file)).digest('hex');
 }
 
 /** sha256 over the first `n` images and labels. */
@@ -186,7 +181,7 @@ export async function floatPredictions(
   n: number,
   tick: () => void = () => undefined,
 ): Promise<Uint8Array> {
-  const bytes = readFileSync(floatFile);
+  const bytes = readBytes(floatFile);
   const g = decodeModel(bytes, floatFile).graph!;
   const inits = new Set((g.initializer ?? []).map((t) => t.name));
   const ins = (g.input ?? []).filter((i) => !inits.has(i.name));
@@ -267,17 +262,6 @@ export function checkLabels(net: Network, ds: LabeledImages, n: number): void {
     ]);
 }
 
-/** Ops that make a model quantized: such a model is not the float reference. */
-const QUANTIZED_OPS = new Set([
-  'QuantizeLinear',
-  'DequantizeLinear',
-  'DynamicQuantizeLinear',
-  'QLinearConv',
-  'QLinearMatMul',
-  'ConvInteger',
-  'MatMulInteger',
-]);
-
 /**
  * Checks that `floatFile` can be the float reference of the int8 network `net`: no quantization
  * ops, and the same input shape (the first, batch, dimension aside) and number of classes. A
@@ -285,13 +269,7 @@ const QUANTIZED_OPS = new Set([
  * @throws ConfigError naming the float model and what differs
  */
 export function checkFloatModel(floatFile: string, net: Network): void {
-  let bytes: Uint8Array;
-  try {
-    bytes = readFileSync(floatFile);
-  } catch (e) {
-    throw withPath(e, floatFile);
-  }
-  const g = decodeModel(bytes, floatFile).graph!;
+  const g = readModel(floatFile).graph!;
   const bad = (path: string, expected: string, received: string): never => {
     throw new ConfigError(floatFile, [{ path, expected, received }]);
   };
@@ -322,13 +300,7 @@ export function checkFloatModel(floatFile: string, net: Network): void {
 
 /** Imports an int8 model and checks that config `c` can run it: the issues when it cannot. */
 export function loadNetwork(modelFile: string, c: ResolvedConfig): { net: Network; issues: NetworkIssue[] } {
-  let bytes: Uint8Array;
-  try {
-    bytes = readFileSync(modelFile);
-  } catch (e) {
-    throw withPath(e, modelFile);
-  }
-  const net = importModel(decodeModel(bytes, modelFile), { source: modelFile });
+  const net = importModel(readModel(modelFile), { source: modelFile });
   return { net, issues: checkNetwork(net, c, derive(c)) };
 }
 

@@ -15,7 +15,7 @@ import {
 import { lstat, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { ROOT_DIR } from '../root.js';
-import { ConfigError, FS_ERRORS, show } from './errors.js';
+import { ConfigError, fsReason, show } from './errors.js';
 import { cleanStaleTemps, finishTemp, makeFolders, makeTemp } from './write.js';
 
 /** The cache folder when AXGEN_CACHE is unset, empty or blank: in the checkout axgen runs from, not the current folder. */
@@ -75,11 +75,6 @@ export function usableCacheRoot(): string {
       },
     ]);
   };
-  const why = (e: unknown): string => {
-    const code = (e as NodeJS.ErrnoException).code ?? String(e);
-    const reason = FS_ERRORS[code]?.reason;
-    return reason ? `${reason} (${code})` : code;
-  };
   // The nearest folder that exists: the path itself, or one above it.
   const missing: string[] = [];
   for (let d = root; ;) {
@@ -88,7 +83,7 @@ export function usableCacheRoot(): string {
       st = statSync(d);
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
-      if (code !== 'ENOENT' && code !== 'ENOTDIR') refuse(`cannot be reached: ${why(e)} at ${show(d)}`);
+      if (code !== 'ENOENT' && code !== 'ENOTDIR') refuse(`cannot be reached: ${fsReason(e)} at ${show(d)}`);
       missing.push(d);
       const up = dirname(d);
       if (up === d) break;
@@ -107,14 +102,14 @@ export function usableCacheRoot(): string {
       } catch (e) {
         // Another process may have made it meanwhile: only an existing folder is fine.
         if ((e as NodeJS.ErrnoException).code !== 'EEXIST' || !statSync(m, { throwIfNoEntry: false })?.isDirectory())
-          refuse(`cannot be created: creating ${show(m)} fails: ${why(e)}`);
+          refuse(`cannot be created: creating ${show(m)} fails: ${fsReason(e)}`);
       }
     }
     const probe = join(root, `.axgen-probe-${process.pid}-${randomBytes(4).toString('hex')}`);
     try {
       closeSync(openSync(probe, 'wx'));
     } catch (e) {
-      refuse(`cannot be written: creating a file in it fails: ${why(e)}`);
+      refuse(`cannot be written: creating a file in it fails: ${fsReason(e)}`);
     }
     rmSync(probe, { force: true });
   } catch (e) {

@@ -189,3 +189,10 @@ export function withPath(e: unknown, file: string): unknown {
     (e as NodeJS.ErrnoException).path = file;
   return e;
 }
+
+/** A filesystem error as a message clause: its FS_ERRORS reason and code (`permission denied (EACCES)`), else the code or text. */
+export function fsReason(e: unknown): string {
+  const code = (e as NodeJS.ErrnoException).code ?? String(e);
+  const reason = FS_ERRORS[code]?.reason;
+  return reason ? `${reason} (${code})` : code;
+}

@@ -32,7 +32,7 @@ import { createReadStream, existsSync, type Stats } from 'node:fs';
 import { createHash, randomBytes } from 'node:crypto';
 import { homedir, hostname } from 'node:os';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
-import { ConfigError, FS_ERRORS, show } from './errors.js';
+import { ConfigError, fsReason, show } from './errors.js';
 import { GENERATOR_VERSION } from '../version.js';
 import { ROOT_DIR } from '../root.js';
 import { rtlHash } from './rtl-hash.js';
@@ -295,9 +295,7 @@ export async function checkCreatable(target: string, arg: string): Promise<void>
   try {
     await (await open(probe, 'wx')).close();
   } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code ?? String(e);
-    const reason = FS_ERRORS[code]?.reason;
-    refuse(`cannot be written: creating a file in ${show(d)} fails: ${reason ? `${reason} (${code})` : code}`);
+    refuse(`cannot be written: creating a file in ${show(d)} fails: ${fsReason(e)}`);
   }
   await rm(probe, { force: true });
 

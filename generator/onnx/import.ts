@@ -176,6 +176,17 @@ const isInt8 = (t: DType) => t === 'int8' || t === 'uint8';
  * Imports a decoded ONNX model. Errors: ConfigError with `source` and a path naming the node,
  * e.g. `node "conv1" (Conv)`, for anything outside the supported subset (see module doc).
  */
+/** Ops that make a model quantized: one without any is a float model (not importable; not an int8 model's float reference if it has one). */
+export const QUANTIZED_OPS: ReadonlySet<string> = new Set([
+  'QuantizeLinear',
+  'DequantizeLinear',
+  'DynamicQuantizeLinear',
+  'QLinearConv',
+  'QLinearMatMul',
+  'ConvInteger',
+  'MatMulInteger',
+]);
+
 export function importModel(model: ModelProto, opts: ImportOptions = {}): Network {
   const source = opts.source ?? 'model';
   const g = model.graph!;
@@ -197,16 +208,8 @@ export function importModel(model: ModelProto, opts: ImportOptions = {}): Networ
     );
   // A float model (GEMMs but no quantization op at all): say so, and how to quantize it, rather
   // than report its first Conv's input as not coming from DequantizeLinear.
-  const QUANT_OPS = [
-    'QuantizeLinear',
-    'DequantizeLinear',
-    'QLinearConv',
-    'QLinearMatMul',
-    'ConvInteger',
-    'MatMulInteger',
-  ];
   const ops = new Set((g.node ?? []).map((n) => n.opType ?? ''));
-  if (['Conv', 'MatMul', 'Gemm'].some((o) => ops.has(o)) && !QUANT_OPS.some((o) => ops.has(o)))
+  if (['Conv', 'MatMul', 'Gemm'].some((o) => ops.has(o)) && ![...ops].some((o) => QUANTIZED_OPS.has(o)))
     fail(
       '(model)',
       'an int8 model (QDQ or operator form); quantize a float model first: axgen quantize <model.onnx> --dataset fashion-mnist --out <model-int8.onnx>',

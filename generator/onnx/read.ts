@@ -86,7 +86,11 @@ export function toNum(v: unknown): number {
   return Number(v);
 }
 
-function readBytes(file: string): Uint8Array {
+/**
+ * A file's bytes; a filesystem error goes up with the path on it (withPath), for the CLI to name
+ * the option that gave the file.
+ */
+export function readBytes(file: string): Uint8Array {
   try {
     return readFileSync(file);
   } catch (e) {

@@ -5,8 +5,7 @@
  * an ENOTDIR stack trace (exit 3) from the first build, nor a sweep whose every point failed (exit 5)
  * with its results written anyway. In-process, but for one run of the binary (the reported case).
  */
-import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import yargs from 'yargs';
+import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
   existsSync,
   lstatSync,
@@ -22,10 +21,9 @@ import { join } from 'node:path';
 import { cacheRoot, DEFAULT_CACHE, usableCacheRoot } from '../../generator/infra/cache.js';
 import { ConfigError } from '../../generator/infra/errors.js';
 import { describeFailure, EXIT_USER } from '../../generator/commands/common.js';
-import { COMMANDS as COMMAND_ENTRIES } from '../../generator/commands/index.js';
 import { ROOT, runAxgen } from '../helpers/cli.js';
+import { inProcess } from '../helpers/in-process.js';
 
-const commands = await Promise.all(COMMAND_ENTRIES.map((e) => e.load()));
 const GOOD = join(ROOT, 'examples/edge-int8.json');
 const SWEEP = join(ROOT, 'examples/sweep-8bit.json');
 
@@ -55,32 +53,6 @@ function tree(d: string): Record<string, string> {
     out[rel] = lstatSync(p).isDirectory() ? '/' : readFileSync(p, 'utf8');
   }
   return out;
-}
-
-/** Runs a command of the CLI in this process with `cwd` as the current folder. */
-async function inProcess(args: string[], cwd: string): Promise<{ code: number; stdout: string; stderr: string }> {
-  const before = process.cwd();
-  let stdout = '';
-  let stderr = '';
-  const out = vi.spyOn(process.stdout, 'write').mockImplementation((d) => ((stdout += String(d)), true));
-  const err = vi.spyOn(process.stderr, 'write').mockImplementation((d) => ((stderr += String(d)), true));
-  process.exitCode = undefined;
-  try {
-    process.chdir(cwd);
-    await yargs(args)
-      .command(commands)
-      .strict()
-      .exitProcess(false)
-      .fail((msg, e) => {
-        throw e ?? new Error(msg);
-      })
-      .parseAsync();
-    return { code: Number(process.exitCode ?? 0), stdout, stderr };
-  } finally {
-    process.chdir(before);
-    out.mockRestore();
-    err.mockRestore();
-  }
 }
 
 describe('usableCacheRoot', () => {

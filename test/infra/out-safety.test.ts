@@ -35,6 +35,7 @@ import {
 } from '../../generator/infra/write.js';
 import { REPORT_FIELDS, REPORT_KINDS, vcdHeader, writeFileAtomically } from '../../generator/infra/files.js';
 import { COMMANDS as COMMAND_ENTRIES } from '../../generator/commands/index.js';
+import { inProcess as run } from '../helpers/in-process.js';
 
 const commands = await Promise.all(COMMAND_ENTRIES.map((e) => e.load()));
 
@@ -71,47 +72,10 @@ function axgen(args: string[], cwd: string, umask?: string): Promise<Run> {
 }
 
 /**
- * Runs a command in this process (the CLI's own command modules, so the same handlers and exit
- * codes) with `cwd` as the current folder: each refusal costs milliseconds instead of a Node start.
- * The cases that need a real process (umask, the binary itself) use `axgen` above.
+ * Runs a command in this process (test/helpers/in-process.ts), each with its own cache folder in
+ * `cwd`. The cases that need a real process (umask, the binary itself) use `axgen` above.
  */
-let queue: Promise<unknown> = Promise.resolve();
-function inProcess(args: string[], cwd: string): Promise<Run> {
-  // One at a time: the current folder, the output spies and the exit code are process-wide.
-  const run = queue.then(() => inProcessNow(args, cwd));
-  queue = run.catch(() => undefined);
-  return run;
-}
-
-async function inProcessNow(args: string[], cwd: string): Promise<Run> {
-  const before = process.cwd();
-  let stdout = '';
-  let stderr = '';
-  const out = vi.spyOn(process.stdout, 'write').mockImplementation((d) => ((stdout += String(d)), true));
-  const err = vi.spyOn(process.stderr, 'write').mockImplementation((d) => ((stderr += String(d)), true));
-  process.exitCode = undefined;
-  const cache = process.env.AXGEN_CACHE;
-  process.env.AXGEN_CACHE = join(cwd, '.cache-for-test');
-  try {
-    process.chdir(cwd);
-    await yargs(args)
-      .command(commands)
-      .strict()
-      .exitProcess(false)
-      .fail((msg, e) => {
-        throw e ?? new Error(msg);
-      })
-      .parseAsync();
-    return { code: Number(process.exitCode ?? 0), stdout, stderr };
-  } finally {
-    process.chdir(before);
-    out.mockRestore();
-    err.mockRestore();
-    process.exitCode = undefined;
-    if (cache === undefined) delete process.env.AXGEN_CACHE;
-    else process.env.AXGEN_CACHE = cache;
-  }
-}
+const inProcess = (args: string[], cwd: string) => run(args, cwd, { cache: join(cwd, '.cache-for-test') });
 
 afterEach(() => {
   process.exitCode = undefined;
@@ -130,6 +94,19 @@ function tree(dir: string): Record<string, string> {
 
 function fresh(tag: string): string {
   return mkdtempSync(join(tmpdir(), `axgen-out-${tag}-`));
+}
+
+/** cleanStaleTemps on `dir`'s interrupted `.o.tmp-…-old`, expecting it moved aside to o.old-1 with a warning. */
+async function cleanWarningAside(dir: string): Promise<void> {
+  const err = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
+  try {
+    await cleanStaleTemps(dir, '.o.tmp-');
+    expect(err.mock.calls.flat().join('')).toContain(
+      `kept files that appeared or changed in the old output meanwhile: moved to ${join(dir, 'o.old-1')}`,
+    );
+  } finally {
+    err.mockRestore();
+  }
 }
 
 function write(dir: string, files: Record<string, string>): void {
@@ -411,15 +388,7 @@ describe('the rules in process', () => {
       'a.v': 'a\n',
       'mine.txt': 'mine\n',
     });
-    const err = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
-    try {
-      await cleanStaleTemps(dir, '.o.tmp-');
-      expect(err.mock.calls.flat().join('')).toContain(
-        `kept files that appeared or changed in the old output meanwhile: moved to ${join(dir, 'o.old-1')}`,
-      );
-    } finally {
-      err.mockRestore();
-    }
+    await cleanWarningAside(dir);
     expect(tree(dir)).toEqual({ 'o.old-1': '/', 'o.old-1/mine.txt': 'mine\n' });
   });
 
@@ -434,18 +403,13 @@ describe('the rules in process', () => {
   });
 
   it('an accuracy report given as a metrics --json is refused (axgen once overwrote it)', async () => {
-    const d = mkdtempSync(join(tmpdir(), 'axgen-kinds-'));
-    try {
-      const f = join(d, 'acc.json');
-      const text = JSON.stringify(Object.fromEntries(REPORT_FIELDS.accuracy.map((k) => [k, 1])));
-      writeFileSync(f, text);
-      await expect(writeFileAtomically(f, '{}\n', { arg: '--json', kind: 'metrics' })).rejects.toThrow(
-        /exists and is an axgen accuracy report, not an axgen metrics report/,
-      );
-      expect(readFileSync(f, 'utf8')).toBe(text);
-    } finally {
-      rmSync(d, { recursive: true, force: true });
-    }
+    const f = join(fresh('kinds'), 'acc.json');
+    const text = JSON.stringify(Object.fromEntries(REPORT_FIELDS.accuracy.map((k) => [k, 1])));
+    writeFileSync(f, text);
+    await expect(writeFileAtomically(f, '{}\n', { arg: '--json', kind: 'metrics' })).rejects.toThrow(
+      /exists and is an axgen accuracy report, not an axgen metrics report/,
+    );
+    expect(readFileSync(f, 'utf8')).toBe(text);
   });
 
   it('report kinds recognise what axgen writes and nothing else', () => {
@@ -603,15 +567,7 @@ describe('a folder edited since axgen wrote it, or written by another command (n
       GEN,
     );
     writeFileSync(join(old, 'b.v'), 'b edited\n');
-    const err = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
-    try {
-      await cleanStaleTemps(dir, '.o.tmp-');
-      expect(err.mock.calls.flat().join('')).toContain(
-        `kept files that appeared or changed in the old output meanwhile: moved to ${join(dir, 'o.old-1')}`,
-      );
-    } finally {
-      err.mockRestore();
-    }
+    await cleanWarningAside(dir);
     expect(tree(dir)).toEqual({ 'o.old-1': '/', 'o.old-1/b.v': 'b edited\n' });
   });
 

@@ -42,6 +42,21 @@ const vi = (name: string, elemType: number, dims: (number | string)[]) => ({
 });
 
 /** One-node model: x (graph input) → op → y, with initializers. */
+/** A model of `nodes` reading graph input `x`, with `inits` as initializers and output `y`. */
+function graphModel(nodes: object[], inits: [string, Tensor][], x: ReturnType<typeof vi>) {
+  return onnx.ModelProto.create({
+    irVersion: 7,
+    opsetImport: [{ domain: '', version: 13 }],
+    graph: {
+      name: 'g',
+      node: nodes,
+      initializer: inits.map(([n, v]) => tensorToProto(n, v)),
+      input: [x],
+      output: [{ name: 'y' }],
+    },
+  });
+}
+
 function oneNode(
   op: string,
   inputs: string[],
@@ -49,17 +64,7 @@ function oneNode(
   x: ReturnType<typeof vi>,
   attrs: object[] = [],
 ) {
-  return onnx.ModelProto.create({
-    irVersion: 7,
-    opsetImport: [{ domain: '', version: 13 }],
-    graph: {
-      name: 'g',
-      node: [{ name: 'n1', opType: op, input: inputs, output: ['y'], attribute: attrs }],
-      initializer: inits.map(([n, v]) => tensorToProto(n, v)),
-      input: [x],
-      output: [{ name: 'y' }],
-    },
-  });
+  return graphModel([{ name: 'n1', opType: op, input: inputs, output: ['y'], attribute: attrs }], inits, x);
 }
 
 const expectUserError = (f: () => unknown, ...patterns: RegExp[]) => {
@@ -181,24 +186,18 @@ describe('import rejects before any work', () => {
   });
 
   it('a float GEMM input in a model with quantization ops: names the GEMM and DequantizeLinear', () => {
-    const m = onnx.ModelProto.create({
-      irVersion: 7,
-      opsetImport: [{ domain: '', version: 13 }],
-      graph: {
-        name: 'g',
-        node: [
-          { name: 'dq', opType: 'DequantizeLinear', input: ['wq', 'ws', 'wz'], output: ['w'] },
-          { name: 'mm', opType: 'MatMul', input: ['x', 'w'], output: ['y'] },
-        ],
-        initializer: [
-          tensorToProto('wq', t('int8', [4, 2], [1, 2, 3, 4, 5, 6, 7, 8])),
-          tensorToProto('ws', t('float', [], [0.5])),
-          tensorToProto('wz', t('int8', [], [0])),
-        ],
-        input: [vi('x', 1, [1, 4])],
-        output: [{ name: 'y' }],
-      },
-    });
+    const m = graphModel(
+      [
+        { name: 'dq', opType: 'DequantizeLinear', input: ['wq', 'ws', 'wz'], output: ['w'] },
+        { name: 'mm', opType: 'MatMul', input: ['x', 'w'], output: ['y'] },
+      ],
+      [
+        ['wq', t('int8', [4, 2], [1, 2, 3, 4, 5, 6, 7, 8])],
+        ['ws', t('float', [], [0.5])],
+        ['wz', t('int8', [], [0])],
+      ],
+      vi('x', 1, [1, 4]),
+    );
     expectUserError(() => importModel(m), /MatMul/, /DequantizeLinear/);
   });
 });
@@ -207,27 +206,19 @@ describe('operands the model needs and the network check', () => {
   // QLinearMatMul, uint8 activations (zero point 3) × uint8 weights with zero point 255: the
   // multiplier sees x − 3 in −3..252 and w − 255 in −255..0 (an effective weight of −255).
   const W = [255, 0, 1, 254, 128, 255, 0, 7];
-  const m = onnx.ModelProto.create({
-    irVersion: 7,
-    opsetImport: [{ domain: '', version: 13 }],
-    graph: {
-      name: 'g',
-      node: [
-        { name: 'mm', opType: 'QLinearMatMul', input: ['x', 'xs', 'xz', 'w', 'ws', 'wz', 'ys', 'yz'], output: ['y'] },
-      ],
-      initializer: [
-        tensorToProto('xs', t('float', [], [0.05])),
-        tensorToProto('xz', t('uint8', [], [3])),
-        tensorToProto('w', t('uint8', [4, 2], W)),
-        tensorToProto('ws', t('float', [], [0.01])),
-        tensorToProto('wz', t('uint8', [], [255])),
-        tensorToProto('ys', t('float', [], [0.3])),
-        tensorToProto('yz', t('uint8', [], [100])),
-      ],
-      input: [vi('x', 2, [1, 4])],
-      output: [{ name: 'y' }],
-    },
-  });
+  const m = graphModel(
+    [{ name: 'mm', opType: 'QLinearMatMul', input: ['x', 'xs', 'xz', 'w', 'ws', 'wz', 'ys', 'yz'], output: ['y'] }],
+    [
+      ['xs', t('float', [], [0.05])],
+      ['xz', t('uint8', [], [3])],
+      ['w', t('uint8', [4, 2], W)],
+      ['ws', t('float', [], [0.01])],
+      ['wz', t('uint8', [], [255])],
+      ['ys', t('float', [], [0.3])],
+      ['yz', t('uint8', [], [100])],
+    ],
+    vi('x', 2, [1, 4]),
+  );
   const net = importModel(m);
   it('an 8-bit signed array cannot run it: the check names the layer and precision.activation / precision.weight', () => {
     const c = resolveConfig(written({ rows: 2, cols: 2 }), 't');
