@@ -183,7 +183,15 @@ export async function makeFolders(dir: string): Promise<void> {
 export async function replaceFolderAtomically<T>(
   dir: string,
   fill: (tmp: string) => Promise<T>,
-  opts: FolderOptions,
+  opts: FolderOptions & {
+    /**
+     * Asked, when `dir` holds this command's earlier output, whether that output must survive the
+     * new one (`fpga`: a run that did not route must not cost the user the earlier bitstream): a
+     * reason keeps it by moving it aside to `<dir>.old-<n>` (said on stderr with the reason) instead
+     * of removing its files; undefined replaces it as usual. Given the old folder and `fill`'s result.
+     */
+    keepOld?: (old: string, result: T) => Promise<string | undefined>;
+  },
 ): Promise<T> {
   const target = resolve(dir);
   await checkOutFolder(target, opts);
@@ -200,11 +208,22 @@ export async function replaceFolderAtomically<T>(
     for (const f of files) sha256[f] = await fileHash(join(tmp, f));
     await writeFile(join(tmp, OUTPUT_MARKER), markerText(opts.command, files, sha256));
     const state = await checkOutFolder(target, opts);
+    const keep = state.kind === 'ours' && opts.keepOld ? await opts.keepOld(target, result) : undefined;
     if (state.kind === 'absent') {
       await rename(tmp, target);
     } else if (state.kind === 'foreign') {
       await moveAside(target);
       await rename(tmp, target);
+    } else if (keep !== undefined) {
+      const aside = await asidePath(target);
+      await rename(target, aside);
+      try {
+        await rename(tmp, target);
+      } catch (e) {
+        await rename(aside, target).catch(() => undefined);
+        throw e;
+      }
+      process.stderr.write(`kept the earlier output of ${target}: moved it aside to ${aside} (${keep})\n`);
     } else {
       const old = `${tmp}-old`;
       await rename(target, old);

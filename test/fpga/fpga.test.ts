@@ -125,6 +125,28 @@ describe('axgen fpga', () => {
     expect(existsSync(join(out, 'tiny_axi_axi_top_up5k.bin'))).toBe(false);
   });
 
+  it('a run that writes no bitstream keeps the bitstream an earlier run left in --out (moved aside)', async () => {
+    // The folder of the --no-verify test above holds a bitstream; a run that does not route is
+    // written there, and the earlier folder is moved aside whole, not emptied.
+    const out = join(work, 'out-noverify');
+    const bin = 'tiny_axi_axi_top_up5k.bin';
+    expect(existsSync(join(out, bin))).toBe(true);
+    const before = readFileSync(join(out, bin));
+    const r = await fpgaUp5k(out, '--no-verify', '--seed', '7', '--pnr-time-limit', '0.001');
+    expect(r.exitCode, r.all).toBe(4);
+    expect(r.stderr).toContain(
+      `kept the earlier output of ${out}: moved it aside to ${out}.old-1 (it holds a bitstream and this run wrote none)`,
+    );
+    expect(readFileSync(join(`${out}.old-1`, bin))).toEqual(before);
+    expect(existsSync(join(out, bin))).toBe(false);
+    expect(JSON.parse(readFileSync(join(out, 'fpga.json'), 'utf8')).status).toBe('timeout');
+    // A folder without a bitstream is replaced as usual by the next run (no second .old).
+    const again = await fpgaUp5k(out, '--no-verify', '--seed', '7', '--pnr-time-limit', '0.001');
+    expect(again.exitCode, again.all).toBe(4);
+    expect(again.stderr).not.toMatch(/kept the earlier output/);
+    expect(existsSync(`${out}.old-2`)).toBe(false);
+  });
+
   it('reads --seeds as a list or a count, and refuses bad ones', () => {
     expect(seedsOf(undefined, undefined)).toEqual([1]);
     expect(seedsOf(5, undefined)).toEqual([5]);
