@@ -630,9 +630,6 @@ function dspMapping(r: PnrResult): string {
     : 'DSP mapping on (synth_ice40 -dsp), no multiplier mapped to SB_MAC16';
 }
 
-/** Logic cells of the parts nextpnr places on a larger die than the datasheet gives them (devices.ts). */
-const DATASHEET_CELLS: Record<string, number> = { hx4k: 3520, lp4k: 3520 };
-
 /** Human-readable summary of one result (the text report of `axgen fpga`). */
 export function formatPnr(r: PnrResult): string {
   const u = r.utilisation;
@@ -657,7 +654,7 @@ export function formatPnr(r: PnrResult): string {
     L.push(`fits: not known — did not route with seed ${r.seed}: ${r.failure ?? 'placement failed'}`);
   }
   // nextpnr models these parts on the 8k die; the datasheet's figure is what a buyer compares.
-  const part = DATASHEET_CELLS[r.device];
+  const part = iceDevice(r.device)?.datasheetCells;
   if (part !== undefined && (u.lc ?? 0) > part)
     L.push(
       `note: ${u.lc} logic cells is more than the ${part} of the ${r.device.toUpperCase()} datasheet: nextpnr places ${r.device} on the 8k die (${r.capacity.ICESTORM_LC?.available ?? 7680} cells), which Lattice sells with ${part} usable`,
