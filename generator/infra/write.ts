@@ -647,8 +647,9 @@ async function unlisted(dir: string, allowed: Set<string>): Promise<string[]> {
   }
   const extra: string[] = [];
   const walk = async (rel: string): Promise<void> => {
+    // Every entry, not the first few: the message counts them ("…, and 12 more"). The walk enters
+    // only folders axgen wrote files into, so a folder of someone else's is one entry.
     for (const e of await readdir(join(dir, rel), { withFileTypes: true })) {
-      if (extra.length > 3) return;
       const r = rel === '' ? e.name : `${rel}/${e.name}`;
       if (e.isDirectory() && dirs.has(r)) await walk(r);
       else if (e.isDirectory() || !allowed.has(r)) extra.push(e.isDirectory() ? `${r}/` : r);

@@ -262,6 +262,13 @@ describe.concurrent('the binary itself (node bin/axgen.js)', () => {
     expect(refused.code, refused.stderr).toBe(1);
     expect(refused.stderr).toContain('holds files axgen did not write there (notes.txt)');
     expect(readFileSync(join(g, 'notes.txt'), 'utf8')).toBe('mine\n');
+    // Many such files: three named (sorted), the rest counted, every one of them.
+    const many = Object.fromEntries(Array.from({ length: 9 }, (_, i) => [`z${i}.txt`, 'x\n']));
+    write(g, many);
+    const counted = await inProcess(['generate', ILM, '--out', 'g'], cwd);
+    expect(counted.code, counted.stderr).toBe(1);
+    expect(counted.stderr).toContain('holds files axgen did not write there (notes.txt, z0.txt, z1.txt, and 7 more)');
+    for (const f of Object.keys(many)) rmSync(join(g, f));
 
     const forced = await inProcess(['generate', ILM, '--out', 'g', '--force'], cwd);
     expect(forced.code, forced.stderr).toBe(0);
