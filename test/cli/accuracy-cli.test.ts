@@ -79,6 +79,23 @@ describe('quantize / accuracy / export-lut at the command line', () => {
     },
   );
 
+  it('refuses --float-model with --no-float (which one was meant is not known)', async () => {
+    const r = await runAxgen([
+      'accuracy',
+      'examples/fashion-mitchell.ts',
+      '--model',
+      'examples/models/fashion-mlp-int8.onnx',
+      '--dataset',
+      'fashion-mnist',
+      '--float-model',
+      'examples/models/fashion-mlp.onnx',
+      '--no-float',
+    ]);
+    expect(r.exitCode, r.all).toBe(1);
+    expect(r.stderr).toContain('✖ --no-float: expected --float-model or --no-float, not both, received "both"');
+    expect(r.stderr).toContain('Nothing was written.');
+  });
+
   it('export-lut refuses a format the operands do not fit, naming the one that does, and writes npy', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'axgen-lut-'));
     const bad = await runAxgen([
