@@ -28,7 +28,7 @@
  * by the next run writing beside it (cleanStaleTemps) once its process is gone.
  */
 import { lstat, mkdir, open, readdir, readFile, rename, rm, rmdir, stat, writeFile } from 'node:fs/promises';
-import { createReadStream, existsSync, type Stats } from 'node:fs';
+import { createReadStream, existsSync, rmSync, type Stats } from 'node:fs';
 import { createHash, randomBytes } from 'node:crypto';
 import { homedir, hostname } from 'node:os';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
@@ -712,7 +712,26 @@ export async function makeTemp(parent: string, prefix: string): Promise<string> 
   const tmp = join(parent, `${prefix}${HOST}-${process.pid}-${randomBytes(4).toString('hex')}`);
   await mkdir(tmp);
   await writeFile(join(tmp, TEMP_MARKER), `${process.pid}\n`);
+  if (liveTemps.size === 0 && !exitHook) {
+    exitHook = true;
+    process.on('exit', removeLiveTemps);
+  }
+  liveTemps.add(tmp);
   return tmp;
+}
+
+/**
+ * This process's temporaries (makeTemp), removed when it exits before renaming them into place:
+ * a Ctrl-C'd `axgen fpga` or `generate` (exit 130 through process.exit) leaves no `.tmp-` folder
+ * behind. A temporary that was renamed no longer exists under its name, so only unfinished ones go.
+ * SIGKILL cannot be handled: cleanStaleTemps removes those on a later run.
+ */
+const liveTemps = new Set<string>();
+let exitHook = false;
+
+function removeLiveTemps(): void {
+  for (const tmp of liveTemps) rmSync(tmp, { recursive: true, force: true });
+  liveTemps.clear();
 }
 
 /** Removes the TEMP_MARKER of a filled temporary (before it is renamed into place). */
