@@ -15,7 +15,10 @@ export const validateCommand: CommandModule<object, Args> = {
   builder: (y) =>
     y
       .positional('config', { type: 'string', demandOption: true, describe: 'config file' })
-      .option('json', { type: 'boolean', describe: 'print the resolved config as JSON' })
+      .option('json', {
+        type: 'boolean',
+        describe: 'print the resolved config as JSON on stdout (redirect it to save it: > resolved.json)',
+      })
       .option('typecheck', {
         type: 'boolean',
         describe:

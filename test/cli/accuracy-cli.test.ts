@@ -24,7 +24,7 @@ describe('quantize / accuracy / export-lut at the command line', () => {
       out,
     ]);
     expect(r.exitCode).toBe(1);
-    expect(r.all).toMatch(/--out.*not a report axgen wrote/s);
+    expect(r.all).toMatch(/--out.*not an ONNX model axgen quantize wrote/s);
     expect(readFileSync(out, 'utf8')).toBe('my notes');
   });
 

@@ -116,6 +116,10 @@ describe('arguments yargs refuses', () => {
     expect(yes.stderr).toMatch(
       /^✖ --force: expected the flag alone \(--force, --no-force\) or =true \/ =false, received "yes"$/m,
     );
+    // A value after a flag (validate prints its JSON on stdout and takes no file).
+    const value = await runAxgen(['validate', 'x.json', '--json', 'out.json']);
+    expect(value.exitCode, value.all).toBe(1);
+    expect(value.stderr).toMatch(/^✖ Unknown argument: out\.json \(--json is a flag and takes no value\)$/m);
     const typo = await runAxgen(['frob']);
     expect(typo.exitCode, typo.all).toBe(1);
     expect(typo.stderr).toMatch(/^✖ unknown command "frob": did you mean "fpga"\?$/m);

@@ -640,6 +640,15 @@ describe('a folder edited since axgen wrote it, or written by another command (n
 describe('report files (--json, --junit) are never overwritten unless axgen wrote them', () => {
   const NOTES = JSON.stringify({ mine: true }) + '\n';
 
+  // Each refusal names what the command writes there.
+  const WHAT: Record<string, string> = {
+    'metrics --json': 'an axgen metrics report',
+    'fpga --json': 'an axgen fpga report',
+    'sim --json': 'an axgen sim report',
+    'regress --junit': "axgen regress's JUnit XML",
+    'synth --json': 'an axgen synth report',
+    'sim --wave': 'a VCD axgen wrote',
+  };
   for (const [name, args] of Object.entries({
     'metrics --json': ['metrics', ILM, '--json', 'user.json'],
     'fpga --json': ['fpga', ILM, '--device', 'up5k', '--out', 'f', '--json', 'user.json'],
@@ -654,8 +663,8 @@ describe('report files (--json, --junit) are never overwritten unless axgen wrot
       const before = tree(cwd);
       const r = await inProcess(args, cwd);
       expect(r.code, r.stderr).toBe(1);
-      const what = name === 'sim --wave' ? 'a VCD axgen wrote' : 'a report axgen wrote';
-      expect(r.stderr).toContain(`"${join(cwd, 'user.json')}", which exists and is not ${what}`);
+      expect(r.stderr).toContain(`"${join(cwd, 'user.json')}", which exists and is not ${WHAT[name]}`);
+      expect(r.stderr).toContain(`or ${WHAT[name]} there`);
       expect(r.stderr).toContain('--force');
       expect(tree(cwd)).toEqual(before);
     });
