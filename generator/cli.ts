@@ -37,6 +37,10 @@ function reworded(msg: string, named: CommandEntry | undefined, options: readonl
     const kept = names
       .filter((n) => n.includes('-') || !twins.has(n))
       .map((n) => {
+        // A value after a flag (`validate c.json --json out.json`): the flag takes none.
+        const i = args.indexOf(n);
+        const flag = i > 0 ? /^--(?:no-)?([a-z][a-z0-9-]*)$/.exec(args[i - 1]!)?.[1] : undefined;
+        if (flag !== undefined && booleans.includes(flag)) return `${n} (--${flag} is a flag and takes no value)`;
         const near = closest(n, options);
         return near === undefined ? n : `${n} (did you mean --${near}?)`;
       });

@@ -11,7 +11,7 @@ import { axiTopModule, isAxi } from '../generator/axi/emit.js';
 import { casesFor, defaultGemm, scheduleCases, type GemmShape } from './cases.js';
 import { axiCosim, type AxiCosimResult } from './axi.js';
 import { cosim, type CosimResult } from './cosim.js';
-import type { SimulatorName } from './simulators.js';
+import { SimulatorCompileError, type SimulatorName } from './simulators.js';
 import type { Activity } from '../generator/infra/progress.js';
 
 export const SIMULATORS: readonly SimulatorName[] = ['icarus', 'verilator'];
@@ -131,6 +131,8 @@ export class SimRunFailed extends Error {
   constructor(
     readonly report: SimReport,
     readonly cause: unknown,
+    /** Every simulator's error, `cause` first (with both simulators failing, both). */
+    readonly causes: readonly unknown[] = [cause],
   ) {
     super((cause as Error)?.message ?? String(cause));
     this.name = 'SimRunFailed';
@@ -215,8 +217,9 @@ function failedRun(sim: SimulatorName, e: unknown): RunReport {
 /**
  * Co-simulates what the config generates: for `interface: "axi"` the AXI top through its AXI ports
  * (sim/axi.ts), else the stream top (sim/cosim.ts), on each requested simulator in parallel. A
- * simulator that throws does not discard the others: with one or more finished, SimRunFailed
- * carries the report; with none, the first error is rethrown as it is.
+ * simulator that throws does not discard the others: with one or more finished, or when each failed
+ * to compile the user's own RTL (`rtl`), SimRunFailed carries the report and every error; otherwise
+ * the first error is rethrown as it is.
  */
 export async function simulate(c: ResolvedConfig, o: SimOptions): Promise<SimReport> {
   const d = derive(c);
@@ -277,10 +280,13 @@ export async function simulate(c: ResolvedConfig, o: SimOptions): Promise<SimRep
     runs,
     replay: replayCommand({ ...o, gemm }),
   };
-  const rejected = settled.find((x): x is PromiseRejectedResult => x.status === 'rejected');
-  if (rejected) {
-    if (settled.every((x) => x.status === 'rejected')) throw rejected.reason;
-    throw new SimRunFailed(report, rejected.reason);
+  const rejected = settled.filter((x): x is PromiseRejectedResult => x.status === 'rejected').map((x) => x.reason);
+  if (rejected.length > 0) {
+    // None finished: the error as it is, unless each is the user's RTL failing to compile (a
+    // result of the check, exit 4), which is reported per simulator like a finished run.
+    const userRtl = rejected.every((e) => e instanceof SimulatorCompileError && e.userRtl);
+    if (rejected.length === settled.length && !userRtl) throw rejected[0];
+    throw new SimRunFailed(report, rejected[0], rejected);
   }
   return report;
 }
@@ -299,7 +305,7 @@ export function formatReport(r: SimReport, maxShown = 10): string {
   const sims = r.runs.map((x) => x.simulator).join(' and ');
   const through = r.dut.interface === 'axi' ? 'through its AXI4-Lite and AXI4-Stream ports' : 'through its streams';
   lines.push(
-    `  simulated ${r.dut.top} (${r.dut.rtl === 'emitted' ? 'emitted RTL' : r.dut.rtl}) ${through} in ${sims}: ${r.gemms} GEMMs`,
+    `  ${r.runs.some((x) => x.error === undefined) ? 'simulated' : 'did not simulate'} ${r.dut.top} (${r.dut.rtl === 'emitted' ? 'emitted RTL' : r.dut.rtl}) ${through} in ${sims}: ${r.gemms} GEMMs`,
   );
   for (const run of r.runs) {
     const verdict = run.passed ? 'pass' : 'FAIL';

@@ -124,6 +124,9 @@ export const accuracyCommand: CommandModule<object, Args> = {
       const json = outputArg(argv.json, '--json', 'none');
       const jsonOpts = { arg: '--json', force: argv.force, kind: 'accuracy' } as const;
       if (json !== undefined) await checkReportFile(json, jsonOpts);
+      // Asking for the float accuracy of a model and for none at once: which was meant is not known.
+      if (argv['float-model'] !== undefined && argv.float === false)
+        throw argError('--no-float', '--float-model or --no-float, not both', 'both');
       if (argv['float-model'] !== undefined && !existsSync(argv['float-model']))
         throw argError('--float-model', 'an existing float ONNX file', argv['float-model']);
       const c = await s.load(argv.config);

@@ -26,7 +26,8 @@
  */
 import type { CommandModule } from 'yargs';
 import { show } from '../infra/errors.js';
-import { writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { checkReportFile, writeFileAtomically } from '../infra/files.js';
 import { generate } from '../emit/generate.js';
@@ -352,7 +353,14 @@ export const fpgaCommand: CommandModule<object, Args> = {
           };
           return { r, json, text, all };
         },
-        { force: argv.force, command: 'fpga' },
+        {
+          force: argv.force,
+          command: 'fpga',
+          // A run that wrote no bitstream (did not fit or route) does not cost the user the one
+          // an earlier run left in the folder: that folder is moved aside, not emptied.
+          keepOld: async (old, { r }) =>
+            (await hasBitstream(old)) && !r.bitstream ? 'it holds a bitstream and this run wrote none' : undefined,
+        },
       );
       if (jsonFile !== undefined)
         await writeFileAtomically(jsonFile, json, { arg: '--json', force: argv.force, kind: 'fpga' });
@@ -362,6 +370,16 @@ export const fpgaCommand: CommandModule<object, Args> = {
     }, s.hash);
   },
 };
+
+/** Whether an `fpga` output folder holds the bitstream its fpga.json names. */
+async function hasBitstream(dir: string): Promise<boolean> {
+  try {
+    const report = JSON.parse(await readFile(join(dir, 'fpga.json'), 'utf8')) as { bitstream?: unknown };
+    return typeof report.bitstream === 'string' && existsSync(join(dir, basename(report.bitstream)));
+  } catch {
+    return false;
+  }
+}
 
 /** The seeds to try: --seeds (a list "1,2,3" or a count "N" meaning 1..N), else --seed, else [1]; a message on bad input. */
 export function seedsOf(seed: number | undefined, seeds: string | undefined): number[] | string {

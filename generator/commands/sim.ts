@@ -9,7 +9,7 @@ import { loadRtlFolder } from '../../sim/rtl-dir.js';
 import { formatReport, simulate, SimRunFailed, waveFile, type SimReport } from '../../sim/run.js';
 import { SIMULATOR_TOOL } from '../../sim/simulators.js';
 import { requireTools } from '../infra/tools.js';
-import { ConfigSession, forceOption, runCommand, EXIT_CHECK_FAILED, jobsOption } from './common.js';
+import { ConfigSession, describeFailure, forceOption, runCommand, EXIT_CHECK_FAILED, jobsOption } from './common.js';
 import { USAGE } from './usage.js';
 import { argError, checkJobs, checkSeed, checkStall, simulatorsOf } from './checks.js';
 import { usableCacheRoot } from '../infra/cache.js';
@@ -154,6 +154,8 @@ export const simCommand: CommandModule<object, Args> = {
         process.stdout.write(formatReport(e.report));
         if (json !== undefined)
           await writeFileAtomically(json, toJson(e.report), { arg: '--json', force: argv.force, kind: 'sim' });
+        // Each simulator's error in full (the report has the first line of each); the first decides the exit.
+        for (const other of e.causes.slice(1)) process.stderr.write(describeFailure(other, s.hash()).text);
         throw e.cause;
       }
       process.stdout.write(formatReport(report));

@@ -17,14 +17,24 @@ async function tsImport(url: string, parentURL: string): Promise<unknown> {
   return tsx.tsImport(url, parentURL);
 }
 
+/** A key given twice in one JSON object: the object's path (`multiplier`, `axes[1]`; '' for the top), the key, and the offsets of both. */
+export interface DuplicateKey {
+  path: string;
+  key: string;
+  first: number;
+  again: number;
+}
+
 /**
- * The offset of the first character at which `text` stops being JSON (RFC 8259), or the text's
- * length when it ends too early: a recursive-descent scan, run only after JSON.parse has failed,
- * for the messages in which Node 20 gives no position (`Unexpected token 'u', "…" is not valid
- * JSON`).
+ * A recursive-descent scan of `text` as JSON (RFC 8259): the offset of the first character at which
+ * it stops being JSON, or the text's length when it ends too early (`end`, which equals the length
+ * for valid JSON), and every key given twice in one object (`duplicates`), which JSON.parse accepts
+ * silently, keeping the last. Used for the position Node 20 leaves out of some messages
+ * (`Unexpected token 'u', "…" is not valid JSON`) and to refuse duplicate keys in a config.
  */
-export function jsonErrorOffset(text: string): number {
+export function scanJson(text: string): { end: number; duplicates: DuplicateKey[] } {
   let i = 0;
+  const duplicates: DuplicateKey[] = [];
   class Stop extends Error {}
   const fail = (): never => {
     throw new Stop();
@@ -65,21 +75,27 @@ export function jsonErrorOffset(text: string): number {
     if (!m || m[0] === '-' || m[0] === '') fail();
     i += m![0].length;
   };
-  const value = (): void => {
+  const value = (path: string): void => {
     ws();
     const ch = text[i];
     if (ch === '{') {
       i++;
       ws();
       if (text[i] === '}') return void i++;
+      const seen = new Map<string, number>();
       for (;;) {
         ws();
         if (text[i] !== '"') fail();
+        const at = i;
         string();
+        const key = JSON.parse(text.slice(at, i)) as string;
+        const first = seen.get(key);
+        if (first !== undefined) duplicates.push({ path, key, first, again: at });
+        else seen.set(key, at);
         ws();
         if (text[i] !== ':') fail();
         i++;
-        value();
+        value(path === '' ? key : `${path}.${key}`);
         ws();
         if (text[i] === ',') i++;
         else if (text[i] === '}') return void i++;
@@ -90,8 +106,8 @@ export function jsonErrorOffset(text: string): number {
       i++;
       ws();
       if (text[i] === ']') return void i++;
-      for (;;) {
-        value();
+      for (let n = 0; ; n++) {
+        value(`${path}[${n}]`);
         ws();
         if (text[i] === ',') i++;
         else if (text[i] === ']') return void i++;
@@ -106,13 +122,24 @@ export function jsonErrorOffset(text: string): number {
     fail();
   };
   try {
-    value();
+    value('');
     ws();
     if (i < text.length) fail();
   } catch (e) {
     if (!(e instanceof Stop)) throw e;
   }
-  return Math.min(i, text.length);
+  return { end: Math.min(i, text.length), duplicates };
+}
+
+/** The offset at which `text` stops being JSON (scanJson), for messages that give none. */
+export function jsonErrorOffset(text: string): number {
+  return scanJson(text).end;
+}
+
+/** `line L, column C` of an offset in `text` (1-based). */
+function lineColumn(text: string, at: number): string {
+  const before = text.slice(0, at);
+  return `line ${before.split('\n').length}, column ${before.length - before.lastIndexOf('\n')}`;
 }
 
 /**
@@ -123,11 +150,8 @@ export function jsonErrorOffset(text: string): number {
 export function withLineColumn(message: string, text: string): string {
   const m = /at position (\d+)/.exec(message);
   const at = m ? Number(m[1]) : jsonErrorOffset(text);
-  const before = text.slice(0, at);
-  const line = before.split('\n').length;
-  const column = before.length - before.lastIndexOf('\n');
   // Node's quoted excerpt can span lines: one line of message.
-  return `${message.replace(/\s*\n\s*/g, ' ')} (line ${line}, column ${column})`;
+  return `${message.replace(/\s*\n\s*/g, ' ')} (${lineColumn(text, at)})`;
 }
 
 /** The plain object a config file describes, before validation. */
@@ -147,8 +171,9 @@ export async function loadWritten(file: string): Promise<unknown> {
   if (ext === '.json') {
     // A byte-order mark (editors on Windows write one) is not JSON, but no part of the config either.
     const text = (await readFile(path, 'utf8')).replace(/^\uFEFF/, '');
+    let parsed: unknown;
     try {
-      return JSON.parse(text) as unknown;
+      parsed = JSON.parse(text) as unknown;
     } catch (e) {
       throw new ConfigError(file, [
         {
@@ -158,6 +183,18 @@ export async function loadWritten(file: string): Promise<unknown> {
         },
       ]);
     }
+    // JSON.parse keeps the last of a key given twice: which one the author meant is not known.
+    const { duplicates } = scanJson(text);
+    if (duplicates.length > 0)
+      throw new ConfigError(
+        file,
+        duplicates.map((d) => ({
+          path: d.path === '' ? d.key : `${d.path}.${d.key}`,
+          expected: 'each key once in an object (JSON keeps only the last, silently)',
+          received: `${JSON.stringify(d.key)} twice: at ${lineColumn(text, d.first)} and at ${lineColumn(text, d.again)}`,
+        })),
+      );
+    return parsed;
   }
   if (ext === '.ts' || ext === '.mts' || ext === '.js' || ext === '.mjs') {
     let mod: { default?: unknown };

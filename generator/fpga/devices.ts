@@ -17,15 +17,20 @@ export interface IceDevice {
   dsps: number;
   /** Logic cells (ICESTORM_LC: LUT4 + flip-flop + carry) as nextpnr counts them. */
   logicCells: number;
+  /**
+   * Logic cells the Lattice datasheet gives the part, where it is fewer than nextpnr models (the
+   * HX4K/LP4K, placed on the 8k die): what a buyer of the part has, so what a hint may promise.
+   */
+  datasheetCells?: number;
 }
 
 export const ICE40_DEVICES: readonly IceDevice[] = [
   { name: 'lp384', package: 'qn32', dsp: false, brams: 0, dsps: 0, logicCells: 384 },
   { name: 'lp1k', package: 'cm81', dsp: false, brams: 16, dsps: 0, logicCells: 1280 },
-  { name: 'lp4k', package: 'cm81', dsp: false, brams: 32, dsps: 0, logicCells: 7680 },
+  { name: 'lp4k', package: 'cm81', dsp: false, brams: 32, dsps: 0, logicCells: 7680, datasheetCells: 3520 },
   { name: 'lp8k', package: 'cm81', dsp: false, brams: 32, dsps: 0, logicCells: 7680 },
   { name: 'hx1k', package: 'tq144', dsp: false, brams: 16, dsps: 0, logicCells: 1280 },
-  { name: 'hx4k', package: 'tq144', dsp: false, brams: 32, dsps: 0, logicCells: 7680 },
+  { name: 'hx4k', package: 'tq144', dsp: false, brams: 32, dsps: 0, logicCells: 7680, datasheetCells: 3520 },
   { name: 'hx8k', package: 'ct256', dsp: false, brams: 32, dsps: 0, logicCells: 7680 },
   { name: 'up5k', package: 'sg48', dsp: true, brams: 30, dsps: 8, logicCells: 5280 },
   { name: 'u4k', package: 'sg48', dsp: true, brams: 20, dsps: 4, logicCells: 3520 },
@@ -36,4 +41,10 @@ export const DEVICE_NAMES = ICE40_DEVICES.map((d) => d.name);
 /** The device of that name, or undefined. */
 export function iceDevice(name: string): IceDevice | undefined {
   return ICE40_DEVICES.find((d) => d.name === name);
+}
+
+/** Logic cells a user of the part has: the datasheet's figure where it is below nextpnr's model (0 for an unknown name). */
+export function usableCells(name: string): number {
+  const d = iceDevice(name);
+  return d ? (d.datasheetCells ?? d.logicCells) : 0;
 }

@@ -6,10 +6,11 @@
  *
  * Logic cells per device as nextpnr-ice40 models them: the ICESTORM_LC "available" figure of its
  * utilisation report, read from nextpnr-ice40 0.4 (`--pack-only` on a one-LUT design, each device
- * with its default package from devices.ts). LP4K/HX4K are modelled on the 8K die (devices.ts).
+ * with its default package from devices.ts). LP4K/HX4K are modelled on the 8K die (devices.ts), so a
+ * bigger device is suggested by the cells the datasheet gives each part (usableCells), not nextpnr's model.
  */
 import { isRouterLoop, type PnrResult } from './pnr.js';
-import { ICE40_DEVICES, iceDevice } from './devices.js';
+import { ICE40_DEVICES, iceDevice, usableCells } from './devices.js';
 import { count } from '../infra/text.js';
 
 /** Logic cells of a device by name (0 for an unknown one). */
@@ -68,7 +69,7 @@ export function fitHints(r: PnrResult, x: HintContext): string[] {
       r.status === 'timeout'
         ? `place and route did not finish within ${r.timeLimitS} s with seed${seeds.length > 1 ? 's' : ''} ${seeds.join(', ')}`
         : `the design did not route with seed${seeds.length > 1 ? 's' : ''} ${seeds.join(', ')}`;
-    const bigger = ICE40_DEVICES.map((d) => d.name).filter((n) => logicCells(n) > logicCells(r.device));
+    const bigger = ICE40_DEVICES.map((d) => d.name).filter((n) => usableCells(n) > usableCells(r.device));
     // nextpnr's router loop (a router bug, not the design): only another seed helps.
     const loop = isRouterLoop(r);
     hints.push(
@@ -118,7 +119,7 @@ export function fitHints(r: PnrResult, x: HintContext): string[] {
   }
   const lc = over('ICESTORM_LC');
   if (lc) {
-    const more = bigger((n) => logicCells(n) >= lc.used);
+    const more = bigger((n) => usableCells(n) >= lc.used);
     const fitPes = Math.floor((pes * lc.available) / lc.used);
     const arr = smallerArray(x.rows, x.cols, fitPes);
     const parts = [`the design needs ${lc.used} logic cells and the ${r.device} has ${lc.available}`];
@@ -144,7 +145,7 @@ export function fitHints(r: PnrResult, x: HintContext): string[] {
       `the top needs ${io.used} pins and the ${r.device} package has ${io.available}${x.harness ? '' : ': drop --no-harness (the timing harness needs 4 pins)'}`,
     );
   if (hints.length === 0) {
-    const more = bigger((n) => logicCells(n) > logicCells(r.device));
+    const more = bigger((n) => usableCells(n) > usableCells(r.device));
     hints.push(
       `placement failed without an overflowing resource (see nextpnr.log)${more.length ? `; try a bigger device: ${more.join(', ')}` : ''}, or a smaller array`,
     );

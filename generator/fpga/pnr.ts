@@ -33,10 +33,10 @@
  *   of highest fmax; when every seed ended in nextpnr's router loop it tries up to loopRetries
  *   further seeds, one at a time.
  *
- * status: 'routed' (fits=true); 'overflow' (a resource exceeds the device: `overflow` names each,
- * used, available, over); 'unroutable' (nextpnr stopped with an error, e.g. the router gave up, or
- * was ended by a signal: `failure` quotes it); 'timeout' (the time limit passed: `failure` names
- * the stage). Only 'routed' has an fmax. Synthesis and place and route are cached separately by
+ * status: 'routed' (fits=true); 'overflow' (fits=false: a resource exceeds the device: `overflow`
+ * names each, used, available, over); 'unroutable' (fits=null, not known: nextpnr stopped with an
+ * error, e.g. the router gave up, or was ended by a signal: `failure` quotes it); 'timeout'
+ * (fits=null: the time limit passed: `failure` names the stage). Only 'routed' has an fmax. Synthesis and place and route are cached separately by
  * content hash (RTL, top, options, tool versions) in the shared build cache, so a sweep asking
  * twice pays once and several seeds share one synthesis; a timeout is not cached (a longer limit
  * may route). Every tool run goes through the shared job pool.
@@ -105,7 +105,11 @@ export interface PnrResult {
   /** nextpnr's wall-time limit in seconds. */
   timeLimitS: number;
   status: PnrStatus;
-  fits: boolean;
+  /**
+   * Whether the design fits the device: true when routed, false when a resource overflows, null
+   * when not known (status 'unroutable' or 'timeout': the resources fit, the routing did not finish).
+   */
+  fits: boolean | null;
   overflow: Overflow[];
   /** Why an unroutable or timed-out run stopped (nextpnr's error line, or the stage reached), else null. */
   failure: string | null;
@@ -482,7 +486,7 @@ export async function placeAndRoute(req: PnrRequest): Promise<PnrResult> {
   const notRouted = (status: PnrStatus, overflow: Overflow[], failure: string | null, capacity = {}) => ({
     ...common,
     status,
-    fits: false,
+    fits: fitsOf(status),
     overflow,
     failure,
     fmaxMHz: null,
@@ -523,7 +527,7 @@ export async function placeAndRoute(req: PnrRequest): Promise<PnrResult> {
   return {
     ...common,
     status: stored.status,
-    fits: stored.fits,
+    fits: fitsOf(stored.status),
     overflow: stored.overflow,
     failure: stored.failure,
     fmaxMHz: stored.fmaxMHz,
@@ -630,8 +634,10 @@ function dspMapping(r: PnrResult): string {
     : 'DSP mapping on (synth_ice40 -dsp), no multiplier mapped to SB_MAC16';
 }
 
-/** Logic cells of the parts nextpnr places on a larger die than the datasheet gives them (devices.ts). */
-const DATASHEET_CELLS: Record<string, number> = { hx4k: 3520, lp4k: 3520 };
+/** PnrResult.fits of a status: routed fits, an overflow does not, and otherwise it is not known. */
+export function fitsOf(status: PnrStatus): boolean | null {
+  return status === 'routed' ? true : status === 'overflow' ? false : null;
+}
 
 /** Human-readable summary of one result (the text report of `axgen fpga`). */
 export function formatPnr(r: PnrResult): string {
@@ -657,7 +663,7 @@ export function formatPnr(r: PnrResult): string {
     L.push(`fits: not known — did not route with seed ${r.seed}: ${r.failure ?? 'placement failed'}`);
   }
   // nextpnr models these parts on the 8k die; the datasheet's figure is what a buyer compares.
-  const part = DATASHEET_CELLS[r.device];
+  const part = iceDevice(r.device)?.datasheetCells;
   if (part !== undefined && (u.lc ?? 0) > part)
     L.push(
       `note: ${u.lc} logic cells is more than the ${part} of the ${r.device.toUpperCase()} datasheet: nextpnr places ${r.device} on the 8k die (${r.capacity.ICESTORM_LC?.available ?? 7680} cells), which Lattice sells with ${part} usable`,

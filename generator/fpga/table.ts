@@ -89,7 +89,9 @@ export function tableLine(x: { row: TableRow; res: PnrResult }): string {
   const lc = x.res.capacity.ICESTORM_LC;
   const fit = x.res.fits
     ? 'yes'
-    : `no: ${x.res.overflow.map((o) => `${o.resource} +${o.over}`).join(', ') || 'placement failed'}`;
+    : x.res.fits === null
+      ? `not known: ${x.res.status === 'timeout' ? 'timed out' : 'did not route'}`
+      : `no: ${x.res.overflow.map((o) => `${o.resource} +${o.over}`).join(', ')}`;
   return `| ${x.row.label} | ${x.row.device} | ${x.row.dsp ? 'yes' : 'no'} | ${u.lut4} | ${u.carry} | ${u.ff} | ${u.bram} | ${u.mac16} | ${lc ? `${lc.used}/${lc.available}` : '-'} | ${fit} | ${x.res.fmaxMHz === null ? '-' : x.res.fmaxMHz.toFixed(1)} |`;
 }
 

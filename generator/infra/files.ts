@@ -121,7 +121,8 @@ export async function checkReportFile(file: string, opts: ReportOptions): Promis
     // Recognised by this kind and no other: a file two kinds would claim is neither's.
     sameKind: (old) => REPORT_KINDS[opts.kind](old) && otherKind(opts.kind, old) === undefined,
     foreignWhy: (old) => otherKind(opts.kind, old) ?? (opts.kind === 'lut' ? LUT_WHY : undefined),
-    what: opts.kind === 'wave' ? KIND_NAMES.wave : undefined,
+    // The kind by name ("…, or an axgen sim report there"; a product table is no report).
+    what: KIND_NAMES[opts.kind],
   });
 }
 

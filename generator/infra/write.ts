@@ -28,7 +28,7 @@
  * by the next run writing beside it (cleanStaleTemps) once its process is gone.
  */
 import { lstat, mkdir, open, readdir, readFile, rename, rm, rmdir, stat, writeFile } from 'node:fs/promises';
-import { createReadStream, existsSync, type Stats } from 'node:fs';
+import { createReadStream, existsSync, rmSync, type Stats } from 'node:fs';
 import { createHash, randomBytes } from 'node:crypto';
 import { homedir, hostname } from 'node:os';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
@@ -183,7 +183,15 @@ export async function makeFolders(dir: string): Promise<void> {
 export async function replaceFolderAtomically<T>(
   dir: string,
   fill: (tmp: string) => Promise<T>,
-  opts: FolderOptions,
+  opts: FolderOptions & {
+    /**
+     * Asked, when `dir` holds this command's earlier output, whether that output must survive the
+     * new one (`fpga`: a run that did not route must not cost the user the earlier bitstream): a
+     * reason keeps it by moving it aside to `<dir>.old-<n>` (said on stderr with the reason) instead
+     * of removing its files; undefined replaces it as usual. Given the old folder and `fill`'s result.
+     */
+    keepOld?: (old: string, result: T) => Promise<string | undefined>;
+  },
 ): Promise<T> {
   const target = resolve(dir);
   await checkOutFolder(target, opts);
@@ -200,11 +208,22 @@ export async function replaceFolderAtomically<T>(
     for (const f of files) sha256[f] = await fileHash(join(tmp, f));
     await writeFile(join(tmp, OUTPUT_MARKER), markerText(opts.command, files, sha256));
     const state = await checkOutFolder(target, opts);
+    const keep = state.kind === 'ours' && opts.keepOld ? await opts.keepOld(target, result) : undefined;
     if (state.kind === 'absent') {
       await rename(tmp, target);
     } else if (state.kind === 'foreign') {
       await moveAside(target);
       await rename(tmp, target);
+    } else if (keep !== undefined) {
+      const aside = await asidePath(target);
+      await rename(target, aside);
+      try {
+        await rename(tmp, target);
+      } catch (e) {
+        await rename(aside, target).catch(() => undefined);
+        throw e;
+      }
+      process.stderr.write(`kept the earlier output of ${target}: moved it aside to ${aside} (${keep})\n`);
     } else {
       const old = `${tmp}-old`;
       await rename(target, old);
@@ -628,8 +647,9 @@ async function unlisted(dir: string, allowed: Set<string>): Promise<string[]> {
   }
   const extra: string[] = [];
   const walk = async (rel: string): Promise<void> => {
+    // Every entry, not the first few: the message counts them ("…, and 12 more"). The walk enters
+    // only folders axgen wrote files into, so a folder of someone else's is one entry.
     for (const e of await readdir(join(dir, rel), { withFileTypes: true })) {
-      if (extra.length > 3) return;
       const r = rel === '' ? e.name : `${rel}/${e.name}`;
       if (e.isDirectory() && dirs.has(r)) await walk(r);
       else if (e.isDirectory() || !allowed.has(r)) extra.push(e.isDirectory() ? `${r}/` : r);
@@ -692,7 +712,26 @@ export async function makeTemp(parent: string, prefix: string): Promise<string> 
   const tmp = join(parent, `${prefix}${HOST}-${process.pid}-${randomBytes(4).toString('hex')}`);
   await mkdir(tmp);
   await writeFile(join(tmp, TEMP_MARKER), `${process.pid}\n`);
+  if (liveTemps.size === 0 && !exitHook) {
+    exitHook = true;
+    process.on('exit', removeLiveTemps);
+  }
+  liveTemps.add(tmp);
   return tmp;
+}
+
+/**
+ * This process's temporaries (makeTemp), removed when it exits before renaming them into place:
+ * a Ctrl-C'd `axgen fpga` or `generate` (exit 130 through process.exit) leaves no `.tmp-` folder
+ * behind. A temporary that was renamed no longer exists under its name, so only unfinished ones go.
+ * SIGKILL cannot be handled: cleanStaleTemps removes those on a later run.
+ */
+const liveTemps = new Set<string>();
+let exitHook = false;
+
+function removeLiveTemps(): void {
+  for (const tmp of liveTemps) rmSync(tmp, { recursive: true, force: true });
+  liveTemps.clear();
 }
 
 /** Removes the TEMP_MARKER of a filled temporary (before it is renamed into place). */

@@ -11,7 +11,7 @@ import { cached, contentKey, sourceHash } from '../infra/cache.js';
 import { tool } from '../infra/tools.js';
 import { derive } from '../config/derive.js';
 import { canonicalJson, configHash, type ResolvedConfig } from '../config/resolve.js';
-import { placeAndRoute } from '../fpga/pnr.js';
+import { placeAndRoute, type PnrStatus } from '../fpga/pnr.js';
 import { errorMetrics, type ErrorMetrics } from '../metrics/metrics.js';
 import { schedule } from '../model/schedule.js';
 import { GENERATOR_VERSION } from '../version.js';
@@ -39,7 +39,10 @@ export interface Throughput {
 export interface Fmax {
   device: string;
   clockMHz: number;
-  fits: boolean;
+  /** true when routed, false when a resource overflows, null when not known (did not route, or timed out: `status`). */
+  fits: boolean | null;
+  /** nextpnr's outcome (generator/fpga/pnr.ts PnrStatus); absent in points cached by earlier versions. */
+  status?: PnrStatus;
   fmaxMHz: number | null;
   meetsTiming: boolean | null;
   logicCells: number | null;
@@ -118,6 +121,7 @@ async function fmaxOf(c: ResolvedConfig, o: NonNullable<PointOptions['placeAndRo
     device: r.device,
     clockMHz: r.clockMHz,
     fits: r.fits,
+    status: r.status,
     fmaxMHz: r.fmaxMHz,
     meetsTiming: r.meetsTiming,
     logicCells: r.utilisation.lc,

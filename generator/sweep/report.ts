@@ -6,6 +6,7 @@
 import { aOrAn, count } from '../infra/text.js';
 import { TARGET_DEFS } from '../estimate/targets.js';
 import { accuracyOf, areaOf, fmaxOf, mreOf, paretoGroup, type PointResult, type SweepResults } from './results.js';
+import type { Fmax } from './point.js';
 
 const fmt = (v: number | null | undefined, digits = 2): string =>
   v === null || v === undefined || !Number.isFinite(v) ? '—' : Number.isInteger(v) ? String(v) : v.toFixed(digits);
@@ -56,7 +57,7 @@ function table(r: SweepResults): { head: string[]; rows: Row[] } {
       fmt(p.metrics?.bias, 2),
       fmt(p.throughput?.macsPerCycle, 2),
       fmt(p.throughput?.cycles),
-      ...(fmaxCol ? [p.fmax ? (p.fmax.fits ? fmt(p.fmax.fmaxMHz) : 'does not fit') : '—'] : []),
+      ...(fmaxCol ? [fmaxCell(p.fmax)] : []),
       ...(accCol ? [fmt(accuracyOf(p)), fmt(p.accuracy ? 100 * p.accuracy.agreement : NaN, 1)] : []),
       [
         p.pareto?.areaMre ? 'area/MRE' : '',
@@ -114,6 +115,17 @@ function noThroughput(r: SweepResults): string {
 function exactTop1(r: SweepResults): string {
   const p = r.points.find((q) => q.accuracy);
   return p?.accuracy ? `; int8 with the exact multiplier: ${fmt(100 * p.accuracy.exactTop1)} %` : '';
+}
+
+/**
+ * A point's fmax cell: MHz when routed, "does not fit" for an overflow, and, when whether it fits
+ * is not known (Fmax.fits null), what stopped place and route; "—" without place and route.
+ */
+export function fmaxCell(f: Fmax | undefined): string {
+  if (!f) return '—';
+  if (f.fits) return fmt(f.fmaxMHz);
+  if (f.fits === false) return 'does not fit';
+  return f.status === 'timeout' ? 'timed out' : 'did not route';
 }
 
 export function reportMarkdown(r: SweepResults): string {

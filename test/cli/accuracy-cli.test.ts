@@ -24,7 +24,7 @@ describe('quantize / accuracy / export-lut at the command line', () => {
       out,
     ]);
     expect(r.exitCode).toBe(1);
-    expect(r.all).toMatch(/--out.*not a report axgen wrote/s);
+    expect(r.all).toMatch(/--out.*not an ONNX model axgen quantize wrote/s);
     expect(readFileSync(out, 'utf8')).toBe('my notes');
   });
 
@@ -78,6 +78,23 @@ describe('quantize / accuracy / export-lut at the command line', () => {
       expect(r.all).toMatch(/--float-model, or --no-float/);
     },
   );
+
+  it('refuses --float-model with --no-float (which one was meant is not known)', async () => {
+    const r = await runAxgen([
+      'accuracy',
+      'examples/fashion-mitchell.ts',
+      '--model',
+      'examples/models/fashion-mlp-int8.onnx',
+      '--dataset',
+      'fashion-mnist',
+      '--float-model',
+      'examples/models/fashion-mlp.onnx',
+      '--no-float',
+    ]);
+    expect(r.exitCode, r.all).toBe(1);
+    expect(r.stderr).toContain('✖ --no-float: expected --float-model or --no-float, not both, received "both"');
+    expect(r.stderr).toContain('Nothing was written.');
+  });
 
   it('export-lut refuses a format the operands do not fit, naming the one that does, and writes npy', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'axgen-lut-'));

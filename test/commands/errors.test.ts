@@ -176,6 +176,23 @@ describe('JSON configs and --rtl folders: what the message says', () => {
     await expect(loadConfig(bom)).resolves.toMatchObject({ name: edge.name });
   });
 
+  it('a key given twice in one object is refused with both places (JSON.parse would keep the last)', async () => {
+    const dup = join(dir, 'dup.json');
+    const text = JSON.stringify(edge, null, 2).replace('"array": {', '"array": {\n    "rows": 1,');
+    writeFileSync(dup, text.replace(/\n}$/, ',\n  "multiplier": { "kind": "exact" }\n}'));
+    expect(await problemsOf(loadConfig(dup))).toEqual([
+      expect.stringMatching(
+        /^✖ array\.rows: expected each key once in an object \(JSON keeps only the last, silently\), received "rows" twice: at line \d+, column 5 and at line \d+, column 5$/,
+      ),
+      expect.stringMatching(
+        /^✖ multiplier: expected each key once in an object .*received "multiplier" twice: at line/,
+      ),
+    ]);
+    // The same key in different objects, and in the objects of an array, is no duplicate.
+    writeFileSync(dup, '{"a": {"k": 1}, "b": {"k": 2}, "c": [{"k": 1}, {"k": 2}]}');
+    await expect(loadConfig(dup)).rejects.not.toThrow(/twice/);
+  });
+
   it('--rtl names what is there instead of a generated folder: nothing, a file, a folder without manifest.json', async () => {
     const file = join(dir, 'plain.txt');
     writeFileSync(file, 'x');

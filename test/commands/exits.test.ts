@@ -116,6 +116,10 @@ describe('arguments yargs refuses', () => {
     expect(yes.stderr).toMatch(
       /^✖ --force: expected the flag alone \(--force, --no-force\) or =true \/ =false, received "yes"$/m,
     );
+    // A value after a flag (validate prints its JSON on stdout and takes no file).
+    const value = await runAxgen(['validate', 'x.json', '--json', 'out.json']);
+    expect(value.exitCode, value.all).toBe(1);
+    expect(value.stderr).toMatch(/^✖ Unknown argument: out\.json \(--json is a flag and takes no value\)$/m);
     const typo = await runAxgen(['frob']);
     expect(typo.exitCode, typo.all).toBe(1);
     expect(typo.stderr).toMatch(/^✖ unknown command "frob": did you mean "fpga"\?$/m);
@@ -206,12 +210,30 @@ describe('sim --rtl on a hand-edited folder', () => {
     cpSync(rtl, edited, { recursive: true });
     const pe = join(edited, 'tiny_exit_pe.v');
     writeFileSync(pe, readFileSync(pe, 'utf8').replace(/endmodule/, 'endmodule oops('));
-    const r = await runAxgen(['sim', '--rtl', edited, '--simulator', 'both', '--seed', '1']);
+    const report = join(dir, 'edited.json');
+    const r = await runAxgen(['sim', '--rtl', edited, '--simulator', 'both', '--seed', '1', '--json', report]);
     expect(r.exitCode, r.all).toBe(4);
-    expect(r.stderr).toMatch(
-      /^✖ (iverilog|verilator) could not compile the Verilog read from the folder \(fix the edit, or regenerate the folder with `axgen generate`\):/m,
-    );
+    // Both simulators' messages in full, and a result line for each (in the --json report too).
+    for (const tool of ['iverilog', 'verilator'])
+      expect(r.stderr).toMatch(
+        new RegExp(
+          `^✖ ${tool} could not compile the Verilog read from the folder \\(fix the edit, or regenerate the folder with \`axgen generate\`\\):`,
+          'm',
+        ),
+      );
     expect(r.stderr).toMatch(/tiny_exit_pe\.v:\d+/);
+    expect(r.stdout).toMatch(/did not simulate tiny_exit_top .* in icarus and verilator/);
+    expect(r.stdout).toMatch(/^ {2}icarus {4}FAIL {2}did not finish: iverilog could not compile/m);
+    expect(r.stdout).toMatch(/^ {2}verilator FAIL {2}did not finish: verilator could not compile/m);
+    const j = JSON.parse(readFileSync(report, 'utf8')) as {
+      passed: boolean;
+      runs: { simulator: string; error?: string }[];
+    };
+    expect(j.passed).toBe(false);
+    expect(j.runs.map((x) => [x.simulator, /could not compile/.test(x.error ?? '')])).toEqual([
+      ['icarus', true],
+      ['verilator', true],
+    ]);
     userFacing(r.all);
   });
 

@@ -119,10 +119,32 @@ describe('axgen fpga', () => {
       /hint: place and route did not finish within 0\.001 s with seed 7: try other seeds \(--seeds 8,9,10, run in parallel, the best fmax kept\), a longer --pnr-time-limit/,
     );
     const j = JSON.parse(readFileSync(join(out, 'fpga.json'), 'utf8')) as PnrResult;
-    expect([j.status, j.fits, j.fmaxMHz, j.seed]).toEqual(['timeout', false, null, 7]);
+    expect([j.status, j.fits, j.fmaxMHz, j.seed]).toEqual(['timeout', null, null, 7]);
     // A timeout is never cached: a "(cached)" can only belong to the synthesis.
     expect(r.stdout).toMatch(/place and route \d+\.\d s → /);
     expect(existsSync(join(out, 'tiny_axi_axi_top_up5k.bin'))).toBe(false);
+  });
+
+  it('a run that writes no bitstream keeps the bitstream an earlier run left in --out (moved aside)', async () => {
+    // The folder of the --no-verify test above holds a bitstream; a run that does not route is
+    // written there, and the earlier folder is moved aside whole, not emptied.
+    const out = join(work, 'out-noverify');
+    const bin = 'tiny_axi_axi_top_up5k.bin';
+    expect(existsSync(join(out, bin))).toBe(true);
+    const before = readFileSync(join(out, bin));
+    const r = await fpgaUp5k(out, '--no-verify', '--seed', '7', '--pnr-time-limit', '0.001');
+    expect(r.exitCode, r.all).toBe(4);
+    expect(r.stderr).toContain(
+      `kept the earlier output of ${out}: moved it aside to ${out}.old-1 (it holds a bitstream and this run wrote none)`,
+    );
+    expect(readFileSync(join(`${out}.old-1`, bin))).toEqual(before);
+    expect(existsSync(join(out, bin))).toBe(false);
+    expect(JSON.parse(readFileSync(join(out, 'fpga.json'), 'utf8')).status).toBe('timeout');
+    // A folder without a bitstream is replaced as usual by the next run (no second .old).
+    const again = await fpgaUp5k(out, '--no-verify', '--seed', '7', '--pnr-time-limit', '0.001');
+    expect(again.exitCode, again.all).toBe(4);
+    expect(again.stderr).not.toMatch(/kept the earlier output/);
+    expect(existsSync(`${out}.old-2`)).toBe(false);
   });
 
   it('reads --seeds as a list or a count, and refuses bad ones', () => {

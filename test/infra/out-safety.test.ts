@@ -262,6 +262,13 @@ describe.concurrent('the binary itself (node bin/axgen.js)', () => {
     expect(refused.code, refused.stderr).toBe(1);
     expect(refused.stderr).toContain('holds files axgen did not write there (notes.txt)');
     expect(readFileSync(join(g, 'notes.txt'), 'utf8')).toBe('mine\n');
+    // Many such files: three named (sorted), the rest counted, every one of them.
+    const many = Object.fromEntries(Array.from({ length: 9 }, (_, i) => [`z${i}.txt`, 'x\n']));
+    write(g, many);
+    const counted = await inProcess(['generate', ILM, '--out', 'g'], cwd);
+    expect(counted.code, counted.stderr).toBe(1);
+    expect(counted.stderr).toContain('holds files axgen did not write there (notes.txt, z0.txt, z1.txt, and 7 more)');
+    for (const f of Object.keys(many)) rmSync(join(g, f));
 
     const forced = await inProcess(['generate', ILM, '--out', 'g', '--force'], cwd);
     expect(forced.code, forced.stderr).toBe(0);
@@ -633,6 +640,15 @@ describe('a folder edited since axgen wrote it, or written by another command (n
 describe('report files (--json, --junit) are never overwritten unless axgen wrote them', () => {
   const NOTES = JSON.stringify({ mine: true }) + '\n';
 
+  // Each refusal names what the command writes there.
+  const WHAT: Record<string, string> = {
+    'metrics --json': 'an axgen metrics report',
+    'fpga --json': 'an axgen fpga report',
+    'sim --json': 'an axgen sim report',
+    'regress --junit': "axgen regress's JUnit XML",
+    'synth --json': 'an axgen synth report',
+    'sim --wave': 'a VCD axgen wrote',
+  };
   for (const [name, args] of Object.entries({
     'metrics --json': ['metrics', ILM, '--json', 'user.json'],
     'fpga --json': ['fpga', ILM, '--device', 'up5k', '--out', 'f', '--json', 'user.json'],
@@ -647,8 +663,8 @@ describe('report files (--json, --junit) are never overwritten unless axgen wrot
       const before = tree(cwd);
       const r = await inProcess(args, cwd);
       expect(r.code, r.stderr).toBe(1);
-      const what = name === 'sim --wave' ? 'a VCD axgen wrote' : 'a report axgen wrote';
-      expect(r.stderr).toContain(`"${join(cwd, 'user.json')}", which exists and is not ${what}`);
+      expect(r.stderr).toContain(`"${join(cwd, 'user.json')}", which exists and is not ${WHAT[name]}`);
+      expect(r.stderr).toContain(`or ${WHAT[name]} there`);
       expect(r.stderr).toContain('--force');
       expect(tree(cwd)).toEqual(before);
     });

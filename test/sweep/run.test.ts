@@ -237,6 +237,11 @@ describe('sweep runs', () => {
     const t0 = Date.now();
     while (running.some(alive) && Date.now() - t0 < 10_000) await new Promise((r) => setTimeout(r, 50));
     expect(running.filter(alive), 'Yosys processes left running after axgen was ended').toEqual([]);
+    // The point's cache temporary it was filling is removed on the way out, not left for a later run.
+    const temps = readdirSync(join(cache, 'sweep-point')).filter(
+      (n) => n.startsWith('.tmp-') && n.includes(`-${killed.pid}-`),
+    );
+    expect(temps, 'temporaries of the ended run').toEqual([]);
   });
 
   it('places and routes each point for fmax when asked, and plots area vs fmax', async () => {
