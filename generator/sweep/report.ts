@@ -84,7 +84,7 @@ function notes(r: SweepResults): string[] {
       'accelerator (top, array wiring, edge encoders, delays, accumulator buffers) is synthesized with the PE as a blackbox and ' +
       'its own hierarchy kept. No optimisation crosses a module boundary, so the counts are a little above a flattened synthesis (measured +3 to +6.4 % LUT4 for 4×4 int8 arrays on ice40).',
     `Error metrics: EvoApproxLib conventions over all operand pairs when the operands have at most 20 bits together, else ` +
-      `${r.sweep.metrics.samples} seeded pairs (seed ${r.sweep.metrics.seed}). MRE is over pairs with a non-zero exact product.`,
+      `${r.sweep.metrics.samples} seeded uniform random pairs (seed ${r.sweep.metrics.seed}) for the means, and those plus the directed corner pairs (0, ±1, extremes, powers of two) for WCE and WCRE. MRE is over pairs with a non-zero exact product.`,
     `Throughput: cycles of ${aOrAn(r.sweep.gemm.m)} ${r.sweep.gemm.m}×${r.sweep.gemm.k}×${r.sweep.gemm.n} GEMM from the cycle model, commands back to back; MACs/cycle = M·K·N / cycles.` +
       noThroughput(r),
     r.sweep.placeAndRoute
