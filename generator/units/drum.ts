@@ -41,6 +41,15 @@ export const drumSchema = {
         'which synthesis maps together with the shifter behind it for depth: faster on iCE40 LUT4s. ' +
         "'carry-chain': a Verilog `*`, which Yosys builds on carry chains: fewer Xilinx LUT6s (README, DRUM).",
     },
+    shift: {
+      enum: ['binary', 'one-hot'],
+      default: 'binary',
+      description:
+        "How each operand's shift s travels to the PE; the function is the same. 'binary': s in ⌈log2⌉ bits, the PE " +
+        "adds sa + sw and shifts the product by the sum. 'one-hot': the edge encoders send s one-hot (one bit per " +
+        'shift, so the weight bank and the activation lane are wider), the PE forms the one-hot total shift as an ' +
+        'AND-OR of the two and shifts the product with an AND-OR (experiment, issue 11: fewer LUT levels, more LUTs).',
+    },
   },
 } as const;
 
@@ -111,6 +120,8 @@ export const drumUnit = defineUnit({
       { activation: S(8), weight: S(8), params: { k: 6, share: false } },
       { activation: S(8), weight: S(8), params: { k: 8 } },
       { activation: U(6), weight: S(8), params: { k: 4 } },
+      { activation: S(8), weight: S(8), params: { k: 4, shift: 'one-hot' } },
+      { activation: U(8), weight: U(8), params: { k: 3, share: false, shift: 'one-hot' } },
       { activation: S(3), weight: U(5), params: { k: 3 } },
     ],
     metrics: [{ k: 3 }, { k: 4 }, { k: 5 }, { k: 6 }],
@@ -126,7 +137,7 @@ export const drumUnit = defineUnit({
     ],
   },
   describe: (p: DrumResolved) =>
-    `drum(k=${p.k}${p.share ? '' : ', share=false'}${p.product === 'logic' ? '' : `, product=${p.product}`})`,
+    `drum(k=${p.k}${p.share ? '' : ', share=false'}${p.product === 'logic' ? '' : `, product=${p.product}`}${p.shift === 'binary' ? '' : `, shift=${p.shift}`})`,
   // Measured (README area table, int8 PEs, bench:unit-area 2026-12-07 00:47): on Xilinx the `*`
   // form is the smaller PE at k = 3, 4, 5 with shared edges (57 / 90 / 111 LUT6 against 84 / 108 /
   // 119) and at every k without them, but not at k = 6 with shared edges (150 against 143). On iCE40
