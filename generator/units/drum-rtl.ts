@@ -68,6 +68,53 @@ function encView(spec: OperandSpec, k: number, port: string, oneHot: boolean): V
   };
 }
 
+/** The sign of the product from the cut's sign signals (the operands that are signed). */
+function signOf(La: Layout, Lw: Layout): string {
+  return [La.sign !== null ? 'a_sign_c' : null, Lw.sign !== null ? 'w_sign_c' : null].filter(Boolean).join(' ^ ');
+}
+
+/**
+ * shift: 'one-hot'. The product mp_c shifted by the one-hot total shift ss_c as an AND-OR: bit j
+ * is the OR over the shifts t of mp_c[j − t] & ss_c[t]. With a signed product (`sign` given) it
+ * also declares `magx` = mag ^ {sign}: since exactly one ss_c bit is set, at most one term of a
+ * bit is, so the OR is also an XOR and the sign can enter the XOR of the bit's groups (pairs of
+ * terms, one LUT4 each on iCE40) at the last group instead of behind the OR: one LUT level less
+ * than XORing the shifted product. Measured: issue 11 notes (drum-exp).
+ */
+function oneHotShiftLines(Pc: number, MP: number, NSS: number, sign: string | null): string {
+  const terms = (j: number): string[] => {
+    const out: string[] = [];
+    for (let t = 0; t < NSS; t++) if (j - t >= 0 && j - t < MP) out.push(`(mp_c[${j - t}] & ss_c[${t}])`);
+    return out;
+  };
+  const bits: string[] = [];
+  const xbits: string[] = [];
+  for (let j = Pc - 1; j >= 0; j--) {
+    const ts = terms(j);
+    bits.push(ts.length ? ts.join(' | ') : "1'b0");
+    const groups: string[] = [];
+    for (let i = 0; i < ts.length; i += 2) groups.push(ts.slice(i, i + 2).join(' | '));
+    const last = groups.pop();
+    xbits.push([...groups.map((g) => `(${g})`), last === undefined ? 'sgn' : `((${last}) ^ sgn)`].join(' ^ '));
+  }
+  const lines = [`  wire [${msb(Pc)}:0] mag = {\n      ${bits.join(',\n      ')}};`];
+  if (sign !== null)
+    lines.push(
+      '  // The signed form: the sign enters the last group of each bit (the shift is one-hot, so the groups',
+      '  // are exclusive and their OR is their XOR).',
+      `  wire sgn = ${sign};`,
+      `  wire [${msb(Pc)}:0] magx = {\n      ${xbits.join(',\n      ')}};`,
+    );
+  return lines.join('\n');
+}
+
+/** The split product's px_o from magx (oneHotShiftLines) instead of XORing mag with the sign. */
+function oneHotSplitOut(outLogic: string, ext: number): string {
+  const re = /assign px_o = \{1'b0, mag\} \^ \{(\d+)\{neg\}\};/;
+  if (!re.test(outLogic) || ext !== 1) throw new Error('internal error: drum one-hot: unexpected split output form');
+  return outLogic.replace(re, 'assign px_o = {sgn, magx};');
+}
+
 /**
  * The DRUM unit's modules: per-operand encoders (magnitude, shift s, kept k bits with the lowest
  * forced to 1) and the core (exact k×k product shifted by sa + sw, sign restored), composed by
@@ -132,20 +179,10 @@ export function drumRtl(
       : `${resizeExpr('sa', La.sBits, SS)} + ${resizeExpr('sw', Lw.sBits, SS)}`,
     oneHot,
     // One-hot: each product bit j is the OR over the shifts t of mp_c[j − t] & ss_c[t].
-    magLines: oneHot
-      ? (() => {
-          const bits: string[] = [];
-          for (let j = Pc - 1; j >= 0; j--) {
-            const terms: string[] = [];
-            for (let t = 0; t < NSS; t++) if (j - t >= 0 && j - t < MP) terms.push(`(mp_c[${j - t}] & ss_c[${t}])`);
-            bits.push(terms.length ? terms.join(' | ') : "1'b0");
-          }
-          return `  wire [${msb(Pc)}:0] mag = {\n      ${bits.join(',\n      ')}};`;
-        })()
-      : '',
+    magLines: oneHot ? oneHotShiftLines(Pc, MP, NSS, out.split ? signOf(La, Lw) : null) : '',
     pcMsb: msb(Pc),
     mpExt: resizeExpr('mp_c', MP, Pc),
-    outLogic: out.outLogic,
+    outLogic: oneHot && out.split ? oneHotSplitOut(out.outLogic, pf.bits - Pc) : out.outLogic,
     shiftCut: cutLines(
       'shift',
       [{ name: 'mp_c', bits: MP, expr: 'mp' }, { name: 'ss_c', bits: SS, expr: 'ss' }, ...out.signals],
