@@ -140,7 +140,7 @@ describe('DRUM RTL', () => {
 });
 
 describe('DRUM target hints (axgen synth --target, axgen fpga)', () => {
-  it('suggests the carry-chain product on Xilinx and the logic product on iCE40, only where the other form is set', async () => {
+  it('suggests the carry-chain product on Xilinx, the logic product and (k = 4) the one-hot shift on iCE40, only where the other form is set', async () => {
     const { targetHintsOf } = await import('../../generator/units/index.js');
     const logic = full(4);
     const chain = { ...logic, product: 'carry-chain' as const };
@@ -150,7 +150,12 @@ describe('DRUM target hints (axgen synth --target, axgen fpga)', () => {
     expect(targetHintsOf(chain, 'ice40')).toEqual([
       expect.stringMatching(/^multiplier\.product: 'logic' .*71\.9 against 64\.3 MHz/),
     ]);
-    expect(targetHintsOf(logic, 'ice40')).toEqual([]);
+    // k = 4 (the fmax table's DRUM) on iCE40: the one-hot shift for arrays without stages.
+    expect(targetHintsOf(logic, 'ice40')).toEqual([
+      expect.stringMatching(/^without pipeline stages, multiplier\.shift: 'one-hot' .*78\.1 against 71\.9 MHz/),
+    ]);
+    expect(targetHintsOf({ ...logic, shift: 'one-hot' as const }, 'ice40')).toEqual([]);
+    expect(targetHintsOf(full(3), 'ice40')).toEqual([]);
     expect(targetHintsOf(chain, 'xilinx')).toEqual([]);
     expect(targetHintsOf(logic, 'generic')).toEqual([]);
     // README area table: the carry-chain form is the smaller on Xilinx up to k = 5 with shared edges
