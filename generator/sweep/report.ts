@@ -66,10 +66,29 @@ function table(r: SweepResults): { head: string[]; rows: Row[] } {
       ]
         .filter(Boolean)
         .join(', ') || '',
-      p.status === 'ok' ? 'ok' : `${p.status}: ${(p.error ?? '').split('\n')[0]}`,
+      p.status === 'ok' ? 'ok' : `${p.status}: ${errorHeadline(p.error)}`,
     ],
   }));
   return { head, rows };
+}
+
+/**
+ * A point's error on one line, for the terminal and the report's table: a ConfigError's message
+ * ("<source>: 2 problems" then one "✖ path: expected …, received …" line each) becomes its source
+ * and first problem, with "(and N more)"; a list of problem lines (an invalid point's) its first
+ * line; any other message its first line. The whole error is in results.csv, results.json and the
+ * report's "Points without figures".
+ */
+export function errorHeadline(error: string | undefined): string {
+  const lines = (error ?? '').split('\n').filter((l) => l.trim() !== '');
+  if (lines.length === 0) return '';
+  const problem = (l: string) => l.replace(/^✖ /, '');
+  const more = (n: number) => (n > 0 ? ` (and ${n} more)` : '');
+  const head = /^(.*): \d+ problems?$/.exec(lines[0]!);
+  const listed = lines.slice(head ? 1 : 0).filter((l) => l.startsWith('✖ '));
+  if (head && listed.length > 0) return `${head[1]}: ${problem(listed[0]!)}${more(listed.length - 1)}`;
+  if (!head && listed.length === lines.length) return `${problem(lines[0]!)}${more(lines.length - 1)}`;
+  return problem(lines[0]!);
 }
 
 function notes(r: SweepResults): string[] {
