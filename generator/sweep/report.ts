@@ -91,7 +91,8 @@ export function errorHeadline(error: string | undefined): string {
   return problem(lines[0]!);
 }
 
-function notes(r: SweepResults): string[] {
+/** The report's notes (target, hierarchical synthesis, metrics, throughput, fmax, accuracy, tools), in order, one paragraph each. */
+export function reportNotes(r: SweepResults): string[] {
   const def = TARGET_DEFS[r.sweep.target];
   const primary = def.variants[0]!;
   const out = [
@@ -160,7 +161,7 @@ export function reportMarkdown(r: SweepResults): string {
       `${ok} ok, ${r.points.filter((p) => p.status === 'invalid').length} invalid, ${r.points.filter((p) => p.status === 'failed').length} failed. ` +
       `Sweep sha256:${s.hash.slice(0, 12)}, base: ${s.base}.`,
     '',
-    ...notes(r).map((n) => `- ${n}`),
+    ...reportNotes(r).map((n) => `- ${n}`),
     '',
     `| ${head.map(mdEscape).join(' | ')} |`,
     `| ${head.map(() => '---').join(' | ')} |`,
@@ -335,7 +336,7 @@ export async function reportHtml(r: SweepResults): Promise<string> {
     s.description ? `<p>${htmlEscape(s.description)}</p>` : '',
     `<p>${count(s.points, 'point')} (${s.gridPoints} in the grid, ${s.droppedByFilters} dropped by filters)${r.shard ? `; shard ${r.shard.index}/${r.shard.count}` : ''}. Sweep sha256:${s.hash.slice(0, 12)}.</p>`,
     '<ul>',
-    ...notes(r).map((n) => `<li>${htmlEscape(n).replace(/`([^`]*)`/g, '<code>$1</code>')}</li>`),
+    ...reportNotes(r).map((n) => `<li>${htmlEscape(n).replace(/`([^`]*)`/g, '<code>$1</code>')}</li>`),
     '</ul>',
     ...plots.map(
       (p) =>
