@@ -9,7 +9,7 @@
  * not do: given files on its command line, tsc ignores tsconfig.json and checks with ES5 defaults,
  * reporting errors in axgen's sources rather than the config's.
  */
-import { dirname, relative, resolve } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { readFileSync } from 'node:fs';
 import { ROOT_DIR } from '../root.js';
 
@@ -49,7 +49,18 @@ export async function typecheckConfig(file: string): Promise<TypeProblem[]> {
   const json = ts.parseConfigFileTextToJson(configPath, readFileSync(configPath, 'utf8'));
   const parsed = ts.parseJsonConfigFileContent(json.config, ts.sys, dirname(configPath));
   // Only the config (and what it imports): not the folders tsconfig.json includes.
-  const program = ts.createProgram([resolve(file)], { ...parsed.options, noEmit: true, noUnusedLocals: false });
+  // Resolved from the checkout, not the working folder: `types: ["node"]` is looked up under the
+  // current directory's node_modules/@types otherwise, so a run from another folder found no Node
+  // types and reported every `node:` import in axgen's sources.
+  const options = {
+    ...parsed.options,
+    noEmit: true,
+    noUnusedLocals: false,
+    typeRoots: [join(ROOT_DIR, 'node_modules', '@types')],
+  };
+  const host = ts.createCompilerHost(options);
+  host.getCurrentDirectory = () => ROOT_DIR;
+  const program = ts.createProgram({ rootNames: [resolve(file)], options, host });
   const problems = ts
     .getPreEmitDiagnostics(program)
     .filter((d) => d.category === ts.DiagnosticCategory.Error)

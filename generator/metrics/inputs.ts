@@ -38,8 +38,10 @@ export interface PairSet {
   /** Seed of the random part (null when exhaustive). */
   seed: number | null;
   count: number;
-  /** Calls f for every pair, in a fixed order. */
-  forEach(f: (a: number, w: number) => void): void;
+  /** Directed corner pairs among them (0 when exhaustive); they come first. */
+  corners: number;
+  /** Calls f for every pair, in a fixed order, saying whether it is a directed corner pair. */
+  forEach(f: (a: number, w: number, corner: boolean) => void): void;
 }
 
 /**
@@ -54,8 +56,9 @@ export function pairSet(a: OperandSpec, w: OperandSpec, opts: { seed?: number; s
       exhaustive: true,
       seed: null,
       count: av.length * wv.length,
+      corners: 0,
       forEach(f) {
-        for (const x of av) for (const y of wv) f(x, y);
+        for (const x of av) for (const y of wv) f(x, y, false);
       },
     };
   }
@@ -69,13 +72,14 @@ export function pairSet(a: OperandSpec, w: OperandSpec, opts: { seed?: number; s
     exhaustive: false,
     seed,
     count: ac.length * wc.length + samples,
+    corners: ac.length * wc.length,
     forEach(f) {
-      for (const x of ac) for (const y of wc) f(x, y);
+      for (const x of ac) for (const y of wc) f(x, y, true);
       const next = rng(seed);
       for (let i = 0; i < samples; i++) {
         const x = ar.min + Math.floor(next() * (ar.max - ar.min + 1));
         const y = wr.min + Math.floor(next() * (wr.max - wr.min + 1));
-        f(x, y);
+        f(x, y, false);
       }
     },
   };

@@ -1,6 +1,7 @@
 /**
  * Error metrics of a configured multiplier, EvoApproxLib conventions (docs/units.md): over the input set
- * I, e = approx − exact with O = a·w the exact product of the activation and the weight as the user
+ * I (every pair when n_a + n_w ≤ 20; otherwise seeded uniform random pairs for the means, and those
+ * plus the directed corner pairs for the maxima WCE and WCRE), e = approx − exact with O = a·w the exact product of the activation and the weight as the user
  * gave it (or the unit's own `exact`, e.g. binary's ±1 dot product); approx is what the hardware computes: the unit's product of the activation and the
  * host-mapped weight (unit.mapWeight), or 0 when zero-skip skips the pair (derive(c).skip).
  */
@@ -17,7 +18,14 @@ export interface ErrorMetrics {
   exhaustive: boolean;
   /** Seed of the random pairs (null when exhaustive). */
   seed: number | null;
+  /**
+   * Pairs the means (MAE, EP, MRE, MSE, bias, mean signed relative error) are over: every pair, or
+   * the uniform random ones. Corner pairs would bias a mean (they are chosen, not drawn: a 12-bit
+   * Mitchell's MRE came out 0.99 % over 1,000 random and 3,969 corner pairs, against 3.83 %).
+   */
   samples: number;
+  /** Directed corner pairs the maxima (WCE, WCRE) are also over (0 when exhaustive). */
+  corners: number;
   /** Mean |e|. */
   mae: number;
   /** 100·MAE / 2^(n_a+n_w). */
@@ -44,7 +52,7 @@ export interface ErrorMetrics {
 
 export interface MetricsOptions {
   seed?: number;
-  /** Random pairs when not exhaustive (default 10^6; corners are added). */
+  /** Random pairs when not exhaustive (default 10^6; corner pairs are added for WCE and WCRE only). */
   samples?: number;
 }
 
@@ -66,7 +74,7 @@ export function errorMetrics(c: ResolvedConfig, opts: MetricsOptions = {}): Erro
   let sumSignedRel = 0;
   let wcre = 0;
   let wcePair = { a: 0, w: 0, approx: 0, exact: 0 };
-  set.forEach((a, w) => {
+  set.forEach((a, w, corner) => {
     let wm = mapped.get(w);
     if (wm === undefined) {
       wm = unit.mapWeight(w, p, d.ctx);
@@ -76,21 +84,23 @@ export function errorMetrics(c: ResolvedConfig, opts: MetricsOptions = {}): Erro
     const exact = unit.exact ? unit.exact(a, w, p, d.ctx) : a * w;
     const e = approx - exact;
     const ae = Math.abs(e);
+    if (ae > wce) {
+      wce = ae;
+      wcePair = { a, w, approx, exact };
+    }
+    const rel = exact !== 0 ? ae / Math.abs(exact) : 0;
+    if (rel > wcre) wcre = rel;
+    // The means are over the drawn pairs only (see ErrorMetrics.samples).
+    if (corner) return;
     n++;
     sum += e;
     sumAbs += ae;
     sumSq += e * e;
     if (e !== 0) wrong++;
-    if (ae > wce) {
-      wce = ae;
-      wcePair = { a, w, approx, exact };
-    }
     if (exact !== 0) {
       nz++;
-      const rel = ae / Math.abs(exact);
       sumRel += rel;
       sumSignedRel += e / Math.abs(exact);
-      if (rel > wcre) wcre = rel;
     }
   });
   const scale = 2 ** (d.ctx.activation.bits + d.ctx.weight.bits);
@@ -102,6 +112,7 @@ export function errorMetrics(c: ResolvedConfig, opts: MetricsOptions = {}): Erro
     exhaustive: set.exhaustive,
     seed: set.seed,
     samples: n,
+    corners: set.corners,
     mae,
     maePct: (100 * mae) / scale,
     wce,

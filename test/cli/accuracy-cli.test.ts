@@ -120,5 +120,13 @@ describe('quantize / accuracy / export-lut at the command line', () => {
     const h = ['export-lut', 'examples/mitchell-int8.ts', '--format', 'adapt', '--out', join(dir, 'm.h')];
     expect((await runAxgen(h)).exitCode).toBe(0);
     expect((await runAxgen(h)).exitCode).toBe(0);
+    // A header edited since (a line appended): its sha256 line no longer matches, so it is the user's.
+    writeFileSync(join(dir, 'm.h'), readFileSync(join(dir, 'm.h'), 'utf8') + '// my note\n');
+    const edited = await runAxgen(h);
+    expect(edited.exitCode, edited.all).toBe(1);
+    expect(edited.stderr).toMatch(
+      /is a table axgen export-lut wrote, edited since \(its sha256 line no longer matches/,
+    );
+    expect(readFileSync(join(dir, 'm.h'), 'utf8')).toMatch(/\/\/ my note\n$/);
   });
 });

@@ -1,7 +1,7 @@
 /**
  * `axgen validate --typecheck`: a .ts config whose values are valid but whose types are not is
  * refused (exit 1) with file:line:column and the TypeScript code; a well-typed example passes and
- * says it was checked; a JSON config says its types were not checked (schema only).
+ * says it was checked, from any working folder; a JSON config says its types were not checked (schema only).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -34,7 +34,7 @@ describe('axgen validate --typecheck', () => {
     writeFileSync(f, config('const r: string = 4;'));
     const plain = await runAxgen(['validate', f]);
     expect(plain.exitCode, plain.all).toBe(0);
-    const r = await runAxgen(['validate', f, '--typecheck']);
+    const r = await runAxgen(['validate', f, '--typecheck'], { cwd: work });
     expect(r.exitCode, r.all).toBe(1);
     expect(r.stderr).toContain(`✖ ${f}: 1 type error`);
     expect(r.stderr).toContain(`${f}:2:7: error TS2322: Type 'number' is not assignable to type 'string'.`);
@@ -45,7 +45,8 @@ describe('axgen validate --typecheck', () => {
     expect(await typecheckConfig(join(ROOT, 'examples', 'edge-int8.ts'))).toEqual([]);
     const f = join(work, 'good.ts');
     writeFileSync(f, config("const r: string = '4';"));
-    const r = await runAxgen(['validate', f, '--typecheck']);
+    // From a folder outside the checkout, as a user runs it (the types resolve from the checkout).
+    const r = await runAxgen(['validate', f, '--typecheck'], { cwd: work });
     expect(r.exitCode, r.all).toBe(0);
     expect(r.stdout).toMatch(/types: checked \(TypeScript, axgen's compiler options\): no errors/);
   });
