@@ -286,7 +286,11 @@ export const sweepMergeCommand: CommandModule<object, MergeArgs> = {
       await checkOutFolder(out, { force: argv.force, command: 'sweep-merge' });
       const parts = [];
       // Each shard checked against its own .axgen-output.json before anything is merged or written.
-      for (const dir of argv.shards) parts.push({ source: dir, results: await readShard(dir) });
+      for (const dir of argv.shards) {
+        const { results, unverified } = await readShard(dir);
+        if (unverified) process.stderr.write(`note: shard ${dir}: ${unverified}\n`);
+        parts.push({ source: dir, results });
+      }
       const merged = mergeResults(parts);
       await writeOutputs(out, merged, { force: argv.force, command: 'sweep-merge' });
       const c = statusCounts(merged);
