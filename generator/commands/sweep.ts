@@ -5,11 +5,12 @@ import cliProgress from 'cli-progress';
 import { TARGETS, type Target } from '../estimate/targets.js';
 import { jobPool } from '../infra/pool.js';
 import { setCacheFolder, usableCacheRoot } from '../infra/cache.js';
-import { expandGrid, loadSweep, parseShard, type Sweep } from '../sweep/spec.js';
+import { checkGrid, expandGrid, loadSweep, parseShard, shortOfK, type Grid, type Sweep } from '../sweep/spec.js';
 import { unitFor } from '../units/index.js';
 import { runSweep, SweepInterrupted, type RunEvents, type RunOptions, type RunStats } from '../sweep/run.js';
 import { mergeResults, type SweepResults } from '../sweep/results.js';
-import { readResults, writeOutputs } from '../sweep/output.js';
+import { OUTPUT_FILES, readShard, writeOutputs } from '../sweep/output.js';
+import { errorHeadline } from '../sweep/report.js';
 import { count } from '../infra/text.js';
 import { checkOutFolder, outputArg, OUT_EXISTING_HELP } from '../infra/write.js';
 import { forceOption, runCommand, EXIT_POINTS_FAILED, jobsOption } from './common.js';
@@ -51,12 +52,15 @@ async function planSweep(argv: SweepArgs): Promise<SweepPlan> {
   setCacheFolder(cache, '--cache');
   const sweep = await loadSweep(argv.spec, target ? { target } : {});
   const s = sweep.spec;
+  // An empty grid, one of only invalid points, or a GEMM no point can run: refused before anything else.
+  const grid = expandGrid(sweep);
+  checkGrid(grid, sweep, argv.spec);
   const out = given ?? join('rtl-out', `sweep-${s.name}${shard ? `-shard-${shard.index}-of-${shard.count}` : ''}`);
   // Refused before any point runs, not after the sweep.
   await checkOutFolder(out, { force: argv.force, command: 'sweep' });
   // The cache folder too (--cache or AXGEN_CACHE): each point would fail on it, and the results be written.
   usableCacheRoot();
-  await checkUserUnits(sweep);
+  await checkUserUnits(grid);
   return { sweep, shard, out };
 }
 
@@ -64,9 +68,9 @@ async function planSweep(argv: SweepArgs): Promise<SweepPlan> {
  * Imported circuits among the points are checked against their tables before any point runs, as a
  * command does for its config (sim/external-check.ts; verdicts cached): exit 4 naming the pair.
  */
-async function checkUserUnits(sweep: Sweep): Promise<void> {
+async function checkUserUnits(grid: Grid): Promise<void> {
   const seen = new Set<string>();
-  for (const p of expandGrid(sweep).points) {
+  for (const p of grid.points) {
     const c = p.config;
     if (!c || !unitFor(c.multiplier.kind).checkBeforeUse) continue;
     const key = JSON.stringify([c.multiplier, c.precision.activation, c.precision.weight]);
@@ -122,7 +126,7 @@ function sweepProgress(plan: SweepPlan, tty: boolean): SweepProgress {
             ? info.cached
               ? 'cached'
               : `${info.seconds.toFixed(1)} s`
-            : `${p.status}: ${(p.error ?? '').split('\n')[0]}`;
+            : `${p.status}: ${errorHeadline(p.error)}`;
         if (bar) bar.update(done, { ...counts, last: `${p.name} ${what}`.slice(0, 60) });
         else process.stderr.write(`[${done}/${total}] ${p.name} (${p.label}) ${what}\n`);
       },
@@ -152,19 +156,45 @@ function interruptible(abort: AbortController, progress: SweepProgress): () => v
 function summarize(plan: SweepPlan, results: SweepResults, stats: RunStats): number {
   const { out } = plan;
   const name = plan.sweep.spec.name;
-  const ok = results.points.filter((p) => p.status === 'ok').length;
-  const bad = stats.invalid + stats.failed;
+  const c = statusCounts(results);
   process.stdout.write(
-    `${bad > 0 ? '✖' : '✔'} sweep ${name}: ${count(results.points.length, 'point')} (${ok} ok, ${stats.invalid} invalid, ${stats.failed} failed; ${stats.cached} from the cache, ${stats.computed} computed) ` +
-      `in ${stats.seconds.toFixed(1)} s → ${out}/ (results.json, results.csv, report.md, report.html)\n`,
+    `${c.bad > 0 ? '✖' : '✔'} sweep ${name}: ${count(results.points.length, 'point')} (${c.ok} ok, ${c.invalid} invalid, ${c.failed} failed; ${stats.cached} from the cache, ${stats.computed} computed) ` +
+      `in ${stats.seconds.toFixed(1)} s → ${out}/ (${OUTPUT_FILES.join(', ')})\n`,
   );
-  if (bad > 0) {
+  return pointNotes(results, out);
+}
+
+/** How many of the results' points are ok, invalid and failed; `bad`: those without figures. */
+function statusCounts(r: SweepResults): { ok: number; invalid: number; failed: number; bad: number } {
+  const n = (s: string) => r.points.filter((p) => p.status === s).length;
+  const invalid = n('invalid');
+  const failed = n('failed');
+  return { ok: n('ok'), invalid, failed, bad: invalid + failed };
+}
+
+/**
+ * The summary's notes on the points, the same for `sweep` and `sweep-merge` (from the points, so a
+ * merge says what the unsharded sweep says): the points without figures, and those without a
+ * throughput figure because gemm.k is above their array.maxK. Returns the exit code: 5 when some
+ * point has no figures, else 0.
+ */
+function pointNotes(r: SweepResults, out: string): number {
+  const c = statusCounts(r);
+  if (c.bad > 0) {
     process.stdout.write(
-      `  ${bad} of ${count(results.points.length, 'point')} ${bad === 1 ? 'has' : 'have'} no figures (${count(stats.invalid, 'invalid config')}, ${count(stats.failed, 'failed run')}); ` +
+      `  ${c.bad} of ${count(r.points.length, 'point')} ${c.bad === 1 ? 'has' : 'have'} no figures (${count(c.invalid, 'invalid config')}, ${count(c.failed, 'failed run')}); ` +
         `their errors are in the "status" and "error" columns of ${out}/results.csv\n`,
     );
   }
-  return bad > 0 ? EXIT_POINTS_FAILED : 0;
+  const short = shortOfK(r.points, r.sweep.gemm.k);
+  if (short.length > 0) {
+    const list = short.map((p) => `#${p.index} ${p.name} (maxK ${p.config!.array.maxK})`);
+    process.stdout.write(
+      `  note: no throughput for ${short.length} of ${count(r.points.length, 'point')}, whose array.maxK is below gemm.k = ${r.sweep.gemm.k}: ` +
+        `${list.slice(0, 10).join(', ')}${list.length > 10 ? `, and ${list.length - 10} more` : ''}\n`,
+    );
+  }
+  return c.bad > 0 ? EXIT_POINTS_FAILED : 0;
 }
 
 export const sweepCommand: CommandModule<object, SweepArgs> = {
@@ -255,12 +285,20 @@ export const sweepMergeCommand: CommandModule<object, MergeArgs> = {
       const out = outputArg(argv.out, '--out', 'required')!;
       await checkOutFolder(out, { force: argv.force, command: 'sweep-merge' });
       const parts = [];
-      for (const dir of argv.shards) parts.push({ source: dir, results: await readResults(dir) });
+      // Each shard checked against its own .axgen-output.json before anything is merged or written.
+      for (const dir of argv.shards) {
+        const { results, unverified } = await readShard(dir);
+        if (unverified) process.stderr.write(`note: shard ${dir}: ${unverified}\n`);
+        parts.push({ source: dir, results });
+      }
       const merged = mergeResults(parts);
       await writeOutputs(out, merged, { force: argv.force, command: 'sweep-merge' });
+      const c = statusCounts(merged);
       process.stdout.write(
-        `✔ merged ${count(parts.length, 'shard')} of sweep ${merged.sweep.name}: ${count(merged.points.length, 'point')} → ${out}/\n`,
+        `${c.bad > 0 ? '✖' : '✔'} merged ${count(parts.length, 'shard')} of sweep ${merged.sweep.name}: ${count(merged.points.length, 'point')} ` +
+          `(${c.ok} ok, ${c.invalid} invalid, ${c.failed} failed) → ${out}/ (${OUTPUT_FILES.join(', ')})\n`,
       );
+      return pointNotes(merged, out);
     });
   },
 };

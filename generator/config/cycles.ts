@@ -94,124 +94,219 @@ export interface StreamCycles {
 /**
  * The counters of a stream of commands sent back to back (each command offered as soon as the
  * previous one was accepted). Weight-stationary follows the rules in this file's header;
- * output-stationary commands do not overlap.
+ * output-stationary commands do not overlap. Time and memory are linear in the commands (and
+ * folds); streamTotal gives `total` of long repetitive streams without the per-command lists.
  */
 export function streamCycles(s: ArrayShape, cmds: readonly StreamCommand[]): StreamCycles {
-  return s.dataflow === 'weight-stationary' ? wsStream(s, cmds) : osStream(s, cmds);
+  const st = stepper(s);
+  const out: StreamCycles = { perCommand: [], total: 0, accepted: [], finished: [] };
+  for (const x of cmds) {
+    const { accepted, finished } = st.step(x);
+    out.accepted.push(accepted);
+    out.finished.push(finished);
+    out.perCommand.push(x.refused ? 0 : finished - accepted);
+  }
+  out.total = st.busy();
+  return out;
 }
 
-function osStream(s: ArrayShape, cmds: readonly StreamCommand[]): StreamCycles {
-  const { rows: R, cols: C } = s;
-  const S = s.peStages ?? 0;
-  const E = s.edgeStages ?? EDGE_STAGES;
-  const accepted: number[] = [];
-  const finished: number[] = [];
-  const perCommand: number[] = [];
-  let injFree = 0; // first cycle the injector takes a command
-  let nextOffer = 0;
-  let lastBeat = -Infinity; // previous command's last beat
-  let hold = 0; // cycles after it before the next last beat
-  for (const x of cmds) {
-    const a = acceptance(cmds, finished, Math.max(nextOffer + CMD_CHECK_STAGES, injFree), x.refused === true);
-    if (x.refused) {
-      refuse(a, accepted, finished, perCommand);
-      nextOffer = a + 1;
-      continue;
+/** `count` copies of one command, back to back (a run of a stream). */
+export interface CommandRun extends StreamCommand {
+  count: number;
+}
+
+/** Distinct stepper states remembered per run while looking for the run's period (memory bound). */
+const PERIOD_SEARCH = 4096;
+
+/**
+ * `streamCycles(s, cmds).total` for the stream of the runs' commands in order, in time and memory
+ * that do not grow with the counts: a run of identical commands reaches a periodic regime (the
+ * model is max-plus, so a state that recurs shifted by δ cycles recurs every period from then
+ * on, adding the same busy cycles each time), which is detected and skipped over. The same
+ * stepper as streamCycles, so the two cannot drift (test/sweep/throughput.test.ts). Cycles
+ * (an integer); runs with count 0 add nothing.
+ * @throws RangeError when a count is negative or not an integer
+ */
+export function streamTotal(s: ArrayShape, runs: readonly CommandRun[]): number {
+  const st = stepper(s);
+  for (const run of runs) {
+    if (!Number.isInteger(run.count) || run.count < 0)
+      throw new RangeError(`command run count: expected a non-negative integer, received ${run.count}`);
+    const seen = new Map<string, { i: number; ref: number; busy: number }>();
+    let i = 0;
+    while (i < run.count) {
+      st.step(run);
+      i++;
+      const key = st.key();
+      const prev = seen.get(key);
+      if (prev && i < run.count) {
+        const period = i - prev.i;
+        const times = Math.floor((run.count - i) / period);
+        st.advance(times * (st.ref() - prev.ref), times * (st.busy() - prev.busy));
+        i += times * period;
+        seen.clear();
+      } else {
+        if (seen.size >= PERIOD_SEARCH) seen.clear();
+        seen.set(key, { i, ref: st.ref(), busy: st.busy() });
+      }
     }
-    // Beats 0..K-2 on a+1..a+K-1; the last waits until the previous results have drained.
-    const last = Math.max(a + x.k, lastBeat + hold);
-    const done = last + E + R + C - 1 + S + x.m - 1;
-    accepted.push(a);
-    finished.push(done);
-    perCommand.push(done - a);
-    injFree = last + 1;
-    nextOffer = a + 1;
-    lastBeat = last;
-    hold = R + C - 1 + S + x.m;
   }
-  return { perCommand, total: busyUnion(cmds, accepted, finished), accepted, finished };
+  return st.busy();
+}
+
+/**
+ * The model's state between commands, bounded whatever the stream's length: `step` takes the next
+ * command and gives the cycles it is accepted and finishes (a refused one finishes when accepted);
+ * `busy` is tot_cycles_o so far; `key` is the state relative to `ref` (two states with the same key
+ * evolve alike, shifted); `advance` shifts every time by `dt` and adds `dbusy` busy cycles.
+ */
+interface Stepper {
+  step(x: StreamCommand): { accepted: number; finished: number };
+  busy(): number;
+  ref(): number;
+  key(): string;
+  advance(dt: number, dbusy: number): void;
+}
+
+/** Acceptance slots and busy cycles (both dataflows) around the dataflow's own timing. */
+function stepper(s: ArrayShape): Stepper {
+  const timing = s.dataflow === 'weight-stationary' ? wsTiming(s) : osTiming(s);
+  // Finish cycles of the last CMD_SLOTS accepted commands that were not refused.
+  let live: number[] = [];
+  let nextOffer = 0; // cycle the next command is offered
+  let covered = -Infinity; // last busy cycle so far
+  let busy = 0;
+  return {
+    step(x) {
+      const refused = x.refused === true;
+      const a = acceptance(live, Math.max(nextOffer + CMD_CHECK_STAGES, timing.free()), refused);
+      nextOffer = a + 1;
+      if (refused) return { accepted: a, finished: a };
+      const done = timing.run(x, a);
+      // Busy cycles: the union of (accepted, finished] over the commands that were not refused.
+      const from = Math.max(a + 1, covered + 1);
+      if (done >= from) busy += done - from + 1;
+      covered = Math.max(covered, done);
+      live.push(done);
+      if (live.length > CMD_SLOTS) live.shift();
+      return { accepted: a, finished: done };
+    },
+    busy: () => busy,
+    ref: () => nextOffer,
+    key: () =>
+      [covered, ...live, ...timing.times()].map((t) => t - nextOffer).join(',') +
+      `|${live.length}|${timing.sizes().join(',')}`,
+    advance(dt, dbusy) {
+      nextOffer += dt;
+      covered += dt;
+      live = live.map((t) => t + dt);
+      timing.shift(dt);
+      busy += dbusy;
+    },
+  };
 }
 
 /**
  * Cycle the next command is accepted, both dataflows: at `earliest` (offered and the front end
  * free) once one of the CMD_SLOTS counter slots is free, i.e. the command CMD_SLOTS back among the
  * accepted ones has finished; a refused command also waits until every accepted one has finished.
- * `finished` holds the commands before it (refused ones finish when accepted and hold no slot).
+ * `live` holds the finish cycles of the last (up to CMD_SLOTS) accepted commands that were not refused.
  */
-function acceptance(cmds: readonly StreamCommand[], finished: number[], earliest: number, refused: boolean): number {
-  const live = finished.filter((_, j) => !cmds[j]!.refused);
+function acceptance(live: readonly number[], earliest: number, refused: boolean): number {
   let a = earliest;
   if (live.length >= CMD_SLOTS) a = Math.max(a, live[live.length - CMD_SLOTS]! + 1);
   if (refused && live.length) a = Math.max(a, live[live.length - 1]! + 1);
   return a;
 }
 
-/** Records a refused command accepted at cycle `a`: finished on the same cycle, counting 0. */
-function refuse(a: number, accepted: number[], finished: number[], perCommand: number[]): void {
-  accepted.push(a);
-  finished.push(a);
-  perCommand.push(0);
+/**
+ * A dataflow's timing of accepted commands: `free` is the first cycle its front end takes a
+ * command, `run` the finish cycle of a command accepted at `a`; `times` and `sizes` are its state
+ * (cycles, and beat counts that are not cycles), `shift` moves every cycle of it by `dt`.
+ */
+interface Timing {
+  free(): number;
+  run(x: StreamCommand, a: number): number;
+  times(): number[];
+  sizes(): number[];
+  shift(dt: number): void;
 }
 
-/** Busy cycles: the union of (accepted, finished] over the commands that were not refused. */
-function busyUnion(cmds: readonly StreamCommand[], accepted: number[], finished: number[]): number {
-  let total = 0;
-  let covered = -Infinity;
-  for (const [i, x] of cmds.entries()) {
-    if (x.refused) continue;
-    const from = Math.max(accepted[i]! + 1, covered + 1);
-    if (finished[i]! >= from) total += finished[i]! - from + 1;
-    covered = Math.max(covered, finished[i]!);
-  }
-  return total;
+function osTiming(s: ArrayShape): Timing {
+  const { rows: R, cols: C } = s;
+  const S = s.peStages ?? 0;
+  const E = s.edgeStages ?? EDGE_STAGES;
+  let injFree = 0; // first cycle the injector takes a command
+  let lastBeat = -Infinity; // previous command's last beat
+  let hold = 0; // cycles after it before the next last beat
+  return {
+    free: () => injFree,
+    run(x, a) {
+      // Beats 0..K-2 on a+1..a+K-1; the last waits until the previous results have drained.
+      const last = Math.max(a + x.k, lastBeat + hold);
+      injFree = last + 1;
+      lastBeat = last;
+      hold = R + C - 1 + S + x.m;
+      return last + E + R + C - 1 + S + x.m - 1;
+    },
+    times: () => [injFree, lastBeat],
+    sizes: () => [hold],
+    shift(dt) {
+      injFree += dt;
+      lastBeat += dt;
+    },
+  };
 }
 
-function wsStream(s: ArrayShape, cmds: readonly StreamCommand[]): StreamCycles {
+/** One fold of the weight-stationary stream: row-0 load cycle, first beat, beats. */
+interface Fold {
+  L: number;
+  T: number;
+  M: number;
+}
+
+function wsTiming(s: ArrayShape): Timing {
   const { rows: R, cols: C } = s;
   const S = s.peStages ?? 0;
   const E = s.edgeStages ?? EDGE_STAGES;
   const release = E + C - 1 + S;
   const resultLag = R + E + S + C - 1;
-  const accepted: number[] = [];
-  const finished: number[] = [];
-  const perCommand: number[] = [];
-  // Per fold over the stream: row-0 load cycle, first beat, beats.
-  const L: number[] = [];
-  const T: number[] = [];
-  const Ms: number[] = [];
   let loaderFree = 0; // first cycle the loader takes a command
-  let nextOffer = 0; // cycle the next command is offered
-  for (const x of cmds) {
-    const a = acceptance(cmds, finished, Math.max(nextOffer + CMD_CHECK_STAGES, loaderFree), x.refused === true);
-    if (x.refused) {
-      refuse(a, accepted, finished, perCommand);
-      nextOffer = a + 1;
-      continue;
-    }
-    const F = foldsOf(x.k, R);
-    let tLast = 0;
-    for (let f = 0; f < F; f++) {
-      const g = L.length;
-      let l = f === 0 ? a + 1 : L[g - 1]! + R;
-      if (f === 0 && g > 0) l = Math.max(l, L[g - 1]! + R);
-      if (g >= 2) l = Math.max(l, T[g - 2]! + Ms[g - 2]! - 1 + release);
-      let t = l + 1;
-      if (g > 0) t = Math.max(t, T[g - 1]! + Ms[g - 1]!);
-      if (f > 0) t = Math.max(t, T[g - 1]! + R + 1);
-      L.push(l);
-      T.push(t);
-      Ms.push(x.m);
-      tLast = t;
-    }
-    // The loader is busy through the last fold's last row; the command is offered next cycle.
-    loaderFree = L[L.length - 1]! + R;
-    const done = tLast + x.m - 1 + resultLag;
-    accepted.push(a);
-    finished.push(done);
-    perCommand.push(done - a);
-    nextOffer = a + 1;
-  }
-  return { perCommand, total: busyUnion(cmds, accepted, finished), accepted, finished };
+  // The last two folds of the stream (the rules look back at most two folds).
+  let p1: Fold | null = null;
+  let p2: Fold | null = null;
+  return {
+    free: () => loaderFree,
+    run(x, a) {
+      const F = foldsOf(x.k, R);
+      let tLast = 0;
+      for (let f = 0; f < F; f++) {
+        let l = f === 0 ? a + 1 : p1!.L + R;
+        if (f === 0 && p1) l = Math.max(l, p1.L + R);
+        if (p2) l = Math.max(l, p2.T + p2.M - 1 + release);
+        let t = l + 1;
+        if (p1) t = Math.max(t, p1.T + p1.M);
+        if (f > 0) t = Math.max(t, p1!.T + R + 1);
+        p2 = p1;
+        p1 = { L: l, T: t, M: x.m };
+        tLast = t;
+      }
+      // The loader is busy through the last fold's last row; the command is offered next cycle.
+      loaderFree = p1!.L + R;
+      return tLast + x.m - 1 + resultLag;
+    },
+    times: () => [loaderFree, ...(p1 ? [p1.L, p1.T] : []), ...(p2 ? [p2.L, p2.T] : [])],
+    sizes: () => [p1?.M ?? -1, p2?.M ?? -1],
+    shift(dt) {
+      loaderFree += dt;
+      for (const p of [p1, p2]) {
+        if (p) {
+          p.L += dt;
+          p.T += dt;
+        }
+      }
+    },
+  };
 }
 
 /** Cycles of one command alone on an idle array (an M×K tile, M and N within one command's limits). */

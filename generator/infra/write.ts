@@ -588,6 +588,31 @@ async function readMarker(dir: string): Promise<Marker | null> {
   }
 }
 
+/** A file a folder's OUTPUT_MARKER lists: the sha256 (hex) recorded for it, and that of its bytes now. */
+export interface MarkedFile {
+  name: string;
+  expected: string;
+  /** null when the file is gone or is not a regular file. */
+  received: string | null;
+}
+
+/**
+ * For a reader that must trust a folder axgen wrote (sweep-merge reads shards): the command its
+ * OUTPUT_MARKER records (undefined in earlier versions' markers) and every file it lists (the
+ * marker excluded) with its recorded and current sha256. null when `dir` holds no valid marker, or
+ * one without hashes (an earlier version's).
+ */
+export async function markedFiles(dir: string): Promise<{ command?: string; files: MarkedFile[] } | null> {
+  const marker = await readMarker(dir);
+  if (!marker?.sha256) return null;
+  const files: MarkedFile[] = [];
+  for (const [name, expected] of Object.entries(marker.sha256)) {
+    const st = await lstat(join(dir, name)).catch(() => null);
+    files.push({ name, expected, received: st?.isFile() ? await fileHash(join(dir, name)) : null });
+  }
+  return { command: marker.command, files };
+}
+
 function isInside(rel: string): boolean {
   return rel !== '' && !rel.startsWith('/') && !rel.split('/').includes('..');
 }

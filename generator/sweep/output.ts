@@ -1,8 +1,8 @@
 /** Writes a sweep's results folder atomically: results.json, results.csv, report.md, report.html. */
 import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { ConfigError } from '../infra/errors.js';
-import { writeFolderAtomically, type FolderOptions } from '../infra/write.js';
+import { markedFiles, OUTPUT_MARKER, writeFolderAtomically, type FolderOptions } from '../infra/write.js';
 import { reportHtml, reportMarkdown } from './report.js';
 import { finalize, resultsCsv, resultsJson, type SweepResults } from './results.js';
 
@@ -52,4 +52,45 @@ export async function readResults(path: string): Promise<SweepResults> {
       { path: 'format', expected: '"axgen-sweep-results-1"', received: JSON.stringify(r.format) },
     ]);
   return r;
+}
+
+/**
+ * Reads a shard's results for sweep-merge (`path`: a results folder, or its results.json) after
+ * checking the folder against its own OUTPUT_MARKER: written by `axgen sweep` or `sweep-merge`,
+ * and every file it lists still has the sha256 recorded there, so figures edited after the sweep
+ * wrote them are not merged (and marked Pareto-optimal) as the sweep's. A folder without a marker
+ * with hashes (an earlier axgen's, or a results.json copied out of its folder) cannot be checked:
+ * it is read, and `unverified` says why, for the command to print.
+ * @throws ConfigError naming the shard, and each edited or missing file with the recorded and the
+ *   current sha256, or a folder another command wrote; or readResults' errors
+ */
+export async function readShard(path: string): Promise<{ results: SweepResults; unverified?: string }> {
+  const dir = path.endsWith('.json') ? dirname(path) : path;
+  const results = await readResults(path);
+  const marked = await markedFiles(dir);
+  if (!marked)
+    return {
+      results,
+      unverified: `no ${OUTPUT_MARKER} with file hashes in ${JSON.stringify(dir)} (an earlier axgen's shard, or results.json outside its folder): merged without checking it was not edited`,
+    };
+  if (marked.command !== undefined && marked.command !== 'sweep' && marked.command !== 'sweep-merge')
+    throw new ConfigError(path, [
+      {
+        path: OUTPUT_MARKER,
+        expected: 'a results folder as `axgen sweep --shard i/N` wrote it',
+        received: `a folder axgen ${marked.command} wrote`,
+      },
+    ]);
+  const short = (h: string) => `sha256:${h.slice(0, 12)}`;
+  const edited = marked.files.filter((f) => f.received !== f.expected);
+  if (edited.length > 0)
+    throw new ConfigError(
+      path,
+      edited.map((f) => ({
+        path: f.name,
+        expected: `the file axgen ${marked.command ?? 'sweep'} wrote (${short(f.expected)}, recorded in ${OUTPUT_MARKER})`,
+        received: f.received === null ? 'no such file' : `${short(f.received)}: edited since it was written`,
+      })),
+    );
+  return { results };
 }

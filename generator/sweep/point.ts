@@ -13,7 +13,8 @@ import { derive } from '../config/derive.js';
 import { canonicalJson, configHash, type ResolvedConfig } from '../config/resolve.js';
 import { placeAndRoute, type PnrStatus } from '../fpga/pnr.js';
 import { errorMetrics, type ErrorMetrics } from '../metrics/metrics.js';
-import { schedule } from '../model/schedule.js';
+import { commandLimits, shapeOf } from '../model/schedule.js';
+import { streamTotal, type CommandRun } from '../config/cycles.js';
 import { GENERATOR_VERSION } from '../version.js';
 import { SYNTH_NAME, SYNTH_SCRIPT_VERSION, synthesisRtl, synthesize, type SynthResult } from '../estimate/synth.js';
 import type { Target } from '../estimate/targets.js';
@@ -92,23 +93,46 @@ export function hardwareHash(c: ResolvedConfig): string {
   return configHash(body);
 }
 
+/**
+ * The commands of an M×K×N GEMM as runs of identical commands, in the order schedule() sends them
+ * (generator/model/schedule.ts gemmCommands: M cut by commandLimits(c).m, outer; N by the C
+ * columns, inner; each command carries the whole K): the full M blocks, then the last, shorter one.
+ * K must not exceed array.maxK (the schedule does not split K).
+ */
+export function gemmRuns(c: ResolvedConfig, cols: number, gemm: { m: number; k: number; n: number }): CommandRun[] {
+  const mStep = commandLimits(c).m;
+  const perBlock = Math.ceil(gemm.n / cols);
+  const full = Math.floor(gemm.m / mStep);
+  const rest = gemm.m - full * mStep;
+  return [
+    { m: mStep, k: gemm.k, count: full * perBlock },
+    { m: rest, k: gemm.k, count: rest > 0 ? perBlock : 0 },
+  ].filter((r) => r.count > 0);
+}
+
+/**
+ * A point's throughput on the sweep's reference GEMM (M, K, N from 1 to the schema's limits):
+ * peak MACs/cycle, cycles of the GEMM's commands sent back to back (the cycle model's tot_cycles_o,
+ * generator/config/cycles.ts, equal to schedule()'s totalCycles), the commands, MACs/cycle and
+ * utilisation; cycles and what follows from them are null when K > array.maxK. Counted from runs of
+ * identical commands (streamTotal) in time and memory that do not grow with M·N: the schedule's
+ * beats and golden results of a 4096×64×4096 GEMM do not fit in Node's heap.
+ */
 export function throughputOf(c: ResolvedConfig, gemm: { m: number; k: number; n: number }): Throughput {
   // MACs of the user's GEMM: a packed unit (binary) does Derived.macsPerProduct per PE product.
-  const perProduct = derive(c).macsPerProduct;
+  const d = derive(c);
+  const perProduct = d.macsPerProduct;
   const peak = c.array.rows * c.array.cols * perProduct;
   if (gemm.k > c.array.maxK)
     return { peakMacsPerCycle: peak, gemm, cycles: null, commands: null, macsPerCycle: null, utilisation: null };
-  // The host schedule is the one definition of how a GEMM becomes commands; zero operands keep the
-  // golden-model work it also does trivial.
-  const zeros = (r: number, k: number) => Array.from({ length: r }, () => new Array<number>(k).fill(0));
-  const s = schedule(c, derive(c), zeros(gemm.m, gemm.k), zeros(gemm.k, gemm.n));
-  const cycles = s.totalCycles;
+  const runs = gemmRuns(c, d.cols, gemm);
+  const cycles = streamTotal(shapeOf(c, d), runs);
   const macs = gemm.m * gemm.k * gemm.n * perProduct;
   return {
     peakMacsPerCycle: peak,
     gemm,
     cycles,
-    commands: s.commands.length,
+    commands: runs.reduce((n, r) => n + r.count, 0),
     macsPerCycle: macs / cycles,
     utilisation: macs / cycles / peak,
   };

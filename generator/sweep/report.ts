@@ -66,13 +66,33 @@ function table(r: SweepResults): { head: string[]; rows: Row[] } {
       ]
         .filter(Boolean)
         .join(', ') || '',
-      p.status === 'ok' ? 'ok' : `${p.status}: ${(p.error ?? '').split('\n')[0]}`,
+      p.status === 'ok' ? 'ok' : `${p.status}: ${errorHeadline(p.error)}`,
     ],
   }));
   return { head, rows };
 }
 
-function notes(r: SweepResults): string[] {
+/**
+ * A point's error on one line, for the terminal and the report's table: a ConfigError's message
+ * ("<source>: 2 problems" then one "✖ path: expected …, received …" line each) becomes its source
+ * and first problem, with "(and N more)"; a list of problem lines (an invalid point's) its first
+ * line; any other message its first line. The whole error is in results.csv, results.json and the
+ * report's "Points without figures".
+ */
+export function errorHeadline(error: string | undefined): string {
+  const lines = (error ?? '').split('\n').filter((l) => l.trim() !== '');
+  if (lines.length === 0) return '';
+  const problem = (l: string) => l.replace(/^✖ /, '');
+  const more = (n: number) => (n > 0 ? ` (and ${n} more)` : '');
+  const head = /^(.*): \d+ problems?$/.exec(lines[0]!);
+  const listed = lines.slice(head ? 1 : 0).filter((l) => l.startsWith('✖ '));
+  if (head && listed.length > 0) return `${head[1]}: ${problem(listed[0]!)}${more(listed.length - 1)}`;
+  if (!head && listed.length === lines.length) return `${problem(lines[0]!)}${more(lines.length - 1)}`;
+  return problem(lines[0]!);
+}
+
+/** The report's notes (target, hierarchical synthesis, metrics, throughput, fmax, accuracy, tools), in order, one paragraph each. */
+export function reportNotes(r: SweepResults): string[] {
   const def = TARGET_DEFS[r.sweep.target];
   const primary = def.variants[0]!;
   const out = [
@@ -82,7 +102,8 @@ function notes(r: SweepResults): string[] {
         : 'cell counts are in results.csv.'),
     'All synthesis figures are HIERARCHICAL: the PE is synthesized once (flattened) and multiplied by R×C; the rest of the ' +
       'accelerator (top, array wiring, edge encoders, delays, accumulator buffers) is synthesized with the PE as a blackbox and ' +
-      'its own hierarchy kept. No optimisation crosses a module boundary, so the counts are a little above a flattened synthesis (measured +3 to +6.4 % LUT4 for 4×4 int8 arrays on ice40).',
+      'its own hierarchy kept. No optimisation crosses a module boundary, so the counts are above those of a flattened synthesis of the same files, by an amount that depends on the unit: ' +
+      '+4.4 % (exact) to +19.1 % (ASM {1,3,5,7}) LUT4 for 4×4 int8 arrays on ice40, measured 2026-12-07 with Yosys 0.23 (README "Design-space sweeps").',
     `Error metrics: EvoApproxLib conventions over all operand pairs when the operands have at most 20 bits together, else ` +
       `${r.sweep.metrics.samples} seeded uniform random pairs (seed ${r.sweep.metrics.seed}) for the means, and those plus the directed corner pairs (0, ±1, extremes, powers of two) for WCE and WCRE. MRE is over pairs with a non-zero exact product.`,
     `Throughput: cycles of ${aOrAn(r.sweep.gemm.m)} ${r.sweep.gemm.m}×${r.sweep.gemm.k}×${r.sweep.gemm.n} GEMM from the cycle model, commands back to back; MACs/cycle = M·K·N / cycles.` +
@@ -140,7 +161,7 @@ export function reportMarkdown(r: SweepResults): string {
       `${ok} ok, ${r.points.filter((p) => p.status === 'invalid').length} invalid, ${r.points.filter((p) => p.status === 'failed').length} failed. ` +
       `Sweep sha256:${s.hash.slice(0, 12)}, base: ${s.base}.`,
     '',
-    ...notes(r).map((n) => `- ${n}`),
+    ...reportNotes(r).map((n) => `- ${n}`),
     '',
     `| ${head.map(mdEscape).join(' | ')} |`,
     `| ${head.map(() => '---').join(' | ')} |`,
@@ -315,7 +336,7 @@ export async function reportHtml(r: SweepResults): Promise<string> {
     s.description ? `<p>${htmlEscape(s.description)}</p>` : '',
     `<p>${count(s.points, 'point')} (${s.gridPoints} in the grid, ${s.droppedByFilters} dropped by filters)${r.shard ? `; shard ${r.shard.index}/${r.shard.count}` : ''}. Sweep sha256:${s.hash.slice(0, 12)}.</p>`,
     '<ul>',
-    ...notes(r).map((n) => `<li>${htmlEscape(n).replace(/`([^`]*)`/g, '<code>$1</code>')}</li>`),
+    ...reportNotes(r).map((n) => `<li>${htmlEscape(n).replace(/`([^`]*)`/g, '<code>$1</code>')}</li>`),
     '</ul>',
     ...plots.map(
       (p) =>

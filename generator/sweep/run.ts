@@ -75,8 +75,9 @@ function baseResult(p: GridPoint): PointResult {
 export async function runSweep(sweep: Sweep, o: RunOptions = {}): Promise<{ results: SweepResults; stats: RunStats }> {
   const t0 = performance.now();
   const grid = expandGrid(sweep);
-  // Before any tool runs: a grid of only invalid points is a mistake in the spec (exit 1).
-  checkGrid(grid.points, sweep.source ?? sweep.spec.name);
+  // Before any tool runs: an empty grid, one of only invalid points, or a GEMM no point can run is
+  // a mistake in the spec (exit 1).
+  checkGrid(grid, sweep, sweep.source ?? sweep.spec.name);
   const mine = shardOf(grid.points, o.shard ?? null);
   const opts = pointOptions(sweep);
   const yosys = await tool('yosys');

@@ -85,7 +85,7 @@ export const sweepSchema = {
       default: [],
       description:
         'Applied in order to each point\'s resolved config (the written point when it does not resolve): `{"drop": match}` ' +
-        'removes the points that match, `{"keep": match}` removes those that do not.',
+        'removes the points that match, `{"keep": match}` removes those that do not. Filters that remove every point are refused (exit 1).',
       items: {
         type: 'object',
         additionalProperties: false,
@@ -113,7 +113,8 @@ export const sweepSchema = {
           minimum: 1,
           maximum: 65536,
           default: 64,
-          description: "K: the reduction (must not exceed a point's array.maxK).",
+          description:
+            "K: the reduction. A point whose array.maxK is below K gets no throughput figure (the host schedule does not split K; the summary names such points); K above every point's array.maxK is refused (exit 1).",
         },
         n: { type: 'integer', minimum: 1, maximum: 4096, default: 64, description: 'N: columns of W and Y.' },
       },

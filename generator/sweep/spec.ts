@@ -314,9 +314,31 @@ function accuracyFigure(a: NonNullable<DefaultedSweep['accuracy']>, source: stri
   return { model, dataset: named ? a.dataset : folder, images: a.images };
 }
 
-/** Loads and validates a sweep file (.ts default export or .json). */
+/**
+ * Loads and validates a sweep file (.ts default export or .json).
+ * @throws ConfigError naming the file (a missing file or one that does not load says "sweep file",
+ *   not the config loader's "config file") or the sweep's JSON path
+ */
 export async function loadSweep(file: string, overrides: { target?: Target } = {}): Promise<Sweep> {
-  return resolveSweep(await loadWritten(file), file, overrides);
+  let written: unknown;
+  try {
+    written = await loadWritten(file);
+  } catch (e) {
+    if (!(e instanceof ConfigError)) throw e;
+    throw new ConfigError(e.source, e.problems.map(asSweepFile));
+  }
+  return resolveSweep(written, file, overrides);
+}
+
+/** A loader problem about the file as a whole, reworded for a sweep file (config/load.ts words it for a config). */
+function asSweepFile(p: ConfigProblem): ConfigProblem {
+  if (p.path !== '(file)') return p;
+  return {
+    ...p,
+    expected: p.expected
+      .replace(/\.json config file/, '.json sweep file')
+      .replace('default-exports a config', 'default-exports a sweep (`export default defineSweep({...})`)'),
+  };
 }
 
 export interface GridPoint {
@@ -371,17 +393,31 @@ function meets(value: unknown, cond: unknown): boolean {
 
 /** Whether a point survives the filters (applied in order to its resolved config, or the written one). */
 export function passes(filters: readonly SweepFilter[], subject: unknown): boolean {
-  for (const f of filters) {
+  return droppingFilter(filters, subject) === -1;
+}
+
+/** The index of the first filter that removes the point (applied in order), or -1 when it survives them all. */
+export function droppingFilter(filters: readonly SweepFilter[], subject: unknown): number {
+  for (const [i, f] of filters.entries()) {
     const drop = 'drop' in f && f.drop !== undefined;
     const m = (drop ? f.drop : (f as { keep: Record<string, unknown> }).keep) as Record<string, unknown>;
     const hit = Object.entries(m).every(([path, cond]) => meets(getPath(subject, path), cond));
-    if (drop ? hit : !hit) return false;
+    if (drop ? hit : !hit) return i;
   }
-  return true;
+  return -1;
+}
+
+/** A sweep's grid after its filters: the points left, and how many of the `total` each filter removed. */
+export interface Grid {
+  points: GridPoint[];
+  dropped: number;
+  /** droppedBy[i]: points filters[i] removed (each point counts for the first filter that removes it). */
+  droppedBy: number[];
+  total: number;
 }
 
 /** The grid: every combination of axis values (first axis outermost), filtered, each resolved. */
-export function expandGrid(sweep: Sweep): { points: GridPoint[]; dropped: number; total: number } {
+export function expandGrid(sweep: Sweep): Grid {
   const s = sweep.spec;
   const paths = Object.keys(s.axes);
   const combos: unknown[][] = [[]];
@@ -392,6 +428,7 @@ export function expandGrid(sweep: Sweep): { points: GridPoint[]; dropped: number
   }
   const points: GridPoint[] = [];
   let dropped = 0;
+  const droppedBy = s.filters.map(() => 0);
   for (const combo of combos) {
     const written = structuredClone(s.base);
     const axes: Record<string, unknown> = {};
@@ -418,8 +455,10 @@ export function expandGrid(sweep: Sweep): { points: GridPoint[]; dropped: number
       problems = e.problems;
       error = e.problems.map(formatProblem).join('\n');
     }
-    if (!passes(s.filters, config ?? written)) {
+    const by = droppingFilter(s.filters, config ?? written);
+    if (by !== -1) {
       dropped++;
+      droppedBy[by]!++;
       continue;
     }
     const label = paths.map((p) => `${p}=${tokens[p]}`).join(', ');
@@ -447,19 +486,56 @@ export function expandGrid(sweep: Sweep): { points: GridPoint[]; dropped: number
       ]);
     seen.set(p.name, p.label);
   }
-  return { points, dropped, total: combos.length };
+  return { points, dropped, droppedBy, total: combos.length };
 }
 
 /** Distinct problems listed at most when every point is invalid (the rest are counted). */
 const MAX_DISTINCT = 20;
 
 /**
- * A grid whose every point is invalid is a user error, not a sweep with failed points: throws a
- * ConfigError listing each distinct problem once (with how many points have it), not one line per
- * point. An empty grid (everything filtered out) and a grid with a valid point pass.
+ * The checks of a grid before any point runs, each a user error (exit 1, nothing written):
+ * - filters that remove every point: names each filter with how many points it removed;
+ * - every point invalid: each distinct problem once (with how many points have it), not one line per point;
+ * - `gemm.k` above every valid point's `array.maxK` (no point would have a throughput figure).
+ * A grid with a valid point passes; points of it with maxK < gemm.k are listed by shortOfK.
+ * `source` names the sweep file in the message.
+ * @throws ConfigError
  */
-export function checkGrid(points: readonly GridPoint[], source: string): void {
-  if (points.length === 0 || points.some((p) => p.config)) return;
+export function checkGrid(grid: Grid, sweep: Sweep, source: string): void {
+  const { points } = grid;
+  const filters = sweep.spec.filters;
+  if (points.length === 0) {
+    throw new ConfigError(source, [
+      {
+        path: 'filters',
+        expected: `filters that keep at least one of the grid's ${count(grid.total, 'point')}`,
+        received: `every point removed: ${filters.map((f, i) => `filters[${i}] (${'drop' in f && f.drop !== undefined ? 'drop' : 'keep'}) removed ${grid.droppedBy[i]}`).join(', ')}`,
+      },
+    ]);
+  }
+  if (!points.some((p) => p.config)) invalidGrid(points, source);
+  const k = sweep.spec.gemm.k;
+  const valid = points.filter((p) => p.config);
+  const short = shortOfK(points, k);
+  if (short.length === valid.length) {
+    const maxKs = [...new Set(valid.map((p) => p.config!.array.maxK))].sort((a, b) => a - b);
+    throw new ConfigError(source, [
+      {
+        path: 'gemm.k',
+        expected: `at most the points' array.maxK (${maxKs.length === 1 ? `${maxKs[0]}` : `${maxKs[0]} to ${maxKs[maxKs.length - 1]}`}): the host schedule does not split K across commands, so no point would have a throughput figure`,
+        received: String(k),
+      },
+    ]);
+  }
+}
+
+/** The valid points whose array.maxK is below the reference GEMM's K (they get no throughput figure). */
+export function shortOfK<T extends { config?: ResolvedConfig | null }>(points: readonly T[], k: number): T[] {
+  return points.filter((p) => p.config && p.config.array.maxK < k);
+}
+
+/** A grid whose every point is invalid: throws a ConfigError listing each distinct problem once. */
+function invalidGrid(points: readonly GridPoint[], source: string): never {
   const counts = new Map<string, { p: ConfigProblem; n: number }>();
   for (const pt of points) {
     for (const p of pt.problems ?? [
@@ -475,14 +551,15 @@ export function checkGrid(points: readonly GridPoint[], source: string): void {
   const shown = all.slice(0, MAX_DISTINCT).map(({ p, n }) => ({
     ...p,
     path: `base + axes, ${p.path}`,
-    received: `${p.received} (${n === points.length ? 'every point' : `${n} of ${points.length} points`})`,
+    received: `${p.received} (${n === points.length ? (points.length === 1 ? 'the only point' : 'every point') : `${n} of ${points.length} points`})`,
   }));
   const more = all.length - shown.length;
+  const which = points.length === 1 ? 'the only point is invalid' : `all ${points.length} points are invalid`;
   throw new ConfigError(source, [
     {
       path: 'base + axes',
       expected: 'at least one point that is a valid config',
-      received: `all ${points.length} points are invalid, with ${count(all.length, 'distinct problem')}${more > 0 ? ` (the first ${MAX_DISTINCT} follow)` : ''}`,
+      received: `${which}, with ${count(all.length, 'distinct problem')}${more > 0 ? ` (the first ${MAX_DISTINCT} follow)` : ''}`,
     },
     ...shown,
   ]);

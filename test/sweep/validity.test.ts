@@ -156,9 +156,9 @@ describe('a sweep with some invalid points', () => {
       JSON.stringify({
         name: 'somebad',
         base,
-        axes: { 'precision.accumulator.bits': [2, 12] },
+        axes: { 'precision.accumulator.bits': [2, 12], 'array.maxK': [16, 32] },
         target: 'generic',
-        // K above the base's maxK (16): the valid point has no throughput, and the notes say why.
+        // K above one valid point's maxK (16): that point has no throughput, and the notes say why.
         gemm: { m: 4, k: 20, n: 4 },
       }),
     );
@@ -168,11 +168,14 @@ describe('a sweep with some invalid points', () => {
       AXGEN_JOBS: '2',
     });
     expect(r.exitCode, r.all).toBe(5);
-    expect(r.all).toMatch(/✖ sweep somebad: 2 points \(1 ok, 1 invalid, 0 failed/);
-    expect(r.all).toMatch(/1 of 2 points has no figures \(1 invalid config, 0 failed runs\)/);
+    expect(r.all).toMatch(/✖ sweep somebad: 4 points \(2 ok, 2 invalid, 0 failed/);
+    expect(r.all).toMatch(/2 of 4 points have no figures \(2 invalid configs, 0 failed runs\)/);
+    expect(r.all).toMatch(
+      /note: no throughput for 1 of 4 points, whose array\.maxK is below gemm\.k = 20: #2 somebad_/,
+    );
     expect(existsSync(join(out, 'results.csv'))).toBe(true);
     expect(readFileSync(join(out, 'report.md'), 'utf8')).toMatch(
-      /No throughput for #\d+ \(maxK 16\): the GEMM's K = 20 is above their array\.maxK/,
+      /No throughput for #2 \(maxK 16\): the GEMM's K = 20 is above their array\.maxK/,
     );
   });
 });
