@@ -3,7 +3,8 @@
  * --limit SEC --out DIR --kinds exact,mitchell --verify --resume]` places and routes 4×4
  * weight-stationary arrays with the stream top on an iCE40 hx8k, int8 signed operands (a unit
  * restricted to other formats, `samples.operands`: its first one, e.g. binary's lane words), for
- * every unit kind (its everyday parameter set, `samples.regress[0]`) without pipelining and with its full pipeline (`pipeline.multiplier` = every
+ * every unit kind (its everyday parameter set, `samples.regress[0]`, and any extra forms it lists in
+ * `samples.fmax`, rows `fx_<kind>_x<n>`) without pipelining and with its full pipeline (`pipeline.multiplier` = every
  * cut point the unit declares, `pipeline.macc` = 1, `pipeline.edge` = 1), each with several nextpnr seeds; it prints a
  * Markdown table of LUT4 / carry / FF and the best fmax over the seeds, and for each row the start
  * and end of nextpnr's critical path.
@@ -93,6 +94,22 @@ function rows(): Row[] {
         ctx,
         pipeline: null,
         runs: [],
+      });
+    // A unit's extra forms for fmax (samples.fmax), unpipelined: rows fx_<kind>_x1, _x2, …
+    if (rowSet !== 'pipelined')
+      samplesOf(u).fmax.forEach((extra, j) => {
+        const more = Object.entries(extra)
+          .map(([k, v]) => `${k}=${JSON.stringify(v)}`)
+          .join(' ');
+        out.push({
+          label: `${u.kind} (${more})${c.label}`,
+          name: `fx_${short}_x${j + 1}${c.name}`,
+          kind: u.kind,
+          params: extra,
+          ctx,
+          pipeline: null,
+          runs: [],
+        });
       });
     if (rowSet !== 'plain')
       out.push({

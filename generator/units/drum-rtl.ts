@@ -8,27 +8,38 @@ import { cutLines } from './pipeline.js';
 import type { OperandSpec, ProductRange, UnitContext, UnitRtl, View } from './types.js';
 import { formatDesc, lit, msb, resizeExpr, ubits } from './verilog.js';
 
-/** Encoded operand, from the LSB: kept [kBits], shift s [sBits], then the sign when signed. */
+/**
+ * Encoded operand, from the LSB: kept [kBits], shift s [sBits binary, or nS bits one-hot with
+ * shift: 'one-hot'], then the sign when signed.
+ */
 interface Layout {
   magBits: number;
   /** Kept bits of this operand: min(k, magBits) (an operand no wider than k passes exactly). */
   kBits: number;
+  /** Width of s in binary (the encoder's own s). */
   sBits: number;
+  /** How many shifts the operand can have: 0..nS−1. */
+  nS: number;
+  /** Width of s as packed: sBits, or nS when one-hot. */
+  sCodeBits: number;
+  oneHot: boolean;
   bits: number;
   sign: number | null;
 }
 
-function layout(spec: OperandSpec, k: number): Layout {
+function layout(spec: OperandSpec, k: number, oneHot: boolean): Layout {
   const magBits = frontEnd(spec, 'sign-magnitude', 'x').magBits;
   const kBits = Math.min(k, magBits);
   const sBits = ubits(magBits - kBits);
-  const sign = spec.signed ? kBits + sBits : null;
-  return { magBits, kBits, sBits, bits: kBits + sBits + (sign === null ? 0 : 1), sign };
+  const nS = magBits - kBits + 1;
+  const sCodeBits = oneHot ? nS : sBits;
+  const sign = spec.signed ? kBits + sCodeBits : null;
+  return { magBits, kBits, sBits, nS, sCodeBits, oneHot, bits: kBits + sCodeBits + (sign === null ? 0 : 1), sign };
 }
 
-function encView(spec: OperandSpec, k: number, port: string): View {
+function encView(spec: OperandSpec, k: number, port: string, oneHot: boolean): View {
   const fe = frontEnd(spec, 'sign-magnitude', port);
-  const L = layout(spec, k);
+  const L = layout(spec, k, oneHot);
   const n = spec.bits;
   const chain: string[] = [];
   for (let i = L.magBits - 1; i >= L.kBits; i--) chain.push(`mag[${i}] ? ${lit(L.sBits, i - L.kBits + 1)} :`);
@@ -36,7 +47,7 @@ function encView(spec: OperandSpec, k: number, port: string): View {
   return {
     opDesc: formatDesc(n, spec.signed),
     k: String(L.kBits),
-    layout: `{${L.sign !== null ? 'sign, ' : ''}s[${L.sBits}], kept[${L.kBits}]}`,
+    layout: `{${L.sign !== null ? 'sign, ' : ''}${L.oneHot ? `s one-hot[${L.nS}]` : `s[${L.sBits}]`}, kept[${L.kBits}]}`,
     inMsb: msb(n),
     encMsb: msb(L.bits),
     magMsb: msb(L.magBits),
@@ -47,8 +58,61 @@ function encView(spec: OperandSpec, k: number, port: string): View {
     shiftExpr: chain.join('\n      '),
     kMsb: msb(L.kBits),
     signLine: L.sign !== null ? `  wire sign = ${port}[${n - 1}];` : '',
-    encExpr: `{${L.sign !== null ? 'sign, ' : ''}s, kept}`,
+    // One-hot: bit t set for s = t.
+    ohLine: L.oneHot
+      ? `  wire [${msb(L.nS)}:0] s_oh = {${Array.from({ length: L.nS }, (_, i) => L.nS - 1 - i)
+          .map((t) => `s == ${lit(L.sBits, t)}`)
+          .join(', ')}};`
+      : '',
+    encExpr: `{${L.sign !== null ? 'sign, ' : ''}${L.oneHot ? 's_oh' : 's'}, kept}`,
   };
+}
+
+/** The sign of the product from the cut's sign signals (the operands that are signed). */
+function signOf(La: Layout, Lw: Layout): string {
+  return [La.sign !== null ? 'a_sign_c' : null, Lw.sign !== null ? 'w_sign_c' : null].filter(Boolean).join(' ^ ');
+}
+
+/**
+ * shift: 'one-hot'. The product mp_c shifted by the one-hot total shift ss_c as an AND-OR: bit j
+ * is the OR over the shifts t of mp_c[j − t] & ss_c[t]. With a signed product (`sign` given) it
+ * also declares `magx` = mag ^ {sign}: since exactly one ss_c bit is set, at most one term of a
+ * bit is, so the OR is also an XOR and the sign can enter the XOR of the bit's groups (pairs of
+ * terms, one LUT4 each on iCE40) at the last group instead of behind the OR: one LUT level less
+ * than XORing the shifted product. Measured: issue 11 notes (drum-exp).
+ */
+function oneHotShiftLines(Pc: number, MP: number, NSS: number, sign: string | null): string {
+  const terms = (j: number): string[] => {
+    const out: string[] = [];
+    for (let t = 0; t < NSS; t++) if (j - t >= 0 && j - t < MP) out.push(`(mp_c[${j - t}] & ss_c[${t}])`);
+    return out;
+  };
+  const bits: string[] = [];
+  const xbits: string[] = [];
+  for (let j = Pc - 1; j >= 0; j--) {
+    const ts = terms(j);
+    bits.push(ts.length ? ts.join(' | ') : "1'b0");
+    const groups: string[] = [];
+    for (let i = 0; i < ts.length; i += 2) groups.push(ts.slice(i, i + 2).join(' | '));
+    const last = groups.pop();
+    xbits.push([...groups.map((g) => `(${g})`), last === undefined ? 'sgn' : `((${last}) ^ sgn)`].join(' ^ '));
+  }
+  const lines = [`  wire [${msb(Pc)}:0] mag = {\n      ${bits.join(',\n      ')}};`];
+  if (sign !== null)
+    lines.push(
+      '  // The signed form: the sign enters the last group of each bit (the shift is one-hot, so the groups',
+      '  // are exclusive and their OR is their XOR).',
+      `  wire sgn = ${sign};`,
+      `  wire [${msb(Pc)}:0] magx = {\n      ${xbits.join(',\n      ')}};`,
+    );
+  return lines.join('\n');
+}
+
+/** The split product's px_o from magx (oneHotShiftLines) instead of XORing mag with the sign. */
+function oneHotSplitOut(outLogic: string, ext: number): string {
+  const re = /assign px_o = \{1'b0, mag\} \^ \{(\d+)\{neg\}\};/;
+  if (!re.test(outLogic) || ext !== 1) throw new Error('internal error: drum one-hot: unexpected split output form');
+  return outLogic.replace(re, 'assign px_o = {sgn, magx};');
 }
 
 /**
@@ -64,13 +128,16 @@ export function drumRtl(
   header: (t: string) => string,
   cutStages = 0,
 ): UnitRtl {
-  const La = layout(ctx.activation, p.k);
-  const Lw = layout(ctx.weight, p.k);
+  const oneHot = p.shift === 'one-hot';
+  const La = layout(ctx.activation, p.k, oneHot);
+  const Lw = layout(ctx.weight, p.k, oneHot);
   const Pc = ubits(drumCoreMax(p, ctx));
   // The k×k product never exceeds the core's largest output, so it is formed in at most Pc bits
   // (fewer than ka + kw when a signed operand's largest magnitude is 2^(n−1)).
   const MP = Math.min(La.kBits + Lw.kBits, Pc);
-  const SS = ubits(La.magBits - La.kBits + (Lw.magBits - Lw.kBits));
+  // The total shift sa + sw: binary in SS bits, or one-hot over its NSS values.
+  const NSS = La.nS + Lw.nS - 1;
+  const SS = oneHot ? NSS : ubits(La.magBits - La.kBits + (Lw.magBits - Lw.kBits));
   const pf = bitsFor(range.min, range.max);
   const out = signedOutCut(
     'sign-magnitude',
@@ -89,22 +156,33 @@ export function drumRtl(
     pMsb: msb(pf.bits),
     akMsb: msb(La.kBits),
     wkMsb: msb(Lw.kBits),
-    asMsb: msb(La.sBits),
-    wsMsb: msb(Lw.sBits),
+    asMsb: msb(La.sCodeBits),
+    wsMsb: msb(Lw.sCodeBits),
     aKept: `a_enc_i[${La.kBits - 1}:0]`,
     wKept: `w_enc_i[${Lw.kBits - 1}:0]`,
-    aS: `a_enc_i[${La.kBits + La.sBits - 1}:${La.kBits}]`,
-    wS: `w_enc_i[${Lw.kBits + Lw.sBits - 1}:${Lw.kBits}]`,
+    aS: `a_enc_i[${La.kBits + La.sCodeBits - 1}:${La.kBits}]`,
+    wS: `w_enc_i[${Lw.kBits + Lw.sCodeBits - 1}:${Lw.kBits}]`,
     mpLines:
       p.product === 'logic'
         ? logicMulLines('ka', La.kBits, 'kw', Lw.kBits, 'mp', MP)
         : `  wire [${msb(MP)}:0] mp = ${resizeExpr('ka', La.kBits, MP)} * ${resizeExpr('kw', Lw.kBits, MP)};`,
     logicProduct: p.product === 'logic',
     ssMsb: msb(SS),
-    ssExpr: `${resizeExpr('sa', La.sBits, SS)} + ${resizeExpr('sw', Lw.sBits, SS)}`,
+    ssExpr: oneHot
+      ? `{${Array.from({ length: NSS }, (_, i) => NSS - 1 - i)
+          .map((t) => {
+            const terms: string[] = [];
+            for (let i = 0; i < La.nS; i++) if (t - i >= 0 && t - i < Lw.nS) terms.push(`(sa[${i}] & sw[${t - i}])`);
+            return terms.join(' | ');
+          })
+          .join(',\n      ')}}`
+      : `${resizeExpr('sa', La.sBits, SS)} + ${resizeExpr('sw', Lw.sBits, SS)}`,
+    oneHot,
+    // One-hot: each product bit j is the OR over the shifts t of mp_c[j − t] & ss_c[t].
+    magLines: oneHot ? oneHotShiftLines(Pc, MP, NSS, out.split ? signOf(La, Lw) : null) : '',
     pcMsb: msb(Pc),
     mpExt: resizeExpr('mp_c', MP, Pc),
-    outLogic: out.outLogic,
+    outLogic: oneHot && out.split ? oneHotSplitOut(out.outLogic, pf.bits - Pc) : out.outLogic,
     shiftCut: cutLines(
       'shift',
       [{ name: 'mp_c', bits: MP, expr: 'mp' }, { name: 'ss_c', bits: SS, expr: 'ss' }, ...out.signals],
@@ -114,8 +192,8 @@ export function drumRtl(
   return logUnitModules(
     {
       encTemplate: 'units/drum_enc.v.hbs',
-      encAct: encView(ctx.activation, p.k, 'a_i'),
-      encWgt: encView(ctx.weight, p.k, 'w_i'),
+      encAct: encView(ctx.activation, p.k, 'a_i', oneHot),
+      encWgt: encView(ctx.weight, p.k, 'w_i', oneHot),
       actEncBits: La.bits,
       wgtEncBits: Lw.bits,
       coreTemplate: 'units/drum_core.v.hbs',

@@ -41,6 +41,15 @@ export const drumSchema = {
         'which synthesis maps together with the shifter behind it for depth: faster on iCE40 LUT4s. ' +
         "'carry-chain': a Verilog `*`, which Yosys builds on carry chains: fewer Xilinx LUT6s (README, DRUM).",
     },
+    shift: {
+      enum: ['binary', 'one-hot'],
+      default: 'binary',
+      description:
+        "How each operand's shift s travels to the PE; the function is the same. 'binary': s in ⌈log2⌉ bits, the PE " +
+        "adds sa + sw and shifts the product by the sum. 'one-hot': the edge encoders send s one-hot (one bit per " +
+        'shift, so the weight bank and the activation lane are wider), the PE forms the one-hot total shift as an ' +
+        'AND-OR of the two and shifts the product with an AND-OR (experiment, issue 11: fewer LUT levels, more LUTs).',
+    },
   },
 } as const;
 
@@ -99,7 +108,7 @@ export const drumUnit = defineUnit({
   schema: drumSchema,
   dsl: drum,
   samples: {
-    regress: [{ k: 4 }, { k: 3, share: false, product: 'carry-chain' }],
+    regress: [{ k: 4 }, { k: 3, share: false, product: 'carry-chain' }, { k: 4, shift: 'one-hot' }],
     exhaustive: [
       { activation: U(8), weight: U(8), params: { k: 3 } },
       { activation: U(8), weight: U(8), params: { k: 4, share: false } },
@@ -111,6 +120,8 @@ export const drumUnit = defineUnit({
       { activation: S(8), weight: S(8), params: { k: 6, share: false } },
       { activation: S(8), weight: S(8), params: { k: 8 } },
       { activation: U(6), weight: S(8), params: { k: 4 } },
+      { activation: S(8), weight: S(8), params: { k: 4, shift: 'one-hot' } },
+      { activation: U(8), weight: U(8), params: { k: 3, share: false, shift: 'one-hot' } },
       { activation: S(3), weight: U(5), params: { k: 3 } },
     ],
     metrics: [{ k: 3 }, { k: 4 }, { k: 5 }, { k: 6 }],
@@ -123,10 +134,13 @@ export const drumUnit = defineUnit({
       { k: 5, product: 'carry-chain' },
       { k: 6 },
       { k: 6, product: 'carry-chain' },
+      { k: 4, shift: 'one-hot' },
     ],
+    // The one-hot shift takes DRUM's unpipelined array past exact's fmax on iCE40 (README, DRUM).
+    fmax: [{ k: 4, shift: 'one-hot' }],
   },
   describe: (p: DrumResolved) =>
-    `drum(k=${p.k}${p.share ? '' : ', share=false'}${p.product === 'logic' ? '' : `, product=${p.product}`})`,
+    `drum(k=${p.k}${p.share ? '' : ', share=false'}${p.product === 'logic' ? '' : `, product=${p.product}`}${p.shift === 'binary' ? '' : `, shift=${p.shift}`})`,
   // Measured (README area table, int8 PEs, bench:unit-area 2026-12-07 00:47): on Xilinx the `*`
   // form is the smaller PE at k = 3, 4, 5 with shared edges (57 / 90 / 111 LUT6 against 84 / 108 /
   // 119) and at every k without them, but not at k = 6 with shared edges (150 against 143). On iCE40
@@ -142,6 +156,12 @@ export const drumUnit = defineUnit({
       return [
         "multiplier.product: 'logic' (the default) is the smaller PE on Xilinx at k ≥ 6 with shared edges " +
           '(README area table, int8, k = 6: 143 against 150 LUT6)',
+      ];
+    if (target === 'ice40' && p.product === 'logic' && p.shift === 'binary' && p.k === 4)
+      return [
+        "without pipeline stages, multiplier.shift: 'one-hot' takes the shift off the PE's longest path: on the " +
+          'hx8k the 4×4 int8 array at k = 4 reaches 78.1 against 71.9 MHz (exact: 74.4) for about 38 more LUT4 per PE ' +
+          '(README "DRUM"); with stages the binary shift is the faster (115.9 against 109.3 MHz)',
       ];
     if (target === 'ice40' && p.product === 'carry-chain')
       return [

@@ -44,6 +44,8 @@ export interface ResolvedSamples {
   exhaustive: readonly UnitSample[];
   metrics: readonly Record<string, unknown>[];
   area: readonly Record<string, unknown>[];
+  /** Extra unpipelined rows of bench:fmax (types.ts UnitSamples.fmax). */
+  fmax: readonly Record<string, unknown>[];
   /** The pipeline settings to run parameter set `params` with (8-bit operands), see UnitSamples.pipeline. */
   pipeline(params: Record<string, unknown>): { multiplier: number; macc: 0 | 1 }[];
   /** Operand formats the unit is restricted to, or undefined for each consumer's 8-bit defaults (types.ts UnitSamples.operands). */
@@ -66,6 +68,7 @@ export function samplesOf(u: { kind: string; samples?: UnitDef['samples'] }): Re
       ),
     metrics: s.metrics ?? regress,
     area: s.area ?? regress,
+    fmax: s.fmax ?? [],
     pipeline: (params) => {
       const unit = u as UnitDef<string, object, unknown>;
       const n = cutsOf(unit, { kind: unit.kind, ...params }, { activation: S8, weight: S8 }).length;

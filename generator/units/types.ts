@@ -116,6 +116,11 @@ export interface UnitSamples {
   /** Rows of `npm run bench:unit-area` (each with share true/false when the unit has `share`). Default: the `regress` sets. */
   area?: readonly Record<string, unknown>[];
   /**
+   * Extra rows of `npm run bench:fmax` without stages, besides the everyday set: parameter forms
+   * that trade PE area for fmax (DRUM's `shift: 'one-hot'`). Default none.
+   */
+  fmax?: readonly Record<string, unknown>[];
+  /**
    * `pipeline` settings (units/pipeline.ts) the suites run each `regress` set with, besides none.
    * Default (per parameter set): every cut point the unit declares with `macc: 1`, and `macc: 1`
    * alone when the unit declares cuts; a value of `multiplier` above a set's cuts is capped.

@@ -25,7 +25,13 @@ function keptByString(A: number, k: number): number {
 
 const u8: UnitContext = { activation: { bits: 8, signed: false }, weight: { bits: 8, signed: false } };
 const s8: UnitContext = { activation: { bits: 8, signed: true }, weight: { bits: 8, signed: true } };
-const full = (k: number, share = true) => ({ kind: 'drum' as const, k, share, product: 'logic' as const });
+const full = (k: number, share = true) => ({
+  kind: 'drum' as const,
+  k,
+  share,
+  product: 'logic' as const,
+  shift: 'binary' as const,
+});
 
 describe('DRUM golden model', () => {
   it('equals the bit-string definition on every 8-bit pair, k = 3..8, unsigned and sign-magnitude', () => {
@@ -79,7 +85,13 @@ describe('DRUM config', () => {
     multiplier: m,
   });
   it('defaults: k = 6, shared, the product as logic', () => {
-    expect(resolveConfig(written(drum())).multiplier).toEqual({ kind: 'drum', k: 6, share: true, product: 'logic' });
+    expect(resolveConfig(written(drum())).multiplier).toEqual({
+      kind: 'drum',
+      k: 6,
+      share: true,
+      product: 'logic',
+      shift: 'binary',
+    });
   });
   it('rejects k below 3 and k above the operand width, naming the path', () => {
     for (const [m, bits, re] of [
@@ -106,6 +118,7 @@ describe('DRUM RTL', () => {
     unitVariant('dr_b', S(8), U(5), { kind: 'drum', k: 5, share: false }),
     unitVariant('dr_c', S(2), S(16), { kind: 'drum', k: 3 }),
     unitVariant('dr_d', S(8), S(8), { kind: 'drum', k: 4, product: 'carry-chain' }),
+    unitVariant('dr_e', S(8), S(8), { kind: 'drum', k: 4, shift: 'one-hot' }),
   ];
   itLintsClean(cases);
   it('with share=true the leading-one logic is at the edge and the PE keeps a k×k multiplier', () => {
@@ -127,7 +140,7 @@ describe('DRUM RTL', () => {
 });
 
 describe('DRUM target hints (axgen synth --target, axgen fpga)', () => {
-  it('suggests the carry-chain product on Xilinx and the logic product on iCE40, only where the other form is set', async () => {
+  it('suggests the carry-chain product on Xilinx, the logic product and (k = 4) the one-hot shift on iCE40, only where the other form is set', async () => {
     const { targetHintsOf } = await import('../../generator/units/index.js');
     const logic = full(4);
     const chain = { ...logic, product: 'carry-chain' as const };
@@ -137,7 +150,12 @@ describe('DRUM target hints (axgen synth --target, axgen fpga)', () => {
     expect(targetHintsOf(chain, 'ice40')).toEqual([
       expect.stringMatching(/^multiplier\.product: 'logic' .*71\.9 against 64\.3 MHz/),
     ]);
-    expect(targetHintsOf(logic, 'ice40')).toEqual([]);
+    // k = 4 (the fmax table's DRUM) on iCE40: the one-hot shift for arrays without stages.
+    expect(targetHintsOf(logic, 'ice40')).toEqual([
+      expect.stringMatching(/^without pipeline stages, multiplier\.shift: 'one-hot' .*78\.1 against 71\.9 MHz/),
+    ]);
+    expect(targetHintsOf({ ...logic, shift: 'one-hot' as const }, 'ice40')).toEqual([]);
+    expect(targetHintsOf(full(3), 'ice40')).toEqual([]);
     expect(targetHintsOf(chain, 'xilinx')).toEqual([]);
     expect(targetHintsOf(logic, 'generic')).toEqual([]);
     // README area table: the carry-chain form is the smaller on Xilinx up to k = 5 with shared edges
@@ -175,6 +193,8 @@ describe('DRUM multiplier equals the definition (Yosys SAT)', () => {
     unitVariant('sat_c', S(12), U(10), { kind: 'drum', k: 5, share: false }),
     unitVariant('sat_d', S(2), S(16), { kind: 'drum', k: 3, share: false }),
     unitVariant('sat_e', S(12), U(10), { kind: 'drum', k: 5, share: false, product: 'carry-chain' }),
+    unitVariant('sat_f', S(12), U(10), { kind: 'drum', k: 5, share: false, shift: 'one-hot' }),
+    unitVariant('sat_g', S(8), S(8), { kind: 'drum', k: 4, share: false, shift: 'one-hot' }),
   ];
 
   /** Reference module `ref_<name>` with the emitted multiplier's operand and product ports. */
