@@ -1,5 +1,5 @@
 import type { CommandModule } from 'yargs';
-import { ConfigError, show } from '../infra/errors.js';
+import { ConfigError, didYouMean, show } from '../infra/errors.js';
 import { jobPool } from '../infra/pool.js';
 import { progress, silentProgress } from '../infra/progress.js';
 import { junitXml, regress, summaryTable } from '../../sim/regress.js';
@@ -86,7 +86,8 @@ export const regressCommand: CommandModule<object, Args> = {
             {
               path: '--only',
               expected: `names of entries of suite ${argv.suite} (see --list)`,
-              received: show(unknown),
+              // Each unknown name with the entry it is closest to, when it looks like a typo of one.
+              received: unknown.map((n) => `${show(n)}${didYouMean(n, [...names])}`).join(', '),
             },
           ]);
         entries = entries.filter((e) => argv.only!.includes(String(e.written.name)));

@@ -8,9 +8,13 @@
 import { derive } from '../config/derive.js';
 import type { ResolvedConfig } from '../config/resolve.js';
 import { pairSet } from './inputs.js';
+import { ARRAY_FEATURES } from '../config/features.js';
 
 export interface ErrorMetrics {
-  /** Unit summary, e.g. `mitchell(fractionBits=4)`. */
+  /**
+   * Unit summary, e.g. `mitchell(fractionBits=4)`, with the array features that change products
+   * (zero-skip: a skipped pair counts as 0), e.g. `exact, zeroSkip(activation≤2, …)`.
+   */
   unit: string;
   activation: { bits: number; signed: boolean };
   weight: { bits: number; signed: boolean };
@@ -106,7 +110,11 @@ export function errorMetrics(c: ResolvedConfig, opts: MetricsOptions = {}): Erro
   const scale = 2 ** (d.ctx.activation.bits + d.ctx.weight.bits);
   const mae = sumAbs / n;
   return {
-    unit: unit.describe(p),
+    unit: [
+      unit.describe(p),
+      // The features whose model skips products are part of what the figures measure.
+      ...ARRAY_FEATURES.filter((f) => f.on(c) && f.model(c).skip !== undefined).map((f) => f.describe(c)),
+    ].join(', '),
     activation: { ...d.ctx.activation },
     weight: { ...d.ctx.weight },
     exhaustive: set.exhaustive,

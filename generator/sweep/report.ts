@@ -8,8 +8,13 @@ import { TARGET_DEFS } from '../estimate/targets.js';
 import { accuracyOf, areaOf, fmaxOf, mreOf, paretoGroup, type PointResult, type SweepResults } from './results.js';
 import type { Fmax } from './point.js';
 
+/** A count (cells, cycles, WCE): whole numbers as they are, others to `digits` decimals; '—' when absent. */
 const fmt = (v: number | null | undefined, digits = 2): string =>
   v === null || v === undefined || !Number.isFinite(v) ? '—' : Number.isInteger(v) ? String(v) : v.toFixed(digits);
+
+/** A measured figure (%, MHz, MACs/cycle): always `digits` decimals, so a column lines up (89.00 beside 89.50). */
+const fix = (v: number | null | undefined, digits = 2): string =>
+  v === null || v === undefined || !Number.isFinite(v) ? '—' : v.toFixed(digits);
 
 function mdEscape(s: string): string {
   return s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
@@ -52,13 +57,13 @@ function table(r: SweepResults): { head: string[]; rows: Row[] } {
       p.unit ?? '—',
       fmt(p.synth?.area.total),
       fmt(p.synth?.area.perPe),
-      fmt(p.metrics?.mrePct, 3),
+      fix(p.metrics?.mrePct, 3),
       fmt(p.metrics?.wce),
-      fmt(p.metrics?.bias, 2),
-      fmt(p.throughput?.macsPerCycle, 2),
+      fix(p.metrics?.bias, 2),
+      fix(p.throughput?.macsPerCycle, 2),
       fmt(p.throughput?.cycles),
       ...(fmaxCol ? [fmaxCell(p.fmax)] : []),
-      ...(accCol ? [fmt(accuracyOf(p)), fmt(p.accuracy ? 100 * p.accuracy.agreement : NaN, 1)] : []),
+      ...(accCol ? [fix(accuracyOf(p)), fix(p.accuracy ? 100 * p.accuracy.agreement : NaN, 1)] : []),
       [
         p.pareto?.areaMre ? 'area/MRE' : '',
         p.pareto?.areaFmax ? 'area/fmax' : '',
@@ -135,7 +140,7 @@ function noThroughput(r: SweepResults): string {
 /** ", int8 with the exact multiplier: x %" from the first point that has it. */
 function exactTop1(r: SweepResults): string {
   const p = r.points.find((q) => q.accuracy);
-  return p?.accuracy ? `; int8 with the exact multiplier: ${fmt(100 * p.accuracy.exactTop1)} %` : '';
+  return p?.accuracy ? `; int8 with the exact multiplier: ${fix(100 * p.accuracy.exactTop1)} %` : '';
 }
 
 /**
@@ -144,7 +149,7 @@ function exactTop1(r: SweepResults): string {
  */
 export function fmaxCell(f: Fmax | undefined): string {
   if (!f) return '—';
-  if (f.fits) return fmt(f.fmaxMHz);
+  if (f.fits) return fix(f.fmaxMHz);
   if (f.fits === false) return 'does not fit';
   return f.status === 'timeout' ? 'timed out' : 'did not route';
 }

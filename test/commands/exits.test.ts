@@ -357,6 +357,10 @@ describe('arguments reported as typed', () => {
         .split('\n')
         .map((l) => l.split(' ')[0]),
     ).toEqual(['r0_exact0_ws_1x1_s', 'r3_asm0_os_4x4_s']);
+    // A mistyped entry name: the entry it is closest to.
+    const typo = await runAxgen(['regress', '--list', '--only', 'r0_exact0_ws_1x1_z']);
+    expect(typo.exitCode, typo.all).toBe(1);
+    expect(typo.stderr).toContain('received "r0_exact0_ws_1x1_z" (did you mean "r0_exact0_ws_1x1_s"?)');
     userFacing(jobs.all + out.all);
   });
 

@@ -101,6 +101,8 @@ describe('metrics describe what the hardware computes', () => {
     expect(r.epPct).toBeCloseTo((100 * 2 * 255) / 65536, 12);
     expect(r.wce).toBe(510);
     expect(r.wcePair).toEqual({ a: 2, w: 255, approx: 0, exact: 510 });
+    // The label says the figures include the skipping (not "exact" alone).
+    expect(r.unit).toMatch(/^exact, zeroSkip\(activation<=2/);
     // zero thresholds change nothing
     expect(errorMetrics(cfg({ kind: 'mitchell' }, true, { zeroSkip: { activation: 0, weight: 0 } })).mrePct).toBe(
       m({ kind: 'mitchell' }, true).mrePct,
