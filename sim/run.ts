@@ -73,8 +73,10 @@ export interface RunReport {
   wave?: string;
   /** AXI top only: CSR program steps (ID, illegal accesses, counters, error flags), START writes, beats dropped by the abort. */
   axi?: { csrSteps: number; starts: number; droppedBeats: number };
-  /** Set when this simulator did not run to the end (its build or run threw); the message. */
+  /** Set when this simulator did not run to the end (its build or run threw); the message, one line. */
   error?: string;
+  /** The whole message when it is longer than `error` (a compile error with the tool's own output). */
+  errorDetail?: string;
 }
 
 export interface SimReport {
@@ -194,7 +196,14 @@ function axiRun(sim: SimulatorName, r: AxiCosimResult, wave: string | undefined)
 }
 
 function failedRun(sim: SimulatorName, e: unknown): RunReport {
-  const message = ((e as Error)?.message ?? String(e)).split('\n')[0]!;
+  // The whole message in `error` (a compile error's tool output included); one line for the
+  // problem: the first, with the next when the first only introduces it ("…could not compile…:").
+  const full = ((e as Error)?.message ?? String(e)).trim();
+  const lines = full
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l !== '');
+  const message = lines[0]?.endsWith(':') && lines[1] !== undefined ? `${lines[0]} ${lines[1]}` : (lines[0] ?? '');
   return {
     simulator: sim,
     toolVersion: '',
@@ -211,6 +220,7 @@ function failedRun(sim: SimulatorName, e: unknown): RunReport {
     buildMs: 0,
     runMs: 0,
     error: message,
+    ...(full !== message ? { errorDetail: full } : {}),
   };
 }
 
@@ -330,8 +340,10 @@ export function formatReport(r: SimReport, maxShown = 10): string {
       );
       lines.push(`      operands: ${m.operands}`);
     }
-    if (run.errors > run.mismatches.length + run.counters.length && run.mismatches.length > 0) {
-      lines.push(`    … ${run.errors} errors in all (the first ${Math.min(maxShown, run.mismatches.length)} shown)`);
+    // The total whenever some were not shown: left out of the report, or beyond maxShown.
+    const shown = Math.min(maxShown, run.mismatches.length);
+    if (run.errors > shown + Math.min(maxShown, run.counters.length) && run.mismatches.length > 0) {
+      lines.push(`    … ${run.errors} errors in all (the first ${shown} mismatches shown)`);
     }
     for (const k of run.counters.slice(0, maxShown)) {
       lines.push(

@@ -334,7 +334,7 @@ export const fpgaCommand: CommandModule<object, Args> = {
               unit: c.multiplier.kind,
               sumChains: derive(c).sumChains,
             }),
-            ...targetHintsOf(c.multiplier, 'ice40'),
+            ...targetHintsOf(c.multiplier, 'ice40', { stages: derive(c).peStages > 0 }),
           ];
           const text =
             head +

@@ -24,7 +24,7 @@ const f = (v: number, d: number) => v.toFixed(d);
 export function formatMetrics(m: ErrorMetrics): string {
   const set = m.exhaustive
     ? `exhaustive, all ${m.samples} pairs`
-    : `sampled: ${m.samples} seeded random pairs (seed ${m.seed}) for the means; WCE and WCRE also over ${m.corners} corner pairs`;
+    : `sampled: ${m.samples} seeded random pairs (seed ${m.seed}) for the means; WCE and WCRE are the largest seen over those and ${m.corners} corner pairs, so a lower bound of the true worst case`;
   const rows: [string, string][] = [
     ['MAE', f(m.mae, 4)],
     ['MAE%', f(m.maePct, 5)],

@@ -8,6 +8,7 @@ import { activity, progressWanted } from '../infra/progress.js';
 import { ConfigSession, EXIT_CHECK_FAILED, forceOption, jobsOption, runCommand } from './common.js';
 import { checkGemm } from './sim.js';
 import { targetHintsOf } from '../units/index.js';
+import { derive } from '../config/derive.js';
 import { checkJobs, checkSeed, checkStall, checkTarget, simulatorsOf } from './checks.js';
 import { USAGE } from './usage.js';
 import { usableCacheRoot } from '../infra/cache.js';
@@ -84,7 +85,8 @@ export const synthCommand: CommandModule<object, Args> = {
       };
       const r = await synthesize(c, target, { onRun }).finally(() => steps.stop());
       process.stdout.write(formatSynth(c.name, r));
-      for (const h of targetHintsOf(c.multiplier, target)) process.stdout.write(`hint: ${h}\n`);
+      for (const h of targetHintsOf(c.multiplier, target, { stages: derive(c).peStages > 0 }))
+        process.stdout.write(`hint: ${h}\n`);
       let verification: GateReport[] | undefined;
       if (argv.verify) {
         verification = [];

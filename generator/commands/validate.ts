@@ -27,9 +27,10 @@ export const validateCommand: CommandModule<object, Args> = {
   handler: async (argv) => {
     const s = new ConfigSession();
     await runCommand(async () => {
-      const c = await s.load(argv.config);
-      // Types after the values: a config that does not load has no types worth checking.
+      // Types before the values: a type error often explains a value the schema then refuses (a
+      // misspelt option), so both are reported in one run.
       let typed = '';
+      let typeErrors = 0;
       if (argv.typecheck) {
         if (!/\.[cm]?ts$/.test(argv.config)) {
           typed =
@@ -44,15 +45,21 @@ export const validateCommand: CommandModule<object, Args> = {
             process.stderr.write(`✖ --typecheck: ${problems.message}\n`);
             return EXIT_TOOL;
           }
-          if (problems.length > 0) {
+          typeErrors = problems.length;
+          if (problems.length > 0)
             process.stderr.write(
-              `✖ ${argv.config}: ${problems.length} type error${problems.length === 1 ? '' : 's'} (its values are valid, so axgen would run it, but not as written)\n` +
+              `✖ ${argv.config}: ${problems.length} type error${problems.length === 1 ? '' : 's'}\n` +
                 problems.map((p) => `  ${formatTypeProblem(p)}\n`).join(''),
             );
-            return EXIT_USER;
-          }
-          typed = "\n  types: checked (TypeScript, axgen's compiler options): no errors";
+          else typed = "\n  types: checked (TypeScript, axgen's compiler options): no errors";
         }
+      }
+      const c = await s.load(argv.config);
+      if (typeErrors > 0) {
+        process.stderr.write(
+          `  (its values are valid, so axgen would run it, but not as written: fix the type errors above)\n`,
+        );
+        return EXIT_USER;
       }
       if (argv.json) {
         process.stdout.write(JSON.stringify(c, null, 2) + '\n');

@@ -133,12 +133,10 @@ export function encodeLut(c: ResolvedConfig, format: LutFormat): Uint8Array {
     }
     rows.push(`  {${row.join(', ')}}`);
   }
-  const body = `#pragma once\n#include <cstdint>\n\nconst int16_t lut[256][256] = {\n${rows.join(',\n')}\n};\n`;
-  return new TextEncoder().encode(
+  const head =
     `${LUT_MARK} - do not edit; regenerate instead.\n` +
-      `// config ${c.name} sha256:${c.hash.slice(0, 12)}: 8-bit signed x 8-bit signed products, lut[(uint8_t)a][(uint8_t)w]\n` +
-      // The text's own hash: a later export-lut replaces the file only while it still matches.
-      lutShaLine(body) +
-      body,
-  );
+    `// config ${c.name} sha256:${c.hash.slice(0, 12)}: 8-bit signed x 8-bit signed products, lut[(uint8_t)a][(uint8_t)w]\n`;
+  const body = `#pragma once\n#include <cstdint>\n\nconst int16_t lut[256][256] = {\n${rows.join(',\n')}\n};\n`;
+  // The file's own hash (all but that line): a later export-lut replaces it only while it matches.
+  return new TextEncoder().encode(head + lutShaLine(head, body) + body);
 }

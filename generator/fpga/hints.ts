@@ -69,7 +69,13 @@ export function fitHints(r: PnrResult, x: HintContext): string[] {
       r.status === 'timeout'
         ? `place and route did not finish within ${r.timeLimitS} s with seed${seeds.length > 1 ? 's' : ''} ${seeds.join(', ')}`
         : `the design did not route with seed${seeds.length > 1 ? 's' : ''} ${seeds.join(', ')}`;
-    const bigger = ICE40_DEVICES.map((d) => d.name).filter((n) => usableCells(n) > usableCells(r.device));
+    // A bigger device only for a crowded design (80 % of the logic cells or more): with room to
+    // spare the placer and router are not short of space, and a bigger part would not help.
+    const lc = r.capacity?.ICESTORM_LC;
+    const crowded = lc !== undefined && lc.available > 0 && lc.used >= 0.8 * lc.available;
+    const bigger = crowded
+      ? ICE40_DEVICES.map((d) => d.name).filter((n) => usableCells(n) > usableCells(r.device))
+      : [];
     // nextpnr's router loop (a router bug, not the design): only another seed helps.
     const loop = isRouterLoop(r);
     hints.push(

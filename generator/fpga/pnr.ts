@@ -322,10 +322,18 @@ export const isRouterLoop = (r: Pick<PnrResult, 'status' | 'failure'>): boolean 
   r.status === 'unroutable' && (r.failure?.startsWith("nextpnr's router looped") ?? false);
 
 /** A nextpnr run past its time limit: not cached, reported as status 'timeout'. */
+/**
+ * nextpnr's output up to the stop of each timed-out result (not cached, and too long for the
+ * result's JSON): placeAndRouteSeeds writes the kept run's to its outDir as nextpnr.log.
+ */
+const TIMEOUT_LOGS = new WeakMap<object, string>();
+
 class PnrTimeout extends Error {
   constructor(
     readonly stage: string,
     readonly capacity: Record<string, { used: number; available: number }>,
+    /** nextpnr's output up to the stop: written to outDir as nextpnr.log (the run is not cached). */
+    readonly log: string,
   ) {
     super(`nextpnr timed out while ${stage}`);
   }
@@ -391,7 +399,7 @@ async function placeRouteAndPack(
   const log = np.all ?? '';
   await writeFile(join(tmp, 'nextpnr.log'), log);
   const capacity = parseNextpnrUtilisation(log);
-  if (np.timedOut && looped === null) throw new PnrTimeout(stage, capacity);
+  if (np.timedOut && looped === null) throw new PnrTimeout(stage, capacity, log);
   const overflow: Overflow[] = Object.entries(capacity)
     .filter(([, v]) => v.used > v.available)
     .map(([resource, v]) => ({ resource, used: v.used, available: v.available, over: v.used - v.available }));
@@ -435,6 +443,14 @@ async function placeRouteAndPack(
     failure,
   };
   await writeFile(join(tmp, 'result.json'), JSON.stringify(stored, null, 2) + '\n');
+}
+
+/** A timed-out run's files in outDir: its synthesis and the nextpnr log up to the stop (TIMEOUT_LOGS). */
+async function timedOutInto(r: PnrResult, outDir: string, top: string): Promise<PnrResult> {
+  const bitstream = await copyArtifacts([r.cacheDir], outDir, top, iceDevice(r.device)!);
+  const log = TIMEOUT_LOGS.get(r);
+  if (log !== undefined) await writeFile(join(outDir, 'nextpnr.log'), log);
+  return { ...r, bitstream };
 }
 
 /** Copies the logs, report and bitstream of the cache folders to outDir; the bitstream's path, or null. */
@@ -513,14 +529,20 @@ export async function placeAndRoute(req: PnrRequest): Promise<PnrResult> {
     run = await cached('pnr', key, (tmp) => placeRouteAndPack(tmp, synth, dev, pnrArgs, timeLimitS, req.onStage));
   } catch (e) {
     if (!(e instanceof PnrTimeout)) throw e;
-    if (req.outDir) await copyArtifacts([synth.dir], req.outDir, req.top, dev);
+    if (req.outDir) {
+      await copyArtifacts([synth.dir], req.outDir, req.top, dev);
+      // What nextpnr printed before it was stopped: where it was and how far it got.
+      await writeFile(join(req.outDir, 'nextpnr.log'), e.log);
+    }
     const r = notRouted(
       'timeout',
       [],
       `seed ${seed} did not finish within ${timeLimitS} s (stopped while ${e.stage})`,
       e.capacity,
     );
-    return { ...r, seconds: { synth: synth.seconds, pnr: (Date.now() - t0) / 1000 } };
+    const timedOut = { ...r, seconds: { synth: synth.seconds, pnr: (Date.now() - t0) / 1000 } };
+    TIMEOUT_LOGS.set(timedOut, e.log);
+    return timedOut;
   }
   const stored = JSON.parse(await readFile(join(run.dir, 'result.json'), 'utf8')) as Stored;
   const bitstream = req.outDir ? await copyArtifacts([synth.dir, run.dir], req.outDir, req.top, dev) : null;
@@ -595,6 +617,8 @@ export async function placeAndRouteSeeds(
   const run = (seed: number) =>
     placeAndRoute({ ...rest, seed, onStage: (s) => onStage?.(seed, s) }).then((r) => {
       const withSynth = { ...r, cached: { ...r.cached, synth: synthHit } };
+      const log = TIMEOUT_LOGS.get(r);
+      if (log !== undefined) TIMEOUT_LOGS.set(withSynth, log);
       onDone?.(withSynth);
       return withSynth;
     });
@@ -617,7 +641,7 @@ export async function placeAndRouteSeeds(
     outDir === undefined
       ? pick
       : pick.status === 'timeout'
-        ? { ...pick, bitstream: await copyArtifacts([pick.cacheDir], outDir, req.top, iceDevice(pick.device)!) }
+        ? await timedOutInto(pick, outDir, req.top)
         : {
             ...(await placeAndRoute({ ...rest, seed: pick.seed, outDir })),
             seconds: pick.seconds,

@@ -84,7 +84,9 @@ function signOf(La: Layout, Lw: Layout): string {
 function oneHotShiftLines(Pc: number, MP: number, NSS: number, sign: string | null): string {
   const terms = (j: number): string[] => {
     const out: string[] = [];
-    for (let t = 0; t < NSS; t++) if (j - t >= 0 && j - t < MP) out.push(`(mp_c[${j - t}] & ss_c[${t}])`);
+    // ss_c is a scalar when no shift is possible (k equals both operands' magnitude widths).
+    for (let t = 0; t < NSS; t++)
+      if (j - t >= 0 && j - t < MP) out.push(`(mp_c[${j - t}] & ${NSS === 1 ? 'ss_c' : `ss_c[${t}]`})`);
     return out;
   };
   const bits: string[] = [];

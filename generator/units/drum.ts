@@ -122,6 +122,8 @@ export const drumUnit = defineUnit({
       { activation: U(6), weight: S(8), params: { k: 4 } },
       { activation: S(8), weight: S(8), params: { k: 4, shift: 'one-hot' } },
       { activation: U(8), weight: U(8), params: { k: 3, share: false, shift: 'one-hot' } },
+      // k equal to the operand width: no shift is possible (a one-bit one-hot shift).
+      { activation: S(6), weight: S(6), params: { k: 6, shift: 'one-hot' } },
       { activation: S(3), weight: U(5), params: { k: 3 } },
     ],
     metrics: [{ k: 3 }, { k: 4 }, { k: 5 }, { k: 6 }],
@@ -145,7 +147,7 @@ export const drumUnit = defineUnit({
   // form is the smaller PE at k = 3, 4, 5 with shared edges (57 / 90 / 111 LUT6 against 84 / 108 /
   // 119) and at every k without them, but not at k = 6 with shared edges (150 against 143). On iCE40
   // the logic form was the faster at k = 4 (71.9 against 64.3 MHz) for a few LUT4 more.
-  targetHints: (p: DrumResolved, target: 'ice40' | 'xilinx') => {
+  targetHints: (p: DrumResolved, target: 'ice40' | 'xilinx', array: { stages: boolean }) => {
     const chainSmallerOnXilinx = !p.share || p.k <= 5;
     if (target === 'xilinx' && p.product === 'logic' && chainSmallerOnXilinx)
       return [
@@ -157,11 +159,17 @@ export const drumUnit = defineUnit({
         "multiplier.product: 'logic' (the default) is the smaller PE on Xilinx at k ≥ 6 with shared edges " +
           '(README area table, int8, k = 6: 143 against 150 LUT6)',
       ];
-    if (target === 'ice40' && p.product === 'logic' && p.shift === 'binary' && p.k === 4)
+    if (target === 'ice40' && p.product === 'logic' && p.shift === 'binary' && p.k === 4 && !array.stages)
       return [
-        "without pipeline stages, multiplier.shift: 'one-hot' takes the shift off the PE's longest path: on the " +
-          'hx8k the 4×4 int8 array at k = 4 reaches 78.1 against 71.9 MHz (exact: 74.4) for about 38 more LUT4 per PE ' +
-          '(README "DRUM"); with stages the binary shift is the faster (115.9 against 109.3 MHz)',
+        "multiplier.shift: 'one-hot' takes the shift off the PE's longest path in an array without pipeline " +
+          'stages: on the hx8k the 4×4 int8 array at k = 4 reaches 78.1 against 71.9 MHz (exact: 74.4; best of seeds 1–5) ' +
+          'for about 38 more LUT4 per PE (README "DRUM")',
+      ];
+    if (target === 'ice40' && p.shift === 'one-hot' && array.stages)
+      return [
+        "multiplier.shift: 'binary' (the default) is the faster with pipeline stages, and the smaller: on the hx8k " +
+          'the 4×4 int8 array at k = 4 with its full pipeline reaches 115.9 against 109.3 MHz (best of seeds 1–3), ' +
+          '2,666 against 3,103 LUT4 (README "DRUM")',
       ];
     if (target === 'ice40' && p.product === 'carry-chain')
       return [

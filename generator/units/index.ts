@@ -27,10 +27,14 @@ export function unitFor(kind: string): UnitDef<string, object, unknown> {
   return u as unknown as UnitDef<string, object, unknown>;
 }
 
-/** The unit's advice for a synthesis target (UnitDef.targetHints), [] when it has none. */
-export function targetHintsOf(multiplier: { kind: string }, target: string): string[] {
+/** The unit's advice for a synthesis target (UnitDef.targetHints) on an array with or without PE stages, [] when it has none. */
+export function targetHintsOf(
+  multiplier: { kind: string },
+  target: string,
+  array: { stages: boolean } = { stages: false },
+): string[] {
   if (target !== 'ice40' && target !== 'xilinx') return [];
-  return unitFor(multiplier.kind).targetHints?.(multiplier, target) ?? [];
+  return unitFor(multiplier.kind).targetHints?.(multiplier, target, array) ?? [];
 }
 
 /** The unit's pipeline cut points (UnitDef.cuts), [] when it declares none. */

@@ -185,9 +185,10 @@ export interface UnitDef<
    * Advice for one synthesis target: a parameter whose other value maps better there (DRUM's
    * `product`, binary's `popcount`), one sentence each naming the JSON path, the value and the
    * measured reason. `axgen synth --target` and `axgen fpga` (iCE40) print them as `hint:` lines.
-   * Optional: no advice.
+   * `array.stages`: the PE has pipeline stages (`pipeline.multiplier` or `pipeline.macc` above 0),
+   * for advice that holds only with or without them. Optional: no advice.
    */
-  targetHints?(p: Params, target: 'ice40' | 'xilinx'): string[];
+  targetHints?(p: Params, target: 'ice40' | 'xilinx', array: { stages: boolean }): string[];
   /** Cross-field rules that need the operand precisions. */
   rules(p: Params, ctx: UnitContext): RuleIssue[];
   /** Host-side weight mapping applied before a weight reaches hardware (identity for most units). */

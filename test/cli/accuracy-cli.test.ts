@@ -1,5 +1,5 @@
 /** The three commands of issue 13 at the command line: exit codes, refusals, and nothing written on bad input. */
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -128,5 +128,15 @@ describe('quantize / accuracy / export-lut at the command line', () => {
       /is a table axgen export-lut wrote, edited since \(its sha256 line no longer matches/,
     );
     expect(readFileSync(join(dir, 'm.h'), 'utf8')).toMatch(/\/\/ my note\n$/);
+    // The header lines above the hash are covered too; a header without its hash line is not replaced.
+    rmSync(join(dir, 'm.h'));
+    expect((await runAxgen(h)).exitCode).toBe(0);
+    const fresh = readFileSync(join(dir, 'm.h'), 'utf8');
+    writeFileSync(join(dir, 'm.h'), fresh.replace('\n', ' (mine)\n'));
+    expect((await runAxgen(h)).stderr).toMatch(/edited since/);
+    writeFileSync(join(dir, 'm.h'), fresh.replace(/^\/\/ sha256 .*\n/m, ''));
+    const noHash = await runAxgen(h);
+    expect(noHash.exitCode, noHash.all).toBe(1);
+    expect(noHash.stderr).toMatch(/has no intact sha256 line/);
   });
 });

@@ -223,14 +223,22 @@ describe('sim --rtl on a hand-edited folder', () => {
       );
     expect(r.stderr).toMatch(/tiny_exit_pe\.v:\d+/);
     expect(r.stdout).toMatch(/did not simulate tiny_exit_top .* in icarus and verilator/);
-    expect(r.stdout).toMatch(/^ {2}icarus {4}FAIL {2}did not finish: iverilog could not compile/m);
-    expect(r.stdout).toMatch(/^ {2}verilator FAIL {2}did not finish: verilator could not compile/m);
+    // Each line names the simulator's own first message line, not only "could not compile …:".
+    expect(r.stdout).toMatch(
+      /^ {2}icarus {4}FAIL {2}did not finish: iverilog could not compile .*: tiny_exit_pe\.v:\d+/m,
+    );
+    expect(r.stdout).toMatch(
+      /^ {2}verilator FAIL {2}did not finish: verilator could not compile .*: %Error: .*tiny_exit_pe\.v:\d+/m,
+    );
     const j = JSON.parse(readFileSync(report, 'utf8')) as {
       passed: boolean;
-      runs: { simulator: string; error?: string }[];
+      runs: { simulator: string; error?: string; errorDetail?: string }[];
     };
     expect(j.passed).toBe(false);
-    expect(j.runs.map((x) => [x.simulator, /could not compile/.test(x.error ?? '')])).toEqual([
+    // The report keeps each simulator's whole message.
+    expect(
+      j.runs.map((x) => [x.simulator, /could not compile[^]*tiny_exit_pe\.v:\d+/.test(x.errorDetail ?? '')]),
+    ).toEqual([
       ['icarus', true],
       ['verilator', true],
     ]);

@@ -51,6 +51,22 @@ describe('axgen validate --typecheck', () => {
     expect(r.stdout).toMatch(/types: checked \(TypeScript, axgen's compiler options\): no errors/);
   });
 
+  it('reports type errors and value problems in one run (a misspelt option is both)', async () => {
+    const f = join(work, 'both.ts');
+    writeFileSync(
+      f,
+      config("const r: string = '4';").replace(
+        'multiplier: exact(),',
+        "multiplier: { kind: 'drum', k: 4, shift: 'onehot' },",
+      ),
+    );
+    const r = await runAxgen(['validate', f, '--typecheck'], { cwd: work });
+    expect(r.exitCode, r.all).toBe(1);
+    expect(r.stderr).toMatch(/type error/);
+    expect(r.stderr).toMatch(/both\.ts:7:\d+: error TS2820: Type '"onehot"' is not assignable/);
+    expect(r.stderr).toMatch(/✖ multiplier\.shift: expected one of "binary", "one-hot"/);
+  });
+
   it('a JSON config: the types are said not to be checked', async () => {
     const r = await runAxgen(['validate', join(ROOT, 'examples', 'edge-int8.json'), '--typecheck']);
     expect(r.exitCode, r.all).toBe(0);

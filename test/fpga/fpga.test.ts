@@ -123,6 +123,10 @@ describe('axgen fpga', () => {
     // A timeout is never cached: a "(cached)" can only belong to the synthesis.
     expect(r.stdout).toMatch(/place and route \d+\.\d s → /);
     expect(existsSync(join(out, 'tiny_axi_axi_top_up5k.bin'))).toBe(false);
+    // What nextpnr printed before it was stopped is kept (the run itself is not cached).
+    expect(existsSync(join(out, 'nextpnr.log'))).toBe(true);
+    // The design uses a fraction of the up5k: no bigger device is suggested.
+    expect(r.stdout).not.toMatch(/bigger device/);
   });
 
   it('a run that writes no bitstream keeps the bitstream an earlier run left in --out (moved aside)', async () => {

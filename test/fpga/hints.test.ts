@@ -78,4 +78,21 @@ describe('fit hints', () => {
     );
     expect(io).toMatch(/drop --no-harness/);
   });
+
+  it('a run that did not route or timed out: a bigger device only when the design is crowded', () => {
+    const run = (used: number, status: 'unroutable' | 'timeout') =>
+      ({
+        device: 'up5k',
+        overflow: [],
+        fits: null,
+        status,
+        seed: 1,
+        timeLimitS: 600,
+        clockMHz: 12,
+        failure: 'x',
+        capacity: { ICESTORM_LC: { used, available: 5280 } },
+      }) as unknown as PnrResult;
+    expect(fitHints(run(1036, 'timeout'), ctx(2, 2))[0]).not.toMatch(/bigger device/);
+    expect(fitHints(run(5000, 'unroutable'), ctx(2, 2))[0]).toMatch(/or a bigger device: lp8k, hx8k$/);
+  });
 });

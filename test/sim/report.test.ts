@@ -106,3 +106,49 @@ describe('tool version range', () => {
     expect(() => checkVersion('iverilog', 'something else')).toThrow(/unrecognised version output/);
   });
 });
+
+describe('sim report (formatReport)', () => {
+  it('gives the total of errors whenever not every mismatch is shown, even when all were collected', async () => {
+    const { formatReport } = await import('../../sim/run.js');
+    const mismatch = (i: number) => ({
+      case: 'random 5x9x7',
+      caseCommand: 0,
+      tile: { m0: 0, n0: 0 },
+      row: i % 5,
+      column: i % 7,
+      lane: 0,
+      expected: '1',
+      actual: '2',
+      cycle: 10 + i,
+      operands: 'a·w',
+    });
+    const report = (n: number) =>
+      ({
+        config: { name: 'x', hash: 'ab'.repeat(32), unit: 'exact', dataflow: 'weight-stationary', rows: 2, cols: 2 },
+        dut: { top: 'x_top', interface: 'stream', rtl: 'emitted', checker: 'x_tb_check' },
+        gemms: 1,
+        refused: 0,
+        seed: 3,
+        gemm: { m: 5, k: 9, n: 7 },
+        stall: 0.1,
+        passed: false,
+        replay: 'axgen sim x.json --seed 3',
+        runs: [
+          {
+            simulator: 'icarus',
+            passed: false,
+            errors: n,
+            mismatches: Array.from({ length: n }, (_, i) => mismatch(i)),
+            counters: [],
+            problems: [],
+          },
+        ],
+      }) as unknown as Parameters<typeof formatReport>[0];
+    // 33 mismatches, all in the report: 10 shown and the total said.
+    const text = formatReport(report(33));
+    expect(text.match(/^ {4}mismatch: /gm)).toHaveLength(10);
+    expect(text).toContain('… 33 errors in all (the first 10 mismatches shown)');
+    // All shown: no total line.
+    expect(formatReport(report(4))).not.toMatch(/errors in all/);
+  });
+});

@@ -153,9 +153,14 @@ describe('DRUM target hints (axgen synth --target, axgen fpga)', () => {
     ]);
     // k = 4 (the fmax table's DRUM) on iCE40: the one-hot shift for arrays without stages.
     expect(targetHintsOf(logic, 'ice40')).toEqual([
-      expect.stringMatching(/^without pipeline stages, multiplier\.shift: 'one-hot' .*78\.1 against 71\.9 MHz/),
+      expect.stringMatching(/^multiplier\.shift: 'one-hot' .*without pipeline stages.*78\.1 against 71\.9 MHz/),
     ]);
     expect(targetHintsOf(oneHot, 'ice40')).toEqual([]);
+    // With PE stages the binary shift is the faster: no one-hot advice, and one-hot is advised back.
+    expect(targetHintsOf(logic, 'ice40', { stages: true })).toEqual([]);
+    expect(targetHintsOf(oneHot, 'ice40', { stages: true })).toEqual([
+      expect.stringMatching(/^multiplier\.shift: 'binary' .*115\.9 against 109\.3 MHz/),
+    ]);
     expect(targetHintsOf(full(3), 'ice40')).toEqual([]);
     expect(targetHintsOf(chain, 'xilinx')).toEqual([]);
     expect(targetHintsOf(logic, 'generic')).toEqual([]);
