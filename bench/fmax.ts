@@ -4,7 +4,7 @@
  * weight-stationary arrays with the stream top on an iCE40 hx8k, int8 signed operands (a unit
  * restricted to other formats, `samples.operands`: its first one, e.g. binary's lane words), for
  * every unit kind (its everyday parameter set, `samples.regress[0]`, and any extra forms it lists in
- * `samples.fmax`, rows `fx_<kind>_x<n>`) without pipelining and with its full pipeline (`pipeline.multiplier` = every
+ * `samples.fmax`, rows `fx_<kind>_x<n>` and `fx_<kind>_x<n>_p`) without pipelining and with its full pipeline (`pipeline.multiplier` = every
  * cut point the unit declares, `pipeline.macc` = 1, `pipeline.edge` = 1), each with several nextpnr seeds; it prints a
  * Markdown table of LUT4 / carry / FF and the best fmax over the seeds, and for each row the start
  * and end of nextpnr's critical path.
@@ -95,22 +95,30 @@ function rows(): Row[] {
         pipeline: null,
         runs: [],
       });
-    // A unit's extra forms for fmax (samples.fmax), unpipelined: rows fx_<kind>_x1, _x2, …
-    if (rowSet !== 'pipelined')
-      samplesOf(u).fmax.forEach((extra, j) => {
-        const more = Object.entries(extra)
-          .map(([k, v]) => `${k}=${JSON.stringify(v)}`)
-          .join(' ');
+    // A unit's extra forms for fmax (samples.fmax), with and without the full pipeline like the
+    // everyday set: rows fx_<kind>_x1, fx_<kind>_x1_p, …
+    samplesOf(u).fmax.forEach((extra, j) => {
+      const more = Object.entries(extra)
+        .map(([k, v]) => `${k}=${JSON.stringify(v)}`)
+        .join(' ');
+      const m = cutsOf(u as unknown as UnitDef<string, object, unknown>, { kind: u.kind, ...extra }, ctx).length;
+      const row = { kind: u.kind, params: extra, ctx, runs: [] };
+      if (rowSet !== 'pipelined')
         out.push({
+          ...row,
           label: `${u.kind} (${more})${c.label}`,
           name: `fx_${short}_x${j + 1}${c.name}`,
-          kind: u.kind,
-          params: extra,
-          ctx,
           pipeline: null,
-          runs: [],
         });
-      });
+      if (rowSet !== 'plain')
+        out.push({
+          ...row,
+          runs: [],
+          label: `${u.kind} (${more}), pipeline multiplier=${m} macc=1 edge=1${c.label}`,
+          name: `fx_${short}_x${j + 1}_p${c.name}`,
+          pipeline: { multiplier: m, macc: 1, edge: 1 },
+        });
+    });
     if (rowSet !== 'plain')
       out.push({
         label: `${base}, pipeline multiplier=${n} macc=1 edge=1${c.label}`,

@@ -446,13 +446,11 @@ export async function axiCosim(c: ResolvedConfig, req: AxiCosimRequest): Promise
     const texts = axiVectorTexts(c, d, s, req.abortAfter);
     req.mutate?.(texts);
     for (const [name, text] of Object.entries(texts)) await writeFile(join(runDir, name), text);
-    const t1 = performance.now();
-    const output = await runSim(build, runDir, {
+    const { output, ms: runMs } = await runSim(build, runDir, {
       seed: req.seed ?? 1,
       stall: req.stall ?? 0,
       wave: req.wave !== undefined,
     });
-    const runMs = performance.now() - t1;
     const p = parseAxiOutput(output);
     const steps = Number(texts['prog.hex']!.split('\n')[0]);
     if (p.done && p.steps !== steps) p.problems.push(`the checker ran ${p.steps} of ${steps} program steps`);

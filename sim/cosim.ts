@@ -241,15 +241,13 @@ export async function cosim(c: ResolvedConfig, req: CosimRequest): Promise<Cosim
     let files = vectorTexts(d, ms.all);
     if (req.tamper) files = req.tamper(files);
     for (const [name, text] of Object.entries(files)) await writeFile(join(runDir, name), text);
-    const t1 = performance.now();
-    const output = await runSim(build, runDir, {
+    const { output, ms: runMs } = await runSim(build, runDir, {
       seed: req.seed ?? 1,
       stall: req.stall ?? 0,
       wave: req.wave !== undefined,
       watchdog: req.watchdog,
       plusargs: req.collect ? ['+ydump'] : [],
     });
-    const runMs = performance.now() - t1;
     const parsed = parseRun(output, ms, c);
     if (req.wave !== undefined && !(await copyWave(runDir, req.wave, req.simulator, parsed.problems)))
       parsed.passed = false;

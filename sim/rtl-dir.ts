@@ -56,7 +56,7 @@ export async function loadRtlFolder(dir: string): Promise<RtlFolder> {
     throw new ConfigError(src, [
       {
         path: 'manifest.json config.hash',
-        expected: `sha256:${config.hash.slice(0, 12)}…, the hash of the config that manifest.json now holds (the manifest was edited after generation: regenerate the folder with \`axgen generate\`)`,
+        expected: `sha256:${config.hash.slice(0, 12)}…, the hash of the config that manifest.json now holds (the manifest was edited after generation: regenerate the folder with \`axgen generate … --force\`, which moves the edited folder aside)`,
         received:
           typeof hash === 'string'
             ? `sha256:${hash.slice(0, 12)}…, the hash recorded when the folder was generated`
@@ -71,7 +71,7 @@ export async function loadRtlFolder(dir: string): Promise<RtlFolder> {
       throw new ConfigError(src, [
         {
           path: 'manifest.json files',
-          expected: `${name}, which manifest.json lists, to exist in ${dir} (restore it, or regenerate the folder with \`axgen generate\`)`,
+          expected: `${name}, which manifest.json lists, to exist in ${dir} (restore it, or regenerate the folder with \`axgen generate … --force\`, which moves the edited folder aside)`,
           received: 'no such file',
         },
       ]);

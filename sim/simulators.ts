@@ -160,8 +160,12 @@ export interface RunOptions {
   plusargs?: string[];
 }
 
-/** Runs a built model in `runDir` (which holds the vector files); returns its output. */
-export async function runSim(b: SimBuild, runDir: string, o: RunOptions): Promise<string> {
+/**
+ * Runs a built model in `runDir` (which holds the vector files); returns its output and `ms`, the
+ * milliseconds the simulator itself ran (not the wait for a free job slot, which with `--jobs 1`
+ * is the other simulator's build).
+ */
+export async function runSim(b: SimBuild, runDir: string, o: RunOptions): Promise<{ output: string; ms: number }> {
   const [cmd, ...args] = b.run;
   const plus = [
     `+seed=${o.seed}`,
@@ -170,7 +174,14 @@ export async function runSim(b: SimBuild, runDir: string, o: RunOptions): Promis
     ...(o.wave ? ['+wave'] : []),
     ...(o.plusargs ?? []),
   ];
-  const r = await jobPool.run(() => runTool(cmd!, [...args, ...plus], { cwd: runDir, timeout: 600_000 }));
-  if (r.timedOut) return `${r.all ?? ''}\nAXGEN_TBERROR the simulator ran for more than 10 minutes and was stopped`;
-  return r.all ?? '';
+  let ms = 0;
+  const r = await jobPool.run(async () => {
+    const t = performance.now();
+    const run = await runTool(cmd!, [...args, ...plus], { cwd: runDir, timeout: 600_000 });
+    ms = performance.now() - t;
+    return run;
+  });
+  if (r.timedOut)
+    return { output: `${r.all ?? ''}\nAXGEN_TBERROR the simulator ran for more than 10 minutes and was stopped`, ms };
+  return { output: r.all ?? '', ms };
 }

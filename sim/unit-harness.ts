@@ -326,7 +326,7 @@ export async function checkUnits(
   const runDir = await mkdtemp(join(tmpdir(), 'axgen-units-'));
   try {
     for (const p of preps) await writeFile(join(runDir, p.file), p.text);
-    const output = await runSim(build, runDir, { seed: opts.seed ?? 1, stall: 0 });
+    const { output } = await runSim(build, runDir, { seed: opts.seed ?? 1, stall: 0 });
     const { variants, problems, done } = parse(output, preps);
     const passed = done && problems.length === 0 && variants.every((v) => v.errors === 0 && v.mismatches.length === 0);
     return {

@@ -22,7 +22,7 @@ export const validateCommand: CommandModule<object, Args> = {
       .option('typecheck', {
         type: 'boolean',
         describe:
-          "also type-check a .ts config with the TypeScript compiler under axgen's compiler options (axgen runs a .ts config without checking its types; about 5 s); type errors exit 1",
+          "also type-check a .ts config with the TypeScript compiler under axgen's compiler options (axgen runs a .ts config without checking its types; 5–10 s); type errors exit 1",
       }) as never,
   handler: async (argv) => {
     const s = new ConfigSession();

@@ -52,7 +52,7 @@ export class SimulatorCompileError extends Error {
     readonly userRtl: boolean,
   ) {
     const what = userRtl
-      ? 'the Verilog read from the folder (fix the edit, or regenerate the folder with `axgen generate`)'
+      ? 'the Verilog read from the folder (fix the edit, or regenerate the folder with `axgen generate … --force`, which moves the edited folder aside)'
       : 'the emitted RTL';
     const lines = toolOutput.trim().split('\n');
     const shown = lines.length > 30 ? [...lines.slice(0, 30), `… (${lines.length - 30} more lines)`] : lines;

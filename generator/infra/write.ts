@@ -216,29 +216,31 @@ export async function replaceFolderAtomically<T>(
       await rename(tmp, target);
     } else if (keep !== undefined) {
       const aside = await asidePath(target);
-      await rename(target, aside);
-      try {
-        await rename(tmp, target);
-      } catch (e) {
-        await rename(aside, target).catch(() => undefined);
-        throw e;
-      }
+      await swapIn(tmp, target, aside);
       process.stderr.write(`kept the earlier output of ${target}: moved it aside to ${aside} (${keep})\n`);
     } else {
       const old = `${tmp}-old`;
-      await rename(target, old);
-      try {
-        await rename(tmp, target);
-      } catch (e) {
-        // Put the previous output back: a failed replace must not leave the user with none.
-        await rename(old, target).catch(() => undefined);
-        throw e;
-      }
+      await swapIn(tmp, target, old);
       await removeWritten(old, state.files, state.sha256);
     }
     return result;
   } catch (e) {
     await rm(tmp, { recursive: true, force: true });
+    throw e;
+  }
+}
+
+/**
+ * Moves the folder at `target` to `old` and the filled temporary `tmp` into its place. When the
+ * second rename fails the previous output is put back: a failed replace must not leave the user
+ * with none.
+ */
+async function swapIn(tmp: string, target: string, old: string): Promise<void> {
+  await rename(target, old);
+  try {
+    await rename(tmp, target);
+  } catch (e) {
+    await rename(old, target).catch(() => undefined);
     throw e;
   }
 }

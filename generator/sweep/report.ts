@@ -108,7 +108,7 @@ export function reportNotes(r: SweepResults): string[] {
     'All synthesis figures are HIERARCHICAL: the PE is synthesized once (flattened) and multiplied by R×C; the rest of the ' +
       'accelerator (top, array wiring, edge encoders, delays, accumulator buffers) is synthesized with the PE as a blackbox and ' +
       'its own hierarchy kept. No optimisation crosses a module boundary, so the counts are above those of a flattened synthesis of the same files, by an amount that depends on the unit: ' +
-      '+4.4 % (exact) to +19.1 % (ASM {1,3,5,7}) LUT4 for 4×4 int8 arrays on ice40, measured 2026-12-07 with Yosys 0.23 (README "Design-space sweeps").',
+      '+4.5 % (exact) to +19.1 % (ASM {1,3,5,7}) LUT4 for 4×4 int8 arrays on ice40, measured 2026-12-07 with Yosys 0.23 (README "Design-space sweeps").',
     `Error metrics: EvoApproxLib conventions over all operand pairs when the operands have at most 20 bits together, else ` +
       `${r.sweep.metrics.samples} seeded uniform random pairs (seed ${r.sweep.metrics.seed}) for the means, and those plus the directed corner pairs (0, ±1, extremes, powers of two) for WCE and WCRE. MRE is over pairs with a non-zero exact product.`,
     `Throughput: cycles of ${aOrAn(r.sweep.gemm.m)} ${r.sweep.gemm.m}×${r.sweep.gemm.k}×${r.sweep.gemm.n} GEMM from the cycle model, commands back to back; MACs/cycle = M·K·N / cycles.` +

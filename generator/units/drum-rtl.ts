@@ -110,13 +110,6 @@ function oneHotShiftLines(Pc: number, MP: number, NSS: number, sign: string | nu
   return lines.join('\n');
 }
 
-/** The split product's px_o from magx (oneHotShiftLines) instead of XORing mag with the sign. */
-function oneHotSplitOut(outLogic: string, ext: number): string {
-  const re = /assign px_o = \{1'b0, mag\} \^ \{(\d+)\{neg\}\};/;
-  if (!re.test(outLogic) || ext !== 1) throw new Error('internal error: drum one-hot: unexpected split output form');
-  return outLogic.replace(re, 'assign px_o = {sgn, magx};');
-}
-
 /**
  * The DRUM unit's modules: per-operand encoders (magnitude, shift s, kept k bits with the lowest
  * forced to 1) and the core (exact k×k product shifted by sa + sw, sign restored), composed by
@@ -141,6 +134,11 @@ export function drumRtl(
   const NSS = La.nS + Lw.nS - 1;
   const SS = oneHot ? NSS : ubits(La.magBits - La.kBits + (Lw.magBits - Lw.kBits));
   const pf = bitsFor(range.min, range.max);
+  const signed = La.sign !== null || Lw.sign !== null;
+  // One-hot with a sign: the shifter's last level forms {sgn, magx}, the split product's low part
+  // (oneHotShiftLines), Pc + 1 bits, which is px_o's width while the core fits the product.
+  if (oneHot && signed && Pc > pf.bits)
+    throw new Error(`internal error: drum one-hot: core of ${Pc} bits wider than the ${pf.bits}-bit product`);
   const out = signedOutCut(
     'sign-magnitude',
     La.sign === null ? null : `a_enc_i[${La.sign}]`,
@@ -149,6 +147,7 @@ export function drumRtl(
     "1'b0",
     Pc,
     pf.bits,
+    oneHot && signed ? '{sgn, magx}' : undefined,
   );
   const core: View = {
     unitDesc: `DRUM with k = ${p.k}`,
@@ -184,7 +183,7 @@ export function drumRtl(
     magLines: oneHot ? oneHotShiftLines(Pc, MP, NSS, out.split ? signOf(La, Lw) : null) : '',
     pcMsb: msb(Pc),
     mpExt: resizeExpr('mp_c', MP, Pc),
-    outLogic: oneHot && out.split ? oneHotSplitOut(out.outLogic, pf.bits - Pc) : out.outLogic,
+    outLogic: out.outLogic,
     shiftCut: cutLines(
       'shift',
       [{ name: 'mp_c', bits: MP, expr: 'mp' }, { name: 'ss_c', bits: SS, expr: 'ss' }, ...out.signals],

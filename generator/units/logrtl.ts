@@ -179,6 +179,7 @@ export function signedOutLines(
   wOpZero: string,
   pc: number,
   p: number,
+  pxFolded?: string,
 ): string {
   const magP = resizeExpr('mag', pc, p);
   if (aSign === null && wSign === null) return `  assign p_o = ${magP};`;
@@ -188,7 +189,7 @@ export function signedOutLines(
     out.push(`  wire neg = ${aSign ?? "1'b0"} ^ ${wSign ?? "1'b0"};`);
     out.push(`  assign p_o = neg ? (${p}'d0 - mag_p) : mag_p;  // sign-magnitude: negate`);
     out.push(SPLIT_NOTE);
-    out.push(`  assign px_o = {1'b0, ${resizeExpr('mag', pc, x - 1)}} ^ {${x}{neg}};`);
+    out.push(`  assign px_o = ${pxFolded ?? `{1'b0, ${resizeExpr('mag', pc, x - 1)}} ^ {${x}{neg}}`};`);
     out.push(`  assign pc_o = neg;`);
   } else {
     out.push(`  // One's complement: ~P when the signs differ, but a true zero operand still gives 0.`);
@@ -202,7 +203,9 @@ export function signedOutLines(
  * The sign restore of signedOutLines after a cut: the sign and zero-operand flags it reads become
  * cut signals (`a_sign_c`, `w_sign_c`, `opz_c`, only those the mode reads), to be registered with
  * the unit's other cut signals; `outLogic` reads them; `split` is signSplit's. Arguments as for
- * signedOutLines.
+ * signedOutLines, whose `pxFolded` is px_o's expression when the unit forms the split product's
+ * low part itself (the magnitude already XORed with the sign in its last logic level: DRUM's
+ * one-hot shifter); it must be `pxBits` wide.
  */
 export function signedOutCut(
   mode: 'sign-magnitude' | 'ones-complement',
@@ -212,6 +215,7 @@ export function signedOutCut(
   wOpZero: string,
   pc: number,
   p: number,
+  pxFolded?: string,
 ): { signals: CutSignal[]; outLogic: string; split: SplitProduct | null } {
   const signals: CutSignal[] = [];
   if (aSign !== null) signals.push({ name: 'a_sign_c', bits: 1, expr: aSign });
@@ -228,6 +232,7 @@ export function signedOutCut(
       opz ? "1'b0" : wOpZero,
       pc,
       p,
+      pxFolded,
     ),
     split: signSplit(mode, aSign, wSign, pc, p),
   };

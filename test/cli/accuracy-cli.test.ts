@@ -8,6 +8,16 @@ import { runAxgen } from '../helpers/cli.js';
 
 const hasData = existsSync('/usr/share/datasets/fashion-mnist/t10k-images-idx3-ubyte.gz');
 
+/** `axgen accuracy` of the Fashion-MNIST MLP on the Mitchell example array (options follow). */
+const MLP_ACCURACY = [
+  'accuracy',
+  'examples/fashion-mitchell.ts',
+  '--model',
+  'examples/models/fashion-mlp-int8.onnx',
+  '--dataset',
+  'fashion-mnist',
+];
+
 describe('quantize / accuracy / export-lut at the command line', () => {
   it('quantize refuses to overwrite a file it did not write (exit 1, file untouched)', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'axgen-q-'));
@@ -56,21 +66,9 @@ describe('quantize / accuracy / export-lut at the command line', () => {
       const m = readModel('examples/models/fashion-mlp.onnx');
       m.graph!.node![1]!.opType = 'NoSuchOp';
       writeFileSync(bad, onnx.ModelProto.encode(m).finish());
-      const r = await runAxgen(
-        [
-          'accuracy',
-          'examples/fashion-mitchell.ts',
-          '--model',
-          'examples/models/fashion-mlp-int8.onnx',
-          '--dataset',
-          'fashion-mnist',
-          '--limit',
-          '5',
-          '--float-model',
-          bad,
-        ],
-        { env: { AXGEN_CACHE: join(dir, 'cache') } },
-      );
+      const r = await runAxgen([...MLP_ACCURACY, '--limit', '5', '--float-model', bad], {
+        env: { AXGEN_CACHE: join(dir, 'cache') },
+      });
       expect(r.exitCode).toBe(1);
       expect(r.all).toContain(bad);
       expect(r.all).toMatch(/ONNX Runtime can load.*NoSuchOp/s);
@@ -80,17 +78,7 @@ describe('quantize / accuracy / export-lut at the command line', () => {
   );
 
   it('refuses --float-model with --no-float (which one was meant is not known)', async () => {
-    const r = await runAxgen([
-      'accuracy',
-      'examples/fashion-mitchell.ts',
-      '--model',
-      'examples/models/fashion-mlp-int8.onnx',
-      '--dataset',
-      'fashion-mnist',
-      '--float-model',
-      'examples/models/fashion-mlp.onnx',
-      '--no-float',
-    ]);
+    const r = await runAxgen([...MLP_ACCURACY, '--float-model', 'examples/models/fashion-mlp.onnx', '--no-float']);
     expect(r.exitCode, r.all).toBe(1);
     expect(r.stderr).toContain('✖ --no-float: expected --float-model or --no-float, not both, received "both"');
     expect(r.stderr).toContain('Nothing was written.');

@@ -437,7 +437,7 @@ describe('simulator compile errors and missing tools', () => {
     const user = describeFailure(new SimulatorCompileError('icarus', out, true), 'h');
     expect(user.exitCode).toBe(EXIT_CHECK_FAILED);
     expect(user.text).toBe(
-      '✖ iverilog could not compile the Verilog read from the folder (fix the edit, or regenerate the folder with `axgen generate`):\n  sm_pe.v:65: syntax error\n  I give up.\n',
+      '✖ iverilog could not compile the Verilog read from the folder (fix the edit, or regenerate the folder with `axgen generate … --force`, which moves the edited folder aside):\n  sm_pe.v:65: syntax error\n  I give up.\n',
     );
     const ours = describeFailure(new SimulatorCompileError('verilator', out, false), 'h');
     expect(ours.exitCode).toBe(EXIT_INTERNAL);
@@ -631,7 +631,7 @@ describe('schema messages', () => {
     m.config.hash = 'f'.repeat(64);
     writeFileSync(join(out, 'manifest.json'), JSON.stringify(m));
     expect(await problemsOf(loadRtlFolder(out))).toEqual([
-      `✖ manifest.json config.hash: expected sha256:${c.hash.slice(0, 12)}…, the hash of the config that manifest.json now holds (the manifest was edited after generation: regenerate the folder with \`axgen generate\`), received sha256:ffffffffffff…, the hash recorded when the folder was generated`,
+      `✖ manifest.json config.hash: expected sha256:${c.hash.slice(0, 12)}…, the hash of the config that manifest.json now holds (the manifest was edited after generation: regenerate the folder with \`axgen generate … --force\`, which moves the edited folder aside), received sha256:ffffffffffff…, the hash recorded when the folder was generated`,
     ]);
   });
 });

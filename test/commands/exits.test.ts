@@ -217,7 +217,7 @@ describe('sim --rtl on a hand-edited folder', () => {
     for (const tool of ['iverilog', 'verilator'])
       expect(r.stderr).toMatch(
         new RegExp(
-          `^✖ ${tool} could not compile the Verilog read from the folder \\(fix the edit, or regenerate the folder with \`axgen generate\`\\):`,
+          `^✖ ${tool} could not compile the Verilog read from the folder \\(fix the edit, or regenerate the folder with \`axgen generate … --force\`, which moves the edited folder aside\\):`,
           'm',
         ),
       );

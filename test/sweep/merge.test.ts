@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inProcess } from '../helpers/in-process.js';
 import { ROOT } from '../helpers/cli.js';
+import { INT8_BASE } from '../helpers/sweep.js';
 import { errorHeadline } from '../../generator/sweep/report.js';
 
 const DATASET = '/usr/share/datasets/fashion-mnist/t10k-images-idx3-ubyte.gz';
@@ -34,16 +35,7 @@ describe.skipIf(!existsSync(DATASET))('sweep-merge of a sweep with a failed poin
       join(dir, 'trial.json'),
       JSON.stringify({
         name: 'trial',
-        base: {
-          name: 'b',
-          array: { rows: 1, cols: 1, maxK: 1024, accDepth: 2 },
-          precision: {
-            activation: { bits: 8, signed: false },
-            weight: { bits: 8, signed: true },
-            accumulator: { bits: 32, overflow: 'wrap' },
-          },
-          multiplier: { kind: 'exact' },
-        },
+        base: INT8_BASE,
         axes: { 'array.maxK': [64, 1024] },
         target: 'generic',
         gemm: { m: 4, k: 8, n: 4 },

@@ -4,31 +4,17 @@
  * array.maxK; a sweep where only some points are below K runs and says which on the terminal. The
  * loader's messages name a sweep file, not a config file.
  */
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { inProcess } from '../helpers/in-process.js';
+import { TINY_BASE, tempFolders } from '../helpers/sweep.js';
 import { ConfigError } from '../../generator/infra/errors.js';
 import { resolveSweep } from '../../generator/sweep/spec.js';
 import { runSweep } from '../../generator/sweep/run.js';
 
-const base = {
-  name: 'b',
-  array: { rows: 1, cols: 1, maxK: 16, accDepth: 2 },
-  precision: { activation: { bits: 3, signed: false }, weight: { bits: 3, signed: false } },
-  multiplier: { kind: 'exact' },
-};
-
-const made: string[] = [];
-afterAll(() => {
-  for (const d of made) rmSync(d, { recursive: true, force: true });
-});
-function tmp(): string {
-  const d = mkdtempSync(join(tmpdir(), 'axgen-sweep-refuse-'));
-  made.push(d);
-  return d;
-}
+const base = TINY_BASE;
+const tmp = tempFolders('axgen-sweep-refuse-');
 
 /** Runs `axgen sweep <spec written to a file>` in a fresh folder; the run's output folder is `out`. */
 async function sweepCli(spec: unknown, file = 's.json') {

@@ -5,10 +5,9 @@
  * finish, SIGTERM ends them with axgen. Each test uses its own cache folder.
  */
 import { expectNoUndeclaredInternalError, startAxgen } from '../helpers/cli.js';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { resolveSweep, type Sweep } from '../../generator/sweep/spec.js';
 import { pointAccuracy, pointFigures } from '../../generator/sweep/point.js';
 import { runSweep } from '../../generator/sweep/run.js';
@@ -16,26 +15,18 @@ import { mergeResults, type SweepResults } from '../../generator/sweep/results.j
 import { renderOutputs } from '../../generator/sweep/output.js';
 import { reportMarkdown } from '../../generator/sweep/report.js';
 import { resolveConfig } from '../../generator/config/resolve.js';
+import { INT8_BASE, TINY_BASE, tempFolders } from '../helpers/sweep.js';
 
-const base = {
-  name: 'b',
-  array: { rows: 1, cols: 1, maxK: 16, accDepth: 2 },
-  precision: { activation: { bits: 3, signed: false }, weight: { bits: 3, signed: false } },
-  multiplier: { kind: 'exact' },
-};
+const base = TINY_BASE;
 
 function spec(axes: Record<string, unknown[]>, name = 'runs') {
   return { name, base, axes, target: 'generic', gemm: { m: 4, k: 8, n: 4 } };
 }
 
-const made: string[] = [];
-afterAll(() => {
-  for (const d of made) rmSync(d, { recursive: true, force: true });
-});
+const tmp = tempFolders('axgen-sweep-test-');
 
 function freshCache(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'axgen-sweep-test-'));
-  made.push(dir);
+  const dir = tmp();
   process.env.AXGEN_CACHE = dir;
   return dir;
 }
@@ -156,8 +147,7 @@ describe('sweep runs', () => {
 
   it('resumes after the sweep process is killed: finished points are not recomputed, no entry is corrupt', async () => {
     const cache = freshCache();
-    const dir = mkdtempSync(join(tmpdir(), 'axgen-sweep-kill-'));
-    made.push(dir);
+    const dir = tmp();
     const file = join(dir, 'sweep.json');
     writeFileSync(
       file,
@@ -197,8 +187,7 @@ describe('sweep runs', () => {
     // A terminal sends Ctrl-C's SIGINT to its whole foreground process group: the CLI runs in a
     // group of its own here (detached), and the signal goes to that group, as a terminal would.
     const cache = freshCache();
-    const dir = mkdtempSync(join(tmpdir(), 'axgen-sweep-signals-'));
-    made.push(dir);
+    const dir = tmp();
     const start = (name: string, kinds: string[]) => {
       const file = join(dir, `${name}.json`);
       writeFileSync(file, JSON.stringify(spec({ 'multiplier.kind': kinds, 'array.cols': [1, 2, 3] }, name)));
@@ -267,16 +256,7 @@ describe('sweep runs', () => {
     "reports each point's accuracy on a network (cached), marks area/accuracy Pareto points and plots them",
     async () => {
       freshCache();
-      const acc8 = {
-        name: 'acc',
-        array: { rows: 1, cols: 1, maxK: 1024, accDepth: 2 },
-        precision: {
-          activation: { bits: 8, signed: false },
-          weight: { bits: 8, signed: true },
-          accumulator: { bits: 32, overflow: 'wrap' },
-        },
-        multiplier: { kind: 'exact' },
-      };
+      const acc8 = INT8_BASE;
       const written = {
         name: 'acc',
         base: acc8,

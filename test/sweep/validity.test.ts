@@ -5,34 +5,20 @@
  * points says how many in its summary and exits 5. No synthesis where the refusal comes first.
  */
 import { execa } from 'execa';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../../generator/infra/errors.js';
 import { axisValueProblems, resolveSweep } from '../../generator/sweep/spec.js';
 import { runSweep } from '../../generator/sweep/run.js';
+import { TINY_BASE, tempFolders } from '../helpers/sweep.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const axgen = (args: string[], env: Record<string, string>) =>
   execa(process.execPath, [join(ROOT, 'bin', 'axgen.js'), ...args], { cwd: ROOT, reject: false, all: true, env });
 
-const base = {
-  name: 'b',
-  array: { rows: 1, cols: 1, maxK: 16, accDepth: 2 },
-  precision: { activation: { bits: 3, signed: false }, weight: { bits: 3, signed: false } },
-  multiplier: { kind: 'exact' },
-};
-
-const made: string[] = [];
-afterAll(() => {
-  for (const d of made) rmSync(d, { recursive: true, force: true });
-});
-function tmp(): string {
-  const d = mkdtempSync(join(tmpdir(), 'axgen-sweep-valid-'));
-  made.push(d);
-  return d;
-}
+const base = TINY_BASE;
+const tmp = tempFolders('axgen-sweep-valid-');
 
 async function problems(spec: unknown): Promise<string[]> {
   try {
